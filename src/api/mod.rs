@@ -1,0 +1,16 @@
+//! The Google Chat REST API v1 client. The only code that speaks to Google (or to the
+//! emulator); it knows nothing of the terminal.
+
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod name;
+
+pub use client::{
+    Client, ClientBuilder, CreateMessage, ListMembers, ListMessages, ListSpaces, RetryPolicy,
+    StaticToken, TokenSource,
+};
+pub use error::{ApiError, ServerError};
+pub use name::{
+    ClientMessageId, MembershipName, MessageName, NameError, SpaceName, ThreadName, UserRef,
+};

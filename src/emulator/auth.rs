@@ -1,0 +1,168 @@
+//! Who is calling, and with which OAuth scopes.
+//!
+//! Development tokens: `user:<id>` acts as the person `users/<id>` with every user scope;
+//! `app` acts as the Chat app with `chat.bot`; `app:<id>` names another app of the
+//! workspace. Any of them may end in `;scopes=<short names, comma-separated>` to narrow
+//! the scopes, e.g. `user:1001;scopes=chat.memberships.app`. Tokens issued by the
+//! emulator's OAuth endpoints map to the same identities.
+
+use std::collections::BTreeSet;
+
+use super::error::EmuError;
+
+pub const SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
+
+/// Every scope a signed-in person has with a `user:<id>` development token.
+pub const USER_SCOPES: &[&str] = &[
+    "chat.spaces",
+    "chat.spaces.readonly",
+    "chat.spaces.create",
+    "chat.memberships",
+    "chat.memberships.readonly",
+    "chat.memberships.app",
+    "chat.messages",
+    "chat.messages.readonly",
+    "chat.messages.create",
+    "chat.messages.reactions",
+    "chat.messages.reactions.readonly",
+    "chat.delete",
+    "chat.users.readstate",
+    "chat.users.readstate.readonly",
+    "directory.readonly",
+    "contacts.readonly",
+    "userinfo.profile",
+    "userinfo.email",
+    "openid",
+];
+
+/// The scopes an `app` development token has.
+pub const APP_SCOPES: &[&str] = &["chat.bot"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    /// A person, by numeric id.
+    User(String),
+    /// A Chat app, by the numeric id of its bot user.
+    App(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub who: Who,
+    /// Short scope names (`chat.spaces`), without the URL prefix.
+    pub scopes: BTreeSet<String>,
+}
+
+impl Principal {
+    pub fn user(id: &str) -> Self {
+        Principal {
+            who: Who::User(id.to_string()),
+            scopes: USER_SCOPES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    pub fn app(id: &str) -> Self {
+        Principal {
+            who: Who::App(id.to_string()),
+            scopes: APP_SCOPES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    pub fn is_app(&self) -> bool {
+        matches!(self.who, Who::App(_))
+    }
+
+    /// The numeric id of the person or of the app's bot user.
+    pub fn id(&self) -> &str {
+        match &self.who {
+            Who::User(id) | Who::App(id) => id,
+        }
+    }
+
+    /// `users/<id>`: the key for request ids, thread keys and authorship.
+    pub fn user_name(&self) -> String {
+        format!("users/{}", self.id())
+    }
+
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.contains(scope)
+    }
+
+    pub fn has_any(&self, scopes: &[&str]) -> bool {
+        scopes.iter().any(|s| self.has_scope(s))
+    }
+
+    /// 403 unless the token carries one of `scopes`.
+    pub fn require_any(&self, scopes: &[&str], method: &str) -> Result<(), EmuError> {
+        if self.has_any(scopes) {
+            Ok(())
+        } else {
+            Err(EmuError::scope_insufficient(method))
+        }
+    }
+}
+
+/// Normalises `https://www.googleapis.com/auth/chat.bot` and `chat.bot` alike.
+pub fn short_scope(s: &str) -> &str {
+    s.trim().strip_prefix(SCOPE_PREFIX).unwrap_or(s.trim())
+}
+
+/// Reads a development token. `None` when it is not one (it may still be an issued token).
+pub fn parse_dev_token(token: &str, primary_app: &str) -> Option<Principal> {
+    let (who, scopes) = match token.split_once(';') {
+        Some((w, rest)) => (w, Some(rest.strip_prefix("scopes=")?)),
+        None => (token, None),
+    };
+    let mut p = if let Some(id) = who.strip_prefix("user:") {
+        if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Principal::user(id)
+    } else if who == "app" {
+        Principal::app(primary_app)
+    } else if let Some(id) = who.strip_prefix("app:") {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Principal::app(id)
+    } else {
+        return None;
+    };
+    if let Some(list) = scopes {
+        p.scopes = list
+            .split(',')
+            .map(short_scope)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+    }
+    Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dev_tokens() {
+        let u = parse_dev_token("user:1001", "9000").unwrap();
+        assert_eq!(u.who, Who::User("1001".into()));
+        assert!(u.has_scope("chat.messages"));
+        assert!(!u.has_scope("chat.bot"));
+        let a = parse_dev_token("app", "9000").unwrap();
+        assert_eq!(a.who, Who::App("9000".into()));
+        assert!(a.has_scope("chat.bot"));
+        let n = parse_dev_token(
+            "user:1001;scopes=chat.memberships.app,https://www.googleapis.com/auth/chat.spaces",
+            "9000",
+        )
+        .unwrap();
+        assert_eq!(
+            n.scopes.iter().cloned().collect::<Vec<_>>(),
+            vec!["chat.memberships.app", "chat.spaces"]
+        );
+        for bad in ["", "user:", "user:abc", "robot", "user:1;foo=bar", "app:x"] {
+            assert!(parse_dev_token(bad, "9000").is_none(), "{bad}");
+        }
+    }
+}

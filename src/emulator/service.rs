@@ -1,0 +1,596 @@
+//! Routing, authentication and the HTTP glue. Each request: match the path (404), find
+//! the caller (401), check the token's scopes (403), then run the method's handler
+//! against the store under one lock, and save the store if the method changed it.
+
+use std::collections::{HashMap, VecDeque};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::auth::{parse_dev_token, Principal};
+use super::error::{EmuError, EmuResult};
+use super::request::Query;
+use super::store::{Persister, Store};
+use super::{members, messages, people, spaces};
+
+/// Bodies larger than this are refused (the largest legal message is 32,000 bytes).
+pub const MAX_BODY: usize = 512 * 1024;
+
+/// What the last-manager refusal answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LastManagerStatus {
+    #[default]
+    FailedPrecondition,
+    InvalidArgument,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The longest `text` accepted, in characters.
+    pub text_limit: usize,
+    pub last_manager: LastManagerStatus,
+    /// Enforce the per-space quotas (60 writes and 900 reads a minute).
+    pub quotas: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            text_limit: 4096,
+            last_manager: LastManagerStatus::FailedPrecondition,
+            quotas: false,
+        }
+    }
+}
+
+/// A failure to inject: the next `count` calls of `method` (or of any method) answer
+/// `code`, optionally with `Retry-After`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fault {
+    /// A REST method id such as `chat.spaces.messages.create`; every method when absent.
+    #[serde(default)]
+    pub method: Option<String>,
+    pub code: u16,
+    #[serde(default = "one")]
+    pub count: u32,
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The methods the emulator serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    ListSpaces,
+    CreateSpace,
+    SetupSpace,
+    FindDirectMessage,
+    GetSpace(String),
+    PatchSpace(String),
+    DeleteSpace(String),
+    ListMembers(String),
+    CreateMember(String),
+    GetMember(String, String),
+    PatchMember(String, String),
+    DeleteMember(String, String),
+    ListMessages(String),
+    CreateMessage(String),
+    GetMessage(String, String),
+    PatchMessage(String, String),
+    UpdateMessage(String, String),
+    DeleteMessage(String, String),
+    GetPerson(String),
+    BatchGetPeople,
+}
+
+impl Route {
+    pub fn resolve(method: &Method, segs: &[String]) -> Option<Route> {
+        let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let m = method.as_str();
+        let own = |x: &str| x.to_string();
+        Some(match (m, s.as_slice()) {
+            ("GET", ["v1", "spaces"]) => Route::ListSpaces,
+            ("POST", ["v1", "spaces"]) => Route::CreateSpace,
+            ("POST", ["v1", "spaces:setup"]) => Route::SetupSpace,
+            ("GET", ["v1", "spaces:findDirectMessage"]) => Route::FindDirectMessage,
+            ("GET", ["v1", "spaces", id]) => Route::GetSpace(own(id)),
+            ("PATCH", ["v1", "spaces", id]) => Route::PatchSpace(own(id)),
+            ("DELETE", ["v1", "spaces", id]) => Route::DeleteSpace(own(id)),
+            ("GET", ["v1", "spaces", id, "members"]) => Route::ListMembers(own(id)),
+            ("POST", ["v1", "spaces", id, "members"]) => Route::CreateMember(own(id)),
+            ("GET", ["v1", "spaces", id, "members", mem]) => Route::GetMember(own(id), own(mem)),
+            ("PATCH", ["v1", "spaces", id, "members", mem]) => {
+                Route::PatchMember(own(id), own(mem))
+            }
+            ("DELETE", ["v1", "spaces", id, "members", mem]) => {
+                Route::DeleteMember(own(id), own(mem))
+            }
+            ("GET", ["v1", "spaces", id, "messages"]) => Route::ListMessages(own(id)),
+            ("POST", ["v1", "spaces", id, "messages"]) => Route::CreateMessage(own(id)),
+            ("GET", ["v1", "spaces", id, "messages", msg]) => Route::GetMessage(own(id), own(msg)),
+            ("PATCH", ["v1", "spaces", id, "messages", msg]) => {
+                Route::PatchMessage(own(id), own(msg))
+            }
+            ("PUT", ["v1", "spaces", id, "messages", msg]) => {
+                Route::UpdateMessage(own(id), own(msg))
+            }
+            ("DELETE", ["v1", "spaces", id, "messages", msg]) => {
+                Route::DeleteMessage(own(id), own(msg))
+            }
+            ("GET", ["v1", "people:batchGet"]) => Route::BatchGetPeople,
+            ("GET", ["v1", "people", id]) => Route::GetPerson(own(id)),
+            _ => return None,
+        })
+    }
+
+    /// The REST method id, as in the discovery document.
+    pub fn method_id(&self) -> &'static str {
+        match self {
+            Route::ListSpaces => "chat.spaces.list",
+            Route::CreateSpace => "chat.spaces.create",
+            Route::SetupSpace => "chat.spaces.setup",
+            Route::FindDirectMessage => "chat.spaces.findDirectMessage",
+            Route::GetSpace(_) => "chat.spaces.get",
+            Route::PatchSpace(_) => "chat.spaces.patch",
+            Route::DeleteSpace(_) => "chat.spaces.delete",
+            Route::ListMembers(_) => "chat.spaces.members.list",
+            Route::CreateMember(_) => "chat.spaces.members.create",
+            Route::GetMember(..) => "chat.spaces.members.get",
+            Route::PatchMember(..) => "chat.spaces.members.patch",
+            Route::DeleteMember(..) => "chat.spaces.members.delete",
+            Route::ListMessages(_) => "chat.spaces.messages.list",
+            Route::CreateMessage(_) => "chat.spaces.messages.create",
+            Route::GetMessage(..) => "chat.spaces.messages.get",
+            Route::PatchMessage(..) => "chat.spaces.messages.patch",
+            Route::UpdateMessage(..) => "chat.spaces.messages.update",
+            Route::DeleteMessage(..) => "chat.spaces.messages.delete",
+            Route::GetPerson(_) => "people.people.get",
+            Route::BatchGetPeople => "people.people.getBatchGet",
+        }
+    }
+
+    /// The OAuth scopes (short names) any one of which admits a caller.
+    pub fn scopes(&self) -> &'static [&'static str] {
+        const PEOPLE: &[&str] = &[
+            "contacts",
+            "contacts.other.readonly",
+            "contacts.readonly",
+            "directory.readonly",
+            "user.emails.read",
+            "userinfo.email",
+            "userinfo.profile",
+        ];
+        match self {
+            Route::ListSpaces => &["chat.bot", "chat.spaces", "chat.spaces.readonly"],
+            Route::GetSpace(_) => &[
+                "chat.admin.spaces",
+                "chat.admin.spaces.readonly",
+                "chat.app.spaces",
+                "chat.bot",
+                "chat.spaces",
+                "chat.spaces.readonly",
+            ],
+            Route::CreateSpace => &[
+                "chat.app.spaces",
+                "chat.app.spaces.create",
+                "chat.import",
+                "chat.spaces",
+                "chat.spaces.create",
+            ],
+            Route::PatchSpace(_) => &[
+                "chat.admin.spaces",
+                "chat.app.spaces",
+                "chat.import",
+                "chat.spaces",
+            ],
+            Route::DeleteSpace(_) => &[
+                "chat.admin.delete",
+                "chat.app.delete",
+                "chat.delete",
+                "chat.import",
+            ],
+            Route::SetupSpace => &["chat.spaces", "chat.spaces.create"],
+            Route::FindDirectMessage => &["chat.bot", "chat.spaces", "chat.spaces.readonly"],
+            Route::ListMembers(_) => &[
+                "chat.admin.memberships",
+                "chat.admin.memberships.readonly",
+                "chat.app.memberships",
+                "chat.bot",
+                "chat.import",
+                "chat.memberships",
+                "chat.memberships.readonly",
+            ],
+            Route::GetMember(..) => &[
+                "chat.admin.memberships",
+                "chat.admin.memberships.readonly",
+                "chat.app.memberships",
+                "chat.bot",
+                "chat.memberships",
+                "chat.memberships.readonly",
+            ],
+            Route::CreateMember(_) | Route::DeleteMember(..) => &[
+                "chat.admin.memberships",
+                "chat.app.memberships",
+                "chat.import",
+                "chat.memberships",
+                "chat.memberships.app",
+            ],
+            Route::PatchMember(..) => &[
+                "chat.admin.memberships",
+                "chat.app.memberships",
+                "chat.import",
+                "chat.memberships",
+            ],
+            Route::CreateMessage(_) => &[
+                "chat.bot",
+                "chat.import",
+                "chat.messages",
+                "chat.messages.create",
+            ],
+            Route::GetMessage(..) => &[
+                "chat.app.messages.readonly",
+                "chat.bot",
+                "chat.messages",
+                "chat.messages.readonly",
+            ],
+            Route::ListMessages(_) => &[
+                "chat.app.messages.readonly",
+                "chat.import",
+                "chat.messages",
+                "chat.messages.readonly",
+            ],
+            Route::PatchMessage(..) | Route::UpdateMessage(..) | Route::DeleteMessage(..) => {
+                &["chat.bot", "chat.import", "chat.messages"]
+            }
+            Route::GetPerson(_) | Route::BatchGetPeople => PEOPLE,
+        }
+    }
+
+    pub fn mutates(&self) -> bool {
+        matches!(
+            self,
+            Route::CreateSpace
+                | Route::SetupSpace
+                | Route::PatchSpace(_)
+                | Route::DeleteSpace(_)
+                | Route::CreateMember(_)
+                | Route::PatchMember(..)
+                | Route::DeleteMember(..)
+                | Route::CreateMessage(_)
+                | Route::PatchMessage(..)
+                | Route::UpdateMessage(..)
+                | Route::DeleteMessage(..)
+        )
+    }
+
+    /// The space whose per-space quota the call counts against.
+    fn quota_space(&self) -> Option<&str> {
+        match self {
+            Route::GetSpace(s)
+            | Route::PatchSpace(s)
+            | Route::DeleteSpace(s)
+            | Route::ListMembers(s)
+            | Route::GetMember(s, _)
+            | Route::ListMessages(s)
+            | Route::CreateMessage(s)
+            | Route::GetMessage(s, _)
+            | Route::PatchMessage(s, _)
+            | Route::UpdateMessage(s, _)
+            | Route::DeleteMessage(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether the call counts as a per-space write (else a read).
+    fn quota_write(&self) -> bool {
+        matches!(
+            self,
+            Route::PatchSpace(_)
+                | Route::DeleteSpace(_)
+                | Route::CreateMessage(_)
+                | Route::PatchMessage(..)
+                | Route::UpdateMessage(..)
+                | Route::DeleteMessage(..)
+        )
+    }
+}
+
+/// Everything a handler may use.
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub who: &'a Principal,
+    pub query: &'a Query,
+    pub body: &'a [u8],
+    pub config: &'a Config,
+}
+
+/// A snapshot of the store to save before answering: (generation, JSON).
+pub type Snapshot = (u64, Vec<u8>);
+
+/// A serialized JSON response body.
+pub struct Reply(pub Vec<u8>);
+
+pub fn reply<T: Serialize>(v: &T) -> EmuResult<Reply> {
+    serde_json::to_vec(v)
+        .map(Reply)
+        .map_err(|e| EmuError::internal(format!("could not encode the response: {e}")))
+}
+
+/// Sliding one-minute windows per space, for the optional quotas.
+#[derive(Default)]
+struct Quotas {
+    windows: HashMap<(String, bool), VecDeque<Instant>>,
+}
+
+impl Quotas {
+    fn admit(&mut self, space: &str, write: bool) -> Result<(), EmuError> {
+        let limit = if write { 60 } else { 900 };
+        let now = Instant::now();
+        let w = self.windows.entry((space.to_string(), write)).or_default();
+        while w
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+        {
+            w.pop_front();
+        }
+        if w.len() >= limit {
+            let wait = w
+                .front()
+                .map(|t| {
+                    60u64
+                        .saturating_sub(now.duration_since(*t).as_secs())
+                        .max(1)
+                })
+                .unwrap_or(1);
+            let mut e = EmuError::exhausted(format!(
+                "Quota exceeded for quota metric '{}' and limit 'per minute per space' of service 'chat.googleapis.com'.",
+                if write { "Write requests per space" } else { "Read requests per space" }
+            ));
+            e.retry_after = Some(wait);
+            return Err(e);
+        }
+        w.push_back(now);
+        Ok(())
+    }
+}
+
+/// The emulator: its state and how to serve it.
+pub struct Service {
+    store: Mutex<Store>,
+    persister: Option<Persister>,
+    generation: AtomicU64,
+    pub config: Config,
+    faults: Mutex<Vec<Fault>>,
+    quotas: Mutex<Quotas>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A handler that panicked is answered with a 500; the state it left is still usable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+const NO_CREDENTIALS: &str = "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+const BAD_CREDENTIALS: &str = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+
+impl Service {
+    pub fn new(store: Store, persister: Option<Persister>, config: Config) -> Self {
+        Service {
+            store: Mutex::new(store),
+            persister,
+            generation: AtomicU64::new(0),
+            config,
+            faults: Mutex::new(Vec::new()),
+            quotas: Mutex::new(Quotas::default()),
+        }
+    }
+
+    /// Runs `f` on the state (tests inspect what the emulator holds this way).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut lock(&self.store))
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.faults).push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.faults).clear();
+    }
+
+    fn take_fault(&self, method: &str) -> Option<EmuError> {
+        let mut faults = lock(&self.faults);
+        let i = faults
+            .iter()
+            .position(|f| f.count > 0 && f.method.as_deref().is_none_or(|m| m == method))?;
+        let f = &mut faults[i];
+        f.count -= 1;
+        let mut e = EmuError::with_code(f.code, format!("Injected failure for {method}."));
+        e.retry_after = f.retry_after;
+        if f.count == 0 {
+            faults.remove(i);
+        }
+        Some(e)
+    }
+
+    /// Who the request comes from: a bearer token in the header, or `access_token`.
+    fn principal(&self, headers: &HeaderMap, query: &Query) -> EmuResult<Principal> {
+        let header_token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (scheme, token) = v.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            });
+        let token = header_token
+            .or_else(|| query.string("access_token"))
+            .ok_or_else(|| EmuError::unauthenticated(NO_CREDENTIALS))?;
+        let store = lock(&self.store);
+        let p = parse_dev_token(token, &store.directory.primary_app)
+            .ok_or_else(|| EmuError::unauthenticated(BAD_CREDENTIALS))?;
+        if p.is_app() && !store.directory.is_app(p.id()) {
+            return Err(EmuError::unauthenticated(BAD_CREDENTIALS));
+        }
+        Ok(p)
+    }
+
+    /// Answers one request. Returns the body and, when the state changed and is
+    /// persisted, the snapshot to write before answering.
+    pub fn dispatch(
+        &self,
+        method: &Method,
+        path: &str,
+        raw_query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> EmuResult<(Reply, Option<Snapshot>)> {
+        let segs: Vec<String> = path
+            .trim_start_matches('/')
+            .split('/')
+            .map(|s| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let route = Route::resolve(method, &segs).ok_or_else(|| {
+            EmuError::not_found(format!(
+                "The requested URL {path} was not found on this server (method {method})."
+            ))
+        })?;
+        if let Some(e) = self.take_fault(route.method_id()) {
+            return Err(e);
+        }
+        let query = Query::parse(raw_query);
+        let who = self.principal(headers, &query)?;
+        who.require_any(route.scopes(), route.method_id())?;
+        if self.config.quotas {
+            if let Some(space) = route.quota_space() {
+                lock(&self.quotas).admit(space, route.quota_write())?;
+            }
+        }
+        let mut store = lock(&self.store);
+        let mut ctx = Ctx {
+            store: &mut store,
+            who: &who,
+            query: &query,
+            body,
+            config: &self.config,
+        };
+        let out = std::panic::catch_unwind(AssertUnwindSafe(|| handle(&route, &mut ctx)))
+            .unwrap_or_else(|_| {
+                Err(EmuError::internal(
+                    "The emulator failed while handling this request.",
+                ))
+            })?;
+        let snapshot = match (&self.persister, route.mutates()) {
+            (Some(_), true) => {
+                let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+                let bytes = serde_json::to_vec(&*store)
+                    .map_err(|e| EmuError::internal(format!("could not save state: {e}")))?;
+                Some((generation, bytes))
+            }
+            _ => None,
+        };
+        Ok((out, snapshot))
+    }
+
+    fn persist(&self, generation: u64, bytes: &[u8]) -> EmuResult<()> {
+        match &self.persister {
+            Some(p) => p.write(generation, bytes).map_err(|e| {
+                tracing::error!(path = %p.path().display(), error = %e, "could not save emulator state");
+                EmuError::internal(format!("The emulator could not save its state: {e}"))
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
+    match route {
+        Route::ListSpaces => spaces::list(ctx),
+        Route::CreateSpace => spaces::create(ctx),
+        Route::SetupSpace => spaces::setup(ctx),
+        Route::FindDirectMessage => spaces::find_direct_message(ctx),
+        Route::GetSpace(id) => spaces::get(ctx, id),
+        Route::PatchSpace(id) => spaces::patch(ctx, id),
+        Route::DeleteSpace(id) => spaces::delete(ctx, id),
+        Route::ListMembers(s) => members::list(ctx, s),
+        Route::CreateMember(s) => members::create(ctx, s),
+        Route::GetMember(s, m) => members::get(ctx, s, m),
+        Route::PatchMember(s, m) => members::patch(ctx, s, m),
+        Route::DeleteMember(s, m) => members::delete(ctx, s, m),
+        Route::ListMessages(s) => messages::list(ctx, s),
+        Route::CreateMessage(s) => messages::create(ctx, s),
+        Route::GetMessage(s, m) => messages::get(ctx, s, m),
+        Route::PatchMessage(s, m) | Route::UpdateMessage(s, m) => messages::patch(ctx, s, m),
+        Route::DeleteMessage(s, m) => messages::delete(ctx, s, m),
+        Route::GetPerson(id) => people::get(ctx, id),
+        Route::BatchGetPeople => people::batch_get(ctx),
+    }
+}
+
+fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
+    let mut resp = (code, body).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
+    resp
+}
+
+/// The axum handler for every path.
+pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    if parts.uri.path().starts_with("/emulator/") {
+        return super::admin::handle(&svc, &parts.method, parts.uri.path(), body).await;
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return EmuError::invalid(format!(
+                "Request payload size exceeds the limit: {MAX_BODY} bytes."
+            ))
+            .into_response()
+        }
+    };
+    let result = svc.dispatch(
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
+        &bytes,
+    );
+    match result {
+        Err(e) => {
+            tracing::debug!(method = %parts.method, path = %parts.uri.path(), code = e.code, "error answer");
+            e.into_response()
+        }
+        Ok((Reply(body), snapshot)) => {
+            if let Some((generation, bytes)) = snapshot {
+                let svc2 = svc.clone();
+                let saved =
+                    tokio::task::spawn_blocking(move || svc2.persist(generation, &bytes)).await;
+                match saved {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => return e.into_response(),
+                    Err(_) => {
+                        return EmuError::internal("The emulator could not save its state.")
+                            .into_response()
+                    }
+                }
+            }
+            json_response(StatusCode::OK, body)
+        }
+    }
+}

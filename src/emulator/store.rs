@@ -1,0 +1,509 @@
+//! The emulator's state: people, apps, spaces with their members and messages. One owner
+//! (a mutex in the server); persisted whole, as JSON, after every change.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::api::model::*;
+
+/// A person in the directory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonRec {
+    pub id: String,
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub given_name: Option<String>,
+    #[serde(default)]
+    pub family_name: Option<String>,
+    pub email: Option<String>,
+    /// Off: adding this person to a space invites them instead.
+    #[serde(default = "yes")]
+    pub auto_accept: bool,
+    /// Outside the workspace's domain.
+    #[serde(default)]
+    pub external: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A Chat app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppRec {
+    pub id: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberRec {
+    pub user_id: String,
+    pub bot: bool,
+    pub role: MembershipRole,
+    pub state: MembershipState,
+    #[serde(with = "timestamp_req")]
+    pub create_time: DateTime<Utc>,
+}
+
+impl MemberRec {
+    pub fn joined(&self) -> bool {
+        self.state == MembershipState::Joined
+    }
+    pub fn is_manager(&self) -> bool {
+        self.joined() && self.role == MembershipRole::Manager
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadRec {
+    /// The message that started the thread.
+    pub root: String,
+    pub key: Option<String>,
+}
+
+/// What a `requestId` was first used for, and by whom.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestRec {
+    /// `users/<id>` of the caller.
+    pub caller: String,
+    /// The id of the space or message it created.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MsgRec {
+    /// The `{message}` part of the name.
+    pub id: String,
+    pub thread_id: String,
+    /// The sender's user id, and whether it is an app.
+    pub sender: String,
+    pub sender_bot: bool,
+    /// Stored output fields; `sender` holds only `name` and `type`, and is filled in for
+    /// each caller when read.
+    pub msg: Message,
+}
+
+impl MsgRec {
+    pub fn deleted(&self) -> bool {
+        self.msg.delete_time.is_some()
+    }
+    pub fn create_time(&self) -> DateTime<Utc> {
+        self.msg.create_time.unwrap_or_default()
+    }
+    pub fn is_reply(&self) -> bool {
+        self.msg.thread_reply
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceRec {
+    /// Stored fields of the space; counts and URIs are computed when read.
+    pub space: Space,
+    /// `users/<id>` of the person or app that created it.
+    pub creator: String,
+    #[serde(default)]
+    pub members: Vec<MemberRec>,
+    /// In creation order, which is `createTime` order. Deleted messages stay as tombstones.
+    #[serde(default)]
+    pub messages: Vec<MsgRec>,
+    #[serde(default)]
+    pub threads: BTreeMap<String, ThreadRec>,
+    /// `users/<caller>|<threadKey>` -> thread id: keys are scoped to who set them.
+    #[serde(default)]
+    pub thread_keys: BTreeMap<String, String>,
+    /// client-assigned id -> message id.
+    #[serde(default)]
+    pub client_ids: BTreeMap<String, String>,
+    /// requestId -> who sent it and the message it created.
+    #[serde(default)]
+    pub request_ids: BTreeMap<String, RequestRec>,
+    /// The last timestamp handed out in this space: they strictly increase.
+    #[serde(default, with = "timestamp")]
+    pub last_time: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub index: HashMap<String, usize>,
+}
+
+impl SpaceRec {
+    pub fn new(space: Space, creator: String) -> Self {
+        SpaceRec {
+            space,
+            creator,
+            members: Vec::new(),
+            messages: Vec::new(),
+            threads: BTreeMap::new(),
+            thread_keys: BTreeMap::new(),
+            client_ids: BTreeMap::new(),
+            request_ids: BTreeMap::new(),
+            last_time: None,
+            index: HashMap::new(),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        self.space
+            .name
+            .as_deref()
+            .and_then(|n| n.strip_prefix("spaces/"))
+            .unwrap_or("")
+    }
+
+    pub fn kind(&self) -> SpaceType {
+        self.space.kind()
+    }
+
+    /// A timestamp later than any handed out before in this space.
+    pub fn next_time(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let t = match self.last_time {
+            Some(last) if now <= last => last + Duration::microseconds(1),
+            _ => now,
+        };
+        self.last_time = Some(t);
+        t
+    }
+
+    pub fn member(&self, user_id: &str) -> Option<&MemberRec> {
+        self.members.iter().find(|m| m.user_id == user_id)
+    }
+
+    pub fn member_mut(&mut self, user_id: &str) -> Option<&mut MemberRec> {
+        self.members.iter_mut().find(|m| m.user_id == user_id)
+    }
+
+    pub fn is_joined(&self, user_id: &str) -> bool {
+        self.member(user_id).is_some_and(|m| m.joined())
+    }
+
+    pub fn joined_managers(&self) -> usize {
+        self.members.iter().filter(|m| m.is_manager()).count()
+    }
+
+    pub fn rebuild_index(&mut self) {
+        self.index = self
+            .messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+    }
+
+    /// A message by server id or client-assigned id, deleted or not.
+    pub fn find_message(&self, id: &str) -> Option<usize> {
+        let id = self.client_ids.get(id).map(String::as_str).unwrap_or(id);
+        self.index.get(id).copied()
+    }
+
+    pub fn push_message(&mut self, rec: MsgRec) -> usize {
+        let i = self.messages.len();
+        self.index.insert(rec.id.clone(), i);
+        self.messages.push(rec);
+        i
+    }
+
+    /// Live replies in the thread that `root` starts.
+    pub fn live_replies(&self, thread_id: &str) -> Vec<usize> {
+        self.messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.thread_id == thread_id && m.is_reply() && !m.deleted())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn has_messages(&self) -> bool {
+        !self.messages.is_empty()
+    }
+}
+
+/// People and apps: who exists, by id and by email.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Directory {
+    /// The workspace's email domain.
+    pub domain: String,
+    pub customer: String,
+    pub people: BTreeMap<String, PersonRec>,
+    pub apps: BTreeMap<String, AppRec>,
+    /// The app an `app` token and `users/app` stand for.
+    pub primary_app: String,
+    #[serde(default)]
+    pub next_person_id: u64,
+    #[serde(skip)]
+    email_index: HashMap<String, String>,
+}
+
+impl Directory {
+    pub fn rebuild_index(&mut self) {
+        self.email_index = self
+            .people
+            .values()
+            .filter_map(|p| p.email.as_ref().map(|e| (e.to_lowercase(), p.id.clone())))
+            .collect();
+    }
+
+    pub fn add_person(&mut self, p: PersonRec) {
+        if let Some(e) = &p.email {
+            self.email_index.insert(e.to_lowercase(), p.id.clone());
+        }
+        self.people.insert(p.id.clone(), p);
+    }
+
+    pub fn person_by_email(&self, email: &str) -> Option<&PersonRec> {
+        self.email_index
+            .get(&email.to_lowercase())
+            .and_then(|id| self.people.get(id))
+    }
+
+    /// The id for `email`, adding an external person if nobody has it.
+    pub fn resolve_email(&mut self, email: &str) -> String {
+        if let Some(p) = self.person_by_email(email) {
+            return p.id.clone();
+        }
+        self.next_person_id += 1;
+        let id = self.next_person_id.to_string();
+        let internal = email
+            .rsplit_once('@')
+            .is_some_and(|(_, d)| d.eq_ignore_ascii_case(&self.domain));
+        self.add_person(PersonRec {
+            id: id.clone(),
+            display_name: None,
+            given_name: None,
+            family_name: None,
+            email: Some(email.to_string()),
+            auto_accept: internal,
+            external: !internal,
+        });
+        id
+    }
+
+    pub fn is_app(&self, user_id: &str) -> bool {
+        self.apps.contains_key(user_id)
+    }
+
+    pub fn is_external(&self, user_id: &str) -> bool {
+        self.people.get(user_id).is_some_and(|p| p.external)
+    }
+
+    /// The `User` for `user_id`, with as much as `detail` allows.
+    pub fn user_view(&self, user_id: &str, bot: bool, detail: Detail) -> User {
+        let mut u = User {
+            name: Some(format!("users/{user_id}")),
+            user_type: Some(if bot { UserType::Bot } else { UserType::Human }),
+            ..Default::default()
+        };
+        if bot {
+            u.display_name = self.apps.get(user_id).map(|a| a.display_name.clone());
+            return u;
+        }
+        if detail == Detail::Bare {
+            return u;
+        }
+        if let Some(p) = self.people.get(user_id) {
+            u.display_name = p.display_name.clone();
+            if !p.external {
+                u.domain_id = Some(self.customer.trim_start_matches("customers/").to_string());
+            }
+            if detail == Detail::Full {
+                u.email = p.email.clone();
+            }
+        }
+        u
+    }
+}
+
+/// Everything the emulator knows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Store {
+    pub directory: Directory,
+    pub spaces: BTreeMap<String, SpaceRec>,
+    /// requestId -> who sent it and the space it created.
+    #[serde(default)]
+    pub space_requests: BTreeMap<String, RequestRec>,
+}
+
+impl Store {
+    /// An empty workspace with one Chat app.
+    pub fn empty() -> Self {
+        let mut apps = BTreeMap::new();
+        apps.insert(
+            "9000".to_string(),
+            AppRec {
+                id: "9000".into(),
+                display_name: "gchat app".into(),
+            },
+        );
+        let mut s = Store {
+            directory: Directory {
+                domain: "example.com".into(),
+                customer: "customers/C00gchat".into(),
+                people: BTreeMap::new(),
+                apps,
+                primary_app: "9000".into(),
+                next_person_id: 5_000_000,
+                email_index: HashMap::new(),
+            },
+            spaces: BTreeMap::new(),
+            space_requests: BTreeMap::new(),
+        };
+        s.rebuild_indexes();
+        s
+    }
+
+    pub fn rebuild_indexes(&mut self) {
+        self.directory.rebuild_index();
+        for s in self.spaces.values_mut() {
+            s.rebuild_index();
+        }
+    }
+
+    pub fn new_space_id(&self) -> String {
+        loop {
+            let id = format!("AAAA{}", random_id(7));
+            if !self.spaces.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+}
+
+/// How much of a `User` a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// `name` and `type` only.
+    Bare,
+    /// Plus `displayName` (app callers).
+    Name,
+    /// Plus `email` (people who share the space).
+    Full,
+}
+
+/// URL-safe characters, as in Google's opaque ids.
+pub fn random_id(len: usize) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    let mut rng = rand::thread_rng();
+    (0..len)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+/// The current time at microsecond precision (what the API reports).
+pub fn now() -> DateTime<Utc> {
+    let t = Utc::now();
+    t.duration_trunc(Duration::microseconds(1)).unwrap_or(t)
+}
+
+/// Serde for required timestamps in the store file.
+mod timestamp_req {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&timestamp::format(t))
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        timestamp::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Writes the store to a file after every change: to a temporary file in the same
+/// directory, flushed to disk, then renamed over the old one, so a crash leaves either
+/// the old state or the new one, never half of either.
+pub struct Persister {
+    path: PathBuf,
+    /// The generation last written; an older snapshot arriving late is dropped.
+    written: Mutex<u64>,
+}
+
+impl Persister {
+    pub fn new(path: PathBuf) -> Self {
+        Persister {
+            path,
+            written: Mutex::new(0),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn write(&self, generation: u64, bytes: &[u8]) -> std::io::Result<()> {
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        if generation <= *written {
+            return Ok(());
+        }
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            // Makes the rename itself durable; not every platform supports it.
+            let _ = d.sync_all();
+        }
+        *written = generation;
+        Ok(())
+    }
+}
+
+/// Loads a store written by [`Persister`].
+pub fn load(path: &Path) -> anyhow::Result<Store> {
+    let bytes = std::fs::read(path)?;
+    let mut store: Store = serde_json::from_slice(&bytes)
+        .map_err(|e| anyhow::anyhow!("{} is not an emulator state file: {e}", path.display()))?;
+    store.rebuild_indexes();
+    Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_strictly_increase_within_a_space() {
+        let mut s = SpaceRec::new(Space::default(), "users/1".into());
+        let t = now();
+        let a = s.next_time(t);
+        let b = s.next_time(t);
+        let c = s.next_time(t - Duration::seconds(5));
+        assert!(a < b && b < c);
+    }
+
+    #[test]
+    fn persisted_state_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut store = Store::empty();
+        let id = store.directory.resolve_email("someone@gmail.com");
+        assert!(store.directory.people[&id].external);
+        let p = Persister::new(path.clone());
+        p.write(1, &serde_json::to_vec(&store).unwrap()).unwrap();
+        // An older generation arriving late does not overwrite the newer one.
+        p.write(0, b"garbage").unwrap();
+        let back = load(&path).unwrap();
+        assert_eq!(
+            back.directory
+                .person_by_email("SOMEONE@gmail.com")
+                .unwrap()
+                .id,
+            id
+        );
+    }
+}
