@@ -137,12 +137,8 @@ const PEOPLE_SCOPES: &[&str] = &[
     "chat.import",
     "chat.admin.memberships",
 ];
-const APP_MEMBERSHIP_SCOPES: &[&str] = &[
-    "chat.memberships.app",
-    "chat.memberships",
-    "chat.import",
-    "chat.admin.memberships",
-];
+/// Adding or removing the calling app takes this scope specifically.
+const APP_MEMBERSHIP_SCOPES: &[&str] = &["chat.memberships.app", "chat.admin.memberships"];
 
 pub fn create(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
     ctx.query.only(&["useAdminAccess"])?;

@@ -476,18 +476,23 @@ fn create_message(
     ))
 }
 
-/// Whether the caller may read this message at all.
-fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
-    if let Some(v) = m
+/// Private messages are visible to their viewer and their sender only.
+fn private_ok(m: &MsgRec, who: &Principal) -> bool {
+    match m
         .msg
         .private_message_viewer
         .as_ref()
         .and_then(|u| u.name.as_deref())
     {
-        let own = m.sender == who.id() && m.sender_bot == who.is_app();
-        if !own && v != who.user_name() {
-            return false;
-        }
+        Some(v) => (m.sender == who.id() && m.sender_bot == who.is_app()) || v == who.user_name(),
+        None => true,
+    }
+}
+
+/// Whether the caller may read this message at all.
+fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
+    if !private_ok(m, who) {
+        return false;
     }
     if !who.is_app() || who.has_scope("chat.app.messages.readonly") {
         return true;
@@ -668,7 +673,7 @@ pub fn patch(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply> 
     };
     let paths = update_mask(ctx.query)?;
     let m = &rec.messages[i];
-    if m.deleted() || !readable(rec, m, who) {
+    if m.deleted() || !private_ok(m, who) {
         return Err(message_not_found(message));
     }
     let own = m.sender == who.id() && m.sender_bot == who.is_app();
@@ -786,11 +791,11 @@ pub fn delete(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply>
     let i = rec
         .find_message(message)
         .ok_or_else(|| message_not_found(message))?;
-    let (deleted, readable_now) = {
+    let (deleted, visible) = {
         let m = &rec.messages[i];
-        (m.deleted(), readable(rec, m, who))
+        (m.deleted(), private_ok(m, who))
     };
-    if deleted || !readable_now {
+    if deleted || !visible {
         return Err(message_not_found(message));
     }
     let m = &rec.messages[i];

@@ -404,6 +404,11 @@ impl Service {
         lock(&self.faults).push(fault);
     }
 
+    /// Faults not yet used up.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        lock(&self.faults).clone()
+    }
+
     pub fn clear_faults(&self) {
         lock(&self.faults).clear();
     }

@@ -1,0 +1,133 @@
+//! Shared by the integration tests: an emulator on port 0 and clients for it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use gchat::api::{Client, ClientBuilder, RetryPolicy, SpaceName, StaticToken};
+use gchat::emulator::{Config, Emulator, Options};
+
+/// The demo workspace's people and apps.
+pub const ALICE: &str = "1001";
+pub const BOB: &str = "1002";
+pub const WANG_FANG: &str = "1003";
+pub const LI_LEI: &str = "1004";
+pub const CAROL: &str = "1005"; // auto-accept off
+pub const DMITRI: &str = "1006";
+pub const PRIYA: &str = "1007";
+pub const XIAOMING: &str = "1008"; // left Team Rust
+pub const SAM: &str = "1009"; // external
+pub const APP: &str = "9000";
+pub const OTHER_APP: &str = "9001";
+
+pub const TEAM_RUST: &str = "AAAATeamRst";
+pub const ENG_DEPT: &str = "AAAAEngDept";
+pub const ANNOUNCEMENTS: &str = "AAAAAnnounc";
+pub const FIREHOSE: &str = "AAAAFirehos";
+pub const GROUP_CHAT: &str = "AAAAGroupCh";
+pub const DM_BOB: &str = "AAAADmBobLi";
+
+/// An emulator serving the demo workspace.
+pub async fn demo() -> Emulator {
+    start(Config::default()).await
+}
+
+pub async fn start(config: Config) -> Emulator {
+    Emulator::start(Options {
+        port: 0,
+        data: None,
+        demo: true,
+        config,
+    })
+    .await
+    .expect("emulator starts")
+}
+
+/// A client with quick retries, so tests of retrying stay short.
+pub fn client(emu: &Emulator, token: &str) -> Client {
+    ClientBuilder::new(std::sync::Arc::new(StaticToken::new(token)))
+        .endpoint(&emu.url())
+        .retry(RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(200),
+            max_retry_after: Duration::from_secs(5),
+        })
+        .build()
+        .expect("client")
+}
+
+pub fn user(emu: &Emulator, id: &str) -> Client {
+    client(emu, &format!("user:{id}"))
+}
+
+pub fn app(emu: &Emulator) -> Client {
+    client(emu, "app")
+}
+
+pub fn space(id: &str) -> SpaceName {
+    SpaceName::parse(id).expect("space name")
+}
+
+/// A fresh named space made by `who` (a user client), so tests do not interfere.
+pub async fn new_space(c: &Client, name: &str) -> SpaceName {
+    let s = c
+        .create_space(
+            &gchat::api::model::Space {
+                space_type: Some(gchat::api::model::SpaceType::Space),
+                display_name: Some(name.to_string()),
+                external_user_allowed: true,
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("create space");
+    SpaceName::parse(s.name.as_deref().unwrap()).unwrap()
+}
+
+/// A raw HTTP request, for checking exact status codes and bodies.
+pub async fn raw(
+    emu: &Emulator,
+    method: reqwest::Method,
+    path_and_query: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, serde_json::Value, String) {
+    let mut req = reqwest::Client::new().request(method, format!("{}{path_and_query}", emu.url()));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let ctype = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let text = resp.text().await.unwrap_or_default();
+    let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+    (status, json, ctype)
+}
+
+/// Asserts Google's error envelope with this code and status.
+pub fn assert_envelope(json: &serde_json::Value, code: u16, status: &str) {
+    let e = &json["error"];
+    assert_eq!(e["code"], code, "envelope: {json}");
+    assert_eq!(e["status"], status, "envelope: {json}");
+    assert!(
+        e["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "envelope: {json}"
+    );
+}
+
+/// The error's HTTP code and status.
+pub fn code_of<T: std::fmt::Debug>(r: Result<T, gchat::api::ApiError>) -> (u16, String) {
+    let e = r.expect_err("expected an error");
+    (e.code().unwrap_or(0), e.status().unwrap_or("").to_string())
+}

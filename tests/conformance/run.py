@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Runs the seed guides' Python samples, unchanged but for endpoint and token, with
+Google's own google-api-python-client against `gchat emulator --demo`, and checks the
+results the guides document. Then checks how the client library sees errors, paging
+and the People API.
+
+    python tests/conformance/run.py --bin target/debug/gchat
+
+Exits non-zero on the first failure, printing what was expected and what came back.
+"""
+import argparse
+import ast
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEEDS = HERE / "seeds"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what, got=None):
+    if not cond:
+        raise Failure(f"{what}" + (f"\n    got: {got!r}" if got is not None else ""))
+
+
+class Emulator:
+    """`gchat emulator --demo --port 0`; the first line of output is its URL."""
+
+    def __init__(self, binary):
+        self.proc = subprocess.Popen(
+            [binary, "emulator", "--demo", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("http://"):
+            self.stop()
+            raise Failure(f"the emulator did not print its URL first: {line!r}")
+        self.url = line + "/"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def run_seed(emu, script, token, **env):
+    """Runs one sample as the guide says (python3 script.py) and parses what it prints."""
+    full_env = dict(os.environ)
+    full_env.update({"GCHAT_ENDPOINT": emu.url, "GCHAT_TOKEN": token})
+    full_env.update({k: str(v) for k, v in env.items()})
+    out = subprocess.run(
+        [sys.executable, str(SEEDS / script)],
+        cwd=SEEDS,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if out.returncode != 0:
+        raise Failure(f"{script} failed:\n{out.stderr.strip()}")
+    printed = out.stdout.strip().splitlines()[-1]
+    try:
+        result = ast.literal_eval(printed)
+    except (ValueError, SyntaxError) as e:
+        raise Failure(f"{script} printed something that is not a result: {printed!r} ({e})")
+    print(f"  ok  {script}")
+    return result
+
+
+def seeds(emu):
+    user = "user:1001"
+    # space-create-named
+    space = run_seed(emu, "chat_space_create_named.py", user)
+    check(space.get("name", "").startswith("spaces/"), "the space has a name", space)
+    check(space.get("displayName") == "API-made", "displayName is API-made", space)
+    check(space.get("spaceType") == "SPACE", "spaceType is SPACE", space)
+    sid = space["name"].split("/", 1)[1]
+
+    # membership-create: a person, then the app (with only the app-membership scope).
+    m = run_seed(emu, "chat_membership_user_create.py", user, SPACE=sid, USER_ID="1002")
+    check(m.get("name") == f"spaces/{sid}/members/1002", "membership name", m)
+    check(m.get("state") == "JOINED", "Bob joins (auto-accept on)", m)
+    check(m.get("member", {}).get("type") == "HUMAN", "member type HUMAN", m)
+    m = run_seed(emu, "chat_membership_user_create.py", user, SPACE=sid, USER_ID="carol@example.com")
+    check(m.get("state") == "INVITED", "Carol is invited (auto-accept off)", m)
+    check(m.get("member", {}).get("name") == "users/1005", "the email alias resolves to the id", m)
+    app_scope = "user:1001;scopes=chat.memberships.app"
+    m = run_seed(emu, "chat_membership_app_create.py", app_scope, SPACE=sid)
+    check(m.get("member", {}).get("type") == "BOT", "the app's membership is a BOT", m)
+    check(m.get("state") == "JOINED", "the app joins", m)
+    app_member = m["name"].rsplit("/", 1)[1]
+
+    # messages guide, as the app.
+    text = run_seed(emu, "chat_create_text_message.py", "app", SPACE=sid)
+    check(text.get("text") == "Hello, world!", "text echoed", text)
+    check(text.get("sender", {}).get("type") == "BOT", "the app is the sender", text)
+    check("thread" in text and "createTime" in text, "thread and createTime set", text)
+    card = run_seed(emu, "chat_create_card_message.py", "app", SPACE=sid)
+    check(card.get("cardsV2", [{}])[0].get("cardId") == "createCardMessage", "the card", card)
+    check(card["cardsV2"][0]["card"]["header"]["title"] == "A Card Message!", "card header", card)
+    t1 = run_seed(emu, "chat_create_message_thread.py", "app", SPACE=sid)
+    t2 = run_seed(emu, "chat_create_message_thread.py", "app", SPACE=sid)
+    check(t1["thread"]["name"] == t2["thread"]["name"], "nameOfThread is one thread", (t1, t2))
+    check(not t1.get("threadReply") and t2.get("threadReply") is True, "the second is a reply", t2)
+    named = run_seed(emu, "chat_create_named_message.py", "app", SPACE=sid)
+    check(named.get("clientAssignedMessageId") == "client-custom-name", "custom name", named)
+
+    msg_id = text["name"].rsplit("/", 1)[1]
+    read = run_seed(emu, "chat_read_message.py", "app", SPACE=sid, MESSAGE=msg_id)
+    check(read.get("text") == "Hello, world!" and read["name"] == text["name"], "read back", read)
+    read = run_seed(emu, "chat_read_message.py", "app", SPACE=sid, MESSAGE="client-custom-name")
+    check(read["name"] == named["name"], "read by custom name", read)
+    upd = run_seed(emu, "chat_update_text_message.py", "app", SPACE=sid, MESSAGE=msg_id)
+    check(upd.get("text") == "Updated message!" and "lastUpdateTime" in upd, "text updated", upd)
+    upd = run_seed(emu, "chat_update_card_message.py", "app", SPACE=sid, MESSAGE=msg_id)
+    check(upd["cardsV2"][0]["cardId"] == "updateCardMessage", "card appended", upd)
+    check(upd.get("text") == "Updated message!", "the text stays", upd)
+    gone = run_seed(emu, "chat_delete_message.py", "app", SPACE=sid, MESSAGE=msg_id)
+    check(gone == {}, "delete answers an empty body", gone)
+
+    # membership-delete: the app through the alias, then a person.
+    d = run_seed(emu, "chat_membership_delete.py", app_scope, SPACE=sid, MEMBER="app")
+    check(d == {"name": f"spaces/{sid}/members/{app_member}", "state": "NOT_A_MEMBER"}, "app removed", d)
+    d = run_seed(emu, "chat_membership_delete.py", user, SPACE=sid, MEMBER="1002")
+    check(d == {"name": f"spaces/{sid}/members/1002", "state": "NOT_A_MEMBER"}, "Bob removed", d)
+
+
+def client_behaviour(emu):
+    """How google-api-python-client itself sees the emulator: errors, paging, People."""
+    from google.oauth2.credentials import Credentials
+    from googleapiclient.discovery import build
+    from googleapiclient.errors import HttpError
+    import json
+
+    opts = {"api_endpoint": emu.url}
+    chat = build("chat", "v1", credentials=Credentials(token="user:1001"), client_options=opts)
+
+    def expect(status, call, what):
+        try:
+            call.execute()
+        except HttpError as e:
+            check(e.resp.status == status, f"{what}: HTTP {status}", e.resp.status)
+            body = json.loads(e.content)
+            check(body["error"]["code"] == status, f"{what}: envelope code", body)
+            print(f"  ok  {what} -> {status} {body['error']['status']}")
+            return body
+        raise Failure(f"{what}: expected HTTP {status}, the call succeeded")
+
+    expect(409, chat.spaces().create(body={"spaceType": "SPACE", "displayName": "Team Rust"}), "duplicate space name")
+    expect(400, chat.spaces().messages().create(parent="spaces/AAAATeamRst", messageId="Bad_Id", body={"text": "x"}), "bad messageId")
+    expect(404, chat.spaces().messages().get(name="spaces/AAAATeamRst/messages/nope.nope"), "unknown message")
+    body = expect(400, chat.spaces().members().delete(name="spaces/AAAAFirehos/members/1001"), "last manager")
+    check(body["error"]["status"] == "FAILED_PRECONDITION", "last manager status", body)
+    ro = build("chat", "v1", credentials=Credentials(token="user:1001;scopes=chat.spaces.readonly"), client_options=opts)
+    expect(403, ro.spaces().create(body={"spaceType": "SPACE", "displayName": "x"}), "missing scope")
+    # On a 401 google-auth tries to refresh, as it would against Google; see the raw answer.
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(emu.url + "v1/spaces", headers={"Authorization": "Bearer nobody"})
+    try:
+        urllib.request.urlopen(req)
+        raise Failure("a bad token was accepted")
+    except urllib.error.HTTPError as e:
+        body = json.loads(e.read())
+        check(e.code == 401 and body["error"]["status"] == "UNAUTHENTICATED", "bad token 401", body)
+        print("  ok  bad token -> 401 UNAUTHENTICATED")
+
+    # The library's own pager walks every page.
+    req = chat.spaces().messages().list(parent="spaces/AAAAFirehos", pageSize=250)
+    seen = []
+    while req is not None:
+        resp = req.execute()
+        seen.extend(m["name"] for m in resp.get("messages", []))
+        req = chat.spaces().messages().list_next(req, resp)
+    check(len(seen) == 1200 and len(set(seen)) == 1200, "1200 firehose messages, each once", len(seen))
+    print("  ok  list_next pages through 1200 messages")
+    empty = chat.spaces().create(body={"spaceType": "SPACE", "displayName": "Quiet"}).execute()
+    resp = chat.spaces().messages().list(parent=empty["name"]).execute()
+    check(resp == {}, "an empty list is {}", resp)
+    print("  ok  empty list is {}")
+
+    people = build("people", "v1", credentials=Credentials(token="user:1001"), client_options=opts)
+    resp = people.people().getBatchGet(resourceNames=["people/1008", "people/404"], personFields="names,emailAddresses").execute()
+    r = {x["requestedResourceName"]: x for x in resp["responses"]}
+    check(r["people/1008"]["person"]["names"][0]["displayName"] == "陈小明", "People batchGet name", resp)
+    check(r["people/404"]["httpStatusCode"] == 404, "unknown person 404", resp)
+    me = people.people().get(resourceName="people/me", personFields="emailAddresses").execute()
+    check(me["emailAddresses"][0]["value"] == "alice@example.com", "people/me", me)
+    print("  ok  People API batchGet and get")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.environ.get("GCHAT_BIN", "target/debug/gchat"))
+    args = ap.parse_args()
+    failures = 0
+    for name, suite in [("seed guide samples", seeds), ("client library behaviour", client_behaviour)]:
+        print(f"{name}:")
+        emu = Emulator(args.bin)
+        started = time.time()
+        try:
+            suite(emu)
+            print(f"  passed in {time.time() - started:.1f}s")
+        except Failure as e:
+            failures += 1
+            print(f"  FAILED: {e}")
+        except Exception as e:  # a crash in the library or the script is a failure too
+            failures += 1
+            print(f"  FAILED with {type(e).__name__}: {e}")
+        finally:
+            emu.stop()
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

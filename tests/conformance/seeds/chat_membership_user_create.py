@@ -1,0 +1,47 @@
+import os.path
+
+from google.auth.transport.requests import Request
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+
+from _endpoint import CLIENT_OPTIONS, SPACE, TOKEN, USER
+
+# Define your app's authorization scopes.
+# When modifying these scopes, delete the file token.json, if it exists.
+SCOPES = ["https://www.googleapis.com/auth/chat.memberships"]
+
+def main():
+    '''
+    Authenticates with Chat API via user credentials,
+    then adds a user to a Chat space by creating a membership.
+    '''
+
+    # Authenticate with Google Workspace
+    # and get user authorization.
+    creds = Credentials(token=TOKEN)
+
+    # Build a service endpoint for Chat API.
+    chat = build('chat', 'v1', credentials=creds, client_options=CLIENT_OPTIONS)
+
+    # Use the service endpoint to call Chat API.
+    result = chat.spaces().members().create(
+
+        # The space in which to create a membership.
+        parent = 'spaces/' + SPACE,
+
+        # Specify which user the membership is for.
+        body = {
+          'member': {
+            'name':'users/' + USER,
+            'type': 'HUMAN'
+          }
+        }
+
+    ).execute()
+
+    # Prints details about the created membership.
+    print(result)
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,34 @@
+from httplib2 import Http
+from google.oauth2.credentials import Credentials
+from google_auth_httplib2 import AuthorizedHttp
+from apiclient.discovery import build
+
+from _endpoint import CLIENT_OPTIONS, MESSAGE, SPACE, TOKEN
+
+# Specify required scopes.
+SCOPES = ['https://www.googleapis.com/auth/chat.bot']
+
+# Specify service account details.
+CREDENTIALS = Credentials(token=TOKEN)
+
+# Build the URI and authenticate with the service account.
+chat = build('chat', 'v1', http=AuthorizedHttp(CREDENTIALS, Http()), client_options=CLIENT_OPTIONS)
+
+# Get a Chat message.
+result = chat.spaces().messages().get(
+
+    # The message to read.
+    #
+    # Replace SPACE with a space name.
+    # Obtain the space name from the spaces resource of Chat API,
+    # or from a space's URL.
+    #
+    # Replace MESSAGE with a message name.
+    # Obtain the message name from the response body returned
+    # after creating a message asynchronously with Chat REST API.
+    name='spaces/' + SPACE + '/messages/' + MESSAGE,
+
+).execute()
+
+# Print Chat API's response in your command line interface.
+print(result)

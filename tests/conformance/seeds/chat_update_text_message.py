@@ -1,0 +1,36 @@
+from httplib2 import Http
+from google.oauth2.credentials import Credentials
+from google_auth_httplib2 import AuthorizedHttp
+from apiclient.discovery import build
+
+from _endpoint import CLIENT_OPTIONS, MESSAGE, SPACE, TOKEN
+
+# Specify required scopes.
+SCOPES = ['https://www.googleapis.com/auth/chat.bot']
+
+# Specify service account details.
+CREDENTIALS = Credentials(token=TOKEN)
+
+# Build the URI and authenticate with the service account.
+chat = build('chat', 'v1', http=AuthorizedHttp(CREDENTIALS, Http()), client_options=CLIENT_OPTIONS)
+
+# Update a Chat message.
+result = chat.spaces().messages().update(
+
+    # The message to update, and the updated message.
+    #
+    # Replace SPACE with a space name.
+    # Obtain the space name from the spaces resource of Chat API,
+    # or from a space's URL.
+    #
+    # Replace MESSAGE with a message name.
+    # Obtain the message name from the response body returned
+    # after creating a message asynchronously with Chat REST API.
+    name='spaces/' + SPACE + '/messages/' + MESSAGE,
+    updateMask='text',
+    body={'text': 'Updated message!'}
+
+).execute()
+
+# Print Chat API's response in your command line interface.
+print(result)
