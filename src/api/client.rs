@@ -385,21 +385,22 @@ impl Client {
 
     /// Every page of `spaces.list`.
     pub async fn list_all_spaces(&self, filter: Option<&str>) -> Result<Vec<Space>, ApiError> {
-        let mut p = ListSpaces {
+        let p = ListSpaces {
             page_size: Some(1000),
             filter: filter.map(String::from),
             ..Default::default()
         };
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let page = self.list_spaces(&p).await?;
-            out.extend(page.spaces);
-            match next_token(&p.page_token, page.next_page_token)? {
-                Some(t) => p.page_token = Some(t),
-                None => return Ok(out),
+        collect_pages(|token| {
+            let p = ListSpaces {
+                page_token: token,
+                ..p.clone()
+            };
+            async move {
+                let page = self.list_spaces(&p).await?;
+                Ok((page.spaces, page.next_page_token))
             }
-        }
-        Err(too_many_pages())
+        })
+        .await
     }
 
     pub async fn get_space(&self, name: &SpaceName) -> Result<Space, ApiError> {
@@ -474,16 +475,17 @@ impl Client {
     ) -> Result<Vec<Membership>, ApiError> {
         let mut p = p.clone();
         p.page_size = p.page_size.or(Some(1000));
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let page = self.list_members(space, &p).await?;
-            out.extend(page.memberships);
-            match next_token(&p.page_token, page.next_page_token)? {
-                Some(t) => p.page_token = Some(t),
-                None => return Ok(out),
+        collect_pages(|token| {
+            let p = ListMembers {
+                page_token: token,
+                ..p.clone()
+            };
+            async move {
+                let page = self.list_members(space, &p).await?;
+                Ok((page.memberships, page.next_page_token))
             }
-        }
-        Err(too_many_pages())
+        })
+        .await
     }
 
     pub async fn get_member(&self, name: &MembershipName) -> Result<Membership, ApiError> {
@@ -573,16 +575,17 @@ impl Client {
     ) -> Result<Vec<Message>, ApiError> {
         let mut p = p.clone();
         p.page_size = p.page_size.or(Some(1000));
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let page = self.list_messages(space, &p).await?;
-            out.extend(page.messages);
-            match next_token(&p.page_token, page.next_page_token)? {
-                Some(t) => p.page_token = Some(t),
-                None => return Ok(out),
+        collect_pages(|token| {
+            let p = ListMessages {
+                page_token: token,
+                ..p.clone()
+            };
+            async move {
+                let page = self.list_messages(space, &p).await?;
+                Ok((page.messages, page.next_page_token))
             }
-        }
-        Err(too_many_pages())
+        })
+        .await
     }
 
     pub async fn get_message(&self, name: &MessageName) -> Result<Message, ApiError> {
@@ -704,6 +707,25 @@ impl Client {
         }
         Ok(out)
     }
+}
+
+/// Calls `fetch` with each page token in turn (first none) until the last page.
+async fn collect_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), ApiError>>,
+{
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let (items, next) = fetch(token.clone()).await?;
+        out.extend(items);
+        match next_token(&token, next)? {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+    Err(too_many_pages())
 }
 
 fn next_token(prev: &Option<String>, next: Option<String>) -> Result<Option<String>, ApiError> {

@@ -7,7 +7,7 @@ use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
 use super::service::{reply, Ctx, LastManagerStatus, Reply};
-use super::spaces::malformed_user;
+use super::spaces::{malformed_user, refuse_admin_access};
 use super::store::{now, Directory, MemberRec, SpaceRec};
 use super::views::{find_space, find_space_mut, membership_view, permitted};
 use crate::api::model::*;
@@ -63,11 +63,7 @@ pub fn list(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
         "showGroups",
         "useAdminAccess",
     ])?;
-    if ctx.query.bool("useAdminAccess")? {
-        return Err(EmuError::permission(
-            "The caller is not a Google Workspace administrator, so useAdminAccess cannot be used.",
-        ));
-    }
+    refuse_admin_access(ctx)?;
     let size = ctx.query.page_size(100)?;
     let filter_text = ctx.query.get("filter").unwrap_or("");
     let filter = MemberFilter::parse(Some(filter_text))?;
@@ -124,6 +120,7 @@ pub fn list(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
 
 pub fn get(ctx: &mut Ctx<'_>, space: &str, member: &str) -> EmuResult<Reply> {
     ctx.query.only(&["useAdminAccess"])?;
+    refuse_admin_access(ctx)?;
     let rec = find_space(&ctx.store.spaces, ctx.who, space)?;
     let (id, _) = resolve_member(&ctx.store.directory, ctx.who, member)?;
     let m = rec.member(&id).ok_or_else(|| member_not_found(member))?;
@@ -142,6 +139,7 @@ const APP_MEMBERSHIP_SCOPES: &[&str] = &["chat.memberships.app", "chat.admin.mem
 
 pub fn create(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
     ctx.query.only(&["useAdminAccess"])?;
+    refuse_admin_access(ctx)?;
     let input: Membership = parse_body(ctx.body, "membership")?;
     let method = "chat.spaces.members.create";
     if let Some(g) = &input.group_member {
@@ -270,6 +268,7 @@ pub fn create(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
 
 pub fn patch(ctx: &mut Ctx<'_>, space: &str, member: &str) -> EmuResult<Reply> {
     ctx.query.only(&["updateMask", "useAdminAccess"])?;
+    refuse_admin_access(ctx)?;
     let paths = update_mask(ctx.query)?;
     if let Some(p) = paths.iter().find(|p| *p != "role" && *p != "*") {
         return Err(unsupported_mask(p, "role"));
@@ -336,6 +335,7 @@ pub fn patch(ctx: &mut Ctx<'_>, space: &str, member: &str) -> EmuResult<Reply> {
 
 pub fn delete(ctx: &mut Ctx<'_>, space: &str, member: &str) -> EmuResult<Reply> {
     ctx.query.only(&["useAdminAccess"])?;
+    refuse_admin_access(ctx)?;
     let method = "chat.spaces.members.delete";
     let (user_id, bot) = resolve_member(&ctx.store.directory, ctx.who, member)?;
     if bot {

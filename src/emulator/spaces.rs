@@ -19,7 +19,7 @@ const MAX_DESCRIPTION: usize = 4096;
 const MAX_GUIDELINES: usize = 5000;
 const MAX_SETUP_MEMBERS: usize = 49;
 
-fn refuse_admin_access(ctx: &Ctx<'_>) -> EmuResult<()> {
+pub(crate) fn refuse_admin_access(ctx: &Ctx<'_>) -> EmuResult<()> {
     if ctx.query.bool("useAdminAccess")? {
         return Err(EmuError::permission(
             "The caller is not a Google Workspace administrator, so useAdminAccess cannot be used.",
@@ -156,6 +156,20 @@ fn replayed_space(
     }
 }
 
+/// Records which space a requestId created, so a repeat returns it.
+fn remember_request(ctx: &mut Ctx<'_>, request_id: Option<String>, space_id: String) {
+    if let Some(rid) = request_id {
+        let caller = ctx.who.user_name();
+        ctx.store.space_requests.insert(
+            rid,
+            RequestRec {
+                caller,
+                target: space_id,
+            },
+        );
+    }
+}
+
 /// The stored form of a new named space.
 fn new_named_space(id: &str, display_name: String, input: &Space) -> EmuResult<Space> {
     if let Some(d) = &input.space_details {
@@ -287,15 +301,7 @@ pub fn create(ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
     rec.members.push(creator);
     let view = space_view(&rec, false);
     ctx.store.spaces.insert(id.clone(), rec);
-    if let Some(rid) = request_id {
-        ctx.store.space_requests.insert(
-            rid,
-            RequestRec {
-                caller: ctx.who.user_name(),
-                target: id,
-            },
-        );
-    }
+    remember_request(ctx, request_id, id);
     reply(&view)
 }
 
@@ -704,15 +710,7 @@ pub fn setup(ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
     let view = space_view(&rec, false);
     let id = rec.id().to_string();
     ctx.store.spaces.insert(id.clone(), rec);
-    if let Some(rid) = req.request_id {
-        ctx.store.space_requests.insert(
-            rid,
-            RequestRec {
-                caller: ctx.who.user_name(),
-                target: id,
-            },
-        );
-    }
+    remember_request(ctx, req.request_id, id);
     reply(&view)
 }
 
