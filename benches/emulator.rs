@@ -64,33 +64,50 @@ async fn main() {
     let space = SpaceName::parse("spaces/AAAATeamRst").unwrap();
     let firehose = SpaceName::parse("spaces/AAAAFirehos").unwrap();
 
-    println!("gchat emulator benchmark ({} logical CPUs)", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "gchat emulator benchmark ({} logical CPUs)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     let c = alice.clone();
     let s = space.clone();
     rps("messages.create (text, user auth)", 20000, move |i| {
         let c = c.clone();
         let s = s.clone();
         async move {
-            c.create_message(&s, &Message::text(format!("bench {i}")), &CreateMessage::default())
-                .await
-                .expect("create");
+            c.create_message(
+                &s,
+                &Message::text(format!("bench {i}")),
+                &CreateMessage::default(),
+            )
+            .await
+            .expect("create");
         }
     })
     .await;
 
     let c = alice.clone();
     let f = firehose.clone();
-    rps("messages.list pageSize=1000 (1000 messages)", 400, move |_| {
-        let c = c.clone();
-        let f = f.clone();
-        async move {
-            let p = c
-                .list_messages(&f, &ListMessages { page_size: Some(1000), ..Default::default() })
-                .await
-                .expect("list");
-            assert_eq!(p.messages.len(), 1000);
-        }
-    })
+    rps(
+        "messages.list pageSize=1000 (1000 messages)",
+        400,
+        move |_| {
+            let c = c.clone();
+            let f = f.clone();
+            async move {
+                let p = c
+                    .list_messages(
+                        &f,
+                        &ListMessages {
+                            page_size: Some(1000),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .expect("list");
+                assert_eq!(p.messages.len(), 1000);
+            }
+        },
+    )
     .await;
 
     // With --data, every change is written out whole (temporary file, fsync, rename).
@@ -108,9 +125,13 @@ async fn main() {
         let c = pc.clone();
         let s = s.clone();
         async move {
-            c.create_message(&s, &Message::text(format!("saved {i}")), &CreateMessage::default())
-                .await
-                .expect("create");
+            c.create_message(
+                &s,
+                &Message::text(format!("saved {i}")),
+                &CreateMessage::default(),
+            )
+            .await
+            .expect("create");
         }
     })
     .await;

@@ -9,6 +9,20 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Open the TUI on this Chat API endpoint (an emulator, say) instead of Google.
+    #[arg(long, value_name = "URL", requires = "token")]
+    pub endpoint: Option<String>,
+    /// The bearer token for --endpoint (the emulator takes user:ID or app).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "GCHAT_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// Open the built-in demo workspace, even when signed in.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]

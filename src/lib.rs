@@ -2,8 +2,16 @@
 //! local Chat API emulator.
 
 pub mod api;
+pub mod app;
 pub mod cli;
+pub mod config;
 pub mod emulator;
+pub mod keymap;
+pub mod logging;
+pub mod markup;
+pub mod runtime;
+pub mod terminal;
+pub mod ui;
 
 /// Resolves on Ctrl-C, SIGTERM or SIGHUP.
 pub async fn shutdown_signal() {

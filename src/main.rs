@@ -1,14 +1,76 @@
+use std::process::ExitCode;
+
 use clap::Parser;
+use gchat::api::Client;
+use gchat::app::{App, Identity, Settings};
 use gchat::cli::{Cli, Command};
 use gchat::emulator;
 
-fn main() -> std::process::ExitCode {
+/// Who a development token stands for, when it says.
+fn identity_from_token(token: &str) -> Identity {
+    let who = token.split(';').next().unwrap_or("");
+    if let Some(id) = who.strip_prefix("user:") {
+        Identity {
+            user: Some(format!("users/{id}")),
+            ..Default::default()
+        }
+    } else if who == "app" || who.starts_with("app:") {
+        Identity {
+            is_app: true,
+            ..Default::default()
+        }
+    } else {
+        Identity::default()
+    }
+}
+
+async fn tui(cli: Cli) -> anyhow::Result<()> {
+    let (config, keymap, warnings) = gchat::config::load();
+    let mut settings = Settings {
+        poll: config.poll(),
+        background_poll: config.background_poll(),
+        ..Default::default()
+    };
+    // Keeps the in-process emulator alive while the TUI runs.
+    let mut _demo: Option<emulator::Emulator> = None;
+    let (client, me) = match (cli.endpoint, cli.token) {
+        (Some(endpoint), Some(token)) => {
+            settings.source = endpoint.clone();
+            let me = identity_from_token(&token);
+            (Client::with_static_token(&endpoint, &token)?, me)
+        }
+        _ => {
+            // No account: the demo workspace, served in-process.
+            let emu = emulator::Emulator::start(emulator::Options {
+                demo: true,
+                ..Default::default()
+            })
+            .await?;
+            let token = format!("user:{}", emulator::demo::DEMO_USER);
+            let client = Client::with_static_token(&emu.url(), &token)?;
+            settings.demo = true;
+            settings.source = "demo workspace".into();
+            _demo = Some(emu);
+            (client, identity_from_token(&token))
+        }
+    };
+    let mut app = App::new(me, settings, keymap);
+    app.show_members = config.show_members;
+    if !warnings.is_empty() {
+        app.error(warnings.join("; "));
+        app.status.warnings = warnings;
+    }
+    gchat::runtime::run(client, app).await
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _log = gchat::logging::init();
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("gchat: could not start the async runtime: {e}");
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
     let result = rt.block_on(async {
@@ -30,14 +92,17 @@ fn main() -> std::process::ExitCode {
                 };
                 emulator::run_cli(opts).await
             }
-            None => Err(anyhow::anyhow!("the TUI is not built yet")),
+            None => tui(cli).await,
         }
     });
+    // Background tasks (requests in flight) must not keep gchat alive.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            gchat::terminal::restore();
             eprintln!("gchat: {e:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }

@@ -99,7 +99,10 @@ struct Generate {
     first_minutes_ago: i64,
     every_minutes: i64,
     from: Vec<String>,
+    /// What apps post.
     texts: Vec<String>,
+    /// What people post.
+    human_texts: Vec<String>,
 }
 
 /// The demo workspace as of `now`.
@@ -176,7 +179,12 @@ fn build_space(store: &Store, s: DemoSpace, now: DateTime<Utc>) -> anyhow::Resul
     if let Some(g) = &s.generate {
         for n in 0..g.count {
             let from = g.from[n % g.from.len().max(1)].clone();
-            let template = &g.texts[(n * 7 + n / 3) % g.texts.len().max(1)];
+            let pool = if store.directory.is_app(&from) {
+                &g.texts
+            } else {
+                &g.human_texts
+            };
+            let template = &pool[(n * 7 + n / 3) % pool.len().max(1)];
             let text = template
                 .replace("{n}", &(4000 + n).to_string())
                 .replace("{m}", &(8 + (n * 13) % 11).to_string());

@@ -1,0 +1,167 @@
+//! The compose box: what it will do (new thread, reply, edit), and a draft per space and
+//! thread that survives Esc, switching spaces and failed sends.
+
+use std::collections::HashMap;
+
+use tui_textarea::{CursorMove, TextArea};
+
+/// What sending the box does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A new message, starting a thread.
+    New,
+    /// A reply in the thread `thread`, whose first message was from `to`.
+    Reply { thread: String },
+    /// An edit of message `message`.
+    Edit { message: String },
+}
+
+pub struct Compose {
+    pub textarea: TextArea<'static>,
+    pub space: Option<String>,
+    pub target: Target,
+    /// Shown in the title: whom a reply answers.
+    pub reply_to: Option<String>,
+    /// Why the last send or edit from this box was refused.
+    pub error: Option<String>,
+    drafts: HashMap<(String, Target), Vec<String>>,
+}
+
+impl Default for Compose {
+    fn default() -> Self {
+        Compose {
+            textarea: fresh(Vec::new()),
+            space: None,
+            target: Target::New,
+            reply_to: None,
+            error: None,
+            drafts: HashMap::new(),
+        }
+    }
+}
+
+fn fresh(lines: Vec<String>) -> TextArea<'static> {
+    let mut t = if lines.is_empty() {
+        TextArea::default()
+    } else {
+        TextArea::new(lines)
+    };
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_placeholder_text(
+        "Write a message. Enter sends, Alt-Enter or Ctrl-J for a new line, Esc to leave.",
+    );
+    t.set_placeholder_style(crate::ui::theme::dim());
+    t.move_cursor(CursorMove::Bottom);
+    t.move_cursor(CursorMove::End);
+    t
+}
+
+impl Compose {
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.textarea.lines().iter().all(|l| l.trim().is_empty())
+    }
+
+    fn key(&self) -> Option<(String, Target)> {
+        self.space.clone().map(|s| (s, self.target.clone()))
+    }
+
+    /// Keeps what is in the box as the draft for its space and target.
+    pub fn save_draft(&mut self) {
+        if let Some(k) = self.key() {
+            if self.is_blank() {
+                self.drafts.remove(&k);
+            } else {
+                self.drafts.insert(k, self.textarea.lines().to_vec());
+            }
+        }
+    }
+
+    /// Points the box at another space or target, keeping the current draft and
+    /// bringing back the one for the new place. `prefill` is used when there is none
+    /// (an edit starts from the message's text).
+    pub fn switch(
+        &mut self,
+        space: &str,
+        target: Target,
+        reply_to: Option<String>,
+        prefill: Option<&str>,
+    ) {
+        if self.space.as_deref() == Some(space) && self.target == target {
+            return;
+        }
+        self.save_draft();
+        self.space = Some(space.to_string());
+        self.target = target;
+        self.reply_to = reply_to;
+        self.error = None;
+        let lines = self
+            .drafts
+            .get(&(space.to_string(), self.target.clone()))
+            .cloned()
+            .or_else(|| prefill.map(|p| p.split('\n').map(String::from).collect()))
+            .unwrap_or_default();
+        self.textarea = fresh(lines);
+    }
+
+    /// After a send: the box and its draft are empty.
+    pub fn clear(&mut self) {
+        if let Some(k) = self.key() {
+            self.drafts.remove(&k);
+        }
+        self.textarea = fresh(Vec::new());
+        self.error = None;
+    }
+
+    /// Puts `text` in the box (a failed message taken back, a rejected edit).
+    pub fn set_text(&mut self, text: &str) {
+        self.textarea = fresh(text.split('\n').map(String::from).collect());
+        self.save_draft();
+    }
+
+    /// The draft waiting in `space` for `target`, if any.
+    pub fn draft(&self, space: &str, target: &Target) -> Option<&[String]> {
+        if self.space.as_deref() == Some(space) && &self.target == target {
+            return (!self.is_blank()).then(|| self.textarea.lines());
+        }
+        self.drafts
+            .get(&(space.to_string(), target.clone()))
+            .map(Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drafts_follow_space_and_thread() {
+        let mut c = Compose::default();
+        c.switch("spaces/A", Target::New, None, None);
+        c.textarea.insert_str("hello A");
+        c.switch("spaces/B", Target::New, None, None);
+        assert!(c.is_blank());
+        c.textarea.insert_str("hello B");
+        let reply = Target::Reply {
+            thread: "spaces/B/threads/T".into(),
+        };
+        c.switch("spaces/B", reply.clone(), Some("Bob".into()), None);
+        assert!(c.is_blank(), "a reply has its own draft");
+        c.switch("spaces/A", Target::New, None, None);
+        assert_eq!(c.text(), "hello A");
+        assert_eq!(
+            c.draft("spaces/B", &Target::New),
+            Some(&["hello B".to_string()][..])
+        );
+        c.clear();
+        assert_eq!(c.draft("spaces/A", &Target::New), None);
+        let edit = Target::Edit {
+            message: "m".into(),
+        };
+        c.switch("spaces/A", edit, None, Some("old\ntext"));
+        assert_eq!(c.text(), "old\ntext");
+    }
+}

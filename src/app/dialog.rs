@@ -1,0 +1,115 @@
+//! Dialogs: adding and removing members, confirming deletes, creating and editing
+//! spaces. A dialog keeps its input when the server refuses it, and shows why.
+
+use tui_textarea::{CursorMove, TextArea};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Add a person (users/ID, an id, an email) or the Chat app (`app`).
+    AddMember {
+        space: String,
+    },
+    RemoveMember {
+        space: String,
+        membership: String,
+        label: String,
+    },
+    DeleteMessage {
+        space: String,
+        message: String,
+        replies: usize,
+        preview: String,
+    },
+    CreateSpace {
+        request_id: String,
+    },
+    EditSpace {
+        space: String,
+    },
+    /// Deleting a space: type its name to confirm.
+    DeleteSpace {
+        space: String,
+        display_name: String,
+    },
+    SpaceInfo {
+        space: String,
+    },
+}
+
+pub struct Field {
+    pub label: &'static str,
+    pub input: TextArea<'static>,
+    pub multiline: bool,
+}
+
+impl Field {
+    pub fn new(label: &'static str, value: &str, multiline: bool) -> Self {
+        let mut input = if value.is_empty() {
+            TextArea::default()
+        } else {
+            TextArea::new(value.split('\n').map(String::from).collect())
+        };
+        input.set_cursor_line_style(ratatui::style::Style::default());
+        input.move_cursor(CursorMove::Bottom);
+        input.move_cursor(CursorMove::End);
+        Field {
+            label,
+            input,
+            multiline,
+        }
+    }
+
+    pub fn value(&self) -> String {
+        self.input.lines().join("\n")
+    }
+}
+
+pub struct Dialog {
+    pub kind: Kind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Why the last attempt failed, or why the input is not acceptable.
+    pub error: Option<String>,
+    /// A request is on its way.
+    pub busy: bool,
+}
+
+impl Dialog {
+    pub fn new(kind: Kind, fields: Vec<Field>) -> Self {
+        Dialog {
+            kind,
+            fields,
+            focus: 0,
+            error: None,
+            busy: false,
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self.kind {
+            Kind::AddMember { .. } => "Add a member",
+            Kind::RemoveMember { .. } => "Remove member",
+            Kind::DeleteMessage { .. } => "Delete message",
+            Kind::CreateSpace { .. } => "Create a space",
+            Kind::EditSpace { .. } => "Edit space",
+            Kind::DeleteSpace { .. } => "Delete space",
+            Kind::SpaceInfo { .. } => "Space details",
+        }
+    }
+
+    pub fn field(&self, i: usize) -> String {
+        self.fields.get(i).map(Field::value).unwrap_or_default()
+    }
+
+    pub fn focused_mut(&mut self) -> Option<&mut Field> {
+        self.fields.get_mut(self.focus)
+    }
+
+    /// Yes/no dialogs have no fields.
+    pub fn is_confirm(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::RemoveMember { .. } | Kind::DeleteMessage { .. }
+        )
+    }
+}

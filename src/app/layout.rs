@@ -1,0 +1,152 @@
+//! Laid-out message rows, cached per width, and the window of rows on screen.
+//!
+//! A row is laid out (wrapped, styled) once per width and content revision, then reused
+//! every frame: a frame costs the rows on screen, however long the history is.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use super::timeline::{Row, Rows, RowsKey};
+use super::view::{self, Window};
+use super::App;
+
+/// Where the last frame put things.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Screen {
+    pub spaces: Rect,
+    pub messages: Rect,
+    pub members: Rect,
+    pub compose: Rect,
+    /// The spaces list's first row, and how far it is scrolled.
+    pub spaces_list: Rect,
+    pub spaces_offset: usize,
+    pub members_list: Rect,
+    pub members_offset: usize,
+}
+
+type Key = (Row, u64);
+
+#[derive(Default)]
+pub struct LayoutCache {
+    width: u16,
+    people: u64,
+    day: i64,
+    offset: i32,
+    lines: HashMap<Key, Rc<Vec<Line<'static>>>>,
+}
+
+impl LayoutCache {
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// Past this many laid-out rows, the cache starts over (bounded memory).
+const MAX_CACHED: usize = 20_000;
+
+impl App {
+    pub fn rows_key(&self, space: &str) -> RowsKey {
+        let v = self.views.get(space);
+        let mut expanded: Vec<String> = v
+            .map(|v| v.expanded.iter().cloned().collect())
+            .unwrap_or_default();
+        expanded.sort();
+        RowsKey {
+            version: self.timelines.get(space).map_or(0, |t| t.version),
+            thread: v.and_then(|v| v.thread.clone()),
+            expanded,
+            utc_offset_secs: self.settings.offset(self.settings.now()).local_minus_utc(),
+        }
+    }
+
+    /// The rows of `space`'s message pane.
+    pub fn rows_for(&self, space: &str) -> Rc<Rows> {
+        match self.timelines.get(space) {
+            Some(t) => t.rows(&self.rows_key(space)),
+            None => Rc::new(Rows::default()),
+        }
+    }
+
+    fn revision(&self, space: &str, row: &Row) -> u64 {
+        let tl = self.timelines.get(space);
+        match row {
+            Row::Msg { name, .. } => tl.and_then(|t| t.get(name)).map_or(0, |i| i.rev),
+            Row::Top => tl.map_or(0, |t| {
+                (t.loaded as u64)
+                    | (t.has_older as u64) << 1
+                    | (t.loading_older as u64) << 2
+                    | (t.error.is_some() as u64) << 3
+                    | (self.views.get(space).is_some_and(|v| v.thread.is_some()) as u64) << 4
+            }),
+            _ => 0,
+        }
+    }
+
+    /// A row's lines at `width`, laid out once and cached.
+    pub fn row_lines(&self, space: &str, row: &Row, width: u16) -> Rc<Vec<Line<'static>>> {
+        let now = self.settings.now();
+        let day = self.settings.local(now).date_naive().num_days_from_ce() as i64;
+        let offset = self.settings.offset(now).local_minus_utc();
+        let mut cache = self.layout.borrow_mut();
+        if cache.width != width
+            || cache.people != self.people.version
+            || cache.day != day
+            || cache.offset != offset
+            || cache.lines.len() > MAX_CACHED
+        {
+            cache.lines.clear();
+            cache.width = width;
+            cache.people = self.people.version;
+            cache.day = day;
+            cache.offset = offset;
+        }
+        let key = (row.clone(), self.revision(space, row));
+        if let Some(l) = cache.lines.get(&key) {
+            return l.clone();
+        }
+        drop(cache);
+        let lines = Rc::new(crate::ui::messages::render_row(self, space, row, width));
+        self.layout.borrow_mut().lines.insert(key, lines.clone());
+        lines
+    }
+
+    /// The message pane's size in the last frame (a sensible one before the first).
+    pub fn message_area(&self) -> (u16, u16) {
+        let r = self.screen.get().messages;
+        if r.width == 0 || r.height == 0 {
+            (60, 20)
+        } else {
+            (r.width, r.height)
+        }
+    }
+
+    /// Which rows of `space` are on a `width` x `height` screen.
+    pub fn message_window(&self, space: &str, width: u16, height: u16) -> (Rc<Rows>, Window) {
+        let rows = self.rows_for(space);
+        let n = rows.rows.len();
+        let mut height_of = |i: usize| self.row_lines(space, &rows.rows[i], width).len();
+        let anchor = self
+            .views
+            .get(space)
+            .and_then(|v| v.anchor.as_ref())
+            .and_then(|(row, skip)| rows.index.get(row).map(|&i| (i, *skip)));
+        let w = match anchor {
+            Some((i, skip)) => view::from_anchor(n, height as usize, i, skip, &mut height_of),
+            None => view::from_bottom(n, height as usize, &mut height_of),
+        };
+        (rows, w)
+    }
+}
+
+use chrono::Datelike;

@@ -1,0 +1,1319 @@
+//! UI state and logic, with no terminal and no network: `update(Action) -> Vec<Effect>`.
+//!
+//! Keys, mouse, timer ticks and API results come in as [`Action`]s; what must happen
+//! outside (API calls) goes out as [`Effect`]s, each carrying what it was for, so a late
+//! answer lands in the right place even after the user has moved on.
+
+pub mod compose;
+pub mod dialog;
+mod input;
+pub mod layout;
+pub mod members;
+pub mod people;
+pub mod spaces;
+pub mod timeline;
+pub mod view;
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::api::model::{Membership, Message, Person, Space, SpaceType, Thread, User, UserType};
+use crate::api::{ApiError, UserRef};
+use crate::keymap::Keymap;
+
+use compose::{Compose, Target};
+use dialog::{Dialog, Kind};
+use layout::{LayoutCache, Screen};
+use members::MemberList;
+use people::People;
+use spaces::SpaceList;
+use timeline::{Local, Row, Timeline};
+use view::ViewState;
+
+/// Who is signed in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Identity {
+    /// `users/123`, once known.
+    pub user: Option<String>,
+    pub name: Option<String>,
+    /// Signed in as the Chat app (service account).
+    pub is_app: bool,
+}
+
+/// Where "now" comes from (fixed in tests, so screens are reproducible).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+/// How times are shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Local,
+    Fixed(FixedOffset),
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Running on the built-in demo workspace.
+    pub demo: bool,
+    /// Where the data comes from, for the status bar.
+    pub source: String,
+    /// How often the open space is polled when active.
+    pub poll: Duration,
+    /// How often other spaces are checked for unread messages.
+    pub background_poll: Duration,
+    pub zone: Zone,
+    pub clock: Clock,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            demo: false,
+            source: String::new(),
+            poll: Duration::from_secs(5),
+            background_poll: Duration::from_secs(60),
+            zone: Zone::Local,
+            clock: Clock::System,
+        }
+    }
+}
+
+impl Settings {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    pub fn offset(&self, t: DateTime<Utc>) -> FixedOffset {
+        match self.zone {
+            Zone::Fixed(o) => o,
+            Zone::Local => chrono::Local.offset_from_utc_datetime(&t.naive_utc()).fix(),
+        }
+    }
+
+    pub fn local(&self, t: DateTime<Utc>) -> DateTime<FixedOffset> {
+        t.with_timezone(&self.offset(t))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Spaces,
+    Messages,
+    Members,
+    Compose,
+}
+
+/// A message for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub text: String,
+    pub error: bool,
+    pub at: Instant,
+}
+
+#[derive(Debug, Default)]
+pub struct Status {
+    pub note: Option<Note>,
+    /// Requests the user is waiting for.
+    pub busy: usize,
+    /// Background requests (polls, look-ups).
+    pub syncing: usize,
+    pub synced_at: Option<DateTime<Utc>>,
+    /// The last poll failed: the UI says so until one succeeds.
+    pub offline: Option<String>,
+    pub spinner: usize,
+    /// Problems with the configuration, shown once at start.
+    pub warnings: Vec<String>,
+}
+
+/// Which page of messages to load.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadKind {
+    /// The newest page.
+    Latest,
+    /// The page before `before`.
+    Older { before: DateTime<Utc> },
+    /// Everything after `after` (polling).
+    Newer { after: DateTime<Utc> },
+    /// One thread, whole.
+    Thread { thread: String },
+}
+
+/// Work to do outside: each becomes one API call (or a few) on its own task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    WhoAmI,
+    LoadSpaces,
+    LoadMessages {
+        space: String,
+        kind: LoadKind,
+    },
+    LoadMembers {
+        space: String,
+    },
+    LookupPeople {
+        users: Vec<String>,
+    },
+    CountUnread {
+        space: String,
+        after: Option<DateTime<Utc>>,
+    },
+    /// Post `text` with the client-assigned `client_id` (a retry reuses it).
+    Send {
+        space: String,
+        local: String,
+        client_id: String,
+        text: String,
+        thread: Option<String>,
+    },
+    /// Fetch a sent message by its client id (after a 409: it did arrive).
+    FetchSent {
+        space: String,
+        local: String,
+        client_id: String,
+    },
+    Edit {
+        space: String,
+        message: String,
+        text: String,
+        previous: String,
+    },
+    Delete {
+        space: String,
+        message: String,
+        force: bool,
+    },
+    AddMember {
+        space: String,
+        user: UserRef,
+    },
+    RemoveMember {
+        space: String,
+        membership: String,
+    },
+    SetRole {
+        space: String,
+        membership: String,
+        manager: bool,
+    },
+    CreateSpace {
+        request_id: String,
+        name: String,
+        description: String,
+        guidelines: String,
+    },
+    UpdateSpace {
+        space: String,
+        name: String,
+        description: String,
+        guidelines: String,
+        mask: String,
+    },
+    DeleteSpace {
+        space: String,
+    },
+}
+
+impl Effect {
+    /// Background work that shows no spinner.
+    pub fn quiet(&self) -> bool {
+        matches!(
+            self,
+            Effect::LoadMessages {
+                kind: LoadKind::Newer { .. },
+                ..
+            } | Effect::CountUnread { .. }
+                | Effect::LookupPeople { .. }
+                | Effect::WhoAmI
+        )
+    }
+}
+
+/// What came back from an [`Effect`].
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Me(Result<(String, Option<String>), ApiError>),
+    Spaces(Result<Vec<Space>, ApiError>),
+    Messages {
+        space: String,
+        kind: LoadKind,
+        result: Result<(Vec<Message>, bool), ApiError>,
+    },
+    Members {
+        space: String,
+        result: Result<Vec<Membership>, ApiError>,
+    },
+    People {
+        users: Vec<String>,
+        result: Result<Vec<(String, Person)>, ApiError>,
+    },
+    Unread {
+        space: String,
+        result: Result<Vec<Message>, ApiError>,
+    },
+    Sent {
+        space: String,
+        local: String,
+        client_id: String,
+        result: Result<Message, ApiError>,
+    },
+    Edited {
+        space: String,
+        message: String,
+        text: String,
+        previous: String,
+        result: Result<Message, ApiError>,
+    },
+    Deleted {
+        space: String,
+        message: String,
+        force: bool,
+        result: Result<(), ApiError>,
+    },
+    MemberAdded {
+        space: String,
+        user: UserRef,
+        result: Result<Membership, ApiError>,
+    },
+    MemberRemoved {
+        space: String,
+        membership: String,
+        result: Result<Membership, ApiError>,
+    },
+    RoleSet {
+        space: String,
+        membership: String,
+        manager: bool,
+        result: Result<Membership, ApiError>,
+    },
+    SpaceCreated {
+        request_id: String,
+        result: Result<Space, ApiError>,
+    },
+    SpaceUpdated {
+        space: String,
+        result: Result<Space, ApiError>,
+    },
+    SpaceDeleted {
+        space: String,
+        result: Result<(), ApiError>,
+    },
+}
+
+impl Outcome {
+    fn quiet(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Messages {
+                kind: LoadKind::Newer { .. },
+                ..
+            } | Outcome::Unread { .. }
+                | Outcome::People { .. }
+                | Outcome::Me(_)
+        )
+    }
+}
+
+/// Everything the loop feeds `update`.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Tick(Instant),
+    Done(Box<Outcome>),
+}
+
+/// Polling timers, with back-off when nothing happens or the server pushes back.
+#[derive(Debug)]
+struct Polls {
+    next_open: Option<Instant>,
+    interval: Duration,
+    next_background: Option<Instant>,
+    next_spaces: Option<Instant>,
+    in_flight: HashSet<String>,
+}
+
+/// A plain sentence for an API failure.
+pub fn explain(e: &ApiError) -> String {
+    let sentence = |s: &str| {
+        let s = s.trim();
+        if s.ends_with(['.', '!', '?']) {
+            s.to_string()
+        } else {
+            format!("{s}.")
+        }
+    };
+    match e {
+        ApiError::Server(s) if s.code == 401 => {
+            "Your sign-in has expired or was revoked. Run `gchat auth login` to sign in again.".into()
+        }
+        _ if e.is_scope_insufficient() => {
+            "gchat's sign-in lacks the permission (OAuth scope) this needs. Run `gchat auth login` to grant it.".into()
+        }
+        ApiError::Server(s) if s.code == 429 => {
+            "Google Chat is limiting requests right now; gchat will slow down and try again.".into()
+        }
+        ApiError::Server(s) if s.code >= 500 => {
+            format!("The server had a problem ({}): {}", s.code, sentence(&s.message))
+        }
+        ApiError::Server(s) => sentence(&s.to_string()),
+        ApiError::Connect(host) => format!("Can't reach {host}. Check the connection; gchat keeps trying."),
+        ApiError::Timeout => "The server didn't answer in time; gchat keeps trying.".into(),
+        other => sentence(&other.to_string()),
+    }
+}
+
+/// Ids for local copies and client message ids.
+fn client_id() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    let tail: String = (0..20)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect();
+    format!("client-gchat-{tail}")
+}
+
+pub struct App {
+    pub me: Identity,
+    pub settings: Settings,
+    pub keymap: Keymap,
+    pub focus: Focus,
+    pub show_members: bool,
+    pub zoom: bool,
+    /// The help overlay, and how far it is scrolled.
+    pub help: Option<u16>,
+    pub spaces: SpaceList,
+    /// The space open in the message pane.
+    pub current: Option<String>,
+    pub timelines: HashMap<String, Timeline>,
+    pub views: HashMap<String, ViewState>,
+    pub members: HashMap<String, MemberList>,
+    pub member_sel: usize,
+    pub compose: Compose,
+    pub dialog: Option<Dialog>,
+    pub people: People,
+    pub status: Status,
+    pub quit: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    /// Laid-out message rows, reused across frames.
+    pub layout: RefCell<LayoutCache>,
+    /// Where the last frame put each pane (for the mouse and for paging).
+    pub screen: Cell<Screen>,
+    polls: Polls,
+}
+
+impl App {
+    pub fn new(me: Identity, settings: Settings, keymap: Keymap) -> Self {
+        App {
+            me,
+            settings,
+            keymap,
+            focus: Focus::Spaces,
+            show_members: true,
+            zoom: false,
+            help: None,
+            spaces: SpaceList::default(),
+            current: None,
+            timelines: HashMap::new(),
+            views: HashMap::new(),
+            members: HashMap::new(),
+            member_sel: 0,
+            compose: Compose::default(),
+            dialog: None,
+            people: People::default(),
+            status: Status::default(),
+            quit: false,
+            dirty: true,
+            layout: RefCell::new(LayoutCache::default()),
+            screen: Cell::new(Screen::default()),
+            polls: Polls {
+                next_open: None,
+                interval: Duration::from_secs(5),
+                next_background: None,
+                next_spaces: None,
+                in_flight: HashSet::new(),
+            },
+        }
+    }
+
+    /// The first requests: who am I, and the spaces.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let mut fx = vec![Effect::LoadSpaces];
+        if self.me.user.is_none() && !self.me.is_app {
+            fx.push(Effect::WhoAmI);
+        }
+        self.count_requests(&fx);
+        fx
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match action {
+            Action::Key(k) => self.on_key(k, &mut fx),
+            Action::Mouse(m) => self.on_mouse(m, &mut fx),
+            Action::Paste(s) => self.on_paste(&s),
+            Action::Resize(..) => self.dirty = true,
+            Action::Tick(now) => self.on_tick(now, &mut fx),
+            Action::Done(o) => {
+                if o.quiet() {
+                    self.status.syncing = self.status.syncing.saturating_sub(1);
+                } else {
+                    self.status.busy = self.status.busy.saturating_sub(1);
+                }
+                self.dirty = true;
+                self.on_outcome(*o, &mut fx);
+            }
+        }
+        self.count_requests(&fx);
+        fx
+    }
+
+    fn count_requests(&mut self, fx: &[Effect]) {
+        for e in fx {
+            if e.quiet() {
+                self.status.syncing += 1;
+            } else {
+                self.status.busy += 1;
+            }
+        }
+    }
+
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.status.note = Some(Note {
+            text: text.into(),
+            error: false,
+            at: Instant::now(),
+        });
+        self.dirty = true;
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        tracing::info!(%text, "shown error");
+        self.status.note = Some(Note {
+            text,
+            error: true,
+            at: Instant::now(),
+        });
+        self.dirty = true;
+    }
+
+    pub fn is_me(&self, user: &str) -> bool {
+        self.me.user.as_deref() == Some(user)
+    }
+
+    /// Whether a message was sent by whoever is signed in.
+    pub fn is_mine(&self, m: &Message) -> bool {
+        let Some(sender) = &m.sender else {
+            return false;
+        };
+        if self.me.is_app {
+            return sender.is_bot()
+                && self
+                    .me
+                    .user
+                    .as_deref()
+                    .is_none_or(|u| sender.name.as_deref() == Some(u));
+        }
+        sender.name.as_deref().is_some_and(|n| self.is_me(n))
+    }
+
+    pub fn current_timeline(&self) -> Option<&Timeline> {
+        self.current.as_ref().and_then(|s| self.timelines.get(s))
+    }
+
+    pub fn current_view(&self) -> Option<&ViewState> {
+        self.current.as_ref().and_then(|s| self.views.get(s))
+    }
+
+    pub fn space(&self, name: &str) -> Option<&Space> {
+        self.spaces
+            .all
+            .iter()
+            .find(|s| s.name.as_deref() == Some(name))
+    }
+
+    /// Whether the signed-in person manages `space`.
+    pub fn is_manager(&self, space: &str) -> bool {
+        let Some(me) = &self.me.user else {
+            return false;
+        };
+        self.members.get(space).is_some_and(|m| {
+            m.list.iter().any(|x| {
+                x.member.as_ref().and_then(|u| u.name.as_deref()) == Some(me.as_str())
+                    && x.role == Some(crate::api::model::MembershipRole::Manager)
+            })
+        })
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    fn on_tick(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        if self.status.busy > 0 {
+            self.status.spinner = self.status.spinner.wrapping_add(1);
+            self.dirty = true;
+        }
+        if let Some(n) = &self.status.note {
+            if !n.error && now.duration_since(n.at) > Duration::from_secs(8) {
+                self.status.note = None;
+                self.dirty = true;
+            }
+        }
+        if self.polls.next_spaces.is_some_and(|t| now >= t) {
+            self.polls.next_spaces = Some(now + Duration::from_secs(120));
+            fx.push(Effect::LoadSpaces);
+        }
+        if let Some(space) = self.current.clone() {
+            let loaded = self.timelines.get(&space).is_some_and(|t| t.loaded);
+            if loaded
+                && self.polls.next_open.is_some_and(|t| now >= t)
+                && !self.polls.in_flight.contains(&space)
+            {
+                self.polls.next_open = Some(now + self.polls.interval);
+                if self.me.is_app {
+                    // Apps cannot list messages with chat.bot: nothing to poll.
+                } else if let Some(after) =
+                    self.timelines.get(&space).and_then(Timeline::newest_time)
+                {
+                    self.polls.in_flight.insert(space.clone());
+                    fx.push(Effect::LoadMessages {
+                        space,
+                        kind: LoadKind::Newer { after },
+                    });
+                } else {
+                    self.polls.in_flight.insert(space.clone());
+                    fx.push(Effect::LoadMessages {
+                        space,
+                        kind: LoadKind::Latest,
+                    });
+                }
+            }
+        }
+        if self.polls.next_background.is_some_and(|t| now >= t) {
+            self.polls.next_background = Some(now + self.settings.background_poll);
+            self.count_unread_everywhere(fx);
+        }
+    }
+
+    /// Polls sooner: the user is active.
+    fn poll_soon(&mut self) {
+        self.polls.interval = self.settings.poll;
+        let soon = Instant::now() + self.settings.poll;
+        if self.polls.next_open.is_none_or(|t| t > soon) {
+            self.polls.next_open = Some(soon);
+        }
+    }
+
+    fn count_unread_everywhere(&mut self, fx: &mut Vec<Effect>) {
+        if self.me.is_app {
+            return;
+        }
+        for s in &self.spaces.all {
+            let Some(name) = s.name.clone() else { continue };
+            if Some(&name) == self.current.as_ref()
+                || self.polls.in_flight.contains(&format!("unread:{name}"))
+            {
+                continue;
+            }
+            self.polls.in_flight.insert(format!("unread:{name}"));
+            let after = self.spaces.last_read.get(&name).copied();
+            fx.push(Effect::CountUnread { space: name, after });
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    fn on_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
+        match o {
+            Outcome::Me(Ok((user, name))) => {
+                if let Some(n) = &name {
+                    self.people.learn(&User {
+                        name: Some(user.clone()),
+                        display_name: Some(n.clone()),
+                        ..Default::default()
+                    });
+                }
+                self.me.user = Some(user);
+                self.me.name = name;
+                self.layout.borrow_mut().clear();
+            }
+            Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
+            Outcome::Spaces(r) => self.on_spaces(r, fx),
+            Outcome::Messages {
+                space,
+                kind,
+                result,
+            } => self.on_messages(space, kind, result, fx),
+            Outcome::Members { space, result } => {
+                let list = self.members.entry(space.clone()).or_default();
+                match result {
+                    Ok(m) => {
+                        list.list = m;
+                        list.loaded = true;
+                        list.error = None;
+                        let users: Vec<User> =
+                            list.list.iter().filter_map(|m| m.member.clone()).collect();
+                        for u in &users {
+                            self.people.learn(u);
+                        }
+                        self.look_up(users.iter().filter_map(|u| u.name.clone()).collect(), fx);
+                        self.member_sel = self
+                            .member_sel
+                            .min(self.members_sorted(&space).len().saturating_sub(1));
+                    }
+                    Err(e) => list.error = Some(explain(&e)),
+                }
+            }
+            Outcome::People { users, result } => match result {
+                Ok(found) => {
+                    for (u, p) in &found {
+                        self.people.learn_person(u, p);
+                    }
+                    let missing: Vec<String> = users
+                        .into_iter()
+                        .filter(|u| !found.iter().any(|(f, _)| f == u))
+                        .collect();
+                    self.people.not_found(&missing);
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, "people lookup failed");
+                    self.people.lookup_failed(&users);
+                }
+            },
+            Outcome::Unread { space, result } => {
+                self.polls.in_flight.remove(&format!("unread:{space}"));
+                if let Ok(msgs) = result {
+                    let mut count = msgs.iter().filter(|m| !self.is_mine(m)).count();
+                    if msgs.len() >= 100 {
+                        // A full page: there may be more than we counted.
+                        count = count.max(100);
+                    }
+                    if let Some(t) = msgs.iter().filter_map(|m| m.create_time).max() {
+                        self.spaces.note_activity(&space, t);
+                    }
+                    self.spaces.unread.insert(space, count);
+                }
+            }
+            Outcome::Sent {
+                space,
+                local,
+                client_id,
+                result,
+            } => self.on_sent(space, local, client_id, result, fx),
+            Outcome::Edited {
+                space,
+                message,
+                text,
+                previous,
+                result,
+            } => {
+                let tl = self.timelines.entry(space.clone()).or_default();
+                match result {
+                    Ok(m) => {
+                        tl.merge(vec![m]);
+                        self.note("Message edited.");
+                    }
+                    Err(e) => {
+                        // Put the old text back, and the rejected edit in the box.
+                        tl.set_text(&message, &previous);
+                        tl.set_local(&message, None);
+                        let why = explain(&e);
+                        self.compose.switch(
+                            &space,
+                            Target::Edit {
+                                message: message.clone(),
+                            },
+                            None,
+                            Some(&text),
+                        );
+                        self.compose.set_text(&text);
+                        self.compose.error = Some(why.clone());
+                        if self.current.as_deref() == Some(space.as_str()) {
+                            self.focus = Focus::Compose;
+                        }
+                        self.error(format!("The edit was not saved: {why}"));
+                    }
+                }
+            }
+            Outcome::Deleted {
+                space,
+                message,
+                force,
+                result,
+            } => {
+                let tl = self.timelines.entry(space.clone()).or_default();
+                match result {
+                    Ok(()) => {
+                        let thread = tl.get(&message).map(|i| i.thread().to_string());
+                        match (force, thread) {
+                            (true, Some(t)) => tl.remove_thread(&t),
+                            _ => {
+                                tl.remove(&message);
+                            }
+                        }
+                        self.close_dialog_if(|k| matches!(k, Kind::DeleteMessage { .. }));
+                        self.note(if force {
+                            "Message and its replies deleted."
+                        } else {
+                            "Message deleted."
+                        });
+                    }
+                    Err(e) => {
+                        tl.set_local(&message, None);
+                        self.fail_dialog_or_note(
+                            &e,
+                            |k| matches!(k, Kind::DeleteMessage { .. }),
+                            "The message was not deleted",
+                        );
+                    }
+                }
+            }
+            Outcome::MemberAdded {
+                space,
+                user,
+                result,
+            } => match result {
+                Ok(m) => {
+                    let who = m
+                        .member
+                        .as_ref()
+                        .map(|u| {
+                            self.people.learn(u);
+                            self.member_label(u)
+                        })
+                        .unwrap_or_else(|| user.to_string());
+                    let invited = m.state == Some(crate::api::model::MembershipState::Invited);
+                    self.members.entry(space.clone()).or_default().upsert(m);
+                    self.close_dialog_if(|k| matches!(k, Kind::AddMember { .. }));
+                    self.note(if invited {
+                        format!("{who} was invited; they join once they accept.")
+                    } else {
+                        format!("{who} joined the space.")
+                    });
+                    fx.push(Effect::LoadMembers { space });
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::AddMember { .. }),
+                    "Could not add the member",
+                ),
+            },
+            Outcome::MemberRemoved {
+                space,
+                membership,
+                result,
+            } => match result {
+                Ok(_) => {
+                    let label = self
+                        .members
+                        .get(&space)
+                        .and_then(|l| l.find(&membership))
+                        .and_then(|m| m.member.clone());
+                    let who = label
+                        .map(|u| self.member_label(&u))
+                        .unwrap_or_else(|| "The member".into());
+                    if let Some(l) = self.members.get_mut(&space) {
+                        l.remove(&membership);
+                    }
+                    self.close_dialog_if(|k| matches!(k, Kind::RemoveMember { .. }));
+                    self.note(format!("{who} was removed from the space."));
+                    let n = self.members_sorted(&space).len();
+                    self.member_sel = self.member_sel.min(n.saturating_sub(1));
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::RemoveMember { .. }),
+                    "Could not remove the member",
+                ),
+            },
+            Outcome::RoleSet {
+                space,
+                manager,
+                result,
+                ..
+            } => match result {
+                Ok(m) => {
+                    let who = m
+                        .member
+                        .as_ref()
+                        .map(|u| self.member_label(u))
+                        .unwrap_or_default();
+                    self.members.entry(space).or_default().upsert(m);
+                    self.note(if manager {
+                        format!("{who} is now a space manager.")
+                    } else {
+                        format!("{who} is no longer a space manager.")
+                    });
+                }
+                Err(e) => self.error(format!("The role was not changed: {}", explain(&e))),
+            },
+            Outcome::SpaceCreated { result, .. } => match result {
+                Ok(s) => {
+                    let name = s.name.clone().unwrap_or_default();
+                    let label = s.display_name.clone().unwrap_or_default();
+                    self.spaces.upsert(s);
+                    self.spaces.note_activity(&name, self.settings.now());
+                    self.close_dialog_if(|k| matches!(k, Kind::CreateSpace { .. }));
+                    self.note(format!("Created {label}. Add people with a."));
+                    self.spaces.selected = Some(name.clone());
+                    self.open_space(&name, fx);
+                }
+                Err(e) if e.code() == Some(409) => {
+                    if let Some(d) = self
+                        .dialog
+                        .as_mut()
+                        .filter(|d| matches!(d.kind, Kind::CreateSpace { .. }))
+                    {
+                        d.busy = false;
+                        d.error = Some(format!(
+                            "A space named \"{}\" already exists. Choose another name.",
+                            d.field(0).trim()
+                        ));
+                        d.focus = 0;
+                    }
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::CreateSpace { .. }),
+                    "The space was not created",
+                ),
+            },
+            Outcome::SpaceUpdated { result, .. } => match result {
+                Ok(s) => {
+                    self.spaces.upsert(s);
+                    self.close_dialog_if(|k| matches!(k, Kind::EditSpace { .. }));
+                    self.note("Space updated.");
+                }
+                Err(e) if e.code() == Some(409) => {
+                    if let Some(d) = self
+                        .dialog
+                        .as_mut()
+                        .filter(|d| matches!(d.kind, Kind::EditSpace { .. }))
+                    {
+                        d.busy = false;
+                        d.error = Some(format!(
+                            "A space named \"{}\" already exists. Choose another name.",
+                            d.field(0).trim()
+                        ));
+                        d.focus = 0;
+                    }
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::EditSpace { .. }),
+                    "The space was not changed",
+                ),
+            },
+            Outcome::SpaceDeleted { space, result } => match result {
+                Ok(()) => {
+                    self.spaces
+                        .all
+                        .retain(|s| s.name.as_deref() != Some(space.as_str()));
+                    self.timelines.remove(&space);
+                    self.members.remove(&space);
+                    self.views.remove(&space);
+                    self.close_dialog_if(|k| matches!(k, Kind::DeleteSpace { .. }));
+                    self.note("Space deleted.");
+                    if self.current.as_deref() == Some(space.as_str()) {
+                        self.current = None;
+                        self.focus = Focus::Spaces;
+                        if let Some(first) =
+                            self.visible_spaces().first().and_then(|s| s.name.clone())
+                        {
+                            self.spaces.selected = Some(first.clone());
+                            self.open_space(&first, fx);
+                        }
+                    }
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::DeleteSpace { .. }),
+                    "The space was not deleted",
+                ),
+            },
+        }
+    }
+
+    fn close_dialog_if(&mut self, f: impl Fn(&Kind) -> bool) {
+        if self.dialog.as_ref().is_some_and(|d| f(&d.kind)) {
+            self.dialog = None;
+        }
+    }
+
+    /// Shows a failure in its dialog, keeping the input, or in the status bar.
+    fn fail_dialog_or_note(&mut self, e: &ApiError, f: impl Fn(&Kind) -> bool, what: &str) {
+        let why = explain(e);
+        match self.dialog.as_mut().filter(|d| f(&d.kind)) {
+            Some(d) => {
+                d.busy = false;
+                d.error = Some(why);
+            }
+            None => self.error(format!("{what}: {why}")),
+        }
+    }
+
+    fn on_spaces(&mut self, r: Result<Vec<Space>, ApiError>, fx: &mut Vec<Effect>) {
+        match r {
+            Ok(list) => {
+                let first_time = !self.spaces.loaded;
+                self.spaces.loaded = true;
+                self.spaces.error = None;
+                // Conversations are named after their members: load those.
+                for s in &list {
+                    let Some(name) = &s.name else { continue };
+                    if s.kind() != SpaceType::Space && !self.members.contains_key(name) {
+                        self.members.insert(name.clone(), MemberList::default());
+                        fx.push(Effect::LoadMembers {
+                            space: name.clone(),
+                        });
+                    }
+                }
+                self.spaces.replace(list);
+                if first_time {
+                    self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(120));
+                    self.polls.next_background =
+                        Some(Instant::now() + self.settings.background_poll);
+                    if self.current.is_none() {
+                        if let Some(first) =
+                            self.visible_spaces().first().and_then(|s| s.name.clone())
+                        {
+                            self.spaces.selected = Some(first.clone());
+                            self.open_space(&first, fx);
+                            self.focus = Focus::Messages;
+                        }
+                    }
+                    self.count_unread_everywhere(fx);
+                }
+            }
+            Err(e) => {
+                self.spaces.error = Some(explain(&e));
+                self.error(format!("Could not load spaces: {}", explain(&e)));
+                self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(15));
+            }
+        }
+    }
+
+    fn on_messages(
+        &mut self,
+        space: String,
+        kind: LoadKind,
+        result: Result<(Vec<Message>, bool), ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        if matches!(kind, LoadKind::Newer { .. } | LoadKind::Latest) {
+            self.polls.in_flight.remove(&space);
+        }
+        let is_open = self.current.as_deref() == Some(space.as_str());
+        let tl = self.timelines.entry(space.clone()).or_default();
+        match result {
+            Ok((msgs, more)) => {
+                let senders: Vec<User> =
+                    msgs.iter()
+                        .flat_map(|m| {
+                            let mentioned = m.annotations.iter().filter_map(|a| {
+                                a.user_mention.as_ref().and_then(|u| u.user.clone())
+                            });
+                            m.sender.clone().into_iter().chain(mentioned)
+                        })
+                        .collect();
+                let newest = msgs.iter().filter_map(|m| m.create_time).max();
+                let new = tl.merge(msgs);
+                tl.error = None;
+                match &kind {
+                    LoadKind::Latest => {
+                        tl.loaded = true;
+                        tl.has_older = more;
+                    }
+                    LoadKind::Older { .. } => {
+                        tl.loading_older = false;
+                        tl.has_older = more;
+                    }
+                    _ => {}
+                }
+                for u in &senders {
+                    self.people.learn(u);
+                }
+                self.look_up(senders.iter().filter_map(|u| u.name.clone()).collect(), fx);
+                if let Some(t) = newest {
+                    self.spaces.note_activity(&space, t);
+                }
+                if is_open {
+                    if let Some(t) = newest {
+                        self.spaces.mark_read(&space, t);
+                    }
+                }
+                if matches!(kind, LoadKind::Newer { .. }) {
+                    self.status.offline = None;
+                    self.status.synced_at = Some(self.settings.now());
+                    // Back off while nothing happens.
+                    self.polls.interval = if new > 0 {
+                        self.settings.poll
+                    } else {
+                        (self.polls.interval.mul_f32(1.5)).min(Duration::from_secs(30))
+                    };
+                } else {
+                    self.status.synced_at = Some(self.settings.now());
+                }
+                if matches!(kind, LoadKind::Latest) && is_open && self.polls.next_open.is_none() {
+                    self.polls.next_open = Some(Instant::now() + self.polls.interval);
+                }
+                if is_open && self.views.get(&space).is_none_or(|v| v.selected.is_none()) {
+                    self.select_last(&space);
+                }
+            }
+            Err(e) => {
+                let why = explain(&e);
+                match kind {
+                    LoadKind::Newer { .. } => {
+                        self.status.offline = Some(why);
+                        let slow = if e.code() == Some(429) { 4 } else { 2 };
+                        self.polls.interval =
+                            (self.polls.interval * slow).min(Duration::from_secs(60));
+                    }
+                    LoadKind::Older { .. } => {
+                        tl.loading_older = false;
+                        self.error(format!("Could not load older messages: {why}"));
+                    }
+                    _ => {
+                        tl.error = Some(why.clone());
+                        if matches!(kind, LoadKind::Latest) {
+                            self.polls.next_open = Some(Instant::now() + Duration::from_secs(10));
+                        }
+                        self.error(format!("Could not load messages: {why}"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_sent(
+        &mut self,
+        space: String,
+        local: String,
+        client_id: String,
+        result: Result<Message, ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let tl = self.timelines.entry(space.clone()).or_default();
+        match result {
+            Ok(m) => {
+                let (name, reply) = (m.name.clone().unwrap_or_default(), m.thread_reply);
+                tl.merge(vec![m]);
+                // The selection follows the message from its local copy to the real one.
+                if let Some(v) = self.views.get_mut(&space) {
+                    let was_local =
+                        matches!(&v.selected, Some(Row::Msg { name: n, .. }) if *n == local);
+                    if was_local {
+                        v.selected = Some(Row::Msg { name, reply });
+                    }
+                }
+            }
+            // The first attempt did arrive (its answer was lost): fetch it by its id.
+            Err(e) if e.code() == Some(409) => fx.push(Effect::FetchSent {
+                space,
+                local,
+                client_id,
+            }),
+            Err(e) => {
+                let why = explain(&e);
+                tl.set_local(&local, Some(Local::Failed(why.clone())));
+                let (retry, edit) = (
+                    self.keymap
+                        .label(crate::keymap::Mode::Messages, crate::keymap::Command::Retry),
+                    self.keymap
+                        .label(crate::keymap::Mode::Messages, crate::keymap::Command::Edit),
+                );
+                self.error(format!(
+                    "Not sent: {why} Press {retry} to retry or {edit} to edit it."
+                ));
+            }
+        }
+    }
+
+    fn look_up(&mut self, users: Vec<String>, fx: &mut Vec<Effect>) {
+        let ask = self.people.to_look_up(users.iter().map(String::as_str));
+        for chunk in ask.chunks(200) {
+            fx.push(Effect::LookupPeople {
+                users: chunk.to_vec(),
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- spaces
+
+    /// Opens `space` in the message pane.
+    pub fn open_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        if self.current.as_deref() != Some(space) {
+            self.compose.save_draft();
+            self.current = Some(space.to_string());
+            self.compose.switch(space, Target::New, None, None);
+            self.member_sel = 0;
+            self.polls.next_open = None;
+        }
+        let tl = self.timelines.entry(space.to_string()).or_default();
+        let (loaded, newest) = (tl.loaded, tl.newest_time());
+        if !loaded && !self.polls.in_flight.contains(space) {
+            self.polls.in_flight.insert(space.to_string());
+            fx.push(Effect::LoadMessages {
+                space: space.to_string(),
+                kind: LoadKind::Latest,
+            });
+        } else {
+            self.poll_soon();
+        }
+        let read_to = newest.unwrap_or_else(|| self.settings.now());
+        self.spaces.mark_read(space, read_to);
+        if self.members.get(space).is_none_or(|m| !m.loaded) {
+            self.members.entry(space.to_string()).or_default();
+            fx.push(Effect::LoadMembers {
+                space: space.to_string(),
+            });
+        }
+        self.views.entry(space.to_string()).or_default();
+        self.select_last(space);
+        self.dirty = true;
+    }
+
+    fn select_last(&mut self, space: &str) {
+        let rows = self.rows_for(space);
+        let last = rows.rows.iter().rev().find(|r| r.is_selectable()).cloned();
+        let v = self.views.entry(space.to_string()).or_default();
+        v.selected = last;
+        v.anchor = None;
+    }
+
+    /// Sends what is in the compose box.
+    fn send(&mut self, fx: &mut Vec<Effect>) {
+        let Some(space) = self.compose.space.clone() else {
+            return;
+        };
+        let text = self.compose.text();
+        if text.trim().is_empty() {
+            self.error("Nothing to send: the message is empty.");
+            return;
+        }
+        match self.compose.target.clone() {
+            Target::Edit { message } => {
+                let tl = self.timelines.entry(space.clone()).or_default();
+                let previous = tl
+                    .get(&message)
+                    .and_then(|i| i.msg.text.clone())
+                    .unwrap_or_default();
+                if previous == text {
+                    self.compose.clear();
+                    self.compose.switch(&space, Target::New, None, None);
+                    self.focus = Focus::Messages;
+                    self.note("No change to save.");
+                    return;
+                }
+                tl.set_text(&message, &text);
+                tl.set_local(&message, Some(Local::Saving));
+                self.compose.clear();
+                self.compose.switch(&space, Target::New, None, None);
+                self.focus = Focus::Messages;
+                fx.push(Effect::Edit {
+                    space,
+                    message,
+                    text,
+                    previous,
+                });
+            }
+            target => {
+                let thread = match &target {
+                    Target::Reply { thread } => Some(thread.clone()),
+                    _ => None,
+                };
+                let cid = client_id();
+                let local = format!("local/{cid}");
+                let msg = Message {
+                    name: Some(local.clone()),
+                    text: Some(text.clone()),
+                    sender: Some(User {
+                        name: self.me.user.clone().or(Some("users/app".into())),
+                        display_name: self.me.name.clone(),
+                        user_type: Some(if self.me.is_app {
+                            UserType::Bot
+                        } else {
+                            UserType::Human
+                        }),
+                        ..Default::default()
+                    }),
+                    create_time: Some(self.settings.now()),
+                    thread: thread.clone().map(|t| Thread {
+                        name: Some(t),
+                        thread_key: None,
+                    }),
+                    thread_reply: thread.is_some(),
+                    ..Default::default()
+                };
+                self.timelines
+                    .entry(space.clone())
+                    .or_default()
+                    .add_local(msg, cid.clone());
+                self.compose.clear();
+                let v = self.views.entry(space.clone()).or_default();
+                v.selected = Some(Row::Msg {
+                    name: local.clone(),
+                    reply: thread.is_some(),
+                });
+                v.anchor = None;
+                fx.push(Effect::Send {
+                    space,
+                    local,
+                    client_id: cid,
+                    text,
+                    thread,
+                });
+                self.poll_soon();
+            }
+        }
+    }
+
+    /// Sends a failed message again, with the same client id.
+    fn retry(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
+        let Some(tl) = self.timelines.get_mut(space) else {
+            return;
+        };
+        let Some(item) = tl.get(local).cloned() else {
+            return;
+        };
+        if !matches!(item.local, Some(Local::Failed(_))) {
+            return;
+        }
+        tl.set_local(local, Some(Local::Sending));
+        fx.push(Effect::Send {
+            space: space.to_string(),
+            local: local.to_string(),
+            client_id: item.client_id.unwrap_or_else(client_id),
+            text: item.msg.text.unwrap_or_default(),
+            thread: if item.msg.thread_reply {
+                item.msg.thread.and_then(|t| t.name)
+            } else {
+                None
+            },
+        });
+    }
+
+    /// The label of a member: their name, or their id.
+    pub fn member_label(&self, u: &User) -> String {
+        let name = u.name.as_deref().unwrap_or("");
+        u.display_name
+            .clone()
+            .or_else(|| self.people.name(name).map(String::from))
+            .unwrap_or_else(|| name.to_string())
+    }
+}

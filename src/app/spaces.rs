@@ -1,0 +1,120 @@
+//! The spaces pane: every space, newest activity first, named for people to read (a DM
+//! by the other person), filtered as you type, with unread counts.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::App;
+use crate::api::model::{Space, SpaceType};
+
+#[derive(Debug, Default)]
+pub struct SpaceList {
+    pub all: Vec<Space>,
+    pub loaded: bool,
+    pub error: Option<String>,
+    /// The selected space's name.
+    pub selected: Option<String>,
+    pub filter: String,
+    /// The filter box has the keyboard.
+    pub filtering: bool,
+    /// When each space was last read here.
+    pub last_read: HashMap<String, DateTime<Utc>>,
+    pub unread: HashMap<String, usize>,
+    /// The newest message seen in each space.
+    activity: HashMap<String, DateTime<Utc>>,
+}
+
+impl SpaceList {
+    pub fn replace(&mut self, list: Vec<Space>) {
+        self.all = list;
+    }
+
+    pub fn upsert(&mut self, s: Space) {
+        match self.all.iter_mut().find(|x| x.name == s.name) {
+            Some(x) => *x = s,
+            None => self.all.push(s),
+        }
+    }
+
+    pub fn note_activity(&mut self, space: &str, t: DateTime<Utc>) {
+        let e = self.activity.entry(space.to_string()).or_insert(t);
+        if t > *e {
+            *e = t;
+        }
+    }
+
+    pub fn activity(&self, s: &Space) -> Option<DateTime<Utc>> {
+        let seen = s.name.as_ref().and_then(|n| self.activity.get(n)).copied();
+        seen.max(s.last_active_time)
+    }
+
+    /// Everything up to `t` in `space` has been seen.
+    pub fn mark_read(&mut self, space: &str, t: DateTime<Utc>) {
+        let e = self.last_read.entry(space.to_string()).or_insert(t);
+        if t > *e {
+            *e = t;
+        }
+        self.unread.insert(space.to_string(), 0);
+    }
+}
+
+/// A space's kind, as a one-column mark.
+pub fn marker(s: &Space) -> &'static str {
+    match s.kind() {
+        SpaceType::DirectMessage => "@",
+        SpaceType::GroupChat => "&",
+        _ => "#",
+    }
+}
+
+impl App {
+    /// What to call a space: its name, or for conversations, who is in it.
+    pub fn space_label(&self, s: &Space) -> String {
+        if let Some(n) = s.display_name.as_deref().filter(|n| !n.is_empty()) {
+            return n.to_string();
+        }
+        let name = s.name.as_deref().unwrap_or("");
+        let others: Vec<String> = self
+            .members
+            .get(name)
+            .map(|m| {
+                m.list
+                    .iter()
+                    .filter_map(|x| x.member.as_ref())
+                    .filter(|u| u.name.as_deref().is_none_or(|n| !self.is_me(n)))
+                    .filter(|u| !(self.me.is_app && u.is_bot()))
+                    .map(|u| self.member_label(u))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match (s.kind(), others.is_empty()) {
+            (_, false) => others.join(", "),
+            (SpaceType::DirectMessage, true) if s.single_user_bot_dm => "Chat app (DM)".into(),
+            (SpaceType::DirectMessage, true) => "Direct message".into(),
+            (SpaceType::GroupChat, true) => "Group chat".into(),
+            _ => name.to_string(),
+        }
+    }
+
+    /// The spaces as listed: newest activity first, filtered.
+    pub fn visible_spaces(&self) -> Vec<&Space> {
+        let f = self.spaces.filter.to_lowercase();
+        let mut v: Vec<(&Space, Option<DateTime<Utc>>, String)> = self
+            .spaces
+            .all
+            .iter()
+            .map(|s| (s, self.spaces.activity(s), self.space_label(s)))
+            .filter(|(_, _, label)| f.is_empty() || label.to_lowercase().contains(&f))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+        v.into_iter().map(|(s, _, _)| s).collect()
+    }
+
+    pub fn unread(&self, space: &str) -> usize {
+        if self.current.as_deref() == Some(space) {
+            return 0;
+        }
+        self.spaces.unread.get(space).copied().unwrap_or(0)
+    }
+}

@@ -1,0 +1,495 @@
+//! One space's messages: in `createTime` order, one entry per message name, with the
+//! optimistic local copies of messages being sent, and the rows the message pane shows
+//! (thread roots in time order, replies grouped under them, long threads collapsed).
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::api::model::Message;
+
+/// What happens to a message on this side of the network.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Local {
+    /// Being sent; shown at once.
+    Sending,
+    /// Not sent: the reason, and the message can be retried or taken back to edit.
+    Failed(String),
+    /// An edit is on its way; the text shown is the new one.
+    Saving,
+    /// Being deleted.
+    Deleting,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub msg: Message,
+    pub local: Option<Local>,
+    /// For messages sent from here: the client-assigned id (a retry reuses it, so the
+    /// server can never store the message twice).
+    pub client_id: Option<String>,
+    /// Bumped on every change, so cached layout knows to redo this message.
+    pub rev: u64,
+}
+
+impl Item {
+    pub fn name(&self) -> &str {
+        self.msg.name.as_deref().unwrap_or("")
+    }
+    pub fn time(&self) -> DateTime<Utc> {
+        self.msg.create_time.unwrap_or_default()
+    }
+    pub fn thread(&self) -> &str {
+        self.msg.thread_name().unwrap_or_else(|| self.name())
+    }
+    pub fn is_local(&self) -> bool {
+        self.name().starts_with("local/")
+    }
+}
+
+/// A row of the message pane.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Row {
+    /// The start of the loaded history ("beginning of the space" or "loading older").
+    Top,
+    Date(NaiveDate),
+    /// A message (index into the timeline), and whether it is a reply.
+    Msg {
+        name: String,
+        reply: bool,
+    },
+    /// Replies hidden in a collapsed thread.
+    Collapsed {
+        thread: String,
+        hidden: usize,
+    },
+    /// A thread whose first message is older than what is loaded.
+    EarlierThread {
+        thread: String,
+    },
+}
+
+impl Row {
+    pub fn is_selectable(&self) -> bool {
+        matches!(self, Row::Msg { .. } | Row::Collapsed { .. })
+    }
+}
+
+/// Replies a thread shows before it collapses, and how many it shows when collapsed.
+pub const COLLAPSE_OVER: usize = 4;
+pub const SHOW_WHEN_COLLAPSED: usize = 2;
+
+/// What the rows depend on besides the messages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct RowsKey {
+    pub version: u64,
+    pub thread: Option<String>,
+    pub expanded: Vec<String>,
+    pub utc_offset_secs: i32,
+}
+
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub rows: Vec<Row>,
+    pub index: HashMap<Row, usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Timeline {
+    items: Vec<Item>,
+    by_name: HashMap<String, usize>,
+    /// Changes whenever `items` does.
+    pub version: u64,
+    next_rev: u64,
+    /// The first page has arrived.
+    pub loaded: bool,
+    /// Older messages may exist before the first loaded one.
+    pub has_older: bool,
+    pub loading_older: bool,
+    /// Why the last load failed, if it did.
+    pub error: Option<String>,
+    rows_cache: RefCell<Option<(RowsKey, Rc<Rows>)>>,
+}
+
+impl Timeline {
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Item> {
+        self.by_name.get(name).map(|&i| &self.items[i])
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Item> {
+        let i = *self.by_name.get(name)?;
+        self.touch();
+        self.next_rev += 1;
+        let rev = self.next_rev;
+        let it = &mut self.items[i];
+        it.rev = rev;
+        Some(it)
+    }
+
+    fn touch(&mut self) {
+        self.version += 1;
+    }
+
+    /// The newest server message's time: the polling watermark.
+    pub fn newest_time(&self) -> Option<DateTime<Utc>> {
+        self.items
+            .iter()
+            .rev()
+            .find(|i| !i.is_local())
+            .map(Item::time)
+    }
+
+    pub fn oldest_time(&self) -> Option<DateTime<Utc>> {
+        self.items.iter().find(|i| !i.is_local()).map(Item::time)
+    }
+
+    fn reindex(&mut self) {
+        self.by_name = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.name().to_string(), i))
+            .collect();
+    }
+
+    /// Adds or replaces server messages. A message carrying the client id of a local
+    /// copy replaces that copy. Returns how many were new.
+    pub fn merge(&mut self, msgs: Vec<Message>) -> usize {
+        let mut new = 0;
+        let mut resort = false;
+        for m in msgs {
+            let Some(name) = m.name.clone() else { continue };
+            if m.is_deleted() {
+                self.remove(&name);
+                continue;
+            }
+            // Our own message coming back (from the send, or first from a poll).
+            if let Some(cid) = m.client_assigned_message_id.as_deref() {
+                if let Some(local) = self
+                    .items
+                    .iter()
+                    .find(|i| i.is_local() && i.client_id.as_deref() == Some(cid))
+                    .map(|i| i.name().to_string())
+                {
+                    self.remove(&local);
+                }
+            }
+            self.next_rev += 1;
+            let rev = self.next_rev;
+            match self.by_name.get(&name) {
+                Some(&i) => {
+                    let old = &mut self.items[i];
+                    if old.msg != m || old.local.is_some() {
+                        old.msg = m;
+                        old.local = None;
+                        old.rev = rev;
+                    }
+                }
+                None => {
+                    new += 1;
+                    let item = Item {
+                        msg: m,
+                        local: None,
+                        client_id: None,
+                        rev,
+                    };
+                    let t = item.time();
+                    // Usually the newest; local copies stay last.
+                    let last_server = self.items.iter().rposition(|i| !i.is_local());
+                    let fits_end = last_server.is_none_or(|p| self.items[p].time() <= t);
+                    if fits_end {
+                        let pos = last_server.map_or(0, |p| p + 1);
+                        self.items.insert(pos, item);
+                        if pos != self.items.len() - 1 {
+                            resort = true;
+                        } else {
+                            self.by_name.insert(name, pos);
+                        }
+                    } else {
+                        self.items.push(item);
+                        resort = true;
+                    }
+                }
+            }
+        }
+        if resort {
+            // Server messages by time, local copies after them.
+            self.items.sort_by_key(|i| (i.is_local(), i.time()));
+            self.reindex();
+        }
+        self.touch();
+        new
+    }
+
+    /// Adds a local copy of a message being sent.
+    pub fn add_local(&mut self, msg: Message, client_id: String) {
+        self.next_rev += 1;
+        let name = msg.name.clone().unwrap_or_default();
+        self.items.push(Item {
+            msg,
+            local: Some(Local::Sending),
+            client_id: Some(client_id),
+            rev: self.next_rev,
+        });
+        self.by_name.insert(name, self.items.len() - 1);
+        self.touch();
+    }
+
+    pub fn set_local(&mut self, name: &str, state: Option<Local>) {
+        if let Some(it) = self.get_mut(name) {
+            it.local = state;
+        }
+    }
+
+    pub fn set_text(&mut self, name: &str, text: &str) {
+        if let Some(it) = self.get_mut(name) {
+            it.msg.text = Some(text.to_string());
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Item> {
+        let i = *self.by_name.get(name)?;
+        let it = self.items.remove(i);
+        self.reindex();
+        self.touch();
+        Some(it)
+    }
+
+    /// Removes a thread root and its replies (a forced delete).
+    pub fn remove_thread(&mut self, thread: &str) {
+        self.items.retain(|i| i.thread() != thread);
+        self.reindex();
+        self.touch();
+    }
+
+    /// Live replies to the thread `root` starts.
+    pub fn reply_count(&self, root: &Item) -> usize {
+        if root.msg.thread_reply {
+            return 0;
+        }
+        let t = root.thread();
+        self.items
+            .iter()
+            .filter(|i| i.thread() == t && i.msg.thread_reply)
+            .count()
+    }
+
+    /// The rows to show, recomputed only when the messages or `key` change.
+    pub fn rows(&self, key: &RowsKey) -> Rc<Rows> {
+        if let Some((k, rows)) = self.rows_cache.borrow().as_ref() {
+            if k == key {
+                return rows.clone();
+            }
+        }
+        let rows = Rc::new(self.build_rows(key));
+        *self.rows_cache.borrow_mut() = Some((key.clone(), rows.clone()));
+        rows
+    }
+
+    fn build_rows(&self, key: &RowsKey) -> Rows {
+        let offset = chrono::FixedOffset::east_opt(key.utc_offset_secs)
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
+        let date_of = |it: &Item| it.time().with_timezone(&offset).date_naive();
+        let mut rows = vec![Row::Top];
+        if let Some(thread) = &key.thread {
+            // One thread on its own: every message, no collapsing.
+            let mut last_date = None;
+            for it in self.items.iter().filter(|i| i.thread() == thread) {
+                let d = date_of(it);
+                if last_date != Some(d) {
+                    rows.push(Row::Date(d));
+                    last_date = Some(d);
+                }
+                rows.push(Row::Msg {
+                    name: it.name().to_string(),
+                    reply: it.msg.thread_reply,
+                });
+            }
+        } else {
+            // Threads in the order of their first loaded message.
+            let mut order: Vec<&str> = Vec::new();
+            let mut groups: HashMap<&str, Vec<&Item>> = HashMap::new();
+            for it in &self.items {
+                let t = it.thread();
+                groups
+                    .entry(t)
+                    .or_insert_with(|| {
+                        order.push(t);
+                        Vec::new()
+                    })
+                    .push(it);
+            }
+            let expanded: HashSet<&str> = key.expanded.iter().map(String::as_str).collect();
+            let mut last_date = None;
+            for t in order {
+                let g = &groups[t];
+                let d = date_of(g[0]);
+                if last_date != Some(d) {
+                    rows.push(Row::Date(d));
+                    last_date = Some(d);
+                }
+                let (root, replies): (Option<&Item>, &[&Item]) = if g[0].msg.thread_reply {
+                    rows.push(Row::EarlierThread {
+                        thread: t.to_string(),
+                    });
+                    (None, &g[..])
+                } else {
+                    (Some(g[0]), &g[1..])
+                };
+                if let Some(r) = root {
+                    rows.push(Row::Msg {
+                        name: r.name().to_string(),
+                        reply: false,
+                    });
+                }
+                let collapse = replies.len() > COLLAPSE_OVER && !expanded.contains(t);
+                let shown = if collapse {
+                    rows.push(Row::Collapsed {
+                        thread: t.to_string(),
+                        hidden: replies.len() - SHOW_WHEN_COLLAPSED,
+                    });
+                    &replies[replies.len() - SHOW_WHEN_COLLAPSED..]
+                } else {
+                    replies
+                };
+                for r in shown {
+                    rows.push(Row::Msg {
+                        name: r.name().to_string(),
+                        reply: true,
+                    });
+                }
+            }
+        }
+        let index = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.clone(), i))
+            .collect();
+        Rows { rows, index }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::Thread;
+    use chrono::TimeZone;
+
+    fn msg(name: &str, thread: &str, reply: bool, minute: u32) -> Message {
+        Message {
+            name: Some(format!("spaces/S/messages/{name}")),
+            text: Some(name.to_string()),
+            create_time: Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, minute, 0).unwrap()),
+            thread: Some(Thread {
+                name: Some(format!("spaces/S/threads/{thread}")),
+                thread_key: None,
+            }),
+            thread_reply: reply,
+            ..Default::default()
+        }
+    }
+
+    fn names(rows: &Rows) -> Vec<String> {
+        rows.rows
+            .iter()
+            .map(|r| match r {
+                Row::Top => "top".into(),
+                Row::Date(_) => "date".into(),
+                Row::Msg { name, reply } => format!(
+                    "{}{}",
+                    if *reply { "  " } else { "" },
+                    name.rsplit('/').next().unwrap()
+                ),
+                Row::Collapsed { hidden, .. } => format!("  +{hidden}"),
+                Row::EarlierThread { .. } => "earlier".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn replies_group_under_their_root_and_long_threads_collapse() {
+        let mut t = Timeline::default();
+        t.merge(vec![
+            msg("a", "A", false, 1),
+            msg("b", "B", false, 2),
+            msg("a1", "A", true, 3),
+            msg("b1", "B", true, 4),
+            msg("a2", "A", true, 5),
+            msg("a3", "A", true, 6),
+            msg("a4", "A", true, 7),
+            msg("a5", "A", true, 8),
+        ]);
+        let rows = t.rows(&RowsKey {
+            version: t.version,
+            ..Default::default()
+        });
+        assert_eq!(
+            names(&rows),
+            ["top", "date", "a", "  +3", "  a4", "  a5", "b", "  b1"]
+        );
+        let expanded = t.rows(&RowsKey {
+            version: t.version,
+            expanded: vec!["spaces/S/threads/A".into()],
+            ..Default::default()
+        });
+        assert_eq!(names(&expanded).len(), 10);
+        let thread = t.rows(&RowsKey {
+            version: t.version,
+            thread: Some("spaces/S/threads/B".into()),
+            ..Default::default()
+        });
+        assert_eq!(names(&thread), ["top", "date", "b", "  b1"]);
+    }
+
+    #[test]
+    fn merging_dedupes_sorts_and_replaces_local_copies() {
+        let mut t = Timeline::default();
+        assert_eq!(
+            t.merge(vec![msg("b", "B", false, 2), msg("a", "A", false, 1)]),
+            2
+        );
+        assert_eq!(t.merge(vec![msg("a", "A", false, 1)]), 0, "already there");
+        let mut local = msg("local/1", "L", false, 59);
+        local.name = Some("local/1".into());
+        t.add_local(local, "client-abc".into());
+        let mut back = msg("c", "C", false, 3);
+        back.client_assigned_message_id = Some("client-abc".into());
+        assert_eq!(t.merge(vec![back]), 1);
+        assert!(
+            t.get("local/1").is_none(),
+            "the server's copy replaced the local one"
+        );
+        let order: Vec<_> = t
+            .items()
+            .iter()
+            .map(|i| i.msg.text.clone().unwrap())
+            .collect();
+        assert_eq!(order, ["a", "b", "c"]);
+        assert_eq!(
+            t.newest_time(),
+            Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 3, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn replies_whose_root_is_not_loaded_say_so() {
+        let mut t = Timeline::default();
+        t.merge(vec![msg("x1", "X", true, 1), msg("y", "Y", false, 2)]);
+        let rows = t.rows(&RowsKey::default());
+        assert_eq!(names(&rows), ["top", "date", "earlier", "  x1", "y"]);
+    }
+}

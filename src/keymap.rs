@@ -1,0 +1,528 @@
+//! Key bindings as data: the defaults in `assets/keymap.toml`, a user's file merged over
+//! them. The same table dispatches keys, fills the help overlay and the status-bar hints,
+//! so they cannot drift apart.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const DEFAULTS: &str = include_str!("../assets/keymap.toml");
+
+/// Where keys are read: a pane, the compose box, a dialog, or the spaces filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Global,
+    Spaces,
+    Messages,
+    Members,
+    Compose,
+    Dialog,
+    Filter,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 7] = [
+        Mode::Global,
+        Mode::Spaces,
+        Mode::Messages,
+        Mode::Members,
+        Mode::Compose,
+        Mode::Dialog,
+        Mode::Filter,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Global => "global",
+            Mode::Spaces => "spaces",
+            Mode::Messages => "messages",
+            Mode::Members => "members",
+            Mode::Compose => "compose",
+            Mode::Dialog => "dialog",
+            Mode::Filter => "filter",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Global => "Everywhere",
+            Mode::Spaces => "Spaces",
+            Mode::Messages => "Messages",
+            Mode::Members => "Members",
+            Mode::Compose => "Writing a message",
+            Mode::Dialog => "Dialogs",
+            Mode::Filter => "Filtering spaces",
+        }
+    }
+
+    /// Modes where keys are typed text unless bound.
+    pub fn is_typing(self) -> bool {
+        matches!(self, Mode::Compose | Mode::Dialog | Mode::Filter)
+    }
+
+    fn from_name(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == s)
+    }
+}
+
+macro_rules! commands {
+    ($($variant:ident = $name:literal, $desc:literal, $hint:expr;)*) => {
+        /// Everything a key can ask for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Command { $($variant,)* }
+
+        impl Command {
+            pub const ALL: &'static [Command] = &[$(Command::$variant,)*];
+
+            /// The name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self { $(Command::$variant => $name,)* }
+            }
+
+            /// What it does, for the help overlay.
+            pub fn description(self) -> &'static str {
+                match self { $(Command::$variant => $desc,)* }
+            }
+
+            /// A short label for the status bar, for the commands worth a hint.
+            pub fn hint(self) -> Option<&'static str> {
+                match self { $(Command::$variant => $hint,)* }
+            }
+
+            pub fn from_name(s: &str) -> Option<Command> {
+                match s { $($name => Some(Command::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+commands! {
+    Quit = "quit", "Quit gchat", Some("quit");
+    Help = "help", "Show this help", Some("help");
+    FocusNext = "focus_next", "Focus the next pane", None;
+    FocusPrev = "focus_prev", "Focus the previous pane", None;
+    FocusSpaces = "focus_spaces", "Focus the spaces pane", None;
+    FocusMessages = "focus_messages", "Focus the messages pane", None;
+    FocusMembers = "focus_members", "Focus the members pane", None;
+    ToggleMembers = "toggle_members", "Show or hide the members pane", None;
+    Zoom = "zoom", "Zoom the focused pane (again to restore)", None;
+    Refresh = "refresh", "Reload spaces, messages and members", None;
+    Up = "up", "Move up", None;
+    Down = "down", "Move down", None;
+    PageUp = "page_up", "Scroll up a page", None;
+    PageDown = "page_down", "Scroll down a page", None;
+    Top = "top", "Go to the top (oldest)", None;
+    Bottom = "bottom", "Go to the bottom (newest)", None;
+    Open = "open", "Open the selected space", Some("open");
+    Filter = "filter", "Filter spaces by name as you type", Some("filter");
+    Compose = "compose", "Write a new message (new thread)", Some("new");
+    Reply = "reply", "Reply in the selected message's thread", Some("reply");
+    Edit = "edit", "Edit your selected message (or a failed one)", Some("edit");
+    Delete = "delete", "Delete the selected message", Some("delete");
+    OpenThread = "open_thread", "Open the selected thread on its own", Some("thread");
+    Back = "back", "Close the thread view", None;
+    ExpandThread = "expand_thread", "Show or collapse a long thread's replies", None;
+    Retry = "retry", "Send a failed message again", Some("retry");
+    AddMember = "add_member", "Add a person, or the Chat app (type app)", Some("add member");
+    RemoveMember = "remove_member", "Remove the selected member", Some("remove");
+    ToggleManager = "toggle_manager", "Make the selected member a manager, or not", Some("manager");
+    CreateSpace = "create_space", "Create a named space", Some("new space");
+    EditSpace = "edit_space", "Edit the space's name and details", None;
+    DeleteSpace = "delete_space", "Delete the space (typed confirmation)", None;
+    SpaceInfo = "space_info", "Show the space's details and web address", Some("info");
+    Send = "send", "Send (or save the edit)", Some("send");
+    Newline = "newline", "Insert a new line", Some("newline");
+    Cancel = "cancel", "Close, keeping the draft", Some("close");
+    Submit = "submit", "Confirm", Some("ok");
+    NextField = "next_field", "Next field", Some("next field");
+    PrevField = "prev_field", "Previous field", None;
+}
+
+/// One key with its modifiers, as written in keymap files (`Ctrl-j`, `Alt-Enter`, `G`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Chord {
+    code: ChordCode,
+    ctrl: bool,
+    alt: bool,
+    shift: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum ChordCode {
+    Char(char),
+    F(u8),
+    Named(&'static str),
+}
+
+const NAMED: &[(&str, KeyCode)] = &[
+    ("Enter", KeyCode::Enter),
+    ("Esc", KeyCode::Esc),
+    ("Tab", KeyCode::Tab),
+    ("BackTab", KeyCode::BackTab),
+    ("Backspace", KeyCode::Backspace),
+    ("Delete", KeyCode::Delete),
+    ("Up", KeyCode::Up),
+    ("Down", KeyCode::Down),
+    ("Left", KeyCode::Left),
+    ("Right", KeyCode::Right),
+    ("Home", KeyCode::Home),
+    ("End", KeyCode::End),
+    ("PageUp", KeyCode::PageUp),
+    ("PageDown", KeyCode::PageDown),
+    ("Insert", KeyCode::Insert),
+];
+
+impl Chord {
+    /// The chord a key press is, ignoring Shift on characters (they carry it already).
+    pub fn from_event(ev: &KeyEvent) -> Option<Chord> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        let shift = ev.modifiers.contains(KeyModifiers::SHIFT);
+        let (code, shift) = match ev.code {
+            KeyCode::Char(' ') => (ChordCode::Named("Space"), shift),
+            KeyCode::Char(c) => {
+                // Terminals report Ctrl-letters in either case.
+                let c = if ctrl { c.to_ascii_lowercase() } else { c };
+                (ChordCode::Char(c), false)
+            }
+            KeyCode::F(n) => (ChordCode::F(n), shift),
+            KeyCode::BackTab => (ChordCode::Named("BackTab"), false),
+            other => {
+                let name = NAMED.iter().find(|(_, k)| *k == other)?.0;
+                (ChordCode::Named(name), shift)
+            }
+        };
+        Some(Chord {
+            code,
+            ctrl,
+            alt,
+            shift,
+        })
+    }
+}
+
+impl FromStr for Chord {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Chord, String> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut shift = false;
+        let mut rest = s;
+        loop {
+            if let Some(r) = rest
+                .strip_prefix("Ctrl-")
+                .or_else(|| rest.strip_prefix("C-"))
+            {
+                ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest
+                .strip_prefix("Alt-")
+                .or_else(|| rest.strip_prefix("M-"))
+            {
+                alt = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("Shift-") {
+                shift = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                if ctrl {
+                    ChordCode::Char(c.to_ascii_lowercase())
+                } else if shift {
+                    shift = false;
+                    ChordCode::Char(c.to_ascii_uppercase())
+                } else {
+                    ChordCode::Char(c)
+                }
+            }
+            _ if rest == "Space" => ChordCode::Named("Space"),
+            _ if rest.starts_with('F')
+                && rest[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) =>
+            {
+                ChordCode::F(rest[1..].parse().unwrap_or(1))
+            }
+            _ => match NAMED.iter().find(|(n, _)| *n == rest) {
+                Some((n, _)) => ChordCode::Named(n),
+                None => return Err(format!("unknown key {s:?}")),
+            },
+        };
+        if code == ChordCode::Named("BackTab") {
+            shift = false;
+        }
+        Ok(Chord {
+            code,
+            ctrl,
+            alt,
+            shift,
+        })
+    }
+}
+
+impl fmt::Display for Chord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        if self.shift {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            ChordCode::Char(c) => write!(f, "{c}"),
+            ChordCode::F(n) => write!(f, "F{n}"),
+            ChordCode::Named(n) => f.write_str(n),
+        }
+    }
+}
+
+/// The bindings in force.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    by_key: HashMap<(Mode, Chord), Command>,
+    by_command: BTreeMap<(Mode, Command), Vec<Chord>>,
+}
+
+type Table = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+impl Keymap {
+    /// The built-in bindings.
+    pub fn defaults() -> Keymap {
+        let (k, warnings) = Keymap::empty().merged(DEFAULTS);
+        debug_assert!(warnings.is_empty(), "{warnings:?}");
+        k
+    }
+
+    fn empty() -> Keymap {
+        Keymap {
+            by_key: HashMap::new(),
+            by_command: BTreeMap::new(),
+        }
+    }
+
+    /// The defaults with `user_toml` on top. Bad entries are skipped and described.
+    pub fn with_user(user_toml: &str) -> (Keymap, Vec<String>) {
+        Keymap::defaults().merged(user_toml)
+    }
+
+    fn merged(mut self, toml_text: &str) -> (Keymap, Vec<String>) {
+        let mut warnings = Vec::new();
+        let table: Table = match toml::from_str(toml_text) {
+            Ok(t) => t,
+            Err(e) => {
+                warnings.push(format!("keymap: {}", e.message()));
+                return (self, warnings);
+            }
+        };
+        for (mode_name, cmds) in table {
+            let Some(mode) = Mode::from_name(&mode_name) else {
+                warnings.push(format!("keymap: unknown mode [{mode_name}]"));
+                continue;
+            };
+            for (cmd_name, keys) in cmds {
+                let Some(cmd) = Command::from_name(&cmd_name) else {
+                    warnings.push(format!("keymap: unknown command {mode_name}.{cmd_name}"));
+                    continue;
+                };
+                let mut chords = Vec::new();
+                for k in &keys {
+                    match k.parse::<Chord>() {
+                        Ok(c) => chords.push(c),
+                        Err(e) => warnings.push(format!("keymap: {mode_name}.{cmd_name}: {e}")),
+                    }
+                }
+                // The new keys replace the command's old ones in this mode.
+                if let Some(old) = self.by_command.remove(&(mode, cmd)) {
+                    for c in old {
+                        if self.by_key.get(&(mode, c)) == Some(&cmd) {
+                            self.by_key.remove(&(mode, c));
+                        }
+                    }
+                }
+                for c in &chords {
+                    if let Some(prev) = self.by_key.insert((mode, *c), cmd) {
+                        if prev != cmd {
+                            if let Some(list) = self.by_command.get_mut(&(mode, prev)) {
+                                list.retain(|x| x != c);
+                            }
+                        }
+                    }
+                }
+                self.by_command.insert((mode, cmd), chords);
+            }
+        }
+        (self, warnings)
+    }
+
+    /// The command for a key press in `mode`. Panes fall back to the global table;
+    /// typing modes only answer their own keys (and Ctrl-c, which always quits).
+    pub fn lookup(&self, mode: Mode, ev: &KeyEvent) -> Option<Command> {
+        let chord = Chord::from_event(ev)?;
+        if let Some(c) = self.by_key.get(&(mode, chord)) {
+            return Some(*c);
+        }
+        if mode.is_typing() {
+            let quit = self.by_key.get(&(Mode::Global, chord)) == Some(&Command::Quit);
+            return (quit && chord.ctrl).then_some(Command::Quit);
+        }
+        self.by_key.get(&(Mode::Global, chord)).copied()
+    }
+
+    pub fn keys(&self, mode: Mode, cmd: Command) -> &[Chord] {
+        self.by_command
+            .get(&(mode, cmd))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The keys of `cmd` as shown to people: `r` or `Enter/t`.
+    pub fn label(&self, mode: Mode, cmd: Command) -> String {
+        let keys = self.keys(mode, cmd);
+        let keys = if keys.is_empty() {
+            self.keys(Mode::Global, cmd)
+        } else {
+            keys
+        };
+        keys.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Every binding of `mode`, in command order: for the help overlay.
+    pub fn bindings(&self, mode: Mode) -> Vec<(Command, Vec<Chord>)> {
+        Command::ALL
+            .iter()
+            .filter_map(|c| {
+                let keys = self.keys(mode, *c);
+                (!keys.is_empty()).then(|| (*c, keys.to_vec()))
+            })
+            .collect()
+    }
+
+    /// The first key and short label of each hinted command in `mode`.
+    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        self.bindings(mode)
+            .into_iter()
+            .filter_map(|(c, keys)| Some((keys.first()?.to_string(), c.hint()?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn the_defaults_parse_cleanly() {
+        let (_, warnings) = Keymap::empty().merged(DEFAULTS);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let k = Keymap::defaults();
+        assert_eq!(
+            k.lookup(Mode::Messages, &key(KeyCode::Char('r'), KeyModifiers::NONE)),
+            Some(Command::Reply)
+        );
+        assert_eq!(
+            k.lookup(Mode::Messages, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            k.lookup(Mode::Compose, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            k.lookup(
+                Mode::Compose,
+                &key(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            k.lookup(Mode::Compose, &key(KeyCode::Enter, KeyModifiers::ALT)),
+            Some(Command::Newline)
+        );
+        assert_eq!(
+            k.lookup(
+                Mode::Compose,
+                &key(KeyCode::Char('j'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Newline)
+        );
+        assert_eq!(
+            k.lookup(Mode::Compose, &key(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(Command::Send)
+        );
+        // Shift is part of the character.
+        assert_eq!(
+            k.lookup(
+                Mode::Messages,
+                &key(KeyCode::Char('G'), KeyModifiers::SHIFT)
+            ),
+            Some(Command::Bottom)
+        );
+        assert_eq!(
+            k.lookup(Mode::Global, &key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Command::FocusPrev)
+        );
+    }
+
+    #[test]
+    fn user_bindings_replace_and_bad_ones_are_reported() {
+        let (k, w) = Keymap::with_user(
+            "[messages]\nreply = [\"Ctrl-r\", \"Hyper-x\"]\nfly = [\"f\"]\n[nowhere]\nquit = [\"x\"]\n",
+        );
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert_eq!(
+            k.lookup(
+                Mode::Messages,
+                &key(KeyCode::Char('r'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Reply)
+        );
+        assert_eq!(
+            k.lookup(Mode::Messages, &key(KeyCode::Char('r'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(k.label(Mode::Messages, Command::Reply), "Ctrl-r");
+        let (_, w) = Keymap::with_user("not toml = = =");
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn chords_print_as_they_parse() {
+        for s in [
+            "Ctrl-j",
+            "Alt-Enter",
+            "G",
+            "?",
+            "PageUp",
+            "F1",
+            "Space",
+            "BackTab",
+        ] {
+            assert_eq!(s.parse::<Chord>().unwrap().to_string(), s);
+        }
+        assert!("Hyper-x".parse::<Chord>().is_err());
+    }
+
+    #[test]
+    fn every_hinted_pane_has_hints() {
+        let k = Keymap::defaults();
+        for m in [Mode::Spaces, Mode::Messages, Mode::Members, Mode::Compose] {
+            assert!(!k.hints(m).is_empty(), "{m:?}");
+        }
+    }
+}

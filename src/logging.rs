@@ -1,0 +1,31 @@
+//! Logs go to a file (the terminal belongs to the UI): `gchat.log` in the state
+//! directory, or `$GCHAT_LOG_DIR`. The filter comes from `$GCHAT_LOG` (default `warn`).
+//! Tokens and secrets are never logged: requests are logged by method and path only.
+
+use std::path::PathBuf;
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::EnvFilter;
+
+pub fn log_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("GCHAT_LOG_DIR") {
+        return PathBuf::from(d);
+    }
+    crate::config::state_dir()
+}
+
+/// Starts logging; keep the guard alive until exit so the last lines are written.
+pub fn init() -> Option<WorkerGuard> {
+    let dir = log_dir();
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "gchat.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env("GCHAT_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

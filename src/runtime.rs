@@ -1,0 +1,368 @@
+//! The event loop and the effect executor.
+//!
+//! One `tokio::select!` over terminal events, API results and a timer. Only the loop
+//! owns the `App`; every effect runs on its own task and its outcome comes back as an
+//! action. A frame is drawn only when something changed.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::api::model::{MembershipRole, Message, Space, SpaceDetails, SpaceType, Thread};
+use crate::api::{
+    client, ApiError, Client, ClientMessageId, CreateMessage, ListMembers, ListMessages,
+    MembershipName, MessageName, SpaceName,
+};
+use crate::app::{Action, App, Effect, LoadKind, Outcome};
+use crate::terminal::Tui;
+
+/// How many messages a page of history holds.
+const PAGE: i32 = 100;
+
+fn space(name: &str) -> Result<SpaceName, ApiError> {
+    Ok(SpaceName::parse(name)?)
+}
+
+/// Runs one effect against the API.
+pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
+    match effect {
+        Effect::WhoAmI => Outcome::Me(
+            client
+                .get_person("people/me", "names,emailAddresses")
+                .await
+                .and_then(|p| {
+                    let id = p
+                        .resource_name
+                        .as_deref()
+                        .and_then(|r| r.strip_prefix("people/"))
+                        .ok_or_else(|| ApiError::Decode("people/me has no resource name".into()))?;
+                    Ok((format!("users/{id}"), p.display_name().map(String::from)))
+                }),
+        ),
+        Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
+        Effect::LoadMessages { space: s, kind } => {
+            let result = async {
+                let sn = space(&s)?;
+                match &kind {
+                    LoadKind::Latest | LoadKind::Older { .. } => {
+                        let p = ListMessages {
+                            page_size: Some(PAGE),
+                            order_by: Some("DESC".into()),
+                            filter: match &kind {
+                                LoadKind::Older { before } => Some(client::created_before(before)),
+                                _ => None,
+                            },
+                            ..Default::default()
+                        };
+                        let page = client.list_messages(&sn, &p).await?;
+                        let mut msgs = page.messages;
+                        msgs.reverse();
+                        Ok((msgs, page.next_page_token.is_some()))
+                    }
+                    LoadKind::Newer { after } => {
+                        let p = ListMessages {
+                            filter: Some(client::created_after(after)),
+                            ..Default::default()
+                        };
+                        Ok((client.list_all_messages(&sn, &p).await?, false))
+                    }
+                    LoadKind::Thread { thread } => {
+                        let p = ListMessages {
+                            filter: Some(format!("thread.name = {thread}")),
+                            ..Default::default()
+                        };
+                        Ok((client.list_all_messages(&sn, &p).await?, false))
+                    }
+                }
+            }
+            .await;
+            Outcome::Messages {
+                space: s,
+                kind,
+                result,
+            }
+        }
+        Effect::LoadMembers { space: s } => {
+            let result = async {
+                let p = ListMembers {
+                    show_invited: !is_app,
+                    ..Default::default()
+                };
+                client.list_all_members(&space(&s)?, &p).await
+            }
+            .await;
+            Outcome::Members { space: s, result }
+        }
+        Effect::LookupPeople { users } => {
+            let result = client.lookup_people(&users).await;
+            Outcome::People { users, result }
+        }
+        Effect::CountUnread { space: s, after } => {
+            let result = async {
+                let p = ListMessages {
+                    page_size: Some(PAGE),
+                    order_by: Some("DESC".into()),
+                    filter: after.as_ref().map(client::created_after),
+                    ..Default::default()
+                };
+                Ok(client.list_messages(&space(&s)?, &p).await?.messages)
+            }
+            .await;
+            Outcome::Unread { space: s, result }
+        }
+        Effect::Send {
+            space: s,
+            local,
+            client_id,
+            text,
+            thread,
+        } => {
+            let result = async {
+                let id = ClientMessageId::parse(&client_id)?;
+                let body = Message {
+                    text: Some(text),
+                    thread: thread.clone().map(|t| Thread {
+                        name: Some(t),
+                        thread_key: None,
+                    }),
+                    ..Default::default()
+                };
+                let p = CreateMessage {
+                    message_id: Some(id),
+                    reply_option: thread
+                        .as_ref()
+                        .map(|_| crate::api::model::MessageReplyOption::FallbackToNewThread),
+                    ..Default::default()
+                };
+                client.create_message(&space(&s)?, &body, &p).await
+            }
+            .await;
+            Outcome::Sent {
+                space: s,
+                local,
+                client_id,
+                result,
+            }
+        }
+        Effect::FetchSent {
+            space: s,
+            local,
+            client_id,
+        } => {
+            let result = async {
+                let name =
+                    MessageName::from_client_id(&space(&s)?, &ClientMessageId::parse(&client_id)?);
+                client.get_message(&name).await
+            }
+            .await;
+            Outcome::Sent {
+                space: s,
+                local,
+                client_id,
+                result,
+            }
+        }
+        Effect::Edit {
+            space: s,
+            message,
+            text,
+            previous,
+        } => {
+            let result = async {
+                let name = MessageName::parse(&message)?;
+                client
+                    .patch_message(&name, &Message::text(text.clone()), "text", false)
+                    .await
+            }
+            .await;
+            Outcome::Edited {
+                space: s,
+                message,
+                text,
+                previous,
+                result,
+            }
+        }
+        Effect::Delete {
+            space: s,
+            message,
+            force,
+        } => {
+            let result = async {
+                client
+                    .delete_message(&MessageName::parse(&message)?, force)
+                    .await
+            }
+            .await;
+            Outcome::Deleted {
+                space: s,
+                message,
+                force,
+                result,
+            }
+        }
+        Effect::AddMember { space: s, user } => {
+            let result = async {
+                client
+                    .create_member(&space(&s)?, &Client::membership_for(&user))
+                    .await
+            }
+            .await;
+            Outcome::MemberAdded {
+                space: s,
+                user,
+                result,
+            }
+        }
+        Effect::RemoveMember {
+            space: s,
+            membership,
+        } => {
+            let result = async {
+                client
+                    .delete_member(&MembershipName::parse(&membership)?)
+                    .await
+            }
+            .await;
+            Outcome::MemberRemoved {
+                space: s,
+                membership,
+                result,
+            }
+        }
+        Effect::SetRole {
+            space: s,
+            membership,
+            manager,
+        } => {
+            let role = if manager {
+                MembershipRole::Manager
+            } else {
+                MembershipRole::Member
+            };
+            let result = async {
+                client
+                    .set_member_role(&MembershipName::parse(&membership)?, role)
+                    .await
+            }
+            .await;
+            Outcome::RoleSet {
+                space: s,
+                membership,
+                manager,
+                result,
+            }
+        }
+        Effect::CreateSpace {
+            request_id,
+            name,
+            description,
+            guidelines,
+        } => {
+            let body = Space {
+                space_type: Some(SpaceType::Space),
+                display_name: Some(name),
+                space_details: details(description, guidelines),
+                ..Default::default()
+            };
+            let result = client.create_space(&body, Some(&request_id)).await;
+            Outcome::SpaceCreated { request_id, result }
+        }
+        Effect::UpdateSpace {
+            space: s,
+            name,
+            description,
+            guidelines,
+            mask,
+        } => {
+            let body = Space {
+                display_name: Some(name),
+                space_details: Some(details(description, guidelines).unwrap_or_default()),
+                ..Default::default()
+            };
+            let result = async { client.patch_space(&space(&s)?, &body, &mask).await }.await;
+            Outcome::SpaceUpdated { space: s, result }
+        }
+        Effect::DeleteSpace { space: s } => {
+            let result = async { client.delete_space(&space(&s)?).await }.await;
+            Outcome::SpaceDeleted { space: s, result }
+        }
+    }
+}
+
+fn details(description: String, guidelines: String) -> Option<SpaceDetails> {
+    let d = SpaceDetails {
+        description: Some(description).filter(|s| !s.trim().is_empty()),
+        guidelines: Some(guidelines).filter(|s| !s.trim().is_empty()),
+    };
+    (d != SpaceDetails::default()).then_some(d)
+}
+
+fn spawn(client: &Client, effect: Effect, is_app: bool, tx: &mpsc::UnboundedSender<Outcome>) {
+    let client = client.clone();
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let outcome = execute(&client, effect, is_app).await;
+        // The loop may have ended; then the answer is not needed.
+        let _ = tx.send(outcome);
+    });
+}
+
+fn to_action(ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Mouse(m) => Some(Action::Mouse(m)),
+        Event::Paste(s) => Some(Action::Paste(s)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Runs the TUI until the user quits, a signal arrives, or the terminal fails.
+pub async fn run(client: Client, mut app: App) -> anyhow::Result<()> {
+    let mut tui = Tui::enter()?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(250));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let shutdown = crate::shutdown_signal();
+    tokio::pin!(shutdown);
+    let is_app = app.me.is_app;
+    for e in app.start() {
+        spawn(&client, e, is_app, &tx);
+    }
+    loop {
+        if app.dirty {
+            tui.terminal.draw(|f| crate::ui::draw(&app, f))?;
+            app.dirty = false;
+        }
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => match to_action(ev) {
+                    Some(a) => a,
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(o) = rx.recv() => Action::Done(Box::new(o)),
+            _ = ticker.tick() => Action::Tick(Instant::now()),
+            _ = &mut shutdown => break,
+        };
+        let mut fx = app.update(action);
+        // Take every answer that is already here before drawing again.
+        while let Ok(o) = rx.try_recv() {
+            fx.extend(app.update(Action::Done(Box::new(o))));
+        }
+        for e in fx {
+            spawn(&client, e, is_app, &tx);
+        }
+        if app.quit {
+            break;
+        }
+    }
+    drop(tui);
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! Dialogs, drawn over the panes.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::api::model::SpaceType;
+use crate::api::SpaceName;
+use crate::app::dialog::{Dialog, Kind};
+use crate::app::App;
+use crate::keymap::{Command, Mode};
+use crate::ui::theme;
+
+/// A box of `w` x `h` in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// The first key of a dialog command (the footer has room for one each).
+fn keys(app: &App, c: Command) -> String {
+    app.keymap
+        .keys(Mode::Dialog, c)
+        .first()
+        .map(|k| k.to_string())
+        .unwrap_or_default()
+}
+
+fn text_lines(app: &App, d: &Dialog) -> Vec<Line<'static>> {
+    let mut v: Vec<Line<'static>> = Vec::new();
+    match &d.kind {
+        Kind::AddMember { space } => {
+            let label = app
+                .space(space)
+                .map(|s| app.space_label(s))
+                .unwrap_or_default();
+            v.push(Line::from(format!("Add to {label}:")));
+            v.push(Line::from(Span::styled(
+                "a user id (users/123 or 123), an email address, or app for the Chat app"
+                    .to_string(),
+                theme::dim(),
+            )));
+        }
+        Kind::RemoveMember { label, space, .. } => {
+            let sl = app
+                .space(space)
+                .map(|s| app.space_label(s))
+                .unwrap_or_default();
+            v.push(Line::from(vec![
+                Span::raw("Remove "),
+                Span::styled(label.clone(), theme::bold()),
+                Span::raw(format!(" from {sl}?")),
+            ]));
+        }
+        Kind::DeleteMessage {
+            replies,
+            preview,
+            message,
+            ..
+        } => {
+            if message.starts_with("local/") {
+                v.push(Line::from("Discard this unsent message?"));
+            } else if *replies > 0 {
+                v.push(Line::from(Span::styled(
+                    format!(
+                        "This message has {replies} repl{}. Delete it and all its replies?",
+                        if *replies == 1 { "y" } else { "ies" }
+                    ),
+                    theme::warn(),
+                )));
+            } else {
+                v.push(Line::from("Delete this message for everyone?"));
+            }
+            v.push(Line::from(Span::styled(
+                format!("“{preview}”"),
+                theme::dim(),
+            )));
+        }
+        Kind::DeleteSpace { display_name, .. } => {
+            v.push(Line::from(Span::styled(
+                format!(
+                    "Deleting {display_name} removes all its messages and members, for everyone."
+                ),
+                theme::warn(),
+            )));
+            v.push(Line::from("This cannot be undone."));
+        }
+        Kind::SpaceInfo { space } => v.extend(space_info(app, space)),
+        Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
+    }
+    v
+}
+
+fn space_info(app: &App, space: &str) -> Vec<Line<'static>> {
+    let mut v = Vec::new();
+    let Some(s) = app.space(space) else {
+        v.push(Line::from("This space is no longer listed."));
+        return v;
+    };
+    let kind = match s.kind() {
+        SpaceType::Space => "Named space",
+        SpaceType::GroupChat => "Group chat",
+        SpaceType::DirectMessage => "Direct message",
+        _ => "Space",
+    };
+    let row = |k: &str, val: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<12}"), theme::dim()),
+            Span::raw(val),
+        ])
+    };
+    v.push(row("Name", app.space_label(s)));
+    v.push(row("Kind", kind.to_string()));
+    if let Some(d) = &s.space_details {
+        if let Some(x) = d.description.as_deref().filter(|x| !x.is_empty()) {
+            v.push(row("Description", x.to_string()));
+        }
+        if let Some(x) = d.guidelines.as_deref().filter(|x| !x.is_empty()) {
+            v.push(row("Guidelines", x.to_string()));
+        }
+    }
+    if let Some(m) = app.members.get(space).filter(|m| m.loaded) {
+        v.push(row("Members", m.list.len().to_string()));
+    }
+    if let Some(t) = s.create_time {
+        v.push(row(
+            "Created",
+            app.settings.local(t).format("%-d %b %Y").to_string(),
+        ));
+    }
+    v.push(row("Resource", space.to_string()));
+    if let Ok(n) = SpaceName::parse(space) {
+        v.push(Line::from(""));
+        v.push(Line::from(Span::styled(
+            "Open in a browser:".to_string(),
+            theme::dim(),
+        )));
+        v.push(Line::from(Span::styled(n.web_url(), theme::link())));
+    }
+    v
+}
+
+pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
+    let text = text_lines(app, d);
+    let field_h: u16 = d
+        .fields
+        .iter()
+        .map(|fl| if fl.multiline { 5 } else { 3 })
+        .sum();
+    let err_h = if d.error.is_some() { 2 } else { 0 };
+    let h = text.len() as u16 + field_h + err_h + 4;
+    let w = if matches!(d.kind, Kind::SpaceInfo { .. }) {
+        76
+    } else {
+        64
+    };
+    let r = centered(area, w, h.max(7));
+    crate::ui::clear(f, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(format!(" {} ", d.title()), theme::title(true)));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+
+    let mut constraints = vec![Constraint::Length(text.len() as u16)];
+    for fl in &d.fields {
+        constraints.push(Constraint::Length(if fl.multiline { 5 } else { 3 }));
+    }
+    constraints.push(Constraint::Length(err_h));
+    constraints.push(Constraint::Min(1));
+    let parts = Layout::vertical(constraints).split(inner);
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), parts[0]);
+    for (i, fl) in d.fields.iter().enumerate() {
+        let focused = i == d.focus;
+        let mut ta = fl.input.clone();
+        ta.set_block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme::border(focused))
+                .title(Span::styled(
+                    format!(" {} ", fl.label),
+                    theme::title(focused),
+                )),
+        );
+        ta.set_cursor_style(if focused {
+            Style::default().add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            Style::default()
+        });
+        f.render_widget(&ta, parts[1 + i]);
+    }
+    if let Some(e) = &d.error {
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(e.clone(), theme::error())))
+                .wrap(Wrap { trim: true }),
+            parts[1 + d.fields.len()],
+        );
+    }
+    let footer = if d.busy {
+        Line::from(Span::styled("Working…", theme::warn()))
+    } else if matches!(d.kind, Kind::SpaceInfo { .. }) {
+        Line::from(vec![
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" close"),
+        ])
+    } else if d.is_confirm() {
+        Line::from(vec![
+            Span::styled("y", theme::key()),
+            Span::raw("/"),
+            Span::styled(keys(app, Command::Submit), theme::key()),
+            Span::raw(" yes   "),
+            Span::styled("n", theme::key()),
+            Span::raw("/"),
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" no"),
+        ])
+    } else {
+        let mut v = vec![
+            Span::styled(keys(app, Command::Submit), theme::key()),
+            Span::raw(" ok   "),
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" cancel"),
+        ];
+        if d.fields.len() > 1 {
+            v.push(Span::raw("   "));
+            v.push(Span::styled(keys(app, Command::NextField), theme::key()));
+            v.push(Span::raw(" next field   "));
+            v.push(Span::styled(keys(app, Command::Newline), theme::key()));
+            v.push(Span::raw(" new line"));
+        }
+        Line::from(v)
+    };
+    let last = parts[parts.len() - 1];
+    let footer_area = Rect {
+        y: last.y + last.height.saturating_sub(1),
+        height: 1,
+        ..last
+    };
+    f.render_widget(Paragraph::new(footer), footer_area);
+}

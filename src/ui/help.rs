@@ -1,0 +1,68 @@
+//! The `?` overlay, generated from the keymap that dispatches the keys.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::keymap::Mode;
+use crate::markup;
+use crate::ui::dialogs::centered;
+use crate::ui::theme;
+
+/// Every binding, mode by mode.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let mut v = Vec::new();
+    for mode in Mode::ALL {
+        let b = app.keymap.bindings(mode);
+        if b.is_empty() {
+            continue;
+        }
+        if !v.is_empty() {
+            v.push(Line::default());
+        }
+        v.push(Line::from(Span::styled(
+            mode.title().to_string(),
+            theme::title(true),
+        )));
+        for (cmd, keys) in b {
+            let k = keys
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            v.push(Line::from(vec![
+                Span::styled(markup::pad(&k, 18), theme::key()),
+                Span::raw(cmd.description().to_string()),
+            ]));
+        }
+    }
+    v.push(Line::default());
+    v.push(Line::from(Span::styled(
+        "Mouse: click to focus and select, wheel to scroll. Keys: ~/.config/gchat/keymap.toml"
+            .to_string(),
+        theme::dim(),
+    )));
+    v
+}
+
+pub fn draw(app: &App, f: &mut Frame, area: Rect, scroll: u16) {
+    let all = lines(app);
+    let r = centered(area, 78, area.height.saturating_sub(2));
+    crate::ui::clear(f, r);
+    let max = (all.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(
+            " Keys · j/k scroll · Esc close ",
+            theme::title(true),
+        ));
+    f.render_widget(
+        Paragraph::new(all)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
+        r,
+    );
+}

@@ -1,0 +1,464 @@
+//! The message pane: threads with their replies, dates, cards, and the compose box.
+
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::compose::Target;
+use crate::app::timeline::{Item, Local, Row};
+use crate::app::{App, Focus};
+use crate::markup::{self, Names};
+use crate::ui::theme;
+
+impl Names for App {
+    fn display_name(&self, user: &str) -> Option<String> {
+        self.people.name(user).map(String::from)
+    }
+    fn is_me(&self, user: &str) -> bool {
+        App::is_me(self, user)
+    }
+}
+
+/// Left of every row: one column for the selection bar.
+const GUTTER: usize = 1;
+/// Under a thread's first message.
+const REPLY_PREFIX: &str = "  │ ";
+const BODY_INDENT: usize = 2;
+
+fn date_label(app: &App, d: chrono::NaiveDate) -> String {
+    let today = app.settings.local(app.settings.now()).date_naive();
+    if d == today {
+        "Today".into()
+    } else if Some(d) == today.pred_opt() {
+        "Yesterday".into()
+    } else {
+        d.format("%a %-d %b %Y").to_string()
+    }
+}
+
+fn centered_rule(label: &str, width: usize, style: Style) -> Line<'static> {
+    let lw = markup::width(label) + 2;
+    let side = width.saturating_sub(lw + GUTTER) / 2;
+    let right = width.saturating_sub(lw + GUTTER + side);
+    Line::from(vec![
+        Span::raw(" ".repeat(GUTTER)),
+        Span::styled("─".repeat(side), theme::separator()),
+        Span::styled(format!(" {label} "), style),
+        Span::styled("─".repeat(right), theme::separator()),
+    ])
+}
+
+fn sender_spans(app: &App, item: &Item) -> Vec<Span<'static>> {
+    let u = item.msg.sender.clone().unwrap_or_default();
+    let name = u.name.clone().unwrap_or_default();
+    let label = if item.is_local() || app.is_mine(&item.msg) {
+        app.me.name.clone().unwrap_or_else(|| app.member_label(&u))
+    } else {
+        app.member_label(&u)
+    };
+    let style = if app.is_mine(&item.msg) || item.is_local() {
+        theme::me()
+    } else if u.is_bot() {
+        theme::bot()
+    } else {
+        theme::sender(&name)
+    };
+    let mut v = vec![Span::styled(label, style)];
+    if u.is_bot() {
+        v.push(Span::styled(" APP".to_string(), theme::dim()));
+    }
+    v
+}
+
+fn time_text(app: &App, item: &Item, root_date: Option<chrono::NaiveDate>) -> String {
+    let t = app.settings.local(item.time());
+    if root_date.is_some_and(|d| d != t.date_naive()) {
+        t.format("%a %-d %b, %H:%M").to_string()
+    } else {
+        t.format("%H:%M").to_string()
+    }
+}
+
+/// Lines for one row of the message pane at `width` columns (cached by the caller).
+pub fn render_row(app: &App, space: &str, row: &Row, width: u16) -> Vec<Line<'static>> {
+    let width = width as usize;
+    let tl = app.timelines.get(space);
+    match row {
+        Row::Top => {
+            let in_thread = app.views.get(space).is_some_and(|v| v.thread.is_some());
+            let (text, style) = match tl {
+                None => ("Loading messages…".to_string(), theme::dim()),
+                Some(t) if t.error.is_some() && !t.loaded => (
+                    format!("Could not load messages: {}", t.error.clone().unwrap_or_default()),
+                    theme::error(),
+                ),
+                Some(t) if !t.loaded && app.me.is_app => (
+                    "A Chat app can't read a space's history (chat.bot has no messages.list); messages it sends show here.".into(),
+                    theme::dim(),
+                ),
+                Some(t) if !t.loaded => ("Loading messages…".into(), theme::dim()),
+                Some(_) if in_thread => (
+                    "Thread: every reply, oldest first · Esc back to the space".into(),
+                    theme::dim(),
+                ),
+                Some(t) if t.loading_older => ("Loading older messages…".into(), theme::dim()),
+                Some(t) if t.has_older => ("↑ Older messages: scroll up to load them".into(), theme::dim()),
+                Some(_) => {
+                    let label = app.space(space).map(|s| app.space_label(s)).unwrap_or_default();
+                    (format!("The beginning of {label}"), theme::dim())
+                }
+            };
+            let paras = vec![markup::Para {
+                spans: vec![Span::styled(text, style)],
+                hang: 0,
+                code: false,
+            }];
+            markup::wrap(&paras, width.saturating_sub(GUTTER + 1))
+                .into_iter()
+                .map(|l| indent(l, GUTTER))
+                .collect()
+        }
+        Row::Date(d) => vec![
+            Line::default(),
+            centered_rule(&date_label(app, *d), width, theme::dim()),
+        ],
+        Row::EarlierThread { .. } => vec![
+            Line::default(),
+            Line::from(vec![
+                Span::raw(" ".repeat(GUTTER)),
+                Span::styled(
+                    "↳ Replies to an earlier message (Enter opens the thread)".to_string(),
+                    theme::dim(),
+                ),
+            ]),
+        ],
+        Row::Collapsed { hidden, .. } => vec![Line::from(vec![
+            Span::raw(" ".repeat(GUTTER)),
+            Span::styled("  ┆ ".to_string(), theme::dim()),
+            Span::styled(
+                format!(
+                    "{hidden} more repl{} · {} shows all, {} opens the thread",
+                    if *hidden == 1 { "y" } else { "ies" },
+                    app.keymap.label(
+                        crate::keymap::Mode::Messages,
+                        crate::keymap::Command::ExpandThread
+                    ),
+                    app.keymap.label(
+                        crate::keymap::Mode::Messages,
+                        crate::keymap::Command::OpenThread
+                    ),
+                ),
+                theme::dim(),
+            ),
+        ])],
+        Row::Msg { name, reply } => match tl.and_then(|t| t.get(name)) {
+            Some(item) => message_lines(
+                app,
+                tl.map(|t| t.items()).unwrap_or(&[]),
+                item,
+                *reply,
+                width,
+            ),
+            None => Vec::new(),
+        },
+    }
+}
+
+fn indent(mut l: Line<'static>, n: usize) -> Line<'static> {
+    l.spans.insert(0, Span::raw(" ".repeat(n)));
+    l
+}
+
+fn message_lines(
+    app: &App,
+    all: &[Item],
+    item: &Item,
+    reply: bool,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let prefix = if reply { REPLY_PREFIX } else { "" };
+    let lead = GUTTER + markup::width(prefix);
+    let body_indent = if reply { 0 } else { BODY_INDENT };
+    let inner = width.saturating_sub(lead + body_indent + 1).max(8);
+    let root_date = if reply {
+        all.iter()
+            .find(|i| i.thread() == item.thread())
+            .map(|r| app.settings.local(r.time()).date_naive())
+    } else {
+        None
+    };
+    let mut out = Vec::new();
+    if !reply {
+        out.push(Line::default());
+    }
+    // Header: who, when, edited, where it is.
+    let mut header = sender_spans(app, item);
+    header.push(Span::styled(
+        format!("  {}", time_text(app, item, root_date)),
+        theme::time(),
+    ));
+    if item.msg.last_update_time.is_some() {
+        header.push(Span::styled(" (edited)".to_string(), theme::edited()));
+    }
+    match &item.local {
+        Some(Local::Sending) => {
+            header.push(Span::styled(" sending…".to_string(), theme::pending()))
+        }
+        Some(Local::Saving) => header.push(Span::styled(" saving…".to_string(), theme::pending())),
+        Some(Local::Deleting) => {
+            header.push(Span::styled(" deleting…".to_string(), theme::pending()))
+        }
+        Some(Local::Failed(_)) => {
+            header.push(Span::styled(" ✗ not sent".to_string(), theme::error_bold()))
+        }
+        None => {}
+    }
+    let header_line = Line::from(header);
+    let header_line = if header_line.width() > width.saturating_sub(lead) {
+        let text: String = header_line
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        Line::from(Span::styled(
+            markup::truncate(&text, width.saturating_sub(lead)),
+            theme::bold(),
+        ))
+    } else {
+        header_line
+    };
+    out.push(with_prefix(header_line, prefix, 0));
+
+    let mut body: Vec<Line<'static>> = Vec::new();
+    if let Some(text) = item.msg.text.as_deref().filter(|t| !t.is_empty()) {
+        let paras = markup::text_paras(text, app);
+        let style_all = item.local.is_some();
+        for l in markup::wrap(&paras, inner) {
+            body.push(if style_all { dim_line(l) } else { l });
+        }
+    }
+    if !item.msg.cards_v2.is_empty() {
+        body.extend(markup::card_lines(&item.msg.cards_v2, inner));
+    }
+    if body.is_empty() {
+        let what = if !item.msg.attachment.is_empty() {
+            "[attachment: open in Google Chat]"
+        } else if !item.msg.cards.is_empty() {
+            "[legacy card: open in Google Chat]"
+        } else {
+            "(no text)"
+        };
+        body.push(Line::from(Span::styled(what.to_string(), theme::dim())));
+    }
+    if let Some(Local::Failed(why)) = &item.local {
+        let hint = format!(
+            "Not sent: {why} {} retries, {} edits.",
+            app.keymap
+                .label(crate::keymap::Mode::Messages, crate::keymap::Command::Retry),
+            app.keymap
+                .label(crate::keymap::Mode::Messages, crate::keymap::Command::Edit),
+        );
+        let paras = vec![markup::Para {
+            spans: vec![Span::styled(hint, theme::error())],
+            hang: 0,
+            code: false,
+        }];
+        body.extend(markup::wrap(&paras, inner));
+    }
+    for l in body {
+        out.push(with_prefix(l, prefix, body_indent));
+    }
+    out
+}
+
+fn dim_line(mut l: Line<'static>) -> Line<'static> {
+    for s in &mut l.spans {
+        s.style = s.style.patch(theme::pending());
+    }
+    l
+}
+
+fn with_prefix(mut l: Line<'static>, prefix: &str, indent: usize) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ".repeat(GUTTER))];
+    if !prefix.is_empty() {
+        spans.push(Span::styled(prefix.to_string(), theme::dim()));
+    }
+    if indent > 0 {
+        spans.push(Span::raw(" ".repeat(indent)));
+    }
+    spans.append(&mut l.spans);
+    Line::from(spans)
+}
+
+/// The pane's title: the space, its members, or the thread.
+fn title(app: &App, space: &str) -> String {
+    let s = app.space(space);
+    let label = s
+        .map(|s| app.space_label(s))
+        .unwrap_or_else(|| space.to_string());
+    let mark = s.map(crate::app::spaces::marker).unwrap_or("#");
+    let in_thread = app.views.get(space).is_some_and(|v| v.thread.is_some());
+    let count = app.members.get(space).filter(|m| m.loaded).map(|m| {
+        m.list
+            .iter()
+            .filter(|x| x.state == Some(crate::api::model::MembershipState::Joined))
+            .count()
+    });
+    let mut t = format!(" {mark}{label} ");
+    if in_thread {
+        t = format!(" Thread in {mark}{label} ");
+    } else if let Some(n) = count {
+        t.push_str(&format!("· {n} member{} ", if n == 1 { "" } else { "s" }));
+    }
+    t
+}
+
+pub fn draw(app: &App, f: &mut Frame, area: Rect) {
+    let focused = matches!(app.focus, Focus::Messages | Focus::Compose);
+    let Some(space) = app.current.clone() else {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme::border(focused))
+            .title(Span::styled(" Messages ", theme::title(focused)));
+        let msg = if app.spaces.loaded {
+            "Pick a space on the left and press Enter."
+        } else {
+            "Loading spaces…"
+        };
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(msg, theme::dim())))
+                .alignment(Alignment::Center)
+                .block(block),
+            area,
+        );
+        let mut s = app.screen.get();
+        s.messages = Rect::default();
+        s.compose = Rect::default();
+        app.screen.set(s);
+        return;
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(app.focus == Focus::Messages))
+        .title(Span::styled(
+            title(app, &space),
+            theme::title(app.focus == Focus::Messages),
+        ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+
+    let compose_lines = app.compose.textarea.lines().len().clamp(1, 6) as u16;
+    let compose_h = (compose_lines + 2).min(inner.height / 2).max(3);
+    let [body, compose] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(compose_h)]).areas(inner);
+    let mut s = app.screen.get();
+    s.messages = body;
+    s.compose = compose;
+    app.screen.set(s);
+
+    let (rows, win) = app.message_window(&space, body.width, body.height);
+    let selected = app.views.get(&space).and_then(|v| v.selected.clone());
+    let pane_focused = app.focus == Focus::Messages;
+    let mut lines: Vec<Line> = Vec::with_capacity(body.height as usize);
+    for (i, skip, take) in &win.parts {
+        let row = &rows.rows[*i];
+        let row_lines = app.row_lines(&space, row, body.width);
+        let is_sel = selected.as_ref() == Some(row);
+        for l in row_lines.iter().skip(*skip).take(*take) {
+            if is_sel {
+                let mut l = l.clone();
+                let bg = if pane_focused {
+                    theme::selected()
+                } else {
+                    theme::selected_unfocused()
+                };
+                if let Some(first) = l.spans.first_mut() {
+                    if first.content.starts_with(' ') {
+                        *first = Span::styled(
+                            format!("▌{}", &first.content[1..]),
+                            bg.patch(theme::key()),
+                        );
+                    }
+                }
+                let w = l.width();
+                l.spans.push(Span::raw(
+                    " ".repeat((body.width as usize).saturating_sub(w)),
+                ));
+                lines.push(l.patch_style(bg));
+            } else {
+                lines.push(l.clone());
+            }
+        }
+    }
+    f.render_widget(Paragraph::new(lines), body);
+    draw_compose(app, f, compose, &space);
+}
+
+fn draw_compose(app: &App, f: &mut Frame, area: Rect, space: &str) {
+    let focused = app.focus == Focus::Compose;
+    let c = &app.compose;
+    let here = c.space.as_deref() == Some(space);
+    let (mut title, title_style) = match (&c.target, here) {
+        (Target::Reply { .. }, true) => (
+            format!(
+                " Reply to {} ",
+                c.reply_to.clone().unwrap_or_else(|| "thread".into())
+            ),
+            theme::title(focused),
+        ),
+        (Target::Edit { .. }, true) => (" Edit message ".to_string(), theme::title(focused)),
+        _ => {
+            let label = app
+                .space(space)
+                .map(|s| app.space_label(s))
+                .unwrap_or_default();
+            (format!(" New message in {label} "), theme::title(focused))
+        }
+    };
+    if let (Some(err), true) = (&c.error, here) {
+        title = format!("{title}— not saved: {} ", markup::truncate(err, 60));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(focused))
+        .title(Span::styled(
+            title,
+            if c.error.is_some() && here {
+                theme::error_bold()
+            } else {
+                title_style
+            },
+        ));
+    if focused && here {
+        let mut ta = c.textarea.clone();
+        ta.set_block(block);
+        ta.set_cursor_style(Style::default().add_modifier(ratatui::style::Modifier::REVERSED));
+        f.render_widget(&ta, area);
+        return;
+    }
+    // Not typing: the draft, or how to start one.
+    let draft = c.draft(space, &Target::New).map(|l| l.join(" "));
+    let hint = match draft {
+        Some(d) => Line::from(vec![
+            Span::styled("Draft: ".to_string(), theme::warn()),
+            Span::styled(d, theme::dim()),
+        ]),
+        None => Line::from(Span::styled(
+            format!(
+                "{} new message · {} reply · {} edit",
+                app.keymap.label(
+                    crate::keymap::Mode::Messages,
+                    crate::keymap::Command::Compose
+                ),
+                app.keymap
+                    .label(crate::keymap::Mode::Messages, crate::keymap::Command::Reply),
+                app.keymap
+                    .label(crate::keymap::Mode::Messages, crate::keymap::Command::Edit),
+            ),
+            theme::dim(),
+        )),
+    };
+    f.render_widget(Paragraph::new(hint).block(block), area);
+}

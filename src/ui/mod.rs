@@ -1,0 +1,105 @@
+//! Drawing: a function of the app's state. Nothing here does I/O or changes state
+//! (except the layout cache and where panes were drawn, for the mouse).
+
+pub mod dialogs;
+pub mod help;
+pub mod members;
+pub mod messages;
+pub mod spaces;
+pub mod status;
+pub mod theme;
+
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Focus};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn draw(app: &App, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area);
+        return;
+    }
+    let [main, status_line] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let w = main.width;
+    let spaces_w = (w * 22 / 100).clamp(18, 32);
+    let members_w = if app.show_members {
+        (w * 18 / 100).clamp(16, 28)
+    } else {
+        0
+    };
+    let mut s = app.screen.get();
+    s.spaces = Rect::default();
+    s.members = Rect::default();
+    app.screen.set(s);
+    if app.zoom {
+        match app.focus {
+            Focus::Spaces => spaces::draw(app, f, main),
+            Focus::Members if app.show_members => members::draw(app, f, main),
+            _ => messages::draw(app, f, main),
+        }
+    } else {
+        let [sp, msgs, mem] = Layout::horizontal([
+            Constraint::Length(spaces_w),
+            Constraint::Min(30),
+            Constraint::Length(members_w),
+        ])
+        .areas(main);
+        spaces::draw(app, f, sp);
+        messages::draw(app, f, msgs);
+        if app.show_members {
+            members::draw(app, f, mem);
+        }
+    }
+    status::draw(app, f, status_line);
+    if let Some(d) = &app.dialog {
+        dialogs::draw(app, f, main, d);
+    }
+    if let Some(scroll) = app.help {
+        help::draw(app, f, main, scroll);
+    }
+}
+
+/// Clears `r` for a popup. A wide character just left of it would spill over its
+/// border (the terminal draws both halves), so such a cell is blanked too.
+pub fn clear(f: &mut Frame, r: Rect) {
+    f.render_widget(ratatui::widgets::Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in r.y..r.y + r.height {
+        if let Some(cell) = buf.cell_mut((r.x - 1, y)) {
+            if crate::markup::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+}
+
+fn too_small(f: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::from(Span::styled("Terminal too small", theme::error_bold())),
+        Line::from(format!(
+            "{}×{}: gchat needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
+        Line::from(Span::styled(
+            "Make the window bigger, or press q to quit.",
+            theme::dim(),
+        )),
+    ];
+    let y = area.height.saturating_sub(3) / 2;
+    let r = Rect {
+        y: area.y + y,
+        height: 3.min(area.height),
+        ..area
+    };
+    f.render_widget(Paragraph::new(lines).alignment(Alignment::Center), r);
+}

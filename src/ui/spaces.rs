@@ -1,0 +1,101 @@
+//! The spaces pane.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::spaces::marker;
+use crate::app::{App, Focus};
+use crate::markup;
+use crate::ui::theme;
+
+pub fn draw(app: &App, f: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Spaces;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(focused))
+        .title(Span::styled(" Spaces ", theme::title(focused)));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut list_area = inner;
+    if app.spaces.filtering || !app.spaces.filter.is_empty() {
+        let cursor = if app.spaces.filtering { "▏" } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled("/".to_string(), theme::key()),
+            Span::raw(format!("{}{cursor}", app.spaces.filter)),
+        ]));
+        list_area.y += 1;
+        list_area.height = list_area.height.saturating_sub(1);
+    }
+    let visible = app.visible_spaces();
+    let height = list_area.height as usize;
+    let sel = app
+        .spaces
+        .selected
+        .as_ref()
+        .and_then(|s| visible.iter().position(|v| v.name.as_ref() == Some(s)));
+    // Keep the selection on screen.
+    let offset = match sel {
+        Some(i) if i >= height => i + 1 - height,
+        _ => 0,
+    };
+    let mut s = app.screen.get();
+    s.spaces = area;
+    s.spaces_list = list_area;
+    s.spaces_offset = offset;
+    app.screen.set(s);
+
+    if visible.is_empty() {
+        let msg = if !app.spaces.loaded {
+            app.spaces
+                .error
+                .clone()
+                .unwrap_or_else(|| "Loading…".into())
+        } else if !app.spaces.filter.is_empty() {
+            "No space matches.".into()
+        } else {
+            "No spaces yet. Press c to create one.".into()
+        };
+        lines.push(Line::from(Span::styled(msg, theme::dim())));
+    }
+    let w = inner.width as usize;
+    for (i, sp) in visible.iter().enumerate().skip(offset).take(height) {
+        let name = sp.name.clone().unwrap_or_default();
+        let unread = app.unread(&name);
+        let badge = match unread {
+            0 => String::new(),
+            n if n >= 100 => " 99+".to_string(),
+            n => format!(" {n}"),
+        };
+        let label_w = w.saturating_sub(2 + markup::width(&badge));
+        let label = markup::pad(&app.space_label(sp), label_w);
+        let is_open = app.current.as_deref() == Some(name.as_str());
+        let mut label_style = if is_open {
+            theme::bold()
+        } else {
+            theme::base()
+        };
+        if unread > 0 {
+            label_style = label_style.patch(theme::bold());
+        }
+        let mut spans = vec![
+            Span::styled(format!("{} ", marker(sp)), theme::dim()),
+            Span::styled(label, label_style),
+        ];
+        if unread > 0 {
+            spans.push(Span::styled(badge, theme::unread()));
+        }
+        let mut line = Line::from(spans);
+        if Some(i) == sel {
+            line = line.patch_style(if focused {
+                theme::selected()
+            } else {
+                theme::selected_unfocused()
+            });
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
