@@ -133,10 +133,10 @@ commands! {
     DeleteSpace = "delete_space", "Delete the space (typed confirmation)", None;
     SpaceInfo = "space_info", "Show the space's details and web address", Some("info");
     Send = "send", "Send (or save the edit)", Some("send");
-    Newline = "newline", "Insert a new line", Some("newline");
-    Cancel = "cancel", "Close, keeping the draft", Some("close");
     Submit = "submit", "Confirm", Some("ok");
     NextField = "next_field", "Next field", Some("next field");
+    Newline = "newline", "Insert a new line", Some("newline");
+    Cancel = "cancel", "Close, keeping the draft", Some("close");
     PrevField = "prev_field", "Previous field", None;
 }
 

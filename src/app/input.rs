@@ -375,8 +375,13 @@ impl App {
             }
             Command::Bottom => self.select_last(&space),
             Command::Compose => {
-                self.compose.switch(&space, Target::New, None, None);
-                self.focus = Focus::Compose;
+                // Inside a thread, writing means replying to it.
+                if self.views.get(&space).is_some_and(|v| v.thread.is_some()) {
+                    self.start_reply(&space);
+                } else {
+                    self.compose.switch(&space, Target::New, None, None);
+                    self.focus = Focus::Compose;
+                }
             }
             Command::Reply => self.start_reply(&space),
             Command::Edit => self.start_edit(&space),

@@ -369,8 +369,8 @@ pub fn explain(e: &ApiError) -> String {
             format!("The server had a problem ({}): {}", s.code, sentence(&s.message))
         }
         ApiError::Server(s) => sentence(&s.to_string()),
-        ApiError::Connect(host) => format!("Can't reach {host}. Check the connection; gchat keeps trying."),
-        ApiError::Timeout => "The server didn't answer in time; gchat keeps trying.".into(),
+        ApiError::Connect(host) => format!("Can't reach {host}. Check the connection."),
+        ApiError::Timeout => "The server didn't answer in time.".into(),
         other => sentence(&other.to_string()),
     }
 }

@@ -143,14 +143,17 @@ pub async fn run_cli(opts: Options) -> anyhow::Result<()> {
     let emu = Emulator::start(opts.clone()).await?;
     let mut out = std::io::stdout();
     writeln!(out, "{}", emu.url())?;
+    out.flush()?;
     if opts.demo {
-        writeln!(
+        // Only the first line is a contract; whoever started us may have stopped
+        // reading, so a failed write here must not stop the server.
+        let _ = writeln!(
             out,
             "demo workspace: use the bearer token user:{} (the demo user) or app (the Chat app)",
             demo::DEMO_USER
-        )?;
+        )
+        .and_then(|_| out.flush());
     }
-    out.flush()?;
     crate::shutdown_signal().await;
     emu.stop().await;
     Ok(())

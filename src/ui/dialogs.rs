@@ -3,7 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::api::model::SpaceType;
@@ -149,13 +149,42 @@ fn space_info(app: &App, space: &str) -> Vec<Line<'static>> {
 }
 
 pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
-    let text = text_lines(app, d);
+    let w = if matches!(d.kind, Kind::SpaceInfo { .. }) {
+        76
+    } else {
+        64
+    };
+    let w = w.min(area.width);
+    // Wrapped here, so the box is as tall as its text.
+    let text: Vec<Line<'static>> = text_lines(app, d)
+        .into_iter()
+        .flat_map(|l| {
+            let para = crate::markup::Para {
+                spans: l.spans,
+                hang: 0,
+                code: false,
+            };
+            crate::markup::wrap(&[para], w.saturating_sub(2) as usize)
+        })
+        .collect();
     let field_h: u16 = d
         .fields
         .iter()
         .map(|fl| if fl.multiline { 5 } else { 3 })
         .sum();
-    let err_h = if d.error.is_some() { 2 } else { 0 };
+    let err_lines: Vec<Line<'static>> = d
+        .error
+        .iter()
+        .flat_map(|e| {
+            let para = crate::markup::Para {
+                spans: vec![Span::styled(e.clone(), theme::error())],
+                hang: 0,
+                code: false,
+            };
+            crate::markup::wrap(&[para], w.saturating_sub(2) as usize)
+        })
+        .collect();
+    let err_h = err_lines.len() as u16;
     let h = text.len() as u16 + field_h + err_h + 4;
     let w = if matches!(d.kind, Kind::SpaceInfo { .. }) {
         76
@@ -178,7 +207,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     constraints.push(Constraint::Length(err_h));
     constraints.push(Constraint::Min(1));
     let parts = Layout::vertical(constraints).split(inner);
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), parts[0]);
+    f.render_widget(Paragraph::new(text), parts[0]);
     for (i, fl) in d.fields.iter().enumerate() {
         let focused = i == d.focus;
         let mut ta = fl.input.clone();
@@ -198,12 +227,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         });
         f.render_widget(&ta, parts[1 + i]);
     }
-    if let Some(e) = &d.error {
-        f.render_widget(
-            Paragraph::new(Line::from(Span::styled(e.clone(), theme::error())))
-                .wrap(Wrap { trim: true }),
-            parts[1 + d.fields.len()],
-        );
+    if !err_lines.is_empty() {
+        f.render_widget(Paragraph::new(err_lines), parts[1 + d.fields.len()]);
     }
     let footer = if d.busy {
         Line::from(Span::styled("Working…", theme::warn()))

@@ -362,6 +362,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let selected = app.views.get(&space).and_then(|v| v.selected.clone());
     let pane_focused = app.focus == Focus::Messages;
     let mut lines: Vec<Line> = Vec::with_capacity(body.height as usize);
+    // Chat reads upward from the compose box: a short history sits at the bottom.
+    let shown: usize = win.parts.iter().map(|p| p.2).sum();
+    if win.at_bottom {
+        lines.extend(std::iter::repeat_n(
+            Line::default(),
+            (body.height as usize).saturating_sub(shown),
+        ));
+    }
     for (i, skip, take) in &win.parts {
         let row = &rows.rows[*i];
         let row_lines = app.row_lines(&space, row, body.width);
@@ -400,7 +408,11 @@ fn draw_compose(app: &App, f: &mut Frame, area: Rect, space: &str) {
     let focused = app.focus == Focus::Compose;
     let c = &app.compose;
     let here = c.space.as_deref() == Some(space);
+    let in_thread = app.views.get(space).and_then(|v| v.thread.clone());
     let (mut title, title_style) = match (&c.target, here) {
+        (Target::New, _) if in_thread.is_some() => {
+            (" Reply in this thread ".to_string(), theme::title(focused))
+        }
         (Target::Reply { .. }, true) => (
             format!(
                 " Reply to {} ",

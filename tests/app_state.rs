@@ -1,0 +1,758 @@
+//! The app's logic without a terminal or a network: actions in, state and effects out.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::fixture::*;
+use crossterm::event::KeyCode;
+use gchat::api::error::ServerError;
+use gchat::api::model::*;
+use gchat::api::{ApiError, UserRef};
+use gchat::app::compose::Target;
+use gchat::app::dialog::Kind;
+use gchat::app::timeline::{Local, Row};
+use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
+
+fn server_error(code: u16, status: &str, message: &str) -> ApiError {
+    ApiError::Server(ServerError {
+        code,
+        status: status.into(),
+        message: message.into(),
+        field_violations: Vec::new(),
+        reason: None,
+        retry_after: None,
+    })
+}
+
+fn sends(fx: &[Effect]) -> Vec<(String, String, String, Option<String>)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Send {
+                local,
+                client_id,
+                text,
+                thread,
+                ..
+            } => Some((
+                local.clone(),
+                client_id.clone(),
+                text.clone(),
+                thread.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn start_loads_spaces_and_opens_the_most_active() {
+    let app = app();
+    assert_eq!(app.current.as_deref(), Some(TEAM));
+    assert_eq!(app.focus, Focus::Messages);
+    // The newest message is selected; the view follows the bottom.
+    let v = app.current_view().unwrap();
+    assert!(matches!(&v.selected, Some(Row::Msg { name, .. }) if name.ends_with("L1.L1")));
+    assert_eq!(v.anchor, None);
+    assert_eq!(app.unread(ENG), 1);
+    assert_eq!(app.unread(TEAM), 0, "the open space is read");
+    // Conversations are named after the people in them.
+    let labels: Vec<String> = app
+        .visible_spaces()
+        .iter()
+        .map(|s| app.space_label(s))
+        .collect();
+    assert_eq!(
+        labels,
+        ["Team Rust", "工程部", "Bob Li", "Bob Li, Priya Natarajan"]
+    );
+    assert_eq!(app.people.label("users/1008"), "陈小明");
+}
+
+#[test]
+fn posting_is_optimistic_and_carries_a_client_id() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    assert_eq!(app.focus, Focus::Compose);
+    typed(&mut app, "Ship it 🚀");
+    let fx = key(&mut app, KeyCode::Enter);
+    let s = sends(&fx);
+    assert_eq!(s.len(), 1);
+    let (local, cid, text, thread) = s[0].clone();
+    assert!(cid.starts_with("client-"));
+    assert_eq!(text, "Ship it 🚀");
+    assert_eq!(thread, None);
+    assert!(
+        app.compose.is_blank(),
+        "the box is ready for the next message"
+    );
+    let tl = app.current_timeline().unwrap();
+    assert_eq!(tl.get(&local).unwrap().local, Some(Local::Sending));
+    // The server's copy replaces the local one, and stays selected.
+    let mut m = msg(TEAM, "N1", "N1", alice(), now(), "Ship it 🚀");
+    m.client_assigned_message_id = Some(cid.clone());
+    done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid,
+            result: Ok(m),
+        },
+    );
+    let tl = app.current_timeline().unwrap();
+    assert!(tl.get(&local).is_none());
+    assert!(tl.get("spaces/AAAATeamRst/messages/N1.N1").is_some());
+    assert!(
+        matches!(&app.current_view().unwrap().selected, Some(Row::Msg { name, .. }) if name.ends_with("N1.N1"))
+    );
+}
+
+#[test]
+fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    typed(&mut app, "important words");
+    let (local, cid, _, _) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
+    done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid.clone(),
+            result: Err(server_error(503, "UNAVAILABLE", "Service unavailable")),
+        },
+    );
+    let item = app.current_timeline().unwrap().get(&local).unwrap().clone();
+    assert!(matches!(item.local, Some(Local::Failed(_))));
+    assert_eq!(item.msg.text.as_deref(), Some("important words"));
+    assert!(app.status.note.as_ref().unwrap().error);
+    key(&mut app, KeyCode::Esc);
+    // R sends it again with the same client id: it can never arrive twice.
+    let again = sends(&ch(&mut app, 'R'));
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].1, cid);
+    // A 409 means the first attempt arrived: fetch it instead of failing.
+    let fx = done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid.clone(),
+            result: Err(server_error(409, "ALREADY_EXISTS", "exists")),
+        },
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::FetchSent {
+            space: TEAM.into(),
+            local,
+            client_id: cid
+        }]
+    );
+}
+
+#[test]
+fn a_failed_message_can_be_taken_back_into_the_box() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    typed(&mut app, "too long, say");
+    let (local, cid, _, _) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
+    key(&mut app, KeyCode::Esc);
+    done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid,
+            result: Err(server_error(
+                400,
+                "INVALID_ARGUMENT",
+                "The message text is 5000 characters long; the maximum is 4096.",
+            )),
+        },
+    );
+    let note = app.status.note.clone().unwrap();
+    assert!(note.text.contains("4096"), "{}", note.text);
+    ch(&mut app, 'e');
+    assert_eq!(app.focus, Focus::Compose);
+    assert_eq!(app.compose.text(), "too long, say");
+    assert!(app.current_timeline().unwrap().get(&local).is_none());
+}
+
+#[test]
+fn replies_go_to_the_selected_thread() {
+    let mut app = app();
+    // Select a reply in the long thread: its thread is the one answered.
+    let team = app.rows_for(TEAM);
+    let t6 = team
+        .rows
+        .iter()
+        .find(|r| matches!(r, Row::Msg { name, .. } if name.ends_with("T1.T6")))
+        .cloned();
+    app.views.get_mut(TEAM).unwrap().selected = t6;
+    ch(&mut app, 'r');
+    assert_eq!(app.compose.reply_to.as_deref(), Some("Bob Li"));
+    typed(&mut app, "+1");
+    let s = sends(&key(&mut app, KeyCode::Enter));
+    assert_eq!(s[0].3.as_deref(), Some("spaces/AAAATeamRst/threads/T1"));
+}
+
+#[test]
+fn alt_enter_and_ctrl_j_insert_newlines() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    typed(&mut app, "one");
+    alt_enter(&mut app);
+    typed(&mut app, "two");
+    ctrl(&mut app, 'j');
+    typed(&mut app, "three");
+    assert_eq!(app.compose.text(), "one\ntwo\nthree");
+}
+
+#[test]
+fn drafts_survive_escape_and_switching_spaces() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    typed(&mut app, "half a thought");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Focus::Messages);
+    // Open 工程部 and come back.
+    ch(&mut app, '1');
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current.as_deref(), Some(ENG));
+    assert!(app.compose.is_blank());
+    ch(&mut app, '1');
+    ch(&mut app, 'k');
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'i');
+    assert_eq!(app.compose.text(), "half a thought");
+}
+
+#[test]
+fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
+    let mut app = app();
+    // Alice's reply T2 is hers.
+    app.views
+        .get_mut(TEAM)
+        .unwrap()
+        .expanded
+        .insert("spaces/AAAATeamRst/threads/T1".into());
+    app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+        name: "spaces/AAAATeamRst/messages/T1.T2".into(),
+        reply: true,
+    });
+    ch(&mut app, 'e');
+    assert_eq!(app.compose.text(), "Yes, builds fine here.");
+    assert!(matches!(app.compose.target, Target::Edit { .. }));
+    typed(&mut app, " Really.");
+    let fx = key(&mut app, KeyCode::Enter);
+    let Some(Effect::Edit {
+        message,
+        text,
+        previous,
+        ..
+    }) = fx.first().cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(text, "Yes, builds fine here. Really.");
+    assert_eq!(previous, "Yes, builds fine here.");
+    assert_eq!(
+        app.current_timeline()
+            .unwrap()
+            .get(&message)
+            .unwrap()
+            .msg
+            .text
+            .as_deref(),
+        Some("Yes, builds fine here. Really."),
+        "shown at once"
+    );
+    done(
+        &mut app,
+        Outcome::Edited {
+            space: TEAM.into(),
+            message: message.clone(),
+            text: text.clone(),
+            previous,
+            result: Err(server_error(
+                403,
+                "PERMISSION_DENIED",
+                "Only the sender can edit a message.",
+            )),
+        },
+    );
+    assert_eq!(
+        app.current_timeline()
+            .unwrap()
+            .get(&message)
+            .unwrap()
+            .msg
+            .text
+            .as_deref(),
+        Some("Yes, builds fine here."),
+        "the old text is back"
+    );
+    assert_eq!(app.focus, Focus::Compose);
+    assert_eq!(
+        app.compose.text(),
+        text,
+        "the rejected edit is kept in the box"
+    );
+    assert!(app
+        .compose
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("Only the sender"));
+}
+
+#[test]
+fn others_messages_cannot_be_edited() {
+    let mut app = app();
+    ch(&mut app, 'e');
+    assert!(app
+        .status
+        .note
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("only your own"));
+    assert_eq!(app.focus, Focus::Messages);
+}
+
+#[test]
+fn deleting_a_thread_with_replies_says_so_and_forces() {
+    let mut app = app();
+    app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+        name: "spaces/AAAATeamRst/messages/T1.T1".into(),
+        reply: false,
+    });
+    ch(&mut app, 'd');
+    let d = app.dialog.as_ref().unwrap();
+    assert!(matches!(d.kind, Kind::DeleteMessage { replies: 5, .. }));
+    let fx = ch(&mut app, 'y');
+    assert_eq!(
+        fx,
+        vec![Effect::Delete {
+            space: TEAM.into(),
+            message: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            force: true
+        }]
+    );
+    done(
+        &mut app,
+        Outcome::Deleted {
+            space: TEAM.into(),
+            message: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            force: true,
+            result: Ok(()),
+        },
+    );
+    assert!(app.dialog.is_none());
+    let tl = app.current_timeline().unwrap();
+    assert!(tl
+        .items()
+        .iter()
+        .all(|i| i.thread() != "spaces/AAAATeamRst/threads/T1"));
+}
+
+#[test]
+fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
+    let mut app = app();
+    ch(&mut app, 'a');
+    typed(&mut app, "not a person");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(fx.is_empty());
+    let err = app.dialog.as_ref().unwrap().error.clone().unwrap();
+    assert!(err.contains("email address"), "{err}");
+    for _ in 0.."not a person".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "carol@example.com");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::AddMember {
+            space: TEAM.into(),
+            user: UserRef::Email("carol@example.com".into())
+        }]
+    );
+    assert!(app.dialog.as_ref().unwrap().busy);
+    // Refused: the reason shows in the dialog, the input stays.
+    done(
+        &mut app,
+        Outcome::MemberAdded {
+            space: TEAM.into(),
+            user: UserRef::Email("carol@example.com".into()),
+            result: Err(server_error(
+                409,
+                "ALREADY_EXISTS",
+                "users/1005 is already invited to this space.",
+            )),
+        },
+    );
+    let d = app.dialog.as_ref().unwrap();
+    assert!(!d.busy);
+    assert_eq!(d.field(0), "carol@example.com");
+    assert!(d.error.as_deref().unwrap().contains("already invited"));
+    // `app` adds the Chat app; the note says it joined.
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'a');
+    typed(&mut app, "app");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::AddMember {
+            space: TEAM.into(),
+            user: UserRef::App
+        }]
+    );
+    let joined = Membership {
+        name: Some(format!("{TEAM}/members/9000")),
+        state: Some(MembershipState::Joined),
+        member: Some(bot()),
+        ..Default::default()
+    };
+    done(
+        &mut app,
+        Outcome::MemberAdded {
+            space: TEAM.into(),
+            user: UserRef::App,
+            result: Ok(joined),
+        },
+    );
+    assert!(app.dialog.is_none());
+    assert_eq!(
+        app.status.note.as_ref().unwrap().text,
+        "Release Bot joined the space."
+    );
+}
+
+#[test]
+fn invited_people_are_reported_as_invited() {
+    let mut app = app();
+    ch(&mut app, 'a');
+    typed(&mut app, "1009");
+    key(&mut app, KeyCode::Enter);
+    let m = Membership {
+        name: Some(format!("{TEAM}/members/1009")),
+        state: Some(MembershipState::Invited),
+        member: Some(user("1009", Some("Sam Taylor"))),
+        ..Default::default()
+    };
+    done(
+        &mut app,
+        Outcome::MemberAdded {
+            space: TEAM.into(),
+            user: UserRef::Id("1009".into()),
+            result: Ok(m),
+        },
+    );
+    assert!(app
+        .status
+        .note
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Sam Taylor was invited"));
+}
+
+#[test]
+fn the_last_manager_refusal_reads_as_a_sentence() {
+    let mut app = app();
+    ch(&mut app, '3');
+    assert_eq!(app.focus, Focus::Members);
+    // Alice is first (a manager).
+    let fx = ch(&mut app, 'm');
+    assert!(
+        matches!(&fx[..], [Effect::SetRole { manager: false, .. }]),
+        "{fx:?}"
+    );
+    done(
+        &mut app,
+        Outcome::RoleSet {
+            space: TEAM.into(),
+            membership: format!("{TEAM}/members/1001"),
+            manager: false,
+            result: Err(server_error(
+                400,
+                "FAILED_PRECONDITION",
+                "The only space manager can't be removed or demoted. Make another member a manager first.",
+            )),
+        },
+    );
+    let n = app.status.note.clone().unwrap();
+    assert!(n.error);
+    assert_eq!(
+        n.text,
+        "The role was not changed: The only space manager can't be removed or demoted. Make another member a manager first."
+    );
+}
+
+#[test]
+fn removing_a_member_asks_first() {
+    let mut app = app();
+    ch(&mut app, '3');
+    ch(&mut app, 'j');
+    ch(&mut app, 'j');
+    ch(&mut app, 'x');
+    let Some(Kind::RemoveMember {
+        membership, label, ..
+    }) = app.dialog.as_ref().map(|d| d.kind.clone())
+    else {
+        panic!("no dialog")
+    };
+    assert_eq!(label, "Dmitri Volkov");
+    let fx = ch(&mut app, 'n');
+    assert!(fx.is_empty() && app.dialog.is_none());
+    ch(&mut app, 'x');
+    let fx = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::RemoveMember {
+            space: TEAM.into(),
+            membership: membership.clone()
+        }]
+    );
+    done(
+        &mut app,
+        Outcome::MemberRemoved {
+            space: TEAM.into(),
+            membership: membership.clone(),
+            result: Ok(Membership {
+                name: Some(membership),
+                state: Some(MembershipState::NotAMember),
+                ..Default::default()
+            }),
+        },
+    );
+    assert_eq!(
+        app.status.note.as_ref().unwrap().text,
+        "Dmitri Volkov was removed from the space."
+    );
+    assert_eq!(app.members_sorted(TEAM).len(), 6);
+}
+
+#[test]
+fn creating_a_space_keeps_the_input_on_a_duplicate_name() {
+    let mut app = app();
+    ch(&mut app, '1');
+    ch(&mut app, 'c');
+    typed(&mut app, "Team Rust");
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "Our team");
+    let fx = key(&mut app, KeyCode::Enter);
+    let Some(Effect::CreateSpace {
+        request_id,
+        name,
+        description,
+        ..
+    }) = fx.first().cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        (name.as_str(), description.as_str()),
+        ("Team Rust", "Our team")
+    );
+    done(
+        &mut app,
+        Outcome::SpaceCreated {
+            request_id: request_id.clone(),
+            result: Err(server_error(409, "ALREADY_EXISTS", "exists")),
+        },
+    );
+    let d = app.dialog.as_ref().unwrap();
+    assert_eq!(
+        d.error.as_deref(),
+        Some("A space named \"Team Rust\" already exists. Choose another name.")
+    );
+    assert_eq!(d.field(1), "Our team");
+    // Fix the name; the same request id goes out (a retry can't make two spaces).
+    typed(&mut app, " 2");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&fx[..], [Effect::CreateSpace { request_id: r, name, .. }] if *r == request_id && name == "Team Rust 2")
+    );
+}
+
+#[test]
+fn deleting_a_space_needs_its_name_typed() {
+    let mut app = app();
+    ch(&mut app, '1');
+    ch(&mut app, 'D');
+    typed(&mut app, "team rust");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(app
+        .dialog
+        .as_ref()
+        .unwrap()
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("Type Team Rust exactly"));
+    for _ in 0..9 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "Team Rust");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::DeleteSpace { space: TEAM.into() }]
+    );
+}
+
+#[test]
+fn non_managers_are_told_they_cannot_delete_a_space() {
+    let mut app = app();
+    ch(&mut app, '1');
+    ch(&mut app, 'j');
+    ch(&mut app, 'D');
+    assert!(app.dialog.is_none());
+    assert!(app
+        .status
+        .note
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Only space managers"));
+}
+
+#[test]
+fn polling_asks_for_newer_messages_and_keeps_the_reading_position() {
+    let mut app = app();
+    // Read something older: anchor the view on the first thread.
+    for _ in 0..6 {
+        ch(&mut app, 'k');
+    }
+    let before = app.current_view().unwrap().clone();
+    assert!(before.anchor.is_some());
+    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
+    let after = match fx.iter().find(|e| {
+        matches!(
+            e,
+            Effect::LoadMessages {
+                kind: LoadKind::Newer { .. },
+                ..
+            }
+        )
+    }) {
+        Some(Effect::LoadMessages {
+            kind: LoadKind::Newer { after },
+            ..
+        }) => *after,
+        _ => panic!("no poll in {fx:?}"),
+    };
+    assert_eq!(
+        after,
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 21, 11, 58, 0).unwrap()
+    );
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: LoadKind::Newer { after },
+            result: Ok((vec![msg(TEAM, "P1", "P1", bob(), now(), "new one")], false)),
+        },
+    );
+    assert_eq!(
+        app.current_view().unwrap().anchor,
+        before.anchor,
+        "the view did not move"
+    );
+    assert_eq!(app.current_view().unwrap().selected, before.selected);
+    assert_eq!(app.current_timeline().unwrap().len(), 11);
+}
+
+#[test]
+fn scrolling_to_the_top_loads_older_history() {
+    let mut app = app();
+    app.timelines.get_mut(TEAM).unwrap().has_older = true;
+    let fx = ch(&mut app, 'g');
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::LoadMessages {
+                kind: LoadKind::Older { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    // No second request while the first is out.
+    let fx = ch(&mut app, 'g');
+    assert!(!fx.iter().any(|e| matches!(e, Effect::LoadMessages { .. })));
+}
+
+#[test]
+fn threads_open_on_their_own_and_close_back() {
+    let mut app = app();
+    app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+        name: "spaces/AAAATeamRst/messages/T1.T1".into(),
+        reply: false,
+    });
+    let fx = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::LoadMessages {
+            space: TEAM.into(),
+            kind: LoadKind::Thread {
+                thread: "spaces/AAAATeamRst/threads/T1".into()
+            }
+        }]
+    );
+    let rows = app.rows_for(TEAM);
+    assert_eq!(
+        rows.rows
+            .iter()
+            .filter(|r| matches!(r, Row::Msg { .. }))
+            .count(),
+        6
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.current_view().unwrap().thread, None);
+    assert!(
+        matches!(&app.current_view().unwrap().selected, Some(Row::Msg { name, .. }) if name.ends_with("T1.T1"))
+    );
+}
+
+#[test]
+fn the_filter_narrows_spaces_as_you_type() {
+    let mut app = app();
+    ch(&mut app, '1');
+    ch(&mut app, '/');
+    typed(&mut app, "bob");
+    let labels: Vec<String> = app
+        .visible_spaces()
+        .iter()
+        .map(|s| app.space_label(s))
+        .collect();
+    assert_eq!(labels, ["Bob Li", "Bob Li, Priya Natarajan"]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current.as_deref(), Some(DM));
+}
+
+#[test]
+fn help_opens_and_closes_and_quit_quits() {
+    let mut app = app();
+    ch(&mut app, '?');
+    assert!(app.help.is_some());
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Esc);
+    assert!(app.help.is_none());
+    ch(&mut app, 'q');
+    assert!(app.quit);
+}
+
+#[test]
+fn typing_q_in_the_compose_box_types_it() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    ch(&mut app, 'q');
+    assert!(!app.quit);
+    assert_eq!(app.compose.text(), "q");
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-c always quits");
+}

@@ -1,0 +1,397 @@
+//! A small workspace fed to the App through its real update paths, with a fixed clock and
+//! UTC times, so screens are the same on every machine.
+#![allow(dead_code)]
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gchat::api::model::*;
+use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
+use gchat::keymap::Keymap;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+use serde_json::json;
+
+pub const TEAM: &str = "spaces/AAAATeamRst";
+pub const ENG: &str = "spaces/AAAAEngDept";
+pub const DM: &str = "spaces/AAAADmBobLi";
+pub const GROUP: &str = "spaces/AAAAGroupCh";
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap()
+}
+
+fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
+}
+
+pub fn user(id: &str, name: Option<&str>) -> User {
+    User {
+        name: Some(format!("users/{id}")),
+        display_name: name.map(String::from),
+        user_type: Some(if id.starts_with('9') {
+            UserType::Bot
+        } else {
+            UserType::Human
+        }),
+        ..Default::default()
+    }
+}
+
+pub fn msg(
+    space: &str,
+    id: &str,
+    thread: &str,
+    from: User,
+    t: DateTime<Utc>,
+    text: &str,
+) -> Message {
+    Message {
+        name: Some(format!("{space}/messages/{thread}.{id}")),
+        sender: Some(from),
+        create_time: Some(t),
+        text: Some(text.to_string()),
+        thread: Some(Thread {
+            name: Some(format!("{space}/threads/{thread}")),
+            thread_key: None,
+        }),
+        thread_reply: id != thread,
+        ..Default::default()
+    }
+}
+
+fn space(name: &str, kind: SpaceType, display: Option<&str>, active: DateTime<Utc>) -> Space {
+    Space {
+        name: Some(name.into()),
+        space_type: Some(kind.clone()),
+        display_name: display.map(String::from),
+        last_active_time: Some(active),
+        create_time: Some(at(1, 9, 0)),
+        space_details: (kind == SpaceType::Space).then(|| SpaceDetails {
+            description: Some("Everything about our Rust services.".into()),
+            guidelines: Some("Be kind. Threads over channels.".into()),
+        }),
+        ..Default::default()
+    }
+}
+
+fn member(space: &str, u: User, role: MembershipRole, state: MembershipState) -> Membership {
+    let id = u
+        .name
+        .as_deref()
+        .unwrap_or("")
+        .trim_start_matches("users/")
+        .to_string();
+    Membership {
+        name: Some(format!("{space}/members/{id}")),
+        state: Some(state),
+        role: Some(role),
+        member: Some(u),
+        ..Default::default()
+    }
+}
+
+pub fn alice() -> User {
+    user("1001", Some("Alice Chen"))
+}
+pub fn bob() -> User {
+    user("1002", Some("Bob Li"))
+}
+pub fn wang() -> User {
+    user("1003", Some("王芳"))
+}
+pub fn dmitri() -> User {
+    user("1006", Some("Dmitri Volkov"))
+}
+pub fn priya() -> User {
+    user("1007", Some("Priya Natarajan"))
+}
+pub fn bot() -> User {
+    user("9000", Some("Release Bot"))
+}
+
+pub fn team_messages() -> Vec<Message> {
+    let s = TEAM;
+    let mut card = msg(s, "R1", "R1", bot(), at(20, 15, 0), "");
+    card.text = None;
+    card.cards_v2 = vec![serde_json::from_value(json!({
+        "cardId": "release",
+        "card": {
+            "header": {"title": "gchat-server v2.3.0 released", "subtitle": "Deployed to production"},
+            "sections": [{"header": "Highlights", "widgets": [
+                {"textParagraph": {"text": "Faster search and a fix for the <b>reconnect storm</b>."}},
+                {"decoratedText": {"topLabel": "Build", "text": "#4821 · 14 min"}},
+                {"buttonList": {"buttons": [{"text": "Release notes", "onClick": {"openLink": {"url": "https://example.com/r"}}}]}}
+            ]}]
+        }
+    }))
+    .unwrap()];
+    let mut edited = msg(
+        s,
+        "D1",
+        "D1",
+        dmitri(),
+        at(21, 11, 0),
+        "<users/1001> could you review #482 when you have a minute?",
+    );
+    edited.last_update_time = Some(at(21, 11, 2));
+    vec![
+        // A former member: the API gives only the id; the People API gives the name.
+        msg(
+            s,
+            "X1",
+            "X1",
+            user("1008", None),
+            at(20, 8, 0),
+            "Benchmarks:\n```\ncargo bench -p parser\n```\nAbout *30%* faster 🚀",
+        ),
+        msg(
+            s,
+            "T1",
+            "T1",
+            bob(),
+            at(20, 9, 0),
+            "Has anyone tried the new *ratatui* release?",
+        ),
+        msg(
+            s,
+            "T2",
+            "T1",
+            alice(),
+            at(20, 9, 5),
+            "Yes, builds fine here.",
+        ),
+        msg(
+            s,
+            "T3",
+            "T1",
+            wang(),
+            at(20, 9, 10),
+            "我们这边也升级了，没有问题 ✅",
+        ),
+        msg(
+            s,
+            "T4",
+            "T1",
+            bob(),
+            at(20, 9, 20),
+            "Great, I'll bump it in `Cargo.toml`.",
+        ),
+        msg(
+            s,
+            "T5",
+            "T1",
+            dmitri(),
+            at(20, 9, 30),
+            "Watch out for the _breaking_ change in `Line::styled`.",
+        ),
+        msg(
+            s,
+            "T6",
+            "T1",
+            priya(),
+            at(20, 9, 40),
+            "Good catch <users/1006>, that bit me last time 😅",
+        ),
+        card,
+        edited,
+        msg(
+            s,
+            "L1",
+            "L1",
+            wang(),
+            at(21, 11, 58),
+            "午饭一起吗？🍜 楼下新开了一家拉面店",
+        ),
+    ]
+}
+
+pub fn team_members() -> Vec<Membership> {
+    let s = TEAM;
+    vec![
+        member(s, alice(), MembershipRole::Manager, MembershipState::Joined),
+        member(s, bob(), MembershipRole::Manager, MembershipState::Joined),
+        member(s, wang(), MembershipRole::Member, MembershipState::Joined),
+        member(s, dmitri(), MembershipRole::Member, MembershipState::Joined),
+        member(s, priya(), MembershipRole::Member, MembershipState::Joined),
+        member(s, bot(), MembershipRole::Member, MembershipState::Joined),
+        member(
+            s,
+            user("1005", Some("Carol Díaz")),
+            MembershipRole::Member,
+            MembershipState::Invited,
+        ),
+    ]
+}
+
+pub fn settings() -> Settings {
+    Settings {
+        demo: true,
+        source: "fixture".into(),
+        zone: Zone::Fixed(FixedOffset::east_opt(0).unwrap()),
+        clock: Clock::Fixed(now()),
+        ..Default::default()
+    }
+}
+
+pub fn done(app: &mut App, o: Outcome) -> Vec<Effect> {
+    app.update(Action::Done(Box::new(o)))
+}
+
+/// An App with spaces, Team Rust open and loaded, its members, and names looked up.
+pub fn app() -> App {
+    let mut app = App::new(
+        Identity {
+            user: Some("users/1001".into()),
+            name: Some("Alice Chen".into()),
+            is_app: false,
+        },
+        settings(),
+        Keymap::defaults(),
+    );
+    app.start();
+    let spaces = vec![
+        space(TEAM, SpaceType::Space, Some("Team Rust"), at(21, 11, 58)),
+        space(ENG, SpaceType::Space, Some("工程部"), at(21, 11, 0)),
+        space(DM, SpaceType::DirectMessage, None, at(21, 10, 0)),
+        space(GROUP, SpaceType::GroupChat, None, at(21, 9, 0)),
+    ];
+    let fx = done(&mut app, Outcome::Spaces(Ok(spaces)));
+    assert!(fx.contains(&Effect::LoadMessages {
+        space: TEAM.into(),
+        kind: LoadKind::Latest
+    }));
+    done(
+        &mut app,
+        Outcome::Members {
+            space: DM.into(),
+            result: Ok(vec![
+                member(DM, alice(), MembershipRole::Member, MembershipState::Joined),
+                member(DM, bob(), MembershipRole::Member, MembershipState::Joined),
+            ]),
+        },
+    );
+    done(
+        &mut app,
+        Outcome::Members {
+            space: GROUP.into(),
+            result: Ok(vec![
+                member(
+                    GROUP,
+                    alice(),
+                    MembershipRole::Member,
+                    MembershipState::Joined,
+                ),
+                member(
+                    GROUP,
+                    bob(),
+                    MembershipRole::Member,
+                    MembershipState::Joined,
+                ),
+                member(
+                    GROUP,
+                    priya(),
+                    MembershipRole::Member,
+                    MembershipState::Joined,
+                ),
+            ]),
+        },
+    );
+    done(
+        &mut app,
+        Outcome::Members {
+            space: TEAM.into(),
+            result: Ok(team_members()),
+        },
+    );
+    let fx = done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: LoadKind::Latest,
+            result: Ok((team_messages(), false)),
+        },
+    );
+    assert!(
+        fx.contains(&Effect::LookupPeople {
+            users: vec!["users/1008".into()]
+        }),
+        "{fx:?}"
+    );
+    let person: Person =
+        serde_json::from_value(json!({"names": [{"displayName": "陈小明"}]})).unwrap();
+    done(
+        &mut app,
+        Outcome::People {
+            users: vec!["users/1008".into()],
+            result: Ok(vec![("users/1008".into(), person)]),
+        },
+    );
+    done(
+        &mut app,
+        Outcome::Unread {
+            space: ENG.into(),
+            result: Ok(vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好")]),
+        },
+    );
+    app
+}
+
+pub fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub fn ch(app: &mut App, c: char) -> Vec<Effect> {
+    key(app, KeyCode::Char(c))
+}
+
+pub fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+pub fn alt_enter(app: &mut App) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::ALT,
+    )))
+}
+
+/// Types `s` one key at a time.
+pub fn typed(app: &mut App, s: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in s.chars() {
+        fx.extend(ch(app, c));
+    }
+    fx
+}
+
+/// The screen as text: one line per row, wide characters once, trailing spaces cut.
+pub fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Draws the app on a `w` x `h` screen and returns it as text.
+pub fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| gchat::ui::draw(app, f)).unwrap();
+    text(t.backend().buffer())
+}
