@@ -756,3 +756,32 @@ fn typing_q_in_the_compose_box_types_it() {
     ctrl(&mut app, 'c');
     assert!(app.quit, "Ctrl-c always quits");
 }
+
+#[test]
+fn the_wheel_scrolls_and_clicks_focus_and_select() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, column, row| {
+        Action::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut app = app();
+    render(&app, 160, 24);
+    assert_eq!(app.current_view().unwrap().anchor, None);
+    app.update(mouse(MouseEventKind::ScrollUp, 60, 10));
+    assert!(app.current_view().unwrap().anchor.is_some(), "scrolled up");
+    let selected = app.current_view().unwrap().selected.clone();
+    // Clicking a message selects it and focuses the pane.
+    ch(&mut app, '1');
+    render(&app, 160, 24);
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 60, 5));
+    assert_eq!(app.focus, Focus::Messages);
+    assert_ne!(app.current_view().unwrap().selected, selected);
+    // Clicking a space opens it.
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 5, 2));
+    assert_eq!(app.focus, Focus::Spaces);
+    assert_eq!(app.current.as_deref(), Some(ENG));
+}

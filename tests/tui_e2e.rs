@@ -1,0 +1,526 @@
+//! The built `gchat` binary in a pseudo-terminal against an emulator on port 0, driven by
+//! keystrokes. Each test checks the screen and what the emulator then holds. Waits poll
+//! for a condition up to a generous deadline; nothing asserts on elapsed time.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use gchat::api::model::{MembershipRole, MembershipState};
+use gchat::emulator::{Emulator, Fault};
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const W: u16 = 160;
+const H: u16 = 48;
+const DEADLINE: Duration = Duration::from_secs(30);
+
+struct Session {
+    emu: Emulator,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _dirs: tempfile::TempDir,
+}
+
+impl Session {
+    async fn start() -> Session {
+        let emu = common::demo().await;
+        let dirs = tempfile::tempdir().unwrap();
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: H,
+                cols: W,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gchat"));
+        cmd.args(["--endpoint", &emu.url(), "--token", "user:1001"]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("GCHAT_LOG_DIR", dirs.path());
+        cmd.env("GCHAT_CONFIG_DIR", dirs.path());
+        cmd.env("GCHAT_DATA_DIR", dirs.path());
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(H, W, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _keep = pty.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let mut s = Session {
+            emu,
+            child,
+            writer,
+            parser,
+            raw,
+            _dirs: dirs,
+        };
+        // The demo opens on Team Rust, newest first.
+        s.wait_for("Team Rust loaded", |t| t.contains("午饭一起吗"))
+            .await;
+        s
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            if pred(&self.screen()) {
+                return;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!(
+                    "timed out waiting for {what}; the screen:\n{}",
+                    self.screen()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the emulator's state satisfies `pred`.
+    async fn wait_state(&self, what: &str, pred: impl Fn(&gchat::emulator::Store) -> bool) {
+        let start = Instant::now();
+        loop {
+            if self.emu.service().with_store(|s| pred(s)) {
+                return;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!(
+                    "timed out waiting for the emulator: {what}; the screen:\n{}",
+                    self.screen()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Give the app a moment, so keys are not read as one escape sequence.
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+
+    async fn esc(&mut self) {
+        self.send("\x1b").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    async fn enter(&mut self) {
+        self.send("\r").await;
+    }
+
+    /// Opens a space by typing part of its name in the filter.
+    async fn open(&mut self, filter: &str, title: &str) {
+        self.send("1").await;
+        self.send("/").await;
+        self.send(filter).await;
+        self.enter().await;
+        let title = title.to_string();
+        self.wait_for(&format!("{title} open"), move |t| {
+            t.lines().next().is_some_and(|l| l.contains(&title))
+        })
+        .await;
+    }
+
+    /// Quits with q and checks gchat gave the terminal back.
+    async fn quit(mut self) {
+        self.esc().await;
+        self.send("q").await;
+        let start = Instant::now();
+        let status = loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                break st;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "gchat did not exit:\n{}",
+                self.screen()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(status.success(), "{status:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).to_string();
+        assert!(raw.contains("\x1b[?1049l"), "left the alternate screen");
+        assert!(
+            raw.contains("\x1b[?1000l") || raw.contains("\x1b[?1006l"),
+            "mouse capture off"
+        );
+        self.emu.stop().await;
+    }
+}
+
+fn texts(store: &gchat::emulator::Store, space: &str) -> Vec<(String, String)> {
+    store.spaces[space]
+        .messages
+        .iter()
+        .filter(|m| !m.deleted())
+        .map(|m| (m.sender.clone(), m.msg.text.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn post_a_message() {
+    let mut s = Session::start().await;
+    s.send("i").await;
+    s.send("Hello from the terminal, 你好 👋").await;
+    s.enter().await;
+    s.wait_state("the message stored", |st| {
+        texts(st, "AAAATeamRst")
+            .contains(&("1001".into(), "Hello from the terminal, 你好 👋".into()))
+    })
+    .await;
+    s.wait_for("the sent message, no longer pending", |t| {
+        t.contains("Hello from the terminal, 你好 👋") && !t.contains("sending…")
+    })
+    .await;
+    let cid = s.emu.service().with_store(|st| {
+        st.spaces["AAAATeamRst"]
+            .messages
+            .last()
+            .unwrap()
+            .msg
+            .client_assigned_message_id
+            .clone()
+    });
+    assert!(
+        cid.unwrap().starts_with("client-gchat-"),
+        "every post carries a client id"
+    );
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reply_in_a_thread() {
+    let mut s = Session::start().await;
+    // The newest message (王芳's lunch question) is selected.
+    s.send("r").await;
+    s.wait_for("the reply box", |t| t.contains("Reply to 王芳"))
+        .await;
+    s.send("好呀，十二点半见").await;
+    s.enter().await;
+    s.wait_state("a reply in the lunch thread", |st| {
+        let sp = &st.spaces["AAAATeamRst"];
+        let root = sp
+            .messages
+            .iter()
+            .find(|m| m.msg.text.as_deref().is_some_and(|t| t.starts_with("午饭")))
+            .unwrap();
+        sp.messages.iter().any(|m| {
+            m.msg.text.as_deref() == Some("好呀，十二点半见")
+                && m.msg.thread_reply
+                && m.thread_id == root.thread_id
+        })
+    })
+    .await;
+    s.wait_for("the reply under its thread", |t| {
+        t.contains("│ 好呀，十二点半见")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_a_message() {
+    let mut s = Session::start().await;
+    s.send("i").await;
+    s.send("Meeting at 3").await;
+    s.enter().await;
+    s.wait_for("sent", |t| {
+        t.contains("Meeting at 3") && !t.contains("sending…")
+    })
+    .await;
+    s.esc().await;
+    s.send("e").await;
+    s.wait_for("the edit box", |t| t.contains("Edit message"))
+        .await;
+    s.send(" — moved to 4").await;
+    s.enter().await;
+    s.wait_state("the edit stored", |st| {
+        st.spaces["AAAATeamRst"].messages.iter().any(|m| {
+            m.msg.text.as_deref() == Some("Meeting at 3 — moved to 4")
+                && m.msg.last_update_time.is_some()
+        })
+    })
+    .await;
+    s.wait_for("the edited mark", |t| {
+        t.contains("Meeting at 3 — moved to 4") && t.contains("(edited)")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_a_message() {
+    let mut s = Session::start().await;
+    s.send("i").await;
+    s.send("Oops, wrong space").await;
+    s.enter().await;
+    s.wait_for("sent", |t| {
+        t.contains("Oops, wrong space") && !t.contains("sending…")
+    })
+    .await;
+    s.esc().await;
+    s.send("d").await;
+    s.wait_for("the confirmation", |t| {
+        t.contains("Delete this message for everyone?")
+    })
+    .await;
+    s.send("y").await;
+    s.wait_state("the message deleted", |st| {
+        st.spaces["AAAATeamRst"]
+            .messages
+            .iter()
+            .any(|m| m.deleted() && m.sender == "1001")
+    })
+    .await;
+    s.wait_for("gone from the screen", |t| {
+        !t.contains("Oops, wrong space") && t.contains("Message deleted.")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_a_space() {
+    let mut s = Session::start().await;
+    s.send("1").await;
+    s.send("c").await;
+    s.wait_for("the dialog", |t| t.contains("Create a space"))
+        .await;
+    s.send("Rust 学习小组").await;
+    s.send("\t").await;
+    s.send("每周五分享一个 crate").await;
+    s.enter().await;
+    s.wait_state("the space created", |st| {
+        st.spaces.values().any(|sp| {
+            sp.space.display_name.as_deref() == Some("Rust 学习小组")
+                && sp
+                    .space
+                    .space_details
+                    .as_ref()
+                    .and_then(|d| d.description.as_deref())
+                    == Some("每周五分享一个 crate")
+                && sp
+                    .members
+                    .iter()
+                    .any(|m| m.user_id == "1001" && m.role == MembershipRole::Manager)
+        })
+    })
+    .await;
+    s.wait_for("the new space open", |t| {
+        t.lines()
+            .next()
+            .is_some_and(|l| l.contains("#Rust 学习小组"))
+            && t.contains("Created Rust 学习小组")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_a_person() {
+    let mut s = Session::start().await;
+    s.open("工程", "#工程部").await;
+    s.send("a").await;
+    s.wait_for("the dialog", |t| t.contains("Add a member"))
+        .await;
+    s.send("dmitri@example.com").await;
+    s.enter().await;
+    s.wait_for("the outcome", |t| {
+        t.contains("Dmitri Volkov joined the space.")
+    })
+    .await;
+    s.wait_state("Dmitri in 工程部", |st| {
+        st.spaces["AAAAEngDept"]
+            .members
+            .iter()
+            .any(|m| m.user_id == "1006" && m.state == MembershipState::Joined)
+    })
+    .await;
+    s.wait_for("Dmitri in the members pane", |t| {
+        t.contains("  Dmitri Volkov")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_the_app() {
+    let mut s = Session::start().await;
+    s.open("工程", "#工程部").await;
+    s.send("a").await;
+    s.send("app").await;
+    s.enter().await;
+    s.wait_for("the outcome", |t| {
+        t.contains("Release Bot joined the space.")
+    })
+    .await;
+    s.wait_state("the app in 工程部", |st| {
+        st.spaces["AAAAEngDept"]
+            .members
+            .iter()
+            .any(|m| m.user_id == "9000" && m.bot)
+    })
+    .await;
+    s.wait_for("the app in the members pane", |t| {
+        t.contains("⚙ Release Bot")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remove_a_member() {
+    let mut s = Session::start().await;
+    // Members, sorted: Alice, Bob (managers), then Dmitri Volkov.
+    s.send("3").await;
+    s.send("j").await;
+    s.send("j").await;
+    s.send("x").await;
+    s.wait_for("the confirmation", |t| {
+        t.contains("Remove Dmitri Volkov from Team Rust?")
+    })
+    .await;
+    s.send("y").await;
+    s.wait_for("the outcome", |t| {
+        t.contains("Dmitri Volkov was removed from the space.")
+    })
+    .await;
+    s.wait_state("Dmitri gone", |st| {
+        st.spaces["AAAATeamRst"].member("1006").is_none()
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_manager_cannot_step_down() {
+    let mut s = Session::start().await;
+    // Alice is CI Firehose's only manager.
+    s.open("CI", "#CI Firehose").await;
+    s.send("3").await;
+    s.wait_for("members", |t| t.contains("★ Alice Chen (you)"))
+        .await;
+    s.send("m").await;
+    s.wait_for("the refusal, in words", |t| {
+        t.contains("The role was not changed: The only space manager can't be removed or demoted.")
+    })
+    .await;
+    let still = s.emu.service().with_store(|st| {
+        st.spaces["AAAAFirehos"]
+            .member("1001")
+            .unwrap()
+            .role
+            .clone()
+    });
+    assert_eq!(still, MembershipRole::Manager);
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_send_keeps_its_draft() {
+    let mut s = Session::start().await;
+    s.emu.service().inject(Fault {
+        method: Some("chat.spaces.messages.create".into()),
+        code: 400,
+        count: 1,
+        retry_after: None,
+    });
+    s.send("i").await;
+    s.send("Words that must not be lost").await;
+    s.enter().await;
+    s.wait_for("the failure on the message", |t| {
+        t.contains("✗ not sent") && t.contains("Words that must not be lost")
+    })
+    .await;
+    assert!(
+        s.emu.service().with_store(|st| !texts(st, "AAAATeamRst")
+            .iter()
+            .any(|(_, t)| t == "Words that must not be lost")),
+        "nothing was stored"
+    );
+    // Take it back into the box, then send it again.
+    s.esc().await;
+    s.send("e").await;
+    s.wait_for("the text back in the box", |t| {
+        t.lines()
+            .any(|l| l.contains("│Words that must not be lost"))
+    })
+    .await;
+    s.enter().await;
+    s.wait_state("stored once", |st| {
+        texts(st, "AAAATeamRst")
+            .iter()
+            .filter(|(_, t)| t == "Words that must not be lost")
+            .count()
+            == 1
+    })
+    .await;
+    s.wait_for("sent", |t| {
+        t.contains("Words that must not be lost") && !t.contains("✗ not sent")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_from_others_arrive_by_polling() {
+    let s = Session::start().await;
+    let bob = common::user(&s.emu, common::BOB);
+    bob.create_message(
+        &common::space(common::TEAM_RUST),
+        &gchat::api::model::Message::text("Pushed the fix, please pull 🙏"),
+        &gchat::api::CreateMessage::default(),
+    )
+    .await
+    .unwrap();
+    // The open space is polled every few seconds.
+    s.wait_for("Bob's message", |t| {
+        t.contains("Pushed the fix, please pull")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_restores_the_terminal() {
+    let mut s = Session::start().await;
+    let pid = s.child.process_id().expect("pid");
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(start.elapsed() < DEADLINE, "gchat ignored SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    assert!(raw.contains("\x1b[?1049l"), "left the alternate screen");
+    s.emu.stop().await;
+}
