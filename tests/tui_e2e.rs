@@ -61,7 +61,7 @@ impl Session {
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        let mut s = Session {
+        let s = Session {
             emu,
             child,
             writer,
