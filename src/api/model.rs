@@ -541,8 +541,9 @@ pub struct Message {
     pub annotations: Vec<Annotation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<Thread>,
+    /// Boxed: a Space is large, and a list of messages repeats it in each one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub space: Option<Space>,
+    pub space: Option<Box<Space>>,
     #[serde(
         default,
         alias = "fallback_text",
@@ -594,7 +595,7 @@ pub struct Message {
         alias = "private_message_viewer",
         skip_serializing_if = "Option::is_none"
     )]
-    pub private_message_viewer: Option<User>,
+    pub private_message_viewer: Option<Box<User>>,
     #[serde(
         default,
         alias = "deletion_metadata",

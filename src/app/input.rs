@@ -575,30 +575,28 @@ impl App {
 
     fn move_selection(&mut self, space: &str, delta: i64, fx: &mut Vec<Effect>) {
         let rows = self.rows_for(space);
-        let selectable: Vec<usize> = (0..rows.rows.len())
-            .filter(|&i| rows.rows[i].is_selectable())
-            .collect();
-        if selectable.is_empty() {
-            return;
-        }
+        let n = rows.rows.len();
         let cur = self
             .views
             .get(space)
             .and_then(|v| v.selected.as_ref())
             .and_then(|s| rows.index.get(s))
-            .and_then(|i| selectable.iter().position(|x| x == i));
+            .copied();
+        // Walk from the selection: the cost is the distance moved, not the history.
         let next = match cur {
-            Some(p) => (p as i64 + delta).clamp(0, selectable.len() as i64 - 1) as usize,
-            None => selectable.len() - 1,
+            Some(i) if delta < 0 => (0..i).rev().find(|&j| rows.rows[j].is_selectable()),
+            Some(i) => (i + 1..n).find(|&j| rows.rows[j].is_selectable()),
+            None => (0..n).rev().find(|&j| rows.rows[j].is_selectable()),
         };
-        if Some(next) == cur && delta < 0 {
-            // Already at the oldest loaded message: show the top, fetch older ones.
-            self.views.entry(space.to_string()).or_default().anchor = Some((Row::Top, 0));
-            self.load_older(space, fx);
+        let Some(next) = next else {
+            if delta < 0 {
+                // Already at the oldest loaded message: show the top, fetch older ones.
+                self.views.entry(space.to_string()).or_default().anchor = Some((Row::Top, 0));
+                self.load_older(space, fx);
+            }
             return;
-        }
-        self.views.entry(space.to_string()).or_default().selected =
-            Some(rows.rows[selectable[next]].clone());
+        };
+        self.views.entry(space.to_string()).or_default().selected = Some(rows.rows[next].clone());
         self.reveal_selected(space, fx);
     }
 

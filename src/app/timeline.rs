@@ -171,8 +171,12 @@ impl Timeline {
     pub fn merge(&mut self, msgs: Vec<Message>) -> usize {
         let mut new = 0;
         let mut resort = false;
-        for m in msgs {
+        for mut m in msgs {
             let Some(name) = m.name.clone() else { continue };
+            // Fields the pane never shows: the space (we know it) and two copies of text.
+            m.space = None;
+            m.formatted_text = None;
+            m.argument_text = None;
             if m.is_deleted() {
                 self.remove(&name);
                 continue;

@@ -392,10 +392,12 @@ fn create_message(
         cards_v2: input.cards_v2.clone(),
         cards: input.cards.clone(),
         accessory_widgets: input.accessory_widgets.clone(),
-        private_message_viewer: input.private_message_viewer.as_ref().map(|u| User {
-            name: u.name.clone(),
-            user_type: Some(UserType::Human),
-            ..Default::default()
+        private_message_viewer: input.private_message_viewer.as_ref().map(|u| {
+            Box::new(User {
+                name: u.name.clone(),
+                user_type: Some(UserType::Human),
+                ..Default::default()
+            })
         }),
         fallback_text: input.fallback_text.clone().filter(|t| !t.is_empty()),
         client_assigned_message_id: p.message_id.clone(),

@@ -151,7 +151,7 @@ pub fn message_view(dir: &Directory, rec: &SpaceRec, m: &MsgRec, who: &Principal
             }
         }
     }
-    msg.space = Some(Space {
+    msg.space = Some(Box::new(Space {
         name: rec.space.name.clone(),
         legacy_type: Some(if rec.space.is_dm() {
             LegacySpaceType::Dm
@@ -161,6 +161,6 @@ pub fn message_view(dir: &Directory, rec: &SpaceRec, m: &MsgRec, who: &Principal
         space_type: rec.space.space_type.clone(),
         display_name: rec.space.display_name.clone(),
         ..Default::default()
-    });
+    }));
     msg
 }

@@ -1,0 +1,245 @@
+//! TUI speed and memory, on this machine.
+//!
+//!     cargo bench --bench tui
+//!
+//! - frame render time at 200x50 for a space of 1,000 and of 100,000 messages;
+//! - keypress to frame (update + draw for `k`, moving the selection);
+//! - start to first frame: the real binary in a pseudo-terminal against an emulator;
+//! - resident memory with 100,000 messages loaded.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gchat::api::model::{Membership, Message, Space, SpaceType, Thread, User, UserType};
+use gchat::app::{Action, App, Clock, Identity, LoadKind, Outcome, Settings, Zone};
+use gchat::keymap::Keymap;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const SPACE: &str = "spaces/AAAABenchmk";
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `n` messages: threads of one to six, with markup, mentions and CJK, five senders.
+fn messages(n: usize) -> Vec<Message> {
+    let t0 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+    let texts = [
+        "Deploy #{} finished in *12 min* ✅",
+        "<users/1002> could you look at `parser.rs` line {}?",
+        "午饭一起吗？楼下新开了一家拉面店 {} 🍜",
+        "Design doc: <https://docs.example.com/d/{}|RFC> — comments welcome\n* goals\n* non-goals",
+        "Thanks! That fixed it. Closing #{}.",
+    ];
+    let mut out = Vec::with_capacity(n);
+    let mut thread = String::new();
+    for i in 0..n {
+        let root = i % 6 == 0 || i % 7 == 3;
+        let id = format!("m{i:07}");
+        if root {
+            thread = id.clone();
+        }
+        let who = 1001 + (i % 5);
+        out.push(Message {
+            name: Some(format!("{SPACE}/messages/{thread}.{id}")),
+            sender: Some(User {
+                name: Some(format!("users/{who}")),
+                display_name: Some(format!("Person {who}")),
+                user_type: Some(UserType::Human),
+                ..Default::default()
+            }),
+            create_time: Some(t0 + chrono::Duration::seconds(i as i64 * 30)),
+            text: Some(texts[i % texts.len()].replace("{}", &i.to_string())),
+            thread: Some(Thread {
+                name: Some(format!("{SPACE}/threads/{thread}")),
+                thread_key: None,
+            }),
+            thread_reply: !root,
+            ..Default::default()
+        });
+    }
+    out
+}
+
+fn app_with(n: usize) -> App {
+    let mut app = App::new(
+        Identity {
+            user: Some("users/1001".into()),
+            name: Some("Person 1001".into()),
+            is_app: false,
+        },
+        Settings {
+            zone: Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap()),
+            clock: Clock::Fixed(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()),
+            ..Default::default()
+        },
+        Keymap::defaults(),
+    );
+    app.start();
+    let space = Space {
+        name: Some(SPACE.into()),
+        space_type: Some(SpaceType::Space),
+        display_name: Some("Benchmark".into()),
+        ..Default::default()
+    };
+    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![space])))));
+    app.update(Action::Done(Box::new(Outcome::Members {
+        space: SPACE.into(),
+        result: Ok(Vec::<Membership>::new()),
+    })));
+    app.update(Action::Done(Box::new(Outcome::Messages {
+        space: SPACE.into(),
+        kind: LoadKind::Latest,
+        result: Ok((messages(n), false)),
+    })));
+    app
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn frames(n: usize) {
+    let app = app_with(n);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    let t = Instant::now();
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let first = t.elapsed();
+    let mut v = Vec::new();
+    for _ in 0..300 {
+        let t = Instant::now();
+        term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+        v.push(t.elapsed());
+    }
+    println!(
+        "frame at 200x50, {n:>7} messages: median {:>9.1?} (first frame after loading: {:.1?})",
+        median(v),
+        first
+    );
+}
+
+fn keypress(n: usize) {
+    let mut app = app_with(n);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let mut v = Vec::new();
+    for i in 0..400 {
+        // Up through the history, then back down.
+        let key = if i < 200 {
+            KeyCode::Char('k')
+        } else {
+            KeyCode::Char('j')
+        };
+        let t = Instant::now();
+        app.update(Action::Key(KeyEvent::new(key, KeyModifiers::NONE)));
+        term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+        v.push(t.elapsed());
+    }
+    let worst = *v.iter().max().expect("samples");
+    println!(
+        "keypress to frame, {n:>7} messages: median {:>9.1?}, worst {:.1?}",
+        median(v),
+        worst
+    );
+}
+
+fn start_to_first_frame() {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let emu = rt
+        .block_on(gchat::emulator::Emulator::start(gchat::emulator::Options {
+            demo: true,
+            ..Default::default()
+        }))
+        .expect("emulator");
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/gchat");
+    if !bin.exists() {
+        println!("start to first frame: skipped (build target/release/gchat first)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 50,
+                cols: 200,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("pty");
+        let mut cmd = CommandBuilder::new(&bin);
+        cmd.args(["--endpoint", &emu.url(), "--token", "user:1001"]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("GCHAT_LOG_DIR", dir.path());
+        cmd.env("GCHAT_CONFIG_DIR", dir.path());
+        let t = Instant::now();
+        let mut child = pty.slave.spawn_command(cmd).expect("spawn");
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let mut parser = vt100::Parser::new(50, 200, 0);
+        let mut buf = [0u8; 65536];
+        let (mut first_frame, mut with_messages) = (None, None);
+        while with_messages.is_none() {
+            let n = reader.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            parser.process(&buf[..n]);
+            let screen = parser.screen().contents();
+            if first_frame.is_none() && screen.contains("Spaces") {
+                first_frame = Some(t.elapsed());
+            }
+            if screen.contains("午饭一起吗") {
+                with_messages = Some(t.elapsed());
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if let (Some(a), Some(b)) = (first_frame, with_messages) {
+            samples.push((a, b));
+        }
+    }
+    if samples.is_empty() {
+        println!("start to first frame: no frame seen");
+        return;
+    }
+    let first = median(samples.iter().map(|s| s.0).collect());
+    let loaded = median(samples.iter().map(|s| s.1).collect());
+    println!("start to first frame (release binary, pty): median {first:.1?}; to messages on screen: {loaded:.1?}");
+    rt.block_on(emu.stop());
+}
+
+fn main() {
+    println!("gchat TUI benchmark");
+    // Memory first, before other runs leave freed pages with the allocator.
+    let before = rss_kib();
+    let app = app_with(100_000);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let after = rss_kib();
+    println!(
+        "resident memory: {:.1} MiB before, {:.1} MiB with 100,000 messages loaded and drawn (+{:.1} MiB, {:.2} KiB per message)",
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after - before) as f64 / 1024.0,
+        (after - before) as f64 / 100_000.0
+    );
+    drop(app);
+    frames(1_000);
+    frames(100_000);
+    keypress(1_000);
+    keypress(100_000);
+    start_to_first_frame();
+}
