@@ -78,6 +78,7 @@ fn app_with(n: usize) -> App {
             user: Some("users/1001".into()),
             name: Some("Person 1001".into()),
             is_app: false,
+            scopes: None,
         },
         Settings {
             zone: Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap()),

@@ -9,6 +9,9 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Which sign-in to use: several accounts can be signed in at once.
+    #[arg(long, global = true, default_value = "default", value_name = "NAME")]
+    pub profile: String,
     /// Open the TUI on this Chat API endpoint (an emulator, say) instead of Google.
     #[arg(long, value_name = "URL", requires = "token")]
     pub endpoint: Option<String>,
@@ -29,6 +32,40 @@ pub struct Cli {
 pub enum Command {
     /// Serve the local Chat API emulator.
     Emulator(EmulatorArgs),
+    /// Sign in to Google, see who is signed in, or sign out.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Sign in with your Google account (or as the Chat app, with --service-account).
+    Login(LoginArgs),
+    /// Who is signed in, how, with which scopes and until when.
+    Status,
+    /// Sign out: revoke the refresh token and delete the cached tokens.
+    Logout,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The OAuth client for a desktop app, from the Google Cloud console
+    /// (default: client_secrets.json in the config directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "service_account")]
+    pub client_secrets: Option<PathBuf>,
+    /// Act as the Chat app, with this service account key (scope chat.bot).
+    #[arg(long, value_name = "KEY.json")]
+    pub service_account: Option<PathBuf>,
+    /// Scopes for the service account, comma-separated (default chat.bot; an administrator
+    /// can approve chat.app.memberships, chat.app.spaces, chat.app.delete).
+    #[arg(long, value_delimiter = ',', requires = "service_account")]
+    pub scopes: Vec<String>,
+    /// Use this Chat API endpoint instead of Google's (an emulator).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Print the sign-in address instead of opening a browser.
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]
@@ -51,4 +88,10 @@ pub struct EmulatorArgs {
     /// Answer the last-manager refusal with INVALID_ARGUMENT instead of FAILED_PRECONDITION.
     #[arg(long)]
     pub last_manager_invalid_argument: bool,
+    /// The person (user id) who consents on the emulator's OAuth sign-in screen.
+    #[arg(long, value_name = "ID", default_value = "1001")]
+    pub oauth_user: String,
+    /// How long access tokens from the emulator's OAuth server live, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub token_lifetime: u64,
 }

@@ -131,6 +131,7 @@ commands! {
     CreateSpace = "create_space", "Create a named space", Some("new space");
     EditSpace = "edit_space", "Edit the space's name and details", None;
     DeleteSpace = "delete_space", "Delete the space (typed confirmation)", None;
+    LeaveSpace = "leave_space", "Leave the space (the Chat app: remove itself)", None;
     SpaceInfo = "space_info", "Show the space's details and web address", Some("info");
     Send = "send", "Send (or save the edit)", Some("send");
     Submit = "submit", "Confirm", Some("ok");
@@ -411,9 +412,17 @@ impl Keymap {
 
     /// The first key and short label of each hinted command in `mode`.
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        self.hints_with(mode)
+            .into_iter()
+            .map(|(_, k, l)| (k, l))
+            .collect()
+    }
+
+    /// As `hints`, with the command each hint is for.
+    pub fn hints_with(&self, mode: Mode) -> Vec<(Command, String, &'static str)> {
         self.bindings(mode)
             .into_iter()
-            .filter_map(|(c, keys)| Some((keys.first()?.to_string(), c.hint()?)))
+            .filter_map(|(c, keys)| Some((c, keys.first()?.to_string(), c.hint()?)))
             .collect()
     }
 }

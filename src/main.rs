@@ -3,20 +3,58 @@ use std::process::ExitCode;
 use clap::Parser;
 use gchat::api::Client;
 use gchat::app::{App, Identity, Settings};
-use gchat::cli::{Cli, Command};
+use gchat::auth;
+use gchat::cli::{AuthCommand, Cli, Command};
 use gchat::emulator;
+
+async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
+    match cmd {
+        AuthCommand::Login(a) => {
+            let opts = auth::LoginOptions {
+                profile: profile.to_string(),
+                client_secrets: a.client_secrets,
+                service_account: a.service_account,
+                scopes: a.scopes,
+                endpoint: a.endpoint,
+                no_browser: a.no_browser,
+            };
+            let account = auth::login(&opts, None).await?;
+            let who = account
+                .identity
+                .email
+                .clone()
+                .or(account.identity.name.clone())
+                .unwrap_or_else(|| "your account".into());
+            println!(
+                "Signed in as {who}. Run `gchat{}` to open your spaces.",
+                auth::profile_flag(profile)
+            );
+        }
+        AuthCommand::Status => println!("{}", auth::status(profile)?),
+        AuthCommand::Logout => println!("{}", auth::logout(profile).await?),
+    }
+    Ok(())
+}
 
 /// Who a development token stands for, when it says.
 fn identity_from_token(token: &str) -> Identity {
-    let who = token.split(';').next().unwrap_or("");
+    let (who, scopes) = match token.split_once(";scopes=") {
+        Some((w, s)) => (
+            w,
+            Some(s.split(',').map(|x| auth::short(x).to_string()).collect()),
+        ),
+        None => (token, None),
+    };
     if let Some(id) = who.strip_prefix("user:") {
         Identity {
             user: Some(format!("users/{id}")),
+            scopes,
             ..Default::default()
         }
     } else if who == "app" || who.starts_with("app:") {
         Identity {
             is_app: true,
+            scopes: scopes.or_else(|| Some(vec!["chat.bot".into()])),
             ..Default::default()
         }
     } else {
@@ -33,11 +71,40 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     };
     // Keeps the in-process emulator alive while the TUI runs.
     let mut _demo: Option<emulator::Emulator> = None;
-    let (client, me) = match (cli.endpoint, cli.token) {
-        (Some(endpoint), Some(token)) => {
+    auth::profile::check_name(&cli.profile)?;
+    let account = if cli.demo || cli.endpoint.is_some() {
+        None
+    } else {
+        auth::profile::load(&cli.profile)?
+    };
+    settings.profile = cli.profile.clone();
+    let (client, me) = match (cli.endpoint, cli.token, account) {
+        (Some(endpoint), Some(token), _) => {
             settings.source = endpoint.clone();
             let me = identity_from_token(&token);
             (Client::with_static_token(&endpoint, &token)?, me)
+        }
+        (_, _, Some(account)) => {
+            let client = auth::client(&cli.profile, &account).await?;
+            let is_app = account.kind == auth::profile::AccountKind::ServiceAccount;
+            settings.source = account
+                .identity
+                .email
+                .clone()
+                .unwrap_or_else(|| "Google".into());
+            let me = Identity {
+                user: account.identity.user.clone(),
+                name: account.identity.name.clone().filter(|_| !is_app),
+                is_app,
+                scopes: Some(
+                    account
+                        .scopes
+                        .iter()
+                        .map(|s| auth::short(s).to_string())
+                        .collect(),
+                ),
+            };
+            (client, me)
         }
         _ => {
             // No account: the demo workspace, served in-process.
@@ -88,10 +155,13 @@ fn main() -> ExitCode {
                         } else {
                             emulator::LastManagerStatus::FailedPrecondition
                         },
+                        oauth_user: a.oauth_user,
+                        token_lifetime: std::time::Duration::from_secs(a.token_lifetime),
                     },
                 };
                 emulator::run_cli(opts).await
             }
+            Some(Command::Auth(cmd)) => auth_command(&cli.profile, cmd).await,
             None => tui(cli).await,
         }
     });

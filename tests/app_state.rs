@@ -785,3 +785,174 @@ fn the_wheel_scrolls_and_clicks_focus_and_select() {
     assert_eq!(app.focus, Focus::Spaces);
     assert_eq!(app.current.as_deref(), Some(ENG));
 }
+
+#[test]
+fn actions_the_scopes_do_not_allow_are_refused_with_the_reason() {
+    let mut app = app();
+    app.me.scopes = Some(vec![
+        "chat.spaces".into(),
+        "chat.messages.readonly".into(),
+        "chat.memberships.readonly".into(),
+    ]);
+    let fx = ch(&mut app, 'i');
+    assert!(fx.is_empty());
+    assert_eq!(app.focus, Focus::Messages, "the compose box did not open");
+    let note = app.status.note.clone().unwrap().text;
+    assert!(
+        note.contains("needs the chat.messages or chat.messages.create scope"),
+        "{note}"
+    );
+    assert!(note.contains("gchat auth login"), "{note}");
+    // The help overlay lists them as unavailable, with the same reason.
+    let help: String = gchat::ui::help::lines(&app)
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(
+        help.contains(
+            "Reply in the selected message's thread (unavailable: needs the chat.messages"
+        ),
+        "{help}"
+    );
+    assert!(
+        help.contains(
+            "Delete the space (typed confirmation) (unavailable: needs the chat.delete scope"
+        ),
+        "{help}"
+    );
+    assert!(
+        !help.contains("Open the selected space (unavailable"),
+        "reading is allowed"
+    );
+}
+
+#[test]
+fn a_scope_error_names_the_scope_and_how_to_grant_it() {
+    let mut app = app();
+    ch(&mut app, 'a');
+    typed(&mut app, "1004");
+    key(&mut app, KeyCode::Enter);
+    let mut e = server_error(
+        403,
+        "PERMISSION_DENIED",
+        "Request had insufficient authentication scopes.",
+    );
+    if let ApiError::Server(s) = &mut e {
+        s.reason = Some("ACCESS_TOKEN_SCOPE_INSUFFICIENT".into());
+    }
+    done(
+        &mut app,
+        Outcome::MemberAdded {
+            space: TEAM.into(),
+            user: UserRef::Id("1004".into()),
+            result: Err(e),
+        },
+    );
+    assert_eq!(
+        app.dialog.as_ref().unwrap().error.as_deref(),
+        Some("gchat's sign-in lacks the chat.memberships permission this needs. Run `gchat auth login` to grant it.")
+    );
+}
+
+#[test]
+fn signed_in_as_the_app_history_is_not_listed_and_limits_are_explained() {
+    use gchat::app::{App, Identity};
+    let mut app = App::new(
+        Identity {
+            user: None,
+            name: None,
+            is_app: true,
+            scopes: Some(vec!["chat.bot".into()]),
+        },
+        settings(),
+        gchat::keymap::Keymap::defaults(),
+    );
+    app.start();
+    let space = Space {
+        name: Some(TEAM.into()),
+        space_type: Some(SpaceType::Space),
+        display_name: Some("Team Rust".into()),
+        ..Default::default()
+    };
+    let fx = done(&mut app, Outcome::Spaces(Ok(vec![space])));
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::LoadMessages { .. } | Effect::CountUnread { .. })),
+        "chat.bot cannot list messages: {fx:?}"
+    );
+    let screen = render(&app, 120, 30);
+    assert!(
+        screen.contains("A Chat app can't read a space's history"),
+        "{screen}"
+    );
+    // It can post; the first answer tells it its own user id.
+    ch(&mut app, 'i');
+    typed(&mut app, "Deployed");
+    let (local, cid, _, _) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
+    let mut m = msg(TEAM, "A1", "A1", bot(), now(), "Deployed");
+    m.client_assigned_message_id = Some(cid.clone());
+    done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local,
+            client_id: cid,
+            result: Ok(m),
+        },
+    );
+    assert_eq!(app.me.user.as_deref(), Some("users/9000"));
+    key(&mut app, KeyCode::Esc);
+    // Adding members is explained, not attempted.
+    assert!(ch(&mut app, 'a').is_empty());
+    let note = app.status.note.clone().unwrap().text;
+    assert!(note.contains("a Chat app can't add itself"), "{note}");
+    // Leaving needs the admin-approved scope.
+    ch(&mut app, '1');
+    assert!(ch(&mut app, 'L').is_empty());
+    assert!(app
+        .status
+        .note
+        .clone()
+        .unwrap()
+        .text
+        .contains("chat.app.memberships"));
+}
+
+#[test]
+fn leaving_a_space_removes_your_membership_and_the_space() {
+    let mut app = app();
+    ch(&mut app, '1');
+    ch(&mut app, 'L');
+    assert!(matches!(
+        app.dialog.as_ref().map(|d| &d.kind),
+        Some(Kind::LeaveSpace { .. })
+    ));
+    let fx = ch(&mut app, 'y');
+    assert_eq!(
+        fx,
+        vec![Effect::RemoveMember {
+            space: TEAM.into(),
+            membership: format!("{TEAM}/members/1001")
+        }]
+    );
+    done(
+        &mut app,
+        Outcome::MemberRemoved {
+            space: TEAM.into(),
+            membership: format!("{TEAM}/members/1001"),
+            result: Ok(Membership::default()),
+        },
+    );
+    assert_eq!(
+        app.status.note.as_ref().unwrap().text,
+        "You left Team Rust."
+    );
+    assert!(app.space(TEAM).is_none());
+    assert_eq!(app.current.as_deref(), Some(ENG), "another space opens");
+}

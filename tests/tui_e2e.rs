@@ -28,6 +28,17 @@ struct Session {
 impl Session {
     async fn start() -> Session {
         let emu = common::demo().await;
+        let args = vec![
+            "--endpoint".to_string(),
+            emu.url(),
+            "--token".into(),
+            "user:1001".into(),
+        ];
+        Session::spawn(emu, args, None).await
+    }
+
+    /// gchat with `args`; `data` is the data directory (sign-in profiles).
+    async fn spawn(emu: Emulator, args: Vec<String>, data: Option<&std::path::Path>) -> Session {
         let dirs = tempfile::tempdir().unwrap();
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -38,11 +49,11 @@ impl Session {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gchat"));
-        cmd.args(["--endpoint", &emu.url(), "--token", "user:1001"]);
+        cmd.args(&args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("GCHAT_LOG_DIR", dirs.path());
         cmd.env("GCHAT_CONFIG_DIR", dirs.path());
-        cmd.env("GCHAT_DATA_DIR", dirs.path());
+        cmd.env("GCHAT_DATA_DIR", data.unwrap_or(dirs.path()));
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -523,4 +534,63 @@ async fn sigterm_restores_the_terminal() {
     let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
     assert!(raw.contains("\x1b[?1049l"), "left the alternate screen");
     s.emu.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_sign_in_reads_as_a_sentence_and_gchat_keeps_running() {
+    let emu = common::demo().await;
+    // Sign in for real (OAuth, through yup-oauth2) into a data directory of this test's.
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("GCHAT_DATA_DIR", data.path());
+    let secrets = reqwest::Client::new()
+        .post(format!("{}/emulator/oauth-clients", emu.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let secrets_path = data.path().join("client_secrets.json");
+    std::fs::write(&secrets_path, secrets).unwrap();
+    let browser: gchat::auth::Presenter = std::sync::Arc::new(|url: String| {
+        Box::pin(async move {
+            reqwest::get(&url)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    });
+    gchat::auth::login(
+        &gchat::auth::LoginOptions {
+            profile: "work".into(),
+            client_secrets: Some(secrets_path),
+            endpoint: Some(emu.url()),
+            ..Default::default()
+        },
+        Some(browser),
+    )
+    .await
+    .unwrap();
+    let mut s = Session::spawn(
+        emu,
+        vec!["--profile".into(), "work".into()],
+        Some(data.path()),
+    )
+    .await;
+    s.wait_for("the account in the status bar", |t| t.contains("synced"))
+        .await;
+    // The person revokes gchat's access (as at myaccount.google.com).
+    s.emu
+        .service()
+        .with_store(|st| st.oauth.revoke_user("1001"));
+    s.send("\x12").await; // Ctrl-r: reload
+    s.wait_for("the sign-in message", |t| {
+        t.contains("Your sign-in has expired or was revoked. Run `gchat auth login --profile work` to sign in again.")
+    })
+    .await;
+    // Still alive, still drawing.
+    s.send("?").await;
+    s.wait_for("the help overlay", |t| t.contains("Show this help"))
+        .await;
+    s.quit().await;
 }

@@ -24,6 +24,11 @@ pub const GOOGLE_PEOPLE_ENDPOINT: &str = "https://people.googleapis.com";
 /// Where bearer tokens come from: a fixed token, a user's OAuth session, a service account.
 pub trait TokenSource: Send + Sync {
     fn token(&self) -> BoxFuture<'_, Result<String, ApiError>>;
+
+    /// A new token, after the server refused the current one (401).
+    fn refresh(&self) -> BoxFuture<'_, Result<String, ApiError>> {
+        self.token()
+    }
 }
 
 /// A fixed bearer token (the emulator's development tokens, or one given on the command line).
@@ -296,9 +301,10 @@ impl Client {
             1
         };
         let mut retry = 0;
+        let mut refreshed = false;
         loop {
             let started = Instant::now();
-            let result = self.send_once(&call).await;
+            let result = self.send_once(&call, refreshed).await;
             match &result {
                 Ok(_) => tracing::debug!(
                     method = %call.method, path = %call.path, ms = started.elapsed().as_millis() as u64,
@@ -310,6 +316,11 @@ impl Client {
                 ),
             }
             match result {
+                // The token was refused: one more try with a fresh one (nothing was done,
+                // so this is safe for every method).
+                Err(e) if e.code() == Some(401) && !refreshed => {
+                    refreshed = true;
+                }
                 Err(e) if e.is_retryable() && retry + 1 < attempts => {
                     let wait = match e.retry_after() {
                         Some(ra) if ra > policy.max_retry_after => return Err(e),
@@ -329,13 +340,21 @@ impl Client {
         }
     }
 
-    async fn send_once<T: DeserializeOwned>(&self, call: &Call) -> Result<T, ApiError> {
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        fresh_token: bool,
+    ) -> Result<T, ApiError> {
         let base = match call.api {
             Api::Chat => &self.inner.chat,
             Api::People => &self.inner.people,
         };
         let url = format!("{base}/{}", call.path);
-        let token = self.inner.tokens.token().await?;
+        let token = if fresh_token {
+            self.inner.tokens.refresh().await?
+        } else {
+            self.inner.tokens.token().await?
+        };
         let mut req = self
             .inner
             .http

@@ -34,6 +34,10 @@ pub enum Kind {
     SpaceInfo {
         space: String,
     },
+    LeaveSpace {
+        space: String,
+        label: String,
+    },
 }
 
 pub struct Field {
@@ -94,6 +98,7 @@ impl Dialog {
             Kind::EditSpace { .. } => "Edit space",
             Kind::DeleteSpace { .. } => "Delete space",
             Kind::SpaceInfo { .. } => "Space details",
+            Kind::LeaveSpace { .. } => "Leave space",
         }
     }
 
@@ -109,7 +114,7 @@ impl Dialog {
     pub fn is_confirm(&self) -> bool {
         matches!(
             self.kind,
-            Kind::RemoveMember { .. } | Kind::DeleteMessage { .. }
+            Kind::RemoveMember { .. } | Kind::DeleteMessage { .. } | Kind::LeaveSpace { .. }
         )
     }
 }

@@ -192,6 +192,10 @@ impl App {
                 }
                 self.note("Refreshing…");
             }
+            _ if self.unavailable(c).is_some() => {
+                let why = self.unavailable(c).unwrap_or_default();
+                self.error(format!("{}: unavailable, {why}.", c.description()));
+            }
             _ => match self.focus {
                 Focus::Spaces => self.spaces_command(c, fx),
                 Focus::Messages => self.messages_command(c, fx),
@@ -256,6 +260,15 @@ impl App {
                 }
             }
             Command::DeleteSpace => self.open_delete_space(),
+            Command::LeaveSpace => {
+                if let Some(space) = self.target_space() {
+                    let label = self
+                        .space(&space)
+                        .map(|s| self.space_label(s))
+                        .unwrap_or_default();
+                    self.dialog = Some(Dialog::new(Kind::LeaveSpace { space, label }, Vec::new()));
+                }
+            }
             Command::SpaceInfo => {
                 if let Some(space) = self.target_space() {
                     self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
@@ -961,6 +974,27 @@ impl App {
                 fx.push(Effect::DeleteSpace { space });
             }
             Kind::SpaceInfo { .. } => self.dialog = None,
+            Kind::LeaveSpace { space, .. } => {
+                // People leave by their own membership; the app by the `app` alias.
+                let me = if self.me.is_app {
+                    Some("app".to_string())
+                } else {
+                    self.me
+                        .user
+                        .as_deref()
+                        .and_then(|u| u.strip_prefix("users/"))
+                        .map(String::from)
+                };
+                let Some(me) = me else {
+                    self.error("gchat doesn't know who you are yet; try again in a moment.");
+                    return;
+                };
+                d.busy = true;
+                fx.push(Effect::RemoveMember {
+                    membership: format!("{space}/members/{me}"),
+                    space,
+                });
+            }
         }
     }
 

@@ -10,6 +10,7 @@ mod input;
 pub mod layout;
 pub mod members;
 pub mod people;
+pub mod permissions;
 pub mod spaces;
 pub mod timeline;
 pub mod view;
@@ -42,6 +43,8 @@ pub struct Identity {
     pub name: Option<String>,
     /// Signed in as the Chat app (service account).
     pub is_app: bool,
+    /// The OAuth scopes granted (short names), when known.
+    pub scopes: Option<Vec<String>>,
 }
 
 /// Where "now" comes from (fixed in tests, so screens are reproducible).
@@ -70,6 +73,8 @@ pub struct Settings {
     pub background_poll: Duration,
     pub zone: Zone,
     pub clock: Clock,
+    /// The sign-in profile, for "run `gchat auth login`" hints.
+    pub profile: String,
 }
 
 impl Default for Settings {
@@ -81,6 +86,7 @@ impl Default for Settings {
             background_poll: Duration::from_secs(60),
             zone: Zone::Local,
             clock: Clock::System,
+            profile: "default".into(),
         }
     }
 }
@@ -345,6 +351,17 @@ struct Polls {
     in_flight: HashSet<String>,
 }
 
+/// A plain sentence for an API failure of an action that needs `scope`.
+pub fn explain_needing(e: &ApiError, scope: &str, profile: &str) -> String {
+    if e.is_scope_insufficient() {
+        return format!(
+            "gchat's sign-in lacks the {scope} permission this needs. Run `gchat auth login{}` to grant it.",
+            crate::auth::profile_flag(profile)
+        );
+    }
+    explain(e)
+}
+
 /// A plain sentence for an API failure.
 pub fn explain(e: &ApiError) -> String {
     let sentence = |s: &str| {
@@ -512,6 +529,15 @@ impl App {
         self.dirty = true;
     }
 
+    /// A failure of an action of kind `what` (see `permissions::scope_for`), in words.
+    pub fn why(&self, e: &ApiError, what: &str) -> String {
+        explain_needing(
+            e,
+            permissions::scope_for(what, self.me.is_app),
+            &self.settings.profile,
+        )
+    }
+
     pub fn is_me(&self, user: &str) -> bool {
         self.me.user.as_deref() == Some(user)
     }
@@ -675,7 +701,10 @@ impl App {
                             .member_sel
                             .min(self.members_sorted(&space).len().saturating_sub(1));
                     }
-                    Err(e) => list.error = Some(explain(&e)),
+                    Err(e) => {
+                        let why = self.why(&e, "members");
+                        self.members.entry(space).or_default().error = Some(why);
+                    }
                 }
             }
             Outcome::People { users, result } => match result {
@@ -731,7 +760,7 @@ impl App {
                         // Put the old text back, and the rejected edit in the box.
                         tl.set_text(&message, &previous);
                         tl.set_local(&message, None);
-                        let why = explain(&e);
+                        let why = self.why(&e, "messages");
                         self.compose.switch(
                             &space,
                             Target::Edit {
@@ -778,6 +807,7 @@ impl App {
                             &e,
                             |k| matches!(k, Kind::DeleteMessage { .. }),
                             "The message was not deleted",
+                            "messages",
                         );
                     }
                 }
@@ -810,6 +840,7 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::AddMember { .. }),
                     "Could not add the member",
+                    "members",
                 ),
             },
             Outcome::MemberRemoved {
@@ -817,6 +848,14 @@ impl App {
                 membership,
                 result,
             } => match result {
+                Ok(_) if self.close_leave(&space) => {
+                    let label = self
+                        .space(&space)
+                        .map(|s| self.space_label(s))
+                        .unwrap_or_default();
+                    self.forget_space(&space, fx);
+                    self.note(format!("You left {label}."));
+                }
                 Ok(_) => {
                     let label = self
                         .members
@@ -836,8 +875,9 @@ impl App {
                 }
                 Err(e) => self.fail_dialog_or_note(
                     &e,
-                    |k| matches!(k, Kind::RemoveMember { .. }),
+                    |k| matches!(k, Kind::RemoveMember { .. } | Kind::LeaveSpace { .. }),
                     "Could not remove the member",
+                    "members",
                 ),
             },
             Outcome::RoleSet {
@@ -859,7 +899,10 @@ impl App {
                         format!("{who} is no longer a space manager.")
                     });
                 }
-                Err(e) => self.error(format!("The role was not changed: {}", explain(&e))),
+                Err(e) => {
+                    let why = self.why(&e, "members");
+                    self.error(format!("The role was not changed: {why}"))
+                }
             },
             Outcome::SpaceCreated { result, .. } => match result {
                 Ok(s) => {
@@ -890,6 +933,7 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::CreateSpace { .. }),
                     "The space was not created",
+                    "spaces",
                 ),
             },
             Outcome::SpaceUpdated { result, .. } => match result {
@@ -916,35 +960,50 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::EditSpace { .. }),
                     "The space was not changed",
+                    "spaces",
                 ),
             },
             Outcome::SpaceDeleted { space, result } => match result {
                 Ok(()) => {
-                    self.spaces
-                        .all
-                        .retain(|s| s.name.as_deref() != Some(space.as_str()));
-                    self.timelines.remove(&space);
-                    self.members.remove(&space);
-                    self.views.remove(&space);
                     self.close_dialog_if(|k| matches!(k, Kind::DeleteSpace { .. }));
+                    self.forget_space(&space, fx);
                     self.note("Space deleted.");
-                    if self.current.as_deref() == Some(space.as_str()) {
-                        self.current = None;
-                        self.focus = Focus::Spaces;
-                        if let Some(first) =
-                            self.visible_spaces().first().and_then(|s| s.name.clone())
-                        {
-                            self.spaces.selected = Some(first.clone());
-                            self.open_space(&first, fx);
-                        }
-                    }
                 }
                 Err(e) => self.fail_dialog_or_note(
                     &e,
                     |k| matches!(k, Kind::DeleteSpace { .. }),
                     "The space was not deleted",
+                    "delete_space",
                 ),
             },
+        }
+    }
+
+    /// Closes the leave-space dialog for `space`, answering whether it was open.
+    fn close_leave(&mut self, space: &str) -> bool {
+        let leaving = self
+            .dialog
+            .as_ref()
+            .is_some_and(|d| matches!(&d.kind, Kind::LeaveSpace { space: s, .. } if s == space));
+        if leaving {
+            self.dialog = None;
+        }
+        leaving
+    }
+
+    /// Drops a space that is gone (deleted, or left) and opens another.
+    fn forget_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        self.spaces.all.retain(|s| s.name.as_deref() != Some(space));
+        self.timelines.remove(space);
+        self.members.remove(space);
+        self.views.remove(space);
+        if self.current.as_deref() == Some(space) {
+            self.current = None;
+            self.focus = Focus::Spaces;
+            if let Some(first) = self.visible_spaces().first().and_then(|s| s.name.clone()) {
+                self.spaces.selected = Some(first.clone());
+                self.open_space(&first, fx);
+            }
         }
     }
 
@@ -955,8 +1014,14 @@ impl App {
     }
 
     /// Shows a failure in its dialog, keeping the input, or in the status bar.
-    fn fail_dialog_or_note(&mut self, e: &ApiError, f: impl Fn(&Kind) -> bool, what: &str) {
-        let why = explain(e);
+    fn fail_dialog_or_note(
+        &mut self,
+        e: &ApiError,
+        f: impl Fn(&Kind) -> bool,
+        what: &str,
+        scope: &str,
+    ) {
+        let why = self.why(e, scope);
         match self.dialog.as_mut().filter(|d| f(&d.kind)) {
             Some(d) => {
                 d.busy = false;
@@ -969,6 +1034,8 @@ impl App {
     fn on_spaces(&mut self, r: Result<Vec<Space>, ApiError>, fx: &mut Vec<Effect>) {
         match r {
             Ok(list) => {
+                self.status.synced_at = Some(self.settings.now());
+                self.status.offline = None;
                 let first_time = !self.spaces.loaded;
                 self.spaces.loaded = true;
                 self.spaces.error = None;
@@ -1000,8 +1067,9 @@ impl App {
                 }
             }
             Err(e) => {
-                self.spaces.error = Some(explain(&e));
-                self.error(format!("Could not load spaces: {}", explain(&e)));
+                let why = self.why(&e, "spaces");
+                self.spaces.error = Some(why.clone());
+                self.error(format!("Could not load spaces: {why}"));
                 self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(15));
             }
         }
@@ -1076,7 +1144,8 @@ impl App {
                 }
             }
             Err(e) => {
-                let why = explain(&e);
+                let why = self.why(&e, "messages");
+                let tl = self.timelines.entry(space.clone()).or_default();
                 match kind {
                     LoadKind::Newer { .. } => {
                         self.status.offline = Some(why);
@@ -1111,6 +1180,10 @@ impl App {
         let tl = self.timelines.entry(space.clone()).or_default();
         match result {
             Ok(m) => {
+                if self.me.is_app && self.me.user.is_none() {
+                    // The app learns its own user id from its first message.
+                    self.me.user = m.sender.as_ref().and_then(|u| u.name.clone());
+                }
                 let (name, reply) = (m.name.clone().unwrap_or_default(), m.thread_reply);
                 tl.merge(vec![m]);
                 // The selection follows the message from its local copy to the real one.
@@ -1129,7 +1202,8 @@ impl App {
                 client_id,
             }),
             Err(e) => {
-                let why = explain(&e);
+                let why = self.why(&e, "send");
+                let tl = self.timelines.entry(space.clone()).or_default();
                 tl.set_local(&local, Some(Local::Failed(why.clone())));
                 let (retry, edit) = (
                     self.keymap
@@ -1166,7 +1240,9 @@ impl App {
         }
         let tl = self.timelines.entry(space.to_string()).or_default();
         let (loaded, newest) = (tl.loaded, tl.newest_time());
-        if !loaded && !self.polls.in_flight.contains(space) {
+        if self.me.is_app {
+            // chat.bot has no messages.list: the pane says so and shows what the app sends.
+        } else if !loaded && !self.polls.in_flight.contains(space) {
             self.polls.in_flight.insert(space.to_string());
             fx.push(Effect::LoadMessages {
                 space: space.to_string(),

@@ -3,16 +3,16 @@
 //! - `POST /emulator/faults` with a [`Fault`] body: the next calls fail as asked.
 //! - `DELETE /emulator/faults`: forget pending faults.
 //! - `GET /emulator/health`: `{"ok": true}`.
+//! - `POST /emulator/oauth-clients`, `POST /emulator/service-accounts`: see `oauth`.
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::error::EmuError;
 use super::request::parse_body;
-use super::service::{Fault, Service, MAX_BODY};
+use super::service::{Fault, Service};
 
 fn ok() -> Response {
     let mut r = (StatusCode::OK, "{\"ok\":true}").into_response();
@@ -23,13 +23,10 @@ fn ok() -> Response {
     r
 }
 
-pub async fn handle(svc: &Arc<Service>, method: &Method, path: &str, body: Body) -> Response {
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return EmuError::invalid("Request payload too large.").into_response();
-    };
+pub fn handle(svc: &Arc<Service>, method: &Method, path: &str, bytes: &[u8]) -> Response {
     match (method.as_str(), path) {
         ("GET", "/emulator/health") => ok(),
-        ("POST", "/emulator/faults") => match parse_body::<Fault>(&bytes, "fault") {
+        ("POST", "/emulator/faults") => match parse_body::<Fault>(bytes, "fault") {
             Ok(f) if (400..600).contains(&f.code) => {
                 svc.inject(f);
                 ok()

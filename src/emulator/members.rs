@@ -15,7 +15,19 @@ use crate::api::name::UserRef;
 
 /// The `{member}` of a membership name: (user id, is an app).
 fn resolve_member(dir: &Directory, who: &Principal, seg: &str) -> EmuResult<(String, bool)> {
+    resolve_member_as(dir, who, seg, false)
+}
+
+/// As `resolve_member`; with `app_alias_for_apps`, an app may name itself `app` (as when
+/// it removes its own membership).
+fn resolve_member_as(
+    dir: &Directory,
+    who: &Principal,
+    seg: &str,
+    app_alias_for_apps: bool,
+) -> EmuResult<(String, bool)> {
     match UserRef::parse_member_id(seg) {
+        Ok(UserRef::App) if who.is_app() && app_alias_for_apps => Ok((who.id().to_string(), true)),
         Ok(UserRef::App) => {
             if who.is_app() {
                 Err(EmuError::invalid_field(
@@ -337,8 +349,10 @@ pub fn delete(ctx: &mut Ctx<'_>, space: &str, member: &str) -> EmuResult<Reply> 
     ctx.query.only(&["useAdminAccess"])?;
     refuse_admin_access(ctx)?;
     let method = "chat.spaces.members.delete";
-    let (user_id, bot) = resolve_member(&ctx.store.directory, ctx.who, member)?;
-    if bot {
+    let (user_id, bot) = resolve_member_as(&ctx.store.directory, ctx.who, member, true)?;
+    if ctx.who.is_app() && user_id == ctx.who.id() {
+        // An app leaving: the method's app scope (chat.app.memberships) is what it needs.
+    } else if bot {
         ctx.who.require_any(APP_MEMBERSHIP_SCOPES, method)?;
     } else {
         ctx.who.require_any(PEOPLE_SCOPES, method)?;

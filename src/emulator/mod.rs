@@ -9,6 +9,7 @@ pub mod error;
 pub mod filter;
 mod members;
 mod messages;
+pub mod oauth;
 mod people;
 pub mod request;
 pub mod service;

@@ -38,6 +38,10 @@ pub struct Config {
     pub last_manager: LastManagerStatus,
     /// Enforce the per-space quotas (60 writes and 900 reads a minute).
     pub quotas: bool,
+    /// Who consents on the OAuth consent screen (a person's id).
+    pub oauth_user: String,
+    /// How long issued access tokens live.
+    pub token_lifetime: Duration,
 }
 
 impl Default for Config {
@@ -46,6 +50,8 @@ impl Default for Config {
             text_limit: 4096,
             last_manager: LastManagerStatus::FailedPrecondition,
             quotas: false,
+            oauth_user: super::demo::DEMO_USER.to_string(),
+            token_lifetime: Duration::from_secs(3600),
         }
     }
 }
@@ -442,6 +448,7 @@ impl Service {
             .ok_or_else(|| EmuError::unauthenticated(NO_CREDENTIALS))?;
         let store = lock(&self.store);
         let p = parse_dev_token(token, &store.directory.primary_app)
+            .or_else(|| store.oauth.principal(token, super::store::now()))
             .ok_or_else(|| EmuError::unauthenticated(BAD_CREDENTIALS))?;
         if p.is_app() && !store.directory.is_app(p.id()) {
             return Err(EmuError::unauthenticated(BAD_CREDENTIALS));
@@ -510,6 +517,34 @@ impl Service {
         Ok((out, snapshot))
     }
 
+    /// Changes the store outside the API methods (OAuth), with the snapshot to save.
+    pub(crate) fn mutate<R>(
+        &self,
+        f: impl FnOnce(&mut Store) -> (R, bool),
+    ) -> (R, Option<Snapshot>) {
+        let mut store = lock(&self.store);
+        let (r, changed) = f(&mut store);
+        let snapshot = match (&self.persister, changed) {
+            (Some(_), true) => {
+                let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+                serde_json::to_vec(&*store).ok().map(|b| (generation, b))
+            }
+            _ => None,
+        };
+        (r, snapshot)
+    }
+
+    /// Saves a snapshot off the async threads.
+    pub(crate) async fn save(self: &Arc<Self>, snapshot: Option<Snapshot>) -> EmuResult<()> {
+        let Some((generation, bytes)) = snapshot else {
+            return Ok(());
+        };
+        let svc = self.clone();
+        tokio::task::spawn_blocking(move || svc.persist(generation, &bytes))
+            .await
+            .map_err(|_| EmuError::internal("The emulator could not save its state."))?
+    }
+
     fn persist(&self, generation: u64, bytes: &[u8]) -> EmuResult<()> {
         match &self.persister {
             Some(p) => p.write(generation, bytes).map_err(|e| {
@@ -557,9 +592,6 @@ fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
 /// The axum handler for every path.
 pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    if parts.uri.path().starts_with("/emulator/") {
-        return super::admin::handle(&svc, &parts.method, parts.uri.path(), body).await;
-    }
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
@@ -569,6 +601,40 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
             .into_response()
         }
     };
+    let path = parts.uri.path();
+    if !path.starts_with("/v1/") {
+        let settings = super::oauth::Settings {
+            user: svc.config.oauth_user.clone(),
+            token_lifetime: chrono::Duration::from_std(svc.config.token_lifetime)
+                .unwrap_or_else(|_| chrono::Duration::hours(1)),
+        };
+        let (handled, snapshot) = svc.mutate(|store| {
+            match super::oauth::handle(
+                store,
+                &settings,
+                &parts.method,
+                path,
+                parts.uri.query(),
+                &parts.headers,
+                &bytes,
+            ) {
+                Some(h) => {
+                    let changed = h.changed;
+                    (Some(h.response), changed)
+                }
+                None => (None, false),
+            }
+        });
+        if let Some(response) = handled {
+            if let Err(e) = svc.save(snapshot).await {
+                return e.into_response();
+            }
+            return response;
+        }
+        if path.starts_with("/emulator/") {
+            return super::admin::handle(&svc, &parts.method, path, &bytes);
+        }
+    }
     let result = svc.dispatch(
         &parts.method,
         parts.uri.path(),
@@ -582,18 +648,8 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
             e.into_response()
         }
         Ok((Reply(body), snapshot)) => {
-            if let Some((generation, bytes)) = snapshot {
-                let svc2 = svc.clone();
-                let saved =
-                    tokio::task::spawn_blocking(move || svc2.persist(generation, &bytes)).await;
-                match saved {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => return e.into_response(),
-                    Err(_) => {
-                        return EmuError::internal("The emulator could not save its state.")
-                            .into_response()
-                    }
-                }
+            if let Err(e) = svc.save(snapshot).await {
+                return e.into_response();
             }
             json_response(StatusCode::OK, body)
         }

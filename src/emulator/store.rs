@@ -333,6 +333,9 @@ pub struct Store {
     /// requestId -> who sent it and the space it created.
     #[serde(default)]
     pub space_requests: BTreeMap<String, RequestRec>,
+    /// OAuth clients, service accounts and the tokens issued to them.
+    #[serde(default)]
+    pub oauth: super::oauth::OAuthState,
 }
 
 impl Store {
@@ -358,6 +361,7 @@ impl Store {
             },
             spaces: BTreeMap::new(),
             space_requests: BTreeMap::new(),
+            oauth: Default::default(),
         };
         s.rebuild_indexes();
         s

@@ -94,6 +94,22 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Line<'static>> {
             v.push(Line::from("This cannot be undone."));
         }
         Kind::SpaceInfo { space } => v.extend(space_info(app, space)),
+        Kind::LeaveSpace { label, .. } => {
+            v.push(Line::from(vec![
+                Span::raw("Leave "),
+                Span::styled(label.clone(), theme::bold()),
+                Span::raw("?"),
+            ]));
+            v.push(Line::from(Span::styled(
+                if app.me.is_app {
+                    "The Chat app will no longer be a member; a person can add it back."
+                } else {
+                    "You can come back only if someone adds you again."
+                }
+                .to_string(),
+                theme::dim(),
+            )));
+        }
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
     }
     v

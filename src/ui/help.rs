@@ -32,10 +32,20 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 .map(|c| c.to_string())
                 .collect::<Vec<_>>()
                 .join(" ");
-            v.push(Line::from(vec![
-                Span::styled(markup::pad(&k, 18), theme::key()),
-                Span::raw(cmd.description().to_string()),
-            ]));
+            match app.unavailable(cmd) {
+                None => v.push(Line::from(vec![
+                    Span::styled(markup::pad(&k, 18), theme::key()),
+                    Span::raw(cmd.description().to_string()),
+                ])),
+                // What the sign-in cannot do is listed, greyed, with the reason.
+                Some(why) => v.push(Line::from(vec![
+                    Span::styled(markup::pad(&k, 18), theme::dim()),
+                    Span::styled(
+                        format!("{} (unavailable: {why})", cmd.description()),
+                        theme::dim(),
+                    ),
+                ])),
+            }
         }
     }
     v.push(Line::default());

@@ -63,7 +63,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         } else {
             mode
         };
-        let mut hints = app.keymap.hints(hint_mode);
+        let mut hints: Vec<(String, &str)> = app
+            .keymap
+            .hints_with(hint_mode)
+            .into_iter()
+            .filter(|(c, _, _)| app.unavailable(*c).is_none())
+            .map(|(_, k, l)| (k, l))
+            .collect();
         if !mode.is_typing() {
             hints.extend(
                 app.keymap

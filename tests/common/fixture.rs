@@ -245,6 +245,7 @@ pub fn app() -> App {
             user: Some("users/1001".into()),
             name: Some("Alice Chen".into()),
             is_app: false,
+            scopes: None,
         },
         settings(),
         Keymap::defaults(),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE / "seeds"
+VERBATIM = HERE / "verbatim"
 
 
 class Failure(Exception):
@@ -200,12 +201,118 @@ def client_behaviour(emu):
     print("  ok  People API batchGet and get")
 
 
+# Stands in for the person at the browser, in the background: opens the consent page (which
+# consents at once), then visits the loopback address it redirects to, as a browser would.
+# The callback connection is closed with a reset: the sample's server binds its port
+# without SO_REUSEADDR, so an orderly close would leave that port in TIME_WAIT for a minute
+# and the next sample could not bind it.
+BROWSER_SCRIPT = r"""#!/usr/bin/env python3
+import os, sys
+if os.fork():
+    sys.exit(0)
+os.setsid()
+import socket, struct, time, urllib.error, urllib.parse, urllib.request
+
+class Stop(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+time.sleep(0.3)
+try:
+    urllib.request.build_opener(Stop).open(sys.argv[1])
+    sys.exit(1)
+except urllib.error.HTTPError as e:
+    location = e.headers["Location"]
+u = urllib.parse.urlsplit(location)
+s = socket.create_connection((u.hostname, u.port))
+s.sendall(f"GET {u.path or '/'}?{u.query} HTTP/1.1\r\nHost: {u.netloc}\r\nConnection: close\r\n\r\n".encode())
+while s.recv(65536):
+    pass
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+"""
+
+
+def verbatim(emu):
+    """The guides' samples as written: user sign-in with InstalledAppFlow.run_local_server()
+    and client_secrets.json, the app with oauth2client and service_account.json. The
+    credential files come from the emulator, as they would from the Cloud console."""
+    import json
+    import tempfile
+    import urllib.request
+
+    work = Path(tempfile.mkdtemp(prefix="gchat-verbatim-"))
+    for what, name in [("oauth-clients", "client_secrets.json"), ("service-accounts", "service_account.json")]:
+        req = urllib.request.Request(emu.url + "emulator/" + what, method="POST")
+        (work / name).write_bytes(urllib.request.urlopen(req).read())
+    browser = work / "browser"
+    browser.write_text(BROWSER_SCRIPT)
+    browser.chmod(0o755)
+    env = dict(os.environ)
+    env.update({
+        "GCHAT_ENDPOINT": emu.url,
+        "BROWSER": str(browser),
+        # The emulator speaks plain HTTP on loopback; oauthlib insists on HTTPS otherwise.
+        "OAUTHLIB_INSECURE_TRANSPORT": "1",
+    })
+
+    def run(script, **placeholders):
+        text = (VERBATIM / script).read_text()
+        # What the guides ask the reader to do: replace SPACE, USER, MEMBER, MESSAGE.
+        for k, v in placeholders.items():
+            text = text.replace(k, v)
+        (work / script).write_text(text)
+        out = subprocess.run([sys.executable, script], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+        if out.returncode != 0:
+            raise Failure(f"{script} failed:\n{out.stderr.strip()[-2000:]}")
+        printed = out.stdout.strip().splitlines()[-1]
+        try:
+            result = ast.literal_eval(printed)
+        except (ValueError, SyntaxError) as e:
+            raise Failure(f"{script} printed something that is not a result: {printed!r} ({e})")
+        print(f"  ok  {script} (as written)")
+        return result
+
+    space = run("chat_space_create_named.py")
+    check(space.get("displayName") == "API-made" and space.get("spaceType") == "SPACE", "named space", space)
+    sid = space["name"].split("/", 1)[1]
+    m = run("chat_membership_user_create.py", SPACE=sid, USER="1002")
+    check(m.get("state") == "JOINED" and m["member"]["name"] == "users/1002", "Bob added", m)
+    m = run("chat_membership_app_create.py", SPACE=sid)
+    check(m["member"]["type"] == "BOT", "the app added", m)
+    text = run("chat_create_text_message.py", SPACE=sid)
+    check(text.get("text") == "Hello, world!" and text["sender"]["type"] == "BOT", "text from the app", text)
+    card = run("chat_create_card_message.py", SPACE=sid)
+    check(card["cardsV2"][0]["cardId"] == "createCardMessage", "card", card)
+    t1 = run("chat_create_message_thread.py", SPACE=sid)
+    t2 = run("chat_create_message_thread.py", SPACE=sid)
+    check(t1["thread"]["name"] == t2["thread"]["name"] and t2.get("threadReply") is True, "thread", (t1, t2))
+    named = run("chat_create_named_message.py", SPACE=sid)
+    check(named.get("clientAssignedMessageId") == "client-custom-name", "custom name", named)
+    mid = text["name"].rsplit("/", 1)[1]
+    read = run("chat_read_message.py", SPACE=sid, MESSAGE=mid)
+    check(read["name"] == text["name"], "read", read)
+    upd = run("chat_update_text_message.py", SPACE=sid, MESSAGE=mid)
+    check(upd.get("text") == "Updated message!", "text updated", upd)
+    upd = run("chat_update_card_message.py", SPACE=sid, MESSAGE=mid)
+    check(upd["cardsV2"][0]["cardId"] == "updateCardMessage", "card updated", upd)
+    gone = run("chat_delete_message.py", SPACE=sid, MESSAGE=mid)
+    check(gone == {}, "deleted", gone)
+    d = run("chat_membership_delete.py", SPACE=sid, MEMBER="app")
+    check(d.get("state") == "NOT_A_MEMBER", "the app removed", d)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("GCHAT_BIN", "target/debug/gchat"))
     args = ap.parse_args()
     failures = 0
-    for name, suite in [("seed guide samples", seeds), ("client library behaviour", client_behaviour)]:
+    suites = [
+        ("seed guide samples (development tokens)", seeds),
+        ("seed guide samples as written (OAuth: installed-app flow and service account)", verbatim),
+        ("client library behaviour", client_behaviour),
+    ]
+    for name, suite in suites:
         print(f"{name}:")
         emu = Emulator(args.bin)
         started = time.time()

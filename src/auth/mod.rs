@@ -1,0 +1,526 @@
+//! Where bearer tokens come from for real accounts: a person signed in with yup-oauth2's
+//! installed-app flow (`client_secrets.json`), or the Chat app through a service account
+//! key (`chat.bot`). Tokens are cached per profile and refreshed automatically.
+
+pub mod profile;
+pub mod storage;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use anyhow::Context;
+use futures::future::BoxFuture;
+use yup_oauth2::authenticator_delegate::InstalledFlowDelegate;
+use yup_oauth2::{
+    InstalledFlowAuthenticator, InstalledFlowReturnMethod, ServiceAccountAuthenticator,
+};
+
+use crate::api::{ApiError, Client, ClientBuilder, TokenSource};
+use profile::{Account, AccountKind, Identity};
+use storage::FileTokenStorage;
+
+pub const SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
+
+/// Every scope gchat asks a person for, and why.
+pub const USER_SCOPES: &[(&str, &str)] = &[
+    (
+        "chat.spaces",
+        "list and open your spaces, create and rename spaces",
+    ),
+    ("chat.delete", "delete spaces you manage"),
+    (
+        "chat.memberships",
+        "list members, add and remove people, make managers",
+    ),
+    (
+        "chat.memberships.app",
+        "add the Chat app to a space, and remove it",
+    ),
+    ("chat.messages", "read, post, edit and delete messages"),
+    (
+        "directory.readonly",
+        "show your coworkers' names (People API)",
+    ),
+    ("userinfo.profile", "show your own name"),
+    ("userinfo.email", "show which account is signed in"),
+];
+
+/// What the Chat app asks for by default. An administrator can approve more
+/// (`chat.app.memberships`, `chat.app.spaces`, `chat.app.delete`); pass them with --scopes.
+pub const APP_SCOPES: &[&str] = &["chat.bot"];
+
+fn full(short: &str) -> String {
+    if short.starts_with("https://") {
+        short.to_string()
+    } else {
+        format!("{SCOPE_PREFIX}{short}")
+    }
+}
+
+/// `chat.bot` for `https://www.googleapis.com/auth/chat.bot`.
+pub fn short(scope: &str) -> &str {
+    scope.strip_prefix(SCOPE_PREFIX).unwrap_or(scope)
+}
+
+/// The flag that picks `profile` on the command line (none for the default).
+pub fn profile_flag(profile: &str) -> String {
+    if profile == profile::DEFAULT_PROFILE {
+        String::new()
+    } else {
+        format!(" --profile {profile}")
+    }
+}
+
+/// Shows the sign-in page to the person: opens it in a browser, or prints it. Tests
+/// provide one that visits the page itself.
+pub type Presenter = Arc<dyn Fn(String) -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
+
+/// Opens the sign-in page in a browser, or prints it where there is none (over SSH).
+fn browser_presenter(redirect: String, no_browser: bool) -> Presenter {
+    Arc::new(move |url: String| {
+        let redirect = redirect.clone();
+        Box::pin(async move {
+            let remote = std::env::var_os("SSH_CONNECTION").is_some()
+                || std::env::var_os("SSH_TTY").is_some();
+            let opened = !no_browser && !remote && webbrowser::open(&url).is_ok();
+            if opened {
+                eprintln!(
+                    "Opening your browser to sign in. If it does not open, visit:\n\n  {url}\n"
+                );
+            } else {
+                eprintln!(
+                    "Open this address in a browser to sign in (it sends you back to {redirect} on this machine):\n\n  {url}\n"
+                );
+            }
+            eprintln!("Waiting for the sign-in to finish…");
+            Ok(())
+        })
+    })
+}
+
+/// yup-oauth2's hook for the installed flow: the loopback redirect on 127.0.0.1, and the
+/// presenter.
+struct LoopbackDelegate {
+    redirect: String,
+    present: Presenter,
+}
+
+impl InstalledFlowDelegate for LoopbackDelegate {
+    fn redirect_uri(&self) -> Option<&str> {
+        Some(&self.redirect)
+    }
+
+    fn present_user_url<'a>(
+        &'a self,
+        url: &'a str,
+        _need_code: bool,
+    ) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
+        Box::pin(async move {
+            (self.present)(url.to_string()).await?;
+            Ok(String::new())
+        })
+    }
+}
+
+/// At run time nobody is asked to sign in: a refused refresh becomes an error that says
+/// to run `gchat auth login`, not a prompt in the middle of the TUI.
+struct NoPrompt;
+
+impl InstalledFlowDelegate for NoPrompt {
+    fn present_user_url<'a>(
+        &'a self,
+        _url: &'a str,
+        _need_code: bool,
+    ) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
+        Box::pin(async { Err("sign-in needed".to_string()) })
+    }
+}
+
+type Auth = yup_oauth2::authenticator::DefaultAuthenticator;
+
+/// Tokens from yup-oauth2, for the API client.
+pub struct OAuthTokens {
+    auth: Auth,
+    scopes: Vec<String>,
+    profile: String,
+}
+
+impl OAuthTokens {
+    fn map_err(&self, e: yup_oauth2::Error) -> ApiError {
+        use yup_oauth2::Error as E;
+        let again = format!(
+            "Run `gchat auth login{}` to sign in again.",
+            profile_flag(&self.profile)
+        );
+        match e {
+            E::UserError(_) | E::AuthError(_) | E::MissingAccessToken => {
+                ApiError::Auth(format!("Your sign-in has expired or was revoked. {again}"))
+            }
+            E::HttpError(_) | E::HttpClientError(_) | E::LowLevelError(_) => {
+                ApiError::Connect("the Google sign-in server".into())
+            }
+            other => ApiError::Auth(format!("Signing in failed ({other}). {again}")),
+        }
+    }
+}
+
+impl TokenSource for OAuthTokens {
+    fn token(&self) -> BoxFuture<'_, Result<String, ApiError>> {
+        Box::pin(async move {
+            let t = self
+                .auth
+                .token(&self.scopes)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            t.token().map(String::from).ok_or(ApiError::Auth(
+                "The sign-in server gave no access token.".into(),
+            ))
+        })
+    }
+
+    fn refresh(&self) -> BoxFuture<'_, Result<String, ApiError>> {
+        Box::pin(async move {
+            let t = self
+                .auth
+                .force_refreshed_token(&self.scopes)
+                .await
+                .map_err(|e| self.map_err(e))?;
+            t.token().map(String::from).ok_or(ApiError::Auth(
+                "The sign-in server gave no access token.".into(),
+            ))
+        })
+    }
+}
+
+async fn user_authenticator(
+    secret: yup_oauth2::ApplicationSecret,
+    method: InstalledFlowReturnMethod,
+    delegate: Box<dyn InstalledFlowDelegate>,
+    tokens: PathBuf,
+) -> anyhow::Result<Auth> {
+    InstalledFlowAuthenticator::builder(secret, method)
+        .with_storage(Box::new(FileTokenStorage::new(tokens)))
+        .flow_delegate(delegate)
+        .build()
+        .await
+        .context("could not set up the sign-in")
+}
+
+async fn app_authenticator(key_path: &Path, tokens: PathBuf) -> anyhow::Result<Auth> {
+    let key = yup_oauth2::read_service_account_key(key_path)
+        .await
+        .with_context(|| {
+            format!(
+                "could not read the service account key {}",
+                key_path.display()
+            )
+        })?;
+    ServiceAccountAuthenticator::builder(key)
+        .with_storage(Box::new(FileTokenStorage::new(tokens)))
+        .build()
+        .await
+        .context("could not set up the service account")
+}
+
+/// The token source for a signed-in profile.
+pub async fn token_source(
+    profile: &str,
+    account: &Account,
+) -> anyhow::Result<Arc<dyn TokenSource>> {
+    let tokens = profile::tokens_path(profile);
+    let auth = match account.kind {
+        AccountKind::User => {
+            let secret = account
+                .client
+                .clone()
+                .context("the profile has no OAuth client; sign in again")?;
+            user_authenticator(
+                secret,
+                InstalledFlowReturnMethod::Interactive,
+                Box::new(NoPrompt),
+                tokens,
+            )
+            .await?
+        }
+        AccountKind::ServiceAccount => {
+            let key = account
+                .service_account_key
+                .as_deref()
+                .context("the profile has no service account key; sign in again")?;
+            app_authenticator(key, tokens).await?
+        }
+    };
+    Ok(Arc::new(OAuthTokens {
+        auth,
+        scopes: account.scopes.clone(),
+        profile: profile.to_string(),
+    }))
+}
+
+/// An API client for a signed-in profile.
+pub async fn client(profile: &str, account: &Account) -> anyhow::Result<Client> {
+    let tokens = token_source(profile, account).await?;
+    let mut b = ClientBuilder::new(tokens);
+    if let Some(e) = &account.endpoint {
+        b = b.endpoint(e);
+    }
+    Ok(b.build()?)
+}
+
+/// How to sign in.
+#[derive(Debug, Clone, Default)]
+pub struct LoginOptions {
+    pub profile: String,
+    /// The OAuth client of an installed app (default: `client_secrets.json` in the
+    /// config directory).
+    pub client_secrets: Option<PathBuf>,
+    /// Sign in as the Chat app with this service account key instead.
+    pub service_account: Option<PathBuf>,
+    /// Scopes for the service account (default `chat.bot`).
+    pub scopes: Vec<String>,
+    /// A Chat API endpoint other than Google's (an emulator).
+    pub endpoint: Option<String>,
+    pub no_browser: bool,
+}
+
+/// A free port on 127.0.0.1 for the loopback redirect.
+fn loopback_port() -> anyhow::Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
+    Ok(l.local_addr()?.port())
+}
+
+/// Signs in and saves the profile. `presenter` replaces the browser (tests use one that
+/// follows the consent redirect itself).
+pub async fn login(opts: &LoginOptions, presenter: Option<Presenter>) -> anyhow::Result<Account> {
+    profile::check_name(&opts.profile)?;
+    // A new sign-in starts from an empty cache.
+    let tokens = profile::tokens_path(&opts.profile);
+    let _ = std::fs::remove_file(&tokens);
+    let account = match &opts.service_account {
+        Some(key) => {
+            let key = std::fs::canonicalize(key)
+                .with_context(|| format!("no service account key at {}", key.display()))?;
+            let scopes: Vec<String> = if opts.scopes.is_empty() {
+                APP_SCOPES.iter().map(|s| full(s)).collect()
+            } else {
+                opts.scopes.iter().map(|s| full(s)).collect()
+            };
+            let auth = app_authenticator(&key, tokens.clone()).await?;
+            auth.token(&scopes)
+                .await
+                .context("the service account could not get a token (is the key valid and the Chat API enabled?)")?;
+            let email = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&key)?)
+                .ok()
+                .and_then(|v| {
+                    v.get("client_email")
+                        .and_then(|e| e.as_str())
+                        .map(String::from)
+                });
+            Account {
+                kind: AccountKind::ServiceAccount,
+                scopes,
+                endpoint: opts.endpoint.clone(),
+                client: None,
+                service_account_key: Some(key),
+                identity: Identity {
+                    user: None,
+                    name: Some("the Chat app".into()),
+                    email,
+                },
+                signed_in_at: chrono::Utc::now(),
+            }
+        }
+        None => {
+            let path = opts
+                .client_secrets
+                .clone()
+                .unwrap_or_else(|| crate::config::config_dir().join("client_secrets.json"));
+            let secret = yup_oauth2::read_application_secret(&path).await.with_context(|| {
+                format!(
+                    "could not read the OAuth client {} (download it from the Google Cloud console: APIs & Services → Credentials → OAuth client ID → Desktop app)",
+                    path.display()
+                )
+            })?;
+            let scopes: Vec<String> = USER_SCOPES.iter().map(|(s, _)| full(s)).collect();
+            let mut attempt = 0;
+            // The loopback port is picked before yup-oauth2 binds it; if something else
+            // takes it in between, pick another.
+            let token = loop {
+                attempt += 1;
+                let port = loopback_port()?;
+                let redirect = format!("http://127.0.0.1:{port}");
+                let present = presenter
+                    .clone()
+                    .unwrap_or_else(|| browser_presenter(redirect.clone(), opts.no_browser));
+                let delegate = Box::new(LoopbackDelegate { redirect, present });
+                let auth = user_authenticator(
+                    secret.clone(),
+                    InstalledFlowReturnMethod::HTTPPortRedirect(port),
+                    delegate,
+                    tokens.clone(),
+                )
+                .await?;
+                match auth.token(&scopes).await {
+                    Err(yup_oauth2::Error::LowLevelError(e))
+                        if e.kind() == std::io::ErrorKind::AddrInUse && attempt < 3 => {}
+                    other => break other.context("the sign-in did not finish")?,
+                }
+            };
+            let access = token.token().context("the sign-in gave no access token")?;
+            let identity = whoami(opts.endpoint.as_deref(), access)
+                .await
+                .unwrap_or_default();
+            Account {
+                kind: AccountKind::User,
+                scopes,
+                endpoint: opts.endpoint.clone(),
+                client: Some(secret),
+                service_account_key: None,
+                identity,
+                signed_in_at: chrono::Utc::now(),
+            }
+        }
+    };
+    profile::save(&opts.profile, &account)?;
+    Ok(account)
+}
+
+/// Who the token belongs to, from the People API.
+async fn whoami(endpoint: Option<&str>, token: &str) -> Result<Identity, ApiError> {
+    let mut b = ClientBuilder::new(Arc::new(crate::api::StaticToken::new(token)));
+    if let Some(e) = endpoint {
+        b = b.endpoint(e);
+    }
+    let p = b
+        .build()?
+        .get_person("people/me", "names,emailAddresses")
+        .await?;
+    Ok(Identity {
+        user: p
+            .resource_name
+            .as_deref()
+            .and_then(|r| r.strip_prefix("people/"))
+            .map(|id| format!("users/{id}")),
+        name: p.display_name().map(String::from),
+        email: p.email().map(String::from),
+    })
+}
+
+/// `gchat auth status`: who, how, which scopes, until when. Never a token.
+pub fn status(profile_name: &str) -> anyhow::Result<String> {
+    profile::check_name(profile_name)?;
+    let Some(a) = profile::load(profile_name)? else {
+        return Ok(format!(
+            "Not signed in (profile {profile_name}). Run `gchat auth login{}` to sign in; without an account gchat opens a demo workspace.",
+            profile_flag(profile_name)
+        ));
+    };
+    let who = match (&a.identity.name, &a.identity.email) {
+        (Some(n), Some(e)) => format!("{n} <{e}>"),
+        (None, Some(e)) => e.clone(),
+        (Some(n), None) => n.clone(),
+        (None, None) => "an unknown account".into(),
+    };
+    let how = match a.kind {
+        AccountKind::User => "your Google account (OAuth, installed-app flow)".to_string(),
+        AccountKind::ServiceAccount => format!(
+            "a service account, acting as the Chat app (key {})",
+            a.service_account_key
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ),
+    };
+    let mut out = format!("Profile:    {profile_name}\nSigned in:  {who}");
+    if let Some(u) = &a.identity.user {
+        out.push_str(&format!(" ({u})"));
+    }
+    out.push_str(&format!("\nHow:        {how}\n"));
+    out.push_str(&format!(
+        "Scopes:     {}\n",
+        a.scopes
+            .iter()
+            .map(|s| short(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if let Some(e) = &a.endpoint {
+        out.push_str(&format!("Endpoint:   {e}\n"));
+    }
+    out.push_str(&format!(
+        "Since:      {}\n",
+        a.signed_in_at.format("%Y-%m-%d %H:%M UTC")
+    ));
+    let cache = profile::tokens_path(profile_name);
+    let tokens = FileTokenStorage::new(cache.clone()).read_all();
+    let newest = tokens.values().filter_map(|t| t.expires_at).max();
+    let refreshable = tokens.values().any(|t| t.refresh_token.is_some());
+    let until = newest
+        .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t.unix_timestamp(), 0))
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+    out.push_str(&match (until, refreshable, a.kind) {
+        (Some(t), true, _) => format!("Access:     token valid until {t}; renewed automatically with the stored refresh token\n"),
+        (Some(t), false, AccountKind::ServiceAccount) => format!("Access:     token valid until {t}; renewed automatically with the key\n"),
+        (Some(t), false, _) => format!("Access:     token valid until {t}; no refresh token (sign in again after that)\n"),
+        (None, _, _) => "Access:     no cached token yet (one is fetched when gchat starts)\n".into(),
+    });
+    out.push_str(&format!(
+        "Cache:      {}{}",
+        cache.display(),
+        mode_note(&cache)
+    ));
+    Ok(out)
+}
+
+fn mode_note(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            return format!(" (mode {:o})", m.permissions().mode() & 0o777);
+        }
+    }
+    let _ = path;
+    String::new()
+}
+
+/// `gchat auth logout`: revokes the refresh token (best effort) and removes the cache.
+pub async fn logout(profile_name: &str) -> anyhow::Result<String> {
+    profile::check_name(profile_name)?;
+    let account = profile::load(profile_name).ok().flatten();
+    if let Some(a) = account.as_ref().filter(|a| a.kind == AccountKind::User) {
+        let tokens = FileTokenStorage::new(profile::tokens_path(profile_name)).read_all();
+        let refresh = tokens.values().find_map(|t| t.refresh_token.clone());
+        if let (Some(refresh), Some(client)) = (refresh, &a.client) {
+            revoke(&client.token_uri, &refresh).await;
+        }
+    }
+    Ok(if profile::remove(profile_name)? {
+        format!("Signed out of profile {profile_name}; its tokens were deleted.")
+    } else {
+        format!("Profile {profile_name} was not signed in.")
+    })
+}
+
+/// Tells the OAuth server a refresh token is no longer wanted. Failures are ignored: the
+/// local copy is deleted either way.
+async fn revoke(token_uri: &str, token: &str) {
+    let google = token_uri.contains("googleapis.com") || token_uri.contains("accounts.google.com");
+    let url = if google {
+        "https://oauth2.googleapis.com/revoke".to_string()
+    } else {
+        match token_uri.rsplit_once("/token") {
+            Some((base, _)) => format!("{base}/revoke"),
+            None => return,
+        }
+    };
+    let Ok(http) = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+    else {
+        return;
+    };
+    let _ = http.post(url).form(&[("token", token)]).send().await;
+}

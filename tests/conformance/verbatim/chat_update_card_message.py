@@ -1,0 +1,71 @@
+import os
+
+from httplib2 import Http
+from oauth2client.service_account import ServiceAccountCredentials
+from apiclient.discovery import build
+
+
+# Specify required scopes.
+SCOPES = ['https://www.googleapis.com/auth/chat.bot']
+
+# Specify service account details.
+CREDENTIALS = ServiceAccountCredentials.from_json_keyfile_name(
+    'service_account.json', SCOPES)
+
+# Build the URI and authenticate with the service account.
+chat = build('chat', 'v1', http=CREDENTIALS.authorize(Http()),
+              client_options={'api_endpoint': os.environ['GCHAT_ENDPOINT']})
+
+# Update a Chat message.
+result = chat.spaces().messages().update(
+
+    # The message to update, and the updated message.
+    #
+    # Replace SPACE with a space name.
+    # Obtain the space name from the spaces resource of Chat API,
+    # or from a space's URL.
+    #
+    # Replace MESSAGE with a message name.
+    # Obtain the message name from the response body returned
+    # after creating a message asynchronously with Chat REST API.
+    name='spaces/SPACE/messages/MESSAGE',
+    updateMask='cardsV2',
+    body=
+    {
+        'cardsV2': [{
+          'cardId': 'updateCardMessage',
+          'card': {
+            'header': {
+              'title': 'An Updated Card Message!',
+              'subtitle': 'Updated with Chat REST API',
+              'imageUrl': 'https://developers.google.com/chat/images/chat-product-icon.png',
+              'imageType': 'CIRCLE'
+            },
+            'sections': [
+              {
+                'widgets': [
+                  {
+                    'buttonList': {
+                      'buttons': [
+                        {
+                          'text': 'Read the docs!',
+                          'onClick': {
+                            'openLink': {
+                              'url': 'https://developers.google.com/chat'
+                            }
+                          }
+                        }
+                      ]
+                    }
+                  }
+                ]
+              }
+            ]
+          }
+        }]
+      }
+
+).execute()
+
+# Print Chat API's response in your command line interface.
+print(result)
