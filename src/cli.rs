@@ -66,6 +66,10 @@ pub struct LoginArgs {
     /// Print the sign-in address instead of opening a browser.
     #[arg(long)]
     pub no_browser: bool,
+    /// The loopback port the browser returns to (default: any free one). Over SSH, forward
+    /// it: ssh -L PORT:127.0.0.1:PORT.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
                 scopes: a.scopes,
                 endpoint: a.endpoint,
                 no_browser: a.no_browser,
+                port: a.port,
             };
             let account = auth::login(&opts, None).await?;
             let who = account

@@ -283,6 +283,8 @@ pub struct LoginOptions {
     /// A Chat API endpoint other than Google's (an emulator).
     pub endpoint: Option<String>,
     pub no_browser: bool,
+    /// A fixed loopback port for the redirect (to forward over SSH).
+    pub port: Option<u16>,
 }
 
 /// A free port on 127.0.0.1 for the loopback redirect.
@@ -349,7 +351,10 @@ pub async fn login(opts: &LoginOptions, presenter: Option<Presenter>) -> anyhow:
             // takes it in between, pick another.
             let token = loop {
                 attempt += 1;
-                let port = loopback_port()?;
+                let port = match opts.port {
+                    Some(p) => p,
+                    None => loopback_port()?,
+                };
                 let redirect = format!("http://127.0.0.1:{port}");
                 let present = presenter
                     .clone()
