@@ -54,6 +54,8 @@ impl Session {
         cmd.env("GCHAT_LOG_DIR", dirs.path());
         cmd.env("GCHAT_CONFIG_DIR", dirs.path());
         cmd.env("GCHAT_DATA_DIR", data.unwrap_or(dirs.path()));
+        // Everything gchat can log, so a test can check no secret is in it.
+        cmd.env("GCHAT_LOG", "trace");
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -152,8 +154,9 @@ impl Session {
         .await;
     }
 
-    /// Quits with q and checks gchat gave the terminal back.
-    async fn quit(mut self) {
+    /// Quits with q and checks gchat gave the terminal back. Answers the directory that
+    /// held gchat's log and config, for a last look.
+    async fn quit(mut self) -> tempfile::TempDir {
         self.esc().await;
         self.send("q").await;
         let start = Instant::now();
@@ -177,6 +180,7 @@ impl Session {
             "mouse capture off"
         );
         self.emu.stop().await;
+        self._dirs
     }
 }
 
@@ -592,5 +596,33 @@ async fn a_revoked_sign_in_reads_as_a_sentence_and_gchat_keeps_running() {
     s.send("?").await;
     s.wait_for("the help overlay", |t| t.contains("Show this help"))
         .await;
-    s.quit().await;
+    let mut secrets: Vec<String> = s.emu.service().with_store(|st| {
+        let mut v: Vec<String> = st.oauth.access.keys().cloned().collect();
+        v.extend(st.oauth.clients.values().map(|c| c.secret.clone()));
+        v
+    });
+    let cache = std::fs::read_to_string(data.path().join("profiles/work/tokens.json")).unwrap();
+    let cache: serde_json::Value = serde_json::from_str(&cache).unwrap();
+    for t in cache.as_object().unwrap().values() {
+        for f in ["access_token", "refresh_token"] {
+            if let Some(x) = t[f].as_str() {
+                secrets.push(x.to_string());
+            }
+        }
+    }
+    let screen = s.screen();
+    let dirs = s.quit().await;
+    let log = std::fs::read_to_string(dirs.path().join("gchat.log")).unwrap();
+    assert!(log.lines().count() > 5, "gchat logged at trace level");
+    assert!(secrets.len() >= 3);
+    for secret in &secrets {
+        assert!(
+            !log.contains(secret.as_str()),
+            "a token or secret reached the log"
+        );
+        assert!(
+            !screen.contains(secret.as_str()),
+            "a token or secret reached the screen"
+        );
+    }
 }
