@@ -31,6 +31,9 @@ pub fn data_dir() -> PathBuf {
 }
 
 pub fn state_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("GCHAT_STATE_DIR") {
+        return PathBuf::from(d);
+    }
     strategy()
         .and_then(|s| s.state_dir())
         .map(|d| d.join("gchat"))

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod logging;
 pub mod markup;
 pub mod runtime;
+pub mod session;
 pub mod terminal;
 pub mod ui;
 

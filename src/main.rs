@@ -79,6 +79,17 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         auth::profile::load(&cli.profile)?
     };
     settings.profile = cli.profile.clone();
+    // Drafts and read marks are kept per account.
+    let session_key = match (&cli.endpoint, &cli.token, &account) {
+        (Some(e), Some(t), _) => {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (e, t.split(';').next()).hash(&mut h);
+            format!("endpoint-{:016x}", h.finish())
+        }
+        (_, _, Some(_)) => format!("profile-{}", cli.profile),
+        _ => "demo".to_string(),
+    };
     let (client, me) = match (cli.endpoint, cli.token, account) {
         (Some(endpoint), Some(token), _) => {
             settings.source = endpoint.clone();
@@ -128,7 +139,10 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         app.error(warnings.join("; "));
         app.status.warnings = warnings;
     }
-    gchat::runtime::run(client, app).await
+    gchat::session::restore(&mut app, gchat::session::load(&session_key));
+    let mut app = gchat::runtime::run(client, app).await?;
+    gchat::session::save(&session_key, &mut app, session_key != "demo");
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -320,8 +320,9 @@ fn to_action(ev: Event) -> Option<Action> {
     }
 }
 
-/// Runs the TUI until the user quits, a signal arrives, or the terminal fails.
-pub async fn run(client: Client, mut app: App) -> anyhow::Result<()> {
+/// Runs the TUI until the user quits, a signal arrives, or the terminal fails. Answers the
+/// app, so what the person left behind (drafts, read marks) can be kept.
+pub async fn run(client: Client, mut app: App) -> anyhow::Result<App> {
     let mut tui = Tui::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
     let mut events = EventStream::new();
@@ -364,5 +365,5 @@ pub async fn run(client: Client, mut app: App) -> anyhow::Result<()> {
         }
     }
     drop(tui);
-    Ok(())
+    Ok(app)
 }

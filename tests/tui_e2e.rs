@@ -34,11 +34,17 @@ impl Session {
             "--token".into(),
             "user:1001".into(),
         ];
-        Session::spawn(emu, args, None).await
+        Session::spawn(emu, args, None, None).await
     }
 
-    /// gchat with `args`; `data` is the data directory (sign-in profiles).
-    async fn spawn(emu: Emulator, args: Vec<String>, data: Option<&std::path::Path>) -> Session {
+    /// gchat with `args`; `data` is the data directory (sign-in profiles), `state` where
+    /// it keeps drafts between runs (each its own temporary one by default).
+    async fn spawn(
+        emu: Emulator,
+        args: Vec<String>,
+        data: Option<&std::path::Path>,
+        state: Option<&std::path::Path>,
+    ) -> Session {
         let dirs = tempfile::tempdir().unwrap();
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -54,6 +60,7 @@ impl Session {
         cmd.env("GCHAT_LOG_DIR", dirs.path());
         cmd.env("GCHAT_CONFIG_DIR", dirs.path());
         cmd.env("GCHAT_DATA_DIR", data.unwrap_or(dirs.path()));
+        cmd.env("GCHAT_STATE_DIR", state.unwrap_or(dirs.path()));
         // Everything gchat can log, so a test can check no secret is in it.
         cmd.env("GCHAT_LOG", "trace");
         let child = pty.slave.spawn_command(cmd).unwrap();
@@ -579,6 +586,7 @@ async fn a_revoked_sign_in_reads_as_a_sentence_and_gchat_keeps_running() {
         emu,
         vec!["--profile".into(), "work".into()],
         Some(data.path()),
+        None,
     )
     .await;
     s.wait_for("the account in the status bar", |t| t.contains("synced"))
@@ -625,4 +633,28 @@ async fn a_revoked_sign_in_reads_as_a_sentence_and_gchat_keeps_running() {
             "a token or secret reached the screen"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_survive_quitting_and_starting_again() {
+    // The built-in demo, twice, keeping its state in one place.
+    let state = tempfile::tempdir().unwrap();
+    let demo = || vec!["--demo".to_string()];
+    let mut s = Session::spawn(common::demo().await, demo(), None, Some(state.path())).await;
+    s.send("i").await;
+    s.send("half-written thought about 拉面").await;
+    s.esc().await;
+    s.quit().await;
+    let mut s = Session::spawn(common::demo().await, demo(), None, Some(state.path())).await;
+    s.wait_for("the draft, waiting", |t| {
+        t.contains("Draft: half-written thought about 拉面")
+    })
+    .await;
+    s.send("i").await;
+    s.wait_for("the draft back in the box", |t| {
+        t.lines()
+            .any(|l| l.contains("│half-written thought about 拉面"))
+    })
+    .await;
+    s.quit().await;
 }

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use tui_textarea::{CursorMove, TextArea};
 
 /// What sending the box does.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Target {
     /// A new message, starting a thread.
     New,
@@ -14,6 +15,14 @@ pub enum Target {
     Reply { thread: String },
     /// An edit of message `message`.
     Edit { message: String },
+}
+
+/// A draft as kept on disk.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    pub space: String,
+    pub target: Target,
+    pub text: String,
 }
 
 pub struct Compose {
@@ -120,6 +129,39 @@ impl Compose {
     pub fn set_text(&mut self, text: &str) {
         self.textarea = fresh(text.split('\n').map(String::from).collect());
         self.save_draft();
+    }
+
+    /// Every draft, the one in the box included: to keep across runs.
+    pub fn export(&mut self) -> Vec<Draft> {
+        self.save_draft();
+        self.drafts
+            .iter()
+            .map(|((space, target), lines)| Draft {
+                space: space.clone(),
+                target: target.clone(),
+                text: lines.join("\n"),
+            })
+            .collect()
+    }
+
+    /// Brings back drafts from an earlier run (the box's current text wins).
+    pub fn import(&mut self, drafts: Vec<Draft>) {
+        for d in drafts {
+            if d.text.trim().is_empty() {
+                continue;
+            }
+            let key = (d.space, d.target);
+            self.drafts
+                .entry(key)
+                .or_insert_with(|| d.text.split('\n').map(String::from).collect());
+        }
+        if let Some(k) = self.key() {
+            if self.is_blank() {
+                if let Some(lines) = self.drafts.get(&k) {
+                    self.textarea = fresh(lines.clone());
+                }
+            }
+        }
     }
 
     /// The draft waiting in `space` for `target`, if any.

@@ -730,11 +730,7 @@ impl App {
                 let Some(m) = self.selected_member().cloned() else {
                     return;
                 };
-                let label = m
-                    .member
-                    .as_ref()
-                    .map(|u| self.member_label(u))
-                    .unwrap_or_default();
+                let label = self.membership_label(&m);
                 let Some(membership) = m.name.clone() else {
                     return;
                 };
@@ -751,11 +747,7 @@ impl App {
                 let Some(m) = self.selected_member().cloned() else {
                     return;
                 };
-                let label = m
-                    .member
-                    .as_ref()
-                    .map(|u| self.member_label(u))
-                    .unwrap_or_default();
+                let label = self.membership_label(&m);
                 if self
                     .space(&space)
                     .is_some_and(|s| s.kind() != SpaceType::Space)

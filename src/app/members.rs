@@ -68,6 +68,14 @@ impl App {
         v.into_iter().map(|(m, _, _)| m).collect()
     }
 
+    /// A membership's person or app, by name.
+    pub fn membership_label(&self, m: &Membership) -> String {
+        m.member
+            .as_ref()
+            .map(|u| self.member_label(u))
+            .unwrap_or_default()
+    }
+
     pub fn selected_member(&self) -> Option<&Membership> {
         let space = self.current.as_deref()?;
         self.members_sorted(space).get(self.member_sel).copied()

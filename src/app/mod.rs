@@ -915,20 +915,6 @@ impl App {
                     self.spaces.selected = Some(name.clone());
                     self.open_space(&name, fx);
                 }
-                Err(e) if e.code() == Some(409) => {
-                    if let Some(d) = self
-                        .dialog
-                        .as_mut()
-                        .filter(|d| matches!(d.kind, Kind::CreateSpace { .. }))
-                    {
-                        d.busy = false;
-                        d.error = Some(format!(
-                            "A space named \"{}\" already exists. Choose another name.",
-                            d.field(0).trim()
-                        ));
-                        d.focus = 0;
-                    }
-                }
                 Err(e) => self.fail_dialog_or_note(
                     &e,
                     |k| matches!(k, Kind::CreateSpace { .. }),
@@ -941,20 +927,6 @@ impl App {
                     self.spaces.upsert(s);
                     self.close_dialog_if(|k| matches!(k, Kind::EditSpace { .. }));
                     self.note("Space updated.");
-                }
-                Err(e) if e.code() == Some(409) => {
-                    if let Some(d) = self
-                        .dialog
-                        .as_mut()
-                        .filter(|d| matches!(d.kind, Kind::EditSpace { .. }))
-                    {
-                        d.busy = false;
-                        d.error = Some(format!(
-                            "A space named \"{}\" already exists. Choose another name.",
-                            d.field(0).trim()
-                        ));
-                        d.focus = 0;
-                    }
                 }
                 Err(e) => self.fail_dialog_or_note(
                     &e,
@@ -1023,6 +995,18 @@ impl App {
     ) {
         let why = self.why(e, scope);
         match self.dialog.as_mut().filter(|d| f(&d.kind)) {
+            // A taken name: say so plainly, and put the cursor back on the name.
+            Some(d)
+                if e.code() == Some(409)
+                    && matches!(d.kind, Kind::CreateSpace { .. } | Kind::EditSpace { .. }) =>
+            {
+                d.busy = false;
+                d.error = Some(format!(
+                    "A space named \"{}\" already exists. Choose another name.",
+                    d.field(0).trim()
+                ));
+                d.focus = 0;
+            }
             Some(d) => {
                 d.busy = false;
                 d.error = Some(why);
