@@ -133,7 +133,11 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
             (client, identity_from_token(&token))
         }
     };
+    let demo = settings.demo;
     let mut app = App::new(me, settings, keymap);
+    if demo {
+        app.note("Demo workspace: you are Alice Chen. Press ? for keys; `gchat auth login` uses your own account.");
+    }
     app.show_members = config.show_members;
     if !warnings.is_empty() {
         app.error(warnings.join("; "));
