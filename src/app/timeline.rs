@@ -306,7 +306,7 @@ impl Timeline {
 
     fn build_rows(&self, key: &RowsKey) -> Rows {
         let offset = chrono::FixedOffset::east_opt(key.utc_offset_secs)
-            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
+            .unwrap_or_else(|| chrono::Offset::fix(&Utc));
         let date_of = |it: &Item| it.time().with_timezone(&offset).date_naive();
         let mut rows = vec![Row::Top];
         if let Some(thread) = &key.thread {
