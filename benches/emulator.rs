@@ -95,13 +95,7 @@ async fn main() {
             let f = f.clone();
             async move {
                 let p = c
-                    .list_messages(
-                        &f,
-                        &ListMessages {
-                            page_size: Some(1000),
-                            ..Default::default()
-                        },
-                    )
+                    .list_messages(&f, &ListMessages::default().with_page_size(1000))
                     .await
                     .expect("list");
                 assert_eq!(p.messages.len(), 1000);

@@ -141,7 +141,6 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     app.show_members = config.show_members;
     if !warnings.is_empty() {
         app.error(warnings.join("; "));
-        app.status.warnings = warnings;
     }
     gchat::session::restore(&mut app, gchat::session::load(&session_key));
     let mut app = gchat::runtime::run(client, app).await?;

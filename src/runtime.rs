@@ -47,32 +47,22 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 let sn = space(&s)?;
                 match &kind {
                     LoadKind::Latest | LoadKind::Older { .. } => {
-                        let p = ListMessages {
-                            page_size: Some(PAGE),
-                            order_by: Some("DESC".into()),
-                            filter: match &kind {
-                                LoadKind::Older { before } => Some(client::created_before(before)),
-                                _ => None,
-                            },
-                            ..Default::default()
-                        };
+                        let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
+                        if let LoadKind::Older { before } = &kind {
+                            p = p.with_filter(client::created_before(before));
+                        }
                         let page = client.list_messages(&sn, &p).await?;
                         let mut msgs = page.messages;
                         msgs.reverse();
                         Ok((msgs, page.next_page_token.is_some()))
                     }
                     LoadKind::Newer { after } => {
-                        let p = ListMessages {
-                            filter: Some(client::created_after(after)),
-                            ..Default::default()
-                        };
+                        let p = ListMessages::default().with_filter(client::created_after(after));
                         Ok((client.list_all_messages(&sn, &p).await?, false))
                     }
                     LoadKind::Thread { thread } => {
-                        let p = ListMessages {
-                            filter: Some(format!("thread.name = {thread}")),
-                            ..Default::default()
-                        };
+                        let p =
+                            ListMessages::default().with_filter(format!("thread.name = {thread}"));
                         Ok((client.list_all_messages(&sn, &p).await?, false))
                     }
                 }
@@ -101,12 +91,10 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         }
         Effect::CountUnread { space: s, after } => {
             let result = async {
-                let p = ListMessages {
-                    page_size: Some(PAGE),
-                    order_by: Some("DESC".into()),
-                    filter: after.as_ref().map(client::created_after),
-                    ..Default::default()
-                };
+                let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
+                if let Some(after) = &after {
+                    p = p.with_filter(client::created_after(after));
+                }
                 Ok(client.list_messages(&space(&s)?, &p).await?.messages)
             }
             .await;

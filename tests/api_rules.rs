@@ -13,32 +13,6 @@ use gchat::emulator::{Config, LastManagerStatus};
 use reqwest::Method;
 use serde_json::json;
 
-fn msg_name(m: &Message) -> MessageName {
-    MessageName::parse(m.name.as_deref().unwrap()).unwrap()
-}
-
-async fn post(c: &Client, s: &SpaceName, text: &str) -> Message {
-    c.create_message(s, &Message::text(text), &CreateMessage::default())
-        .await
-        .unwrap()
-}
-
-async fn reply_to(c: &Client, s: &SpaceName, thread: &str, text: &str) -> Message {
-    let body = Message {
-        text: Some(text.into()),
-        thread: Some(Thread {
-            name: Some(thread.into()),
-            thread_key: None,
-        }),
-        ..Default::default()
-    };
-    let p = CreateMessage {
-        reply_option: Some(MessageReplyOption::FallbackToNewThread),
-        ..Default::default()
-    };
-    c.create_message(s, &body, &p).await.unwrap()
-}
-
 // ---------------------------------------------------------------- errors and auth
 
 #[tokio::test]
@@ -238,24 +212,12 @@ async fn message_pages_default_to_25_and_cap_at_1000() {
     assert_eq!(page.messages.len(), 25);
     assert!(page.next_page_token.is_some());
     let big = alice
-        .list_messages(
-            &fh,
-            &ListMessages {
-                page_size: Some(5000),
-                ..Default::default()
-            },
-        )
+        .list_messages(&fh, &ListMessages::default().with_page_size(5000))
         .await
         .unwrap();
     assert_eq!(big.messages.len(), 1000);
     let zero = alice
-        .list_messages(
-            &fh,
-            &ListMessages {
-                page_size: Some(0),
-                ..Default::default()
-            },
-        )
+        .list_messages(&fh, &ListMessages::default().with_page_size(0))
         .await
         .unwrap();
     assert_eq!(zero.messages.len(), 25, "0 means the default");
@@ -268,10 +230,7 @@ async fn negative_page_sizes_are_400() {
     let r = alice
         .list_messages(
             &space(FIREHOSE),
-            &ListMessages {
-                page_size: Some(-1),
-                ..Default::default()
-            },
+            &ListMessages::default().with_page_size(-1),
         )
         .await;
     assert_eq!(code_of(r), (400, "INVALID_ARGUMENT".into()));
@@ -291,10 +250,7 @@ async fn paging_walks_every_message_once_in_order() {
     let all = alice
         .list_all_messages(
             &space(FIREHOSE),
-            &ListMessages {
-                page_size: Some(333),
-                ..Default::default()
-            },
+            &ListMessages::default().with_page_size(333),
         )
         .await
         .unwrap();
@@ -313,13 +269,7 @@ async fn garbage_and_mismatched_page_tokens_are_400() {
     let alice = user(&emu, ALICE);
     let fh = space(FIREHOSE);
     let r = alice
-        .list_messages(
-            &fh,
-            &ListMessages {
-                page_token: Some("not-a-token".into()),
-                ..Default::default()
-            },
-        )
+        .list_messages(&fh, &ListMessages::default().with_page_token("not-a-token"))
         .await;
     assert_eq!(code_of(r).0, 400);
     let first = alice
@@ -329,11 +279,9 @@ async fn garbage_and_mismatched_page_tokens_are_400() {
     let r = alice
         .list_messages(
             &fh,
-            &ListMessages {
-                page_token: first.next_page_token.clone(),
-                order_by: Some("DESC".into()),
-                ..Default::default()
-            },
+            &ListMessages::default()
+                .with_page_token(first.next_page_token.clone().unwrap())
+                .newest_first(),
         )
         .await;
     assert_eq!(
@@ -498,13 +446,7 @@ async fn messages_filter_by_time_and_thread() {
     let c = reply_to(&alice, &s, b.thread_name().unwrap(), "c").await;
     let after_a = gchat::api::client::created_after(&a.create_time.unwrap());
     let got = alice
-        .list_all_messages(
-            &s,
-            &ListMessages {
-                filter: Some(after_a.clone()),
-                ..Default::default()
-            },
-        )
+        .list_all_messages(&s, &ListMessages::default().with_filter(after_a.clone()))
         .await
         .unwrap();
     assert_eq!(
@@ -517,10 +459,7 @@ async fn messages_filter_by_time_and_thread() {
     let window = alice
         .list_all_messages(
             &s,
-            &ListMessages {
-                filter: Some(format!("{after_a} AND {before_c}")),
-                ..Default::default()
-            },
+            &ListMessages::default().with_filter(format!("{after_a} AND {before_c}")),
         )
         .await
         .unwrap();
@@ -528,10 +467,8 @@ async fn messages_filter_by_time_and_thread() {
     let thread = alice
         .list_all_messages(
             &s,
-            &ListMessages {
-                filter: Some(format!("thread.name = {}", b.thread_name().unwrap())),
-                ..Default::default()
-            },
+            &ListMessages::default()
+                .with_filter(format!("thread.name = {}", b.thread_name().unwrap())),
         )
         .await
         .unwrap();
@@ -548,13 +485,7 @@ async fn messages_filter_by_time_and_thread() {
         r#"create_time > "2024-01-01T00:00:00Z" OR create_time < "2025-01-01T00:00:00Z""#,
     ] {
         let r = alice
-            .list_messages(
-                &s,
-                &ListMessages {
-                    filter: Some(bad.into()),
-                    ..Default::default()
-                },
-            )
+            .list_messages(&s, &ListMessages::default().with_filter(bad))
             .await;
         assert_eq!(code_of(r).0, 400, "{bad}");
     }
@@ -1517,11 +1448,9 @@ async fn lists_are_ascending_by_default_and_descending_on_request() {
         let desc = alice
             .list_all_messages(
                 &s,
-                &ListMessages {
-                    order_by: Some(order.into()),
-                    page_size: Some(2),
-                    ..Default::default()
-                },
+                &ListMessages::default()
+                    .with_order_by(order)
+                    .with_page_size(2),
             )
             .await
             .unwrap();
@@ -1533,13 +1462,7 @@ async fn lists_are_ascending_by_default_and_descending_on_request() {
         );
     }
     let r = alice
-        .list_messages(
-            &s,
-            &ListMessages {
-                order_by: Some("text".into()),
-                ..Default::default()
-            },
-        )
+        .list_messages(&s, &ListMessages::default().with_order_by("text"))
         .await;
     assert_eq!(code_of(r).0, 400);
 }
@@ -1558,13 +1481,7 @@ async fn show_deleted_lists_tombstones_without_content() {
         .unwrap();
     assert_eq!(live.len(), 1);
     let all = alice
-        .list_all_messages(
-            &s,
-            &ListMessages {
-                show_deleted: true,
-                ..Default::default()
-            },
-        )
+        .list_all_messages(&s, &ListMessages::default().with_deleted())
         .await
         .unwrap();
     assert_eq!(all.len(), 2);
@@ -1703,11 +1620,9 @@ async fn authors_edit_their_own_and_managers_delete_any() {
     let all = user(&emu, ALICE)
         .list_all_messages(
             &tr,
-            &ListMessages {
-                show_deleted: true,
-                filter: Some(format!("thread.name = {}", by_li.thread_name().unwrap())),
-                ..Default::default()
-            },
+            &ListMessages::default()
+                .with_deleted()
+                .with_filter(format!("thread.name = {}", by_li.thread_name().unwrap())),
         )
         .await
         .unwrap();
@@ -1761,16 +1676,11 @@ async fn create_times_strictly_increase_and_polling_sees_each_message_once() {
             async move { post(&c, &s, &format!("{round}-{i}")).await }
         });
         futures::future::join_all(batch).await;
-        let page = alice
-            .list_all_messages(
-                &s,
-                &ListMessages {
-                    filter: watermark.as_ref().map(gchat::api::client::created_after),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let mut p = ListMessages::default();
+        if let Some(w) = &watermark {
+            p = p.with_filter(gchat::api::client::created_after(w));
+        }
+        let page = alice.list_all_messages(&s, &p).await.unwrap();
         for w in page.windows(2) {
             assert!(w[0].create_time < w[1].create_time);
         }

@@ -303,11 +303,8 @@ async fn get_a_message() {
     let emu = demo().await;
     let s = app_space(&emu).await;
     let bot = app(&emu);
-    let m = bot
-        .create_message(&s, &Message::text("read me"), &CreateMessage::default())
-        .await
-        .unwrap();
-    let name = MessageName::parse(m.name.as_deref().unwrap()).unwrap();
+    let m = post(&bot, &s, "read me").await;
+    let name = msg_name(&m);
     let got = bot.get_message(&name).await.unwrap();
     assert_eq!(got.text.as_deref(), Some("read me"));
     assert_eq!(got.name, m.name);
@@ -327,7 +324,7 @@ async fn update_a_text_message() {
         )
         .await
         .unwrap();
-    let name = MessageName::parse(m.name.as_deref().unwrap()).unwrap();
+    let name = msg_name(&m);
     let u = bot
         .update_message(&name, &Message::text("Updated message!"), "text", false)
         .await
@@ -342,11 +339,8 @@ async fn update_a_card_message() {
     let emu = demo().await;
     let s = app_space(&emu).await;
     let bot = app(&emu);
-    let m = bot
-        .create_message(&s, &Message::text("text first"), &CreateMessage::default())
-        .await
-        .unwrap();
-    let name = MessageName::parse(m.name.as_deref().unwrap()).unwrap();
+    let m = post(&bot, &s, "text first").await;
+    let name = msg_name(&m);
     let body = Message {
         cards_v2: vec![seed_card("An Updated Card Message!", "updateCardMessage")],
         ..Default::default()
@@ -370,11 +364,8 @@ async fn delete_a_message() {
     let emu = demo().await;
     let s = app_space(&emu).await;
     let bot = app(&emu);
-    let m = bot
-        .create_message(&s, &Message::text("bye"), &CreateMessage::default())
-        .await
-        .unwrap();
-    let name = MessageName::parse(m.name.as_deref().unwrap()).unwrap();
+    let m = post(&bot, &s, "bye").await;
+    let name = msg_name(&m);
     bot.delete_message(&name, false).await.unwrap();
     assert!(bot.get_message(&name).await.unwrap_err().is_not_found());
     let (code, body, _) = raw(

@@ -25,6 +25,11 @@ fn server_error(code: u16, status: &str, message: &str) -> ApiError {
     })
 }
 
+/// Whether the selected row is the message whose name ends in `suffix`.
+fn selected_is(app: &gchat::app::App, suffix: &str) -> bool {
+    matches!(&app.current_view().unwrap().selected, Some(Row::Msg { name, .. }) if name.ends_with(suffix))
+}
+
 fn sends(fx: &[Effect]) -> Vec<(String, String, String, Option<String>)> {
     fx.iter()
         .filter_map(|e| match e {
@@ -103,9 +108,7 @@ fn posting_is_optimistic_and_carries_a_client_id() {
     let tl = app.current_timeline().unwrap();
     assert!(tl.get(&local).is_none());
     assert!(tl.get("spaces/AAAATeamRst/messages/N1.N1").is_some());
-    assert!(
-        matches!(&app.current_view().unwrap().selected, Some(Row::Msg { name, .. }) if name.ends_with("N1.N1"))
-    );
+    assert!(selected_is(&app, "N1.N1"));
 }
 
 #[test]
@@ -713,9 +716,7 @@ fn threads_open_on_their_own_and_close_back() {
     );
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.current_view().unwrap().thread, None);
-    assert!(
-        matches!(&app.current_view().unwrap().selected, Some(Row::Msg { name, .. }) if name.ends_with("T1.T1"))
-    );
+    assert!(selected_is(&app, "T1.T1"));
 }
 
 #[test]
@@ -955,4 +956,26 @@ fn leaving_a_space_removes_your_membership_and_the_space() {
     );
     assert!(app.space(TEAM).is_none());
     assert_eq!(app.current.as_deref(), Some(ENG), "another space opens");
+}
+
+#[test]
+fn leaving_counts_even_if_the_dialog_was_closed_meanwhile() {
+    let mut app = app();
+    ch(&mut app, '1');
+    ch(&mut app, 'L');
+    let fx = ch(&mut app, 'y');
+    assert_eq!(fx.len(), 1);
+    key(&mut app, KeyCode::Esc);
+    done(
+        &mut app,
+        Outcome::MemberRemoved {
+            space: TEAM.into(),
+            membership: format!("{TEAM}/members/1001"),
+            result: Ok(Membership::default()),
+        },
+    );
+    assert!(
+        app.space(TEAM).is_none(),
+        "the space left is gone from the list"
+    );
 }

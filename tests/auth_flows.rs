@@ -10,7 +10,7 @@ use std::sync::Once;
 use common::*;
 use gchat::api::model::{Message, UserType};
 use gchat::api::{ApiError, CreateMessage, ListSpaces, MembershipName, UserRef};
-use gchat::auth::{self, profile, LoginOptions, Presenter};
+use gchat::auth::{self, profile, LoginOptions};
 use gchat::emulator::Emulator;
 
 /// Profiles live under one temporary data directory for this test process; each test
@@ -29,39 +29,8 @@ fn data_dir() -> &'static Path {
     unsafe { (*std::ptr::addr_of!(DIR)).as_deref().unwrap() }
 }
 
-/// Plays the browser: visits the consent page and follows its redirect to the loopback
-/// address, where yup-oauth2 is waiting for the code.
-fn browser() -> Presenter {
-    std::sync::Arc::new(|url: String| {
-        Box::pin(async move {
-            let resp = reqwest::get(&url).await.map_err(|e| e.to_string())?;
-            if resp.status().is_success() {
-                Ok(())
-            } else {
-                Err(format!("consent page answered {}", resp.status()))
-            }
-        })
-    })
-}
-
-/// Mints a credential file from the emulator's console, into a directory of its own.
-async fn mint(emu: &Emulator, what: &str) -> PathBuf {
-    let dir = tempfile::tempdir().unwrap().keep();
-    let body = reqwest::Client::new()
-        .post(format!("{}/emulator/{what}", emu.url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let path = dir.join(format!("{what}.json"));
-    let _ = data_dir();
-    std::fs::write(&path, body).unwrap();
-    path
-}
-
 async fn sign_in_user(emu: &Emulator, name: &str) -> profile::Account {
+    let _ = data_dir();
     let secrets = mint(emu, "oauth-clients").await;
     let opts = LoginOptions {
         profile: name.into(),

@@ -553,24 +553,7 @@ async fn a_revoked_sign_in_reads_as_a_sentence_and_gchat_keeps_running() {
     // Sign in for real (OAuth, through yup-oauth2) into a data directory of this test's.
     let data = tempfile::tempdir().unwrap();
     std::env::set_var("GCHAT_DATA_DIR", data.path());
-    let secrets = reqwest::Client::new()
-        .post(format!("{}/emulator/oauth-clients", emu.url()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let secrets_path = data.path().join("client_secrets.json");
-    std::fs::write(&secrets_path, secrets).unwrap();
-    let browser: gchat::auth::Presenter = std::sync::Arc::new(|url: String| {
-        Box::pin(async move {
-            reqwest::get(&url)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        })
-    });
+    let secrets_path = common::mint(&emu, "oauth-clients").await;
     gchat::auth::login(
         &gchat::auth::LoginOptions {
             profile: "work".into(),
@@ -578,7 +561,7 @@ async fn a_revoked_sign_in_reads_as_a_sentence_and_gchat_keeps_running() {
             endpoint: Some(emu.url()),
             ..Default::default()
         },
-        Some(browser),
+        Some(common::browser()),
     )
     .await
     .unwrap();

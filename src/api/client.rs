@@ -254,6 +254,34 @@ pub struct ListMessages {
     pub show_deleted: bool,
 }
 
+impl ListMessages {
+    pub fn with_page_size(mut self, n: i32) -> Self {
+        self.page_size = Some(n);
+        self
+    }
+    pub fn with_page_token(mut self, t: impl Into<String>) -> Self {
+        self.page_token = Some(t.into());
+        self
+    }
+    pub fn with_filter(mut self, f: impl Into<String>) -> Self {
+        self.filter = Some(f.into());
+        self
+    }
+    pub fn with_order_by(mut self, o: impl Into<String>) -> Self {
+        self.order_by = Some(o.into());
+        self
+    }
+    /// `orderBy=DESC`: newest first.
+    pub fn newest_first(self) -> Self {
+        self.with_order_by("DESC")
+    }
+    /// `showDeleted=true`: deleted messages as tombstones too.
+    pub fn with_deleted(mut self) -> Self {
+        self.show_deleted = true;
+        self
+    }
+}
+
 /// `spaces.messages.create` query parameters.
 #[derive(Debug, Clone, Default)]
 pub struct CreateMessage {

@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use chrono::Datelike;
+
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
@@ -41,14 +43,6 @@ pub struct LayoutCache {
 impl LayoutCache {
     pub fn clear(&mut self) {
         self.lines.clear();
-    }
-
-    pub fn len(&self) -> usize {
-        self.lines.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
     }
 }
 
@@ -93,8 +87,10 @@ impl App {
         }
     }
 
-    /// A row's lines at `width`, laid out once and cached.
-    pub fn row_lines(&self, space: &str, row: &Row, width: u16) -> Rc<Vec<Line<'static>>> {
+    /// Starts the cache over when what every row depends on has changed: the width, the
+    /// names of people, today's date ("Today"/"Yesterday") and the UTC offset. Checked
+    /// once per window, not per row.
+    fn refresh_layout(&self, width: u16) {
         let now = self.settings.now();
         let day = self.settings.local(now).date_naive().num_days_from_ce() as i64;
         let offset = self.settings.offset(now).local_minus_utc();
@@ -111,13 +107,25 @@ impl App {
             cache.day = day;
             cache.offset = offset;
         }
+    }
+
+    /// A row's lines at `width`, laid out once and cached. Call after `message_window`
+    /// for the same width (which keeps the cache current).
+    pub fn row_lines(&self, space: &str, row: &Row, width: u16) -> Rc<Vec<Line<'static>>> {
         let key = (row.clone(), self.revision(space, row));
-        if let Some(l) = cache.lines.get(&key) {
-            return l.clone();
+        {
+            let cache = self.layout.borrow();
+            if cache.width == width && cache.people == self.people.version {
+                if let Some(l) = cache.lines.get(&key) {
+                    return l.clone();
+                }
+            }
         }
-        drop(cache);
         let lines = Rc::new(crate::ui::messages::render_row(self, space, row, width));
-        self.layout.borrow_mut().lines.insert(key, lines.clone());
+        let mut cache = self.layout.borrow_mut();
+        if cache.width == width && cache.people == self.people.version {
+            cache.lines.insert(key, lines.clone());
+        }
         lines
     }
 
@@ -133,6 +141,7 @@ impl App {
 
     /// Which rows of `space` are on a `width` x `height` screen.
     pub fn message_window(&self, space: &str, width: u16, height: u16) -> (Rc<Rows>, Window) {
+        self.refresh_layout(width);
         let rows = self.rows_for(space);
         let n = rows.rows.len();
         let mut height_of = |i: usize| self.row_lines(space, &rows.rows[i], width).len();
@@ -148,5 +157,3 @@ impl App {
         (rows, w)
     }
 }
-
-use chrono::Datelike;

@@ -138,8 +138,6 @@ pub struct Status {
     /// The last poll failed: the UI says so until one succeeds.
     pub offline: Option<String>,
     pub spinner: usize,
-    /// Problems with the configuration, shown once at start.
-    pub warnings: Vec<String>,
 }
 
 /// Which page of messages to load.
@@ -435,6 +433,7 @@ pub struct App {
 
 impl App {
     pub fn new(me: Identity, settings: Settings, keymap: Keymap) -> Self {
+        let poll = settings.poll;
         App {
             me,
             settings,
@@ -459,7 +458,7 @@ impl App {
             screen: Cell::new(Screen::default()),
             polls: Polls {
                 next_open: None,
-                interval: Duration::from_secs(5),
+                interval: poll,
                 next_background: None,
                 next_spaces: None,
                 in_flight: HashSet::new(),
@@ -848,7 +847,8 @@ impl App {
                 membership,
                 result,
             } => match result {
-                Ok(_) if self.close_leave(&space) => {
+                Ok(_) if self.is_own_membership(&membership) => {
+                    self.close_dialog_if(|k| matches!(k, Kind::LeaveSpace { .. }));
                     let label = self
                         .space(&space)
                         .map(|s| self.space_label(s))
@@ -951,16 +951,19 @@ impl App {
         }
     }
 
-    /// Closes the leave-space dialog for `space`, answering whether it was open.
-    fn close_leave(&mut self, space: &str) -> bool {
-        let leaving = self
-            .dialog
-            .as_ref()
-            .is_some_and(|d| matches!(&d.kind, Kind::LeaveSpace { space: s, .. } if s == space));
-        if leaving {
-            self.dialog = None;
-        }
-        leaving
+    /// Whether `membership` is the signed-in person's (or app's) own: removing it is
+    /// leaving the space.
+    fn is_own_membership(&self, membership: &str) -> bool {
+        let Some((_, member)) = membership.rsplit_once("/members/") else {
+            return false;
+        };
+        (self.me.is_app && member == "app")
+            || self
+                .me
+                .user
+                .as_deref()
+                .and_then(|u| u.strip_prefix("users/"))
+                == Some(member)
     }
 
     /// Drops a space that is gone (deleted, or left) and opens another.

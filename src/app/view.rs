@@ -54,10 +54,6 @@ impl Window {
         self.parts.first().map(|p| p.0)
     }
 
-    pub fn last_row(&self) -> Option<usize> {
-        self.parts.last().map(|p| p.0)
-    }
-
     /// The screen line each row starts on: (row, first screen line, lines).
     pub fn layout(&self) -> Vec<(usize, usize, usize)> {
         let mut y = 0;

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use gchat::api::{Client, ClientBuilder, RetryPolicy, SpaceName, StaticToken};
+use gchat::api::model::{Message, MessageReplyOption, Thread};
+use gchat::api::{
+    Client, ClientBuilder, CreateMessage, MessageName, RetryPolicy, SpaceName, StaticToken,
+};
 use gchat::emulator::{Config, Emulator, Options};
 
 /// The demo workspace's people and apps.
@@ -132,3 +135,64 @@ pub fn code_of<T: std::fmt::Debug>(r: Result<T, gchat::api::ApiError>) -> (u16, 
     (e.code().unwrap_or(0), e.status().unwrap_or("").to_string())
 }
 pub mod fixture;
+
+/// The name of a message the server returned.
+pub fn msg_name(m: &Message) -> MessageName {
+    MessageName::parse(m.name.as_deref().unwrap()).unwrap()
+}
+
+/// Posts `text` as a new thread.
+pub async fn post(c: &Client, s: &SpaceName, text: &str) -> Message {
+    c.create_message(s, &Message::text(text), &CreateMessage::default())
+        .await
+        .unwrap()
+}
+
+/// Replies in `thread` (falling back to a new thread, as gchat does).
+pub async fn reply_to(c: &Client, s: &SpaceName, thread: &str, text: &str) -> Message {
+    let body = Message {
+        text: Some(text.into()),
+        thread: Some(Thread {
+            name: Some(thread.into()),
+            thread_key: None,
+        }),
+        ..Default::default()
+    };
+    let p = CreateMessage {
+        reply_option: Some(MessageReplyOption::FallbackToNewThread),
+        ..Default::default()
+    };
+    c.create_message(s, &body, &p).await.unwrap()
+}
+
+/// Mints a credential file (`oauth-clients` or `service-accounts`) from the emulator's
+/// console, into a directory of its own.
+pub async fn mint(emu: &Emulator, what: &str) -> std::path::PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let body = reqwest::Client::new()
+        .post(format!("{}/emulator/{what}", emu.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let path = dir.join(format!("{what}.json"));
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+/// Plays the browser in a sign-in: visits the consent page and follows its redirect to
+/// the loopback address, where yup-oauth2 is waiting for the code.
+pub fn browser() -> gchat::auth::Presenter {
+    std::sync::Arc::new(|url: String| {
+        Box::pin(async move {
+            let resp = reqwest::get(&url).await.map_err(|e| e.to_string())?;
+            if resp.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("consent page answered {}", resp.status()))
+            }
+        })
+    })
+}
