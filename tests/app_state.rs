@@ -670,6 +670,51 @@ fn polling_asks_for_newer_messages_and_keeps_the_reading_position() {
 }
 
 #[test]
+fn the_status_bar_says_working_only_while_the_user_waits() {
+    let mut app = app();
+    let working = |app: &gchat::app::App| render(app, 120, 30).contains("working");
+    assert!(!working(&app), "everything has loaded");
+    ch(&mut app, 'i');
+    typed(&mut app, "on its way");
+    let (local, cid, ..) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
+    assert!(working(&app), "the post is in flight");
+    // A background poll goes out and comes back while the post is still out.
+    let poll = app
+        .update(Action::Tick(Instant::now() + Duration::from_secs(60)))
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::LoadMessages {
+                space,
+                kind: kind @ LoadKind::Newer { .. },
+            } => Some((space, kind)),
+            _ => None,
+        })
+        .expect("a poll");
+    assert!(working(&app), "the poll adds nothing to wait for");
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: poll.0,
+            kind: poll.1,
+            result: Ok((vec![], false)),
+        },
+    );
+    assert!(working(&app), "the poll's answer is not the post's");
+    let mut m = msg(TEAM, "N1", "N1", alice(), now(), "on its way");
+    m.client_assigned_message_id = Some(cid.clone());
+    done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local,
+            client_id: cid,
+            result: Ok(m),
+        },
+    );
+    assert!(!working(&app), "nothing left to wait for");
+}
+
+#[test]
 fn scrolling_to_the_top_loads_older_history() {
     let mut app = app();
     app.timelines.get_mut(TEAM).unwrap().has_older = true;

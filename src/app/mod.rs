@@ -130,10 +130,8 @@ pub struct Note {
 #[derive(Debug, Default)]
 pub struct Status {
     pub note: Option<Note>,
-    /// Requests the user is waiting for.
+    /// Requests the user is waiting for (background polls and look-ups are not counted).
     pub busy: usize,
-    /// Background requests (polls, look-ups).
-    pub syncing: usize,
     pub synced_at: Option<DateTime<Utc>>,
     /// The last poll failed: the UI says so until one succeeds.
     pub offline: Option<String>,
@@ -315,6 +313,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The answer to a quiet [`Effect`]: the two lists must name the same requests.
     fn quiet(&self) -> bool {
         matches!(
             self,
@@ -485,9 +484,7 @@ impl App {
             Action::Resize(..) => self.dirty = true,
             Action::Tick(now) => self.on_tick(now, &mut fx),
             Action::Done(o) => {
-                if o.quiet() {
-                    self.status.syncing = self.status.syncing.saturating_sub(1);
-                } else {
+                if !o.quiet() {
                     self.status.busy = self.status.busy.saturating_sub(1);
                 }
                 self.dirty = true;
@@ -499,13 +496,7 @@ impl App {
     }
 
     fn count_requests(&mut self, fx: &[Effect]) {
-        for e in fx {
-            if e.quiet() {
-                self.status.syncing += 1;
-            } else {
-                self.status.busy += 1;
-            }
-        }
+        self.status.busy += fx.iter().filter(|e| !e.quiet()).count();
     }
 
     pub fn note(&mut self, text: impl Into<String>) {
