@@ -496,6 +496,46 @@ fn the_last_manager_refusal_reads_as_a_sentence() {
 }
 
 #[test]
+fn a_promoted_member_moves_up_and_stays_selected() {
+    let mut app = app();
+    ch(&mut app, '3');
+    for _ in 0..3 {
+        ch(&mut app, 'j');
+    }
+    let priya_row = app.selected_member().cloned().unwrap();
+    assert_eq!(app.membership_label(&priya_row), "Priya Natarajan");
+    let fx = ch(&mut app, 'm');
+    assert!(
+        matches!(&fx[..], [Effect::SetRole { manager: true, .. }]),
+        "{fx:?}"
+    );
+    done(
+        &mut app,
+        Outcome::RoleSet {
+            space: TEAM.into(),
+            membership: priya_row.name.clone().unwrap(),
+            manager: true,
+            result: Ok(Membership {
+                role: Some(MembershipRole::Manager),
+                ..priya_row.clone()
+            }),
+        },
+    );
+    let screen = render(&app, 120, 30);
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.rsplit('│').nth(1))
+        .map(str::trim)
+        .filter(|l| l.starts_with('★'))
+        .collect();
+    assert_eq!(
+        rows,
+        ["★ Alice Chen (you)", "★ Bob Li", "★ Priya Natarajan"]
+    );
+    assert_eq!(app.selected_member().unwrap().name, priya_row.name);
+}
+
+#[test]
 fn removing_a_member_asks_first() {
     let mut app = app();
     ch(&mut app, '3');

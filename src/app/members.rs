@@ -2,13 +2,17 @@
 
 use crate::api::model::{Membership, MembershipRole, MembershipState};
 
+use super::people::People;
 use super::App;
 
 #[derive(Debug, Default)]
 pub struct MemberList {
-    pub list: Vec<Membership>,
+    /// In display order once [`App::sort_members`] has run (after every update).
+    list: Vec<Membership>,
     pub loaded: bool,
     pub error: Option<String>,
+    /// The names version the order was made with; `None` after a change.
+    sorted_with: Option<u64>,
 }
 
 impl MemberList {
@@ -16,7 +20,55 @@ impl MemberList {
         self.list.iter().find(|m| m.name.as_deref() == Some(name))
     }
 
+    /// Takes a freshly loaded list.
+    pub fn replace(&mut self, list: Vec<Membership>) {
+        self.list = list;
+        self.sorted_with = None;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Membership> {
+        self.list.iter()
+    }
+
+    /// Counts of joined members (people and apps) and of people invited.
+    pub fn counts(&self) -> (usize, usize) {
+        let of = |st: MembershipState| {
+            self.list
+                .iter()
+                .filter(|m| m.state == Some(st.clone()))
+                .count()
+        };
+        (of(MembershipState::Joined), of(MembershipState::Invited))
+    }
+
+    /// "7 members, 2 invited": the joined count (people and apps), then the invited.
+    pub fn summary(&self) -> String {
+        let (joined, invited) = self.counts();
+        let mut s = format!("{joined} member{}", if joined == 1 { "" } else { "s" });
+        if invited > 0 {
+            s.push_str(&format!(", {invited} invited"));
+        }
+        s
+    }
+
+    /// Puts the list in display order, if it changed or names did since last time.
+    fn sort(&mut self, people: &People) {
+        if self.sorted_with == Some(people.version) {
+            return;
+        }
+        self.list.sort_by_cached_key(|m| {
+            let label = m
+                .member
+                .as_ref()
+                .map(|u| people.user_label(u))
+                .unwrap_or_default();
+            (rank(m), label.to_lowercase())
+        });
+        self.sorted_with = Some(people.version);
+    }
+
     pub fn upsert(&mut self, m: Membership) {
+        self.sorted_with = None;
         match self.list.iter_mut().find(|x| x.name == m.name) {
             Some(x) => {
                 // Patches answer with fewer fields: keep what they leave out.
@@ -31,6 +83,7 @@ impl MemberList {
     }
 
     pub fn remove(&mut self, name: &str) {
+        self.sorted_with = None;
         self.list.retain(|m| m.name.as_deref() != Some(name));
     }
 }
@@ -47,25 +100,28 @@ fn rank(m: &Membership) -> u8 {
 }
 
 impl App {
-    /// The open space's (or `space`'s) members, in display order.
-    pub fn members_sorted(&self, space: &str) -> Vec<&Membership> {
-        let Some(list) = self.members.get(space) else {
-            return Vec::new();
-        };
-        let mut v: Vec<(&Membership, u8, String)> = list
-            .list
-            .iter()
-            .map(|m| {
-                let label = m
-                    .member
-                    .as_ref()
-                    .map(|u| self.member_label(u))
-                    .unwrap_or_default();
-                (m, rank(m), label.to_lowercase())
-            })
-            .collect();
-        v.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.2.cmp(&b.2)));
-        v.into_iter().map(|(m, _, _)| m).collect()
+    /// `space`'s members, in display order.
+    pub fn members_sorted(&self, space: &str) -> &[Membership] {
+        self.members.get(space).map_or(&[], |l| &l.list)
+    }
+
+    /// Keeps every member list in display order; run after each update, so drawing
+    /// never sorts.
+    /// The selection stays on the same member when the order changes.
+    pub(super) fn sort_members(&mut self) {
+        let selected = self.selected_member().and_then(|m| m.name.clone());
+        for l in self.members.values_mut() {
+            l.sort(&self.people);
+        }
+        if let (Some(name), Some(space)) = (selected, self.current.as_deref()) {
+            if let Some(i) = self
+                .members_sorted(space)
+                .iter()
+                .position(|m| m.name.as_deref() == Some(name.as_str()))
+            {
+                self.member_sel = i;
+            }
+        }
     }
 
     /// A membership's person or app, by name.
@@ -78,6 +134,6 @@ impl App {
 
     pub fn selected_member(&self) -> Option<&Membership> {
         let space = self.current.as_deref()?;
-        self.members_sorted(space).get(self.member_sel).copied()
+        self.members_sorted(space).get(self.member_sel)
     }
 }

@@ -492,6 +492,7 @@ impl App {
             }
         }
         self.count_requests(&fx);
+        self.sort_members();
         fx
     }
 
@@ -569,7 +570,7 @@ impl App {
             return false;
         };
         self.members.get(space).is_some_and(|m| {
-            m.list.iter().any(|x| {
+            m.iter().any(|x| {
                 x.member.as_ref().and_then(|u| u.name.as_deref()) == Some(me.as_str())
                     && x.role == Some(crate::api::model::MembershipRole::Manager)
             })
@@ -678,11 +679,11 @@ impl App {
                 let list = self.members.entry(space.clone()).or_default();
                 match result {
                     Ok(m) => {
-                        list.list = m;
+                        list.replace(m);
                         list.loaded = true;
                         list.error = None;
                         let users: Vec<User> =
-                            list.list.iter().filter_map(|m| m.member.clone()).collect();
+                            list.iter().filter_map(|m| m.member.clone()).collect();
                         for u in &users {
                             self.people.learn(u);
                         }
@@ -1364,10 +1365,6 @@ impl App {
 
     /// The label of a member: their name, or their id.
     pub fn member_label(&self, u: &User) -> String {
-        let name = u.name.as_deref().unwrap_or("");
-        u.display_name
-            .clone()
-            .or_else(|| self.people.name(name).map(String::from))
-            .unwrap_or_else(|| name.to_string())
+        self.people.user_label(u)
     }
 }

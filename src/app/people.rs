@@ -90,6 +90,15 @@ impl People {
         self.known.get(user).and_then(|i| i.name.as_deref())
     }
 
+    /// The label of a member: the name the API gave, the one looked up, or the id.
+    pub fn user_label(&self, u: &User) -> String {
+        let name = u.name.as_deref().unwrap_or("");
+        u.display_name
+            .clone()
+            .or_else(|| self.name(name).map(String::from))
+            .unwrap_or_else(|| name.to_string())
+    }
+
     /// A name to show: the person's name, or the id when it cannot be known.
     pub fn label(&self, user: &str) -> String {
         self.name(user)

@@ -79,8 +79,7 @@ impl App {
             .members
             .get(name)
             .map(|m| {
-                m.list
-                    .iter()
+                m.iter()
                     .filter_map(|x| x.member.as_ref())
                     .filter(|u| u.name.as_deref().is_none_or(|n| !self.is_me(n)))
                     .filter(|u| !(self.me.is_app && u.is_bot()))

@@ -144,7 +144,7 @@ fn space_info(app: &App, space: &str) -> Vec<Line<'static>> {
         }
     }
     if let Some(m) = app.members.get(space).filter(|m| m.loaded) {
-        v.push(row("Members", m.list.len().to_string()));
+        v.push(row("Members", m.summary()));
     }
     if let Some(t) = s.create_time {
         v.push(row(

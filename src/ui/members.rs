@@ -14,10 +14,19 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Members;
     let space = app.current.clone().unwrap_or_default();
     let list = app.members_sorted(&space);
-    let title = if list.is_empty() {
-        " Members ".to_string()
-    } else {
-        format!(" Members ({}) ", list.len())
+    let title = match app.members.get(&space).map(|m| m.counts()) {
+        Some((0, 0)) | None => " Members ".to_string(),
+        Some((joined, 0)) => format!(" Members ({joined}) "),
+        Some((joined, invited)) => {
+            let full = format!(" Members ({joined}, {invited} invited) ");
+            // Borders and the corner take 2 columns.
+            // Narrow: the joined count; the invited rows carry their own mark.
+            if markup::width(&full) + 2 <= area.width as usize {
+                full
+            } else {
+                format!(" Members ({joined}) ")
+            }
+        }
     };
     let block = Block::default()
         .borders(Borders::ALL)

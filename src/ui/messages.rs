@@ -300,17 +300,16 @@ fn title(app: &App, space: &str) -> String {
         .unwrap_or_else(|| space.to_string());
     let mark = s.map(crate::app::spaces::marker).unwrap_or("#");
     let in_thread = app.views.get(space).is_some_and(|v| v.thread.is_some());
-    let count = app.members.get(space).filter(|m| m.loaded).map(|m| {
-        m.list
-            .iter()
-            .filter(|x| x.state == Some(crate::api::model::MembershipState::Joined))
-            .count()
-    });
+    let count = app
+        .members
+        .get(space)
+        .filter(|m| m.loaded)
+        .map(|m| m.summary());
     let mut t = format!(" {mark}{label} ");
     if in_thread {
         t = format!(" Thread in {mark}{label} ");
     } else if let Some(n) = count {
-        t.push_str(&format!("· {n} member{} ", if n == 1 { "" } else { "s" }));
+        t.push_str(&format!("· {n} "));
     }
     t
 }
