@@ -2,7 +2,8 @@
 //!
 //!     cargo bench --bench tui
 //!
-//! - frame render time at 200x50 for a space of 1,000 and of 100,000 messages;
+//! - frame render time at 200x50 for a space of 1,000 and of 100,000 messages (and 2,000
+//!   members in the sidebar);
 //! - keypress to frame (update + draw for `k`, moving the selection);
 //! - start to first frame: the real binary in a pseudo-terminal against an emulator;
 //! - resident memory with 100,000 messages loaded.
@@ -72,6 +73,33 @@ fn messages(n: usize) -> Vec<Message> {
     out
 }
 
+/// A big space's members: managers, people, an app and the invited.
+fn members(n: usize) -> Vec<Membership> {
+    use gchat::api::model::{MembershipRole, MembershipState};
+    (0..n)
+        .map(|i| Membership {
+            name: Some(format!("{SPACE}/members/{}", 2000 + i)),
+            state: Some(if i % 50 == 7 {
+                MembershipState::Invited
+            } else {
+                MembershipState::Joined
+            }),
+            role: Some(if i % 100 == 0 {
+                MembershipRole::Manager
+            } else {
+                MembershipRole::Member
+            }),
+            member: Some(User {
+                name: Some(format!("users/{}", 2000 + i)),
+                display_name: Some(format!("Person {}", (i * 7919) % n)),
+                user_type: Some(UserType::Human),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect()
+}
+
 fn app_with(n: usize) -> App {
     let mut app = App::new(
         Identity {
@@ -97,7 +125,7 @@ fn app_with(n: usize) -> App {
     app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![space])))));
     app.update(Action::Done(Box::new(Outcome::Members {
         space: SPACE.into(),
-        result: Ok(Vec::<Membership>::new()),
+        result: Ok(members(2000)),
     })));
     app.update(Action::Done(Box::new(Outcome::Messages {
         space: SPACE.into(),
