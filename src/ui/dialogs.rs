@@ -274,7 +274,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         if d.fields.len() > 1 {
             v.push(Span::raw("   "));
             v.push(Span::styled(keys(app, Command::NextField), theme::key()));
-            v.push(Span::raw(" next field   "));
+            v.push(Span::raw(" next field"));
+        }
+        if d.fields.get(d.focus).is_some_and(|f| f.multiline) {
+            v.push(Span::raw("   "));
             v.push(Span::styled(keys(app, Command::Newline), theme::key()));
             v.push(Span::raw(" new line"));
         }

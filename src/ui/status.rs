@@ -56,16 +56,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             theme::ok()
         };
         middle.push(Span::styled(markup::truncate(&note.text, room), style));
-    } else {
+    } else if mode != Mode::Dialog {
+        // A dialog lists its own keys beside its fields.
         let mut used = 0;
-        let hint_mode = if mode == Mode::Dialog {
-            Mode::Dialog
-        } else {
-            mode
-        };
         let mut hints: Vec<(String, &str)> = app
             .keymap
-            .hints_with(hint_mode)
+            .hints_with(mode)
             .into_iter()
             .filter(|(c, _, _)| app.unavailable(*c).is_none())
             .map(|(_, k, l)| (k, l))
