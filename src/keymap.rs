@@ -113,8 +113,8 @@ commands! {
     Down = "down", "Move down", None;
     PageUp = "page_up", "Scroll up a page", None;
     PageDown = "page_down", "Scroll down a page", None;
-    Top = "top", "Go to the top (oldest)", None;
-    Bottom = "bottom", "Go to the bottom (newest)", None;
+    Top = "top", "Go to the top (messages: the oldest, loading more)", None;
+    Bottom = "bottom", "Go to the bottom (messages: the newest)", None;
     Open = "open", "Open the selected space", Some("open");
     Filter = "filter", "Filter spaces by name as you type", Some("filter");
     Compose = "compose", "Write a new message (new thread)", Some("new");
