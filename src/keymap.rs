@@ -98,6 +98,20 @@ macro_rules! commands {
     };
 }
 
+impl Command {
+    /// What the command does in `mode`, where that says more than its description.
+    pub fn description_in(self, mode: Mode) -> &'static str {
+        match (self, mode) {
+            (Command::Top, Mode::Messages) => "Go to the oldest message, loading older ones",
+            (Command::Bottom, Mode::Messages) => "Go to the newest message",
+            (Command::Submit, Mode::Filter) => "Open the selected space",
+            (Command::Cancel, Mode::Filter) => "Clear the filter",
+            (Command::Cancel, Mode::Dialog) => "Close without doing anything",
+            _ => self.description(),
+        }
+    }
+}
+
 commands! {
     Quit = "quit", "Quit gchat", Some("quit");
     Help = "help", "Show this help", Some("help");
@@ -113,8 +127,8 @@ commands! {
     Down = "down", "Move down", None;
     PageUp = "page_up", "Scroll up a page", None;
     PageDown = "page_down", "Scroll down a page", None;
-    Top = "top", "Go to the top (messages: the oldest, loading more)", None;
-    Bottom = "bottom", "Go to the bottom (messages: the newest)", None;
+    Top = "top", "Go to the top", None;
+    Bottom = "bottom", "Go to the bottom", None;
     Open = "open", "Open the selected space", Some("open");
     Filter = "filter", "Filter spaces by name as you type", Some("filter");
     Compose = "compose", "Write a new message (new thread)", Some("new");
@@ -136,9 +150,9 @@ commands! {
     Send = "send", "Send (or save the edit)", Some("send");
     Submit = "submit", "Confirm", Some("ok");
     NextField = "next_field", "Next field", Some("next field");
+    PrevField = "prev_field", "Previous field", None;
     Newline = "newline", "Insert a new line", Some("newline");
     Cancel = "cancel", "Close, keeping the draft", Some("close");
-    PrevField = "prev_field", "Previous field", None;
 }
 
 /// One key with its modifiers, as written in keymap files (`Ctrl-j`, `Alt-Enter`, `G`).

@@ -68,6 +68,7 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings {
         poll: config.poll(),
         background_poll: config.background_poll(),
+        keymap_file: Some(gchat::config::config_dir().join("keymap.toml")),
         ..Default::default()
     };
     // Keeps the in-process emulator alive while the TUI runs.

@@ -187,6 +187,18 @@ fn the_help_overlay() {
 }
 
 #[test]
+fn help_scrolled_to_the_end() {
+    snap("help_end", || {
+        let mut a = app();
+        ch(&mut a, '?');
+        for _ in 0..12 {
+            key(&mut a, KeyCode::PageDown);
+        }
+        a
+    });
+}
+
+#[test]
 fn members_hidden_and_a_pane_zoomed() {
     snap("members_hidden", || {
         let mut a = app();

@@ -75,6 +75,8 @@ pub struct Settings {
     pub clock: Clock,
     /// The sign-in profile, for "run `gchat auth login`" hints.
     pub profile: String,
+    /// Where the user's key bindings are read from, for the help screen.
+    pub keymap_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -87,6 +89,7 @@ impl Default for Settings {
             zone: Zone::Local,
             clock: Clock::System,
             profile: "default".into(),
+            keymap_file: None,
         }
     }
 }

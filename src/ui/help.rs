@@ -35,13 +35,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             match app.unavailable(cmd) {
                 None => v.push(Line::from(vec![
                     Span::styled(markup::pad(&k, 18), theme::key()),
-                    Span::raw(cmd.description().to_string()),
+                    Span::raw(cmd.description_in(mode).to_string()),
                 ])),
                 // What the sign-in cannot do is listed, greyed, with the reason.
                 Some(why) => v.push(Line::from(vec![
                     Span::styled(markup::pad(&k, 18), theme::dim()),
                     Span::styled(
-                        format!("{} (unavailable: {why})", cmd.description()),
+                        format!("{} (unavailable: {why})", cmd.description_in(mode)),
                         theme::dim(),
                     ),
                 ])),
@@ -49,11 +49,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     v.push(Line::default());
-    v.push(Line::from(Span::styled(
-        "Mouse: click to focus and select, wheel to scroll. Keys: ~/.config/gchat/keymap.toml"
-            .to_string(),
-        theme::dim(),
-    )));
+    let file = app.settings.keymap_file.as_ref().map_or_else(
+        || "keymap.toml in gchat's config directory".to_string(),
+        |p| p.display().to_string(),
+    );
+    for text in [
+        "Mouse: click to focus and select, wheel to scroll.".to_string(),
+        format!("Change any key in {file}"),
+    ] {
+        v.push(Line::from(Span::styled(text, theme::dim())));
+    }
     v
 }
 
