@@ -464,6 +464,50 @@ fn invited_people_are_reported_as_invited() {
 }
 
 #[test]
+fn someone_invited_by_address_is_shown_by_that_address() {
+    let mut app = app();
+    ch(&mut app, 'a');
+    typed(&mut app, "sam@elsewhere.example");
+    let fx = key(&mut app, KeyCode::Enter);
+    let Some(Effect::AddMember { user: invited, .. }) = fx.first().cloned() else {
+        panic!("no request in {fx:?}");
+    };
+    assert_eq!(invited, UserRef::Email("sam@elsewhere.example".into()));
+    // The API answers with a new id and no name the People API will know.
+    let m = Membership {
+        name: Some(format!("{TEAM}/members/5000001")),
+        state: Some(MembershipState::Invited),
+        member: Some(user("5000001", None)),
+        ..Default::default()
+    };
+    let fx = done(
+        &mut app,
+        Outcome::MemberAdded {
+            space: TEAM.into(),
+            user: invited,
+            result: Ok(m),
+        },
+    );
+    assert_eq!(
+        app.status.note.as_ref().unwrap().text,
+        "sam@elsewhere.example was invited; they join once they accept."
+    );
+    for e in fx {
+        if let Effect::LookupPeople { users } = e {
+            done(
+                &mut app,
+                Outcome::People {
+                    users,
+                    result: Ok(vec![]),
+                },
+            );
+        }
+    }
+    let screen = render(&app, 160, 30);
+    assert!(screen.contains("✉ sam@elsewhere.example"), "{screen}");
+}
+
+#[test]
 fn the_last_manager_refusal_reads_as_a_sentence() {
     let mut app = app();
     ch(&mut app, '3');

@@ -812,6 +812,13 @@ impl App {
                 result,
             } => match result {
                 Ok(m) => {
+                    if let (UserRef::Email(email), Some(u)) = (&user, &m.member) {
+                        // The API answers with an id; the address is what the user knows.
+                        self.people.learn(&User {
+                            email: Some(email.clone()),
+                            ..u.clone()
+                        });
+                    }
                     let who = m
                         .member
                         .as_ref()

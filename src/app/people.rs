@@ -90,13 +90,17 @@ impl People {
         self.known.get(user).and_then(|i| i.name.as_deref())
     }
 
-    /// The label of a member: the name the API gave, the one looked up, or the id.
+    /// The label of a member: the name the API gave, the one looked up, their email
+    /// (someone invited by address), or the id.
     pub fn user_label(&self, u: &User) -> String {
-        let name = u.name.as_deref().unwrap_or("");
+        let id = u.name.as_deref().unwrap_or("");
+        let known = self.known.get(id);
         u.display_name
-            .clone()
-            .or_else(|| self.name(name).map(String::from))
-            .unwrap_or_else(|| name.to_string())
+            .as_deref()
+            .or_else(|| known.and_then(|i| i.name.as_deref()))
+            .or_else(|| known.and_then(|i| i.email.as_deref()))
+            .unwrap_or(id)
+            .to_string()
     }
 
     /// A name to show: the person's name, or the id when it cannot be known.
