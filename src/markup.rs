@@ -33,6 +33,13 @@ pub struct Para {
     pub code: bool,
 }
 
+impl From<Line<'static>> for Para {
+    /// A line of plain text that wraps flush left.
+    fn from(l: Line<'static>) -> Self {
+        Para::plain(l.spans)
+    }
+}
+
 impl Para {
     fn plain(spans: Vec<Span<'static>>) -> Self {
         Para {

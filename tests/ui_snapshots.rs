@@ -178,6 +178,37 @@ fn the_space_info_dialog() {
 }
 
 #[test]
+fn long_space_details_wrap_under_their_values() {
+    let mut a = app();
+    let team = a
+        .spaces
+        .all
+        .iter_mut()
+        .find(|s| s.name.as_deref() == Some(TEAM))
+        .unwrap();
+    team.space_details.as_mut().unwrap().description = Some(
+        "Everything about our Rust services: releases, reviews, questions, and the on-call rota."
+            .into(),
+    );
+    ch(&mut a, 'I');
+    let screen = render(&a, 80, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("Description"))
+        .unwrap_or_else(|| panic!("no description row in\n{screen}"));
+    let inside = |l: &str| l.split('│').nth(2).unwrap_or("").trim_end().to_string();
+    assert_eq!(
+        inside(lines[at]),
+        "Description Everything about our Rust services: releases, reviews,"
+    );
+    assert_eq!(
+        inside(lines[at + 1]),
+        "            questions, and the on-call rota."
+    );
+}
+
+#[test]
 fn the_help_overlay() {
     snap("help", || {
         let mut a = app();

@@ -11,6 +11,7 @@ use crate::api::SpaceName;
 use crate::app::dialog::{Dialog, Kind};
 use crate::app::App;
 use crate::keymap::{Command, Mode};
+use crate::markup::Para;
 use crate::ui::theme;
 
 /// A box of `w` x `h` in the middle of `area`.
@@ -34,7 +35,7 @@ fn keys(app: &App, c: Command) -> String {
         .unwrap_or_default()
 }
 
-fn text_lines(app: &App, d: &Dialog) -> Vec<Line<'static>> {
+fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
     let mut v: Vec<Line<'static>> = Vec::new();
     match &d.kind {
         Kind::AddMember { space } => {
@@ -93,7 +94,7 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Line<'static>> {
             )));
             v.push(Line::from("This cannot be undone."));
         }
-        Kind::SpaceInfo { space } => v.extend(space_info(app, space)),
+        Kind::SpaceInfo { space } => return space_info(app, space),
         Kind::LeaveSpace { label, .. } => {
             v.push(Line::from(vec![
                 Span::raw("Leave "),
@@ -112,13 +113,14 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Line<'static>> {
         }
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
     }
-    v
+    v.into_iter().map(Para::from).collect()
 }
 
-fn space_info(app: &App, space: &str) -> Vec<Line<'static>> {
-    let mut v = Vec::new();
+/// Label and value rows; a long value wraps under itself, not under the label.
+fn space_info(app: &App, space: &str) -> Vec<Para> {
+    let mut v: Vec<Para> = Vec::new();
     let Some(s) = app.space(space) else {
-        v.push(Line::from("This space is no longer listed."));
+        v.push(Line::from("This space is no longer listed.").into());
         return v;
     };
     let kind = match s.kind() {
@@ -127,11 +129,14 @@ fn space_info(app: &App, space: &str) -> Vec<Line<'static>> {
         SpaceType::DirectMessage => "Direct message",
         _ => "Space",
     };
-    let row = |k: &str, val: String| {
-        Line::from(vec![
-            Span::styled(format!("{k:<12}"), theme::dim()),
+    const LABEL: usize = 12;
+    let row = |k: &str, val: String| Para {
+        spans: vec![
+            Span::styled(format!("{k:<LABEL$}"), theme::dim()),
             Span::raw(val),
-        ])
+        ],
+        hang: LABEL,
+        code: false,
     };
     v.push(row("Name", app.space_label(s)));
     v.push(row("Kind", kind.to_string()));
@@ -154,12 +159,9 @@ fn space_info(app: &App, space: &str) -> Vec<Line<'static>> {
     }
     v.push(row("Resource", space.to_string()));
     if let Ok(n) = SpaceName::parse(space) {
-        v.push(Line::from(""));
-        v.push(Line::from(Span::styled(
-            "Open in a browser:".to_string(),
-            theme::dim(),
-        )));
-        v.push(Line::from(Span::styled(n.web_url(), theme::link())));
+        v.push(Line::from("").into());
+        v.push(Line::from(Span::styled("Open in a browser:".to_string(), theme::dim())).into());
+        v.push(Line::from(Span::styled(n.web_url(), theme::link())).into());
     }
     v
 }
@@ -172,17 +174,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     };
     let w = w.min(area.width);
     // Wrapped here, so the box is as tall as its text.
-    let text: Vec<Line<'static>> = text_lines(app, d)
-        .into_iter()
-        .flat_map(|l| {
-            let para = crate::markup::Para {
-                spans: l.spans,
-                hang: 0,
-                code: false,
-            };
-            crate::markup::wrap(&[para], w.saturating_sub(2) as usize)
-        })
-        .collect();
+    let text: Vec<Line<'static>> =
+        crate::markup::wrap(&text_lines(app, d), w.saturating_sub(2) as usize);
     let field_h: u16 = d
         .fields
         .iter()
@@ -192,11 +185,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         .error
         .iter()
         .flat_map(|e| {
-            let para = crate::markup::Para {
-                spans: vec![Span::styled(e.clone(), theme::error())],
-                hang: 0,
-                code: false,
-            };
+            let para = Para::from(Line::from(Span::styled(e.clone(), theme::error())));
             crate::markup::wrap(&[para], w.saturating_sub(2) as usize)
         })
         .collect();
