@@ -30,6 +30,20 @@ fn selected_is(app: &gchat::app::App, suffix: &str) -> bool {
     matches!(&app.current_view().unwrap().selected, Some(Row::Msg { name, .. }) if name.ends_with(suffix))
 }
 
+/// The server's copy of a post arrives: `m`, carrying the post's client id.
+fn arrives(app: &mut gchat::app::App, local: &str, cid: &str, mut m: Message) -> Vec<Effect> {
+    m.client_assigned_message_id = Some(cid.to_string());
+    done(
+        app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.to_string(),
+            client_id: cid.to_string(),
+            result: Ok(m),
+        },
+    )
+}
+
 fn sends(fx: &[Effect]) -> Vec<(String, String, String, Option<String>)> {
     fx.iter()
         .filter_map(|e| match e {
@@ -94,16 +108,11 @@ fn posting_is_optimistic_and_carries_a_client_id() {
     let tl = app.current_timeline().unwrap();
     assert_eq!(tl.get(&local).unwrap().local, Some(Local::Sending));
     // The server's copy replaces the local one, and stays selected.
-    let mut m = msg(TEAM, "N1", "N1", alice(), now(), "Ship it 🚀");
-    m.client_assigned_message_id = Some(cid.clone());
-    done(
+    arrives(
         &mut app,
-        Outcome::Sent {
-            space: TEAM.into(),
-            local: local.clone(),
-            client_id: cid,
-            result: Ok(m),
-        },
+        &local,
+        &cid,
+        msg(TEAM, "N1", "N1", alice(), now(), "Ship it 🚀"),
     );
     let tl = app.current_timeline().unwrap();
     assert!(tl.get(&local).is_none());
@@ -784,16 +793,11 @@ fn the_status_bar_says_working_only_while_the_user_waits() {
         },
     );
     assert!(working(&app), "the poll's answer is not the post's");
-    let mut m = msg(TEAM, "N1", "N1", alice(), now(), "on its way");
-    m.client_assigned_message_id = Some(cid.clone());
-    done(
+    arrives(
         &mut app,
-        Outcome::Sent {
-            space: TEAM.into(),
-            local,
-            client_id: cid,
-            result: Ok(m),
-        },
+        &local,
+        &cid,
+        msg(TEAM, "N1", "N1", alice(), now(), "on its way"),
     );
     assert!(!working(&app), "nothing left to wait for");
 }
@@ -1025,16 +1029,11 @@ fn signed_in_as_the_app_history_is_not_listed_and_limits_are_explained() {
     ch(&mut app, 'i');
     typed(&mut app, "Deployed");
     let (local, cid, _, _) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
-    let mut m = msg(TEAM, "A1", "A1", bot(), now(), "Deployed");
-    m.client_assigned_message_id = Some(cid.clone());
-    done(
+    arrives(
         &mut app,
-        Outcome::Sent {
-            space: TEAM.into(),
-            local,
-            client_id: cid,
-            result: Ok(m),
-        },
+        &local,
+        &cid,
+        msg(TEAM, "A1", "A1", bot(), now(), "Deployed"),
     );
     assert_eq!(app.me.user.as_deref(), Some("users/9000"));
     key(&mut app, KeyCode::Esc);
