@@ -1,6 +1,7 @@
-//! Signing in for real, against the emulator's OAuth server, through yup-oauth2 itself:
-//! the installed-app flow with a generated client_secrets.json, the service-account flow
-//! with a generated service_account.json, refresh, revocation, status and logout.
+//! Signing in for real, against the emulator's OAuth server: the browser step (state,
+//! PKCE, the loopback listener) with a generated client_secrets.json, then yup-oauth2 for
+//! refresh; the service-account flow with a generated service_account.json; revocation,
+//! status and logout; and what an attacker at the loopback port cannot do.
 
 mod common;
 
