@@ -18,6 +18,7 @@ async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
                 endpoint: a.endpoint,
                 no_browser: a.no_browser,
                 port: a.port,
+                timeout: None,
             };
             let account = auth::login(&opts, None).await?;
             let who = account
@@ -30,6 +31,14 @@ async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
                 "Signed in as {who}. Run `gchat{}` to open your spaces.",
                 auth::profile_flag(profile)
             );
+            let missing = auth::missing_scopes(&account);
+            if !missing.is_empty() {
+                println!(
+                    "Not granted: {}. gchat works without them but cannot do those things; to allow them, run `gchat auth login{}` again and tick them on the consent screen.",
+                    auth::describe_missing(&missing),
+                    auth::profile_flag(profile)
+                );
+            }
         }
         AuthCommand::Status => println!("{}", auth::status(profile)?),
         AuthCommand::Logout => println!("{}", auth::logout(profile).await?),
@@ -99,25 +108,12 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         }
         (_, _, Some(account)) => {
             let client = auth::client(&cli.profile, &account).await?;
-            let is_app = account.kind == auth::profile::AccountKind::ServiceAccount;
             settings.source = account
                 .identity
                 .email
                 .clone()
                 .unwrap_or_else(|| "Google".into());
-            let me = Identity {
-                user: account.identity.user.clone(),
-                name: account.identity.name.clone().filter(|_| !is_app),
-                is_app,
-                scopes: Some(
-                    account
-                        .scopes
-                        .iter()
-                        .map(|s| auth::short(s).to_string())
-                        .collect(),
-                ),
-            };
-            (client, me)
+            (client, Identity::signed_in(&account))
         }
         _ => {
             // No account: the demo workspace, served in-process.

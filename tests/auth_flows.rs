@@ -1,6 +1,7 @@
-//! Signing in for real, against the emulator's OAuth server, through yup-oauth2 itself:
-//! the installed-app flow with a generated client_secrets.json, the service-account flow
-//! with a generated service_account.json, refresh, revocation, status and logout.
+//! Signing in for real, against the emulator's OAuth server: the browser step (state,
+//! PKCE, the loopback listener) with a generated client_secrets.json, then yup-oauth2 for
+//! refresh; the service-account flow with a generated service_account.json; revocation,
+//! status and logout; and what an attacker at the loopback port cannot do.
 
 mod common;
 
@@ -410,4 +411,410 @@ async fn service_account_jwts_are_verified() {
     );
     let (status, _) = post(form("not.a-jwt")).await;
     assert_eq!(status, 400);
+}
+
+// ---------------------------------------------------------------- login CSRF (RFC 8252)
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Visits the consent page without following its redirect: the loopback address with the
+/// code (and the echoed state), as the browser was told to go to.
+async fn consent(url: &str) -> String {
+    let resp = no_redirects().get(url).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 302, "consent page for {url}");
+    resp.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_string()
+}
+
+/// `url` with its query parameter `key` set to `value`.
+fn with_param(url: &str, key: &str, value: &str) -> String {
+    let (base, q) = url.split_once('?').unwrap();
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+        if k == key {
+            out.append_pair(&k, value);
+        } else {
+            out.append_pair(&k, &v);
+        }
+    }
+    format!("{base}?{}", out.finish())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attacker_at_the_loopback_cannot_finish_the_sign_in() {
+    let emu = demo().await;
+    let _ = data_dir();
+    let secrets = mint(&emu, "oauth-clients").await;
+    let base = emu.url();
+    // The attacker knows the public client id and the loopback address (from the sign-in
+    // page's address, or by scanning ports), consents as Bob to something narrow, and
+    // sends Bob's code to the waiting gchat before Alice finishes.
+    let browser: auth::Presenter = std::sync::Arc::new(move |url: String| {
+        let base = base.clone();
+        Box::pin(async move {
+            let client_id = query_param(&url, "client_id").unwrap();
+            let redirect = query_param(&url, "redirect_uri").unwrap();
+            let theirs = consent(&format!(
+                "{base}/o/oauth2/auth?client_id={client_id}&redirect_uri={redirect}&response_type=code&scope=https://www.googleapis.com/auth/chat.messages.readonly&login_hint=bob@example.com"
+            ))
+            .await;
+            let code = query_param(&theirs, "code").unwrap();
+            let sep = if redirect.contains('?') { '&' } else { '?' };
+            let bad_state = |extra: &str| {
+                let mut q = form_urlencoded::Serializer::new(String::new());
+                q.append_pair("code", &code);
+                format!("{redirect}{sep}{}{extra}", q.finish())
+            };
+            for forged in [
+                bad_state(""),
+                bad_state("&state="),
+                bad_state("&state=guessed"),
+                format!("{redirect}{sep}error=access_denied&state=guessed"),
+                format!("{redirect}{sep}error=access_denied"),
+            ] {
+                let resp = no_redirects()
+                    .get(&forged)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let status = resp.status().as_u16();
+                let page = resp.text().await.unwrap_or_default();
+                assert_eq!(status, 400, "{forged} was taken: {page}");
+                assert!(page.contains("still waiting"), "{page}");
+            }
+            // Then Alice consents for real, in her browser.
+            let resp = reqwest::get(&url).await.map_err(|e| e.to_string())?;
+            assert!(resp.status().is_success(), "{}", resp.status());
+            let page = resp.text().await.unwrap_or_default();
+            assert!(page.contains("close this tab"), "{page}");
+            Ok(())
+        })
+    });
+    let opts = LoginOptions {
+        profile: "csrf".into(),
+        client_secrets: Some(secrets),
+        endpoint: Some(emu.url()),
+        ..Default::default()
+    };
+    let account = auth::login(&opts, Some(browser)).await.expect("login");
+    assert_eq!(account.identity.email.as_deref(), Some("alice@example.com"));
+    assert_eq!(account.identity.user.as_deref(), Some("users/1001"));
+    assert_eq!(account.scopes.len(), auth::USER_SCOPES.len());
+    // Bob's code was never exchanged: it is still unused at the server.
+    let (grants, unused) = emu
+        .service()
+        .with_store(|s| (s.oauth.grants.clone(), s.oauth.codes.len()));
+    assert_eq!(grants.get("authorization_code"), Some(&1));
+    assert_eq!(unused, 1, "the attacker's code is left unused");
+    let text = auth::status("csrf").unwrap();
+    assert!(text.contains("alice@example.com"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stolen_code_is_useless_without_the_pkce_verifier() {
+    let emu = demo().await;
+    let _ = data_dir();
+    let secrets = mint(&emu, "oauth-clients").await;
+    let installed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&secrets).unwrap()).unwrap();
+    let id = installed["installed"]["client_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // An installed app's client secret is not secret: anyone with gchat has it.
+    let secret = installed["installed"]["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token_url = format!("{}/token", emu.url());
+    let browser: auth::Presenter = std::sync::Arc::new(move |url: String| {
+        let (id, secret, token_url) = (id.clone(), secret.clone(), token_url.clone());
+        Box::pin(async move {
+            assert_eq!(
+                query_param(&url, "code_challenge_method").as_deref(),
+                Some("S256"),
+                "{url}"
+            );
+            let challenge = query_param(&url, "code_challenge").unwrap_or_default();
+            assert_eq!(challenge.len(), 43, "a SHA-256 challenge: {url}");
+            let state = query_param(&url, "state").unwrap_or_default();
+            assert!(state.len() >= 22, "an unguessable state: {url}");
+            // Something that sees the redirect (another app on this machine, a browser
+            // extension) takes the code and exchanges it first.
+            let seen = consent(&url).await;
+            let code = query_param(&seen, "code").unwrap();
+            let redirect = query_param(&url, "redirect_uri").unwrap();
+            let r = reqwest::Client::new()
+                .post(&token_url)
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", &code),
+                    ("client_id", &id),
+                    ("client_secret", &secret),
+                    ("redirect_uri", &redirect),
+                ])
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = r.status().as_u16();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            assert_eq!(status, 400, "the stolen code worked: {body}");
+            assert_eq!(body["error"].as_str(), Some("invalid_grant"), "{body}");
+            // The person signs in again, for real.
+            let resp = reqwest::get(&url).await.map_err(|e| e.to_string())?;
+            assert!(resp.status().is_success(), "{}", resp.status());
+            Ok(())
+        })
+    });
+    let opts = LoginOptions {
+        profile: "pkce".into(),
+        client_secrets: Some(secrets),
+        endpoint: Some(emu.url()),
+        ..Default::default()
+    };
+    let account = auth::login(&opts, Some(browser)).await.expect("login");
+    assert_eq!(account.identity.user.as_deref(), Some("users/1001"));
+    let grants = emu.service().with_store(|s| s.oauth.grants.clone());
+    assert_eq!(grants.get("authorization_code"), Some(&1), "{grants:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn narrower_granted_scopes_are_recorded_shown_and_greyed() {
+    let emu = demo().await;
+    let _ = data_dir();
+    let secrets = mint(&emu, "oauth-clients").await;
+    let kept: Vec<String> = auth::USER_SCOPES
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|s| !matches!(*s, "chat.delete" | "chat.memberships"))
+        .map(|s| format!("{}{s}", auth::SCOPE_PREFIX))
+        .collect();
+    let granted = kept.join(" ");
+    // The person unticks two boxes on the consent screen.
+    let browser: auth::Presenter = std::sync::Arc::new(move |url: String| {
+        let url = with_param(&url, "scope", &granted);
+        Box::pin(async move {
+            let resp = reqwest::get(&url).await.map_err(|e| e.to_string())?;
+            assert!(resp.status().is_success(), "{}", resp.status());
+            Ok(())
+        })
+    });
+    let opts = LoginOptions {
+        profile: "narrow".into(),
+        client_secrets: Some(secrets),
+        endpoint: Some(emu.url()),
+        ..Default::default()
+    };
+    let account = auth::login(&opts, Some(browser)).await.expect("login");
+    assert_eq!(account.scopes, kept, "the scopes granted, not those asked");
+    let text = auth::status("narrow").unwrap();
+    let scopes_line = text.lines().find(|l| l.starts_with("Scopes:")).unwrap();
+    assert!(!scopes_line.contains("chat.delete"), "{text}");
+    assert!(!scopes_line.contains("chat.memberships,"), "{text}");
+    assert!(scopes_line.contains("chat.messages"), "{text}");
+    let missing = text.lines().find(|l| l.starts_with("Not granted:"));
+    let missing = missing.unwrap_or_else(|| panic!("no missing scopes in {text}"));
+    assert!(
+        missing.contains("chat.delete (delete spaces you manage)"),
+        "{text}"
+    );
+    assert!(missing.contains("chat.memberships (list members"), "{text}");
+    // The cached token is found under the granted scopes, and refreshed after expiry.
+    let client = auth::client("narrow", &account).await.unwrap();
+    client.list_spaces(&ListSpaces::default()).await.unwrap();
+    emu.service().with_store(|s| s.oauth.expire_access_tokens());
+    client.list_spaces(&ListSpaces::default()).await.unwrap();
+    let grants = emu.service().with_store(|s| s.oauth.grants.clone());
+    assert_eq!(grants.get("refresh_token"), Some(&1), "{grants:?}");
+    // The app greys what the granted scopes forbid, and allows the rest.
+    let app = gchat::app::App::new(
+        gchat::app::Identity::signed_in(&account),
+        gchat::app::Settings {
+            profile: "narrow".into(),
+            ..Default::default()
+        },
+        gchat::keymap::Keymap::defaults(),
+    );
+    let help = gchat::ui::help::lines(&app);
+    let line = |needle: &str| {
+        help.iter()
+            .find(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+                    .contains(needle)
+            })
+            .unwrap_or_else(|| panic!("no help line with {needle:?}"))
+            .clone()
+    };
+    let delete = line("Delete the space");
+    let text: String = delete.spans.iter().map(|s| s.content.as_ref()).collect();
+    assert!(
+        text.contains("(unavailable: needs the chat.delete scope; run `gchat auth login --profile narrow` to grant it)"),
+        "{text}"
+    );
+    let dim = gchat::ui::theme::dim();
+    assert!(delete.spans.iter().all(|s| s.style == dim), "{delete:?}");
+    let remove = line("Remove the selected member");
+    assert!(remove.spans.iter().all(|s| s.style == dim), "{remove:?}");
+    let reply = line("Reply in the selected message's thread");
+    let text: String = reply.spans.iter().map(|s| s.content.as_ref()).collect();
+    assert!(!text.contains("unavailable"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_command_says_which_scopes_were_not_granted_and_never_prints_a_secret() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let emu = demo().await;
+    let dir = data_dir();
+    let secrets = mint(&emu, "oauth-clients").await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .args(["auth", "login", "--profile", "cli-narrow", "--no-browser"])
+        .arg("--client-secrets")
+        .arg(&secrets)
+        .args(["--endpoint", &emu.url()])
+        .env("GCHAT_DATA_DIR", dir)
+        .env("GCHAT_CONFIG_DIR", dir)
+        .env("GCHAT_LOG_DIR", dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut printed = String::new();
+    let url = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        while let Some(line) = err.next_line().await.unwrap() {
+            printed.push_str(&line);
+            printed.push('\n');
+            if let Some(at) = line.find("http://") {
+                if line.contains("/o/oauth2/auth?") {
+                    return line[at..].trim().to_string();
+                }
+            }
+        }
+        panic!("no sign-in address in {printed}");
+    })
+    .await
+    .expect("the sign-in address is printed");
+    // The person allows all but chat.delete.
+    let granted: Vec<String> = auth::USER_SCOPES
+        .iter()
+        .filter(|(s, _)| *s != "chat.delete")
+        .map(|(s, _)| format!("{}{s}", auth::SCOPE_PREFIX))
+        .collect();
+    let resp = reqwest::get(with_param(&url, "scope", &granted.join(" ")))
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        child.wait_with_output(),
+    )
+    .await
+    .expect("gchat auth login exits")
+    .unwrap();
+    while let Ok(Some(line)) = err.next_line().await {
+        printed.push_str(&line);
+        printed.push('\n');
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout}{printed}");
+    assert!(
+        stdout.contains("Signed in as alice@example.com."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Not granted: chat.delete (delete spaces you manage). gchat works without them but cannot do those things; to allow them, run `gchat auth login --profile cli-narrow` again"),
+        "{stdout}"
+    );
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .args(["auth", "status", "--profile", "cli-narrow"])
+        .env("GCHAT_DATA_DIR", dir)
+        .env("GCHAT_CONFIG_DIR", dir)
+        .env("GCHAT_LOG_DIR", dir)
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).to_string();
+    assert!(
+        status.contains("Not granted: chat.delete (delete spaces you manage)"),
+        "{status}"
+    );
+    // No code, token or client secret on the terminal or in the log.
+    let cache: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(profile::tokens_path("cli-narrow")).unwrap())
+            .unwrap();
+    let installed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&secrets).unwrap()).unwrap();
+    let mut secret_values = vec![installed["installed"]["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_string()];
+    for t in cache.as_object().unwrap().values() {
+        for field in ["access_token", "refresh_token"] {
+            secret_values.push(t[field].as_str().unwrap().to_string());
+        }
+    }
+    let log = std::fs::read_to_string(dir.join("gchat.log")).unwrap_or_default();
+    for s in &secret_values {
+        for (what, text) in [
+            ("stdout", &stdout),
+            ("stderr", &printed),
+            ("status", &status),
+            ("log", &log),
+        ] {
+            assert!(!text.contains(s.as_str()), "a secret in {what}");
+        }
+    }
+    assert!(!printed.contains("code="), "{printed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declining_a_new_sign_in_says_so_and_keeps_the_previous_one() {
+    let emu = demo().await;
+    let account = sign_in_user(&emu, "keep").await;
+    let secrets = mint(&emu, "oauth-clients").await;
+    // The person opens the consent screen again and presses Cancel: Google sends the
+    // browser back with error=access_denied and the state.
+    let browser: auth::Presenter = std::sync::Arc::new(|url: String| {
+        Box::pin(async move {
+            let redirect = query_param(&url, "redirect_uri").unwrap();
+            let state = query_param(&url, "state").unwrap_or_default();
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("error", "access_denied")
+                .append_pair("state", &state)
+                .finish();
+            let resp = reqwest::get(format!("{redirect}?{query}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            assert!(resp.status().is_success(), "{}", resp.status());
+            Ok(())
+        })
+    });
+    let opts = LoginOptions {
+        profile: "keep".into(),
+        client_secrets: Some(secrets),
+        endpoint: Some(emu.url()),
+        ..Default::default()
+    };
+    let e = auth::login(&opts, Some(browser)).await.unwrap_err();
+    assert_eq!(
+        format!("{e:#}"),
+        "the sign-in did not finish: you declined to let gchat use your account, so you are not signed in"
+    );
+    // The earlier sign-in still works.
+    let text = auth::status("keep").unwrap();
+    assert!(text.contains("valid until"), "{text}");
+    let client = auth::client("keep", &account).await.unwrap();
+    client.list_spaces(&ListSpaces::default()).await.unwrap();
 }

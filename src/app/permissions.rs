@@ -2,8 +2,28 @@
 //! do at all. Unavailable actions are refused with the reason before any request, and
 //! shown as unavailable in the help overlay.
 
-use super::App;
+use super::{App, Identity};
+use crate::auth::profile::{Account, AccountKind};
 use crate::keymap::Command;
+
+impl Identity {
+    /// Who a signed-in profile is, with the scopes its sign-in was actually granted.
+    pub fn signed_in(account: &Account) -> Identity {
+        let is_app = account.kind == AccountKind::ServiceAccount;
+        Identity {
+            user: account.identity.user.clone(),
+            name: account.identity.name.clone().filter(|_| !is_app),
+            is_app,
+            scopes: Some(
+                account
+                    .scopes
+                    .iter()
+                    .map(|s| crate::auth::short(s).to_string())
+                    .collect(),
+            ),
+        }
+    }
+}
 
 /// The scope that does what a failed call tried, for "sign in again to grant it".
 pub fn scope_for(what: &str, is_app: bool) -> &'static str {

@@ -1,7 +1,9 @@
-//! Where bearer tokens come from for real accounts: a person signed in with yup-oauth2's
-//! installed-app flow (`client_secrets.json`), or the Chat app through a service account
-//! key (`chat.bot`). Tokens are cached per profile and refreshed automatically.
+//! Where bearer tokens come from for real accounts: a person signed in through the
+//! browser (`client_secrets.json`; state and PKCE, see `browser`), or the Chat app through
+//! a service account key (`chat.bot`). Tokens are cached per profile and refreshed
+//! automatically by yup-oauth2.
 
+pub mod browser;
 pub mod profile;
 pub mod storage;
 
@@ -9,6 +11,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use futures::future::BoxFuture;
@@ -98,30 +101,6 @@ fn browser_presenter(redirect: String, no_browser: bool) -> Presenter {
             Ok(())
         })
     })
-}
-
-/// yup-oauth2's hook for the installed flow: the loopback redirect on 127.0.0.1, and the
-/// presenter.
-struct LoopbackDelegate {
-    redirect: String,
-    present: Presenter,
-}
-
-impl InstalledFlowDelegate for LoopbackDelegate {
-    fn redirect_uri(&self) -> Option<&str> {
-        Some(&self.redirect)
-    }
-
-    fn present_user_url<'a>(
-        &'a self,
-        url: &'a str,
-        _need_code: bool,
-    ) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
-        Box::pin(async move {
-            (self.present)(url.to_string()).await?;
-            Ok(String::new())
-        })
-    }
 }
 
 /// At run time nobody is asked to sign in: a refused refresh becomes an error that says
@@ -285,23 +264,56 @@ pub struct LoginOptions {
     pub no_browser: bool,
     /// A fixed loopback port for the redirect (to forward over SSH).
     pub port: Option<u16>,
+    /// How long to wait for the browser (default `browser::DEFAULT_TIMEOUT`).
+    pub timeout: Option<Duration>,
 }
 
-/// A free port on 127.0.0.1 for the loopback redirect.
-fn loopback_port() -> anyhow::Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
-    Ok(l.local_addr()?.port())
+/// The scopes gchat asks a person for that `account` was not granted, each with what
+/// will not work without it.
+pub fn missing_scopes(account: &Account) -> Vec<(&'static str, &'static str)> {
+    if account.kind != AccountKind::User {
+        return Vec::new();
+    }
+    USER_SCOPES
+        .iter()
+        .filter(|(s, _)| !account.scopes.iter().any(|g| short(g) == *s))
+        .copied()
+        .collect()
+}
+
+/// "chat.delete (delete spaces you manage), …" for `missing_scopes`.
+pub fn describe_missing(missing: &[(&str, &str)]) -> String {
+    missing
+        .iter()
+        .map(|(s, why)| format!("{s} ({why})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The scopes granted: those the token endpoint named, else those asked for. Those gchat
+/// asked for come first, in its order, then any others the server added (`openid`).
+fn granted_scopes(asked: &[String], said: Option<Vec<String>>) -> Vec<String> {
+    let Some(said) = said else {
+        return asked.to_vec();
+    };
+    let mut out: Vec<String> = asked.iter().filter(|a| said.contains(a)).cloned().collect();
+    for s in said {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// Signs in and saves the profile. `presenter` replaces the browser (tests use one that
 /// follows the consent redirect itself).
 pub async fn login(opts: &LoginOptions, presenter: Option<Presenter>) -> anyhow::Result<Account> {
     profile::check_name(&opts.profile)?;
-    // A new sign-in starts from an empty cache.
     let tokens = profile::tokens_path(&opts.profile);
-    let _ = std::fs::remove_file(&tokens);
     let account = match &opts.service_account {
         Some(key) => {
+            // A new sign-in starts from an empty cache.
+            let _ = std::fs::remove_file(&tokens);
             let key = std::fs::canonicalize(key)
                 .with_context(|| format!("no service account key at {}", key.display()))?;
             let scopes: Vec<String> = if opts.scopes.is_empty() {
@@ -345,35 +357,43 @@ pub async fn login(opts: &LoginOptions, presenter: Option<Presenter>) -> anyhow:
                     path.display()
                 )
             })?;
-            let scopes: Vec<String> = USER_SCOPES.iter().map(|(s, _)| full(s)).collect();
-            let mut attempt = 0;
-            // The loopback port is picked before yup-oauth2 binds it; if something else
-            // takes it in between, pick another.
-            let token = loop {
-                attempt += 1;
-                let port = match opts.port {
-                    Some(p) => p,
-                    None => loopback_port()?,
-                };
-                let redirect = format!("http://127.0.0.1:{port}");
-                let present = presenter
-                    .clone()
-                    .unwrap_or_else(|| browser_presenter(redirect.clone(), opts.no_browser));
-                let delegate = Box::new(LoopbackDelegate { redirect, present });
-                let auth = user_authenticator(
-                    secret.clone(),
-                    InstalledFlowReturnMethod::HTTPPortRedirect(port),
-                    delegate,
-                    tokens.clone(),
+            let asked: Vec<String> = USER_SCOPES.iter().map(|(s, _)| full(s)).collect();
+            let listener = browser::bind(opts.port).await?;
+            let redirect = browser::redirect_uri(&listener)?;
+            let present = presenter.unwrap_or_else(|| browser_presenter(redirect, opts.no_browser));
+            let grant = browser::sign_in(
+                browser::Request {
+                    secret: &secret,
+                    scopes: &asked,
+                    listener,
+                    timeout: opts.timeout.unwrap_or(browser::DEFAULT_TIMEOUT),
+                },
+                present,
+            )
+            .await
+            .context("the sign-in did not finish")?;
+            let scopes = granted_scopes(&asked, grant.scopes.clone());
+            // yup-oauth2 takes over from here: it finds these tokens under the granted
+            // scopes and renews them with the refresh token. The previous sign-in's tokens
+            // are replaced only now that this one has succeeded.
+            let expires_at = grant.expires_in.and_then(|d| {
+                time::Duration::try_from(d)
+                    .ok()
+                    .map(|d| time::OffsetDateTime::now_utc() + d)
+            });
+            let refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
+            FileTokenStorage::new(tokens.clone())
+                .replace_all(
+                    &refs,
+                    yup_oauth2::storage::TokenInfo {
+                        access_token: Some(grant.access_token.clone()),
+                        refresh_token: grant.refresh_token.clone(),
+                        expires_at,
+                        id_token: None,
+                    },
                 )
-                .await?;
-                match auth.token(&scopes).await {
-                    Err(yup_oauth2::Error::LowLevelError(e))
-                        if e.kind() == std::io::ErrorKind::AddrInUse && attempt < 3 => {}
-                    other => break other.context("the sign-in did not finish")?,
-                }
-            };
-            let access = token.token().context("the sign-in gave no access token")?;
+                .with_context(|| format!("could not save the tokens in {}", tokens.display()))?;
+            let access = grant.access_token.as_str();
             let identity = whoami(opts.endpoint.as_deref(), access)
                 .await
                 .unwrap_or_default();
@@ -429,7 +449,9 @@ pub fn status(profile_name: &str) -> anyhow::Result<String> {
         (None, None) => "an unknown account".into(),
     };
     let how = match a.kind {
-        AccountKind::User => "your Google account (OAuth, installed-app flow)".to_string(),
+        AccountKind::User => {
+            "your Google account (OAuth installed-app flow, with state and PKCE)".to_string()
+        }
         AccountKind::ServiceAccount => format!(
             "a service account, acting as the Chat app (key {})",
             a.service_account_key
@@ -451,6 +473,13 @@ pub fn status(profile_name: &str) -> anyhow::Result<String> {
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    let missing = missing_scopes(&a);
+    if !missing.is_empty() {
+        out.push_str(&format!(
+            "Not granted: {}; to allow them, sign in again and tick them\n",
+            describe_missing(&missing)
+        ));
+    }
     if let Some(e) = &a.endpoint {
         out.push_str(&format!("Endpoint:   {e}\n"));
     }
@@ -528,4 +557,28 @@ async fn revoke(token_uri: &str, token: &str) {
         return;
     };
     let _ = http.post(url).form(&[("token", token)]).send().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_granted_scopes_are_those_the_server_named() {
+        let asked: Vec<String> = ["chat.spaces", "chat.delete", "chat.messages"]
+            .iter()
+            .map(|s| full(s))
+            .collect();
+        assert_eq!(granted_scopes(&asked, None), asked, "unnamed: as asked");
+        let said = vec![
+            "openid".to_string(),
+            full("chat.messages"),
+            full("chat.spaces"),
+        ];
+        assert_eq!(
+            granted_scopes(&asked, Some(said)),
+            [full("chat.spaces"), full("chat.messages"), "openid".into()]
+        );
+        assert!(granted_scopes(&asked, Some(vec![])).is_empty());
+    }
 }

@@ -14,7 +14,7 @@ pub const DEFAULT_PROFILE: &str = "default";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
-    /// A person, through OAuth (installed-app flow).
+    /// A person, through OAuth (installed-app flow, in the browser).
     User,
     /// The Chat app, through a service account key.
     ServiceAccount,

@@ -26,6 +26,14 @@ impl FileTokenStorage {
         s.join(" ")
     }
 
+    /// Makes `token` the only one cached (a new sign-in replaces the old one's).
+    pub fn replace_all(&self, scopes: &[&str], token: TokenInfo) -> std::io::Result<()> {
+        let mut all = BTreeMap::new();
+        all.insert(Self::key(scopes), token);
+        let bytes = serde_json::to_vec_pretty(&all)?;
+        super::profile::write_private(&self.path, &bytes)
+    }
+
     /// Everything cached. A damaged file counts as empty: the user signs in again.
     pub fn read_all(&self) -> BTreeMap<String, TokenInfo> {
         std::fs::read(&self.path)

@@ -183,7 +183,7 @@ pub async fn mint(emu: &Emulator, what: &str) -> std::path::PathBuf {
 }
 
 /// Plays the browser in a sign-in: visits the consent page and follows its redirect to
-/// the loopback address, where yup-oauth2 is waiting for the code.
+/// the loopback address, where gchat is waiting for the code.
 pub fn browser() -> gchat::auth::Presenter {
     std::sync::Arc::new(|url: String| {
         Box::pin(async move {
