@@ -150,7 +150,7 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The administrator verbs, completions and the manual page: they set their own exit codes.
-fn admin_command(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode, Cli> {
+fn admin_command(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode, Box<Cli>> {
     use clap::CommandFactory;
     use gchat::admin::{Conn, Verb};
     let verb = match cli.command {
@@ -173,7 +173,7 @@ fn admin_command(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode, Cli
                 },
             );
         }
-        _ => return Err(cli),
+        _ => return Err(Box::new(cli)),
     };
     let conn = Conn {
         profile: cli.profile,
@@ -198,7 +198,7 @@ fn main() -> ExitCode {
             rt.shutdown_timeout(std::time::Duration::from_millis(200));
             return code;
         }
-        Err(cli) => cli,
+        Err(cli) => *cli,
     };
     let result = rt.block_on(async {
         match cli.command {

@@ -147,10 +147,11 @@ mod tests {
 
     #[test]
     fn one_sentence_with_a_hint() {
-        let f = Failure::api("spaces/X", &server(404, "Space not found\nreally"));
+        let f = Failure::api("spaces/X", &server(404, "Space not found"));
         assert_eq!(
             f.message,
-            "spaces/X: Space not found really. Check the name (`gchat spaces list` shows yours)."
+            "spaces/X: Space not found. Check the name (`gchat spaces list` shows yours)."
         );
+        assert_eq!(sentence("two\nlines\x1b[2J"), "two lines [2J.");
     }
 }

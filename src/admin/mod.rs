@@ -143,10 +143,8 @@ impl Ctx {
                 if let Some(e) = &account.endpoint {
                     b = b.endpoint(e);
                 }
-                let c = b
-                    .build()
-                    .map_err(|e| Failure::other(exit::sentence(&e.to_string())))?;
-                c
+                b.build()
+                    .map_err(|e| Failure::other(exit::sentence(&e.to_string())))?
             }
         };
         Ok(Ctx {
@@ -196,39 +194,7 @@ impl Ctx {
             }
         }
         let all = self.all_spaces(None, None).await?;
-        let by = |exact: bool| -> Vec<&Space> {
-            all.iter()
-                .filter(|s| {
-                    s.display_name.as_deref().is_some_and(|d| {
-                        if exact {
-                            d == arg
-                        } else {
-                            d.to_lowercase() == arg.to_lowercase()
-                        }
-                    })
-                })
-                .collect()
-        };
-        let mut found = by(true);
-        if found.is_empty() {
-            found = by(false);
-        }
-        match found.as_slice() {
-            [one] => Ok((*one).clone()),
-            [] => Err(Failure::not_found(format!(
-                "no space is named {:?}; `gchat spaces list` shows yours.",
-                output::clean(arg)
-            ))),
-            many => Err(Failure::usage(format!(
-                "{} spaces are named {:?}: {}; name one by its resource name.",
-                many.len(),
-                output::clean(arg),
-                many.iter()
-                    .filter_map(|s| s.name.as_deref())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
-        }
+        by_display_name(&all, arg)
     }
 
     /// Every page of spaces.list (up to `limit`), with progress on a terminal.
@@ -331,6 +297,44 @@ impl Ctx {
     }
 }
 
+/// The one space with this display name (exactly, else ignoring case); several are refused
+/// with their names, so a script never acts on the wrong one.
+fn by_display_name(all: &[Space], arg: &str) -> Result<Space, Failure> {
+    let by = |exact: bool| -> Vec<&Space> {
+        all.iter()
+            .filter(|s| {
+                s.display_name.as_deref().is_some_and(|d| {
+                    if exact {
+                        d == arg
+                    } else {
+                        d.to_lowercase() == arg.to_lowercase()
+                    }
+                })
+            })
+            .collect()
+    };
+    let mut found = by(true);
+    if found.is_empty() {
+        found = by(false);
+    }
+    match found.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Failure::not_found(format!(
+            "no space is named {:?}; `gchat spaces list` shows yours.",
+            output::clean(arg)
+        ))),
+        many => Err(Failure::usage(format!(
+            "{} spaces are named {:?}: {}; name one by its resource name.",
+            many.len(),
+            output::clean(arg),
+            many.iter()
+                .filter_map(|s| s.name.as_deref())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -426,4 +430,41 @@ async fn people(ctx: &mut Ctx, cmd: args::PeopleCmd) -> Result<Exit, Failure> {
         report.add(outcome)?;
     }
     report.finish(&["WHO", "NAME", "EMAIL", "OUTCOME"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sp(name: &str, display: &str) -> Space {
+        Space {
+            name: Some(name.into()),
+            display_name: Some(display.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn display_names_resolve_or_are_refused_with_candidates() {
+        let all = vec![
+            sp("spaces/A", "Launch"),
+            sp("spaces/B", "launch"),
+            sp("spaces/C", "Ops"),
+        ];
+        assert_eq!(
+            by_display_name(&all, "Launch").unwrap().name.as_deref(),
+            Some("spaces/A")
+        );
+        assert_eq!(
+            by_display_name(&all, "ops").unwrap().name.as_deref(),
+            Some("spaces/C")
+        );
+        let e = by_display_name(&all, "LAUNCH").unwrap_err();
+        assert_eq!(e.exit, Exit::Usage);
+        assert!(e.message.contains("spaces/A, spaces/B"), "{}", e.message);
+        assert_eq!(
+            by_display_name(&all, "Nope").unwrap_err().exit,
+            Exit::NotFound
+        );
+    }
 }

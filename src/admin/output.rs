@@ -176,7 +176,7 @@ mod tests {
         let s = t.render();
         let cols: Vec<usize> = s
             .lines()
-            .map(|l| width(&l[..l.find("spaces/").unwrap_or(l.find("ID").unwrap())]))
+            .map(|l| width(&l[..l.rfind("  ").map_or(0, |i| i + 2)]))
             .collect();
         assert_eq!(cols, vec![11, 11, 11], "{s}");
     }
