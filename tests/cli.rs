@@ -220,6 +220,7 @@ async fn bulk_add_reports_each_outcome_and_exits_6() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("already a member"), "{}", r.stdout);
     assert!(r.stdout.contains("王芳"), "names, not ids: {}", r.stdout);
+    insta::assert_snapshot!("members_add_rerun", r.stdout);
     let members = a
         .list_all_members(
             &s,

@@ -213,7 +213,16 @@ async fn add(
                 } else {
                     "already a member"
                 };
-                Outcome::ok(w, what)
+                let mut o = Outcome::ok(w, what);
+                // The membership as it stands, for its name (and the JSON).
+                if let Ok(m) = ctx
+                    .client
+                    .get_member(&MembershipName::new(&name, user.clone()))
+                    .await
+                {
+                    o.membership = Some(m);
+                }
+                o
             }
             Err(e) => Outcome::from_error(w, &e),
         };

@@ -493,3 +493,64 @@ async fn show(ctx: &mut Ctx, m: &Message) -> Result<Exit, Failure> {
     }
     Ok(Exit::Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(id: Option<&str>) -> SendOpts {
+        SendOpts {
+            text: Some("hello".into()),
+            cards: Vec::new(),
+            thread: None,
+            thread_key: None,
+            id: id.map(String::from),
+        }
+    }
+
+    #[test]
+    fn client_ids_are_stable_valid_and_per_space() {
+        let a = SpaceName::parse("spaces/AAAA").unwrap();
+        let b = SpaceName::parse("spaces/BBBB").unwrap();
+        let o = opts(None);
+        let ia = client_id(&o, &a, false).unwrap();
+        assert_eq!(
+            ia,
+            client_id(&o, &a, false).unwrap(),
+            "same command, same id"
+        );
+        assert_ne!(ia, client_id(&o, &b, false).unwrap());
+        assert_ne!(
+            ia,
+            client_id(&opts(None).with_text("other"), &a, false).unwrap()
+        );
+
+        let long = format!("client-{}", "x".repeat(56));
+        let o = opts(Some(&long));
+        assert_eq!(client_id(&o, &a, false).unwrap().as_str(), long);
+        let pa = client_id(&o, &a, true).unwrap();
+        let pb = client_id(&o, &b, true).unwrap();
+        assert!(pa.as_str().len() <= 63 && pa.as_str().starts_with("client-xxx"));
+        assert_ne!(pa, pb);
+        assert!(client_id(&opts(Some("Bad Id")), &a, false).is_err());
+    }
+
+    impl SendOpts {
+        fn with_text(mut self, t: &str) -> Self {
+            self.text = Some(t.into());
+            self
+        }
+    }
+
+    #[test]
+    fn since_forms() {
+        assert!(parse_since("2026-11-20T09:00:00Z").is_ok());
+        assert!(parse_since("2026-11-20").is_ok());
+        let two_h = parse_since("2h").unwrap();
+        let age = chrono::Utc::now() - two_h;
+        assert!(age >= chrono::Duration::hours(2) && age < chrono::Duration::hours(3));
+        for bad in ["", "yesterday", "-3d", "99999999999999d"] {
+            assert_eq!(parse_since(bad).unwrap_err().exit, Exit::Usage, "{bad}");
+        }
+    }
+}

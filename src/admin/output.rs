@@ -150,7 +150,7 @@ impl Progress {
     }
     pub fn update(&mut self, n: usize) {
         if self.on {
-            eprint!("\r\x1b[Kfetching {}… {n}", self.what);
+            eprint!("\r\x1b[K{}… {n}", self.what);
             self.shown = true;
         }
     }
