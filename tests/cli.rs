@@ -560,3 +560,99 @@ async fn hostile_text_stays_in_its_cell() {
         "JSON keeps the text exactly"
     );
 }
+
+/// Runs `gchat ARGS` in a pseudo-terminal, answers `answer` when it asks, and returns its
+/// exit code and everything it wrote.
+async fn gchat_on_a_terminal(
+    emu: &gchat::emulator::Emulator,
+    args: &[&str],
+    answer: &str,
+) -> (u32, String) {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gchat"));
+    cmd.args(["--endpoint", &emu.url(), "--token", ALICE_T]);
+    cmd.args(args);
+    cmd.env("TZ", "UTC");
+    cmd.env("GCHAT_LOG_DIR", dir.path());
+    let mut child = pty.slave.spawn_command(cmd).expect("gchat starts");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let s = seen.clone();
+    std::thread::spawn(move || {
+        let _keep = pty.master;
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            s.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !seen.lock().unwrap().contains("[y/N]") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no question: {}",
+            seen.lock().unwrap()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    writer.write_all(format!("{answer}\r").as_bytes()).unwrap();
+    writer.flush().unwrap();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(std::time::Instant::now() < deadline, "gchat did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let out = seen.lock().unwrap().clone();
+    (status.exit_code(), out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_destructive_verbs_ask_first() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Asked").await;
+    let sname = s.to_string();
+    let r = gchat(&emu, ALICE_T, &["members", "add", &sname, "1002"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let (code, out) = gchat_on_a_terminal(&emu, &["members", "remove", &sname, "1002"], "n").await;
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("Remove 1002 from Asked"), "{out}");
+    assert_eq!(
+        a.list_all_members(&s, &ListMembers::default())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let (code, out) = gchat_on_a_terminal(&emu, &["members", "remove", &sname, "1002"], "y").await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("removed"), "{out}");
+    assert_eq!(
+        a.list_all_members(&s, &ListMembers::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
