@@ -13,11 +13,12 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "default", value_name = "NAME")]
     pub profile: String,
     /// Open the TUI on this Chat API endpoint (an emulator, say) instead of Google.
-    #[arg(long, value_name = "URL", requires = "token")]
+    #[arg(long, global = true, value_name = "URL", requires = "token")]
     pub endpoint: Option<String>,
     /// The bearer token for --endpoint (the emulator takes user:ID or app).
     #[arg(
         long,
+        global = true,
         value_name = "TOKEN",
         env = "GCHAT_TOKEN",
         hide_env_values = true
@@ -35,6 +36,21 @@ pub enum Command {
     /// Sign in to Google, see who is signed in, or sign out.
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// List, create, change and delete spaces.
+    Spaces(crate::admin::args::SpacesArgs),
+    /// List, add and remove members, and change their roles (in bulk from a file).
+    Members(crate::admin::args::MembersArgs),
+    /// List, post (to many spaces at once), edit and delete messages.
+    Messages(crate::admin::args::MessagesArgs),
+    /// Look up people's names and emails.
+    People(crate::admin::args::PeopleArgs),
+    /// Print shell completions for bash, zsh or fish.
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::admin::args::Shell,
+    },
+    /// Print the manual page (roff), e.g. `gchat man > gchat.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

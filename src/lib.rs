@@ -1,6 +1,7 @@
 //! gchat: a full-screen, keyboard-driven terminal client for Google Chat, and a faithful
 //! local Chat API emulator.
 
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;

@@ -145,6 +145,40 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The administrator verbs, completions and the manual page: they set their own exit codes.
+fn admin_command(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode, Box<Cli>> {
+    use clap::CommandFactory;
+    use gchat::admin::{Conn, Verb};
+    let verb = match cli.command {
+        Some(Command::Spaces(a)) => Verb::Spaces(a),
+        Some(Command::Members(a)) => Verb::Members(a),
+        Some(Command::Messages(a)) => Verb::Messages(a),
+        Some(Command::People(a)) => Verb::People(a),
+        Some(Command::Completions { shell }) => {
+            gchat::admin::completions(shell, &mut Cli::command(), &mut std::io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Man) => {
+            return Ok(
+                match gchat::admin::man(Cli::command(), &mut std::io::stdout()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("gchat: could not write the manual page: {e}.");
+                        ExitCode::FAILURE
+                    }
+                },
+            );
+        }
+        _ => return Err(Box::new(cli)),
+    };
+    let conn = Conn {
+        profile: cli.profile,
+        endpoint: cli.endpoint,
+        token: cli.token,
+    };
+    Ok(rt.block_on(gchat::admin::run(verb, conn)))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let _log = gchat::logging::init();
@@ -154,6 +188,13 @@ fn main() -> ExitCode {
             eprintln!("gchat: could not start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
+    };
+    let cli = match admin_command(cli, &rt) {
+        Ok(code) => {
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            return code;
+        }
+        Err(cli) => *cli,
     };
     let result = rt.block_on(async {
         match cli.command {
@@ -177,6 +218,7 @@ fn main() -> ExitCode {
                 emulator::run_cli(opts).await
             }
             Some(Command::Auth(cmd)) => auth_command(&cli.profile, cmd).await,
+            Some(_) => anyhow::bail!("this command is handled before the runtime starts"),
             None => tui(cli).await,
         }
     });

@@ -94,6 +94,9 @@ impl RetryPolicy {
     }
 }
 
+/// Told before each wait to send a request again: the error, and how long the wait is.
+pub type RetryHook = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
+
 /// How to build a [`Client`].
 pub struct ClientBuilder {
     chat_endpoint: String,
@@ -102,6 +105,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
+    on_retry: Option<RetryHook>,
 }
 
 impl ClientBuilder {
@@ -114,6 +118,7 @@ impl ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            on_retry: None,
         }
     }
 
@@ -140,6 +145,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` before every wait to retry (a rate limit's `Retry-After`, say), so a
+    /// command-line tool can say why it is waiting.
+    pub fn on_retry(mut self, hook: RetryHook) -> Self {
+        self.on_retry = Some(hook);
+        self
+    }
+
     pub fn build(self) -> Result<Client, ApiError> {
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
@@ -154,6 +166,7 @@ impl ClientBuilder {
                 people: self.people_endpoint,
                 tokens: self.tokens,
                 retry: self.retry,
+                on_retry: self.on_retry,
             }),
         })
     }
@@ -165,6 +178,7 @@ struct Inner {
     people: String,
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
+    on_retry: Option<RetryHook>,
 }
 
 /// A cheap-to-clone handle; clones share one connection pool.
@@ -360,6 +374,9 @@ impl Client {
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     );
+                    if let Some(hook) = &self.inner.on_retry {
+                        hook(&e, wait);
+                    }
                     tokio::time::sleep(wait).await;
                     retry += 1;
                 }

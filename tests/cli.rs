@@ -1,0 +1,658 @@
+//! The administrator CLI (`gchat spaces|members|messages|people`): the real binary against
+//! an in-process emulator, checking stdout, stderr, the exit code and what the emulator
+//! then holds.
+
+mod common;
+
+use std::process::Stdio;
+
+use common::*;
+use gchat::api::ListMembers;
+use gchat::api::ListMessages;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `gchat ARGS` as `token` against `emu`, in UTC, with no terminal and `stdin` piped in.
+async fn gchat(emu: &gchat::emulator::Emulator, token: &str, args: &[&str], stdin: &str) -> Run {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .arg("--endpoint")
+        .arg(emu.url())
+        .arg("--token")
+        .arg(token)
+        .args(args)
+        .env("TZ", "UTC")
+        .env_remove("GCHAT_TOKEN")
+        .env(
+            "GCHAT_LOG_DIR",
+            std::env::temp_dir().join("gchat-cli-test-logs"),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gchat starts");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("write stdin");
+    drop(input);
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        child.wait_with_output(),
+    )
+    .await
+    .expect("gchat finishes")
+    .expect("gchat output");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Replaces `YYYY-MM-DD hh:mm` times (relative to now in the demo) with a fixed mask of
+/// the same width, so columns stay aligned in snapshots.
+fn redact_times(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let pat = "dddd-dd-dd dd:dd";
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let fits = i + pat.len() <= chars.len()
+            && pat.chars().enumerate().all(|(k, p)| match p {
+                'd' => chars[i + k].is_ascii_digit(),
+                c => chars[i + k] == c,
+            });
+        if fits {
+            out.push_str("YYYY-MM-DD hh:mm");
+            i += pat.len();
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+const ALICE_T: &str = "user:1001";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spaces_list_table_and_json() {
+    let emu = demo().await;
+    let r = gchat(&emu, ALICE_T, &["spaces", "list"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("spaces_list", redact_times(&r.stdout));
+
+    let r = gchat(&emu, ALICE_T, &["spaces", "list", "--json"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    let names: Vec<&str> = v["spaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["displayName"].as_str())
+        .collect();
+    assert!(names.contains(&"工程部"), "{names:?}");
+    // RFC 3339 in JSON, the API's field names.
+    assert!(v["spaces"][0]["lastActiveTime"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_list_shows_names_aligned() {
+    let emu = demo().await;
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "list", "Team Rust", "--invited"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("members_list_team_rust", redact_times(&r.stdout));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn space_by_display_name_id_or_resource_name_and_errors() {
+    let emu = demo().await;
+    for arg in ["工程部", TEAM_RUST, "spaces/AAAAAnnounc"] {
+        let r = gchat(&emu, ALICE_T, &["spaces", "get", arg, "--json"], "").await;
+        assert_eq!(r.code, 0, "{arg}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(v["name"].as_str().unwrap().starts_with("spaces/"));
+    }
+    let r = gchat(&emu, ALICE_T, &["spaces", "get", "No such space"], "").await;
+    assert_eq!(r.code, 5, "not found: {}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "one sentence: {}", r.stderr);
+    assert!(r.stderr.starts_with("gchat: "), "{}", r.stderr);
+
+    // An id wins over a display name; a display name is found ignoring case.
+    let r = gchat(&emu, ALICE_T, &["spaces", "get", "team rust", "--json"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(TEAM_RUST), "{}", r.stdout);
+
+    // A permission refusal.
+    let r = gchat(
+        &emu,
+        "user:1002",
+        &["messages", "send", ANNOUNCEMENTS, "hi"],
+        "",
+    )
+    .await;
+    assert_eq!(
+        r.code, 4,
+        "only the manager may post: {} {}",
+        r.stdout, r.stderr
+    );
+    // Bad tokens: not signed in.
+    let r = gchat(&emu, "nobody", &["spaces", "list"], "").await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    // Usage errors are clap's 2.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "role", TEAM_RUST, "1002", "boss"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_add_reports_each_outcome_and_exits_6() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Bulk").await;
+    let csv = "Name,Email\nBob,bob@example.com\n\"Volkov, Dmitri\",dmitri@example.com\nCarol,carol@example.com\nBad,not-an-address\n";
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "add", &s.to_string(), "--from", "-", "--json"],
+        csv,
+    )
+    .await;
+    assert_eq!(r.code, 6, "partial failure: {}\n{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let outcomes: Vec<(&str, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["target"].as_str().unwrap(),
+                o["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            ("bob@example.com", "joined"),
+            ("dmitri@example.com", "joined"),
+            ("carol@example.com", "invited"),
+            ("not-an-address", "invalid"),
+        ]
+    );
+    assert_eq!(v["failed"], 1);
+
+    // A re-run after an interruption: nobody is added twice, nothing fails.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &[
+            "members",
+            "add",
+            &s.to_string(),
+            "bob@example.com",
+            "1006",
+            "1003",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("already a member"), "{}", r.stdout);
+    assert!(r.stdout.contains("王芳"), "names, not ids: {}", r.stdout);
+    insta::assert_snapshot!("members_add_rerun", r.stdout);
+    let members = a
+        .list_all_members(
+            &s,
+            &ListMembers {
+                show_invited: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let bobs = members
+        .iter()
+        .filter(|m| m.member.as_ref().and_then(|u| u.name.as_deref()) == Some("users/1002"))
+        .count();
+    assert_eq!(bobs, 1);
+    assert_eq!(
+        members.len(),
+        5,
+        "Alice, Bob, Dmitri, Carol (invited), 王芳"
+    );
+
+    // Promote two managers.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "role", &s.to_string(), "1002", "1006", "manager"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let managers = a
+        .list_all_members(
+            &s,
+            &ListMembers {
+                filter: Some("role = \"ROLE_MANAGER\"".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(managers.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn destructive_verbs_need_yes_without_a_terminal_and_dry_run_changes_nothing() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Doomed").await;
+    let sname = s.to_string();
+    let r = gchat(&emu, ALICE_T, &["members", "add", &sname, "1002"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    for args in [
+        vec!["members", "remove", sname.as_str(), "1002"],
+        vec!["spaces", "delete", sname.as_str()],
+    ] {
+        let r = gchat(&emu, ALICE_T, &args, "").await;
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+        let mut dry = args.clone();
+        dry.push("--dry-run");
+        let r = gchat(&emu, ALICE_T, &dry, "").await;
+        assert_eq!(r.code, 0, "{dry:?}: {}", r.stderr);
+        assert!(r.stdout.contains("would"), "{}", r.stdout);
+    }
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["messages", "send", &sname, "hello", "--dry-run"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["spaces", "create", "--name", "Never", "--dry-run"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Nothing changed.
+    assert!(a.get_space(&s).await.is_ok());
+    let members = a
+        .list_all_members(&s, &ListMembers::default())
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 2);
+    let msgs = a
+        .list_all_messages(&s, &ListMessages::default())
+        .await
+        .unwrap();
+    assert!(msgs.is_empty(), "{msgs:?}");
+    assert!(!a
+        .list_all_spaces(None)
+        .await
+        .unwrap()
+        .iter()
+        .any(|x| x.display_name.as_deref() == Some("Never")));
+
+    // With --yes it happens.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "remove", &sname, "1002", "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("removed"), "{}", r.stdout);
+    let r = gchat(&emu, ALICE_T, &["spaces", "delete", &sname, "-y"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(a.get_space(&s).await.unwrap_err().is_not_found());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_to_many_spaces_twice_posts_once() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s1 = new_space(&a, "One").await;
+    let s2 = new_space(&a, "Two").await;
+    let list = format!("space\n{s1}\n{s2}\nspaces/AAAAnowhere\n");
+    let path = std::env::temp_dir().join(format!("gchat-cli-spaces-{}.csv", std::process::id()));
+    std::fs::write(&path, &list).unwrap();
+    let p = path.to_string_lossy().to_string();
+    for round in 0..2 {
+        let r = gchat(
+            &emu,
+            ALICE_T,
+            &[
+                "messages",
+                "send",
+                "--from",
+                &p,
+                "Town hall at 3",
+                "--jsonl",
+            ],
+            "",
+        )
+        .await;
+        assert_eq!(r.code, 6, "round {round}: {}\n{}", r.stdout, r.stderr);
+        let lines: Vec<serde_json::Value> = r
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+            .collect();
+        assert_eq!(lines.len(), 3);
+        let want = if round == 0 { "sent" } else { "already sent" };
+        assert_eq!(lines[0]["outcome"], want);
+        assert_eq!(lines[1]["outcome"], want);
+        assert_eq!(lines[2]["outcome"], "not found");
+    }
+    let _ = std::fs::remove_file(&path);
+    for s in [&s1, &s2] {
+        let msgs = a
+            .list_all_messages(s, &ListMessages::default())
+            .await
+            .unwrap();
+        assert_eq!(msgs.len(), 1, "{s}: {msgs:?}");
+        assert_eq!(msgs[0].text.as_deref(), Some("Town hall at 3"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_send_edit_get_delete_and_the_app() {
+    let emu = demo().await;
+    let r = gchat(
+        &emu,
+        "app",
+        &["messages", "send", TEAM_RUST, "-", "--json"],
+        "Release 1.2 is out\n",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let name = v["results"][0]["message"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(v["results"][0]["message"]["sender"]["type"], "BOT");
+
+    let r = gchat(
+        &emu,
+        "app",
+        &["messages", "edit", &name, "Release 1.2.1 is out"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat(&emu, ALICE_T, &["messages", "get", &name], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Release 1.2.1 is out") && r.stdout.contains("Release Bot"),
+        "{}",
+        r.stdout
+    );
+
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["messages", "list", "Team Rust", "--since", "10m", "--json"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["name"] == name.as_str()));
+
+    let r = gchat(&emu, "app", &["messages", "delete", &name, "--yes"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat(&emu, ALICE_T, &["messages", "get", &name], "").await;
+    assert_eq!(r.code, 5, "{}", r.stderr);
+
+    let r = gchat(&emu, ALICE_T, &["people", "get", "1003", "users/1002"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("王芳") && r.stdout.contains("bob@example.com"),
+        "{}",
+        r.stdout
+    );
+
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["spaces", "find-dm", "bob@example.com", "--json"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(DM_BOB), "{}", r.stdout);
+
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &[
+            "spaces",
+            "setup",
+            "--members",
+            "1002,1007",
+            "--name",
+            "Trio",
+            "--json",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["displayName"], "Trio");
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let s = String::from_utf8_lossy(&out.stdout);
+        assert!(s.contains("members") && s.contains("find-dm"), "{shell}");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .arg("man")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(".TH gchat"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_are_waited_out_and_reported() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Busy").await;
+    let resp = reqwest::Client::new()
+        .post(format!("{}/emulator/faults", emu.url()))
+        .json(&serde_json::json!({
+            "method": "chat.spaces.members.create", "code": 429, "count": 1, "retryAfter": 1
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "add", &s.to_string(), "1002"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("rate limited"), "{}", r.stderr);
+    assert!(r.stdout.contains("joined"), "{}", r.stdout);
+    let members = a
+        .list_all_members(&s, &ListMembers::default())
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_stays_in_its_cell() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Hostile").await;
+    post(
+        &a,
+        &s,
+        "evil\x1b]0;pwned\x07\x1b[2J\u{202e}txt.exe\r\nsecond line",
+    )
+    .await;
+    let r = gchat(&emu, ALICE_T, &["messages", "list", &s.to_string()], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains('\x1b') && !r.stdout.contains('\u{202e}') && !r.stdout.contains('\r')
+    );
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["messages", "list", &s.to_string(), "--json"],
+        "",
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        v["messages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("\x1b[2J"),
+        "JSON keeps the text exactly"
+    );
+}
+
+/// Runs `gchat ARGS` in a pseudo-terminal, answers `answer` when it asks, and returns its
+/// exit code and everything it wrote.
+async fn gchat_on_a_terminal(
+    emu: &gchat::emulator::Emulator,
+    args: &[&str],
+    answer: &str,
+) -> (u32, String) {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gchat"));
+    cmd.args(["--endpoint", &emu.url(), "--token", ALICE_T]);
+    cmd.args(args);
+    cmd.env("TZ", "UTC");
+    cmd.env("GCHAT_LOG_DIR", dir.path());
+    let mut child = pty.slave.spawn_command(cmd).expect("gchat starts");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let s = seen.clone();
+    std::thread::spawn(move || {
+        let _keep = pty.master;
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            s.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !seen.lock().unwrap().contains("[y/N]") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no question: {}",
+            seen.lock().unwrap()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    writer.write_all(format!("{answer}\r").as_bytes()).unwrap();
+    writer.flush().unwrap();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(std::time::Instant::now() < deadline, "gchat did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let out = seen.lock().unwrap().clone();
+    (status.exit_code(), out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_destructive_verbs_ask_first() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Asked").await;
+    let sname = s.to_string();
+    let r = gchat(&emu, ALICE_T, &["members", "add", &sname, "1002"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let (code, out) = gchat_on_a_terminal(&emu, &["members", "remove", &sname, "1002"], "n").await;
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("Remove 1002 from Asked"), "{out}");
+    assert_eq!(
+        a.list_all_members(&s, &ListMembers::default())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let (code, out) = gchat_on_a_terminal(&emu, &["members", "remove", &sname, "1002"], "y").await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("removed"), "{out}");
+    assert_eq!(
+        a.list_all_members(&s, &ListMembers::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
