@@ -94,7 +94,7 @@ fn explain(code: u16) -> Option<&'static str> {
     Some(match code {
         400 => "The request could not be read: its method, URL, headers or framing are malformed.",
         414 => "The requested URL is too long: the limit is 65,534 bytes for the path and query.",
-        431 => "The request's headers are too large.",
+        431 => "The request's URL and headers are too large together (over about 400 KiB).",
         _ => return None,
     })
 }
