@@ -48,27 +48,21 @@ async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
 
 /// Who a development token stands for, when it says.
 fn identity_from_token(token: &str) -> Identity {
-    let (who, scopes) = match token.split_once(";scopes=") {
-        Some((w, s)) => (
-            w,
-            Some(s.split(',').map(|x| auth::short(x).to_string()).collect()),
-        ),
-        None => (token, None),
+    use gchat::api::dev_token::{self, DevHolder};
+    let Some(t) = dev_token::parse(token) else {
+        return Identity::default();
     };
-    if let Some(id) = who.strip_prefix("user:") {
-        Identity {
+    match t.holder {
+        DevHolder::User(id) => Identity {
             user: Some(format!("users/{id}")),
-            scopes,
+            scopes: t.scopes,
             ..Default::default()
-        }
-    } else if who == "app" || who.starts_with("app:") {
-        Identity {
+        },
+        DevHolder::PrimaryApp | DevHolder::App(_) => Identity {
             is_app: true,
-            scopes: scopes.or_else(|| Some(vec!["chat.bot".into()])),
+            scopes: t.scopes.or_else(|| Some(vec!["chat.bot".into()])),
             ..Default::default()
-        }
-    } else {
-        Identity::default()
+        },
     }
 }
 

@@ -375,42 +375,353 @@ async fn pkce_is_enforced_when_a_challenge_was_sent() {
     assert_eq!(status, 400, "a code works once");
 }
 
+/// The consent screen's answer to `redirect_uri` (sent exactly as given): its status and
+/// `Location`.
+async fn authorize_to(emu: &Emulator, client_id: &str, redirect_uri: &str) -> (u16, String) {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", client_id)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid")
+        .finish();
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/o/oauth2/auth?{query}", emu.url()))
+        .send()
+        .await
+        .unwrap();
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (resp.status().as_u16(), location)
+}
+
+async fn client_id(emu: &Emulator) -> (String, String) {
+    let secrets: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(mint(emu, "oauth-clients").await).unwrap())
+            .unwrap();
+    (
+        secrets["installed"]["client_id"].as_str().unwrap().into(),
+        secrets["installed"]["client_secret"]
+            .as_str()
+            .unwrap()
+            .into(),
+    )
+}
+
+#[tokio::test]
+async fn the_code_goes_only_to_a_loopback_address() {
+    let emu = demo().await;
+    let (id, _) = client_id(&emu).await;
+    // RFC 8252 §7.3 and §8.3: plain http to the loopback literal 127.0.0.1 or [::1], or
+    // to localhost; any port; no user information, no fragment; nothing that parsers
+    // could read two ways.
+    for bad in [
+        "http://127.0.0.1:80@evil.example.com/cb",
+        "http://127.0.0.1@evil.example.com/cb",
+        "http://localhost:80@evil.example.com",
+        "http://user:pw@127.0.0.1:9/cb",
+        "http://evil.example.com@127.0.0.1:9/cb",
+        "http://127.0.0.1.evil.com/cb",
+        "http://localhost.evil.com/cb",
+        "http://127.0.0.1%2eevil.com/cb",
+        "http://localhost./cb",
+        "http://127.0.0.2/cb",
+        "http://[::ffff:127.0.0.1]/cb",
+        "http://[::1]:x/cb",
+        "http://127.0.0.1:99999/cb",
+        "http://127.0.0.1:9/cb#frag",
+        "http://evil.example.com\\@127.0.0.1/cb",
+        "http://127.0.0.1\\@evil.example.com/cb",
+        "http://127.0.0.1:9/cb\r\nSet-Cookie: x=y",
+        "https://127.0.0.1/cb",
+        "ftp://127.0.0.1/cb",
+        "javascript:alert(1)//127.0.0.1",
+        "//127.0.0.1:9/cb",
+        "127.0.0.1:9/cb",
+        "https://evil.example.com/cb",
+        "",
+    ] {
+        let (status, location) = authorize_to(&emu, &id, bad).await;
+        assert_eq!((status, location.as_str()), (400, ""), "{bad:?}");
+    }
+    for (good, lands) in [
+        ("http://127.0.0.1:9/cb", "http://127.0.0.1:9/cb?code="),
+        ("http://127.0.0.1", "http://127.0.0.1/?code="),
+        ("http://[::1]:9/cb", "http://[::1]:9/cb?code="),
+        ("http://localhost:9/", "http://localhost:9/?code="),
+        ("http://LOCALHOST:9/cb", "http://localhost:9/cb?code="),
+        (
+            "http://127.0.0.1:9/cb?x=1",
+            "http://127.0.0.1:9/cb?x=1&code=",
+        ),
+    ] {
+        let (status, location) = authorize_to(&emu, &id, good).await;
+        assert_eq!(status, 302, "{good:?}");
+        assert!(location.starts_with(lands), "{good:?} -> {location}");
+    }
+}
+
+/// Exchanges `code` at the token endpoint with this verifier (if any).
+async fn exchange(
+    emu: &Emulator,
+    (id, secret): &(String, String),
+    code: &str,
+    verifier: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let mut form = vec![
+        ("grant_type", "authorization_code".to_string()),
+        ("code", code.to_string()),
+        ("client_id", id.clone()),
+        ("client_secret", secret.clone()),
+        ("redirect_uri", "http://127.0.0.1:9/cb".to_string()),
+    ];
+    if let Some(v) = verifier {
+        form.push(("code_verifier", v.to_string()));
+    }
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", emu.url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    (
+        r.status().as_u16(),
+        r.json::<serde_json::Value>().await.unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn pkce_follows_rfc_7636() {
+    let emu = demo().await;
+    let client = client_id(&emu).await;
+    let verifier = "plain-verifier-plain-verifier-plain-verifier-0123456789._~";
+    // No method means plain (RFC 7636 §4.3).
+    let (status, loc) = authorize(&emu, &client.0, &format!("&code_challenge={verifier}")).await;
+    assert_eq!(status, 302, "{loc}");
+    let code = query_param(&loc, "code").unwrap();
+    let (status, body) = exchange(&emu, &client, &code, Some(verifier)).await;
+    assert_eq!(status, 200, "{body}");
+    // A method without a challenge, a method nobody knows, a challenge of the wrong form.
+    for extra in [
+        "&code_challenge_method=S256".to_string(),
+        format!("&code_challenge={verifier}&code_challenge_method=s256"),
+        "&code_challenge=short".to_string(),
+        format!("&code_challenge={verifier}{verifier}{verifier}"),
+        "&code_challenge=has%20space-has-space-has-space-has-space-has-space".to_string(),
+        "&code_challenge=".to_string(),
+    ] {
+        let (status, loc) = authorize(&emu, &client.0, &extra).await;
+        assert_eq!((status, loc.as_str()), (400, ""), "{extra}");
+    }
+    // A verifier for a code that had no challenge is refused (a downgrade, RFC 9700
+    // §2.1.1), as is a code_verifier of the wrong form.
+    let (_, loc) = authorize(&emu, &client.0, "").await;
+    let code = query_param(&loc, "code").unwrap();
+    let (status, body) = exchange(&emu, &client, &code, Some(verifier)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
+    let (_, loc) = authorize(&emu, &client.0, "&code_challenge=short-verifier-short").await;
+    assert_eq!(loc, "", "a 19-character challenge is refused");
+}
+
+/// A JWT with this header and claims, signed by `sign` over `header.claims`.
+fn jwt(
+    header: &serde_json::Value,
+    claims: &serde_json::Value,
+    sign: impl Fn(&[u8]) -> Vec<u8>,
+) -> String {
+    use base64::Engine;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let signed = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let sig = sign(signed.as_bytes());
+    format!("{signed}.{}", b64(&sig))
+}
+
+fn split3(token: &str) -> (&str, &str, &str) {
+    let mut p = token.split('.');
+    (p.next().unwrap(), p.next().unwrap(), p.next().unwrap())
+}
+
+fn rs256(pem: &str) -> impl Fn(&[u8]) -> Vec<u8> {
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::signature::{SignatureEncoding, Signer};
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap();
+    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key);
+    move |m: &[u8]| signer.sign(m).to_vec()
+}
+
+/// HMAC-SHA256 (RFC 2104), as a confused verifier would check HS256.
+fn hs256(key: &[u8]) -> impl Fn(&[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut k = if key.len() > 64 {
+        Sha256::digest(key).to_vec()
+    } else {
+        key.to_vec()
+    };
+    k.resize(64, 0);
+    move |m: &[u8]| {
+        let pad = |b: u8| k.iter().map(|x| x ^ b).collect::<Vec<u8>>();
+        let inner = Sha256::new()
+            .chain_update(pad(0x36))
+            .chain_update(m)
+            .finalize();
+        Sha256::new()
+            .chain_update(pad(0x5c))
+            .chain_update(inner)
+            .finalize()
+            .to_vec()
+    }
+}
+
 #[tokio::test]
 async fn service_account_jwts_are_verified() {
     let emu = demo().await;
-    let form = |assertion: &str| {
-        vec![
-            (
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:jwt-bearer".to_string(),
-            ),
-            ("assertion", assertion.to_string()),
-        ]
+    let read = |p: std::path::PathBuf| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
     };
-    let post = |f: Vec<(&'static str, String)>| {
-        let url = emu.url();
+    let sa = read(mint(&emu, "service-accounts").await);
+    let other = read(mint(&emu, "service-accounts").await);
+    let email = sa["client_email"].as_str().unwrap();
+    let key = sa["private_key"].as_str().unwrap();
+    let token_uri = sa["token_uri"].as_str().unwrap().to_string();
+    assert_eq!(token_uri, format!("{}/token", emu.url()));
+    let now = chrono::Utc::now().timestamp();
+    let claims = |aud: &str| {
+        serde_json::json!({
+            "iss": email,
+            "scope": "https://www.googleapis.com/auth/chat.bot",
+            "aud": aud,
+            "iat": now,
+            "exp": now + 3600,
+        })
+    };
+    let rs = serde_json::json!({"alg": "RS256", "typ": "JWT"});
+    let grant = |assertion: String| {
+        let url = token_uri.clone();
         async move {
             let r = reqwest::Client::new()
-                .post(format!("{url}/token"))
-                .form(&f)
+                .post(url)
+                .form(&[
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                    ("assertion", &assertion),
+                ])
                 .send()
                 .await
                 .unwrap();
             (
                 r.status().as_u16(),
-                r.json::<serde_json::Value>().await.unwrap(),
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
             )
         }
     };
-    // Signed by nobody the emulator knows.
-    let forged = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4QHkuY29tIiwic2NvcGUiOiJodHRwczovL3d3dy5nb29nbGVhcGlzLmNvbS9hdXRoL2NoYXQuYm90IiwiYXVkIjoiaHR0cDovL3gvdG9rZW4iLCJleHAiOjQxMDI0NDQ4MDAsImlhdCI6MH0.c2ln";
-    let (status, body) = post(form(forged)).await;
+    let public_pem = {
+        use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+        rsa::RsaPrivateKey::from_pkcs8_pem(key)
+            .unwrap()
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap()
+    };
+    let port = emu.addr().port();
+    let mut refused: Vec<(&str, String)> = vec![
+        (
+            "signed by another service account's key",
+            jwt(
+                &rs,
+                &claims(&token_uri),
+                rs256(other["private_key"].as_str().unwrap()),
+            ),
+        ),
+        (
+            "alg none",
+            jwt(
+                &serde_json::json!({"alg": "none"}),
+                &claims(&token_uri),
+                |_| Vec::new(),
+            ),
+        ),
+        (
+            "HS256 keyed with the public key",
+            jwt(
+                &serde_json::json!({"alg": "HS256", "typ": "JWT"}),
+                &claims(&token_uri),
+                hs256(public_pem.as_bytes()),
+            ),
+        ),
+        ("claims changed after signing", {
+            let good = jwt(&rs, &claims(&token_uri), rs256(key));
+            let mut delegated = claims(&token_uri);
+            delegated["sub"] = "alice@example.com".into();
+            let forged = jwt(&rs, &delegated, |_| Vec::new());
+            let (h, c, _) = split3(&forged);
+            format!("{h}.{c}.{}", split3(&good).2)
+        }),
+        (
+            "another audience",
+            jwt(&rs, &claims("https://evil.example.com/token"), rs256(key)),
+        ),
+        (
+            "a lookalike audience",
+            jwt(
+                &rs,
+                &claims(&format!("http://127.0.0.1.evil.com:{port}/token")),
+                rs256(key),
+            ),
+        ),
+        (
+            "an audience that only ends like the endpoint",
+            jwt(&rs, &claims(&format!("{token_uri}/x/token")), rs256(key)),
+        ),
+        (
+            "Google's audience, not this endpoint's",
+            jwt(
+                &rs,
+                &claims("https://oauth2.googleapis.com/token"),
+                rs256(key),
+            ),
+        ),
+    ];
+    refused.push(("not a JWT", "not.a-jwt".to_string()));
+    refused.push(("three parts, none of them JSON", "a.b.c".to_string()));
+    let mut stranger = claims(&token_uri);
+    stranger["iss"] = "stranger@elsewhere.iam.gserviceaccount.com".into();
+    refused.push((
+        "an issuer nobody registered",
+        jwt(&rs, &stranger, rs256(key)),
+    ));
+    let mut stale = claims(&token_uri);
+    stale["iat"] = (now - 7200).into();
+    stale["exp"] = (now - 3600).into();
+    refused.push(("expired", jwt(&rs, &stale, rs256(key))));
+    for (what, assertion) in refused {
+        let (status, body) = grant(assertion).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("invalid_grant")),
+            "{what}: {body}"
+        );
+    }
     assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant"))
+        emu.service()
+            .with_store(|s| s.oauth.grants.get("jwt-bearer").copied()),
+        None,
+        "nothing was granted"
     );
-    let (status, _) = post(form("not.a-jwt")).await;
-    assert_eq!(status, 400);
+    let (status, body) = grant(jwt(&rs, &claims(&token_uri), rs256(key))).await;
+    assert_eq!(status, 200, "the genuine assertion: {body}");
 }
 
 // ---------------------------------------------------------------- login CSRF (RFC 8252)

@@ -2,6 +2,7 @@
 //! emulator); it knows nothing of the terminal.
 
 pub mod client;
+pub mod dev_token;
 pub mod error;
 pub mod model;
 pub mod name;

@@ -9,8 +9,9 @@
 use std::collections::BTreeSet;
 
 use super::error::EmuError;
+use crate::api::dev_token::{self, DevHolder};
 
-pub const SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
+pub use crate::api::dev_token::SCOPE_PREFIX;
 
 /// Every scope a signed-in person has with a `user:<id>` development token.
 pub const USER_SCOPES: &[&str] = &[
@@ -104,37 +105,20 @@ impl Principal {
 
 /// Normalises `https://www.googleapis.com/auth/chat.bot` and `chat.bot` alike.
 pub fn short_scope(s: &str) -> &str {
-    s.trim().strip_prefix(SCOPE_PREFIX).unwrap_or(s.trim())
+    dev_token::short_scope(s)
 }
 
-/// Reads a development token. `None` when it is not one (it may still be an issued token).
+/// Reads a development token (see [`crate::api::dev_token`]). `None` when it is not one
+/// (it may still be an issued token); ids are canonical, so `user:01001` is not one.
 pub fn parse_dev_token(token: &str, primary_app: &str) -> Option<Principal> {
-    let (who, scopes) = match token.split_once(';') {
-        Some((w, rest)) => (w, Some(rest.strip_prefix("scopes=")?)),
-        None => (token, None),
+    let t = dev_token::parse(token)?;
+    let mut p = match &t.holder {
+        DevHolder::User(id) => Principal::user(id),
+        DevHolder::PrimaryApp => Principal::app(primary_app),
+        DevHolder::App(id) => Principal::app(id),
     };
-    let mut p = if let Some(id) = who.strip_prefix("user:") {
-        if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        Principal::user(id)
-    } else if who == "app" {
-        Principal::app(primary_app)
-    } else if let Some(id) = who.strip_prefix("app:") {
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        Principal::app(id)
-    } else {
-        return None;
-    };
-    if let Some(list) = scopes {
-        p.scopes = list
-            .split(',')
-            .map(short_scope)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect();
+    if let Some(scopes) = t.scopes {
+        p.scopes = scopes.into_iter().collect();
     }
     Some(p)
 }
@@ -161,7 +145,16 @@ mod tests {
             n.scopes.iter().cloned().collect::<Vec<_>>(),
             vec!["chat.memberships.app", "chat.spaces"]
         );
-        for bad in ["", "user:", "user:abc", "robot", "user:1;foo=bar", "app:x"] {
+        for bad in [
+            "",
+            "user:",
+            "user:abc",
+            "robot",
+            "user:1;foo=bar",
+            "app:x",
+            "user:0001001",
+            "app:09000",
+        ] {
             assert!(parse_dev_token(bad, "9000").is_none(), "{bad}");
         }
     }

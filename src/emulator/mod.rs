@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod filter;
+pub mod guard;
 mod members;
 mod messages;
 pub mod oauth;
@@ -16,6 +17,7 @@ pub mod service;
 mod spaces;
 pub mod store;
 pub mod views;
+mod wire;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -76,7 +78,12 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
             .fallback(service::serve_request)
-            .with_state(service.clone());
+            .with_state(service.clone())
+            .layer(axum::middleware::from_fn_with_state(
+                guard::Guard { port: addr.port() },
+                guard::check,
+            ));
+        let listener = wire::Listener::new(listener);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)

@@ -234,16 +234,43 @@ fn client_credentials(
     (p.get("client_id").cloned(), p.get("client_secret").cloned())
 }
 
-fn is_loopback_redirect(uri: &str) -> bool {
-    if uri == "urn:ietf:wg:oauth:2.0:oob" {
-        return true;
+const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
+
+/// Where the consent screen may send a code: an installed app's loopback listener
+/// (RFC 8252 §7.3, §8.3), or the copy-and-paste page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Redirect {
+    Oob,
+    Loopback(url::Url),
+}
+
+/// Reads `redirect_uri` with a real URL parser: plain `http` to exactly `127.0.0.1`,
+/// `[::1]` or `localhost` (any port or none), without user information or a fragment,
+/// and without anything that parsers read differently (backslashes, whitespace,
+/// control characters: a URL parser silently drops or rewrites them).
+fn loopback_redirect(uri: &str) -> Option<Redirect> {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    if uri == OOB {
+        return Some(Redirect::Oob);
     }
-    let Some(rest) = uri.strip_prefix("http://") else {
-        return false;
+    if uri
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
+    let url = url::Url::parse(uri).ok()?;
+    let host_ok = match url.host()? {
+        url::Host::Domain(d) => d == "localhost",
+        url::Host::Ipv4(ip) => ip == Ipv4Addr::LOCALHOST,
+        url::Host::Ipv6(ip) => ip == Ipv6Addr::LOCALHOST,
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+    let ok = url.scheme() == "http"
+        && host_ok
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.fragment().is_none();
+    ok.then_some(Redirect::Loopback(url))
 }
 
 /// The emulator's own address, as the client reached it.
@@ -289,7 +316,15 @@ pub fn handle(
             authorize(store, settings, &params(query, b"", headers))
         }
         ("POST", "/token" | "/o/oauth2/token" | "/oauth2/v4/token") => {
-            token(store, settings, &params(query, body, headers), headers)
+            // A JWT's audience must be this very endpoint, as the client reached it.
+            let endpoint = format!("{}{path}", base_url(headers));
+            token(
+                store,
+                settings,
+                &params(query, body, headers),
+                headers,
+                &endpoint,
+            )
         }
         ("POST" | "GET", "/revoke" | "/o/oauth2/revoke") => {
             revoke(store, &params(query, body, headers))
@@ -312,13 +347,13 @@ fn authorize(store: &mut Store, settings: &Settings, p: &BTreeMap<String, String
         ));
     }
     let redirect = p.get("redirect_uri").cloned().unwrap_or_default();
-    if !is_loopback_redirect(&redirect) {
+    let Some(target) = loopback_redirect(&redirect) else {
         return unchanged(page(
             StatusCode::BAD_REQUEST,
             "Error 400: redirect_uri_mismatch",
-            "An installed app must redirect to a loopback address (http://127.0.0.1:PORT or http://localhost:PORT).",
+            "An installed app must redirect to a loopback address (http://127.0.0.1:PORT, http://[::1]:PORT or http://localhost:PORT).",
         ));
-    }
+    };
     if p.get("response_type").map(String::as_str) != Some("code") {
         return unchanged(page(
             StatusCode::BAD_REQUEST,
@@ -337,15 +372,35 @@ fn authorize(store: &mut Store, settings: &Settings, p: &BTreeMap<String, String
             "Some requested scopes were invalid or missing.",
         ));
     }
-    let method = p.get("code_challenge_method").cloned();
-    if method
-        .as_deref()
-        .is_some_and(|m| m != "S256" && m != "plain")
-    {
+    let challenge = p.get("code_challenge").cloned();
+    // RFC 7636 §4.3: without a method, the challenge is the verifier itself.
+    let method = match (
+        &challenge,
+        p.get("code_challenge_method").map(String::as_str),
+    ) {
+        (None, None) => None,
+        (Some(_), None | Some("plain")) => Some("plain".to_string()),
+        (Some(_), Some("S256")) => Some("S256".to_string()),
+        (None, Some(_)) => {
+            return unchanged(page(
+                StatusCode::BAD_REQUEST,
+                "Error 400: invalid_request",
+                "code_challenge_method was sent without a code_challenge.",
+            ))
+        }
+        (Some(_), Some(_)) => {
+            return unchanged(page(
+                StatusCode::BAD_REQUEST,
+                "Error 400: invalid_request",
+                "code_challenge_method must be S256 or plain.",
+            ))
+        }
+    };
+    if challenge.as_deref().is_some_and(|c| !is_pkce_string(c)) {
         return unchanged(page(
             StatusCode::BAD_REQUEST,
             "Error 400: invalid_request",
-            "code_challenge_method must be S256 or plain.",
+            "code_challenge must be 43 to 128 letters, digits, '-', '.', '_' or '~'.",
         ));
     }
     // The person consenting: the login hint if it names someone, else the configured one.
@@ -363,11 +418,11 @@ fn authorize(store: &mut Store, settings: &Settings, p: &BTreeMap<String, String
             user,
             scopes: scopes.clone(),
             expires: now() + Duration::minutes(10),
-            challenge: p.get("code_challenge").cloned(),
+            challenge,
             challenge_method: method,
         },
     );
-    if redirect == "urn:ietf:wg:oauth:2.0:oob" {
+    let Redirect::Loopback(mut location) = target else {
         return Handled {
             response: page(
                 StatusCode::OK,
@@ -376,23 +431,42 @@ fn authorize(store: &mut Store, settings: &Settings, p: &BTreeMap<String, String
             ),
             changed: true,
         };
+    };
+    // The parsed URL, not the text: what the browser will follow is what was checked.
+    {
+        let mut q = location.query_pairs_mut();
+        q.append_pair("code", &code);
+        if let Some(state) = p.get("state") {
+            q.append_pair("state", state);
+        }
+        q.append_pair("scope", &scopes.join(" "));
     }
-    let mut q = form_urlencoded::Serializer::new(String::new());
-    q.append_pair("code", &code);
-    if let Some(state) = p.get("state") {
-        q.append_pair("state", state);
-    }
-    q.append_pair("scope", &scopes.join(" "));
-    let sep = if redirect.contains('?') { '&' } else { '?' };
-    let location = format!("{redirect}{sep}{}", q.finish());
     let mut r = StatusCode::FOUND.into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
+    if let Ok(v) = HeaderValue::from_str(location.as_str()) {
         r.headers_mut().insert(header::LOCATION, v);
     }
     Handled {
         response: r,
         changed: true,
     }
+}
+
+/// RFC 7636 §4.1: 43 to 128 unreserved characters, for a verifier and a challenge alike.
+fn is_pkce_string(s: &str) -> bool {
+    (43..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// Whether `verifier` answers `challenge`. A challenge stored without a method (from
+/// before methods were recorded) is `plain`, as RFC 7636 §4.3 says.
+fn pkce_matches(challenge: &str, method: Option<&str>, verifier: &str) -> bool {
+    let computed = match method {
+        Some("S256") => base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(Sha256::digest(verifier.as_bytes())),
+        _ => verifier.to_string(),
+    };
+    computed.as_bytes() == challenge.as_bytes()
 }
 
 fn issue_access(
@@ -425,6 +499,7 @@ fn token(
     settings: &Settings,
     p: &BTreeMap<String, String>,
     headers: &HeaderMap,
+    endpoint: &str,
 ) -> Handled {
     let grant = p.get("grant_type").map(String::as_str).unwrap_or("");
     match grant {
@@ -449,7 +524,7 @@ fn token(
                 refresh_grant(store, settings, p, &id)
             }
         }
-        "urn:ietf:params:oauth:grant-type:jwt-bearer" => jwt_grant(store, settings, p),
+        "urn:ietf:params:oauth:grant-type:jwt-bearer" => jwt_grant(store, settings, p, endpoint),
         "" => unchanged(oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -488,18 +563,16 @@ fn code_grant(
     if p.get("redirect_uri") != Some(&rec.redirect_uri) {
         return fail("redirect_uri_mismatch");
     }
-    if let Some(challenge) = &rec.challenge {
-        let Some(verifier) = p.get("code_verifier") else {
-            return fail("Missing code verifier.");
-        };
-        let computed = if rec.challenge_method.as_deref() == Some("plain") {
-            verifier.clone()
-        } else {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(Sha256::digest(verifier.as_bytes()))
-        };
-        if &computed != challenge {
-            return fail("Invalid code verifier.");
+    match (&rec.challenge, p.get("code_verifier")) {
+        (None, None) => {}
+        // RFC 9700 §2.1.1: a verifier for a code that had no challenge is a downgrade.
+        (None, Some(_)) => return fail("code_verifier sent, but no code_challenge was."),
+        (Some(_), None) => return fail("Missing code verifier."),
+        (Some(_), Some(v)) if !is_pkce_string(v) => return fail("Invalid code verifier."),
+        (Some(challenge), Some(verifier)) => {
+            if !pkce_matches(challenge, rec.challenge_method.as_deref(), verifier) {
+                return fail("Invalid code verifier.");
+            }
         }
     }
     let refresh = format!("1//emu-{}", random_id(48));
@@ -599,8 +672,17 @@ fn b64(part: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// Checks a service account's signed JWT; answers (client email, claims).
-fn verify_jwt(store: &Store, assertion: &str) -> Result<JwtClaims, &'static str> {
+/// Whether a JWT's `aud` names `endpoint` (the token endpoint the assertion was posted
+/// to): the same URL, compared parsed, so only spelling that means the same may differ.
+fn audience_is(aud: &str, endpoint: &str) -> bool {
+    match (url::Url::parse(aud), url::Url::parse(endpoint)) {
+        (Ok(a), Ok(e)) => a == e,
+        _ => false,
+    }
+}
+
+/// Checks a service account's signed JWT, posted to `endpoint`; answers its claims.
+fn verify_jwt(store: &Store, assertion: &str, endpoint: &str) -> Result<JwtClaims, &'static str> {
     use rsa::pkcs1v15::{Signature, VerifyingKey};
     use rsa::pkcs8::DecodePublicKey;
     use rsa::signature::Verifier;
@@ -637,15 +719,20 @@ fn verify_jwt(store: &Store, assertion: &str) -> Result<JwtClaims, &'static str>
     if claims.exp <= t || claims.iat > t + 300 || claims.exp - claims.iat > 3600 {
         return Err("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.");
     }
-    if !(claims.aud.ends_with("/token") || claims.aud.ends_with("/o/oauth2/token")) {
-        return Err("Invalid JWT: the audience must be the token endpoint.");
+    if !audience_is(&claims.aud, endpoint) {
+        return Err("Invalid JWT: the audience (aud) must be the token endpoint.");
     }
     Ok(claims)
 }
 
-fn jwt_grant(store: &mut Store, settings: &Settings, p: &BTreeMap<String, String>) -> Handled {
+fn jwt_grant(
+    store: &mut Store,
+    settings: &Settings,
+    p: &BTreeMap<String, String>,
+    endpoint: &str,
+) -> Handled {
     let assertion = p.get("assertion").cloned().unwrap_or_default();
-    let claims = match verify_jwt(store, &assertion) {
+    let claims = match verify_jwt(store, &assertion, endpoint) {
         Ok(c) => c,
         Err(e) => return unchanged(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", e)),
     };
@@ -815,11 +902,64 @@ mod tests {
 
     #[test]
     fn loopback_redirects_only() {
-        assert!(is_loopback_redirect("http://127.0.0.1:5000/"));
-        assert!(is_loopback_redirect("http://localhost:8080"));
-        assert!(is_loopback_redirect("urn:ietf:wg:oauth:2.0:oob"));
-        assert!(!is_loopback_redirect("https://evil.example.com/cb"));
-        assert!(!is_loopback_redirect("http://127.0.0.1.evil.com/"));
+        let host = |u: &str| match loopback_redirect(u) {
+            Some(Redirect::Loopback(url)) => url.host_str().map(String::from),
+            _ => None,
+        };
+        assert_eq!(host("http://127.0.0.1:5000/").as_deref(), Some("127.0.0.1"));
+        assert_eq!(host("http://localhost:8080").as_deref(), Some("localhost"));
+        assert_eq!(host("http://LocalHost:8080").as_deref(), Some("localhost"));
+        assert_eq!(host("http://[::1]:8080/cb").as_deref(), Some("[::1]"));
+        assert_eq!(loopback_redirect(OOB), Some(Redirect::Oob));
+        for bad in [
+            "https://evil.example.com/cb",
+            "http://127.0.0.1.evil.com/",
+            "http://127.0.0.1:80@evil.example.com/cb",
+            "http://a@127.0.0.1/cb",
+            "http://:p@127.0.0.1/cb",
+            "http://127.0.0.1\\@evil.example.com/",
+            "http://127.0.0.1/#x",
+            "http://127.0.0.1/\tx",
+            "http://127.0.0.2/",
+            "http://[::1]:x/",
+            "urn:ietf:wg:oauth:2.0:oob:auto",
+        ] {
+            assert_eq!(loopback_redirect(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn pkce() {
+        let v = "v".repeat(43);
+        assert!(is_pkce_string(&v));
+        assert!(!is_pkce_string(&"v".repeat(42)));
+        assert!(!is_pkce_string(&"v".repeat(129)));
+        assert!(!is_pkce_string(&format!("{v}+")));
+        assert!(pkce_matches(&v, Some("plain"), &v));
+        assert!(pkce_matches(&v, None, &v), "no method is plain");
+        assert!(!pkce_matches(&v, Some("S256"), &v));
+        let s256 =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(v.as_bytes()));
+        assert!(pkce_matches(&s256, Some("S256"), &v));
+    }
+
+    #[test]
+    fn audiences() {
+        let e = "http://127.0.0.1:8080/token";
+        assert!(audience_is(e, e));
+        assert!(audience_is("HTTP://127.0.0.1:8080/token", e));
+        for bad in [
+            "http://127.0.0.1:8080/o/oauth2/token",
+            "http://127.0.0.1:8081/token",
+            "http://evil.example.com/token",
+            "http://127.0.0.1:8080/x/token",
+            "http://127.0.0.1:8080/token?x",
+            "http://u@127.0.0.1:8080/token",
+            "https://oauth2.googleapis.com/token",
+            "",
+        ] {
+            assert!(!audience_is(bad, e), "{bad}");
+        }
     }
 
     #[test]
