@@ -6,6 +6,7 @@ mod admin;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod faults;
 pub mod filter;
 mod members;
 mod messages;
@@ -25,6 +26,7 @@ use anyhow::Context;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{AnswerFault, Spoil};
 pub use service::{Config, Fault, LastManagerStatus, Service};
 pub use store::Store;
 
@@ -43,6 +45,7 @@ pub struct Options {
 /// A running emulator. Dropping it stops the server.
 pub struct Emulator {
     service: Arc<Service>,
+    answer_faults: Arc<faults::AnswerFaults>,
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -74,9 +77,14 @@ impl Emulator {
         .await
         .with_context(|| format!("could not listen on 127.0.0.1:{}", opts.port))?;
         let addr = listener.local_addr()?;
+        let answer_faults = Arc::new(faults::AnswerFaults::default());
         let app = axum::Router::new()
             .fallback(service::serve_request)
-            .with_state(service.clone());
+            .with_state(service.clone())
+            .layer(axum::middleware::from_fn_with_state(
+                answer_faults.clone(),
+                faults::layer,
+            ));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -91,6 +99,7 @@ impl Emulator {
         tracing::info!(%addr, "emulator listening");
         Ok(Emulator {
             service,
+            answer_faults,
             addr,
             shutdown: Some(tx),
             task: Some(task),
@@ -108,6 +117,16 @@ impl Emulator {
 
     pub fn service(&self) -> &Arc<Service> {
         &self.service
+    }
+
+    /// Spoils the next successful answers as `fault` says, after the method has run.
+    pub fn spoil_answers(&self, fault: AnswerFault) {
+        self.answer_faults.inject(fault);
+    }
+
+    /// Answer faults not yet used up.
+    pub fn pending_answer_faults(&self) -> Vec<AnswerFault> {
+        self.answer_faults.pending()
     }
 
     /// Stops accepting connections and waits for the server task to end.
