@@ -620,8 +620,10 @@ async fn two_hundred_sends_under_random_faults_lose_and_repeat_nothing() {
         }
         // Sometimes the sends go out in a batch, after a poll has started.
         if rng.gen_bool(0.5) {
-            pending.extend(tick(&mut app));
             let fx = std::mem::take(&mut pending);
+            settle(&mut app, &alice, fx).await;
+            wrongly_failed.extend(failed_but_stored(&app, &emu, &s));
+            let fx = tick(&mut app);
             settle(&mut app, &alice, fx).await;
             wrongly_failed.extend(failed_but_stored(&app, &emu, &s));
         }
