@@ -790,6 +790,61 @@ mod alone {
     }
 
     #[test]
+    fn a_list_answered_around_an_edit_does_not_bring_the_old_text_back() {
+        use gchat::app::timeline::Row;
+        let mut app = app();
+        let name = "spaces/AAAATeamRst/messages/T1.T2".to_string();
+        let old = app.timelines[TEAM].get(&name).unwrap().msg.clone();
+        app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+            name: name.clone(),
+            reply: true,
+        });
+        let listed_before = |app: &mut App| {
+            done(
+                app,
+                Outcome::Messages {
+                    space: TEAM.into(),
+                    kind: LoadKind::Newer {
+                        after: old.create_time.unwrap(),
+                    },
+                    result: Ok((vec![old.clone()], false)),
+                },
+            )
+        };
+        key(&mut app, KeyCode::Char('e'));
+        key(&mut app, KeyCode::End);
+        typed(&mut app, " Really.");
+        let fx = key(&mut app, KeyCode::Enter);
+        let Some(Effect::Edit { text, previous, .. }) = fx.first().cloned() else {
+            panic!("{fx:?}")
+        };
+        let shown = |app: &App| {
+            let it = app.timelines[TEAM].get(&name).unwrap();
+            (it.msg.text.clone().unwrap(), it.local.clone())
+        };
+        // A poll listed the old text before the edit: the edit in progress stays shown.
+        listed_before(&mut app);
+        assert_eq!(shown(&app), (text.clone(), Some(Local::Saving)));
+        let mut edited = old.clone();
+        edited.text = Some(text.clone());
+        edited.last_update_time = Some(old.create_time.unwrap() + chrono::Duration::minutes(1));
+        done(
+            &mut app,
+            Outcome::Edited {
+                space: TEAM.into(),
+                message: name.clone(),
+                text: text.clone(),
+                previous,
+                result: Ok(edited),
+            },
+        );
+        assert_eq!(shown(&app), (text.clone(), None));
+        // And its answer comes after the edit's: the edit stays.
+        listed_before(&mut app);
+        assert_eq!(shown(&app), (text, None));
+    }
+
+    #[test]
     fn a_refusal_after_an_unsure_attempt_is_checked_before_saying_not_sent() {
         let mut app = app();
         key(&mut app, KeyCode::Char('i'));

@@ -753,6 +753,7 @@ impl App {
                 let tl = self.timelines.entry(space.clone()).or_default();
                 match result {
                     Ok(m) => {
+                        tl.set_local(&message, None);
                         tl.merge(vec![m]);
                         self.note("Message edited.");
                     }

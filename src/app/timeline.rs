@@ -47,6 +47,18 @@ impl Item {
     pub fn is_local(&self) -> bool {
         self.name().starts_with("local/")
     }
+    /// An edit or a delete of this message is on its way.
+    fn busy(&self) -> bool {
+        matches!(self.local, Some(Local::Saving | Local::Deleting))
+    }
+    /// Whether this copy was updated later than `m` was.
+    fn newer_than(&self, m: &Message) -> bool {
+        match (self.msg.last_update_time, m.last_update_time) {
+            (Some(shown), Some(other)) => shown > other,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
 }
 
 /// A row of the message pane.
@@ -216,6 +228,10 @@ impl Timeline {
             self.next_rev += 1;
             let rev = self.next_rev;
             match self.by_name.get(&name) {
+                // A change on its way from here (an edit, a delete) stays shown until its
+                // own answer; a copy older than the one shown (listed before an edit,
+                // answered after it) does not replace it.
+                Some(&i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
                 Some(&i) => {
                     let old = &mut self.items[i];
                     if old.msg != m || old.local.is_some() {
