@@ -21,6 +21,9 @@ use crate::terminal::Tui;
 /// How many messages a page of history holds.
 const PAGE: i32 = 100;
 
+/// How far before the polling watermark a poll asks from.
+const POLL_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
+
 fn space(name: &str) -> Result<SpaceName, ApiError> {
     Ok(SpaceName::parse(name)?)
 }
@@ -57,7 +60,12 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                         Ok((msgs, page.next_page_token.is_some()))
                     }
                     LoadKind::Newer { after } => {
-                        let p = ListMessages::default().with_filter(client::created_after(after));
+                        // The API has only `>`: ask from a little before the watermark,
+                        // so a message created in the same instant as the newest one
+                        // listed (or stored a moment late) is not skipped. The timeline
+                        // merges what is listed again by name.
+                        let since = *after - POLL_OVERLAP;
+                        let p = ListMessages::default().with_filter(client::created_after(&since));
                         Ok((client.list_all_messages(&sn, &p).await?, false))
                     }
                     LoadKind::Thread { thread } => {

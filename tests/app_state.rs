@@ -132,7 +132,7 @@ fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
             space: TEAM.into(),
             local: local.clone(),
             client_id: cid.clone(),
-            result: Err(server_error(503, "UNAVAILABLE", "Service unavailable")),
+            result: Err(server_error(403, "PERMISSION_DENIED", "Posting is off")),
         },
     );
     let item = app.current_timeline().unwrap().get(&local).unwrap().clone();

@@ -102,7 +102,17 @@ fn a_failed_message_with_its_retry_hint() {
                 space: TEAM.into(),
                 local,
                 client_id,
-                result: Err(gchat::api::ApiError::Timeout),
+                // Refused outright (a timeout would be sent again, not marked).
+                result: Err(gchat::api::ApiError::Server(
+                    gchat::api::error::ServerError {
+                        code: 403,
+                        status: "PERMISSION_DENIED".into(),
+                        message: "You can no longer post in this space.".into(),
+                        field_violations: Vec::new(),
+                        reason: None,
+                        retry_after: None,
+                    },
+                )),
             },
         );
         a

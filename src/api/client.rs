@@ -2,8 +2,10 @@
 //!
 //! Every request has a connect timeout and a total timeout. Requests that are safe to
 //! repeat (reads, deletes, and creates that carry a `requestId` or a client message id)
-//! are retried with truncated exponential backoff and jitter on 429, 500, 502, 503, 504
-//! and network failures, honouring `Retry-After`.
+//! are retried with truncated exponential backoff and jitter on 429, 500, 502, 503, 504,
+//! network failures and garbled answers, honouring `Retry-After`. A retried create that
+//! meets 409 for its own client id returns the stored message (the first attempt did
+//! arrive); a retried delete that meets 404 succeeds (the first attempt did delete).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -336,7 +338,15 @@ impl Client {
     }
 
     async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
+        self.send_counted(call).await.0
+    }
+
+    /// Sends `call`, retrying as the policy allows. Also answers whether an earlier
+    /// attempt may have been acted on although its answer was lost (it failed in a way
+    /// that is worth retrying): then a 409 or 404 may be that attempt's doing.
+    async fn send_counted<T: DeserializeOwned>(&self, call: Call) -> (Result<T, ApiError>, bool) {
         let policy = &self.inner.retry;
+        let mut unsure = false;
         let attempts = if call.idempotent {
             policy.max_attempts.max(1)
         } else {
@@ -363,9 +373,10 @@ impl Client {
                 Err(e) if e.code() == Some(401) && !refreshed => {
                     refreshed = true;
                 }
-                Err(e) if e.is_retryable() && retry + 1 < attempts => {
+                Err(e) if worth_retrying(&e) && retry + 1 < attempts => {
+                    unsure = true;
                     let wait = match e.retry_after() {
-                        Some(ra) if ra > policy.max_retry_after => return Err(e),
+                        Some(ra) if ra > policy.max_retry_after => return (Err(e), unsure),
                         Some(ra) => ra.max(policy.backoff(retry)),
                         None => policy.backoff(retry),
                     };
@@ -380,7 +391,7 @@ impl Client {
                     tokio::time::sleep(wait).await;
                     retry += 1;
                 }
-                other => return other,
+                other => return (other, unsure),
             }
         }
     }
@@ -676,7 +687,15 @@ impl Client {
             )
             .json(message)?;
         call.idempotent = p.message_id.is_some() || p.request_id.is_some();
-        self.send(call).await
+        match (self.send_counted(call).await, &p.message_id) {
+            // An earlier attempt stored it and its answer was lost: this is that message.
+            ((Err(e), true), Some(id)) if e.code() == Some(409) => {
+                tracing::info!("a retried create found its first attempt stored; fetching it");
+                self.get_message(&MessageName::from_client_id(space, id))
+                    .await
+            }
+            ((result, _), _) => result,
+        }
     }
 
     /// `spaces.messages.patch` (the recommended form of update).
@@ -712,8 +731,14 @@ impl Client {
     /// `spaces.messages.delete`. `force` also deletes the thread's replies.
     pub async fn delete_message(&self, name: &MessageName, force: bool) -> Result<(), ApiError> {
         let call = Call::new(Method::DELETE, format!("v1/{name}")).q_flag("force", force);
-        let _: Empty = self.send(call).await?;
-        Ok(())
+        match self.send_counted::<Empty>(call).await {
+            // An earlier attempt deleted it and its answer was lost: it is gone, as asked.
+            (Err(e), true) if e.is_not_found() => {
+                tracing::info!("a retried delete found the message already gone");
+                Ok(())
+            }
+            (result, _) => result.map(|_| ()),
+        }
     }
 
     // ---- People API ----
@@ -771,6 +796,13 @@ impl Client {
         }
         Ok(out)
     }
+}
+
+/// Whether a failed attempt is worth repeating (when repeating is safe): the server was
+/// busy or failed, the network did, or a success answer arrived garbled (the server may
+/// well have acted; a repeat of a safe request asks again).
+fn worth_retrying(e: &ApiError) -> bool {
+    e.is_retryable() || matches!(e, ApiError::Decode(_))
 }
 
 /// Calls `fetch` with each page token in turn (first none) until the last page.

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod members;
 pub mod people;
 pub mod permissions;
+pub mod reconcile;
 pub mod spaces;
 pub mod timeline;
 pub mod view;
@@ -379,9 +380,7 @@ pub fn explain(e: &ApiError) -> String {
         _ if e.is_scope_insufficient() => {
             "gchat's sign-in lacks the permission (OAuth scope) this needs. Run `gchat auth login` to grant it.".into()
         }
-        ApiError::Server(s) if s.code == 429 => {
-            "Google Chat is limiting requests right now; gchat will slow down and try again.".into()
-        }
+        ApiError::Server(s) if s.code == 429 => "Google Chat is limiting requests right now.".into(),
         ApiError::Server(s) if s.code >= 500 => {
             format!("The server had a problem ({}): {}", s.code, sentence(&s.message))
         }
@@ -431,6 +430,8 @@ pub struct App {
     /// Where the last frame put each pane (for the mouse and for paging).
     pub screen: Cell<Screen>,
     polls: Polls,
+    /// Sends whose outcome is not known yet.
+    unsure: reconcile::Unsure,
 }
 
 impl App {
@@ -465,6 +466,7 @@ impl App {
                 next_spaces: None,
                 in_flight: HashSet::new(),
             },
+            unsure: reconcile::Unsure::default(),
         }
     }
 
@@ -606,8 +608,7 @@ impl App {
                 self.polls.next_open = Some(now + self.polls.interval);
                 if self.me.is_app {
                     // Apps cannot list messages with chat.bot: nothing to poll.
-                } else if let Some(after) =
-                    self.timelines.get(&space).and_then(Timeline::newest_time)
+                } else if let Some(after) = self.timelines.get(&space).and_then(Timeline::watermark)
                 {
                     self.polls.in_flight.insert(space.clone());
                     fx.push(Effect::LoadMessages {
@@ -626,6 +627,9 @@ impl App {
         if self.polls.next_background.is_some_and(|t| now >= t) {
             self.polls.next_background = Some(now + self.settings.background_poll);
             self.count_unread_everywhere(fx);
+        }
+        for (space, local) in self.unsure.due(now) {
+            self.send_again(&space, &local, fx);
         }
     }
 
@@ -719,7 +723,9 @@ impl App {
             },
             Outcome::Unread { space, result } => {
                 self.polls.in_flight.remove(&format!("unread:{space}"));
-                if let Ok(msgs) = result {
+                // Counted before the space was opened: what is open is being read.
+                let open = self.current.as_deref() == Some(space.as_str());
+                if let (Ok(msgs), false) = (result, open) {
                     let mut count = msgs.iter().filter(|m| !self.is_mine(m)).count();
                     if msgs.len() >= 100 {
                         // A full page: there may be more than we counted.
@@ -747,6 +753,7 @@ impl App {
                 let tl = self.timelines.entry(space.clone()).or_default();
                 match result {
                     Ok(m) => {
+                        tl.set_local(&message, None);
                         tl.merge(vec![m]);
                         self.note("Message edited.");
                     }
@@ -779,30 +786,31 @@ impl App {
                 result,
             } => {
                 let tl = self.timelines.entry(space.clone()).or_default();
+                // Not found: it is gone all the same (an earlier attempt, or someone else,
+                // deleted it).
+                let already = result.as_ref().is_err_and(ApiError::is_not_found);
                 match result {
-                    Ok(()) => {
-                        let thread = tl.get(&message).map(|i| i.thread().to_string());
-                        match (force, thread) {
-                            (true, Some(t)) => tl.remove_thread(&t),
-                            _ => {
-                                tl.remove(&message);
-                            }
-                        }
-                        self.close_dialog_if(|k| matches!(k, Kind::DeleteMessage { .. }));
-                        self.note(if force {
-                            "Message and its replies deleted."
-                        } else {
-                            "Message deleted."
-                        });
-                    }
-                    Err(e) => {
+                    Err(e) if !already => {
                         tl.set_local(&message, None);
                         self.fail_dialog_or_note(
                             &e,
                             |k| matches!(k, Kind::DeleteMessage { .. }),
-                            "The message was not deleted",
+                            if reconcile::is_unsure(&e) {
+                                "The delete was not confirmed (it may have happened); try again: a message already gone counts as deleted"
+                            } else {
+                                "The message was not deleted"
+                            },
                             "messages",
                         );
+                    }
+                    _ => {
+                        deleted(tl, &message, force);
+                        self.close_dialog_if(|k| matches!(k, Kind::DeleteMessage { .. }));
+                        self.note(match (already, force) {
+                            (true, _) => "Message deleted (it was already gone).",
+                            (false, true) => "Message and its replies deleted.",
+                            (false, false) => "Message deleted.",
+                        });
                     }
                 }
             }
@@ -1088,7 +1096,13 @@ impl App {
                         })
                         .collect();
                 let newest = msgs.iter().filter_map(|m| m.create_time).max();
+                // Only a listing of the newest messages moves the watermark and what is
+                // read: a thread or an older page may hold newer messages, but not all.
+                let listed = matches!(kind, LoadKind::Latest | LoadKind::Newer { .. });
                 let new = tl.merge(msgs);
+                if let (Some(t), true) = (newest, listed) {
+                    tl.listed_up_to(t);
+                }
                 tl.error = None;
                 match &kind {
                     LoadKind::Latest => {
@@ -1108,10 +1122,8 @@ impl App {
                 if let Some(t) = newest {
                     self.spaces.note_activity(&space, t);
                 }
-                if is_open {
-                    if let Some(t) = newest {
-                        self.spaces.mark_read(&space, t);
-                    }
+                if let (Some(t), true, true) = (newest, is_open, listed) {
+                    self.spaces.mark_read(&space, t);
                 }
                 if matches!(kind, LoadKind::Newer { .. }) {
                     self.status.offline = None;
@@ -1166,6 +1178,9 @@ impl App {
         result: Result<Message, ApiError>,
         fx: &mut Vec<Effect>,
     ) {
+        if result.is_ok() {
+            self.unsure.settle(&local);
+        }
         let tl = self.timelines.entry(space.clone()).or_default();
         match result {
             Ok(m) => {
@@ -1190,8 +1205,39 @@ impl App {
                 local,
                 client_id,
             }),
-            Err(e) => {
+            Err(_) if tl.get(&local).is_none() => {
+                // The server's copy came meanwhile (a poll): nothing is unsent.
+                self.unsure.settle(&local);
+            }
+            // It may have arrived, or may yet: send it again later, with the same id.
+            Err(e) if reconcile::is_unsure(&e) => {
+                let wait = self.unsure.schedule(&space, &local, &e, Instant::now());
                 let why = self.why(&e, "send");
+                self.note(format!(
+                    "Sending is not confirmed yet: {why} gchat will try again in {} s, with the same id, so it cannot be posted twice.",
+                    wait.as_secs().max(1)
+                ));
+            }
+            // Refused, after an attempt that may have stored it: look before saying so.
+            Err(e)
+                if self.unsure.was_unsure(&local)
+                    && !self.unsure.is_checking(&local)
+                    && !e.is_not_found() =>
+            {
+                let why = self.why(&e, "send");
+                self.unsure.checking(&local, why);
+                fx.push(Effect::FetchSent {
+                    space,
+                    local,
+                    client_id,
+                });
+            }
+            Err(e) => {
+                // A check that found nothing gives the refusal that prompted it.
+                let why = match self.unsure.settle(&local) {
+                    Some(refusal) => refusal,
+                    None => self.why(&e, "send"),
+                };
                 let tl = self.timelines.entry(space.clone()).or_default();
                 tl.set_local(&local, Some(Local::Failed(why.clone())));
                 let (retry, edit) = (
@@ -1228,7 +1274,7 @@ impl App {
             self.polls.next_open = None;
         }
         let tl = self.timelines.entry(space.to_string()).or_default();
-        let (loaded, newest) = (tl.loaded, tl.newest_time());
+        let (loaded, listed) = (tl.loaded, tl.watermark());
         if self.me.is_app {
             // chat.bot has no messages.list: the pane says so and shows what the app sends.
         } else if !loaded && !self.polls.in_flight.contains(space) {
@@ -1240,8 +1286,14 @@ impl App {
         } else {
             self.poll_soon();
         }
-        let read_to = newest.unwrap_or_else(|| self.settings.now());
-        self.spaces.mark_read(space, read_to);
+        // Read up to what the server has listed here (not the user's own sends, which
+        // may be newer than others' posts not yet listed); the unread mark goes at once.
+        match listed {
+            Some(t) => self.spaces.mark_read(space, t),
+            None => {
+                self.spaces.unread.insert(space.to_string(), 0);
+            }
+        }
         if self.members.get(space).is_none_or(|m| !m.loaded) {
             self.members.entry(space.to_string()).or_default();
             fx.push(Effect::LoadMembers {
@@ -1360,6 +1412,25 @@ impl App {
             return;
         }
         tl.set_local(local, Some(Local::Sending));
+        self.send_again(space, local, fx);
+    }
+
+    /// Sends a local copy again with its client id (a retry, or after an unsure attempt).
+    fn send_again(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
+        let Some(item) = self
+            .timelines
+            .get(space)
+            .and_then(|t| t.get(local))
+            .cloned()
+        else {
+            // The server's copy arrived meanwhile and replaced it.
+            self.unsure.settle(local);
+            return;
+        };
+        if !item.is_local() || item.local != Some(Local::Sending) {
+            self.unsure.settle(local);
+            return;
+        }
         fx.push(Effect::Send {
             space: space.to_string(),
             local: local.to_string(),
@@ -1376,5 +1447,14 @@ impl App {
     /// The label of a member: their name, or their id.
     pub fn member_label(&self, u: &User) -> String {
         self.people.user_label(u)
+    }
+}
+
+/// Takes a deleted message (or, forced, its thread) off the timeline for good.
+fn deleted(tl: &mut Timeline, message: &str, force: bool) {
+    let thread = tl.get(message).map(|i| i.thread().to_string());
+    match (force, thread) {
+        (true, Some(t)) => tl.remove_thread(&t),
+        _ => tl.deleted(message),
     }
 }

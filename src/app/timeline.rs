@@ -47,6 +47,18 @@ impl Item {
     pub fn is_local(&self) -> bool {
         self.name().starts_with("local/")
     }
+    /// An edit or a delete of this message is on its way.
+    fn busy(&self) -> bool {
+        matches!(self.local, Some(Local::Saving | Local::Deleting))
+    }
+    /// Whether this copy was updated later than `m` was.
+    fn newer_than(&self, m: &Message) -> bool {
+        match (self.msg.last_update_time, m.last_update_time) {
+            (Some(shown), Some(other)) => shown > other,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
 }
 
 /// A row of the message pane.
@@ -110,6 +122,14 @@ pub struct Timeline {
     pub loading_older: bool,
     /// Why the last load failed, if it did.
     pub error: Option<String>,
+    /// The polling watermark: the newest `createTime` the server has *listed* (the
+    /// newest page, or a poll). Messages that arrive any other way (the answer to a send,
+    /// a thread, an older page, an edit) never move it, so nothing posted before them and
+    /// not yet listed is skipped.
+    listed_to: Option<DateTime<Utc>>,
+    /// Messages deleted here: a list that was answered before the delete must not bring
+    /// them back.
+    gone: HashSet<String>,
     rows_cache: RefCell<Option<(RowsKey, Rc<Rows>)>>,
 }
 
@@ -144,7 +164,20 @@ impl Timeline {
         self.version += 1;
     }
 
-    /// The newest server message's time: the polling watermark.
+    /// The polling watermark: poll for messages created at or after it (ties are
+    /// possible on Google; a message listed twice is merged once, by name).
+    pub fn watermark(&self) -> Option<DateTime<Utc>> {
+        self.listed_to
+    }
+
+    /// The server listed messages up to `t` (the newest `createTime` of a listed page).
+    pub fn listed_up_to(&mut self, t: DateTime<Utc>) {
+        if self.listed_to.is_none_or(|w| t > w) {
+            self.listed_to = Some(t);
+        }
+    }
+
+    /// The newest server message's time (whatever brought it: not a watermark).
     pub fn newest_time(&self) -> Option<DateTime<Utc>> {
         self.items
             .iter()
@@ -177,7 +210,7 @@ impl Timeline {
             m.space = None;
             m.formatted_text = None;
             m.argument_text = None;
-            if m.is_deleted() {
+            if m.is_deleted() || self.gone.contains(&name) {
                 self.remove(&name);
                 continue;
             }
@@ -195,6 +228,10 @@ impl Timeline {
             self.next_rev += 1;
             let rev = self.next_rev;
             match self.by_name.get(&name) {
+                // A change on its way from here (an edit, a delete) stays shown until its
+                // own answer; a copy older than the one shown (listed before an edit,
+                // answered after it) does not replace it.
+                Some(&i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
                 Some(&i) => {
                     let old = &mut self.items[i];
                     if old.msg != m || old.local.is_some() {
@@ -273,8 +310,21 @@ impl Timeline {
         Some(it)
     }
 
+    /// Removes a message the server deleted; a late list cannot bring it back.
+    pub fn deleted(&mut self, name: &str) {
+        self.gone.insert(name.to_string());
+        self.remove(name);
+    }
+
     /// Removes a thread root and its replies (a forced delete).
     pub fn remove_thread(&mut self, thread: &str) {
+        let gone: Vec<String> = self
+            .items
+            .iter()
+            .filter(|i| i.thread() == thread && !i.is_local())
+            .map(|i| i.name().to_string())
+            .collect();
+        self.gone.extend(gone);
         self.items.retain(|i| i.thread() != thread);
         self.reindex();
         self.touch();

@@ -98,7 +98,7 @@ pub fn is_json(content_type: &str) -> bool {
 
 /// The routes whose body is a JSON message.
 fn expects_json(path: &str) -> bool {
-    path.starts_with("/v1/") || path == "/emulator/faults"
+    path.starts_with("/v1/") || path == "/emulator/faults" || path == "/emulator/answer-faults"
 }
 
 /// The consent screen: a page any site may link to (as Google's is).

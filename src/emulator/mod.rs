@@ -6,6 +6,7 @@ mod admin;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod faults;
 pub mod filter;
 pub mod guard;
 mod members;
@@ -27,6 +28,7 @@ use anyhow::Context;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{AnswerFault, Spoil};
 pub use service::{Config, Fault, LastManagerStatus, Service};
 pub use store::Store;
 
@@ -45,6 +47,7 @@ pub struct Options {
 /// A running emulator. Dropping it stops the server.
 pub struct Emulator {
     service: Arc<Service>,
+    answer_faults: Arc<faults::AnswerFaults>,
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -76,9 +79,15 @@ impl Emulator {
         .await
         .with_context(|| format!("could not listen on 127.0.0.1:{}", opts.port))?;
         let addr = listener.local_addr()?;
+        let answer_faults = Arc::new(faults::AnswerFaults::default());
         let app = axum::Router::new()
             .fallback(service::serve_request)
             .with_state(service.clone())
+            .layer(axum::middleware::from_fn_with_state(
+                answer_faults.clone(),
+                faults::layer,
+            ))
+            // Outermost: a refused request never reaches the faults or the service.
             .layer(axum::middleware::from_fn_with_state(
                 guard::Guard { port: addr.port() },
                 guard::check,
@@ -98,6 +107,7 @@ impl Emulator {
         tracing::info!(%addr, "emulator listening");
         Ok(Emulator {
             service,
+            answer_faults,
             addr,
             shutdown: Some(tx),
             task: Some(task),
@@ -115,6 +125,16 @@ impl Emulator {
 
     pub fn service(&self) -> &Arc<Service> {
         &self.service
+    }
+
+    /// Spoils the next successful answers as `fault` says, after the method has run.
+    pub fn spoil_answers(&self, fault: AnswerFault) {
+        self.answer_faults.inject(fault);
+    }
+
+    /// Answer faults not yet used up.
+    pub fn pending_answer_faults(&self) -> Vec<AnswerFault> {
+        self.answer_faults.pending()
     }
 
     /// Stops accepting connections and waits for the server task to end.
