@@ -5,6 +5,8 @@
 //! - frame render time at 200x50 for a space of 1,000 and of 100,000 messages (and 2,000
 //!   members in the sidebar);
 //! - keypress to frame (update + draw for `k`, moving the selection);
+//! - the saver's look at the app after each event (typing, moving), which keeps drafts
+//!   and unsent messages on disk;
 //! - start to first frame: the real binary in a pseudo-terminal against an emulator;
 //! - resident memory with 100,000 messages loaded.
 
@@ -250,6 +252,42 @@ fn start_to_first_frame() {
     rt.block_on(emu.stop());
 }
 
+/// What the loop adds to every event for keeping drafts and the outbox on disk: the
+/// saver's comparison (the writes are on its own thread).
+fn saver_observe(n: usize) {
+    let mut app = app_with(n);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut saver = gchat::session::Saver::start(dir.path().join("s.json"), true);
+    saver.observe(&mut app);
+    let press = |app: &mut App, c: KeyCode| {
+        app.update(Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    };
+    let mut typing = Vec::new();
+    press(&mut app, KeyCode::Char('i'));
+    for i in 0..400 {
+        press(&mut app, KeyCode::Char(if i % 7 == 6 { ' ' } else { 'x' }));
+        let t = Instant::now();
+        saver.observe(&mut app);
+        typing.push(t.elapsed());
+    }
+    press(&mut app, KeyCode::Esc);
+    let mut moving = Vec::new();
+    for i in 0..400 {
+        press(&mut app, KeyCode::Char(if i < 200 { 'k' } else { 'j' }));
+        let t = Instant::now();
+        saver.observe(&mut app);
+        moving.push(t.elapsed());
+    }
+    println!(
+        "saver per event, {n:>7} messages: typing median {:>7.1?} (worst {:.1?}), moving median {:>7.1?} (worst {:.1?})",
+        median(typing.clone()),
+        typing.iter().max().copied().unwrap_or_default(),
+        median(moving.clone()),
+        moving.iter().max().copied().unwrap_or_default(),
+    );
+    saver.finish(&app);
+}
+
 fn main() {
     println!("gchat TUI benchmark");
     // Memory first, before other runs leave freed pages with the allocator.
@@ -270,5 +308,7 @@ fn main() {
     frames(100_000);
     keypress(1_000);
     keypress(100_000);
+    saver_observe(1_000);
+    saver_observe(100_000);
     start_to_first_frame();
 }

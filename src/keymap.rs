@@ -153,6 +153,8 @@ commands! {
     PrevField = "prev_field", "Previous field", None;
     Newline = "newline", "Insert a new line", Some("newline");
     Cancel = "cancel", "Close, keeping the draft", Some("close");
+    WaitSends = "wait_sends", "Quitting: wait for messages still sending, then quit", Some("wait");
+    KeepSends = "keep_sends", "Quitting: quit now, keep unsent messages for next start", Some("keep for next start");
 }
 
 /// One key with its modifiers, as written in keymap files (`Ctrl-j`, `Alt-Enter`, `G`).
@@ -379,15 +381,14 @@ impl Keymap {
     }
 
     /// The command for a key press in `mode`. Panes fall back to the global table;
-    /// typing modes only answer their own keys (and Ctrl-c, which always quits).
+    /// typing modes only answer their own keys (Ctrl-c there cancels, as Esc does).
     pub fn lookup(&self, mode: Mode, ev: &KeyEvent) -> Option<Command> {
         let chord = Chord::from_event(ev)?;
         if let Some(c) = self.by_key.get(&(mode, chord)) {
             return Some(*c);
         }
         if mode.is_typing() {
-            let quit = self.by_key.get(&(Mode::Global, chord)) == Some(&Command::Quit);
-            return (quit && chord.ctrl).then_some(Command::Quit);
+            return None;
         }
         self.by_key.get(&(Mode::Global, chord)).copied()
     }
@@ -466,9 +467,17 @@ mod tests {
             k.lookup(Mode::Compose, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
             None
         );
+        // Ctrl-c while typing cancels the typing, not gchat.
+        for mode in [Mode::Compose, Mode::Dialog, Mode::Filter] {
+            assert_eq!(
+                k.lookup(mode, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+                Some(Command::Cancel),
+                "{mode:?}"
+            );
+        }
         assert_eq!(
             k.lookup(
-                Mode::Compose,
+                Mode::Messages,
                 &key(KeyCode::Char('c'), KeyModifiers::CONTROL)
             ),
             Some(Command::Quit)

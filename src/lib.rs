@@ -13,6 +13,7 @@ pub mod logging;
 pub mod markup;
 pub mod runtime;
 pub mod session;
+pub mod state_file;
 pub mod terminal;
 pub mod ui;
 

@@ -134,8 +134,11 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         app.error(warnings.join("; "));
     }
     gchat::session::restore(&mut app, gchat::session::load(&session_key));
-    let mut app = gchat::runtime::run(client, app).await?;
-    gchat::session::save(&session_key, &mut app, session_key != "demo");
+    let keep_read = session_key != "demo";
+    let mut saver = gchat::session::Saver::start(gchat::session::path(&session_key), keep_read);
+    // On an error the saver, dropped, still writes what it was last handed.
+    let app = gchat::runtime::run(client, app, &mut saver).await?;
+    saver.finish(&app);
     Ok(())
 }
 

@@ -160,6 +160,28 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 result,
             }
         }
+        Effect::CheckSent {
+            space: s,
+            local,
+            client_id,
+        } => {
+            let result = async {
+                let name =
+                    MessageName::from_client_id(&space(&s)?, &ClientMessageId::parse(&client_id)?);
+                match client.get_message(&name).await {
+                    Ok(m) => Ok(Some(m)),
+                    Err(e) if e.code() == Some(404) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            .await;
+            Outcome::Checked {
+                space: s,
+                local,
+                client_id,
+                result,
+            }
+        }
         Effect::Edit {
             space: s,
             message,
@@ -317,8 +339,13 @@ fn to_action(ev: Event) -> Option<Action> {
 }
 
 /// Runs the TUI until the user quits, a signal arrives, or the terminal fails. Answers the
-/// app, so what the person left behind (drafts, read marks) can be kept.
-pub async fn run(client: Client, mut app: App) -> anyhow::Result<App> {
+/// app, so what the person left behind (drafts, read marks) can be kept; meanwhile
+/// `saver` keeps drafts and unsent messages on disk as they change.
+pub async fn run(
+    client: Client,
+    mut app: App,
+    saver: &mut crate::session::Saver,
+) -> anyhow::Result<App> {
     let mut tui = Tui::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
     let mut events = EventStream::new();
@@ -356,6 +383,8 @@ pub async fn run(client: Client, mut app: App) -> anyhow::Result<App> {
         for e in fx {
             spawn(&client, e, is_app, &tx);
         }
+        // Hands changes to the writer thread; never waits for the disk.
+        saver.observe(&mut app);
         if app.quit {
             break;
         }

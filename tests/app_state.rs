@@ -888,7 +888,14 @@ fn typing_q_in_the_compose_box_types_it() {
     assert!(!app.quit);
     assert_eq!(app.compose.text(), "q");
     ctrl(&mut app, 'c');
-    assert!(app.quit, "Ctrl-c always quits");
+    assert!(!app.quit, "Ctrl-c in the box cancels the typing, not gchat");
+    assert_eq!(app.focus, Focus::Messages);
+    assert_eq!(
+        app.compose.draft(TEAM, &Target::New),
+        Some(&["q".to_string()][..])
+    );
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "outside the box, Ctrl-c quits");
 }
 
 #[test]

@@ -641,3 +641,357 @@ async fn drafts_survive_quitting_and_starting_again() {
     .await;
     s.quit().await;
 }
+
+// ------------------------------------------------------------- nothing typed is lost
+
+/// Arguments for gchat against `emu` as Alice.
+fn as_alice(emu: &Emulator) -> Vec<String> {
+    vec![
+        "--endpoint".to_string(),
+        emu.url(),
+        "--token".into(),
+        "user:1001".into(),
+    ]
+}
+
+/// What gchat keeps in `state` between runs (its one session file; temporary files
+/// being written are not it).
+fn kept(state: &std::path::Path) -> String {
+    let mut all = String::new();
+    if let Ok(dir) = std::fs::read_dir(state.join("sessions")) {
+        for e in dir.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".json") && !name.starts_with('.') {
+                all.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    all
+}
+
+/// Waits until what gchat keeps in `state` satisfies `pred`.
+async fn wait_kept(what: &str, state: &std::path::Path, pred: impl Fn(&str) -> bool) {
+    let start = Instant::now();
+    loop {
+        let k = kept(state);
+        if pred(&k) {
+            return;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "timed out waiting for the state file: {what}; it holds:\n{k}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+impl Session {
+    /// Kills gchat with SIGKILL (nothing of it runs after) and answers the emulator.
+    async fn kill9(mut self) -> Emulator {
+        let pid = self.child.process_id().expect("pid");
+        let st = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let start = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(start.elapsed() < DEADLINE, "gchat survived SIGKILL");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.emu
+    }
+
+    /// Waits for gchat to exit by itself, successfully.
+    async fn wait_exit(&mut self) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                break st;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "gchat did not exit:\n{}",
+                self.screen()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(status.success(), "{status:?}");
+    }
+
+    fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Leaves the compose box with Esc, again if a busy terminal read it as Alt-key.
+    async fn leave_box(&mut self) {
+        let start = Instant::now();
+        while !self.screen().contains(" NORMAL ") {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "still typing:\n{}",
+                self.screen()
+            );
+            self.esc().await;
+            let t = Instant::now();
+            while !self.screen().contains(" NORMAL ") && t.elapsed() < Duration::from_secs(2) {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+fn count(store: &gchat::emulator::Store, text: &str) -> usize {
+    texts(store, common::TEAM_RUST)
+        .iter()
+        .filter(|(_, t)| t == text)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_survives_kill_9() {
+    let state = tempfile::tempdir().unwrap();
+    let emu = common::demo().await;
+    let args = as_alice(&emu);
+    let mut s = Session::spawn(emu, args.clone(), None, Some(state.path())).await;
+    s.send("i").await;
+    s.send("typed just before the crash 🍜").await;
+    // Still in the box, not sent, not left: only the saver can have written it.
+    wait_kept("the draft on disk", state.path(), |k| {
+        k.contains("typed just before the crash 🍜")
+    })
+    .await;
+    let emu = s.kill9().await;
+    #[cfg(unix)]
+    for e in std::fs::read_dir(state.path().join("sessions")).unwrap() {
+        use std::os::unix::fs::PermissionsExt;
+        let e = e.unwrap();
+        let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{:?} is private", e.path());
+    }
+    let mut s = Session::spawn(emu, args, None, Some(state.path())).await;
+    s.wait_for("the draft, waiting", |t| {
+        t.contains("Draft: typed just before the crash 🍜")
+    })
+    .await;
+    s.send("i").await;
+    s.wait_for("the draft back in the box", |t| {
+        t.lines()
+            .any(|l| l.contains("│typed just before the crash 🍜"))
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsent_messages_survive_kill_9_and_are_sent_once() {
+    let state = tempfile::tempdir().unwrap();
+    let emu = common::demo().await;
+    let args = as_alice(&emu);
+    let mut s = Session::spawn(emu, args.clone(), None, Some(state.path())).await;
+    // One refused outright...
+    s.emu.service().inject(Fault {
+        method: Some("chat.spaces.messages.create".into()),
+        code: 400,
+        count: 1,
+        retry_after: None,
+    });
+    s.send("i").await;
+    s.send("refused before the crash").await;
+    s.enter().await;
+    s.wait_for("the failure", |t| {
+        t.contains("✗ not sent") && t.contains("refused before the crash")
+    })
+    .await;
+    // ...one still on its way (the server asks to come back much later)...
+    s.emu.service().inject(Fault {
+        method: Some("chat.spaces.messages.create".into()),
+        code: 503,
+        count: 1,
+        retry_after: Some(50),
+    });
+    s.send("on its way at the crash").await;
+    s.enter().await;
+    // ...and one that did arrive, though its answer never came back.
+    s.emu.service().inject(Fault {
+        method: Some("chat.spaces.messages.create".into()),
+        code: 503,
+        count: 1,
+        retry_after: Some(50),
+    });
+    s.send("arrived, answer lost").await;
+    s.enter().await;
+    wait_kept("both sends in the outbox", state.path(), |k| {
+        k.contains("refused before the crash")
+            && k.contains("on its way at the crash")
+            && k.contains("arrived, answer lost")
+    })
+    .await;
+    let emu = s.kill9().await;
+    emu.service().clear_faults();
+    // The server stores the third (as if its answer was lost), by its client id.
+    let kept_json: serde_json::Value = serde_json::from_str(&kept(state.path())).unwrap();
+    let cid = kept_json["outbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["text"] == "arrived, answer lost")
+        .and_then(|e| e["client_id"].as_str())
+        .unwrap()
+        .to_string();
+    common::user(&emu, common::ALICE)
+        .create_message(
+            &common::space(common::TEAM_RUST),
+            &gchat::api::model::Message::text("arrived, answer lost"),
+            &gchat::api::CreateMessage {
+                message_id: Some(gchat::api::ClientMessageId::parse(&cid).unwrap()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut s = Session::spawn(emu, args, None, Some(state.path())).await;
+    s.wait_for("two unsent, one arrived", |t| {
+        t.matches("✗ not sent").count() == 2
+            && t.contains("refused before the crash")
+            && t.contains("on its way at the crash")
+            && t.contains("arrived, answer lost")
+    })
+    .await;
+    // The newest unsent one (the bottom row): retry it, then the other.
+    s.send("G").await;
+    s.send("R").await;
+    s.wait_state("the in-flight one stored once", |st| {
+        count(st, "on its way at the crash") == 1
+    })
+    .await;
+    s.wait_for("one left unsent", |t| t.matches("✗ not sent").count() == 1)
+        .await;
+    s.send("G").await;
+    s.send("R").await;
+    s.wait_state("the refused one stored once", |st| {
+        count(st, "refused before the crash") == 1
+    })
+    .await;
+    s.wait_for("nothing unsent", |t| !t.contains("✗ not sent"))
+        .await;
+    wait_kept("an empty outbox", state.path(), |k| {
+        !k.contains("refused before the crash") && !k.contains("on its way at the crash")
+    })
+    .await;
+    s.emu.service().with_store(|st| {
+        for text in [
+            "refused before the crash",
+            "on its way at the crash",
+            "arrived, answer lost",
+        ] {
+            assert_eq!(count(st, text), 1, "{text} stored once");
+        }
+    });
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_with_a_send_in_flight_asks() {
+    let state = tempfile::tempdir().unwrap();
+    let emu = common::demo().await;
+    let args = as_alice(&emu);
+    let mut s = Session::spawn(emu, args.clone(), None, Some(state.path())).await;
+    s.emu.service().inject(Fault {
+        method: Some("chat.spaces.messages.create".into()),
+        code: 503,
+        count: 1,
+        retry_after: Some(50),
+    });
+    s.send("i").await;
+    s.send("still sending at quit").await;
+    s.enter().await;
+    s.leave_box().await;
+    s.send("q").await;
+    s.wait_for("the question", |t| t.contains("1 message is still sending"))
+        .await;
+    // Cancel: gchat stays.
+    s.esc().await;
+    s.wait_for("the question gone", |t| {
+        !t.contains("1 message is still sending")
+    })
+    .await;
+    assert!(s.running(), "Esc does not quit");
+    s.send("q").await;
+    s.wait_for("the question again", |t| {
+        t.contains("1 message is still sending")
+    })
+    .await;
+    s.send("k").await;
+    s.wait_exit().await;
+    wait_kept("the message kept", state.path(), |k| {
+        k.contains("still sending at quit")
+    })
+    .await;
+    let emu = s.emu;
+    emu.service().clear_faults();
+    // Next start: there, unsent, and it can be sent.
+    let mut s = Session::spawn(emu, args, None, Some(state.path())).await;
+    s.wait_for("the kept message", |t| {
+        t.contains("still sending at quit") && t.contains("✗ not sent")
+    })
+    .await;
+    s.send("G").await;
+    s.send("R").await;
+    s.wait_state("stored once", |st| count(st, "still sending at quit") == 1)
+        .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_can_wait_for_a_send() {
+    let emu = common::demo().await;
+    let args = as_alice(&emu);
+    let mut s = Session::spawn(emu, args, None, None).await;
+    // The server asks to come back in 10 seconds; the second try succeeds.
+    s.emu.service().inject(Fault {
+        method: Some("chat.spaces.messages.create".into()),
+        code: 503,
+        count: 1,
+        retry_after: Some(10),
+    });
+    s.send("i").await;
+    s.send("worth waiting for").await;
+    s.enter().await;
+    s.leave_box().await;
+    s.send("q").await;
+    s.wait_for("the question", |t| t.contains("1 message is still sending"))
+        .await;
+    s.send("w").await;
+    s.wait_exit().await;
+    s.emu
+        .service()
+        .with_store(|st| assert_eq!(count(st, "worth waiting for"), 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_typing_cancels_and_keeps_the_draft() {
+    let mut s = Session::start().await;
+    s.send("i").await;
+    s.send("not finished yet").await;
+    s.send("\x03").await; // Ctrl-c
+    s.wait_for("the draft kept, the box left", |t| {
+        t.contains("Draft: not finished yet")
+    })
+    .await;
+    assert!(s.running(), "Ctrl-c in the box does not quit");
+    // In a dialog too.
+    s.send("a").await;
+    s.wait_for("the dialog", |t| t.contains("Add a member"))
+        .await;
+    s.send("\x03").await;
+    s.wait_for("the dialog closed", |t| !t.contains("Add a member"))
+        .await;
+    assert!(s.running(), "Ctrl-c in a dialog does not quit");
+    s.send("i").await;
+    s.wait_for("the draft back in the box", |t| {
+        t.lines().any(|l| l.contains("│not finished yet"))
+    })
+    .await;
+    s.quit().await;
+}

@@ -259,3 +259,18 @@ fn too_small_a_terminal() {
     insta::assert_snapshot!("too_small_79x24", render(&a, 79, 24));
     insta::assert_snapshot!("too_small_100x23", render(&a, 100, 23));
 }
+
+#[test]
+fn the_quit_question_with_messages_still_sending() {
+    snap("dialog_quit_sending", || {
+        let mut a = app();
+        ch(&mut a, 'i');
+        for text in ["on its way", "也在路上"] {
+            typed(&mut a, text);
+            key(&mut a, KeyCode::Enter);
+        }
+        key(&mut a, KeyCode::Esc);
+        ch(&mut a, 'q');
+        a
+    });
+}

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use tui_textarea::{CursorMove, TextArea};
 
 /// What sending the box does.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// A new message, starting a thread.
@@ -142,6 +144,33 @@ impl Compose {
                 text: lines.join("\n"),
             })
             .collect()
+    }
+
+    /// Every draft, the one in the box included, in a stable order, without touching
+    /// the box: what the saver compares and keeps while gchat runs.
+    pub fn snapshot(&self) -> Vec<Draft> {
+        let current = self.key();
+        let mut v: Vec<Draft> = self
+            .drafts
+            .iter()
+            .filter(|(k, _)| Some(*k) != current.as_ref())
+            .map(|((space, target), lines)| Draft {
+                space: space.clone(),
+                target: target.clone(),
+                text: lines.join("\n"),
+            })
+            .collect();
+        if let Some((space, target)) = current {
+            if !self.is_blank() {
+                v.push(Draft {
+                    space,
+                    target,
+                    text: self.text(),
+                });
+            }
+        }
+        v.sort_by(|a, b| (&a.space, &a.target).cmp(&(&b.space, &b.target)));
+        v
     }
 
     /// Brings back drafts from an earlier run (the box's current text wins).

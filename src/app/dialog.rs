@@ -38,6 +38,12 @@ pub enum Kind {
         space: String,
         label: String,
     },
+    /// Quitting with messages still on their way: wait for them, or keep them for the
+    /// next start. `failed_before`: how many had failed when waiting began.
+    Quit {
+        waiting: bool,
+        failed_before: usize,
+    },
 }
 
 pub struct Field {
@@ -99,6 +105,7 @@ impl Dialog {
             Kind::DeleteSpace { .. } => "Delete space",
             Kind::SpaceInfo { .. } => "Space details",
             Kind::LeaveSpace { .. } => "Leave space",
+            Kind::Quit { .. } => "Quit gchat?",
         }
     }
 

@@ -65,7 +65,7 @@ impl App {
                 Some(Command::Send) => self.send(fx),
                 Some(Command::Newline) => self.compose.textarea.insert_newline(),
                 Some(Command::Cancel) => self.leave_compose(),
-                Some(Command::Quit) => self.quit = true,
+                Some(Command::Quit) => self.request_quit(),
                 _ => {
                     self.compose.textarea.input(k);
                 }
@@ -105,7 +105,7 @@ impl App {
             }
             Some(Command::Up) => self.move_space(-1),
             Some(Command::Down) => self.move_space(1),
-            Some(Command::Quit) => self.quit = true,
+            Some(Command::Quit) => self.request_quit(),
             _ => {
                 match k.code {
                     KeyCode::Backspace => {
@@ -155,7 +155,7 @@ impl App {
 
     fn command(&mut self, c: Command, fx: &mut Vec<Effect>) {
         match c {
-            Command::Quit => self.quit = true,
+            Command::Quit => self.request_quit(),
             Command::Help => self.help = Some(0),
             Command::FocusNext | Command::FocusPrev => {
                 let panes = self.panes();
@@ -797,11 +797,20 @@ impl App {
             return;
         };
         if cmd == Some(Command::Quit) {
-            self.quit = true;
+            self.dialog = None;
+            self.request_quit();
             return;
         }
         if cmd == Some(Command::Cancel) {
             self.dialog = None;
+            return;
+        }
+        if matches!(d.kind, Kind::Quit { .. }) {
+            match cmd {
+                Some(Command::Submit | Command::WaitSends) => self.answer_quit(true),
+                Some(Command::KeepSends) => self.answer_quit(false),
+                _ => {}
+            }
             return;
         }
         if matches!(d.kind, Kind::SpaceInfo { .. }) {
@@ -966,6 +975,7 @@ impl App {
                 fx.push(Effect::DeleteSpace { space });
             }
             Kind::SpaceInfo { .. } => self.dialog = None,
+            Kind::Quit { .. } => self.answer_quit(true),
             Kind::LeaveSpace { space, .. } => {
                 // People leave by their own membership; the app by the `app` alias.
                 let me = if self.me.is_app {

@@ -9,6 +9,7 @@ pub mod dialog;
 mod input;
 pub mod layout;
 pub mod members;
+pub mod outbox;
 pub mod people;
 pub mod permissions;
 pub mod reconcile;
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::api::model::{Membership, Message, Person, Space, SpaceType, Thread, User, UserType};
+use crate::api::model::{Membership, Message, Person, Space, SpaceType, User};
 use crate::api::{ApiError, UserRef};
 use crate::keymap::Keymap;
 
@@ -188,6 +189,12 @@ pub enum Effect {
         local: String,
         client_id: String,
     },
+    /// Ask whether a message left unsent by an earlier run arrived after all.
+    CheckSent {
+        space: String,
+        local: String,
+        client_id: String,
+    },
     Edit {
         space: String,
         message: String,
@@ -241,6 +248,7 @@ impl Effect {
             } | Effect::CountUnread { .. }
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
+                | Effect::CheckSent { .. }
         )
     }
 }
@@ -272,6 +280,13 @@ pub enum Outcome {
         local: String,
         client_id: String,
         result: Result<Message, ApiError>,
+    },
+    /// The answer to [`Effect::CheckSent`]: the message if it is on the server.
+    Checked {
+        space: String,
+        local: String,
+        client_id: String,
+        result: Result<Option<Message>, ApiError>,
     },
     Edited {
         space: String,
@@ -327,6 +342,7 @@ impl Outcome {
             } | Outcome::Unread { .. }
                 | Outcome::People { .. }
                 | Outcome::Me(_)
+                | Outcome::Checked { .. }
         )
     }
 }
@@ -476,6 +492,7 @@ impl App {
         if self.me.user.is_none() && !self.me.is_app {
             fx.push(Effect::WhoAmI);
         }
+        fx.extend(self.check_unsent());
         self.count_requests(&fx);
         fx
     }
@@ -498,6 +515,7 @@ impl App {
         }
         self.count_requests(&fx);
         self.sort_members();
+        self.quit_when_sent();
         fx
     }
 
@@ -743,6 +761,12 @@ impl App {
                 client_id,
                 result,
             } => self.on_sent(space, local, client_id, result, fx),
+            Outcome::Checked {
+                space,
+                local,
+                client_id,
+                result,
+            } => self.on_checked(space, local, client_id, result, fx),
             Outcome::Edited {
                 space,
                 message,
@@ -1356,27 +1380,7 @@ impl App {
                 };
                 let cid = client_id();
                 let local = format!("local/{cid}");
-                let msg = Message {
-                    name: Some(local.clone()),
-                    text: Some(text.clone()),
-                    sender: Some(User {
-                        name: self.me.user.clone().or(Some("users/app".into())),
-                        display_name: self.me.name.clone(),
-                        user_type: Some(if self.me.is_app {
-                            UserType::Bot
-                        } else {
-                            UserType::Human
-                        }),
-                        ..Default::default()
-                    }),
-                    create_time: Some(self.settings.now()),
-                    thread: thread.clone().map(|t| Thread {
-                        name: Some(t),
-                        thread_key: None,
-                    }),
-                    thread_reply: thread.is_some(),
-                    ..Default::default()
-                };
+                let msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
                 self.timelines
                     .entry(space.clone())
                     .or_default()

@@ -111,6 +111,32 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
                 theme::dim(),
             )));
         }
+        Kind::Quit { waiting, .. } => {
+            let n = app.in_flight();
+            let (messages, is) = if n == 1 {
+                ("message".to_string(), "is")
+            } else {
+                ("messages".to_string(), "are")
+            };
+            if n == 0 {
+                v.push(Line::from("Every message has been sent."));
+            } else if *waiting {
+                v.push(Line::from(Span::styled(
+                    format!("Waiting for {n} {messages} to be sent; gchat quits when they are."),
+                    theme::warn(),
+                )));
+            } else {
+                v.push(Line::from(Span::styled(
+                    format!("{n} {messages} {is} still sending."),
+                    theme::warn(),
+                )));
+                v.push(Line::from(Span::styled(
+                    "Wait: quit once sent. Keep: quit now; they come back next start, ready to retry."
+                        .to_string(),
+                    theme::dim(),
+                )));
+            }
+        }
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
     }
     v.into_iter().map(Para::from).collect()
@@ -241,6 +267,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         Line::from(vec![
             Span::styled(keys(app, Command::Cancel), theme::key()),
             Span::raw(" close"),
+        ])
+    } else if matches!(d.kind, Kind::Quit { waiting: true, .. }) {
+        Line::from(vec![
+            Span::styled(keys(app, Command::KeepSends), theme::key()),
+            Span::raw(" quit now, keep them for next start   "),
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" don't quit"),
+        ])
+    } else if matches!(d.kind, Kind::Quit { .. }) {
+        Line::from(vec![
+            Span::styled(keys(app, Command::WaitSends), theme::key()),
+            Span::raw(" wait   "),
+            Span::styled(keys(app, Command::KeepSends), theme::key()),
+            Span::raw(" keep for next start   "),
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" cancel"),
         ])
     } else if d.is_confirm() {
         Line::from(vec![

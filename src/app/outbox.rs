@@ -1,0 +1,282 @@
+//! The outbox: messages sent from here that the server has not confirmed (on their way,
+//! or failed), kept on disk as they change so that neither quitting nor a crash loses
+//! them. They come back on the next start as failed, ready to retry with the same client
+//! message id (so a retry can never post twice), after asking the server whether each
+//! arrived after all. Quitting while some are on their way asks first.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::compose::{Draft, Target};
+use super::dialog::{Dialog, Kind};
+use super::timeline::Local;
+use super::{App, Effect};
+use crate::api::model::{Message, Thread, User, UserType};
+use crate::api::{ApiError, ClientMessageId, SpaceName, ThreadName};
+
+/// A message not (known to be) on the server, as kept on disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unsent {
+    pub space: String,
+    /// The client-assigned message id every attempt carries.
+    pub client_id: String,
+    pub text: String,
+    /// The thread it replies in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
+    pub created: DateTime<Utc>,
+}
+
+/// Why a message from an earlier run shows as not sent.
+pub const NOT_SENT_LAST_TIME: &str = "gchat closed before the server confirmed it.";
+
+impl App {
+    /// The local copy of a message being sent from here.
+    pub(super) fn local_message(
+        &self,
+        client_id: &str,
+        text: &str,
+        thread: Option<String>,
+        created: DateTime<Utc>,
+    ) -> Message {
+        Message {
+            name: Some(format!("local/{client_id}")),
+            text: Some(text.to_string()),
+            sender: Some(User {
+                name: self.me.user.clone().or(Some("users/app".into())),
+                display_name: self.me.name.clone(),
+                user_type: Some(if self.me.is_app {
+                    UserType::Bot
+                } else {
+                    UserType::Human
+                }),
+                ..Default::default()
+            }),
+            create_time: Some(created),
+            thread_reply: thread.is_some(),
+            thread: thread.map(|t| Thread {
+                name: Some(t),
+                thread_key: None,
+            }),
+            ..Default::default()
+        }
+    }
+
+    /// Every message sent from here that the server has not confirmed, oldest first.
+    pub fn unsent(&self) -> Vec<Unsent> {
+        let mut v: Vec<Unsent> = self
+            .timelines
+            .iter()
+            .flat_map(|(space, tl)| {
+                tl.items().iter().filter_map(move |it| {
+                    let sending_or_failed =
+                        matches!(it.local, Some(Local::Sending | Local::Failed(_)));
+                    if !it.is_local() || !sending_or_failed {
+                        return None;
+                    }
+                    Some(Unsent {
+                        space: space.clone(),
+                        client_id: it.client_id.clone()?,
+                        text: it.msg.text.clone().unwrap_or_default(),
+                        thread: if it.msg.thread_reply {
+                            it.msg.thread_name().map(String::from)
+                        } else {
+                            None
+                        },
+                        created: it.time(),
+                    })
+                })
+            })
+            .collect();
+        v.sort_by(|a, b| (a.created, &a.client_id).cmp(&(b.created, &b.client_id)));
+        v
+    }
+
+    /// Edits on their way, as drafts: if gchat stops before the answer, the words stay.
+    pub fn edits_in_flight(&self) -> Vec<Draft> {
+        let mut v: Vec<Draft> = self
+            .timelines
+            .iter()
+            .flat_map(|(space, tl)| {
+                tl.items()
+                    .iter()
+                    .filter(|it| it.local == Some(Local::Saving))
+                    .map(|it| Draft {
+                        space: space.clone(),
+                        target: Target::Edit {
+                            message: it.name().to_string(),
+                        },
+                        text: it.msg.text.clone().unwrap_or_default(),
+                    })
+            })
+            .collect();
+        v.sort_by(|a, b| (&a.space, &a.target).cmp(&(&b.space, &b.target)));
+        v
+    }
+
+    /// Each space's timeline and its version: while these are unchanged, so are
+    /// [`App::unsent`] and [`App::edits_in_flight`] (cheap to compare on every event).
+    pub fn timeline_versions(&self) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self
+            .timelines
+            .iter()
+            .map(|(s, tl)| (s.clone(), tl.version))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Messages (and edits) still on their way to the server.
+    pub fn in_flight(&self) -> usize {
+        self.timelines
+            .values()
+            .flat_map(|tl| tl.items())
+            .filter(|it| matches!(it.local, Some(Local::Sending | Local::Saving)))
+            .count()
+    }
+
+    fn failed_count(&self) -> usize {
+        self.timelines
+            .values()
+            .flat_map(|tl| tl.items())
+            .filter(|it| matches!(it.local, Some(Local::Failed(_))))
+            .count()
+    }
+
+    /// Brings back what an earlier run left unsent: shown as failed, ready to retry. An
+    /// entry that is not well formed (a damaged or edited file) is skipped and logged.
+    pub fn restore_unsent(&mut self, list: Vec<Unsent>) {
+        let mut restored = 0;
+        for u in list {
+            let valid = SpaceName::parse(&u.space).ok().filter(|_| {
+                ClientMessageId::parse(&u.client_id).is_ok()
+                    && u.thread
+                        .as_deref()
+                        .is_none_or(|t| ThreadName::parse(t).is_ok())
+            });
+            let Some(space) = valid.map(|s| s.to_string()) else {
+                tracing::warn!(space = %u.space, "skipped an unsent message that is not well formed");
+                continue;
+            };
+            let local = format!("local/{}", u.client_id);
+            if self
+                .timelines
+                .get(&space)
+                .is_some_and(|tl| tl.get(&local).is_some())
+            {
+                continue;
+            }
+            let msg = self.local_message(&u.client_id, &u.text, u.thread, u.created);
+            let tl = self.timelines.entry(space).or_default();
+            tl.add_local(msg, u.client_id);
+            tl.set_local(&local, Some(Local::Failed(NOT_SENT_LAST_TIME.into())));
+            restored += 1;
+        }
+        if restored > 0 {
+            let retry = self
+                .keymap
+                .label(crate::keymap::Mode::Messages, crate::keymap::Command::Retry);
+            self.error(if restored == 1 {
+                format!("A message was not sent before gchat closed; select it and press {retry} to send it.")
+            } else {
+                format!("{restored} messages were not sent before gchat closed; select one and press {retry} to send it.")
+            });
+        }
+    }
+
+    /// On start: asks the server whether each message from an earlier run arrived after
+    /// all (its answer may have been lost), by its client id.
+    pub(super) fn check_unsent(&self) -> Vec<Effect> {
+        self.unsent()
+            .into_iter()
+            .map(|u| Effect::CheckSent {
+                local: format!("local/{}", u.client_id),
+                space: u.space,
+                client_id: u.client_id,
+            })
+            .collect()
+    }
+
+    /// The server's answer to [`Effect::CheckSent`]: there, it replaces the local copy;
+    /// not there (or no answer), the message stays ready to retry.
+    pub(super) fn on_checked(
+        &mut self,
+        space: String,
+        local: String,
+        client_id: String,
+        result: Result<Option<Message>, ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        match result {
+            Ok(Some(m)) => {
+                let still_local = self
+                    .timelines
+                    .get(&space)
+                    .is_some_and(|tl| tl.get(&local).is_some());
+                if still_local {
+                    self.on_sent(space, local, client_id, Ok(m), fx);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::info!(error = %e, "could not check an unsent message"),
+        }
+    }
+
+    /// Quit, unless messages are still on their way: then ask.
+    pub(super) fn request_quit(&mut self) {
+        if self.in_flight() == 0 {
+            self.quit = true;
+            return;
+        }
+        self.dialog = Some(Dialog::new(
+            Kind::Quit {
+                waiting: false,
+                failed_before: 0,
+            },
+            Vec::new(),
+        ));
+    }
+
+    /// The quit question's answer: wait for the sends, or keep them for next time.
+    pub(super) fn answer_quit(&mut self, wait: bool) {
+        let waiting = matches!(
+            self.dialog.as_ref().map(|d| &d.kind),
+            Some(Kind::Quit { waiting: true, .. })
+        );
+        if wait && waiting {
+            return;
+        }
+        if !wait || self.in_flight() == 0 {
+            self.quit = true;
+            return;
+        }
+        let failed_before = self.failed_count();
+        if let Some(d) = self.dialog.as_mut() {
+            d.kind = Kind::Quit {
+                waiting: true,
+                failed_before,
+            };
+        }
+    }
+
+    /// While waiting to quit: quit once nothing is on its way, unless something failed
+    /// meanwhile (then say so and stay).
+    pub(super) fn quit_when_sent(&mut self) {
+        let Some(Kind::Quit {
+            waiting: true,
+            failed_before,
+        }) = self.dialog.as_ref().map(|d| d.kind.clone())
+        else {
+            return;
+        };
+        if self.in_flight() > 0 {
+            return;
+        }
+        if self.failed_count() > failed_before {
+            self.dialog = None;
+            self.error("A message could not be sent, so gchat did not quit. It is kept for the next start too.");
+        } else {
+            self.quit = true;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The outbox and quitting, without a terminal: messages on their way or failed are what
+//! the saver keeps; they come back as failed, are checked with the server by their
+//! client id, and quitting while some are on their way asks first.
+
+mod common;
+
+use common::fixture::*;
+use crossterm::event::KeyCode;
+use gchat::api::error::ServerError;
+use gchat::api::model::Message;
+use gchat::api::ApiError;
+use gchat::app::dialog::Kind;
+use gchat::app::outbox::Unsent;
+use gchat::app::timeline::Local;
+use gchat::app::{App, Effect, Outcome};
+
+fn unavailable() -> ApiError {
+    ApiError::Server(ServerError {
+        code: 503,
+        status: "UNAVAILABLE".into(),
+        message: "Service unavailable".into(),
+        field_violations: Vec::new(),
+        reason: None,
+        retry_after: None,
+    })
+}
+
+/// Types `text` in the box and sends it: answers the local name and client id.
+fn post(app: &mut App, text: &str) -> (String, String) {
+    ch(app, 'i');
+    typed(app, text);
+    let fx = key(app, KeyCode::Enter);
+    key(app, KeyCode::Esc);
+    fx.into_iter()
+        .find_map(|e| match e {
+            Effect::Send {
+                local, client_id, ..
+            } => Some((local, client_id)),
+            _ => None,
+        })
+        .expect("a send")
+}
+
+fn answer(app: &mut App, local: &str, cid: &str, result: Result<Message, ApiError>) {
+    done(
+        app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.into(),
+            client_id: cid.into(),
+            result: result.map(|mut m| {
+                m.client_assigned_message_id = Some(cid.into());
+                m
+            }),
+        },
+    );
+}
+
+fn quit_dialog(app: &App) -> Option<bool> {
+    match app.dialog.as_ref().map(|d| &d.kind) {
+        Some(Kind::Quit { waiting, .. }) => Some(*waiting),
+        _ => None,
+    }
+}
+
+#[test]
+fn sends_on_their_way_and_failed_are_the_outbox() {
+    let mut app = app();
+    assert!(app.unsent().is_empty());
+    let (local, cid) = post(&mut app, "on its way");
+    let out = app.unsent();
+    assert_eq!(out.len(), 1);
+    assert_eq!(
+        (out[0].text.as_str(), out[0].client_id.as_str()),
+        ("on its way", cid.as_str())
+    );
+    assert_eq!(out[0].space, TEAM);
+    answer(&mut app, &local, &cid, Err(unavailable()));
+    assert_eq!(app.unsent().len(), 1, "a failed one stays");
+    ch(&mut app, 'R');
+    answer(
+        &mut app,
+        &local,
+        &cid,
+        Ok(msg(TEAM, "S1", "S1", alice(), now(), "on its way")),
+    );
+    assert!(app.unsent().is_empty(), "sent: gone from the outbox");
+}
+
+#[test]
+fn quitting_with_a_send_on_its_way_asks_and_can_wait() {
+    let mut app = app();
+    let (local, cid) = post(&mut app, "hello");
+    ch(&mut app, 'q');
+    assert!(!app.quit);
+    assert_eq!(quit_dialog(&app), Some(false));
+    assert_eq!(app.in_flight(), 1);
+    ch(&mut app, 'w');
+    assert!(!app.quit);
+    assert_eq!(quit_dialog(&app), Some(true), "waiting");
+    answer(
+        &mut app,
+        &local,
+        &cid,
+        Ok(msg(TEAM, "S1", "S1", alice(), now(), "hello")),
+    );
+    assert!(app.quit, "quits once it is sent");
+}
+
+#[test]
+fn waiting_to_quit_stops_when_a_send_fails() {
+    let mut app = app();
+    let (local, cid) = post(&mut app, "doomed");
+    ch(&mut app, 'q');
+    ch(&mut app, 'w');
+    answer(&mut app, &local, &cid, Err(unavailable()));
+    assert!(!app.quit, "the person waited for it to be sent; it was not");
+    assert_eq!(quit_dialog(&app), None);
+    assert!(app.status.note.as_ref().is_some_and(|n| n.error));
+    // Nothing on its way any more: q quits at once (the failed one is kept on disk).
+    ch(&mut app, 'q');
+    assert!(app.quit);
+}
+
+#[test]
+fn keeping_them_quits_at_once_and_cancel_stays() {
+    let mut app = app();
+    post(&mut app, "later");
+    ch(&mut app, 'q');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(quit_dialog(&app), None);
+    assert!(!app.quit);
+    ch(&mut app, 'q');
+    ctrl(&mut app, 'c');
+    assert_eq!(quit_dialog(&app), None, "Ctrl-c in a dialog cancels it");
+    assert!(!app.quit);
+    ch(&mut app, 'q');
+    ch(&mut app, 'k');
+    assert!(app.quit);
+    assert_eq!(app.unsent().len(), 1, "kept for the next start");
+}
+
+#[test]
+fn restored_messages_are_failed_checked_and_retried_with_their_id() {
+    let mut app = app();
+    let cid = "client-gchat-restored1".to_string();
+    app.restore_unsent(vec![
+        Unsent {
+            space: TEAM.into(),
+            client_id: cid.clone(),
+            text: "from last time".into(),
+            thread: None,
+            created: now(),
+        },
+        // Damaged entries are skipped, not sent anywhere.
+        Unsent {
+            space: "spaces/../../evil".into(),
+            client_id: "client-x".into(),
+            text: "bad space".into(),
+            thread: None,
+            created: now(),
+        },
+        Unsent {
+            space: TEAM.into(),
+            client_id: "not a client id".into(),
+            text: "bad id".into(),
+            thread: None,
+            created: now(),
+        },
+    ]);
+    let local = format!("local/{cid}");
+    let item = app.timelines[TEAM].get(&local).cloned().expect("restored");
+    assert!(matches!(item.local, Some(Local::Failed(_))));
+    assert_eq!(app.unsent().len(), 1);
+    assert!(app
+        .status
+        .note
+        .as_ref()
+        .is_some_and(|n| n.error && n.text.contains("press R")));
+    // On start, gchat asks the server whether it arrived after all.
+    let fx = app.start();
+    assert!(fx.contains(&Effect::CheckSent {
+        space: TEAM.into(),
+        local: local.clone(),
+        client_id: cid.clone()
+    }));
+    // Not there: it stays, ready to retry with the same id.
+    done(
+        &mut app,
+        Outcome::Checked {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid.clone(),
+            result: Ok(None),
+        },
+    );
+    assert!(app.timelines[TEAM].get(&local).is_some());
+    ch(&mut app, 'G');
+    let fx = ch(&mut app, 'R');
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Send { client_id, text, .. } if *client_id == cid && text == "from last time")),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_restored_message_the_server_has_is_shown_as_sent() {
+    let mut app = app();
+    let cid = "client-gchat-arrived1".to_string();
+    app.restore_unsent(vec![Unsent {
+        space: TEAM.into(),
+        client_id: cid.clone(),
+        text: "it did arrive".into(),
+        thread: None,
+        created: now(),
+    }]);
+    let local = format!("local/{cid}");
+    let mut m = msg(TEAM, "S9", "S9", alice(), now(), "it did arrive");
+    m.client_assigned_message_id = Some(cid.clone());
+    done(
+        &mut app,
+        Outcome::Checked {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid,
+            result: Ok(Some(m)),
+        },
+    );
+    assert!(app.timelines[TEAM].get(&local).is_none());
+    assert!(app.unsent().is_empty(), "nothing left to send");
+}
+
+#[test]
+fn an_edit_on_its_way_is_kept_as_a_draft() {
+    let mut app = app();
+    let (local, cid) = post(&mut app, "first take");
+    answer(
+        &mut app,
+        &local,
+        &cid,
+        Ok(msg(TEAM, "S2", "S2", alice(), now(), "first take")),
+    );
+    assert!(app.edits_in_flight().is_empty());
+    ch(&mut app, 'G');
+    ch(&mut app, 'e');
+    typed(&mut app, ", second take");
+    key(&mut app, KeyCode::Enter);
+    let edits = app.edits_in_flight();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].text, "first take, second take");
+    assert_eq!(app.in_flight(), 1);
+}
