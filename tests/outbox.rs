@@ -14,11 +14,13 @@ use gchat::app::outbox::Unsent;
 use gchat::app::timeline::Local;
 use gchat::app::{App, Effect, Outcome};
 
-fn unavailable() -> ApiError {
+/// A definite refusal: the message was not stored (a 503 or a lost answer is retried
+/// with the same client id instead, so it never counts as failed).
+fn refused() -> ApiError {
     ApiError::Server(ServerError {
-        code: 503,
-        status: "UNAVAILABLE".into(),
-        message: "Service unavailable".into(),
+        code: 400,
+        status: "INVALID_ARGUMENT".into(),
+        message: "Message text is too long".into(),
         field_violations: Vec::new(),
         reason: None,
         retry_after: None,
@@ -75,7 +77,7 @@ fn sends_on_their_way_and_failed_are_the_outbox() {
         ("on its way", cid.as_str())
     );
     assert_eq!(out[0].space, TEAM);
-    answer(&mut app, &local, &cid, Err(unavailable()));
+    answer(&mut app, &local, &cid, Err(refused()));
     assert_eq!(app.unsent().len(), 1, "a failed one stays");
     ch(&mut app, 'R');
     answer(
@@ -113,7 +115,7 @@ fn waiting_to_quit_stops_when_a_send_fails() {
     let (local, cid) = post(&mut app, "doomed");
     ch(&mut app, 'q');
     ch(&mut app, 'w');
-    answer(&mut app, &local, &cid, Err(unavailable()));
+    answer(&mut app, &local, &cid, Err(refused()));
     assert!(!app.quit, "the person waited for it to be sent; it was not");
     assert_eq!(quit_dialog(&app), None);
     assert!(app.status.note.as_ref().is_some_and(|n| n.error));
