@@ -837,6 +837,53 @@ mod tests {
         }
     }
 
+    /// Every span made from hostile text or card fields is free of controls and bidi
+    /// overrides, and the escapes show as symbols.
+    #[test]
+    fn hostile_text_and_cards_make_inert_spans() {
+        let evil = "\x1b]0;T\x07\x1b]52;c;eA==\x1b\\\x1b[2J\r\u{9b}1m\u{202e}\u{2067}x\ty\x7f";
+        let inert = |lines: &[Line]| {
+            for l in lines {
+                for sp in &l.spans {
+                    assert!(
+                        !sp.content.chars().any(|c| c.is_control()
+                            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+                        "{:?}",
+                        sp.content
+                    );
+                }
+            }
+        };
+        let text = format!("a{evil}\n* b{evil}\n> c{evil}\n```\n{evil}\n```\n<https://e.com/{evil}|l{evil}> `{evil}` *{evil}*");
+        let lines = wrap(&text_paras(&text, &N), 30);
+        inert(&lines);
+        let all = text_of(&lines).concat();
+        assert!(all.contains("␛]0;T␇"), "{all}");
+        assert!(all.contains("␛[2J␍"), "{all}");
+        let card: CardWithId = serde_json::from_value(serde_json::json!({
+            "cardId": evil,
+            "card": {"header": {"title": evil, "subtitle": evil},
+                     "sections": [{"header": evil, "widgets": [
+                        {"textParagraph": {"text": format!("<b>{evil}</b><a href=\"{evil}\">{evil}</a>")}},
+                        {"decoratedText": {"topLabel": evil, "text": evil, "bottomLabel": evil,
+                                           "button": {"text": evil, "onClick": {"openLink": {"url": evil}}}}},
+                        {"image": {"altText": evil}},
+                        {evil: {}}
+                     ]}]}
+        }))
+        .unwrap();
+        let lines = card_lines(&[card], 40);
+        inert(&lines);
+        assert!(
+            lines.iter().all(|l| l.width() == 40),
+            "{:#?}",
+            text_of(&lines)
+        );
+        assert!(plain_preview(&text, &N, 200)
+            .chars()
+            .all(|c| !c.is_control()));
+    }
+
     #[test]
     fn truncation_respects_width() {
         assert_eq!(truncate("王芳王芳王芳", 7), "王芳王…");

@@ -247,10 +247,25 @@ fn message_lines(
     if !item.msg.cards_v2.is_empty() {
         body.extend(markup::card_lines(&item.msg.cards_v2, inner));
     }
+    // Attachments by name (the sender chose it: cleaned like any text).
+    for a in &item.msg.attachment {
+        let name = a
+            .get("contentName")
+            .and_then(serde_json::Value::as_str)
+            .map(Clean::line)
+            .filter(|n| !n.trim().is_empty());
+        let what = match name {
+            Some(n) => format!("[attachment {n}: open in Google Chat]"),
+            None => "[attachment: open in Google Chat]".to_string(),
+        };
+        let paras = vec![markup::Para::from(Line::from(Span::styled(
+            what,
+            theme::dim(),
+        )))];
+        body.extend(markup::wrap(&paras, inner));
+    }
     if body.is_empty() {
-        let what = if !item.msg.attachment.is_empty() {
-            "[attachment: open in Google Chat]"
-        } else if !item.msg.cards.is_empty() {
+        let what = if !item.msg.cards.is_empty() {
             "[legacy card: open in Google Chat]"
         } else {
             "(no text)"
