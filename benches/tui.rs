@@ -8,7 +8,8 @@
 //! - the saver's look at the app after each event (typing, moving), which keeps drafts
 //!   and unsent messages on disk;
 //! - start to first frame: the real binary in a pseudo-terminal against an emulator;
-//! - resident memory with 100,000 messages loaded.
+//! - resident memory with 100,000 messages loaded;
+//! - cleaning outside text, and the per-frame cell guard (`-- cleaning` runs only this).
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -288,8 +289,52 @@ fn saver_observe(n: usize) {
     saver.finish(&app);
 }
 
+/// What cleaning outside text costs: `Clean::text` over message text, and the per-frame
+/// guard over every cell of a 200x50 screen.
+fn cleaning() {
+    let texts: Vec<String> = messages(10_000)
+        .into_iter()
+        .filter_map(|m| m.text)
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut v = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let n: usize = texts
+            .iter()
+            .map(|s| gchat::clean::Clean::text(s).len())
+            .sum();
+        v.push(t.elapsed());
+        assert!(n > 0);
+    }
+    let m = median(v);
+    println!(
+        "cleaning message text: {:.1?} for 10,000 messages ({:.0} MB/s)",
+        m,
+        bytes as f64 / m.as_secs_f64() / 1e6
+    );
+    let app = app_with(1_000);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let mut buf = term.backend().buffer().clone();
+    let mut v = Vec::new();
+    for _ in 0..1_000 {
+        let t = Instant::now();
+        gchat::ui::guard(&mut buf);
+        v.push(t.elapsed());
+    }
+    println!(
+        "guarding every cell of a 200x50 frame: median {:.1?}",
+        median(v)
+    );
+}
+
 fn main() {
     println!("gchat TUI benchmark");
+    if std::env::args().any(|a| a == "cleaning") {
+        cleaning();
+        return;
+    }
     // Memory first, before other runs leave freed pages with the allocator.
     let before = rss_kib();
     let app = app_with(100_000);
@@ -310,5 +355,6 @@ fn main() {
     keypress(100_000);
     saver_observe(1_000);
     saver_observe(100_000);
+    cleaning();
     start_to_first_frame();
 }

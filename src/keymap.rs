@@ -295,7 +295,12 @@ impl fmt::Display for Chord {
             f.write_str("Shift-")?;
         }
         match self.code {
-            ChordCode::Char(c) => write!(f, "{c}"),
+            // A key file can name any character; it is shown, never sent to the terminal.
+            ChordCode::Char(c) => write!(
+                f,
+                "{}",
+                crate::clean::Clean::line(c.encode_utf8(&mut [0; 4]))
+            ),
             ChordCode::F(n) => write!(f, "F{n}"),
             ChordCode::Named(n) => f.write_str(n),
         }

@@ -225,7 +225,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             gchat::terminal::restore();
-            eprintln!("gchat: {e:#}");
+            // The error may quote a server; its words must not drive the terminal.
+            eprintln!("gchat: {}", gchat::clean::Clean::text(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

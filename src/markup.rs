@@ -7,6 +7,9 @@
 //! links, images and dividers, in a bordered box.
 //!
 //! Widths are display widths (CJK and emoji count two columns), never bytes or chars.
+//!
+//! Everything here is someone else's text: it is cleaned ([`Clean`]) before it is parsed,
+//! so no span this module makes can carry a control character or a bidi override.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -15,11 +18,12 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::api::model::CardWithId;
+use crate::clean::Clean;
 use crate::ui::theme;
 
 /// How mentions are drawn: names for `users/ID`, and whether it is the viewer.
 pub trait Names {
-    fn display_name(&self, user: &str) -> Option<String>;
+    fn display_name(&self, user: &str) -> Option<Clean>;
     fn is_me(&self, user: &str) -> bool;
 }
 
@@ -59,7 +63,7 @@ pub fn width(s: &str) -> usize {
 pub fn text_paras(text: &str, names: &dyn Names) -> Vec<Para> {
     // Terminals disagree on the width of text-default symbols made emoji by U+FE0F
     // (⚠️ is one column in some, two in others); without it, everyone agrees.
-    let text = &text.replace('\u{fe0f}', "");
+    let text = &Clean::text(text).replace('\u{fe0f}', "");
     let mut out = Vec::new();
     let mut in_code = false;
     for raw in text.split('\n') {
@@ -182,7 +186,9 @@ pub fn inline(s: &str, names: &dyn Names, base: Style) -> Vec<Span<'static>> {
                         "all" => "@all".to_string(),
                         _ => format!(
                             "@{}",
-                            names.display_name(&full).unwrap_or_else(|| full.clone())
+                            names
+                                .display_name(&full)
+                                .map_or_else(|| full.clone(), String::from)
                         ),
                     };
                     let style = if names.is_me(&full) || user == "all" {
@@ -280,7 +286,7 @@ fn is_url(s: &str) -> bool {
 }
 
 /// The text without markup, on one line: for previews and titles.
-pub fn plain_preview(text: &str, names: &dyn Names, max_width: usize) -> String {
+pub fn plain_preview(text: &str, names: &dyn Names, max_width: usize) -> Clean {
     let mut s = String::new();
     for p in text_paras(text, names) {
         if !s.is_empty() {
@@ -290,7 +296,7 @@ pub fn plain_preview(text: &str, names: &dyn Names, max_width: usize) -> String 
             s.push_str(&sp.content);
         }
     }
-    truncate(&s, max_width)
+    Clean::line(&truncate(&s, max_width))
 }
 
 /// Cuts `s` to `max` columns, ending in `…` when cut.
@@ -462,11 +468,11 @@ pub fn wrap(paras: &[Para], cols: usize) -> Vec<Line<'static>> {
 // ---------------------------------------------------------------- cards
 
 /// The small HTML subset of card text: <b>, <i>, <u>, <s>, <br>, <a href>, <font>.
-fn html_spans(html: &str, base: Style) -> Vec<Para> {
+fn html_spans(html: &Clean, base: Style) -> Vec<Para> {
     let mut paras = vec![Para::default()];
     let mut style_stack: Vec<Style> = vec![base];
     let mut link: Option<String> = None;
-    let mut rest = html;
+    let mut rest: &str = html;
     let push_text = |paras: &mut Vec<Para>, text: &str, style: Style| {
         if text.is_empty() {
             return;
@@ -560,28 +566,23 @@ fn decode_entities(s: &str) -> String {
         .replace('\u{fe0f}', "")
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+/// A string in a card, cleaned.
+fn str_at(v: &Value, path: &[&str]) -> Option<Clean> {
     let mut cur = v;
     for p in path {
         cur = cur.get(p)?;
     }
-    cur.as_str()
+    cur.as_str().map(Clean::line)
 }
 
 /// The logical lines of one card's content (without the box).
 fn card_paras(card: &Value) -> Vec<Para> {
     let mut out = Vec::new();
     if let Some(title) = str_at(card, &["header", "title"]) {
-        out.push(Para::plain(vec![Span::styled(
-            title.to_string(),
-            theme::card_title(),
-        )]));
+        out.push(Para::plain(vec![Span::styled(title, theme::card_title())]));
     }
     if let Some(sub) = str_at(card, &["header", "subtitle"]) {
-        out.push(Para::plain(vec![Span::styled(
-            sub.to_string(),
-            theme::card_label(),
-        )]));
+        out.push(Para::plain(vec![Span::styled(sub, theme::card_label())]));
     }
     let sections = card.get("sections").and_then(Value::as_array);
     for (i, section) in sections.into_iter().flatten().enumerate() {
@@ -591,8 +592,8 @@ fn card_paras(card: &Value) -> Vec<Para> {
                 theme::card_label(),
             )]));
         }
-        if let Some(h) = section.get("header").and_then(Value::as_str) {
-            for mut p in html_spans(h, theme::card_title()) {
+        if let Some(h) = str_at(section, &["header"]) {
+            for mut p in html_spans(&h, theme::card_title()) {
                 p.spans
                     .iter_mut()
                     .for_each(|s| s.style = s.style.patch(theme::bold()));
@@ -613,16 +614,16 @@ fn card_paras(card: &Value) -> Vec<Para> {
 
 fn widget_paras(w: &Value, out: &mut Vec<Para>) {
     if let Some(t) = str_at(w, &["textParagraph", "text"]) {
-        out.extend(html_spans(t, Style::default()));
+        out.extend(html_spans(&t, Style::default()));
     } else if let Some(d) = w.get("decoratedText") {
-        if let Some(t) = d.get("topLabel").and_then(Value::as_str) {
-            out.extend(html_spans(t, theme::card_label()));
+        if let Some(t) = str_at(d, &["topLabel"]) {
+            out.extend(html_spans(&t, theme::card_label()));
         }
-        if let Some(t) = d.get("text").and_then(Value::as_str) {
-            out.extend(html_spans(t, Style::default()));
+        if let Some(t) = str_at(d, &["text"]) {
+            out.extend(html_spans(&t, Style::default()));
         }
-        if let Some(t) = d.get("bottomLabel").and_then(Value::as_str) {
-            out.extend(html_spans(t, theme::card_label()));
+        if let Some(t) = str_at(d, &["bottomLabel"]) {
+            out.extend(html_spans(&t, theme::card_label()));
         }
         if let Some(b) = d.get("button") {
             out.push(Para::plain(button_spans(b)));
@@ -641,10 +642,7 @@ fn widget_paras(w: &Value, out: &mut Vec<Para>) {
         }
         out.push(Para::plain(spans));
     } else if let Some(img) = w.get("image") {
-        let alt = img
-            .get("altText")
-            .and_then(Value::as_str)
-            .unwrap_or("image");
+        let alt = str_at(img, &["altText"]).unwrap_or_else(|| Clean::line("image"));
         out.push(Para::plain(vec![Span::styled(
             format!("[{alt}]"),
             theme::card_label(),
@@ -658,6 +656,7 @@ fn widget_paras(w: &Value, out: &mut Vec<Para>) {
         .as_object()
         .and_then(|o| o.keys().find(|k| *k != "horizontalAlignment"))
     {
+        let kind = Clean::line(kind);
         out.push(Para::plain(vec![Span::styled(
             format!("[{kind}: open in Google Chat]"),
             theme::card_label(),
@@ -666,11 +665,7 @@ fn widget_paras(w: &Value, out: &mut Vec<Para>) {
 }
 
 fn button_spans(b: &Value) -> Vec<Span<'static>> {
-    let label = b
-        .get("text")
-        .and_then(Value::as_str)
-        .unwrap_or("button")
-        .to_string();
+    let label = str_at(b, &["text"]).unwrap_or_else(|| Clean::line("button"));
     let mut spans = vec![Span::styled(format!("[{label}]"), theme::button())];
     if let Some(url) = str_at(b, &["onClick", "openLink", "url"]) {
         spans.push(Span::styled(format!(" {url}"), theme::url()));
@@ -714,8 +709,8 @@ mod tests {
 
     struct N;
     impl Names for N {
-        fn display_name(&self, user: &str) -> Option<String> {
-            (user == "users/7").then(|| "王芳".to_string())
+        fn display_name(&self, user: &str) -> Option<Clean> {
+            (user == "users/7").then(|| Clean::line("王芳"))
         }
         fn is_me(&self, user: &str) -> bool {
             user == "users/1"
@@ -840,6 +835,53 @@ mod tests {
         ] {
             assert!(all.contains(want), "{want} missing in\n{all}");
         }
+    }
+
+    /// Every span made from hostile text or card fields is free of controls and bidi
+    /// overrides, and the escapes show as symbols.
+    #[test]
+    fn hostile_text_and_cards_make_inert_spans() {
+        let evil = "\x1b]0;T\x07\x1b]52;c;eA==\x1b\\\x1b[2J\r\u{9b}1m\u{202e}\u{2067}x\ty\x7f";
+        let inert = |lines: &[Line]| {
+            for l in lines {
+                for sp in &l.spans {
+                    assert!(
+                        !sp.content.chars().any(|c| c.is_control()
+                            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+                        "{:?}",
+                        sp.content
+                    );
+                }
+            }
+        };
+        let text = format!("a{evil}\n* b{evil}\n> c{evil}\n```\n{evil}\n```\n<https://e.com/{evil}|l{evil}> `{evil}` *{evil}*");
+        let lines = wrap(&text_paras(&text, &N), 30);
+        inert(&lines);
+        let all = text_of(&lines).concat();
+        assert!(all.contains("␛]0;T␇"), "{all}");
+        assert!(all.contains("␛[2J␍"), "{all}");
+        let card: CardWithId = serde_json::from_value(serde_json::json!({
+            "cardId": evil,
+            "card": {"header": {"title": evil, "subtitle": evil},
+                     "sections": [{"header": evil, "widgets": [
+                        {"textParagraph": {"text": format!("<b>{evil}</b><a href=\"{evil}\">{evil}</a>")}},
+                        {"decoratedText": {"topLabel": evil, "text": evil, "bottomLabel": evil,
+                                           "button": {"text": evil, "onClick": {"openLink": {"url": evil}}}}},
+                        {"image": {"altText": evil}},
+                        {evil: {}}
+                     ]}]}
+        }))
+        .unwrap();
+        let lines = card_lines(&[card], 40);
+        inert(&lines);
+        assert!(
+            lines.iter().all(|l| l.width() == 40),
+            "{:#?}",
+            text_of(&lines)
+        );
+        assert!(plain_preview(&text, &N, 200)
+            .chars()
+            .all(|c| !c.is_control()));
     }
 
     #[test]

@@ -79,7 +79,7 @@ fn start_loads_spaces_and_opens_the_most_active() {
     let labels: Vec<String> = app
         .visible_spaces()
         .iter()
-        .map(|s| app.space_label(s))
+        .map(|s| app.space_label(s).into())
         .collect();
     assert_eq!(
         labels,
@@ -861,7 +861,7 @@ fn the_filter_narrows_spaces_as_you_type() {
     let labels: Vec<String> = app
         .visible_spaces()
         .iter()
-        .map(|s| app.space_label(s))
+        .map(|s| app.space_label(s).into())
         .collect();
     assert_eq!(labels, ["Bob Li", "Bob Li, Priya Natarajan"]);
     key(&mut app, KeyCode::Enter);

@@ -993,5 +993,98 @@ async fn ctrl_c_while_typing_cancels_and_keeps_the_draft() {
         t.lines().any(|l| l.contains("│not finished yet"))
     })
     .await;
+}
+
+/// Another person's text never controls the terminal: a message and a space name full of
+/// escape sequences (window title, clipboard, clear screen), a carriage return and a
+/// right-to-left override are drawn as visible symbols, and gchat writes none of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_peoples_text_never_controls_the_terminal() {
+    let mut s = Session::start().await;
+    const HOSTILE: &str =
+        "\x1b]0;PWNED\x07\x1b]2;PWNED2\x1b\\\x1b]52;c;cHduZWQ=\x07\x1b[2J\rX\u{202E}gnp.exe";
+    let before = s.raw.lock().unwrap().len();
+    let bob = common::user(&s.emu, common::BOB);
+    bob.create_message(
+        &common::space(common::TEAM_RUST),
+        &gchat::api::model::Message::text(format!("hostile-msg {HOSTILE} end")),
+        &gchat::api::CreateMessage::default(),
+    )
+    .await
+    .unwrap();
+    s.wait_for("Bob's hostile message", |t| t.contains("hostile-msg"))
+        .await;
+    // Bob makes a space named the same way, with Alice in it.
+    let evil = common::new_space(&bob, &format!("evil-space {HOSTILE}")).await;
+    bob.create_member(
+        &evil,
+        &gchat::api::Client::membership_for(&gchat::api::UserRef::parse("users/1001").unwrap()),
+    )
+    .await
+    .unwrap();
+    s.send("\x12").await; // Ctrl-r: reload the spaces
+    s.wait_for("the hostile space in the list", |t| {
+        t.contains("evil-space")
+    })
+    .await;
+
+    let screen = s.screen();
+    let raw = s.raw.lock().unwrap()[before..].to_vec();
+    let has = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    for bad in [
+        &b"\x1b]0;"[..],
+        b"\x1b]2;",
+        b"\x1b]52;",
+        b"\x1b[2J",
+        b"PWNED\x07",
+        "\u{202E}".as_bytes(),
+        b"\x07",
+        b"\r",
+    ] {
+        assert!(
+            !has(bad),
+            "gchat wrote {bad:?} from someone else's text; the screen:\n{screen}"
+        );
+    }
+    let (title, icon) = {
+        let p = s.parser.lock().unwrap();
+        (
+            p.screen().title().to_string(),
+            p.screen().icon_name().to_string(),
+        )
+    };
+    assert!(
+        !title.contains("PWNED") && !icon.contains("PWNED"),
+        "title {title:?}"
+    );
+    // The sequences are shown, as symbols.
+    let visible = "␛]0;PWNED␇␛]2;PWNED2␛\\␛]52;c;cHduZWQ=␇␛[2J␍Xgnp.exe";
+    assert!(
+        screen.contains(&format!("hostile-msg {visible}")),
+        "the message shows its escapes:\n{screen}"
+    );
+    assert!(
+        screen.contains("evil-space ␛]0;"),
+        "the space name shows its escapes:\n{screen}"
+    );
+    // Every pane's borders are where they belong on every row.
+    let sc = s.parser.lock().unwrap().screen().clone();
+    let cell = |r: u16, c: u16| sc.cell(r, c).map(|x| x.contents()).unwrap_or_default();
+    let corners: Vec<u16> = (0..W)
+        .filter(|&c| matches!(cell(0, c).as_str(), "┌" | "┐" | "╭" | "╮"))
+        .collect();
+    assert!(corners.len() >= 4, "pane corners on the top row:\n{screen}");
+    for r in 1..H - 2 {
+        for &c in &corners {
+            let x = cell(r, c);
+            assert!(
+                matches!(
+                    x.as_str(),
+                    "│" | "├" | "┤" | "└" | "┘" | "┌" | "┐" | "╰" | "╯"
+                ),
+                "row {r} column {c} is {x:?}, not a border:\n{screen}"
+            );
+        }
+    }
     s.quit().await;
 }

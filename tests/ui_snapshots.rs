@@ -274,3 +274,118 @@ fn the_quit_question_with_messages_still_sending() {
         a
     });
 }
+
+/// Terminal controls, a carriage return, a tab, a C1 CSI and a right-to-left override, in
+/// a message, a card, a person's name, a space's name and a server's error.
+const EVIL: &str = "\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\r\u{9b}31m\u{202e}gnp.exe\tend";
+
+/// The fixture, after someone hostile has posted, joined, named a space and the server
+/// has answered with an error, all carrying [`EVIL`].
+fn hostile_app() -> App {
+    use gchat::api::model::*;
+    use gchat::api::{ApiError, ServerError};
+    use gchat::app::LoadKind;
+    let mut a = app();
+    let mallory = User {
+        name: Some("users/1066".into()),
+        display_name: Some(format!("Mallory{EVIL}")),
+        user_type: Some(UserType::Human),
+        ..Default::default()
+    };
+    let mut spaces = a.spaces.all.clone();
+    spaces.push(Space {
+        name: Some("spaces/AAAAEvilSpce".into()),
+        space_type: Some(SpaceType::Space),
+        display_name: Some(format!("Evil{EVIL}")),
+        last_active_time: Some(now()),
+        ..Default::default()
+    });
+    done(&mut a, Outcome::Spaces(Ok(spaces)));
+    let mut members = team_members();
+    members.push(Membership {
+        name: Some(format!("{TEAM}/members/1066")),
+        member: Some(mallory.clone()),
+        role: Some(MembershipRole::Member),
+        state: Some(MembershipState::Joined),
+        ..Default::default()
+    });
+    done(
+        &mut a,
+        Outcome::Members {
+            space: TEAM.into(),
+            result: Ok(members),
+        },
+    );
+    let mut m = msg(
+        TEAM,
+        "H1",
+        "H1",
+        mallory,
+        now() - chrono::Duration::minutes(1),
+        &format!("hi {EVIL}\n\tindented <https://e.com/{EVIL}|link{EVIL}>"),
+    );
+    m.cards_v2 = vec![serde_json::from_value(serde_json::json!({
+        "cardId": "evil",
+        "card": {"header": {"title": format!("Card{EVIL}")},
+                 "sections": [{"widgets": [
+                    {"decoratedText": {"topLabel": EVIL, "text": format!("<b>{EVIL}</b>")}},
+                    {"buttonList": {"buttons": [{"text": EVIL, "onClick": {"openLink": {"url": EVIL}}}]}}
+                 ]}]}
+    }))
+    .unwrap()];
+    done(
+        &mut a,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: LoadKind::Newer {
+                after: now() - chrono::Duration::hours(1),
+            },
+            result: Ok((vec![m], false)),
+        },
+    );
+    done(
+        &mut a,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: LoadKind::Older { before: now() },
+            result: Err(ApiError::Server(ServerError {
+                code: 403,
+                status: "PERMISSION_DENIED".into(),
+                message: format!("denied{EVIL}"),
+                field_violations: Vec::new(),
+                reason: None,
+                retry_after: None,
+            })),
+        },
+    );
+    a
+}
+
+#[test]
+fn hostile_text_is_shown_not_obeyed() {
+    snap("hostile", hostile_app);
+    for (w, h) in SIZES {
+        let screen = render(&hostile_app(), w, h);
+        let bad: Vec<char> = screen
+            .chars()
+            .filter(|c| (c.is_control() && *c != '\n') || ('\u{202a}'..='\u{202e}').contains(c))
+            .collect();
+        assert!(bad.is_empty(), "{bad:?} on screen at {w}x{h}:\n{screen}");
+        for want in ["Evil␛]0;", "Mallory␛]0;", "denied␛]0;PWNED␇"] {
+            assert!(
+                screen.contains(want),
+                "{want} missing at {w}x{h}:\n{screen}"
+            );
+        }
+    }
+    // The message, whole, in the big window.
+    let screen = render(&hostile_app(), 160, 48);
+    assert!(
+        screen.contains("hi ␛]0;PWNED␇␛]52;c;cHduZWQ=␇␛[2J␍\u{fffd}31mgnp.exe   end"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("    indented"),
+        "the tab is spaces:\n{screen}"
+    );
+}

@@ -3,6 +3,8 @@
 
 use tui_textarea::{CursorMove, TextArea};
 
+use crate::clean::Clean;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// Add a person (users/ID, an id, an email) or the Chat app (`app`).
@@ -12,13 +14,13 @@ pub enum Kind {
     RemoveMember {
         space: String,
         membership: String,
-        label: String,
+        label: Clean,
     },
     DeleteMessage {
         space: String,
         message: String,
         replies: usize,
-        preview: String,
+        preview: Clean,
     },
     CreateSpace {
         request_id: String,
@@ -29,14 +31,14 @@ pub enum Kind {
     /// Deleting a space: type its name to confirm.
     DeleteSpace {
         space: String,
-        display_name: String,
+        display_name: Clean,
     },
     SpaceInfo {
         space: String,
     },
     LeaveSpace {
         space: String,
-        label: String,
+        label: Clean,
     },
     /// Quitting with messages still on their way: wait for them, or keep them for the
     /// next start. `failed_before`: how many had failed when waiting began.

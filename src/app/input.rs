@@ -461,7 +461,7 @@ impl App {
         let root = tl.and_then(|t| t.items().iter().find(|i| i.thread() == thread));
         let to = root
             .and_then(|r| r.msg.sender.as_ref())
-            .map(|u| self.member_label(u));
+            .map(|u| self.member_label(u).into_string());
         self.compose
             .switch(space, Target::Reply { thread }, to, None);
         self.focus = Focus::Compose;
@@ -967,7 +967,7 @@ impl App {
                 space,
                 display_name,
             } => {
-                if d.field(0).trim() != display_name {
+                if d.field(0).trim() != display_name.as_str() {
                     d.error = Some(format!("Type {display_name} exactly to delete the space."));
                     return;
                 }

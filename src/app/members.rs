@@ -4,6 +4,7 @@ use crate::api::model::{Membership, MembershipRole, MembershipState};
 
 use super::people::People;
 use super::App;
+use crate::clean::Clean;
 
 #[derive(Debug, Default)]
 pub struct MemberList {
@@ -125,7 +126,7 @@ impl App {
     }
 
     /// A membership's person or app, by name.
-    pub fn membership_label(&self, m: &Membership) -> String {
+    pub fn membership_label(&self, m: &Membership) -> Clean {
         m.member
             .as_ref()
             .map(|u| self.member_label(u))

@@ -379,8 +379,12 @@ pub fn explain_needing(e: &ApiError, scope: &str, profile: &str) -> String {
     explain(e)
 }
 
-/// A plain sentence for an API failure.
+/// A plain sentence for an API failure, safe to show (the server's words are cleaned).
 pub fn explain(e: &ApiError) -> String {
+    crate::clean::Clean::line(&explain_raw(e)).into_string()
+}
+
+fn explain_raw(e: &ApiError) -> String {
     let sentence = |s: &str| {
         let s = s.trim();
         if s.ends_with(['.', '!', '?']) {
@@ -525,7 +529,7 @@ impl App {
 
     pub fn note(&mut self, text: impl Into<String>) {
         self.status.note = Some(Note {
-            text: text.into(),
+            text: crate::clean::Clean::line(&text.into()).into_string(),
             error: false,
             at: Instant::now(),
         });
@@ -533,7 +537,7 @@ impl App {
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        let text = text.into();
+        let text = crate::clean::Clean::line(&text.into()).into_string();
         tracing::info!(%text, "shown error");
         self.status.note = Some(Note {
             text,
@@ -858,7 +862,7 @@ impl App {
                             self.people.learn(u);
                             self.member_label(u)
                         })
-                        .unwrap_or_else(|| user.to_string());
+                        .unwrap_or_else(|| crate::clean::Clean::line(&user.to_string()));
                     let invited = m.state == Some(crate::api::model::MembershipState::Invited);
                     self.members.entry(space.clone()).or_default().upsert(m);
                     self.close_dialog_if(|k| matches!(k, Kind::AddMember { .. }));
@@ -898,7 +902,7 @@ impl App {
                         .and_then(|m| m.member.clone());
                     let who = label
                         .map(|u| self.member_label(&u))
-                        .unwrap_or_else(|| "The member".into());
+                        .unwrap_or_else(|| crate::clean::Clean::line("The member"));
                     if let Some(l) = self.members.get_mut(&space) {
                         l.remove(&membership);
                     }
@@ -1449,7 +1453,7 @@ impl App {
     }
 
     /// The label of a member: their name, or their id.
-    pub fn member_label(&self, u: &User) -> String {
+    pub fn member_label(&self, u: &User) -> crate::clean::Clean {
         self.people.user_label(u)
     }
 }

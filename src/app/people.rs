@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::api::model::{Person, User};
+use crate::clean::Clean;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonInfo {
@@ -86,28 +87,29 @@ impl People {
         self.known.get(user)
     }
 
-    pub fn name(&self, user: &str) -> Option<&str> {
-        self.known.get(user).and_then(|i| i.name.as_deref())
+    /// The person's name, to show.
+    pub fn name(&self, user: &str) -> Option<Clean> {
+        self.known
+            .get(user)
+            .and_then(|i| i.name.as_deref())
+            .map(Clean::line)
     }
 
     /// The label of a member: the name the API gave, the one looked up, their email
     /// (someone invited by address), or the id.
-    pub fn user_label(&self, u: &User) -> String {
+    pub fn user_label(&self, u: &User) -> Clean {
         let id = u.name.as_deref().unwrap_or("");
         let known = self.known.get(id);
         u.display_name
             .as_deref()
             .or_else(|| known.and_then(|i| i.name.as_deref()))
             .or_else(|| known.and_then(|i| i.email.as_deref()))
-            .unwrap_or(id)
-            .to_string()
+            .map_or_else(|| Clean::line(id), Clean::line)
     }
 
     /// A name to show: the person's name, or the id when it cannot be known.
-    pub fn label(&self, user: &str) -> String {
-        self.name(user)
-            .map(String::from)
-            .unwrap_or_else(|| user.to_string())
+    pub fn label(&self, user: &str) -> Clean {
+        self.name(user).unwrap_or_else(|| Clean::line(user))
     }
 
     /// People among `users` whose names are not known and not being looked up; marks

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::App;
 use crate::api::model::{Space, SpaceType};
+use crate::clean::Clean;
 
 #[derive(Debug, Default)]
 pub struct SpaceList {
@@ -70,12 +71,12 @@ pub fn marker(s: &Space) -> &'static str {
 
 impl App {
     /// What to call a space: its name, or for conversations, who is in it.
-    pub fn space_label(&self, s: &Space) -> String {
+    pub fn space_label(&self, s: &Space) -> Clean {
         if let Some(n) = s.display_name.as_deref().filter(|n| !n.is_empty()) {
-            return n.to_string();
+            return Clean::line(n);
         }
         let name = s.name.as_deref().unwrap_or("");
-        let others: Vec<String> = self
+        let others: Vec<Clean> = self
             .members
             .get(name)
             .map(|m| {
@@ -87,19 +88,25 @@ impl App {
                     .collect()
             })
             .unwrap_or_default();
-        match (s.kind(), others.is_empty()) {
-            (_, false) => others.join(", "),
+        let label = match (s.kind(), others.is_empty()) {
+            (_, false) => others
+                .iter()
+                .map(Clean::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
             (SpaceType::DirectMessage, true) if s.single_user_bot_dm => "Chat app (DM)".into(),
             (SpaceType::DirectMessage, true) => "Direct message".into(),
             (SpaceType::GroupChat, true) => "Group chat".into(),
             _ => name.to_string(),
-        }
+        };
+        Clean::line(&label)
     }
 
     /// The spaces as listed: newest activity first, filtered.
     pub fn visible_spaces(&self) -> Vec<&Space> {
-        let f = self.spaces.filter.to_lowercase();
-        let mut v: Vec<(&Space, Option<DateTime<Utc>>, String)> = self
+        // The filter matches what is shown.
+        let f = Clean::line(&self.spaces.filter).to_lowercase();
+        let mut v: Vec<(&Space, Option<DateTime<Utc>>, Clean)> = self
             .spaces
             .all
             .iter()

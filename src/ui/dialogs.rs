@@ -10,6 +10,7 @@ use crate::api::model::SpaceType;
 use crate::api::SpaceName;
 use crate::app::dialog::{Dialog, Kind};
 use crate::app::App;
+use crate::clean::Clean;
 use crate::keymap::{Command, Mode};
 use crate::markup::Para;
 use crate::ui::theme;
@@ -156,7 +157,7 @@ fn space_info(app: &App, space: &str) -> Vec<Para> {
         _ => "Space",
     };
     const LABEL: usize = 12;
-    let row = |k: &str, val: String| Para {
+    let row = |k: &str, val: Clean| Para {
         spans: vec![
             Span::styled(format!("{k:<LABEL$}"), theme::dim()),
             Span::raw(val),
@@ -165,25 +166,23 @@ fn space_info(app: &App, space: &str) -> Vec<Para> {
         code: false,
     };
     v.push(row("Name", app.space_label(s)));
-    v.push(row("Kind", kind.to_string()));
+    v.push(row("Kind", Clean::line(kind)));
     if let Some(d) = &s.space_details {
         if let Some(x) = d.description.as_deref().filter(|x| !x.is_empty()) {
-            v.push(row("Description", x.to_string()));
+            v.push(row("Description", Clean::line(x)));
         }
         if let Some(x) = d.guidelines.as_deref().filter(|x| !x.is_empty()) {
-            v.push(row("Guidelines", x.to_string()));
+            v.push(row("Guidelines", Clean::line(x)));
         }
     }
     if let Some(m) = app.members.get(space).filter(|m| m.loaded) {
-        v.push(row("Members", m.summary()));
+        v.push(row("Members", Clean::line(&m.summary())));
     }
     if let Some(t) = s.create_time {
-        v.push(row(
-            "Created",
-            app.settings.local(t).format("%-d %b %Y").to_string(),
-        ));
+        let day = app.settings.local(t).format("%-d %b %Y").to_string();
+        v.push(row("Created", Clean::line(&day)));
     }
-    v.push(row("Resource", space.to_string()));
+    v.push(row("Resource", Clean::line(space)));
     if let Ok(n) = SpaceName::parse(space) {
         v.push(Line::from("").into());
         v.push(Line::from(Span::styled("Open in a browser:".to_string(), theme::dim())).into());
@@ -211,7 +210,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         .error
         .iter()
         .flat_map(|e| {
-            let para = Para::from(Line::from(Span::styled(e.clone(), theme::error())));
+            let para = Para::from(Line::from(Span::styled(Clean::line(e), theme::error())));
             crate::markup::wrap(&[para], w.saturating_sub(2) as usize)
         })
         .collect();

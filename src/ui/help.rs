@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::App;
+use crate::clean::Clean;
 use crate::keymap::Mode;
 use crate::markup;
 use crate::ui::dialogs::centered;
@@ -51,7 +52,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     v.push(Line::default());
     let file = app.settings.keymap_file.as_ref().map_or_else(
         || "keymap.toml in gchat's config directory".to_string(),
-        |p| p.display().to_string(),
+        |p| Clean::line(&p.display().to_string()).into_string(),
     );
     for text in [
         "Mouse: click to focus and select, wheel to scroll.".to_string(),

@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use crate::api::model::{MembershipRole, MembershipState};
 use crate::app::{App, Focus};
+use crate::clean::Clean;
 use crate::markup;
 use crate::ui::theme;
 
@@ -50,7 +51,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     match app.members.get(&space) {
         None if app.current.is_none() => {}
         Some(m) if m.error.is_some() => lines.push(Line::from(Span::styled(
-            m.error.clone().unwrap_or_default(),
+            Clean::line(m.error.as_deref().unwrap_or_default()),
             theme::error(),
         ))),
         Some(m) if !m.loaded => lines.push(Line::from(Span::styled("Loading…", theme::dim()))),
@@ -71,7 +72,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         };
         let mut label = app.member_label(&u);
         if u.name.as_deref().is_some_and(|n| app.is_me(n)) {
-            label.push_str(" (you)");
+            label.push_line(" (you)");
         }
         let style = if invited {
             theme::invited()

@@ -9,12 +9,13 @@ use ratatui::Frame;
 use crate::app::compose::Target;
 use crate::app::timeline::{Item, Local, Row};
 use crate::app::{App, Focus};
+use crate::clean::Clean;
 use crate::markup::{self, Names};
 use crate::ui::theme;
 
 impl Names for App {
-    fn display_name(&self, user: &str) -> Option<String> {
-        self.people.name(user).map(String::from)
+    fn display_name(&self, user: &str) -> Option<Clean> {
+        self.people.name(user)
     }
     fn is_me(&self, user: &str) -> bool {
         App::is_me(self, user)
@@ -54,7 +55,11 @@ fn sender_spans(app: &App, item: &Item) -> Vec<Span<'static>> {
     let u = item.msg.sender.clone().unwrap_or_default();
     let name = u.name.clone().unwrap_or_default();
     let label = if item.is_local() || app.is_mine(&item.msg) {
-        app.me.name.clone().unwrap_or_else(|| app.member_label(&u))
+        app.me
+            .name
+            .as_deref()
+            .map(Clean::line)
+            .unwrap_or_else(|| app.member_label(&u))
     } else {
         app.member_label(&u)
     };
@@ -91,7 +96,7 @@ pub fn render_row(app: &App, space: &str, row: &Row, width: u16) -> Vec<Line<'st
             let (text, style) = match tl {
                 None => ("Loading messages…".to_string(), theme::dim()),
                 Some(t) if t.error.is_some() && !t.loaded => (
-                    format!("Could not load messages: {}", t.error.clone().unwrap_or_default()),
+                    format!("Could not load messages: {}", Clean::line(t.error.as_deref().unwrap_or_default())),
                     theme::error(),
                 ),
                 Some(t) if !t.loaded && app.me.is_app => (
@@ -242,10 +247,25 @@ fn message_lines(
     if !item.msg.cards_v2.is_empty() {
         body.extend(markup::card_lines(&item.msg.cards_v2, inner));
     }
+    // Attachments by name (the sender chose it: cleaned like any text).
+    for a in &item.msg.attachment {
+        let name = a
+            .get("contentName")
+            .and_then(serde_json::Value::as_str)
+            .map(Clean::line)
+            .filter(|n| !n.trim().is_empty());
+        let what = match name {
+            Some(n) => format!("[attachment {n}: open in Google Chat]"),
+            None => "[attachment: open in Google Chat]".to_string(),
+        };
+        let paras = vec![markup::Para::from(Line::from(Span::styled(
+            what,
+            theme::dim(),
+        )))];
+        body.extend(markup::wrap(&paras, inner));
+    }
     if body.is_empty() {
-        let what = if !item.msg.attachment.is_empty() {
-            "[attachment: open in Google Chat]"
-        } else if !item.msg.cards.is_empty() {
+        let what = if !item.msg.cards.is_empty() {
             "[legacy card: open in Google Chat]"
         } else {
             "(no text)"
@@ -253,6 +273,7 @@ fn message_lines(
         body.push(Line::from(Span::styled(what.to_string(), theme::dim())));
     }
     if let Some(Local::Failed(why)) = &item.local {
+        let why = Clean::line(why);
         let hint = format!(
             "Not sent: {why} {} retries, {} edits.",
             app.keymap
@@ -297,7 +318,7 @@ fn title(app: &App, space: &str) -> String {
     let s = app.space(space);
     let label = s
         .map(|s| app.space_label(s))
-        .unwrap_or_else(|| space.to_string());
+        .unwrap_or_else(|| Clean::line(space));
     let mark = s.map(crate::app::spaces::marker).unwrap_or("#");
     let in_thread = app.views.get(space).is_some_and(|v| v.thread.is_some());
     let count = app
@@ -415,7 +436,7 @@ fn draw_compose(app: &App, f: &mut Frame, area: Rect, space: &str) {
         (Target::Reply { .. }, true) => (
             format!(
                 " Reply to {} ",
-                c.reply_to.clone().unwrap_or_else(|| "thread".into())
+                Clean::line(c.reply_to.as_deref().unwrap_or("thread"))
             ),
             theme::title(focused),
         ),
@@ -429,7 +450,10 @@ fn draw_compose(app: &App, f: &mut Frame, area: Rect, space: &str) {
         }
     };
     if let (Some(err), true) = (&c.error, here) {
-        title = format!("{title}— not saved: {} ", markup::truncate(err, 60));
+        title = format!(
+            "{title}— not saved: {} ",
+            markup::truncate(&Clean::line(err), 60)
+        );
     }
     let block = Block::default()
         .borders(Borders::ALL)
@@ -450,7 +474,9 @@ fn draw_compose(app: &App, f: &mut Frame, area: Rect, space: &str) {
         return;
     }
     // Not typing: the draft, or how to start one.
-    let draft = c.draft(space, &Target::New).map(|l| l.join(" "));
+    let draft = c
+        .draft(space, &Target::New)
+        .map(|l| Clean::line(&l.join(" ")));
     let hint = match draft {
         Some(d) => Line::from(vec![
             Span::styled("Draft: ".to_string(), theme::warn()),

@@ -64,6 +64,20 @@ pub fn draw(app: &App, f: &mut Frame) {
     if let Some(scroll) = app.help {
         help::draw(app, f, main, scroll);
     }
+    guard(f.buffer_mut());
+}
+
+/// The last line of defence: no cell may hold a character the terminal would obey.
+/// Outside text is cleaned where it enters the view (see [`crate::clean`]); this catches
+/// what reaches a cell any other way, such as an editor showing the text it edits (the
+/// compose box editing a message keeps the message's real text). A control character
+/// takes one cell and so does its symbol, so nothing moves.
+pub fn guard(buf: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buf.content {
+        if let Some(s) = crate::clean::cell_symbol(cell.symbol()) {
+            cell.set_symbol(&s);
+        }
+    }
 }
 
 /// Clears `r` for a popup. A wide character just left of it would spill over its

@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use crate::app::spaces::marker;
 use crate::app::{App, Focus};
+use crate::clean::Clean;
 use crate::markup;
 use crate::ui::theme;
 
@@ -24,7 +25,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         let cursor = if app.spaces.filtering { "▏" } else { "" };
         lines.push(Line::from(vec![
             Span::styled("/".to_string(), theme::key()),
-            Span::raw(format!("{}{cursor}", app.spaces.filter)),
+            Span::raw(format!("{}{cursor}", Clean::line(&app.spaces.filter))),
         ]));
         list_area.y += 1;
         list_area.height = list_area.height.saturating_sub(1);
@@ -49,14 +50,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
 
     if visible.is_empty() {
         let msg = if !app.spaces.loaded {
-            app.spaces
-                .error
-                .clone()
-                .unwrap_or_else(|| "Loading…".into())
+            Clean::line(app.spaces.error.as_deref().unwrap_or("Loading…"))
         } else if !app.spaces.filter.is_empty() {
-            "No space matches.".into()
+            Clean::line("No space matches.")
         } else {
-            "No spaces yet. Press c to create one.".into()
+            Clean::line("No spaces yet. Press c to create one.")
         };
         lines.push(Line::from(Span::styled(msg, theme::dim())));
     }

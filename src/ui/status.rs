@@ -6,6 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::App;
+use crate::clean::Clean;
 use crate::keymap::Mode;
 use crate::markup;
 use crate::ui::theme;
@@ -35,7 +36,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     }
     match (&app.status.offline, app.status.synced_at) {
         (Some(why), _) => right.push(Span::styled(
-            format!("○ offline: {} ", markup::truncate(why, 40)),
+            format!("○ offline: {} ", markup::truncate(&Clean::line(why), 40)),
             theme::error(),
         )),
         (None, Some(t)) => right.push(Span::styled(
@@ -55,7 +56,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         } else {
             theme::ok()
         };
-        middle.push(Span::styled(markup::truncate(&note.text, room), style));
+        middle.push(Span::styled(
+            markup::truncate(&Clean::line(&note.text), room),
+            style,
+        ));
     } else if mode != Mode::Dialog {
         // A dialog lists its own keys beside its fields.
         let mut used = 0;
