@@ -244,3 +244,24 @@ fn clicking_a_space_opens_it_and_focuses_its_messages() {
     assert_eq!(a.current.as_deref(), Some(ENG));
     assert_eq!(a.focus, Focus::Messages);
 }
+
+#[test]
+fn a_long_note_has_the_room_before_who_and_where() {
+    let mut a = app();
+    a.settings.demo = false;
+    a.settings.source = "127.0.0.1:8080".into();
+    let sentence = "Your sign-in has expired or was revoked. Run `gchat auth login --profile work` to sign in again.";
+    a.error(sentence);
+    let s = render(&a, 130, 24);
+    assert!(s.lines().last().unwrap().contains(sentence), "{s}");
+    // Once it has gone, they are back.
+    a.status.note = None;
+    let s = render(&a, 160, 24);
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .contains("Alice Chen · 127.0.0.1:8080"),
+        "{s}"
+    );
+}

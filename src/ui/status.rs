@@ -23,16 +23,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     if app.settings.demo {
         left.push(Span::styled(" DEMO ".to_string(), theme::demo_badge()));
     } else if !app.settings.source.is_empty() && area.width >= crate::ui::small::TWO_PANES {
-        // (Narrower, the room goes to the keys that switch panes.)
         // Who is signed in, and where: several accounts and servers look alike otherwise.
-        left.push(Span::styled(
-            format!(
-                " {} · {} ",
-                who(app),
-                markup::truncate(&app.settings.source, 40)
-            ),
-            theme::demo_badge(),
-        ));
+        // It gives way to a note that needs the room (narrower than two panes, to the
+        // keys that switch panes).
+        let chip = format!(
+            " {} · {} ",
+            who(app),
+            markup::truncate(&app.settings.source, 40)
+        );
+        let note_w = app
+            .status
+            .note
+            .as_ref()
+            .map_or(0, |n| markup::width(&n.text));
+        if note_w == 0 || note_w + markup::width(&chip) + 40 <= area.width as usize {
+            left.push(Span::styled(chip, theme::demo_badge()));
+        }
     }
     left.push(Span::raw(" "));
 
