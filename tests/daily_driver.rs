@@ -265,3 +265,20 @@ fn a_long_note_has_the_room_before_who_and_where() {
         "{s}"
     );
 }
+
+#[test]
+fn one_pane_at_a_time_a_click_goes_to_the_pane_on_screen() {
+    let mut a = app();
+    render(&a, 40, 15);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Members);
+    render(&a, 40, 15);
+    // Where the compose box was, before Tab: now the members pane.
+    a.update(Action::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 5,
+        row: 11,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(a.focus, Focus::Members);
+}

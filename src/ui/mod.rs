@@ -37,8 +37,8 @@ pub fn draw(app: &App, f: &mut Frame) {
         0
     };
     let mut s = app.screen.get();
-    s.spaces = Rect::default();
-    s.members = Rect::default();
+    // Each pane drawn says where it is: one not drawn (one pane at a time) takes no clicks.
+    (s.spaces, s.members, s.messages, s.compose) = Default::default();
     app.screen.set(s);
     if small::arrangement(app, w) == small::Arrangement::Single {
         match app.focus {
