@@ -96,17 +96,13 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     };
     let (client, me) = match (cli.endpoint, cli.token, account) {
         (Some(endpoint), Some(token), _) => {
-            settings.source = endpoint.clone();
+            settings.source = gchat::ui::status::server_label(Some(&endpoint));
             let me = identity_from_token(&token);
             (Client::with_static_token(&endpoint, &token)?, me)
         }
         (_, _, Some(account)) => {
             let client = auth::client(&cli.profile, &account).await?;
-            settings.source = account
-                .identity
-                .email
-                .clone()
-                .unwrap_or_else(|| "Google".into());
+            settings.source = gchat::ui::status::server_label(account.endpoint.as_deref());
             (client, Identity::signed_in(&account))
         }
         _ => {

@@ -256,8 +256,8 @@ fn members_hidden_and_a_pane_zoomed() {
 #[test]
 fn too_small_a_terminal() {
     let a = app();
-    insta::assert_snapshot!("too_small_79x24", render(&a, 79, 24));
-    insta::assert_snapshot!("too_small_100x23", render(&a, 100, 23));
+    insta::assert_snapshot!("too_small_29x24", render(&a, 29, 24));
+    insta::assert_snapshot!("too_small_100x7", render(&a, 100, 7));
 }
 
 #[test]

@@ -95,6 +95,7 @@ impl App {
             Some(Command::Submit) => {
                 self.spaces.filtering = false;
                 if let Some(s) = self.spaces.selected.clone() {
+                    self.leaving_for(&s);
                     self.open_space(&s, fx);
                     self.focus = Focus::Messages;
                 }
@@ -190,7 +191,7 @@ impl App {
                     });
                     fx.push(Effect::LoadMembers { space: s });
                 }
-                self.note("Refreshing…");
+                self.begin_refresh(fx);
             }
             _ if self.unavailable(c).is_some() => {
                 let why = self.unavailable(c).unwrap_or_default();
@@ -248,6 +249,7 @@ impl App {
             Command::Bottom => self.move_space(i64::MAX / 2),
             Command::Open => {
                 if let Some(s) = self.spaces.selected.clone() {
+                    self.leaving_for(&s);
                     self.open_space(&s, fx);
                     self.focus = Focus::Messages;
                 }
@@ -1032,7 +1034,10 @@ impl App {
                             self.visible_spaces().get(i).and_then(|sp| sp.name.clone())
                         {
                             self.spaces.selected = Some(name.clone());
+                            self.leaving_for(&name);
                             self.open_space(&name, fx);
+                            // As Enter does: what you clicked is what you read next.
+                            self.focus = Focus::Messages;
                         }
                     }
                 } else if inside(s.compose, x, y) && self.current.is_some() {

@@ -9,6 +9,7 @@ pub mod dialog;
 mod input;
 pub mod layout;
 pub mod members;
+mod notes;
 pub mod outbox;
 pub mod people;
 pub mod permissions;
@@ -141,6 +142,8 @@ pub struct Status {
     /// The last poll failed: the UI says so until one succeeds.
     pub offline: Option<String>,
     pub spinner: usize,
+    /// The loads of a refresh not yet back.
+    pub refreshing: Vec<Effect>,
 }
 
 /// Which page of messages to load.
@@ -514,6 +517,7 @@ impl App {
                     self.status.busy = self.status.busy.saturating_sub(1);
                 }
                 self.dirty = true;
+                self.settle_refresh(&o);
                 self.on_outcome(*o, &mut fx);
             }
         }
@@ -612,7 +616,12 @@ impl App {
             self.dirty = true;
         }
         if let Some(n) = &self.status.note {
-            if !n.error && now.duration_since(n.at) > Duration::from_secs(8) {
+            let ttl = if n.error {
+                notes::ERROR_FOR
+            } else {
+                notes::NOTE_FOR
+            };
+            if now.duration_since(n.at) > ttl {
                 self.status.note = None;
                 self.dirty = true;
             }

@@ -55,7 +55,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         |p| Clean::line(&p.display().to_string()).into_string(),
     );
     for text in [
-        "Mouse: click to focus and select, wheel to scroll.".to_string(),
+        "Members: ★ manager · ✉ invited · ⚙ Chat app".to_string(),
+        "Spaces: # space · & group chat · @ direct message · a number: unread".to_string(),
+        "Mouse: click a space to open it, anything else to select it; wheel scrolls.".to_string(),
         format!("Change any key in {file}"),
     ] {
         v.push(Line::from(Span::styled(text, theme::dim())));

@@ -19,14 +19,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Some((0, 0)) | None => " Members ".to_string(),
         Some((joined, 0)) => format!(" Members ({joined}) "),
         Some((joined, invited)) => {
-            let full = format!(" Members ({joined}, {invited} invited) ");
-            // Borders and the corner take 2 columns.
-            // Narrow: the joined count; the invited rows carry their own mark.
-            if markup::width(&full) + 2 <= area.width as usize {
-                full
-            } else {
-                format!(" Members ({joined}) ")
-            }
+            // Borders and the corner take 2 columns. Narrower, shorter words, but the
+            // invited count stays: the invited rows may be scrolled out of sight.
+            [
+                format!(" Members ({joined}, {invited} invited) "),
+                format!(" Members {joined}, {invited} invited "),
+                format!(" {joined}, {invited} invited "),
+                format!(" {joined}+{invited} invited "),
+                format!(" {joined}+{invited}✉ "),
+            ]
+            .into_iter()
+            .find(|t| markup::width(t) + 2 <= area.width as usize)
+            .unwrap_or_else(|| format!(" {joined} "))
         }
     };
     let block = Block::default()
@@ -50,10 +54,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     match app.members.get(&space) {
         None if app.current.is_none() => {}
-        Some(m) if m.error.is_some() => lines.push(Line::from(Span::styled(
+        Some(m) if m.error.is_some() => lines.extend(crate::ui::spaces::wrapped(
             Clean::line(m.error.as_deref().unwrap_or_default()),
             theme::error(),
-        ))),
+            inner.width,
+        )),
         Some(m) if !m.loaded => lines.push(Line::from(Span::styled("Loading…", theme::dim()))),
         _ => {}
     }

@@ -27,6 +27,9 @@ const GUTTER: usize = 1;
 /// Under a thread's first message.
 const REPLY_PREFIX: &str = "  │ ";
 const BODY_INDENT: usize = 2;
+/// The widest a message's text runs, however wide the pane: longer lines are hard to
+/// read (typography's 45–90 characters, a little more for chat's short paragraphs).
+pub const MAX_TEXT_WIDTH: usize = 100;
 
 fn date_label(app: &App, d: chrono::NaiveDate) -> String {
     let today = app.settings.local(app.settings.now()).date_naive();
@@ -186,7 +189,9 @@ fn message_lines(
     let prefix = if reply { REPLY_PREFIX } else { "" };
     let lead = GUTTER + markup::width(prefix);
     let body_indent = if reply { 0 } else { BODY_INDENT };
-    let inner = width.saturating_sub(lead + body_indent + 1).max(8);
+    let inner = width
+        .saturating_sub(lead + body_indent + 1)
+        .clamp(8, MAX_TEXT_WIDTH);
     let root_date = if reply {
         all.iter()
             .find(|i| i.thread() == item.thread())
@@ -349,6 +354,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         };
         f.render_widget(
             Paragraph::new(Line::from(Span::styled(msg, theme::dim())))
+                .wrap(ratatui::widgets::Wrap { trim: true })
                 .alignment(Alignment::Center)
                 .block(block),
             area,

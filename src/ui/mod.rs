@@ -5,40 +5,42 @@ pub mod dialogs;
 pub mod help;
 pub mod members;
 pub mod messages;
+pub mod small;
 pub mod spaces;
 pub mod status;
 pub mod theme;
 
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;
 
 use crate::app::{App, Focus};
 
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub use small::{MIN_HEIGHT, MIN_WIDTH};
 
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(f, area);
+    if small::too_small(area) {
+        let mut s = app.screen.get();
+        (s.spaces, s.messages, s.members, s.compose) = Default::default();
+        app.screen.set(s);
+        small::draw_notice(app, f, area);
         return;
     }
     let [main, status_line] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     let w = main.width;
     let spaces_w = (w * 22 / 100).clamp(18, 32);
-    let members_w = if app.show_members {
+    let show_members = app.show_members && small::members_fit(w);
+    let members_w = if show_members {
         (w * 18 / 100).clamp(16, 28)
     } else {
         0
     };
     let mut s = app.screen.get();
-    s.spaces = Rect::default();
-    s.members = Rect::default();
+    // Each pane drawn says where it is: one not drawn (one pane at a time) takes no clicks.
+    (s.spaces, s.members, s.messages, s.compose) = Default::default();
     app.screen.set(s);
-    if app.zoom {
+    if small::arrangement(app, w) == small::Arrangement::Single {
         match app.focus {
             Focus::Spaces => spaces::draw(app, f, main),
             Focus::Members if app.show_members => members::draw(app, f, main),
@@ -53,7 +55,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         .areas(main);
         spaces::draw(app, f, sp);
         messages::draw(app, f, msgs);
-        if app.show_members {
+        if show_members {
             members::draw(app, f, mem);
         }
     }
@@ -95,25 +97,4 @@ pub fn clear(f: &mut Frame, r: Rect) {
             }
         }
     }
-}
-
-fn too_small(f: &mut Frame, area: Rect) {
-    let lines = vec![
-        Line::from(Span::styled("Terminal too small", theme::error_bold())),
-        Line::from(format!(
-            "{}×{}: gchat needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
-            area.width, area.height
-        )),
-        Line::from(Span::styled(
-            "Make the window bigger, or press q to quit.",
-            theme::dim(),
-        )),
-    ];
-    let y = area.height.saturating_sub(3) / 2;
-    let r = Rect {
-        y: area.y + y,
-        height: 3.min(area.height),
-        ..area
-    };
-    f.render_widget(Paragraph::new(lines).alignment(Alignment::Center), r);
 }

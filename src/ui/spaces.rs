@@ -56,7 +56,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         } else {
             Clean::line("No spaces yet. Press c to create one.")
         };
-        lines.push(Line::from(Span::styled(msg, theme::dim())));
+        // Wrapped, never cut: the advice is at the end.
+        lines.extend(wrapped(msg, theme::dim(), inner.width));
     }
     let w = inner.width as usize;
     for (i, sp) in visible.iter().enumerate().skip(offset).take(height) {
@@ -96,4 +97,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `text` as lines of at most `width` columns, broken between words.
+pub fn wrapped(
+    text: impl Into<String>,
+    style: ratatui::style::Style,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let paras = [markup::Para {
+        spans: vec![Span::styled(text.into(), style)],
+        hang: 0,
+        code: false,
+    }];
+    markup::wrap(&paras, width as usize)
 }

@@ -23,6 +23,23 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let mut left = vec![Span::styled(badge.to_string(), theme::mode())];
     if app.settings.demo {
         left.push(Span::styled(" DEMO ".to_string(), theme::demo_badge()));
+    } else if !app.settings.source.is_empty() && area.width >= crate::ui::small::TWO_PANES {
+        // Who is signed in, and where: several accounts and servers look alike otherwise.
+        // It gives way to a note that needs the room (narrower than two panes, to the
+        // keys that switch panes).
+        let chip = format!(
+            " {} · {} ",
+            who(app),
+            markup::truncate(&app.settings.source, 40)
+        );
+        let note_w = app
+            .status
+            .note
+            .as_ref()
+            .map_or(0, |n| markup::width(&n.text));
+        if note_w == 0 || note_w + markup::width(&chip) + 40 <= area.width as usize {
+            left.push(Span::styled(chip, theme::demo_badge()));
+        }
     }
     left.push(Span::raw(" "));
 
@@ -40,7 +57,16 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             theme::error(),
         )),
         (None, Some(t)) => right.push(Span::styled(
-            format!("● synced {} ", app.settings.local(t).format("%H:%M")),
+            format!(
+                "● {}{} ",
+                // Narrow: the time says it; the room goes to the keys.
+                if area.width < crate::ui::small::TWO_PANES {
+                    ""
+                } else {
+                    "synced "
+                },
+                app.settings.local(t).format("%H:%M")
+            ),
             theme::ok(),
         )),
         _ => right.push(Span::styled("○ connecting ".to_string(), theme::dim())),
@@ -70,6 +96,19 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             .filter(|(c, _, _)| app.unavailable(*c).is_none())
             .map(|(_, k, l)| (k, l))
             .collect();
+        // One pane at a time (a narrow terminal): first, how to reach the others.
+        if !mode.is_typing()
+            && !app.zoom
+            && crate::ui::small::arrangement(app, area.width)
+                == crate::ui::small::Arrangement::Single
+        {
+            {
+                let k = app
+                    .keymap
+                    .label(Mode::Global, crate::keymap::Command::FocusNext);
+                hints.insert(0, (k, "next pane"));
+            }
+        }
         if !mode.is_typing() {
             hints.extend(
                 app.keymap
@@ -97,4 +136,46 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(spans)).style(theme::status_bar()),
         area,
     );
+}
+
+/// The signed-in person (or app) as the status bar names them.
+fn who(app: &App) -> String {
+    // Signed in with a bare token, the name comes from the People API or a member list.
+    let user = app.me.user.as_deref();
+    let listed = || {
+        app.members.values().flat_map(|m| m.iter()).find_map(|x| {
+            let u = x.member.as_ref()?;
+            (u.name.as_deref() == user).then(|| u.display_name.clone())?
+        })
+    };
+    let name = app
+        .me
+        .name
+        .clone()
+        .or_else(|| user.and_then(|u| app.people.name(u)).map(String::from))
+        .or_else(listed)
+        .or_else(|| app.me.user.clone());
+    match name {
+        Some(n) => markup::truncate(&n, 24),
+        None if app.me.is_app => "Chat app".into(),
+        None => "signing in…".into(),
+    }
+}
+
+/// What to call the server at `endpoint`: Google, or its address.
+pub fn server_label(endpoint: Option<&str>) -> String {
+    let Some(e) = endpoint else {
+        return "Google".into();
+    };
+    match reqwest::Url::parse(e) {
+        Ok(u) => match (u.host_str(), u.port_or_known_default()) {
+            (Some(h), _) if h == "googleapis.com" || h.ends_with(".googleapis.com") => {
+                "Google".into()
+            }
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => e.to_string(),
+        },
+        Err(_) => e.to_string(),
+    }
 }
