@@ -9,6 +9,7 @@ pub mod dialog;
 mod input;
 pub mod layout;
 pub mod members;
+mod paste;
 pub mod people;
 pub mod permissions;
 pub mod spaces;
