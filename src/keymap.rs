@@ -123,6 +123,7 @@ commands! {
     ToggleMembers = "toggle_members", "Show or hide the members pane", None;
     Zoom = "zoom", "Zoom the focused pane (again to restore)", None;
     Refresh = "refresh", "Reload spaces, messages and members", None;
+    Suspend = "suspend", "Suspend gchat to the shell (fg brings it back)", None;
     Up = "up", "Move up", None;
     Down = "down", "Move down", None;
     PageUp = "page_up", "Scroll up a page", None;
@@ -379,15 +380,16 @@ impl Keymap {
     }
 
     /// The command for a key press in `mode`. Panes fall back to the global table;
-    /// typing modes only answer their own keys (and Ctrl-c, which always quits).
+    /// typing modes only answer their own keys (and the Ctrl chords for quitting and
+    /// suspending, which work everywhere).
     pub fn lookup(&self, mode: Mode, ev: &KeyEvent) -> Option<Command> {
         let chord = Chord::from_event(ev)?;
         if let Some(c) = self.by_key.get(&(mode, chord)) {
             return Some(*c);
         }
         if mode.is_typing() {
-            let quit = self.by_key.get(&(Mode::Global, chord)) == Some(&Command::Quit);
-            return (quit && chord.ctrl).then_some(Command::Quit);
+            let global = self.by_key.get(&(Mode::Global, chord)).copied();
+            return global.filter(|c| chord.ctrl && matches!(c, Command::Quit | Command::Suspend));
         }
         self.by_key.get(&(Mode::Global, chord)).copied()
     }
@@ -476,6 +478,18 @@ mod tests {
         assert_eq!(
             k.lookup(Mode::Compose, &key(KeyCode::Enter, KeyModifiers::ALT)),
             Some(Command::Newline)
+        );
+        // Ctrl-z suspends from anywhere, typing included; a plain z is typed.
+        for mode in Mode::ALL {
+            assert_eq!(
+                k.lookup(mode, &key(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+                Some(Command::Suspend),
+                "{mode:?}"
+            );
+        }
+        assert_eq!(
+            k.lookup(Mode::Dialog, &key(KeyCode::Char('z'), KeyModifiers::NONE)),
+            None
         );
         assert_eq!(
             k.lookup(
