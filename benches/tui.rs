@@ -7,6 +7,7 @@
 //! - keypress to frame (update + draw for `k`, moving the selection);
 //! - the saver's look at the app after each event (typing, moving), which keeps drafts
 //!   and unsent messages on disk;
+//! - a 1,500-key burst into the compose box: a frame per key against one frame after all;
 //! - start to first frame: the real binary in a pseudo-terminal against an emulator;
 //! - resident memory with 100,000 messages loaded;
 //! - cleaning outside text, and the per-frame cell guard (`-- cleaning` runs only this).
@@ -187,6 +188,38 @@ fn keypress(n: usize) {
     );
 }
 
+/// 1,500 keys typed into the compose box at once (a paste without bracketed paste, a
+/// burst): drawn after each key, as the loop once did, or after taking them all.
+fn burst(n: usize) {
+    let keys: Vec<char> = "typed in a burst ".chars().cycle().take(1_500).collect();
+    let run = |each: bool| {
+        let mut app = app_with(n);
+        let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('i'),
+            KeyModifiers::NONE,
+        )));
+        term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+        let t = Instant::now();
+        for c in &keys {
+            app.update(Action::Key(KeyEvent::new(
+                KeyCode::Char(*c),
+                KeyModifiers::NONE,
+            )));
+            if each {
+                term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+            }
+        }
+        term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+        t.elapsed()
+    };
+    let each = median((0..5).map(|_| run(true)).collect());
+    let once = median((0..5).map(|_| run(false)).collect());
+    println!(
+        "1,500-key burst into compose, {n:>7} messages: a frame per key {each:.1?}, keys first then one frame {once:.1?}"
+    );
+}
+
 fn start_to_first_frame() {
     use portable_pty::{native_pty_system, CommandBuilder, PtySize};
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -356,5 +389,6 @@ fn main() {
     saver_observe(1_000);
     saver_observe(100_000);
     cleaning();
+    burst(1_000);
     start_to_first_frame();
 }

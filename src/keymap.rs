@@ -123,6 +123,7 @@ commands! {
     ToggleMembers = "toggle_members", "Show or hide the members pane", None;
     Zoom = "zoom", "Zoom the focused pane (again to restore)", None;
     Refresh = "refresh", "Reload spaces, messages and members", None;
+    Suspend = "suspend", "Suspend gchat to the shell (fg brings it back)", None;
     Up = "up", "Move up", None;
     Down = "down", "Move down", None;
     PageUp = "page_up", "Scroll up a page", None;
@@ -386,14 +387,16 @@ impl Keymap {
     }
 
     /// The command for a key press in `mode`. Panes fall back to the global table;
-    /// typing modes only answer their own keys (Ctrl-c there cancels, as Esc does).
+    /// typing modes only answer their own keys (Ctrl-c there cancels, as Esc does) and
+    /// the Ctrl chord for suspending, which works everywhere.
     pub fn lookup(&self, mode: Mode, ev: &KeyEvent) -> Option<Command> {
         let chord = Chord::from_event(ev)?;
         if let Some(c) = self.by_key.get(&(mode, chord)) {
             return Some(*c);
         }
         if mode.is_typing() {
-            return None;
+            let global = self.by_key.get(&(Mode::Global, chord)).copied();
+            return global.filter(|c| chord.ctrl && matches!(c, Command::Suspend));
         }
         self.by_key.get(&(Mode::Global, chord)).copied()
     }
@@ -490,6 +493,18 @@ mod tests {
         assert_eq!(
             k.lookup(Mode::Compose, &key(KeyCode::Enter, KeyModifiers::ALT)),
             Some(Command::Newline)
+        );
+        // Ctrl-z suspends from anywhere, typing included; a plain z is typed.
+        for mode in Mode::ALL {
+            assert_eq!(
+                k.lookup(mode, &key(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+                Some(Command::Suspend),
+                "{mode:?}"
+            );
+        }
+        assert_eq!(
+            k.lookup(Mode::Dialog, &key(KeyCode::Char('z'), KeyModifiers::NONE)),
+            None
         );
         assert_eq!(
             k.lookup(

@@ -18,28 +18,35 @@ pub mod state_file;
 pub mod terminal;
 pub mod ui;
 
-/// Resolves on Ctrl-C, SIGTERM or SIGHUP.
-pub async fn shutdown_signal() {
+/// Resolves on Ctrl-C, SIGTERM, SIGHUP or SIGQUIT. The handlers are in place when this
+/// returns, not only once the future is first polled: a signal that comes before then
+/// still ends gchat cleanly instead of killing it with the terminal in raw mode.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let term = signal(SignalKind::terminate());
-        let hup = signal(SignalKind::hangup());
-        match (term, hup) {
-            (Ok(mut term), Ok(mut hup)) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                    _ = hup.recv() => {}
-                }
-            }
-            _ => {
+        let mut signals: Vec<_> = [
+            SignalKind::interrupt(),
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::quit(),
+        ]
+        .into_iter()
+        .filter_map(|k| signal(k).ok())
+        .collect();
+        async move {
+            if signals.is_empty() {
                 let _ = tokio::signal::ctrl_c().await;
+                return;
             }
+            let any = signals.iter_mut().map(|s| Box::pin(s.recv()));
+            futures::future::select_all(any).await;
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

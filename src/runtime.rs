@@ -1,13 +1,13 @@
 //! The event loop and the effect executor.
 //!
-//! One `tokio::select!` over terminal events, API results and a timer. Only the loop
-//! owns the `App`; every effect runs on its own task and its outcome comes back as an
-//! action. A frame is drawn only when something changed.
+//! One `tokio::select!` over terminal events, API results, a timer and SIGCONT. Only the
+//! loop owns the `App`; every effect runs on its own task and its outcome comes back as an
+//! action. A frame is drawn only when something changed, and only after every key already
+//! typed has been taken.
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
+use crossterm::event::{Event, KeyEventKind};
 use tokio::sync::mpsc;
 
 use crate::api::model::{MembershipRole, Message, Space, SpaceDetails, SpaceType, Thread};
@@ -16,7 +16,8 @@ use crate::api::{
     MembershipName, MessageName, SpaceName,
 };
 use crate::app::{Action, App, Effect, LoadKind, Outcome};
-use crate::terminal::Tui;
+use crate::keymap::Command;
+use crate::terminal::{Continued, Suspend, Tui};
 
 /// How many messages a page of history holds.
 const PAGE: i32 = 100;
@@ -338,6 +339,41 @@ fn to_action(ev: Event) -> Option<Action> {
     }
 }
 
+/// How long the loop may spend on input already typed before it draws a frame anyway.
+const INPUT_BUDGET: Duration = Duration::from_millis(50);
+
+/// Whether the key is the one that suspends gchat (Ctrl-z).
+fn suspends(app: &App, ev: &Event) -> bool {
+    matches!(ev, Event::Key(k) if k.kind != KeyEventKind::Release
+        && app.keymap.lookup(app.mode(), k) == Some(Command::Suspend))
+}
+
+/// One terminal event: to the app, or, for Ctrl-z, to the terminal.
+fn on_event(
+    ev: Event,
+    app: &mut App,
+    tui: &mut Tui,
+    fx: &mut Vec<crate::app::Effect>,
+) -> std::io::Result<()> {
+    if suspends(app, &ev) {
+        if tui.suspend()? == Suspend::NoShell {
+            app.note(
+                "gchat cannot suspend here: no shell with job control started it, so nothing could resume it.",
+            );
+        }
+        app.dirty = true;
+        return Ok(());
+    }
+    if let Some(a) = to_action(ev) {
+        fx.extend(app.update(a));
+    }
+    Ok(())
+}
+
+/// Set in the environment of a test that checks the terminal is restored after a panic:
+/// gchat then panics once its first frame is on screen. Inert otherwise.
+const TEST_PANIC: &str = "GCHAT_TEST_PANIC";
+
 /// Runs the TUI until the user quits, a signal arrives, or the terminal fails. Answers the
 /// app, so what the person left behind (drafts, read marks) can be kept; meanwhile
 /// `saver` keeps drafts and unsent messages on disk as they change.
@@ -346,13 +382,16 @@ pub async fn run(
     mut app: App,
     saver: &mut crate::session::Saver,
 ) -> anyhow::Result<App> {
-    let mut tui = Tui::enter()?;
-    let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
-    let mut events = EventStream::new();
-    let mut ticker = tokio::time::interval(Duration::from_millis(250));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let test_panic = std::env::var_os(TEST_PANIC).is_some();
+    // Signals are handled from before the terminal changes mode.
     let shutdown = crate::shutdown_signal();
     tokio::pin!(shutdown);
+    let mut continued = Continued::new();
+    let mut tui = Tui::enter()?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
+    let mut events = crate::terminal::events()?;
+    let mut ticker = tokio::time::interval(Duration::from_millis(250));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let is_app = app.me.is_app;
     for e in app.start() {
         spawn(&client, e, is_app, &tx);
@@ -361,21 +400,39 @@ pub async fn run(
         if app.dirty {
             tui.terminal.draw(|f| crate::ui::draw(&app, f))?;
             app.dirty = false;
+            if test_panic {
+                panic!(
+                    "{TEST_PANIC} is set: panicking on purpose, to test the terminal is restored"
+                );
+            }
         }
-        let action = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => match to_action(ev) {
-                    Some(a) => a,
-                    None => continue,
-                },
+        let mut fx = Vec::new();
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Some(Ok(ev)) => {
+                    on_event(ev, &mut app, &mut tui, &mut fx)?;
+                    // Everything already typed (a burst, a held key) goes in before the
+                    // next frame, so the frame shows the last of it.
+                    let start = Instant::now();
+                    while !app.quit && start.elapsed() < INPUT_BUDGET {
+                        match events.try_recv() {
+                            Ok(Ok(ev)) => on_event(ev, &mut app, &mut tui, &mut fx)?,
+                            Ok(Err(e)) => return Err(e.into()),
+                            Err(_) => break,
+                        }
+                    }
+                }
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
-            Some(o) = rx.recv() => Action::Done(Box::new(o)),
-            _ = ticker.tick() => Action::Tick(Instant::now()),
+            Some(o) = rx.recv() => fx.extend(app.update(Action::Done(Box::new(o)))),
+            _ = ticker.tick() => fx.extend(app.update(Action::Tick(Instant::now()))),
+            _ = continued.recv() => {
+                tui.resume()?;
+                app.dirty = true;
+            }
             _ = &mut shutdown => break,
-        };
-        let mut fx = app.update(action);
+        }
         // Take every answer that is already here before drawing again.
         while let Ok(o) = rx.try_recv() {
             fx.extend(app.update(Action::Done(Box::new(o))));

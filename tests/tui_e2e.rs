@@ -4,192 +4,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::pty::{Session, DEADLINE, H, W};
 use gchat::api::model::{MembershipRole, MembershipState};
-use gchat::emulator::{Emulator, Fault};
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-
-const W: u16 = 160;
-const H: u16 = 48;
-const DEADLINE: Duration = Duration::from_secs(30);
-
-struct Session {
-    emu: Emulator,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    _dirs: tempfile::TempDir,
-}
-
-impl Session {
-    async fn start() -> Session {
-        let emu = common::demo().await;
-        let args = vec![
-            "--endpoint".to_string(),
-            emu.url(),
-            "--token".into(),
-            "user:1001".into(),
-        ];
-        Session::spawn(emu, args, None, None).await
-    }
-
-    /// gchat with `args`; `data` is the data directory (sign-in profiles), `state` where
-    /// it keeps drafts between runs (each its own temporary one by default).
-    async fn spawn(
-        emu: Emulator,
-        args: Vec<String>,
-        data: Option<&std::path::Path>,
-        state: Option<&std::path::Path>,
-    ) -> Session {
-        let dirs = tempfile::tempdir().unwrap();
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: H,
-                cols: W,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gchat"));
-        cmd.args(&args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("GCHAT_LOG_DIR", dirs.path());
-        cmd.env("GCHAT_CONFIG_DIR", dirs.path());
-        cmd.env("GCHAT_DATA_DIR", data.unwrap_or(dirs.path()));
-        cmd.env("GCHAT_STATE_DIR", state.unwrap_or(dirs.path()));
-        // Everything gchat can log, so a test can check no secret is in it.
-        cmd.env("GCHAT_LOG", "trace");
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(H, W, 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let _keep = pty.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        let s = Session {
-            emu,
-            child,
-            writer,
-            parser,
-            raw,
-            _dirs: dirs,
-        };
-        // The demo opens on Team Rust, newest first.
-        s.wait_for("Team Rust loaded", |t| t.contains("午饭一起吗"))
-            .await;
-        s
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    async fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        loop {
-            if pred(&self.screen()) {
-                return;
-            }
-            if start.elapsed() > DEADLINE {
-                panic!(
-                    "timed out waiting for {what}; the screen:\n{}",
-                    self.screen()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Waits until the emulator's state satisfies `pred`.
-    async fn wait_state(&self, what: &str, pred: impl Fn(&gchat::emulator::Store) -> bool) {
-        let start = Instant::now();
-        loop {
-            if self.emu.service().with_store(|s| pred(s)) {
-                return;
-            }
-            if start.elapsed() > DEADLINE {
-                panic!(
-                    "timed out waiting for the emulator: {what}; the screen:\n{}",
-                    self.screen()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // Give the app a moment, so keys are not read as one escape sequence.
-        tokio::time::sleep(Duration::from_millis(60)).await;
-    }
-
-    async fn esc(&mut self) {
-        self.send("\x1b").await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-
-    async fn enter(&mut self) {
-        self.send("\r").await;
-    }
-
-    /// Opens a space by typing part of its name in the filter.
-    async fn open(&mut self, filter: &str, title: &str) {
-        self.send("1").await;
-        self.send("/").await;
-        self.send(filter).await;
-        self.enter().await;
-        let title = title.to_string();
-        self.wait_for(&format!("{title} open"), move |t| {
-            t.lines().next().is_some_and(|l| l.contains(&title))
-        })
-        .await;
-    }
-
-    /// Quits with q and checks gchat gave the terminal back. Answers the directory that
-    /// held gchat's log and config, for a last look.
-    async fn quit(mut self) -> tempfile::TempDir {
-        self.esc().await;
-        self.send("q").await;
-        let start = Instant::now();
-        let status = loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                break st;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "gchat did not exit:\n{}",
-                self.screen()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        assert!(status.success(), "{status:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).to_string();
-        assert!(raw.contains("\x1b[?1049l"), "left the alternate screen");
-        assert!(
-            raw.contains("\x1b[?1000l") || raw.contains("\x1b[?1006l"),
-            "mouse capture off"
-        );
-        self.emu.stop().await;
-        self._dirs
-    }
-}
+use gchat::emulator::Emulator;
+use gchat::emulator::Fault;
 
 fn texts(store: &gchat::emulator::Store, space: &str) -> Vec<(String, String)> {
     store.spaces[space]
@@ -415,6 +235,8 @@ async fn add_the_app() {
 async fn remove_a_member() {
     let mut s = Session::start().await;
     // Members, sorted: Alice, Bob (managers), then Dmitri Volkov.
+    s.wait_for("the members", |t| t.contains("  Dmitri Volkov"))
+        .await;
     s.send("3").await;
     s.send("j").await;
     s.send("j").await;
@@ -532,18 +354,10 @@ async fn sigterm_restores_the_terminal() {
         .args(["-TERM", &pid.to_string()])
         .status()
         .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = s.child.try_wait().unwrap() {
-            break st;
-        }
-        assert!(start.elapsed() < DEADLINE, "gchat ignored SIGTERM");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = s.wait_exit().await;
     assert!(status.success(), "{status:?}");
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
-    assert!(raw.contains("\x1b[?1049l"), "left the alternate screen");
+    s.wait_eof().await;
+    s.assert_restored(0);
     s.emu.stop().await;
 }
 
@@ -700,23 +514,6 @@ impl Session {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.emu
-    }
-
-    /// Waits for gchat to exit by itself, successfully.
-    async fn wait_exit(&mut self) {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                break st;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "gchat did not exit:\n{}",
-                self.screen()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        assert!(status.success(), "{status:?}");
     }
 
     fn running(&mut self) -> bool {
@@ -923,7 +720,8 @@ async fn quitting_with_a_send_in_flight_asks() {
     })
     .await;
     s.send("k").await;
-    s.wait_exit().await;
+    let st = s.wait_exit().await;
+    assert!(st.success(), "{st:?}");
     wait_kept("the message kept", state.path(), |k| {
         k.contains("still sending at quit")
     })
@@ -963,7 +761,8 @@ async fn quitting_can_wait_for_a_send() {
     s.wait_for("the question", |t| t.contains("1 message is still sending"))
         .await;
     s.send("w").await;
-    s.wait_exit().await;
+    let st = s.wait_exit().await;
+    assert!(st.success(), "{st:?}");
     s.emu
         .service()
         .with_store(|st| assert_eq!(count(st, "worth waiting for"), 1));

@@ -7,6 +7,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::compose::Target;
 use super::dialog::{Dialog, Field, Kind};
+use super::paste;
 use super::timeline::{Local, Row};
 use super::view;
 use super::{client_id, App, Effect, Focus, LoadKind};
@@ -122,14 +123,19 @@ impl App {
         }
     }
 
+    /// A paste is text for the box or field being typed in, as one edit; it is never
+    /// read as keys (a pasted line break does not send, submit or run a command).
     pub(super) fn on_paste(&mut self, s: &str) {
         self.dirty = true;
+        if self.help.is_some() {
+            return;
+        }
         if let Some(d) = &mut self.dialog {
             if let Some(f) = d.focused_mut() {
                 let text = if f.multiline {
-                    s.to_string()
+                    paste::normalize(s)
                 } else {
-                    s.replace(['\n', '\r'], " ")
+                    paste::one_line(s)
                 };
                 f.input.insert_str(text);
             }
@@ -137,10 +143,14 @@ impl App {
         }
         match self.mode() {
             Mode::Compose => {
-                self.compose.textarea.insert_str(s.replace("\r\n", "\n"));
+                self.compose.textarea.insert_str(paste::normalize(s));
             }
             Mode::Filter => {
-                self.spaces.filter.push_str(s.lines().next().unwrap_or(""));
+                let text = paste::normalize(s);
+                self.spaces
+                    .filter
+                    .push_str(text.lines().next().unwrap_or(""));
+                self.spaces.selected = self.visible_spaces().first().and_then(|s| s.name.clone());
             }
             _ => {}
         }

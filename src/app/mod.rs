@@ -11,6 +11,7 @@ pub mod layout;
 pub mod members;
 mod notes;
 pub mod outbox;
+mod paste;
 pub mod people;
 pub mod permissions;
 pub mod reconcile;
