@@ -522,6 +522,10 @@ impl Session {
 
     /// Leaves the compose box with Esc, again if a busy terminal read it as Alt-key.
     async fn leave_box(&mut self) {
+        // The keys sent before may not be drawn yet: first see the box open, so a
+        // NORMAL from before them is not taken for having left it.
+        self.wait_for("the compose box open", |t| t.contains(" INSERT "))
+            .await;
         let start = Instant::now();
         while !self.screen().contains(" NORMAL ") {
             assert!(

@@ -313,6 +313,16 @@ impl Session {
     pub async fn quit(mut self) -> tempfile::TempDir {
         self.esc().await;
         self.send("q").await;
+        // A send whose answer has not arrived yet makes gchat ask first: wait for it.
+        let start = Instant::now();
+        let mut waited = false;
+        while self.child.try_wait().unwrap().is_none() && start.elapsed() < DEADLINE {
+            if !waited && self.screen().contains("still sending") {
+                self.send("w").await;
+                waited = true;
+            }
+            tokio::time::sleep(POLL).await;
+        }
         let status = self.wait_exit().await;
         assert!(status.success(), "{status:?}");
         self.wait_eof().await;
