@@ -433,8 +433,18 @@ impl Service {
     }
 
     /// Runs `f` on the state (tests inspect what the emulator holds this way).
+    /// What it changes is saved like a request's changes, without waiting for the disk.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(&mut lock(&self.store))
+        let mut store = lock(&self.store);
+        let before = self.persister.as_ref().map(|_| store.oauth.clone());
+        let r = f(&mut store);
+        let changed = before
+            .filter(|b| serde_json::to_value(b).ok() != serde_json::to_value(&store.oauth).ok());
+        let changes = ChangeSet::take(&mut store, changed);
+        if let Err(e) = self.record(&mut store, changes) {
+            tracing::error!(error = %e.message, "could not save a change made outside a request");
+        }
+        r
     }
 
     pub fn inject(&self, fault: Fault) {
@@ -487,8 +497,9 @@ impl Service {
         Ok(p)
     }
 
-    /// Answers one request. Returns the body and, when the state changed and is
-    /// persisted, the snapshot to write before answering.
+    /// Answers one request. Returns the answer and, when state is saved, what must be on
+    /// disk before answering: the request's changes, or the unsaved changes of others
+    /// that it saw (even an error, such as a conflict, can reveal them).
     pub fn dispatch(
         &self,
         method: &Method,
@@ -496,7 +507,21 @@ impl Service {
         raw_query: Option<&str>,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> EmuResult<(Reply, Option<Snapshot>)> {
+    ) -> (EmuResult<Reply>, Option<Snapshot>) {
+        let mut ticket = None;
+        let r = self.dispatch_inner(method, path, raw_query, headers, body, &mut ticket);
+        (r, ticket)
+    }
+
+    fn dispatch_inner(
+        &self,
+        method: &Method,
+        path: &str,
+        raw_query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+        ticket: &mut Option<Snapshot>,
+    ) -> EmuResult<Reply> {
         let segs: Vec<String> = path
             .trim_start_matches('/')
             .split('/')
@@ -538,10 +563,14 @@ impl Service {
             });
         let changes = ChangeSet::take(&mut store, None);
         match out {
-            Ok(out) => Ok((out, self.record(&mut store, changes)?)),
+            Ok(out) => {
+                *ticket = self.record(&mut store, changes)?;
+                Ok(out)
+            }
             Err(e) => {
                 // A method that fails changes nothing, even halfway.
                 changes.undo.apply(&mut store);
+                *ticket = self.persister.as_ref().and_then(Durable::read_ticket);
                 Err(e)
             }
         }
@@ -661,23 +690,21 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
             return super::admin::handle(&svc, &parts.method, path, &bytes);
         }
     }
-    let result = svc.dispatch(
+    let (result, snapshot) = svc.dispatch(
         &parts.method,
         parts.uri.path(),
         parts.uri.query(),
         &parts.headers,
         &bytes,
     );
+    if let Err(e) = svc.save(snapshot).await {
+        return e.into_response();
+    }
     match result {
         Err(e) => {
             tracing::debug!(method = %parts.method, path = %parts.uri.path(), code = e.code, "error answer");
             e.into_response()
         }
-        Ok((Reply(body), snapshot)) => {
-            if let Err(e) = svc.save(snapshot).await {
-                return e.into_response();
-            }
-            json_response(StatusCode::OK, body)
-        }
+        Ok(Reply(body)) => json_response(StatusCode::OK, body),
     }
 }
