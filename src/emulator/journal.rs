@@ -296,10 +296,17 @@ impl Undo {
                 SpaceEvent::Inserted(id, None) => {
                     store.spaces.remove_untracked(&id);
                 }
-                SpaceEvent::Inserted(id, Some(before)) | SpaceEvent::Removed(id, before) => {
+                SpaceEvent::Inserted(id, Some(before)) => {
                     let mut rec = *before;
                     rec.clear_logs();
                     rec.rebuild_index();
+                    store.spaces.put_untracked(id, rec);
+                }
+                SpaceEvent::Removed(id, before) => {
+                    // As it was when removed: with what this request changed in it before
+                    // (still in its logs) taken back.
+                    let mut rec = *before;
+                    undo_own_logs(&mut rec);
                     store.spaces.put_untracked(id, rec);
                 }
                 SpaceEvent::Touched(id, head) => {
@@ -310,6 +317,26 @@ impl Undo {
             }
         }
     }
+}
+
+/// Takes back the changes a space's own logs hold, newest first.
+fn undo_own_logs(rec: &mut SpaceRec) {
+    for (i, m) in rec.messages.take_log().into_iter().rev() {
+        rec.messages.undo(i, m);
+    }
+    for (k, v) in rec.threads.take_log().into_iter().rev() {
+        rec.threads.undo(k, v);
+    }
+    for (k, v) in rec.thread_keys.take_log().into_iter().rev() {
+        rec.thread_keys.undo(k, v);
+    }
+    for (k, v) in rec.client_ids.take_log().into_iter().rev() {
+        rec.client_ids.undo(k, v);
+    }
+    for (k, v) in rec.request_ids.take_log().into_iter().rev() {
+        rec.request_ids.undo(k, v);
+    }
+    rec.rebuild_index();
 }
 
 /// Redoes a record's changes (loading, compacting).
@@ -1033,6 +1060,8 @@ mod tests {
         fire.members.clear();
         store.directory.resolve_email("someone@elsewhere.org");
         store.spaces.insert("AAAANew".into(), space("AAAANew"));
+        let eng = store.spaces.get_mut("AAAAEngDept").unwrap();
+        eng.messages[0].msg.text = Some("changed, then the space removed".into());
         store.spaces.remove("AAAAEngDept");
         let after = json(&store);
 
