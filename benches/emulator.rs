@@ -51,6 +51,53 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+const SEEDED_MESSAGES: usize = 100_000;
+
+/// Writes a `--data` file: the demo workspace with the firehose space grown to `total`
+/// messages (older ones first, each its own thread). Returns the firehose's message count.
+fn seed_state(path: &std::path::Path, total: usize) -> usize {
+    let store = gchat::emulator::demo::workspace(chrono::Utc::now()).expect("demo");
+    let mut v = serde_json::to_value(&store).expect("encode");
+    let space = &mut v["spaces"]["AAAAFirehos"];
+    let existing = space["messages"].as_array().expect("messages").clone();
+    let template = existing[0].clone();
+    let base = chrono::Utc::now() - chrono::Duration::days(400);
+    let mut seeded = Vec::with_capacity(total);
+    for i in 0..total.saturating_sub(existing.len()) {
+        let id = format!("seed{i:07}");
+        let mut m = template.clone();
+        m["id"] = id.clone().into();
+        m["threadId"] = id.clone().into();
+        let at = (base + chrono::Duration::milliseconds(i as i64))
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        m["msg"]["name"] = format!("spaces/AAAAFirehos/messages/{id}.{id}").into();
+        m["msg"]["createTime"] = at.into();
+        m["msg"]["threadReply"] = false.into();
+        m["msg"]["thread"] =
+            serde_json::json!({"name": format!("spaces/AAAAFirehos/threads/{id}")});
+        m["msg"]["text"] = format!("seeded message {i}").into();
+        m["msg"]["formattedText"] = format!("seeded message {i}").into();
+        m["msg"]["argumentText"] = format!("seeded message {i}").into();
+        space["threads"][&id] = serde_json::json!({"root": format!("{id}.{id}"), "key": null});
+        seeded.push(m);
+    }
+    seeded.extend(existing);
+    let n = seeded.len();
+    space["messages"] = seeded.into();
+    std::fs::write(path, serde_json::to_vec(&v).expect("encode")).expect("write state");
+    n
+}
+
+fn dir_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let emu = Emulator::start(Options {
@@ -130,6 +177,53 @@ async fn main() {
     })
     .await;
     persisted.stop().await;
+
+    // The same with --data on a store of 100,000 messages: saving must cost what the
+    // change costs, not what the store holds.
+    let seeded_dir = tempfile::tempdir().expect("tempdir");
+    let seeded_path = seeded_dir.path().join("state.json");
+    let seeded_msgs = seed_state(&seeded_path, SEEDED_MESSAGES);
+    let started = Instant::now();
+    let seeded = Emulator::start(Options {
+        data: Some(seeded_path.clone()),
+        ..Default::default()
+    })
+    .await
+    .expect("emulator");
+    println!(
+        "start with --data on {seeded_msgs} messages ({} MiB on disk): {:.2} s",
+        dir_bytes(seeded_dir.path()) / (1024 * 1024),
+        started.elapsed().as_secs_f64()
+    );
+    let sc = Client::with_static_token(&seeded.url(), "user:1001").expect("client");
+    let f = firehose.clone();
+    let total = std::env::var("GCHAT_BENCH_SEEDED_CREATES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8000);
+    rps(
+        "messages.create with --data, 100k messages",
+        total,
+        move |i| {
+            let c = sc.clone();
+            let f = f.clone();
+            async move {
+                c.create_message(
+                    &f,
+                    &Message::text(format!("seeded {i}")),
+                    &CreateMessage::default(),
+                )
+                .await
+                .expect("create");
+            }
+        },
+    )
+    .await;
+    seeded.stop().await;
+    println!(
+        "  data directory after the run: {} MiB",
+        dir_bytes(seeded_dir.path()) / (1024 * 1024)
+    );
 
     // The client's own overhead: the same GET through Client and through bare reqwest.
     let http = reqwest::Client::new();

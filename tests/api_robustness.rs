@@ -246,13 +246,9 @@ async fn data_files_survive_a_restart() {
             )
             .await
             .unwrap();
-        // After every change the file is whole and current.
-        let on_disk: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        let n = on_disk["spaces"][s.id()]["messages"]
-            .as_array()
-            .unwrap()
-            .len();
-        assert_eq!(n, i + 1);
+        // Every acknowledged change is already on disk.
+        let on_disk = gchat::emulator::journal::load(&path).unwrap().unwrap();
+        assert_eq!(on_disk.store.spaces[s.id()].messages.len(), i + 1);
     }
     let before = alice
         .list_all_messages(&s, &ListMessages::default())
@@ -276,12 +272,19 @@ async fn data_files_survive_a_restart() {
         alice.get_space(&s).await.unwrap().display_name.as_deref(),
         Some("Persistent")
     );
-    // Only the state file: temporary files were renamed into place.
-    let names: Vec<_> = std::fs::read_dir(dir.path())
+    // Only the state file and its journal: temporary files were renamed into place.
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("state.json")]);
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            std::ffi::OsString::from("state.json"),
+            std::ffi::OsString::from("state.json.journal")
+        ]
+    );
     emu.stop().await;
 }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod faults;
 pub mod filter;
 pub mod guard;
+pub mod journal;
 mod members;
 mod messages;
 pub mod oauth;
@@ -17,6 +18,7 @@ pub mod request;
 pub mod service;
 mod spaces;
 pub mod store;
+pub mod tracked;
 pub mod views;
 mod wire;
 
@@ -37,7 +39,8 @@ pub use store::Store;
 pub struct Options {
     /// 0 picks a free port.
     pub port: u16,
-    /// Load state from this file (if it exists) and save every change back to it.
+    /// Load state from this file (if it exists) and save every change to it (and to a
+    /// journal next to it) before acknowledging it.
     pub data: Option<PathBuf>,
     /// Start from the demo workspace (when there is no saved state).
     pub demo: bool,
@@ -56,22 +59,25 @@ pub struct Emulator {
 impl Emulator {
     /// Starts serving on 127.0.0.1.
     pub async fn start(opts: Options) -> anyhow::Result<Emulator> {
-        let store = match &opts.data {
-            Some(path) if path.exists() => store::load(path).with_context(|| {
-                format!("could not load emulator state from {}", path.display())
-            })?,
-            _ if opts.demo => demo::workspace(chrono::Utc::now())?,
-            _ => Store::empty(),
-        };
-        let persister = opts.data.clone().map(store::Persister::new);
-        if let Some(p) = &persister {
-            if !p.path().exists() {
-                let bytes = serde_json::to_vec(&store)?;
-                p.write(0, &bytes)
-                    .with_context(|| format!("could not write {}", p.path().display()))?;
+        let (store, persister) = match &opts.data {
+            Some(path) => {
+                let demo = opts.demo;
+                let (store, opener) = journal::Durable::open(path, || {
+                    if demo {
+                        demo::workspace(chrono::Utc::now())
+                    } else {
+                        Ok(Store::empty())
+                    }
+                })
+                .with_context(|| {
+                    format!("could not load emulator state from {}", path.display())
+                })?;
+                (store, Some(opener))
             }
-        }
-        let service = Arc::new(Service::new(store, persister, opts.config.clone()));
+            None if opts.demo => (demo::workspace(chrono::Utc::now())?, None),
+            None => (Store::empty(), None),
+        };
+        let service = Arc::new(Service::new(store, persister, opts.config.clone())?);
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(
             IpAddr::V4(Ipv4Addr::LOCALHOST),
             opts.port,

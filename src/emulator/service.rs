@@ -1,10 +1,9 @@
 //! Routing, authentication and the HTTP glue. Each request: match the path (404), find
 //! the caller (401), check the token's scopes (403), then run the method's handler
-//! against the store under one lock, and save the store if the method changed it.
+//! against the store under one lock, and save what the method changed before answering.
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -16,8 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::{parse_dev_token, Principal};
 use super::error::{EmuError, EmuResult};
+use super::journal::{ChangeSet, Durable, Opener, Ticket};
 use super::request::Query;
-use super::store::{Persister, Store};
+use super::store::Store;
 use super::{members, messages, people, spaces};
 
 /// Bodies larger than this are refused (the largest legal message is 32,000 bytes).
@@ -321,8 +321,9 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
 }
 
-/// A snapshot of the store to save before answering: (generation, JSON).
-pub type Snapshot = (u64, Vec<u8>);
+/// What to wait for before answering: the request's changes (or, for a read, the changes
+/// it saw) reaching the disk.
+pub type Snapshot = Ticket;
 
 /// A serialized JSON response body.
 pub struct Reply(pub Vec<u8>);
@@ -373,9 +374,8 @@ impl Quotas {
 
 /// The emulator: its state and how to serve it.
 pub struct Service {
-    store: Mutex<Store>,
-    persister: Option<Persister>,
-    generation: AtomicU64,
+    store: Arc<Mutex<Store>>,
+    persister: Option<Durable>,
     pub config: Config,
     faults: Mutex<Vec<Fault>>,
     quotas: Mutex<Quotas>,
@@ -390,20 +390,61 @@ const NO_CREDENTIALS: &str = "Request is missing required authentication credent
 const BAD_CREDENTIALS: &str = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
 
 impl Service {
-    pub fn new(store: Store, persister: Option<Persister>, config: Config) -> Self {
-        Service {
-            store: Mutex::new(store),
+    pub fn new(
+        mut store: Store,
+        persister: Option<Opener>,
+        config: Config,
+    ) -> anyhow::Result<Self> {
+        store.clear_logs();
+        let store = Arc::new(Mutex::new(store));
+        let persister = match persister {
+            Some(p) => Some(p.start(store.clone())?),
+            None => None,
+        };
+        Ok(Service {
+            store,
             persister,
-            generation: AtomicU64::new(0),
             config,
             faults: Mutex::new(Vec::new()),
             quotas: Mutex::new(Quotas::default()),
+        })
+    }
+
+    /// Test hook: the next `n` saves fail halfway through, as on a full disk.
+    pub fn fail_saves(&self, n: u32) {
+        if let Some(p) = &self.persister {
+            p.fail_writes(n);
         }
     }
 
+    /// Queues what the request changed to be saved (or undoes it when there is nothing to
+    /// save it to: then it just forgets the change log). Call with the store locked.
+    fn record(&self, store: &mut Store, changes: ChangeSet) -> EmuResult<Option<Ticket>> {
+        let Some(p) = &self.persister else {
+            return Ok(None);
+        };
+        if changes.is_empty() {
+            return Ok(p.read_ticket());
+        }
+        p.append(changes).map(Some).map_err(|(e, undo)| {
+            undo.apply(store);
+            EmuError::internal(format!("The emulator could not save its state: {e}"))
+        })
+    }
+
     /// Runs `f` on the state (tests inspect what the emulator holds this way).
+    /// What it changes is saved like a request's changes, without waiting for the disk.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(&mut lock(&self.store))
+        let mut store = lock(&self.store);
+        let before = self.persister.as_ref().map(|_| store.oauth.clone());
+        let r = f(&mut store);
+        let changed = before
+            .filter(|b| serde_json::to_value(b).ok() != serde_json::to_value(&store.oauth).ok());
+        let changes = ChangeSet::take(&mut store, changed);
+        if let Err(e) = self.record(&mut store, changes) {
+            tracing::error!(error = %e.message, "could not save a change made outside a request");
+        }
+        r
     }
 
     pub fn inject(&self, fault: Fault) {
@@ -456,8 +497,9 @@ impl Service {
         Ok(p)
     }
 
-    /// Answers one request. Returns the body and, when the state changed and is
-    /// persisted, the snapshot to write before answering.
+    /// Answers one request. Returns the answer and, when state is saved, what must be on
+    /// disk before answering: the request's changes, or the unsaved changes of others
+    /// that it saw (even an error, such as a conflict, can reveal them).
     pub fn dispatch(
         &self,
         method: &Method,
@@ -465,7 +507,21 @@ impl Service {
         raw_query: Option<&str>,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> EmuResult<(Reply, Option<Snapshot>)> {
+    ) -> (EmuResult<Reply>, Option<Snapshot>) {
+        let mut ticket = None;
+        let r = self.dispatch_inner(method, path, raw_query, headers, body, &mut ticket);
+        (r, ticket)
+    }
+
+    fn dispatch_inner(
+        &self,
+        method: &Method,
+        path: &str,
+        raw_query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+        ticket: &mut Option<Snapshot>,
+    ) -> EmuResult<Reply> {
         let segs: Vec<String> = path
             .trim_start_matches('/')
             .split('/')
@@ -504,54 +560,49 @@ impl Service {
                 Err(EmuError::internal(
                     "The emulator failed while handling this request.",
                 ))
-            })?;
-        let snapshot = match (&self.persister, route.mutates()) {
-            (Some(_), true) => {
-                let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-                let bytes = serde_json::to_vec(&*store)
-                    .map_err(|e| EmuError::internal(format!("could not save state: {e}")))?;
-                Some((generation, bytes))
+            });
+        let changes = ChangeSet::take(&mut store, None);
+        match out {
+            Ok(out) => {
+                *ticket = self.record(&mut store, changes)?;
+                Ok(out)
             }
-            _ => None,
-        };
-        Ok((out, snapshot))
+            Err(e) => {
+                // A method that fails changes nothing, even halfway.
+                changes.undo.apply(&mut store);
+                *ticket = self.persister.as_ref().and_then(Durable::read_ticket);
+                Err(e)
+            }
+        }
     }
 
     /// Changes the store outside the API methods (OAuth), with the snapshot to save.
     pub(crate) fn mutate<R>(
         &self,
         f: impl FnOnce(&mut Store) -> (R, bool),
-    ) -> (R, Option<Snapshot>) {
+    ) -> (EmuResult<R>, Option<Snapshot>) {
         let mut store = lock(&self.store);
+        let before = self.persister.as_ref().map(|_| store.oauth.clone());
         let (r, changed) = f(&mut store);
-        let snapshot = match (&self.persister, changed) {
-            (Some(_), true) => {
-                let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-                serde_json::to_vec(&*store).ok().map(|b| (generation, b))
-            }
-            _ => None,
-        };
-        (r, snapshot)
+        let changes = ChangeSet::take(&mut store, before.filter(|_| changed));
+        match self.record(&mut store, changes) {
+            Ok(t) => (Ok(r), t),
+            Err(e) => (Err(e), None),
+        }
     }
 
-    /// Saves a snapshot off the async threads.
+    /// Waits until what the request changed (or saw) is on disk.
     pub(crate) async fn save(self: &Arc<Self>, snapshot: Option<Snapshot>) -> EmuResult<()> {
-        let Some((generation, bytes)) = snapshot else {
+        let (Some(ticket), Some(p)) = (snapshot, &self.persister) else {
             return Ok(());
         };
-        let svc = self.clone();
-        tokio::task::spawn_blocking(move || svc.persist(generation, &bytes))
-            .await
-            .map_err(|_| EmuError::internal("The emulator could not save its state."))?
-    }
-
-    fn persist(&self, generation: u64, bytes: &[u8]) -> EmuResult<()> {
-        match &self.persister {
-            Some(p) => p.write(generation, bytes).map_err(|e| {
-                tracing::error!(path = %p.path().display(), error = %e, "could not save emulator state");
-                EmuError::internal(format!("The emulator could not save its state: {e}"))
-            }),
-            None => Ok(()),
+        if p.wait(ticket).await {
+            Ok(())
+        } else {
+            Err(EmuError::with_code(
+                503,
+                "The emulator could not save its state, so this request was not applied; it can be retried.",
+            ))
         }
     }
 }
@@ -625,6 +676,10 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
                 None => (None, false),
             }
         });
+        let handled = match handled {
+            Ok(h) => h,
+            Err(e) => return e.into_response(),
+        };
         if let Some(response) = handled {
             if let Err(e) = svc.save(snapshot).await {
                 return e.into_response();
@@ -635,23 +690,21 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
             return super::admin::handle(&svc, &parts.method, path, &bytes);
         }
     }
-    let result = svc.dispatch(
+    let (result, snapshot) = svc.dispatch(
         &parts.method,
         parts.uri.path(),
         parts.uri.query(),
         &parts.headers,
         &bytes,
     );
+    if let Err(e) = svc.save(snapshot).await {
+        return e.into_response();
+    }
     match result {
         Err(e) => {
             tracing::debug!(method = %parts.method, path = %parts.uri.path(), code = e.code, "error answer");
             e.into_response()
         }
-        Ok((Reply(body), snapshot)) => {
-            if let Err(e) = svc.save(snapshot).await {
-                return e.into_response();
-            }
-            json_response(StatusCode::OK, body)
-        }
+        Ok(Reply(body)) => json_response(StatusCode::OK, body),
     }
 }

@@ -1,15 +1,14 @@
 //! The emulator's state: people, apps, spaces with their members and messages. One owner
-//! (a mutex in the server); persisted whole, as JSON, after every change.
+//! (a mutex in the server). The containers remember what a request changed (see
+//! `tracked`), so that `journal` can save just that, or undo it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::tracked::{GrowMap, Messages, Spaces};
 use crate::api::model::*;
 
 /// A person in the directory.
@@ -118,18 +117,18 @@ pub struct SpaceRec {
     pub members: Vec<MemberRec>,
     /// In creation order, which is `createTime` order. Deleted messages stay as tombstones.
     #[serde(default)]
-    pub messages: Vec<MsgRec>,
+    pub messages: Messages,
     #[serde(default)]
-    pub threads: BTreeMap<String, ThreadRec>,
+    pub threads: GrowMap<ThreadRec>,
     /// `users/<caller>|<threadKey>` -> thread id: keys are scoped to who set them.
     #[serde(default)]
-    pub thread_keys: BTreeMap<String, String>,
+    pub thread_keys: GrowMap<String>,
     /// client-assigned id -> message id.
     #[serde(default)]
-    pub client_ids: BTreeMap<String, String>,
+    pub client_ids: GrowMap<String>,
     /// requestId -> who sent it and the message it created.
     #[serde(default)]
-    pub request_ids: BTreeMap<String, RequestRec>,
+    pub request_ids: GrowMap<RequestRec>,
     /// The last timestamp handed out in this space: they strictly increase.
     #[serde(default, with = "timestamp")]
     pub last_time: Option<DateTime<Utc>>,
@@ -143,11 +142,11 @@ impl SpaceRec {
             space,
             creator,
             members: Vec::new(),
-            messages: Vec::new(),
-            threads: BTreeMap::new(),
-            thread_keys: BTreeMap::new(),
-            client_ids: BTreeMap::new(),
-            request_ids: BTreeMap::new(),
+            messages: Messages::default(),
+            threads: GrowMap::default(),
+            thread_keys: GrowMap::default(),
+            client_ids: GrowMap::default(),
+            request_ids: GrowMap::default(),
             last_time: None,
             index: HashMap::new(),
         }
@@ -213,6 +212,15 @@ impl SpaceRec {
         i
     }
 
+    /// Forgets what was changed (after loading or building).
+    pub fn clear_logs(&mut self) {
+        self.messages.take_log();
+        self.threads.take_log();
+        self.thread_keys.take_log();
+        self.client_ids.take_log();
+        self.request_ids.take_log();
+    }
+
     /// Live replies in the thread that `root` starts.
     pub fn live_replies(&self, thread_id: &str) -> Vec<usize> {
         self.messages
@@ -243,9 +251,26 @@ pub struct Directory {
     pub next_person_id: u64,
     #[serde(skip)]
     email_index: HashMap<String, String>,
+    /// The directory before the current request changed it.
+    #[serde(skip)]
+    before: Option<Box<Directory>>,
 }
 
 impl Directory {
+    /// Keeps a copy of the directory as it is, before its first change in a request.
+    fn remember(&mut self) {
+        if self.before.is_none() {
+            let mut copy = self.clone();
+            copy.before = None;
+            self.before = Some(Box::new(copy));
+        }
+    }
+
+    /// The directory as it was before this request's changes, if it changed.
+    pub(crate) fn take_before(&mut self) -> Option<Box<Directory>> {
+        self.before.take()
+    }
+
     pub fn rebuild_index(&mut self) {
         self.email_index = self
             .people
@@ -255,6 +280,7 @@ impl Directory {
     }
 
     pub fn add_person(&mut self, p: PersonRec) {
+        self.remember();
         if let Some(e) = &p.email {
             self.email_index.insert(e.to_lowercase(), p.id.clone());
         }
@@ -272,6 +298,7 @@ impl Directory {
         if let Some(p) = self.person_by_email(email) {
             return p.id.clone();
         }
+        self.remember();
         self.next_person_id += 1;
         let id = self.next_person_id.to_string();
         let internal = email
@@ -329,10 +356,10 @@ impl Directory {
 #[serde(rename_all = "camelCase")]
 pub struct Store {
     pub directory: Directory,
-    pub spaces: BTreeMap<String, SpaceRec>,
+    pub spaces: Spaces,
     /// requestId -> who sent it and the space it created.
     #[serde(default)]
-    pub space_requests: BTreeMap<String, RequestRec>,
+    pub space_requests: GrowMap<RequestRec>,
     /// OAuth clients, service accounts and the tokens issued to them.
     #[serde(default)]
     pub oauth: super::oauth::OAuthState,
@@ -358,9 +385,10 @@ impl Store {
                 primary_app: "9000".into(),
                 next_person_id: 5_000_000,
                 email_index: HashMap::new(),
+                before: None,
             },
-            spaces: BTreeMap::new(),
-            space_requests: BTreeMap::new(),
+            spaces: Spaces::default(),
+            space_requests: GrowMap::default(),
             oauth: Default::default(),
         };
         s.rebuild_indexes();
@@ -369,9 +397,20 @@ impl Store {
 
     pub fn rebuild_indexes(&mut self) {
         self.directory.rebuild_index();
-        for s in self.spaces.values_mut() {
+        for s in self.spaces.values_mut_untracked() {
             s.rebuild_index();
         }
+    }
+
+    /// Forgets what was changed (after loading or building): the next request's changes
+    /// start from here.
+    pub fn clear_logs(&mut self) {
+        self.spaces.take_log();
+        for s in self.spaces.values_mut_untracked() {
+            s.clear_logs();
+        }
+        self.space_requests.take_log();
+        self.directory.before = None;
     }
 
     pub fn new_space_id(&self) -> String {
@@ -424,58 +463,6 @@ mod timestamp_req {
     }
 }
 
-/// Writes the store to a file after every change: to a temporary file in the same
-/// directory, flushed to disk, then renamed over the old one, so a crash leaves either
-/// the old state or the new one, never half of either.
-pub struct Persister {
-    path: PathBuf,
-    /// The generation last written; an older snapshot arriving late is dropped.
-    written: Mutex<u64>,
-}
-
-impl Persister {
-    pub fn new(path: PathBuf) -> Self {
-        Persister {
-            path,
-            written: Mutex::new(0),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn write(&self, generation: u64, bytes: &[u8]) -> std::io::Result<()> {
-        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
-        if generation <= *written {
-            return Ok(());
-        }
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            // Makes the rename itself durable; not every platform supports it.
-            let _ = d.sync_all();
-        }
-        *written = generation;
-        Ok(())
-    }
-}
-
-/// Loads a store written by [`Persister`].
-pub fn load(path: &Path) -> anyhow::Result<Store> {
-    let bytes = std::fs::read(path)?;
-    let mut store: Store = serde_json::from_slice(&bytes)
-        .map_err(|e| anyhow::anyhow!("{} is not an emulator state file: {e}", path.display()))?;
-    store.rebuild_indexes();
-    Ok(store)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,26 +475,5 @@ mod tests {
         let b = s.next_time(t);
         let c = s.next_time(t - Duration::seconds(5));
         assert!(a < b && b < c);
-    }
-
-    #[test]
-    fn persisted_state_round_trips() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let mut store = Store::empty();
-        let id = store.directory.resolve_email("someone@gmail.com");
-        assert!(store.directory.people[&id].external);
-        let p = Persister::new(path.clone());
-        p.write(1, &serde_json::to_vec(&store).unwrap()).unwrap();
-        // An older generation arriving late does not overwrite the newer one.
-        p.write(0, b"garbage").unwrap();
-        let back = load(&path).unwrap();
-        assert_eq!(
-            back.directory
-                .person_by_email("SOMEONE@gmail.com")
-                .unwrap()
-                .id,
-            id
-        );
     }
 }

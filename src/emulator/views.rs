@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::auth::Principal;
 use super::error::{EmuError, EmuResult};
 use super::store::{Detail, Directory, MemberRec, MsgRec, SpaceRec};
+use super::tracked::Spaces;
 use crate::api::model::*;
 
 /// Whether the caller may read and act in the space: people and apps who have joined
@@ -33,14 +34,15 @@ pub fn find_space<'a>(
 }
 
 pub fn find_space_mut<'a>(
-    spaces: &'a mut BTreeMap<String, SpaceRec>,
+    spaces: &'a mut Spaces,
     who: &Principal,
     id: &str,
 ) -> EmuResult<&'a mut SpaceRec> {
-    spaces
-        .get_mut(id)
-        .filter(|s| can_access(s, who))
-        .ok_or_else(|| space_not_found(id))
+    // Only a space the caller may see is borrowed for change.
+    if !spaces.get(id).is_some_and(|s| can_access(s, who)) {
+        return Err(space_not_found(id));
+    }
+    spaces.get_mut(id).ok_or_else(|| space_not_found(id))
 }
 
 /// The permission settings a new named space starts with.
