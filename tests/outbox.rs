@@ -252,3 +252,40 @@ fn an_edit_on_its_way_is_kept_as_a_draft() {
     assert_eq!(edits[0].text, "first take, second take");
     assert_eq!(app.in_flight(), 1);
 }
+
+/// The quit question was asked only because a send was on its way: once it arrives,
+/// gchat quits, whether or not the person had answered yet (it used to sit on "Every
+/// message has been sent." until a key was pressed).
+#[test]
+fn the_quit_question_answers_itself_once_the_send_arrives() {
+    let mut app = app();
+    let (local, cid) = post(&mut app, "almost there");
+    ch(&mut app, 'q');
+    assert_eq!(quit_dialog(&app), Some(false));
+    answer(
+        &mut app,
+        &local,
+        &cid,
+        Ok(msg(TEAM, "S1", "S1", alice(), now(), "almost there")),
+    );
+    assert!(app.quit, "nothing stands in the way any more");
+}
+
+/// A message that had already failed before `q` does not stop gchat quitting once the
+/// one on its way arrives (only a failure while the question is open does).
+#[test]
+fn an_older_failure_does_not_hold_the_quit_question_open() {
+    let mut app = app();
+    let (old_local, old_cid) = post(&mut app, "refused earlier");
+    answer(&mut app, &old_local, &old_cid, Err(refused()));
+    let (local, cid) = post(&mut app, "on its way");
+    ch(&mut app, 'q');
+    assert_eq!(quit_dialog(&app), Some(false));
+    answer(
+        &mut app,
+        &local,
+        &cid,
+        Ok(msg(TEAM, "S2", "S2", alice(), now(), "on its way")),
+    );
+    assert!(app.quit);
+}

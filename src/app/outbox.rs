@@ -228,10 +228,11 @@ impl App {
             self.quit = true;
             return;
         }
+        let failed_before = self.failed_count();
         self.dialog = Some(Dialog::new(
             Kind::Quit {
                 waiting: false,
-                failed_before: 0,
+                failed_before,
             },
             Vec::new(),
         ));
@@ -259,13 +260,11 @@ impl App {
         }
     }
 
-    /// While waiting to quit: quit once nothing is on its way, unless something failed
-    /// meanwhile (then say so and stay).
+    /// While the quit question is open: quit once nothing is on its way (the person
+    /// asked to quit; the sends were all that stood in the way, whether or not they chose
+    /// to wait yet), unless something failed meanwhile (then say so and stay).
     pub(super) fn quit_when_sent(&mut self) {
-        let Some(Kind::Quit {
-            waiting: true,
-            failed_before,
-        }) = self.dialog.as_ref().map(|d| d.kind.clone())
+        let Some(Kind::Quit { failed_before, .. }) = self.dialog.as_ref().map(|d| d.kind.clone())
         else {
             return;
         };
