@@ -359,12 +359,25 @@ fn a_reply_to_an_older_thread_is_surfaced_at_the_bottom() {
     let screen = render(&app, 80, 24);
     assert!(screen.contains("New reply"), "{screen}");
     assert!(screen.contains("New reply from Bob Li"), "{screen}");
+    // The thread itself is marked where it is.
+    let tall = render(&app, 120, 80);
+    assert!(
+        tall.lines()
+            .any(|l| l.contains("Bob Li  ") && l.contains("● new reply")),
+        "{tall}"
+    );
     ch(&mut app, 'G');
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         app.current_view().unwrap().thread.as_deref(),
         Some(format!("{TEAM}/threads/T1").as_str()),
         "Enter on the surfaced reply opens its thread"
+    );
+    key(&mut app, KeyCode::Esc);
+    let back = render(&app, 120, 80);
+    assert!(
+        !back.contains("● new reply") && !back.contains("New reply"),
+        "seen:\n{back}"
     );
 }
 

@@ -169,6 +169,13 @@ impl App {
         }
     }
 
+    /// Whether `thread` in `space` got a reply while the space was open, not yet seen.
+    pub fn has_new_reply(&self, space: &str, thread: &str) -> bool {
+        self.views
+            .get(space)
+            .is_some_and(|v| v.surfaced.iter().any(|t| t == thread))
+    }
+
     /// Opening `space`: remembers where reading stopped, when there is something unread
     /// there and it was read before, for the divider.
     pub(super) fn remember_unread(&mut self, space: &str) {

@@ -78,9 +78,10 @@ impl App {
         let tl = self.timelines.get(space);
         let view = self.views.get(space);
         match row {
-            Row::Msg { name, .. } => {
-                tl.and_then(|t| t.get(name)).map_or(0, |i| i.rev) << 1 | continued as u64
-            }
+            Row::Msg { name, .. } => tl.and_then(|t| t.get(name)).map_or(0, |i| {
+                let news = self.has_new_reply(space, i.thread());
+                i.rev << 2 | (news as u64) << 1 | continued as u64
+            }),
             // The top names the space: the same row in another space is another line.
             Row::Top => {
                 use std::hash::{Hash, Hasher};

@@ -181,8 +181,11 @@ pub fn render_row(
                 app,
                 tl.map(|t| t.items()).unwrap_or(&[]),
                 item,
-                *reply,
-                continued,
+                Shape {
+                    reply: *reply,
+                    continued,
+                    new_reply: !*reply && app.has_new_reply(space, item.thread()),
+                },
                 width,
             ),
             None => Vec::new(),
@@ -239,14 +242,28 @@ fn indent(mut l: Line<'static>, n: usize) -> Line<'static> {
     l
 }
 
+/// How a message row is drawn besides its message.
+struct Shape {
+    /// Under its thread's first message.
+    reply: bool,
+    /// Under the header of the message above (same sender, moments later).
+    continued: bool,
+    /// A thread start whose thread got a reply while the space was open.
+    new_reply: bool,
+}
+
 fn message_lines(
     app: &App,
     all: &[Item],
     item: &Item,
-    reply: bool,
-    continued: bool,
+    shape: Shape,
     width: usize,
 ) -> Vec<Line<'static>> {
+    let Shape {
+        reply,
+        continued,
+        new_reply,
+    } = shape;
     let prefix = if reply { REPLY_PREFIX } else { "" };
     let lead = GUTTER + markup::width(prefix);
     let body_indent = if reply { 0 } else { BODY_INDENT };
@@ -285,6 +302,9 @@ fn message_lines(
             header.push(Span::styled(" ✗ not sent".to_string(), theme::error_bold()))
         }
         None => {}
+    }
+    if new_reply {
+        header.push(Span::styled(" ● new reply".to_string(), theme::warn()));
     }
     let header_line = Line::from(header);
     let header_line = if header_line.width() > width.saturating_sub(lead) {
