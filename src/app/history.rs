@@ -101,9 +101,12 @@ impl App {
         if !self.views.get(space).is_some_and(|v| v.to_beginning) {
             return;
         }
+        let here = self.current.as_deref() == Some(space);
         if more {
             let n = self.timelines.get(space).map_or(0, |t| t.len());
-            self.note(format!("Loading older… (Esc stops) · {n} loaded"));
+            if here {
+                self.note(format!("Loading older… (Esc stops) · {n} loaded"));
+            }
             self.load_older(space, fx);
             return;
         }
@@ -114,11 +117,13 @@ impl App {
             v.selected = first;
             v.anchor = Some((Row::Top, 0));
         }
-        let label = self
-            .space(space)
-            .map(|s| self.space_label(s).into_string())
-            .unwrap_or_else(|| "the space".into());
-        self.note(format!("This is the beginning of {label}."));
+        if here {
+            let label = self
+                .space(space)
+                .map(|s| self.space_label(s).into_string())
+                .unwrap_or_else(|| "the space".into());
+            self.note(format!("This is the beginning of {label}."));
+        }
     }
 
     /// Loading older messages failed: `g` stops.

@@ -620,6 +620,40 @@ mod tests {
     }
 
     #[test]
+    fn runs_from_one_sender_share_a_header_within_threads_and_minutes() {
+        let from = |mut m: Message, who: &str| {
+            m.sender = Some(crate::api::model::User {
+                name: Some(format!("users/{who}")),
+                ..Default::default()
+            });
+            m
+        };
+        let mut edited = from(msg("e", "E", false, 20), "1");
+        edited.last_update_time = edited.create_time;
+        let mut t = Timeline::default();
+        t.merge(vec![
+            from(msg("a", "A", false, 1), "1"),
+            from(msg("b", "B", false, 3), "1"),
+            from(msg("b1", "B", true, 4), "1"),
+            from(msg("b2", "B", true, 5), "1"),
+            from(msg("c", "C", false, 6), "1"),
+            from(msg("d", "D", false, 19), "1"),
+            edited,
+            from(msg("f", "F", false, 21), "2"),
+        ]);
+        let rows = t.rows(&RowsKey::default());
+        let mut cont: Vec<&str> = rows
+            .continued
+            .iter()
+            .map(|n| n.rsplit('/').next().unwrap())
+            .collect();
+        cont.sort();
+        // b under a; b2 under b1 (a root and its reply never); c not after replies; d
+        // 13 minutes later; an edit shows its mark; another sender.
+        assert_eq!(cont, ["b", "b2"]);
+    }
+
+    #[test]
     fn replies_whose_root_is_not_loaded_say_so() {
         let mut t = Timeline::default();
         t.merge(vec![msg("x1", "X", true, 1), msg("y", "Y", false, 2)]);
