@@ -102,8 +102,13 @@ impl Command {
     /// What the command does in `mode`, where that says more than its description.
     pub fn description_in(self, mode: Mode) -> &'static str {
         match (self, mode) {
-            (Command::Top, Mode::Messages) => "Go to the oldest message, loading older ones",
+            (Command::Top, Mode::Messages) => {
+                "Go to the oldest message, loading older ones to the beginning"
+            }
             (Command::Bottom, Mode::Messages) => "Go to the newest message",
+            (Command::Back, Mode::Messages) => {
+                "Close the thread view (or stop loading older messages)"
+            }
             (Command::Submit, Mode::Filter) => "Open the selected space",
             (Command::Cancel, Mode::Filter) => "Clear the filter",
             (Command::Cancel, Mode::Dialog) => "Close without doing anything",
@@ -140,6 +145,7 @@ commands! {
     Back = "back", "Close the thread view", None;
     ExpandThread = "expand_thread", "Show or collapse a long thread's replies", None;
     Retry = "retry", "Send a failed message again", Some("retry");
+    FullTime = "full_time", "Show the selected message's full date and time", None;
     AddMember = "add_member", "Add a person, or the Chat app (type app)", Some("add member");
     RemoveMember = "remove_member", "Remove the selected member", Some("remove");
     ToggleManager = "toggle_manager", "Make the selected member a manager, or not", Some("manager");

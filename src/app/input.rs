@@ -364,7 +364,9 @@ impl App {
     fn selected_thread(&self) -> Option<String> {
         let space = self.current.as_deref()?;
         match self.views.get(space)?.selected.as_ref()? {
-            Row::Collapsed { thread, .. } | Row::EarlierThread { thread } => Some(thread.clone()),
+            Row::Collapsed { thread, .. }
+            | Row::EarlierThread { thread }
+            | Row::NewReplies { thread } => Some(thread.clone()),
             Row::Msg { name, .. } => {
                 let it = self.timelines.get(space)?.get(name)?;
                 it.msg.thread_name().map(String::from)
@@ -390,14 +392,8 @@ impl App {
             Command::PageDown => {
                 self.scroll_messages(&space, h.saturating_sub(2).max(1) as i64, true, fx)
             }
-            Command::Top => {
-                let rows = self.rows_for(&space);
-                let first = rows.rows.iter().find(|r| r.is_selectable()).cloned();
-                let v = self.views.entry(space.clone()).or_default();
-                v.selected = first;
-                v.anchor = Some((Row::Top, 0));
-                self.load_older(&space, fx);
-            }
+            Command::Top => self.go_to_beginning(&space, fx),
+            Command::FullTime => self.show_full_time(),
             Command::Bottom => self.select_last(&space),
             Command::Compose => {
                 // Inside a thread, writing means replying to it.
@@ -412,6 +408,7 @@ impl App {
             Command::Edit => self.start_edit(&space),
             Command::Delete => self.start_delete(&space),
             Command::OpenThread => self.open_thread(&space, fx),
+            Command::Back if self.stop_loading_older(&space) => {}
             Command::Back => {
                 let v = self.views.entry(space.clone()).or_default();
                 if v.thread.is_some() {
@@ -567,6 +564,7 @@ impl App {
             return;
         }
         v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
+        v.surfaced.retain(|t| *t != thread);
         v.thread = Some(thread.clone());
         v.anchor = None;
         self.select_last(space);
@@ -578,7 +576,7 @@ impl App {
         }
     }
 
-    fn load_older(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn load_older(&mut self, space: &str, fx: &mut Vec<Effect>) {
         if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
             return;
         }
@@ -654,7 +652,7 @@ impl App {
                 Some((rows.rows[sel].clone(), 0))
             }
         } else {
-            let mut height = |i: usize| self.row_lines(space, &rows.rows[i], w).len();
+            let mut height = |i: usize| self.row_lines(space, &rows, i, w).len();
             let (top, skip) = view::anchor_bottom_at(sel, h as usize, &mut height);
             Some((rows.rows[top].clone(), skip))
         };
@@ -684,7 +682,7 @@ impl App {
         let n = rows.rows.len();
         let Some((top, skip)) = win.top() else { return };
         let anchor = {
-            let mut height = |i: usize| self.row_lines(space, &rows.rows[i], w).len();
+            let mut height = |i: usize| self.row_lines(space, &rows, i, w).len();
             if lines < 0 {
                 let (r, s) = view::scroll_up(top, skip, lines.unsigned_abs() as usize, &mut height);
                 Some((rows.rows[r].clone(), s))

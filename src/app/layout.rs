@@ -61,6 +61,8 @@ impl App {
             thread: v.and_then(|v| v.thread.clone()),
             expanded,
             utc_offset_secs: self.settings.offset(self.settings.now()).local_minus_utc(),
+            unread_from: v.and_then(|v| v.unread_from.clone()),
+            surfaced: v.map(|v| v.surfaced.clone()).unwrap_or_default(),
         }
     }
 
@@ -72,17 +74,35 @@ impl App {
         }
     }
 
-    fn revision(&self, space: &str, row: &Row) -> u64 {
+    fn revision(&self, space: &str, row: &Row, continued: bool) -> u64 {
         let tl = self.timelines.get(space);
+        let view = self.views.get(space);
         match row {
-            Row::Msg { name, .. } => tl.and_then(|t| t.get(name)).map_or(0, |i| i.rev),
-            Row::Top => tl.map_or(0, |t| {
-                (t.loaded as u64)
-                    | (t.has_older as u64) << 1
-                    | (t.loading_older as u64) << 2
-                    | (t.error.is_some() as u64) << 3
-                    | (self.views.get(space).is_some_and(|v| v.thread.is_some()) as u64) << 4
+            Row::Msg { name, .. } => tl.and_then(|t| t.get(name)).map_or(0, |i| {
+                let news = self.has_new_reply(space, i.thread());
+                i.rev << 2 | (news as u64) << 1 | continued as u64
             }),
+            // The top names the space: the same row in another space is another line.
+            Row::Top => {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                space.hash(&mut h);
+                self.space(space)
+                    .map(|s| self.space_label(s))
+                    .unwrap_or_default()
+                    .hash(&mut h);
+                let flags = tl.map_or(0, |t| {
+                    (t.loaded as u64)
+                        | (t.has_older as u64) << 1
+                        | (t.loading_older as u64) << 2
+                        | (t.error.is_some() as u64) << 3
+                        | (view.is_some_and(|v| v.thread.is_some()) as u64) << 4
+                        | (view.is_some_and(|v| v.to_beginning) as u64) << 5
+                });
+                h.finish() << 6 | flags
+            }
+            // Says who replied last: redone when the messages change.
+            Row::NewReplies { .. } => tl.map_or(0, |t| t.version),
             _ => 0,
         }
     }
@@ -109,10 +129,18 @@ impl App {
         }
     }
 
-    /// A row's lines at `width`, laid out once and cached. Call after `message_window`
+    /// Row `i`'s lines at `width`, laid out once and cached. Call after `message_window`
     /// for the same width (which keeps the cache current).
-    pub fn row_lines(&self, space: &str, row: &Row, width: u16) -> Rc<Vec<Line<'static>>> {
-        let key = (row.clone(), self.revision(space, row));
+    pub fn row_lines(
+        &self,
+        space: &str,
+        rows: &Rows,
+        i: usize,
+        width: u16,
+    ) -> Rc<Vec<Line<'static>>> {
+        let row = &rows.rows[i];
+        let continued = rows.continues(i);
+        let key = (row.clone(), self.revision(space, row, continued));
         {
             let cache = self.layout.borrow();
             if cache.width == width && cache.people == self.people.version {
@@ -121,7 +149,9 @@ impl App {
                 }
             }
         }
-        let lines = Rc::new(crate::ui::messages::render_row(self, space, row, width));
+        let lines = Rc::new(crate::ui::messages::render_row(
+            self, space, row, continued, width,
+        ));
         let mut cache = self.layout.borrow_mut();
         if cache.width == width && cache.people == self.people.version {
             cache.lines.insert(key, lines.clone());
@@ -144,7 +174,7 @@ impl App {
         self.refresh_layout(width);
         let rows = self.rows_for(space);
         let n = rows.rows.len();
-        let mut height_of = |i: usize| self.row_lines(space, &rows.rows[i], width).len();
+        let mut height_of = |i: usize| self.row_lines(space, &rows, i, width).len();
         let anchor = self
             .views
             .get(space)

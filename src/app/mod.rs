@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod dialog;
+mod history;
 mod input;
 pub mod layout;
 pub mod members;
@@ -525,6 +526,12 @@ impl App {
         self.count_requests(&fx);
         self.sort_members();
         self.quit_when_sent();
+        // Back at the newest message: nothing below is unseen.
+        if let Some(v) = self.current.as_ref().and_then(|s| self.views.get_mut(s)) {
+            if v.anchor.is_none() {
+                v.new_below = 0;
+            }
+        }
         fx
     }
 
@@ -823,6 +830,7 @@ impl App {
                 force,
                 result,
             } => {
+                let next = self.neighbour_after_delete(&space, &message, force);
                 let tl = self.timelines.entry(space.clone()).or_default();
                 // Not found: it is gone all the same (an earlier attempt, or someone else,
                 // deleted it).
@@ -843,6 +851,7 @@ impl App {
                     }
                     _ => {
                         deleted(tl, &message, force);
+                        self.select_instead(&space, next);
                         self.close_dialog_if(|k| matches!(k, Kind::DeleteMessage { .. }));
                         self.note(match (already, force) {
                             (true, _) => "Message deleted (it was already gone).",
@@ -1121,6 +1130,14 @@ impl App {
             self.polls.in_flight.remove(&space);
         }
         let is_open = self.current.as_deref() == Some(space.as_str());
+        // An older page keeps the reader's place; a poll says what arrived out of sight.
+        let place = match (&kind, &result, is_open) {
+            (LoadKind::Older { .. }, Ok(_), true) => self.capture_place(&space),
+            _ => None,
+        };
+        if let (LoadKind::Newer { .. }, Ok((msgs, _)), true) = (&kind, &result, is_open) {
+            self.note_arrivals(&space, msgs);
+        }
         let tl = self.timelines.entry(space.clone()).or_default();
         match result {
             Ok((msgs, more)) => {
@@ -1178,6 +1195,15 @@ impl App {
                 if matches!(kind, LoadKind::Latest) && is_open && self.polls.next_open.is_none() {
                     self.polls.next_open = Some(Instant::now() + self.polls.interval);
                 }
+                if let LoadKind::Older { .. } = kind {
+                    if let Some(p) = place {
+                        self.restore_place(&space, p);
+                    }
+                    self.older_page_arrived(&space, more, fx);
+                }
+                if is_open && kind == LoadKind::Latest {
+                    self.place_unread(&space);
+                }
                 if is_open && self.views.get(&space).is_none_or(|v| v.selected.is_none()) {
                     self.select_last(&space);
                 }
@@ -1194,6 +1220,7 @@ impl App {
                     }
                     LoadKind::Older { .. } => {
                         tl.loading_older = false;
+                        self.older_page_failed(&space);
                         self.error(format!("Could not load older messages: {why}"));
                     }
                     _ => {
@@ -1324,6 +1351,7 @@ impl App {
         } else {
             self.poll_soon();
         }
+        self.remember_unread(space);
         // Read up to what the server has listed here (not the user's own sends, which
         // may be newer than others' posts not yet listed); the unread mark goes at once.
         match listed {
@@ -1340,6 +1368,7 @@ impl App {
         }
         self.views.entry(space.to_string()).or_default();
         self.select_last(space);
+        self.place_unread(space);
         self.dirty = true;
     }
 

@@ -81,13 +81,25 @@ pub enum Row {
     EarlierThread {
         thread: String,
     },
+    /// "New messages": above the first message not read when the space was opened.
+    Unread,
+    /// At the bottom: a thread higher up got a reply since the space was opened.
+    NewReplies {
+        thread: String,
+    },
 }
 
 impl Row {
     pub fn is_selectable(&self) -> bool {
-        matches!(self, Row::Msg { .. } | Row::Collapsed { .. })
+        matches!(
+            self,
+            Row::Msg { .. } | Row::Collapsed { .. } | Row::NewReplies { .. }
+        )
     }
 }
+
+/// Messages from one sender this close together share one header.
+pub const GROUP_WITHIN_SECS: i64 = 5 * 60;
 
 /// Replies a thread shows before it collapses, and how many it shows when collapsed.
 pub const COLLAPSE_OVER: usize = 4;
@@ -100,12 +112,71 @@ pub struct RowsKey {
     pub thread: Option<String>,
     pub expanded: Vec<String>,
     pub utc_offset_secs: i32,
+    /// The first unread message, with the "New messages" divider above it.
+    pub unread_from: Option<String>,
+    /// Threads with replies to surface at the bottom, oldest news first.
+    pub surfaced: Vec<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct Rows {
     pub rows: Vec<Row>,
     pub index: HashMap<Row, usize>,
+    /// Messages that continue the one above (same sender, moments later): no header.
+    pub continued: HashSet<String>,
+}
+
+impl Rows {
+    /// Whether row `i` is a message shown under the header of the one above it.
+    pub fn continues(&self, i: usize) -> bool {
+        matches!(self.rows.get(i), Some(Row::Msg { name, .. }) if self.continued.contains(name))
+    }
+}
+
+/// Builds rows, noting which messages continue the one right above them.
+struct Builder<'a> {
+    rows: Vec<Row>,
+    continued: HashSet<String>,
+    /// The last row pushed, when it is a message.
+    last: Option<&'a Item>,
+    unread_from: Option<&'a str>,
+}
+
+impl<'a> Builder<'a> {
+    fn push(&mut self, row: Row) {
+        self.last = None;
+        self.rows.push(row);
+    }
+
+    fn push_msg(&mut self, it: &'a Item, reply: bool) {
+        if self.unread_from == Some(it.name()) {
+            self.push(Row::Unread);
+        }
+        if let Some(prev) = self.last {
+            if continues(prev, it) {
+                self.continued.insert(it.name().to_string());
+            }
+        }
+        self.rows.push(Row::Msg {
+            name: it.name().to_string(),
+            reply,
+        });
+        self.last = Some(it);
+    }
+}
+
+/// Whether `it` can go under `prev`'s header: same sender, both thread starts or both
+/// replies in one thread, a few minutes apart, and nothing `it`'s header must say.
+fn continues(prev: &Item, it: &Item) -> bool {
+    let sender = |i: &Item| i.msg.sender.as_ref().and_then(|u| u.name.clone());
+    let gap = (it.time() - prev.time()).num_seconds();
+    sender(prev).is_some()
+        && sender(prev) == sender(it)
+        && prev.msg.thread_reply == it.msg.thread_reply
+        && (!it.msg.thread_reply || prev.thread() == it.thread())
+        && (0..=GROUP_WITHIN_SECS).contains(&gap)
+        && it.local.is_none()
+        && it.msg.last_update_time.is_none()
 }
 
 #[derive(Debug, Default)]
@@ -358,20 +429,22 @@ impl Timeline {
         let offset = chrono::FixedOffset::east_opt(key.utc_offset_secs)
             .unwrap_or_else(|| chrono::Offset::fix(&Utc));
         let date_of = |it: &Item| it.time().with_timezone(&offset).date_naive();
-        let mut rows = vec![Row::Top];
+        let mut b = Builder {
+            rows: vec![Row::Top],
+            continued: HashSet::new(),
+            last: None,
+            unread_from: key.unread_from.as_deref(),
+        };
         if let Some(thread) = &key.thread {
             // One thread on its own: every message, no collapsing.
             let mut last_date = None;
             for it in self.items.iter().filter(|i| i.thread() == thread) {
                 let d = date_of(it);
                 if last_date != Some(d) {
-                    rows.push(Row::Date(d));
+                    b.push(Row::Date(d));
                     last_date = Some(d);
                 }
-                rows.push(Row::Msg {
-                    name: it.name().to_string(),
-                    reply: it.msg.thread_reply,
-                });
+                b.push_msg(it, it.msg.thread_reply);
             }
         } else {
             // Threads in the order of their first loaded message.
@@ -389,15 +462,15 @@ impl Timeline {
             }
             let expanded: HashSet<&str> = key.expanded.iter().map(String::as_str).collect();
             let mut last_date = None;
-            for t in order {
+            for t in order.iter().copied() {
                 let g = &groups[t];
                 let d = date_of(g[0]);
                 if last_date != Some(d) {
-                    rows.push(Row::Date(d));
+                    b.push(Row::Date(d));
                     last_date = Some(d);
                 }
                 let (root, replies): (Option<&Item>, &[&Item]) = if g[0].msg.thread_reply {
-                    rows.push(Row::EarlierThread {
+                    b.push(Row::EarlierThread {
                         thread: t.to_string(),
                     });
                     (None, &g[..])
@@ -405,14 +478,11 @@ impl Timeline {
                     (Some(g[0]), &g[1..])
                 };
                 if let Some(r) = root {
-                    rows.push(Row::Msg {
-                        name: r.name().to_string(),
-                        reply: false,
-                    });
+                    b.push_msg(r, false);
                 }
                 let collapse = replies.len() > COLLAPSE_OVER && !expanded.contains(t);
                 let shown = if collapse {
-                    rows.push(Row::Collapsed {
+                    b.push(Row::Collapsed {
                         thread: t.to_string(),
                         hidden: replies.len() - SHOW_WHEN_COLLAPSED,
                     });
@@ -420,20 +490,28 @@ impl Timeline {
                 } else {
                     replies
                 };
+                // A root and a reply never share a header (`continues` checks).
                 for r in shown {
-                    rows.push(Row::Msg {
-                        name: r.name().to_string(),
-                        reply: true,
-                    });
+                    b.push_msg(r, true);
+                }
+            }
+            for t in &key.surfaced {
+                if groups.contains_key(t.as_str()) {
+                    b.push(Row::NewReplies { thread: t.clone() });
                 }
             }
         }
-        let index = rows
+        let index = b
+            .rows
             .iter()
             .enumerate()
             .map(|(i, r)| (r.clone(), i))
             .collect();
-        Rows { rows, index }
+        Rows {
+            rows: b.rows,
+            index,
+            continued: b.continued,
+        }
     }
 }
 
@@ -470,6 +548,8 @@ mod tests {
                 ),
                 Row::Collapsed { hidden, .. } => format!("  +{hidden}"),
                 Row::EarlierThread { .. } => "earlier".into(),
+                Row::Unread => "unread".into(),
+                Row::NewReplies { .. } => "news".into(),
             })
             .collect()
     }
@@ -537,6 +617,40 @@ mod tests {
             t.newest_time(),
             Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 3, 0).unwrap())
         );
+    }
+
+    #[test]
+    fn runs_from_one_sender_share_a_header_within_threads_and_minutes() {
+        let from = |mut m: Message, who: &str| {
+            m.sender = Some(crate::api::model::User {
+                name: Some(format!("users/{who}")),
+                ..Default::default()
+            });
+            m
+        };
+        let mut edited = from(msg("e", "E", false, 20), "1");
+        edited.last_update_time = edited.create_time;
+        let mut t = Timeline::default();
+        t.merge(vec![
+            from(msg("a", "A", false, 1), "1"),
+            from(msg("b", "B", false, 3), "1"),
+            from(msg("b1", "B", true, 4), "1"),
+            from(msg("b2", "B", true, 5), "1"),
+            from(msg("c", "C", false, 6), "1"),
+            from(msg("d", "D", false, 19), "1"),
+            edited,
+            from(msg("f", "F", false, 21), "2"),
+        ]);
+        let rows = t.rows(&RowsKey::default());
+        let mut cont: Vec<&str> = rows
+            .continued
+            .iter()
+            .map(|n| n.rsplit('/').next().unwrap())
+            .collect();
+        cont.sort();
+        // b under a; b2 under b1 (a root and its reply never); c not after replies; d
+        // 13 minutes later; an edit shows its mark; another sender.
+        assert_eq!(cont, ["b", "b2"]);
     }
 
     #[test]

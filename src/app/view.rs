@@ -24,6 +24,17 @@ pub struct ViewState {
     pub expanded: HashSet<String>,
     /// The view in the main timeline, kept while a thread is open.
     pub saved: Option<Box<Place>>,
+    /// `g` is loading older pages until the beginning (Esc stops it).
+    pub to_beginning: bool,
+    /// Messages that arrived below while the view was scrolled up.
+    pub new_below: usize,
+    /// Opened with unread messages: read up to this time, until the messages are there
+    /// to place the divider.
+    pub unread_pending: Option<chrono::DateTime<chrono::Utc>>,
+    /// The first message not read when the space was opened.
+    pub unread_from: Option<String>,
+    /// Threads higher up that got replies while the space was open.
+    pub surfaced: Vec<String>,
 }
 
 /// The visible part: `(row, first line, lines)` for each row on screen, top first.

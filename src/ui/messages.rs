@@ -90,7 +90,14 @@ fn time_text(app: &App, item: &Item, root_date: Option<chrono::NaiveDate>) -> St
 }
 
 /// Lines for one row of the message pane at `width` columns (cached by the caller).
-pub fn render_row(app: &App, space: &str, row: &Row, width: u16) -> Vec<Line<'static>> {
+/// `continued`: a message under the header of the one above (same sender, moments later).
+pub fn render_row(
+    app: &App,
+    space: &str,
+    row: &Row,
+    continued: bool,
+    width: u16,
+) -> Vec<Line<'static>> {
     let width = width as usize;
     let tl = app.timelines.get(space);
     match row {
@@ -111,6 +118,9 @@ pub fn render_row(app: &App, space: &str, row: &Row, width: u16) -> Vec<Line<'st
                     "Thread: every reply, oldest first · Esc back to the space".into(),
                     theme::dim(),
                 ),
+                Some(t) if t.has_older && app.views.get(space).is_some_and(|v| v.to_beginning) => {
+                    ("Loading older… (Esc stops)".into(), theme::dim())
+                }
                 Some(t) if t.loading_older => ("Loading older messages…".into(), theme::dim()),
                 Some(t) if t.has_older => ("↑ Older messages: scroll up to load them".into(), theme::dim()),
                 Some(_) => {
@@ -142,6 +152,11 @@ pub fn render_row(app: &App, space: &str, row: &Row, width: u16) -> Vec<Line<'st
                 ),
             ]),
         ],
+        Row::Unread => vec![
+            Line::default(),
+            centered_rule("New messages", width, theme::warn()),
+        ],
+        Row::NewReplies { thread } => new_replies(app, space, thread, width),
         Row::Collapsed { hidden, .. } => vec![Line::from(vec![
             Span::raw(" ".repeat(GUTTER)),
             Span::styled("  ┆ ".to_string(), theme::dim()),
@@ -166,7 +181,11 @@ pub fn render_row(app: &App, space: &str, row: &Row, width: u16) -> Vec<Line<'st
                 app,
                 tl.map(|t| t.items()).unwrap_or(&[]),
                 item,
-                *reply,
+                Shape {
+                    reply: *reply,
+                    continued,
+                    new_reply: !*reply && app.has_new_reply(space, item.thread()),
+                },
                 width,
             ),
             None => Vec::new(),
@@ -174,18 +193,77 @@ pub fn render_row(app: &App, space: &str, row: &Row, width: u16) -> Vec<Line<'st
     }
 }
 
+/// The line at the bottom for a thread higher up that got a reply: who, and what.
+fn new_replies(app: &App, space: &str, thread: &str, width: usize) -> Vec<Line<'static>> {
+    let tl = app.timelines.get(space);
+    let items = tl.map(|t| t.items()).unwrap_or(&[]);
+    let in_thread = || items.iter().filter(move |i| i.thread() == thread);
+    let root = in_thread().find(|i| !i.msg.thread_reply);
+    let last = in_thread().rev().find(|i| i.msg.thread_reply);
+    let who = last
+        .and_then(|i| i.msg.sender.as_ref())
+        .map(|u| app.member_label(u).into_string())
+        .unwrap_or_else(|| "someone".into());
+    let text = |i: Option<&Item>| {
+        i.map(|i| markup::plain_preview(i.msg.text.as_deref().unwrap_or("(card)"), app, 40))
+            .unwrap_or_default()
+    };
+    let open = app.keymap.label(
+        crate::keymap::Mode::Messages,
+        crate::keymap::Command::OpenThread,
+    );
+    let line = match root {
+        Some(_) => format!(
+            "↳ New reply from {who} in \"{}\": {} · {open} opens the thread",
+            text(root),
+            text(last)
+        ),
+        None => format!(
+            "↳ New reply from {who}: {} · {open} opens the thread",
+            text(last)
+        ),
+    };
+    let paras = vec![markup::Para {
+        spans: vec![Span::styled(line, theme::warn())],
+        hang: 2,
+        code: false,
+    }];
+    let mut out = vec![Line::default()];
+    out.extend(
+        markup::wrap(&paras, width.saturating_sub(GUTTER + 1))
+            .into_iter()
+            .map(|l| indent(l, GUTTER)),
+    );
+    out
+}
+
 fn indent(mut l: Line<'static>, n: usize) -> Line<'static> {
     l.spans.insert(0, Span::raw(" ".repeat(n)));
     l
+}
+
+/// How a message row is drawn besides its message.
+struct Shape {
+    /// Under its thread's first message.
+    reply: bool,
+    /// Under the header of the message above (same sender, moments later).
+    continued: bool,
+    /// A thread start whose thread got a reply while the space was open.
+    new_reply: bool,
 }
 
 fn message_lines(
     app: &App,
     all: &[Item],
     item: &Item,
-    reply: bool,
+    shape: Shape,
     width: usize,
 ) -> Vec<Line<'static>> {
+    let Shape {
+        reply,
+        continued,
+        new_reply,
+    } = shape;
     let prefix = if reply { REPLY_PREFIX } else { "" };
     let lead = GUTTER + markup::width(prefix);
     let body_indent = if reply { 0 } else { BODY_INDENT };
@@ -200,7 +278,7 @@ fn message_lines(
         None
     };
     let mut out = Vec::new();
-    if !reply {
+    if !reply && !continued {
         out.push(Line::default());
     }
     // Header: who, when, edited, where it is.
@@ -225,6 +303,9 @@ fn message_lines(
         }
         None => {}
     }
+    if new_reply {
+        header.push(Span::styled(" ● new reply".to_string(), theme::warn()));
+    }
     let header_line = Line::from(header);
     let header_line = if header_line.width() > width.saturating_sub(lead) {
         let text: String = header_line
@@ -239,7 +320,9 @@ fn message_lines(
     } else {
         header_line
     };
-    out.push(with_prefix(header_line, prefix, 0));
+    if !continued {
+        out.push(with_prefix(header_line, prefix, 0));
+    }
 
     let mut body: Vec<Line<'static>> = Vec::new();
     if let Some(text) = item.msg.text.as_deref().filter(|t| !t.is_empty()) {
@@ -398,7 +481,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     }
     for (i, skip, take) in &win.parts {
         let row = &rows.rows[*i];
-        let row_lines = app.row_lines(&space, row, body.width);
+        let row_lines = app.row_lines(&space, &rows, *i, body.width);
         let is_sel = selected.as_ref() == Some(row);
         for l in row_lines.iter().skip(*skip).take(*take) {
             if is_sel {
@@ -427,6 +510,32 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         }
     }
     f.render_widget(Paragraph::new(lines), body);
+    // Scrolled up while messages arrived: say so on the last line.
+    let below = app
+        .views
+        .get(&space)
+        .filter(|v| v.anchor.is_some())
+        .map_or(0, |v| v.new_below);
+    if below > 0 && body.height > 2 {
+        let label = format!(
+            " {below} new message{} ↓ {} ",
+            if below == 1 { "" } else { "s" },
+            app.keymap.label(
+                crate::keymap::Mode::Messages,
+                crate::keymap::Command::Bottom
+            )
+        );
+        let at = Rect {
+            y: body.bottom() - 1,
+            height: 1,
+            ..body
+        };
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(label, theme::mode())))
+                .alignment(Alignment::Center),
+            at,
+        );
+    }
     draw_compose(app, f, compose, &space);
 }
 
