@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod dialog;
+mod gone;
 mod input;
 pub mod layout;
 pub mod members;
@@ -731,6 +732,7 @@ impl App {
                             .member_sel
                             .min(self.members_sorted(&space).len().saturating_sub(1));
                     }
+                    Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
                     Err(e) => {
                         let why = self.why(&e, "members");
                         self.members.entry(space).or_default().error = Some(why);
@@ -757,6 +759,12 @@ impl App {
                 self.polls.in_flight.remove(&format!("unread:{space}"));
                 // Counted before the space was opened: what is open is being read.
                 let open = self.current.as_deref() == Some(space.as_str());
+                if let Err(e) = &result {
+                    if self.means_gone(&space, e) {
+                        self.spaces_gone(&[space], fx);
+                        return;
+                    }
+                }
                 if let (Ok(msgs), false) = (result, open) {
                     let mut count = msgs.iter().filter(|m| !self.is_mine(m)).count();
                     if msgs.len() >= 100 {
@@ -1084,7 +1092,18 @@ impl App {
                         });
                     }
                 }
+                // The open space left out: ask it (a 404 says it is gone; a list
+                // answered before it was created or joined does not).
+                let missing = self
+                    .current
+                    .clone()
+                    .filter(|c| !list.iter().any(|s| s.name.as_deref() == Some(c.as_str())));
+                let keep = missing.as_deref().and_then(|c| self.space(c).cloned());
                 self.spaces.replace(list);
+                if let (Some(c), Some(old)) = (missing, keep) {
+                    self.spaces.upsert(old);
+                    fx.push(Effect::LoadMembers { space: c });
+                }
                 if first_time {
                     self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(120));
                     self.polls.next_background =
@@ -1182,6 +1201,7 @@ impl App {
                     self.select_last(&space);
                 }
             }
+            Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
             Err(e) => {
                 let why = self.why(&e, "messages");
                 let tl = self.timelines.entry(space.clone()).or_default();
