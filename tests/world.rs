@@ -143,3 +143,111 @@ fn a_background_space_gone_is_taken_out_quietly_named() {
     assert!(app.status.note.is_none());
     let _ = app.update(Action::Tick(Instant::now()));
 }
+
+#[test]
+fn editing_shows_mentions_as_names_and_sends_them_as_ids() {
+    let mut app = app();
+    let later = now() + chrono::Duration::minutes(1);
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: LoadKind::Newer { after: now() },
+            result: Ok((
+                vec![msg(
+                    TEAM,
+                    "M9",
+                    "M9",
+                    alice(),
+                    later,
+                    "ask <users/1002> and <users/1003> about it",
+                )],
+                false,
+            )),
+        },
+    );
+    app.focus = Focus::Messages;
+    ch(&mut app, 'G');
+    ch(&mut app, 'e');
+    assert_eq!(app.focus, Focus::Compose);
+    assert_eq!(app.compose.text(), "ask @Bob Li and @王芳 about it");
+    let screen = render(&app, 120, 30);
+    assert!(
+        screen.contains("ask @Bob Li and @王芳 about it"),
+        "{screen}"
+    );
+    assert!(!screen.contains("<users/"), "{screen}");
+    // Change the words around the mentions; the mentions go back as ids.
+    for _ in 0.." about it".chars().count() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, " today");
+    let fx = key(&mut app, KeyCode::Enter);
+    let sent: Vec<&String> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Edit { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, vec!["ask <users/1002> and <users/1003> today"]);
+}
+
+#[test]
+fn removing_oneself_is_leaving() {
+    let mut app = app();
+    ch(&mut app, '3');
+    assert_eq!(app.focus, Focus::Members);
+    let me = app
+        .selected_member()
+        .and_then(|m| m.member.clone())
+        .unwrap();
+    assert_eq!(me.name.as_deref(), Some("users/1001"), "Alice is first");
+    ch(&mut app, 'x');
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("Leave Team Rust?"), "{screen}");
+    assert!(!screen.contains("Remove Alice Chen"), "{screen}");
+    let fx = ch(&mut app, 'y');
+    assert!(fx.contains(&Effect::RemoveMember {
+        space: TEAM.into(),
+        membership: format!("{TEAM}/members/1001"),
+    }));
+}
+
+#[test]
+fn errors_name_people_and_spaces_not_ids() {
+    let mut app = app();
+    ch(&mut app, '3');
+    ch(&mut app, 'a');
+    typed(&mut app, "1002");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(fx.iter().any(|e| matches!(e, Effect::AddMember { .. })));
+    done(
+        &mut app,
+        Outcome::MemberAdded {
+            space: TEAM.into(),
+            user: gchat::api::UserRef::parse_loose("1002").unwrap(),
+            result: Err(ApiError::Server(ServerError {
+                code: 409,
+                status: "ALREADY_EXISTS".into(),
+                message: "users/1002 is a member of this space.".into(),
+                field_violations: Vec::new(),
+                reason: None,
+                retry_after: None,
+            })),
+        },
+    );
+    let err = app.dialog.as_ref().and_then(|d| d.error.clone()).unwrap();
+    assert_eq!(err, "Bob Li is a member of this space.");
+    // Any resource name a server puts in its words.
+    assert_eq!(
+        app.named(&format!(
+            "Membership {TEAM}/members/1003 not found; users/77 and users/1001 in spaces/Gone."
+        )),
+        "Membership 王芳 in Team Rust not found; a person gchat can't name (id 77) and you in a space you are not in."
+    );
+    assert_eq!(
+        app.named("see https://x.example/users/1002 and name_users/1002"),
+        "see https://x.example/users/1002 and name_users/1002"
+    );
+}

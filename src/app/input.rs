@@ -513,7 +513,8 @@ impl App {
             }
             None => {
                 let message = item.name().to_string();
-                let text = item.msg.text.clone().unwrap_or_default();
+                let raw = item.msg.text.clone().unwrap_or_default();
+                let text = super::mentions::show(&raw, &self.mentions_of(&raw));
                 self.compose
                     .switch(space, Target::Edit { message }, None, Some(&text));
                 self.focus = Focus::Compose;
@@ -746,6 +747,15 @@ impl App {
                 let Some(membership) = m.name.clone() else {
                     return;
                 };
+                if self.is_own_membership(&membership) {
+                    // Removing oneself is leaving.
+                    let label = self
+                        .space(&space)
+                        .map(|s| self.space_label(s))
+                        .unwrap_or_default();
+                    self.dialog = Some(Dialog::new(Kind::LeaveSpace { space, label }, Vec::new()));
+                    return;
+                }
                 self.dialog = Some(Dialog::new(
                     Kind::RemoveMember {
                         space,

@@ -10,6 +10,8 @@ mod gone;
 mod input;
 pub mod layout;
 pub mod members;
+pub mod mentions;
+mod names;
 mod notes;
 pub mod outbox;
 mod paste;
@@ -555,11 +557,11 @@ impl App {
 
     /// A failure of an action of kind `what` (see `permissions::scope_for`), in words.
     pub fn why(&self, e: &ApiError, what: &str) -> String {
-        explain_needing(
+        self.named(&explain_needing(
             e,
             permissions::scope_for(what, self.me.is_app),
             &self.settings.profile,
-        )
+        ))
     }
 
     pub fn is_me(&self, user: &str) -> bool {
@@ -808,6 +810,7 @@ impl App {
                         tl.set_text(&message, &previous);
                         tl.set_local(&message, None);
                         let why = self.why(&e, "messages");
+                        let text = mentions::show(&text, &self.mentions_of(&previous));
                         self.compose.switch(
                             &space,
                             Target::Edit {
@@ -1009,7 +1012,7 @@ impl App {
 
     /// Whether `membership` is the signed-in person's (or app's) own: removing it is
     /// leaving the space.
-    fn is_own_membership(&self, membership: &str) -> bool {
+    pub(super) fn is_own_membership(&self, membership: &str) -> bool {
         let Some((_, member)) = membership.rsplit_once("/members/") else {
             return false;
         };
@@ -1376,7 +1379,7 @@ impl App {
         let Some(space) = self.compose.space.clone() else {
             return;
         };
-        let text = self.compose.text();
+        let mut text = self.compose.text();
         if text.trim().is_empty() {
             self.error("Nothing to send: the message is empty.");
             return;
@@ -1388,6 +1391,8 @@ impl App {
                     .get(&message)
                     .and_then(|i| i.msg.text.clone())
                     .unwrap_or_default();
+                text = mentions::send(&text, &self.mentions_of(&previous));
+                let tl = self.timelines.entry(space.clone()).or_default();
                 if previous == text {
                     self.compose.clear();
                     self.compose.switch(&space, Target::New, None, None);
@@ -1480,6 +1485,11 @@ impl App {
                 None
             },
         });
+    }
+
+    /// The mentions of a message's `text` whose names are known, for editing it.
+    pub fn mentions_of(&self, text: &str) -> Vec<mentions::Mention> {
+        mentions::of(text, |u| self.people.name(u).map(|n| n.into_string()))
     }
 
     /// The label of a member: their name, or their id.
