@@ -251,3 +251,183 @@ fn errors_name_people_and_spaces_not_ids() {
         "see https://x.example/users/1002 and name_users/1002"
     );
 }
+
+const ANN: &str = "spaces/AAAAAnnounc";
+
+fn membership(
+    space: &str,
+    u: &gchat::api::model::User,
+    manager: bool,
+) -> gchat::api::model::Membership {
+    let id = u.name.as_deref().unwrap().trim_start_matches("users/");
+    serde_json::from_value(serde_json::json!({
+        "name": format!("{space}/members/{id}"),
+        "state": "JOINED",
+        "role": if manager { "ROLE_MANAGER" } else { "ROLE_MEMBER" },
+        "member": u,
+    }))
+    .unwrap()
+}
+
+/// The fixture with an announcement space, opened, its rules and members known.
+fn in_announcements() -> gchat::app::App {
+    let mut app = app();
+    let mut spaces = app.spaces.all.clone();
+    let ann: gchat::api::model::Space = serde_json::from_value(serde_json::json!({
+        "name": ANN, "spaceType": "SPACE", "displayName": "Announcements",
+        "lastActiveTime": "2026-01-01T00:00:00Z",
+    }))
+    .unwrap();
+    spaces.push(ann.clone());
+    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    app.spaces.selected = Some(ANN.into());
+    ch(&mut app, '1');
+    let fx = key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current.as_deref(), Some(ANN));
+    // The list leaves out permission settings: the space is asked for them.
+    assert!(
+        fx.contains(&Effect::LoadSpace { space: ANN.into() }),
+        "{fx:?}"
+    );
+    let mut full = ann;
+    full.permission_settings = Some(serde_json::json!({
+        "postMessages": {"managersAllowed": true},
+        "replyMessages": {"managersAllowed": true, "membersAllowed": true},
+        "manageMembersAndGroups": {"managersAllowed": true},
+        "manageApps": {"managersAllowed": true},
+        "modifySpaceDetails": {"managersAllowed": true},
+    }));
+    done(
+        &mut app,
+        Outcome::Space {
+            space: ANN.into(),
+            result: Ok(full),
+        },
+    );
+    done(
+        &mut app,
+        Outcome::Members {
+            space: ANN.into(),
+            result: Ok(vec![
+                membership(ANN, &dmitri(), true),
+                membership(ANN, &alice(), false),
+                membership(ANN, &bob(), false),
+            ]),
+        },
+    );
+    app
+}
+
+#[test]
+fn in_an_announcement_space_a_member_gets_no_compose_box() {
+    let mut app = in_announcements();
+    let screen = render(&app, 120, 30);
+    assert!(
+        screen.contains("Only managers can post in Announcements. r replies in a thread."),
+        "{screen}"
+    );
+    assert!(!screen.contains("New message in"), "{screen}");
+    // i is refused with the reason, before any request; the focus stays.
+    app.focus = Focus::Messages;
+    let fx = ch(&mut app, 'i');
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(app.focus, Focus::Messages);
+    let note = app.status.note.clone().unwrap().text;
+    assert!(
+        note.contains("only managers can post in Announcements"),
+        "{note}"
+    );
+    // Adding people is for managers here too; ? says so.
+    ch(&mut app, '?');
+    let help: String = gchat::ui::help::lines(&app)
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect();
+    assert!(
+        help.contains("unavailable: only managers can post in Announcements"),
+        "{help}"
+    );
+    assert!(
+        help.contains("unavailable: only managers can add people to Announcements"),
+        "{help}"
+    );
+}
+
+#[test]
+fn where_the_user_is_not_a_manager_e_m_x_are_refused_before_any_request() {
+    let mut app = app();
+    done(
+        &mut app,
+        Outcome::Members {
+            space: ENG.into(),
+            result: Ok(vec![
+                membership(ENG, &wang(), true),
+                membership(ENG, &alice(), false),
+                membership(ENG, &bob(), false),
+            ]),
+        },
+    );
+    app.spaces.selected = Some(ENG.into());
+    ch(&mut app, '1');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current.as_deref(), Some(ENG));
+    // E: the space's name and details.
+    ch(&mut app, '1');
+    let fx = ch(&mut app, 'E');
+    assert!(app.dialog.is_none());
+    assert!(fx.is_empty(), "{fx:?}");
+    let note = app.status.note.clone().unwrap().text;
+    assert!(
+        note.contains("only managers can change 工程部's name and details"),
+        "{note}"
+    );
+    // m and x on the manager, in the members pane.
+    ch(&mut app, '3');
+    let first = app
+        .selected_member()
+        .and_then(|m| m.member.clone())
+        .unwrap();
+    assert_eq!(first.name.as_deref(), Some("users/1003"), "王芳 manages it");
+    let fx = ch(&mut app, 'm');
+    assert!(fx.is_empty(), "{fx:?}");
+    let note = app.status.note.clone().unwrap().text;
+    assert!(
+        note.contains("only managers of 工程部 can change roles"),
+        "{note}"
+    );
+    ch(&mut app, 'x');
+    assert!(app.dialog.is_none(), "no dialog for what cannot be done");
+    let note = app.status.note.clone().unwrap().text;
+    assert!(
+        note.contains("only managers of 工程部 can remove a manager"),
+        "{note}"
+    );
+    // Leaving is always allowed.
+    ch(&mut app, 'j');
+    let me = app
+        .selected_member()
+        .and_then(|m| m.member.clone())
+        .unwrap();
+    assert_eq!(me.name.as_deref(), Some("users/1001"));
+    ch(&mut app, 'x');
+    assert!(
+        matches!(
+            app.dialog.as_ref().map(|d| &d.kind),
+            Some(gchat::app::dialog::Kind::LeaveSpace { .. })
+        ),
+        "leaving is allowed"
+    );
+    // In Team Rust, where Alice manages, all of it is open to her.
+    let mut team = common::fixture::app();
+    assert!(team
+        .unavailable(gchat::keymap::Command::ToggleManager)
+        .is_none());
+    assert!(team
+        .unavailable(gchat::keymap::Command::EditSpace)
+        .is_none());
+    ch(&mut team, '3');
+    ch(&mut team, 'j');
+    assert!(team
+        .unavailable(gchat::keymap::Command::RemoveMember)
+        .is_none());
+}

@@ -240,7 +240,7 @@ impl App {
     }
 
     /// The space the spaces pane is pointing at (else the open one).
-    fn target_space(&self) -> Option<String> {
+    pub(super) fn target_space(&self) -> Option<String> {
         if self.focus == Focus::Spaces {
             self.spaces
                 .selected
@@ -1060,7 +1060,12 @@ impl App {
                             self.focus = Focus::Messages;
                         }
                     }
-                } else if inside(s.compose, x, y) && self.current.is_some() {
+                } else if inside(s.compose, x, y)
+                    && self
+                        .current
+                        .as_deref()
+                        .is_some_and(|c| self.posting_refused(c).is_none())
+                {
                     self.focus = Focus::Compose;
                 } else if inside(s.messages, x, y) {
                     self.focus = Focus::Messages;

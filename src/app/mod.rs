@@ -18,6 +18,7 @@ mod paste;
 pub mod people;
 pub mod permissions;
 pub mod reconcile;
+mod roles;
 pub mod spaces;
 pub mod timeline;
 pub mod view;
@@ -168,6 +169,10 @@ pub enum LoadKind {
 pub enum Effect {
     WhoAmI,
     LoadSpaces,
+    /// One space whole, with its permission settings (which lists leave out).
+    LoadSpace {
+        space: String,
+    },
     LoadMessages {
         space: String,
         kind: LoadKind,
@@ -253,6 +258,7 @@ impl Effect {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Effect::CountUnread { .. }
+                | Effect::LoadSpace { .. }
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
                 | Effect::CheckSent { .. }
@@ -265,6 +271,10 @@ impl Effect {
 pub enum Outcome {
     Me(Result<(String, Option<String>), ApiError>),
     Spaces(Result<Vec<Space>, ApiError>),
+    Space {
+        space: String,
+        result: Result<Space, ApiError>,
+    },
     Messages {
         space: String,
         kind: LoadKind,
@@ -347,6 +357,7 @@ impl Outcome {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Outcome::Unread { .. }
+                | Outcome::Space { .. }
                 | Outcome::People { .. }
                 | Outcome::Me(_)
                 | Outcome::Checked { .. }
@@ -712,6 +723,7 @@ impl App {
             }
             Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
             Outcome::Spaces(r) => self.on_spaces(r, fx),
+            Outcome::Space { space, result } => self.on_space(space, result, fx),
             Outcome::Messages {
                 space,
                 kind,
@@ -1355,6 +1367,7 @@ impl App {
                 self.spaces.unread.insert(space.to_string(), 0);
             }
         }
+        self.learn_permissions(space, fx);
         if self.members.get(space).is_none_or(|m| !m.loaded) {
             self.members.entry(space.to_string()).or_default();
             fx.push(Effect::LoadMembers {
