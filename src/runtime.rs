@@ -98,6 +98,13 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             .await;
             Outcome::Members { space: s, result }
         }
+        Effect::SearchPeople { query } => Outcome::Found {
+            result: client
+                .search_directory_people(&query, 8)
+                .await
+                .map(|r| r.people),
+            query,
+        },
         Effect::LookupPeople { users } => {
             let result = client.lookup_people(&users).await;
             Outcome::People { users, result }

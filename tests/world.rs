@@ -431,3 +431,136 @@ fn where_the_user_is_not_a_manager_e_m_x_are_refused_before_any_request() {
         .unavailable(gchat::keymap::Command::RemoveMember)
         .is_none());
 }
+
+fn person(id: &str, name: &str, email: &str) -> gchat::api::model::Person {
+    serde_json::from_value(serde_json::json!({
+        "resourceName": format!("people/{id}"),
+        "names": [{"displayName": name}],
+        "emailAddresses": [{"value": email}],
+    }))
+    .unwrap()
+}
+
+fn searches(fx: &[Effect]) -> Vec<String> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::SearchPeople { query } => Some(query.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn adding_a_member_finds_people_by_name_cjk_too() {
+    let mut app = app();
+    ch(&mut app, '3');
+    ch(&mut app, 'a');
+    let fx = typed(&mut app, "王");
+    assert_eq!(searches(&fx), vec!["王"]);
+    // Typed on while the search is out: one search at a time, then the newest text.
+    let fx = typed(&mut app, "芳");
+    assert!(searches(&fx).is_empty(), "{fx:?}");
+    let fx = done(
+        &mut app,
+        Outcome::Found {
+            query: "王".into(),
+            result: Ok(vec![person("1003", "王芳", "wang.fang@example.com")]),
+        },
+    );
+    assert_eq!(searches(&fx), vec!["王芳"]);
+    done(
+        &mut app,
+        Outcome::Found {
+            query: "王芳".into(),
+            result: Ok(vec![person("1003", "王芳", "wang.fang@example.com")]),
+        },
+    );
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("› 王芳  wang.fang@example.com"), "{screen}");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(
+        fx.contains(&Effect::AddMember {
+            space: TEAM.into(),
+            user: gchat::api::UserRef::parse_loose("1003").unwrap(),
+        }),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn adding_a_member_picks_among_matches_and_reports_the_unknown() {
+    let mut app = app();
+    ch(&mut app, '3');
+    ch(&mut app, 'a');
+    typed(&mut app, "li");
+    done(
+        &mut app,
+        Outcome::Found {
+            query: "li".into(),
+            result: Ok(vec![
+                person("1002", "Bob Li", "bob@example.com"),
+                person("1004", "李雷", "li.lei@example.com"),
+            ]),
+        },
+    );
+    key(&mut app, KeyCode::Down);
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("  Bob Li  bob@example.com"), "{screen}");
+    assert!(screen.contains("› 李雷  li.lei@example.com"), "{screen}");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(fx.contains(&Effect::AddMember {
+        space: TEAM.into(),
+        user: gchat::api::UserRef::parse_loose("1004").unwrap(),
+    }));
+
+    // No one by that name: said in the dialog, and Enter adds no one.
+    let mut app = common::fixture::app();
+    ch(&mut app, '3');
+    ch(&mut app, 'a');
+    typed(&mut app, "nobody");
+    done(
+        &mut app,
+        Outcome::Found {
+            query: "nobody".into(),
+            result: Ok(vec![]),
+        },
+    );
+    let screen = render(&app, 120, 30);
+    assert!(
+        screen.contains("No one in your directory matches \"nobody\"."),
+        "{screen}"
+    );
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(
+        fx.iter().all(|e| !matches!(e, Effect::AddMember { .. })),
+        "{fx:?}"
+    );
+    assert!(app.dialog.as_ref().unwrap().error.is_some());
+
+    // An id: who it is, before adding; an id no one has is reported as such.
+    let mut app = common::fixture::app();
+    ch(&mut app, '3');
+    ch(&mut app, 'a');
+    typed(&mut app, "1002");
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("That is Bob Li."), "{screen}");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    let fx = typed(&mut app, "1099");
+    assert!(fx.contains(&Effect::LookupPeople {
+        users: vec!["users/1099".into()]
+    }));
+    done(
+        &mut app,
+        Outcome::People {
+            users: vec!["users/1099".into()],
+            result: Ok(vec![]),
+        },
+    );
+    let screen = render(&app, 120, 30);
+    assert!(
+        screen.contains("No one with id 1099 is in your directory."),
+        "{screen}"
+    );
+}

@@ -775,7 +775,7 @@ impl Client {
             call.q("query", query)
                 .q("readMask", "names,emailAddresses")
                 .q("sources", "DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE")
-                .q("pageSize", &page_size.to_string()),
+                .q("pageSize", page_size.to_string()),
         )
         .await
     }

@@ -852,6 +852,18 @@ impl App {
             return;
         }
         match cmd {
+            _ if matches!(d.kind, Kind::AddMember { .. })
+                && matches!(k.code, KeyCode::Up | KeyCode::Down) =>
+            {
+                let n = d.found.len();
+                if n > 0 {
+                    d.pick = if k.code == KeyCode::Up {
+                        (d.pick + n - 1) % n
+                    } else {
+                        (d.pick + 1) % n
+                    };
+                }
+            }
             Some(Command::Submit) => self.confirm_dialog(fx),
             Some(Command::NextField) if !d.fields.is_empty() => {
                 d.focus = (d.focus + 1) % d.fields.len()
@@ -869,6 +881,7 @@ impl App {
                     f.input.input(k);
                 }
                 d.error = None;
+                self.add_member_typed(fx);
             }
         }
     }
@@ -883,6 +896,27 @@ impl App {
         match d.kind.clone() {
             Kind::AddMember { space } => {
                 let input = d.field(0);
+                if let Some(user) = d
+                    .found
+                    .get(d.pick)
+                    .filter(|_| d.searched.as_deref() == Some(input.trim()))
+                    .filter(|_| UserRef::parse_loose(&input).is_err())
+                    .and_then(|f| UserRef::parse_loose(&f.user).ok())
+                {
+                    d.busy = true;
+                    d.error = None;
+                    fx.push(Effect::AddMember { space, user });
+                    return;
+                }
+                if d.searched.as_deref() == Some(input.trim())
+                    && UserRef::parse_loose(&input).is_err()
+                {
+                    d.error = Some(format!(
+                        "No one in your directory matches \"{}\"; type their email address to invite them.",
+                        input.trim()
+                    ));
+                    return;
+                }
                 match UserRef::parse_loose(&input) {
                     Ok(user) => {
                         d.busy = true;

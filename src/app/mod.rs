@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod dialog;
+mod find_people;
 mod gone;
 mod input;
 pub mod layout;
@@ -183,6 +184,10 @@ pub enum Effect {
     LookupPeople {
         users: Vec<String>,
     },
+    /// People of the user's directory whose names or addresses start with `query`.
+    SearchPeople {
+        query: String,
+    },
     CountUnread {
         space: String,
         after: Option<DateTime<Utc>>,
@@ -259,6 +264,7 @@ impl Effect {
                 ..
             } | Effect::CountUnread { .. }
                 | Effect::LoadSpace { .. }
+                | Effect::SearchPeople { .. }
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
                 | Effect::CheckSent { .. }
@@ -287,6 +293,10 @@ pub enum Outcome {
     People {
         users: Vec<String>,
         result: Result<Vec<(String, Person)>, ApiError>,
+    },
+    Found {
+        query: String,
+        result: Result<Vec<Person>, ApiError>,
     },
     Unread {
         space: String,
@@ -358,6 +368,7 @@ impl Outcome {
                 ..
             } | Outcome::Unread { .. }
                 | Outcome::Space { .. }
+                | Outcome::Found { .. }
                 | Outcome::People { .. }
                 | Outcome::Me(_)
                 | Outcome::Checked { .. }
@@ -724,6 +735,7 @@ impl App {
             Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
             Outcome::Spaces(r) => self.on_spaces(r, fx),
             Outcome::Space { space, result } => self.on_space(space, result, fx),
+            Outcome::Found { query, result } => self.on_found(query, result, fx),
             Outcome::Messages {
                 space,
                 kind,
@@ -1326,7 +1338,7 @@ impl App {
         }
     }
 
-    fn look_up(&mut self, users: Vec<String>, fx: &mut Vec<Effect>) {
+    pub(super) fn look_up(&mut self, users: Vec<String>, fx: &mut Vec<Effect>) {
         let ask = self.people.to_look_up(users.iter().map(String::as_str));
         for chunk in ask.chunks(200) {
             fx.push(Effect::LookupPeople {
