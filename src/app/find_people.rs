@@ -34,6 +34,11 @@ impl App {
         }
     }
 
+    /// A directory search is on its way.
+    pub fn searching_people(&self) -> bool {
+        self.polls.in_flight.contains("people:search")
+    }
+
     fn search(&mut self, q: String, fx: &mut Vec<Effect>) {
         if self.me.is_app || self.polls.in_flight.contains("people:search") {
             return; // the answer in flight starts the next search

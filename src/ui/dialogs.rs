@@ -364,7 +364,7 @@ fn who_is_it(app: &App, d: &Dialog) -> Vec<Line<'static>> {
                     },
                     theme::warn(),
                 )));
-            } else if !searched {
+            } else if !searched && app.searching_people() {
                 v.push(Line::from(Span::styled(
                     "Searching…".to_string(),
                     theme::dim(),
