@@ -46,6 +46,10 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 }),
         ),
         Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
+        Effect::LoadSpace { space: s } => {
+            let result = async { client.get_space(&space(&s)?).await }.await;
+            Outcome::Space { space: s, result }
+        }
         Effect::LoadMessages { space: s, kind } => {
             let result = async {
                 let sn = space(&s)?;
@@ -94,6 +98,13 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             .await;
             Outcome::Members { space: s, result }
         }
+        Effect::SearchPeople { query } => Outcome::Found {
+            result: client
+                .search_directory_people(&query, 8)
+                .await
+                .map(|r| r.people),
+            query,
+        },
         Effect::LookupPeople { users } => {
             let result = client.lookup_people(&users).await;
             Outcome::People { users, result }

@@ -216,6 +216,21 @@ fn the_members_title_keeps_the_invited_count_at_common_widths() {
 fn empty_states_are_never_cut() {
     let mut a = app();
     done(&mut a, Outcome::Spaces(Ok(vec![])));
+    // The open space, left out of the list, is asked about before it goes.
+    done(
+        &mut a,
+        Outcome::Members {
+            space: TEAM.into(),
+            result: Err(gchat::api::ApiError::Server(gchat::api::ServerError {
+                code: 404,
+                status: "NOT_FOUND".into(),
+                message: "Space not found, or the caller is not a member of it.".into(),
+                field_violations: Vec::new(),
+                reason: None,
+                retry_after: None,
+            })),
+        },
+    );
     for (w, h) in [(80, 24), (60, 20), (100, 30)] {
         let s = render(&a, w, h);
         let joined: String = s

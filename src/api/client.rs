@@ -762,6 +762,24 @@ impl Client {
         self.send(call.q("personFields", person_fields)).await
     }
 
+    /// `people:searchDirectoryPeople`: the first `page_size` people of the user's
+    /// domain whose names or addresses start with `query`.
+    pub async fn search_directory_people(
+        &self,
+        query: &str,
+        page_size: i32,
+    ) -> Result<SearchDirectoryPeopleResponse, ApiError> {
+        let mut call = Call::new(Method::GET, "v1/people:searchDirectoryPeople".into());
+        call.api = Api::People;
+        self.send(
+            call.q("query", query)
+                .q("readMask", "names,emailAddresses")
+                .q("sources", "DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE")
+                .q("pageSize", page_size.to_string()),
+        )
+        .await
+    }
+
     pub async fn get_person(
         &self,
         resource_name: &str,

@@ -801,6 +801,18 @@ pub struct PersonResponse {
     pub status: Option<RpcStatus>,
 }
 
+/// The People API's answer to `people:searchDirectoryPeople`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchDirectoryPeopleResponse {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_size: Option<i32>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetPeopleResponse {

@@ -193,6 +193,27 @@ impl Compose {
         }
     }
 
+    /// Adds `text` to the draft for `space` and `target` (after what is there): words
+    /// that can no longer be sent are kept, not dropped.
+    pub fn keep(&mut self, space: &str, target: Target, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let here = self.key().as_ref() == Some(&(space.to_string(), target.clone()));
+        if here {
+            self.save_draft();
+        }
+        let lines = self.drafts.entry((space.to_string(), target)).or_default();
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(text.split('\n').map(String::from));
+        if here {
+            // The box shows the draft, so the next save keeps what was added.
+            self.textarea = fresh(lines.clone());
+        }
+    }
+
     /// The draft waiting in `space` for `target`, if any.
     pub fn draft(&self, space: &str, target: &Target) -> Option<&[String]> {
         if self.space.as_deref() == Some(space) && &self.target == target {

@@ -76,8 +76,22 @@ impl Field {
     }
 }
 
+/// A person the directory found for the add-member dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// `users/ID`.
+    pub user: String,
+    pub name: Clean,
+    pub email: Option<Clean>,
+}
+
 pub struct Dialog {
     pub kind: Kind,
+    /// Adding a member: the people matching what is typed, which one is picked, and the
+    /// text they match (`None` until a search has answered).
+    pub found: Vec<Found>,
+    pub pick: usize,
+    pub searched: Option<String>,
     pub fields: Vec<Field>,
     pub focus: usize,
     /// Why the last attempt failed, or why the input is not acceptable.
@@ -91,6 +105,9 @@ impl Dialog {
         Dialog {
             kind,
             fields,
+            found: Vec::new(),
+            pick: 0,
+            searched: None,
             focus: 0,
             error: None,
             busy: false,

@@ -240,7 +240,7 @@ impl App {
     }
 
     /// The space the spaces pane is pointing at (else the open one).
-    fn target_space(&self) -> Option<String> {
+    pub(super) fn target_space(&self) -> Option<String> {
         if self.focus == Focus::Spaces {
             self.spaces
                 .selected
@@ -510,7 +510,8 @@ impl App {
             }
             None => {
                 let message = item.name().to_string();
-                let text = item.msg.text.clone().unwrap_or_default();
+                let raw = item.msg.text.clone().unwrap_or_default();
+                let text = super::mentions::show(&raw, &self.mentions_of(&raw));
                 self.compose
                     .switch(space, Target::Edit { message }, None, Some(&text));
                 self.focus = Focus::Compose;
@@ -744,6 +745,15 @@ impl App {
                 let Some(membership) = m.name.clone() else {
                     return;
                 };
+                if self.is_own_membership(&membership) {
+                    // Removing oneself is leaving.
+                    let label = self
+                        .space(&space)
+                        .map(|s| self.space_label(s))
+                        .unwrap_or_default();
+                    self.dialog = Some(Dialog::new(Kind::LeaveSpace { space, label }, Vec::new()));
+                    return;
+                }
                 self.dialog = Some(Dialog::new(
                     Kind::RemoveMember {
                         space,
@@ -840,6 +850,18 @@ impl App {
             return;
         }
         match cmd {
+            _ if matches!(d.kind, Kind::AddMember { .. })
+                && matches!(k.code, KeyCode::Up | KeyCode::Down) =>
+            {
+                let n = d.found.len();
+                if n > 0 {
+                    d.pick = if k.code == KeyCode::Up {
+                        (d.pick + n - 1) % n
+                    } else {
+                        (d.pick + 1) % n
+                    };
+                }
+            }
             Some(Command::Submit) => self.confirm_dialog(fx),
             Some(Command::NextField) if !d.fields.is_empty() => {
                 d.focus = (d.focus + 1) % d.fields.len()
@@ -857,6 +879,7 @@ impl App {
                     f.input.input(k);
                 }
                 d.error = None;
+                self.add_member_typed(fx);
             }
         }
     }
@@ -871,6 +894,27 @@ impl App {
         match d.kind.clone() {
             Kind::AddMember { space } => {
                 let input = d.field(0);
+                if let Some(user) = d
+                    .found
+                    .get(d.pick)
+                    .filter(|_| d.searched.as_deref() == Some(input.trim()))
+                    .filter(|_| UserRef::parse_loose(&input).is_err())
+                    .and_then(|f| UserRef::parse_loose(&f.user).ok())
+                {
+                    d.busy = true;
+                    d.error = None;
+                    fx.push(Effect::AddMember { space, user });
+                    return;
+                }
+                if d.searched.as_deref() == Some(input.trim())
+                    && UserRef::parse_loose(&input).is_err()
+                {
+                    d.error = Some(format!(
+                        "No one in your directory matches \"{}\"; type their email address to invite them.",
+                        input.trim()
+                    ));
+                    return;
+                }
                 match UserRef::parse_loose(&input) {
                     Ok(user) => {
                         d.busy = true;
@@ -1048,7 +1092,12 @@ impl App {
                             self.focus = Focus::Messages;
                         }
                     }
-                } else if inside(s.compose, x, y) && self.current.is_some() {
+                } else if inside(s.compose, x, y)
+                    && self
+                        .current
+                        .as_deref()
+                        .is_some_and(|c| self.posting_refused(c).is_none())
+                {
                     self.focus = Focus::Compose;
                 } else if inside(s.messages, x, y) {
                     self.focus = Focus::Messages;

@@ -6,16 +6,21 @@
 
 pub mod compose;
 pub mod dialog;
+mod find_people;
+mod gone;
 mod history;
 mod input;
 pub mod layout;
 pub mod members;
+pub mod mentions;
+mod names;
 mod notes;
 pub mod outbox;
 mod paste;
 pub mod people;
 pub mod permissions;
 pub mod reconcile;
+mod roles;
 pub mod spaces;
 pub mod timeline;
 pub mod view;
@@ -166,6 +171,10 @@ pub enum LoadKind {
 pub enum Effect {
     WhoAmI,
     LoadSpaces,
+    /// One space whole, with its permission settings (which lists leave out).
+    LoadSpace {
+        space: String,
+    },
     LoadMessages {
         space: String,
         kind: LoadKind,
@@ -175,6 +184,10 @@ pub enum Effect {
     },
     LookupPeople {
         users: Vec<String>,
+    },
+    /// People of the user's directory whose names or addresses start with `query`.
+    SearchPeople {
+        query: String,
     },
     CountUnread {
         space: String,
@@ -251,6 +264,8 @@ impl Effect {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Effect::CountUnread { .. }
+                | Effect::LoadSpace { .. }
+                | Effect::SearchPeople { .. }
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
                 | Effect::CheckSent { .. }
@@ -263,6 +278,10 @@ impl Effect {
 pub enum Outcome {
     Me(Result<(String, Option<String>), ApiError>),
     Spaces(Result<Vec<Space>, ApiError>),
+    Space {
+        space: String,
+        result: Result<Space, ApiError>,
+    },
     Messages {
         space: String,
         kind: LoadKind,
@@ -275,6 +294,10 @@ pub enum Outcome {
     People {
         users: Vec<String>,
         result: Result<Vec<(String, Person)>, ApiError>,
+    },
+    Found {
+        query: String,
+        result: Result<Vec<Person>, ApiError>,
     },
     Unread {
         space: String,
@@ -345,6 +368,8 @@ impl Outcome {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Outcome::Unread { .. }
+                | Outcome::Space { .. }
+                | Outcome::Found { .. }
                 | Outcome::People { .. }
                 | Outcome::Me(_)
                 | Outcome::Checked { .. }
@@ -561,11 +586,11 @@ impl App {
 
     /// A failure of an action of kind `what` (see `permissions::scope_for`), in words.
     pub fn why(&self, e: &ApiError, what: &str) -> String {
-        explain_needing(
+        self.named(&explain_needing(
             e,
             permissions::scope_for(what, self.me.is_app),
             &self.settings.profile,
-        )
+        ))
     }
 
     pub fn is_me(&self, user: &str) -> bool {
@@ -716,6 +741,8 @@ impl App {
             }
             Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
             Outcome::Spaces(r) => self.on_spaces(r, fx),
+            Outcome::Space { space, result } => self.on_space(space, result, fx),
+            Outcome::Found { query, result } => self.on_found(query, result, fx),
             Outcome::Messages {
                 space,
                 kind,
@@ -738,6 +765,7 @@ impl App {
                             .member_sel
                             .min(self.members_sorted(&space).len().saturating_sub(1));
                     }
+                    Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
                     Err(e) => {
                         let why = self.why(&e, "members");
                         self.members.entry(space).or_default().error = Some(why);
@@ -764,6 +792,12 @@ impl App {
                 self.polls.in_flight.remove(&format!("unread:{space}"));
                 // Counted before the space was opened: what is open is being read.
                 let open = self.current.as_deref() == Some(space.as_str());
+                if let Err(e) = &result {
+                    if self.means_gone(&space, e) {
+                        self.spaces_gone(&[space], fx);
+                        return;
+                    }
+                }
                 if let (Ok(msgs), false) = (result, open) {
                     let mut count = msgs.iter().filter(|m| !self.is_mine(m)).count();
                     if msgs.len() >= 100 {
@@ -807,6 +841,7 @@ impl App {
                         tl.set_text(&message, &previous);
                         tl.set_local(&message, None);
                         let why = self.why(&e, "messages");
+                        let text = mentions::show(&text, &self.mentions_of(&previous));
                         self.compose.switch(
                             &space,
                             Target::Edit {
@@ -1010,7 +1045,7 @@ impl App {
 
     /// Whether `membership` is the signed-in person's (or app's) own: removing it is
     /// leaving the space.
-    fn is_own_membership(&self, membership: &str) -> bool {
+    pub(super) fn is_own_membership(&self, membership: &str) -> bool {
         let Some((_, member)) = membership.rsplit_once("/members/") else {
             return false;
         };
@@ -1093,7 +1128,18 @@ impl App {
                         });
                     }
                 }
+                // The open space left out: ask it (a 404 says it is gone; a list
+                // answered before it was created or joined does not).
+                let missing = self
+                    .current
+                    .clone()
+                    .filter(|c| !list.iter().any(|s| s.name.as_deref() == Some(c.as_str())));
+                let keep = missing.as_deref().and_then(|c| self.space(c).cloned());
                 self.spaces.replace(list);
+                if let (Some(c), Some(old)) = (missing, keep) {
+                    self.spaces.upsert(old);
+                    fx.push(Effect::LoadMembers { space: c });
+                }
                 if first_time {
                     self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(120));
                     self.polls.next_background =
@@ -1208,6 +1254,7 @@ impl App {
                     self.select_last(&space);
                 }
             }
+            Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
             Err(e) => {
                 let why = self.why(&e, "messages");
                 let tl = self.timelines.entry(space.clone()).or_default();
@@ -1318,7 +1365,7 @@ impl App {
         }
     }
 
-    fn look_up(&mut self, users: Vec<String>, fx: &mut Vec<Effect>) {
+    pub(super) fn look_up(&mut self, users: Vec<String>, fx: &mut Vec<Effect>) {
         let ask = self.people.to_look_up(users.iter().map(String::as_str));
         for chunk in ask.chunks(200) {
             fx.push(Effect::LookupPeople {
@@ -1360,6 +1407,7 @@ impl App {
                 self.spaces.unread.insert(space.to_string(), 0);
             }
         }
+        self.learn_permissions(space, fx);
         if self.members.get(space).is_none_or(|m| !m.loaded) {
             self.members.entry(space.to_string()).or_default();
             fx.push(Effect::LoadMembers {
@@ -1385,7 +1433,7 @@ impl App {
         let Some(space) = self.compose.space.clone() else {
             return;
         };
-        let text = self.compose.text();
+        let mut text = self.compose.text();
         if text.trim().is_empty() {
             self.error("Nothing to send: the message is empty.");
             return;
@@ -1397,6 +1445,8 @@ impl App {
                     .get(&message)
                     .and_then(|i| i.msg.text.clone())
                     .unwrap_or_default();
+                text = mentions::send(&text, &self.mentions_of(&previous));
+                let tl = self.timelines.entry(space.clone()).or_default();
                 if previous == text {
                     self.compose.clear();
                     self.compose.switch(&space, Target::New, None, None);
@@ -1489,6 +1539,11 @@ impl App {
                 None
             },
         });
+    }
+
+    /// The mentions of a message's `text` whose names are known, for editing it.
+    pub fn mentions_of(&self, text: &str) -> Vec<mentions::Mention> {
+        mentions::of(text, |u| self.people.name(u).map(|n| n.into_string()))
     }
 
     /// The label of a member: their name, or their id.

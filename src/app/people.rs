@@ -107,6 +107,11 @@ impl People {
             .map_or_else(|| Clean::line(id), Clean::line)
     }
 
+    /// The directory does not know `user` (asked, and not found).
+    pub fn is_unknown(&self, user: &str) -> bool {
+        self.unknown.contains(user)
+    }
+
     /// A name to show: the person's name, or the id when it cannot be known.
     pub fn label(&self, user: &str) -> Clean {
         self.name(user).unwrap_or_else(|| Clean::line(user))

@@ -84,7 +84,7 @@ impl App {
                 _ => None,
             };
         }
-        match cmd {
+        let by_scope = match cmd {
             Compose | Reply | Retry => self.needs(&["chat.messages", "chat.messages.create"]),
             Edit | Delete => self.needs(&["chat.messages"]),
             AddMember => self.needs(&["chat.memberships", "chat.memberships.app"]),
@@ -93,6 +93,7 @@ impl App {
             EditSpace => self.needs(&["chat.spaces"]),
             DeleteSpace => self.needs(&["chat.delete"]),
             _ => None,
-        }
+        };
+        by_scope.or_else(|| self.refused_by_role(cmd))
     }
 }

@@ -19,6 +19,8 @@ pub struct SpaceList {
     pub filter: String,
     /// The filter box has the keyboard.
     pub filtering: bool,
+    /// Each named space's permission settings, from `spaces.get` (lists leave them out).
+    pub permissions: HashMap<String, serde_json::Value>,
     /// When each space was last read here.
     pub last_read: HashMap<String, DateTime<Utc>>,
     pub unread: HashMap<String, usize>,

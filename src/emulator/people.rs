@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::error::{EmuError, EmuResult};
+use super::request::{decode_page_token, encode_page_token};
 use super::service::{reply, Ctx, Reply};
 use super::store::{Directory, PersonRec};
 use crate::api::model::*;
@@ -46,6 +47,7 @@ fn person_fields(ctx: &Ctx<'_>, doc: &str) -> EmuResult<Vec<String>> {
         .query
         .string("personFields")
         .or_else(|| ctx.query.string("requestMask.includeField"))
+        .or_else(|| ctx.query.string("readMask"))
         .ok_or_else(|| {
             EmuError::invalid(format!(
                 "personFields mask is required. Please specify one or more valid paths. Valid paths are documented at {doc}."
@@ -197,4 +199,113 @@ pub fn batch_get(ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         })
         .collect();
     reply(&GetPeopleResponse { responses })
+}
+
+/// Whether `q` (lower case) starts a word of what is known about `p`: a name (whole, or
+/// any word of it), a given or family name, an email address or its local part.
+fn matches(p: &PersonRec, q: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    for n in [&p.display_name, &p.given_name, &p.family_name]
+        .into_iter()
+        .flatten()
+    {
+        let n = n.to_lowercase();
+        words.extend(n.split_whitespace().map(String::from));
+        words.push(n);
+    }
+    if let Some(e) = &p.email {
+        let e = e.to_lowercase();
+        if let Some((local, _)) = e.split_once('@') {
+            words.extend(local.split(['.', '_', '-']).map(String::from));
+        }
+        words.push(e);
+    }
+    q.split_whitespace()
+        .all(|t| words.iter().any(|w| w.starts_with(t)))
+}
+
+/// `people:searchDirectoryPeople`: the domain's people whose names or addresses start
+/// with the query, in name order, a page at a time.
+pub fn search(ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
+    const DOC: &str =
+        "https://developers.google.com/people/api/rest/v1/people/searchDirectoryPeople";
+    ctx.query.only(&[
+        "query",
+        "readMask",
+        "sources",
+        "mergeSources",
+        "pageSize",
+        "pageToken",
+    ])?;
+    if ctx.who.is_app() {
+        return Err(EmuError::permission(
+            "The directory can be searched only on behalf of a person.",
+        ));
+    }
+    let query = ctx
+        .query
+        .string("query")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| EmuError::invalid_field("query", "query is required."))?
+        .to_lowercase();
+    let sources = ctx.query.get_all("sources");
+    if sources.is_empty() {
+        return Err(EmuError::invalid_field("sources", "sources is required."));
+    }
+    for s in &sources {
+        if !matches!(
+            *s,
+            "DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE" | "DIRECTORY_SOURCE_TYPE_DOMAIN_CONTACT"
+        ) {
+            return Err(EmuError::invalid_field(
+                "sources",
+                format!("Invalid value for sources: \"{s}\"."),
+            ));
+        }
+    }
+    let fields = person_fields(ctx, DOC)?;
+    let size = match ctx.query.int("pageSize")? {
+        None | Some(0) => 100,
+        Some(n @ 1..=500) => n as usize,
+        Some(_) => {
+            return Err(EmuError::invalid_field(
+                "page_size",
+                "The page size must be between 1 and 500.",
+            ))
+        }
+    };
+    let params = format!("{query}|{}|{}", sources.join(","), fields.join(","));
+    let start = match ctx.query.string("pageToken").filter(|t| !t.is_empty()) {
+        Some(t) => decode_page_token(t, "people.search", &params)?
+            .parse::<usize>()
+            .map_err(|_| EmuError::invalid_field("page_token", "The page token is invalid."))?,
+        None => 0,
+    };
+    // The domain's own people (its profiles); outside addresses are not in it.
+    let mut found: Vec<&PersonRec> = ctx
+        .store
+        .directory
+        .people
+        .values()
+        .filter(|p| !p.external && matches(p, &query))
+        .collect();
+    found.sort_by(|a, b| {
+        (a.display_name.as_deref().unwrap_or(""), &a.id)
+            .cmp(&(b.display_name.as_deref().unwrap_or(""), &b.id))
+    });
+    let total = found.len();
+    let people: Vec<Person> = found
+        .iter()
+        .skip(start)
+        .take(size)
+        .map(|p| person_view(p, &fields))
+        .collect();
+    let next = (start + size < total)
+        .then(|| encode_page_token("people.search", &params, &(start + size).to_string()));
+    reply(&SearchDirectoryPeopleResponse {
+        people,
+        next_page_token: next,
+        total_size: Some(total as i32),
+    })
 }

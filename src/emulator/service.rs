@@ -98,6 +98,7 @@ pub enum Route {
     DeleteMessage(String, String),
     GetPerson(String),
     BatchGetPeople,
+    SearchPeople,
 }
 
 impl Route {
@@ -135,6 +136,7 @@ impl Route {
                 Route::DeleteMessage(own(id), own(msg))
             }
             ("GET", ["v1", "people:batchGet"]) => Route::BatchGetPeople,
+            ("GET", ["v1", "people:searchDirectoryPeople"]) => Route::SearchPeople,
             ("GET", ["v1", "people", id]) => Route::GetPerson(own(id)),
             _ => return None,
         })
@@ -163,6 +165,7 @@ impl Route {
             Route::DeleteMessage(..) => "chat.spaces.messages.delete",
             Route::GetPerson(_) => "people.people.get",
             Route::BatchGetPeople => "people.people.getBatchGet",
+            Route::SearchPeople => "people.people.searchDirectoryPeople",
         }
     }
 
@@ -260,6 +263,7 @@ impl Route {
                 &["chat.bot", "chat.import", "chat.messages"]
             }
             Route::GetPerson(_) | Route::BatchGetPeople => PEOPLE,
+            Route::SearchPeople => &["directory.readonly"],
         }
     }
 
@@ -628,6 +632,7 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         Route::DeleteMessage(s, m) => messages::delete(ctx, s, m),
         Route::GetPerson(id) => people::get(ctx, id),
         Route::BatchGetPeople => people::batch_get(ctx),
+        Route::SearchPeople => people::search(ctx),
     }
 }
 

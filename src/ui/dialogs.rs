@@ -46,10 +46,11 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
                 .unwrap_or_default();
             v.push(Line::from(format!("Add to {label}:")));
             v.push(Line::from(Span::styled(
-                "a user id (users/123 or 123), an email address, or app for the Chat app"
+                "a name, a user id (users/123 or 123), an email address, or app for the Chat app"
                     .to_string(),
                 theme::dim(),
             )));
+            v.extend(who_is_it(app, d));
         }
         Kind::RemoveMember { label, space, .. } => {
             let sl = app
@@ -320,4 +321,74 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         ..last
     };
     f.render_widget(Paragraph::new(footer), footer_area);
+}
+
+/// What the add-member input stands for: the people a name matches (the picked one
+/// marked), who an id or email is, or that no one is known by it.
+fn who_is_it(app: &App, d: &Dialog) -> Vec<Line<'static>> {
+    use crate::api::UserRef;
+    let q = d.field(0).trim().to_string();
+    let mut v = Vec::new();
+    if q.is_empty() {
+        return v;
+    }
+    match UserRef::parse_loose(&q) {
+        Ok(UserRef::App) => v.push(Line::from(Span::styled(
+            "The Chat app.".to_string(),
+            theme::dim(),
+        ))),
+        Ok(UserRef::Id(id)) => {
+            let user = format!("users/{id}");
+            v.push(match app.people.name(&user) {
+                Some(n) => Line::from(vec![
+                    Span::raw("That is "),
+                    Span::styled(n.into_string(), theme::bold()),
+                    Span::raw("."),
+                ]),
+                None if app.people.is_unknown(&user) => Line::from(Span::styled(
+                    format!("No one with id {id} is in your directory."),
+                    theme::warn(),
+                )),
+                None => Line::from(Span::styled("Looking them up…".to_string(), theme::dim())),
+            });
+        }
+        Ok(UserRef::Email(_)) | Err(_) => {
+            let searched = d.searched.as_deref() == Some(q.as_str());
+            let email = UserRef::parse_loose(&q).is_ok();
+            if searched && d.found.is_empty() {
+                v.push(Line::from(Span::styled(
+                    if email {
+                        "Not in your directory: they will be invited by address.".to_string()
+                    } else {
+                        format!("No one in your directory matches \"{}\".", Clean::line(&q))
+                    },
+                    theme::warn(),
+                )));
+            } else if !searched && app.searching_people() {
+                v.push(Line::from(Span::styled(
+                    "Searching…".to_string(),
+                    theme::dim(),
+                )));
+            }
+            for (i, f) in d.found.iter().take(6).enumerate() {
+                let picked = i == d.pick && !email;
+                let mut spans = vec![
+                    Span::raw(if picked { "› " } else { "  " }),
+                    Span::styled(
+                        f.name.clone().into_string(),
+                        if picked {
+                            theme::bold()
+                        } else {
+                            Style::default()
+                        },
+                    ),
+                ];
+                if let Some(e) = &f.email {
+                    spans.push(Span::styled(format!("  {e}"), theme::dim()));
+                }
+                v.push(Line::from(spans));
+            }
+        }
+    }
+    v
 }

@@ -540,6 +540,29 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
 }
 
 fn draw_compose(app: &App, f: &mut Frame, area: Rect, space: &str) {
+    if let Some(why) = app.posting_refused(space) {
+        // No box to type in: say why, and what the user can do instead.
+        let mut why = Clean::line(&why).into_string();
+        if let Some(first) = why.get(..1) {
+            why = first.to_uppercase() + &why[1..];
+        }
+        let reply = app
+            .keymap
+            .label(crate::keymap::Mode::Messages, crate::keymap::Command::Reply);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme::border(false));
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(
+                format!("{why}. {reply} replies in a thread."),
+                theme::dim(),
+            )))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(block),
+            area,
+        );
+        return;
+    }
     let focused = app.focus == Focus::Compose;
     let c = &app.compose;
     let here = c.space.as_deref() == Some(space);
