@@ -561,6 +561,12 @@ impl App {
         )
     }
 
+    /// How long until a message whose send ended unsure (by its `local/...` name) is
+    /// sent again; none while an attempt is out.
+    pub fn next_try(&self, local: &str) -> Option<Duration> {
+        self.unsure.next_try(local, Instant::now())
+    }
+
     pub fn is_me(&self, user: &str) -> bool {
         self.me.user.as_deref() == Some(user)
     }

@@ -114,16 +114,16 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
         }
         Kind::Quit { waiting, .. } => {
             let n = app.in_flight();
-            let (messages, is) = if n == 1 {
-                ("message".to_string(), "is")
+            let (messages, is, it_is) = if n == 1 {
+                ("message".to_string(), "is", "it is")
             } else {
-                ("messages".to_string(), "are")
+                ("messages".to_string(), "are", "they are")
             };
             if n == 0 {
                 v.push(Line::from("Every message has been sent."));
             } else if *waiting {
                 v.push(Line::from(Span::styled(
-                    format!("Waiting for {n} {messages} to be sent; gchat quits when they are."),
+                    format!("Waiting for {n} {messages} to be sent; gchat quits when {it_is}."),
                     theme::warn(),
                 )));
             } else {
