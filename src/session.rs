@@ -50,21 +50,116 @@ pub fn path(key: &str) -> PathBuf {
         .join(format!("{safe}.json"))
 }
 
-/// What was kept last time (nothing, if the file is missing or damaged).
-pub fn load(key: &str) -> Session {
+/// What was kept last time (nothing, if the file is missing), and what to tell the
+/// person if the file was damaged (see [`load_from`]).
+pub fn load(key: &str) -> (Session, Option<String>) {
     load_from(&path(key))
 }
 
-fn load_from(path: &Path) -> Session {
+/// Reads the session file entry by entry: a damaged entry (a hand edit, a bad disk) is
+/// skipped and every other draft, unsent message and read mark is kept. If anything was
+/// skipped, the file as it was is copied to `NAME.damaged` beside it (before the saver
+/// replaces it) and the answer says so, to be shown on screen.
+fn load_from(path: &Path) -> (Session, Option<String>) {
     // A writer killed mid-write leaves its temporary file: clear those out.
     crate::state_file::remove_leftovers(path, Duration::from_secs(60));
-    match std::fs::read(path) {
-        Ok(b) => serde_json::from_slice(&b).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "the kept drafts are damaged; starting without them");
-            Session::default()
-        }),
-        Err(_) => Session::default(),
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Session::default(), None),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the kept drafts");
+            return (
+                Session::default(),
+                Some(format!(
+                    "Could not read the kept drafts and unsent messages ({}): {e}.",
+                    path.display()
+                )),
+            );
+        }
+    };
+    let (session, skipped) = parse_tolerant(&bytes);
+    if skipped == 0 {
+        return (session, None);
     }
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".damaged");
+    let aside = PathBuf::from(aside);
+    let kept = crate::state_file::write_private(&aside, &bytes);
+    tracing::warn!(skipped, "parts of the kept drafts were damaged and skipped");
+    let what = if skipped == 1 {
+        "1 damaged entry was".to_string()
+    } else {
+        format!("{skipped} damaged entries were")
+    };
+    let notice = match kept {
+        Ok(()) => format!(
+            "The kept drafts and unsent messages were partly damaged: {what} skipped; the file as it was is in {}.",
+            aside.display()
+        ),
+        Err(e) => format!(
+            "The kept drafts and unsent messages were partly damaged: {what} skipped (could not keep a copy in {}: {e}).",
+            aside.display()
+        ),
+    };
+    (session, Some(notice))
+}
+
+/// Parses a session file, keeping each entry that parses. Answers how many were skipped
+/// (the whole file counts as one if it is not a JSON object).
+fn parse_tolerant(bytes: &[u8]) -> (Session, usize) {
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+    let Ok(Value::Object(mut top)) = serde_json::from_slice::<Value>(bytes) else {
+        return (Session::default(), 1);
+    };
+    let mut skipped = 0;
+    fn list<T: DeserializeOwned>(v: Option<Value>, skipped: &mut usize) -> Vec<T> {
+        match v {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|i| {
+                    serde_json::from_value(i)
+                        .map_err(|e| {
+                            tracing::warn!(error = %e, "skipped a damaged entry in the kept drafts");
+                            *skipped += 1;
+                        })
+                        .ok()
+                })
+                .collect(),
+            Some(_) => {
+                *skipped += 1;
+                Vec::new()
+            }
+        }
+    }
+    let drafts = list(top.remove("drafts"), &mut skipped);
+    let outbox = list(top.remove("outbox"), &mut skipped);
+    let last_read = match top.remove("last_read") {
+        None | Some(Value::Null) => HashMap::new(),
+        Some(Value::Object(m)) => m
+            .into_iter()
+            .filter_map(|(k, v)| match serde_json::from_value(v) {
+                Ok(t) => Some((k, t)),
+                Err(_) => {
+                    skipped += 1;
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            skipped += 1;
+            HashMap::new()
+        }
+    };
+    (
+        Session {
+            drafts,
+            last_read,
+            outbox,
+        },
+        skipped,
+    )
 }
 
 /// Restores a session into a new app.
@@ -341,6 +436,42 @@ mod tests {
     }
 
     #[test]
+    fn one_damaged_entry_loses_only_itself_and_the_file_is_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/s.json");
+        let text = r#"{
+          "drafts": [{"space": "spaces/A", "target": "new", "text": "my draft"}],
+          "last_read": {"spaces/A": "2024-01-01T00:00:00Z", "spaces/B": 7},
+          "outbox": [
+            {"space": "spaces/A", "client_id": "client-a", "text": "kept",
+             "created": "2024-01-01T00:00:00Z"},
+            {"space": "spaces/A", "client_id": "client-b", "text": "broken",
+             "created": "not-a-date"}
+          ]
+        }"#;
+        crate::state_file::write_private(&path, text.as_bytes()).unwrap();
+        let (s, notice) = load_from(&path);
+        assert_eq!(s.drafts.len(), 1, "the draft is kept");
+        assert_eq!(s.drafts[0].text, "my draft");
+        assert_eq!(s.outbox.len(), 1, "the good unsent message is kept");
+        assert_eq!(s.outbox[0].text, "kept");
+        assert_eq!(s.last_read.len(), 1);
+        let notice = notice.expect("the damage is said");
+        assert!(notice.contains("s.json.damaged"), "{notice}");
+        let aside = dir.path().join("sessions/s.json.damaged");
+        assert_eq!(std::fs::read_to_string(&aside).unwrap(), text);
+        // Not JSON at all: nothing to keep, but the file is kept aside all the same.
+        std::fs::write(&path, b"{\"drafts\": [").unwrap();
+        let (s, notice) = load_from(&path);
+        assert!(s.drafts.is_empty() && s.outbox.is_empty());
+        assert!(notice.is_some());
+        assert_eq!(std::fs::read(&aside).unwrap(), b"{\"drafts\": [");
+        // A sound file says nothing.
+        write(&path, &s).unwrap();
+        assert_eq!(load_from(&path).1, None);
+    }
+
+    #[test]
     fn typing_reaches_the_disk_without_a_quit() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sessions/s.json");
@@ -350,6 +481,7 @@ mod tests {
         saver.observe(&mut a);
         wait("the first words on disk", || {
             load_from(&path)
+                .0
                 .drafts
                 .iter()
                 .any(|d| d.text == "first words")
@@ -359,6 +491,7 @@ mod tests {
         saver.observe(&mut a);
         wait("the later words on disk", || {
             load_from(&path)
+                .0
                 .drafts
                 .iter()
                 .any(|d| d.text == "first words, and more")
