@@ -237,13 +237,70 @@ pub struct Saver {
     failing: bool,
     /// Results received so far.
     reports: u64,
+    /// This process's claim on the file (held until the saver goes; the system drops it
+    /// when the process ends, even by `kill -9`). None while another gchat holds it.
+    lock: Option<std::fs::File>,
+    /// Another gchat holds the file: this one writes nothing (it would replace that
+    /// one's unsent messages with its own), and says so.
+    shared: bool,
+}
+
+/// What another gchat on the same account means for this one.
+pub const ANOTHER_INSTANCE: &str =
+    "Another gchat is open for this account: drafts and unsent messages typed here are not kept.";
+
+/// Claims the session file at `path` for this process: `Ok(Some)` holds it, `Ok(None)`
+/// means another process does. A file system without locks counts as held (as before).
+fn claim(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    if let Some(dir) = path.parent() {
+        crate::state_file::private_dir(dir)?;
+    }
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(PathBuf::from(name))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            tracing::warn!(error = %e, "could not lock the session file; saving without a lock");
+            Ok(Some(f))
+        }
+    }
 }
 
 impl Saver {
     /// A saver for the file at `path` (see [`path`]).
     pub fn start(path: PathBuf, keep_read: bool) -> Saver {
+        let (lock, shared) = match claim(&path) {
+            Ok(Some(f)) => (Some(f), false),
+            Ok(None) => (None, true),
+            // The directory is unusable: the writes will fail and say so.
+            Err(e) => {
+                tracing::warn!(error = %e, "could not open the session lock");
+                (None, false)
+            }
+        };
         let (jobs, rx) = mpsc::channel::<Job>();
         let (tx, results) = mpsc::channel();
+        if shared {
+            return Saver {
+                path,
+                keep_read,
+                last: None,
+                gathered: None,
+                jobs: None,
+                results,
+                writer: None,
+                failing: false,
+                reports: 0,
+                lock,
+                shared,
+            };
+        }
         let p = path.clone();
         let writer = std::thread::Builder::new()
             .name("gchat-saver".into())
@@ -260,13 +317,27 @@ impl Saver {
             writer,
             failing: false,
             reports: 0,
+            lock,
+            shared,
         }
+    }
+
+    /// Whether another gchat holds this account's file (then nothing is written here).
+    pub fn is_shared(&self) -> bool {
+        self.shared
     }
 
     /// Looks at the app after an event: hands any change to the writer, and shows how
     /// the writes went (a failure once, and when they work again). Costs a copy of the
     /// drafts and a scan of the messages; never touches the disk.
     pub fn observe(&mut self, app: &mut App) {
+        if self.shared {
+            if app.status.not_saving.is_none() {
+                app.status.not_saving = Some("another gchat is open".into());
+                app.error(ANOTHER_INSTANCE);
+            }
+            return;
+        }
         while let Ok(r) = self.results.try_recv() {
             self.reports += 1;
             match r {
@@ -320,6 +391,9 @@ impl Saver {
 
     /// Writes what the app holds last, waits for every write, and stops the writer.
     pub fn finish(mut self, app: &App) {
+        if self.shared {
+            return;
+        }
         let session = capture_all(app, self.keep_read);
         let handed = self.jobs.take().is_some_and(|jobs| {
             jobs.send(Job {
@@ -347,6 +421,8 @@ impl Saver {
                 tracing::warn!("the saver thread panicked");
             }
         }
+        // Every write is done: another gchat may have the file now.
+        self.lock = None;
     }
 }
 
@@ -433,6 +509,45 @@ mod tests {
             assert!(start.elapsed() < Duration::from_secs(30), "{what}");
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    #[test]
+    fn a_second_saver_on_one_file_writes_nothing_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/s.json");
+        let mut first = app();
+        let mut one = Saver::start(path.clone(), false);
+        first.compose.textarea.insert_str("first instance");
+        one.observe(&mut first);
+        wait("the first instance's words on disk", || {
+            load_from(&path)
+                .0
+                .drafts
+                .iter()
+                .any(|d| d.text == "first instance")
+        });
+        let mut second = app();
+        let mut two = Saver::start(path.clone(), false);
+        assert!(two.is_shared());
+        second.compose.textarea.insert_str("second instance");
+        two.observe(&mut second);
+        assert_eq!(
+            second.status.not_saving.as_deref(),
+            Some("another gchat is open")
+        );
+        let note = second.status.note.take().expect("said on screen");
+        assert_eq!(note.text, ANOTHER_INSTANCE);
+        two.finish(&second);
+        let kept = load_from(&path).0;
+        assert!(
+            kept.drafts.iter().any(|d| d.text == "first instance"),
+            "{kept:?}"
+        );
+        assert!(!kept.drafts.iter().any(|d| d.text == "second instance"));
+        // Once the first is gone, the next one keeps its work.
+        one.finish(&first);
+        let three = Saver::start(path.clone(), false);
+        assert!(!three.is_shared());
     }
 
     #[test]

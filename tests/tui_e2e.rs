@@ -891,3 +891,36 @@ async fn other_peoples_text_never_controls_the_terminal() {
     }
     s.quit().await;
 }
+
+/// Two gchats on one account: the first keeps the session file; the second says plainly
+/// that what is typed there is not kept, and does not replace the first's work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_gchat_on_one_account_does_not_overwrite_the_first() {
+    let state = tempfile::tempdir().unwrap();
+    let emu = common::demo().await;
+    let args = as_alice(&emu);
+    let mut one = Session::spawn(emu, args.clone(), None, Some(state.path())).await;
+    one.send("i").await;
+    one.send("the first one's words").await;
+    wait_kept("the first one's draft", state.path(), |k| {
+        k.contains("the first one's words")
+    })
+    .await;
+    // The second talks to the same server as the same person (its own emulator is idle).
+    let mut two = Session::spawn(common::demo().await, args, None, Some(state.path())).await;
+    two.wait_for("the second says it keeps nothing", |t| {
+        t.contains("not saved: another gchat is open")
+    })
+    .await;
+    two.send("i").await;
+    two.send("the second one's words").await;
+    two.esc().await;
+    two.quit().await;
+    let k = kept(state.path());
+    assert!(k.contains("the first one's words"), "{k}");
+    assert!(!k.contains("the second one's words"), "{k}");
+    one.esc().await;
+    one.quit().await;
+    let k = kept(state.path());
+    assert!(k.contains("the first one's words"), "{k}");
+}

@@ -142,6 +142,8 @@ pub struct Status {
     pub synced_at: Option<DateTime<Utc>>,
     /// The last poll failed: the UI says so until one succeeds.
     pub offline: Option<String>,
+    /// Drafts and unsent messages are not being saved (why, briefly): shown until they are.
+    pub not_saving: Option<String>,
     pub spinner: usize,
     /// The loads of a refresh not yet back.
     pub refreshing: Vec<Effect>,
