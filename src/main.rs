@@ -138,7 +138,10 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     let mut saver = gchat::session::Saver::start(gchat::session::path(&session_key), keep_read);
     // On an error the saver, dropped, still writes what it was last handed.
     let app = gchat::runtime::run(client, app, &mut saver).await?;
-    saver.finish(&app);
+    // The terminal is restored by now: a last failure is told where it will be read.
+    if let Err(e) = saver.finish(&app) {
+        eprintln!("gchat: {e}.");
+    }
     Ok(())
 }
 

@@ -245,6 +245,18 @@ pub struct Saver {
     shared: bool,
 }
 
+/// A failed write's cause in a few words, for the status bar.
+fn short_reason(e: &str) -> String {
+    let lower = e.to_lowercase();
+    if lower.contains("no space") || lower.contains("storage full") || lower.contains("quota") {
+        "disk full".into()
+    } else if lower.contains("permission denied") || lower.contains("read-only") {
+        "cannot write".into()
+    } else {
+        "write failed".into()
+    }
+}
+
 /// What another gchat on the same account means for this one.
 pub const ANOTHER_INSTANCE: &str =
     "Another gchat is open for this account: drafts and unsent messages typed here are not kept.";
@@ -341,17 +353,21 @@ impl Saver {
         while let Ok(r) = self.results.try_recv() {
             self.reports += 1;
             match r {
-                Err(e) if !self.failing => {
-                    self.failing = true;
-                    tracing::warn!(error = %e, "could not keep drafts and unsent messages");
-                    app.error(format!(
-                        "Could not save drafts and unsent messages to {}: {e}. They are kept while gchat runs; it will try again.",
-                        self.path.display()
-                    ));
+                Err(e) => {
+                    // Shown until a write works again, however many notes come and go.
+                    app.status.not_saving = Some(short_reason(&e));
+                    if !self.failing {
+                        self.failing = true;
+                        tracing::warn!(error = %e, "could not keep drafts and unsent messages");
+                        app.error(format!(
+                            "Could not save drafts and unsent messages to {}: {e}. They are kept while gchat runs; it will try again.",
+                            self.path.display()
+                        ));
+                    }
                 }
-                Err(_) => {}
                 Ok(()) if self.failing => {
                     self.failing = false;
+                    app.status.not_saving = None;
                     app.note("Drafts and unsent messages are being saved again.");
                 }
                 Ok(()) => {}
@@ -390,9 +406,10 @@ impl Saver {
     }
 
     /// Writes what the app holds last, waits for every write, and stops the writer.
-    pub fn finish(mut self, app: &App) {
+    /// Answers the final write's error, to be told once the terminal is restored.
+    pub fn finish(mut self, app: &App) -> Result<(), String> {
         if self.shared {
-            return;
+            return Ok(());
         }
         let session = capture_all(app, self.keep_read);
         let handed = self.jobs.take().is_some_and(|jobs| {
@@ -409,9 +426,15 @@ impl Saver {
         } else {
             write(&self.path, &session).map_err(|e| e.to_string())
         };
-        if let Err(e) = last {
+        if let Err(e) = &last {
             tracing::warn!(error = %e, "could not keep drafts and unsent messages at exit");
         }
+        last.map_err(|e| {
+            format!(
+                "could not save drafts and unsent messages to {}: {e}",
+                self.path.display()
+            )
+        })
     }
 
     fn join(&mut self) {
@@ -537,7 +560,7 @@ mod tests {
         );
         let note = second.status.note.take().expect("said on screen");
         assert_eq!(note.text, ANOTHER_INSTANCE);
-        two.finish(&second);
+        two.finish(&second).unwrap();
         let kept = load_from(&path).0;
         assert!(
             kept.drafts.iter().any(|d| d.text == "first instance"),
@@ -545,7 +568,7 @@ mod tests {
         );
         assert!(!kept.drafts.iter().any(|d| d.text == "second instance"));
         // Once the first is gone, the next one keeps its work.
-        one.finish(&first);
+        one.finish(&first).unwrap();
         let three = Saver::start(path.clone(), false);
         assert!(!three.is_shared());
     }
@@ -611,7 +634,7 @@ mod tests {
                 .iter()
                 .any(|d| d.text == "first words, and more")
         });
-        saver.finish(&a);
+        saver.finish(&a).unwrap();
     }
 
     #[test]
@@ -642,7 +665,13 @@ mod tests {
             saver.reports() >= 2
         });
         assert_eq!(a.status.note, None, "said once");
+        assert_eq!(
+            a.status.not_saving.as_deref(),
+            Some("write failed"),
+            "the status bar keeps saying it"
+        );
         assert_eq!(a.compose.text(), "words more", "the words are still there");
-        saver.finish(&a);
+        let e = saver.finish(&a).expect_err("the last write failed too");
+        assert!(e.starts_with("could not save drafts"), "{e}");
     }
 }
