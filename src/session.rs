@@ -356,6 +356,7 @@ impl Saver {
                 Err(e) => {
                     // Shown until a write works again, however many notes come and go.
                     app.status.not_saving = Some(short_reason(&e));
+                    app.status.save_failing = true;
                     if !self.failing {
                         self.failing = true;
                         tracing::warn!(error = %e, "could not keep drafts and unsent messages");
@@ -368,6 +369,7 @@ impl Saver {
                 Ok(()) if self.failing => {
                     self.failing = false;
                     app.status.not_saving = None;
+                    app.status.save_failing = false;
                     app.note("Drafts and unsent messages are being saved again.");
                 }
                 Ok(()) => {}

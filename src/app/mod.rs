@@ -144,6 +144,8 @@ pub struct Status {
     pub offline: Option<String>,
     /// Drafts and unsent messages are not being saved (why, briefly): shown until they are.
     pub not_saving: Option<String>,
+    /// The last save failed (not merely skipped for another gchat): quitting asks first.
+    pub save_failing: bool,
     pub spinner: usize,
     /// The loads of a refresh not yet back.
     pub refreshing: Vec<Effect>,
