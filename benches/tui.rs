@@ -319,7 +319,7 @@ fn saver_observe(n: usize) {
         median(moving.clone()),
         moving.iter().max().copied().unwrap_or_default(),
     );
-    saver.finish(&app);
+    saver.finish(&app).expect("the bench keeps its session");
 }
 
 /// What cleaning outside text costs: `Clean::text` over message text, and the per-frame

@@ -129,12 +129,19 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     if !warnings.is_empty() {
         app.error(warnings.join("; "));
     }
-    gchat::session::restore(&mut app, gchat::session::load(&session_key));
+    let (kept, damaged) = gchat::session::load(&session_key);
+    gchat::session::restore(&mut app, kept);
+    if let Some(notice) = damaged {
+        app.error(notice);
+    }
     let keep_read = session_key != "demo";
     let mut saver = gchat::session::Saver::start(gchat::session::path(&session_key), keep_read);
     // On an error the saver, dropped, still writes what it was last handed.
     let app = gchat::runtime::run(client, app, &mut saver).await?;
-    saver.finish(&app);
+    // The terminal is restored by now: a last failure is told where it will be read.
+    if let Err(e) = saver.finish(&app) {
+        eprintln!("gchat: {e}.");
+    }
     Ok(())
 }
 

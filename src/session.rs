@@ -50,21 +50,116 @@ pub fn path(key: &str) -> PathBuf {
         .join(format!("{safe}.json"))
 }
 
-/// What was kept last time (nothing, if the file is missing or damaged).
-pub fn load(key: &str) -> Session {
+/// What was kept last time (nothing, if the file is missing), and what to tell the
+/// person if the file was damaged (see [`load_from`]).
+pub fn load(key: &str) -> (Session, Option<String>) {
     load_from(&path(key))
 }
 
-fn load_from(path: &Path) -> Session {
+/// Reads the session file entry by entry: a damaged entry (a hand edit, a bad disk) is
+/// skipped and every other draft, unsent message and read mark is kept. If anything was
+/// skipped, the file as it was is copied to `NAME.damaged` beside it (before the saver
+/// replaces it) and the answer says so, to be shown on screen.
+fn load_from(path: &Path) -> (Session, Option<String>) {
     // A writer killed mid-write leaves its temporary file: clear those out.
     crate::state_file::remove_leftovers(path, Duration::from_secs(60));
-    match std::fs::read(path) {
-        Ok(b) => serde_json::from_slice(&b).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "the kept drafts are damaged; starting without them");
-            Session::default()
-        }),
-        Err(_) => Session::default(),
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Session::default(), None),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the kept drafts");
+            return (
+                Session::default(),
+                Some(format!(
+                    "Could not read the kept drafts and unsent messages ({}): {e}.",
+                    path.display()
+                )),
+            );
+        }
+    };
+    let (session, skipped) = parse_tolerant(&bytes);
+    if skipped == 0 {
+        return (session, None);
     }
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".damaged");
+    let aside = PathBuf::from(aside);
+    let kept = crate::state_file::write_private(&aside, &bytes);
+    tracing::warn!(skipped, "parts of the kept drafts were damaged and skipped");
+    let what = if skipped == 1 {
+        "1 damaged entry was".to_string()
+    } else {
+        format!("{skipped} damaged entries were")
+    };
+    let notice = match kept {
+        Ok(()) => format!(
+            "The kept drafts and unsent messages were partly damaged: {what} skipped; the file as it was is in {}.",
+            aside.display()
+        ),
+        Err(e) => format!(
+            "The kept drafts and unsent messages were partly damaged: {what} skipped (could not keep a copy in {}: {e}).",
+            aside.display()
+        ),
+    };
+    (session, Some(notice))
+}
+
+/// Parses a session file, keeping each entry that parses. Answers how many were skipped
+/// (the whole file counts as one if it is not a JSON object).
+fn parse_tolerant(bytes: &[u8]) -> (Session, usize) {
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+    let Ok(Value::Object(mut top)) = serde_json::from_slice::<Value>(bytes) else {
+        return (Session::default(), 1);
+    };
+    let mut skipped = 0;
+    fn list<T: DeserializeOwned>(v: Option<Value>, skipped: &mut usize) -> Vec<T> {
+        match v {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|i| {
+                    serde_json::from_value(i)
+                        .map_err(|e| {
+                            tracing::warn!(error = %e, "skipped a damaged entry in the kept drafts");
+                            *skipped += 1;
+                        })
+                        .ok()
+                })
+                .collect(),
+            Some(_) => {
+                *skipped += 1;
+                Vec::new()
+            }
+        }
+    }
+    let drafts = list(top.remove("drafts"), &mut skipped);
+    let outbox = list(top.remove("outbox"), &mut skipped);
+    let last_read = match top.remove("last_read") {
+        None | Some(Value::Null) => HashMap::new(),
+        Some(Value::Object(m)) => m
+            .into_iter()
+            .filter_map(|(k, v)| match serde_json::from_value(v) {
+                Ok(t) => Some((k, t)),
+                Err(_) => {
+                    skipped += 1;
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            skipped += 1;
+            HashMap::new()
+        }
+    };
+    (
+        Session {
+            drafts,
+            last_read,
+            outbox,
+        },
+        skipped,
+    )
 }
 
 /// Restores a session into a new app.
@@ -142,13 +237,82 @@ pub struct Saver {
     failing: bool,
     /// Results received so far.
     reports: u64,
+    /// This process's claim on the file (held until the saver goes; the system drops it
+    /// when the process ends, even by `kill -9`). None while another gchat holds it.
+    lock: Option<std::fs::File>,
+    /// Another gchat holds the file: this one writes nothing (it would replace that
+    /// one's unsent messages with its own), and says so.
+    shared: bool,
+}
+
+/// A failed write's cause in a few words, for the status bar.
+fn short_reason(e: &str) -> String {
+    let lower = e.to_lowercase();
+    if lower.contains("no space") || lower.contains("storage full") || lower.contains("quota") {
+        "disk full".into()
+    } else if lower.contains("permission denied") || lower.contains("read-only") {
+        "cannot write".into()
+    } else {
+        "write failed".into()
+    }
+}
+
+/// What another gchat on the same account means for this one.
+pub const ANOTHER_INSTANCE: &str =
+    "Another gchat is open for this account: drafts and unsent messages typed here are not kept.";
+
+/// Claims the session file at `path` for this process: `Ok(Some)` holds it, `Ok(None)`
+/// means another process does. A file system without locks counts as held (as before).
+fn claim(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    if let Some(dir) = path.parent() {
+        crate::state_file::private_dir(dir)?;
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let f = open.open(PathBuf::from(name))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            tracing::warn!(error = %e, "could not lock the session file; saving without a lock");
+            Ok(Some(f))
+        }
+    }
 }
 
 impl Saver {
     /// A saver for the file at `path` (see [`path`]).
     pub fn start(path: PathBuf, keep_read: bool) -> Saver {
+        let (lock, shared) = match claim(&path) {
+            Ok(Some(f)) => (Some(f), false),
+            Ok(None) => (None, true),
+            // The directory is unusable: the writes will fail and say so.
+            Err(e) => {
+                tracing::warn!(error = %e, "could not open the session lock");
+                (None, false)
+            }
+        };
         let (jobs, rx) = mpsc::channel::<Job>();
         let (tx, results) = mpsc::channel();
+        if shared {
+            return Saver {
+                path,
+                keep_read,
+                last: None,
+                gathered: None,
+                jobs: None,
+                results,
+                writer: None,
+                failing: false,
+                reports: 0,
+                lock,
+                shared,
+            };
+        }
         let p = path.clone();
         let writer = std::thread::Builder::new()
             .name("gchat-saver".into())
@@ -165,27 +329,47 @@ impl Saver {
             writer,
             failing: false,
             reports: 0,
+            lock,
+            shared,
         }
+    }
+
+    /// Whether another gchat holds this account's file (then nothing is written here).
+    pub fn is_shared(&self) -> bool {
+        self.shared
     }
 
     /// Looks at the app after an event: hands any change to the writer, and shows how
     /// the writes went (a failure once, and when they work again). Costs a copy of the
     /// drafts and a scan of the messages; never touches the disk.
     pub fn observe(&mut self, app: &mut App) {
+        if self.shared {
+            if app.status.not_saving.is_none() {
+                app.status.not_saving = Some("another gchat is open".into());
+                app.error(ANOTHER_INSTANCE);
+            }
+            return;
+        }
         while let Ok(r) = self.results.try_recv() {
             self.reports += 1;
             match r {
-                Err(e) if !self.failing => {
-                    self.failing = true;
-                    tracing::warn!(error = %e, "could not keep drafts and unsent messages");
-                    app.error(format!(
-                        "Could not save drafts and unsent messages to {}: {e}. They are kept while gchat runs; it will try again.",
-                        self.path.display()
-                    ));
+                Err(e) => {
+                    // Shown until a write works again, however many notes come and go.
+                    app.status.not_saving = Some(short_reason(&e));
+                    app.status.save_failing = true;
+                    if !self.failing {
+                        self.failing = true;
+                        tracing::warn!(error = %e, "could not keep drafts and unsent messages");
+                        app.error(format!(
+                            "Could not save drafts and unsent messages to {}: {e}. They are kept while gchat runs; it will try again.",
+                            self.path.display()
+                        ));
+                    }
                 }
-                Err(_) => {}
                 Ok(()) if self.failing => {
                     self.failing = false;
+                    app.status.not_saving = None;
+                    app.status.save_failing = false;
                     app.note("Drafts and unsent messages are being saved again.");
                 }
                 Ok(()) => {}
@@ -224,7 +408,11 @@ impl Saver {
     }
 
     /// Writes what the app holds last, waits for every write, and stops the writer.
-    pub fn finish(mut self, app: &App) {
+    /// Answers the final write's error, to be told once the terminal is restored.
+    pub fn finish(mut self, app: &App) -> Result<(), String> {
+        if self.shared {
+            return Ok(());
+        }
         let session = capture_all(app, self.keep_read);
         let handed = self.jobs.take().is_some_and(|jobs| {
             jobs.send(Job {
@@ -240,9 +428,15 @@ impl Saver {
         } else {
             write(&self.path, &session).map_err(|e| e.to_string())
         };
-        if let Err(e) = last {
+        if let Err(e) = &last {
             tracing::warn!(error = %e, "could not keep drafts and unsent messages at exit");
         }
+        last.map_err(|e| {
+            format!(
+                "could not save drafts and unsent messages to {}: {e}",
+                self.path.display()
+            )
+        })
     }
 
     fn join(&mut self) {
@@ -252,6 +446,8 @@ impl Saver {
                 tracing::warn!("the saver thread panicked");
             }
         }
+        // Every write is done: another gchat may have the file now.
+        self.lock = None;
     }
 }
 
@@ -341,6 +537,81 @@ mod tests {
     }
 
     #[test]
+    fn a_second_saver_on_one_file_writes_nothing_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/s.json");
+        let mut first = app();
+        let mut one = Saver::start(path.clone(), false);
+        first.compose.textarea.insert_str("first instance");
+        one.observe(&mut first);
+        wait("the first instance's words on disk", || {
+            load_from(&path)
+                .0
+                .drafts
+                .iter()
+                .any(|d| d.text == "first instance")
+        });
+        let mut second = app();
+        let mut two = Saver::start(path.clone(), false);
+        assert!(two.is_shared());
+        second.compose.textarea.insert_str("second instance");
+        two.observe(&mut second);
+        assert_eq!(
+            second.status.not_saving.as_deref(),
+            Some("another gchat is open")
+        );
+        let note = second.status.note.take().expect("said on screen");
+        assert_eq!(note.text, ANOTHER_INSTANCE);
+        two.finish(&second).unwrap();
+        let kept = load_from(&path).0;
+        assert!(
+            kept.drafts.iter().any(|d| d.text == "first instance"),
+            "{kept:?}"
+        );
+        assert!(!kept.drafts.iter().any(|d| d.text == "second instance"));
+        // Once the first is gone, the next one keeps its work.
+        one.finish(&first).unwrap();
+        let three = Saver::start(path.clone(), false);
+        assert!(!three.is_shared());
+    }
+
+    #[test]
+    fn one_damaged_entry_loses_only_itself_and_the_file_is_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/s.json");
+        let text = r#"{
+          "drafts": [{"space": "spaces/A", "target": "new", "text": "my draft"}],
+          "last_read": {"spaces/A": "2024-01-01T00:00:00Z", "spaces/B": 7},
+          "outbox": [
+            {"space": "spaces/A", "client_id": "client-a", "text": "kept",
+             "created": "2024-01-01T00:00:00Z"},
+            {"space": "spaces/A", "client_id": "client-b", "text": "broken",
+             "created": "not-a-date"}
+          ]
+        }"#;
+        crate::state_file::write_private(&path, text.as_bytes()).unwrap();
+        let (s, notice) = load_from(&path);
+        assert_eq!(s.drafts.len(), 1, "the draft is kept");
+        assert_eq!(s.drafts[0].text, "my draft");
+        assert_eq!(s.outbox.len(), 1, "the good unsent message is kept");
+        assert_eq!(s.outbox[0].text, "kept");
+        assert_eq!(s.last_read.len(), 1);
+        let notice = notice.expect("the damage is said");
+        assert!(notice.contains("s.json.damaged"), "{notice}");
+        let aside = dir.path().join("sessions/s.json.damaged");
+        assert_eq!(std::fs::read_to_string(&aside).unwrap(), text);
+        // Not JSON at all: nothing to keep, but the file is kept aside all the same.
+        std::fs::write(&path, b"{\"drafts\": [").unwrap();
+        let (s, notice) = load_from(&path);
+        assert!(s.drafts.is_empty() && s.outbox.is_empty());
+        assert!(notice.is_some());
+        assert_eq!(std::fs::read(&aside).unwrap(), b"{\"drafts\": [");
+        // A sound file says nothing.
+        write(&path, &s).unwrap();
+        assert_eq!(load_from(&path).1, None);
+    }
+
+    #[test]
     fn typing_reaches_the_disk_without_a_quit() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sessions/s.json");
@@ -350,6 +621,7 @@ mod tests {
         saver.observe(&mut a);
         wait("the first words on disk", || {
             load_from(&path)
+                .0
                 .drafts
                 .iter()
                 .any(|d| d.text == "first words")
@@ -359,11 +631,12 @@ mod tests {
         saver.observe(&mut a);
         wait("the later words on disk", || {
             load_from(&path)
+                .0
                 .drafts
                 .iter()
                 .any(|d| d.text == "first words, and more")
         });
-        saver.finish(&a);
+        saver.finish(&a).unwrap();
     }
 
     #[test]
@@ -394,7 +667,13 @@ mod tests {
             saver.reports() >= 2
         });
         assert_eq!(a.status.note, None, "said once");
+        assert_eq!(
+            a.status.not_saving.as_deref(),
+            Some("write failed"),
+            "the status bar keeps saying it"
+        );
         assert_eq!(a.compose.text(), "words more", "the words are still there");
-        saver.finish(&a);
+        let e = saver.finish(&a).expect_err("the last write failed too");
+        assert!(e.starts_with("could not save drafts"), "{e}");
     }
 }

@@ -289,3 +289,49 @@ fn an_older_failure_does_not_hold_the_quit_question_open() {
     );
     assert!(app.quit);
 }
+
+/// A server asking to wait a day is not obeyed to the letter: the message is tried again
+/// within minutes, and the screen says when.
+#[test]
+fn a_huge_retry_after_shows_the_next_try_within_minutes() {
+    let mut app = app();
+    let (local, cid) = post(&mut app, "patience");
+    let busy = ApiError::Server(ServerError {
+        code: 503,
+        status: "UNAVAILABLE".into(),
+        message: "come back tomorrow".into(),
+        field_violations: Vec::new(),
+        reason: None,
+        retry_after: Some(std::time::Duration::from_secs(100_000)),
+    });
+    answer(&mut app, &local, &cid, Err(busy));
+    let screen = render(&app, 100, 30);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("sending…"))
+        .unwrap_or_else(|| panic!("the message is still sending:\n{screen}"));
+    let secs: u64 = line
+        .split("next try in ")
+        .nth(1)
+        .and_then(|r| r.split(" s").next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("when it is tried again is shown: {line}"));
+    assert!((1..=300).contains(&secs), "{line}");
+}
+
+#[test]
+fn waiting_to_quit_for_one_message_says_it_in_the_singular() {
+    let mut app = app();
+    post(&mut app, "hello");
+    ch(&mut app, 'q');
+    ch(&mut app, 'w');
+    assert_eq!(quit_dialog(&app), Some(true), "waiting");
+    let screen = render(&app, 120, 30)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        screen.contains("Waiting for 1 message to be sent; gchat quits when it is."),
+        "{screen}"
+    );
+}

@@ -891,3 +891,83 @@ async fn other_peoples_text_never_controls_the_terminal() {
     }
     s.quit().await;
 }
+
+/// Two gchats on one account: the first keeps the session file; the second says plainly
+/// that what is typed there is not kept, and does not replace the first's work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_gchat_on_one_account_does_not_overwrite_the_first() {
+    let state = tempfile::tempdir().unwrap();
+    let emu = common::demo().await;
+    let args = as_alice(&emu);
+    let mut one = Session::spawn(emu, args.clone(), None, Some(state.path())).await;
+    one.send("i").await;
+    one.send("the first one's words").await;
+    wait_kept("the first one's draft", state.path(), |k| {
+        k.contains("the first one's words")
+    })
+    .await;
+    // The second talks to the same server as the same person (its own emulator is idle).
+    let mut two = Session::spawn(common::demo().await, args, None, Some(state.path())).await;
+    two.wait_for("the second says it keeps nothing", |t| {
+        t.contains("not saved: another gchat is open")
+    })
+    .await;
+    two.send("i").await;
+    two.send("the second one's words").await;
+    two.esc().await;
+    two.quit().await;
+    let k = kept(state.path());
+    assert!(k.contains("the first one's words"), "{k}");
+    assert!(!k.contains("the second one's words"), "{k}");
+    one.esc().await;
+    one.quit().await;
+    let k = kept(state.path());
+    assert!(k.contains("the first one's words"), "{k}");
+}
+
+/// A state directory that cannot be written: the status bar says so for as long as it
+/// lasts, quitting with words typed asks first, and the failure is printed after the
+/// terminal is restored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_state_dir_is_shown_until_quit_and_quitting_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    // Its parent is a file: nothing can be written under it, even as root.
+    let state = file.join("state");
+    let emu = common::demo().await;
+    let args = as_alice(&emu);
+    let mut s = Session::spawn(emu, args, None, Some(&state)).await;
+    s.send("i").await;
+    s.send("precious words").await;
+    s.wait_for("the persistent indicator", |t| {
+        t.contains("not saved: write failed")
+    })
+    .await;
+    s.esc().await;
+    s.send("q").await;
+    s.wait_for("quitting asks first", |t| {
+        t.contains("could not be saved (write failed)") && t.contains("quit anyway")
+    })
+    .await;
+    s.esc().await;
+    s.wait_for("cancel stays, still saying it", |t| {
+        !t.contains("quit anyway") && t.contains("not saved: write failed")
+    })
+    .await;
+    assert!(s.running());
+    s.send("q").await;
+    s.wait_for("asked again", |t| t.contains("quit anyway"))
+        .await;
+    let from = s.raw_len();
+    s.send("k").await;
+    let status = s.wait_exit().await;
+    assert!(status.success(), "{status:?}");
+    s.wait_eof().await;
+    let after = s.raw_since(from);
+    let restored = after.find("\x1b[?1049l").expect("the terminal is restored");
+    let said = after
+        .find("could not save drafts and unsent messages")
+        .unwrap_or_else(|| panic!("the failure is told at exit: {after:?}"));
+    assert!(said > restored, "told after the terminal is restored");
+}

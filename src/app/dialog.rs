@@ -46,6 +46,11 @@ pub enum Kind {
         waiting: bool,
         failed_before: usize,
     },
+    /// Quitting while the last save of drafts and unsent messages failed (`why`, briefly):
+    /// quit anyway, or stay.
+    QuitUnsaved {
+        why: String,
+    },
 }
 
 pub struct Field {
@@ -124,7 +129,7 @@ impl Dialog {
             Kind::DeleteSpace { .. } => "Delete space",
             Kind::SpaceInfo { .. } => "Space details",
             Kind::LeaveSpace { .. } => "Leave space",
-            Kind::Quit { .. } => "Quit gchat?",
+            Kind::Quit { .. } | Kind::QuitUnsaved { .. } => "Quit gchat?",
         }
     }
 

@@ -825,6 +825,12 @@ impl App {
             self.dialog = None;
             return;
         }
+        if matches!(d.kind, Kind::QuitUnsaved { .. }) {
+            if cmd == Some(Command::KeepSends) {
+                self.quit = true;
+            }
+            return;
+        }
         if matches!(d.kind, Kind::Quit { .. }) {
             match cmd {
                 Some(Command::Submit | Command::WaitSends) => self.answer_quit(true),
@@ -1030,6 +1036,7 @@ impl App {
             }
             Kind::SpaceInfo { .. } => self.dialog = None,
             Kind::Quit { .. } => self.answer_quit(true),
+            Kind::QuitUnsaved { .. } => {}
             Kind::LeaveSpace { space, .. } => {
                 // People leave by their own membership; the app by the `app` alias.
                 let me = if self.me.is_app {

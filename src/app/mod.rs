@@ -148,6 +148,10 @@ pub struct Status {
     pub synced_at: Option<DateTime<Utc>>,
     /// The last poll failed: the UI says so until one succeeds.
     pub offline: Option<String>,
+    /// Drafts and unsent messages are not being saved (why, briefly): shown until they are.
+    pub not_saving: Option<String>,
+    /// The last save failed (not merely skipped for another gchat): quitting asks first.
+    pub save_failing: bool,
     pub spinner: usize,
     /// The loads of a refresh not yet back.
     pub refreshing: Vec<Effect>,
@@ -591,6 +595,12 @@ impl App {
             permissions::scope_for(what, self.me.is_app),
             &self.settings.profile,
         ))
+    }
+
+    /// How long until a message whose send ended unsure (by its `local/...` name) is
+    /// sent again; none while an attempt is out.
+    pub fn next_try(&self, local: &str) -> Option<Duration> {
+        self.unsure.next_try(local, Instant::now())
     }
 
     pub fn is_me(&self, user: &str) -> bool {

@@ -225,7 +225,16 @@ impl App {
     /// Quit, unless messages are still on their way: then ask.
     pub(super) fn request_quit(&mut self) {
         if self.in_flight() == 0 {
-            self.quit = true;
+            let to_lose = !self.unsent().is_empty() || !self.compose.snapshot().is_empty();
+            match &self.status.not_saving {
+                Some(why) if self.status.save_failing && to_lose => {
+                    self.dialog = Some(Dialog::new(
+                        Kind::QuitUnsaved { why: why.clone() },
+                        Vec::new(),
+                    ));
+                }
+                _ => self.quit = true,
+            }
             return;
         }
         let failed_before = self.failed_count();

@@ -14,6 +14,9 @@ use crate::api::ApiError;
 const FIRST_WAIT: Duration = Duration::from_secs(2);
 /// The longest wait between attempts.
 const MAX_WAIT: Duration = Duration::from_secs(60);
+/// The longest a server's Retry-After is honoured: a larger one (a mistake, or hostile)
+/// must not leave a message "sending…" for hours.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
 /// Whether a failed create may have been stored all the same, or may succeed if sent
 /// again: worth another attempt with the same client id rather than "not sent".
@@ -52,14 +55,21 @@ impl Unsure {
                 checking: None,
             });
         let doubling = 1u32.checked_shl(p.attempts.min(16)).unwrap_or(u32::MAX);
-        let wait = FIRST_WAIT
-            .saturating_mul(doubling)
-            .min(MAX_WAIT)
-            .max(e.retry_after().unwrap_or_default());
+        let backoff = FIRST_WAIT.saturating_mul(doubling).min(MAX_WAIT);
+        let asked = e.retry_after().unwrap_or_default().min(MAX_RETRY_AFTER);
+        let wait = backoff.max(asked);
         p.attempts += 1;
         p.due = Some(now + wait);
         p.checking = None;
         wait
+    }
+
+    /// How long until `local` is sent again (none while a request or a check is out).
+    pub fn next_try(&self, local: &str, now: Instant) -> Option<Duration> {
+        self.pending
+            .get(local)
+            .and_then(|p| p.due)
+            .map(|t| t.saturating_duration_since(now))
     }
 
     /// Whether an earlier attempt for `local` ended unsure.
@@ -141,6 +151,27 @@ mod tests {
         u.checking("local/a", "refused".into());
         assert_eq!(u.settle("local/a").as_deref(), Some("refused"));
         assert!(u.is_empty());
+    }
+
+    #[test]
+    fn a_huge_retry_after_is_capped_and_the_next_try_is_known() {
+        let mut u = Unsure::default();
+        let now = Instant::now();
+        let limited = ApiError::Server(crate::api::error::ServerError {
+            code: 503,
+            status: "UNAVAILABLE".into(),
+            message: "later".into(),
+            field_violations: Vec::new(),
+            reason: None,
+            retry_after: Some(Duration::from_secs(100_000)),
+        });
+        let wait = u.schedule("spaces/S", "local/a", &limited, now);
+        assert_eq!(wait, MAX_RETRY_AFTER, "not 28 hours");
+        assert_eq!(
+            u.next_try("local/a", now + Duration::from_secs(10)),
+            Some(MAX_RETRY_AFTER - Duration::from_secs(10))
+        );
+        assert_eq!(u.next_try("local/b", now), None);
     }
 
     #[test]

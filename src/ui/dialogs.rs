@@ -113,18 +113,32 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
                 theme::dim(),
             )));
         }
+        Kind::QuitUnsaved { why } => {
+            v.push(Line::from(Span::styled(
+                format!(
+                    "Drafts and unsent messages could not be saved ({}).",
+                    Clean::line(why)
+                ),
+                theme::warn(),
+            )));
+            v.push(Line::from(Span::styled(
+                "Quitting now loses them; cancel to keep gchat open while it tries again."
+                    .to_string(),
+                theme::dim(),
+            )));
+        }
         Kind::Quit { waiting, .. } => {
             let n = app.in_flight();
-            let (messages, is) = if n == 1 {
-                ("message".to_string(), "is")
+            let (messages, is, it_is) = if n == 1 {
+                ("message".to_string(), "is", "it is")
             } else {
-                ("messages".to_string(), "are")
+                ("messages".to_string(), "are", "they are")
             };
             if n == 0 {
                 v.push(Line::from("Every message has been sent."));
             } else if *waiting {
                 v.push(Line::from(Span::styled(
-                    format!("Waiting for {n} {messages} to be sent; gchat quits when they are."),
+                    format!("Waiting for {n} {messages} to be sent; gchat quits when {it_is}."),
                     theme::warn(),
                 )));
             } else {
@@ -267,6 +281,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         Line::from(vec![
             Span::styled(keys(app, Command::Cancel), theme::key()),
             Span::raw(" close"),
+        ])
+    } else if matches!(d.kind, Kind::QuitUnsaved { .. }) {
+        Line::from(vec![
+            Span::styled(keys(app, Command::KeepSends), theme::key()),
+            Span::raw(" quit anyway   "),
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" cancel"),
         ])
     } else if matches!(d.kind, Kind::Quit { waiting: true, .. }) {
         Line::from(vec![

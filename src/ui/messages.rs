@@ -292,7 +292,11 @@ fn message_lines(
     }
     match &item.local {
         Some(Local::Sending) => {
-            header.push(Span::styled(" sending…".to_string(), theme::pending()))
+            let text = match app.next_try(item.name()) {
+                Some(d) => format!(" sending… next try in {} s", d.as_secs().max(1)),
+                None => " sending…".to_string(),
+            };
+            header.push(Span::styled(text, theme::pending()))
         }
         Some(Local::Saving) => header.push(Span::styled(" saving…".to_string(), theme::pending())),
         Some(Local::Deleting) => {

@@ -51,6 +51,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             theme::warn(),
         ));
     }
+    if let Some(why) = &app.status.not_saving {
+        right.push(Span::styled(
+            format!("⚠ not saved: {} ", markup::truncate(&Clean::line(why), 30)),
+            theme::error(),
+        ));
+    }
     match (&app.status.offline, app.status.synced_at) {
         (Some(why), _) => right.push(Span::styled(
             format!("○ offline: {} ", markup::truncate(&Clean::line(why), 40)),

@@ -317,7 +317,12 @@ impl Session {
         let start = Instant::now();
         let mut waited = false;
         while self.child.try_wait().unwrap().is_none() && start.elapsed() < DEADLINE {
-            if !waited && self.screen().contains("still sending") {
+            // (The send may end before the question is read: then it says all are sent.)
+            let screen = self.screen();
+            if !waited
+                && (screen.contains("still sending")
+                    || screen.contains("Every message has been sent"))
+            {
                 self.send("w").await;
                 waited = true;
             }
