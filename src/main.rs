@@ -213,6 +213,7 @@ fn main() -> ExitCode {
                         },
                         oauth_user: a.oauth_user,
                         token_lifetime: std::time::Duration::from_secs(a.token_lifetime),
+                        ..Default::default()
                     },
                 };
                 emulator::run_cli(opts).await

@@ -272,7 +272,8 @@ async fn data_files_survive_a_restart() {
         alice.get_space(&s).await.unwrap().display_name.as_deref(),
         Some("Persistent")
     );
-    // Only the state file and its journal: temporary files were renamed into place.
+    // Only the state file, its journal and its lock file: temporary files were renamed
+    // into place.
     let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -282,7 +283,8 @@ async fn data_files_survive_a_restart() {
         names,
         vec![
             std::ffi::OsString::from("state.json"),
-            std::ffi::OsString::from("state.json.journal")
+            std::ffi::OsString::from("state.json.journal"),
+            std::ffi::OsString::from("state.json.lock")
         ]
     );
     emu.stop().await;

@@ -485,3 +485,129 @@ async fn development_tokens_name_canonical_ids_only() {
     .await;
     assert_eq!(code, 200, "{json}");
 }
+
+// ---------------------------------------------------------------- paths and targets
+
+#[tokio::test]
+async fn the_json_rule_reads_the_path_as_the_router_does() {
+    let emu = demo().await;
+    let h = host(&emu);
+    let before = message_count(&emu, TEAM_RUST).await;
+    // Extra leading slashes and a percent-encoded `v` both reach the API methods.
+    let paths = [
+        "//v1/spaces/AAAATeamRst/messages",
+        "/%761/spaces/AAAATeamRst/messages",
+        "///%76%31/spaces/AAAATeamRst/messages",
+    ];
+    for (sent, path) in paths.into_iter().enumerate() {
+        let head = |t: &str| {
+            format!(
+                "POST {path} HTTP/1.1\r\nHost: {h}\r\nAuthorization: Bearer user:1001\r\nContent-Length: {}\r\nContent-Type: {t}",
+                MESSAGE.len()
+            )
+        };
+        let a = send(&emu, &head("text/plain"), MESSAGE).await;
+        assert_refused(&a, 400, "INVALID_ARGUMENT", path);
+        assert_eq!(
+            message_count(&emu, TEAM_RUST).await,
+            before + sent,
+            "{path}"
+        );
+        // The same path with a JSON type is served: the refusal was the JSON rule's.
+        let a = send(&emu, &head("application/json"), MESSAGE).await;
+        assert_eq!(a.status, 200, "{path}: {}", a.text());
+    }
+    assert_eq!(message_count(&emu, TEAM_RUST).await, before + paths.len());
+}
+
+#[tokio::test]
+async fn absolute_form_targets_must_name_a_loopback_host() {
+    let emu = demo().await;
+    let h = host(&emu);
+    let before = message_count(&emu, TEAM_RUST).await;
+    let head = |target: &str| {
+        format!(
+            "POST {target} HTTP/1.1\r\nHost: {h}\r\nAuthorization: Bearer user:1001\r\nContent-Length: {}\r\nContent-Type: application/json",
+            MESSAGE.len()
+        )
+    };
+    for target in [
+        "http://evil.com/v1/spaces/AAAATeamRst/messages".to_string(),
+        format!(
+            "http://evil.com:{}/v1/spaces/AAAATeamRst/messages",
+            emu.addr().port()
+        ),
+        "http://127.0.0.1.evil.com/v1/spaces/AAAATeamRst/messages".to_string(),
+        "http://user@evil.com/v1/spaces/AAAATeamRst/messages".to_string(),
+        format!("https://{h}/v1/spaces/AAAATeamRst/messages"),
+    ] {
+        let a = send(&emu, &head(&target), MESSAGE).await;
+        assert_refused(&a, 403, "PERMISSION_DENIED", &target);
+    }
+    let a = send(
+        &emu,
+        &format!("GET http://evil.com/v1/spaces HTTP/1.1\r\nHost: {h}\r\nAuthorization: Bearer user:1001"),
+        b"",
+    )
+    .await;
+    assert_refused(&a, 403, "PERMISSION_DENIED", "a GET for evil.com");
+    assert_eq!(message_count(&emu, TEAM_RUST).await, before);
+    // An absolute form that names the emulator itself is still served.
+    let a = send(
+        &emu,
+        &head(&format!("http://{h}/v1/spaces/AAAATeamRst/messages")),
+        MESSAGE,
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(message_count(&emu, TEAM_RUST).await, before + 1);
+}
+
+// ---------------------------------------------------------------- slow heads
+
+/// Reads until the server closes the connection; false if it is still open at the deadline.
+async fn closed_by_server(s: &mut TcpStream) -> bool {
+    tokio::time::timeout(DEADLINE, async {
+        let mut chunk = [0u8; 1024];
+        loop {
+            match s.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_request_head_is_closed() {
+    let emu = start(gchat::emulator::Config {
+        header_read_timeout: Duration::from_millis(500),
+        ..Default::default()
+    })
+    .await;
+    let h = host(&emu);
+    let mut slow = Vec::new();
+    for i in 0..20 {
+        let mut s = TcpStream::connect(emu.addr()).await.expect("connect");
+        let partial = match i % 3 {
+            0 => "GET /v1/spa".to_string(),
+            1 => format!("GET /v1/spaces HTTP/1.1\r\nHost: {h}\r\n"),
+            _ => String::new(),
+        };
+        s.write_all(partial.as_bytes()).await.expect("write");
+        slow.push(s);
+    }
+    for (i, s) in slow.iter_mut().enumerate() {
+        assert!(closed_by_server(s).await, "connection {i} still open");
+    }
+    // A complete request is still answered.
+    let a = send(
+        &emu,
+        &format!("GET /v1/spaces HTTP/1.1\r\nHost: {h}\r\nAuthorization: Bearer user:1001"),
+        b"",
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text());
+}

@@ -296,3 +296,59 @@ fn acknowledged_creates_survive_kill_9() {
     let missing: Vec<_> = acked.iter().filter(|t| !held.contains(*t)).collect();
     assert!(missing.is_empty(), "lost after kill -9: {missing:?}");
 }
+
+// ---------------------------------------------------------------- one emulator per file
+
+#[test]
+fn a_second_emulator_on_the_same_data_file_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let team = space(TEAM_RUST);
+    let (mut first, url) = spawn(&path);
+
+    let second = Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .args(["emulator", "--port", "0", "--demo", "--data"])
+        .arg(&path)
+        .env("GCHAT_LOG_DIR", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut second = Child9(second);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = second.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a second emulator is serving the same data file"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut second.0.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(out.is_empty(), "it printed a URL: {out:?}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut second.0.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
+    assert!(err.contains("another emulator"), "{err:?}");
+    assert!(err.contains(&path.display().to_string()), "{err:?}");
+
+    // The first one is unaffected; what it acknowledged survives its kill -9, and the
+    // lock goes with the process.
+    let c = once(&url, ALICE);
+    rt.block_on(c.create_message(
+        &team,
+        &Message::text("from the first"),
+        &CreateMessage::default(),
+    ))
+    .expect("the first emulator still serves");
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+    let (_again, url) = spawn(&path);
+    let held = rt.block_on(texts(&once(&url, ALICE), &team));
+    assert!(held.iter().any(|t| t == "from the first"), "{held:?}");
+}

@@ -94,18 +94,10 @@ impl AnswerFaults {
 
 /// The REST method id a request is for, if it is an API call.
 fn method_id(method: &Method, path: &str) -> Option<&'static str> {
-    if !path.starts_with("/v1/") {
+    let segs = super::service::segments(path);
+    if segs.first().is_none_or(|s| s != "v1") {
         return None;
     }
-    let segs: Vec<String> = path
-        .trim_start_matches('/')
-        .split('/')
-        .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-        .collect();
     Route::resolve(method, &segs).map(|r| r.method_id())
 }
 

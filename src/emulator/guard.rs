@@ -21,12 +21,12 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::error::EmuError;
-use super::service::MAX_BODY;
+use super::service::{is_api_path, MAX_BODY};
 
 /// What the checks need to know about the server.
 #[derive(Debug, Clone, Copy)]
@@ -98,7 +98,8 @@ pub fn is_json(content_type: &str) -> bool {
 
 /// The routes whose body is a JSON message.
 fn expects_json(path: &str) -> bool {
-    path.starts_with("/v1/") || path == "/emulator/faults" || path == "/emulator/answer-faults"
+    // Read as the router reads it: `//v1/spaces` and `/%761/spaces` are API paths too.
+    is_api_path(path) || path == "/emulator/faults" || path == "/emulator/answer-faults"
 }
 
 /// The consent screen: a page any site may link to (as Google's is).
@@ -111,8 +112,21 @@ const FOREIGN_ORIGIN: &str = "The emulator does not answer requests from web pag
 const CROSS_SITE: &str =
     "The emulator does not answer requests from web pages other than its own (Sec-Fetch-Site).";
 
+const FOREIGN_TARGET: &str = "The emulator answers only requests addressed to a loopback name (the request target names another host).";
+
 /// Why the request must not be served, if it must not.
-pub fn refusal(guard: Guard, method: &Method, path: &str, headers: &HeaderMap) -> Option<EmuError> {
+pub fn refusal(guard: Guard, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<EmuError> {
+    let path = uri.path();
+    // An absolute-form target (`GET http://host/v1/spaces`) names the host itself, and a
+    // server must act on it rather than on `Host`: it too must be a loopback name.
+    if let Some(authority) = uri.authority() {
+        let scheme_ok = uri
+            .scheme_str()
+            .is_none_or(|s| s.eq_ignore_ascii_case("http"));
+        if !scheme_ok || !is_loopback_host(authority.as_str()) {
+            return Some(EmuError::permission(FOREIGN_TARGET));
+        }
+    }
     // Exactly one Host, and a loopback one.
     let mut hosts = headers.get_all(header::HOST).iter();
     let host_ok = match (hosts.next(), hosts.next()) {
@@ -162,7 +176,7 @@ pub fn refusal(guard: Guard, method: &Method, path: &str, headers: &HeaderMap) -
 
 /// The middleware in front of every route.
 pub async fn check(State(guard): State<Guard>, req: Request, next: Next) -> Response {
-    let Some(e) = refusal(guard, req.method(), req.uri().path(), req.headers()) else {
+    let Some(e) = refusal(guard, req.method(), req.uri(), req.headers()) else {
         return next.run(req).await;
     };
     tracing::debug!(

@@ -23,7 +23,7 @@ pub mod views;
 mod wire;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -54,11 +54,44 @@ pub struct Emulator {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// Held while the emulator runs: no second emulator saves to the same data file.
+    _data_lock: Option<std::fs::File>,
+}
+
+/// `FILE.lock`: the file whose lock says an emulator is using the data file `FILE`.
+pub fn lock_path(data: &Path) -> PathBuf {
+    let mut p = data.as_os_str().to_owned();
+    p.push(".lock");
+    PathBuf::from(p)
+}
+
+/// Takes the exclusive lock on `data`'s lock file, for as long as the returned file is
+/// open. The operating system releases it when the process ends, however it ends.
+fn lock_data(data: &Path) -> anyhow::Result<std::fs::File> {
+    let path = lock_path(data);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("could not open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another emulator is already using the data file {} (it holds {})",
+            data.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("could not lock {}", path.display()))
+        }
+    }
 }
 
 impl Emulator {
     /// Starts serving on 127.0.0.1.
     pub async fn start(opts: Options) -> anyhow::Result<Emulator> {
+        let data_lock = opts.data.as_deref().map(lock_data).transpose()?;
         let (store, persister) = match &opts.data {
             Some(path) => {
                 let demo = opts.demo;
@@ -100,16 +133,7 @@ impl Emulator {
             ));
         let listener = wire::Listener::new(listener);
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "emulator server stopped");
-            }
-        });
+        let task = tokio::spawn(serve(listener, app, opts.config.header_read_timeout, rx));
         tracing::info!(%addr, "emulator listening");
         Ok(Emulator {
             service,
@@ -117,6 +141,7 @@ impl Emulator {
             addr,
             shutdown: Some(tx),
             task: Some(task),
+            _data_lock: data_lock,
         })
     }
 
@@ -169,6 +194,39 @@ impl Drop for Emulator {
             task.abort();
         }
     }
+}
+
+/// Serves HTTP/1.1 connections until `stop` fires, then waits for the open ones to
+/// finish their current request. A connection that does not send a whole request head
+/// within `header_read_timeout` is closed.
+async fn serve(
+    mut listener: wire::Listener,
+    app: axum::Router,
+    header_read_timeout: std::time::Duration,
+    mut stop: oneshot::Receiver<()>,
+) {
+    use axum::serve::Listener as _;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    loop {
+        let (io, _peer) = tokio::select! {
+            conn = listener.accept() => conn,
+            _ = &mut stop => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(io), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::trace!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// `gchat emulator`: prints the URL on the first line, then serves until interrupted.

@@ -42,6 +42,9 @@ pub struct Config {
     pub oauth_user: String,
     /// How long issued access tokens live.
     pub token_lifetime: Duration,
+    /// How long a connection may take to send a request's head (its request line and
+    /// headers) before it is closed.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             quotas: false,
             oauth_user: super::demo::DEMO_USER.to_string(),
             token_lifetime: Duration::from_secs(3600),
+            header_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -526,15 +530,7 @@ impl Service {
         body: &[u8],
         ticket: &mut Option<Snapshot>,
     ) -> EmuResult<Reply> {
-        let segs: Vec<String> = path
-            .trim_start_matches('/')
-            .split('/')
-            .map(|s| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let segs = segments(path);
         let route = Route::resolve(method, &segs).ok_or_else(|| {
             EmuError::not_found(format!(
                 "The requested URL {path} was not found on this server (method {method})."
@@ -645,6 +641,26 @@ fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
     resp
 }
 
+/// The path's segments as the API routes read them: leading slashes dropped, each
+/// segment percent-decoded. Every check that depends on the route (the JSON rule, say)
+/// must read the path this way, or a path such as `//v1/...` or `/%761/...` would be
+/// routed to the API while looking like something else.
+pub fn segments(path: &str) -> Vec<String> {
+    path.trim_start_matches('/')
+        .split('/')
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Whether `path` is routed to the API methods (its first segment is `v1`).
+pub fn is_api_path(path: &str) -> bool {
+    segments(path).first().is_some_and(|s| s == "v1")
+}
+
 /// The axum handler for every path.
 pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
@@ -658,7 +674,7 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
         }
     };
     let path = parts.uri.path();
-    if !path.starts_with("/v1/") {
+    if !is_api_path(path) {
         let settings = super::oauth::Settings {
             user: svc.config.oauth_user.clone(),
             token_lifetime: chrono::Duration::from_std(svc.config.token_lifetime)
