@@ -9,7 +9,7 @@ use super::output::{self, local_time, Format, Table};
 use super::targets::{self, MEMBER_COLUMNS};
 use super::{next_page, page_size, parse_who, space_label, Ctx};
 use crate::api::model::{Membership, MembershipRole, MembershipState, UserType};
-use crate::api::{Client, ListMembers, MembershipName, SpaceName};
+use crate::api::{ApiError, Client, ListMembers, MembershipName, SpaceName};
 
 pub async fn run(ctx: &mut Ctx, cmd: MembersCmd) -> Result<Exit, Failure> {
     match cmd {
@@ -223,6 +223,22 @@ async fn add(
                     o.membership = Some(m);
                 }
                 o
+            }
+            // The answer was lost (a dropped connection, a garbled reply, a server
+            // error): the server may have added them anyway. Ask, and report what holds.
+            Err(e) if e.is_retryable() || matches!(e, ApiError::Decode(_)) => {
+                match ctx
+                    .client
+                    .get_member(&MembershipName::new(&name, user.clone()))
+                    .await
+                {
+                    Ok(m) if m.state.is_some() && m.state != Some(MembershipState::NotAMember) => {
+                        let mut o = Outcome::ok(w, state_word(m.state.as_ref()));
+                        o.membership = Some(m);
+                        o
+                    }
+                    _ => Outcome::from_error(w, &e),
+                }
             }
             Err(e) => Outcome::from_error(w, &e),
         };

@@ -90,7 +90,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
                     &format!(
                         "update {} of {} ({sname})",
                         mask.join(", "),
-                        space_label(&current)
+                        output::clean(&space_label(&current))
                     ),
                 );
             }
@@ -104,7 +104,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
         SpacesCmd::Delete { space } => {
             let s = ctx.space(&space).await?;
             let sname = space_name(&s)?;
-            let label = space_label(&s);
+            let label = output::clean(&space_label(&s));
             if ctx.dry_run {
                 return would(ctx, &format!("delete {label} ({sname}) with its messages"));
             }
