@@ -826,3 +826,23 @@ async fn lost_answers_report_what_the_server_did() {
     assert!(r.stdout.contains("deleted Lost answers"), "{}", r.stdout);
     assert!(a.get_space(&s).await.is_err(), "the space is gone");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_runs_name_people_by_their_email() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Dry emails").await;
+    let id = s.to_string();
+    for verb in ["add", "remove"] {
+        let r = gchat(
+            &emu,
+            ALICE_T,
+            &["members", verb, &id, "bob@example.com", "--dry-run"],
+            "",
+        )
+        .await;
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("bob@example.com"), "{}", r.stdout);
+        assert!(!r.stdout.contains("users/bob@"), "{verb}: {}", r.stdout);
+    }
+}

@@ -57,6 +57,18 @@ fn sname(s: &crate::api::model::Space) -> Result<SpaceName, Failure> {
     })
 }
 
+/// Whom a dry run names: the email as typed (`users/EMAIL` is the API's spelling, not
+/// the person's), else the resource name.
+fn shown_who(typed: &str, user: &crate::api::UserRef) -> String {
+    let typed = typed.trim();
+    let email = typed.strip_prefix("users/").unwrap_or(typed);
+    if email.contains('@') {
+        email.to_string()
+    } else {
+        user.to_string()
+    }
+}
+
 fn role_word(r: Option<&MembershipRole>) -> &'static str {
     match r {
         Some(MembershipRole::Manager) => "manager",
@@ -196,7 +208,11 @@ async fn add(
             };
             report.add(Outcome::ok(
                 w,
-                &format!("would add {user} to {}{as_role}", space_label(&s)),
+                &format!(
+                    "would add {} to {}{as_role}",
+                    shown_who(w, &user),
+                    space_label(&s)
+                ),
             ))?;
             continue;
         }
@@ -319,7 +335,11 @@ async fn remove(ctx: &mut Ctx, space: &str, who: Vec<String>) -> Result<Exit, Fa
         if ctx.dry_run {
             report.add(Outcome::ok(
                 w,
-                &format!("would remove {user} from {}", space_label(&s)),
+                &format!(
+                    "would remove {} from {}",
+                    shown_who(w, &user),
+                    space_label(&s)
+                ),
             ))?;
             continue;
         }
