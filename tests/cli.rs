@@ -846,3 +846,24 @@ async fn dry_runs_name_people_by_their_email() {
         assert!(!r.stdout.contains("users/bob@"), "{verb}: {}", r.stdout);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creating_a_space_twice_says_it_already_existed() {
+    let emu = demo().await;
+    let args = ["spaces", "create", "--name", "Twice made"];
+    let first = gchat(&emu, ALICE_T, &args, "").await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        !first.stderr.contains("already existed"),
+        "{}",
+        first.stderr
+    );
+    let again = gchat(&emu, ALICE_T, &args, "").await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("Twice made already existed"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(first.stdout, again.stdout, "the same space");
+}

@@ -51,9 +51,18 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
                     &format!("create the space {name:?} (request id {rid})"),
                 );
             }
+            let started = chrono::Utc::now();
             let made = patiently(|| ctx.client.create_space(&space, Some(&rid)))
                 .await
                 .map_err(|e| Failure::api(&format!("creating {name:?}"), &e))?;
+            // The same request id answers the space an earlier run made: say so, rather
+            // than let a re-run look like a creation.
+            if made.create_time.is_some_and(|t| t < started) {
+                eprintln!(
+                    "gchat: {} already existed (made earlier with request id {rid}); nothing was changed.",
+                    output::clean(&space_label(&made))
+                );
+            }
             show(ctx, &made)
         }
         SpacesCmd::Update {
