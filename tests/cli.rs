@@ -867,3 +867,15 @@ async fn creating_a_space_twice_says_it_already_existed() {
     );
     assert_eq!(first.stdout, again.stdout, "the same space");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_list_shows_mentions_by_name() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Mentions").await;
+    post(&a, &s, "hi <users/1002>, see this").await;
+    let r = gchat(&emu, ALICE_T, &["messages", "list", &s.to_string()], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("hi @Bob Li, see this"), "{}", r.stdout);
+    assert!(!r.stdout.contains("<users/"), "{}", r.stdout);
+}
