@@ -7,7 +7,10 @@ use gchat::auth;
 use gchat::cli::{AuthCommand, Cli, Command};
 use gchat::emulator;
 
-async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
+/// Exit code of `gchat auth status` when the profile is not signed in.
+const NOT_SIGNED_IN: u8 = 3;
+
+async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         AuthCommand::Login(a) => {
             let opts = auth::LoginOptions {
@@ -21,12 +24,16 @@ async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
                 timeout: None,
             };
             let account = auth::login(&opts, None).await?;
+            // The server's words: shown, never obeyed.
             let who = account
                 .identity
                 .email
-                .clone()
-                .or(account.identity.name.clone())
-                .unwrap_or_else(|| "your account".into());
+                .as_deref()
+                .or(account.identity.name.as_deref())
+                .map_or_else(
+                    || "your account".into(),
+                    |w| gchat::clean::Clean::line(w).into_string(),
+                );
             println!(
                 "Signed in as {who}. Run `gchat{}` to open your spaces.",
                 auth::profile_flag(profile)
@@ -40,10 +47,16 @@ async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        AuthCommand::Status => println!("{}", auth::status(profile)?),
+        AuthCommand::Status => {
+            let signed_in = auth::is_signed_in(profile)?;
+            println!("{}", auth::status(profile)?);
+            if !signed_in {
+                return Ok(ExitCode::from(NOT_SIGNED_IN));
+            }
+        }
         AuthCommand::Logout => println!("{}", auth::logout(profile).await?),
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Who a development token stands for, when it says.
@@ -216,17 +229,17 @@ fn main() -> ExitCode {
                         ..Default::default()
                     },
                 };
-                emulator::run_cli(opts).await
+                emulator::run_cli(opts).await.map(|()| ExitCode::SUCCESS)
             }
             Some(Command::Auth(cmd)) => auth_command(&cli.profile, cmd).await,
             Some(_) => anyhow::bail!("this command is handled before the runtime starts"),
-            None => tui(cli).await,
+            None => tui(cli).await.map(|()| ExitCode::SUCCESS),
         }
     });
     // Background tasks (requests in flight) must not keep gchat alive.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             gchat::terminal::restore();
             // The error may quote a server; its words must not drive the terminal.

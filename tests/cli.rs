@@ -656,3 +656,226 @@ async fn on_a_terminal_destructive_verbs_ask_first() {
         1
     );
 }
+
+const HOSTILE: &str = "Evil\x1b]0;PWNED\x07\x1b[2J\u{202e}gnp.exe\u{9b}31m";
+
+/// Nothing a terminal would obey: ESC, BEL, CR, a C1 CSI or a bidi override.
+fn assert_inert(what: &str, s: &str) {
+    for c in ['\x1b', '\x07', '\r', '\u{9b}', '\u{202e}'] {
+        assert!(!s.contains(c), "{what} carries {c:?} raw: {s:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_space_names_are_shown_not_obeyed_everywhere() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, HOSTILE).await;
+    let id = s.to_string();
+    let runs = [
+        (vec!["spaces", "delete", id.as_str(), "--dry-run"], 0),
+        (
+            vec!["spaces", "update", id.as_str(), "--name", "x", "--dry-run"],
+            0,
+        ),
+        // No terminal, no --yes: the refusal names the space.
+        (vec!["spaces", "delete", id.as_str()], 2),
+        (vec!["members", "remove", id.as_str(), "users/1002"], 2),
+        (
+            vec!["members", "add", id.as_str(), "users/1002", "--dry-run"],
+            0,
+        ),
+    ];
+    for (args, code) in runs {
+        let r = gchat(&emu, ALICE_T, &args, "").await;
+        assert_eq!(r.code, code, "{args:?}: {}\n{}", r.stdout, r.stderr);
+        assert_inert(&format!("{args:?} stdout"), &r.stdout);
+        assert_inert(&format!("{args:?} stderr"), &r.stderr);
+        assert!(
+            format!("{}{}", r.stdout, r.stderr).contains("Evil␛]0;PWNED␇␛[2Jgnp.exe�31m"),
+            "{args:?} shows the name as symbols: {}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    // A name that matches nothing is quoted back, cleaned.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["spaces", "get", &format!("{HOSTILE}!")],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 5, "{}\n{}", r.stdout, r.stderr);
+    assert_inert("not-found error", &r.stderr);
+    // The space is still there, and JSON keeps the name exactly.
+    let r = gchat(&emu, ALICE_T, &["spaces", "get", &id, "--json"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["displayName"].as_str(), Some(HOSTILE));
+}
+
+/// Runs `gchat ARGS` with its data (profiles) in `data`.
+async fn gchat_with_data(data: &std::path::Path, args: &[&str]) -> Run {
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+            .args(args)
+            .env("GCHAT_DATA_DIR", data)
+            .env_remove("GCHAT_TOKEN")
+            .env(
+                "GCHAT_LOG_DIR",
+                std::env::temp_dir().join("gchat-cli-test-logs"),
+            )
+            .stdin(Stdio::null())
+            .output(),
+    )
+    .await
+    .expect("gchat finishes")
+    .expect("gchat runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_status_cleans_the_servers_words_and_exits_3_when_signed_out() {
+    let data = tempfile::tempdir().unwrap();
+    let r = gchat_with_data(data.path(), &["--profile", "nobody", "auth", "status"]).await;
+    assert_eq!(
+        r.code, 3,
+        "not signed in is exit 3: {}\n{}",
+        r.stdout, r.stderr
+    );
+    assert!(r.stdout.contains("Not signed in"), "{}", r.stdout);
+
+    let dir = data.path().join("profiles").join("evil");
+    std::fs::create_dir_all(&dir).unwrap();
+    let account = serde_json::json!({
+        "kind": "user",
+        "scopes": [
+            "https://www.googleapis.com/auth/chat.messages",
+            "https://www.googleapis.com/auth/chat.spaces\x1b]52;c;aGk=\x07",
+        ],
+        "identity": {
+            "user": "users/1\x1b[2J",
+            "name": "M\u{202e}gnp.exe",
+            "email": "m\x1b[31m@example.com\u{9b}1m",
+        },
+        "signed_in_at": "2026-01-01T00:00:00Z",
+    });
+    let text = serde_json::to_string(&account).unwrap();
+    let parsed: gchat::auth::profile::Account =
+        serde_json::from_str(&text).expect("an account file gchat reads");
+    assert_eq!(parsed.identity.name.as_deref(), Some("M\u{202e}gnp.exe"));
+    std::fs::write(dir.join("account.json"), text).unwrap();
+    let r = gchat_with_data(data.path(), &["--profile", "evil", "auth", "status"]).await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_inert("auth status", &r.stdout);
+    assert!(r.stdout.contains("m␛[31m@example.com�1m"), "{}", r.stdout);
+    assert!(r.stdout.contains("Mgnp.exe"), "{}", r.stdout);
+}
+
+/// Spoils the next answer to `method` (the server acts; the answer is lost on the way).
+fn lose_next_answer(emu: &gchat::emulator::Emulator, method: &str) {
+    emu.spoil_answers(gchat::emulator::faults::AnswerFault {
+        method: Some(method.into()),
+        count: 1,
+        spoil: gchat::emulator::faults::Spoil::Reset,
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_answers_report_what_the_server_did() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Lost answers").await;
+    let id = s.to_string();
+
+    lose_next_answer(&emu, "chat.spaces.members.create");
+    let r = gchat(&emu, ALICE_T, &["members", "add", &id, "users/1002"], "").await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("joined"), "{}", r.stdout);
+    let members = a
+        .list_all_members(&s, &ListMembers::default())
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 2, "Bob joined once");
+
+    lose_next_answer(&emu, "chat.spaces.members.delete");
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "remove", &id, "users/1002", "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("removed"), "{}", r.stdout);
+    let members = a
+        .list_all_members(&s, &ListMembers::default())
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 1, "Bob is gone");
+
+    lose_next_answer(&emu, "chat.spaces.delete");
+    let r = gchat(&emu, ALICE_T, &["spaces", "delete", &id, "--yes"], "").await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("deleted Lost answers"), "{}", r.stdout);
+    assert!(a.get_space(&s).await.is_err(), "the space is gone");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_runs_name_people_by_their_email() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Dry emails").await;
+    let id = s.to_string();
+    for verb in ["add", "remove"] {
+        let r = gchat(
+            &emu,
+            ALICE_T,
+            &["members", verb, &id, "bob@example.com", "--dry-run"],
+            "",
+        )
+        .await;
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("bob@example.com"), "{}", r.stdout);
+        assert!(!r.stdout.contains("users/bob@"), "{verb}: {}", r.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creating_a_space_twice_says_it_already_existed() {
+    let emu = demo().await;
+    let args = ["spaces", "create", "--name", "Twice made"];
+    let first = gchat(&emu, ALICE_T, &args, "").await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        !first.stderr.contains("already existed"),
+        "{}",
+        first.stderr
+    );
+    let again = gchat(&emu, ALICE_T, &args, "").await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("Twice made already existed"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(first.stdout, again.stdout, "the same space");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_list_shows_mentions_by_name() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Mentions").await;
+    post(&a, &s, "hi <users/1002>, see this").await;
+    let r = gchat(&emu, ALICE_T, &["messages", "list", &s.to_string()], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("hi @Bob Li, see this"), "{}", r.stdout);
+    assert!(!r.stdout.contains("<users/"), "{}", r.stdout);
+}

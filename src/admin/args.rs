@@ -228,9 +228,9 @@ pub struct PeopleArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PeopleCmd {
-    /// Names and emails of people by id (users/ID or ID).
+    /// Names and emails of people by id (users/ID or ID; not an email or `app`).
     Get {
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "ID")]
         who: Vec<String>,
     },
 }

@@ -111,10 +111,7 @@ pub fn exit_for(e: &ApiError) -> Exit {
 
 /// Ends `s` with a full stop, on one line.
 pub fn sentence(s: &str) -> String {
-    let one: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let one = crate::clean::Clean::line(s);
     let t = one.trim();
     if t.ends_with(['.', '!', '?']) {
         t.to_string()
@@ -152,6 +149,7 @@ mod tests {
             f.message,
             "spaces/X: Space not found. Check the name (`gchat spaces list` shows yours)."
         );
-        assert_eq!(sentence("two\nlines\x1b[2J"), "two lines [2J.");
+        assert_eq!(sentence("two\nlines\x1b[2J"), "two lines\u{241b}[2J.");
+        assert_eq!(sentence("a\u{202e}b\u{9b}"), "ab\u{fffd}.");
     }
 }

@@ -9,7 +9,7 @@ use super::output::{self, local_time, Format, Table};
 use super::targets::{self, MEMBER_COLUMNS};
 use super::{next_page, page_size, parse_who, space_label, Ctx};
 use crate::api::model::{Membership, MembershipRole, MembershipState, UserType};
-use crate::api::{Client, ListMembers, MembershipName, SpaceName};
+use crate::api::{ApiError, Client, ListMembers, MembershipName, SpaceName};
 
 pub async fn run(ctx: &mut Ctx, cmd: MembersCmd) -> Result<Exit, Failure> {
     match cmd {
@@ -55,6 +55,18 @@ fn sname(s: &crate::api::model::Space) -> Result<SpaceName, Failure> {
             "the server answered a space without a valid name: {e}."
         ))
     })
+}
+
+/// Whom a dry run names: the email as typed (`users/EMAIL` is the API's spelling, not
+/// the person's), else the resource name.
+fn shown_who(typed: &str, user: &crate::api::UserRef) -> String {
+    let typed = typed.trim();
+    let email = typed.strip_prefix("users/").unwrap_or(typed);
+    if email.contains('@') {
+        email.to_string()
+    } else {
+        user.to_string()
+    }
 }
 
 fn role_word(r: Option<&MembershipRole>) -> &'static str {
@@ -196,7 +208,11 @@ async fn add(
             };
             report.add(Outcome::ok(
                 w,
-                &format!("would add {user} to {}{as_role}", space_label(&s)),
+                &format!(
+                    "would add {} to {}{as_role}",
+                    shown_who(w, &user),
+                    space_label(&s)
+                ),
             ))?;
             continue;
         }
@@ -223,6 +239,22 @@ async fn add(
                     o.membership = Some(m);
                 }
                 o
+            }
+            // The answer was lost (a dropped connection, a garbled reply, a server
+            // error): the server may have added them anyway. Ask, and report what holds.
+            Err(e) if e.is_retryable() || matches!(e, ApiError::Decode(_)) => {
+                match ctx
+                    .client
+                    .get_member(&MembershipName::new(&name, user.clone()))
+                    .await
+                {
+                    Ok(m) if m.state.is_some() && m.state != Some(MembershipState::NotAMember) => {
+                        let mut o = Outcome::ok(w, state_word(m.state.as_ref()));
+                        o.membership = Some(m);
+                        o
+                    }
+                    _ => Outcome::from_error(w, &e),
+                }
             }
             Err(e) => Outcome::from_error(w, &e),
         };
@@ -303,7 +335,11 @@ async fn remove(ctx: &mut Ctx, space: &str, who: Vec<String>) -> Result<Exit, Fa
         if ctx.dry_run {
             report.add(Outcome::ok(
                 w,
-                &format!("would remove {user} from {}", space_label(&s)),
+                &format!(
+                    "would remove {} from {}",
+                    shown_who(w, &user),
+                    space_label(&s)
+                ),
             ))?;
             continue;
         }

@@ -13,7 +13,7 @@ use super::output::{self, excerpt, local_time, Format, Table};
 use super::targets::{self, SPACE_COLUMNS};
 use super::{digest, next_page, page_size, space_label, spaces::would, Ctx};
 use crate::api::client::created_after;
-use crate::api::model::{CardWithId, Message, MessageReplyOption, Thread};
+use crate::api::model::{CardWithId, Message, MessageReplyOption, Thread, User};
 use crate::api::{
     ClientMessageId, CreateMessage, ListMessages, MessageName, SpaceName, ThreadName,
 };
@@ -418,6 +418,16 @@ async fn list(
         Format::Table => {
             ctx.learn_people(all.iter().filter_map(|m| m.sender.as_ref()))
                 .await;
+            let mentioned: Vec<User> = all
+                .iter()
+                .filter_map(|m| m.text.as_deref())
+                .flat_map(mentions)
+                .map(|name| User {
+                    name: Some(name),
+                    ..Default::default()
+                })
+                .collect();
+            ctx.learn_people(mentioned.iter()).await;
             let mut t = Table::new(&["TIME", "FROM", "TEXT", "MESSAGE"]);
             for m in &all {
                 let reply = if m.thread_reply { "↳ " } else { "" };
@@ -434,7 +444,7 @@ async fn list(
                         .as_ref()
                         .map(|u| ctx.user_label(u))
                         .unwrap_or_default(),
-                    format!("{reply}{}", excerpt(&text, 60)),
+                    format!("{reply}{}", excerpt(&with_names(ctx, &text), 60)),
                     m.name.clone().unwrap_or_default(),
                 ]);
             }
@@ -442,6 +452,43 @@ async fn list(
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The `users/ID` of each `<users/ID>` mention in `text`.
+fn mentions(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("<users/") {
+        let after = &rest[i + 1..];
+        match after.find('>') {
+            Some(j) => {
+                out.push(after[..j].to_string());
+                rest = &after[j..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// `text` with each `<users/ID>` mention as `@Name`, as the TUI shows it.
+fn with_names(ctx: &Ctx, text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("<users/") {
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('>') else { break };
+        out.push_str(&rest[..i]);
+        let user = User {
+            name: Some(after[..j].to_string()),
+            ..Default::default()
+        };
+        out.push('@');
+        out.push_str(&ctx.user_label(&user));
+        rest = &after[j + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 async fn show(ctx: &mut Ctx, m: &Message) -> Result<Exit, Failure> {

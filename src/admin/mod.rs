@@ -68,7 +68,7 @@ pub async fn run(verb: Verb, conn: Conn) -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(f) => {
-            eprintln!("gchat: {}", f.message);
+            eprintln!("gchat: {}", output::clean(&f.message));
             f.exit.into()
         }
     }
@@ -163,10 +163,11 @@ impl Ctx {
         }
         if !std::io::stdin().is_terminal() {
             return Err(Failure::usage(format!(
-                "refusing to {question} without --yes (stdin is not a terminal); nothing was changed."
+                "refusing to {} without --yes (stdin is not a terminal); nothing was changed.",
+                output::clean(question)
             )));
         }
-        eprint!("{}? [y/N] ", capitalize(question));
+        eprint!("{}? [y/N] ", output::clean(&capitalize(question)));
         let mut line = String::new();
         match std::io::stdin().read_line(&mut line) {
             Ok(_) if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") => Ok(()),
@@ -329,6 +330,7 @@ fn by_display_name(all: &[Space], arg: &str) -> Result<Space, Failure> {
             output::clean(arg),
             many.iter()
                 .filter_map(|s| s.name.as_deref())
+                .map(output::clean)
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),

@@ -16,20 +16,11 @@ pub enum Format {
     Jsonl,
 }
 
-/// Makes server text safe for one table cell: control, escape and bidi-override
-/// characters become spaces, so nothing can move the cursor or reorder the line.
+/// Makes server text safe for one line of output: the shared cleaner's one-line form
+/// (controls shown as symbols, bidi overrides and invisible characters dropped, line
+/// breaks as spaces), so nothing can move the cursor, set the title or reorder the line.
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    crate::clean::Clean::line(s).into_string()
 }
 
 /// Display width in terminal columns (CJK and emoji take two).

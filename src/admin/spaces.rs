@@ -51,9 +51,18 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
                     &format!("create the space {name:?} (request id {rid})"),
                 );
             }
+            let started = chrono::Utc::now();
             let made = patiently(|| ctx.client.create_space(&space, Some(&rid)))
                 .await
                 .map_err(|e| Failure::api(&format!("creating {name:?}"), &e))?;
+            // The same request id answers the space an earlier run made: say so, rather
+            // than let a re-run look like a creation.
+            if made.create_time.is_some_and(|t| t < started) {
+                eprintln!(
+                    "gchat: {} already existed (made earlier with request id {rid}); nothing was changed.",
+                    output::clean(&space_label(&made))
+                );
+            }
             show(ctx, &made)
         }
         SpacesCmd::Update {
@@ -90,7 +99,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
                     &format!(
                         "update {} of {} ({sname})",
                         mask.join(", "),
-                        space_label(&current)
+                        output::clean(&space_label(&current))
                     ),
                 );
             }
@@ -104,7 +113,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
         SpacesCmd::Delete { space } => {
             let s = ctx.space(&space).await?;
             let sname = space_name(&s)?;
-            let label = space_label(&s);
+            let label = output::clean(&space_label(&s));
             if ctx.dry_run {
                 return would(ctx, &format!("delete {label} ({sname}) with its messages"));
             }

@@ -24,9 +24,11 @@ pub fn collect(
     from: Option<&Path>,
     columns: &[&str],
 ) -> Result<Vec<String>, Failure> {
+    // In order, each once: a set answers "seen?" in constant time (40,000 lines).
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut push = |t: String| {
-        if !t.is_empty() && !out.contains(&t) {
+        if !t.is_empty() && seen.insert(t.clone()) {
             out.push(t);
         }
     };
@@ -116,6 +118,23 @@ pub fn parse(text: &str, columns: &[&str]) -> Result<Vec<String>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_targets_once_each_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.txt");
+        let lines: Vec<String> = (0..40_000)
+            .map(|i| format!("p{}@example.com", i % 30_000))
+            .collect();
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let args = vec!["p5@example.com".to_string(), "x@example.com".to_string()];
+        let t = collect(&args, Some(&path), MEMBER_COLUMNS).unwrap();
+        assert_eq!(t.len(), 30_001);
+        assert_eq!(
+            &t[..3],
+            ["p5@example.com", "x@example.com", "p0@example.com"]
+        );
+    }
 
     #[test]
     fn lines_and_comments() {

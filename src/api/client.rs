@@ -508,11 +508,25 @@ impl Client {
         self.send(call).await
     }
 
+    /// `spaces.delete`. A retry that finds the space gone succeeds: the attempt whose
+    /// answer was lost deleted it.
     pub async fn delete_space(&self, name: &SpaceName) -> Result<(), ApiError> {
-        let _: Empty = self
-            .send(Call::new(Method::DELETE, format!("v1/{name}")))
-            .await?;
-        Ok(())
+        self.send_delete::<Empty>(Call::new(Method::DELETE, format!("v1/{name}")))
+            .await
+            .map(|_| ())
+    }
+
+    /// Sends a DELETE. A 404 after an attempt whose outcome is unknown (its answer was
+    /// lost, so the retry was sent) is that attempt's doing: the resource is gone, as
+    /// asked, and the answer is `None`. A 404 on a first, sure attempt stays an error.
+    async fn send_delete<T: DeserializeOwned>(&self, call: Call) -> Result<Option<T>, ApiError> {
+        match self.send_counted::<T>(call).await {
+            (Err(e), true) if e.is_not_found() => {
+                tracing::info!("a retried delete found the resource already gone");
+                Ok(None)
+            }
+            (result, _) => result.map(Some),
+        }
     }
 
     pub async fn setup_space(&self, req: &SetUpSpaceRequest) -> Result<Space, ApiError> {
@@ -621,9 +635,17 @@ impl Client {
     }
 
     /// Removes a member; answers the membership with state `NOT_A_MEMBER`.
+    /// A retry that finds the member gone answers the membership `NOT_A_MEMBER` too:
+    /// the attempt whose answer was lost removed them.
     pub async fn delete_member(&self, name: &MembershipName) -> Result<Membership, ApiError> {
-        self.send(Call::new(Method::DELETE, format!("v1/{name}")))
-            .await
+        let gone = self
+            .send_delete::<Membership>(Call::new(Method::DELETE, format!("v1/{name}")))
+            .await?;
+        Ok(gone.unwrap_or_else(|| Membership {
+            name: Some(name.to_string()),
+            state: Some(MembershipState::NotAMember),
+            ..Default::default()
+        }))
     }
 
     // ---- messages ----
@@ -731,14 +753,7 @@ impl Client {
     /// `spaces.messages.delete`. `force` also deletes the thread's replies.
     pub async fn delete_message(&self, name: &MessageName, force: bool) -> Result<(), ApiError> {
         let call = Call::new(Method::DELETE, format!("v1/{name}")).q_flag("force", force);
-        match self.send_counted::<Empty>(call).await {
-            // An earlier attempt deleted it and its answer was lost: it is gone, as asked.
-            (Err(e), true) if e.is_not_found() => {
-                tracing::info!("a retried delete found the message already gone");
-                Ok(())
-            }
-            (result, _) => result.map(|_| ()),
-        }
+        self.send_delete::<Empty>(call).await.map(|_| ())
     }
 
     // ---- People API ----

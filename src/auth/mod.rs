@@ -21,6 +21,7 @@ use yup_oauth2::{
 };
 
 use crate::api::{ApiError, Client, ClientBuilder, TokenSource};
+use crate::clean::Clean;
 use profile::{Account, AccountKind, Identity};
 use storage::FileTokenStorage;
 
@@ -433,6 +434,12 @@ async fn whoami(endpoint: Option<&str>, token: &str) -> Result<Identity, ApiErro
     })
 }
 
+/// Whether this profile holds a sign-in.
+pub fn is_signed_in(profile_name: &str) -> anyhow::Result<bool> {
+    profile::check_name(profile_name)?;
+    Ok(profile::load(profile_name)?.is_some())
+}
+
 /// `gchat auth status`: who, how, which scopes, until when. Never a token.
 pub fn status(profile_name: &str) -> anyhow::Result<String> {
     profile::check_name(profile_name)?;
@@ -442,10 +449,11 @@ pub fn status(profile_name: &str) -> anyhow::Result<String> {
             profile_flag(profile_name)
         ));
     };
+    // The name, email and scopes are the server's words: shown, never obeyed.
     let who = match (&a.identity.name, &a.identity.email) {
-        (Some(n), Some(e)) => format!("{n} <{e}>"),
-        (None, Some(e)) => e.clone(),
-        (Some(n), None) => n.clone(),
+        (Some(n), Some(e)) => format!("{} <{}>", Clean::line(n), Clean::line(e)),
+        (None, Some(e)) => Clean::line(e).into_string(),
+        (Some(n), None) => Clean::line(n).into_string(),
         (None, None) => "an unknown account".into(),
     };
     let how = match a.kind {
@@ -462,14 +470,14 @@ pub fn status(profile_name: &str) -> anyhow::Result<String> {
     };
     let mut out = format!("Profile:    {profile_name}\nSigned in:  {who}");
     if let Some(u) = &a.identity.user {
-        out.push_str(&format!(" ({u})"));
+        out.push_str(&format!(" ({})", Clean::line(&u.to_string())));
     }
     out.push_str(&format!("\nHow:        {how}\n"));
     out.push_str(&format!(
         "Scopes:     {}\n",
         a.scopes
             .iter()
-            .map(|s| short(s))
+            .map(|s| Clean::line(short(s)).into_string())
             .collect::<Vec<_>>()
             .join(", ")
     ));
