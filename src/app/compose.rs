@@ -61,7 +61,7 @@ fn fresh(lines: Vec<String>) -> TextArea<'static> {
     t.set_placeholder_text(
         "Write a message. Enter sends, Alt-Enter or Ctrl-J for a new line, Esc to leave.",
     );
-    t.set_placeholder_style(crate::ui::theme::dim());
+    t.set_placeholder_style(crate::theme::dim());
     t.move_cursor(CursorMove::Bottom);
     t.move_cursor(CursorMove::End);
     t

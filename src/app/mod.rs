@@ -21,9 +21,11 @@ pub mod people;
 pub mod permissions;
 pub mod reconcile;
 mod roles;
+mod row_lines;
 pub mod spaces;
 pub mod timeline;
 pub mod view;
+mod window;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};

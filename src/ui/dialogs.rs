@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::clean::Clean;
 use crate::keymap::{Command, Mode};
 use crate::markup::Para;
-use crate::ui::theme;
+use crate::theme;
 
 /// A box of `w` x `h` in the middle of `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {

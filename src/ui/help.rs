@@ -9,8 +9,8 @@ use crate::app::App;
 use crate::clean::Clean;
 use crate::keymap::Mode;
 use crate::markup;
+use crate::theme;
 use crate::ui::dialogs::centered;
-use crate::ui::theme;
 
 /// Every binding, mode by mode.
 pub fn lines(app: &App) -> Vec<Line<'static>> {

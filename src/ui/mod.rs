@@ -8,7 +8,6 @@ pub mod messages;
 pub mod small;
 pub mod spaces;
 pub mod status;
-pub mod theme;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;
