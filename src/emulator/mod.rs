@@ -3,16 +3,21 @@
 //! and Google's own client libraries can run where Google cannot be reached.
 
 mod admin;
+mod annotate;
 pub mod auth;
+pub mod ctx;
 pub mod demo;
 pub mod error;
 pub mod faults;
 pub mod filter;
 pub mod guard;
+mod http;
+mod ids;
 pub mod journal;
 mod members;
 mod messages;
 pub mod oauth;
+pub mod oauth_state;
 mod people;
 pub mod request;
 pub mod service;
@@ -120,7 +125,7 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let answer_faults = Arc::new(faults::AnswerFaults::default());
         let app = axum::Router::new()
-            .fallback(service::serve_request)
+            .fallback(http::serve_request)
             .with_state(service.clone())
             .layer(axum::middleware::from_fn_with_state(
                 answer_faults.clone(),
