@@ -16,6 +16,7 @@ pub mod mentions;
 mod names;
 mod notes;
 pub mod outbox;
+mod panes;
 mod paste;
 pub mod people;
 pub mod permissions;
