@@ -1114,3 +1114,33 @@ fn leaving_counts_even_if_the_dialog_was_closed_meanwhile() {
         "the space left is gone from the list"
     );
 }
+
+#[test]
+fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() {
+    // The group chat's unread count went out when the spaces loaded, and is not back.
+    let mut app = app();
+    let counts = |fx: &[Effect]| -> Vec<String> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::CountUnread { space, .. } => Some(space.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let all = app.spaces.all.clone();
+    done(
+        &mut app,
+        Outcome::SpaceDeleted {
+            space: GROUP.into(),
+            result: Ok(()),
+        },
+    );
+    assert!(app.space(GROUP).is_none());
+    // Made again under the same name (or rejoined): it is a space like any other.
+    done(&mut app, Outcome::Spaces(Ok(all)));
+    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
+    assert!(
+        counts(&fx).contains(&GROUP.to_string()),
+        "its count is asked for again: {fx:?}"
+    );
+}

@@ -6,6 +6,7 @@ use crate::api::model::{Message, Space, SpaceType, User};
 use crate::api::ApiError;
 use crate::app::compose::Target;
 use crate::app::members::MemberList;
+use crate::app::polls::Poll;
 use crate::app::{App, Effect, Focus, LoadKind};
 
 impl App {
@@ -72,7 +73,7 @@ impl App {
         fx: &mut Vec<Effect>,
     ) {
         if matches!(kind, LoadKind::Newer { .. } | LoadKind::Latest) {
-            self.polls.in_flight.remove(&space);
+            self.polls.done(&Poll::Messages(space.clone()));
         }
         let is_open = self.current.as_deref() == Some(space.as_str());
         // An older page keeps the reader's place; a poll says what arrived out of sight.
@@ -194,8 +195,8 @@ impl App {
         let (loaded, listed) = (tl.loaded, tl.watermark());
         if self.me.is_app {
             // chat.bot has no messages.list: the pane says so and shows what the app sends.
-        } else if !loaded && !self.polls.in_flight.contains(space) {
-            self.polls.in_flight.insert(space.to_string());
+        } else if !loaded && !self.polls.busy(&Poll::Messages(space.to_string())) {
+            self.polls.start(Poll::Messages(space.to_string()));
             fx.push(Effect::LoadMessages {
                 space: space.to_string(),
                 kind: LoadKind::Latest,

@@ -39,7 +39,7 @@ pub mod view;
 mod window;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -163,13 +163,7 @@ impl App {
             dirty: true,
             layout: RefCell::new(LayoutCache::default()),
             screen: Cell::new(Screen::default()),
-            polls: Polls {
-                next_open: None,
-                interval: poll,
-                next_background: None,
-                next_spaces: None,
-                in_flight: HashSet::new(),
-            },
+            polls: Polls::new(poll),
             unsure: reconcile::Unsure::default(),
         }
     }

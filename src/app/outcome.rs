@@ -4,6 +4,7 @@ use crate::api::model::User;
 use crate::api::{ApiError, UserRef};
 use crate::app::compose::Target;
 use crate::app::dialog::Kind;
+use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
 use crate::app::{mentions, reconcile, App, Effect, Focus, Outcome};
 
@@ -72,7 +73,7 @@ impl App {
                 }
             },
             Outcome::Unread { space, result } => {
-                self.polls.in_flight.remove(&format!("unread:{space}"));
+                self.polls.done(&Poll::Unread(space.clone()));
                 // Counted before the space was opened: what is open is being read.
                 let open = self.current.as_deref() == Some(space.as_str());
                 if let Err(e) = &result {
@@ -328,10 +329,7 @@ impl App {
 
     /// Drops a space that is gone (deleted, or left) and opens another.
     pub(super) fn forget_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
-        self.spaces.all.retain(|s| s.name.as_deref() != Some(space));
-        self.timelines.remove(space);
-        self.members.remove(space);
-        self.views.remove(space);
+        self.forget_space_state(space);
         if self.current.as_deref() == Some(space) {
             self.current = None;
             self.focus = Focus::Spaces;

@@ -40,6 +40,18 @@ impl SpaceList {
         }
     }
 
+    /// Takes `space` out of the list and forgets everything known about it here.
+    pub fn forget(&mut self, space: &str) {
+        self.all.retain(|s| s.name.as_deref() != Some(space));
+        self.permissions.remove(space);
+        self.last_read.remove(space);
+        self.unread.remove(space);
+        self.activity.remove(space);
+        if self.selected.as_deref() == Some(space) {
+            self.selected = None;
+        }
+    }
+
     pub fn note_activity(&mut self, space: &str, t: DateTime<Utc>) {
         let e = self.activity.entry(space.to_string()).or_insert(t);
         if t > *e {

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
 use crate::app::{notes, App, Effect, LoadKind};
 
@@ -31,20 +32,20 @@ impl App {
             let loaded = self.timelines.get(&space).is_some_and(|t| t.loaded);
             if loaded
                 && self.polls.next_open.is_some_and(|t| now >= t)
-                && !self.polls.in_flight.contains(&space)
+                && !self.polls.busy(&Poll::Messages(space.clone()))
             {
                 self.polls.next_open = Some(now + self.polls.interval);
                 if self.me.is_app {
                     // Apps cannot list messages with chat.bot: nothing to poll.
                 } else if let Some(after) = self.timelines.get(&space).and_then(Timeline::watermark)
                 {
-                    self.polls.in_flight.insert(space.clone());
+                    self.polls.start(Poll::Messages(space.clone()));
                     fx.push(Effect::LoadMessages {
                         space,
                         kind: LoadKind::Newer { after },
                     });
                 } else {
-                    self.polls.in_flight.insert(space.clone());
+                    self.polls.start(Poll::Messages(space.clone()));
                     fx.push(Effect::LoadMessages {
                         space,
                         kind: LoadKind::Latest,
@@ -76,12 +77,11 @@ impl App {
         }
         for s in &self.spaces.all {
             let Some(name) = s.name.clone() else { continue };
-            if Some(&name) == self.current.as_ref()
-                || self.polls.in_flight.contains(&format!("unread:{name}"))
+            if Some(&name) == self.current.as_ref() || self.polls.busy(&Poll::Unread(name.clone()))
             {
                 continue;
             }
-            self.polls.in_flight.insert(format!("unread:{name}"));
+            self.polls.start(Poll::Unread(name.clone()));
             let after = self.spaces.last_read.get(&name).copied();
             fx.push(Effect::CountUnread { space: name, after });
         }

@@ -4,12 +4,12 @@ use chrono::Duration;
 
 use super::annotate::{argument_text, mentions};
 use super::auth::Principal;
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::filter::MessageFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::ctx::{reply, Ctx, Reply};
 use super::store::{now, random_id, Directory, MemberRec, MsgRec, RequestRec, SpaceRec, ThreadRec};
 use super::views::{find_space, find_space_mut, message_view, permitted};
 use crate::api::model::*;
