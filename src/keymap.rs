@@ -160,6 +160,9 @@ commands! {
     PrevField = "prev_field", "Previous field", None;
     Newline = "newline", "Insert a new line", Some("newline");
     Cancel = "cancel", "Close, keeping the draft", Some("close");
+    Yes = "yes", "Answer yes to the question asked", None;
+    No = "no", "Answer no to the question asked", None;
+    Close = "close", "Close a dialog that only shows something", None;
     WaitSends = "wait_sends", "Quitting: wait for messages still sending, then quit", Some("wait");
     KeepSends = "keep_sends", "Quitting: quit now, keep unsent messages for next start", Some("keep for next start");
 }

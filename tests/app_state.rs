@@ -1144,3 +1144,73 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
         "its count is asked for again: {fx:?}"
     );
 }
+
+#[test]
+fn yes_no_close_and_escape_follow_the_users_keymap() {
+    let (keymap, problems) = gchat::keymap::Keymap::with_user(
+        "[dialog]\nyes = [\"o\"]\nno = [\"x\"]\nclose = [\"c\"]\ncancel = [\"Ctrl-g\"]\n",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = app();
+    app.keymap = keymap;
+    let select_t1 = |app: &mut gchat::app::App| {
+        app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+            name: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            reply: false,
+        });
+    };
+    select_t1(&mut app);
+    ch(&mut app, 'd');
+    assert!(ch(&mut app, 'y').is_empty(), "y is no longer yes");
+    assert!(app.dialog.is_some());
+    ch(&mut app, 'x');
+    assert!(app.dialog.is_none(), "x answers no");
+    ch(&mut app, 'd');
+    let fx = ch(&mut app, 'o');
+    assert!(matches!(fx.as_slice(), [Effect::Delete { .. }]), "{fx:?}");
+    done(
+        &mut app,
+        Outcome::Deleted {
+            space: TEAM.into(),
+            message: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            force: true,
+            result: Ok(()),
+        },
+    );
+    assert!(app.dialog.is_none());
+
+    // The help overlay closes with the dialog's cancel key, not with Esc any more.
+    ch(&mut app, '?');
+    assert!(app.help.is_some());
+    key(&mut app, KeyCode::Esc);
+    assert!(app.help.is_some(), "Esc is not bound to cancel here");
+    ctrl(&mut app, 'g');
+    assert!(app.help.is_none());
+
+    // The space's details close with the user's key, and q no longer closes them.
+    app.focus = Focus::Spaces;
+    ch(&mut app, 'i');
+    assert!(matches!(
+        app.dialog.as_ref().map(|d| &d.kind),
+        Some(Kind::SpaceInfo { .. })
+    ));
+    ch(&mut app, 'q');
+    assert!(app.dialog.is_some(), "q is not bound to close");
+    ch(&mut app, 'c');
+    assert!(app.dialog.is_none());
+
+    // And the help lists them.
+    let help = gchat::keymap::Keymap::with_user("")
+        .0
+        .bindings(gchat::keymap::Mode::Dialog);
+    for c in [
+        gchat::keymap::Command::Yes,
+        gchat::keymap::Command::No,
+        gchat::keymap::Command::Close,
+    ] {
+        assert!(
+            help.iter().any(|(cmd, keys)| *cmd == c && !keys.is_empty()),
+            "{c:?}"
+        );
+    }
+}

@@ -32,13 +32,15 @@ impl App {
             self.status.note = None;
         }
         if let Some(scroll) = self.help {
-            let cmd = self.keymap.lookup(Mode::Messages, &k);
-            match (k.code, cmd) {
-                (KeyCode::Esc, _) | (_, Some(Command::Help | Command::Quit)) => self.help = None,
-                (_, Some(Command::Down)) => self.help = Some(scroll.saturating_add(1)),
-                (_, Some(Command::Up)) => self.help = Some(scroll.saturating_sub(1)),
-                (_, Some(Command::PageDown)) => self.help = Some(scroll.saturating_add(10)),
-                (_, Some(Command::PageUp)) => self.help = Some(scroll.saturating_sub(10)),
+            // The overlay closes like a dialog, and scrolls like the message pane.
+            let closes = self.keymap.lookup(Mode::Dialog, &k) == Some(Command::Cancel);
+            match self.keymap.lookup(Mode::Messages, &k) {
+                _ if closes => self.help = None,
+                Some(Command::Help | Command::Quit) => self.help = None,
+                Some(Command::Down) => self.help = Some(scroll.saturating_add(1)),
+                Some(Command::Up) => self.help = Some(scroll.saturating_sub(1)),
+                Some(Command::PageDown) => self.help = Some(scroll.saturating_add(10)),
+                Some(Command::PageUp) => self.help = Some(scroll.saturating_sub(10)),
                 _ => {}
             }
             return;

@@ -39,17 +39,15 @@ impl App {
             return;
         }
         if matches!(d.kind, Kind::SpaceInfo { .. }) {
-            if cmd == Some(Command::Submit) || k.code == KeyCode::Char('q') {
+            if matches!(cmd, Some(Command::Submit | Command::Close)) {
                 self.dialog = None;
             }
             return;
         }
         if d.is_confirm() {
-            match (cmd, k.code) {
-                (Some(Command::Submit), _) | (_, KeyCode::Char('y' | 'Y')) => {
-                    self.confirm_dialog(fx)
-                }
-                (_, KeyCode::Char('n' | 'N')) => self.dialog = None,
+            match cmd {
+                Some(Command::Submit | Command::Yes) => self.confirm_dialog(fx),
+                Some(Command::No) => self.dialog = None,
                 _ => {}
             }
             return;
