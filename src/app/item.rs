@@ -4,6 +4,35 @@ use chrono::{DateTime, Utc};
 
 use crate::api::model::Message;
 
+/// What a message's name in a timeline stands for: a message on the server, or the
+/// local copy of one being sent (named after its client-assigned id until the server
+/// answers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageId<'a> {
+    Local { client_id: &'a str },
+    Server(&'a str),
+}
+
+const LOCAL: &str = "local/";
+
+impl<'a> MessageId<'a> {
+    pub fn of(name: &'a str) -> Self {
+        match name.strip_prefix(LOCAL) {
+            Some(client_id) => MessageId::Local { client_id },
+            None => MessageId::Server(name),
+        }
+    }
+
+    /// The name of the local copy of a message sent with `client_id`.
+    pub fn local_name(client_id: &str) -> String {
+        format!("{LOCAL}{client_id}")
+    }
+
+    pub fn is_local(name: &str) -> bool {
+        matches!(MessageId::of(name), MessageId::Local { .. })
+    }
+}
+
 /// What happens to a message on this side of the network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Local {
@@ -39,7 +68,7 @@ impl Item {
         self.msg.thread_name().unwrap_or_else(|| self.name())
     }
     pub fn is_local(&self) -> bool {
-        self.name().starts_with("local/")
+        MessageId::is_local(self.name())
     }
     /// An edit or a delete of this message is on its way.
     pub(super) fn busy(&self) -> bool {

@@ -5,6 +5,7 @@ use std::time::Instant;
 use crate::api::model::Message;
 use crate::api::ApiError;
 use crate::app::compose::Target;
+use crate::app::timeline::MessageId;
 use crate::app::timeline::{Local, Row};
 use crate::app::{client_id, mentions, reconcile, App, Effect, Focus};
 
@@ -136,7 +137,7 @@ impl App {
                     _ => None,
                 };
                 let cid = client_id();
-                let local = format!("local/{cid}");
+                let local = MessageId::local_name(&cid);
                 let msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
                 self.timelines
                     .entry(space.clone())

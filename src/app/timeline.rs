@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::api::model::Message;
 
-pub use super::item::{Item, Local};
+pub use super::item::{Item, Local, MessageId};
 use super::rows;
 pub use super::rows::{Row, Rows, RowsKey};
 

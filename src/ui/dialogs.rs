@@ -9,6 +9,7 @@ use ratatui::Frame;
 use crate::api::model::SpaceType;
 use crate::api::SpaceName;
 use crate::app::dialog::{Dialog, Kind};
+use crate::app::timeline::MessageId;
 use crate::app::App;
 use crate::clean::Clean;
 use crate::keymap::{Command, Mode};
@@ -69,7 +70,7 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
             message,
             ..
         } => {
-            if message.starts_with("local/") {
+            if MessageId::is_local(message) {
                 v.push(Line::from("Discard this unsent message?"));
             } else if *replies > 0 {
                 v.push(Line::from(Span::styled(

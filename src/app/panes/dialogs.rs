@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::api::UserRef;
 use crate::app::dialog::Kind;
 use crate::app::timeline::Local;
+use crate::app::timeline::MessageId;
 use crate::app::{App, Effect};
 use crate::keymap::{Command, Mode};
 
@@ -144,7 +145,7 @@ impl App {
                 replies,
                 ..
             } => {
-                if message.starts_with("local/") {
+                if MessageId::is_local(&message) {
                     if let Some(t) = self.timelines.get_mut(&space) {
                         t.remove(&message);
                     }

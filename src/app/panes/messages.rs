@@ -3,6 +3,7 @@
 
 use crate::app::compose::Target;
 use crate::app::dialog::{Dialog, Kind};
+use crate::app::timeline::MessageId;
 use crate::app::timeline::{Local, Row};
 use crate::app::{view, App, Effect, Focus, LoadKind};
 use crate::keymap::Command;
@@ -194,7 +195,7 @@ impl App {
             self.error("Select a message to reply to.");
             return;
         };
-        if thread.starts_with("local/") {
+        if MessageId::is_local(&thread) {
             self.error("That message is still being sent; reply once it is.");
             return;
         }
@@ -289,7 +290,7 @@ impl App {
         let Some(thread) = self.selected_thread() else {
             return;
         };
-        if thread.starts_with("local/") {
+        if MessageId::is_local(&thread) {
             return;
         }
         let v = self.views.entry(space.to_string()).or_default();
