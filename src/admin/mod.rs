@@ -10,6 +10,7 @@ mod exit;
 mod members;
 mod messages;
 mod output;
+mod pages;
 mod shell;
 mod spaces;
 mod targets;
@@ -204,31 +205,20 @@ impl Ctx {
         filter: Option<&str>,
         limit: Option<usize>,
     ) -> Result<Vec<Space>, Failure> {
-        let mut progress = output::Progress::new("spaces");
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        let client = &self.client;
+        pages::all("spaces", limit, |page_size, page_token| async move {
             let p = crate::api::ListSpaces {
-                page_size: Some(page_size(limit, out.len())),
-                page_token: token.clone(),
+                page_size: Some(page_size),
+                page_token,
                 filter: filter.map(String::from),
             };
-            let page = self
-                .client
+            let page = client
                 .list_spaces(&p)
                 .await
                 .map_err(|e| Failure::api("listing spaces", &e))?;
-            out.extend(page.spaces);
-            progress.update(out.len());
-            if limit.is_some_and(|l| out.len() >= l) {
-                out.truncate(limit.unwrap_or(usize::MAX));
-                return Ok(out);
-            }
-            match next_page(&token, page.next_page_token)? {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+            Ok((page.spaces, page.next_page_token))
+        })
+        .await
     }
 
     /// Looks up the names (and emails) of these people, once each; a directory that
@@ -342,26 +332,6 @@ fn capitalize(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-/// A page size that fetches no more than `limit` needs.
-pub(crate) fn page_size(limit: Option<usize>, have: usize) -> i32 {
-    let left = limit.map_or(1000, |l| l.saturating_sub(have).clamp(1, 1000));
-    left as i32
-}
-
-/// The next page token, or none at the end; a repeated token is an error, not a loop.
-pub(crate) fn next_page(
-    prev: &Option<String>,
-    next: Option<String>,
-) -> Result<Option<String>, Failure> {
-    match next {
-        Some(t) if t.is_empty() => Ok(None),
-        Some(t) if prev.as_deref() == Some(t.as_str()) => Err(Failure::other(
-            "the server returned the same page token twice; stopping.",
-        )),
-        other => Ok(other),
     }
 }
 
