@@ -51,13 +51,7 @@ fn long_dm() -> App {
 }
 
 fn older(fx: &[Effect]) -> Option<DateTime<Utc>> {
-    fx.iter().find_map(|e| match e {
-        Effect::LoadMessages {
-            kind: LoadKind::Older { before },
-            ..
-        } => Some(*before),
-        _ => None,
-    })
+    find_effect!(fx, Effect::LoadMessages { kind: LoadKind::Older { before }, .. } => *before)
 }
 
 fn selected_name(app: &App) -> String {
@@ -236,13 +230,7 @@ fn the_beginning_names_the_open_space() {
 fn delete_selected(app: &mut App) {
     ch(app, 'd');
     let fx = key(app, KeyCode::Enter);
-    let (space, message) = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Delete { space, message, .. } => Some((space.clone(), message.clone())),
-            _ => None,
-        })
-        .expect("a delete");
+    let (space, message) = expect_effect!(fx, Effect::Delete { space, message, .. } => (space.clone(), message.clone()));
     done(
         app,
         Outcome::Deleted {
