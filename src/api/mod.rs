@@ -6,6 +6,7 @@ pub mod dev_token;
 pub mod error;
 pub mod model;
 pub mod name;
+pub mod scope;
 
 pub use client::{
     Client, ClientBuilder, CreateMessage, ListMembers, ListMessages, ListSpaces, RetryPolicy,
@@ -15,3 +16,4 @@ pub use error::{ApiError, ServerError};
 pub use name::{
     ClientMessageId, MembershipName, MessageName, NameError, SpaceName, ThreadName, UserRef,
 };
+pub use scope::Scope;

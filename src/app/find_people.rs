@@ -8,6 +8,7 @@ use super::dialog::{Found, Kind};
 use super::{App, Effect};
 use crate::api::model::Person;
 use crate::api::{ApiError, UserRef};
+use crate::app::permissions::Task;
 use crate::app::polls::Poll;
 use crate::clean::Clean;
 
@@ -66,7 +67,7 @@ impl App {
                 } else {
                     format!(
                         "Could not search the directory: {}",
-                        self.why(&e, "members")
+                        self.why(&e, Task::Members)
                     )
                 };
                 if let Some(d) = self.dialog.as_mut() {

@@ -6,6 +6,7 @@ use crate::api::model::{Message, Space, SpaceType, User};
 use crate::api::ApiError;
 use crate::app::compose::Target;
 use crate::app::members::MemberList;
+use crate::app::permissions::Task;
 use crate::app::polls::Poll;
 use crate::app::{App, Effect, Focus, LoadKind};
 
@@ -57,7 +58,7 @@ impl App {
                 }
             }
             Err(e) => {
-                let why = self.why(&e, "spaces");
+                let why = self.why(&e, Task::Spaces);
                 self.spaces.error = Some(why.clone());
                 self.error(format!("Could not load spaces: {why}"));
                 self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(15));
@@ -156,7 +157,7 @@ impl App {
             }
             Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
             Err(e) => {
-                let why = self.why(&e, "messages");
+                let why = self.why(&e, Task::Messages);
                 let tl = self.timelines.entry(space.clone()).or_default();
                 match kind {
                     LoadKind::Newer { .. } => {

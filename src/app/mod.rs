@@ -53,6 +53,7 @@ use dialog::Dialog;
 use layout::{LayoutCache, Screen};
 use members::MemberList;
 use people::People;
+use permissions::Task;
 use spaces::SpaceList;
 use timeline::Timeline;
 use view::ViewState;
@@ -232,11 +233,11 @@ impl App {
         self.dirty = true;
     }
 
-    /// A failure of an action of kind `what` (see `permissions::scope_for`), in words.
-    pub fn why(&self, e: &ApiError, what: &str) -> String {
+    /// A failure of a call doing `task`, in words.
+    pub fn why(&self, e: &ApiError, task: Task) -> String {
         self.named(&explain_needing(
             e,
-            permissions::scope_for(what, self.me.is_app),
+            permissions::scope_for(task, self.me.is_app).name(),
             &self.settings.profile,
         ))
     }

@@ -4,6 +4,7 @@ use crate::api::model::User;
 use crate::api::{ApiError, UserRef};
 use crate::app::compose::Target;
 use crate::app::dialog::Kind;
+use crate::app::permissions::Task;
 use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
 use crate::app::{mentions, reconcile, App, Effect, Focus, Outcome};
@@ -51,7 +52,7 @@ impl App {
                     }
                     Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
                     Err(e) => {
-                        let why = self.why(&e, "members");
+                        let why = self.why(&e, Task::Members);
                         self.members.entry(space).or_default().error = Some(why);
                     }
                 }
@@ -124,7 +125,7 @@ impl App {
                         // Put the old text back, and the rejected edit in the box.
                         tl.set_text(&message, &previous);
                         tl.set_local(&message, None);
-                        let why = self.why(&e, "messages");
+                        let why = self.why(&e, Task::Messages);
                         let text = mentions::show(&text, &self.mentions_of(&previous));
                         self.compose.switch(
                             &space,
@@ -165,7 +166,7 @@ impl App {
                             } else {
                                 "The message was not deleted"
                             },
-                            "messages",
+                            Task::Messages,
                         );
                     }
                     _ => {
@@ -215,7 +216,7 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::AddMember { .. }),
                     "Could not add the member",
-                    "members",
+                    Task::Members,
                 ),
             },
             Outcome::MemberRemoved {
@@ -253,7 +254,7 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::RemoveMember { .. } | Kind::LeaveSpace { .. }),
                     "Could not remove the member",
-                    "members",
+                    Task::Members,
                 ),
             },
             Outcome::RoleSet {
@@ -276,7 +277,7 @@ impl App {
                     });
                 }
                 Err(e) => {
-                    let why = self.why(&e, "members");
+                    let why = self.why(&e, Task::Members);
                     self.error(format!("The role was not changed: {why}"))
                 }
             },
@@ -295,7 +296,7 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::CreateSpace { .. }),
                     "The space was not created",
-                    "spaces",
+                    Task::Spaces,
                 ),
             },
             Outcome::SpaceUpdated { result, .. } => match result {
@@ -308,7 +309,7 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::EditSpace { .. }),
                     "The space was not changed",
-                    "spaces",
+                    Task::Spaces,
                 ),
             },
             Outcome::SpaceDeleted { space, result } => match result {
@@ -321,7 +322,7 @@ impl App {
                     &e,
                     |k| matches!(k, Kind::DeleteSpace { .. }),
                     "The space was not deleted",
-                    "delete_space",
+                    Task::DeleteSpace,
                 ),
             },
         }
@@ -352,9 +353,9 @@ impl App {
         e: &ApiError,
         f: impl Fn(&Kind) -> bool,
         what: &str,
-        scope: &str,
+        task: Task,
     ) {
-        let why = self.why(e, scope);
+        let why = self.why(e, task);
         match self.dialog.as_mut().filter(|d| f(&d.kind)) {
             // A taken name: say so plainly, and put the cursor back on the name.
             Some(d)

@@ -5,6 +5,7 @@ use std::time::Instant;
 use crate::api::model::Message;
 use crate::api::ApiError;
 use crate::app::compose::Target;
+use crate::app::permissions::Task;
 use crate::app::timeline::MessageId;
 use crate::app::timeline::{Local, Row};
 use crate::app::{client_id, mentions, reconcile, App, Effect, Focus};
@@ -52,7 +53,7 @@ impl App {
             // It may have arrived, or may yet: send it again later, with the same id.
             Err(e) if reconcile::is_unsure(&e) => {
                 let wait = self.unsure.schedule(&space, &local, &e, Instant::now());
-                let why = self.why(&e, "send");
+                let why = self.why(&e, Task::Send);
                 self.note(format!(
                     "Sending is not confirmed yet: {why} gchat will try again in {} s, with the same id, so it cannot be posted twice.",
                     wait.as_secs().max(1)
@@ -64,7 +65,7 @@ impl App {
                     && !self.unsure.is_checking(&local)
                     && !e.is_not_found() =>
             {
-                let why = self.why(&e, "send");
+                let why = self.why(&e, Task::Send);
                 self.unsure.checking(&local, why);
                 fx.push(Effect::FetchSent {
                     space,
@@ -76,7 +77,7 @@ impl App {
                 // A check that found nothing gives the refusal that prompted it.
                 let why = match self.unsure.settle(&local) {
                     Some(refusal) => refusal,
-                    None => self.why(&e, "send"),
+                    None => self.why(&e, Task::Send),
                 };
                 let tl = self.timelines.entry(space.clone()).or_default();
                 tl.set_local(&local, Some(Local::Failed(why.clone())));

@@ -22,9 +22,10 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::auth::{short_scope, SCOPE_PREFIX};
+use super::auth::SCOPE_PREFIX;
 use super::oauth_state::{AccessRec, CodeRec, Holder, OAuthClient, RefreshRec, ServiceAccount};
 use super::store::{now, random_id, Store};
+use crate::api::scope;
 
 /// Scopes an installed app may ask for: Google's auth scopes and OpenID's.
 fn known_scope(s: &str) -> bool {
@@ -376,7 +377,7 @@ fn issue_access(
         token.clone(),
         AccessRec {
             holder,
-            scopes: scopes.iter().map(|s| short_scope(s).to_string()).collect(),
+            scopes: scopes.iter().map(|s| scope::short(s).to_string()).collect(),
             expires: now() + lifetime,
             refresh,
         },
@@ -651,7 +652,7 @@ fn jwt_grant(
             }
         },
         None => {
-            if let Some(bad) = scopes.iter().find(|s| !app_scope(short_scope(s))) {
+            if let Some(bad) = scopes.iter().find(|s| !app_scope(scope::short(s))) {
                 return unchanged(oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_scope",
