@@ -249,23 +249,12 @@ impl App {
     }
 
     pub fn is_me(&self, user: &str) -> bool {
-        self.me.user.as_deref() == Some(user)
+        self.me.is(user)
     }
 
     /// Whether a message was sent by whoever is signed in.
     pub fn is_mine(&self, m: &Message) -> bool {
-        let Some(sender) = &m.sender else {
-            return false;
-        };
-        if self.me.is_app {
-            return sender.is_bot()
-                && self
-                    .me
-                    .user
-                    .as_deref()
-                    .is_none_or(|u| sender.name.as_deref() == Some(u));
-        }
-        sender.name.as_deref().is_some_and(|n| self.is_me(n))
+        self.me.sent(m)
     }
 
     pub fn current_timeline(&self) -> Option<&Timeline> {

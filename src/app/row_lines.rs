@@ -5,11 +5,61 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::timeline::{Item, Local, Row};
-use super::App;
+use std::time::{Duration, Instant};
+
+use super::people::People;
+use super::reconcile::Unsure;
+use super::settings::{Identity, Settings};
+use super::timeline::{Item, Local, Row, Timeline};
+use super::view::ViewState;
+use crate::api::model::{Message, User};
 use crate::clean::Clean;
-use crate::markup;
+use crate::keymap::Keymap;
+use crate::markup::{self, Names};
 use crate::theme;
+
+/// What laying out one space's rows needs: its messages and view, who reads them, and how
+/// names, times and keys are shown. Nothing of the app's other state.
+pub struct RowCtx<'a> {
+    /// How the space is named, for the row at the top.
+    pub label: Clean,
+    pub timeline: Option<&'a Timeline>,
+    pub view: Option<&'a ViewState>,
+    pub me: &'a Identity,
+    pub people: &'a People,
+    pub settings: &'a Settings,
+    pub keymap: &'a Keymap,
+    /// Sends whose outcome is not known yet, for "next try in".
+    pub unsure: &'a Unsure,
+}
+
+impl RowCtx<'_> {
+    fn is_mine(&self, m: &Message) -> bool {
+        self.me.sent(m)
+    }
+
+    fn member_label(&self, u: &User) -> Clean {
+        self.people.user_label(u)
+    }
+
+    fn has_new_reply(&self, thread: &str) -> bool {
+        self.view
+            .is_some_and(|v| v.surfaced.iter().any(|t| t == thread))
+    }
+
+    fn next_try(&self, local: &str) -> Option<Duration> {
+        self.unsure.next_try(local, Instant::now())
+    }
+}
+
+impl Names for RowCtx<'_> {
+    fn display_name(&self, user: &str) -> Option<Clean> {
+        self.people.name(user)
+    }
+    fn is_me(&self, user: &str) -> bool {
+        self.me.is(user)
+    }
+}
 
 /// Left of every row: one column for the selection bar.
 const GUTTER: usize = 1;
@@ -20,8 +70,8 @@ const BODY_INDENT: usize = 2;
 /// read (typography's 45–90 characters, a little more for chat's short paragraphs).
 pub const MAX_TEXT_WIDTH: usize = 100;
 
-fn date_label(app: &App, d: chrono::NaiveDate) -> String {
-    let today = app.settings.local(app.settings.now()).date_naive();
+fn date_label(cx: &RowCtx, d: chrono::NaiveDate) -> String {
+    let today = cx.settings.local(cx.settings.now()).date_naive();
     if d == today {
         "Today".into()
     } else if Some(d) == today.pred_opt() {
@@ -43,19 +93,19 @@ fn centered_rule(label: &str, width: usize, style: Style) -> Line<'static> {
     ])
 }
 
-fn sender_spans(app: &App, item: &Item) -> Vec<Span<'static>> {
+fn sender_spans(cx: &RowCtx, item: &Item) -> Vec<Span<'static>> {
     let u = item.msg.sender.clone().unwrap_or_default();
     let name = u.name.clone().unwrap_or_default();
-    let label = if item.is_local() || app.is_mine(&item.msg) {
-        app.me
+    let label = if item.is_local() || cx.is_mine(&item.msg) {
+        cx.me
             .name
             .as_deref()
             .map(Clean::line)
-            .unwrap_or_else(|| app.member_label(&u))
+            .unwrap_or_else(|| cx.member_label(&u))
     } else {
-        app.member_label(&u)
+        cx.member_label(&u)
     };
-    let style = if app.is_mine(&item.msg) || item.is_local() {
+    let style = if cx.is_mine(&item.msg) || item.is_local() {
         theme::me()
     } else if u.is_bot() {
         theme::bot()
@@ -69,8 +119,8 @@ fn sender_spans(app: &App, item: &Item) -> Vec<Span<'static>> {
     v
 }
 
-fn time_text(app: &App, item: &Item, root_date: Option<chrono::NaiveDate>) -> String {
-    let t = app.settings.local(item.time());
+fn time_text(cx: &RowCtx, item: &Item, root_date: Option<chrono::NaiveDate>) -> String {
+    let t = cx.settings.local(item.time());
     if root_date.is_some_and(|d| d != t.date_naive()) {
         t.format("%a %-d %b, %H:%M").to_string()
     } else {
@@ -80,25 +130,19 @@ fn time_text(app: &App, item: &Item, root_date: Option<chrono::NaiveDate>) -> St
 
 /// Lines for one row of the message pane at `width` columns (cached by the caller).
 /// `continued`: a message under the header of the one above (same sender, moments later).
-pub fn render_row(
-    app: &App,
-    space: &str,
-    row: &Row,
-    continued: bool,
-    width: u16,
-) -> Vec<Line<'static>> {
+pub fn render_row(cx: &RowCtx, row: &Row, continued: bool, width: u16) -> Vec<Line<'static>> {
     let width = width as usize;
-    let tl = app.timelines.get(space);
+    let tl = cx.timeline;
     match row {
         Row::Top => {
-            let in_thread = app.views.get(space).is_some_and(|v| v.thread.is_some());
+            let in_thread = cx.view.is_some_and(|v| v.thread.is_some());
             let (text, style) = match tl {
                 None => ("Loading messages…".to_string(), theme::dim()),
                 Some(t) if t.error.is_some() && !t.loaded => (
                     format!("Could not load messages: {}", Clean::line(t.error.as_deref().unwrap_or_default())),
                     theme::error(),
                 ),
-                Some(t) if !t.loaded && app.me.is_app => (
+                Some(t) if !t.loaded && cx.me.is_app => (
                     "A Chat app can't read a space's history (chat.bot has no messages.list); messages it sends show here.".into(),
                     theme::dim(),
                 ),
@@ -107,13 +151,13 @@ pub fn render_row(
                     "Thread: every reply, oldest first · Esc back to the space".into(),
                     theme::dim(),
                 ),
-                Some(t) if t.has_older && app.views.get(space).is_some_and(|v| v.to_beginning) => {
+                Some(t) if t.has_older && cx.view.is_some_and(|v| v.to_beginning) => {
                     ("Loading older… (Esc stops)".into(), theme::dim())
                 }
                 Some(t) if t.loading_older => ("Loading older messages…".into(), theme::dim()),
                 Some(t) if t.has_older => ("↑ Older messages: scroll up to load them".into(), theme::dim()),
                 Some(_) => {
-                    let label = app.space(space).map(|s| app.space_label(s)).unwrap_or_default();
+                    let label = cx.label.clone();
                     (format!("The beginning of {label}"), theme::dim())
                 }
             };
@@ -129,7 +173,7 @@ pub fn render_row(
         }
         Row::Date(d) => vec![
             Line::default(),
-            centered_rule(&date_label(app, *d), width, theme::dim()),
+            centered_rule(&date_label(cx, *d), width, theme::dim()),
         ],
         Row::EarlierThread { .. } => vec![
             Line::default(),
@@ -145,7 +189,7 @@ pub fn render_row(
             Line::default(),
             centered_rule("New messages", width, theme::warn()),
         ],
-        Row::NewReplies { thread } => new_replies(app, space, thread, width),
+        Row::NewReplies { thread } => new_replies(cx, thread, width),
         Row::Collapsed { hidden, .. } => vec![Line::from(vec![
             Span::raw(" ".repeat(GUTTER)),
             Span::styled("  ┆ ".to_string(), theme::dim()),
@@ -153,11 +197,11 @@ pub fn render_row(
                 format!(
                     "{hidden} more repl{} · {} shows all, {} opens the thread",
                     if *hidden == 1 { "y" } else { "ies" },
-                    app.keymap.label(
+                    cx.keymap.label(
                         crate::keymap::Mode::Messages,
                         crate::keymap::Command::ExpandThread
                     ),
-                    app.keymap.label(
+                    cx.keymap.label(
                         crate::keymap::Mode::Messages,
                         crate::keymap::Command::OpenThread
                     ),
@@ -167,13 +211,13 @@ pub fn render_row(
         ])],
         Row::Msg { name, reply } => match tl.and_then(|t| t.get(name)) {
             Some(item) => message_lines(
-                app,
+                cx,
                 tl.map(|t| t.items()).unwrap_or(&[]),
                 item,
                 Shape {
                     reply: *reply,
                     continued,
-                    new_reply: !*reply && app.has_new_reply(space, item.thread()),
+                    new_reply: !*reply && cx.has_new_reply(item.thread()),
                 },
                 width,
             ),
@@ -183,21 +227,21 @@ pub fn render_row(
 }
 
 /// The line at the bottom for a thread higher up that got a reply: who, and what.
-fn new_replies(app: &App, space: &str, thread: &str, width: usize) -> Vec<Line<'static>> {
-    let tl = app.timelines.get(space);
+fn new_replies(cx: &RowCtx, thread: &str, width: usize) -> Vec<Line<'static>> {
+    let tl = cx.timeline;
     let items = tl.map(|t| t.items()).unwrap_or(&[]);
     let in_thread = || items.iter().filter(move |i| i.thread() == thread);
     let root = in_thread().find(|i| !i.msg.thread_reply);
     let last = in_thread().rev().find(|i| i.msg.thread_reply);
     let who = last
         .and_then(|i| i.msg.sender.as_ref())
-        .map(|u| app.member_label(u).into_string())
+        .map(|u| cx.member_label(u).into_string())
         .unwrap_or_else(|| "someone".into());
     let text = |i: Option<&Item>| {
-        i.map(|i| markup::plain_preview(i.msg.text.as_deref().unwrap_or("(card)"), app, 40))
+        i.map(|i| markup::plain_preview(i.msg.text.as_deref().unwrap_or("(card)"), cx, 40))
             .unwrap_or_default()
     };
-    let open = app.keymap.label(
+    let open = cx.keymap.label(
         crate::keymap::Mode::Messages,
         crate::keymap::Command::OpenThread,
     );
@@ -242,7 +286,7 @@ struct Shape {
 }
 
 fn message_lines(
-    app: &App,
+    cx: &RowCtx,
     all: &[Item],
     item: &Item,
     shape: Shape,
@@ -262,7 +306,7 @@ fn message_lines(
     let root_date = if reply {
         all.iter()
             .find(|i| i.thread() == item.thread())
-            .map(|r| app.settings.local(r.time()).date_naive())
+            .map(|r| cx.settings.local(r.time()).date_naive())
     } else {
         None
     };
@@ -271,9 +315,9 @@ fn message_lines(
         out.push(Line::default());
     }
     // Header: who, when, edited, where it is.
-    let mut header = sender_spans(app, item);
+    let mut header = sender_spans(cx, item);
     header.push(Span::styled(
-        format!("  {}", time_text(app, item, root_date)),
+        format!("  {}", time_text(cx, item, root_date)),
         theme::time(),
     ));
     if item.msg.last_update_time.is_some() {
@@ -281,7 +325,7 @@ fn message_lines(
     }
     match &item.local {
         Some(Local::Sending) => {
-            let text = match app.next_try(item.name()) {
+            let text = match cx.next_try(item.name()) {
                 Some(d) => format!(" sending… next try in {} s", d.as_secs().max(1)),
                 None => " sending…".to_string(),
             };
@@ -319,7 +363,7 @@ fn message_lines(
 
     let mut body: Vec<Line<'static>> = Vec::new();
     if let Some(text) = item.msg.text.as_deref().filter(|t| !t.is_empty()) {
-        let paras = markup::text_paras(text, app);
+        let paras = markup::text_paras(text, cx);
         let style_all = item.local.is_some();
         for l in markup::wrap(&paras, inner) {
             body.push(if style_all { dim_line(l) } else { l });
@@ -357,9 +401,9 @@ fn message_lines(
         let why = Clean::line(why);
         let hint = format!(
             "Not sent: {why} {} retries, {} edits.",
-            app.keymap
+            cx.keymap
                 .label(crate::keymap::Mode::Messages, crate::keymap::Command::Retry),
-            app.keymap
+            cx.keymap
                 .label(crate::keymap::Mode::Messages, crate::keymap::Command::Edit),
         );
         let paras = vec![markup::Para {

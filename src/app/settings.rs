@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 
+use crate::api::model::Message;
+
 /// Who is signed in.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Identity {
@@ -47,6 +49,28 @@ pub struct Settings {
     pub profile: String,
     /// Where the user's key bindings are read from, for the help screen.
     pub keymap_file: Option<std::path::PathBuf>,
+}
+
+impl Identity {
+    /// Whether `user` (`users/123`) is whoever is signed in.
+    pub fn is(&self, user: &str) -> bool {
+        self.user.as_deref() == Some(user)
+    }
+
+    /// Whether whoever is signed in sent `m`.
+    pub fn sent(&self, m: &Message) -> bool {
+        let Some(sender) = &m.sender else {
+            return false;
+        };
+        if self.is_app {
+            return sender.is_bot()
+                && self
+                    .user
+                    .as_deref()
+                    .is_none_or(|u| sender.name.as_deref() == Some(u));
+        }
+        sender.name.as_deref().is_some_and(|n| self.is(n))
+    }
 }
 
 impl Default for Settings {

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use chrono::Datelike;
 use ratatui::text::Line;
 
+use super::row_lines::{render_row, RowCtx};
 use super::timeline::{Row, Rows, RowsKey};
 use super::view::{self, Window};
 use super::App;
@@ -114,14 +115,29 @@ impl App {
                 }
             }
         }
-        let lines = Rc::new(super::row_lines::render_row(
-            self, space, row, continued, width,
-        ));
+        let lines = Rc::new(render_row(&self.row_ctx(space), row, continued, width));
         let mut cache = self.layout.borrow_mut();
         if cache.width == width && cache.people == self.people.version {
             cache.lines.insert(key, lines.clone());
         }
         lines
+    }
+
+    /// What laying out `space`'s rows needs.
+    fn row_ctx(&self, space: &str) -> RowCtx<'_> {
+        RowCtx {
+            label: self
+                .space(space)
+                .map(|s| self.space_label(s))
+                .unwrap_or_default(),
+            timeline: self.timelines.get(space),
+            view: self.views.get(space),
+            me: &self.me,
+            people: &self.people,
+            settings: &self.settings,
+            keymap: &self.keymap,
+            unsure: &self.unsure,
+        }
     }
 
     /// The message pane's size in the last frame (a sensible one before the first).
