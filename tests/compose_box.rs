@@ -425,3 +425,41 @@ fn help_shows_both_meanings_of_ctrl_z_and_the_editing_keys() {
     assert!(all.contains("Discard the whole draft"), "{all}");
     assert!(all.contains("Clear the field"), "{all}");
 }
+
+#[test]
+fn clicking_the_idle_box_starts_what_its_title_says() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app();
+    // Reply to Bob's thread from the space view, then leave the box.
+    a.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+        name: "spaces/AAAATeamRst/messages/T1.T1".into(),
+        reply: false,
+    });
+    ch(&mut a, 'r');
+    typed(&mut a, "half a reply");
+    let (screen, _, _) = draw(&a, 80, 24);
+    assert!(screen.contains("Reply to Bob Li: "), "{screen}");
+    key(&mut a, KeyCode::Esc);
+    let (screen, _, _) = draw(&a, 80, 24);
+    assert!(screen.contains("New message in Team Rust"), "{screen}");
+    // A click in the box types what the title said: a new message, not the reply.
+    let r = a.screen.get().compose;
+    a.update(Action::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: r.x + 2,
+        row: r.y + 1,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(a.focus, Focus::Compose);
+    assert_eq!(a.compose.target, gchat::app::compose::Target::New);
+    let (screen, _, _) = draw(&a, 80, 24);
+    assert!(screen.contains("New message in Team Rust"), "{screen}");
+    // The reply's draft is kept for its thread.
+    let thread = gchat::app::compose::Target::Reply {
+        thread: "spaces/AAAATeamRst/threads/T1".into(),
+    };
+    assert_eq!(
+        a.compose.draft(TEAM, &thread),
+        Some(&["half a reply".to_string()][..])
+    );
+}

@@ -431,15 +431,7 @@ impl App {
             Command::Top => self.go_to_beginning(&space, fx),
             Command::FullTime => self.show_full_time(),
             Command::Bottom => self.select_last(&space),
-            Command::Compose => {
-                // Inside a thread, writing means replying to it.
-                if self.views.get(&space).is_some_and(|v| v.thread.is_some()) {
-                    self.start_reply(&space);
-                } else {
-                    self.compose.switch(&space, Target::New, None, None);
-                    self.focus = Focus::Compose;
-                }
-            }
+            Command::Compose => self.start_compose(&space),
             Command::Reply => self.start_reply(&space),
             Command::Edit => self.start_edit(&space),
             Command::Delete => self.start_delete(&space),
@@ -490,6 +482,17 @@ impl App {
                 self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
             }
             _ => {}
+        }
+    }
+
+    /// Typing where one is: a new message in the space, or a reply inside a thread (what
+    /// the idle box's title says).
+    fn start_compose(&mut self, space: &str) {
+        if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
+            self.start_reply(space);
+        } else {
+            self.compose.switch(space, Target::New, None, None);
+            self.focus = Focus::Compose;
         }
     }
 
@@ -1160,7 +1163,15 @@ impl App {
                         .as_deref()
                         .is_some_and(|c| self.posting_refused(c).is_none())
                 {
-                    self.focus = Focus::Compose;
+                    // As the idle box's title says: a new message, or a reply in the
+                    // thread on screen (unless this space's box is being typed in).
+                    if let Some(space) = self.current.clone() {
+                        if self.focus != Focus::Compose
+                            || self.compose.space.as_deref() != Some(space.as_str())
+                        {
+                            self.start_compose(&space);
+                        }
+                    }
                 } else if inside(s.messages, x, y) {
                     self.focus = Focus::Messages;
                     self.click_message(y - s.messages.y);
