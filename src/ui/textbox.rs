@@ -13,6 +13,16 @@ use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+/// The cells a grapheme takes, measured as ratatui measures it when drawing a span.
+fn cells(g: &str) -> usize {
+    g.width()
+}
+
+/// The cells `s` takes.
+fn cells_of(s: &str) -> usize {
+    s.graphemes(true).map(cells).sum()
+}
+
 /// One screen line of a wrapped text: line `row`, bytes `start..end` of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece {
@@ -35,7 +45,7 @@ pub fn wrap(lines: &[String], width: u16, caret: Option<(usize, usize)>) -> Vec<
         // Where the last break after a space is, and the width from there.
         let mut soft: Option<usize> = None;
         for (i, g) in line.grapheme_indices(true) {
-            let w = g.width();
+            let w = cells(g);
             if used + w > width && i > start {
                 let cut = soft.filter(|&s| s > start).unwrap_or(i);
                 out.push(Piece {
@@ -44,7 +54,7 @@ pub fn wrap(lines: &[String], width: u16, caret: Option<(usize, usize)>) -> Vec<
                     end: cut,
                 });
                 start = cut;
-                used = line[start..i].width();
+                used = cells_of(&line[start..i]);
                 soft = None;
             }
             used += w;
@@ -57,7 +67,7 @@ pub fn wrap(lines: &[String], width: u16, caret: Option<(usize, usize)>) -> Vec<
             start,
             end: line.len(),
         });
-        let full = line[start..].width() >= width && out.len() > first;
+        let full = cells_of(&line[start..]) >= width && out.len() > first;
         if full && caret.is_some_and(|(r, c)| r == row && c == line.chars().count()) {
             out.push(Piece {
                 row,
@@ -89,7 +99,7 @@ pub fn caret_at(lines: &[String], pieces: &[Piece], caret: (usize, usize)) -> (u
     let upto = line[p.start..]
         .grapheme_indices(true)
         .take_while(|(j, g)| p.start + j + g.len() <= byte)
-        .map(|(_, g)| g.width())
+        .map(|(_, g)| cells(g))
         .sum::<usize>();
     (i, u16::try_from(upto).unwrap_or(u16::MAX))
 }
@@ -175,6 +185,32 @@ mod tests {
         for p in texts(&["a你好世界bc你"], 5) {
             assert!(p.width() <= 5, "{p}");
         }
+    }
+
+    #[test]
+    fn hostile_text_keeps_the_caret_where_ratatui_draws() {
+        use ratatui::backend::TestBackend;
+        use ratatui::Terminal;
+        let lines = vec!["a\u{1b}[2Jb\u{202e}c\u{7}d".to_string()];
+        let n = lines[0].chars().count();
+        let mut t = Terminal::new(TestBackend::new(20, 3)).unwrap();
+        let mut at = None;
+        t.draw(|f| {
+            at = draw(
+                f,
+                Rect::new(0, 0, 20, 3),
+                &lines,
+                (0, n),
+                &Cell::new(0),
+                Style::default(),
+                None,
+            );
+        })
+        .unwrap();
+        // The caret is just after the last drawn character, `d`.
+        let buf = t.backend().buffer();
+        let d = (0..20).find(|&x| buf[(x, 0)].symbol() == "d").unwrap();
+        assert_eq!(at, Some(Position { x: d + 1, y: 0 }));
     }
 
     #[test]
