@@ -424,6 +424,14 @@ fn help_shows_both_meanings_of_ctrl_z_and_the_editing_keys() {
     assert!(all.contains("Redo what was undone"), "{all}");
     assert!(all.contains("Discard the whole draft"), "{all}");
     assert!(all.contains("Clear the field"), "{all}");
+    assert!(
+        all.contains("Typing edits as a shell does: Ctrl-a/Ctrl-e"),
+        "{all}"
+    );
+    assert!(
+        all.contains("Ctrl-u/Ctrl-k delete to line start/end"),
+        "{all}"
+    );
 }
 
 #[test]
