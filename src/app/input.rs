@@ -67,8 +67,15 @@ impl App {
                 Some(Command::Newline) => self.compose.textarea.insert_newline(),
                 Some(Command::Cancel) => self.leave_compose(),
                 Some(Command::Quit) => self.request_quit(),
+                Some(Command::Undo) => {
+                    self.compose.textarea.undo();
+                }
+                Some(Command::Redo) => {
+                    self.compose.textarea.redo();
+                }
+                Some(Command::Discard) => self.discard_draft(),
                 _ => {
-                    self.compose.textarea.input(k);
+                    super::compose::edit(&mut self.compose.textarea, k);
                 }
             },
             Mode::Filter => self.filter_key(k, cmd, fx),
@@ -91,6 +98,26 @@ impl App {
         self.focus = Focus::Messages;
     }
 
+    /// Empties the compose box, asking first when the draft is long.
+    fn discard_draft(&mut self) {
+        if self.compose.is_blank() {
+            super::compose::discard_all(&mut self.compose.textarea);
+            return;
+        }
+        if self.compose.discard_asks() {
+            self.dialog = Some(Dialog::new(
+                Kind::DiscardDraft {
+                    chars: self.compose.chars(),
+                },
+                Vec::new(),
+            ));
+            return;
+        }
+        self.compose.discard();
+        let undo = self.keymap.label(Mode::Compose, Command::Undo);
+        self.note(format!("Draft discarded; {undo} brings it back."));
+    }
+
     fn filter_key(&mut self, k: KeyEvent, cmd: Option<Command>, fx: &mut Vec<Effect>) {
         match cmd {
             Some(Command::Submit) => {
@@ -109,12 +136,21 @@ impl App {
             Some(Command::Down) => self.move_space(1),
             Some(Command::Quit) => self.request_quit(),
             _ => {
+                let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+                let f = &mut self.spaces.filter;
                 match k.code {
                     KeyCode::Backspace => {
-                        self.spaces.filter.pop();
+                        f.pop();
                     }
-                    KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-                        self.spaces.filter.push(c)
+                    // As in a shell: Ctrl-u empties the line, Ctrl-w deletes a word back.
+                    KeyCode::Char('u') if ctrl => f.clear(),
+                    KeyCode::Char('w') if ctrl => {
+                        let kept = f.trim_end().len();
+                        let cut = f[..kept].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                        f.truncate(cut);
+                    }
+                    KeyCode::Char(c) if !ctrl && !k.modifiers.contains(KeyModifiers::ALT) => {
+                        f.push(c)
                     }
                     _ => return,
                 }
@@ -395,15 +431,7 @@ impl App {
             Command::Top => self.go_to_beginning(&space, fx),
             Command::FullTime => self.show_full_time(),
             Command::Bottom => self.select_last(&space),
-            Command::Compose => {
-                // Inside a thread, writing means replying to it.
-                if self.views.get(&space).is_some_and(|v| v.thread.is_some()) {
-                    self.start_reply(&space);
-                } else {
-                    self.compose.switch(&space, Target::New, None, None);
-                    self.focus = Focus::Compose;
-                }
-            }
+            Command::Compose => self.start_compose(&space),
             Command::Reply => self.start_reply(&space),
             Command::Edit => self.start_edit(&space),
             Command::Delete => self.start_delete(&space),
@@ -454,6 +482,17 @@ impl App {
                 self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
             }
             _ => {}
+        }
+    }
+
+    /// Typing where one is: a new message in the space, or a reply inside a thread (what
+    /// the idle box's title says).
+    fn start_compose(&mut self, space: &str) {
+        if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
+            self.start_reply(space);
+        } else {
+            self.compose.switch(space, Target::New, None, None);
+            self.focus = Focus::Compose;
         }
     }
 
@@ -880,9 +919,22 @@ impl App {
                     f.input.insert_newline();
                 }
             }
+            Some(c @ (Command::Undo | Command::Redo | Command::Discard)) => {
+                if let Some(f) = d.focused_mut() {
+                    match c {
+                        Command::Undo => f.input.undo(),
+                        Command::Redo => f.input.redo(),
+                        _ => super::compose::discard_all(&mut f.input),
+                    };
+                }
+                d.error = None;
+                self.add_member_typed(fx);
+            }
             _ => {
                 if let Some(f) = d.focused_mut() {
-                    f.input.input(k);
+                    if f.multiline || k.code != KeyCode::Enter {
+                        super::compose::edit(&mut f.input, k);
+                    }
                 }
                 d.error = None;
                 self.add_member_typed(fx);
@@ -1037,6 +1089,12 @@ impl App {
             Kind::SpaceInfo { .. } => self.dialog = None,
             Kind::Quit { .. } => self.answer_quit(true),
             Kind::QuitUnsaved { .. } => {}
+            Kind::DiscardDraft { .. } => {
+                self.dialog = None;
+                self.compose.discard();
+                let undo = self.keymap.label(Mode::Compose, Command::Undo);
+                self.note(format!("Draft discarded; {undo} brings it back."));
+            }
             Kind::LeaveSpace { space, .. } => {
                 // People leave by their own membership; the app by the `app` alias.
                 let me = if self.me.is_app {
@@ -1105,7 +1163,15 @@ impl App {
                         .as_deref()
                         .is_some_and(|c| self.posting_refused(c).is_none())
                 {
-                    self.focus = Focus::Compose;
+                    // As the idle box's title says: a new message, or a reply in the
+                    // thread on screen (unless this space's box is being typed in).
+                    if let Some(space) = self.current.clone() {
+                        if self.focus != Focus::Compose
+                            || self.compose.space.as_deref() != Some(space.as_str())
+                        {
+                            self.start_compose(&space);
+                        }
+                    }
                 } else if inside(s.messages, x, y) {
                     self.focus = Focus::Messages;
                     self.click_message(y - s.messages.y);

@@ -1439,6 +1439,21 @@ impl App {
     }
 
     /// Sends what is in the compose box.
+    /// Whether `text` is too long to send; if so the user is told by how much, and the
+    /// text stays in the box.
+    fn over_limit(&mut self, text: &str) -> bool {
+        let n = text.chars().count();
+        let limit = compose::LIMIT;
+        if n <= limit {
+            return false;
+        }
+        self.error(format!(
+            "Not sent: the message is {n} characters and Google Chat takes at most {limit}; shorten it by {}.",
+            n - limit
+        ));
+        true
+    }
+
     fn send(&mut self, fx: &mut Vec<Effect>) {
         let Some(space) = self.compose.space.clone() else {
             return;
@@ -1456,6 +1471,9 @@ impl App {
                     .and_then(|i| i.msg.text.clone())
                     .unwrap_or_default();
                 text = mentions::send(&text, &self.mentions_of(&previous));
+                if self.over_limit(&text) {
+                    return;
+                }
                 let tl = self.timelines.entry(space.clone()).or_default();
                 if previous == text {
                     self.compose.clear();
@@ -1477,6 +1495,9 @@ impl App {
                 });
             }
             target => {
+                if self.over_limit(&text) {
+                    return;
+                }
                 let thread = match &target {
                     Target::Reply { thread } => Some(thread.clone()),
                     _ => None,
