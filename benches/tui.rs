@@ -8,6 +8,7 @@
 //! - the saver's look at the app after each event (typing, moving), which keeps drafts
 //!   and unsent messages on disk;
 //! - a 1,500-key burst into the compose box: a frame per key against one frame after all;
+//! - a full 4,096-character draft: a frame, and a key to frame (`-- compose` runs only this);
 //! - start to first frame: the real binary in a pseudo-terminal against an emulator;
 //! - resident memory with 100,000 messages loaded;
 //! - cleaning outside text, and the per-frame cell guard (`-- cleaning` runs only this).
@@ -220,6 +221,73 @@ fn burst(n: usize) {
     );
 }
 
+/// A full 4,096-character draft (long words and CJK) in the compose box: the frame (it
+/// is wrapped from the text every frame) and a key to frame at its end and its start.
+fn compose_full() {
+    let words = ["release", "parser", "ratatui", "发布", "checks", "green"];
+    let text: String = (0..1_000)
+        .map(|i| words[i % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(4_096)
+        .collect();
+    let mut app = app_with(1_000);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('i'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Action::Paste(text));
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let frame = median(
+        (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let key = |app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode| {
+        let t = Instant::now();
+        app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        term.draw(|f| gchat::ui::draw(app, f)).expect("draw");
+        t.elapsed()
+    };
+    let at_end = median(
+        (0..100)
+            .map(|i| {
+                let c = if i % 2 == 0 {
+                    KeyCode::Char('x')
+                } else {
+                    KeyCode::Backspace
+                };
+                key(&mut app, &mut term, c)
+            })
+            .collect(),
+    );
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Home,
+        KeyModifiers::NONE,
+    )));
+    let at_start = median(
+        (0..100)
+            .map(|i| {
+                let c = if i % 2 == 0 {
+                    KeyCode::Char('x')
+                } else {
+                    KeyCode::Backspace
+                };
+                key(&mut app, &mut term, c)
+            })
+            .collect(),
+    );
+    println!(
+        "4,096-character draft in compose at 200x50: frame {frame:.1?}; key to frame at its end {at_end:.1?}, at its start {at_start:.1?}"
+    );
+}
+
 fn start_to_first_frame() {
     use portable_pty::{native_pty_system, CommandBuilder, PtySize};
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -368,6 +436,10 @@ fn main() {
         cleaning();
         return;
     }
+    if std::env::args().any(|a| a == "compose") {
+        compose_full();
+        return;
+    }
     // Memory first, before other runs leave freed pages with the allocator.
     let before = rss_kib();
     let app = app_with(100_000);
@@ -390,5 +462,6 @@ fn main() {
     saver_observe(100_000);
     cleaning();
     burst(1_000);
+    compose_full();
     start_to_first_frame();
 }

@@ -112,6 +112,7 @@ impl Command {
             (Command::Submit, Mode::Filter) => "Open the selected space",
             (Command::Cancel, Mode::Filter) => "Clear the filter",
             (Command::Cancel, Mode::Dialog) => "Close without doing anything",
+            (Command::Discard, Mode::Dialog) => "Clear the field (undo brings it back)",
             _ => self.description(),
         }
     }
@@ -163,6 +164,9 @@ commands! {
     Yes = "yes", "Answer yes to the question asked", None;
     No = "no", "Answer no to the question asked", None;
     Close = "close", "Close a dialog that only shows something", None;
+    Undo = "undo", "Undo the last change", None;
+    Redo = "redo", "Redo what was undone", None;
+    Discard = "discard", "Discard the whole draft (asks first when it is long; undo brings it back)", Some("discard");
     WaitSends = "wait_sends", "Quitting: wait for messages still sending, then quit", Some("wait");
     KeepSends = "keep_sends", "Quitting: quit now, keep unsent messages for next start", Some("keep for next start");
 }
@@ -397,7 +401,8 @@ impl Keymap {
 
     /// The command for a key press in `mode`. Panes fall back to the global table;
     /// typing modes only answer their own keys (Ctrl-c there cancels, as Esc does) and
-    /// the Ctrl chord for suspending, which works everywhere.
+    /// the Ctrl chord for suspending, unless they bind that chord themselves (Ctrl-z
+    /// undoes while writing a message or in a dialog).
     pub fn lookup(&self, mode: Mode, ev: &KeyEvent) -> Option<Command> {
         let chord = Chord::from_event(ev)?;
         if let Some(c) = self.by_key.get(&(mode, chord)) {
@@ -503,14 +508,29 @@ mod tests {
             k.lookup(Mode::Compose, &key(KeyCode::Enter, KeyModifiers::ALT)),
             Some(Command::Newline)
         );
-        // Ctrl-z suspends from anywhere, typing included; a plain z is typed.
+        // Ctrl-z suspends from anywhere but where text has an undo: there it undoes.
         for mode in Mode::ALL {
+            let want = if matches!(mode, Mode::Compose | Mode::Dialog) {
+                Command::Undo
+            } else {
+                Command::Suspend
+            };
             assert_eq!(
                 k.lookup(mode, &key(KeyCode::Char('z'), KeyModifiers::CONTROL)),
-                Some(Command::Suspend),
+                Some(want),
                 "{mode:?}"
             );
         }
+        // Moving undo elsewhere gives Ctrl-z its suspending back while typing.
+        let (k2, w) = Keymap::with_user("[compose]\nundo = [\"Ctrl-_\"]\n");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            k2.lookup(
+                Mode::Compose,
+                &key(KeyCode::Char('z'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Suspend)
+        );
         assert_eq!(
             k.lookup(Mode::Dialog, &key(KeyCode::Char('z'), KeyModifiers::NONE)),
             None

@@ -102,8 +102,10 @@ async fn a_two_thousand_line_paste_then_esc_leaves_a_clean_screen() {
     let how = Session::alice(&emu.url());
     let mut s = Session::spawn_with(emu, how).await;
     s.send("i").await;
-    // Short lines: the whole paste fits in one message (32,000 bytes at most).
-    let text: Vec<String> = (1..=2000).map(|i| format!("ln{i:04}")).collect();
+    // One-character lines: the whole paste fits in one message (gchat sends at most
+    // 4,096 characters).
+    let mut text: Vec<String> = (1..2000).map(|_| "ł".to_string()).collect();
+    text.push("ln2000".into());
     s.send(&bracketed(&text.join("\r"))).await;
     s.wait_for("the paste's end in the box", |t| t.contains("│ln2000"))
         .await;
@@ -116,7 +118,10 @@ async fn a_two_thousand_line_paste_then_esc_leaves_a_clean_screen() {
     let col = spaces_border(&s);
     for row in 0..H {
         let left = s.span(row, 0, col);
-        assert!(!left.contains("ln"), "row {row}: {left}");
+        assert!(
+            !left.contains("ln") && !left.contains('ł'),
+            "row {row}: {left}"
+        );
     }
     // The whole paste is kept as the draft.
     s.send("i").await;
@@ -265,11 +270,17 @@ async fn ctrl_z_suspends_to_the_shell_and_fg_brings_gchat_back() {
     let mut s = Session::spawn_with(emu, how).await;
     assert!(s.raw_mode() && s.alternate());
     let gchat = s.foreground().expect("gchat in the foreground");
-    // Something typed but not sent must survive the trip.
+    // Something typed but not sent must survive the trip. (In the box Ctrl-z is undo:
+    // gchat is suspended from the messages pane, with the draft kept.)
     s.send("i").await;
     s.send("kept across suspend").await;
     s.wait_for("the text in the box", |t| {
         t.contains("│kept across suspend")
+    })
+    .await;
+    s.esc().await;
+    s.wait_for("the draft kept", |t| {
+        t.contains("Draft: kept across suspend") && badge(t).starts_with("NORMAL")
     })
     .await;
     let before = s.raw_len();
@@ -291,7 +302,7 @@ async fn ctrl_z_suspends_to_the_shell_and_fg_brings_gchat_back() {
     let before = s.raw_len();
     s.send("\n").await;
     s.wait_for("gchat redrawn", |t| {
-        t.contains("午饭一起吗") && t.contains("│kept across suspend")
+        t.contains("午饭一起吗") && t.contains("Draft: kept across suspend")
     })
     .await;
     assert!(s.alternate(), "back on the alternate screen");
@@ -301,6 +312,7 @@ async fn ctrl_z_suspends_to_the_shell_and_fg_brings_gchat_back() {
     .await;
     assert!(s.raw_mode(), "raw mode again");
     // It answers keys as before.
+    s.send("i").await;
     s.send(" and after").await;
     s.wait_for("typing goes on", |t| {
         t.contains("│kept across suspend and after")
@@ -316,6 +328,14 @@ async fn ctrl_z_suspends_to_the_shell_and_fg_brings_gchat_back() {
     .await;
     s.esc().await;
     s.send("q").await;
+    // If the send's answer is not back yet gchat asks; waiting quits once it is.
+    s.wait_for("the quit", |t| {
+        t.contains("EXITED") || t.contains("Quit gchat?")
+    })
+    .await;
+    if s.screen().contains("Quit gchat?") {
+        s.send("w").await;
+    }
     s.wait_for("gchat's exit, as the shell saw it", |t| {
         t.contains("EXITED 0")
     })

@@ -1,9 +1,126 @@
 //! The compose box: what it will do (new thread, reply, edit), and a draft per space and
 //! thread that survives Esc, switching spaces and failed sends.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::{CursorMove, TextArea};
+
+/// The most text a message may carry. Google's server answers 400 above 4,096 characters
+/// of `text`; they are counted as Unicode characters (code points), as the emulator does,
+/// of the text as sent (mentions as `<users/ID>`).
+pub const LIMIT: usize = 4096;
+
+/// From this many characters left, the box counts them on its edge.
+pub const COUNT_FROM: usize = 500;
+
+/// Discarding a draft longer than this (characters, or lines) asks first.
+pub const DISCARD_ASKS_OVER: (usize, usize) = (200, 3);
+
+/// What an empty box says while typing in it.
+pub const PLACEHOLDER: &str =
+    "Write a message. Enter sends, Alt-Enter or Ctrl-J for a new line, Esc to leave.";
+
+/// Steps of undo kept per box (tui-textarea's default is 50 single keys).
+const HISTORY: usize = 1000;
+
+/// The text keys of a shell (readline) on a text box, over tui-textarea's own:
+/// Ctrl-a/Ctrl-e line start and end, Ctrl-u/Ctrl-k delete to the line's start and end,
+/// Ctrl-w/Alt-Backspace and Alt-d delete a word back and forward, Alt-b/Alt-f move by
+/// words, Ctrl-b/Ctrl-f/Ctrl-h/Ctrl-d as in a shell. tui-textarea's other shortcuts
+/// (Ctrl-u undo, Ctrl-x cut, Ctrl-v scroll...) are not used. Answers whether the text
+/// changed.
+pub fn edit(t: &mut TextArea<'_>, k: KeyEvent) -> bool {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = k.modifiers.contains(KeyModifiers::ALT);
+    let moved = |t: &mut TextArea<'_>, m: CursorMove| {
+        t.move_cursor(m);
+        false
+    };
+    match (k.code, ctrl, alt) {
+        (KeyCode::Char(c), true, false) => match c.to_ascii_lowercase() {
+            'a' => moved(t, CursorMove::Head),
+            'e' => moved(t, CursorMove::End),
+            'b' => moved(t, CursorMove::Back),
+            'f' => moved(t, CursorMove::Forward),
+            'p' => moved(t, CursorMove::Up),
+            'n' => moved(t, CursorMove::Down),
+            'u' => t.delete_line_by_head(),
+            'k' => t.delete_line_by_end(),
+            'w' => t.delete_word(),
+            'h' => t.delete_char(),
+            'd' => t.delete_next_char(),
+            _ => false,
+        },
+        (KeyCode::Char(c), false, true) => match c {
+            'b' => moved(t, CursorMove::WordBack),
+            'f' => {
+                word_end_forward(t);
+                false
+            }
+            'd' => t.delete_next_word(),
+            _ => false,
+        },
+        (KeyCode::Backspace, _, true) => t.delete_word(),
+        (KeyCode::Left, true, _) => moved(t, CursorMove::WordBack),
+        (KeyCode::Right, true, _) => {
+            word_end_forward(t);
+            false
+        }
+        (KeyCode::Left, ..) => moved(t, CursorMove::Back),
+        (KeyCode::Right, ..) => moved(t, CursorMove::Forward),
+        (KeyCode::Up, ..) => moved(t, CursorMove::Up),
+        (KeyCode::Down, ..) => moved(t, CursorMove::Down),
+        (KeyCode::Home, ..) => moved(t, CursorMove::Head),
+        (KeyCode::End, ..) => moved(t, CursorMove::End),
+        (KeyCode::Char(_), true, true) => false,
+        _ => t.input_without_shortcuts(k),
+    }
+}
+
+/// A shell's Alt-f: to the end of the next word (tui-textarea's `WordForward` stops at
+/// the next word's start, as vi's `w` does). At a line's end, to the next line.
+fn word_end_forward(t: &mut TextArea<'_>) {
+    let (r, c) = t.cursor();
+    let rest: Vec<char> = t
+        .lines()
+        .get(r)
+        .map(|l| l.chars().skip(c).collect())
+        .unwrap_or_default();
+    if rest.is_empty() {
+        t.move_cursor(CursorMove::Forward);
+        return;
+    }
+    let gap = rest.iter().take_while(|ch| !ch.is_alphanumeric()).count();
+    let word = rest[gap..]
+        .iter()
+        .take_while(|ch| ch.is_alphanumeric())
+        .count();
+    for _ in 0..gap + word {
+        t.move_cursor(CursorMove::Forward);
+    }
+}
+
+/// Empties `t` as one step its undo takes back.
+pub fn discard_all(t: &mut TextArea<'_>) -> bool {
+    t.cancel_selection();
+    t.select_all();
+    let cut = t.cut();
+    t.cancel_selection();
+    cut
+}
+
+/// A text box's settings: no underlined cursor line, a long undo.
+pub fn setup(t: &mut TextArea<'_>) {
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_max_histories(HISTORY);
+}
+
+/// Characters in `lines` as a message: line breaks count.
+pub fn count(lines: &[String]) -> usize {
+    lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
+}
 
 /// What sending the box does.
 #[derive(
@@ -35,6 +152,8 @@ pub struct Compose {
     pub reply_to: Option<String>,
     /// Why the last send or edit from this box was refused.
     pub error: Option<String>,
+    /// The first wrapped line shown: the drawing keeps the caret in view from here.
+    pub scroll: Cell<usize>,
     drafts: HashMap<(String, Target), Vec<String>>,
 }
 
@@ -46,6 +165,7 @@ impl Default for Compose {
             target: Target::New,
             reply_to: None,
             error: None,
+            scroll: Cell::new(0),
             drafts: HashMap::new(),
         }
     }
@@ -57,11 +177,7 @@ fn fresh(lines: Vec<String>) -> TextArea<'static> {
     } else {
         TextArea::new(lines)
     };
-    t.set_cursor_line_style(ratatui::style::Style::default());
-    t.set_placeholder_text(
-        "Write a message. Enter sends, Alt-Enter or Ctrl-J for a new line, Esc to leave.",
-    );
-    t.set_placeholder_style(crate::theme::dim());
+    setup(&mut t);
     t.move_cursor(CursorMove::Bottom);
     t.move_cursor(CursorMove::End);
     t
@@ -70,6 +186,23 @@ fn fresh(lines: Vec<String>) -> TextArea<'static> {
 impl Compose {
     pub fn text(&self) -> String {
         self.textarea.lines().join("\n")
+    }
+
+    /// Characters in the box, as the limit counts them.
+    pub fn chars(&self) -> usize {
+        count(self.textarea.lines())
+    }
+
+    /// Whether discarding the draft asks first.
+    pub fn discard_asks(&self) -> bool {
+        self.chars() > DISCARD_ASKS_OVER.0 || self.textarea.lines().len() > DISCARD_ASKS_OVER.1
+    }
+
+    /// Empties the box and forgets its draft; undo in the box brings the text back.
+    pub fn discard(&mut self) {
+        discard_all(&mut self.textarea);
+        self.error = None;
+        self.save_draft();
     }
 
     pub fn is_blank(&self) -> bool {
@@ -116,6 +249,7 @@ impl Compose {
             .or_else(|| prefill.map(|p| p.split('\n').map(String::from).collect()))
             .unwrap_or_default();
         self.textarea = fresh(lines);
+        self.scroll.set(0);
     }
 
     /// After a send: the box and its draft are empty.

@@ -51,12 +51,18 @@ pub enum Kind {
     QuitUnsaved {
         why: String,
     },
+    /// Discarding a long draft from the compose box: `chars` characters.
+    DiscardDraft {
+        chars: usize,
+    },
 }
 
 pub struct Field {
     pub label: &'static str,
     pub input: TextArea<'static>,
     pub multiline: bool,
+    /// The first wrapped line shown, kept by the drawing.
+    pub scroll: std::cell::Cell<usize>,
 }
 
 impl Field {
@@ -66,13 +72,14 @@ impl Field {
         } else {
             TextArea::new(value.split('\n').map(String::from).collect())
         };
-        input.set_cursor_line_style(ratatui::style::Style::default());
+        crate::app::compose::setup(&mut input);
         input.move_cursor(CursorMove::Bottom);
         input.move_cursor(CursorMove::End);
         Field {
             label,
             input,
             multiline,
+            scroll: std::cell::Cell::new(0),
         }
     }
 
@@ -130,6 +137,7 @@ impl Dialog {
             Kind::SpaceInfo { .. } => "Space details",
             Kind::LeaveSpace { .. } => "Leave space",
             Kind::Quit { .. } | Kind::QuitUnsaved { .. } => "Quit gchat?",
+            Kind::DiscardDraft { .. } => "Discard draft",
         }
     }
 
@@ -145,7 +153,10 @@ impl Dialog {
     pub fn is_confirm(&self) -> bool {
         matches!(
             self.kind,
-            Kind::RemoveMember { .. } | Kind::DeleteMessage { .. } | Kind::LeaveSpace { .. }
+            Kind::RemoveMember { .. }
+                | Kind::DeleteMessage { .. }
+                | Kind::LeaveSpace { .. }
+                | Kind::DiscardDraft { .. }
         )
     }
 }

@@ -2,7 +2,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::compose::Target;
 use super::paste;
 use super::{App, Effect, Focus, LoadKind};
 use crate::keymap::{Command, Mode};
@@ -57,8 +56,15 @@ impl App {
                 Some(Command::Newline) => self.compose.textarea.insert_newline(),
                 Some(Command::Cancel) => self.leave_compose(),
                 Some(Command::Quit) => self.request_quit(),
+                Some(Command::Undo) => {
+                    self.compose.textarea.undo();
+                }
+                Some(Command::Redo) => {
+                    self.compose.textarea.redo();
+                }
+                Some(Command::Discard) => self.discard_draft(),
                 _ => {
-                    self.compose.textarea.input(k);
+                    super::compose::edit(&mut self.compose.textarea, k);
                 }
             },
             Mode::Filter => self.filter_key(k, cmd, fx),
@@ -68,17 +74,6 @@ impl App {
                 }
             }
         }
-    }
-
-    fn leave_compose(&mut self) {
-        self.compose.save_draft();
-        if let (Target::Edit { .. }, Some(space)) =
-            (&self.compose.target, self.compose.space.clone())
-        {
-            // An unfinished edit stays as a draft; the box goes back to new messages.
-            self.compose.switch(&space, Target::New, None, None);
-        }
-        self.focus = Focus::Messages;
     }
 
     fn filter_key(&mut self, k: KeyEvent, cmd: Option<Command>, fx: &mut Vec<Effect>) {
@@ -99,12 +94,21 @@ impl App {
             Some(Command::Down) => self.move_space(1),
             Some(Command::Quit) => self.request_quit(),
             _ => {
+                let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+                let f = &mut self.spaces.filter;
                 match k.code {
                     KeyCode::Backspace => {
-                        self.spaces.filter.pop();
+                        f.pop();
                     }
-                    KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-                        self.spaces.filter.push(c)
+                    // As in a shell: Ctrl-u empties the line, Ctrl-w deletes a word back.
+                    KeyCode::Char('u') if ctrl => f.clear(),
+                    KeyCode::Char('w') if ctrl => {
+                        let kept = f.trim_end().len();
+                        let cut = f[..kept].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                        f.truncate(cut);
+                    }
+                    KeyCode::Char(c) if !ctrl && !k.modifiers.contains(KeyModifiers::ALT) => {
+                        f.push(c)
                     }
                     _ => return,
                 }

@@ -8,7 +8,7 @@ use crate::app::compose::Target;
 use crate::app::permissions::Task;
 use crate::app::timeline::MessageId;
 use crate::app::timeline::{Local, Row};
-use crate::app::{client_id, mentions, reconcile, App, Effect, Focus};
+use crate::app::{client_id, compose, mentions, reconcile, App, Effect, Focus};
 
 impl App {
     pub(super) fn on_sent(
@@ -94,6 +94,21 @@ impl App {
         }
     }
 
+    /// Whether `text` is too long to send; if so the user is told by how much, and the
+    /// text stays in the box.
+    fn over_limit(&mut self, text: &str) -> bool {
+        let n = text.chars().count();
+        let limit = compose::LIMIT;
+        if n <= limit {
+            return false;
+        }
+        self.error(format!(
+            "Not sent: the message is {n} characters and Google Chat takes at most {limit}; shorten it by {}.",
+            n - limit
+        ));
+        true
+    }
+
     /// Sends what is in the compose box.
     pub(super) fn send(&mut self, fx: &mut Vec<Effect>) {
         let Some(space) = self.compose.space.clone() else {
@@ -112,6 +127,9 @@ impl App {
                     .and_then(|i| i.msg.text.clone())
                     .unwrap_or_default();
                 text = mentions::send(&text, &self.mentions_of(&previous));
+                if self.over_limit(&text) {
+                    return;
+                }
                 let tl = self.timelines.entry(space.clone()).or_default();
                 if previous == text {
                     self.compose.clear();
@@ -133,6 +151,9 @@ impl App {
                 });
             }
             target => {
+                if self.over_limit(&text) {
+                    return;
+                }
                 let thread = match &target {
                     Target::Reply { thread } => Some(thread.clone()),
                     _ => None,

@@ -154,6 +154,19 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
                 )));
             }
         }
+        Kind::DiscardDraft { chars } => {
+            v.push(Line::from(format!(
+                "Discard this draft of {chars} characters?"
+            )));
+            v.push(Line::from(Span::styled(
+                format!(
+                    "{} in the box brings it back.",
+                    app.keymap
+                        .label(crate::keymap::Mode::Compose, Command::Undo)
+                ),
+                theme::dim(),
+            )));
+        }
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
     }
     v.into_iter().map(Para::from).collect()
@@ -256,22 +269,27 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     f.render_widget(Paragraph::new(text), parts[0]);
     for (i, fl) in d.fields.iter().enumerate() {
         let focused = i == d.focus;
-        let mut ta = fl.input.clone();
-        ta.set_block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme::border(focused))
-                .title(Span::styled(
-                    format!(" {} ", fl.label),
-                    theme::title(focused),
-                )),
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme::border(focused))
+            .title(Span::styled(
+                format!(" {} ", fl.label),
+                theme::title(focused),
+            ));
+        let inner = block.inner(parts[1 + i]);
+        f.render_widget(block, parts[1 + i]);
+        let caret = crate::ui::textbox::draw(
+            f,
+            inner,
+            fl.input.lines(),
+            fl.input.cursor(),
+            &fl.scroll,
+            Style::default(),
+            None,
         );
-        ta.set_cursor_style(if focused {
-            Style::default().add_modifier(ratatui::style::Modifier::REVERSED)
-        } else {
-            Style::default()
-        });
-        f.render_widget(&ta, parts[1 + i]);
+        if let Some(p) = caret.filter(|_| focused && app.help.is_none()) {
+            f.set_cursor_position(p);
+        }
     }
     if !err_lines.is_empty() {
         f.render_widget(Paragraph::new(err_lines), parts[1 + d.fields.len()]);

@@ -12,6 +12,9 @@ use crate::markup;
 use crate::theme;
 use crate::ui::dialogs::centered;
 
+/// Where invitations to spaces are answered (the Chat API has no call for it).
+pub const CHAT_WEB: &str = "https://chat.google.com/";
+
 /// Every binding, mode by mode.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut v = Vec::new();
@@ -58,6 +61,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "Members: ★ manager · ✉ invited · ⚙ Chat app".to_string(),
         "Spaces: # space · & group chat · @ direct message · a number: unread".to_string(),
         "Mouse: click a space to open it, anything else to select it; wheel scrolls.".to_string(),
+        "Typing edits as a shell does: Ctrl-a/Ctrl-e line start/end, Alt-b/Alt-f".to_string(),
+        "word back/forward, Ctrl-u/Ctrl-k delete to line start/end, Ctrl-w/Alt-d".to_string(),
+        "delete a word back/forward (the filter: Ctrl-u clears, Ctrl-w a word).".to_string(),
+        "Invitations: the Chat API can neither list nor accept them;".to_string(),
+        format!("answer them in Chat on the web, {CHAT_WEB}"),
         format!("Change any key in {file}"),
     ] {
         v.push(Line::from(Span::styled(text, theme::dim())));

@@ -1,15 +1,12 @@
 //! The message pane: threads with their replies, dates, cards, and the compose box.
 
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::compose::Target;
 use crate::app::{App, Focus};
 use crate::clean::Clean;
-use crate::markup;
 use crate::theme;
 
 /// The pane's title: the space, its members, or the thread.
@@ -69,8 +66,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
 
-    let compose_lines = app.compose.textarea.lines().len().clamp(1, 6) as u16;
-    let compose_h = (compose_lines + 2).min(inner.height / 2).max(3);
+    let compose_h = super::compose::height(app, &space, inner);
     let [body, compose] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(compose_h)]).areas(inner);
     let mut s = app.screen.get();
@@ -147,104 +143,5 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             at,
         );
     }
-    draw_compose(app, f, compose, &space);
-}
-
-fn draw_compose(app: &App, f: &mut Frame, area: Rect, space: &str) {
-    if let Some(why) = app.posting_refused(space) {
-        // No box to type in: say why, and what the user can do instead.
-        let mut why = Clean::line(&why).into_string();
-        if let Some(first) = why.get(..1) {
-            why = first.to_uppercase() + &why[1..];
-        }
-        let reply = app
-            .keymap
-            .label(crate::keymap::Mode::Messages, crate::keymap::Command::Reply);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme::border(false));
-        f.render_widget(
-            Paragraph::new(Line::from(Span::styled(
-                format!("{why}. {reply} replies in a thread."),
-                theme::dim(),
-            )))
-            .wrap(ratatui::widgets::Wrap { trim: true })
-            .block(block),
-            area,
-        );
-        return;
-    }
-    let focused = app.focus == Focus::Compose;
-    let c = &app.compose;
-    let here = c.space.as_deref() == Some(space);
-    let in_thread = app.views.get(space).and_then(|v| v.thread.clone());
-    let (mut title, title_style) = match (&c.target, here) {
-        (Target::New, _) if in_thread.is_some() => {
-            (" Reply in this thread ".to_string(), theme::title(focused))
-        }
-        (Target::Reply { .. }, true) => (
-            format!(
-                " Reply to {} ",
-                Clean::line(c.reply_to.as_deref().unwrap_or("thread"))
-            ),
-            theme::title(focused),
-        ),
-        (Target::Edit { .. }, true) => (" Edit message ".to_string(), theme::title(focused)),
-        _ => {
-            let label = app
-                .space(space)
-                .map(|s| app.space_label(s))
-                .unwrap_or_default();
-            (format!(" New message in {label} "), theme::title(focused))
-        }
-    };
-    if let (Some(err), true) = (&c.error, here) {
-        title = format!(
-            "{title}— not saved: {} ",
-            markup::truncate(&Clean::line(err), 60)
-        );
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme::border(focused))
-        .title(Span::styled(
-            title,
-            if c.error.is_some() && here {
-                theme::error_bold()
-            } else {
-                title_style
-            },
-        ));
-    if focused && here {
-        let mut ta = c.textarea.clone();
-        ta.set_block(block);
-        ta.set_cursor_style(Style::default().add_modifier(ratatui::style::Modifier::REVERSED));
-        f.render_widget(&ta, area);
-        return;
-    }
-    // Not typing: the draft, or how to start one.
-    let draft = c
-        .draft(space, &Target::New)
-        .map(|l| Clean::line(&l.join(" ")));
-    let hint = match draft {
-        Some(d) => Line::from(vec![
-            Span::styled("Draft: ".to_string(), theme::warn()),
-            Span::styled(d, theme::dim()),
-        ]),
-        None => Line::from(Span::styled(
-            format!(
-                "{} new message · {} reply · {} edit",
-                app.keymap.label(
-                    crate::keymap::Mode::Messages,
-                    crate::keymap::Command::Compose
-                ),
-                app.keymap
-                    .label(crate::keymap::Mode::Messages, crate::keymap::Command::Reply),
-                app.keymap
-                    .label(crate::keymap::Mode::Messages, crate::keymap::Command::Edit),
-            ),
-            theme::dim(),
-        )),
-    };
-    f.render_widget(Paragraph::new(hint).block(block), area);
+    super::compose::draw(app, f, compose, &space);
 }

@@ -1,6 +1,7 @@
 //! Drawing: a function of the app's state. Nothing here does I/O or changes state
 //! (except the layout cache and where panes were drawn, for the mouse).
 
+pub mod compose;
 pub mod dialogs;
 pub mod help;
 pub mod members;
@@ -8,6 +9,7 @@ pub mod messages;
 pub mod small;
 pub mod spaces;
 pub mod status;
+pub mod textbox;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;

@@ -22,10 +22,17 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     let mut list_area = inner;
     if app.spaces.filtering || !app.spaces.filter.is_empty() {
-        let cursor = if app.spaces.filtering { "▏" } else { "" };
+        let typed = Clean::line(&app.spaces.filter);
+        if app.spaces.filtering && app.dialog.is_none() && app.help.is_none() {
+            // The terminal's cursor after the text, for input methods.
+            let x = 1 + markup::width(typed.as_str());
+            if x < usize::from(inner.width) && inner.height > 0 {
+                f.set_cursor_position((inner.x + x as u16, inner.y));
+            }
+        }
         lines.push(Line::from(vec![
             Span::styled("/".to_string(), theme::key()),
-            Span::raw(format!("{}{cursor}", Clean::line(&app.spaces.filter))),
+            Span::raw(typed.into_string()),
         ]));
         list_area.y += 1;
         list_area.height = list_area.height.saturating_sub(1);

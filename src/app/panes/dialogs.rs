@@ -78,9 +78,22 @@ impl App {
                     f.input.insert_newline();
                 }
             }
+            Some(c @ (Command::Undo | Command::Redo | Command::Discard)) => {
+                if let Some(f) = d.focused_mut() {
+                    match c {
+                        Command::Undo => f.input.undo(),
+                        Command::Redo => f.input.redo(),
+                        _ => crate::app::compose::discard_all(&mut f.input),
+                    };
+                }
+                d.error = None;
+                self.add_member_typed(fx);
+            }
             _ => {
                 if let Some(f) = d.focused_mut() {
-                    f.input.input(k);
+                    if f.multiline || k.code != KeyCode::Enter {
+                        crate::app::compose::edit(&mut f.input, k);
+                    }
                 }
                 d.error = None;
                 self.add_member_typed(fx);
@@ -235,6 +248,12 @@ impl App {
             Kind::SpaceInfo { .. } => self.dialog = None,
             Kind::Quit { .. } => self.answer_quit(true),
             Kind::QuitUnsaved { .. } => {}
+            Kind::DiscardDraft { .. } => {
+                self.dialog = None;
+                self.compose.discard();
+                let undo = self.keymap.label(Mode::Compose, Command::Undo);
+                self.note(format!("Draft discarded; {undo} brings it back."));
+            }
             Kind::LeaveSpace { space, .. } => {
                 // People leave by their own membership; the app by the `app` alias.
                 let me = if self.me.is_app {

@@ -128,15 +128,7 @@ impl App {
             Command::Top => self.go_to_beginning(&space, fx),
             Command::FullTime => self.show_full_time(),
             Command::Bottom => self.select_last(&space),
-            Command::Compose => {
-                // Inside a thread, writing means replying to it.
-                if self.views.get(&space).is_some_and(|v| v.thread.is_some()) {
-                    self.start_reply(&space);
-                } else {
-                    self.compose.switch(&space, Target::New, None, None);
-                    self.focus = Focus::Compose;
-                }
-            }
+            Command::Compose => self.start_compose(&space),
             Command::Reply => self.start_reply(&space),
             Command::Edit => self.start_edit(&space),
             Command::Delete => self.start_delete(&space),
@@ -187,6 +179,17 @@ impl App {
                 self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
             }
             _ => {}
+        }
+    }
+
+    /// Typing where one is: a new message in the space, or a reply inside a thread (what
+    /// the idle box's title says).
+    pub(in crate::app) fn start_compose(&mut self, space: &str) {
+        if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
+            self.start_reply(space);
+        } else {
+            self.compose.switch(space, Target::New, None, None);
+            self.focus = Focus::Compose;
         }
     }
 

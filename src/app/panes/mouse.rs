@@ -53,7 +53,15 @@ impl App {
                         .as_deref()
                         .is_some_and(|c| self.posting_refused(c).is_none())
                 {
-                    self.focus = Focus::Compose;
+                    // As the idle box's title says: a new message, or a reply in the
+                    // thread on screen (unless this space's box is being typed in).
+                    if let Some(space) = self.current.clone() {
+                        if self.focus != Focus::Compose
+                            || self.compose.space.as_deref() != Some(space.as_str())
+                        {
+                            self.start_compose(&space);
+                        }
+                    }
                 } else if inside(s.messages, x, y) {
                     self.focus = Focus::Messages;
                     self.click_message(y - s.messages.y);
