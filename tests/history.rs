@@ -310,7 +310,7 @@ fn a_space_with_unread_messages_opens_at_a_divider_above_the_first() {
     let mut app = app();
     let h = |h: i64, m: i64| now() - Duration::hours(12 - h) + Duration::minutes(m);
     // Read up to 10:00 on an earlier visit; one message came since (counted unread).
-    app.spaces.last_read.insert(ENG.into(), h(10, 0));
+    app.spaces.set_last_read(ENG, h(10, 0));
     open(&mut app, ENG);
     page(
         &mut app,

@@ -211,7 +211,7 @@ impl App {
         match listed {
             Some(t) => self.spaces.mark_read(space, t),
             None => {
-                self.spaces.unread.insert(space.to_string(), 0);
+                self.spaces.set_unread(space, 0);
             }
         }
         self.learn_permissions(space, fx);

@@ -92,7 +92,7 @@ impl App {
                     if let Some(t) = msgs.iter().filter_map(|m| m.create_time).max() {
                         self.spaces.note_activity(&space, t);
                     }
-                    self.spaces.unread.insert(space, count);
+                    self.spaces.set_unread(&space, count);
                 }
             }
             Outcome::Sent {

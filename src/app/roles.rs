@@ -27,7 +27,7 @@ impl App {
             .is_some_and(|s| s.kind() == SpaceType::Space);
         if self.me.is_app
             || !named
-            || self.spaces.permissions.contains_key(space)
+            || self.spaces.permissions(space).is_some()
             || self.polls.busy(&Poll::Space(space.to_string()))
         {
             return;
@@ -54,7 +54,7 @@ impl App {
                     .permission_settings
                     .clone()
                     .unwrap_or_else(|| Value::Object(Default::default()));
-                self.spaces.permissions.insert(space, rules);
+                self.spaces.set_permissions(&space, rules);
                 self.spaces.upsert(s);
             }
             Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
@@ -72,7 +72,7 @@ impl App {
         })?;
         let role = mine.role.clone().unwrap_or(MembershipRole::Member);
         let manager = role == MembershipRole::Manager;
-        let Some(rules) = self.spaces.permissions.get(space) else {
+        let Some(rules) = self.spaces.permissions(space) else {
             return Some(manager || members_by_default(setting));
         };
         let Some(rule) = rules.get(setting) else {

@@ -82,7 +82,7 @@ impl App {
                 continue;
             }
             self.polls.start(Poll::Unread(name.clone()));
-            let after = self.spaces.last_read.get(&name).copied();
+            let after = self.spaces.last_read(&name);
             fx.push(Effect::CountUnread { space: name, after });
         }
     }
