@@ -946,3 +946,53 @@ async fn crlf_multipart_bodies_and_ranged_downloads() {
     assert_eq!(code, 200);
     assert_eq!(json["resourceName"], id.as_str());
 }
+
+#[tokio::test]
+async fn an_attachment_removed_by_an_edit_is_no_longer_shared() {
+    let emu = demo().await;
+    let alice = user(&emu, ALICE);
+    let bob = user(&emu, BOB);
+    let s = space(TEAM_RUST);
+    let (_d, path) = sample_file("draft.txt", 1000);
+    let up = alice
+        .upload_attachment(&s, &path, None, &mut |_, _| {})
+        .await
+        .unwrap();
+    let m = send_with(&alice, &s, "oops, wrong file", &up).await;
+    let media = gchat::api::MediaName::parse(up.resource_name.as_deref().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.txt");
+    bob.download_attachment(&media, &out, &mut |_, _| {})
+        .await
+        .unwrap();
+    let edited = alice
+        .patch_message(
+            &msg_name(&m),
+            &Message::text("oops, wrong file"),
+            "attachment",
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(edited.attachments().is_empty());
+    assert_eq!(
+        code_of(bob.download_attachment(&media, &out, &mut |_, _| {}).await).0,
+        404
+    );
+    assert!(
+        std::fs::read(&out).unwrap() == std::fs::read(&path).unwrap(),
+        "a refused download leaves an existing file alone"
+    );
+    // Adding attachments by an edit is refused.
+    let mut add = Message::text("x");
+    add.add_attachment(&up);
+    assert_eq!(
+        code_of(
+            alice
+                .patch_message(&msg_name(&m), &add, "attachment", false)
+                .await
+        )
+        .0,
+        400
+    );
+}

@@ -257,8 +257,12 @@ impl Blobs {
     }
 }
 
+/// How long an unfinished resumable upload is kept.
+const SESSION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// A resumable upload in progress.
 struct Session {
+    started: std::time::Instant,
     space: String,
     uploader: String,
     filename: String,
@@ -276,6 +280,16 @@ pub struct Media {
 
 impl Media {
     pub fn new(data: Option<&Path>) -> Self {
+        // Bytes of uploads that were cut off (the emulator stopped mid-upload) go.
+        if let Some(dir) = data.map(media_dir) {
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for e in entries.flatten() {
+                    if e.file_name().to_string_lossy().starts_with("tmp-") {
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                }
+            }
+        }
         Media {
             blobs: match data {
                 Some(p) => Blobs::Dir(media_dir(p)),
@@ -760,6 +774,7 @@ async fn resumable_start(
     checked_type(sent_type.as_deref(), &filename)?;
     let id = random_id(32);
     let session = Session {
+        started: std::time::Instant::now(),
         space: space.to_string(),
         uploader: who.user_name(),
         filename,
@@ -768,11 +783,21 @@ async fn resumable_start(
         received: 0,
         writer: None,
     };
-    svc.media
-        .sessions
-        .lock()
-        .await
-        .insert(id.clone(), Arc::new(tokio::sync::Mutex::new(session)));
+    let mut sessions = svc.media.sessions.lock().await;
+    // Abandoned sessions go (with their partial bytes) once they are old.
+    let mut expired = Vec::new();
+    sessions.retain(|_, s| match s.try_lock() {
+        Ok(mut s) if s.started.elapsed() > SESSION_LIFETIME => {
+            expired.extend(s.writer.take());
+            false
+        }
+        _ => true,
+    });
+    sessions.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(session)));
+    drop(sessions);
+    for w in expired {
+        w.discard().await;
+    }
     let host = header_str(headers, "host").unwrap_or("127.0.0.1");
     let location = format!(
         "http://{host}/upload/v1/spaces/{space}/attachments:upload?uploadType=resumable&upload_id={id}"
@@ -1035,10 +1060,17 @@ async fn download(
                 return None;
             }
             let own = up.uploader == who.user_name();
+            // Shared: a message the caller can read still carries it.
             let shared = up.messages.iter().any(|mid| {
                 rec.find_message(mid).is_some_and(|i| {
                     let m = &rec.messages[i];
-                    !m.deleted() && super::messages::readable(rec, m, &who)
+                    !m.deleted()
+                        && super::messages::readable(rec, m, &who)
+                        && m.msg.attachment.iter().any(|a| {
+                            a.pointer("/attachmentDataRef/resourceName")
+                                .and_then(|v| v.as_str())
+                                == Some(resource.as_str())
+                        })
                 })
             });
             return (own || shared)
