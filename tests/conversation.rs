@@ -996,3 +996,141 @@ async fn an_attachment_removed_by_an_edit_is_no_longer_shared() {
         400
     );
 }
+
+#[tokio::test]
+async fn limits_are_enforced_while_streaming_not_only_by_declared_lengths() {
+    let emu = start(gchat::emulator::Config {
+        media_limit: 10_000,
+        ..Default::default()
+    })
+    .await;
+    let b = "lImItBoUnDaRy";
+    // The Content-Length passes the early check (it allows for the envelope), the bytes
+    // do not.
+    let body = multipart(
+        b,
+        r#"{"filename": "a.bin"}"#,
+        "application/octet-stream",
+        &[7u8; 20_000],
+    );
+    let (code, json) = post_multipart(&emu, "user:1001", TEAM_RUST, b, body).await;
+    assert_eq!(code, 413, "{json}");
+    let body = multipart(
+        b,
+        r#"{"filename": "a.bin"}"#,
+        "application/octet-stream",
+        &[7u8; 10_000],
+    );
+    assert_eq!(
+        post_multipart(&emu, "user:1001", TEAM_RUST, b, body)
+            .await
+            .0,
+        200
+    );
+    // Resumable: a session that declared 100 bytes gets more in its chunk.
+    let http = reqwest::Client::new();
+    let start = http
+        .post(format!(
+            "{}/upload/v1/spaces/{TEAM_RUST}/attachments:upload?uploadType=resumable",
+            emu.url()
+        ))
+        .bearer_auth("user:1001")
+        .header("x-upload-content-length", "100")
+        .json(&serde_json::json!({"filename": "b.bin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status().as_u16(), 200);
+    let session = start.headers()["location"].to_str().unwrap().to_string();
+    let put = |range: &'static str, bytes: Vec<u8>, token: &'static str| {
+        http.put(&session)
+            .bearer_auth(token)
+            .header("content-range", range)
+            .body(bytes)
+            .send()
+    };
+    // Another person cannot use Alice's session.
+    assert_eq!(
+        put("bytes 0-49/100", vec![1; 50], "user:1002")
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    let r = put("bytes 0-49/100", vec![1; 50], "user:1001")
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 308);
+    assert_eq!(r.headers()["range"], "bytes=0-49");
+    // A chunk that does not continue where the last ended: 400; the status query says
+    // how much arrived.
+    assert_eq!(
+        put("bytes 10-59/100", vec![1; 50], "user:1001")
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        400
+    );
+    let r = put("bytes */100", Vec::new(), "user:1001").await.unwrap();
+    assert_eq!(r.status().as_u16(), 308);
+    assert_eq!(r.headers()["range"], "bytes=0-49");
+    // More than declared: refused, and the session is over.
+    assert_eq!(
+        put("bytes 50-149/100", vec![1; 100], "user:1001")
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        400
+    );
+    assert_eq!(
+        put("bytes */100", Vec::new(), "user:1001")
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_refused_message_leaves_its_upload_unattached() {
+    let emu = start(gchat::emulator::Config {
+        text_limit: 10,
+        ..Default::default()
+    })
+    .await;
+    let alice = user(&emu, ALICE);
+    let bob = user(&emu, BOB);
+    let s = space(TEAM_RUST);
+    let (_d, path) = sample_file("x.txt", 100);
+    let up = alice
+        .upload_attachment(&s, &path, None, &mut |_, _| {})
+        .await
+        .unwrap();
+    let mut long = Message::text("far too long for the limit");
+    long.add_attachment(&up);
+    assert_eq!(
+        code_of(
+            alice
+                .create_message(&s, &long, &CreateMessage::default())
+                .await
+        )
+        .0,
+        400
+    );
+    let media = gchat::api::MediaName::parse(up.resource_name.as_deref().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    assert_eq!(
+        code_of(bob.download_attachment(&media, &out, &mut |_, _| {}).await).0,
+        404
+    );
+    let sent = send_with(&alice, &s, "short", &up).await;
+    assert_eq!(sent.attachments().len(), 1);
+    assert!(emu
+        .service()
+        .with_store(|st| st.spaces[TEAM_RUST].uploads[media.as_str()].messages.len() == 1));
+}
