@@ -1134,3 +1134,78 @@ async fn a_refused_message_leaves_its_upload_unattached() {
         .service()
         .with_store(|st| st.spaces[TEAM_RUST].uploads[media.as_str()].messages.len() == 1));
 }
+
+#[tokio::test]
+async fn custom_emoji_are_created_and_deleted_by_their_creator_and_persist() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = || gchat::emulator::Options {
+        port: 0,
+        data: Some(dir.path().join("state.json")),
+        demo: true,
+        config: Default::default(),
+    };
+    let emu = gchat::emulator::Emulator::start(opts()).await.unwrap();
+    let alice = user(&emu, ALICE);
+    let png = b"\x89PNG\r\n\x1a\nnot really an image";
+    let c = alice
+        .create_custom_emoji(":rust-crab:", "crab.png", png)
+        .await
+        .unwrap();
+    assert_eq!(c.emoji_name.as_deref(), Some(":rust-crab:"));
+    let cname = gchat::api::CustomEmojiName::parse(c.name.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        code_of(
+            alice
+                .create_custom_emoji(":rust-crab:", "crab.png", png)
+                .await
+        )
+        .0,
+        409
+    );
+    assert_eq!(
+        code_of(
+            alice
+                .create_custom_emoji("rust crab", "crab.png", png)
+                .await
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        code_of(
+            alice
+                .create_custom_emoji(":crab-exe:", "crab.exe", png)
+                .await
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        code_of(
+            alice
+                .create_custom_emoji(":too-big:", "big.png", &vec![0u8; 256 * 1024])
+                .await
+        )
+        .0,
+        400
+    );
+    let mine = alice
+        .list_custom_emojis(Some("creator(\"users/me\")"), None)
+        .await
+        .unwrap();
+    assert!(mine.custom_emojis.iter().any(|e| e.uid == c.uid));
+    assert!(mine
+        .custom_emojis
+        .iter()
+        .all(|e| e.emoji_name.as_deref() != Some(":party-parrot:")));
+    emu.stop().await;
+    let emu = gchat::emulator::Emulator::start(opts()).await.unwrap();
+    let alice = user(&emu, ALICE);
+    assert_eq!(alice.get_custom_emoji(&cname).await.unwrap().uid, c.uid);
+    assert_eq!(
+        code_of(user(&emu, BOB).delete_custom_emoji(&cname).await).0,
+        403
+    );
+    alice.delete_custom_emoji(&cname).await.unwrap();
+    assert_eq!(code_of(alice.get_custom_emoji(&cname).await).0, 404);
+}

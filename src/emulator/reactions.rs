@@ -534,9 +534,126 @@ pub fn get_custom_emoji(ctx: &mut Ctx<'_>, id: &str) -> EmuResult<Reply> {
     reply(&v)
 }
 
+/// `:lowercase-words_like_this:`: alphanumerics joined by single hyphens or underscores.
+pub fn valid_emoji_name(n: &str) -> bool {
+    let Some(inner) = n.strip_prefix(':').and_then(|r| r.strip_suffix(':')) else {
+        return false;
+    };
+    !inner.is_empty()
+        && inner.len() <= 64
+        && inner.split(['-', '_']).all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// The most bytes a custom emoji's image may have.
+const MAX_EMOJI_IMAGE: usize = 256 * 1024;
+
+pub fn create_custom_emoji(ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
+    use base64::Engine;
+    ctx.query.only(&[])?;
+    let input: CustomEmoji = parse_body(ctx.body, "custom_emoji")?;
+    let name = input.emoji_name.as_deref().unwrap_or("");
+    if !valid_emoji_name(name) {
+        return Err(EmuError::invalid_field(
+            "custom_emoji.emoji_name",
+            "emojiName must start and end with colons and use lowercase letters and digits, with single hyphens or underscores between words, e.g. :party-parrot:.",
+        ));
+    }
+    let payload = input.payload.as_ref().ok_or_else(|| {
+        EmuError::invalid_field(
+            "custom_emoji.payload",
+            "payload (fileContent and filename) is required.",
+        )
+    })?;
+    let filename = payload
+        .get("filename")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let ext_ok = filename.rsplit_once('.').is_some_and(|(_, e)| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "png" | "jpg" | "jpeg" | "gif"
+        )
+    });
+    if !ext_ok {
+        return Err(EmuError::invalid_field(
+            "custom_emoji.payload.filename",
+            "The image must be a .png, .jpg or .gif file.",
+        ));
+    }
+    let content = payload
+        .get("fileContent")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content)
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(content))
+        .map_err(|_| {
+            EmuError::invalid_field(
+                "custom_emoji.payload.file_content",
+                "fileContent must be base64.",
+            )
+        })?;
+    if bytes.is_empty() || bytes.len() >= MAX_EMOJI_IMAGE {
+        return Err(EmuError::invalid_field(
+            "custom_emoji.payload.file_content",
+            format!("The image must be under {MAX_EMOJI_IMAGE} bytes."),
+        ));
+    }
+    let dir = &mut ctx.store.directory;
+    if dir.custom_emojis.values().any(|c| c.emoji_name == name) {
+        return Err(EmuError::already_exists(format!(
+            "A custom emoji named {name} already exists in the organization."
+        )));
+    }
+    let id = loop {
+        let id = random_id(12);
+        if !dir.custom_emojis.contains_key(&id) {
+            break id;
+        }
+    };
+    let rec = CustomEmojiRec {
+        id: id.clone(),
+        uid: random_id(20),
+        emoji_name: name.to_string(),
+        creator: ctx.who.user_name(),
+    };
+    let view = custom_view(&rec);
+    dir.add_custom_emoji(rec);
+    reply(&view)
+}
+
+pub fn delete_custom_emoji(ctx: &mut Ctx<'_>, id: &str) -> EmuResult<Reply> {
+    ctx.query.only(&[])?;
+    let c =
+        ctx.store.directory.custom_emojis.get(id).ok_or_else(|| {
+            EmuError::not_found(format!("Custom emoji customEmojis/{id} not found."))
+        })?;
+    if c.creator != ctx.who.user_name() {
+        return Err(EmuError::permission(
+            "Only the person who created a custom emoji (or an emoji manager) can delete it.",
+        ));
+    }
+    ctx.store.directory.remove_custom_emoji(id);
+    reply(&Empty {})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn custom_emoji_names() {
+        for good in [":a:", ":party-parrot:", ":ship_it2:"] {
+            assert!(valid_emoji_name(good), "{good}");
+        }
+        for bad in ["party", ":Party:", "::", ":a--b:", ":-a:", ":a b:", ":a_:"] {
+            assert!(!valid_emoji_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn emoji_check() {

@@ -115,6 +115,8 @@ pub enum Route {
     DeletePin(String, String),
     ListCustomEmojis,
     GetCustomEmoji(String),
+    CreateCustomEmoji,
+    DeleteCustomEmoji(String),
 }
 
 impl Route {
@@ -168,6 +170,8 @@ impl Route {
             ("DELETE", ["v1", "spaces", id, "messagePins", p]) => Route::DeletePin(own(id), own(p)),
             ("GET", ["v1", "customEmojis"]) => Route::ListCustomEmojis,
             ("GET", ["v1", "customEmojis", id]) => Route::GetCustomEmoji(own(id)),
+            ("POST", ["v1", "customEmojis"]) => Route::CreateCustomEmoji,
+            ("DELETE", ["v1", "customEmojis", id]) => Route::DeleteCustomEmoji(own(id)),
             ("GET", ["v1", "people:batchGet"]) => Route::BatchGetPeople,
             ("GET", ["v1", "people:searchDirectoryPeople"]) => Route::SearchPeople,
             ("GET", ["v1", "people", id]) => Route::GetPerson(own(id)),
@@ -208,6 +212,8 @@ impl Route {
             Route::DeletePin(..) => "chat.spaces.messagePins.delete",
             Route::ListCustomEmojis => "chat.customEmojis.list",
             Route::GetCustomEmoji(_) => "chat.customEmojis.get",
+            Route::CreateCustomEmoji => "chat.customEmojis.create",
+            Route::DeleteCustomEmoji(_) => "chat.customEmojis.delete",
         }
     }
 
@@ -338,6 +344,7 @@ impl Route {
             Route::ListCustomEmojis | Route::GetCustomEmoji(_) => {
                 &["chat.customemojis", "chat.customemojis.readonly"]
             }
+            Route::CreateCustomEmoji | Route::DeleteCustomEmoji(_) => &["chat.customemojis"],
         }
     }
 
@@ -359,6 +366,8 @@ impl Route {
                 | Route::DeleteReaction(..)
                 | Route::CreatePin(_)
                 | Route::DeletePin(..)
+                | Route::CreateCustomEmoji
+                | Route::DeleteCustomEmoji(_)
         )
     }
 
@@ -371,6 +380,8 @@ impl Route {
                 | Route::DeletePin(..)
                 | Route::ListCustomEmojis
                 | Route::GetCustomEmoji(_)
+                | Route::CreateCustomEmoji
+                | Route::DeleteCustomEmoji(_)
         )
     }
 
@@ -761,6 +772,8 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         Route::DeletePin(s, p) => pins::delete(ctx, s, p),
         Route::ListCustomEmojis => reactions::list_custom_emojis(ctx),
         Route::GetCustomEmoji(id) => reactions::get_custom_emoji(ctx, id),
+        Route::CreateCustomEmoji => reactions::create_custom_emoji(ctx),
+        Route::DeleteCustomEmoji(id) => reactions::delete_custom_emoji(ctx, id),
     }
 }
 

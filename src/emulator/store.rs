@@ -356,6 +356,16 @@ impl Directory {
         self.people.insert(p.id.clone(), p);
     }
 
+    pub fn add_custom_emoji(&mut self, c: CustomEmojiRec) {
+        self.remember();
+        self.custom_emojis.insert(c.id.clone(), c);
+    }
+
+    pub fn remove_custom_emoji(&mut self, id: &str) -> Option<CustomEmojiRec> {
+        self.remember();
+        self.custom_emojis.remove(id)
+    }
+
     pub fn person_by_email(&self, email: &str) -> Option<&PersonRec> {
         self.email_index
             .get(&email.to_lowercase())

@@ -315,7 +315,15 @@ def conversation(emu):
     check(one["uid"] == emojis[0]["uid"], "custom emoji get", one)
     r = reactions.create(parent=m["name"], body={"emoji": {"customEmoji": {"uid": one["uid"]}}}).execute()
     check(r["emoji"]["customEmoji"]["uid"] == one["uid"], "custom emoji reaction", r)
-    print("  ok  customEmojis list/get and a custom reaction")
+    import base64
+    made = alice.customEmojis().create(body={"emojiName": ":conformance-crab:", "payload": {
+        "fileContent": base64.b64encode(b"\x89PNG\r\n\x1a\n...").decode(), "filename": "crab.png"}}).execute()
+    check(made["emojiName"] == ":conformance-crab:" and made["name"].startswith("customEmojis/"), "custom emoji created", made)
+    expect(409, alice.customEmojis().create(body={"emojiName": ":conformance-crab:", "payload": {
+        "fileContent": "AAAA", "filename": "crab.png"}}), "duplicate custom emoji name")
+    expect(403, bob.customEmojis().delete(name=made["name"]), "deleting another's custom emoji")
+    check(alice.customEmojis().delete(name=made["name"]).execute() == {}, "custom emoji deleted")
+    print("  ok  customEmojis list/get/create/delete and a custom reaction")
 
     # Media: multipart (a small file) and resumable (several chunks).
     work = Path(tempfile.mkdtemp(prefix="gchat-media-"))

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::{collect_pages, Api, Call, Client};
+use super::{collect_pages, Call, Client};
 use crate::api::error::{parse_retry_after, ApiError, ServerError};
 use crate::api::model::*;
 use crate::api::name::{
@@ -378,9 +378,33 @@ impl Client {
         .await
     }
 
-    pub async fn get_custom_emoji(&self, name: &CustomEmojiName) -> Result<CustomEmoji, ApiError> {
-        let mut call = Call::new(Method::GET, format!("v1/{name}"));
-        call.api = Api::Chat;
+    /// `customEmojis.create`: `image` is a .png, .jpg or .gif under 256 KB.
+    pub async fn create_custom_emoji(
+        &self,
+        emoji_name: &str,
+        filename: &str,
+        image: &[u8],
+    ) -> Result<CustomEmoji, ApiError> {
+        use base64::Engine;
+        let body = CustomEmoji {
+            emoji_name: Some(emoji_name.to_string()),
+            payload: Some(serde_json::json!({
+                "fileContent": base64::engine::general_purpose::STANDARD.encode(image),
+                "filename": filename,
+            })),
+            ..Default::default()
+        };
+        let call = Call::new(Method::POST, "v1/customEmojis".into()).json(&body)?;
         self.send(call).await
+    }
+
+    pub async fn delete_custom_emoji(&self, name: &CustomEmojiName) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, format!("v1/{name}"));
+        self.send_delete::<Empty>(call).await.map(|_| ())
+    }
+
+    pub async fn get_custom_emoji(&self, name: &CustomEmojiName) -> Result<CustomEmoji, ApiError> {
+        self.send(Call::new(Method::GET, format!("v1/{name}")))
+            .await
     }
 }
