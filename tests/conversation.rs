@@ -1209,3 +1209,39 @@ async fn custom_emoji_are_created_and_deleted_by_their_creator_and_persist() {
     alice.delete_custom_emoji(&cname).await.unwrap();
     assert_eq!(code_of(alice.get_custom_emoji(&cname).await).0, 404);
 }
+
+#[tokio::test]
+async fn a_download_cut_short_leaves_the_destination_alone() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A server that promises 1000 bytes, sends 10 and hangs up.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 4096];
+            let mut got = Vec::new();
+            while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: application/octet-stream\r\n\r\n0123456789")
+                .await;
+        }
+    });
+    let c = gchat::api::Client::with_static_token(&url, "user:1001").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("keep.bin");
+    std::fs::write(&out, b"precious").unwrap();
+    let media = gchat::api::MediaName::parse("abc").unwrap();
+    let r = c.download_attachment(&media, &out, &mut |_, _| {}).await;
+    assert!(r.is_err(), "{r:?}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"precious");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no partial file left"
+    );
+}

@@ -255,9 +255,10 @@ impl Client {
         }
     }
 
-    /// `media.download` of `media` into the file `dest` (created or truncated), streamed;
-    /// `progress` hears the bytes received. Returns the bytes written. On failure the
-    /// partial file is removed.
+    /// `media.download` of `media` into the file `dest`, streamed; `progress` hears the
+    /// bytes received. Returns the bytes written. The bytes go to a temporary file beside
+    /// `dest` that replaces it only once complete: a failed download leaves no partial
+    /// file and does not touch an existing `dest`.
     pub async fn download_attachment(
         &self,
         media: &MediaName,
@@ -286,7 +287,10 @@ impl Client {
         let local = |e: std::io::Error| {
             ApiError::InvalidArgument(format!("could not write {}: {e}", dest.display()))
         };
-        let mut file = tokio::fs::File::create(dest).await.map_err(local)?;
+        let mut part = dest.as_os_str().to_owned();
+        part.push(format!(".part-{}", std::process::id()));
+        let part = std::path::PathBuf::from(part);
+        let mut file = tokio::fs::File::create(&part).await.map_err(local)?;
         let mut got: u64 = 0;
         progress(0, total);
         let result: Result<(), ApiError> = async {
@@ -305,9 +309,13 @@ impl Client {
             Ok(())
         }
         .await;
+        drop(file);
+        let result = match result {
+            Ok(()) => tokio::fs::rename(&part, dest).await.map_err(local),
+            Err(e) => Err(e),
+        };
         if let Err(e) = result {
-            drop(file);
-            let _ = tokio::fs::remove_file(dest).await;
+            let _ = tokio::fs::remove_file(&part).await;
             return Err(e);
         }
         Ok(got)
