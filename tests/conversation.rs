@@ -1245,3 +1245,53 @@ async fn a_download_cut_short_leaves_the_destination_alone() {
         "no partial file left"
     );
 }
+
+#[tokio::test]
+async fn an_upload_resumes_after_a_failed_chunk_and_empty_files_upload() {
+    let emu = demo().await;
+    let alice = user(&emu, ALICE);
+    let s = space(TEAM_RUST);
+    let n = gchat::api::client::UPLOAD_CHUNK * 3 + 5;
+    let (_d, path) = sample_file("resume.bin", n);
+    let svc = emu.service().clone();
+    let mut injected = false;
+    let data = alice
+        .upload_attachment(&s, &path, None, &mut |sent, _| {
+            // After the first chunk, the next request fails once.
+            if sent > 0 && !injected {
+                injected = true;
+                svc.inject(gchat::emulator::Fault {
+                    method: Some("chat.media.upload".into()),
+                    code: 503,
+                    count: 1,
+                    retry_after: None,
+                });
+            }
+        })
+        .await
+        .unwrap();
+    assert!(injected);
+    assert!(
+        emu.service().pending_faults().is_empty(),
+        "the fault was met"
+    );
+    let media = gchat::api::MediaName::parse(data.resource_name.as_deref().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("back.bin");
+    alice
+        .download_attachment(&media, &out, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert!(
+        std::fs::read(&out).unwrap() == std::fs::read(&path).unwrap(),
+        "the bytes differ"
+    );
+    // An empty file.
+    let (_e, empty) = sample_file("empty.txt", 0);
+    let data = alice
+        .upload_attachment(&s, &empty, None, &mut |_, _| {})
+        .await
+        .unwrap();
+    let sent = send_with(&alice, &s, "empty", &data).await;
+    assert_eq!(sent.attachments().len(), 1);
+}

@@ -885,30 +885,39 @@ async fn resumable_chunk(
         let chunk = match chunk {
             Ok(c) => c,
             Err(e) => {
-                failed = Some(EmuError::invalid(format!(
-                    "The upload could not be read: {e}"
-                )));
+                // Cut off: what arrived is kept for the client to resume after.
+                failed = Some((
+                    EmuError::invalid(format!("The upload could not be read: {e}")),
+                    true,
+                ));
                 break;
             }
         };
         let next = s.received + chunk.len() as u64;
         if next > limit || s.total.is_some_and(|t| next > t) {
-            failed = Some(if next > limit {
-                too_large(limit)
-            } else {
-                EmuError::invalid("The upload is longer than its declared size.")
-            });
+            failed = Some((
+                if next > limit {
+                    too_large(limit)
+                } else {
+                    EmuError::invalid("The upload is longer than its declared size.")
+                },
+                false,
+            ));
             break;
         }
         if let Some(w) = s.writer.as_mut() {
             if let Err(e) = w.write(&chunk).await {
-                failed = Some(store_err(e));
+                failed = Some((store_err(e), false));
                 break;
             }
         }
         s.received = next;
     }
-    if let Some(e) = failed {
+    if let Some((e, keep)) = failed {
+        if keep {
+            // The bytes that arrived are kept: a status query tells how many.
+            return Err(e);
+        }
         // The session is over: a client starts again.
         if let Some(w) = s.writer.take() {
             w.discard().await;

@@ -34,6 +34,13 @@ pub struct ListReactions {
     pub filter: Option<String>,
 }
 
+/// What the server said to a resumable upload request.
+enum ChunkAnswer {
+    /// 308: this many bytes have arrived so far.
+    Incomplete(u64),
+    Done(UploadAttachmentResponse),
+}
+
 /// Bytes moved so far, and how many there are in all.
 pub type Progress<'a> = &'a mut (dyn FnMut(u64, u64) + Send);
 
@@ -198,7 +205,13 @@ impl Client {
         let mut sent: u64 = 0;
         progress(0, total);
         let mut buf = vec![0u8; UPLOAD_CHUNK];
+        let mut failures: u32 = 0;
+        let policy = &self.inner.retry;
         loop {
+            use tokio::io::AsyncSeekExt;
+            file.seek(std::io::SeekFrom::Start(sent))
+                .await
+                .map_err(local)?;
             let mut n = 0;
             while n < buf.len() {
                 let r = file.read(&mut buf[n..]).await.map_err(local)?;
@@ -213,46 +226,95 @@ impl Client {
                     path.display()
                 )));
             }
-            let range = if n == 0 {
-                format!("bytes */{total}")
-            } else {
-                format!("bytes {}-{}/{total}", sent, sent + n as u64 - 1)
-            };
-            let resp = self
-                .inner
-                .http
-                .put(&session)
-                .bearer_auth(&token)
-                .timeout(MEDIA_TIMEOUT)
-                .header(reqwest::header::CONTENT_RANGE, range)
-                .body(buf[..n].to_vec())
-                .send()
+            if n == 0 && total > 0 {
+                return Err(ApiError::InvalidArgument(format!(
+                    "{} shrank while it was being uploaded",
+                    path.display()
+                )));
+            }
+            // An empty file is one request with no range.
+            let range =
+                (total > 0).then(|| format!("bytes {}-{}/{total}", sent, sent + n as u64 - 1));
+            let answer = match self
+                .upload_request(&session, &token, range, buf[..n].to_vec())
                 .await
-                .map_err(ApiError::from_reqwest)?;
-            let status = resp.status();
-            let headers = resp.headers().clone();
-            let body = resp.bytes().await.map_err(ApiError::from_reqwest)?;
-            sent += n as u64;
-            if status.as_u16() == 308 {
-                progress(sent, total);
-                if n == 0 {
-                    return Err(ApiError::InvalidArgument(format!(
-                        "{} shrank while it was being uploaded",
-                        path.display()
-                    )));
+            {
+                Ok(a) => a,
+                Err(e) if e.is_retryable() && failures + 1 < policy.max_attempts.max(1) => {
+                    // The chunk may have arrived in part: ask how much did, then go on
+                    // from there.
+                    failures += 1;
+                    tokio::time::sleep(policy.backoff(failures - 1)).await;
+                    match self
+                        .upload_request(
+                            &session,
+                            &token,
+                            Some(format!("bytes */{total}")),
+                            Vec::new(),
+                        )
+                        .await
+                    {
+                        Ok(a) => a,
+                        Err(e) if e.is_retryable() => continue,
+                        Err(e) => return Err(e),
+                    }
                 }
-                continue;
+                Err(e) => return Err(e),
+            };
+            match answer {
+                ChunkAnswer::Incomplete(received) => {
+                    sent = received.min(total);
+                    progress(sent, total);
+                }
+                ChunkAnswer::Done(r) => {
+                    progress(total, total);
+                    return r.attachment_data_ref.ok_or_else(|| {
+                        ApiError::Decode("the upload answer has no attachmentDataRef".into())
+                    });
+                }
             }
-            if !status.is_success() {
-                return Err(Self::server_error(status.as_u16(), &headers, &body));
-            }
-            progress(sent, total);
-            let r: UploadAttachmentResponse =
-                serde_json::from_slice(&body).map_err(|e| ApiError::Decode(e.to_string()))?;
-            return r.attachment_data_ref.ok_or_else(|| {
-                ApiError::Decode("the upload answer has no attachmentDataRef".into())
-            });
         }
+    }
+
+    /// One request of a resumable session: a chunk, or (empty, `bytes */TOTAL`) a status
+    /// query.
+    async fn upload_request(
+        &self,
+        session: &str,
+        token: &str,
+        range: Option<String>,
+        body: Vec<u8>,
+    ) -> Result<ChunkAnswer, ApiError> {
+        let mut req = self
+            .inner
+            .http
+            .put(session)
+            .bearer_auth(token)
+            .timeout(MEDIA_TIMEOUT)
+            .body(body);
+        if let Some(r) = range {
+            req = req.header(reqwest::header::CONTENT_RANGE, r);
+        }
+        let resp = req.send().await.map_err(ApiError::from_reqwest)?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.map_err(ApiError::from_reqwest)?;
+        if status.as_u16() == 308 {
+            // `Range: bytes=0-N`: N + 1 bytes have arrived; none without it.
+            let received = headers
+                .get(reqwest::header::RANGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().strip_prefix("bytes=0-"))
+                .and_then(|n| n.parse::<u64>().ok())
+                .map_or(0, |n| n + 1);
+            return Ok(ChunkAnswer::Incomplete(received));
+        }
+        if !status.is_success() {
+            return Err(Self::server_error(status.as_u16(), &headers, &body));
+        }
+        serde_json::from_slice(&body)
+            .map(ChunkAnswer::Done)
+            .map_err(|e| ApiError::Decode(e.to_string()))
     }
 
     /// `media.download` of `media` into the file `dest`, streamed; `progress` hears the
