@@ -4,16 +4,22 @@
 
 mod admin;
 pub mod auth;
+mod conversation;
 pub mod demo;
+mod demo_media;
 pub mod error;
 pub mod faults;
 pub mod filter;
+mod format;
 pub mod guard;
 pub mod journal;
+pub mod media;
 mod members;
 mod messages;
 pub mod oauth;
 mod people;
+mod pins;
+mod reactions;
 pub mod request;
 pub mod service;
 mod spaces;

@@ -18,7 +18,7 @@ use super::error::{EmuError, EmuResult};
 use super::journal::{ChangeSet, Durable, Opener, Ticket};
 use super::request::Query;
 use super::store::Store;
-use super::{members, messages, people, spaces};
+use super::{media, members, messages, people, pins, reactions, spaces};
 
 /// Bodies larger than this are refused (the largest legal message is 32,000 bytes).
 pub const MAX_BODY: usize = 512 * 1024;
@@ -45,6 +45,8 @@ pub struct Config {
     /// How long a connection may take to send a request's head (its request line and
     /// headers) before it is closed.
     pub header_read_timeout: Duration,
+    /// The largest attachment `media.upload` accepts, in bytes (Google's is 200 MB).
+    pub media_limit: u64,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             oauth_user: super::demo::DEMO_USER.to_string(),
             token_lifetime: Duration::from_secs(3600),
             header_read_timeout: Duration::from_secs(30),
+            media_limit: super::media::GOOGLE_MEDIA_LIMIT,
         }
     }
 }
@@ -103,6 +106,17 @@ pub enum Route {
     GetPerson(String),
     BatchGetPeople,
     SearchPeople,
+    ListReactions(String, String),
+    CreateReaction(String, String),
+    DeleteReaction(String, String, String),
+    GetAttachment(String, String, String),
+    ListPins(String),
+    CreatePin(String),
+    DeletePin(String, String),
+    ListCustomEmojis,
+    GetCustomEmoji(String),
+    CreateCustomEmoji,
+    DeleteCustomEmoji(String),
 }
 
 impl Route {
@@ -139,6 +153,25 @@ impl Route {
             ("DELETE", ["v1", "spaces", id, "messages", msg]) => {
                 Route::DeleteMessage(own(id), own(msg))
             }
+            ("GET", ["v1", "spaces", id, "messages", msg, "reactions"]) => {
+                Route::ListReactions(own(id), own(msg))
+            }
+            ("POST", ["v1", "spaces", id, "messages", msg, "reactions"]) => {
+                Route::CreateReaction(own(id), own(msg))
+            }
+            ("DELETE", ["v1", "spaces", id, "messages", msg, "reactions", r]) => {
+                Route::DeleteReaction(own(id), own(msg), own(r))
+            }
+            ("GET", ["v1", "spaces", id, "messages", msg, "attachments", a]) => {
+                Route::GetAttachment(own(id), own(msg), own(a))
+            }
+            ("GET", ["v1", "spaces", id, "messagePins"]) => Route::ListPins(own(id)),
+            ("POST", ["v1", "spaces", id, "messagePins"]) => Route::CreatePin(own(id)),
+            ("DELETE", ["v1", "spaces", id, "messagePins", p]) => Route::DeletePin(own(id), own(p)),
+            ("GET", ["v1", "customEmojis"]) => Route::ListCustomEmojis,
+            ("GET", ["v1", "customEmojis", id]) => Route::GetCustomEmoji(own(id)),
+            ("POST", ["v1", "customEmojis"]) => Route::CreateCustomEmoji,
+            ("DELETE", ["v1", "customEmojis", id]) => Route::DeleteCustomEmoji(own(id)),
             ("GET", ["v1", "people:batchGet"]) => Route::BatchGetPeople,
             ("GET", ["v1", "people:searchDirectoryPeople"]) => Route::SearchPeople,
             ("GET", ["v1", "people", id]) => Route::GetPerson(own(id)),
@@ -170,6 +203,17 @@ impl Route {
             Route::GetPerson(_) => "people.people.get",
             Route::BatchGetPeople => "people.people.getBatchGet",
             Route::SearchPeople => "people.people.searchDirectoryPeople",
+            Route::ListReactions(..) => "chat.spaces.messages.reactions.list",
+            Route::CreateReaction(..) => "chat.spaces.messages.reactions.create",
+            Route::DeleteReaction(..) => "chat.spaces.messages.reactions.delete",
+            Route::GetAttachment(..) => "chat.spaces.messages.attachments.get",
+            Route::ListPins(_) => "chat.spaces.messagePins.list",
+            Route::CreatePin(_) => "chat.spaces.messagePins.create",
+            Route::DeletePin(..) => "chat.spaces.messagePins.delete",
+            Route::ListCustomEmojis => "chat.customEmojis.list",
+            Route::GetCustomEmoji(_) => "chat.customEmojis.get",
+            Route::CreateCustomEmoji => "chat.customEmojis.create",
+            Route::DeleteCustomEmoji(_) => "chat.customEmojis.delete",
         }
     }
 
@@ -268,6 +312,39 @@ impl Route {
             }
             Route::GetPerson(_) | Route::BatchGetPeople => PEOPLE,
             Route::SearchPeople => &["directory.readonly"],
+            Route::ListReactions(..) => &[
+                "chat.app.messages.readonly",
+                "chat.bot",
+                "chat.messages",
+                "chat.messages.reactions",
+                "chat.messages.reactions.readonly",
+                "chat.messages.readonly",
+            ],
+            Route::CreateReaction(..) => &[
+                "chat.bot",
+                "chat.import",
+                "chat.messages",
+                "chat.messages.reactions",
+                "chat.messages.reactions.create",
+            ],
+            Route::DeleteReaction(..) => &[
+                "chat.bot",
+                "chat.import",
+                "chat.messages",
+                "chat.messages.reactions",
+            ],
+            Route::GetAttachment(..) => &["chat.bot"],
+            Route::ListPins(_) => &[
+                "chat.spaces",
+                "chat.spaces.pins",
+                "chat.spaces.pins.readonly",
+                "chat.spaces.readonly",
+            ],
+            Route::CreatePin(_) | Route::DeletePin(..) => &["chat.spaces", "chat.spaces.pins"],
+            Route::ListCustomEmojis | Route::GetCustomEmoji(_) => {
+                &["chat.customemojis", "chat.customemojis.readonly"]
+            }
+            Route::CreateCustomEmoji | Route::DeleteCustomEmoji(_) => &["chat.customemojis"],
         }
     }
 
@@ -285,7 +362,32 @@ impl Route {
                 | Route::PatchMessage(..)
                 | Route::UpdateMessage(..)
                 | Route::DeleteMessage(..)
+                | Route::CreateReaction(..)
+                | Route::DeleteReaction(..)
+                | Route::CreatePin(_)
+                | Route::DeletePin(..)
+                | Route::CreateCustomEmoji
+                | Route::DeleteCustomEmoji(_)
         )
+    }
+
+    /// Methods that take user authentication only, whatever scopes an app's token has.
+    pub fn user_only(&self) -> bool {
+        matches!(
+            self,
+            Route::ListPins(_)
+                | Route::CreatePin(_)
+                | Route::DeletePin(..)
+                | Route::ListCustomEmojis
+                | Route::GetCustomEmoji(_)
+                | Route::CreateCustomEmoji
+                | Route::DeleteCustomEmoji(_)
+        )
+    }
+
+    /// Methods that take app authentication only.
+    pub fn app_only(&self) -> bool {
+        matches!(self, Route::GetAttachment(..))
     }
 
     /// The space whose per-space quota the call counts against.
@@ -301,7 +403,14 @@ impl Route {
             | Route::GetMessage(s, _)
             | Route::PatchMessage(s, _)
             | Route::UpdateMessage(s, _)
-            | Route::DeleteMessage(s, _) => Some(s),
+            | Route::DeleteMessage(s, _)
+            | Route::ListReactions(s, _)
+            | Route::CreateReaction(s, _)
+            | Route::DeleteReaction(s, ..)
+            | Route::GetAttachment(s, ..)
+            | Route::ListPins(s)
+            | Route::CreatePin(s)
+            | Route::DeletePin(s, _) => Some(s),
             _ => None,
         }
     }
@@ -316,6 +425,10 @@ impl Route {
                 | Route::PatchMessage(..)
                 | Route::UpdateMessage(..)
                 | Route::DeleteMessage(..)
+                | Route::CreateReaction(..)
+                | Route::DeleteReaction(..)
+                | Route::CreatePin(_)
+                | Route::DeletePin(..)
         )
     }
 }
@@ -387,6 +500,8 @@ pub struct Service {
     pub config: Config,
     faults: Mutex<Vec<Fault>>,
     quotas: Mutex<Quotas>,
+    /// Attachment bytes and resumable upload sessions.
+    pub(crate) media: media::Media,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -409,7 +524,9 @@ impl Service {
             Some(p) => Some(p.start(store.clone())?),
             None => None,
         };
+        let media = media::Media::new(persister.as_ref().map(Durable::path));
         Ok(Service {
+            media,
             store,
             persister,
             config,
@@ -455,6 +572,11 @@ impl Service {
         r
     }
 
+    /// Reads the state (no changes) under the lock.
+    pub(crate) fn read_store<R>(&self, f: impl FnOnce(&Store) -> R) -> R {
+        f(&lock(&self.store))
+    }
+
     pub fn inject(&self, fault: Fault) {
         lock(&self.faults).push(fault);
     }
@@ -468,7 +590,7 @@ impl Service {
         lock(&self.faults).clear();
     }
 
-    fn take_fault(&self, method: &str) -> Option<EmuError> {
+    pub(crate) fn take_fault(&self, method: &str) -> Option<EmuError> {
         let mut faults = lock(&self.faults);
         let i = faults
             .iter()
@@ -484,7 +606,7 @@ impl Service {
     }
 
     /// Who the request comes from: a bearer token in the header, or `access_token`.
-    fn principal(&self, headers: &HeaderMap, query: &Query) -> EmuResult<Principal> {
+    pub(crate) fn principal(&self, headers: &HeaderMap, query: &Query) -> EmuResult<Principal> {
         let header_token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -542,6 +664,18 @@ impl Service {
         let query = Query::parse(raw_query);
         let who = self.principal(headers, &query)?;
         who.require_any(route.scopes(), route.method_id())?;
+        if route.user_only() && who.is_app() {
+            return Err(EmuError::permission(format!(
+                "{} requires user authentication; Chat apps cannot call it.",
+                route.method_id()
+            )));
+        }
+        if route.app_only() && !who.is_app() {
+            return Err(EmuError::permission(format!(
+                "{} requires app authentication (the chat.bot scope).",
+                route.method_id()
+            )));
+        }
         if self.config.quotas {
             if let Some(space) = route.quota_space() {
                 lock(&self.quotas).admit(space, route.quota_write())?;
@@ -629,6 +763,17 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         Route::GetPerson(id) => people::get(ctx, id),
         Route::BatchGetPeople => people::batch_get(ctx),
         Route::SearchPeople => people::search(ctx),
+        Route::ListReactions(s, m) => reactions::list(ctx, s, m),
+        Route::CreateReaction(s, m) => reactions::create(ctx, s, m),
+        Route::DeleteReaction(s, m, r) => reactions::delete(ctx, s, m, r),
+        Route::GetAttachment(s, m, a) => media::get_attachment(ctx, s, m, a),
+        Route::ListPins(s) => pins::list(ctx, s),
+        Route::CreatePin(s) => pins::create(ctx, s),
+        Route::DeletePin(s, p) => pins::delete(ctx, s, p),
+        Route::ListCustomEmojis => reactions::list_custom_emojis(ctx),
+        Route::GetCustomEmoji(id) => reactions::get_custom_emoji(ctx, id),
+        Route::CreateCustomEmoji => reactions::create_custom_emoji(ctx),
+        Route::DeleteCustomEmoji(id) => reactions::delete_custom_emoji(ctx, id),
     }
 }
 
@@ -664,6 +809,28 @@ pub fn is_api_path(path: &str) -> bool {
 /// The axum handler for every path.
 pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
+    // Media is streamed, not read whole.
+    if media::is_upload_path(parts.uri.path()) {
+        return media::serve_upload(
+            svc.clone(),
+            &parts.method,
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+            body,
+        )
+        .await;
+    }
+    if media::is_download_path(parts.uri.path()) {
+        return media::serve_download(
+            svc.clone(),
+            &parts.method,
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+        )
+        .await;
+    }
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
