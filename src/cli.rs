@@ -102,6 +102,9 @@ pub struct EmulatorArgs {
     /// The longest message text accepted, in characters.
     #[arg(long, default_value_t = 4096)]
     pub text_limit: usize,
+    /// The largest attachment accepted, in bytes (Google's limit is 200 MB).
+    #[arg(long, default_value_t = 200 * 1024 * 1024)]
+    pub media_limit: u64,
     /// Enforce per-space quotas (60 writes and 900 reads a minute), answering 429.
     #[arg(long)]
     pub quotas: bool,

@@ -218,6 +218,7 @@ fn main() -> ExitCode {
                     demo: a.demo,
                     config: emulator::Config {
                         text_limit: a.text_limit,
+                        media_limit: a.media_limit,
                         quotas: a.quotas,
                         last_manager: if a.last_manager_invalid_argument {
                             emulator::LastManagerStatus::InvalidArgument

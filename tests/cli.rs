@@ -879,3 +879,128 @@ async fn messages_list_shows_mentions_by_name() {
     assert!(r.stdout.contains("hi @Bob Li, see this"), "{}", r.stdout);
     assert!(!r.stdout.contains("<users/"), "{}", r.stdout);
 }
+
+#[tokio::test]
+async fn reactions_pins_and_attachments_from_the_shell() {
+    let emu = demo().await;
+    let alice = user(&emu, ALICE);
+    let s = space(TEAM_RUST);
+    let m = post(&alice, &s, "cli target").await;
+    let name = m.name.clone().unwrap();
+    let r = gchat(&emu, "user:1002", &["messages", "react", &name, "👍"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("reacted 👍"), "{}", r.stdout);
+    let r = gchat(
+        &emu,
+        "user:1002",
+        &["messages", "react", &name, ":party-parrot:"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = alice.get_message(&msg_name(&m)).await.unwrap();
+    assert_eq!(got.reaction_summaries().len(), 2);
+    // Alice also reacts 👍; Bob's unreact removes his, not hers.
+    alice
+        .create_reaction(&msg_name(&m), &gchat::api::model::Emoji::unicode("👍"))
+        .await
+        .unwrap();
+    let r = gchat(&emu, "user:1002", &["messages", "unreact", &name, "👍"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = alice.get_message(&msg_name(&m)).await.unwrap();
+    let thumbs = got
+        .reaction_summaries()
+        .into_iter()
+        .find(|s| s.emoji.as_ref().and_then(|e| e.unicode.as_deref()) == Some("👍"))
+        .unwrap();
+    assert_eq!(thumbs.reaction_count, Some(1));
+    let r = gchat(&emu, "user:1002", &["messages", "unreact", &name, "👍"], "").await;
+    assert_ne!(r.code, 0, "nothing left to remove");
+    // Pins.
+    let r = gchat(&emu, "user:1001", &["messages", "pin", &name], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat(&emu, "user:1001", &["messages", "pins", "Team Rust"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&name) && r.stdout.contains("cli target"),
+        "{}",
+        r.stdout
+    );
+    let r = gchat(&emu, "user:1001", &["messages", "unpin", &name], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!alice
+        .list_all_message_pins(&s)
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.message.as_deref() == Some(name.as_str())));
+    // Send with an attachment, then download it; a second download does not overwrite.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.csv");
+    std::fs::write(&file, "a,b\n1,2\n").unwrap();
+    let r = gchat(
+        &emu,
+        "user:1001",
+        &[
+            "messages",
+            "send",
+            TEAM_RUST,
+            "the report",
+            "--attach",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let sent_name = sent["results"][0]["message"]["name"]
+        .as_str()
+        .map(String::from)
+        .unwrap_or_else(|| panic!("no message name in {sent}"));
+    let out = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let r = gchat(
+            &emu,
+            "user:1002",
+            &[
+                "messages",
+                "download",
+                &sent_name,
+                "--to",
+                out.path().to_str().unwrap(),
+            ],
+            "",
+        )
+        .await;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("report.csv")).unwrap(),
+        "a,b\n1,2\n"
+    );
+    assert!(out.path().join("report (2).csv").exists());
+    // An oversized file is refused before anything is sent (a sparse file).
+    let huge = dir.path().join("huge.bin");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(gchat::api::MAX_ATTACHMENT_BYTES + 1)
+        .unwrap();
+    let r = gchat(
+        &emu,
+        "user:1001",
+        &[
+            "messages",
+            "send",
+            TEAM_RUST,
+            "too big",
+            "--attach",
+            huge.to_str().unwrap(),
+        ],
+        "",
+    )
+    .await;
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("200 MB"), "{}", r.stderr);
+}

@@ -206,9 +206,28 @@ pub enum MessagesCmd {
         /// A card (cardsV2 JSON: one card or a list) to send; apps only.
         #[arg(long, value_name = "FILE")]
         card: Option<PathBuf>,
+        /// Attach this file (up to 200 MB); one space only. Repeat for several files.
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
     },
     /// Replace a message's text.
     Edit { name: String, text: String },
+    /// React to a message with an emoji (a Unicode emoji, or a custom one as :name:).
+    React { name: String, emoji: String },
+    /// Take back your reaction with this emoji.
+    Unreact { name: String, emoji: String },
+    /// Pin a message in its space.
+    Pin { name: String },
+    /// Unpin a message.
+    Unpin { name: String },
+    /// The pinned messages of a space.
+    Pins { space: String },
+    /// Download a message's attachments into a directory (default: the current one).
+    Download {
+        name: String,
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
     /// Delete a message (--force: with its thread's replies).
     Delete {
         name: String,

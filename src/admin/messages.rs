@@ -43,6 +43,7 @@ pub async fn run(ctx: &mut Ctx, cmd: MessagesCmd) -> Result<Exit, Failure> {
             thread_key,
             id,
             card,
+            attach,
         } => {
             // With --from, the one positional is the text.
             let (spaces, text) = match (&from.from, space, text) {
@@ -60,9 +61,14 @@ pub async fn run(ctx: &mut Ctx, cmd: MessagesCmd) -> Result<Exit, Failure> {
                     "no space to post in: give SPACE or --from FILE.",
                 ));
             }
+            if !attach.is_empty() && (targets.len() != 1 || from.from.is_some()) {
+                return Err(Failure::usage(
+                    "--attach sends to one space only (not with --from).",
+                ));
+            }
             let text = read_text(
                 text,
-                card.is_some(),
+                card.is_some() || !attach.is_empty(),
                 from.from.as_deref() == Some(Path::new("-")),
             )?;
             let cards = match &card {
@@ -75,6 +81,7 @@ pub async fn run(ctx: &mut Ctx, cmd: MessagesCmd) -> Result<Exit, Failure> {
                 thread,
                 thread_key,
                 id,
+                attach,
             };
             send(ctx, targets, &opts).await
         }
@@ -90,6 +97,18 @@ pub async fn run(ctx: &mut Ctx, cmd: MessagesCmd) -> Result<Exit, Failure> {
                 .await
                 .map_err(|e| Failure::api(&name.to_string(), &e))?;
             show(ctx, &m).await
+        }
+        MessagesCmd::React { name, emoji } => {
+            super::conversation::react(ctx, &parse_name(&name)?, &emoji).await
+        }
+        MessagesCmd::Unreact { name, emoji } => {
+            super::conversation::unreact(ctx, &parse_name(&name)?, &emoji).await
+        }
+        MessagesCmd::Pin { name } => super::conversation::pin(ctx, &parse_name(&name)?).await,
+        MessagesCmd::Unpin { name } => super::conversation::unpin(ctx, &parse_name(&name)?).await,
+        MessagesCmd::Pins { space } => super::conversation::pins(ctx, &space).await,
+        MessagesCmd::Download { name, to } => {
+            super::conversation::download(ctx, &parse_name(&name)?, to.as_deref()).await
         }
         MessagesCmd::Delete { name, force } => {
             let name = parse_name(&name)?;
@@ -195,6 +214,7 @@ struct SendOpts {
     thread: Option<String>,
     thread_key: Option<String>,
     id: Option<String>,
+    attach: Vec<std::path::PathBuf>,
 }
 
 /// The client message id for one target: the given id (one target), the given prefix and
@@ -263,7 +283,7 @@ async fn send(ctx: &mut Ctx, targets: Vec<String>, opts: &SendOpts) -> Result<Ex
             Some(th) => Some(format!("{sname}/threads/{th}")),
             None => None,
         };
-        let body = Message {
+        let mut body = Message {
             text: opts.text.clone(),
             cards_v2: opts.cards.clone(),
             thread: (thread.is_some() || opts.thread_key.is_some()).then(|| Thread {
@@ -272,6 +292,12 @@ async fn send(ctx: &mut Ctx, targets: Vec<String>, opts: &SendOpts) -> Result<Ex
             }),
             ..Default::default()
         };
+        if !ctx.dry_run {
+            for path in &opts.attach {
+                let data = super::conversation::upload(ctx, &sname, path).await?;
+                body.add_attachment(&data);
+            }
+        }
         let p = CreateMessage {
             message_id: Some(id.clone()),
             reply_option: body
@@ -544,6 +570,7 @@ mod tests {
             thread: None,
             thread_key: None,
             id: id.map(String::from),
+            attach: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod args;
 mod bulk;
+mod conversation;
 mod exit;
 mod members;
 mod messages;

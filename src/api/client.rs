@@ -20,6 +20,11 @@ use super::error::{parse_retry_after, ApiError, ServerError};
 use super::model::*;
 use super::name::{ClientMessageId, MembershipName, MessageName, SpaceName, UserRef};
 
+mod conversation;
+pub use conversation::{
+    emoji_filter, quote_of, ListReactions, Progress, MAX_ATTACHMENT_BYTES, UPLOAD_CHUNK,
+};
+
 pub const GOOGLE_CHAT_ENDPOINT: &str = "https://chat.googleapis.com";
 pub const GOOGLE_PEOPLE_ENDPOINT: &str = "https://people.googleapis.com";
 

@@ -9,11 +9,13 @@ pub mod name;
 pub mod scope;
 
 pub use client::{
-    Client, ClientBuilder, CreateMessage, ListMembers, ListMessages, ListSpaces, RetryPolicy,
-    StaticToken, TokenSource,
+    emoji_filter, quote_of, Client, ClientBuilder, CreateMessage, ListMembers, ListMessages,
+    ListReactions, ListSpaces, Progress, RetryPolicy, StaticToken, TokenSource,
+    MAX_ATTACHMENT_BYTES,
 };
 pub use error::{ApiError, ServerError};
 pub use name::{
-    ClientMessageId, MembershipName, MessageName, NameError, SpaceName, ThreadName, UserRef,
+    AttachmentName, ClientMessageId, CustomEmojiName, MediaName, MembershipName, MessageName,
+    MessagePinName, NameError, ReactionName, SpaceName, ThreadName, UserRef,
 };
 pub use scope::Scope;

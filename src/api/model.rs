@@ -820,6 +820,297 @@ pub struct GetPeopleResponse {
     pub responses: Vec<PersonResponse>,
 }
 
+// ---- reactions, attachments, quotes, pins, custom emoji ----
+
+/// A custom emoji (`customEmojis/{customEmoji}`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomEmoji {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(default, alias = "emoji_name", skip_serializing_if = "Option::is_none")]
+    pub emoji_name: Option<String>,
+    #[serde(
+        default,
+        alias = "temporary_image_uri",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub temporary_image_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Value>,
+}
+
+/// The emoji of a reaction: a Unicode emoji or a custom one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Emoji {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unicode: Option<String>,
+    #[serde(
+        default,
+        alias = "custom_emoji",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_emoji: Option<CustomEmoji>,
+}
+
+impl Emoji {
+    pub fn unicode(s: impl Into<String>) -> Self {
+        Emoji {
+            unicode: Some(s.into()),
+            custom_emoji: None,
+        }
+    }
+    /// A custom emoji by its `uid`.
+    pub fn custom_uid(uid: impl Into<String>) -> Self {
+        Emoji {
+            unicode: None,
+            custom_emoji: Some(CustomEmoji {
+                uid: Some(uid.into()),
+                ..Default::default()
+            }),
+        }
+    }
+}
+
+/// A reaction to a message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reaction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<Emoji>,
+}
+
+/// How many people reacted to a message with one emoji.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmojiReactionSummary {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<Emoji>,
+    #[serde(
+        default,
+        alias = "reaction_count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reaction_count: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListReactionsResponse {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
+    #[serde(
+        default,
+        alias = "next_page_token",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_page_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListCustomEmojisResponse {
+    #[serde(
+        default,
+        alias = "custom_emojis",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub custom_emojis: Vec<CustomEmoji>,
+    #[serde(
+        default,
+        alias = "next_page_token",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_page_token: Option<String>,
+}
+
+/// Where an uploaded attachment's data is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentDataRef {
+    #[serde(
+        default,
+        alias = "resource_name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_name: Option<String>,
+    #[serde(
+        default,
+        alias = "attachment_upload_token",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attachment_upload_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DriveDataRef {
+    #[serde(
+        default,
+        alias = "drive_file_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub drive_file_id: Option<String>,
+}
+
+string_enum!(AttachmentSource {
+    Unspecified = "SOURCE_UNSPECIFIED",
+    DriveFile = "DRIVE_FILE",
+    UploadedContent = "UPLOADED_CONTENT",
+});
+
+/// A message's attachment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        alias = "content_name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_name: Option<String>,
+    #[serde(
+        default,
+        alias = "content_type",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_type: Option<String>,
+    #[serde(
+        default,
+        alias = "attachment_data_ref",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attachment_data_ref: Option<AttachmentDataRef>,
+    #[serde(
+        default,
+        alias = "drive_data_ref",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub drive_data_ref: Option<DriveDataRef>,
+    #[serde(
+        default,
+        alias = "thumbnail_uri",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub thumbnail_uri: Option<String>,
+    #[serde(
+        default,
+        alias = "download_uri",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<AttachmentSource>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadAttachmentRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadAttachmentResponse {
+    #[serde(
+        default,
+        alias = "attachment_data_ref",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attachment_data_ref: Option<AttachmentDataRef>,
+}
+
+/// The message another message quotes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotedMessageMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        alias = "last_update_time",
+        with = "timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_update_time: Option<DateTime<Utc>>,
+    #[serde(default, alias = "quote_type", skip_serializing_if = "Option::is_none")]
+    pub quote_type: Option<String>,
+    #[serde(
+        default,
+        alias = "quoted_message_snapshot",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub quoted_message_snapshot: Option<Value>,
+}
+
+/// A pin on a message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMessagePinsResponse {
+    #[serde(default, alias = "message_pins", skip_serializing_if = "Vec::is_empty")]
+    pub message_pins: Vec<MessagePin>,
+    #[serde(
+        default,
+        alias = "next_page_token",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_page_token: Option<String>,
+}
+
+/// Typed views of the fields `Message` keeps as JSON (so that what this build does not
+/// know survives a read-modify-write). Entries that do not parse are skipped.
+impl Message {
+    pub fn attachments(&self) -> Vec<Attachment> {
+        self.attachment
+            .iter()
+            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .collect()
+    }
+    pub fn reaction_summaries(&self) -> Vec<EmojiReactionSummary> {
+        self.emoji_reaction_summaries
+            .iter()
+            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .collect()
+    }
+    pub fn quoted(&self) -> Option<QuotedMessageMetadata> {
+        self.quoted_message_metadata
+            .as_ref()
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+    /// Sets the message to quote (for a create).
+    pub fn set_quoted(&mut self, q: &QuotedMessageMetadata) {
+        self.quoted_message_metadata = serde_json::to_value(q).ok();
+    }
+    /// Attaches uploaded data (for a create).
+    pub fn add_attachment(&mut self, data: &AttachmentDataRef) {
+        if let Ok(v) = serde_json::to_value(Attachment {
+            attachment_data_ref: Some(data.clone()),
+            ..Default::default()
+        }) {
+            self.attachment.push(v);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -343,6 +343,183 @@ impl FromStr for MembershipName {
     }
 }
 
+const REACTION_FORM: &str = "spaces/{space}/messages/{message}/reactions/{reaction}";
+const ATTACHMENT_FORM: &str = "spaces/{space}/messages/{message}/attachments/{attachment}";
+const PIN_FORM: &str = "spaces/{space}/messagePins/{messagePin}";
+const CUSTOM_EMOJI_FORM: &str = "customEmojis/{customEmoji}";
+const MEDIA_FORM: &str =
+    "an attachment's attachmentDataRef.resourceName (letters, digits, '_', '-', '.', '/')";
+
+/// Splits `{message name}/{kind}/{id}` into the message and the id.
+fn child_of_message(
+    s: &str,
+    kind: &str,
+    what: &'static str,
+    form: &'static str,
+) -> Result<(MessageName, String), NameError> {
+    let bad = || err(what, s, form);
+    let (message, id) = s.rsplit_once(kind).ok_or_else(bad)?;
+    let message = MessageName::parse(message).map_err(|_| bad())?;
+    if !is_opaque_id(id) {
+        return Err(bad());
+    }
+    Ok((message, id.to_string()))
+}
+
+/// `spaces/{space}/messages/{message}/reactions/{reaction}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReactionName {
+    message: MessageName,
+    reaction: String,
+}
+
+impl ReactionName {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let (message, reaction) =
+            child_of_message(s, "/reactions/", "reaction name", REACTION_FORM)?;
+        Ok(ReactionName { message, reaction })
+    }
+    pub fn message(&self) -> &MessageName {
+        &self.message
+    }
+    pub fn reaction_id(&self) -> &str {
+        &self.reaction
+    }
+}
+
+impl fmt::Display for ReactionName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/reactions/{}", self.message, self.reaction)
+    }
+}
+
+/// `spaces/{space}/messages/{message}/attachments/{attachment}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AttachmentName {
+    message: MessageName,
+    attachment: String,
+}
+
+impl AttachmentName {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let (message, attachment) =
+            child_of_message(s, "/attachments/", "attachment name", ATTACHMENT_FORM)?;
+        Ok(AttachmentName {
+            message,
+            attachment,
+        })
+    }
+    pub fn message(&self) -> &MessageName {
+        &self.message
+    }
+    pub fn attachment_id(&self) -> &str {
+        &self.attachment
+    }
+}
+
+impl fmt::Display for AttachmentName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/attachments/{}", self.message, self.attachment)
+    }
+}
+
+/// `spaces/{space}/messagePins/{messagePin}`: its id is the pinned message's id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessagePinName {
+    space: SpaceName,
+    pin: String,
+}
+
+impl MessagePinName {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let bad = || err("message pin name", s, PIN_FORM);
+        let rest = s.strip_prefix("spaces/").ok_or_else(bad)?;
+        let (space, pin) = rest.split_once("/messagePins/").ok_or_else(bad)?;
+        let space = SpaceName::parse(space).map_err(|_| bad())?;
+        if !is_opaque_id(pin) {
+            return Err(bad());
+        }
+        Ok(MessagePinName {
+            space,
+            pin: pin.to_string(),
+        })
+    }
+    /// The pin of `message`.
+    pub fn for_message(message: &MessageName) -> Self {
+        MessagePinName {
+            space: message.space().clone(),
+            pin: message.message_id().to_string(),
+        }
+    }
+    pub fn space(&self) -> &SpaceName {
+        &self.space
+    }
+    pub fn pin_id(&self) -> &str {
+        &self.pin
+    }
+}
+
+impl fmt::Display for MessagePinName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/messagePins/{}", self.space, self.pin)
+    }
+}
+
+/// `customEmojis/{customEmoji}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CustomEmojiName(String);
+
+impl CustomEmojiName {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let id = s.strip_prefix("customEmojis/").unwrap_or(s);
+        if is_opaque_id(id) {
+            Ok(CustomEmojiName(id.to_string()))
+        } else {
+            Err(err("custom emoji name", s, CUSTOM_EMOJI_FORM))
+        }
+    }
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CustomEmojiName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "customEmojis/{}", self.0)
+    }
+}
+
+/// The resource name of attachment data, for `media.download`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MediaName(String);
+
+impl MediaName {
+    pub fn parse(s: &str) -> Result<Self, NameError> {
+        let ok = !s.is_empty()
+            && s.len() <= 512
+            && !s.starts_with('/')
+            && !s
+                .split('/')
+                .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'));
+        if ok {
+            Ok(MediaName(s.to_string()))
+        } else {
+            Err(err("attachment data name", s, MEDIA_FORM))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for MediaName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,9 @@ use super::error::{EmuError, EmuResult};
 use super::request::Query;
 use super::store::Store;
 
+/// Google's limit on one attachment: 200 MB.
+pub const GOOGLE_MEDIA_LIMIT: u64 = 200 * 1024 * 1024;
+
 /// What the last-manager refusal answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LastManagerStatus {
@@ -33,6 +36,8 @@ pub struct Config {
     /// How long a connection may take to send a request's head (its request line and
     /// headers) before it is closed.
     pub header_read_timeout: Duration,
+    /// The largest attachment `media.upload` accepts, in bytes (Google's is 200 MB).
+    pub media_limit: u64,
 }
 
 impl Default for Config {
@@ -44,6 +49,7 @@ impl Default for Config {
             oauth_user: super::demo::DEMO_USER.to_string(),
             token_lifetime: Duration::from_secs(3600),
             header_read_timeout: Duration::from_secs(30),
+            media_limit: GOOGLE_MEDIA_LIMIT,
         }
     }
 }

@@ -24,7 +24,33 @@ struct DemoFile {
     customer: String,
     apps: Vec<AppRec>,
     people: Vec<DemoPerson>,
+    #[serde(default)]
+    custom_emojis: Vec<DemoCustomEmoji>,
     spaces: Vec<DemoSpace>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoCustomEmoji {
+    id: String,
+    uid: String,
+    emoji_name: String,
+    creator: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoReaction {
+    from: String,
+    /// A Unicode emoji, or a custom emoji's `:name:`.
+    emoji: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoAttachment {
+    name: String,
+    content_type: String,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +115,14 @@ struct DemoMessage {
     #[serde(default)]
     cards_v2: Vec<CardWithId>,
     edited_minutes_after: Option<i64>,
+    #[serde(default)]
+    reactions: Vec<DemoReaction>,
+    #[serde(default)]
+    attachments: Vec<DemoAttachment>,
+    #[serde(default)]
+    pinned: bool,
+    /// The key of a message this one quotes.
+    quotes: Option<String>,
 }
 
 /// Many messages, for a space that pages.
@@ -129,6 +163,17 @@ pub fn workspace(now: DateTime<Utc>) -> anyhow::Result<Store> {
             auto_accept: p.auto_accept,
             external: p.external,
         });
+    }
+    for c in file.custom_emojis {
+        store.directory.custom_emojis.insert(
+            c.id.clone(),
+            super::store::CustomEmojiRec {
+                id: c.id,
+                uid: c.uid,
+                emoji_name: c.emoji_name,
+                creator: format!("users/{}", c.creator),
+            },
+        );
     }
     // The API reports microseconds.
     let now = chrono::DurationRound::duration_trunc(now, Duration::microseconds(1)).unwrap_or(now);
@@ -196,12 +241,17 @@ fn build_space(store: &Store, s: DemoSpace, now: DateTime<Utc>) -> anyhow::Resul
                 text: Some(text),
                 cards_v2: Vec::new(),
                 edited_minutes_after: None,
+                reactions: Vec::new(),
+                attachments: Vec::new(),
+                pinned: false,
+                quotes: None,
             });
         }
     }
     // Oldest first: createTime strictly increases through the space.
     msgs.sort_by_key(|m| std::cmp::Reverse(m.minutes_ago));
     let mut thread_of: HashMap<String, String> = HashMap::new();
+    let mut message_of: HashMap<String, usize> = HashMap::new();
     for m in msgs {
         let bot = store.directory.is_app(&m.from);
         let who = if bot {
@@ -232,6 +282,7 @@ fn build_space(store: &Store, s: DemoSpace, now: DateTime<Utc>) -> anyhow::Resul
             );
             if let Some(k) = &m.key {
                 thread_of.insert(k.clone(), thread_id.clone());
+                message_of.insert(k.clone(), rec.messages.len());
             }
         }
         let text = m.text.filter(|t| !t.is_empty());
@@ -259,15 +310,120 @@ fn build_space(store: &Store, s: DemoSpace, now: DateTime<Utc>) -> anyhow::Resul
             thread_reply: reply,
             ..Default::default()
         };
+        let mut msg = msg;
+        if let Some(t) = &msg.text {
+            msg.annotations.extend(super::format::rich_links(t));
+        }
+        let extras = Extras {
+            reactions: m.reactions,
+            attachments: m.attachments,
+            pinned: m.pinned,
+            quoted: match &m.quotes {
+                Some(k) => Some(
+                    *message_of
+                        .get(k)
+                        .ok_or_else(|| anyhow::anyhow!("demo quote of unknown message {k:?}"))?,
+                ),
+                None => None,
+            },
+        };
         rec.push_message(MsgRec {
             id: full_id,
             thread_id,
             sender: m.from,
             sender_bot: bot,
             msg,
+            reactions: Vec::new(),
+            pin: None,
         });
+        decorate(store, &mut rec, extras, at)?;
     }
     Ok(rec)
+}
+
+/// What the demo adds to a message beyond its text.
+struct Extras {
+    reactions: Vec<DemoReaction>,
+    attachments: Vec<DemoAttachment>,
+    pinned: bool,
+    /// The index of the message it quotes.
+    quoted: Option<usize>,
+}
+
+/// Adds reactions, attachments, a pin and a quote to the space's newest message.
+fn decorate(store: &Store, rec: &mut SpaceRec, x: Extras, at: DateTime<Utc>) -> anyhow::Result<()> {
+    let i = rec.messages.len() - 1;
+    let name = rec.messages[i].msg.name.clone().unwrap_or_default();
+    let sender = format!("users/{}", rec.messages[i].sender);
+    let msg_id = rec.messages[i].id.clone();
+    for (n, r) in x.reactions.into_iter().enumerate() {
+        let emoji = if r.emoji.starts_with(':') {
+            let c = store
+                .directory
+                .custom_emojis
+                .values()
+                .find(|c| c.emoji_name == r.emoji)
+                .ok_or_else(|| anyhow::anyhow!("demo reaction with unknown emoji {}", r.emoji))?;
+            Emoji {
+                unicode: None,
+                custom_emoji: Some(CustomEmoji {
+                    name: Some(format!("customEmojis/{}", c.id)),
+                    uid: Some(c.uid.clone()),
+                    emoji_name: Some(c.emoji_name.clone()),
+                    ..Default::default()
+                }),
+            }
+        } else {
+            Emoji::unicode(r.emoji)
+        };
+        rec.messages[i].reactions.push(super::store::ReactionRec {
+            id: random_id(11),
+            bot: store.directory.is_app(&r.from),
+            user: r.from,
+            emoji,
+            create_time: at + Duration::seconds(30 + n as i64),
+        });
+    }
+    let mut uploads = Vec::new();
+    for a in x.attachments {
+        let id = super::demo_media::id_for(&a.content_type, rec.uploads.len());
+        let size = super::demo_media::blob(&id).map_or(0, |b| b.len() as u64);
+        let up = super::store::UploadRec {
+            id: id.clone(),
+            token: random_id(40),
+            uploader: sender.clone(),
+            content_name: a.name,
+            content_type: a.content_type,
+            size,
+            create_time: at,
+            messages: Vec::new(),
+        };
+        rec.uploads.insert(id, up.clone());
+        uploads.push(up);
+    }
+    if !uploads.is_empty() {
+        rec.messages[i].msg.attachment = super::conversation::attach(rec, &name, &msg_id, &uploads);
+    }
+    if x.pinned {
+        rec.messages[i].pin = Some(super::store::PinRec {
+            by: rec.messages[i].sender.clone(),
+            create_time: at + Duration::minutes(1),
+        });
+    }
+    if let Some(q) = x.quoted {
+        let quoted = &rec.messages[q];
+        let meta = QuotedMessageMetadata {
+            name: quoted.msg.name.clone(),
+            last_update_time: quoted.msg.last_update_time.or(quoted.msg.create_time),
+            quote_type: Some("REPLY".into()),
+            quoted_message_snapshot: Some(serde_json::json!({
+                "sender": format!("users/{}", quoted.sender),
+                "text": quoted.msg.text.clone().unwrap_or_default(),
+            })),
+        };
+        rec.messages[i].msg.quoted_message_metadata = serde_json::to_value(meta).ok();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -153,7 +153,8 @@ pub fn refusal(guard: Guard, method: &Method, uri: &Uri, headers: &HeaderMap) ->
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if length.is_some_and(|n| n > MAX_BODY as u64) {
+    // Uploads check their own (much larger) limit as they stream.
+    if length.is_some_and(|n| n > MAX_BODY as u64) && !super::media::is_upload_path(path) {
         return Some(EmuError::invalid(format!(
             "Request payload size exceeds the limit: {MAX_BODY} bytes."
         )));

@@ -9,6 +9,7 @@ use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::error::EmuError;
+use super::media;
 use super::service::{is_api_path, Reply, Service, MAX_BODY};
 
 fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
@@ -23,6 +24,28 @@ fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
 /// The axum handler for every path.
 pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
+    // Media is streamed, not read whole.
+    if media::is_upload_path(parts.uri.path()) {
+        return media::serve_upload(
+            svc.clone(),
+            &parts.method,
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+            body,
+        )
+        .await;
+    }
+    if media::is_download_path(parts.uri.path()) {
+        return media::serve_download(
+            svc.clone(),
+            &parts.method,
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+        )
+        .await;
+    }
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {

@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use super::oauth_state::OAuthState;
-use super::store::{Directory, MsgRec, RequestRec, SpaceRec, Store, ThreadRec};
+use super::store::{Directory, MsgRec, RequestRec, SpaceRec, Store, ThreadRec, UploadRec};
 use super::tracked::{SpaceEvent, SpaceHead};
 
 /// The journal is folded into a new snapshot once it is larger than this and than the
@@ -89,6 +89,11 @@ pub enum Change {
         key: String,
         rec: RequestRec,
     },
+    Upload {
+        space: String,
+        key: String,
+        rec: Box<UploadRec>,
+    },
     Directory {
         directory: Box<Directory>,
     },
@@ -106,6 +111,7 @@ struct SpaceUndo {
     thread_keys: Vec<(String, Option<String>)>,
     client_ids: Vec<(String, Option<String>)>,
     request_ids: Vec<(String, Option<RequestRec>)>,
+    uploads: Vec<(String, Option<UploadRec>)>,
 }
 
 /// What undoes one request's changes, exactly.
@@ -164,6 +170,7 @@ impl ChangeSet {
                 thread_keys: rec.thread_keys.take_log(),
                 client_ids: rec.client_ids.take_log(),
                 request_ids: rec.request_ids.take_log(),
+                uploads: rec.uploads.take_log(),
             };
             if inserted {
                 redo.push(Change::PutSpace {
@@ -217,6 +224,15 @@ impl ChangeSet {
                             space: space(),
                             key: k.clone(),
                             rec: v.clone(),
+                        });
+                    }
+                }
+                for (k, _) in &inner.uploads {
+                    if let Some(v) = rec.uploads.get(k) {
+                        redo.push(Change::Upload {
+                            space: space(),
+                            key: k.clone(),
+                            rec: Box::new(v.clone()),
                         });
                     }
                 }
@@ -287,6 +303,9 @@ impl Undo {
             for (k, v) in u.request_ids.into_iter().rev() {
                 rec.request_ids.undo(k, v);
             }
+            for (k, v) in u.uploads.into_iter().rev() {
+                rec.uploads.undo(k, v);
+            }
             if reindex {
                 rec.rebuild_index();
             }
@@ -336,6 +355,9 @@ fn undo_own_logs(rec: &mut SpaceRec) {
     for (k, v) in rec.request_ids.take_log().into_iter().rev() {
         rec.request_ids.undo(k, v);
     }
+    for (k, v) in rec.uploads.take_log().into_iter().rev() {
+        rec.uploads.undo(k, v);
+    }
     rec.rebuild_index();
 }
 
@@ -382,6 +404,7 @@ pub fn apply(store: &mut Store, changes: Vec<Change>) -> Result<(), String> {
             } => space(store, &s)?.client_ids.put(key, message),
             Change::RequestId { space: s, key, rec } => space(store, &s)?.request_ids.put(key, rec),
             Change::SpaceRequest { key, rec } => store.space_requests.put(key, rec),
+            Change::Upload { space: s, key, rec } => space(store, &s)?.uploads.put(key, *rec),
             Change::Directory { directory } => {
                 let mut d = *directory;
                 d.rebuild_index();

@@ -28,6 +28,7 @@ fn set_text(dir: &Directory, msg: &mut Message, text: Option<String>, caller: &P
     match text.filter(|t| !t.is_empty()) {
         Some(t) => {
             msg.annotations = mentions(dir, &t, caller);
+            msg.annotations.extend(super::format::rich_links(&t));
             msg.argument_text = Some(argument_text(dir, &t));
             msg.formatted_text = Some(t.clone());
             msg.text = Some(t);
@@ -38,6 +39,15 @@ fn set_text(dir: &Directory, msg: &mut Message, text: Option<String>, caller: &P
             msg.formatted_text = None;
             msg.text = None;
         }
+    }
+}
+
+/// The text as the server reads it: Markdown (`markupSyntax: MARKUP_SYNTAX_MARKDOWN`)
+/// becomes Chat's own markup.
+fn read_text(input: &Message) -> Option<String> {
+    match (&input.text, &input.markup_syntax) {
+        (Some(t), Some(MarkupSyntax::Markdown)) => Some(super::format::markdown_to_chat(t)),
+        (t, _) => t.clone(),
     }
 }
 
@@ -111,7 +121,7 @@ fn refuse_attachments(input: &Message) -> EmuResult<()> {
     if !input.attachment.is_empty() {
         return Err(EmuError::invalid_field(
             "message.attachment",
-            "Attachments need media.upload, which this emulator does not serve.",
+            "An update can remove attachments but not add them; attach uploads to a new message.",
         ));
     }
     Ok(())
@@ -221,7 +231,7 @@ fn create_message(
         }
     }
     refuse_human_cards(&input, who)?;
-    refuse_attachments(&input)?;
+    let uploads = super::conversation::resolve_attachments(rec, &input, who)?;
     if let Some(viewer) = &input.private_message_viewer {
         let ok = viewer
             .name
@@ -321,6 +331,7 @@ fn create_message(
         }
     };
 
+    let quoted = super::conversation::check_quote(rec, &input, reply_to.as_deref(), who)?;
     let me: Option<MemberRec> = rec.member(who.id()).cloned();
     if !who.is_app() {
         let setting = if reply_to.is_some() {
@@ -350,7 +361,10 @@ fn create_message(
         client_assigned_message_id: p.message_id.clone(),
         ..Default::default()
     };
-    set_text(&ctx.store.directory, &mut msg, input.text.clone(), who);
+    set_text(&ctx.store.directory, &mut msg, read_text(&input), who);
+    msg.quoted_message_metadata = quoted;
+    // Stands for the attachments (named below, once the message has its id).
+    msg.attachment = input.attachment.clone();
     check_content(&msg, ctx)?;
 
     let rec = find_space_mut(&mut ctx.store.spaces, who, space)?;
@@ -378,7 +392,9 @@ fn create_message(
         );
     }
     let thread_key = rec.threads.get(&thread_id).and_then(|t| t.key.clone());
-    msg.name = Some(format!("spaces/{space}/messages/{full_id}"));
+    let message_name = format!("spaces/{space}/messages/{full_id}");
+    msg.attachment = super::conversation::attach(rec, &message_name, &full_id, &uploads);
+    msg.name = Some(message_name);
     msg.sender = Some(User {
         name: Some(caller.clone()),
         user_type: Some(if who.is_app() {
@@ -400,6 +416,8 @@ fn create_message(
         sender: who.id().to_string(),
         sender_bot: who.is_app(),
         msg,
+        reactions: Vec::new(),
+        pin: None,
     });
     if let Some(cid) = p.message_id {
         rec.client_ids.insert(cid, full_id.clone());
@@ -439,7 +457,7 @@ fn private_ok(m: &MsgRec, who: &Principal) -> bool {
 }
 
 /// Whether the caller may read this message at all.
-fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
+pub(crate) fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
     if !private_ok(m, who) {
         return false;
     }
@@ -668,7 +686,7 @@ pub fn patch(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply> 
     }
     let mut updated = m.msg.clone();
     if has("text") {
-        set_text(&ctx.store.directory, &mut updated, input.text.clone(), who);
+        set_text(&ctx.store.directory, &mut updated, read_text(&input), who);
     }
     if has("cards_v2") && (who.is_app() || !all) {
         updated.cards_v2 = input.cards_v2.clone();
@@ -730,6 +748,8 @@ fn tombstone(m: &mut MsgRec, kind: DeletionType) {
         ..Default::default()
     };
     m.msg = kept;
+    m.reactions.clear();
+    m.pin = None;
 }
 
 pub fn delete(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply> {

@@ -15,7 +15,7 @@ use super::error::{EmuError, EmuResult};
 use super::journal::{ChangeSet, Durable, Opener, Ticket};
 use super::request::Query;
 use super::store::Store;
-use super::{members, messages, people, spaces};
+use super::{media, members, messages, people, pins, reactions, spaces};
 
 pub use super::ctx::{reply, Config, Ctx, LastManagerStatus, Reply};
 
@@ -65,6 +65,17 @@ pub enum Route {
     GetPerson(String),
     BatchGetPeople,
     SearchPeople,
+    ListReactions(String, String),
+    CreateReaction(String, String),
+    DeleteReaction(String, String, String),
+    GetAttachment(String, String, String),
+    ListPins(String),
+    CreatePin(String),
+    DeletePin(String, String),
+    ListCustomEmojis,
+    GetCustomEmoji(String),
+    CreateCustomEmoji,
+    DeleteCustomEmoji(String),
 }
 
 impl Route {
@@ -101,6 +112,25 @@ impl Route {
             ("DELETE", ["v1", "spaces", id, "messages", msg]) => {
                 Route::DeleteMessage(own(id), own(msg))
             }
+            ("GET", ["v1", "spaces", id, "messages", msg, "reactions"]) => {
+                Route::ListReactions(own(id), own(msg))
+            }
+            ("POST", ["v1", "spaces", id, "messages", msg, "reactions"]) => {
+                Route::CreateReaction(own(id), own(msg))
+            }
+            ("DELETE", ["v1", "spaces", id, "messages", msg, "reactions", r]) => {
+                Route::DeleteReaction(own(id), own(msg), own(r))
+            }
+            ("GET", ["v1", "spaces", id, "messages", msg, "attachments", a]) => {
+                Route::GetAttachment(own(id), own(msg), own(a))
+            }
+            ("GET", ["v1", "spaces", id, "messagePins"]) => Route::ListPins(own(id)),
+            ("POST", ["v1", "spaces", id, "messagePins"]) => Route::CreatePin(own(id)),
+            ("DELETE", ["v1", "spaces", id, "messagePins", p]) => Route::DeletePin(own(id), own(p)),
+            ("GET", ["v1", "customEmojis"]) => Route::ListCustomEmojis,
+            ("GET", ["v1", "customEmojis", id]) => Route::GetCustomEmoji(own(id)),
+            ("POST", ["v1", "customEmojis"]) => Route::CreateCustomEmoji,
+            ("DELETE", ["v1", "customEmojis", id]) => Route::DeleteCustomEmoji(own(id)),
             ("GET", ["v1", "people:batchGet"]) => Route::BatchGetPeople,
             ("GET", ["v1", "people:searchDirectoryPeople"]) => Route::SearchPeople,
             ("GET", ["v1", "people", id]) => Route::GetPerson(own(id)),
@@ -132,6 +162,17 @@ impl Route {
             Route::GetPerson(_) => "people.people.get",
             Route::BatchGetPeople => "people.people.getBatchGet",
             Route::SearchPeople => "people.people.searchDirectoryPeople",
+            Route::ListReactions(..) => "chat.spaces.messages.reactions.list",
+            Route::CreateReaction(..) => "chat.spaces.messages.reactions.create",
+            Route::DeleteReaction(..) => "chat.spaces.messages.reactions.delete",
+            Route::GetAttachment(..) => "chat.spaces.messages.attachments.get",
+            Route::ListPins(_) => "chat.spaces.messagePins.list",
+            Route::CreatePin(_) => "chat.spaces.messagePins.create",
+            Route::DeletePin(..) => "chat.spaces.messagePins.delete",
+            Route::ListCustomEmojis => "chat.customEmojis.list",
+            Route::GetCustomEmoji(_) => "chat.customEmojis.get",
+            Route::CreateCustomEmoji => "chat.customEmojis.create",
+            Route::DeleteCustomEmoji(_) => "chat.customEmojis.delete",
         }
     }
 
@@ -230,6 +271,39 @@ impl Route {
             }
             Route::GetPerson(_) | Route::BatchGetPeople => PEOPLE,
             Route::SearchPeople => &["directory.readonly"],
+            Route::ListReactions(..) => &[
+                "chat.app.messages.readonly",
+                "chat.bot",
+                "chat.messages",
+                "chat.messages.reactions",
+                "chat.messages.reactions.readonly",
+                "chat.messages.readonly",
+            ],
+            Route::CreateReaction(..) => &[
+                "chat.bot",
+                "chat.import",
+                "chat.messages",
+                "chat.messages.reactions",
+                "chat.messages.reactions.create",
+            ],
+            Route::DeleteReaction(..) => &[
+                "chat.bot",
+                "chat.import",
+                "chat.messages",
+                "chat.messages.reactions",
+            ],
+            Route::GetAttachment(..) => &["chat.bot"],
+            Route::ListPins(_) => &[
+                "chat.spaces",
+                "chat.spaces.pins",
+                "chat.spaces.pins.readonly",
+                "chat.spaces.readonly",
+            ],
+            Route::CreatePin(_) | Route::DeletePin(..) => &["chat.spaces", "chat.spaces.pins"],
+            Route::ListCustomEmojis | Route::GetCustomEmoji(_) => {
+                &["chat.customemojis", "chat.customemojis.readonly"]
+            }
+            Route::CreateCustomEmoji | Route::DeleteCustomEmoji(_) => &["chat.customemojis"],
         }
     }
 
@@ -247,7 +321,32 @@ impl Route {
                 | Route::PatchMessage(..)
                 | Route::UpdateMessage(..)
                 | Route::DeleteMessage(..)
+                | Route::CreateReaction(..)
+                | Route::DeleteReaction(..)
+                | Route::CreatePin(_)
+                | Route::DeletePin(..)
+                | Route::CreateCustomEmoji
+                | Route::DeleteCustomEmoji(_)
         )
+    }
+
+    /// Methods that take user authentication only, whatever scopes an app's token has.
+    pub fn user_only(&self) -> bool {
+        matches!(
+            self,
+            Route::ListPins(_)
+                | Route::CreatePin(_)
+                | Route::DeletePin(..)
+                | Route::ListCustomEmojis
+                | Route::GetCustomEmoji(_)
+                | Route::CreateCustomEmoji
+                | Route::DeleteCustomEmoji(_)
+        )
+    }
+
+    /// Methods that take app authentication only.
+    pub fn app_only(&self) -> bool {
+        matches!(self, Route::GetAttachment(..))
     }
 
     /// The space whose per-space quota the call counts against.
@@ -263,7 +362,14 @@ impl Route {
             | Route::GetMessage(s, _)
             | Route::PatchMessage(s, _)
             | Route::UpdateMessage(s, _)
-            | Route::DeleteMessage(s, _) => Some(s),
+            | Route::DeleteMessage(s, _)
+            | Route::ListReactions(s, _)
+            | Route::CreateReaction(s, _)
+            | Route::DeleteReaction(s, ..)
+            | Route::GetAttachment(s, ..)
+            | Route::ListPins(s)
+            | Route::CreatePin(s)
+            | Route::DeletePin(s, _) => Some(s),
             _ => None,
         }
     }
@@ -278,6 +384,10 @@ impl Route {
                 | Route::PatchMessage(..)
                 | Route::UpdateMessage(..)
                 | Route::DeleteMessage(..)
+                | Route::CreateReaction(..)
+                | Route::DeleteReaction(..)
+                | Route::CreatePin(_)
+                | Route::DeletePin(..)
         )
     }
 }
@@ -331,6 +441,8 @@ pub struct Service {
     pub config: Config,
     faults: Mutex<Vec<Fault>>,
     quotas: Mutex<Quotas>,
+    /// Attachment bytes and resumable upload sessions.
+    pub(crate) media: media::Media,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -353,7 +465,9 @@ impl Service {
             Some(p) => Some(p.start(store.clone())?),
             None => None,
         };
+        let media = media::Media::new(persister.as_ref().map(Durable::path));
         Ok(Service {
+            media,
             store,
             persister,
             config,
@@ -399,6 +513,11 @@ impl Service {
         r
     }
 
+    /// Reads the state (no changes) under the lock.
+    pub(crate) fn read_store<R>(&self, f: impl FnOnce(&Store) -> R) -> R {
+        f(&lock(&self.store))
+    }
+
     pub fn inject(&self, fault: Fault) {
         lock(&self.faults).push(fault);
     }
@@ -412,7 +531,7 @@ impl Service {
         lock(&self.faults).clear();
     }
 
-    fn take_fault(&self, method: &str) -> Option<EmuError> {
+    pub(crate) fn take_fault(&self, method: &str) -> Option<EmuError> {
         let mut faults = lock(&self.faults);
         let i = faults
             .iter()
@@ -428,7 +547,7 @@ impl Service {
     }
 
     /// Who the request comes from: a bearer token in the header, or `access_token`.
-    fn principal(&self, headers: &HeaderMap, query: &Query) -> EmuResult<Principal> {
+    pub(crate) fn principal(&self, headers: &HeaderMap, query: &Query) -> EmuResult<Principal> {
         let header_token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -486,6 +605,18 @@ impl Service {
         let query = Query::parse(raw_query);
         let who = self.principal(headers, &query)?;
         who.require_any(route.scopes(), route.method_id())?;
+        if route.user_only() && who.is_app() {
+            return Err(EmuError::permission(format!(
+                "{} requires user authentication; Chat apps cannot call it.",
+                route.method_id()
+            )));
+        }
+        if route.app_only() && !who.is_app() {
+            return Err(EmuError::permission(format!(
+                "{} requires app authentication (the chat.bot scope).",
+                route.method_id()
+            )));
+        }
         if self.config.quotas {
             if let Some(space) = route.quota_space() {
                 lock(&self.quotas).admit(space, route.quota_write())?;
@@ -573,6 +704,17 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         Route::GetPerson(id) => people::get(ctx, id),
         Route::BatchGetPeople => people::batch_get(ctx),
         Route::SearchPeople => people::search(ctx),
+        Route::ListReactions(s, m) => reactions::list(ctx, s, m),
+        Route::CreateReaction(s, m) => reactions::create(ctx, s, m),
+        Route::DeleteReaction(s, m, r) => reactions::delete(ctx, s, m, r),
+        Route::GetAttachment(s, m, a) => media::get_attachment(ctx, s, m, a),
+        Route::ListPins(s) => pins::list(ctx, s),
+        Route::CreatePin(s) => pins::create(ctx, s),
+        Route::DeletePin(s, p) => pins::delete(ctx, s, p),
+        Route::ListCustomEmojis => reactions::list_custom_emojis(ctx),
+        Route::GetCustomEmoji(id) => reactions::get_custom_emoji(ctx, id),
+        Route::CreateCustomEmoji => reactions::create_custom_emoji(ctx),
+        Route::DeleteCustomEmoji(id) => reactions::delete_custom_emoji(ctx, id),
     }
 }
 

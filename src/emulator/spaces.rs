@@ -569,6 +569,10 @@ pub fn malformed_user() -> EmuError {
 
 /// The DM between two parties, if there is one.
 fn find_dm<'a>(store: &'a Store, a: &str, b: &str, with_app: bool) -> Option<&'a SpaceRec> {
+    // A DM is between two different parties: with `a == b` any of `a`'s DMs would match.
+    if a == b {
+        return None;
+    }
     store.spaces.values().find(|s| {
         s.kind() == SpaceType::DirectMessage
             && s.space.single_user_bot_dm == with_app
@@ -753,6 +757,12 @@ pub fn find_direct_message(ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
             ))
         }
     };
+    if target == ctx.who.id() {
+        return Err(EmuError::invalid_field(
+            "name",
+            "findDirectMessage finds a DM with another user; the name is the caller's own.",
+        ));
+    }
     let found = find_dm(ctx.store, ctx.who.id(), &target, ctx.who.is_app());
     match found {
         Some(s) if s.member(ctx.who.id()).is_some() => reply(&space_view(s, false)),

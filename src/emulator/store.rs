@@ -92,6 +92,67 @@ pub struct MsgRec {
     /// Stored output fields; `sender` holds only `name` and `type`, and is filled in for
     /// each caller when read.
     pub msg: Message,
+    /// Reactions, oldest first (`emojiReactionSummaries` is computed from them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<ReactionRec>,
+    /// The message's pin, if it is pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<PinRec>,
+}
+
+/// One person's (or app's) reaction with one emoji.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReactionRec {
+    pub id: String,
+    pub user: String,
+    #[serde(default)]
+    pub bot: bool,
+    pub emoji: Emoji,
+    #[serde(with = "timestamp_req")]
+    pub create_time: DateTime<Utc>,
+}
+
+/// Who pinned a message, and when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PinRec {
+    pub by: String,
+    #[serde(with = "timestamp_req")]
+    pub create_time: DateTime<Utc>,
+}
+
+/// Uploaded attachment data (`media.upload`); its bytes are kept by the media store
+/// under `id`, which is also its `attachmentDataRef.resourceName`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadRec {
+    pub id: String,
+    /// The opaque `attachmentUploadToken` that attaches it to a message.
+    pub token: String,
+    /// `users/<id>` of the uploader.
+    pub uploader: String,
+    pub content_name: String,
+    pub content_type: String,
+    pub size: u64,
+    #[serde(with = "timestamp_req")]
+    pub create_time: DateTime<Utc>,
+    /// Ids of the messages it is attached to.
+    #[serde(default)]
+    pub messages: Vec<String>,
+}
+
+/// A custom emoji of the organization.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomEmojiRec {
+    /// The `{customEmoji}` of its name.
+    pub id: String,
+    pub uid: String,
+    /// `:like-this:`.
+    pub emoji_name: String,
+    /// `users/<id>` of its creator.
+    pub creator: String,
 }
 
 impl MsgRec {
@@ -129,6 +190,9 @@ pub struct SpaceRec {
     /// requestId -> who sent it and the message it created.
     #[serde(default)]
     pub request_ids: GrowMap<RequestRec>,
+    /// Uploaded attachment data by id.
+    #[serde(default)]
+    pub uploads: GrowMap<UploadRec>,
     /// The last timestamp handed out in this space: they strictly increase.
     #[serde(default, with = "timestamp")]
     pub last_time: Option<DateTime<Utc>>,
@@ -147,6 +211,7 @@ impl SpaceRec {
             thread_keys: GrowMap::default(),
             client_ids: GrowMap::default(),
             request_ids: GrowMap::default(),
+            uploads: GrowMap::default(),
             last_time: None,
             index: HashMap::new(),
         }
@@ -219,6 +284,7 @@ impl SpaceRec {
         self.thread_keys.take_log();
         self.client_ids.take_log();
         self.request_ids.take_log();
+        self.uploads.take_log();
     }
 
     /// Live replies in the thread that `root` starts.
@@ -249,6 +315,9 @@ pub struct Directory {
     pub primary_app: String,
     #[serde(default)]
     pub next_person_id: u64,
+    /// The organization's custom emoji by id.
+    #[serde(default)]
+    pub custom_emojis: BTreeMap<String, CustomEmojiRec>,
     #[serde(skip)]
     email_index: HashMap<String, String>,
     /// The directory before the current request changed it.
@@ -285,6 +354,16 @@ impl Directory {
             self.email_index.insert(e.to_lowercase(), p.id.clone());
         }
         self.people.insert(p.id.clone(), p);
+    }
+
+    pub fn add_custom_emoji(&mut self, c: CustomEmojiRec) {
+        self.remember();
+        self.custom_emojis.insert(c.id.clone(), c);
+    }
+
+    pub fn remove_custom_emoji(&mut self, id: &str) -> Option<CustomEmojiRec> {
+        self.remember();
+        self.custom_emojis.remove(id)
     }
 
     pub fn person_by_email(&self, email: &str) -> Option<&PersonRec> {
@@ -384,6 +463,7 @@ impl Store {
                 apps,
                 primary_app: "9000".into(),
                 next_person_id: 5_000_000,
+                custom_emojis: BTreeMap::new(),
                 email_index: HashMap::new(),
                 before: None,
             },

@@ -145,6 +145,7 @@ pub fn membership_view(
 pub fn message_view(dir: &Directory, rec: &SpaceRec, m: &MsgRec, who: &Principal) -> Message {
     let mut msg = m.msg.clone();
     msg.sender = Some(dir.user_view(&m.sender, m.sender_bot, detail_for(rec, who, &m.sender)));
+    msg.emoji_reaction_summaries = super::reactions::summaries(m);
     for a in &mut msg.annotations {
         if let Some(u) = a.user_mention.as_mut().and_then(|um| um.user.as_mut()) {
             if let Some(id) = u.name.as_deref().and_then(|n| n.strip_prefix("users/")) {

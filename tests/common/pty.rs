@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -143,7 +144,16 @@ impl Session {
                 if n == 0 {
                     break;
                 }
-                p.lock().unwrap().process(&buf[..n]);
+                let mut parser = p.lock().unwrap();
+                let bytes = &buf[..n];
+                if std::panic::catch_unwind(AssertUnwindSafe(|| parser.process(bytes))).is_err() {
+                    // vt100 can trip over a frame drawn for the size before a resize (a
+                    // wide character in the last column). gchat redraws the whole screen
+                    // after a resize, so the terminal starts clean at its new size.
+                    let (rows, cols) = parser.screen().size();
+                    *parser = vt100::Parser::new(rows, cols, 0);
+                }
+                drop(parser);
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
             e.store(true, Ordering::SeqCst);

@@ -230,6 +230,177 @@ def verbatim(emu):
     check(d == {"name": f"spaces/{sid}/members/1002", "state": "NOT_A_MEMBER"}, "Bob removed", d)
 
 
+class _SchemeMover:
+    """Wraps an httplib2.Http: google-api-python-client sends media uploads to the
+    api_endpoint's host but keeps the discovery document's https scheme; the emulator
+    speaks plain HTTP on loopback, so requests to it go out as http."""
+
+    def __init__(self, inner, base):
+        self.inner = inner
+        self.https = "https://" + base.split("://", 1)[1]
+        self.http = base
+        self.moved = 0
+
+    def request(self, uri, *args, **kwargs):
+        if uri.startswith(self.https):
+            uri = self.http + uri[len(self.https):]
+            self.moved += 1
+        return self.inner.request(uri, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def conversation(emu):
+    """Issue #10's methods through the library: reactions, media upload (multipart and
+    resumable) and download, attachments.get, quotes, pins, custom emoji, Markdown,
+    findDirectMessage and setup."""
+    import io
+    import json
+    import tempfile
+    import google_auth_httplib2
+    from google.oauth2.credentials import Credentials
+    from googleapiclient.discovery import build
+    from googleapiclient.errors import HttpError
+    from googleapiclient.http import MediaFileUpload, MediaIoBaseDownload, build_http
+
+    base = emu.url.rstrip("/")
+    movers = []
+
+    def chat_for(token):
+        # build_http(), as the library itself does: it keeps 308 (the resumable
+        # protocol's "resume incomplete") from being followed as a redirect.
+        mover = _SchemeMover(build_http(), base)
+        movers.append(mover)
+        http = google_auth_httplib2.AuthorizedHttp(Credentials(token=token), http=mover)
+        return build("chat", "v1", http=http, client_options={"api_endpoint": emu.url})
+
+    def expect(status, call, what):
+        try:
+            call.execute()
+        except HttpError as e:
+            check(e.resp.status == status, f"{what}: HTTP {status}", (e.resp.status, e.content[:300]))
+            body = json.loads(e.content)
+            check(body["error"]["code"] == status, f"{what}: envelope code", body)
+            print(f"  ok  {what} -> {status} {body['error']['status']}")
+            return body
+        raise Failure(f"{what}: expected HTTP {status}, the call succeeded")
+
+    alice, bob, app = chat_for("user:1001"), chat_for("user:1002"), chat_for("app")
+    space = "spaces/AAAATeamRst"
+    msgs = alice.spaces().messages()
+
+    # Reactions.
+    m = msgs.create(parent=space, body={"text": "conformance: react"}).execute()
+    reactions = msgs.reactions()
+    r = reactions.create(parent=m["name"], body={"emoji": {"unicode": "👍"}}).execute()
+    check(r["name"].startswith(m["name"] + "/reactions/") and r["user"]["name"] == "users/1001", "reaction", r)
+    expect(409, reactions.create(parent=m["name"], body={"emoji": {"unicode": "👍"}}), "duplicate reaction")
+    bob.spaces().messages().reactions().create(parent=m["name"], body={"emoji": {"unicode": "👍"}}).execute()
+    bob.spaces().messages().reactions().create(parent=m["name"], body={"emoji": {"unicode": "🎉"}}).execute()
+    got = msgs.get(name=m["name"]).execute()
+    sums = {s["emoji"]["unicode"]: s["reactionCount"] for s in got["emojiReactionSummaries"]}
+    check(sums == {"👍": 2, "🎉": 1}, "emojiReactionSummaries", got.get("emojiReactionSummaries"))
+    listed = reactions.list(parent=m["name"], filter='emoji.unicode = "👍" AND user.name = "users/1002"').execute()
+    check(len(listed["reactions"]) == 1, "filtered reactions", listed)
+    expect(400, reactions.list(parent=m["name"], filter='emoji.unicode = "👍" OR user.name = "users/1002"'), "invalid reactions filter")
+    expect(403, reactions.delete(name=listed["reactions"][0]["name"]), "deleting another's reaction")
+    check(reactions.delete(name=r["name"]).execute() == {}, "reaction deleted")
+    print("  ok  reactions create/list/delete and summaries")
+
+    # Custom emoji.
+    emojis = alice.customEmojis().list().execute()["customEmojis"]
+    check(any(e["emojiName"] == ":party-parrot:" for e in emojis), "custom emoji listed", emojis)
+    one = alice.customEmojis().get(name=emojis[0]["name"]).execute()
+    check(one["uid"] == emojis[0]["uid"], "custom emoji get", one)
+    r = reactions.create(parent=m["name"], body={"emoji": {"customEmoji": {"uid": one["uid"]}}}).execute()
+    check(r["emoji"]["customEmoji"]["uid"] == one["uid"], "custom emoji reaction", r)
+    import base64
+    made = alice.customEmojis().create(body={"emojiName": ":conformance-crab:", "payload": {
+        "fileContent": base64.b64encode(b"\x89PNG\r\n\x1a\n...").decode(), "filename": "crab.png"}}).execute()
+    check(made["emojiName"] == ":conformance-crab:" and made["name"].startswith("customEmojis/"), "custom emoji created", made)
+    expect(409, alice.customEmojis().create(body={"emojiName": ":conformance-crab:", "payload": {
+        "fileContent": "AAAA", "filename": "crab.png"}}), "duplicate custom emoji name")
+    expect(403, bob.customEmojis().delete(name=made["name"]), "deleting another's custom emoji")
+    check(alice.customEmojis().delete(name=made["name"]).execute() == {}, "custom emoji deleted")
+    print("  ok  customEmojis list/get/create/delete and a custom reaction")
+
+    # Media: multipart (a small file) and resumable (several chunks).
+    work = Path(tempfile.mkdtemp(prefix="gchat-media-"))
+    small = work / "notes.txt"
+    small.write_bytes(b"line one\r\nline two\n\r" + bytes(range(256)) + b"\r")
+    up = alice.media().upload(
+        parent=space, body={"filename": small.name}, media_body=MediaFileUpload(str(small), mimetype="text/plain")
+    ).execute()
+    check("attachmentUploadToken" in up["attachmentDataRef"], "multipart upload", up)
+    big = work / "photo.png"
+    data = bytes((i * 7) % 251 for i in range(600 * 1024 + 17))
+    big.write_bytes(data)
+    media = MediaFileUpload(str(big), mimetype="image/png", resumable=True, chunksize=256 * 1024)
+    req = alice.media().upload(parent=space, body={"filename": big.name}, media_body=media)
+    resp, chunks = None, 0
+    while resp is None:
+        status, resp = req.next_chunk()
+        chunks += 1
+    check(chunks >= 3, "resumable upload in chunks", chunks)
+    check(sum(m.moved for m in movers) >= 2, "uploads went through the scheme mover")
+    sent = msgs.create(parent=space, body={
+        "text": "<users/9000> two files",
+        "attachment": [{"attachmentDataRef": up["attachmentDataRef"]}, {"attachmentDataRef": resp["attachmentDataRef"]}],
+    }).execute()
+    atts = sent["attachment"]
+    check([a["contentName"] for a in atts] == ["notes.txt", "photo.png"], "attachments on the message", atts)
+    check(all(a["source"] == "UPLOADED_CONTENT" and "downloadUri" in a for a in atts), "attachment fields", atts)
+    check("thumbnailUri" in atts[1], "an image has a thumbnail", atts[1])
+    got = app.spaces().messages().attachments().get(name=atts[1]["name"]).execute()
+    check(got == atts[1], "attachments.get (app)", got)
+    expect(403, alice.spaces().messages().attachments().get(name=atts[1]["name"]), "attachments.get needs app auth")
+    for a, want in [(atts[0], small.read_bytes()), (atts[1], data)]:
+        buf = io.BytesIO()
+        dl = MediaIoBaseDownload(buf, bob.media().download_media(resourceName=a["attachmentDataRef"]["resourceName"]), chunksize=100 * 1024)
+        done = False
+        while not done:
+            _, done = dl.next_chunk()
+        check(buf.getvalue() == want, f"download of {a['contentName']} is byte-identical", len(buf.getvalue()))
+    expect(400, alice.media().upload(parent=space, body={"filename": "setup.exe"}, media_body=MediaFileUpload(str(small), mimetype="application/octet-stream")), "blocked file type")
+    print("  ok  media upload (multipart, resumable), attachments.get, media download")
+
+    # Quotes.
+    q = {"name": m["name"], "lastUpdateTime": m["createTime"]}
+    quoting = msgs.create(parent=space, body={"text": "quoting", "quotedMessageMetadata": q}).execute()
+    check(quoting["quotedMessageMetadata"]["name"] == m["name"], "quote returned", quoting)
+    msgs.patch(name=m["name"], updateMask="text", body={"text": "edited"}).execute()
+    expect(400, msgs.create(parent=space, body={"text": "stale", "quotedMessageMetadata": q}), "stale quote")
+    print("  ok  quotedMessageMetadata")
+
+    # Pins (user authentication only).
+    pins = alice.spaces().messagePins()
+    pin = pins.create(parent=space, body={"message": m["name"]}).execute()
+    check(pin["name"] == space + "/messagePins/" + m["name"].rsplit("/", 1)[1], "pin name", pin)
+    check(any(p["message"] == m["name"] for p in pins.list(parent=space).execute()["messagePins"]), "pin listed")
+    expect(409, pins.create(parent=space, body={"message": m["name"]}), "duplicate pin")
+    expect(403, app.spaces().messagePins().list(parent=space), "pins need user auth")
+    check(pins.delete(name=pin["name"]).execute() == {}, "pin deleted")
+    print("  ok  messagePins list/create/delete")
+
+    # Markdown and rich links.
+    md = msgs.create(parent=space, body={
+        "text": "**bold** [doc](https://docs.google.com/document/d/AbC123/edit)",
+        "markupSyntax": "MARKUP_SYNTAX_MARKDOWN",
+    }).execute()
+    check(md["formattedText"] == "*bold* <https://docs.google.com/document/d/AbC123/edit|doc>", "Markdown read", md)
+    rich = [a for a in md.get("annotations", []) if a["type"] == "RICH_LINK"]
+    check(len(rich) == 1 and rich[0]["richLinkMetadata"]["richLinkType"] == "DRIVE_FILE", "rich link", md)
+    print("  ok  Markdown and RICH_LINK annotations")
+
+    # DMs.
+    expect(400, alice.spaces().findDirectMessage(name="users/1001"), "findDirectMessage with oneself")
+    g = alice.spaces().setup(body={"space": {"spaceType": "GROUP_CHAT"}, "memberships": [
+        {"member": {"name": "users/1003", "type": "HUMAN"}}, {"member": {"name": "users/1004", "type": "HUMAN"}}]}).execute()
+    check(g["spaceType"] == "GROUP_CHAT", "group chat set up", g)
+    print("  ok  findDirectMessage and setup")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("GCHAT_BIN", "target/debug/gchat"))
@@ -238,6 +409,7 @@ def main():
     suites = [
         ("seed guide samples as written (OAuth: installed-app flow and service account)", verbatim),
         ("client library behaviour", client_behaviour),
+        ("conversation features (reactions, media, quotes, pins, emoji, DMs)", conversation),
     ]
     for name, suite in suites:
         print(f"{name}:")
