@@ -1072,7 +1072,7 @@ async fn download(
                 rec.find_message(mid).is_some_and(|i| {
                     let m = &rec.messages[i];
                     !m.deleted()
-                        && super::messages::readable(rec, m, &who)
+                        && super::views::readable(rec, m, &who)
                         && m.msg.attachment.iter().any(|a| {
                             a.pointer("/attachmentDataRef/resourceName")
                                 .and_then(|v| v.as_str())
@@ -1148,7 +1148,7 @@ pub fn get_attachment(
     };
     let i = rec.find_message(message).ok_or_else(not_found)?;
     let m = &rec.messages[i];
-    if m.deleted() || !super::messages::readable(rec, m, ctx.who) {
+    if m.deleted() || !super::views::readable(rec, m, ctx.who) {
         return Err(not_found());
     }
     let want = format!("spaces/{space}/messages/{}/attachments/{attachment}", m.id);

@@ -10,8 +10,8 @@ use super::filter::MessageFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::store::{now, random_id, Directory, MemberRec, MsgRec, RequestRec, SpaceRec, ThreadRec};
-use super::views::{find_space, find_space_mut, message_view, permitted};
+use super::store::{now, random_id, Directory, MemberRec, MsgRec, RequestRec, ThreadRec};
+use super::views::{find_space, find_space_mut, message_view, permitted, private_ok, readable};
 use crate::api::model::*;
 use crate::api::name::{is_client_message_id, ThreadName};
 
@@ -441,40 +441,6 @@ fn create_message(
         &rec.messages[i],
         who,
     ))
-}
-
-/// Private messages are visible to their viewer and their sender only.
-fn private_ok(m: &MsgRec, who: &Principal) -> bool {
-    match m
-        .msg
-        .private_message_viewer
-        .as_ref()
-        .and_then(|u| u.name.as_deref())
-    {
-        Some(v) => (m.sender == who.id() && m.sender_bot == who.is_app()) || v == who.user_name(),
-        None => true,
-    }
-}
-
-/// Whether the caller may read this message at all.
-pub(crate) fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
-    if !private_ok(m, who) {
-        return false;
-    }
-    if !who.is_app() || who.has_scope("chat.app.messages.readonly") {
-        return true;
-    }
-    // chat.bot: the app's own messages, its DMs, and messages that mention it.
-    let own = m.sender_bot && m.sender == who.id();
-    let dm = rec.space.single_user_bot_dm;
-    let mentioned = m.msg.annotations.iter().any(|a| {
-        a.user_mention
-            .as_ref()
-            .and_then(|u| u.user.as_ref())
-            .and_then(|u| u.name.as_deref())
-            == Some(who.user_name().as_str())
-    });
-    own || dm || mentioned
 }
 
 pub fn get(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply> {
