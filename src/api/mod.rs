@@ -15,3 +15,6 @@ pub use error::{ApiError, ServerError};
 pub use name::{
     ClientMessageId, MembershipName, MessageName, NameError, SpaceName, ThreadName, UserRef,
 };
+pub mod sync_client;
+pub mod sync_model;
+pub mod sync_name;
