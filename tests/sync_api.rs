@@ -1089,3 +1089,59 @@ async fn a_failed_save_leaves_no_read_state_and_no_event_behind() {
     assert_eq!(bob.get_space_read_state(&team).await.unwrap(), before_read);
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn events_older_than_28_days_are_gone_and_the_reaction_hook_is_listed() {
+    use gchat::emulator::sync::{self, SyncRec};
+    let emu = demo().await;
+    let alice = user(&emu, ALICE);
+    let s = new_space(&alice, "Window").await;
+    post(&alice, &s, "old").await;
+    post(&alice, &s, "new").await;
+    let id = s.id().to_string();
+    // Backdate the first message event to 29 days ago.
+    emu.service().with_store(|store| {
+        let first = sync::events(store, &id)
+            .find(|e| e.event_type == EventType::MessageCreated)
+            .cloned()
+            .unwrap();
+        let mut e = first.clone();
+        e.time = Some(Utc::now() - Duration::days(29));
+        store
+            .sync
+            .insert(sync::event_key(&id, e.seq), SyncRec::Event(e));
+        // Another engineer's reactions call this hook with the documented payload.
+        sync::record_event(
+            store,
+            &id,
+            EventType::ReactionCreated,
+            "spaces/x/messages/y/reactions/z",
+            Some(serde_json::json!({"reaction": {"name": "spaces/x/messages/y/reactions/z", "emoji": {"unicode": "🦀"}}})),
+        );
+        first
+    });
+    let texts: Vec<_> = alice
+        .list_all_space_events(&s, &events_filter(&[EventType::MessageCreated], None))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.message().and_then(|m| m.text.clone()))
+        .collect();
+    assert_eq!(texts, ["new"], "the 29-day-old event is outside the window");
+    let reactions = alice
+        .list_all_space_events(&s, &events_filter(&[EventType::ReactionCreated], None))
+        .await
+        .unwrap();
+    assert_eq!(reactions.len(), 1);
+    assert_eq!(
+        reactions[0].other["reactionCreatedEventData"]["reaction"]["emoji"]["unicode"],
+        "🦀"
+    );
+    // Reactions need a reaction or message scope.
+    let spaces_only = client(&emu, "user:1001;scopes=chat.spaces");
+    assert!(spaces_only
+        .list_all_space_events(&s, &events_filter(&[EventType::ReactionCreated], None))
+        .await
+        .unwrap_err()
+        .is_scope_insufficient());
+}

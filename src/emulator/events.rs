@@ -249,9 +249,7 @@ pub fn get(ctx: &mut Ctx<'_>, space: &str, event: &str) -> EmuResult<Reply> {
         ))
     };
     let seq: u64 = event.parse().map_err(|_| not_found())?;
-    let e = sync::events(ctx.store, space)
-        .find(|e| e.seq == seq)
-        .ok_or_else(not_found)?;
+    let e = sync::event(ctx.store, space, seq).ok_or_else(not_found)?;
     if e.time
         .is_some_and(|t| t <= now() - Duration::days(EVENT_WINDOW_DAYS))
     {
@@ -302,10 +300,7 @@ pub fn list(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
     let mut out = Vec::new();
     let mut last_seq = None;
     let mut more = false;
-    for e in sync::events(ctx.store, space) {
-        if after.is_some_and(|a| e.seq <= a) {
-            continue;
-        }
+    for e in sync::events_after(ctx.store, space, after.unwrap_or(0)) {
         let Some(t) = e.time else { continue };
         if t <= start || t > end || !f.types.contains(&e.event_type) {
             continue;

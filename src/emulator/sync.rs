@@ -129,10 +129,6 @@ pub fn sections_key(user: &str) -> String {
     format!("sections/{user}")
 }
 
-pub fn event_prefix(space: &str) -> String {
-    format!("event/{space}/")
-}
-
 pub fn event_key(space: &str, seq: u64) -> String {
     format!("event/{space}/{seq:016}")
 }
@@ -156,14 +152,39 @@ pub fn is_muted(store: &Store, user: &str, space: &str) -> bool {
     )
 }
 
-/// The events of a space, oldest first.
-pub fn events<'a>(store: &'a Store, space: &str) -> impl Iterator<Item = &'a EventRec> + 'a {
-    let prefix = event_prefix(space);
+/// The events of a space after event `after` (all when 0), oldest first. A range of the
+/// map: finding where to start costs a lookup, not a scan.
+pub fn events_after<'a>(
+    store: &'a Store,
+    space: &str,
+    after: u64,
+) -> impl DoubleEndedIterator<Item = &'a EventRec> + 'a {
+    // '0' follows '/': the end of this space's keys.
     let end = format!("event/{space}0");
-    store.sync.range(prefix..end).filter_map(|(_, v)| match v {
+    let start = match after.checked_add(1) {
+        Some(n) => event_key(space, n),
+        None => end.clone(),
+    };
+    store.sync.range(start..end).filter_map(|(_, v)| match v {
         SyncRec::Event(e) => Some(e),
         _ => None,
     })
+}
+
+/// The events of a space, oldest first.
+pub fn events<'a>(
+    store: &'a Store,
+    space: &str,
+) -> impl DoubleEndedIterator<Item = &'a EventRec> + 'a {
+    events_after(store, space, 0)
+}
+
+/// One event of a space, by sequence number.
+pub fn event<'a>(store: &'a Store, space: &str, seq: u64) -> Option<&'a EventRec> {
+    match store.sync.get(&event_key(space, seq)) {
+        Some(SyncRec::Event(e)) => Some(e),
+        _ => None,
+    }
 }
 
 /// Records an event in `space`: the hook for changes that [`derive`] cannot see (such as
@@ -176,7 +197,7 @@ pub fn record_event(
     resource: &str,
     payload: Option<Value>,
 ) {
-    let last = events(store, space).last().map(|e| (e.seq, e.time));
+    let last = events(store, space).next_back().map(|e| (e.seq, e.time));
     let (seq, time) = match last {
         Some((seq, Some(t))) => (seq + 1, Some(now().max(t + Duration::microseconds(1)))),
         Some((seq, None)) => (seq + 1, Some(now())),
