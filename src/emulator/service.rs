@@ -189,7 +189,7 @@ impl Route {
                 Route::DeleteSection(own(u), own(sec))
             }
             ("POST", ["v1", "users", u, "sections", sec]) if sec.ends_with(":position") => {
-                Route::PositionSection(own(u), own(sec.trim_end_matches(":position")))
+                Route::PositionSection(own(u), own(sec.strip_suffix(":position").unwrap_or(sec)))
             }
             ("GET", ["v1", "users", u, "sections", sec, "items"]) => {
                 Route::ListSectionItems(own(u), own(sec))
@@ -197,7 +197,11 @@ impl Route {
             ("POST", ["v1", "users", u, "sections", sec, "items", item])
                 if item.ends_with(":move") =>
             {
-                Route::MoveSectionItem(own(u), own(sec), own(item.trim_end_matches(":move")))
+                Route::MoveSectionItem(
+                    own(u),
+                    own(sec),
+                    own(item.strip_suffix(":move").unwrap_or(item)),
+                )
             }
             _ => return None,
         })
