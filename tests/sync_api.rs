@@ -1145,3 +1145,25 @@ async fn events_older_than_28_days_are_gone_and_the_reaction_hook_is_listed() {
         .unwrap_err()
         .is_scope_insufficient());
 }
+
+#[tokio::test]
+async fn a_reaction_summary_changing_is_not_a_message_update() {
+    let emu = demo().await;
+    let alice = user(&emu, ALICE);
+    let s = new_space(&alice, "Reactions").await;
+    let m = post(&alice, &s, "react to me").await;
+    let (sid, mid) = (s.id().to_string(), msg_name(&m).message_id().to_string());
+    // What a reaction does to the stored message (its summaries); its own event comes
+    // from the reactions code through the hook.
+    emu.service().with_store(|store| {
+        let rec = store.spaces.get_mut(&sid).unwrap();
+        let i = rec.find_message(&mid).unwrap();
+        rec.messages[i].msg.emoji_reaction_summaries =
+            vec![serde_json::json!({"emoji": {"unicode": "🦀"}, "reactionCount": 1})];
+    });
+    let updated = alice
+        .list_all_space_events(&s, &events_filter(&[EventType::MessageUpdated], None))
+        .await
+        .unwrap();
+    assert!(updated.is_empty(), "{updated:?}");
+}

@@ -223,6 +223,17 @@ fn advance(store: &mut Store, key: String, t: DateTime<Utc>) {
     store.sync.insert(key, SyncRec::Read { time: Some(t) });
 }
 
+/// Whether two versions of a message differ only in their reaction summaries: reactions
+/// are events of their own (through [`record_event`]), not message updates.
+fn same_content(a: &crate::api::model::Message, b: &crate::api::model::Message) -> bool {
+    if a.emoji_reaction_summaries == b.emoji_reaction_summaries {
+        return a == b;
+    }
+    let mut a = a.clone();
+    a.emoji_reaction_summaries = b.emoji_reaction_summaries.clone();
+    a == *b
+}
+
 /// Records the events for what the current request changed, and advances the read state
 /// of whoever posted. Call after a method succeeds, before its changes are taken.
 pub fn derive(store: &mut Store) {
@@ -292,7 +303,7 @@ pub fn derive(store: &mut Store) {
                         }
                         Some(b) if b.deleted() => continue,
                         Some(_) if m.deleted() => EventType::MessageDeleted,
-                        Some(b) if b.msg != m.msg => EventType::MessageUpdated,
+                        Some(b) if !same_content(&b.msg, &m.msg) => EventType::MessageUpdated,
                         Some(_) => continue,
                     };
                     found.push((id.clone(), kind, m.id.clone()));
