@@ -17,3 +17,6 @@ pub use name::{
     AttachmentName, ClientMessageId, CustomEmojiName, MediaName, MembershipName, MessageName,
     MessagePinName, NameError, ReactionName, SpaceName, ThreadName, UserRef,
 };
+pub mod sync_client;
+pub mod sync_model;
+pub mod sync_name;
