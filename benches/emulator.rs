@@ -3,7 +3,9 @@
 //!     cargo bench --bench emulator
 //!
 //! Prints requests per second for messages.create and for messages.list at pageSize 1000
-//! (client and server share the machine's cores), and the client's own cost per call:
+//! (client and server share the machine's cores), for spaceEvents.list pages (the first
+//! and one deep in a log of 20,000 events) and for a search matching 20,000 messages,
+//! and the client's own cost per call:
 //! the same request through `gchat::api::Client` and through bare reqwest, plus decoding
 //! a 1000-message page into typed models.
 
@@ -128,6 +130,77 @@ async fn main() {
             )
             .await
             .expect("create");
+        }
+    })
+    .await;
+
+    // Every create above is a space event: list them a page at a time, from the start
+    // and from a page token deep in the log.
+    let filter = gchat::api::sync_client::events_filter(
+        &[gchat::api::sync_model::EventType::MessageCreated],
+        None,
+    );
+    let first = alice
+        .list_space_events(
+            &space,
+            &gchat::api::sync_client::ListSpaceEvents {
+                filter: filter.clone(),
+                page_size: Some(1000),
+                page_token: None,
+            },
+        )
+        .await
+        .expect("events");
+    let mut token = first.next_page_token.clone();
+    for _ in 0..15 {
+        let p = alice
+            .list_space_events(
+                &space,
+                &gchat::api::sync_client::ListSpaceEvents {
+                    filter: filter.clone(),
+                    page_size: Some(1000),
+                    page_token: token.clone(),
+                },
+            )
+            .await
+            .expect("events");
+        token = p.next_page_token;
+    }
+    for (label, tok) in [
+        ("spaceEvents.list pageSize=1000, first page", None),
+        ("spaceEvents.list pageSize=1000, 17th page", token),
+    ] {
+        let c = alice.clone();
+        let s = space.clone();
+        let filter = filter.clone();
+        rps(label, 200, move |_| {
+            let c = c.clone();
+            let s = s.clone();
+            let p = gchat::api::sync_client::ListSpaceEvents {
+                filter: filter.clone(),
+                page_size: Some(1000),
+                page_token: tok.clone(),
+            };
+            async move {
+                let page = c.list_space_events(&s, &p).await.expect("events");
+                assert_eq!(page.space_events.len(), 1000);
+            }
+        })
+        .await;
+    }
+    // A search whose keyword matches every one of those messages (newest 25 returned).
+    let c = alice.clone();
+    rps("messages.search, 20,000 matches", 200, move |_| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .search_messages(&gchat::api::sync_model::SearchMessagesRequest {
+                    filter: Some("bench".into()),
+                    ..Default::default()
+                })
+                .await
+                .expect("search");
+            assert_eq!(r.results.len(), 25);
         }
     })
     .await;

@@ -44,6 +44,10 @@ pub enum Command {
     Messages(crate::admin::args::MessagesArgs),
     /// Look up people's names and emails.
     People(crate::admin::args::PeopleArgs),
+    /// Search messages across your spaces (or some of them).
+    Search(crate::admin::args::SearchArgs),
+    /// List and create sections of your space list, and move spaces between them.
+    Sections(crate::admin::args::SectionsArgs),
     /// Print shell completions for bash, zsh or fish.
     Completions {
         #[arg(value_enum)]

@@ -167,6 +167,8 @@ fn admin_command(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode, Box
         Some(Command::Members(a)) => Verb::Members(a),
         Some(Command::Messages(a)) => Verb::Messages(a),
         Some(Command::People(a)) => Verb::People(a),
+        Some(Command::Search(a)) => Verb::Search(a),
+        Some(Command::Sections(a)) => Verb::Sections(a),
         Some(Command::Completions { shell }) => {
             gchat::admin::completions(shell, &mut Cli::command(), &mut std::io::stdout());
             return Ok(ExitCode::SUCCESS);

@@ -1004,3 +1004,250 @@ async fn reactions_pins_and_attachments_from_the_shell() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("200 MB"), "{}", r.stderr);
 }
+
+// ---------------------------------------------------------------- search, read state, sections
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_across_spaces_or_within_one_shows_hostile_text_inert() {
+    let emu = demo().await;
+    let bob = user(&emu, BOB);
+    post(
+        &bob,
+        &space(TEAM_RUST),
+        "kiwifruit harvest \x1b[2J\u{202e}done",
+    )
+    .await;
+    post(&bob, &space(DM_BOB), "kiwifruit for lunch?").await;
+    let r = gchat(&emu, ALICE_T, &["search", "kiwifruit"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_inert("search results", &r.stdout);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(lines[0].starts_with("TIME"), "{}", r.stdout);
+    // Newest first, with the space and the sender's name.
+    assert!(
+        lines[1].contains("(direct message)") && lines[1].contains("Bob"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines[2].contains("Team Rust") && lines[2].contains("kiwifruit harvest"),
+        "{}",
+        r.stdout
+    );
+
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["search", "kiwifruit", "--space", "Team Rust", "--json"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{v}");
+    assert!(results[0]["message"]["name"]
+        .as_str()
+        .unwrap()
+        .starts_with("spaces/AAAATeamRst/"));
+
+    // The server's refusal of a malformed query is one sentence (exit 1, as for any 400).
+    let r = gchat(&emu, ALICE_T, &["search", "(kiwifruit"], "").await;
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    assert!(r.stderr.starts_with("gchat: "), "{}", r.stderr);
+    // Nothing found: just the header.
+    let r = gchat(&emu, ALICE_T, &["search", "durian"], "").await;
+    assert_eq!((r.code, r.stdout.lines().count()), (0, 1), "{}", r.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_state_shows_unread_and_mark_read_clears_it_for_that_user_only() {
+    let emu = demo().await;
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["spaces", "read-state", "Team Rust", "--json"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["unread"], 3, "{v}");
+    assert_eq!(v["space"], "spaces/AAAATeamRst");
+    let bob_before = user(&emu, BOB)
+        .get_space_read_state(&space(TEAM_RUST))
+        .await
+        .unwrap();
+
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["spaces", "read-state", "Team Rust", "--mark-read"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let row = r.stdout.lines().nth(1).unwrap_or("");
+    assert!(
+        row.starts_with("Team Rust") && row.contains("  0  "),
+        "{}",
+        r.stdout
+    );
+    let latest = user(&emu, ALICE)
+        .list_all_messages(&space(TEAM_RUST), &ListMessages::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| m.create_time)
+        .max();
+    let alice_now = user(&emu, ALICE)
+        .get_space_read_state(&space(TEAM_RUST))
+        .await
+        .unwrap();
+    assert_eq!(alice_now.last_read_time, latest);
+    assert_eq!(
+        user(&emu, BOB)
+            .get_space_read_state(&space(TEAM_RUST))
+            .await
+            .unwrap(),
+        bob_before
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mute_unmute_and_sections_from_the_command_line() {
+    let emu = demo().await;
+    let alice = user(&emu, ALICE);
+    let r = gchat(&emu, ALICE_T, &["spaces", "mute", "Team Rust"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "muted Team Rust (spaces/AAAATeamRst)\n");
+    assert!(alice
+        .get_notification_setting(&space(TEAM_RUST))
+        .await
+        .unwrap()
+        .is_muted());
+    let r = gchat(&emu, ALICE_T, &["spaces", "unmute", "Team Rust"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!alice
+        .get_notification_setting(&space(TEAM_RUST))
+        .await
+        .unwrap()
+        .is_muted());
+
+    // The demo's sections: Projects (Team Rust, 工程部) first, then the defaults.
+    let r = gchat(&emu, ALICE_T, &["sections", "list"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<Vec<&str>> = r
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split("  ")
+                .filter(|c| !c.is_empty())
+                .map(str::trim)
+                .collect()
+        })
+        .collect();
+    let summary: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[2])).collect();
+    assert_eq!(
+        summary,
+        [
+            ("Projects", "2"),
+            ("Direct messages", "3"),
+            ("Spaces", "2"),
+            ("Apps", "1")
+        ],
+        "{}",
+        r.stdout
+    );
+
+    let r = gchat(&emu, ALICE_T, &["sections", "create", "Side projects"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("created Side projects (users/1001/sections/"),
+        "{}",
+        r.stdout
+    );
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["sections", "move", "Team Rust", "--to", "side PROJECTS"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "moved Team Rust to Side projects\n");
+    let item = alice
+        .find_section_item(&space(TEAM_RUST))
+        .await
+        .unwrap()
+        .unwrap();
+    let secs = alice.list_all_sections().await.unwrap();
+    let side = secs
+        .iter()
+        .find(|s| s.display_name.as_deref() == Some("Side projects"))
+        .unwrap();
+    assert!(item
+        .name
+        .unwrap()
+        .starts_with(side.name.as_deref().unwrap()));
+    // Moving it where it is changes nothing; an unknown section is exit 5.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["sections", "move", "Team Rust", "--to", "Side projects"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("already in"), "{}", r.stdout);
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["sections", "move", "Team Rust", "--to", "Nowhere"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    // A DM cannot go to the Spaces default section: the server's refusal, exit 1.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["sections", "move", DM_BOB, "--to", "Spaces"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+
+    // Deleting needs --yes without a terminal; then Team Rust is back in Spaces.
+    let r = gchat(&emu, ALICE_T, &["sections", "delete", "Side projects"], "").await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(alice.list_all_sections().await.unwrap().len(), secs.len());
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["sections", "delete", "Side projects", "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let item = alice
+        .find_section_item(&space(TEAM_RUST))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        item.name.as_deref(),
+        Some("users/1001/sections/default-spaces/items/AAAATeamRst")
+    );
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["sections", "delete", "Spaces", "--yes"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

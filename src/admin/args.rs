@@ -93,6 +93,59 @@ pub enum SpacesCmd {
         #[arg(long, value_name = "ID")]
         request_id: Option<String>,
     },
+    /// What you have read in a space (as all your Chat clients see it), and how much is
+    /// unread; --mark-read marks it all read.
+    ReadState {
+        space: String,
+        /// Mark every message read, up to the latest.
+        #[arg(long)]
+        mark_read: bool,
+    },
+    /// Mute a space: no notifications from it, and no results from it in search.
+    Mute { space: String },
+    /// Unmute a space.
+    Unmute { space: String },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Words, "quoted phrases" and filters such as sender.name = "users/ID", has_link(),
+    /// is_unread() (Google Chat's search syntax).
+    pub query: String,
+    /// Search only this space (resource name, id or display name); repeat for several.
+    #[arg(long, value_name = "SPACE")]
+    pub space: Vec<String>,
+    /// Stop after N results.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct SectionsArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub cmd: SectionsCmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SectionsCmd {
+    /// Your sections of the space list, in order, with how many spaces each holds.
+    List,
+    /// Create a custom section.
+    Create { name: String },
+    /// Move a space to a section (by display name or id; a default section to move it back).
+    Move {
+        space: String,
+        #[arg(long, value_name = "SECTION")]
+        to: String,
+    },
+    /// Delete a custom section (its spaces go back to the default sections).
+    Delete { section: String },
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ mod output;
 mod pages;
 mod shell;
 mod spaces;
+mod sync;
 mod targets;
 
 use std::collections::HashMap;
@@ -39,6 +40,8 @@ pub enum Verb {
     Members(args::MembersArgs),
     Messages(args::MessagesArgs),
     People(args::PeopleArgs),
+    Search(args::SearchArgs),
+    Sections(args::SectionsArgs),
 }
 
 /// Whom to act as: a signed-in profile, or an endpoint with a bearer token.
@@ -56,6 +59,8 @@ pub async fn run(verb: Verb, conn: Conn) -> ExitCode {
         Verb::Members(a) => a.common.clone(),
         Verb::Messages(a) => a.common.clone(),
         Verb::People(a) => a.common.clone(),
+        Verb::Search(a) => a.common.clone(),
+        Verb::Sections(a) => a.common.clone(),
     };
     let result = async {
         let mut ctx = Ctx::connect(&conn, &common).await?;
@@ -64,6 +69,8 @@ pub async fn run(verb: Verb, conn: Conn) -> ExitCode {
             Verb::Members(a) => members::run(&mut ctx, a.cmd).await,
             Verb::Messages(a) => messages::run(&mut ctx, a.cmd).await,
             Verb::People(a) => people(&mut ctx, a.cmd).await,
+            Verb::Search(a) => sync::search(&mut ctx, a).await,
+            Verb::Sections(a) => sync::sections(&mut ctx, a.cmd).await,
         }
     }
     .await;

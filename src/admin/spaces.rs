@@ -12,6 +12,11 @@ use crate::api::{Client, SpaceName};
 
 pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
     match cmd {
+        SpacesCmd::ReadState { space, mark_read } => {
+            super::sync::read_state(ctx, &space, mark_read).await
+        }
+        SpacesCmd::Mute { space } => super::sync::mute(ctx, &space, true).await,
+        SpacesCmd::Unmute { space } => super::sync::mute(ctx, &space, false).await,
         SpacesCmd::List { filter, limit } => list(ctx, filter.as_deref(), limit).await,
         SpacesCmd::Get { space } => {
             let s = ctx.space(&space).await?;
@@ -142,7 +147,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
     }
 }
 
-fn space_name(s: &Space) -> Result<SpaceName, Failure> {
+pub(super) fn space_name(s: &Space) -> Result<SpaceName, Failure> {
     SpaceName::parse(s.name.as_deref().unwrap_or("")).map_err(|e| {
         Failure::other(format!(
             "the server answered a space without a valid name: {e}."

@@ -201,18 +201,18 @@ enum Api {
 }
 
 /// One request, described before it is sent (so it can be sent again).
-struct Call {
+pub(super) struct Call {
     method: Method,
     api: Api,
     path: String,
     query: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
     /// Safe to send again after a failure whose outcome is unknown.
-    idempotent: bool,
+    pub(super) idempotent: bool,
 }
 
 impl Call {
-    fn new(method: Method, path: String) -> Self {
+    pub(super) fn new(method: Method, path: String) -> Self {
         let idempotent = method == Method::GET || method == Method::DELETE;
         Call {
             method,
@@ -223,24 +223,24 @@ impl Call {
             idempotent,
         }
     }
-    fn q(mut self, key: &'static str, value: impl ToString) -> Self {
+    pub(super) fn q(mut self, key: &'static str, value: impl ToString) -> Self {
         self.query.push((key, value.to_string()));
         self
     }
-    fn q_opt(self, key: &'static str, value: Option<impl ToString>) -> Self {
+    pub(super) fn q_opt(self, key: &'static str, value: Option<impl ToString>) -> Self {
         match value {
             Some(v) => self.q(key, v),
             None => self,
         }
     }
-    fn q_flag(self, key: &'static str, on: bool) -> Self {
+    pub(super) fn q_flag(self, key: &'static str, on: bool) -> Self {
         if on {
             self.q(key, "true")
         } else {
             self
         }
     }
-    fn json<B: Serialize>(mut self, body: &B) -> Result<Self, ApiError> {
+    pub(super) fn json<B: Serialize>(mut self, body: &B) -> Result<Self, ApiError> {
         self.body =
             Some(serde_json::to_vec(body).map_err(|e| ApiError::InvalidArgument(e.to_string()))?);
         Ok(self)
@@ -342,7 +342,7 @@ impl Client {
         &self.inner.chat
     }
 
-    async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
+    pub(super) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
         self.send_counted(call).await.0
     }
 
@@ -524,7 +524,10 @@ impl Client {
     /// Sends a DELETE. A 404 after an attempt whose outcome is unknown (its answer was
     /// lost, so the retry was sent) is that attempt's doing: the resource is gone, as
     /// asked, and the answer is `None`. A 404 on a first, sure attempt stays an error.
-    async fn send_delete<T: DeserializeOwned>(&self, call: Call) -> Result<Option<T>, ApiError> {
+    pub(super) async fn send_delete<T: DeserializeOwned>(
+        &self,
+        call: Call,
+    ) -> Result<Option<T>, ApiError> {
         match self.send_counted::<T>(call).await {
             (Err(e), true) if e.is_not_found() => {
                 tracing::info!("a retried delete found the resource already gone");
@@ -844,7 +847,7 @@ fn worth_retrying(e: &ApiError) -> bool {
 }
 
 /// Calls `fetch` with each page token in turn (first none) until the last page.
-async fn collect_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, ApiError>
+pub(super) async fn collect_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, ApiError>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), ApiError>>,

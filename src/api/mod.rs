@@ -19,3 +19,6 @@ pub use name::{
     MessagePinName, NameError, ReactionName, SpaceName, ThreadName, UserRef,
 };
 pub use scope::Scope;
+pub mod sync_client;
+pub mod sync_model;
+pub mod sync_name;

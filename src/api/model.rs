@@ -106,6 +106,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum!(SpaceType {
     Unspecified = "SPACE_TYPE_UNSPECIFIED",

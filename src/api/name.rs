@@ -16,7 +16,7 @@ pub struct NameError {
     pub expected: &'static str,
 }
 
-fn err(what: &'static str, input: &str, expected: &'static str) -> NameError {
+pub(super) fn err(what: &'static str, input: &str, expected: &'static str) -> NameError {
     NameError {
         what,
         input: input.to_string(),
@@ -25,14 +25,14 @@ fn err(what: &'static str, input: &str, expected: &'static str) -> NameError {
 }
 
 /// Server-assigned ids are opaque, but in practice URL-safe base64 plus dots.
-fn is_opaque_id(s: &str) -> bool {
+pub(super) fn is_opaque_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 128
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
 }
 
-fn is_numeric_id(s: &str) -> bool {
+pub(super) fn is_numeric_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -44,6 +44,10 @@ pub const USER_SCOPES: &[(&str, &str)] = &[
     ),
     ("chat.messages", "read, post, edit and delete messages"),
     (
+        "chat.users.readstate",
+        "share what you have read with your other Chat clients (unread counts)",
+    ),
+    (
         "directory.readonly",
         "show your coworkers' names (People API)",
     ),

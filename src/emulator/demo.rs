@@ -181,6 +181,7 @@ pub fn workspace(now: DateTime<Utc>) -> anyhow::Result<Store> {
         let rec = build_space(&store, s, now)?;
         store.spaces.insert(rec.id().to_string(), rec);
     }
+    super::sync::demo(&mut store, DEMO_USER);
     Ok(store)
 }
 

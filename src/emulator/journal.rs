@@ -37,6 +37,7 @@ use tokio::sync::watch;
 
 use super::oauth_state::OAuthState;
 use super::store::{Directory, MsgRec, RequestRec, SpaceRec, Store, ThreadRec, UploadRec};
+use super::sync::SyncRec;
 use super::tracked::{SpaceEvent, SpaceHead};
 
 /// The journal is folded into a new snapshot once it is larger than this and than the
@@ -94,6 +95,11 @@ pub enum Change {
         key: String,
         rec: Box<UploadRec>,
     },
+    /// A read state, notification setting, user's sections or space event.
+    Sync {
+        key: String,
+        rec: Box<SyncRec>,
+    },
     Directory {
         directory: Box<Directory>,
     },
@@ -120,6 +126,7 @@ pub struct Undo {
     events: Vec<SpaceEvent>,
     inner: Vec<SpaceUndo>,
     space_requests: Vec<(String, Option<RequestRec>)>,
+    sync: Vec<(String, Option<SyncRec>)>,
     directory: Option<Box<Directory>>,
     oauth: Option<Box<OAuthState>>,
 }
@@ -248,6 +255,15 @@ impl ChangeSet {
                 });
             }
         }
+        undo.sync = store.sync.take_log();
+        for (k, _) in &undo.sync {
+            if let Some(v) = store.sync.get(k) {
+                redo.push(Change::Sync {
+                    key: k.clone(),
+                    rec: Box::new(v.clone()),
+                });
+            }
+        }
         if let Some(before) = store.directory.take_before() {
             redo.push(Change::Directory {
                 directory: Box::new(store.directory.clone()),
@@ -282,6 +298,9 @@ impl Undo {
         }
         for (k, v) in self.space_requests.into_iter().rev() {
             store.space_requests.undo(k, v);
+        }
+        for (k, v) in self.sync.into_iter().rev() {
+            store.sync.undo(k, v);
         }
         for u in self.inner.into_iter().rev() {
             let Some(rec) = store.spaces.get_mut_untracked(&u.id) else {
@@ -405,6 +424,7 @@ pub fn apply(store: &mut Store, changes: Vec<Change>) -> Result<(), String> {
             Change::RequestId { space: s, key, rec } => space(store, &s)?.request_ids.put(key, rec),
             Change::SpaceRequest { key, rec } => store.space_requests.put(key, rec),
             Change::Upload { space: s, key, rec } => space(store, &s)?.uploads.put(key, *rec),
+            Change::Sync { key, rec } => store.sync.put(key, *rec),
             Change::Directory { directory } => {
                 let mut d = *directory;
                 d.rebuild_index();

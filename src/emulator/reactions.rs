@@ -9,6 +9,7 @@ use super::request::{decode_page_token, encode_page_token, parse_body};
 use super::store::{now, random_id, CustomEmojiRec, Directory, MsgRec, ReactionRec, SpaceRec};
 use super::views::{detail_for, emoji_key, find_space, find_space_mut, readable};
 use crate::api::model::*;
+use crate::api::sync_model::EventType;
 
 fn message_not_found(id: &str) -> EmuError {
     EmuError::not_found(format!("Message {id} not found."))
@@ -173,13 +174,23 @@ pub fn create(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply>
     };
     rec.messages[i].reactions.push(r.clone());
     let rec = &ctx.store.spaces[space];
-    reply(&reaction_view(
-        &ctx.store.directory,
-        rec,
-        &rec.messages[i],
-        &r,
-        who,
-    ))
+    let view = reaction_view(&ctx.store.directory, rec, &rec.messages[i], &r, who);
+    record_reaction_event(ctx.store, space, EventType::ReactionCreated, &view);
+    reply(&view)
+}
+
+/// Reactions are space events of their own (`google.workspace.chat.reaction.v1.*`).
+fn record_reaction_event(
+    store: &mut super::store::Store,
+    space: &str,
+    kind: EventType,
+    view: &Reaction,
+) {
+    let name = view.name.clone().unwrap_or_default();
+    let payload = serde_json::to_value(view)
+        .ok()
+        .map(|r| serde_json::json!({ "reaction": r }));
+    super::sync::record_event(store, space, kind, &name, payload);
 }
 
 pub fn delete(ctx: &mut Ctx<'_>, space: &str, message: &str, reaction: &str) -> EmuResult<Reply> {
@@ -199,8 +210,10 @@ pub fn delete(ctx: &mut Ctx<'_>, space: &str, message: &str, reaction: &str) -> 
             "A reaction can be deleted only by whoever added it.",
         ));
     }
+    let view = reaction_view(&ctx.store.directory, rec, &rec.messages[i], r, who);
     let rec = find_space_mut(&mut ctx.store.spaces, who, space)?;
     rec.messages[i].reactions.remove(j);
+    record_reaction_event(ctx.store, space, EventType::ReactionDeleted, &view);
     reply(&Empty {})
 }
 

@@ -15,7 +15,11 @@ use super::error::{EmuError, EmuResult};
 use super::journal::{ChangeSet, Durable, Opener, Ticket};
 use super::request::Query;
 use super::store::Store;
-use super::{media, members, messages, people, pins, reactions, spaces};
+
+use super::{
+    events, media, members, messages, people, pins, reactions, readstate, search, sections, spaces,
+    sync,
+};
 
 pub use super::ctx::{reply, Config, Ctx, LastManagerStatus, Reply};
 
@@ -76,6 +80,26 @@ pub enum Route {
     GetCustomEmoji(String),
     CreateCustomEmoji,
     DeleteCustomEmoji(String),
+    /// (user, space)
+    GetSpaceReadState(String, String),
+    UpdateSpaceReadState(String, String),
+    /// (user, space, thread)
+    GetThreadReadState(String, String, String),
+    GetNotificationSetting(String, String),
+    PatchNotificationSetting(String, String),
+    ListSpaceEvents(String),
+    GetSpaceEvent(String, String),
+    /// (parent space, `-` for every space)
+    SearchMessages(String),
+    ListSections(String),
+    CreateSection(String),
+    /// (user, section)
+    PatchSection(String, String),
+    DeleteSection(String, String),
+    PositionSection(String, String),
+    ListSectionItems(String, String),
+    /// (user, section, item)
+    MoveSectionItem(String, String, String),
 }
 
 impl Route {
@@ -134,6 +158,47 @@ impl Route {
             ("GET", ["v1", "people:batchGet"]) => Route::BatchGetPeople,
             ("GET", ["v1", "people:searchDirectoryPeople"]) => Route::SearchPeople,
             ("GET", ["v1", "people", id]) => Route::GetPerson(own(id)),
+            ("GET", ["v1", "users", u, "spaces", s, "spaceReadState"]) => {
+                Route::GetSpaceReadState(own(u), own(s))
+            }
+            ("PATCH", ["v1", "users", u, "spaces", s, "spaceReadState"]) => {
+                Route::UpdateSpaceReadState(own(u), own(s))
+            }
+            ("GET", ["v1", "users", u, "spaces", s, "threads", t, "threadReadState"]) => {
+                Route::GetThreadReadState(own(u), own(s), own(t))
+            }
+            ("GET", ["v1", "users", u, "spaces", s, "spaceNotificationSetting"]) => {
+                Route::GetNotificationSetting(own(u), own(s))
+            }
+            ("PATCH", ["v1", "users", u, "spaces", s, "spaceNotificationSetting"]) => {
+                Route::PatchNotificationSetting(own(u), own(s))
+            }
+            ("GET", ["v1", "spaces", id, "spaceEvents"]) => Route::ListSpaceEvents(own(id)),
+            ("GET", ["v1", "spaces", id, "spaceEvents", e]) => {
+                Route::GetSpaceEvent(own(id), own(e))
+            }
+            ("POST", ["v1", "spaces", id, "messages:search"]) => Route::SearchMessages(own(id)),
+            ("GET", ["v1", "users", u, "sections"]) => Route::ListSections(own(u)),
+            ("POST", ["v1", "users", u, "sections"]) => Route::CreateSection(own(u)),
+            ("PATCH", ["v1", "users", u, "sections", sec]) => Route::PatchSection(own(u), own(sec)),
+            ("DELETE", ["v1", "users", u, "sections", sec]) => {
+                Route::DeleteSection(own(u), own(sec))
+            }
+            ("POST", ["v1", "users", u, "sections", sec]) if sec.ends_with(":position") => {
+                Route::PositionSection(own(u), own(sec.strip_suffix(":position").unwrap_or(sec)))
+            }
+            ("GET", ["v1", "users", u, "sections", sec, "items"]) => {
+                Route::ListSectionItems(own(u), own(sec))
+            }
+            ("POST", ["v1", "users", u, "sections", sec, "items", item])
+                if item.ends_with(":move") =>
+            {
+                Route::MoveSectionItem(
+                    own(u),
+                    own(sec),
+                    own(item.strip_suffix(":move").unwrap_or(item)),
+                )
+            }
             _ => return None,
         })
     }
@@ -173,6 +238,23 @@ impl Route {
             Route::GetCustomEmoji(_) => "chat.customEmojis.get",
             Route::CreateCustomEmoji => "chat.customEmojis.create",
             Route::DeleteCustomEmoji(_) => "chat.customEmojis.delete",
+            Route::GetSpaceReadState(..) => "chat.users.spaces.getSpaceReadState",
+            Route::UpdateSpaceReadState(..) => "chat.users.spaces.updateSpaceReadState",
+            Route::GetThreadReadState(..) => "chat.users.spaces.threads.getThreadReadState",
+            Route::GetNotificationSetting(..) => "chat.users.spaces.spaceNotificationSetting.get",
+            Route::PatchNotificationSetting(..) => {
+                "chat.users.spaces.spaceNotificationSetting.patch"
+            }
+            Route::ListSpaceEvents(_) => "chat.spaces.spaceEvents.list",
+            Route::GetSpaceEvent(..) => "chat.spaces.spaceEvents.get",
+            Route::SearchMessages(_) => "chat.spaces.messages.search",
+            Route::ListSections(_) => "chat.users.sections.list",
+            Route::CreateSection(_) => "chat.users.sections.create",
+            Route::PatchSection(..) => "chat.users.sections.patch",
+            Route::DeleteSection(..) => "chat.users.sections.delete",
+            Route::PositionSection(..) => "chat.users.sections.position",
+            Route::ListSectionItems(..) => "chat.users.sections.items.list",
+            Route::MoveSectionItem(..) => "chat.users.sections.items.move",
         }
     }
 
@@ -304,6 +386,40 @@ impl Route {
                 &["chat.customemojis", "chat.customemojis.readonly"]
             }
             Route::CreateCustomEmoji | Route::DeleteCustomEmoji(_) => &["chat.customemojis"],
+            Route::GetSpaceReadState(..) | Route::GetThreadReadState(..) => {
+                &["chat.users.readstate", "chat.users.readstate.readonly"]
+            }
+            Route::UpdateSpaceReadState(..) => &["chat.users.readstate"],
+            Route::GetNotificationSetting(..) | Route::PatchNotificationSetting(..) => {
+                &["chat.users.spacesettings"]
+            }
+            Route::ListSpaceEvents(_) | Route::GetSpaceEvent(..) => &[
+                "chat.app.all.memberships.readonly",
+                "chat.app.all.messages.readonly",
+                "chat.app.all.spaces.readonly",
+                "chat.app.memberships",
+                "chat.app.memberships.readonly",
+                "chat.app.messages.readonly",
+                "chat.app.spaces",
+                "chat.app.spaces.readonly",
+                "chat.memberships",
+                "chat.memberships.readonly",
+                "chat.messages",
+                "chat.messages.reactions",
+                "chat.messages.reactions.readonly",
+                "chat.messages.readonly",
+                "chat.spaces",
+                "chat.spaces.readonly",
+            ],
+            Route::SearchMessages(_) => &["chat.messages", "chat.messages.readonly"],
+            Route::ListSections(_) | Route::ListSectionItems(..) => {
+                &["chat.users.sections", "chat.users.sections.readonly"]
+            }
+            Route::CreateSection(_)
+            | Route::PatchSection(..)
+            | Route::DeleteSection(..)
+            | Route::PositionSection(..)
+            | Route::MoveSectionItem(..) => &["chat.users.sections"],
         }
     }
 
@@ -327,6 +443,13 @@ impl Route {
                 | Route::DeletePin(..)
                 | Route::CreateCustomEmoji
                 | Route::DeleteCustomEmoji(_)
+                | Route::UpdateSpaceReadState(..)
+                | Route::PatchNotificationSetting(..)
+                | Route::CreateSection(_)
+                | Route::PatchSection(..)
+                | Route::DeleteSection(..)
+                | Route::PositionSection(..)
+                | Route::MoveSectionItem(..)
         )
     }
 
@@ -504,6 +627,7 @@ impl Service {
         let mut store = lock(&self.store);
         let before = self.persister.as_ref().map(|_| store.oauth.clone());
         let r = f(&mut store);
+        super::sync::derive(&mut store);
         let changed = before
             .filter(|b| serde_json::to_value(b).ok() != serde_json::to_value(&store.oauth).ok());
         let changes = ChangeSet::take(&mut store, changed);
@@ -636,6 +760,9 @@ impl Service {
                     "The emulator failed while handling this request.",
                 ))
             });
+        if out.is_ok() {
+            sync::derive(&mut store);
+        }
         let changes = ChangeSet::take(&mut store, None);
         match out {
             Ok(out) => {
@@ -715,6 +842,21 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         Route::GetCustomEmoji(id) => reactions::get_custom_emoji(ctx, id),
         Route::CreateCustomEmoji => reactions::create_custom_emoji(ctx),
         Route::DeleteCustomEmoji(id) => reactions::delete_custom_emoji(ctx, id),
+        Route::GetSpaceReadState(u, s) => readstate::get_space(ctx, u, s),
+        Route::UpdateSpaceReadState(u, s) => readstate::update_space(ctx, u, s),
+        Route::GetThreadReadState(u, s, t) => readstate::get_thread(ctx, u, s, t),
+        Route::GetNotificationSetting(u, s) => readstate::get_notification(ctx, u, s),
+        Route::PatchNotificationSetting(u, s) => readstate::patch_notification(ctx, u, s),
+        Route::ListSpaceEvents(s) => events::list(ctx, s),
+        Route::GetSpaceEvent(s, e) => events::get(ctx, s, e),
+        Route::SearchMessages(p) => search::search(ctx, p),
+        Route::ListSections(u) => sections::list(ctx, u),
+        Route::CreateSection(u) => sections::create(ctx, u),
+        Route::PatchSection(u, s) => sections::patch(ctx, u, s),
+        Route::DeleteSection(u, s) => sections::delete(ctx, u, s),
+        Route::PositionSection(u, s) => sections::position(ctx, u, s),
+        Route::ListSectionItems(u, s) => sections::list_items(ctx, u, s),
+        Route::MoveSectionItem(u, s, i) => sections::move_item(ctx, u, s, i),
     }
 }
 

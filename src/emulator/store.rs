@@ -442,6 +442,9 @@ pub struct Store {
     /// OAuth clients, service accounts and the tokens issued to them.
     #[serde(default)]
     pub oauth: super::oauth_state::OAuthState,
+    /// Read states, notification settings, sections and space events (see `sync`).
+    #[serde(default)]
+    pub sync: GrowMap<super::sync::SyncRec>,
 }
 
 impl Store {
@@ -470,6 +473,7 @@ impl Store {
             spaces: Spaces::default(),
             space_requests: GrowMap::default(),
             oauth: Default::default(),
+            sync: GrowMap::default(),
         };
         s.rebuild_indexes();
         s
@@ -490,6 +494,7 @@ impl Store {
             s.clear_logs();
         }
         self.space_requests.take_log();
+        self.sync.take_log();
         self.directory.before = None;
     }
 

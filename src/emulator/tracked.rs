@@ -26,6 +26,11 @@ impl Messages {
         self.items.push(rec);
     }
 
+    /// The changes since the log was last taken (oldest first), without taking them.
+    pub(crate) fn log(&self) -> &[(usize, Option<MsgRec>)] {
+        &self.log
+    }
+
     /// Takes the change log (oldest first).
     pub(crate) fn take_log(&mut self) -> Vec<(usize, Option<MsgRec>)> {
         std::mem::take(&mut self.log)
@@ -220,6 +225,11 @@ impl Spaces {
             Box::new(SpaceHead::of(rec)),
         ));
         Some(rec)
+    }
+
+    /// What happened since the log was last taken, without taking it.
+    pub(crate) fn log(&self) -> &[SpaceEvent] {
+        &self.log
     }
 
     pub(crate) fn take_log(&mut self) -> Vec<SpaceEvent> {

@@ -118,6 +118,113 @@ def client_behaviour(emu):
     print("  ok  People API batchGet and get")
 
 
+def sync_methods(emu):
+    """Read state, space events, search, notification settings and sections through
+    google-api-python-client: each method, its errors, and two users in one emulator."""
+    from google.oauth2.credentials import Credentials
+    from googleapiclient.discovery import build
+    from googleapiclient.errors import HttpError
+    import datetime
+    import json
+
+    opts = {"api_endpoint": emu.url}
+
+    def chat_as(token):
+        return build("chat", "v1", credentials=Credentials(token=token), client_options=opts)
+
+    alice, bob, bot = chat_as("user:1001"), chat_as("user:1002"), chat_as("app")
+
+    def expect(status, call, what):
+        try:
+            call.execute()
+        except HttpError as e:
+            body = json.loads(e.content)
+            check(e.resp.status == status and body["error"]["code"] == status, f"{what}: HTTP {status}", body)
+            print(f"  ok  {what} -> {status} {body['error']['status']}")
+            return body
+        raise Failure(f"{what}: expected HTTP {status}, the call succeeded")
+
+    # Read state: Bob posts, Alice's does not move; Alice posts, hers advances.
+    team = "spaces/AAAATeamRst"
+    rs = alice.users().spaces().getSpaceReadState(name=f"users/me/{team}/spaceReadState").execute()
+    check(rs["name"] == f"users/1001/{team}/spaceReadState" and "lastReadTime" in rs, "read state", rs)
+    posted = bob.spaces().messages().create(parent=team, body={"text": "conformance from Bob"}).execute()
+    rs2 = alice.users().spaces().getSpaceReadState(name=f"users/me/{team}/spaceReadState").execute()
+    check(rs2["lastReadTime"] == rs["lastReadTime"], "Bob's post leaves Alice's read state", (rs, rs2))
+    mine = alice.spaces().messages().create(parent=team, body={"text": "conformance from Alice"}).execute()
+    rs3 = alice.users().spaces().getSpaceReadState(name=f"users/alice@example.com/{team}/spaceReadState").execute()
+    check(rs3["lastReadTime"] == mine["createTime"], "Alice's post advances hers", (rs3, mine))
+    up = alice.users().spaces().updateSpaceReadState(
+        name=f"users/me/{team}/spaceReadState", updateMask="lastReadTime",
+        body={"lastReadTime": "2999-01-01T00:00:00Z"}).execute()
+    check(up["lastReadTime"] == mine["createTime"], "a later time is coerced to the latest message", up)
+    thread = mine["thread"]["name"].split("/threads/")[1]
+    trs = alice.users().spaces().threads().getThreadReadState(
+        name=f"users/me/{team}/threads/{thread}/threadReadState").execute()
+    check(trs["lastReadTime"] == mine["createTime"], "thread read state", trs)
+    print("  ok  getSpaceReadState, updateSpaceReadState, getThreadReadState")
+    expect(403, alice.users().spaces().getSpaceReadState(name=f"users/1002/{team}/spaceReadState"), "another user's read state")
+    expect(403, bot.users().spaces().getSpaceReadState(name=f"users/me/{team}/spaceReadState"), "read state with app auth")
+    expect(400, alice.users().spaces().updateSpaceReadState(name=f"users/me/{team}/spaceReadState", body={"lastReadTime": "2024-01-01T00:00:00Z"}), "read state without updateMask")
+
+    # Space events: the posts above are events; pages resume exactly.
+    created = "google.workspace.chat.message.v1.created"
+    flt = f'event_types:"{created}" OR event_types:"google.workspace.chat.message.v1.deleted"'
+    req = alice.spaces().spaceEvents().list(parent=team, filter=flt, pageSize=1)
+    seen = []
+    while req is not None:
+        resp = req.execute()
+        seen.extend(resp.get("spaceEvents", []))
+        req = alice.spaces().spaceEvents().list_next(req, resp)
+    names = [e["messageCreatedEventData"]["message"]["name"] for e in seen if e["eventType"] == created]
+    check(names == [posted["name"], mine["name"]], "message events in order, one page each", names)
+    one = alice.spaces().spaceEvents().get(name=seen[0]["name"]).execute()
+    check(one == seen[0], "spaceEvents.get", (one, seen[0]))
+    print("  ok  spaceEvents.list (list_next) and spaceEvents.get")
+    expect(400, alice.spaces().spaceEvents().list(parent=team, filter='start_time="2024-01-01T00:00:00Z"'), "events without an event type")
+    expect(403, bot.spaces().spaceEvents().list(parent=team, filter=f'event_types:"{created}"'), "events with chat.bot")
+
+    # Search across spaces.
+    res = alice.spaces().messages().search(parent="spaces/-", body={"filter": '"conformance from" sender.name="users/1002"'}).execute()
+    got = [r["message"]["name"] for r in res.get("results", [])]
+    check(got == [posted["name"]], "search by phrase and sender", res)
+    full = alice.spaces().messages().search(parent="spaces/-", body={"filter": "conformance", "view": "SEARCH_MESSAGES_VIEW_FULL"}).execute()
+    check([r["read"] for r in full["results"]] == [True, True], "search FULL view reports read", full)
+    print("  ok  messages.search")
+    expect(400, alice.spaces().messages().search(parent=team, body={"filter": "x"}), "search with a parent other than spaces/-")
+    expect(400, alice.spaces().messages().search(parent="spaces/-", body={"filter": 'x OR sender.name="users/1"'}), "search with OR across fields")
+
+    # Notification settings.
+    fire = "users/me/spaces/AAAAFirehos/spaceNotificationSetting"
+    ns = alice.users().spaces().spaceNotificationSetting().get(name=fire).execute()
+    check(ns["muteSetting"] == "MUTED", "the demo firehose is muted", ns)
+    ns = alice.users().spaces().spaceNotificationSetting().patch(name=fire, updateMask="muteSetting", body={"muteSetting": "UNMUTED"}).execute()
+    check(ns["muteSetting"] == "UNMUTED", "unmuted", ns)
+    print("  ok  spaceNotificationSetting.get and .patch")
+    expect(400, alice.users().spaces().spaceNotificationSetting().patch(name="users/me/spaces/AAAADmBobLi/spaceNotificationSetting", updateMask="notificationSetting", body={"notificationSetting": "FOR_YOU"}), "FOR_YOU in a 1:1 DM")
+
+    # Sections.
+    secs = alice.users().sections().list(parent="users/me").execute()["sections"]
+    check(secs[0]["displayName"] == "Projects" and secs[0]["type"] == "CUSTOM_SECTION", "the demo's custom section", secs)
+    new = alice.users().sections().create(parent="users/me", body={"type": "CUSTOM_SECTION", "displayName": "Conformance"}).execute()
+    check(new["displayName"] == "Conformance" and new["sortOrder"] == len(secs) + 1, "section created", new)
+    ren = alice.users().sections().patch(name=new["name"], updateMask="displayName", body={"displayName": "Renamed"}).execute()
+    check(ren["displayName"] == "Renamed", "section renamed", ren)
+    pos = alice.users().sections().position(name=new["name"], body={"relativePosition": "START"}).execute()
+    check(pos["section"]["sortOrder"] == 1, "section positioned", pos)
+    items = alice.users().sections().items().list(parent="users/me/sections/default-direct-messages").execute()["sectionItems"]
+    dm = [i for i in items if i["space"] == "spaces/AAAADmBobLi"]
+    check(len(dm) == 1, "the DM is in the default DMs section", items)
+    mv = alice.users().sections().items().move(name=dm[0]["name"], body={"targetSection": new["name"]}).execute()
+    check(mv["sectionItem"]["name"] == new["name"] + "/items/AAAADmBobLi", "item moved", mv)
+    found = alice.users().sections().items().list(parent="users/me/sections/-", filter="space = spaces/AAAADmBobLi").execute()
+    check(found["sectionItems"][0]["name"] == mv["sectionItem"]["name"], "item found across sections", found)
+    check(alice.users().sections().delete(name=new["name"]).execute() == {}, "section deleted")
+    print("  ok  sections list, create, patch, position, delete; items list, move")
+    expect(400, alice.users().sections().delete(name="users/me/sections/default-spaces"), "deleting a default section")
+    expect(403, bot.users().sections().list(parent="users/me"), "sections with app auth")
+
+
 # Stands in for the person at the browser, in the background: opens the consent page (which
 # consents at once), then visits the loopback address it redirects to, as a browser would.
 # The callback connection is closed with a reset: the sample's server binds its port
@@ -410,6 +517,7 @@ def main():
         ("seed guide samples as written (OAuth: installed-app flow and service account)", verbatim),
         ("client library behaviour", client_behaviour),
         ("conversation features (reactions, media, quotes, pins, emoji, DMs)", conversation),
+        ("read state, space events, search, notification settings, sections", sync_methods),
     ]
     for name, suite in suites:
         print(f"{name}:")
