@@ -31,6 +31,12 @@ pub use exit::{Exit, Failure};
 use output::Format;
 pub use shell::{completions, man};
 
+/// Writes to stdout for any command: a reader that stopped early (`| head`) is not an
+/// error; any other failure is one sentence.
+pub fn print_stdout(b: &[u8]) -> Result<(), Failure> {
+    output::print_bytes(b)
+}
+
 /// An administrator verb, as parsed from the command line.
 #[derive(Debug)]
 pub enum Verb {

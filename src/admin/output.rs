@@ -105,8 +105,13 @@ impl Table {
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
 pub fn print(s: &str) -> Result<(), Failure> {
+    print_bytes(s.as_bytes())
+}
+
+/// Writes bytes to stdout; a closed pipe (`| head`) ends the output quietly.
+pub fn print_bytes(b: &[u8]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(b).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::other(format!("could not write the output: {e}."))),
