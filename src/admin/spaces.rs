@@ -251,7 +251,7 @@ pub(super) fn show(ctx: &Ctx, s: &Space) -> Result<Exit, Failure> {
                 ),
                 ("Created", local_time(s.create_time.as_ref())),
                 ("Last active", local_time(s.last_active_time.as_ref())),
-                ("Web", s.space_uri.clone().unwrap_or_default()),
+                ("Web", crate::api::web::space_url(s).unwrap_or_default()),
             ];
             for (k, v) in rows {
                 if !v.is_empty() {
