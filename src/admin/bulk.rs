@@ -146,10 +146,15 @@ impl Report {
                             .map(|h| match *h {
                                 "NAME" => o.display.clone().unwrap_or_default(),
                                 "EMAIL" => o.email.clone().unwrap_or_default(),
-                                "OUTCOME" => match &o.detail {
-                                    Some(d) => format!("{}: {d}", o.outcome),
-                                    None => o.outcome.clone(),
-                                },
+                                // One long reason must not widen every row:
+                                // cut with an ellipsis (JSON keeps it whole).
+                                "OUTCOME" => output::excerpt(
+                                    &match &o.detail {
+                                        Some(d) => format!("{}: {d}", o.outcome),
+                                        None => o.outcome.clone(),
+                                    },
+                                    OUTCOME_WIDTH,
+                                ),
                                 "RESOURCE" => resource_name(o),
                                 _ => o.target.clone(),
                             })
@@ -170,6 +175,9 @@ impl Report {
         })
     }
 }
+
+/// The widest an OUTCOME cell gets in a table, in columns.
+pub const OUTCOME_WIDTH: usize = 60;
 
 fn resource_name(o: &Outcome) -> String {
     o.membership

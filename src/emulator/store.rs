@@ -315,6 +315,11 @@ pub struct Directory {
     pub primary_app: String,
     #[serde(default)]
     pub next_person_id: u64,
+    /// The directory lists every person in the workspace (the demo's does): an id it
+    /// does not hold is no one, as on Google. A plain emulator's starts empty and
+    /// accepts any id, since it cannot know who exists.
+    #[serde(default)]
+    pub complete: bool,
     /// The organization's custom emoji by id.
     #[serde(default)]
     pub custom_emojis: BTreeMap<String, CustomEmojiRec>,
@@ -463,6 +468,7 @@ impl Store {
                 apps,
                 primary_app: "9000".into(),
                 next_person_id: 5_000_000,
+                complete: false,
                 custom_emojis: BTreeMap::new(),
                 email_index: HashMap::new(),
                 before: None,
