@@ -1246,3 +1246,31 @@ async fn a_long_error_does_not_widen_every_row_and_names_are_not_repeated() {
     .await;
     assert!(!r.stdout.contains('…'), "{}", r.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_emulator_knows_whoever_signs_in() {
+    let plain = gchat::emulator::Emulator::start(gchat::emulator::Options {
+        port: 0,
+        data: None,
+        demo: false,
+        config: Default::default(),
+    })
+    .await
+    .unwrap();
+    let a = user(&plain, ALICE);
+    let s = new_space(&a, "Plain").await;
+    let r = gchat(&plain, ALICE_T, &["people", "get", ALICE], "").await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("User 1001"), "{}", r.stdout);
+    let r = gchat(&plain, ALICE_T, &["members", "list", &s.to_string()], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let alice = row(&r.stdout, "User 1001");
+    assert!(
+        alice.get(1).is_some_and(|e| e.contains('@')),
+        "{}",
+        r.stdout
+    );
+    // Someone who never signed in is still unknown.
+    let r = gchat(&plain, ALICE_T, &["people", "get", "4242"], "").await;
+    assert_ne!(r.code, 0, "{}", r.stdout);
+}
