@@ -621,9 +621,6 @@ mod tests {
     #[test]
     fn web_url() {
         let s = SpaceName::parse("spaces/1234567").unwrap();
-        assert_eq!(
-            s.web_url(),
-            "https://mail.google.com/chat/u/0/#chat/space/1234567"
-        );
+        assert_eq!(s.web_url(), "https://chat.google.com/room/1234567");
     }
 }
