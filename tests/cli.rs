@@ -1274,3 +1274,26 @@ async fn a_plain_emulator_knows_whoever_signs_in() {
     let r = gchat(&plain, ALICE_T, &["people", "get", "4242"], "").await;
     assert_ne!(r.code, 0, "{}", r.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_are_found_by_email_too() {
+    let emu = demo().await;
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["people", "get", "BOB@example.com", "--json"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["results"][0]["person"]["resourceName"].as_str(),
+        Some(format!("people/{BOB}").as_str()),
+        "{}",
+        r.stdout
+    );
+    // A part of an address is not a match.
+    let r = gchat(&emu, ALICE_T, &["people", "get", "ob@example.com"], "").await;
+    assert_eq!(r.code, 5, "{}\n{}", r.stdout, r.stderr);
+}

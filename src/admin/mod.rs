@@ -429,11 +429,36 @@ async fn people(ctx: &mut Ctx, cmd: args::PeopleCmd) -> Result<Exit, Failure> {
                     Err(e) => bulk::Outcome::from_error(w, &e),
                 }
             }
+            // The directory is searched for the address; only an exact match counts.
+            Ok(UserRef::Email(email)) => {
+                match ctx.client.search_directory_people(&email, 50).await {
+                    Ok(r) => match r
+                        .people
+                        .into_iter()
+                        .find(|p| p.email().is_some_and(|e| e.eq_ignore_ascii_case(&email)))
+                    {
+                        Some(p) => {
+                            let mut o = bulk::Outcome::ok(w, "found");
+                            o.display = p.display_name().map(String::from);
+                            o.email = p.email().map(String::from);
+                            o.person = Some(p);
+                            o
+                        }
+                        None => bulk::Outcome::failed(
+                            w,
+                            "not found",
+                            Exit::NotFound,
+                            "no one in your organization's directory has this address.",
+                        ),
+                    },
+                    Err(e) => bulk::Outcome::from_error(w, &e),
+                }
+            }
             Ok(_) => bulk::Outcome::failed(
                 w,
                 "invalid",
                 Exit::Usage,
-                "the People API looks people up by id (users/ID or ID), not by email or app.",
+                "app is not a person: give users/ID, an id or an email address.",
             ),
         };
         report.add(outcome)?;
