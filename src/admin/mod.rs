@@ -107,6 +107,8 @@ pub(crate) struct Ctx {
     pub dry_run: bool,
     /// `users/ID` → (display name, email), from the People API.
     people: HashMap<String, (Option<String>, Option<String>)>,
+    /// The caller (`users/ID`) when the sign-in or token says.
+    pub me: Option<String>,
 }
 
 impl Ctx {
@@ -118,8 +120,16 @@ impl Ctx {
         } else {
             Format::Table
         };
+        let mut me = None;
         let client = match (&conn.endpoint, &conn.token) {
             (Some(endpoint), Some(token)) => {
+                if let Some(crate::api::dev_token::DevToken {
+                    holder: crate::api::dev_token::DevHolder::User(id),
+                    ..
+                }) = crate::api::dev_token::parse(token)
+                {
+                    me = Some(format!("users/{id}"));
+                }
                 let c = ClientBuilder::new(Arc::new(StaticToken::new(token.clone())))
                     .endpoint(endpoint)
                     .on_retry(retry_hook())
@@ -143,6 +153,7 @@ impl Ctx {
                             auth::profile_flag(&conn.profile)
                         ))
                     })?;
+                me = account.identity.user.clone();
                 let tokens = auth::token_source(&conn.profile, &account)
                     .await
                     .map_err(|e| Failure::auth(exit::sentence(&format!("{e:#}"))))?;
@@ -160,6 +171,7 @@ impl Ctx {
             yes: common.yes,
             dry_run: common.dry_run,
             people: HashMap::new(),
+            me,
         })
     }
 
