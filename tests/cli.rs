@@ -1297,3 +1297,35 @@ async fn people_are_found_by_email_too() {
     let r = gchat(&emu, ALICE_T, &["people", "get", "ob@example.com"], "").await;
     assert_eq!(r.code, 5, "{}\n{}", r.stdout, r.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stderr_does_not_turn_an_answer_into_a_panic() {
+    let emu = demo().await;
+    let url = emu.url();
+    let out = tokio::task::spawn_blocking(move || {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        std::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+            .args([
+                "--endpoint",
+                &url,
+                "--token",
+                ALICE_T,
+                "spaces",
+                "get",
+                "spaces/AAAAnowhere",
+            ])
+            .env(
+                "GCHAT_LOG_DIR",
+                std::env::temp_dir().join("gchat-cli-test-logs"),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(writer)
+            .status()
+            .expect("gchat runs")
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.code(), Some(5), "not a panic (101)");
+}

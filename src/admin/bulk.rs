@@ -169,7 +169,7 @@ impl Report {
             ([], _) => Exit::Ok,
             ([one], 1) => one.exit,
             (f, n) => {
-                eprintln!("gchat: {} of {n} failed; the others were done.", f.len());
+                say_errln!("gchat: {} of {n} failed; the others were done.", f.len());
                 Exit::Partial
             }
         })
@@ -203,7 +203,7 @@ where
                     .retry_after()
                     .unwrap_or(Duration::from_secs(1 << tries))
                     .min(Duration::from_secs(120));
-                eprintln!(
+                say_errln!(
                     "gchat: rate limited by the server; waiting {:.1}s before trying again.",
                     wait.as_secs_f64()
                 );

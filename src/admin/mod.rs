@@ -4,6 +4,23 @@
 //! `--jsonl` for programs; bulk runs that report every item and go on past failures;
 //! confirmation (or `--yes`) before anything is destroyed; distinct exit codes.
 
+/// `eprint!` that ignores a failed write: a reader of stderr that went away (`2>&1 |
+/// head`) must not turn a finished command into a panic.
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a failed write (see `say_err!`).
+macro_rules! say_errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod args;
 mod bulk;
 mod conversation;
@@ -75,7 +92,7 @@ pub async fn run(verb: Verb, conn: Conn) -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(f) => {
-            eprintln!("gchat: {}", output::clean(&f.message));
+            say_errln!("gchat: {}", output::clean(&f.message));
             f.exit.into()
         }
     }
@@ -85,12 +102,12 @@ pub async fn run(verb: Verb, conn: Conn) -> ExitCode {
 fn retry_hook() -> RetryHook {
     Arc::new(|e: &ApiError, wait: Duration| {
         if e.code() == Some(429) {
-            eprintln!(
+            say_errln!(
                 "gchat: rate limited by the server; waiting {:.1}s before trying again.",
                 wait.as_secs_f64()
             );
         } else {
-            eprintln!(
+            say_errln!(
                 "gchat: {}; trying again in {:.1}s.",
                 exit::sentence(&e.to_string()).trim_end_matches('.'),
                 wait.as_secs_f64()
@@ -186,7 +203,7 @@ impl Ctx {
                 output::clean(question)
             )));
         }
-        eprint!("{}? [y/N] ", output::clean(&capitalize(question)));
+        say_err!("{}? [y/N] ", output::clean(&capitalize(question)));
         let mut line = String::new();
         match std::io::stdin().read_line(&mut line) {
             Ok(_) if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") => Ok(()),

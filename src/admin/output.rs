@@ -146,7 +146,7 @@ impl Progress {
     }
     pub fn update(&mut self, n: usize) {
         if self.on {
-            eprint!("\r\x1b[K{}… {n}", self.what);
+            say_err!("\r\x1b[K{}… {n}", self.what);
             self.shown = true;
         }
     }
@@ -155,7 +155,7 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         if self.shown {
-            eprint!("\r\x1b[K");
+            say_err!("\r\x1b[K");
         }
     }
 }

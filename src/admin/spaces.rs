@@ -60,7 +60,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
             // The same request id answers the space an earlier run made: say so, rather
             // than let a re-run look like a creation.
             if made.create_time.is_some_and(|t| t < started) {
-                eprintln!(
+                say_errln!(
                     "gchat: {} already existed (made earlier with request id {rid}); nothing was changed.",
                     output::clean(&space_label(&made))
                 );
