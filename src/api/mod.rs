@@ -6,6 +6,7 @@ pub mod dev_token;
 pub mod error;
 pub mod model;
 pub mod name;
+pub mod web;
 
 pub use client::{
     emoji_filter, quote_of, Client, ClientBuilder, CreateMessage, ListMembers, ListMessages,
