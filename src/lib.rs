@@ -12,6 +12,7 @@ pub mod emulator;
 pub mod keymap;
 pub mod logging;
 pub mod markup;
+pub mod natural;
 pub mod runtime;
 pub mod session;
 pub mod state_file;

@@ -34,27 +34,27 @@ async fn auth_command(profile: &str, cmd: AuthCommand) -> anyhow::Result<ExitCod
                     || "your account".into(),
                     |w| gchat::clean::Clean::line(w).into_string(),
                 );
-            println!(
+            say(&format!(
                 "Signed in as {who}. Run `gchat{}` to open your spaces.",
                 auth::profile_flag(profile)
-            );
+            ));
             let missing = auth::missing_scopes(&account);
             if !missing.is_empty() {
-                println!(
+                say(&format!(
                     "Not granted: {}. gchat works without them but cannot do those things; to allow them, run `gchat auth login{}` again and tick them on the consent screen.",
                     auth::describe_missing(&missing),
                     auth::profile_flag(profile)
-                );
+                ));
             }
         }
         AuthCommand::Status => {
             let signed_in = auth::is_signed_in(profile)?;
-            println!("{}", auth::status(profile)?);
+            say(&auth::status(profile)?);
             if !signed_in {
                 return Ok(ExitCode::from(NOT_SIGNED_IN));
             }
         }
-        AuthCommand::Logout => println!("{}", auth::logout(profile).await?),
+        AuthCommand::Logout => say(&auth::logout(profile).await?),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -158,6 +158,22 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes `b` to stdout: success when written or when the reader went away (`| head`).
+fn stdout_or_fail(b: &[u8]) -> ExitCode {
+    match gchat::admin::print_stdout(b) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("gchat: {f}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a line of `gchat auth` output; a closed pipe is not an error.
+fn say(line: &str) {
+    let _ = gchat::admin::print_stdout(format!("{line}\n").as_bytes());
+}
+
 /// The administrator verbs, completions and the manual page: they set their own exit codes.
 fn admin_command(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode, Box<Cli>> {
     use clap::CommandFactory;
@@ -170,19 +186,17 @@ fn admin_command(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode, Box
         Some(Command::Search(a)) => Verb::Search(a),
         Some(Command::Sections(a)) => Verb::Sections(a),
         Some(Command::Completions { shell }) => {
-            gchat::admin::completions(shell, &mut Cli::command(), &mut std::io::stdout());
-            return Ok(ExitCode::SUCCESS);
+            let text = gchat::admin::completions(shell, &mut Cli::command());
+            return Ok(stdout_or_fail(&text));
         }
         Some(Command::Man) => {
-            return Ok(
-                match gchat::admin::man(Cli::command(), &mut std::io::stdout()) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("gchat: could not write the manual page: {e}.");
-                        ExitCode::FAILURE
-                    }
-                },
-            );
+            return Ok(match gchat::admin::man(Cli::command()) {
+                Ok(page) => stdout_or_fail(&page),
+                Err(e) => {
+                    eprintln!("gchat: could not make the manual page: {e}.");
+                    ExitCode::FAILURE
+                }
+            });
         }
         _ => return Err(Box::new(cli)),
     };

@@ -44,10 +44,11 @@ async fn create_a_named_space() {
         members[0].member.as_ref().unwrap().name.as_deref(),
         Some("users/1001")
     );
-    // The guide builds the space's web address from its id.
+    // The guide builds the space's web address from its id, as the room address
+    // Google's spaceUri gives.
     assert_eq!(
         sn.web_url(),
-        format!("https://mail.google.com/chat/u/0/#chat/space/{}", sn.id())
+        format!("https://chat.google.com/room/{}", sn.id())
     );
 }
 

@@ -1251,3 +1251,328 @@ async fn mute_unmute_and_sections_from_the_command_line() {
     .await;
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// Runs `gchat ARGS` with stdout a pipe whose reader is already gone (as `| head` leaves it).
+fn gchat_into_closed_pipe(args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    std::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .args(args)
+        .env(
+            "GCHAT_LOG_DIR",
+            std::env::temp_dir().join("gchat-cli-test-logs"),
+        )
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("gchat runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_stops_early_ends_output_quietly() {
+    let emu = demo().await;
+    let url = emu.url();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["completions", "fish"],
+        vec!["man"],
+        vec!["--endpoint", &url, "--token", ALICE_T, "spaces", "list"],
+        vec![
+            "--endpoint",
+            &url,
+            "--token",
+            ALICE_T,
+            "spaces",
+            "list",
+            "--json",
+        ],
+    ];
+    for args in cases {
+        let args2: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let out = tokio::task::spawn_blocking(move || {
+            let a: Vec<&str> = args2.iter().map(String::as_str).collect();
+            gchat_into_closed_pipe(&a)
+        })
+        .await
+        .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
+
+/// The cells of the table row whose first cell is `first` (columns are 2+ spaces apart).
+fn row<'a>(table: &'a str, first: &str) -> Vec<&'a str> {
+    table
+        .lines()
+        .find(|l| l.starts_with(first))
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spaces_web_address_is_the_one_the_server_gives() {
+    let emu = demo().await;
+    let r = gchat(&emu, ALICE_T, &["spaces", "get", TEAM_RUST], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let web = row(&r.stdout, "Web");
+    let r = gchat(&emu, ALICE_T, &["spaces", "get", TEAM_RUST, "--json"], "").await;
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let uri = v["spaceUri"]
+        .as_str()
+        .expect("the emulator gives spaceUri")
+        .to_string();
+    let uri = uri.as_str();
+    assert_eq!(web, vec!["Web", uri], "{}", r.stdout);
+    // The address made from a name alone (for callers without the space) is the same room.
+    let from_name = space(TEAM_RUST).web_url();
+    assert!(
+        uri.starts_with(&format!("{from_name}?")),
+        "{uri} vs {from_name}"
+    );
+    assert_eq!(
+        gchat::api::web::space_url(&serde_json::from_value(v).unwrap()).as_deref(),
+        Some(uri)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_found_hints_name_the_kind_of_thing() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Hints").await;
+    let m = post(&a, &s, "short-lived").await;
+    let name = m.name.clone().unwrap();
+    let r = gchat(&emu, ALICE_T, &["messages", "delete", &name, "--yes"], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat(&emu, ALICE_T, &["messages", "delete", &name, "--yes"], "").await;
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("gchat messages list"), "{}", r.stderr);
+    assert!(!r.stderr.contains("gchat spaces list"), "{}", r.stderr);
+    let r = gchat(&emu, ALICE_T, &["spaces", "get", "spaces/AAAAnowhere"], "").await;
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("gchat spaces list"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adding_someone_the_directory_does_not_know_fails() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Nobody").await;
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "add", &s.to_string(), "99999"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 5, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("not found"), "{}", r.stdout);
+    assert!(!r.stdout.contains("joined"), "{}", r.stdout);
+    let members = a
+        .list_members(&s, &ListMembers::default())
+        .await
+        .unwrap()
+        .memberships;
+    assert!(
+        members
+            .iter()
+            .all(|m| m.member.as_ref().and_then(|u| u.name.as_deref()) != Some("users/99999")),
+        "{members:?}"
+    );
+    // Someone the directory knows still joins.
+    let r = gchat(&emu, ALICE_T, &["members", "add", &s.to_string(), BOB], "").await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+
+    // A plain emulator has no directory to ask: it takes any id.
+    let plain = gchat::emulator::Emulator::start(gchat::emulator::Options {
+        port: 0,
+        data: None,
+        demo: false,
+        config: Default::default(),
+    })
+    .await
+    .unwrap();
+    let p = user(&plain, ALICE);
+    let s = new_space(&p, "Open").await;
+    let r = gchat(
+        &plain,
+        ALICE_T,
+        &["members", "add", &s.to_string(), "99999"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_removal_names_the_person_as_a_real_one_does() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    let s = new_space(&a, "Dry names").await;
+    let id = s.to_string();
+    let r = gchat(&emu, ALICE_T, &["members", "add", &id, BOB], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let added = row(&r.stdout, BOB);
+    assert_eq!(added.len(), 3, "{}", r.stdout);
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "remove", &id, BOB, "--dry-run"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dry = row(&r.stdout, BOB);
+    assert_eq!(dry.get(1), added.get(1), "{}", r.stdout);
+    assert!(
+        dry.get(2).is_some_and(|o| o.starts_with("would remove")),
+        "{}",
+        r.stdout
+    );
+    // Bob is still there.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["members", "remove", &id, WANG_FANG, "--dry-run"],
+        "",
+    )
+    .await;
+    assert!(r.stdout.contains("not a member"), "{}", r.stdout);
+    assert!(a
+        .get_member(&gchat::api::MembershipName::new(
+            &s,
+            gchat::api::UserRef::Id(BOB.into())
+        ))
+        .await
+        .is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_error_does_not_widen_every_row_and_names_are_not_repeated() {
+    let emu = demo().await;
+    let a = user(&emu, ALICE);
+    new_space(&a, "Wide One").await;
+    let long = format!("spaces/AAAA{}", "x".repeat(150));
+    let list = format!("space\nWide One\n{long}\n");
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["messages", "send", "--from", "-", "hello"],
+        &list,
+    )
+    .await;
+    assert_eq!(r.code, 6, "{}\n{}", r.stdout, r.stderr);
+    let header = r.stdout.lines().next().unwrap_or("");
+    let outcome_col = header.find("OUTCOME").expect("an OUTCOME column");
+    let resource_col = header.find("RESOURCE").expect("a RESOURCE column");
+    // Every row's OUTCOME cell is cut, so the column stays narrow.
+    assert!(resource_col - outcome_col <= 62, "{}", r.stdout);
+    assert!(r.stdout.contains('…'), "{}", r.stdout);
+    // SPACE was typed as a display name: NAME says which space that is.
+    let cells = row(&r.stdout, "Wide One");
+    assert!(
+        cells.get(1).is_some_and(|c| c.starts_with("spaces/")),
+        "{}",
+        r.stdout
+    );
+    // JSON keeps the whole reason.
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["messages", "send", "--from", "-", "hello", "--json"],
+        &list,
+    )
+    .await;
+    assert!(!r.stdout.contains('…'), "{}", r.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_emulator_knows_whoever_signs_in() {
+    let plain = gchat::emulator::Emulator::start(gchat::emulator::Options {
+        port: 0,
+        data: None,
+        demo: false,
+        config: Default::default(),
+    })
+    .await
+    .unwrap();
+    let a = user(&plain, ALICE);
+    let s = new_space(&a, "Plain").await;
+    let r = gchat(&plain, ALICE_T, &["people", "get", ALICE], "").await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("User 1001"), "{}", r.stdout);
+    let r = gchat(&plain, ALICE_T, &["members", "list", &s.to_string()], "").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let alice = row(&r.stdout, "User 1001");
+    assert!(
+        alice.get(1).is_some_and(|e| e.contains('@')),
+        "{}",
+        r.stdout
+    );
+    // Someone who never signed in is still unknown.
+    let r = gchat(&plain, ALICE_T, &["people", "get", "4242"], "").await;
+    assert_ne!(r.code, 0, "{}", r.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_are_found_by_email_too() {
+    let emu = demo().await;
+    let r = gchat(
+        &emu,
+        ALICE_T,
+        &["people", "get", "BOB@example.com", "--json"],
+        "",
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["results"][0]["person"]["resourceName"].as_str(),
+        Some(format!("people/{BOB}").as_str()),
+        "{}",
+        r.stdout
+    );
+    // A part of an address is not a match.
+    let r = gchat(&emu, ALICE_T, &["people", "get", "ob@example.com"], "").await;
+    assert_eq!(r.code, 5, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stderr_does_not_turn_an_answer_into_a_panic() {
+    let emu = demo().await;
+    let url = emu.url();
+    let out = tokio::task::spawn_blocking(move || {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        std::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+            .args([
+                "--endpoint",
+                &url,
+                "--token",
+                ALICE_T,
+                "spaces",
+                "get",
+                "spaces/AAAAnowhere",
+            ])
+            .env(
+                "GCHAT_LOG_DIR",
+                std::env::temp_dir().join("gchat-cli-test-logs"),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(writer)
+            .status()
+            .expect("gchat runs")
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.code(), Some(5), "not a panic (101)");
+}

@@ -666,8 +666,12 @@ async fn unsent_messages_survive_kill_9_and_are_sent_once() {
         count(st, "on its way at the crash") == 1
     })
     .await;
-    s.wait_for("one left unsent", |t| t.matches("✗ not sent").count() == 1)
-        .await;
+    // Only once the retried one is confirmed on screen is the refused one the newest row
+    // (a row still "sending…" sits below it, and `G` would select that one).
+    s.wait_for("one left unsent", |t| {
+        t.matches("✗ not sent").count() == 1 && !t.contains("sending…")
+    })
+    .await;
     s.send("G").await;
     s.send("R").await;
     s.wait_state("the refused one stored once", |st| {

@@ -300,9 +300,10 @@ pub struct PeopleArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PeopleCmd {
-    /// Names and emails of people by id (users/ID or ID; not an email or `app`).
+    /// Names and emails of people by id (users/ID or ID) or by email address (searched
+    /// in your organization's directory).
     Get {
-        #[arg(required = true, value_name = "ID")]
+        #[arg(required = true, value_name = "ID|EMAIL")]
         who: Vec<String>,
     },
 }

@@ -146,10 +146,15 @@ impl Report {
                             .map(|h| match *h {
                                 "NAME" => o.display.clone().unwrap_or_default(),
                                 "EMAIL" => o.email.clone().unwrap_or_default(),
-                                "OUTCOME" => match &o.detail {
-                                    Some(d) => format!("{}: {d}", o.outcome),
-                                    None => o.outcome.clone(),
-                                },
+                                // One long reason must not widen every row:
+                                // cut with an ellipsis (JSON keeps it whole).
+                                "OUTCOME" => output::excerpt(
+                                    &match &o.detail {
+                                        Some(d) => format!("{}: {d}", o.outcome),
+                                        None => o.outcome.clone(),
+                                    },
+                                    OUTCOME_WIDTH,
+                                ),
                                 "RESOURCE" => resource_name(o),
                                 _ => o.target.clone(),
                             })
@@ -164,12 +169,15 @@ impl Report {
             ([], _) => Exit::Ok,
             ([one], 1) => one.exit,
             (f, n) => {
-                eprintln!("gchat: {} of {n} failed; the others were done.", f.len());
+                say_errln!("gchat: {} of {n} failed; the others were done.", f.len());
                 Exit::Partial
             }
         })
     }
 }
+
+/// The widest an OUTCOME cell gets in a table, in columns.
+pub const OUTCOME_WIDTH: usize = 60;
 
 fn resource_name(o: &Outcome) -> String {
     o.membership
@@ -195,7 +203,7 @@ where
                     .retry_after()
                     .unwrap_or(Duration::from_secs(1 << tries))
                     .min(Duration::from_secs(120));
-                eprintln!(
+                say_errln!(
                     "gchat: rate limited by the server; waiting {:.1}s before trying again.",
                     wait.as_secs_f64()
                 );

@@ -66,7 +66,7 @@ impl Failure {
                 " Sign in again with `gchat auth login` and grant the scope it needs."
             }
             Exit::Denied => " Ask a manager of the space, or use an account that may.",
-            Exit::NotFound => " Check the name (`gchat spaces list` shows yours).",
+            Exit::NotFound => not_found_hint(what),
             _ if e.code() == Some(429) => " Try again later.",
             _ => "",
         };
@@ -79,6 +79,29 @@ impl Failure {
             exit,
             message: format!("{what}{reason}{hint}"),
         }
+    }
+}
+
+/// What to run when `what` (a resource name, or words ending in one) was not found: the
+/// hint names the kind of thing, by the name's own form.
+fn not_found_hint(what: &str) -> &'static str {
+    use crate::api::{MembershipName, MessageName, ReactionName, SpaceName};
+    let name = what
+        .split_whitespace()
+        .find(|w| w.starts_with("spaces/"))
+        .unwrap_or("");
+    if what.starts_with("the DM with") {
+        " There is no direct message with them yet (`gchat spaces setup --members WHO` starts one)."
+    } else if ReactionName::parse(name).is_ok() {
+        " Check the reaction (`gchat messages get MESSAGE --json` shows a message's reactions)."
+    } else if MessageName::parse(name).is_ok() {
+        " Check the message name (`gchat messages list SPACE` shows them); a deleted message is gone."
+    } else if MembershipName::parse(name).is_ok() {
+        " Check the member (`gchat members list SPACE` shows who is in it)."
+    } else if SpaceName::parse(name).is_ok() || what.contains("space") {
+        " Check the space (`gchat spaces list` shows yours)."
+    } else {
+        " Check the name."
     }
 }
 
@@ -147,7 +170,29 @@ mod tests {
         let f = Failure::api("spaces/X", &server(404, "Space not found"));
         assert_eq!(
             f.message,
-            "spaces/X: Space not found. Check the name (`gchat spaces list` shows yours)."
+            "spaces/X: Space not found. Check the space (`gchat spaces list` shows yours)."
+        );
+        let f = Failure::api("spaces/X/messages/m1", &server(404, "Message not found"));
+        assert!(
+            f.message
+                .ends_with("`gchat messages list SPACE` shows them); a deleted message is gone."),
+            "{}",
+            f.message
+        );
+        let f = Failure::api(
+            "message spaces/X/messages/m1",
+            &server(404, "Message not found"),
+        );
+        assert!(
+            f.message.contains("Check the message name"),
+            "{}",
+            f.message
+        );
+        let f = Failure::api("spaces/X/members/7", &server(404, "Membership not found"));
+        assert!(
+            f.message.contains("`gchat members list SPACE`"),
+            "{}",
+            f.message
         );
         assert_eq!(sentence("two\nlines\x1b[2J"), "two lines\u{241b}[2J.");
         assert_eq!(sentence("a\u{202e}b\u{9b}"), "ab\u{fffd}.");

@@ -325,14 +325,24 @@ async fn remove(ctx: &mut Ctx, space: &str, who: Vec<String>) -> Result<Exit, Fa
         };
         let mname = MembershipName::new(&name, user.clone());
         if ctx.dry_run {
-            report.add(Outcome::ok(
-                w,
-                &format!(
-                    "would remove {} from {}",
-                    shown_who(w, &user),
-                    space_label(&s)
-                ),
-            ))?;
+            // Reading the membership changes nothing, and names the person as a real run
+            // would (or says there is no one to remove).
+            let now = ctx.client.get_member(&mname).await.ok();
+            let mut o = match &now {
+                Some(m) if m.state.is_some() && m.state != Some(MembershipState::NotAMember) => {
+                    Outcome::ok(
+                        w,
+                        &format!(
+                            "would remove {} from {}",
+                            shown_who(w, &user),
+                            space_label(&s)
+                        ),
+                    )
+                }
+                _ => Outcome::ok(w, "not a member: nothing to remove"),
+            };
+            o.membership = now;
+            report.add(o)?;
             continue;
         }
         let o = match patiently(|| ctx.client.delete_member(&mname)).await {

@@ -331,7 +331,14 @@ async fn send(ctx: &mut Ctx, targets: Vec<String>, opts: &SendOpts) -> Result<Ex
                 Err(e) => Outcome::from_error(t, &e),
             }
         };
-        o.display = Some(space_label(&space));
+        // NAME tells what SPACE (as typed) did not: the resource name for a space given
+        // by its display name, the display name for one given by its resource name.
+        let label = space_label(&space);
+        o.display = Some(if label.trim() == t.trim() {
+            sname.to_string()
+        } else {
+            label
+        });
         report.add(o)?;
     }
     report.finish(&["SPACE", "NAME", "OUTCOME", "RESOURCE"])
@@ -529,6 +536,10 @@ async fn show(ctx: &mut Ctx, m: &Message) -> Result<Exit, Failure> {
                 (
                     "Client id",
                     m.client_assigned_message_id.clone().unwrap_or_default(),
+                ),
+                (
+                    "Web",
+                    crate::api::web::message_url(None, m).unwrap_or_default(),
                 ),
                 (
                     "Cards",

@@ -4,6 +4,23 @@
 //! `--jsonl` for programs; bulk runs that report every item and go on past failures;
 //! confirmation (or `--yes`) before anything is destroyed; distinct exit codes.
 
+/// `eprint!` that ignores a failed write: a reader of stderr that went away (`2>&1 |
+/// head`) must not turn a finished command into a panic.
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a failed write (see `say_err!`).
+macro_rules! say_errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod args;
 mod bulk;
 mod conversation;
@@ -32,6 +49,12 @@ use args::Common;
 pub use exit::{Exit, Failure};
 use output::Format;
 pub use shell::{completions, man};
+
+/// Writes to stdout for any command: a reader that stopped early (`| head`) is not an
+/// error; any other failure is one sentence.
+pub fn print_stdout(b: &[u8]) -> Result<(), Failure> {
+    output::print_bytes(b)
+}
 
 /// An administrator verb, as parsed from the command line.
 #[derive(Debug)]
@@ -77,7 +100,7 @@ pub async fn run(verb: Verb, conn: Conn) -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(f) => {
-            eprintln!("gchat: {}", output::clean(&f.message));
+            say_errln!("gchat: {}", output::clean(&f.message));
             f.exit.into()
         }
     }
@@ -87,12 +110,12 @@ pub async fn run(verb: Verb, conn: Conn) -> ExitCode {
 fn retry_hook() -> RetryHook {
     Arc::new(|e: &ApiError, wait: Duration| {
         if e.code() == Some(429) {
-            eprintln!(
+            say_errln!(
                 "gchat: rate limited by the server; waiting {:.1}s before trying again.",
                 wait.as_secs_f64()
             );
         } else {
-            eprintln!(
+            say_errln!(
                 "gchat: {}; trying again in {:.1}s.",
                 exit::sentence(&e.to_string()).trim_end_matches('.'),
                 wait.as_secs_f64()
@@ -109,6 +132,8 @@ pub(crate) struct Ctx {
     pub dry_run: bool,
     /// `users/ID` → (display name, email), from the People API.
     people: HashMap<String, (Option<String>, Option<String>)>,
+    /// The caller (`users/ID`) when the sign-in or token says.
+    pub me: Option<String>,
 }
 
 impl Ctx {
@@ -120,8 +145,16 @@ impl Ctx {
         } else {
             Format::Table
         };
+        let mut me = None;
         let client = match (&conn.endpoint, &conn.token) {
             (Some(endpoint), Some(token)) => {
+                if let Some(crate::api::dev_token::DevToken {
+                    holder: crate::api::dev_token::DevHolder::User(id),
+                    ..
+                }) = crate::api::dev_token::parse(token)
+                {
+                    me = Some(format!("users/{id}"));
+                }
                 let c = ClientBuilder::new(Arc::new(StaticToken::new(token.clone())))
                     .endpoint(endpoint)
                     .on_retry(retry_hook())
@@ -145,6 +178,7 @@ impl Ctx {
                             auth::profile_flag(&conn.profile)
                         ))
                     })?;
+                me = account.identity.user.clone();
                 let tokens = auth::token_source(&conn.profile, &account)
                     .await
                     .map_err(|e| Failure::auth(exit::sentence(&format!("{e:#}"))))?;
@@ -162,6 +196,7 @@ impl Ctx {
             yes: common.yes,
             dry_run: common.dry_run,
             people: HashMap::new(),
+            me,
         })
     }
 
@@ -176,7 +211,7 @@ impl Ctx {
                 output::clean(question)
             )));
         }
-        eprint!("{}? [y/N] ", output::clean(&capitalize(question)));
+        say_err!("{}? [y/N] ", output::clean(&capitalize(question)));
         let mut line = String::new();
         match std::io::stdin().read_line(&mut line) {
             Ok(_) if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") => Ok(()),
@@ -400,11 +435,36 @@ async fn people(ctx: &mut Ctx, cmd: args::PeopleCmd) -> Result<Exit, Failure> {
                     Err(e) => bulk::Outcome::from_error(w, &e),
                 }
             }
+            // The directory is searched for the address; only an exact match counts.
+            Ok(UserRef::Email(email)) => {
+                match ctx.client.search_directory_people(&email, 50).await {
+                    Ok(r) => match r
+                        .people
+                        .into_iter()
+                        .find(|p| p.email().is_some_and(|e| e.eq_ignore_ascii_case(&email)))
+                    {
+                        Some(p) => {
+                            let mut o = bulk::Outcome::ok(w, "found");
+                            o.display = p.display_name().map(String::from);
+                            o.email = p.email().map(String::from);
+                            o.person = Some(p);
+                            o
+                        }
+                        None => bulk::Outcome::failed(
+                            w,
+                            "not found",
+                            Exit::NotFound,
+                            "no one in your organization's directory has this address.",
+                        ),
+                    },
+                    Err(e) => bulk::Outcome::from_error(w, &e),
+                }
+            }
             Ok(_) => bulk::Outcome::failed(
                 w,
                 "invalid",
                 Exit::Usage,
-                "the People API looks people up by id (users/ID or ID), not by email or app.",
+                "app is not a person: give users/ID, an id or an email address.",
             ),
         };
         report.add(outcome)?;

@@ -105,8 +105,13 @@ impl Table {
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
 pub fn print(s: &str) -> Result<(), Failure> {
+    print_bytes(s.as_bytes())
+}
+
+/// Writes bytes to stdout; a closed pipe (`| head`) ends the output quietly.
+pub fn print_bytes(b: &[u8]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(b).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::other(format!("could not write the output: {e}."))),
@@ -141,7 +146,7 @@ impl Progress {
     }
     pub fn update(&mut self, n: usize) {
         if self.on {
-            eprint!("\r\x1b[K{}… {n}", self.what);
+            say_err!("\r\x1b[K{}… {n}", self.what);
             self.shown = true;
         }
     }
@@ -150,7 +155,7 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         if self.shown {
-            eprint!("\r\x1b[K");
+            say_err!("\r\x1b[K");
         }
     }
 }

@@ -7,8 +7,10 @@ use super::bulk::patiently;
 use super::exit::{Exit, Failure};
 use super::output::{self, local_time, Format, Table};
 use super::{digest, parse_who, space_kind, space_label, Ctx};
-use crate::api::model::{Membership, SetUpSpaceRequest, Space, SpaceDetails, SpaceType};
-use crate::api::{Client, SpaceName};
+use std::collections::HashMap;
+
+use crate::api::model::{Membership, SetUpSpaceRequest, Space, SpaceDetails, SpaceType, User};
+use crate::api::{Client, ListMembers, SpaceName};
 
 pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
     match cmd {
@@ -63,7 +65,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
             // The same request id answers the space an earlier run made: say so, rather
             // than let a re-run look like a creation.
             if made.create_time.is_some_and(|t| t < started) {
-                eprintln!(
+                say_errln!(
                     "gchat: {} already existed (made earlier with request id {rid}); nothing was changed.",
                     output::clean(&space_label(&made))
                 );
@@ -207,10 +209,12 @@ async fn list(ctx: &mut Ctx, filter: Option<&str>, limit: Option<usize>) -> Resu
             }
         }
         Format::Table => {
+            let named = name_by_members(ctx, &spaces).await;
             let mut t = Table::new(&["NAME", "TYPE", "MEMBERS", "LAST ACTIVE", "SPACE"]);
             for s in &spaces {
+                let by_members = s.name.as_deref().and_then(|n| named.get(n)).cloned();
                 t.row(vec![
-                    space_label(s),
+                    by_members.unwrap_or_else(|| space_label(s)),
                     space_kind(s).into(),
                     s.membership_count
                         .as_ref()
@@ -224,6 +228,55 @@ async fn list(ctx: &mut Ctx, filter: Option<&str>, limit: Option<usize>) -> Resu
         }
     }
     Ok(Exit::Ok)
+}
+
+/// Names for direct messages and group chats that have none: the people in them other
+/// than the caller, as the Chat app shows them. One members.list per such space; one
+/// that fails keeps its kind as its name.
+async fn name_by_members(ctx: &mut Ctx, spaces: &[Space]) -> HashMap<String, String> {
+    let mut found: Vec<(String, Vec<User>)> = Vec::new();
+    for s in spaces {
+        let unnamed = s
+            .display_name
+            .as_deref()
+            .is_none_or(|d| d.trim().is_empty());
+        let chat = matches!(
+            s.space_type,
+            Some(SpaceType::DirectMessage | SpaceType::GroupChat)
+        );
+        let Some(name) = s.name.as_deref().filter(|_| unnamed && chat) else {
+            continue;
+        };
+        let Ok(sname) = SpaceName::parse(name) else {
+            continue;
+        };
+        let p = ListMembers {
+            page_size: Some(20),
+            ..Default::default()
+        };
+        let Ok(page) = ctx.client.list_members(&sname, &p).await else {
+            continue;
+        };
+        let others: Vec<User> = page
+            .memberships
+            .into_iter()
+            .filter_map(|m| m.member)
+            .filter(|u| u.name.is_none() || u.name != ctx.me)
+            .collect();
+        found.push((name.to_string(), others));
+    }
+    ctx.learn_people(found.iter().flat_map(|(_, us)| us.iter()))
+        .await;
+    let mut out = HashMap::new();
+    for (space, users) in found {
+        let mut names: Vec<String> = users.iter().map(|u| ctx.user_label(u)).collect();
+        names.retain(|n| !n.is_empty());
+        names.sort_by(|a, b| crate::natural::cmp(a, b));
+        if !names.is_empty() {
+            out.insert(space, output::excerpt(&names.join(", "), 40));
+        }
+    }
+    out
 }
 
 /// One space: its fields as a two-column table, or the resource as JSON.
@@ -256,7 +309,7 @@ pub(super) fn show(ctx: &Ctx, s: &Space) -> Result<Exit, Failure> {
                 ),
                 ("Created", local_time(s.create_time.as_ref())),
                 ("Last active", local_time(s.last_active_time.as_ref())),
-                ("Web", s.space_uri.clone().unwrap_or_default()),
+                ("Web", crate::api::web::space_url(s).unwrap_or_default()),
             ];
             for (k, v) in rows {
                 if !v.is_empty() {

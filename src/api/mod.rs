@@ -7,6 +7,7 @@ pub mod error;
 pub mod model;
 pub mod name;
 pub mod scope;
+pub mod web;
 
 pub use client::{
     emoji_filter, quote_of, Client, ClientBuilder, CreateMessage, ListMembers, ListMessages,

@@ -83,9 +83,10 @@ impl SpaceName {
     pub fn id(&self) -> &str {
         &self.0
     }
-    /// The address of the space in the Chat web app.
+    /// The address of the space in the Chat web app, made from its id alone; with the
+    /// space itself at hand, `api::web::space_url` prefers the server's `spaceUri`.
     pub fn web_url(&self) -> String {
-        format!("https://mail.google.com/chat/u/0/#chat/space/{}", self.0)
+        super::web::space_url_from_name(self)
     }
 }
 
@@ -620,9 +621,6 @@ mod tests {
     #[test]
     fn web_url() {
         let s = SpaceName::parse("spaces/1234567").unwrap();
-        assert_eq!(
-            s.web_url(),
-            "https://mail.google.com/chat/u/0/#chat/space/1234567"
-        );
+        assert_eq!(s.web_url(), "https://chat.google.com/room/1234567");
     }
 }

@@ -144,6 +144,7 @@ pub fn workspace(now: DateTime<Utc>) -> anyhow::Result<Store> {
     let file: DemoFile = serde_json::from_str(DEMO_JSON)?;
     let mut store = Store::empty();
     store.directory.domain = file.domain;
+    store.directory.complete = true;
     store.directory.customer = file.customer;
     store.directory.apps = file.apps.into_iter().map(|a| (a.id.clone(), a)).collect();
     store.directory.primary_app = store

@@ -199,6 +199,11 @@ pub fn create(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
         }
         UserRef::Id(id) => {
             ctx.who.require_any(PEOPLE_SCOPES, method)?;
+            if ctx.store.directory.complete && !ctx.store.directory.people.contains_key(id) {
+                return Err(EmuError::not_found(format!(
+                    "User users/{id} not found."
+                )));
+            }
             (id.clone(), false)
         }
         UserRef::Email(e) => {

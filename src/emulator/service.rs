@@ -747,6 +747,9 @@ impl Service {
             }
         }
         let mut store = lock(&self.store);
+        if !who.is_app() {
+            store.directory.know_caller(who.id());
+        }
         let mut ctx = Ctx {
             store: &mut store,
             who: &who,

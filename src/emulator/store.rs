@@ -315,6 +315,11 @@ pub struct Directory {
     pub primary_app: String,
     #[serde(default)]
     pub next_person_id: u64,
+    /// The directory lists every person in the workspace (the demo's does): an id it
+    /// does not hold is no one, as on Google. A plain emulator's starts empty and
+    /// accepts any id, since it cannot know who exists.
+    #[serde(default)]
+    pub complete: bool,
     /// The organization's custom emoji by id.
     #[serde(default)]
     pub custom_emojis: BTreeMap<String, CustomEmojiRec>,
@@ -364,6 +369,33 @@ impl Directory {
     pub fn remove_custom_emoji(&mut self, id: &str) -> Option<CustomEmojiRec> {
         self.remember();
         self.custom_emojis.remove(id)
+    }
+
+    /// A plain emulator's directory starts empty, yet whoever signs in is a person of
+    /// the workspace: the first request of a user it does not hold adds them, named
+    /// after their id (`User 1001`, `user1001@DOMAIN`), so the People API, member lists
+    /// and mentions know the caller. A complete directory (the demo's) is left alone.
+    pub fn know_caller(&mut self, user_id: &str) {
+        if self.complete
+            || self.people.contains_key(user_id)
+            || user_id.is_empty()
+            || !user_id.bytes().all(|b| b.is_ascii_digit())
+        {
+            return;
+        }
+        let email = format!("user{user_id}@{}", self.domain);
+        if self.person_by_email(&email).is_some() {
+            return;
+        }
+        self.add_person(PersonRec {
+            id: user_id.to_string(),
+            display_name: Some(format!("User {user_id}")),
+            given_name: Some("User".into()),
+            family_name: Some(user_id.to_string()),
+            email: Some(email),
+            auto_accept: true,
+            external: false,
+        });
     }
 
     pub fn person_by_email(&self, email: &str) -> Option<&PersonRec> {
@@ -466,6 +498,7 @@ impl Store {
                 apps,
                 primary_app: "9000".into(),
                 next_person_id: 5_000_000,
+                complete: false,
                 custom_emojis: BTreeMap::new(),
                 email_index: HashMap::new(),
                 before: None,

@@ -101,7 +101,10 @@ pub fn space_view(rec: &SpaceRec, for_list: bool) -> Space {
         joined_direct_human_user_count: humans,
         joined_group_count: 0,
     });
-    s.space_uri = Some(format!("https://chat.google.com/room/{id}?cls=11"));
+    // As Google answers it: the room address with its client marker.
+    s.space_uri = crate::api::SpaceName::parse(&id)
+        .ok()
+        .map(|n| format!("{}?cls=11", crate::api::web::space_url_from_name(&n)));
     s.last_active_time = rec
         .messages
         .last()
