@@ -11,7 +11,7 @@ use super::bulk::{patiently, Outcome, Report};
 use super::exit::{sentence, Exit, Failure};
 use super::output::{self, excerpt, local_time, Format, Table};
 use super::targets::{self, SPACE_COLUMNS};
-use super::{digest, pages, space_label, spaces::would, Ctx};
+use super::{digest, pages, space_label, would, Ctx};
 use crate::api::client::created_after;
 use crate::api::model::{CardWithId, Message, MessageReplyOption, Thread, User};
 use crate::api::{

@@ -378,6 +378,37 @@ fn capitalize(s: &str) -> String {
     }
 }
 
+pub(crate) fn space_name(s: &Space) -> Result<SpaceName, Failure> {
+    SpaceName::parse(s.name.as_deref().unwrap_or("")).map_err(|e| {
+        Failure::other(format!(
+            "the server answered a space without a valid name: {e}."
+        ))
+    })
+}
+
+/// What `--dry-run` would have done.
+pub(crate) fn would(ctx: &Ctx, what: &str) -> Result<Exit, Failure> {
+    match ctx.format {
+        Format::Table => output::print(&format!("would {what} (dry run: nothing changed)\n"))?,
+        _ => {
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct DryRun<'a> {
+                dry_run: bool,
+                would: &'a str,
+            }
+            output::json(
+                &DryRun {
+                    dry_run: true,
+                    would: what,
+                },
+                ctx.format == Format::Json,
+            )?
+        }
+    }
+    Ok(Exit::Ok)
+}
+
 /// A space's name for a table: its display name, or what kind of space it is.
 pub(crate) fn space_label(s: &Space) -> String {
     match (&s.display_name, &s.space_type) {
