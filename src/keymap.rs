@@ -161,6 +161,9 @@ commands! {
     PrevField = "prev_field", "Previous field", None;
     Newline = "newline", "Insert a new line", Some("newline");
     Cancel = "cancel", "Close, keeping the draft", Some("close");
+    Yes = "yes", "Answer yes to the question asked", None;
+    No = "no", "Answer no to the question asked", None;
+    Close = "close", "Close a dialog that only shows something", None;
     Undo = "undo", "Undo the last change", None;
     Redo = "redo", "Redo what was undone", None;
     Discard = "discard", "Discard the whole draft (asks first when it is long; undo brings it back)", Some("discard");

@@ -17,6 +17,7 @@ pub mod runtime;
 pub mod session;
 pub mod state_file;
 pub mod terminal;
+pub mod theme;
 pub mod ui;
 
 /// Resolves on Ctrl-C, SIGTERM, SIGHUP or SIGQUIT. The handlers are in place when this

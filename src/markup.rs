@@ -19,7 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::api::model::CardWithId;
 use crate::clean::Clean;
-use crate::ui::theme;
+use crate::theme;
 
 /// How mentions are drawn: names for `users/ID`, and whether it is the viewer.
 pub trait Names {

@@ -166,7 +166,9 @@ fn parse_tolerant(bytes: &[u8]) -> (Session, usize) {
 pub fn restore(app: &mut App, s: Session) {
     app.compose.import(s.drafts);
     for (space, t) in s.last_read {
-        app.spaces.last_read.entry(space).or_insert(t);
+        if app.spaces.last_read(&space).is_none() {
+            app.spaces.set_last_read(&space, t);
+        }
     }
     app.restore_unsent(s.outbox);
 }
@@ -186,7 +188,7 @@ fn capture(app: &App, keep_read: bool, mut drafts: Vec<Draft>, pending: Pending)
     Session {
         drafts,
         last_read: if keep_read {
-            app.spaces.last_read.clone()
+            app.spaces.read_marks()
         } else {
             HashMap::new()
         },

@@ -742,14 +742,7 @@ async fn deleting_a_space_takes_its_members_and_messages() {
 async fn setup_returns_an_existing_dm() {
     let emu = demo().await;
     let alice = user(&emu, ALICE);
-    let dm = SetUpSpaceRequest {
-        space: Some(Space {
-            space_type: Some(SpaceType::DirectMessage),
-            ..Default::default()
-        }),
-        memberships: vec![Client::membership_for(&UserRef::Id(BOB.into()))],
-        request_id: None,
-    };
+    let dm = dm_with(UserRef::Id(BOB.into()));
     let s = alice.setup_space(&dm).await.unwrap();
     assert_eq!(s.name.as_deref(), Some("spaces/AAAADmBobLi"));
     // A new DM, then the same one again.
@@ -856,14 +849,7 @@ async fn find_direct_message_finds_or_is_404() {
 async fn conversations_are_listed_after_their_first_message() {
     let emu = demo().await;
     let alice = user(&emu, ALICE);
-    let dm = SetUpSpaceRequest {
-        space: Some(Space {
-            space_type: Some(SpaceType::DirectMessage),
-            ..Default::default()
-        }),
-        memberships: vec![Client::membership_for(&UserRef::Id(DMITRI.into()))],
-        request_id: None,
-    };
+    let dm = dm_with(UserRef::Id(DMITRI.into()));
     let s = alice.setup_space(&dm).await.unwrap();
     let listed = |all: &[Space]| all.iter().any(|x| x.name == s.name);
     assert!(!listed(&alice.list_all_spaces(None).await.unwrap()));

@@ -478,9 +478,7 @@ fn someone_invited_by_address_is_shown_by_that_address() {
     ch(&mut app, 'a');
     typed(&mut app, "sam@elsewhere.example");
     let fx = key(&mut app, KeyCode::Enter);
-    let Some(Effect::AddMember { user: invited, .. }) = fx.first().cloned() else {
-        panic!("no request in {fx:?}");
-    };
+    let invited = expect_effect!(fx, Effect::AddMember { user, .. } => user.clone());
     assert_eq!(invited, UserRef::Email("sam@elsewhere.example".into()));
     // The API answers with a new id and no name the People API will know.
     let m = Membership {
@@ -726,21 +724,8 @@ fn polling_asks_for_newer_messages_and_keeps_the_reading_position() {
     let before = app.current_view().unwrap().clone();
     assert!(before.anchor.is_some());
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
-    let after = match fx.iter().find(|e| {
-        matches!(
-            e,
-            Effect::LoadMessages {
-                kind: LoadKind::Newer { .. },
-                ..
-            }
-        )
-    }) {
-        Some(Effect::LoadMessages {
-            kind: LoadKind::Newer { after },
-            ..
-        }) => *after,
-        _ => panic!("no poll in {fx:?}"),
-    };
+    let after =
+        expect_effect!(fx, Effect::LoadMessages { kind: LoadKind::Newer { after }, .. } => *after);
     assert_eq!(
         after,
         chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 21, 11, 58, 0).unwrap()
@@ -772,17 +757,11 @@ fn the_status_bar_says_working_only_while_the_user_waits() {
     let (local, cid, ..) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
     assert!(working(&app), "the post is in flight");
     // A background poll goes out and comes back while the post is still out.
-    let poll = app
-        .update(Action::Tick(Instant::now() + Duration::from_secs(60)))
-        .into_iter()
-        .find_map(|e| match e {
-            Effect::LoadMessages {
-                space,
-                kind: kind @ LoadKind::Newer { .. },
-            } => Some((space, kind)),
-            _ => None,
-        })
-        .expect("a poll");
+    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
+    let poll = expect_effect!(fx, Effect::LoadMessages {
+        space,
+        kind: kind @ LoadKind::Newer { .. },
+    } => (space.clone(), kind.clone()));
     assert!(working(&app), "the poll adds nothing to wait for");
     done(
         &mut app,
@@ -1113,4 +1092,93 @@ fn leaving_counts_even_if_the_dialog_was_closed_meanwhile() {
         app.space(TEAM).is_none(),
         "the space left is gone from the list"
     );
+}
+
+#[test]
+fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() {
+    // The group chat's unread count went out when the spaces loaded, and is not back.
+    let mut app = app();
+    let all = app.spaces.all.clone();
+    done(
+        &mut app,
+        Outcome::SpaceDeleted {
+            space: GROUP.into(),
+            result: Ok(()),
+        },
+    );
+    assert!(app.space(GROUP).is_none());
+    // Made again under the same name (or rejoined): it is a space like any other.
+    done(&mut app, Outcome::Spaces(Ok(all)));
+    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
+    expect_effect!(fx, Effect::CountUnread { space, .. } if space == GROUP);
+}
+
+#[test]
+fn yes_no_close_and_escape_follow_the_users_keymap() {
+    let (keymap, problems) = gchat::keymap::Keymap::with_user(
+        "[dialog]\nyes = [\"o\"]\nno = [\"x\"]\nclose = [\"c\"]\ncancel = [\"Ctrl-g\"]\n",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = app();
+    app.keymap = keymap;
+    let select_t1 = |app: &mut gchat::app::App| {
+        app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+            name: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            reply: false,
+        });
+    };
+    select_t1(&mut app);
+    ch(&mut app, 'd');
+    assert!(ch(&mut app, 'y').is_empty(), "y is no longer yes");
+    assert!(app.dialog.is_some());
+    ch(&mut app, 'x');
+    assert!(app.dialog.is_none(), "x answers no");
+    ch(&mut app, 'd');
+    let fx = ch(&mut app, 'o');
+    assert!(matches!(fx.as_slice(), [Effect::Delete { .. }]), "{fx:?}");
+    done(
+        &mut app,
+        Outcome::Deleted {
+            space: TEAM.into(),
+            message: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            force: true,
+            result: Ok(()),
+        },
+    );
+    assert!(app.dialog.is_none());
+
+    // The help overlay closes with the dialog's cancel key, not with Esc any more.
+    ch(&mut app, '?');
+    assert!(app.help.is_some());
+    key(&mut app, KeyCode::Esc);
+    assert!(app.help.is_some(), "Esc is not bound to cancel here");
+    ctrl(&mut app, 'g');
+    assert!(app.help.is_none());
+
+    // The space's details close with the user's key, and q no longer closes them.
+    app.focus = Focus::Spaces;
+    ch(&mut app, 'i');
+    assert!(matches!(
+        app.dialog.as_ref().map(|d| &d.kind),
+        Some(Kind::SpaceInfo { .. })
+    ));
+    ch(&mut app, 'q');
+    assert!(app.dialog.is_some(), "q is not bound to close");
+    ch(&mut app, 'c');
+    assert!(app.dialog.is_none());
+
+    // And the help lists them.
+    let help = gchat::keymap::Keymap::with_user("")
+        .0
+        .bindings(gchat::keymap::Mode::Dialog);
+    for c in [
+        gchat::keymap::Command::Yes,
+        gchat::keymap::Command::No,
+        gchat::keymap::Command::Close,
+    ] {
+        assert!(
+            help.iter().any(|(cmd, keys)| *cmd == c && !keys.is_empty()),
+            "{c:?}"
+        );
+    }
 }

@@ -973,7 +973,7 @@ async fn narrower_granted_scopes_are_recorded_shown_and_greyed() {
         text.contains("(unavailable: needs the chat.delete scope; run `gchat auth login --profile narrow` to grant it)"),
         "{text}"
     );
-    let dim = gchat::ui::theme::dim();
+    let dim = gchat::theme::dim();
     assert!(delete.spans.iter().all(|s| s.style == dim), "{delete:?}");
     let remove = line("Remove the selected member");
     assert!(remove.spans.iter().all(|s| s.style == dim), "{remove:?}");

@@ -33,14 +33,7 @@ fn post(app: &mut App, text: &str) -> (String, String) {
     typed(app, text);
     let fx = key(app, KeyCode::Enter);
     key(app, KeyCode::Esc);
-    fx.into_iter()
-        .find_map(|e| match e {
-            Effect::Send {
-                local, client_id, ..
-            } => Some((local, client_id)),
-            _ => None,
-        })
-        .expect("a send")
+    expect_effect!(fx, Effect::Send { local, client_id, .. } => (local.clone(), client_id.clone()))
 }
 
 fn answer(app: &mut App, local: &str, cid: &str, result: Result<Message, ApiError>) {

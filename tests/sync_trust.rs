@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::fixture::{done, key, render, typed};
+use common::fixture::{done, find_effect, key, render, typed};
 use crossterm::event::KeyCode;
 use gchat::api::model::{Message, Space, SpaceType};
 use gchat::api::{ApiError, Client, ClientMessageId, CreateMessage, MessageName, SpaceName};
@@ -716,13 +716,10 @@ mod alone {
         let mine = post_and_confirm(&mut app);
         assert!(mine > listed);
         let fx = tick(&mut app);
-        let after = fx.iter().find_map(|e| match e {
-            Effect::LoadMessages {
-                space,
-                kind: LoadKind::Newer { after },
-            } if space == TEAM => Some(*after),
-            _ => None,
-        });
+        let after = find_effect!(fx, Effect::LoadMessages {
+            space,
+            kind: LoadKind::Newer { after },
+        } if space == TEAM => *after);
         assert_eq!(after, Some(listed), "{fx:?}");
     }
 
@@ -737,10 +734,8 @@ mod alone {
         app.open_space(TEAM, &mut fx);
         app.open_space(ENG, &mut fx);
         let fx = tick(&mut app);
-        let after = fx.iter().find_map(|e| match e {
-            Effect::CountUnread { space, after } if space == TEAM => Some(*after),
-            _ => None,
-        });
+        let after =
+            find_effect!(fx, Effect::CountUnread { space, after } if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");
     }
 

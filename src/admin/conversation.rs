@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::exit::{Exit, Failure};
 use super::output::{self, clean, excerpt, Format, Table};
-use super::spaces::would;
+use super::would;
 use super::Ctx;
 use crate::api::model::{AttachmentDataRef, Emoji};
 use crate::api::{emoji_filter, MediaName, MessageName, MessagePinName, ReactionName, SpaceName};

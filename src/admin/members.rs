@@ -7,7 +7,7 @@ use super::bulk::{patiently, Outcome, Report};
 use super::exit::{Exit, Failure};
 use super::output::{self, local_time, Format, Table};
 use super::targets::{self, MEMBER_COLUMNS};
-use super::{next_page, page_size, parse_who, space_label, Ctx};
+use super::{pages, parse_who, space_label, Ctx};
 use crate::api::model::{Membership, MembershipRole, MembershipState, UserType};
 use crate::api::{ApiError, Client, ListMembers, MembershipName, SpaceName};
 
@@ -96,34 +96,26 @@ async fn list(
 ) -> Result<Exit, Failure> {
     let s = ctx.space(space).await?;
     let name = sname(&s)?;
-    let mut progress = output::Progress::new("members");
-    let mut all: Vec<Membership> = Vec::new();
-    let mut token = None;
-    loop {
+    let client = &ctx.client;
+    let what = format!("members of {name}");
+    let all: Vec<Membership> = pages::all("members", limit, |page_size, page_token| {
         let p = ListMembers {
-            page_size: Some(page_size(limit, all.len())),
-            page_token: token.clone(),
+            page_size: Some(page_size),
+            page_token,
             filter: filter.clone(),
             show_invited: invited,
             show_groups: false,
         };
-        let page = ctx
-            .client
-            .list_members(&name, &p)
-            .await
-            .map_err(|e| Failure::api(&format!("members of {name}"), &e))?;
-        all.extend(page.memberships);
-        progress.update(all.len());
-        if limit.is_some_and(|l| all.len() >= l) {
-            all.truncate(limit.unwrap_or(usize::MAX));
-            break;
+        let (name, what) = (&name, &what);
+        async move {
+            let page = client
+                .list_members(name, &p)
+                .await
+                .map_err(|e| Failure::api(what, &e))?;
+            Ok((page.memberships, page.next_page_token))
         }
-        match next_page(&token, page.next_page_token)? {
-            Some(t) => token = Some(t),
-            None => break,
-        }
-    }
-    drop(progress);
+    })
+    .await?;
     match ctx.format {
         Format::Json => {
             #[derive(Serialize)]

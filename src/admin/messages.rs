@@ -11,7 +11,7 @@ use super::bulk::{patiently, Outcome, Report};
 use super::exit::{sentence, Exit, Failure};
 use super::output::{self, excerpt, local_time, Format, Table};
 use super::targets::{self, SPACE_COLUMNS};
-use super::{digest, next_page, page_size, space_label, spaces::would, Ctx};
+use super::{digest, pages, space_label, would, Ctx};
 use crate::api::client::created_after;
 use crate::api::model::{CardWithId, Message, MessageReplyOption, Thread, User};
 use crate::api::{
@@ -403,42 +403,34 @@ async fn list(
         filters.push(format!("thread.name = {tn}"));
     }
     let filter = (!filters.is_empty()).then(|| filters.join(" AND "));
-    let mut progress = output::Progress::new("messages");
-    let mut all: Vec<Message> = Vec::new();
-    let mut token = None;
-    loop {
+    let client = &ctx.client;
+    let what = format!("messages of {name}");
+    let stream = ctx.format == Format::Jsonl;
+    let fetch = |page_size, page_token| {
         let p = ListMessages {
-            page_size: Some(page_size(limit, all.len())),
-            page_token: token.clone(),
+            page_size: Some(page_size),
+            page_token,
             filter: filter.clone(),
             ..Default::default()
         };
-        let page = ctx
-            .client
-            .list_messages(&name, &p)
-            .await
-            .map_err(|e| Failure::api(&format!("messages of {name}"), &e))?;
-        if ctx.format == Format::Jsonl {
-            for m in page
-                .messages
-                .iter()
-                .take(limit.map_or(usize::MAX, |l| l - all.len()))
-            {
+        let (name, what) = (&name, &what);
+        async move {
+            let page = client
+                .list_messages(name, &p)
+                .await
+                .map_err(|e| Failure::api(what, &e))?;
+            Ok((page.messages, page.next_page_token))
+        }
+    };
+    let all: Vec<Message> = pages::all_with("messages", limit, fetch, |page| {
+        if stream {
+            for m in page {
                 output::json(m, false)?;
             }
         }
-        all.extend(page.messages);
-        progress.update(all.len());
-        if limit.is_some_and(|l| all.len() >= l) {
-            all.truncate(limit.unwrap_or(usize::MAX));
-            break;
-        }
-        match next_page(&token, page.next_page_token)? {
-            Some(t) => token = Some(t),
-            None => break,
-        }
-    }
-    drop(progress);
+        Ok(())
+    })
+    .await?;
     match ctx.format {
         Format::Jsonl => {}
         Format::Json => {

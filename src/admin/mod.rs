@@ -28,6 +28,7 @@ mod exit;
 mod members;
 mod messages;
 mod output;
+mod pages;
 mod shell;
 mod spaces;
 mod sync;
@@ -247,31 +248,20 @@ impl Ctx {
         filter: Option<&str>,
         limit: Option<usize>,
     ) -> Result<Vec<Space>, Failure> {
-        let mut progress = output::Progress::new("spaces");
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        let client = &self.client;
+        pages::all("spaces", limit, |page_size, page_token| async move {
             let p = crate::api::ListSpaces {
-                page_size: Some(page_size(limit, out.len())),
-                page_token: token.clone(),
+                page_size: Some(page_size),
+                page_token,
                 filter: filter.map(String::from),
             };
-            let page = self
-                .client
+            let page = client
                 .list_spaces(&p)
                 .await
                 .map_err(|e| Failure::api("listing spaces", &e))?;
-            out.extend(page.spaces);
-            progress.update(out.len());
-            if limit.is_some_and(|l| out.len() >= l) {
-                out.truncate(limit.unwrap_or(usize::MAX));
-                return Ok(out);
-            }
-            match next_page(&token, page.next_page_token)? {
-                Some(t) => token = Some(t),
-                None => return Ok(out),
-            }
-        }
+            Ok((page.spaces, page.next_page_token))
+        })
+        .await
     }
 
     /// Looks up the names (and emails) of these people, once each; a directory that
@@ -388,24 +378,35 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-/// A page size that fetches no more than `limit` needs.
-pub(crate) fn page_size(limit: Option<usize>, have: usize) -> i32 {
-    let left = limit.map_or(1000, |l| l.saturating_sub(have).clamp(1, 1000));
-    left as i32
+pub(crate) fn space_name(s: &Space) -> Result<SpaceName, Failure> {
+    SpaceName::parse(s.name.as_deref().unwrap_or("")).map_err(|e| {
+        Failure::other(format!(
+            "the server answered a space without a valid name: {e}."
+        ))
+    })
 }
 
-/// The next page token, or none at the end; a repeated token is an error, not a loop.
-pub(crate) fn next_page(
-    prev: &Option<String>,
-    next: Option<String>,
-) -> Result<Option<String>, Failure> {
-    match next {
-        Some(t) if t.is_empty() => Ok(None),
-        Some(t) if prev.as_deref() == Some(t.as_str()) => Err(Failure::other(
-            "the server returned the same page token twice; stopping.",
-        )),
-        other => Ok(other),
+/// What `--dry-run` would have done.
+pub(crate) fn would(ctx: &Ctx, what: &str) -> Result<Exit, Failure> {
+    match ctx.format {
+        Format::Table => output::print(&format!("would {what} (dry run: nothing changed)\n"))?,
+        _ => {
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct DryRun<'a> {
+                dry_run: bool,
+                would: &'a str,
+            }
+            output::json(
+                &DryRun {
+                    dry_run: true,
+                    would: what,
+                },
+                ctx.format == Format::Json,
+            )?
+        }
     }
+    Ok(Exit::Ok)
 }
 
 /// A space's name for a table: its display name, or what kind of space it is.

@@ -6,7 +6,7 @@ use super::args::SpacesCmd;
 use super::bulk::patiently;
 use super::exit::{Exit, Failure};
 use super::output::{self, local_time, Format, Table};
-use super::{digest, parse_who, space_kind, space_label, Ctx};
+use super::{digest, parse_who, space_kind, space_label, space_name, would, Ctx};
 use std::collections::HashMap;
 
 use crate::api::model::{Membership, SetUpSpaceRequest, Space, SpaceDetails, SpaceType, User};
@@ -147,37 +147,6 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
             request_id,
         } => setup(ctx, members, name, description, request_id).await,
     }
-}
-
-pub(super) fn space_name(s: &Space) -> Result<SpaceName, Failure> {
-    SpaceName::parse(s.name.as_deref().unwrap_or("")).map_err(|e| {
-        Failure::other(format!(
-            "the server answered a space without a valid name: {e}."
-        ))
-    })
-}
-
-/// What `--dry-run` would have done.
-pub(super) fn would(ctx: &Ctx, what: &str) -> Result<Exit, Failure> {
-    match ctx.format {
-        Format::Table => output::print(&format!("would {what} (dry run: nothing changed)\n"))?,
-        _ => {
-            #[derive(Serialize)]
-            #[serde(rename_all = "camelCase")]
-            struct DryRun<'a> {
-                dry_run: bool,
-                would: &'a str,
-            }
-            output::json(
-                &DryRun {
-                    dry_run: true,
-                    would: what,
-                },
-                ctx.format == Format::Json,
-            )?
-        }
-    }
-    Ok(Exit::Ok)
 }
 
 /// A one-line report of a change, or the resource as JSON.

@@ -10,8 +10,8 @@
 //! Ids are canonical decimal numbers (`1001`, never `01001` or `+1001`): a person has one
 //! token, not one per spelling of the id, so an id is never a second identity.
 
-/// The prefix of Google's OAuth scope URLs.
-pub const SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
+use super::scope::short;
+pub use super::scope::SCOPE_PREFIX;
 
 /// The longest id accepted, in digits.
 const MAX_ID_DIGITS: usize = 32;
@@ -43,12 +43,6 @@ pub fn is_canonical_id(id: &str) -> bool {
         && !id.starts_with('0')
 }
 
-/// `chat.bot` for `https://www.googleapis.com/auth/chat.bot` or ` chat.bot `.
-pub fn short_scope(s: &str) -> &str {
-    let s = s.trim();
-    s.strip_prefix(SCOPE_PREFIX).unwrap_or(s)
-}
-
 /// Reads a development token; `None` when `token` is not one (it may still be a real
 /// OAuth access token).
 pub fn parse(token: &str) -> Option<DevToken> {
@@ -60,7 +54,7 @@ pub fn parse(token: &str) -> Option<DevToken> {
             }
             let scopes = list
                 .split(',')
-                .map(short_scope)
+                .map(short)
                 .filter(|s| !s.is_empty())
                 .map(String::from)
                 .collect();

@@ -6,6 +6,7 @@ pub mod dev_token;
 pub mod error;
 pub mod model;
 pub mod name;
+pub mod scope;
 pub mod web;
 
 pub use client::{
@@ -18,6 +19,7 @@ pub use name::{
     AttachmentName, ClientMessageId, CustomEmojiName, MediaName, MembershipName, MessageName,
     MessagePinName, NameError, ReactionName, SpaceName, ThreadName, UserRef,
 };
+pub use scope::Scope;
 pub mod sync_client;
 pub mod sync_model;
 pub mod sync_name;

@@ -8,6 +8,8 @@ use super::dialog::{Found, Kind};
 use super::{App, Effect};
 use crate::api::model::Person;
 use crate::api::{ApiError, UserRef};
+use crate::app::permissions::Task;
+use crate::app::polls::Poll;
 use crate::clean::Clean;
 
 impl App {
@@ -36,14 +38,14 @@ impl App {
 
     /// A directory search is on its way.
     pub fn searching_people(&self) -> bool {
-        self.polls.in_flight.contains("people:search")
+        self.polls.busy(&Poll::PeopleSearch)
     }
 
     fn search(&mut self, q: String, fx: &mut Vec<Effect>) {
-        if self.me.is_app || self.polls.in_flight.contains("people:search") {
+        if self.me.is_app || self.polls.busy(&Poll::PeopleSearch) {
             return; // the answer in flight starts the next search
         }
-        self.polls.in_flight.insert("people:search".into());
+        self.polls.start(Poll::PeopleSearch);
         fx.push(Effect::SearchPeople { query: q });
     }
 
@@ -53,7 +55,7 @@ impl App {
         result: Result<Vec<Person>, ApiError>,
         fx: &mut Vec<Effect>,
     ) {
-        self.polls.in_flight.remove("people:search");
+        self.polls.done(&Poll::PeopleSearch);
         let people = match result {
             Ok(p) => p,
             Err(e) => {
@@ -65,7 +67,7 @@ impl App {
                 } else {
                     format!(
                         "Could not search the directory: {}",
-                        self.why(&e, "members")
+                        self.why(&e, Task::Members)
                     )
                 };
                 if let Some(d) = self.dialog.as_mut() {

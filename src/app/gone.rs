@@ -19,6 +19,16 @@ impl App {
         self.space(space).is_some() || self.current.as_deref() == Some(space)
     }
 
+    /// Forgets everything held about `space`: it leaves the list, its messages, members,
+    /// read marks, view and background requests.
+    pub(super) fn forget_space_state(&mut self, space: &str) {
+        self.spaces.forget(space);
+        self.timelines.remove(space);
+        self.members.remove(space);
+        self.views.remove(space);
+        self.polls.forget(space);
+    }
+
     /// Takes `gone` (spaces no longer the user's) out of everything, says so, and keeps
     /// their unsent words as drafts. The open space, if gone, is left.
     pub(super) fn spaces_gone(&mut self, gone: &[String], fx: &mut Vec<Effect>) {
@@ -37,17 +47,7 @@ impl App {
             kept += self.keep_unsent(space);
             let draft = self.compose.draft(space, &Target::New).is_some();
             said.push((label, draft));
-            self.spaces
-                .all
-                .retain(|s| s.name.as_deref() != Some(space.as_str()));
-            self.timelines.remove(space.as_str());
-            self.members.remove(space.as_str());
-            self.views.remove(space.as_str());
-            self.spaces.unread.remove(space.as_str());
-            self.polls.in_flight.remove(space.as_str());
-            if self.spaces.selected.as_deref() == Some(space.as_str()) {
-                self.spaces.selected = None;
-            }
+            self.forget_space_state(space);
         }
         let was_open = self.current.as_ref().is_some_and(|c| gone.contains(&c));
         if was_open {

@@ -184,8 +184,8 @@ impl App {
     /// Opening `space`: remembers where reading stopped, when there is something unread
     /// there and it was read before, for the divider.
     pub(super) fn remember_unread(&mut self, space: &str) {
-        let unread = self.spaces.unread.get(space).copied().unwrap_or(0);
-        let read = self.spaces.last_read.get(space).copied();
+        let unread = self.spaces.unread_count(space);
+        let read = self.spaces.last_read(space);
         let v = self.views.entry(space.to_string()).or_default();
         v.unread_from = None;
         v.new_below = 0;

@@ -1,4 +1,4 @@
-//! Laid-out message rows, cached per width, and the window of rows on screen.
+//! Where the last frame put things, and the cache of laid-out message rows.
 //!
 //! A row is laid out (wrapped, styled) once per width and content revision, then reused
 //! every frame: a frame costs the rows on screen, however long the history is.
@@ -6,14 +6,10 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use chrono::Datelike;
-
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::timeline::{Row, Rows, RowsKey};
-use super::view::{self, Window};
-use super::App;
+use super::timeline::Row;
 
 /// Where the last frame put things.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,161 +25,20 @@ pub struct Screen {
     pub members_offset: usize,
 }
 
-type Key = (Row, u64);
+/// A row and the revision of what it shows.
+pub type Key = (Row, u64);
 
 #[derive(Default)]
 pub struct LayoutCache {
-    width: u16,
-    people: u64,
-    day: i64,
-    offset: i32,
-    lines: HashMap<Key, Rc<Vec<Line<'static>>>>,
+    pub(super) width: u16,
+    pub(super) people: u64,
+    pub(super) day: i64,
+    pub(super) offset: i32,
+    pub(super) lines: HashMap<Key, Rc<Vec<Line<'static>>>>,
 }
 
 impl LayoutCache {
     pub fn clear(&mut self) {
         self.lines.clear();
-    }
-}
-
-/// Past this many laid-out rows, the cache starts over (bounded memory).
-const MAX_CACHED: usize = 20_000;
-
-impl App {
-    pub fn rows_key(&self, space: &str) -> RowsKey {
-        let v = self.views.get(space);
-        let mut expanded: Vec<String> = v
-            .map(|v| v.expanded.iter().cloned().collect())
-            .unwrap_or_default();
-        expanded.sort();
-        RowsKey {
-            version: self.timelines.get(space).map_or(0, |t| t.version),
-            thread: v.and_then(|v| v.thread.clone()),
-            expanded,
-            utc_offset_secs: self.settings.offset(self.settings.now()).local_minus_utc(),
-            unread_from: v.and_then(|v| v.unread_from.clone()),
-            surfaced: v.map(|v| v.surfaced.clone()).unwrap_or_default(),
-        }
-    }
-
-    /// The rows of `space`'s message pane.
-    pub fn rows_for(&self, space: &str) -> Rc<Rows> {
-        match self.timelines.get(space) {
-            Some(t) => t.rows(&self.rows_key(space)),
-            None => Rc::new(Rows::default()),
-        }
-    }
-
-    fn revision(&self, space: &str, row: &Row, continued: bool) -> u64 {
-        let tl = self.timelines.get(space);
-        let view = self.views.get(space);
-        match row {
-            Row::Msg { name, .. } => tl.and_then(|t| t.get(name)).map_or(0, |i| {
-                let news = self.has_new_reply(space, i.thread());
-                i.rev << 2 | (news as u64) << 1 | continued as u64
-            }),
-            // The top names the space: the same row in another space is another line.
-            Row::Top => {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                space.hash(&mut h);
-                self.space(space)
-                    .map(|s| self.space_label(s))
-                    .unwrap_or_default()
-                    .hash(&mut h);
-                let flags = tl.map_or(0, |t| {
-                    (t.loaded as u64)
-                        | (t.has_older as u64) << 1
-                        | (t.loading_older as u64) << 2
-                        | (t.error.is_some() as u64) << 3
-                        | (view.is_some_and(|v| v.thread.is_some()) as u64) << 4
-                        | (view.is_some_and(|v| v.to_beginning) as u64) << 5
-                });
-                h.finish() << 6 | flags
-            }
-            // Says who replied last: redone when the messages change.
-            Row::NewReplies { .. } => tl.map_or(0, |t| t.version),
-            _ => 0,
-        }
-    }
-
-    /// Starts the cache over when what every row depends on has changed: the width, the
-    /// names of people, today's date ("Today"/"Yesterday") and the UTC offset. Checked
-    /// once per window, not per row.
-    fn refresh_layout(&self, width: u16) {
-        let now = self.settings.now();
-        let day = self.settings.local(now).date_naive().num_days_from_ce() as i64;
-        let offset = self.settings.offset(now).local_minus_utc();
-        let mut cache = self.layout.borrow_mut();
-        if cache.width != width
-            || cache.people != self.people.version
-            || cache.day != day
-            || cache.offset != offset
-            || cache.lines.len() > MAX_CACHED
-        {
-            cache.lines.clear();
-            cache.width = width;
-            cache.people = self.people.version;
-            cache.day = day;
-            cache.offset = offset;
-        }
-    }
-
-    /// Row `i`'s lines at `width`, laid out once and cached. Call after `message_window`
-    /// for the same width (which keeps the cache current).
-    pub fn row_lines(
-        &self,
-        space: &str,
-        rows: &Rows,
-        i: usize,
-        width: u16,
-    ) -> Rc<Vec<Line<'static>>> {
-        let row = &rows.rows[i];
-        let continued = rows.continues(i);
-        let key = (row.clone(), self.revision(space, row, continued));
-        {
-            let cache = self.layout.borrow();
-            if cache.width == width && cache.people == self.people.version {
-                if let Some(l) = cache.lines.get(&key) {
-                    return l.clone();
-                }
-            }
-        }
-        let lines = Rc::new(crate::ui::messages::render_row(
-            self, space, row, continued, width,
-        ));
-        let mut cache = self.layout.borrow_mut();
-        if cache.width == width && cache.people == self.people.version {
-            cache.lines.insert(key, lines.clone());
-        }
-        lines
-    }
-
-    /// The message pane's size in the last frame (a sensible one before the first).
-    pub fn message_area(&self) -> (u16, u16) {
-        let r = self.screen.get().messages;
-        if r.width == 0 || r.height == 0 {
-            (60, 20)
-        } else {
-            (r.width, r.height)
-        }
-    }
-
-    /// Which rows of `space` are on a `width` x `height` screen.
-    pub fn message_window(&self, space: &str, width: u16, height: u16) -> (Rc<Rows>, Window) {
-        self.refresh_layout(width);
-        let rows = self.rows_for(space);
-        let n = rows.rows.len();
-        let mut height_of = |i: usize| self.row_lines(space, &rows, i, width).len();
-        let anchor = self
-            .views
-            .get(space)
-            .and_then(|v| v.anchor.as_ref())
-            .and_then(|(row, skip)| rows.index.get(row).map(|&i| (i, *skip)));
-        let w = match anchor {
-            Some((i, skip)) => view::from_anchor(n, height as usize, i, skip, &mut height_of),
-            None => view::from_bottom(n, height as usize, &mut height_of),
-        };
-        (rows, w)
     }
 }

@@ -2,6 +2,8 @@
 //! shown as the people and spaces they stand for.
 
 use super::App;
+use crate::clean::Clean;
+use crate::markup::Names;
 
 /// A resource-name character (`spaces/AAAA/members/1002`, `users/a@b.c`).
 fn in_name(c: char) -> bool {
@@ -75,5 +77,14 @@ impl App {
             .map(|s| self.space_label(s).into_string())
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| "a space you are not in".into())
+    }
+}
+
+impl Names for App {
+    fn display_name(&self, user: &str) -> Option<Clean> {
+        self.people.name(user)
+    }
+    fn is_me(&self, user: &str) -> bool {
+        App::is_me(self, user)
     }
 }

@@ -13,6 +13,7 @@ use super::timeline::Local;
 use super::{App, Effect};
 use crate::api::model::{Message, Thread, User, UserType};
 use crate::api::{ApiError, ClientMessageId, SpaceName, ThreadName};
+use crate::app::timeline::MessageId;
 
 /// A message not (known to be) on the server, as kept on disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,7 +41,7 @@ impl App {
         created: DateTime<Utc>,
     ) -> Message {
         Message {
-            name: Some(format!("local/{client_id}")),
+            name: Some(MessageId::local_name(client_id)),
             text: Some(text.to_string()),
             sender: Some(User {
                 name: self.me.user.clone().or(Some("users/app".into())),
@@ -158,7 +159,7 @@ impl App {
                 tracing::warn!(space = %u.space, "skipped an unsent message that is not well formed");
                 continue;
             };
-            let local = format!("local/{}", u.client_id);
+            let local = MessageId::local_name(&u.client_id);
             if self
                 .timelines
                 .get(&space)
@@ -190,7 +191,7 @@ impl App {
         self.unsent()
             .into_iter()
             .map(|u| Effect::CheckSent {
-                local: format!("local/{}", u.client_id),
+                local: MessageId::local_name(&u.client_id),
                 space: u.space,
                 client_id: u.client_id,
             })

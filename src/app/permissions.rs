@@ -3,6 +3,8 @@
 //! shown as unavailable in the help overlay.
 
 use super::{App, Identity};
+use crate::api::Scope;
+use crate::api::Scope::*;
 use crate::auth::profile::{Account, AccountKind};
 use crate::keymap::Command;
 
@@ -25,34 +27,45 @@ impl Identity {
     }
 }
 
-/// The scope that does what a failed call tried, for "sign in again to grant it".
-pub fn scope_for(what: &str, is_app: bool) -> &'static str {
-    match (what, is_app) {
-        ("messages", true) | ("send", true) => "chat.bot",
-        ("messages", false) => "chat.messages",
-        ("send", false) => "chat.messages",
-        ("members", true) => "chat.app.memberships",
-        ("members", false) => "chat.memberships",
-        ("app", _) => "chat.memberships.app",
-        ("spaces", true) => "chat.app.spaces",
-        ("spaces", false) => "chat.spaces",
-        ("delete_space", true) => "chat.app.delete",
-        ("delete_space", false) => "chat.delete",
-        _ => "chat.spaces",
+/// What a failed call was doing, for naming the scope it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    Spaces,
+    Messages,
+    Send,
+    Members,
+    DeleteSpace,
+}
+
+/// The scope that does `task`, for "sign in again to grant it".
+pub fn scope_for(task: Task, is_app: bool) -> Scope {
+    match (task, is_app) {
+        (Task::Messages | Task::Send, true) => Scope::ChatBot,
+        (Task::Messages | Task::Send, false) => Scope::ChatMessages,
+        (Task::Members, true) => Scope::ChatAppMemberships,
+        (Task::Members, false) => Scope::ChatMemberships,
+        (Task::Spaces, true) => Scope::ChatAppSpaces,
+        (Task::Spaces, false) => Scope::ChatSpaces,
+        (Task::DeleteSpace, true) => Scope::ChatAppDelete,
+        (Task::DeleteSpace, false) => Scope::ChatDelete,
     }
 }
 
 impl App {
-    fn has_any(&self, scopes: &[&str]) -> bool {
+    fn has_any(&self, scopes: &[Scope]) -> bool {
         match &self.me.scopes {
             None => true,
-            Some(have) => scopes.iter().any(|s| have.iter().any(|h| h == s)),
+            Some(have) => scopes.iter().any(|s| s.granted_in(have)),
         }
     }
 
-    fn needs(&self, scopes: &[&str]) -> Option<String> {
+    fn needs(&self, scopes: &[Scope]) -> Option<String> {
         (!self.has_any(scopes)).then(|| {
-            let list = scopes.join(" or ");
+            let list = scopes
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(" or ");
             if self.me.is_app {
                 format!("needs the {list} scope, which an administrator must approve for the app")
             } else {
@@ -69,29 +82,29 @@ impl App {
         use Command::*;
         if self.me.is_app {
             return match cmd {
-                Compose | Reply | Retry | Edit | Delete => self.needs(&["chat.bot"]),
+                Compose | Reply | Retry | Edit | Delete => self.needs(&[ChatBot]),
                 AddMember => {
-                    if self.has_any(&["chat.app.memberships"]) {
+                    if self.has_any(&[ChatAppMemberships]) {
                         None
                     } else {
                         Some("a Chat app can't add itself, and adding people needs the admin-approved chat.app.memberships scope".into())
                     }
                 }
-                RemoveMember | ToggleManager | LeaveSpace => self.needs(&["chat.app.memberships"]),
-                CreateSpace => self.needs(&["chat.app.spaces", "chat.app.spaces.create"]),
-                EditSpace => self.needs(&["chat.app.spaces"]),
-                DeleteSpace => self.needs(&["chat.app.delete"]),
+                RemoveMember | ToggleManager | LeaveSpace => self.needs(&[ChatAppMemberships]),
+                CreateSpace => self.needs(&[ChatAppSpaces, ChatAppSpacesCreate]),
+                EditSpace => self.needs(&[ChatAppSpaces]),
+                DeleteSpace => self.needs(&[ChatAppDelete]),
                 _ => None,
             };
         }
         let by_scope = match cmd {
-            Compose | Reply | Retry => self.needs(&["chat.messages", "chat.messages.create"]),
-            Edit | Delete => self.needs(&["chat.messages"]),
-            AddMember => self.needs(&["chat.memberships", "chat.memberships.app"]),
-            RemoveMember | ToggleManager | LeaveSpace => self.needs(&["chat.memberships"]),
-            CreateSpace => self.needs(&["chat.spaces", "chat.spaces.create"]),
-            EditSpace => self.needs(&["chat.spaces"]),
-            DeleteSpace => self.needs(&["chat.delete"]),
+            Compose | Reply | Retry => self.needs(&[ChatMessages, ChatMessagesCreate]),
+            Edit | Delete => self.needs(&[ChatMessages]),
+            AddMember => self.needs(&[ChatMemberships, ChatMembershipsApp]),
+            RemoveMember | ToggleManager | LeaveSpace => self.needs(&[ChatMemberships]),
+            CreateSpace => self.needs(&[ChatSpaces, ChatSpacesCreate]),
+            EditSpace => self.needs(&[ChatSpaces]),
+            DeleteSpace => self.needs(&[ChatDelete]),
             _ => None,
         };
         by_scope.or_else(|| self.refused_by_role(cmd))

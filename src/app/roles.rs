@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::{App, Effect};
 use crate::api::model::{MembershipRole, MembershipState, Space, SpaceType};
 use crate::api::ApiError;
+use crate::app::polls::Poll;
 use crate::keymap::Command;
 
 /// Whether members (not only managers) may do what `setting` governs in a space whose
@@ -24,15 +25,14 @@ impl App {
         let named = self
             .space(space)
             .is_some_and(|s| s.kind() == SpaceType::Space);
-        let key = format!("space:{space}");
         if self.me.is_app
             || !named
-            || self.spaces.permissions.contains_key(space)
-            || self.polls.in_flight.contains(&key)
+            || self.spaces.permissions(space).is_some()
+            || self.polls.busy(&Poll::Space(space.to_string()))
         {
             return;
         }
-        self.polls.in_flight.insert(key);
+        self.polls.start(Poll::Space(space.to_string()));
         fx.push(Effect::LoadSpace {
             space: space.to_string(),
         });
@@ -44,7 +44,7 @@ impl App {
         result: Result<Space, ApiError>,
         fx: &mut Vec<Effect>,
     ) {
-        self.polls.in_flight.remove(&format!("space:{space}"));
+        self.polls.done(&Poll::Space(space.clone()));
         match result {
             Ok(s) => {
                 if self.space(&space).is_none() {
@@ -54,7 +54,7 @@ impl App {
                     .permission_settings
                     .clone()
                     .unwrap_or_else(|| Value::Object(Default::default()));
-                self.spaces.permissions.insert(space, rules);
+                self.spaces.set_permissions(&space, rules);
                 self.spaces.upsert(s);
             }
             Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
@@ -72,7 +72,7 @@ impl App {
         })?;
         let role = mine.role.clone().unwrap_or(MembershipRole::Member);
         let manager = role == MembershipRole::Manager;
-        let Some(rules) = self.spaces.permissions.get(space) else {
+        let Some(rules) = self.spaces.permissions(space) else {
             return Some(manager || members_by_default(setting));
         };
         let Some(rule) = rules.get(setting) else {

@@ -1,183 +1,18 @@
 //! One space's messages: in `createTime` order, one entry per message name, with the
-//! optimistic local copies of messages being sent, and the rows the message pane shows
-//! (thread roots in time order, replies grouped under them, long threads collapsed).
+//! optimistic local copies of messages being sent, and a cache of the rows the message
+//! pane shows (built in `rows`).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::api::model::Message;
 
-/// What happens to a message on this side of the network.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Local {
-    /// Being sent; shown at once.
-    Sending,
-    /// Not sent: the reason, and the message can be retried or taken back to edit.
-    Failed(String),
-    /// An edit is on its way; the text shown is the new one.
-    Saving,
-    /// Being deleted.
-    Deleting,
-}
-
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub msg: Message,
-    pub local: Option<Local>,
-    /// For messages sent from here: the client-assigned id (a retry reuses it, so the
-    /// server can never store the message twice).
-    pub client_id: Option<String>,
-    /// Bumped on every change, so cached layout knows to redo this message.
-    pub rev: u64,
-}
-
-impl Item {
-    pub fn name(&self) -> &str {
-        self.msg.name.as_deref().unwrap_or("")
-    }
-    pub fn time(&self) -> DateTime<Utc> {
-        self.msg.create_time.unwrap_or_default()
-    }
-    pub fn thread(&self) -> &str {
-        self.msg.thread_name().unwrap_or_else(|| self.name())
-    }
-    pub fn is_local(&self) -> bool {
-        self.name().starts_with("local/")
-    }
-    /// An edit or a delete of this message is on its way.
-    fn busy(&self) -> bool {
-        matches!(self.local, Some(Local::Saving | Local::Deleting))
-    }
-    /// Whether this copy was updated later than `m` was.
-    fn newer_than(&self, m: &Message) -> bool {
-        match (self.msg.last_update_time, m.last_update_time) {
-            (Some(shown), Some(other)) => shown > other,
-            (Some(_), None) => true,
-            _ => false,
-        }
-    }
-}
-
-/// A row of the message pane.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Row {
-    /// The start of the loaded history ("beginning of the space" or "loading older").
-    Top,
-    Date(NaiveDate),
-    /// A message (index into the timeline), and whether it is a reply.
-    Msg {
-        name: String,
-        reply: bool,
-    },
-    /// Replies hidden in a collapsed thread.
-    Collapsed {
-        thread: String,
-        hidden: usize,
-    },
-    /// A thread whose first message is older than what is loaded.
-    EarlierThread {
-        thread: String,
-    },
-    /// "New messages": above the first message not read when the space was opened.
-    Unread,
-    /// At the bottom: a thread higher up got a reply since the space was opened.
-    NewReplies {
-        thread: String,
-    },
-}
-
-impl Row {
-    pub fn is_selectable(&self) -> bool {
-        matches!(
-            self,
-            Row::Msg { .. } | Row::Collapsed { .. } | Row::NewReplies { .. }
-        )
-    }
-}
-
-/// Messages from one sender this close together share one header.
-pub const GROUP_WITHIN_SECS: i64 = 5 * 60;
-
-/// Replies a thread shows before it collapses, and how many it shows when collapsed.
-pub const COLLAPSE_OVER: usize = 4;
-pub const SHOW_WHEN_COLLAPSED: usize = 2;
-
-/// What the rows depend on besides the messages.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct RowsKey {
-    pub version: u64,
-    pub thread: Option<String>,
-    pub expanded: Vec<String>,
-    pub utc_offset_secs: i32,
-    /// The first unread message, with the "New messages" divider above it.
-    pub unread_from: Option<String>,
-    /// Threads with replies to surface at the bottom, oldest news first.
-    pub surfaced: Vec<String>,
-}
-
-#[derive(Debug, Default)]
-pub struct Rows {
-    pub rows: Vec<Row>,
-    pub index: HashMap<Row, usize>,
-    /// Messages that continue the one above (same sender, moments later): no header.
-    pub continued: HashSet<String>,
-}
-
-impl Rows {
-    /// Whether row `i` is a message shown under the header of the one above it.
-    pub fn continues(&self, i: usize) -> bool {
-        matches!(self.rows.get(i), Some(Row::Msg { name, .. }) if self.continued.contains(name))
-    }
-}
-
-/// Builds rows, noting which messages continue the one right above them.
-struct Builder<'a> {
-    rows: Vec<Row>,
-    continued: HashSet<String>,
-    /// The last row pushed, when it is a message.
-    last: Option<&'a Item>,
-    unread_from: Option<&'a str>,
-}
-
-impl<'a> Builder<'a> {
-    fn push(&mut self, row: Row) {
-        self.last = None;
-        self.rows.push(row);
-    }
-
-    fn push_msg(&mut self, it: &'a Item, reply: bool) {
-        if self.unread_from == Some(it.name()) {
-            self.push(Row::Unread);
-        }
-        if let Some(prev) = self.last {
-            if continues(prev, it) {
-                self.continued.insert(it.name().to_string());
-            }
-        }
-        self.rows.push(Row::Msg {
-            name: it.name().to_string(),
-            reply,
-        });
-        self.last = Some(it);
-    }
-}
-
-/// Whether `it` can go under `prev`'s header: same sender, both thread starts or both
-/// replies in one thread, a few minutes apart, and nothing `it`'s header must say.
-fn continues(prev: &Item, it: &Item) -> bool {
-    let sender = |i: &Item| i.msg.sender.as_ref().and_then(|u| u.name.clone());
-    let gap = (it.time() - prev.time()).num_seconds();
-    sender(prev).is_some()
-        && sender(prev) == sender(it)
-        && prev.msg.thread_reply == it.msg.thread_reply
-        && (!it.msg.thread_reply || prev.thread() == it.thread())
-        && (0..=GROUP_WITHIN_SECS).contains(&gap)
-        && it.local.is_none()
-        && it.msg.last_update_time.is_none()
-}
+pub use super::item::{Item, Local, MessageId};
+use super::rows;
+pub use super::rows::{Row, Rows, RowsKey};
 
 #[derive(Debug, Default)]
 pub struct Timeline {
@@ -420,98 +255,9 @@ impl Timeline {
                 return rows.clone();
             }
         }
-        let rows = Rc::new(self.build_rows(key));
+        let rows = Rc::new(rows::build(&self.items, key));
         *self.rows_cache.borrow_mut() = Some((key.clone(), rows.clone()));
         rows
-    }
-
-    fn build_rows(&self, key: &RowsKey) -> Rows {
-        let offset = chrono::FixedOffset::east_opt(key.utc_offset_secs)
-            .unwrap_or_else(|| chrono::Offset::fix(&Utc));
-        let date_of = |it: &Item| it.time().with_timezone(&offset).date_naive();
-        let mut b = Builder {
-            rows: vec![Row::Top],
-            continued: HashSet::new(),
-            last: None,
-            unread_from: key.unread_from.as_deref(),
-        };
-        if let Some(thread) = &key.thread {
-            // One thread on its own: every message, no collapsing.
-            let mut last_date = None;
-            for it in self.items.iter().filter(|i| i.thread() == thread) {
-                let d = date_of(it);
-                if last_date != Some(d) {
-                    b.push(Row::Date(d));
-                    last_date = Some(d);
-                }
-                b.push_msg(it, it.msg.thread_reply);
-            }
-        } else {
-            // Threads in the order of their first loaded message.
-            let mut order: Vec<&str> = Vec::new();
-            let mut groups: HashMap<&str, Vec<&Item>> = HashMap::new();
-            for it in &self.items {
-                let t = it.thread();
-                groups
-                    .entry(t)
-                    .or_insert_with(|| {
-                        order.push(t);
-                        Vec::new()
-                    })
-                    .push(it);
-            }
-            let expanded: HashSet<&str> = key.expanded.iter().map(String::as_str).collect();
-            let mut last_date = None;
-            for t in order.iter().copied() {
-                let g = &groups[t];
-                let d = date_of(g[0]);
-                if last_date != Some(d) {
-                    b.push(Row::Date(d));
-                    last_date = Some(d);
-                }
-                let (root, replies): (Option<&Item>, &[&Item]) = if g[0].msg.thread_reply {
-                    b.push(Row::EarlierThread {
-                        thread: t.to_string(),
-                    });
-                    (None, &g[..])
-                } else {
-                    (Some(g[0]), &g[1..])
-                };
-                if let Some(r) = root {
-                    b.push_msg(r, false);
-                }
-                let collapse = replies.len() > COLLAPSE_OVER && !expanded.contains(t);
-                let shown = if collapse {
-                    b.push(Row::Collapsed {
-                        thread: t.to_string(),
-                        hidden: replies.len() - SHOW_WHEN_COLLAPSED,
-                    });
-                    &replies[replies.len() - SHOW_WHEN_COLLAPSED..]
-                } else {
-                    replies
-                };
-                // A root and a reply never share a header (`continues` checks).
-                for r in shown {
-                    b.push_msg(r, true);
-                }
-            }
-            for t in &key.surfaced {
-                if groups.contains_key(t.as_str()) {
-                    b.push(Row::NewReplies { thread: t.clone() });
-                }
-            }
-        }
-        let index = b
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.clone(), i))
-            .collect();
-        Rows {
-            rows: b.rows,
-            index,
-            continued: b.continued,
-        }
     }
 }
 

@@ -25,7 +25,7 @@ use crate::clean::Clean;
 use profile::{Account, AccountKind, Identity};
 use storage::FileTokenStorage;
 
-pub const SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
+pub use crate::api::scope::{short, SCOPE_PREFIX};
 
 /// Every scope gchat asks a person for, and why.
 pub const USER_SCOPES: &[(&str, &str)] = &[
@@ -65,11 +65,6 @@ fn full(short: &str) -> String {
     } else {
         format!("{SCOPE_PREFIX}{short}")
     }
-}
-
-/// `chat.bot` for `https://www.googleapis.com/auth/chat.bot`.
-pub fn short(scope: &str) -> &str {
-    scope.strip_prefix(SCOPE_PREFIX).unwrap_or(scope)
 }
 
 /// The flag that picks `profile` on the command line (none for the default).

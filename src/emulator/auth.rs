@@ -111,11 +111,6 @@ impl Principal {
     }
 }
 
-/// Normalises `https://www.googleapis.com/auth/chat.bot` and `chat.bot` alike.
-pub fn short_scope(s: &str) -> &str {
-    dev_token::short_scope(s)
-}
-
 /// Reads a development token (see [`crate::api::dev_token`]). `None` when it is not one
 /// (it may still be an issued token); ids are canonical, so `user:01001` is not one.
 pub fn parse_dev_token(token: &str, primary_app: &str) -> Option<Principal> {

@@ -51,7 +51,7 @@ pub fn check_quote(
         .find_message(name.message_id())
         .ok_or_else(|| EmuError::not_found(format!("Quoted message {name} not found.")))?;
     let m = &rec.messages[i];
-    if m.deleted() || !super::messages::readable(rec, m, who) {
+    if m.deleted() || !super::views::readable(rec, m, who) {
         return Err(EmuError::not_found(format!(
             "Quoted message {name} not found."
         )));

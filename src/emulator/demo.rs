@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
+use super::annotate::{argument_text, mentions};
 use super::auth::Principal;
-use super::messages::{argument_text, mentions};
 use super::store::{random_id, AppRec, MemberRec, MsgRec, PersonRec, SpaceRec, Store, ThreadRec};
 use super::views::default_permissions;
 use crate::api::model::*;

@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::auth::Principal;
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::query::{self, Atom};
 use super::request::{decode_page_token, encode_page_token};
-use super::service::{reply, Ctx, Reply};
 use super::store::{now, Directory, MsgRec, SpaceRec};
 use super::sync::{self, EventRec, EVENT_WINDOW_DAYS};
 use super::views::{find_space, membership_view, message_view, space_view};

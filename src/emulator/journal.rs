@@ -35,7 +35,7 @@ use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use super::oauth::OAuthState;
+use super::oauth_state::OAuthState;
 use super::store::{Directory, MsgRec, RequestRec, SpaceRec, Store, ThreadRec, UploadRec};
 use super::sync::SyncRec;
 use super::tracked::{SpaceEvent, SpaceHead};

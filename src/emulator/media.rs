@@ -18,15 +18,13 @@ use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::auth::Principal;
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::Query;
-use super::service::{reply, segments, Ctx, Reply, Service};
+use super::service::{segments, Service};
 use super::store::{now, random_id, UploadRec};
 use super::views::{can_access, find_space};
 use crate::api::model::*;
-
-/// Google's limit on one attachment: 200 MB.
-pub const GOOGLE_MEDIA_LIMIT: u64 = 200 * 1024 * 1024;
 
 /// How much a multipart body may carry besides the media (the metadata and boundaries).
 const ENVELOPE_ALLOWANCE: u64 = 64 * 1024;
@@ -1074,7 +1072,7 @@ async fn download(
                 rec.find_message(mid).is_some_and(|i| {
                     let m = &rec.messages[i];
                     !m.deleted()
-                        && super::messages::readable(rec, m, &who)
+                        && super::views::readable(rec, m, &who)
                         && m.msg.attachment.iter().any(|a| {
                             a.pointer("/attachmentDataRef/resourceName")
                                 .and_then(|v| v.as_str())
@@ -1150,7 +1148,7 @@ pub fn get_attachment(
     };
     let i = rec.find_message(message).ok_or_else(not_found)?;
     let m = &rec.messages[i];
-    if m.deleted() || !super::messages::readable(rec, m, ctx.who) {
+    if m.deleted() || !super::views::readable(rec, m, ctx.who) {
         return Err(not_found());
     }
     let want = format!("spaces/{space}/messages/{}/attachments/{attachment}", m.id);

@@ -1,12 +1,12 @@
 //! `spaces.members`: list, get, create, patch, delete.
 
 use super::auth::Principal;
+use super::ctx::{reply, Ctx, LastManagerStatus, Reply};
 use super::error::{EmuError, EmuResult};
 use super::filter::MemberFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::service::{reply, Ctx, LastManagerStatus, Reply};
 use super::spaces::{malformed_user, refuse_admin_access};
 use super::store::{now, Directory, MemberRec, SpaceRec};
 use super::views::{find_space, find_space_mut, membership_view, permitted};

@@ -2,15 +2,16 @@
 
 use chrono::Duration;
 
+use super::annotate::{argument_text, mentions};
 use super::auth::Principal;
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::filter::MessageFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::service::{reply, Ctx, Reply};
-use super::store::{now, random_id, Directory, MemberRec, MsgRec, RequestRec, SpaceRec, ThreadRec};
-use super::views::{find_space, find_space_mut, message_view, permitted};
+use super::store::{now, random_id, Directory, MemberRec, MsgRec, RequestRec, ThreadRec};
+use super::views::{find_space, find_space_mut, message_view, permitted, private_ok, readable};
 use crate::api::model::*;
 use crate::api::name::{is_client_message_id, ThreadName};
 
@@ -20,60 +21,6 @@ const MAX_THREAD_KEY: usize = 4000;
 
 fn message_not_found(id: &str) -> EmuError {
     EmuError::not_found(format!("Message {id} not found."))
-}
-
-/// The `USER_MENTION` annotations for `<users/ID>` (and `<users/EMAIL>`) in `text`.
-/// Indexes count Unicode scalar values.
-pub fn mentions(dir: &Directory, text: &str, caller: &Principal) -> Vec<Annotation> {
-    let mut out = Vec::new();
-    let mut offset_chars = 0usize;
-    let mut rest = text;
-    while let Some(pos) = rest.find("<users/") {
-        let before = &rest[..pos];
-        offset_chars += before.chars().count();
-        let tail = &rest[pos..];
-        let Some(end) = tail.find('>') else { break };
-        let token = &tail[..=end];
-        let inner = &token["<users/".len()..token.len() - 1];
-        let resolved = if inner.bytes().all(|b| b.is_ascii_digit()) && !inner.is_empty() {
-            Some((inner.to_string(), dir.is_app(inner)))
-        } else if inner == "app" && caller.is_app() {
-            Some((caller.id().to_string(), true))
-        } else if inner.contains('@') {
-            dir.person_by_email(inner).map(|p| (p.id.clone(), false))
-        } else {
-            None
-        };
-        let len = token.chars().count();
-        if let Some((id, bot)) = resolved {
-            out.push(Annotation {
-                annotation_type: Some(AnnotationType::UserMention),
-                start_index: Some(offset_chars as i32),
-                length: Some(len as i32),
-                user_mention: Some(UserMentionMetadata {
-                    user: Some(User {
-                        name: Some(format!("users/{id}")),
-                        user_type: Some(if bot { UserType::Bot } else { UserType::Human }),
-                        ..Default::default()
-                    }),
-                    mention_type: Some(UserMentionType::Mention),
-                }),
-                ..Default::default()
-            });
-        }
-        offset_chars += len;
-        rest = &tail[end + 1..];
-    }
-    out
-}
-
-/// `text` with every mention of a Chat app removed.
-pub(crate) fn argument_text(dir: &Directory, text: &str) -> String {
-    let mut out = text.to_string();
-    for app in dir.apps.keys() {
-        out = out.replace(&format!("<users/{app}>"), "");
-    }
-    out
 }
 
 /// Sets `text` and everything derived from it.
@@ -494,40 +441,6 @@ fn create_message(
         &rec.messages[i],
         who,
     ))
-}
-
-/// Private messages are visible to their viewer and their sender only.
-fn private_ok(m: &MsgRec, who: &Principal) -> bool {
-    match m
-        .msg
-        .private_message_viewer
-        .as_ref()
-        .and_then(|u| u.name.as_deref())
-    {
-        Some(v) => (m.sender == who.id() && m.sender_bot == who.is_app()) || v == who.user_name(),
-        None => true,
-    }
-}
-
-/// Whether the caller may read this message at all.
-pub(crate) fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
-    if !private_ok(m, who) {
-        return false;
-    }
-    if !who.is_app() || who.has_scope("chat.app.messages.readonly") {
-        return true;
-    }
-    // chat.bot: the app's own messages, its DMs, and messages that mention it.
-    let own = m.sender_bot && m.sender == who.id();
-    let dm = rec.space.single_user_bot_dm;
-    let mentioned = m.msg.annotations.iter().any(|a| {
-        a.user_mention
-            .as_ref()
-            .and_then(|u| u.user.as_ref())
-            .and_then(|u| u.name.as_deref())
-            == Some(who.user_name().as_str())
-    });
-    own || dm || mentioned
 }
 
 pub fn get(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply> {

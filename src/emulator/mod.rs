@@ -3,8 +3,10 @@
 //! and Google's own client libraries can run where Google cannot be reached.
 
 mod admin;
+mod annotate;
 pub mod auth;
 mod conversation;
+pub mod ctx;
 pub mod demo;
 mod demo_media;
 pub mod error;
@@ -13,11 +15,14 @@ pub mod faults;
 pub mod filter;
 mod format;
 pub mod guard;
+mod http;
+mod ids;
 pub mod journal;
 pub mod media;
 mod members;
 mod messages;
 pub mod oauth;
+pub mod oauth_state;
 mod people;
 mod pins;
 pub mod query;
@@ -132,7 +137,7 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let answer_faults = Arc::new(faults::AnswerFaults::default());
         let app = axum::Router::new()
-            .fallback(service::serve_request)
+            .fallback(http::serve_request)
             .with_state(service.clone())
             .layer(axum::middleware::from_fn_with_state(
                 answer_faults.clone(),

@@ -3,9 +3,9 @@
 
 use serde_json::json;
 
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token};
-use super::service::{reply, Ctx, Reply};
 use super::store::{Directory, PersonRec};
 use crate::api::model::*;
 

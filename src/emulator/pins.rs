@@ -1,9 +1,9 @@
 //! `spaces.messagePins`: list, create, delete. A pin's id is its message's id, so a
 //! message is pinned at most once; the pin goes when the message is deleted.
 
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token, parse_body};
-use super::service::{reply, Ctx, Reply};
 use super::store::{now, PinRec, SpaceRec};
 use super::views::{find_space, find_space_mut};
 use crate::api::model::*;
@@ -80,7 +80,7 @@ pub fn create(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
     let not_found = || EmuError::not_found(format!("Message {message} not found."));
     let i = rec.find_message(name.message_id()).ok_or_else(not_found)?;
     let m = &rec.messages[i];
-    if m.deleted() || !super::messages::readable(rec, m, who) {
+    if m.deleted() || !super::views::readable(rec, m, who) {
         return Err(not_found());
     }
     if m.msg.private_message_viewer.is_some() {
@@ -119,7 +119,7 @@ pub fn delete(ctx: &mut Ctx<'_>, space: &str, pin: &str) -> EmuResult<Reply> {
     };
     let i = rec.find_message(pin).ok_or_else(not_found)?;
     let m = &rec.messages[i];
-    if m.pin.is_none() || m.deleted() || !super::messages::readable(rec, m, who) {
+    if m.pin.is_none() || m.deleted() || !super::views::readable(rec, m, who) {
         return Err(not_found());
     }
     let rec = find_space_mut(&mut ctx.store.spaces, who, space)?;

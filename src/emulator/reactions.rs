@@ -3,11 +3,11 @@
 //! so they can never disagree with them.
 
 use super::auth::Principal;
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token, parse_body};
-use super::service::{reply, Ctx, Reply};
 use super::store::{now, random_id, CustomEmojiRec, Directory, MsgRec, ReactionRec, SpaceRec};
-use super::views::{detail_for, find_space, find_space_mut};
+use super::views::{detail_for, emoji_key, find_space, find_space_mut, readable};
 use crate::api::model::*;
 use crate::api::sync_model::EventType;
 
@@ -57,15 +57,6 @@ pub fn is_emoji(s: &str) -> bool {
         }
     }
     pictographic
-}
-
-/// The key two reactions share when they use the same emoji.
-fn emoji_key(e: &Emoji) -> String {
-    match (&e.unicode, &e.custom_emoji) {
-        (Some(u), _) => format!("u:{u}"),
-        (None, Some(c)) => format!("c:{}", c.uid.as_deref().unwrap_or("")),
-        (None, None) => String::new(),
-    }
 }
 
 fn custom_view(c: &CustomEmojiRec) -> CustomEmoji {
@@ -134,7 +125,7 @@ fn message_index(rec: &SpaceRec, message: &str, who: &Principal) -> EmuResult<us
         .find_message(message)
         .ok_or_else(|| message_not_found(message))?;
     let m = &rec.messages[i];
-    if m.deleted() || !super::messages::readable(rec, m, who) {
+    if m.deleted() || !readable(rec, m, who) {
         return Err(message_not_found(message));
     }
     Ok(i)
@@ -153,27 +144,6 @@ fn reaction_view(
         user: Some(dir.user_view(&r.user, r.bot, detail_for(rec, who, &r.user))),
         emoji: Some(r.emoji.clone()),
     }
-}
-
-/// The summaries of a message's reactions, in the order each emoji was first used.
-pub fn summaries(m: &MsgRec) -> Vec<serde_json::Value> {
-    let mut out: Vec<(String, Emoji, i32)> = Vec::new();
-    for r in &m.reactions {
-        let k = emoji_key(&r.emoji);
-        match out.iter_mut().find(|(key, _, _)| *key == k) {
-            Some(e) => e.2 += 1,
-            None => out.push((k, r.emoji.clone(), 1)),
-        }
-    }
-    out.into_iter()
-        .filter_map(|(_, emoji, n)| {
-            serde_json::to_value(EmojiReactionSummary {
-                emoji: Some(emoji),
-                reaction_count: Some(n),
-            })
-            .ok()
-        })
-        .collect()
 }
 
 pub fn create(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply> {

@@ -6,10 +6,10 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::query::{self, Atom};
 use super::request::{decode_page_token, encode_page_token, parse_body};
-use super::service::{reply, Ctx, Reply};
 use super::store::{MsgRec, SpaceRec, Store};
 use super::sync::{self, read_key, thread_key};
 use super::views::message_view;

@@ -3,12 +3,12 @@
 //! with the three default sections; a space not moved into a custom section is in its
 //! default one (direct messages and group chats, spaces, or apps).
 
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::readstate::caller_segment;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::service::{reply, Ctx, Reply};
 use super::store::{random_id, SpaceRec, Store};
 use super::sync::{default_section, sections_key, SectionRec, SyncRec, UserSections};
 use super::views::can_access;

@@ -7,10 +7,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap, Method};
 use serde::{Deserialize, Serialize};
 
 use super::auth::{parse_dev_token, Principal};
@@ -24,48 +21,10 @@ use super::{
     sync,
 };
 
+pub use super::ctx::{reply, Config, Ctx, LastManagerStatus, Reply};
+
 /// Bodies larger than this are refused (the largest legal message is 32,000 bytes).
 pub const MAX_BODY: usize = 512 * 1024;
-
-/// What the last-manager refusal answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LastManagerStatus {
-    #[default]
-    FailedPrecondition,
-    InvalidArgument,
-}
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The longest `text` accepted, in characters.
-    pub text_limit: usize,
-    pub last_manager: LastManagerStatus,
-    /// Enforce the per-space quotas (60 writes and 900 reads a minute).
-    pub quotas: bool,
-    /// Who consents on the OAuth consent screen (a person's id).
-    pub oauth_user: String,
-    /// How long issued access tokens live.
-    pub token_lifetime: Duration,
-    /// How long a connection may take to send a request's head (its request line and
-    /// headers) before it is closed.
-    pub header_read_timeout: Duration,
-    /// The largest attachment `media.upload` accepts, in bytes (Google's is 200 MB).
-    pub media_limit: u64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            text_limit: 4096,
-            last_manager: LastManagerStatus::FailedPrecondition,
-            quotas: false,
-            oauth_user: super::demo::DEMO_USER.to_string(),
-            token_lifetime: Duration::from_secs(3600),
-            header_read_timeout: Duration::from_secs(30),
-            media_limit: super::media::GOOGLE_MEDIA_LIMIT,
-        }
-    }
-}
 
 /// A failure to inject: the next `count` calls of `method` (or of any method) answer
 /// `code`, optionally with `Retry-After`.
@@ -556,27 +515,9 @@ impl Route {
     }
 }
 
-/// Everything a handler may use.
-pub struct Ctx<'a> {
-    pub store: &'a mut Store,
-    pub who: &'a Principal,
-    pub query: &'a Query,
-    pub body: &'a [u8],
-    pub config: &'a Config,
-}
-
 /// What to wait for before answering: the request's changes (or, for a read, the changes
 /// it saw) reaching the disk.
 pub type Snapshot = Ticket;
-
-/// A serialized JSON response body.
-pub struct Reply(pub Vec<u8>);
-
-pub fn reply<T: Serialize>(v: &T) -> EmuResult<Reply> {
-    serde_json::to_vec(v)
-        .map(Reply)
-        .map_err(|e| EmuError::internal(format!("could not encode the response: {e}")))
-}
 
 /// Sliding one-minute windows per space, for the optional quotas.
 #[derive(Default)]
@@ -922,15 +863,6 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
     }
 }
 
-fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
-    let mut resp = (code, body).into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=UTF-8"),
-    );
-    resp
-}
-
 /// The path's segments as the API routes read them: leading slashes dropped, each
 /// segment percent-decoded. Every check that depends on the route (the JSON rule, say)
 /// must read the path this way, or a path such as `//v1/...` or `/%761/...` would be
@@ -949,95 +881,4 @@ pub fn segments(path: &str) -> Vec<String> {
 /// Whether `path` is routed to the API methods (its first segment is `v1`).
 pub fn is_api_path(path: &str) -> bool {
     segments(path).first().is_some_and(|s| s == "v1")
-}
-
-/// The axum handler for every path.
-pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
-    let (parts, body) = req.into_parts();
-    // Media is streamed, not read whole.
-    if media::is_upload_path(parts.uri.path()) {
-        return media::serve_upload(
-            svc.clone(),
-            &parts.method,
-            parts.uri.path(),
-            parts.uri.query(),
-            &parts.headers,
-            body,
-        )
-        .await;
-    }
-    if media::is_download_path(parts.uri.path()) {
-        return media::serve_download(
-            svc.clone(),
-            &parts.method,
-            parts.uri.path(),
-            parts.uri.query(),
-            &parts.headers,
-        )
-        .await;
-    }
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
-            return EmuError::invalid(format!(
-                "Request payload size exceeds the limit: {MAX_BODY} bytes."
-            ))
-            .into_response()
-        }
-    };
-    let path = parts.uri.path();
-    if !is_api_path(path) {
-        let settings = super::oauth::Settings {
-            user: svc.config.oauth_user.clone(),
-            token_lifetime: chrono::Duration::from_std(svc.config.token_lifetime)
-                .unwrap_or_else(|_| chrono::Duration::hours(1)),
-        };
-        let (handled, snapshot) = svc.mutate(|store| {
-            match super::oauth::handle(
-                store,
-                &settings,
-                &parts.method,
-                path,
-                parts.uri.query(),
-                &parts.headers,
-                &bytes,
-            ) {
-                Some(h) => {
-                    let changed = h.changed;
-                    (Some(h.response), changed)
-                }
-                None => (None, false),
-            }
-        });
-        let handled = match handled {
-            Ok(h) => h,
-            Err(e) => return e.into_response(),
-        };
-        if let Some(response) = handled {
-            if let Err(e) = svc.save(snapshot).await {
-                return e.into_response();
-            }
-            return response;
-        }
-        if path.starts_with("/emulator/") {
-            return super::admin::handle(&svc, &parts.method, path, &bytes);
-        }
-    }
-    let (result, snapshot) = svc.dispatch(
-        &parts.method,
-        parts.uri.path(),
-        parts.uri.query(),
-        &parts.headers,
-        &bytes,
-    );
-    if let Err(e) = svc.save(snapshot).await {
-        return e.into_response();
-    }
-    match result {
-        Err(e) => {
-            tracing::debug!(method = %parts.method, path = %parts.uri.path(), code = e.code, "error answer");
-            e.into_response()
-        }
-        Ok(Reply(body)) => json_response(StatusCode::OK, body),
-    }
 }

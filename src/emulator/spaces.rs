@@ -3,12 +3,12 @@
 use serde_json::{json, Value};
 
 use super::auth::Principal;
+use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::filter::SpaceFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::service::{reply, Ctx, Reply};
 use super::store::{now, Directory, MemberRec, RequestRec, SpaceRec, Store};
 use super::views::{default_permissions, find_space, find_space_mut, permitted, space_view};
 use crate::api::model::*;

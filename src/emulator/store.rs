@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
-use rand::Rng;
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use super::ids::{now, random_id};
 use super::tracked::{GrowMap, Messages, Spaces};
 use crate::api::model::*;
 
@@ -473,7 +473,7 @@ pub struct Store {
     pub space_requests: GrowMap<RequestRec>,
     /// OAuth clients, service accounts and the tokens issued to them.
     #[serde(default)]
-    pub oauth: super::oauth::OAuthState,
+    pub oauth: super::oauth_state::OAuthState,
     /// Read states, notification settings, sections and space events (see `sync`).
     #[serde(default)]
     pub sync: GrowMap<super::sync::SyncRec>,
@@ -550,21 +550,6 @@ pub enum Detail {
     Name,
     /// Plus `email` (people who share the space).
     Full,
-}
-
-/// URL-safe characters, as in Google's opaque ids.
-pub fn random_id(len: usize) -> String {
-    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-    let mut rng = rand::thread_rng();
-    (0..len)
-        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
-        .collect()
-}
-
-/// The current time at microsecond precision (what the API reports).
-pub fn now() -> DateTime<Utc> {
-    let t = Utc::now();
-    t.duration_trunc(Duration::microseconds(1)).unwrap_or(t)
 }
 
 /// Serde for required timestamps in the store file.

@@ -148,7 +148,7 @@ pub fn membership_view(
 pub fn message_view(dir: &Directory, rec: &SpaceRec, m: &MsgRec, who: &Principal) -> Message {
     let mut msg = m.msg.clone();
     msg.sender = Some(dir.user_view(&m.sender, m.sender_bot, detail_for(rec, who, &m.sender)));
-    msg.emoji_reaction_summaries = super::reactions::summaries(m);
+    msg.emoji_reaction_summaries = summaries(m);
     for a in &mut msg.annotations {
         if let Some(u) = a.user_mention.as_mut().and_then(|um| um.user.as_mut()) {
             if let Some(id) = u.name.as_deref().and_then(|n| n.strip_prefix("users/")) {
@@ -169,4 +169,68 @@ pub fn message_view(dir: &Directory, rec: &SpaceRec, m: &MsgRec, who: &Principal
         ..Default::default()
     }));
     msg
+}
+
+/// Private messages are visible to their viewer and their sender only.
+pub(crate) fn private_ok(m: &MsgRec, who: &Principal) -> bool {
+    match m
+        .msg
+        .private_message_viewer
+        .as_ref()
+        .and_then(|u| u.name.as_deref())
+    {
+        Some(v) => (m.sender == who.id() && m.sender_bot == who.is_app()) || v == who.user_name(),
+        None => true,
+    }
+}
+
+/// Whether the caller may read this message at all.
+pub(crate) fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
+    if !private_ok(m, who) {
+        return false;
+    }
+    if !who.is_app() || who.has_scope("chat.app.messages.readonly") {
+        return true;
+    }
+    // chat.bot: the app's own messages, its DMs, and messages that mention it.
+    let own = m.sender_bot && m.sender == who.id();
+    let dm = rec.space.single_user_bot_dm;
+    let mentioned = m.msg.annotations.iter().any(|a| {
+        a.user_mention
+            .as_ref()
+            .and_then(|u| u.user.as_ref())
+            .and_then(|u| u.name.as_deref())
+            == Some(who.user_name().as_str())
+    });
+    own || dm || mentioned
+}
+
+/// The key two reactions share when they use the same emoji.
+pub(crate) fn emoji_key(e: &Emoji) -> String {
+    match (&e.unicode, &e.custom_emoji) {
+        (Some(u), _) => format!("u:{u}"),
+        (None, Some(c)) => format!("c:{}", c.uid.as_deref().unwrap_or("")),
+        (None, None) => String::new(),
+    }
+}
+
+/// The summaries of a message's reactions, in the order each emoji was first used.
+pub fn summaries(m: &MsgRec) -> Vec<serde_json::Value> {
+    let mut out: Vec<(String, Emoji, i32)> = Vec::new();
+    for r in &m.reactions {
+        let k = emoji_key(&r.emoji);
+        match out.iter_mut().find(|(key, _, _)| *key == k) {
+            Some(e) => e.2 += 1,
+            None => out.push((k, r.emoji.clone(), 1)),
+        }
+    }
+    out.into_iter()
+        .filter_map(|(_, emoji, n)| {
+            serde_json::to_value(EmojiReactionSummary {
+                emoji: Some(emoji),
+                reaction_count: Some(n),
+            })
+            .ok()
+        })
+        .collect()
 }

@@ -13,7 +13,8 @@ use crate::app::{App, Focus};
 use crate::clean::Clean;
 use crate::keymap::{Command, Mode};
 use crate::markup;
-use crate::ui::{textbox, theme};
+use crate::theme;
+use crate::ui::textbox;
 
 /// Text lines the box grows to as one types.
 pub const MAX_LINES: u16 = 8;

@@ -9,11 +9,12 @@ use ratatui::Frame;
 use crate::api::model::SpaceType;
 use crate::api::SpaceName;
 use crate::app::dialog::{Dialog, Kind};
+use crate::app::timeline::MessageId;
 use crate::app::App;
 use crate::clean::Clean;
 use crate::keymap::{Command, Mode};
 use crate::markup::Para;
-use crate::ui::theme;
+use crate::theme;
 
 /// A box of `w` x `h` in the middle of `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -69,7 +70,7 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
             message,
             ..
         } => {
-            if message.starts_with("local/") {
+            if MessageId::is_local(message) {
                 v.push(Line::from("Discard this unsent message?"));
             } else if *replies > 0 {
                 v.push(Line::from(Span::styled(

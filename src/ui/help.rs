@@ -9,8 +9,8 @@ use crate::app::App;
 use crate::clean::Clean;
 use crate::keymap::Mode;
 use crate::markup;
+use crate::theme;
 use crate::ui::dialogs::centered;
-use crate::ui::theme;
 
 /// Where invitations to spaces are answered (the Chat API has no call for it).
 pub const CHAT_WEB: &str = "https://chat.google.com/";

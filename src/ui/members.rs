@@ -9,7 +9,7 @@ use crate::api::model::{MembershipRole, MembershipState};
 use crate::app::{App, Focus};
 use crate::clean::Clean;
 use crate::markup;
-use crate::ui::theme;
+use crate::theme;
 
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Members;

@@ -10,7 +10,6 @@ pub mod small;
 pub mod spaces;
 pub mod status;
 pub mod textbox;
-pub mod theme;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;

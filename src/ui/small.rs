@@ -14,7 +14,7 @@ use ratatui::Frame;
 use crate::app::App;
 use crate::keymap::{Command, Mode};
 use crate::markup;
-use crate::ui::theme;
+use crate::theme;
 
 /// The smallest screen anything but the notice is drawn on.
 pub const MIN_WIDTH: u16 = 30;

@@ -9,7 +9,7 @@ use crate::app::App;
 use crate::clean::Clean;
 use crate::keymap::Mode;
 use crate::markup;
-use crate::ui::theme;
+use crate::theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 

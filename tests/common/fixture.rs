@@ -12,6 +12,34 @@ use ratatui::buffer::Buffer;
 use ratatui::Terminal;
 use serde_json::json;
 
+/// What the first effect in `fx` that matches `pattern` gives as `value` (the pattern's
+/// bindings are usable there; `()` when left out), or a panic that lists the effects.
+/// `find_effect!` is the same without the panic: an `Option`.
+#[allow(unused_macros)]
+macro_rules! find_effect {
+    ($fx:expr, $pat:pat $(if $guard:expr)? => $val:expr) => {
+        $fx.iter().find_map(|e| match e {
+            $pat $(if $guard)? => Some($val),
+            _ => None,
+        })
+    };
+}
+
+#[allow(unused_macros)]
+macro_rules! expect_effect {
+    ($fx:expr, $pat:pat $(if $guard:expr)? => $val:expr) => {
+        $crate::common::fixture::find_effect!($fx, $pat $(if $guard)? => $val).unwrap_or_else(|| {
+            panic!("no {} in {:?}", stringify!($pat), $fx)
+        })
+    };
+    ($fx:expr, $pat:pat $(if $guard:expr)?) => {
+        $crate::common::fixture::expect_effect!($fx, $pat $(if $guard)? => ())
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use {expect_effect, find_effect};
+
 pub const TEAM: &str = "spaces/AAAATeamRst";
 pub const ENG: &str = "spaces/AAAAEngDept";
 pub const DM: &str = "spaces/AAAADmBobLi";

@@ -143,6 +143,18 @@ pub fn msg_name(m: &Message) -> MessageName {
 }
 
 /// Posts `text` as a new thread.
+/// A `spaces.setup` request for a direct message with `with`.
+pub fn dm_with(with: gchat::api::UserRef) -> gchat::api::model::SetUpSpaceRequest {
+    gchat::api::model::SetUpSpaceRequest {
+        space: Some(gchat::api::model::Space {
+            space_type: Some(gchat::api::model::SpaceType::DirectMessage),
+            ..Default::default()
+        }),
+        memberships: vec![Client::membership_for(&with)],
+        request_id: None,
+    }
+}
+
 pub async fn post(c: &Client, s: &SpaceName, text: &str) -> Message {
     c.create_message(s, &Message::text(text), &CreateMessage::default())
         .await

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,6 +38,8 @@ pub struct Spawn<'a> {
     pub job_control: bool,
     /// Do not wait for the demo's first screen.
     pub no_wait: bool,
+    /// The terminal's rows and columns; `H` x `W` by default.
+    pub size: Option<(u16, u16)>,
 }
 
 pub struct Session {
@@ -91,10 +94,11 @@ impl Session {
 
     pub async fn spawn_with(emu: Emulator, how: Spawn<'_>) -> Session {
         let dirs = tempfile::tempdir().unwrap();
+        let (rows, cols) = how.size.unwrap_or((H, W));
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: H,
-                cols: W,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -130,7 +134,7 @@ impl Session {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(H, W, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let eof = Arc::new(AtomicBool::new(false));
         let (p, r, e) = (parser.clone(), raw.clone(), eof.clone());
@@ -140,7 +144,16 @@ impl Session {
                 if n == 0 {
                     break;
                 }
-                p.lock().unwrap().process(&buf[..n]);
+                let mut parser = p.lock().unwrap();
+                let bytes = &buf[..n];
+                if std::panic::catch_unwind(AssertUnwindSafe(|| parser.process(bytes))).is_err() {
+                    // vt100 can trip over a frame drawn for the size before a resize (a
+                    // wide character in the last column). gchat redraws the whole screen
+                    // after a resize, so the terminal starts clean at its new size.
+                    let (rows, cols) = parser.screen().size();
+                    *parser = vt100::Parser::new(rows, cols, 0);
+                }
+                drop(parser);
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
             e.store(true, Ordering::SeqCst);
@@ -170,7 +183,8 @@ impl Session {
     /// The screen's rows, as drawn.
     pub fn rows(&self) -> Vec<String> {
         let p = self.parser.lock().unwrap();
-        p.screen().rows(0, W).collect()
+        let (_, cols) = p.screen().size();
+        p.screen().rows(0, cols).collect()
     }
 
     /// What is drawn in the cell at `row`, `col` (empty for the right half of a wide
@@ -186,6 +200,19 @@ impl Session {
     /// The text of `row` between two columns.
     pub fn span(&self, row: u16, from: u16, to: u16) -> String {
         (from..to).map(|c| self.cell(row, c)).collect()
+    }
+
+    /// Resizes the terminal (gchat is told, as by a terminal window's resize).
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser.lock().unwrap().set_size(rows, cols);
     }
 
     /// Whether the terminal is showing its alternate screen.

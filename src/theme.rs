@@ -1,4 +1,4 @@
-//! Every colour and text style in one place.
+//! Every colour and text style in one place (below both the app and the ui, which share it).
 
 use ratatui::style::{Color, Modifier, Style};
 

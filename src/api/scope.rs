@@ -1,0 +1,106 @@
+//! OAuth scopes: the ones gchat and the emulator know by name, and the one way to read a
+//! scope written either as Google's URL or by its short name.
+
+use std::fmt;
+
+/// The prefix of Google's OAuth scope URLs.
+pub const SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
+
+/// `chat.bot` for `https://www.googleapis.com/auth/chat.bot` or ` chat.bot `.
+pub fn short(scope: &str) -> &str {
+    let s = scope.trim();
+    s.strip_prefix(SCOPE_PREFIX).unwrap_or(s)
+}
+
+macro_rules! scopes {
+    ($($variant:ident = $name:literal;)*) => {
+        /// A scope by name. Its short name is what tokens, sign-in and the emulator
+        /// compare; [`Scope::url`] is what Google's consent screen is asked for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Scope { $($variant,)* }
+
+        impl Scope {
+            pub const ALL: &'static [Scope] = &[$(Scope::$variant,)*];
+
+            /// `chat.spaces`.
+            pub fn name(self) -> &'static str {
+                match self { $(Scope::$variant => $name,)* }
+            }
+
+            /// The scope written as a URL or a short name, if it is one gchat knows.
+            pub fn parse(s: &str) -> Option<Scope> {
+                match short(s) { $($name => Some(Scope::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+scopes! {
+    ChatSpaces = "chat.spaces";
+    ChatSpacesReadonly = "chat.spaces.readonly";
+    ChatSpacesCreate = "chat.spaces.create";
+    ChatMemberships = "chat.memberships";
+    ChatMembershipsReadonly = "chat.memberships.readonly";
+    ChatMembershipsApp = "chat.memberships.app";
+    ChatMessages = "chat.messages";
+    ChatMessagesReadonly = "chat.messages.readonly";
+    ChatMessagesCreate = "chat.messages.create";
+    ChatMessagesReactions = "chat.messages.reactions";
+    ChatMessagesReactionsReadonly = "chat.messages.reactions.readonly";
+    ChatDelete = "chat.delete";
+    ChatUsersReadstate = "chat.users.readstate";
+    ChatUsersReadstateReadonly = "chat.users.readstate.readonly";
+    ChatBot = "chat.bot";
+    ChatAppSpaces = "chat.app.spaces";
+    ChatAppSpacesCreate = "chat.app.spaces.create";
+    ChatAppMemberships = "chat.app.memberships";
+    ChatAppDelete = "chat.app.delete";
+    ChatAppMessagesReadonly = "chat.app.messages.readonly";
+    DirectoryReadonly = "directory.readonly";
+    ContactsReadonly = "contacts.readonly";
+    UserinfoProfile = "userinfo.profile";
+    UserinfoEmail = "userinfo.email";
+    Openid = "openid";
+}
+
+impl Scope {
+    /// `https://www.googleapis.com/auth/chat.spaces` (OpenID's scope has no URL form).
+    pub fn url(self) -> String {
+        match self {
+            Scope::Openid => self.name().to_string(),
+            _ => format!("{SCOPE_PREFIX}{}", self.name()),
+        }
+    }
+
+    /// Whether `granted` (short names or URLs) includes this scope.
+    pub fn granted_in<S: AsRef<str>>(self, granted: &[S]) -> bool {
+        granted.iter().any(|g| short(g.as_ref()) == self.name())
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_urls_read_back() {
+        for s in Scope::ALL {
+            assert_eq!(Scope::parse(s.name()), Some(*s));
+            assert_eq!(Scope::parse(&s.url()), Some(*s));
+        }
+        assert_eq!(Scope::parse(" chat.bot "), Some(Scope::ChatBot));
+        assert_eq!(Scope::parse("chat.spaces.nonsense"), None);
+        assert_eq!(
+            short("https://example.com/chat.bot"),
+            "https://example.com/chat.bot"
+        );
+        assert!(Scope::ChatBot.granted_in(&["https://www.googleapis.com/auth/chat.bot"]));
+        assert!(!Scope::ChatBot.granted_in(&["chat.bots"]));
+    }
+}

@@ -1,0 +1,237 @@
+//! Loaded spaces and messages, and opening a space.
+
+use std::time::{Duration, Instant};
+
+use crate::api::model::{Message, Space, SpaceType, User};
+use crate::api::ApiError;
+use crate::app::compose::Target;
+use crate::app::members::MemberList;
+use crate::app::permissions::Task;
+use crate::app::polls::Poll;
+use crate::app::{App, Effect, Focus, LoadKind};
+
+impl App {
+    pub(super) fn on_spaces(&mut self, r: Result<Vec<Space>, ApiError>, fx: &mut Vec<Effect>) {
+        match r {
+            Ok(list) => {
+                self.status.synced_at = Some(self.settings.now());
+                self.status.offline = None;
+                let first_time = !self.spaces.loaded;
+                self.spaces.loaded = true;
+                self.spaces.error = None;
+                // Conversations are named after their members: load those.
+                for s in &list {
+                    let Some(name) = &s.name else { continue };
+                    if s.kind() != SpaceType::Space && !self.members.contains_key(name) {
+                        self.members.insert(name.clone(), MemberList::default());
+                        fx.push(Effect::LoadMembers {
+                            space: name.clone(),
+                        });
+                    }
+                }
+                // The open space left out: ask it (a 404 says it is gone; a list
+                // answered before it was created or joined does not).
+                let missing = self
+                    .current
+                    .clone()
+                    .filter(|c| !list.iter().any(|s| s.name.as_deref() == Some(c.as_str())));
+                let keep = missing.as_deref().and_then(|c| self.space(c).cloned());
+                self.spaces.replace(list);
+                if let (Some(c), Some(old)) = (missing, keep) {
+                    self.spaces.upsert(old);
+                    fx.push(Effect::LoadMembers { space: c });
+                }
+                if first_time {
+                    self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(120));
+                    self.polls.next_background =
+                        Some(Instant::now() + self.settings.background_poll);
+                    if self.current.is_none() {
+                        if let Some(first) =
+                            self.visible_spaces().first().and_then(|s| s.name.clone())
+                        {
+                            self.spaces.selected = Some(first.clone());
+                            self.open_space(&first, fx);
+                            self.focus = Focus::Messages;
+                        }
+                    }
+                    self.count_unread_everywhere(fx);
+                }
+            }
+            Err(e) => {
+                let why = self.why(&e, Task::Spaces);
+                self.spaces.error = Some(why.clone());
+                self.error(format!("Could not load spaces: {why}"));
+                self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(15));
+            }
+        }
+    }
+
+    pub(super) fn on_messages(
+        &mut self,
+        space: String,
+        kind: LoadKind,
+        result: Result<(Vec<Message>, bool), ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        if matches!(kind, LoadKind::Newer { .. } | LoadKind::Latest) {
+            self.polls.done(&Poll::Messages(space.clone()));
+        }
+        let is_open = self.current.as_deref() == Some(space.as_str());
+        // An older page keeps the reader's place; a poll says what arrived out of sight.
+        let place = match (&kind, &result, is_open) {
+            (LoadKind::Older { .. }, Ok(_), true) => self.capture_place(&space),
+            _ => None,
+        };
+        if let (LoadKind::Newer { .. }, Ok((msgs, _)), true) = (&kind, &result, is_open) {
+            self.note_arrivals(&space, msgs);
+        }
+        let tl = self.timelines.entry(space.clone()).or_default();
+        match result {
+            Ok((msgs, more)) => {
+                let senders: Vec<User> =
+                    msgs.iter()
+                        .flat_map(|m| {
+                            let mentioned = m.annotations.iter().filter_map(|a| {
+                                a.user_mention.as_ref().and_then(|u| u.user.clone())
+                            });
+                            m.sender.clone().into_iter().chain(mentioned)
+                        })
+                        .collect();
+                let newest = msgs.iter().filter_map(|m| m.create_time).max();
+                // Only a listing of the newest messages moves the watermark and what is
+                // read: a thread or an older page may hold newer messages, but not all.
+                let listed = matches!(kind, LoadKind::Latest | LoadKind::Newer { .. });
+                let new = tl.merge(msgs);
+                if let (Some(t), true) = (newest, listed) {
+                    tl.listed_up_to(t);
+                }
+                tl.error = None;
+                match &kind {
+                    LoadKind::Latest => {
+                        tl.loaded = true;
+                        tl.has_older = more;
+                    }
+                    LoadKind::Older { .. } => {
+                        tl.loading_older = false;
+                        tl.has_older = more;
+                    }
+                    _ => {}
+                }
+                for u in &senders {
+                    self.people.learn(u);
+                }
+                self.look_up(senders.iter().filter_map(|u| u.name.clone()).collect(), fx);
+                if let Some(t) = newest {
+                    self.spaces.note_activity(&space, t);
+                }
+                if let (Some(t), true, true) = (newest, is_open, listed) {
+                    self.spaces.mark_read(&space, t);
+                }
+                if matches!(kind, LoadKind::Newer { .. }) {
+                    self.status.offline = None;
+                    self.status.synced_at = Some(self.settings.now());
+                    // Back off while nothing happens.
+                    self.polls.interval = if new > 0 {
+                        self.settings.poll
+                    } else {
+                        (self.polls.interval.mul_f32(1.5)).min(Duration::from_secs(30))
+                    };
+                } else {
+                    self.status.synced_at = Some(self.settings.now());
+                }
+                if matches!(kind, LoadKind::Latest) && is_open && self.polls.next_open.is_none() {
+                    self.polls.next_open = Some(Instant::now() + self.polls.interval);
+                }
+                if let LoadKind::Older { .. } = kind {
+                    if let Some(p) = place {
+                        self.restore_place(&space, p);
+                    }
+                    self.older_page_arrived(&space, more, fx);
+                }
+                if is_open && kind == LoadKind::Latest {
+                    self.place_unread(&space);
+                }
+                if is_open && self.views.get(&space).is_none_or(|v| v.selected.is_none()) {
+                    self.select_last(&space);
+                }
+            }
+            Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
+            Err(e) => {
+                let why = self.why(&e, Task::Messages);
+                let tl = self.timelines.entry(space.clone()).or_default();
+                match kind {
+                    LoadKind::Newer { .. } => {
+                        self.status.offline = Some(why);
+                        let slow = if e.code() == Some(429) { 4 } else { 2 };
+                        self.polls.interval =
+                            (self.polls.interval * slow).min(Duration::from_secs(60));
+                    }
+                    LoadKind::Older { .. } => {
+                        tl.loading_older = false;
+                        self.older_page_failed(&space);
+                        self.error(format!("Could not load older messages: {why}"));
+                    }
+                    _ => {
+                        tl.error = Some(why.clone());
+                        if matches!(kind, LoadKind::Latest) {
+                            self.polls.next_open = Some(Instant::now() + Duration::from_secs(10));
+                        }
+                        self.error(format!("Could not load messages: {why}"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens `space` in the message pane.
+    pub fn open_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        if self.current.as_deref() != Some(space) {
+            self.compose.save_draft();
+            self.current = Some(space.to_string());
+            self.compose.switch(space, Target::New, None, None);
+            self.member_sel = 0;
+            self.polls.next_open = None;
+        }
+        let tl = self.timelines.entry(space.to_string()).or_default();
+        let (loaded, listed) = (tl.loaded, tl.watermark());
+        if self.me.is_app {
+            // chat.bot has no messages.list: the pane says so and shows what the app sends.
+        } else if !loaded && !self.polls.busy(&Poll::Messages(space.to_string())) {
+            self.polls.start(Poll::Messages(space.to_string()));
+            fx.push(Effect::LoadMessages {
+                space: space.to_string(),
+                kind: LoadKind::Latest,
+            });
+        } else {
+            self.poll_soon();
+        }
+        self.remember_unread(space);
+        // Read up to what the server has listed here (not the user's own sends, which
+        // may be newer than others' posts not yet listed); the unread mark goes at once.
+        match listed {
+            Some(t) => self.spaces.mark_read(space, t),
+            None => {
+                self.spaces.set_unread(space, 0);
+            }
+        }
+        self.learn_permissions(space, fx);
+        if self.members.get(space).is_none_or(|m| !m.loaded) {
+            self.members.entry(space.to_string()).or_default();
+            fx.push(Effect::LoadMembers {
+                space: space.to_string(),
+            });
+        }
+        self.views.entry(space.to_string()).or_default();
+        self.select_last(space);
+        self.place_unread(space);
+        self.dirty = true;
+    }
+
+    pub(super) fn select_last(&mut self, space: &str) {
+        let rows = self.rows_for(space);
+        let last = rows.rows.iter().rev().find(|r| r.is_selectable()).cloned();
+        let v = self.views.entry(space.to_string()).or_default();
+        v.selected = last;
+        v.anchor = None;
+    }
+}

@@ -1,0 +1,388 @@
+//! What an answer from the server does to the app: one arm per request.
+
+use crate::api::model::User;
+use crate::api::{ApiError, UserRef};
+use crate::app::compose::Target;
+use crate::app::dialog::Kind;
+use crate::app::permissions::Task;
+use crate::app::polls::Poll;
+use crate::app::timeline::Timeline;
+use crate::app::{mentions, reconcile, App, Effect, Focus, Outcome};
+
+impl App {
+    pub(super) fn on_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
+        match o {
+            Outcome::Me(Ok((user, name))) => {
+                if let Some(n) = &name {
+                    self.people.learn(&User {
+                        name: Some(user.clone()),
+                        display_name: Some(n.clone()),
+                        ..Default::default()
+                    });
+                }
+                self.me.user = Some(user);
+                self.me.name = name;
+                self.layout.borrow_mut().clear();
+            }
+            Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
+            Outcome::Spaces(r) => self.on_spaces(r, fx),
+            Outcome::Space { space, result } => self.on_space(space, result, fx),
+            Outcome::Found { query, result } => self.on_found(query, result, fx),
+            Outcome::Messages {
+                space,
+                kind,
+                result,
+            } => self.on_messages(space, kind, result, fx),
+            Outcome::Members { space, result } => {
+                let list = self.members.entry(space.clone()).or_default();
+                match result {
+                    Ok(m) => {
+                        list.replace(m);
+                        list.loaded = true;
+                        list.error = None;
+                        let users: Vec<User> =
+                            list.iter().filter_map(|m| m.member.clone()).collect();
+                        for u in &users {
+                            self.people.learn(u);
+                        }
+                        self.look_up(users.iter().filter_map(|u| u.name.clone()).collect(), fx);
+                        self.member_sel = self
+                            .member_sel
+                            .min(self.members_sorted(&space).len().saturating_sub(1));
+                    }
+                    Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
+                    Err(e) => {
+                        let why = self.why(&e, Task::Members);
+                        self.members.entry(space).or_default().error = Some(why);
+                    }
+                }
+            }
+            Outcome::People { users, result } => match result {
+                Ok(found) => {
+                    for (u, p) in &found {
+                        self.people.learn_person(u, p);
+                    }
+                    let missing: Vec<String> = users
+                        .into_iter()
+                        .filter(|u| !found.iter().any(|(f, _)| f == u))
+                        .collect();
+                    self.people.not_found(&missing);
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, "people lookup failed");
+                    self.people.lookup_failed(&users);
+                }
+            },
+            Outcome::Unread { space, result } => {
+                self.polls.done(&Poll::Unread(space.clone()));
+                // Counted before the space was opened: what is open is being read.
+                let open = self.current.as_deref() == Some(space.as_str());
+                if let Err(e) = &result {
+                    if self.means_gone(&space, e) {
+                        self.spaces_gone(&[space], fx);
+                        return;
+                    }
+                }
+                if let (Ok(msgs), false) = (result, open) {
+                    let mut count = msgs.iter().filter(|m| !self.is_mine(m)).count();
+                    if msgs.len() >= 100 {
+                        // A full page: there may be more than we counted.
+                        count = count.max(100);
+                    }
+                    if let Some(t) = msgs.iter().filter_map(|m| m.create_time).max() {
+                        self.spaces.note_activity(&space, t);
+                    }
+                    self.spaces.set_unread(&space, count);
+                }
+            }
+            Outcome::Sent {
+                space,
+                local,
+                client_id,
+                result,
+            } => self.on_sent(space, local, client_id, result, fx),
+            Outcome::Checked {
+                space,
+                local,
+                client_id,
+                result,
+            } => self.on_checked(space, local, client_id, result, fx),
+            Outcome::Edited {
+                space,
+                message,
+                text,
+                previous,
+                result,
+            } => {
+                let tl = self.timelines.entry(space.clone()).or_default();
+                match result {
+                    Ok(m) => {
+                        tl.set_local(&message, None);
+                        tl.merge(vec![m]);
+                        self.note("Message edited.");
+                    }
+                    Err(e) => {
+                        // Put the old text back, and the rejected edit in the box.
+                        tl.set_text(&message, &previous);
+                        tl.set_local(&message, None);
+                        let why = self.why(&e, Task::Messages);
+                        let text = mentions::show(&text, &self.mentions_of(&previous));
+                        self.compose.switch(
+                            &space,
+                            Target::Edit {
+                                message: message.clone(),
+                            },
+                            None,
+                            Some(&text),
+                        );
+                        self.compose.set_text(&text);
+                        self.compose.error = Some(why.clone());
+                        if self.current.as_deref() == Some(space.as_str()) {
+                            self.focus = Focus::Compose;
+                        }
+                        self.error(format!("The edit was not saved: {why}"));
+                    }
+                }
+            }
+            Outcome::Deleted {
+                space,
+                message,
+                force,
+                result,
+            } => {
+                let next = self.neighbour_after_delete(&space, &message, force);
+                let tl = self.timelines.entry(space.clone()).or_default();
+                // Not found: it is gone all the same (an earlier attempt, or someone else,
+                // deleted it).
+                let already = result.as_ref().is_err_and(ApiError::is_not_found);
+                match result {
+                    Err(e) if !already => {
+                        tl.set_local(&message, None);
+                        self.fail_dialog_or_note(
+                            &e,
+                            |k| matches!(k, Kind::DeleteMessage { .. }),
+                            if reconcile::is_unsure(&e) {
+                                "The delete was not confirmed (it may have happened); try again: a message already gone counts as deleted"
+                            } else {
+                                "The message was not deleted"
+                            },
+                            Task::Messages,
+                        );
+                    }
+                    _ => {
+                        deleted(tl, &message, force);
+                        self.select_instead(&space, next);
+                        self.close_dialog_if(|k| matches!(k, Kind::DeleteMessage { .. }));
+                        self.note(match (already, force) {
+                            (true, _) => "Message deleted (it was already gone).",
+                            (false, true) => "Message and its replies deleted.",
+                            (false, false) => "Message deleted.",
+                        });
+                    }
+                }
+            }
+            Outcome::MemberAdded {
+                space,
+                user,
+                result,
+            } => match result {
+                Ok(m) => {
+                    if let (UserRef::Email(email), Some(u)) = (&user, &m.member) {
+                        // The API answers with an id; the address is what the user knows.
+                        self.people.learn(&User {
+                            email: Some(email.clone()),
+                            ..u.clone()
+                        });
+                    }
+                    let who = m
+                        .member
+                        .as_ref()
+                        .map(|u| {
+                            self.people.learn(u);
+                            self.member_label(u)
+                        })
+                        .unwrap_or_else(|| crate::clean::Clean::line(&user.to_string()));
+                    let invited = m.state == Some(crate::api::model::MembershipState::Invited);
+                    self.members.entry(space.clone()).or_default().upsert(m);
+                    self.close_dialog_if(|k| matches!(k, Kind::AddMember { .. }));
+                    self.note(if invited {
+                        format!("{who} was invited; they join once they accept.")
+                    } else {
+                        format!("{who} joined the space.")
+                    });
+                    fx.push(Effect::LoadMembers { space });
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::AddMember { .. }),
+                    "Could not add the member",
+                    Task::Members,
+                ),
+            },
+            Outcome::MemberRemoved {
+                space,
+                membership,
+                result,
+            } => match result {
+                Ok(_) if self.is_own_membership(&membership) => {
+                    self.close_dialog_if(|k| matches!(k, Kind::LeaveSpace { .. }));
+                    let label = self
+                        .space(&space)
+                        .map(|s| self.space_label(s))
+                        .unwrap_or_default();
+                    self.forget_space(&space, fx);
+                    self.note(format!("You left {label}."));
+                }
+                Ok(_) => {
+                    let label = self
+                        .members
+                        .get(&space)
+                        .and_then(|l| l.find(&membership))
+                        .and_then(|m| m.member.clone());
+                    let who = label
+                        .map(|u| self.member_label(&u))
+                        .unwrap_or_else(|| crate::clean::Clean::line("The member"));
+                    if let Some(l) = self.members.get_mut(&space) {
+                        l.remove(&membership);
+                    }
+                    self.close_dialog_if(|k| matches!(k, Kind::RemoveMember { .. }));
+                    self.note(format!("{who} was removed from the space."));
+                    let n = self.members_sorted(&space).len();
+                    self.member_sel = self.member_sel.min(n.saturating_sub(1));
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::RemoveMember { .. } | Kind::LeaveSpace { .. }),
+                    "Could not remove the member",
+                    Task::Members,
+                ),
+            },
+            Outcome::RoleSet {
+                space,
+                manager,
+                result,
+                ..
+            } => match result {
+                Ok(m) => {
+                    let who = m
+                        .member
+                        .as_ref()
+                        .map(|u| self.member_label(u))
+                        .unwrap_or_default();
+                    self.members.entry(space).or_default().upsert(m);
+                    self.note(if manager {
+                        format!("{who} is now a space manager.")
+                    } else {
+                        format!("{who} is no longer a space manager.")
+                    });
+                }
+                Err(e) => {
+                    let why = self.why(&e, Task::Members);
+                    self.error(format!("The role was not changed: {why}"))
+                }
+            },
+            Outcome::SpaceCreated { result, .. } => match result {
+                Ok(s) => {
+                    let name = s.name.clone().unwrap_or_default();
+                    let label = s.display_name.clone().unwrap_or_default();
+                    self.spaces.upsert(s);
+                    self.spaces.note_activity(&name, self.settings.now());
+                    self.close_dialog_if(|k| matches!(k, Kind::CreateSpace { .. }));
+                    self.note(format!("Created {label}. Add people with a."));
+                    self.spaces.selected = Some(name.clone());
+                    self.open_space(&name, fx);
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::CreateSpace { .. }),
+                    "The space was not created",
+                    Task::Spaces,
+                ),
+            },
+            Outcome::SpaceUpdated { result, .. } => match result {
+                Ok(s) => {
+                    self.spaces.upsert(s);
+                    self.close_dialog_if(|k| matches!(k, Kind::EditSpace { .. }));
+                    self.note("Space updated.");
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::EditSpace { .. }),
+                    "The space was not changed",
+                    Task::Spaces,
+                ),
+            },
+            Outcome::SpaceDeleted { space, result } => match result {
+                Ok(()) => {
+                    self.close_dialog_if(|k| matches!(k, Kind::DeleteSpace { .. }));
+                    self.forget_space(&space, fx);
+                    self.note("Space deleted.");
+                }
+                Err(e) => self.fail_dialog_or_note(
+                    &e,
+                    |k| matches!(k, Kind::DeleteSpace { .. }),
+                    "The space was not deleted",
+                    Task::DeleteSpace,
+                ),
+            },
+        }
+    }
+
+    /// Drops a space that is gone (deleted, or left) and opens another.
+    pub(super) fn forget_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        self.forget_space_state(space);
+        if self.current.as_deref() == Some(space) {
+            self.current = None;
+            self.focus = Focus::Spaces;
+            if let Some(first) = self.visible_spaces().first().and_then(|s| s.name.clone()) {
+                self.spaces.selected = Some(first.clone());
+                self.open_space(&first, fx);
+            }
+        }
+    }
+
+    pub(super) fn close_dialog_if(&mut self, f: impl Fn(&Kind) -> bool) {
+        if self.dialog.as_ref().is_some_and(|d| f(&d.kind)) {
+            self.dialog = None;
+        }
+    }
+
+    /// Shows a failure in its dialog, keeping the input, or in the status bar.
+    pub(super) fn fail_dialog_or_note(
+        &mut self,
+        e: &ApiError,
+        f: impl Fn(&Kind) -> bool,
+        what: &str,
+        task: Task,
+    ) {
+        let why = self.why(e, task);
+        match self.dialog.as_mut().filter(|d| f(&d.kind)) {
+            // A taken name: say so plainly, and put the cursor back on the name.
+            Some(d)
+                if e.code() == Some(409)
+                    && matches!(d.kind, Kind::CreateSpace { .. } | Kind::EditSpace { .. }) =>
+            {
+                d.busy = false;
+                d.error = Some(format!(
+                    "A space named \"{}\" already exists. Choose another name.",
+                    d.field(0).trim()
+                ));
+                d.focus = 0;
+            }
+            Some(d) => {
+                d.busy = false;
+                d.error = Some(why);
+            }
+            None => self.error(format!("{what}: {why}")),
+        }
+    }
+}
+
+/// Takes a deleted message (or, forced, its thread) off the timeline for good.
+fn deleted(tl: &mut Timeline, message: &str, force: bool) {
+    let thread = tl.get(message).map(|i| i.thread().to_string());
+    match (force, thread) {
+        (true, Some(t)) => tl.remove_thread(&t),
+        _ => tl.deleted(message),
+    }
+}

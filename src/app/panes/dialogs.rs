@@ -1,0 +1,280 @@
+//! Keys in a dialog, and what confirming each dialog does: it checks its fields and
+//! returns the request to make.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::api::UserRef;
+use crate::app::dialog::Kind;
+use crate::app::timeline::Local;
+use crate::app::timeline::MessageId;
+use crate::app::{App, Effect};
+use crate::keymap::{Command, Mode};
+
+impl App {
+    pub(in crate::app) fn dialog_key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        let cmd = self.keymap.lookup(Mode::Dialog, &k);
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        if cmd == Some(Command::Quit) {
+            self.dialog = None;
+            self.request_quit();
+            return;
+        }
+        if cmd == Some(Command::Cancel) {
+            self.dialog = None;
+            return;
+        }
+        if matches!(d.kind, Kind::QuitUnsaved { .. }) {
+            if cmd == Some(Command::KeepSends) {
+                self.quit = true;
+            }
+            return;
+        }
+        if matches!(d.kind, Kind::Quit { .. }) {
+            match cmd {
+                Some(Command::Submit | Command::WaitSends) => self.answer_quit(true),
+                Some(Command::KeepSends) => self.answer_quit(false),
+                _ => {}
+            }
+            return;
+        }
+        if matches!(d.kind, Kind::SpaceInfo { .. }) {
+            if matches!(cmd, Some(Command::Submit | Command::Close)) {
+                self.dialog = None;
+            }
+            return;
+        }
+        if d.is_confirm() {
+            match cmd {
+                Some(Command::Submit | Command::Yes) => self.confirm_dialog(fx),
+                Some(Command::No) => self.dialog = None,
+                _ => {}
+            }
+            return;
+        }
+        match cmd {
+            _ if matches!(d.kind, Kind::AddMember { .. })
+                && matches!(k.code, KeyCode::Up | KeyCode::Down) =>
+            {
+                let n = d.found.len();
+                if n > 0 {
+                    d.pick = if k.code == KeyCode::Up {
+                        (d.pick + n - 1) % n
+                    } else {
+                        (d.pick + 1) % n
+                    };
+                }
+            }
+            Some(Command::Submit) => self.confirm_dialog(fx),
+            Some(Command::NextField) if !d.fields.is_empty() => {
+                d.focus = (d.focus + 1) % d.fields.len()
+            }
+            Some(Command::PrevField) if !d.fields.is_empty() => {
+                d.focus = (d.focus + d.fields.len() - 1) % d.fields.len()
+            }
+            Some(Command::Newline) => {
+                if let Some(f) = d.focused_mut().filter(|f| f.multiline) {
+                    f.input.insert_newline();
+                }
+            }
+            Some(c @ (Command::Undo | Command::Redo | Command::Discard)) => {
+                if let Some(f) = d.focused_mut() {
+                    match c {
+                        Command::Undo => f.input.undo(),
+                        Command::Redo => f.input.redo(),
+                        _ => crate::app::compose::discard_all(&mut f.input),
+                    };
+                }
+                d.error = None;
+                self.add_member_typed(fx);
+            }
+            _ => {
+                if let Some(f) = d.focused_mut() {
+                    if f.multiline || k.code != KeyCode::Enter {
+                        crate::app::compose::edit(&mut f.input, k);
+                    }
+                }
+                d.error = None;
+                self.add_member_typed(fx);
+            }
+        }
+    }
+
+    pub(in crate::app) fn confirm_dialog(&mut self, fx: &mut Vec<Effect>) {
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        if d.busy {
+            return;
+        }
+        match d.kind.clone() {
+            Kind::AddMember { space } => {
+                let input = d.field(0);
+                if let Some(user) = d
+                    .found
+                    .get(d.pick)
+                    .filter(|_| d.searched.as_deref() == Some(input.trim()))
+                    .filter(|_| UserRef::parse_loose(&input).is_err())
+                    .and_then(|f| UserRef::parse_loose(&f.user).ok())
+                {
+                    d.busy = true;
+                    d.error = None;
+                    fx.push(Effect::AddMember { space, user });
+                    return;
+                }
+                if d.searched.as_deref() == Some(input.trim())
+                    && UserRef::parse_loose(&input).is_err()
+                {
+                    d.error = Some(format!(
+                        "No one in your directory matches \"{}\"; type their email address to invite them.",
+                        input.trim()
+                    ));
+                    return;
+                }
+                match UserRef::parse_loose(&input) {
+                    Ok(user) => {
+                        d.busy = true;
+                        d.error = None;
+                        fx.push(Effect::AddMember { space, user });
+                    }
+                    Err(_) => {
+                        d.error = Some(format!(
+                            "{:?} is not a person or app: type a user id (users/123 or 123), an email address, or app for the Chat app.",
+                            input.trim()
+                        ))
+                    }
+                }
+            }
+            Kind::RemoveMember {
+                space, membership, ..
+            } => {
+                d.busy = true;
+                fx.push(Effect::RemoveMember { space, membership });
+            }
+            Kind::DeleteMessage {
+                space,
+                message,
+                replies,
+                ..
+            } => {
+                if MessageId::is_local(&message) {
+                    if let Some(t) = self.timelines.get_mut(&space) {
+                        t.remove(&message);
+                    }
+                    self.dialog = None;
+                    self.note("The unsent message was discarded.");
+                    return;
+                }
+                d.busy = true;
+                if let Some(t) = self.timelines.get_mut(&space) {
+                    t.set_local(&message, Some(Local::Deleting));
+                }
+                fx.push(Effect::Delete {
+                    space,
+                    message,
+                    force: replies > 0,
+                });
+            }
+            Kind::CreateSpace { request_id } => {
+                let name = d.field(0).trim().to_string();
+                if name.is_empty() {
+                    d.error = Some("A space needs a name.".into());
+                    return;
+                }
+                if name.chars().count() > 128 {
+                    d.error = Some(format!(
+                        "The name is {} characters; the limit is 128.",
+                        name.chars().count()
+                    ));
+                    return;
+                }
+                d.busy = true;
+                d.error = None;
+                fx.push(Effect::CreateSpace {
+                    request_id,
+                    name,
+                    description: d.field(1),
+                    guidelines: d.field(2),
+                });
+            }
+            Kind::EditSpace { space } => {
+                let name = d.field(0).trim().to_string();
+                let (description, guidelines) = (d.field(1), d.field(2));
+                if name.is_empty() {
+                    d.error = Some("A space needs a name.".into());
+                    return;
+                }
+                let old = self.space(&space).cloned().unwrap_or_default();
+                let old_d = old.space_details.clone().unwrap_or_default();
+                let mut mask = Vec::new();
+                if old.display_name.as_deref() != Some(name.as_str()) {
+                    mask.push("display_name");
+                }
+                if old_d.description.as_deref().unwrap_or("") != description
+                    || old_d.guidelines.as_deref().unwrap_or("") != guidelines
+                {
+                    mask.push("space_details");
+                }
+                let Some(d) = self.dialog.as_mut() else {
+                    return;
+                };
+                if mask.is_empty() {
+                    self.dialog = None;
+                    self.note("Nothing changed.");
+                    return;
+                }
+                d.busy = true;
+                d.error = None;
+                fx.push(Effect::UpdateSpace {
+                    space,
+                    name,
+                    description,
+                    guidelines,
+                    mask: mask.join(","),
+                });
+            }
+            Kind::DeleteSpace {
+                space,
+                display_name,
+            } => {
+                if d.field(0).trim() != display_name.as_str() {
+                    d.error = Some(format!("Type {display_name} exactly to delete the space."));
+                    return;
+                }
+                d.busy = true;
+                fx.push(Effect::DeleteSpace { space });
+            }
+            Kind::SpaceInfo { .. } => self.dialog = None,
+            Kind::Quit { .. } => self.answer_quit(true),
+            Kind::QuitUnsaved { .. } => {}
+            Kind::DiscardDraft { .. } => {
+                self.dialog = None;
+                self.compose.discard();
+                let undo = self.keymap.label(Mode::Compose, Command::Undo);
+                self.note(format!("Draft discarded; {undo} brings it back."));
+            }
+            Kind::LeaveSpace { space, .. } => {
+                // People leave by their own membership; the app by the `app` alias.
+                let me = if self.me.is_app {
+                    Some("app".to_string())
+                } else {
+                    self.me
+                        .user
+                        .as_deref()
+                        .and_then(|u| u.strip_prefix("users/"))
+                        .map(String::from)
+                };
+                let Some(me) = me else {
+                    self.error("gchat doesn't know who you are yet; try again in a moment.");
+                    return;
+                };
+                d.busy = true;
+                fx.push(Effect::RemoveMember {
+                    membership: format!("{space}/members/{me}"),
+                    space,
+                });
+            }
+        }
+    }
+}

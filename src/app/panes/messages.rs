@@ -1,0 +1,387 @@
+//! The message pane's commands: selection, scrolling, threads, and starting a reply,
+//! an edit or a delete.
+
+use crate::app::compose::Target;
+use crate::app::dialog::{Dialog, Kind};
+use crate::app::timeline::MessageId;
+use crate::app::timeline::{Local, Row};
+use crate::app::{view, App, Effect, Focus, LoadKind};
+use crate::keymap::Command;
+
+impl App {
+    pub(in crate::app) fn load_older(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
+            return;
+        }
+        let Some(tl) = self.timelines.get_mut(space) else {
+            return;
+        };
+        if !tl.loaded || !tl.has_older || tl.loading_older {
+            return;
+        }
+        let Some(before) = tl.oldest_time() else {
+            return;
+        };
+        tl.loading_older = true;
+        fx.push(Effect::LoadMessages {
+            space: space.to_string(),
+            kind: LoadKind::Older { before },
+        });
+    }
+
+    /// Scrolls the message pane by `lines` (negative: up). With `drag_selection`, the
+    /// selection moves along when it leaves the screen.
+    pub(in crate::app) fn scroll_messages(
+        &mut self,
+        space: &str,
+        lines: i64,
+        drag_selection: bool,
+        fx: &mut Vec<Effect>,
+    ) {
+        let (w, h) = self.message_area();
+        let (rows, win) = self.message_window(space, w, h);
+        let n = rows.rows.len();
+        let Some((top, skip)) = win.top() else { return };
+        let anchor = {
+            let mut height = |i: usize| self.row_lines(space, &rows, i, w).len();
+            if lines < 0 {
+                let (r, s) = view::scroll_up(top, skip, lines.unsigned_abs() as usize, &mut height);
+                Some((rows.rows[r].clone(), s))
+            } else {
+                view::scroll_down(n, h as usize, top, skip, lines as usize, &mut height)
+                    .map(|(r, s)| (rows.rows[r].clone(), s))
+            }
+        };
+        self.views.entry(space.to_string()).or_default().anchor = anchor;
+        let (rows, win) = self.message_window(space, w, h);
+        if drag_selection {
+            let sel = self
+                .views
+                .get(space)
+                .and_then(|v| v.selected.as_ref())
+                .and_then(|s| rows.index.get(s))
+                .copied();
+            let visible: Vec<usize> = win
+                .parts
+                .iter()
+                .map(|p| p.0)
+                .filter(|&i| rows.rows[i].is_selectable())
+                .collect();
+            if sel.is_none_or(|s| !visible.contains(&s)) {
+                let pick = if lines < 0 {
+                    visible.first()
+                } else {
+                    visible.last()
+                };
+                if let Some(&i) = pick {
+                    self.views.entry(space.to_string()).or_default().selected =
+                        Some(rows.rows[i].clone());
+                }
+            }
+        }
+        if win.at_top {
+            self.load_older(space, fx);
+        }
+    }
+
+    /// The selected row's message, if it is one.
+    pub fn selected_item(&self) -> Option<&crate::app::timeline::Item> {
+        let space = self.current.as_deref()?;
+        match self.views.get(space)?.selected.as_ref()? {
+            Row::Msg { name, .. } => self.timelines.get(space)?.get(name),
+            _ => None,
+        }
+    }
+
+    /// The thread of the selected row (a message or a collapsed run of replies).
+    pub(in crate::app) fn selected_thread(&self) -> Option<String> {
+        let space = self.current.as_deref()?;
+        match self.views.get(space)?.selected.as_ref()? {
+            Row::Collapsed { thread, .. }
+            | Row::EarlierThread { thread }
+            | Row::NewReplies { thread } => Some(thread.clone()),
+            Row::Msg { name, .. } => {
+                let it = self.timelines.get(space)?.get(name)?;
+                it.msg.thread_name().map(String::from)
+            }
+            _ => None,
+        }
+    }
+
+    pub(in crate::app) fn messages_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        let Some(space) = self.current.clone() else {
+            if c == Command::Back {
+                self.focus = Focus::Spaces;
+            }
+            return;
+        };
+        let (_, h) = self.message_area();
+        match c {
+            Command::Up => self.move_selection(&space, -1, fx),
+            Command::Down => self.move_selection(&space, 1, fx),
+            Command::PageUp => {
+                self.scroll_messages(&space, -(h.saturating_sub(2).max(1) as i64), true, fx)
+            }
+            Command::PageDown => {
+                self.scroll_messages(&space, h.saturating_sub(2).max(1) as i64, true, fx)
+            }
+            Command::Top => self.go_to_beginning(&space, fx),
+            Command::FullTime => self.show_full_time(),
+            Command::Bottom => self.select_last(&space),
+            Command::Compose => self.start_compose(&space),
+            Command::Reply => self.start_reply(&space),
+            Command::Edit => self.start_edit(&space),
+            Command::Delete => self.start_delete(&space),
+            Command::OpenThread => self.open_thread(&space, fx),
+            Command::Back if self.stop_loading_older(&space) => {}
+            Command::Back => {
+                let v = self.views.entry(space.clone()).or_default();
+                if v.thread.is_some() {
+                    v.thread = None;
+                    if let Some(saved) = v.saved.take() {
+                        v.selected = saved.0;
+                        v.anchor = saved.1;
+                    }
+                } else {
+                    self.focus = Focus::Spaces;
+                }
+            }
+            Command::ExpandThread => {
+                if let Some(t) = self.selected_thread() {
+                    let v = self.views.entry(space.clone()).or_default();
+                    if !v.expanded.remove(&t) {
+                        v.expanded.insert(t);
+                    }
+                    // A collapsed row selected before becomes the thread's first reply.
+                    let rows = self.rows_for(&space);
+                    let v = self.views.entry(space).or_default();
+                    if v.selected
+                        .as_ref()
+                        .is_some_and(|s| !rows.index.contains_key(s))
+                    {
+                        v.selected = rows
+                            .rows
+                            .iter()
+                            .find(|r| matches!(r, Row::Msg { reply: true, .. }))
+                            .cloned();
+                    }
+                }
+            }
+            Command::Retry => match self
+                .selected_item()
+                .map(|i| (i.name().to_string(), i.local.clone()))
+            {
+                Some((name, Some(Local::Failed(_)))) => self.retry(&space, &name, fx),
+                _ => self.error("Only a message that failed to send can be retried."),
+            },
+            Command::AddMember => self.open_add_member(),
+            Command::SpaceInfo => {
+                self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
+            }
+            _ => {}
+        }
+    }
+
+    /// Typing where one is: a new message in the space, or a reply inside a thread (what
+    /// the idle box's title says).
+    pub(in crate::app) fn start_compose(&mut self, space: &str) {
+        if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
+            self.start_reply(space);
+        } else {
+            self.compose.switch(space, Target::New, None, None);
+            self.focus = Focus::Compose;
+        }
+    }
+
+    pub(in crate::app) fn start_reply(&mut self, space: &str) {
+        let Some(thread) = self.selected_thread() else {
+            self.error("Select a message to reply to.");
+            return;
+        };
+        if MessageId::is_local(&thread) {
+            self.error("That message is still being sent; reply once it is.");
+            return;
+        }
+        let tl = self.timelines.get(space);
+        let root = tl.and_then(|t| t.items().iter().find(|i| i.thread() == thread));
+        let to = root
+            .and_then(|r| r.msg.sender.as_ref())
+            .map(|u| self.member_label(u).into_string());
+        self.compose
+            .switch(space, Target::Reply { thread }, to, None);
+        self.focus = Focus::Compose;
+    }
+
+    pub(in crate::app) fn start_edit(&mut self, space: &str) {
+        let Some(item) = self.selected_item().cloned() else {
+            self.error("Select one of your messages to edit it.");
+            return;
+        };
+        match &item.local {
+            Some(Local::Failed(_)) => {
+                // Take the unsent text back into the box.
+                let target = match (item.msg.thread_reply, item.msg.thread_name()) {
+                    (true, Some(t)) => Target::Reply {
+                        thread: t.to_string(),
+                    },
+                    _ => Target::New,
+                };
+                self.compose.switch(space, target, None, None);
+                let mut text = self.compose.text();
+                if !text.trim().is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(item.msg.text.as_deref().unwrap_or(""));
+                self.compose.set_text(&text);
+                if let Some(t) = self.timelines.get_mut(space) {
+                    t.remove(item.name());
+                }
+                self.focus = Focus::Compose;
+                self.note("The unsent message is back in the box: edit it and press Enter.");
+            }
+            Some(_) => self.error("That message is still on its way; edit it once it has arrived."),
+            None if !self.is_mine(&item.msg) => self.error("You can edit only your own messages."),
+            None if !item.msg.cards_v2.is_empty() && item.msg.text.is_none() => {
+                self.error("Cards can't be edited from here.")
+            }
+            None => {
+                let message = item.name().to_string();
+                let raw = item.msg.text.clone().unwrap_or_default();
+                let text = crate::app::mentions::show(&raw, &self.mentions_of(&raw));
+                self.compose
+                    .switch(space, Target::Edit { message }, None, Some(&text));
+                self.focus = Focus::Compose;
+            }
+        }
+    }
+
+    pub(in crate::app) fn start_delete(&mut self, space: &str) {
+        let Some(item) = self.selected_item().cloned() else {
+            self.error("Select a message to delete it.");
+            return;
+        };
+        if matches!(
+            item.local,
+            Some(Local::Sending | Local::Saving | Local::Deleting)
+        ) {
+            self.error("That message is still on its way; wait a moment.");
+            return;
+        }
+        let mine = self.is_mine(&item.msg) || item.is_local();
+        if !mine && !self.is_manager(space) {
+            self.error("You can delete only your own messages (space managers can delete any).");
+            return;
+        }
+        let replies = self
+            .timelines
+            .get(space)
+            .map_or(0, |t| t.reply_count(&item));
+        let preview =
+            crate::markup::plain_preview(item.msg.text.as_deref().unwrap_or("(card)"), self, 60);
+        self.dialog = Some(Dialog::new(
+            Kind::DeleteMessage {
+                space: space.to_string(),
+                message: item.name().to_string(),
+                replies,
+                preview,
+            },
+            Vec::new(),
+        ));
+    }
+
+    pub(in crate::app) fn open_thread(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        let Some(thread) = self.selected_thread() else {
+            return;
+        };
+        if MessageId::is_local(&thread) {
+            return;
+        }
+        let v = self.views.entry(space.to_string()).or_default();
+        if v.thread.as_deref() == Some(thread.as_str()) {
+            return;
+        }
+        v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
+        v.surfaced.retain(|t| *t != thread);
+        v.thread = Some(thread.clone());
+        v.anchor = None;
+        self.select_last(space);
+        if !self.me.is_app {
+            fx.push(Effect::LoadMessages {
+                space: space.to_string(),
+                kind: LoadKind::Thread { thread },
+            });
+        }
+    }
+
+    pub(in crate::app) fn move_selection(&mut self, space: &str, delta: i64, fx: &mut Vec<Effect>) {
+        let rows = self.rows_for(space);
+        let n = rows.rows.len();
+        let cur = self
+            .views
+            .get(space)
+            .and_then(|v| v.selected.as_ref())
+            .and_then(|s| rows.index.get(s))
+            .copied();
+        // Walk from the selection: the cost is the distance moved, not the history.
+        let next = match cur {
+            Some(i) if delta < 0 => (0..i).rev().find(|&j| rows.rows[j].is_selectable()),
+            Some(i) => (i + 1..n).find(|&j| rows.rows[j].is_selectable()),
+            None => (0..n).rev().find(|&j| rows.rows[j].is_selectable()),
+        };
+        let Some(next) = next else {
+            if delta < 0 {
+                // Already at the oldest loaded message: show the top, fetch older ones.
+                self.views.entry(space.to_string()).or_default().anchor = Some((Row::Top, 0));
+                self.load_older(space, fx);
+            }
+            return;
+        };
+        self.views.entry(space.to_string()).or_default().selected = Some(rows.rows[next].clone());
+        self.reveal_selected(space, fx);
+    }
+
+    /// Scrolls so the selected row is wholly on screen, and fetches older messages when
+    /// the top of the history comes into view.
+    pub(in crate::app) fn reveal_selected(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        let (w, h) = self.message_area();
+        let (rows, win) = self.message_window(space, w, h);
+        let Some(sel) = self
+            .views
+            .get(space)
+            .and_then(|v| v.selected.as_ref())
+            .and_then(|s| rows.index.get(s))
+            .copied()
+        else {
+            return;
+        };
+        let n = rows.rows.len();
+        let last_selectable = (0..n).rev().find(|&i| rows.rows[i].is_selectable());
+        let first_selectable = (0..n).find(|&i| rows.rows[i].is_selectable());
+        let anchor = if Some(sel) == last_selectable {
+            None
+        } else if win.contains_whole(sel) {
+            return self.after_scroll(space, fx);
+        } else if win.first_row().is_none_or(|f| sel <= f) {
+            // Scrolling up: the row at the top (with the history start above the oldest).
+            if Some(sel) == first_selectable {
+                Some((Row::Top, 0))
+            } else {
+                Some((rows.rows[sel].clone(), 0))
+            }
+        } else {
+            let mut height = |i: usize| self.row_lines(space, &rows, i, w).len();
+            let (top, skip) = view::anchor_bottom_at(sel, h as usize, &mut height);
+            Some((rows.rows[top].clone(), skip))
+        };
+        self.views.entry(space.to_string()).or_default().anchor = anchor;
+        self.after_scroll(space, fx);
+    }
+
+    pub(in crate::app) fn after_scroll(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        let (w, h) = self.message_area();
+        let (_, win) = self.message_window(space, w, h);
+        if win.at_top {
+            self.load_older(space, fx);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The spaces pane's commands: moving through the list, opening a space, and the
+//! space forms (new, edit, delete).
+
+use crate::api::model::SpaceType;
+use crate::app::dialog::{Dialog, Field, Kind};
+use crate::app::{client_id, App, Effect, Focus};
+use crate::keymap::Command;
+
+impl App {
+    /// The space the spaces pane is pointing at (else the open one).
+    pub(in crate::app) fn target_space(&self) -> Option<String> {
+        if self.focus == Focus::Spaces {
+            self.spaces
+                .selected
+                .clone()
+                .or_else(|| self.current.clone())
+        } else {
+            self.current.clone()
+        }
+    }
+
+    pub(in crate::app) fn move_space(&mut self, delta: i64) {
+        let names: Vec<String> = self
+            .visible_spaces()
+            .iter()
+            .filter_map(|s| s.name.clone())
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let cur = self
+            .spaces
+            .selected
+            .as_ref()
+            .and_then(|s| names.iter().position(|n| n == s));
+        let next = match cur {
+            Some(i) => (i as i64 + delta).clamp(0, names.len() as i64 - 1) as usize,
+            None => 0,
+        };
+        self.spaces.selected = Some(names[next].clone());
+    }
+
+    pub(in crate::app) fn spaces_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        match c {
+            Command::Up => self.move_space(-1),
+            Command::Down => self.move_space(1),
+            Command::Top => self.move_space(i64::MIN / 2),
+            Command::Bottom => self.move_space(i64::MAX / 2),
+            Command::Open => {
+                if let Some(s) = self.spaces.selected.clone() {
+                    self.leaving_for(&s);
+                    self.open_space(&s, fx);
+                    self.focus = Focus::Messages;
+                }
+            }
+            Command::Filter => self.spaces.filtering = true,
+            Command::CreateSpace => self.open_space_form(None),
+            Command::EditSpace => {
+                if let Some(s) = self.target_space() {
+                    self.open_space_form(Some(s));
+                }
+            }
+            Command::DeleteSpace => self.open_delete_space(),
+            Command::LeaveSpace => {
+                if let Some(space) = self.target_space() {
+                    let label = self
+                        .space(&space)
+                        .map(|s| self.space_label(s))
+                        .unwrap_or_default();
+                    self.dialog = Some(Dialog::new(Kind::LeaveSpace { space, label }, Vec::new()));
+                }
+            }
+            Command::SpaceInfo => {
+                if let Some(space) = self.target_space() {
+                    self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(in crate::app) fn open_space_form(&mut self, space: Option<String>) {
+        match space {
+            None => {
+                let fields = vec![
+                    Field::new("Name", "", false),
+                    Field::new("Description", "", true),
+                    Field::new("Guidelines", "", true),
+                ];
+                self.dialog = Some(Dialog::new(
+                    Kind::CreateSpace {
+                        request_id: client_id().replace("client-gchat-", "space-"),
+                    },
+                    fields,
+                ));
+            }
+            Some(name) => {
+                let Some(s) = self.space(&name).cloned() else {
+                    return;
+                };
+                if s.kind() != SpaceType::Space {
+                    self.error("Only named spaces have a name and details to edit.");
+                    return;
+                }
+                let d = s.space_details.clone().unwrap_or_default();
+                let fields = vec![
+                    Field::new("Name", s.display_name.as_deref().unwrap_or(""), false),
+                    Field::new("Description", d.description.as_deref().unwrap_or(""), true),
+                    Field::new("Guidelines", d.guidelines.as_deref().unwrap_or(""), true),
+                ];
+                self.dialog = Some(Dialog::new(Kind::EditSpace { space: name }, fields));
+            }
+        }
+    }
+
+    pub(in crate::app) fn open_delete_space(&mut self) {
+        let Some(name) = self.target_space() else {
+            return;
+        };
+        let Some(s) = self.space(&name).cloned() else {
+            return;
+        };
+        if s.kind() != SpaceType::Space {
+            self.error("Only named spaces can be deleted; leave a conversation instead.");
+            return;
+        }
+        if !self.is_manager(&name) {
+            self.error("Only space managers can delete a space.");
+            return;
+        }
+        let display_name = self.space_label(&s);
+        self.dialog = Some(Dialog::new(
+            Kind::DeleteSpace {
+                space: name,
+                display_name,
+            },
+            vec![Field::new("Type the space's name to confirm", "", false)],
+        ));
+    }
+}

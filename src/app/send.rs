@@ -1,0 +1,230 @@
+//! Sending a message, and what its answer does; retries of sends that ended unsure.
+
+use std::time::Instant;
+
+use crate::api::model::Message;
+use crate::api::ApiError;
+use crate::app::compose::Target;
+use crate::app::permissions::Task;
+use crate::app::timeline::MessageId;
+use crate::app::timeline::{Local, Row};
+use crate::app::{client_id, compose, mentions, reconcile, App, Effect, Focus};
+
+impl App {
+    pub(super) fn on_sent(
+        &mut self,
+        space: String,
+        local: String,
+        client_id: String,
+        result: Result<Message, ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        if result.is_ok() {
+            self.unsure.settle(&local);
+        }
+        let tl = self.timelines.entry(space.clone()).or_default();
+        match result {
+            Ok(m) => {
+                if self.me.is_app && self.me.user.is_none() {
+                    // The app learns its own user id from its first message.
+                    self.me.user = m.sender.as_ref().and_then(|u| u.name.clone());
+                }
+                let (name, reply) = (m.name.clone().unwrap_or_default(), m.thread_reply);
+                tl.merge(vec![m]);
+                // The selection follows the message from its local copy to the real one.
+                if let Some(v) = self.views.get_mut(&space) {
+                    let was_local =
+                        matches!(&v.selected, Some(Row::Msg { name: n, .. }) if *n == local);
+                    if was_local {
+                        v.selected = Some(Row::Msg { name, reply });
+                    }
+                }
+            }
+            // The first attempt did arrive (its answer was lost): fetch it by its id.
+            Err(e) if e.code() == Some(409) => fx.push(Effect::FetchSent {
+                space,
+                local,
+                client_id,
+            }),
+            Err(_) if tl.get(&local).is_none() => {
+                // The server's copy came meanwhile (a poll): nothing is unsent.
+                self.unsure.settle(&local);
+            }
+            // It may have arrived, or may yet: send it again later, with the same id.
+            Err(e) if reconcile::is_unsure(&e) => {
+                let wait = self.unsure.schedule(&space, &local, &e, Instant::now());
+                let why = self.why(&e, Task::Send);
+                self.note(format!(
+                    "Sending is not confirmed yet: {why} gchat will try again in {} s, with the same id, so it cannot be posted twice.",
+                    wait.as_secs().max(1)
+                ));
+            }
+            // Refused, after an attempt that may have stored it: look before saying so.
+            Err(e)
+                if self.unsure.was_unsure(&local)
+                    && !self.unsure.is_checking(&local)
+                    && !e.is_not_found() =>
+            {
+                let why = self.why(&e, Task::Send);
+                self.unsure.checking(&local, why);
+                fx.push(Effect::FetchSent {
+                    space,
+                    local,
+                    client_id,
+                });
+            }
+            Err(e) => {
+                // A check that found nothing gives the refusal that prompted it.
+                let why = match self.unsure.settle(&local) {
+                    Some(refusal) => refusal,
+                    None => self.why(&e, Task::Send),
+                };
+                let tl = self.timelines.entry(space.clone()).or_default();
+                tl.set_local(&local, Some(Local::Failed(why.clone())));
+                let (retry, edit) = (
+                    self.keymap
+                        .label(crate::keymap::Mode::Messages, crate::keymap::Command::Retry),
+                    self.keymap
+                        .label(crate::keymap::Mode::Messages, crate::keymap::Command::Edit),
+                );
+                self.error(format!(
+                    "Not sent: {why} Press {retry} to retry or {edit} to edit it."
+                ));
+            }
+        }
+    }
+
+    /// Whether `text` is too long to send; if so the user is told by how much, and the
+    /// text stays in the box.
+    fn over_limit(&mut self, text: &str) -> bool {
+        let n = text.chars().count();
+        let limit = compose::LIMIT;
+        if n <= limit {
+            return false;
+        }
+        self.error(format!(
+            "Not sent: the message is {n} characters and Google Chat takes at most {limit}; shorten it by {}.",
+            n - limit
+        ));
+        true
+    }
+
+    /// Sends what is in the compose box.
+    pub(super) fn send(&mut self, fx: &mut Vec<Effect>) {
+        let Some(space) = self.compose.space.clone() else {
+            return;
+        };
+        let mut text = self.compose.text();
+        if text.trim().is_empty() {
+            self.error("Nothing to send: the message is empty.");
+            return;
+        }
+        match self.compose.target.clone() {
+            Target::Edit { message } => {
+                let tl = self.timelines.entry(space.clone()).or_default();
+                let previous = tl
+                    .get(&message)
+                    .and_then(|i| i.msg.text.clone())
+                    .unwrap_or_default();
+                text = mentions::send(&text, &self.mentions_of(&previous));
+                if self.over_limit(&text) {
+                    return;
+                }
+                let tl = self.timelines.entry(space.clone()).or_default();
+                if previous == text {
+                    self.compose.clear();
+                    self.compose.switch(&space, Target::New, None, None);
+                    self.focus = Focus::Messages;
+                    self.note("No change to save.");
+                    return;
+                }
+                tl.set_text(&message, &text);
+                tl.set_local(&message, Some(Local::Saving));
+                self.compose.clear();
+                self.compose.switch(&space, Target::New, None, None);
+                self.focus = Focus::Messages;
+                fx.push(Effect::Edit {
+                    space,
+                    message,
+                    text,
+                    previous,
+                });
+            }
+            target => {
+                if self.over_limit(&text) {
+                    return;
+                }
+                let thread = match &target {
+                    Target::Reply { thread } => Some(thread.clone()),
+                    _ => None,
+                };
+                let cid = client_id();
+                let local = MessageId::local_name(&cid);
+                let msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
+                self.timelines
+                    .entry(space.clone())
+                    .or_default()
+                    .add_local(msg, cid.clone());
+                self.compose.clear();
+                let v = self.views.entry(space.clone()).or_default();
+                v.selected = Some(Row::Msg {
+                    name: local.clone(),
+                    reply: thread.is_some(),
+                });
+                v.anchor = None;
+                fx.push(Effect::Send {
+                    space,
+                    local,
+                    client_id: cid,
+                    text,
+                    thread,
+                });
+                self.poll_soon();
+            }
+        }
+    }
+
+    /// Sends a failed message again, with the same client id.
+    pub(super) fn retry(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
+        let Some(tl) = self.timelines.get_mut(space) else {
+            return;
+        };
+        let Some(item) = tl.get(local).cloned() else {
+            return;
+        };
+        if !matches!(item.local, Some(Local::Failed(_))) {
+            return;
+        }
+        tl.set_local(local, Some(Local::Sending));
+        self.send_again(space, local, fx);
+    }
+
+    /// Sends a local copy again with its client id (a retry, or after an unsure attempt).
+    pub(super) fn send_again(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
+        let Some(item) = self
+            .timelines
+            .get(space)
+            .and_then(|t| t.get(local))
+            .cloned()
+        else {
+            // The server's copy arrived meanwhile and replaced it.
+            self.unsure.settle(local);
+            return;
+        };
+        if !item.is_local() || item.local != Some(Local::Sending) {
+            self.unsure.settle(local);
+            return;
+        }
+        fx.push(Effect::Send {
+            space: space.to_string(),
+            local: local.to_string(),
+            client_id: item.client_id.unwrap_or_else(client_id),
+            text: item.msg.text.unwrap_or_default(),
+            thread: if item.msg.thread_reply {
+                item.msg.thread.and_then(|t| t.name)
+            } else {
+                None
+            },
+        });
+    }
+}

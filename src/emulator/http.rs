@@ -1,0 +1,113 @@
+//! The HTTP entry: every request's body is read here, then handed to the OAuth
+//! endpoints, the emulator's controls or the API service.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::error::EmuError;
+use super::media;
+use super::service::{is_api_path, Reply, Service, MAX_BODY};
+
+fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
+    let mut resp = (code, body).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
+    resp
+}
+
+/// The axum handler for every path.
+pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    // Media is streamed, not read whole.
+    if media::is_upload_path(parts.uri.path()) {
+        return media::serve_upload(
+            svc.clone(),
+            &parts.method,
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+            body,
+        )
+        .await;
+    }
+    if media::is_download_path(parts.uri.path()) {
+        return media::serve_download(
+            svc.clone(),
+            &parts.method,
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+        )
+        .await;
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return EmuError::invalid(format!(
+                "Request payload size exceeds the limit: {MAX_BODY} bytes."
+            ))
+            .into_response()
+        }
+    };
+    let path = parts.uri.path();
+    if !is_api_path(path) {
+        let settings = super::oauth::Settings {
+            user: svc.config.oauth_user.clone(),
+            token_lifetime: chrono::Duration::from_std(svc.config.token_lifetime)
+                .unwrap_or_else(|_| chrono::Duration::hours(1)),
+        };
+        let (handled, snapshot) = svc.mutate(|store| {
+            match super::oauth::handle(
+                store,
+                &settings,
+                &parts.method,
+                path,
+                parts.uri.query(),
+                &parts.headers,
+                &bytes,
+            ) {
+                Some(h) => {
+                    let changed = h.changed;
+                    (Some(h.response), changed)
+                }
+                None => (None, false),
+            }
+        });
+        let handled = match handled {
+            Ok(h) => h,
+            Err(e) => return e.into_response(),
+        };
+        if let Some(response) = handled {
+            if let Err(e) = svc.save(snapshot).await {
+                return e.into_response();
+            }
+            return response;
+        }
+        if path.starts_with("/emulator/") {
+            return super::admin::handle(&svc, &parts.method, path, &bytes);
+        }
+    }
+    let (result, snapshot) = svc.dispatch(
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
+        &bytes,
+    );
+    if let Err(e) = svc.save(snapshot).await {
+        return e.into_response();
+    }
+    match result {
+        Err(e) => {
+            tracing::debug!(method = %parts.method, path = %parts.uri.path(), code = e.code, "error answer");
+            e.into_response()
+        }
+        Ok(Reply(body)) => json_response(StatusCode::OK, body),
+    }
+}
