@@ -352,3 +352,28 @@ fn a_second_emulator_on_the_same_data_file_refuses_to_start() {
     let held = rt.block_on(texts(&once(&url, ALICE), &team));
     assert!(held.iter().any(|t| t == "from the first"), "{held:?}");
 }
+
+/// A lock held only for a moment (as by a child process between its fork and its exec,
+/// which holds a copy of every open file) does not stop a restart; a lock that stays held
+/// still does (see the two-emulator test above).
+#[tokio::test]
+async fn a_lock_held_for_a_moment_does_not_stop_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let emu = Emulator::start(opts(&path)).await.unwrap();
+    emu.stop().await;
+    let held = std::fs::OpenOptions::new()
+        .write(true)
+        .open(gchat::emulator::lock_path(&path))
+        .unwrap();
+    held.try_lock().unwrap();
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        drop(held);
+    });
+    let emu = Emulator::start(opts(&path))
+        .await
+        .expect("the restart waits out a momentary lock");
+    releaser.join().unwrap();
+    emu.stop().await;
+}

@@ -84,7 +84,13 @@ pub fn lock_path(data: &Path) -> PathBuf {
 
 /// Takes the exclusive lock on `data`'s lock file, for as long as the returned file is
 /// open. The operating system releases it when the process ends, however it ends.
-fn lock_data(data: &Path) -> anyhow::Result<std::fs::File> {
+///
+/// A lock that is busy is tried again for a moment before giving up: a process that was
+/// just spawned holds a copy of every open file until it executes its program, so an
+/// emulator restarted in a process that also starts children can find its own lock
+/// briefly held by one of them.
+async fn lock_data(data: &Path) -> anyhow::Result<std::fs::File> {
+    const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
     let path = lock_path(data);
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -92,15 +98,21 @@ fn lock_data(data: &Path) -> anyhow::Result<std::fs::File> {
         .write(true)
         .open(&path)
         .with_context(|| format!("could not open the lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-            "another emulator is already using the data file {} (it holds {})",
-            data.display(),
-            path.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("could not lock {}", path.display()))
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < PATIENCE => {
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another emulator is already using the data file {} (it holds {})",
+                data.display(),
+                path.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("could not lock {}", path.display()))
+            }
         }
     }
 }
@@ -108,7 +120,10 @@ fn lock_data(data: &Path) -> anyhow::Result<std::fs::File> {
 impl Emulator {
     /// Starts serving on 127.0.0.1.
     pub async fn start(opts: Options) -> anyhow::Result<Emulator> {
-        let data_lock = opts.data.as_deref().map(lock_data).transpose()?;
+        let data_lock = match opts.data.as_deref() {
+            Some(path) => Some(lock_data(path).await?),
+            None => None,
+        };
         let (store, persister) = match &opts.data {
             Some(path) => {
                 let demo = opts.demo;
