@@ -86,7 +86,7 @@ impl SpaceName {
     /// The address of the space in the Chat web app, made from its id alone; with the
     /// space itself at hand, `api::web::space_url` prefers the server's `spaceUri`.
     pub fn web_url(&self) -> String {
-        super::web::space_url_from_name(self)
+        format!("https://chat.google.com/room/{}", self.id())
     }
 }
 

@@ -8,11 +8,9 @@
 use super::model::{Message, Space};
 use super::name::{MessageName, SpaceName};
 
-const ROOM: &str = "https://chat.google.com/room/";
-
 /// The web address for a space known only by name: `https://chat.google.com/room/ID`.
 pub fn space_url_from_name(name: &SpaceName) -> String {
-    format!("{ROOM}{}", name.id())
+    name.web_url()
 }
 
 /// The web address of `space`: its `spaceUri` when the server gave a web (https) one,
