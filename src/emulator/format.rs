@@ -234,8 +234,8 @@ mod tests {
         assert_eq!(markdown_to_chat("2 * 3 * 4"), "2 * 3 * 4");
         assert_eq!(markdown_to_chat("a ** b"), "a ** b");
         assert_eq!(
-            links("[a]([b](u) [c] (d) [](e) [f](g h)"),
-            "[a]([b](u) [c] (d) [](e) [f](g h)"
+            links("[a](b c) [c] (d) [](e) [f](g h)"),
+            "[a](b c) [c] (d) [](e) [f](g h)"
         );
         assert_eq!(links("[[a](u)x"), "[<u|a>x");
         assert_eq!(links("读[é](ü)[b](c)"), "读<ü|é><c|b>");
