@@ -95,3 +95,96 @@ async fn reactions_on_a_private_message_are_not_in_the_others_events() {
     assert_eq!(mentions_secret(user(&emu, BOB)).await, 1);
     assert_eq!(mentions_secret(user(&emu, ALICE)).await, 0);
 }
+
+/// A server that lies about uploads and downloads: `mode` picks the lie. Returns its
+/// URL and the count of upload chunks it was sent.
+async fn liar(mode: &'static str) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::body::Body;
+    use axum::response::Response;
+    use std::sync::atomic::Ordering;
+    let puts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (count, base) = (puts.clone(), url.clone());
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (count, base) = (count.clone(), base.clone());
+        async move {
+            let method = req.method().clone();
+            let _ = axum::body::to_bytes(req.into_body(), usize::MAX).await;
+            let b = Response::builder();
+            match (method.as_str(), mode) {
+                ("POST", _) => b
+                    .status(200)
+                    .header("location", format!("{base}/session"))
+                    .body(Body::empty()),
+                ("PUT", "noprogress") => {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    b.status(308).body(Body::empty())
+                }
+                ("PUT", _) => {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    b.status(308)
+                        .header("range", "bytes=0-999999")
+                        .body(Body::empty())
+                }
+                // Endless bytes, with no length announced.
+                (_, "endless") => {
+                    let chunk = axum::body::Bytes::from(vec![b'x'; 64 * 1024]);
+                    let s = futures::stream::repeat_with(move || {
+                        Ok::<_, std::io::Error>(chunk.clone())
+                    });
+                    b.status(200).body(Body::from_stream(s))
+                }
+                _ => b.status(404).body(Body::empty()),
+            }
+            .unwrap()
+        }
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, puts)
+}
+
+fn liar_client(url: &str) -> gchat::api::Client {
+    gchat::api::ClientBuilder::new(std::sync::Arc::new(gchat::api::StaticToken::new(
+        "user:1001",
+    )))
+    .endpoint(url)
+    .build()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_gives_up_on_a_server_that_never_takes_the_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ten.txt");
+    std::fs::write(&path, b"0123456789").unwrap();
+    let (url, puts) = liar("noprogress").await;
+    let r = liar_client(&url)
+        .upload_attachment(&space(TEAM_RUST), &path, None, &mut |_, _| {})
+        .await;
+    let e = r.unwrap_err().to_string();
+    assert!(e.contains("127.0.0.1") && e.contains("giving up"), "{e}");
+    assert!(puts.load(std::sync::atomic::Ordering::SeqCst) <= 10);
+    // A server that claims bytes it was never sent is blamed, not the file.
+    let (url, _) = liar("ahead").await;
+    let r = liar_client(&url)
+        .upload_attachment(&space(TEAM_RUST), &path, None, &mut |_, _| {})
+        .await;
+    let e = r.unwrap_err().to_string();
+    assert!(e.contains("127.0.0.1") && !e.contains("shrank"), "{e}");
+}
+
+#[tokio::test]
+async fn a_download_that_never_ends_is_stopped_and_leaves_nothing() {
+    let (url, _) = liar("endless").await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("big.bin");
+    let media = gchat::api::MediaName::parse("spaces/AAAATeamRst/attachments/x").unwrap();
+    let r = liar_client(&url)
+        .download_attachment_at_most(&media, &dest, 1 << 20, &mut |_, _| {})
+        .await;
+    assert!(r.is_err());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
