@@ -188,3 +188,78 @@ async fn a_download_that_never_ends_is_stopped_and_leaves_nothing() {
     assert!(r.is_err());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// Uploads `data` as `name` for Alice and returns the media name.
+async fn upload_as_alice(emu: &gchat::emulator::Emulator, name: &str, data: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, data).unwrap();
+    let d = user(emu, ALICE)
+        .upload_attachment(&space(TEAM_RUST), &path, None, &mut |_, _| {})
+        .await
+        .unwrap();
+    d.resource_name.unwrap()
+}
+
+async fn get_media(
+    emu: &gchat::emulator::Emulator,
+    id: &str,
+    range: Option<&str>,
+) -> reqwest::Response {
+    let mut req = reqwest::Client::new()
+        .get(format!("{}/v1/media/{id}?alt=media", emu.url()))
+        .bearer_auth("user:1001");
+    if let Some(r) = range {
+        req = req.header("range", r);
+    }
+    req.send().await.unwrap()
+}
+
+fn header(r: &reqwest::Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn uploaded_html_is_served_as_a_sandboxed_download() {
+    let emu = demo().await;
+    let id = upload_as_alice(&emu, "page é.html", b"<script>alert(1)</script>").await;
+    let r = get_media(&emu, &id, None).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        header(&r, "content-disposition"),
+        "attachment; filename*=UTF-8''page%20%C3%A9.html"
+    );
+    assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+    assert!(header(&r, "content-security-policy").starts_with("sandbox"));
+}
+
+#[tokio::test]
+async fn byte_ranges_follow_the_rfc() {
+    let emu = demo().await;
+    let data: Vec<u8> = (0..100u8).collect();
+    let id = upload_as_alice(&emu, "hundred.bin", &data).await;
+    // The last 10 bytes.
+    let r = get_media(&emu, &id, Some("bytes=-10")).await;
+    assert_eq!(r.status().as_u16(), 206);
+    assert_eq!(header(&r, "content-range"), "bytes 90-99/100");
+    assert_eq!(r.bytes().await.unwrap()[..], data[90..]);
+    // More than there is: all of it, as a range.
+    let r = get_media(&emu, &id, Some("bytes=-500")).await;
+    assert_eq!(r.status().as_u16(), 206);
+    assert_eq!(r.bytes().await.unwrap()[..], data[..]);
+    // Starting at the end: nothing to give.
+    let r = get_media(&emu, &id, Some("bytes=100-")).await;
+    assert_eq!(r.status().as_u16(), 416);
+    assert_eq!(header(&r, "content-range"), "bytes */100");
+    // An end past the file is cut to it.
+    let r = get_media(&emu, &id, Some("bytes=95-1000")).await;
+    assert_eq!(r.status().as_u16(), 206);
+    assert_eq!(header(&r, "content-range"), "bytes 95-99/100");
+    // Garbage is ignored: the whole file.
+    let r = get_media(&emu, &id, Some("bytes=x-y")).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.unwrap().len(), 100);
+}

@@ -1087,24 +1087,28 @@ async fn download(
         }
         None
     });
-    let (content_type, size, _name) = found.ok_or_else(not_found)?;
+    let (content_type, size, name) = found.ok_or_else(not_found)?;
     if query.string("alt") != Some("media") {
         let Reply(bytes) = reply(&serde_json::json!({ "resourceName": resource }))?;
         return Ok(json(StatusCode::OK, bytes));
     }
-    // `Range: bytes=A-B` or `bytes=A-` (as Google's client libraries send for chunked
-    // downloads): 206 with that part; anything else gets the whole.
-    let range = header_str(headers, "range")
-        .and_then(|v| v.trim().strip_prefix("bytes="))
-        .and_then(|r| {
-            let (a, b) = r.split_once('-')?;
-            let a: u64 = a.trim().parse().ok()?;
-            let b: u64 = match b.trim() {
-                "" => size.checked_sub(1)?,
-                b => b.parse::<u64>().ok()?.min(size.checked_sub(1)?),
-            };
-            (a <= b && a < size).then_some((a, b + 1))
-        });
+    // `Range: bytes=A-B`, `bytes=A-` or `bytes=-N` (RFC 9110 14.1.2): 206 with that
+    // part, or 416 when it starts past the end; anything else gets the whole.
+    let range = match header_str(headers, "range").map(byte_range) {
+        Some(r) => r.resolve(size),
+        None => Ok(None),
+    };
+    let range = match range {
+        Ok(r) => r,
+        Err(()) => {
+            let mut resp = Response::new(Body::empty());
+            *resp.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                resp.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(resp);
+        }
+    };
     let (start, end) = range.unwrap_or((0, size));
     let body = svc
         .media
@@ -1131,7 +1135,79 @@ async fn download(
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    // Uploaded bytes are never rendered on the emulator's own origin: a saved file,
+    // never sniffed, with no rights if a browser opens it anyway.
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&content_disposition(&name))
+            .unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
     Ok(resp)
+}
+
+/// `attachment; filename*=UTF-8''…` (RFC 6266 / 8187).
+fn content_disposition(name: &str) -> String {
+    let mut out = String::from("attachment; filename*=UTF-8''");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A `Range` header's single byte range.
+enum ByteRange {
+    /// `A-` or `A-B`.
+    From(u64, Option<u64>),
+    /// `-N`: the last N bytes.
+    Suffix(u64),
+    /// Something else (several ranges, other units, garbage): ignored.
+    Ignored,
+}
+
+fn byte_range(v: &str) -> ByteRange {
+    let Some(r) = v.trim().strip_prefix("bytes=") else {
+        return ByteRange::Ignored;
+    };
+    let Some((a, b)) = r.trim().split_once('-') else {
+        return ByteRange::Ignored;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    match (a.parse::<u64>(), b) {
+        (Ok(a), "") => ByteRange::From(a, None),
+        (Ok(a), b) => match b.parse::<u64>() {
+            Ok(b) if b >= a => ByteRange::From(a, Some(b)),
+            _ => ByteRange::Ignored,
+        },
+        (Err(_), b) if a.is_empty() => b.parse().map_or(ByteRange::Ignored, ByteRange::Suffix),
+        _ => ByteRange::Ignored,
+    }
+}
+
+impl ByteRange {
+    /// `start..end` of a `size`-byte file; `Ok(None)` for the whole; `Err` when no
+    /// byte of the file is in it (416).
+    fn resolve(self, size: u64) -> Result<Option<(u64, u64)>, ()> {
+        match self {
+            ByteRange::Ignored => Ok(None),
+            ByteRange::From(a, _) if a >= size => Err(()),
+            ByteRange::From(a, b) => Ok(Some((a, b.map_or(size, |b| (b + 1).min(size))))),
+            ByteRange::Suffix(0) => Err(()),
+            ByteRange::Suffix(_) if size == 0 => Err(()),
+            ByteRange::Suffix(n) => Ok(Some((size - n.min(size), size))),
+        }
+    }
 }
 
 /// `spaces.messages.attachments.get`.
