@@ -263,3 +263,87 @@ async fn byte_ranges_follow_the_rfc() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.bytes().await.unwrap().len(), 100);
 }
+
+#[tokio::test]
+async fn a_resumable_session_is_where_the_emulator_listens_whatever_the_host_says() {
+    let emu = demo().await;
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/upload/v1/spaces/{TEAM_RUST}/attachments:upload?uploadType=resumable",
+            emu.url()
+        ))
+        .bearer_auth("user:1001")
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/json")
+        .body(r#"{"filename":"a.txt"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let loc = header(&resp, "location");
+    assert!(
+        loc.starts_with(&format!("{}/upload/", emu.url())),
+        "{loc} is not on {}",
+        emu.url()
+    );
+}
+
+#[tokio::test]
+async fn blocked_extensions_cannot_hide_behind_trailing_dots_or_spaces() {
+    let emu = demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["evil.exe.", "evil.exe ", "evil.EXE. ."] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, b"MZ").unwrap();
+        let r = user(&emu, ALICE)
+            .upload_attachment(&space(TEAM_RUST), &path, None, &mut |_, _| {})
+            .await;
+        assert_eq!(code_of(r).0, 400, "{name:?} was accepted");
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_message_takes_its_attachment_bytes_with_it() {
+    let emu = demo().await;
+    let alice = user(&emu, ALICE);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gone.txt");
+    std::fs::write(&path, b"regret").unwrap();
+    let data = alice
+        .upload_attachment(&space(TEAM_RUST), &path, None, &mut |_, _| {})
+        .await
+        .unwrap();
+    let id = data.resource_name.clone().unwrap();
+    // Before it is attached, the uploader can fetch it back.
+    assert_eq!(get_media(&emu, &id, None).await.status().as_u16(), 200);
+    let mut m = Message::text("oops");
+    m.add_attachment(&data);
+    let sent = alice
+        .create_message(&space(TEAM_RUST), &m, &CreateMessage::default())
+        .await
+        .unwrap();
+    assert_eq!(get_media(&emu, &id, None).await.status().as_u16(), 200);
+    alice.delete_message(&msg_name(&sent), false).await.unwrap();
+    assert_eq!(get_media(&emu, &id, None).await.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn text_after_a_multipart_boundary_is_refused() {
+    let emu = demo().await;
+    let b = "XyZ";
+    let body = format!(
+        "--{b}garbage\r\nContent-Type: application/json\r\n\r\n{{\"filename\":\"m.txt\"}}\r\n--{b}\r\nContent-Type: text/plain\r\n\r\nhi\r\n--{b}--\r\n"
+    );
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/upload/v1/spaces/{TEAM_RUST}/attachments:upload?uploadType=multipart",
+            emu.url()
+        ))
+        .bearer_auth("user:1001")
+        .header("content-type", format!("multipart/related; boundary={b}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+}

@@ -276,6 +276,8 @@ struct Session {
 pub struct Media {
     pub blobs: Blobs,
     sessions: tokio::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Session>>>>,
+    /// The address the emulator listens on, for resumable sessions' `Location`.
+    pub(crate) addr: std::sync::OnceLock<std::net::SocketAddr>,
 }
 
 impl Media {
@@ -296,6 +298,7 @@ impl Media {
                 None => Blobs::Memory(Mutex::new(HashMap::new())),
             },
             sessions: tokio::sync::Mutex::new(HashMap::new()),
+            addr: std::sync::OnceLock::new(),
         }
     }
 }
@@ -323,7 +326,8 @@ fn checked_filename(raw: Option<&str>) -> EmuResult<String> {
             "The filename must be at most 255 characters with no control characters.",
         ));
     }
-    if let Some((_, ext)) = name.rsplit_once('.') {
+    // Windows drops trailing dots and spaces: `evil.exe.` is saved as `evil.exe`.
+    if let Some((_, ext)) = name.trim_end_matches(['.', ' ']).rsplit_once('.') {
         let ext = ext.to_ascii_lowercase();
         if BLOCKED_EXTENSIONS.contains(&ext.as_str()) {
             return Err(EmuError::invalid_field(
@@ -590,6 +594,9 @@ async fn part_headers(c: &mut Chunks) -> EmuResult<(Vec<(String, String)>, bool)
     if line.starts_with("--") {
         return Err(bad_multipart("a part is missing"));
     }
+    if !line.is_empty() {
+        return Err(bad_multipart("text follows a boundary on its line"));
+    }
     c.buf.drain(..=eol);
     let mut headers = Vec::new();
     loop {
@@ -798,7 +805,13 @@ async fn resumable_start(
     for w in expired {
         w.discard().await;
     }
-    let host = header_str(headers, "host").unwrap_or("127.0.0.1");
+    // Where the emulator listens, not what the Host header claims (it may lack the
+    // port).
+    let host = svc
+        .media
+        .addr
+        .get()
+        .map_or_else(|| "127.0.0.1".to_string(), |a| a.to_string());
     let location = format!(
         "http://{host}/upload/v1/spaces/{space}/attachments:upload?uploadType=resumable&upload_id={id}"
     );
@@ -1082,7 +1095,9 @@ async fn download(
                         })
                 })
             });
-            return (own || shared)
+            // The uploader's own access lasts until the upload is attached: once it
+            // is, it goes with the messages (and with their deletion).
+            return ((own && up.messages.is_empty()) || shared)
                 .then(|| (up.content_type.clone(), up.size, up.content_name.clone()));
         }
         None
