@@ -347,3 +347,121 @@ async fn text_after_a_multipart_boundary_is_refused() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
 }
+
+/// Uploads `data` named `filename` (any name the server takes, even one no local file
+/// could have) for Alice, and returns what attaches it.
+async fn upload_named(
+    emu: &gchat::emulator::Emulator,
+    filename: &str,
+    data: &str,
+) -> AttachmentDataRef {
+    let b = "b0undary";
+    let meta = serde_json::json!({ "filename": filename });
+    let body = format!(
+        "--{b}\r\nContent-Type: application/json\r\n\r\n{meta}\r\n--{b}\r\nContent-Type: text/plain\r\n\r\n{data}\r\n--{b}--\r\n"
+    );
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/upload/v1/spaces/{TEAM_RUST}/attachments:upload?uploadType=multipart",
+            emu.url()
+        ))
+        .bearer_auth("user:1001")
+        .header("content-type", format!("multipart/related; boundary={b}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let code = resp.status().as_u16();
+    let v: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(code, 200, "{filename:?}: {v}");
+    serde_json::from_value(v["attachmentDataRef"].clone()).unwrap()
+}
+
+async fn cli(emu: &gchat::emulator::Emulator, args: &[&str]) -> (i32, String, String) {
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_gchat"))
+            .arg("--endpoint")
+            .arg(emu.url())
+            .arg("--token")
+            .arg("user:1002")
+            .args(args)
+            .env_remove("GCHAT_TOKEN")
+            .env(
+                "GCHAT_LOG_DIR",
+                std::env::temp_dir().join("gchat-cli-test-logs"),
+            )
+            .stdin(std::process::Stdio::null())
+            .output(),
+    )
+    .await
+    .expect("gchat finishes")
+    .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_attachment_the_server_takes_is_saved_under_a_safe_distinct_name() {
+    let emu = demo().await;
+    let long = format!("{}.txt", "é".repeat(250));
+    let names = [
+        "same.txt",
+        "same.txt",
+        long.as_str(),
+        "-rf",
+        "re\u{202E}port\u{200B}.txt",
+    ];
+    let mut m = Message::text("files");
+    for (i, n) in names.iter().enumerate() {
+        m.add_attachment(&upload_named(&emu, n, &format!("file {i}")).await);
+    }
+    let sent = user(&emu, ALICE)
+        .create_message(&space(TEAM_RUST), &m, &CreateMessage::default())
+        .await
+        .unwrap();
+    let name = sent.name.unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let to = out.path().to_str().unwrap();
+    let dry = cli(
+        &emu,
+        &[
+            "messages",
+            "download",
+            &name,
+            "--to",
+            to,
+            "--dry-run",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(dry.0, 0, "{}", dry.2);
+    let planned: Vec<serde_json::Value> = serde_json::from_str(&dry.1).unwrap();
+    let real = cli(&emu, &["messages", "download", &name, "--to", to, "--json"]).await;
+    assert_eq!(real.0, 0, "{}", real.2);
+    let saved: Vec<serde_json::Value> = serde_json::from_str(&real.1).unwrap();
+    let paths = |v: &[serde_json::Value]| {
+        v.iter()
+            .map(|e| e["path"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // The dry run says where each file goes, and the real run puts it there.
+    assert_eq!(paths(&planned), paths(&saved));
+    let mut on_disk: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    on_disk.sort();
+    assert_eq!(on_disk.len(), names.len(), "{on_disk:?}");
+    assert!(on_disk.contains(&"same.txt".to_string()));
+    assert!(on_disk.contains(&"same (2).txt".to_string()));
+    assert!(on_disk.contains(&"_-rf".to_string()));
+    assert!(on_disk.contains(&"report.txt".to_string()));
+    assert!(on_disk
+        .iter()
+        .any(|n| n.ends_with("é.txt") && n.len() <= 255));
+}
