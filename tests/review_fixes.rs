@@ -465,3 +465,89 @@ async fn every_attachment_the_server_takes_is_saved_under_a_safe_distinct_name()
         .iter()
         .any(|n| n.ends_with("é.txt") && n.len() <= 255));
 }
+
+/// Starts a resumable upload of `total` bytes for `who` and returns its session URL, or
+/// the refusal's code.
+async fn start_session(
+    emu: &gchat::emulator::Emulator,
+    who: &str,
+    total: u64,
+) -> Result<String, u16> {
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/upload/v1/spaces/{TEAM_RUST}/attachments:upload?uploadType=resumable",
+            emu.url()
+        ))
+        .bearer_auth(format!("user:{who}"))
+        .header("x-upload-content-length", total.to_string())
+        .header("content-type", "application/json")
+        .body(r#"{"filename":"part.bin"}"#)
+        .send()
+        .await
+        .unwrap();
+    match resp.status().as_u16() {
+        200 => Ok(header(&resp, "location")),
+        c => Err(c),
+    }
+}
+
+/// Sends `data` as the first chunk of a `total`-byte session; returns the status.
+async fn first_chunk(who: &str, session: &str, data: Vec<u8>, total: u64) -> u16 {
+    let range = format!("bytes 0-{}/{total}", data.len() - 1);
+    reqwest::Client::new()
+        .put(session)
+        .bearer_auth(format!("user:{who}"))
+        .header("content-range", range)
+        .body(data)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn unfinished_uploads_are_bounded_per_person_in_all_and_in_bytes() {
+    let emu = start(gchat::emulator::Config {
+        media_limit: 1000,
+        ..Default::default()
+    })
+    .await;
+    // Per person: the oldest sessions make room for new ones.
+    let mut alices = Vec::new();
+    for _ in 0..10 {
+        alices.push(start_session(&emu, ALICE, 1000).await.unwrap());
+    }
+    assert_eq!(first_chunk(ALICE, &alices[0], vec![1; 10], 1000).await, 404);
+    assert_eq!(first_chunk(ALICE, &alices[1], vec![1; 10], 1000).await, 404);
+    // Bytes: unfinished uploads together hold at most two media limits.
+    assert_eq!(
+        first_chunk(ALICE, &alices[2], vec![1; 900], 1000).await,
+        308
+    );
+    assert_eq!(
+        first_chunk(ALICE, &alices[3], vec![1; 900], 1000).await,
+        308
+    );
+    assert_eq!(
+        first_chunk(ALICE, &alices[4], vec![1; 900], 1000).await,
+        429
+    );
+    // In all: past a bound, new sessions are refused rather than others' dropped.
+    let mut refused = 0;
+    for who in [
+        "1002", "1003", "1004", "1005", "1006", "1007", "1008", "1009",
+    ] {
+        for _ in 0..8 {
+            if start_session(&emu, who, 10).await == Err(429) {
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused > 0);
+    // Alice's sessions with bytes are still there.
+    assert_eq!(
+        first_chunk(ALICE, &alices[2], vec![1; 100], 1000).await,
+        400
+    );
+}

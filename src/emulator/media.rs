@@ -260,9 +260,24 @@ impl Blobs {
 /// How long an unfinished resumable upload is kept.
 const SESSION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
+/// How long a resumable upload may sit without a chunk before it goes.
+const SESSION_IDLE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The most unfinished resumable uploads one person may have: starting another drops
+/// their least recently used one.
+const SESSIONS_PER_USER: usize = 8;
+
+/// The most unfinished resumable uploads in all: past it, new ones are refused.
+const SESSIONS_IN_ALL: usize = 32;
+
+/// The bytes unfinished uploads may hold together, in media limits.
+const PENDING_LIMITS: u64 = 2;
+
 /// A resumable upload in progress.
 struct Session {
     started: std::time::Instant,
+    /// When a chunk last arrived (or the session started).
+    touched: std::time::Instant,
     space: String,
     uploader: String,
     filename: String,
@@ -782,6 +797,7 @@ async fn resumable_start(
     let id = random_id(32);
     let session = Session {
         started: std::time::Instant::now(),
+        touched: std::time::Instant::now(),
         space: space.to_string(),
         uploader: who.user_name(),
         filename,
@@ -791,15 +807,48 @@ async fn resumable_start(
         writer: None,
     };
     let mut sessions = svc.media.sessions.lock().await;
-    // Abandoned sessions go (with their partial bytes) once they are old.
+    // Abandoned sessions go (with their partial bytes) once they are old or idle.
     let mut expired = Vec::new();
     sessions.retain(|_, s| match s.try_lock() {
-        Ok(mut s) if s.started.elapsed() > SESSION_LIFETIME => {
+        Ok(mut s)
+            if s.started.elapsed() > SESSION_LIFETIME || s.touched.elapsed() > SESSION_IDLE =>
+        {
             expired.extend(s.writer.take());
             false
         }
         _ => true,
     });
+    // The caller's own least recently used sessions make room for the new one.
+    let me = who.user_name();
+    loop {
+        let mine: Vec<(String, std::time::Instant)> = sessions
+            .iter()
+            .filter_map(|(k, s)| {
+                let s = s.try_lock().ok()?;
+                (s.uploader == me).then(|| (k.clone(), s.touched))
+            })
+            .collect();
+        if mine.len() < SESSIONS_PER_USER {
+            break;
+        }
+        let Some((oldest, _)) = mine.into_iter().min_by_key(|(_, t)| *t) else {
+            break;
+        };
+        if let Some(s) = sessions.remove(&oldest) {
+            if let Ok(mut s) = s.try_lock() {
+                expired.extend(s.writer.take());
+            }
+        }
+    }
+    if sessions.len() >= SESSIONS_IN_ALL {
+        drop(sessions);
+        for w in expired {
+            w.discard().await;
+        }
+        return Err(EmuError::exhausted(
+            "Too many unfinished uploads; finish or abandon some and try again later.",
+        ));
+    }
     sessions.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(session)));
     drop(sessions);
     for w in expired {
@@ -889,6 +938,26 @@ async fn resumable_chunk(
     if len.is_some_and(|n| s.received + n > limit) {
         return Err(too_large(limit));
     }
+    // What the other unfinished uploads hold: all of them together stay under a bound.
+    let pending_cap = limit.saturating_mul(PENDING_LIMITS);
+    let others: u64 = {
+        let sessions = svc.media.sessions.lock().await;
+        sessions
+            .iter()
+            .filter(|(k, _)| k.as_str() != upload_id)
+            .filter_map(|(_, o)| o.try_lock().ok().map(|o| o.received))
+            .sum()
+    };
+    let room = pending_cap.saturating_sub(others);
+    let exhausted = || {
+        EmuError::exhausted(
+            "Unfinished uploads hold too many bytes; finish or abandon some and try again later.",
+        )
+    };
+    if len.is_some_and(|n| s.received + n > room) {
+        return Err(exhausted());
+    }
+    s.touched = std::time::Instant::now();
     if s.writer.is_none() {
         s.writer = Some(svc.media.blobs.writer().await.map_err(store_err)?);
     }
@@ -907,6 +976,10 @@ async fn resumable_chunk(
             }
         };
         let next = s.received + chunk.len() as u64;
+        if next > room && next <= limit && s.total.is_none_or(|t| next <= t) {
+            failed = Some((exhausted(), true));
+            break;
+        }
         if next > limit || s.total.is_some_and(|t| next > t) {
             failed = Some((
                 if next > limit {
