@@ -192,8 +192,8 @@ fn event_view(dir: &Directory, rec: &SpaceRec, e: &EventRec, who: &Principal) ->
     let data: Value = if let Some(p) = &e.payload {
         // A reaction on a private message is as private as the message.
         if let Ok(r) = crate::api::name::ReactionName::parse(&e.resource) {
-            let i = rec.find_message(r.message().message_id())?;
-            if private_hidden(&rec.messages[i], who) {
+            let found = rec.find_message(r.message().message_id());
+            if found.is_some_and(|i| private_hidden(&rec.messages[i], who)) {
                 return None;
             }
         }
