@@ -551,3 +551,35 @@ async fn unfinished_uploads_are_bounded_per_person_in_all_and_in_bytes() {
         400
     );
 }
+
+#[tokio::test]
+async fn bytes_no_record_names_are_cleaned_at_start_and_the_others_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("state.json");
+    let opts = || gchat::emulator::Options {
+        port: 0,
+        data: Some(data.clone()),
+        demo: true,
+        config: Default::default(),
+    };
+    let emu = gchat::emulator::Emulator::start(opts()).await.unwrap();
+    let id = upload_as_alice(&emu, "kept.txt", b"kept").await;
+    drop(emu);
+    // As if killed between storing an upload's bytes and saving its record.
+    let media = dir.path().join("state.json.media");
+    std::fs::write(
+        media.join("OrphanBytesNoRecordNames0123456789abcdefghijklm"),
+        b"x",
+    )
+    .unwrap();
+    std::fs::write(media.join("tmp-halfway"), b"x").unwrap();
+    let emu = gchat::emulator::Emulator::start(opts()).await.unwrap();
+    let mut left: Vec<String> = std::fs::read_dir(&media)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, std::slice::from_ref(&id));
+    let r = get_media(&emu, &id, None).await;
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"kept");
+}

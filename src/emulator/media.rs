@@ -296,12 +296,21 @@ pub struct Media {
 }
 
 impl Media {
-    pub fn new(data: Option<&Path>) -> Self {
-        // Bytes of uploads that were cut off (the emulator stopped mid-upload) go.
+    /// `known`: whether an upload record holds the bytes of this id.
+    pub fn new(data: Option<&Path>, known: &dyn Fn(&str) -> bool) -> Self {
+        // Bytes of uploads that were cut off (the emulator stopped mid-upload) go, and
+        // so do bytes no record names (stopped between storing them and saving their
+        // record).
         if let Some(dir) = data.map(media_dir) {
             if let Ok(entries) = std::fs::read_dir(&dir) {
                 for e in entries.flatten() {
-                    if e.file_name().to_string_lossy().starts_with("tmp-") {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let an_id = !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                    let is_file = e.file_type().is_ok_and(|t| t.is_file());
+                    if name.starts_with("tmp-") || (is_file && an_id && !known(&name)) {
                         let _ = std::fs::remove_file(e.path());
                     }
                 }
