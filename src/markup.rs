@@ -172,12 +172,21 @@ pub fn inline(s: &str, names: &dyn Names, base: Style) -> Vec<Span<'static>> {
             out.push(Span::styled(std::mem::take(buf), base));
         }
     };
+    // For each emphasis mark, the last search for its closer: where it started and
+    // what it found. The closer found from one start is the closer from any later start
+    // up to it, so each mark's searches read the line once in all.
+    let mut closers: [Option<(usize, Option<usize>)>; 3] = [None; 3];
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        // <users/ID>, <url|label>, <url>
+        // <users/ID>, <url|label>, <url>: a `<` before the `>` means this one is text
+        // (and the search stops there, so no stretch is read twice).
         if c == '<' {
-            if let Some(rel) = chars[i + 1..].iter().position(|&x| x == '>') {
+            let end = chars[i + 1..]
+                .iter()
+                .position(|&x| x == '>' || x == '<')
+                .filter(|&rel| chars[i + 1 + rel] == '>');
+            if let Some(rel) = end {
                 let inner: String = chars[i + 1..i + 1 + rel].iter().collect();
                 if let Some(user) = inner.strip_prefix("users/") {
                     flush(&mut buf, &mut out);
@@ -259,7 +268,19 @@ pub fn inline(s: &str, names: &dyn Names, base: Style) -> Vec<Span<'static>> {
         }
         // *bold*, _italic_, ~strike~
         if matches!(c, '*' | '_' | '~') && opens(&chars, i) {
-            let close = (i + 2..chars.len()).find(|&j| chars[j] == c && closes(&chars, j));
+            let k = match c {
+                '*' => 0,
+                '_' => 1,
+                _ => 2,
+            };
+            let close = match closers[k] {
+                Some((from, found)) if from <= i + 2 && found.is_none_or(|j| j >= i + 2) => found,
+                _ => {
+                    let found = (i + 2..chars.len()).find(|&j| chars[j] == c && closes(&chars, j));
+                    closers[k] = Some((i + 2, found));
+                    found
+                }
+            };
             if let Some(j) = close {
                 flush(&mut buf, &mut out);
                 let style = base.patch(match c {
@@ -745,6 +766,27 @@ mod tests {
         assert!(s
             .iter()
             .any(|(t, st)| t.contains("2*3*4") && *st == Style::default()));
+    }
+
+    /// Inputs that made the old reading quadratic (each `<` or unmatched mark read the
+    /// rest of the line): in one pass they are read whole, as text.
+    #[test]
+    fn hostile_lines_are_read_in_one_pass() {
+        for evil in ["<", "<x", "*a ", "_a ", "~a "] {
+            let line = evil.repeat(100_000);
+            let got: String = inline(&line, &N, Style::default())
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect();
+            assert_eq!(got, line);
+        }
+        // A `>` at the end does not make every `<` read up to it.
+        let line = "<".repeat(100_000) + "https://e.com>";
+        let got = inline(&line, &N, Style::default());
+        assert!(got.iter().any(|s| s.content == "https://e.com"));
+        // Marks that do close still do, after many that do not.
+        let s = styles(&("_a ".repeat(1000) + "*b*"));
+        assert!(s.contains(&("b".into(), theme::bold())));
     }
 
     #[test]

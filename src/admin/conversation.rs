@@ -173,26 +173,64 @@ pub async fn upload(
         })
 }
 
-/// A file name from the server made safe: its last component, no control characters,
-/// never `.` or `..`.
+/// The longest a saved name may be, in bytes: Linux allows 255, and room is left for
+/// a ` (NN)` to tell it from a file already there and for the temporary
+/// `.part-PID` suffix of a download in progress.
+const MAX_NAME_BYTES: usize = 255 - 16 - 8;
+
+/// Characters that change how a name is shown without being seen: bidirectional
+/// controls, zero-width and other invisible format characters.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn cut_bytes(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// A file name from the server made safe: its last component, no control, bidi or
+/// invisible characters, never `.` or `..`, never starting with `-` (it would read as
+/// an option), and short enough in bytes for any file system, keeping its extension.
 fn safe_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !invisible(*c))
         .collect::<String>()
         .trim()
         .to_string();
-    match cleaned.as_str() {
-        "" | "." | ".." => "attachment".to_string(),
+    let mut cleaned = match cleaned.as_str() {
+        "" | "." | ".." => return "attachment".to_string(),
+        _ if cleaned.starts_with('-') => format!("_{cleaned}"),
         _ => cleaned,
+    };
+    if cleaned.len() > MAX_NAME_BYTES {
+        let ext = match cleaned.rsplit_once('.') {
+            Some((stem, e)) if !stem.is_empty() && e.len() <= 16 => format!(".{e}"),
+            _ => String::new(),
+        };
+        let stem = &cleaned[..cleaned.len() - ext.len()];
+        cleaned = format!("{}{ext}", cut_bytes(stem, MAX_NAME_BYTES - ext.len()));
     }
+    cleaned
 }
 
-/// `dir/name`, or `dir/name (2)` and so on when that exists: nothing is overwritten.
-fn free_path(dir: &Path, name: &str) -> PathBuf {
+/// `dir/name`, or `dir/name (2)` and so on when that exists or is `taken` (by an
+/// earlier attachment of the same run): nothing is overwritten.
+fn free_path(dir: &Path, name: &str, taken: &std::collections::HashSet<PathBuf>) -> PathBuf {
+    let free = |p: &PathBuf| !p.exists() && !taken.contains(p);
     let first = dir.join(name);
-    if !first.exists() {
+    if free(&first) {
         return first;
     }
     let (stem, ext) = match name.rsplit_once('.') {
@@ -201,7 +239,7 @@ fn free_path(dir: &Path, name: &str) -> PathBuf {
     };
     (2..)
         .map(|n| dir.join(format!("{stem} ({n}){ext}")))
-        .find(|p| !p.exists())
+        .find(free)
         .unwrap_or(first)
 }
 
@@ -227,6 +265,8 @@ pub async fn download(
         )));
     }
     let mut saved = Vec::new();
+    let mut failed = Vec::new();
+    let mut taken = std::collections::HashSet::new();
     for a in atts {
         let Some(media) = a
             .attachment_data_ref
@@ -237,27 +277,35 @@ pub async fn download(
             continue; // A Drive file: nothing to download through the Chat API.
         };
         let file = safe_file_name(a.content_name.as_deref().unwrap_or("attachment"));
-        let path = free_path(dir, &file);
+        let path = free_path(dir, &file, &taken);
+        taken.insert(path.clone());
         if ctx.dry_run {
             saved.push((path, 0));
             continue;
         }
         let mut progress = output::Progress::new("downloading (KiB)");
-        let n = ctx
+        let got = ctx
             .client
             .download_attachment(&media, &path, &mut |got, _| {
                 progress.update((got / 1024) as usize)
             })
-            .await
-            .map_err(|e| Failure::api(&format!("attachment {file}"), &e))?;
-        saved.push((path, n));
+            .await;
+        // One attachment that fails does not stop the others.
+        match got {
+            Ok(n) => saved.push((path, n)),
+            Err(e) => failed.push(Failure::api(&format!("attachment {file}"), &e)),
+        }
+    }
+    for f in &failed {
+        say_errln!("gchat: {}", clean(&f.message));
     }
     if ctx.format != Format::Table {
         let v: Vec<_> = saved
             .iter()
             .map(|(p, n)| serde_json::json!({ "path": p.display().to_string(), "bytes": n }))
             .collect();
-        return output::json(&v, ctx.format == Format::Json).map(|_| Exit::Ok);
+        output::json(&v, ctx.format == Format::Json)?;
+        return Ok(download_exit(&failed, saved.len()));
     }
     let verb = if ctx.dry_run { "would save" } else { "saved" };
     let mut out = String::new();
@@ -268,7 +316,15 @@ pub async fn download(
         ));
     }
     output::print(&out)?;
-    Ok(Exit::Ok)
+    Ok(download_exit(&failed, saved.len()))
+}
+
+fn download_exit(failed: &[Failure], saved: usize) -> Exit {
+    match failed {
+        [] => Exit::Ok,
+        [one] if saved == 0 => one.exit,
+        _ => Exit::Partial,
+    }
 }
 
 #[cfg(test)]
@@ -283,7 +339,37 @@ mod tests {
         assert_eq!(safe_file_name("C:\\x\\y.pdf"), "y.pdf");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("r.pdf"), b"x").unwrap();
-        assert_eq!(free_path(dir.path(), "r.pdf"), dir.path().join("r (2).pdf"));
-        assert_eq!(free_path(dir.path(), "new.pdf"), dir.path().join("new.pdf"));
+        let none = Default::default();
+        assert_eq!(
+            free_path(dir.path(), "r.pdf", &none),
+            dir.path().join("r (2).pdf")
+        );
+        assert_eq!(
+            free_path(dir.path(), "new.pdf", &none),
+            dir.path().join("new.pdf")
+        );
+        // A name already given in the same run (a dry run writes nothing) is taken.
+        let taken = [dir.path().join("new.pdf")].into_iter().collect();
+        assert_eq!(
+            free_path(dir.path(), "new.pdf", &taken),
+            dir.path().join("new (2).pdf")
+        );
+    }
+
+    #[test]
+    fn saved_names_are_plain_short_and_not_options() {
+        assert_eq!(safe_file_name("-rf"), "_-rf");
+        assert_eq!(safe_file_name("in\u{202E}fdp.exe"), "infdp.exe");
+        assert_eq!(safe_file_name("a\u{200B}b\u{FEFF}\u{2066}.txt"), "ab.txt");
+        // 254 two-byte characters: 508 bytes, over Linux's 255.
+        let long = format!("{}.pdf", "é".repeat(254));
+        let safe = safe_file_name(&long);
+        assert!(safe.len() <= MAX_NAME_BYTES, "{}", safe.len());
+        assert!(safe.ends_with("é.pdf"));
+        let part = format!("{safe} (99).part-{}", u32::MAX);
+        assert!(part.len() <= 255);
+        // Without an extension, or with one too long to keep.
+        assert!(safe_file_name(&"x".repeat(400)).len() <= MAX_NAME_BYTES);
+        assert!(safe_file_name(&format!("a.{}", "e".repeat(300))).len() <= MAX_NAME_BYTES);
     }
 }

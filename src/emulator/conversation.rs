@@ -56,6 +56,12 @@ pub fn check_quote(
             "Quoted message {name} not found."
         )));
     }
+    // A quote shows the quoted text to everyone in the space.
+    if m.msg.private_message_viewer.is_some() {
+        return Err(bad_quote(format!(
+            "{name} is a private message; private messages cannot be quoted."
+        )));
+    }
     let current = m.msg.last_update_time.or(m.msg.create_time);
     let Some(given) = q.last_update_time else {
         return Err(bad_quote(

@@ -190,6 +190,13 @@ fn event_view(dir: &Directory, rec: &SpaceRec, e: &EventRec, who: &Principal) ->
     let t = &e.event_type;
     let s = t.as_str();
     let data: Value = if let Some(p) = &e.payload {
+        // A reaction on a private message is as private as the message.
+        if let Ok(r) = crate::api::name::ReactionName::parse(&e.resource) {
+            let found = rec.find_message(r.message().message_id());
+            if found.is_some_and(|i| private_hidden(&rec.messages[i], who)) {
+                return None;
+            }
+        }
         p.clone()
     } else if s.contains(".message.") {
         let i = rec.find_message(&e.resource)?;

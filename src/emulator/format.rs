@@ -117,36 +117,50 @@ fn pairs(s: &str, open: &str, close: &str, new_open: &str, new_close: &str) -> S
     out
 }
 
-/// `[text](url)` as Chat's `<url|text>`.
+/// `[text](url)` as Chat's `<url|text>`: a label without brackets, then a URL without
+/// whitespace. One pass: each label scan stops at the next bracket, and the end of the
+/// URL found for one link start holds for every later start before it.
 fn links(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(p) = rest.find('[') {
-        let after = &rest[p + 1..];
-        let parsed = after.find("](").and_then(|q| {
-            let label = &after[..q];
-            let tail = &after[q + 2..];
-            let r = tail.find(')')?;
-            let url = &tail[..r];
-            (!label.is_empty()
-                && !label.contains(['[', ']'])
-                && !url.is_empty()
-                && !url.contains(char::is_whitespace))
-            .then(|| (label.to_string(), url.to_string(), q + 2 + r + 1))
-        });
-        match parsed {
-            Some((label, url, used)) => {
-                out.push_str(&rest[..p]);
-                out.push_str(&format!("<{url}|{label}>"));
-                rest = &after[used..];
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    let mut from = 0;
+    // The first `)` or whitespace at or after the last URL start looked at.
+    let mut url_end: Option<usize> = None;
+    while let Some(off) = s[from..].find('[') {
+        let p = from + off;
+        from = p + 1;
+        let Some(lo) = s[p + 1..].find(['[', ']']) else {
+            break;
+        };
+        let q = p + 1 + lo;
+        if b[q] == b'[' || q == p + 1 || b.get(q + 1) != Some(&b'(') {
+            continue;
+        }
+        let u = q + 2;
+        let e = match url_end {
+            Some(e) if e >= u => e,
+            _ => {
+                let e = s[u..]
+                    .char_indices()
+                    .find(|&(_, c)| c == ')' || c.is_whitespace())
+                    .map_or(s.len(), |(k, _)| u + k);
+                url_end = Some(e);
+                e
             }
-            None => {
-                out.push_str(&rest[..=p]);
-                rest = after;
-            }
+        };
+        if e > u && b.get(e) == Some(&b')') {
+            out.push_str(&s[copied..p]);
+            out.push('<');
+            out.push_str(&s[u..e]);
+            out.push('|');
+            out.push_str(&s[p + 1..q]);
+            out.push('>');
+            copied = e + 1;
+            from = e + 1;
         }
     }
-    out.push_str(rest);
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -219,6 +233,25 @@ mod tests {
         assert_eq!(markdown_to_chat("```\n**x**\n```"), "```\n**x**\n```");
         assert_eq!(markdown_to_chat("2 * 3 * 4"), "2 * 3 * 4");
         assert_eq!(markdown_to_chat("a ** b"), "a ** b");
+        assert_eq!(
+            links("[a](b c) [c] (d) [](e) [f](g h)"),
+            "[a](b c) [c] (d) [](e) [f](g h)"
+        );
+        assert_eq!(links("[[a](u)x"), "[<u|a>x");
+        assert_eq!(links("读[é](ü)[b](c)"), "读<ü|é><c|b>");
+    }
+
+    /// Inputs that made the old reading quadratic (minutes in a debug build): one
+    /// pass reads each in a blink.
+    #[test]
+    fn links_reads_hostile_text_in_one_pass() {
+        for evil in ["[", "[a](", "[a](x", "[a]"] {
+            let text = evil.repeat(100_000);
+            assert_eq!(links(&text), text);
+        }
+        let text = "[a](x".repeat(100_000) + ")";
+        let out = links(&text);
+        assert!(out.starts_with("<x[a](x") && out.ends_with("[a](x|a>"));
     }
 
     #[test]

@@ -258,9 +258,24 @@ impl Blobs {
 /// How long an unfinished resumable upload is kept.
 const SESSION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
+/// How long a resumable upload may sit without a chunk before it goes.
+const SESSION_IDLE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The most unfinished resumable uploads one person may have: starting another drops
+/// their least recently used one.
+const SESSIONS_PER_USER: usize = 8;
+
+/// The most unfinished resumable uploads in all: past it, new ones are refused.
+const SESSIONS_IN_ALL: usize = 32;
+
+/// The bytes unfinished uploads may hold together, in media limits.
+const PENDING_LIMITS: u64 = 2;
+
 /// A resumable upload in progress.
 struct Session {
     started: std::time::Instant,
+    /// When a chunk last arrived (or the session started).
+    touched: std::time::Instant,
     space: String,
     uploader: String,
     filename: String,
@@ -274,15 +289,26 @@ struct Session {
 pub struct Media {
     pub blobs: Blobs,
     sessions: tokio::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Session>>>>,
+    /// The address the emulator listens on, for resumable sessions' `Location`.
+    pub(crate) addr: std::sync::OnceLock<std::net::SocketAddr>,
 }
 
 impl Media {
-    pub fn new(data: Option<&Path>) -> Self {
-        // Bytes of uploads that were cut off (the emulator stopped mid-upload) go.
+    /// `known`: whether an upload record holds the bytes of this id.
+    pub fn new(data: Option<&Path>, known: &dyn Fn(&str) -> bool) -> Self {
+        // Bytes of uploads that were cut off (the emulator stopped mid-upload) go, and
+        // so do bytes no record names (stopped between storing them and saving their
+        // record).
         if let Some(dir) = data.map(media_dir) {
             if let Ok(entries) = std::fs::read_dir(&dir) {
                 for e in entries.flatten() {
-                    if e.file_name().to_string_lossy().starts_with("tmp-") {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let an_id = !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                    let is_file = e.file_type().is_ok_and(|t| t.is_file());
+                    if name.starts_with("tmp-") || (is_file && an_id && !known(&name)) {
                         let _ = std::fs::remove_file(e.path());
                     }
                 }
@@ -294,6 +320,7 @@ impl Media {
                 None => Blobs::Memory(Mutex::new(HashMap::new())),
             },
             sessions: tokio::sync::Mutex::new(HashMap::new()),
+            addr: std::sync::OnceLock::new(),
         }
     }
 }
@@ -321,7 +348,8 @@ fn checked_filename(raw: Option<&str>) -> EmuResult<String> {
             "The filename must be at most 255 characters with no control characters.",
         ));
     }
-    if let Some((_, ext)) = name.rsplit_once('.') {
+    // Windows drops trailing dots and spaces: `evil.exe.` is saved as `evil.exe`.
+    if let Some((_, ext)) = name.trim_end_matches(['.', ' ']).rsplit_once('.') {
         let ext = ext.to_ascii_lowercase();
         if BLOCKED_EXTENSIONS.contains(&ext.as_str()) {
             return Err(EmuError::invalid_field(
@@ -588,6 +616,9 @@ async fn part_headers(c: &mut Chunks) -> EmuResult<(Vec<(String, String)>, bool)
     if line.starts_with("--") {
         return Err(bad_multipart("a part is missing"));
     }
+    if !line.is_empty() {
+        return Err(bad_multipart("text follows a boundary on its line"));
+    }
     c.buf.drain(..=eol);
     let mut headers = Vec::new();
     loop {
@@ -773,6 +804,7 @@ async fn resumable_start(
     let id = random_id(32);
     let session = Session {
         started: std::time::Instant::now(),
+        touched: std::time::Instant::now(),
         space: space.to_string(),
         uploader: who.user_name(),
         filename,
@@ -782,21 +814,60 @@ async fn resumable_start(
         writer: None,
     };
     let mut sessions = svc.media.sessions.lock().await;
-    // Abandoned sessions go (with their partial bytes) once they are old.
+    // Abandoned sessions go (with their partial bytes) once they are old or idle.
     let mut expired = Vec::new();
     sessions.retain(|_, s| match s.try_lock() {
-        Ok(mut s) if s.started.elapsed() > SESSION_LIFETIME => {
+        Ok(mut s)
+            if s.started.elapsed() > SESSION_LIFETIME || s.touched.elapsed() > SESSION_IDLE =>
+        {
             expired.extend(s.writer.take());
             false
         }
         _ => true,
     });
+    // The caller's own least recently used sessions make room for the new one.
+    let me = who.user_name();
+    loop {
+        let mine: Vec<(String, std::time::Instant)> = sessions
+            .iter()
+            .filter_map(|(k, s)| {
+                let s = s.try_lock().ok()?;
+                (s.uploader == me).then(|| (k.clone(), s.touched))
+            })
+            .collect();
+        if mine.len() < SESSIONS_PER_USER {
+            break;
+        }
+        let Some((oldest, _)) = mine.into_iter().min_by_key(|(_, t)| *t) else {
+            break;
+        };
+        if let Some(s) = sessions.remove(&oldest) {
+            if let Ok(mut s) = s.try_lock() {
+                expired.extend(s.writer.take());
+            }
+        }
+    }
+    if sessions.len() >= SESSIONS_IN_ALL {
+        drop(sessions);
+        for w in expired {
+            w.discard().await;
+        }
+        return Err(EmuError::exhausted(
+            "Too many unfinished uploads; finish or abandon some and try again later.",
+        ));
+    }
     sessions.insert(id.clone(), Arc::new(tokio::sync::Mutex::new(session)));
     drop(sessions);
     for w in expired {
         w.discard().await;
     }
-    let host = header_str(headers, "host").unwrap_or("127.0.0.1");
+    // Where the emulator listens, not what the Host header claims (it may lack the
+    // port).
+    let host = svc
+        .media
+        .addr
+        .get()
+        .map_or_else(|| "127.0.0.1".to_string(), |a| a.to_string());
     let location = format!(
         "http://{host}/upload/v1/spaces/{space}/attachments:upload?uploadType=resumable&upload_id={id}"
     );
@@ -874,6 +945,26 @@ async fn resumable_chunk(
     if len.is_some_and(|n| s.received + n > limit) {
         return Err(too_large(limit));
     }
+    // What the other unfinished uploads hold: all of them together stay under a bound.
+    let pending_cap = limit.saturating_mul(PENDING_LIMITS);
+    let others: u64 = {
+        let sessions = svc.media.sessions.lock().await;
+        sessions
+            .iter()
+            .filter(|(k, _)| k.as_str() != upload_id)
+            .filter_map(|(_, o)| o.try_lock().ok().map(|o| o.received))
+            .sum()
+    };
+    let room = pending_cap.saturating_sub(others);
+    let exhausted = || {
+        EmuError::exhausted(
+            "Unfinished uploads hold too many bytes; finish or abandon some and try again later.",
+        )
+    };
+    if len.is_some_and(|n| s.received + n > room) {
+        return Err(exhausted());
+    }
+    s.touched = std::time::Instant::now();
     if s.writer.is_none() {
         s.writer = Some(svc.media.blobs.writer().await.map_err(store_err)?);
     }
@@ -892,6 +983,10 @@ async fn resumable_chunk(
             }
         };
         let next = s.received + chunk.len() as u64;
+        if next > room && next <= limit && s.total.is_none_or(|t| next <= t) {
+            failed = Some((exhausted(), true));
+            break;
+        }
         if next > limit || s.total.is_some_and(|t| next > t) {
             failed = Some((
                 if next > limit {
@@ -1080,29 +1175,35 @@ async fn download(
                         })
                 })
             });
-            return (own || shared)
+            // The uploader's own access lasts until the upload is attached: once it
+            // is, it goes with the messages (and with their deletion).
+            return ((own && up.messages.is_empty()) || shared)
                 .then(|| (up.content_type.clone(), up.size, up.content_name.clone()));
         }
         None
     });
-    let (content_type, size, _name) = found.ok_or_else(not_found)?;
+    let (content_type, size, name) = found.ok_or_else(not_found)?;
     if query.string("alt") != Some("media") {
         let Reply(bytes) = reply(&serde_json::json!({ "resourceName": resource }))?;
         return Ok(json(StatusCode::OK, bytes));
     }
-    // `Range: bytes=A-B` or `bytes=A-` (as Google's client libraries send for chunked
-    // downloads): 206 with that part; anything else gets the whole.
-    let range = header_str(headers, "range")
-        .and_then(|v| v.trim().strip_prefix("bytes="))
-        .and_then(|r| {
-            let (a, b) = r.split_once('-')?;
-            let a: u64 = a.trim().parse().ok()?;
-            let b: u64 = match b.trim() {
-                "" => size.checked_sub(1)?,
-                b => b.parse::<u64>().ok()?.min(size.checked_sub(1)?),
-            };
-            (a <= b && a < size).then_some((a, b + 1))
-        });
+    // `Range: bytes=A-B`, `bytes=A-` or `bytes=-N` (RFC 9110 14.1.2): 206 with that
+    // part, or 416 when it starts past the end; anything else gets the whole.
+    let range = match header_str(headers, "range").map(byte_range) {
+        Some(r) => r.resolve(size),
+        None => Ok(None),
+    };
+    let range = match range {
+        Ok(r) => r,
+        Err(()) => {
+            let mut resp = Response::new(Body::empty());
+            *resp.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                resp.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(resp);
+        }
+    };
     let (start, end) = range.unwrap_or((0, size));
     let body = svc
         .media
@@ -1129,7 +1230,79 @@ async fn download(
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    // Uploaded bytes are never rendered on the emulator's own origin: a saved file,
+    // never sniffed, with no rights if a browser opens it anyway.
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&content_disposition(&name))
+            .unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
     Ok(resp)
+}
+
+/// `attachment; filename*=UTF-8''…` (RFC 6266 / 8187).
+fn content_disposition(name: &str) -> String {
+    let mut out = String::from("attachment; filename*=UTF-8''");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A `Range` header's single byte range.
+enum ByteRange {
+    /// `A-` or `A-B`.
+    From(u64, Option<u64>),
+    /// `-N`: the last N bytes.
+    Suffix(u64),
+    /// Something else (several ranges, other units, garbage): ignored.
+    Ignored,
+}
+
+fn byte_range(v: &str) -> ByteRange {
+    let Some(r) = v.trim().strip_prefix("bytes=") else {
+        return ByteRange::Ignored;
+    };
+    let Some((a, b)) = r.trim().split_once('-') else {
+        return ByteRange::Ignored;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    match (a.parse::<u64>(), b) {
+        (Ok(a), "") => ByteRange::From(a, None),
+        (Ok(a), b) => match b.parse::<u64>() {
+            Ok(b) if b >= a => ByteRange::From(a, Some(b)),
+            _ => ByteRange::Ignored,
+        },
+        (Err(_), b) if a.is_empty() => b.parse().map_or(ByteRange::Ignored, ByteRange::Suffix),
+        _ => ByteRange::Ignored,
+    }
+}
+
+impl ByteRange {
+    /// `start..end` of a `size`-byte file; `Ok(None)` for the whole; `Err` when no
+    /// byte of the file is in it (416).
+    fn resolve(self, size: u64) -> Result<Option<(u64, u64)>, ()> {
+        match self {
+            ByteRange::Ignored => Ok(None),
+            ByteRange::From(a, _) if a >= size => Err(()),
+            ByteRange::From(a, b) => Ok(Some((a, b.map_or(size, |b| (b + 1).min(size))))),
+            ByteRange::Suffix(0) => Err(()),
+            ByteRange::Suffix(_) if size == 0 => Err(()),
+            ByteRange::Suffix(n) => Ok(Some((size - n.min(size), size))),
+        }
+    }
 }
 
 /// `spaces.messages.attachments.get`.

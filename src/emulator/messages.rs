@@ -44,11 +44,30 @@ fn set_text(dir: &Directory, msg: &mut Message, text: Option<String>, caller: &P
 
 /// The text as the server reads it: Markdown (`markupSyntax: MARKUP_SYNTAX_MARKDOWN`)
 /// becomes Chat's own markup.
-fn read_text(input: &Message) -> Option<String> {
-    match (&input.text, &input.markup_syntax) {
+/// Refuses text over the limit before any of it is read, so that no reading of a
+/// long hostile text can hold the server.
+fn read_text(input: &Message, ctx: &Ctx<'_>) -> EmuResult<Option<String>> {
+    if let Some(t) = &input.text {
+        check_text_length(t, ctx)?;
+    }
+    Ok(match (&input.text, &input.markup_syntax) {
         (Some(t), Some(MarkupSyntax::Markdown)) => Some(super::format::markdown_to_chat(t)),
         (t, _) => t.clone(),
+    })
+}
+
+fn check_text_length(text: &str, ctx: &Ctx<'_>) -> EmuResult<()> {
+    let chars = text.chars().count();
+    if chars > ctx.config.text_limit {
+        return Err(EmuError::invalid_field(
+            "message.text",
+            format!(
+                "The message text is {chars} characters long; the maximum is {}.",
+                ctx.config.text_limit
+            ),
+        ));
     }
+    Ok(())
 }
 
 const HUMAN_CARDS: &str = "Message cannot have cards for requests carrying human credentials.";
@@ -63,16 +82,7 @@ fn check_content(msg: &Message, ctx: &Ctx<'_>) -> EmuResult<()> {
             "Message cannot be empty. Discarding empty message.",
         ));
     }
-    let chars = text.chars().count();
-    if chars > ctx.config.text_limit {
-        return Err(EmuError::invalid_field(
-            "message.text",
-            format!(
-                "The message text is {chars} characters long; the maximum is {}.",
-                ctx.config.text_limit
-            ),
-        ));
-    }
+    check_text_length(text, ctx)?;
     if msg.cards_v2.len() > 1
         && msg
             .cards_v2
@@ -361,7 +371,8 @@ fn create_message(
         client_assigned_message_id: p.message_id.clone(),
         ..Default::default()
     };
-    set_text(&ctx.store.directory, &mut msg, read_text(&input), who);
+    let text = read_text(&input, ctx)?;
+    set_text(&ctx.store.directory, &mut msg, text, who);
     msg.quoted_message_metadata = quoted;
     // Stands for the attachments (named below, once the message has its id).
     msg.attachment = input.attachment.clone();
@@ -652,7 +663,8 @@ pub fn patch(ctx: &mut Ctx<'_>, space: &str, message: &str) -> EmuResult<Reply> 
     }
     let mut updated = m.msg.clone();
     if has("text") {
-        set_text(&ctx.store.directory, &mut updated, read_text(&input), who);
+        let text = read_text(&input, ctx)?;
+        set_text(&ctx.store.directory, &mut updated, text, who);
     }
     if has("cards_v2") && (who.is_app() || !all) {
         updated.cards_v2 = input.cards_v2.clone();

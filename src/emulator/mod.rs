@@ -150,6 +150,7 @@ impl Emulator {
         .await
         .with_context(|| format!("could not listen on 127.0.0.1:{}", opts.port))?;
         let addr = listener.local_addr()?;
+        let _ = service.media.addr.set(addr);
         let answer_faults = Arc::new(faults::AnswerFaults::default());
         let app = axum::Router::new()
             .fallback(http::serve_request)

@@ -583,12 +583,19 @@ impl Service {
         config: Config,
     ) -> anyhow::Result<Self> {
         store.clear_logs();
+        let uploads: std::collections::HashSet<String> = store
+            .spaces
+            .values()
+            .flat_map(|r| r.uploads.keys().cloned())
+            .collect();
         let store = Arc::new(Mutex::new(store));
         let persister = match persister {
             Some(p) => Some(p.start(store.clone())?),
             None => None,
         };
-        let media = media::Media::new(persister.as_ref().map(Durable::path));
+        let media = media::Media::new(persister.as_ref().map(Durable::path), &|id| {
+            uploads.contains(id)
+        });
         Ok(Service {
             media,
             store,

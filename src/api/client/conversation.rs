@@ -22,6 +22,9 @@ pub const MAX_ATTACHMENT_BYTES: u64 = 200 * 1024 * 1024;
 /// resumable protocol asks).
 pub const UPLOAD_CHUNK: usize = 4 * 1024 * 1024;
 
+/// Answers in a row without progress after which an upload is given up.
+const MAX_STALLED_ANSWERS: u32 = 4;
+
 /// The longest a download or an upload chunk may take.
 const MEDIA_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
@@ -206,6 +209,13 @@ impl Client {
         progress(0, total);
         let mut buf = vec![0u8; UPLOAD_CHUNK];
         let mut failures: u32 = 0;
+        // Answers in a row that moved nothing forward: a server that keeps asking for
+        // the same bytes is given up on rather than fed forever.
+        let mut stalled: u32 = 0;
+        let server = reqwest::Url::parse(&session)
+            .ok()
+            .and_then(|u| u.host_str().map(String::from))
+            .unwrap_or_else(|| "the upload server".into());
         let policy = &self.inner.retry;
         loop {
             use tokio::io::AsyncSeekExt;
@@ -226,7 +236,7 @@ impl Client {
                     path.display()
                 )));
             }
-            if n == 0 && total > 0 {
+            if n == 0 && total > 0 && sent < total {
                 return Err(ApiError::InvalidArgument(format!(
                     "{} shrank while it was being uploaded",
                     path.display()
@@ -263,7 +273,23 @@ impl Client {
             };
             match answer {
                 ChunkAnswer::Incomplete(received) => {
-                    sent = received.min(total);
+                    if received > sent + n as u64 || (total > 0 && received >= total) {
+                        return Err(ApiError::Decode(format!(
+                            "{server} says it has {received} bytes of {total} when {} were sent and it has not finished the upload",
+                            sent + n as u64
+                        )));
+                    }
+                    if received > sent {
+                        stalled = 0;
+                    } else {
+                        stalled += 1;
+                        if stalled >= MAX_STALLED_ANSWERS {
+                            return Err(ApiError::Decode(format!(
+                                "{server} kept the upload at {received} of {total} bytes for {stalled} answers in a row; giving up"
+                            )));
+                        }
+                    }
+                    sent = received;
                     progress(sent, total);
                 }
                 ChunkAnswer::Done(r) => {
@@ -327,6 +353,19 @@ impl Client {
         dest: &Path,
         progress: Progress<'_>,
     ) -> Result<u64, ApiError> {
+        self.download_attachment_at_most(media, dest, MAX_ATTACHMENT_BYTES, progress)
+            .await
+    }
+
+    /// [`Self::download_attachment`], stopped (and the partial file deleted) once more
+    /// than `limit` bytes, or more than the server announced, arrive.
+    pub async fn download_attachment_at_most(
+        &self,
+        media: &MediaName,
+        dest: &Path,
+        limit: u64,
+        progress: Progress<'_>,
+    ) -> Result<u64, ApiError> {
         let url = format!("{}/v1/media/{media}", self.inner.chat);
         let token = self.bearer().await?;
         let mut resp = self
@@ -346,6 +385,11 @@ impl Client {
             return Err(Self::server_error(status.as_u16(), &headers, &body));
         }
         let total = resp.content_length().unwrap_or(0);
+        if total > limit {
+            return Err(ApiError::Decode(format!(
+                "the server offers {total} bytes, more than the {limit} an attachment may have"
+            )));
+        }
         let local = |e: std::io::Error| {
             ApiError::InvalidArgument(format!("could not write {}: {e}", dest.display()))
         };
@@ -357,8 +401,14 @@ impl Client {
         progress(0, total);
         let result: Result<(), ApiError> = async {
             while let Some(chunk) = resp.chunk().await.map_err(ApiError::from_reqwest)? {
-                file.write_all(&chunk).await.map_err(local)?;
                 got += chunk.len() as u64;
+                if got > limit || (total > 0 && got > total) {
+                    return Err(ApiError::Decode(format!(
+                        "the server sent more than {} bytes; the download was stopped",
+                        if total > 0 { total.min(limit) } else { limit }
+                    )));
+                }
+                file.write_all(&chunk).await.map_err(local)?;
                 progress(got, total.max(got));
             }
             file.flush().await.map_err(local)?;
