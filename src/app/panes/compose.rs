@@ -4,7 +4,6 @@
 use crate::app::compose::Target;
 use crate::app::dialog::{Dialog, Kind};
 use crate::app::{App, Focus};
-use crate::keymap::{Command, Mode};
 
 impl App {
     pub(in crate::app) fn leave_compose(&mut self) {
@@ -34,7 +33,6 @@ impl App {
             return;
         }
         self.compose.discard();
-        let undo = self.keymap.label(Mode::Compose, Command::Undo);
-        self.note(format!("Draft discarded; {undo} brings it back."));
+        self.note_discarded();
     }
 }

@@ -1,0 +1,46 @@
+//! What a new user found in the TUI: each fix with the test that broke on the old code.
+
+mod common;
+
+use common::fixture::*;
+use crossterm::event::KeyCode;
+use gchat::app::{Action, Focus};
+
+fn note(app: &gchat::app::App) -> Option<String> {
+    app.status.note.as_ref().map(|n| n.text.clone())
+}
+
+#[test]
+fn the_discard_note_goes_once_the_box_is_typed_in_or_restored() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    typed(&mut app, "first try");
+    ctrl(&mut app, 'x');
+    assert!(note(&app).is_some_and(|n| n.contains("Draft discarded")));
+    app.update(Action::Paste("second try".into()));
+    assert_eq!(
+        note(&app),
+        None,
+        "typed over: the undo hint no longer applies"
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(!note(&app).is_some_and(|n| n.contains("Draft discarded")));
+
+    // Restored with undo: the note goes too.
+    typed(&mut app, "third");
+    ctrl(&mut app, 'x');
+    assert!(note(&app).is_some_and(|n| n.contains("Draft discarded")));
+    ctrl(&mut app, 'z');
+    assert_eq!(app.compose.text(), "third");
+    assert_eq!(note(&app), None);
+
+    // Switching spaces leaves the discarded box behind, and its note.
+    ctrl(&mut app, 'x');
+    assert!(note(&app).is_some_and(|n| n.contains("Draft discarded")));
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, '1');
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(note(&app), None);
+    assert_eq!(app.focus, Focus::Messages);
+}
