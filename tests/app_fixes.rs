@@ -44,3 +44,38 @@ fn the_discard_note_goes_once_the_box_is_typed_in_or_restored() {
     assert_eq!(note(&app), None);
     assert_eq!(app.focus, Focus::Messages);
 }
+
+#[test]
+fn a_created_space_opens_with_focus_on_it_so_its_hint_key_works() {
+    use gchat::api::model::{Space, SpaceType};
+    use gchat::app::{Effect, Outcome};
+    let mut app = app();
+    ch(&mut app, '1');
+    ch(&mut app, 'c');
+    typed(&mut app, "Launch Crew");
+    let fx = key(&mut app, KeyCode::Enter);
+    let Some(Effect::CreateSpace { request_id, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    done(
+        &mut app,
+        Outcome::SpaceCreated {
+            request_id,
+            result: Ok(Space {
+                name: Some("spaces/LAUNCH".into()),
+                space_type: Some(SpaceType::Space),
+                display_name: Some("Launch Crew".into()),
+                ..Default::default()
+            }),
+        },
+    );
+    assert_eq!(app.current.as_deref(), Some("spaces/LAUNCH"));
+    assert_eq!(
+        note(&app).as_deref(),
+        Some("Created Launch Crew. Add people with a.")
+    );
+    assert_eq!(app.focus, Focus::Messages);
+    // The hint's key does what it says.
+    ch(&mut app, 'a');
+    assert!(app.dialog.is_some(), "a opens the add-member dialog");
+}
