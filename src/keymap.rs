@@ -110,7 +110,7 @@ impl Command {
                 "Close the thread view (or stop loading older messages)"
             }
             (Command::Submit, Mode::Filter) => "Open the selected space",
-            (Command::Cancel, Mode::Filter) => "Clear the filter",
+            (Command::Cancel, Mode::Filter | Mode::Spaces) => "Clear the filter",
             (Command::Cancel, Mode::Dialog) => "Close without doing anything",
             (Command::Discard, Mode::Dialog) => "Clear the field (undo brings it back)",
             _ => self.description(),

@@ -79,3 +79,39 @@ fn a_created_space_opens_with_focus_on_it_so_its_hint_key_works() {
     ch(&mut app, 'a');
     assert!(app.dialog.is_some(), "a opens the add-member dialog");
 }
+
+#[test]
+fn a_kept_filter_is_shown_in_the_title_and_esc_in_the_spaces_pane_clears_it() {
+    let mut app = app();
+    let all = app.visible_spaces().len();
+    ch(&mut app, '1');
+    ch(&mut app, '/');
+    ch(&mut app, '工');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Messages);
+    assert!(app.visible_spaces().len() < all);
+    let screen = render(&app, 160, 20);
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains("Spaces: 工 (Esc clears)"),
+        "{screen}"
+    );
+    let screen = render(&app, 80, 20);
+    assert!(
+        screen.lines().next().unwrap().contains("Spaces: 工 "),
+        "{screen}"
+    );
+    ch(&mut app, '1');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.spaces.filter, "");
+    assert_eq!(app.visible_spaces().len(), all);
+    let screen = render(&app, 100, 20);
+    assert!(!screen.contains("Esc clears"), "{screen}");
+    assert!(
+        screen.lines().next().unwrap().contains("┌ Spaces ─"),
+        "{screen}"
+    );
+}
