@@ -115,3 +115,56 @@ fn a_kept_filter_is_shown_in_the_title_and_esc_in_the_spaces_pane_clears_it() {
         "{screen}"
     );
 }
+
+/// The last line of the screen: the status bar.
+fn status_bar(screen: &str) -> String {
+    screen.lines().last().unwrap_or("").to_string()
+}
+
+#[test]
+fn key_hints_follow_the_focused_pane_and_where_it_is() {
+    use gchat::app::timeline::Row;
+    let mut app = app();
+    // The messages pane has the keys: its compose keys are offered.
+    let screen = render(&app, 160, 30);
+    assert!(
+        screen.contains("i/n new message · r reply · e edit"),
+        "{screen}"
+    );
+    // In the spaces pane i shows a space's details: the box doesn't offer it.
+    ch(&mut app, '1');
+    let screen = render(&app, 160, 30);
+    assert!(!screen.contains("i/n new message"), "{screen}");
+    assert!(screen.contains("2 then i/n to write"), "{screen}");
+
+    // In a thread, i replies: box and status bar say so.
+    ch(&mut app, '2');
+    app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+        name: "spaces/AAAATeamRst/messages/T1.T1".into(),
+        reply: false,
+    });
+    key(&mut app, KeyCode::Enter);
+    assert!(app.current_view().unwrap().thread.is_some());
+    let screen = render(&app, 160, 30);
+    assert!(!screen.contains("new message"), "{screen}");
+    assert!(screen.contains("i/n/r reply · e edit"), "{screen}");
+    let bar = status_bar(&screen);
+    assert!(bar.contains("i reply") && !bar.contains("new"), "{bar}");
+
+    // A DM takes no more people: a isn't offered, and says why when pressed.
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, '1');
+    while app.spaces.selected.as_deref() != Some(DM) {
+        ch(&mut app, 'j');
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current.as_deref(), Some(DM));
+    let bar = status_bar(&render(&app, 200, 30));
+    assert!(
+        bar.contains("i new") && !bar.contains("add member"),
+        "{bar}"
+    );
+    ch(&mut app, 'a');
+    assert!(app.dialog.is_none());
+    assert!(note(&app).is_some_and(|n| n.contains("direct message")));
+}

@@ -64,6 +64,45 @@ fn reply_title(app: &App, space: &str, thread: &str) -> String {
     }
 }
 
+/// What the idle box offers: the message pane's writing keys that work now (in a thread
+/// the compose key replies too), or, from another pane, how to get to them.
+fn idle_hint(app: &App, target: &Target) -> String {
+    let key = |c| app.keymap.label(Mode::Messages, c);
+    let ok = |c| app.unavailable(c).is_none() && !key(c).is_empty();
+    let in_thread = matches!(target, Target::Reply { .. });
+    let write = if in_thread { "reply" } else { "new message" };
+    if app.focus != Focus::Messages {
+        if !ok(Command::Compose) {
+            return String::new();
+        }
+        let to = app.keymap.label(Mode::Global, Command::FocusMessages);
+        let what = if in_thread { "reply" } else { "write" };
+        return format!("{to} then {} to {what}", key(Command::Compose));
+    }
+    let mut parts = Vec::new();
+    if in_thread {
+        let keys: Vec<String> = [Command::Compose, Command::Reply]
+            .into_iter()
+            .filter(|c| ok(*c))
+            .map(key)
+            .collect();
+        if !keys.is_empty() {
+            parts.push(format!("{} reply", keys.join("/")));
+        }
+    } else {
+        if ok(Command::Compose) {
+            parts.push(format!("{} {write}", key(Command::Compose)));
+        }
+        if ok(Command::Reply) {
+            parts.push(format!("{} reply", key(Command::Reply)));
+        }
+    }
+    if ok(Command::Edit) {
+        parts.push(format!("{} edit", key(Command::Edit)));
+    }
+    parts.join(" · ")
+}
+
 pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
     if let Some(why) = app.posting_refused(space) {
         // No box to type in: say why, and what the user can do instead.
@@ -133,15 +172,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
                 Span::styled("Draft: ".to_string(), theme::warn()),
                 Span::styled(Clean::line(&d.join(" ")), theme::dim()),
             ]),
-            None => Line::from(Span::styled(
-                format!(
-                    "{} new message · {} reply · {} edit",
-                    app.keymap.label(Mode::Messages, Command::Compose),
-                    app.keymap.label(Mode::Messages, Command::Reply),
-                    app.keymap.label(Mode::Messages, Command::Edit),
-                ),
-                theme::dim(),
-            )),
+            None => Line::from(Span::styled(idle_hint(app, &target), theme::dim())),
         };
         f.render_widget(Paragraph::new(hint).block(block), area);
         return;
