@@ -168,3 +168,21 @@ fn key_hints_follow_the_focused_pane_and_where_it_is() {
     assert!(app.dialog.is_none());
     assert!(note(&app).is_some_and(|n| n.contains("direct message")));
 }
+
+#[test]
+fn help_wraps_long_descriptions_and_names_shift_tab() {
+    let mut app = app();
+    ch(&mut app, '?');
+    // Scroll to the messages table, where the longest description is.
+    let mut seen = String::new();
+    for _ in 0..12 {
+        seen.push_str(&render(&app, 160, 48));
+        for _ in 0..10 {
+            ch(&mut app, 'j');
+        }
+    }
+    assert!(seen.contains("Shift-Tab"), "{seen}");
+    assert!(!seen.contains("BackTab"), "{seen}");
+    assert!(!seen.contains("the beginn│"), "{seen}");
+    assert!(seen.contains("beginning"), "{seen}");
+}
