@@ -186,3 +186,23 @@ fn help_wraps_long_descriptions_and_names_shift_tab() {
     assert!(!seen.contains("the beginn│"), "{seen}");
     assert!(seen.contains("beginning"), "{seen}");
 }
+
+#[test]
+fn the_counter_starts_at_500_left_and_writes_thousands_as_the_readme_does() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    app.update(Action::Paste("x".repeat(4096 - 501)));
+    assert!(!render(&app, 160, 48).contains(" left "));
+    ch(&mut app, 'x');
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains(" 500 left "), "{screen}");
+    app.update(Action::Paste("y".repeat(1734)));
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains(" 1,234 over the 4,096 limit "), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    let n = note(&app).unwrap_or_default();
+    assert!(
+        n.contains("5,330 characters") && n.contains("at most 4,096") && n.contains("by 1,234"),
+        "{n}"
+    );
+}

@@ -12,7 +12,7 @@ use tui_textarea::{CursorMove, TextArea};
 /// of the text as sent (mentions as `<users/ID>`).
 pub const LIMIT: usize = 4096;
 
-/// From this many characters left, the box counts them on its edge.
+/// From this many characters left (this many included), the box counts them on its edge.
 pub const COUNT_FROM: usize = 500;
 
 /// Discarding a draft longer than this (characters, or lines) asks first.
@@ -115,6 +115,19 @@ pub fn discard_all(t: &mut TextArea<'_>) -> bool {
 pub fn setup(t: &mut TextArea<'_>) {
     t.set_cursor_line_style(ratatui::style::Style::default());
     t.set_max_histories(HISTORY);
+}
+
+/// `n` with a comma between thousands, as the README writes counts: 4,096.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Characters in `lines` as a message: line breaks count.
@@ -362,6 +375,15 @@ impl Compose {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let cases = [(0, "0"), (999, "999"), (1000, "1,000"), (4096, "4,096")];
+        for (n, s) in cases {
+            assert_eq!(grouped(n), s);
+        }
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn drafts_follow_space_and_thread() {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::compose::{Target, COUNT_FROM, LIMIT, PLACEHOLDER};
+use crate::app::compose::{grouped, Target, COUNT_FROM, LIMIT, PLACEHOLDER};
 use crate::app::{App, Focus};
 use crate::clean::Clean;
 use crate::keymap::{Command, Mode};
@@ -181,15 +181,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
     if n > LIMIT {
         block = block.title_bottom(
             Line::from(Span::styled(
-                format!(" {} over the {LIMIT} limit ", n - LIMIT),
+                format!(" {} over the {} limit ", grouped(n - LIMIT), grouped(LIMIT)),
                 theme::error_bold(),
             ))
             .alignment(Alignment::Right),
         );
-    } else if LIMIT - n < COUNT_FROM {
+    } else if LIMIT - n <= COUNT_FROM {
         block = block.title_bottom(
-            Line::from(Span::styled(format!(" {} left ", LIMIT - n), theme::warn()))
-                .alignment(Alignment::Right),
+            Line::from(Span::styled(
+                format!(" {} left ", grouped(LIMIT - n)),
+                theme::warn(),
+            ))
+            .alignment(Alignment::Right),
         );
     }
     let inner = block.inner(area);
