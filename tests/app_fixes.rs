@@ -206,3 +206,31 @@ fn the_counter_starts_at_500_left_and_writes_thousands_as_the_readme_does() {
         "{n}"
     );
 }
+
+#[test]
+fn the_reply_title_uses_the_width_there_is() {
+    use gchat::app::timeline::Row;
+    let mut app = app();
+    app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+        name: "spaces/AAAATeamRst/messages/D1.D1".into(),
+        reply: false,
+    });
+    ch(&mut app, 'r');
+    assert_eq!(app.focus, Focus::Compose);
+    let wide = render(&app, 160, 48);
+    assert!(
+        wide.contains(
+            "Reply to Dmitri Volkov: @Alice Chen could you review #482 when you have a minute? ─"
+        ),
+        "{wide}"
+    );
+    // Narrow: cut by display width, with an ellipsis, the border kept.
+    let narrow = render(&app, 80, 24);
+    let line = narrow
+        .lines()
+        .find(|l| l.contains("Reply to Dmitri"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("…"), "{narrow}");
+    assert!(!line.contains("minute?"), "{narrow}");
+}

@@ -39,7 +39,8 @@ pub fn height(app: &App, space: &str, inner: Rect) -> u16 {
 
 /// "Reply to Bob Li: Has anyone tried…": whom a reply in `thread` answers and how the
 /// thread starts.
-fn reply_title(app: &App, space: &str, thread: &str) -> String {
+/// It fits in `width` columns: the start is cut (with `…`) only when it must be.
+fn reply_title(app: &App, space: &str, thread: &str, width: usize) -> String {
     let root = app
         .timelines
         .get(space)
@@ -54,9 +55,12 @@ fn reply_title(app: &App, space: &str, thread: &str) -> String {
                 .map(|s| Clean::line(s).into_string())
         })
         .unwrap_or_else(|| "thread".to_string());
+    let who = markup::truncate(&who, (width / 2).max(8));
+    let room = width.saturating_sub(markup::width(&format!(" Reply to {who}:  ")));
     let start = root
         .and_then(|r| r.msg.text.as_deref())
-        .map(|t| markup::plain_preview(t, app, 30))
+        .filter(|_| room >= 8)
+        .map(|t| markup::plain_preview(t, app, room))
         .filter(|p| !p.as_str().trim().is_empty());
     match start {
         Some(s) => format!(" Reply to {who}: {s} "),
@@ -145,7 +149,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
                 .unwrap_or_default();
             format!(" New message in {label} ")
         }
-        Target::Reply { thread } => reply_title(app, space, thread),
+        // Room for it between the corners, with a dash of border after.
+        Target::Reply { thread } => reply_title(
+            app,
+            space,
+            thread,
+            usize::from(area.width).saturating_sub(3),
+        ),
         Target::Edit { .. } => " Edit message ".to_string(),
     };
     let error = c.error.as_ref().filter(|_| typing);
