@@ -234,3 +234,29 @@ fn the_reply_title_uses_the_width_there_is() {
     assert!(line.contains("…"), "{narrow}");
     assert!(!line.contains("minute?"), "{narrow}");
 }
+
+#[test]
+fn space_details_show_the_servers_web_address() {
+    let mut app = app();
+    let uri = "https://chat.google.com/room/AAAATeamRst?cls=7";
+    for s in &mut app.spaces.all {
+        if s.name.as_deref() == Some(TEAM) {
+            s.space_uri = Some(uri.into());
+        }
+    }
+    ch(&mut app, 'I');
+    let screen = render(&app, 160, 48);
+    assert!(screen.contains(uri), "{screen}");
+    // A hostile address is not shown as a link: the one made from the id is.
+    for s in &mut app.spaces.all {
+        if s.name.as_deref() == Some(TEAM) {
+            s.space_uri = Some("javascript:alert(1)\u{1b}[2J".into());
+        }
+    }
+    let screen = render(&app, 160, 48);
+    assert!(
+        screen.contains("https://chat.google.com/room/AAAATeamRst"),
+        "{screen}"
+    );
+    assert!(!screen.contains("javascript"), "{screen}");
+}
