@@ -260,3 +260,34 @@ fn space_details_show_the_servers_web_address() {
     );
     assert!(!screen.contains("javascript"), "{screen}");
 }
+
+#[test]
+fn members_sort_in_natural_order() {
+    use gchat::api::model::{Membership, MembershipRole, MembershipState};
+    use gchat::app::Outcome;
+    let mut app = app();
+    let people: Vec<Membership> = ["person10", "Person3", "person1", "person20"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Membership {
+            name: Some(format!("{TEAM}/members/9{i}")),
+            state: Some(MembershipState::Joined),
+            role: Some(MembershipRole::Member),
+            member: Some(user(&format!("9{i}"), Some(n))),
+            ..Default::default()
+        })
+        .collect();
+    done(
+        &mut app,
+        Outcome::Members {
+            space: TEAM.into(),
+            result: Ok(people),
+        },
+    );
+    let order: Vec<String> = app
+        .members_sorted(TEAM)
+        .iter()
+        .map(|m| app.membership_label(m).into_string())
+        .collect();
+    assert_eq!(order, ["person1", "Person3", "person10", "person20"]);
+}
