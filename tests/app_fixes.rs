@@ -291,3 +291,37 @@ fn members_sort_in_natural_order() {
         .collect();
     assert_eq!(order, ["person1", "Person3", "person10", "person20"]);
 }
+
+#[test]
+fn discarding_a_huge_draft_discards_all_of_it_and_undo_brings_all_back() {
+    for text in [
+        "x".repeat(120_000),
+        (0..70_000)
+            .map(|i| format!("L{i}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    ] {
+        let mut app = app();
+        ch(&mut app, 'i');
+        app.update(Action::Paste(text.clone()));
+        assert_eq!(app.compose.text(), text);
+        ctrl(&mut app, 'x');
+        assert!(app.dialog.is_some(), "a long draft asks first");
+        ch(&mut app, 'y');
+        assert!(app.dialog.is_none());
+        assert_eq!(app.compose.text(), "", "nothing is left behind");
+        assert!(app.compose.is_blank());
+        ctrl(&mut app, 'z');
+        assert_eq!(app.compose.text(), text, "one undo brings all of it back");
+    }
+}
+
+#[test]
+fn clearing_a_huge_dialog_field_clears_all_of_it() {
+    let mut t = tui_textarea::TextArea::new(vec!["z".into(), "y".repeat(70_000)]);
+    t.move_cursor(tui_textarea::CursorMove::Top);
+    assert!(gchat::app::compose::discard_all(&mut t));
+    assert_eq!(t.lines(), [String::new()]);
+    assert!(t.undo());
+    assert_eq!(t.lines(), ["z".into(), "y".repeat(70_000)]);
+}

@@ -102,10 +102,16 @@ fn word_end_forward(t: &mut TextArea<'_>) {
     }
 }
 
-/// Empties `t` as one step its undo takes back.
+/// Empties `t` as one step its undo takes back. Selects from the first line's start to
+/// the last line's end by moves that count in `usize` (tui-textarea's `select_all` jumps
+/// to row and column `u16::MAX`, leaving text past 65,535 lines or characters behind).
 pub fn discard_all(t: &mut TextArea<'_>) -> bool {
     t.cancel_selection();
-    t.select_all();
+    t.move_cursor(CursorMove::Top);
+    t.move_cursor(CursorMove::Head);
+    t.start_selection();
+    t.move_cursor(CursorMove::Bottom);
+    t.move_cursor(CursorMove::End);
     let cut = t.cut();
     t.cancel_selection();
     cut
