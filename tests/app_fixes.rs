@@ -325,3 +325,35 @@ fn clearing_a_huge_dialog_field_clears_all_of_it() {
     assert!(t.undo());
     assert_eq!(t.lines(), ["z".into(), "y".repeat(70_000)]);
 }
+
+#[test]
+fn up_and_down_move_by_screen_row_in_a_wrapped_paragraph() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    let words: String = (0..40).map(|i| format!("w{i:02} ")).collect();
+    app.update(Action::Paste(words.trim_end().to_string()));
+    // Drawn: the box knows its width.
+    let screen = render(&app, 80, 24);
+    let end = app.compose.textarea.cursor();
+    assert_eq!(end.0, 0, "one line");
+    let width = app.screen.get().compose.width as usize - 2;
+    assert!(end.1 > width, "it wraps: {screen}");
+    key(&mut app, KeyCode::Up);
+    let up = app.compose.textarea.cursor();
+    assert_eq!(up.0, 0);
+    assert!(
+        up.1 < end.1,
+        "Up moved within the paragraph: {up:?} from {end:?}"
+    );
+    assert!(end.1 - up.1 <= width, "by one row");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(
+        app.compose.textarea.cursor(),
+        end,
+        "Down comes back to the same column"
+    );
+    // Typing at the caret goes where the caret shows.
+    key(&mut app, KeyCode::Up);
+    ch(&mut app, '|');
+    assert_eq!(app.compose.text().chars().nth(up.1), Some('|'));
+}

@@ -63,6 +63,13 @@ impl App {
                     self.compose.textarea.redo();
                 }
                 Some(Command::Discard) => self.discard_draft(),
+                _ if matches!(k.code, KeyCode::Up | KeyCode::Down)
+                    && !k
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    self.compose_vertical(k.code == KeyCode::Down);
+                }
                 _ => {
                     super::compose::edit(&mut self.compose.textarea, k);
                 }
