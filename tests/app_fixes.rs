@@ -357,3 +357,32 @@ fn up_and_down_move_by_screen_row_in_a_wrapped_paragraph() {
     ch(&mut app, '|');
     assert_eq!(app.compose.text().chars().nth(up.1), Some('|'));
 }
+
+#[test]
+fn undo_in_the_compose_box_takes_back_a_word_at_a_time() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    typed(&mut app, "see you at noon");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.compose.text(), "see you at ");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.compose.text(), "see you ");
+    ctrl(&mut app, 'y');
+    assert_eq!(app.compose.text(), "see you at ");
+    // A caret move ends a run; Backspaces are one run.
+    typed(&mut app, "ten");
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Right);
+    typed(&mut app, "thirty");
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    ctrl(&mut app, 'z');
+    assert_eq!(app.compose.text(), "see you at tenthirty");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.compose.text(), "see you at ten");
+    // A discard is one step, after the typing's.
+    ctrl(&mut app, 'x');
+    assert_eq!(app.compose.text(), "");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.compose.text(), "see you at ten");
+}

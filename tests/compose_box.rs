@@ -102,12 +102,13 @@ fn ctrl_z_undoes_while_typing_and_ctrl_y_redoes() {
     let mut a = app();
     ch(&mut a, 'i');
     typed(&mut a, "first words");
+    // A word at a time (with the space after it).
     ctrl(&mut a, 'z');
-    assert_eq!(a.compose.text(), "first word");
+    assert_eq!(a.compose.text(), "first ");
     ctrl(&mut a, 'z');
-    assert_eq!(a.compose.text(), "first wor");
+    assert_eq!(a.compose.text(), "");
     ctrl(&mut a, 'y');
-    assert_eq!(a.compose.text(), "first word");
+    assert_eq!(a.compose.text(), "first ");
     ctrl(&mut a, 'y');
     assert_eq!(a.compose.text(), "first words");
     // A kill is one step back.

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::{CursorMove, TextArea};
 
+use super::undo_runs::{Edit, UndoRuns};
+
 /// The most text a message may carry. Google's server answers 400 above 4,096 characters
 /// of `text`; they are counted as Unicode characters (code points), as the emulator does,
 /// of the text as sent (mentions as `<users/ID>`).
@@ -173,6 +175,8 @@ pub struct Compose {
     pub error: Option<String>,
     /// The first wrapped line shown: the drawing keeps the caret in view from here.
     pub scroll: Cell<usize>,
+    /// The runs undo takes back, for the text in the box now.
+    pub runs: UndoRuns,
     drafts: HashMap<(String, Target), Vec<String>>,
 }
 
@@ -185,6 +189,7 @@ impl Default for Compose {
             reply_to: None,
             error: None,
             scroll: Cell::new(0),
+            runs: UndoRuns::default(),
             drafts: HashMap::new(),
         }
     }
@@ -219,9 +224,16 @@ impl Compose {
 
     /// Empties the box and forgets its draft; undo in the box brings the text back.
     pub fn discard(&mut self) {
-        discard_all(&mut self.textarea);
+        self.wipe();
         self.error = None;
         self.save_draft();
+    }
+
+    /// Empties the box as one undo step.
+    pub fn wipe(&mut self) {
+        if discard_all(&mut self.textarea) {
+            self.runs.record(Edit::Other);
+        }
     }
 
     pub fn is_blank(&self) -> bool {
@@ -267,6 +279,7 @@ impl Compose {
             .cloned()
             .or_else(|| prefill.map(|p| p.split('\n').map(String::from).collect()))
             .unwrap_or_default();
+        self.runs = UndoRuns::default();
         self.textarea = fresh(lines);
         self.scroll.set(0);
     }
@@ -276,12 +289,14 @@ impl Compose {
         if let Some(k) = self.key() {
             self.drafts.remove(&k);
         }
+        self.runs = UndoRuns::default();
         self.textarea = fresh(Vec::new());
         self.error = None;
     }
 
     /// Puts `text` in the box (a failed message taken back, a rejected edit).
     pub fn set_text(&mut self, text: &str) {
+        self.runs = UndoRuns::default();
         self.textarea = fresh(text.split('\n').map(String::from).collect());
         self.save_draft();
     }
@@ -340,6 +355,7 @@ impl Compose {
         if let Some(k) = self.key() {
             if self.is_blank() {
                 if let Some(lines) = self.drafts.get(&k) {
+                    self.runs = UndoRuns::default();
                     self.textarea = fresh(lines.clone());
                 }
             }
@@ -363,6 +379,7 @@ impl Compose {
         lines.extend(text.split('\n').map(String::from));
         if here {
             // The box shows the draft, so the next save keeps what was added.
+            self.runs = UndoRuns::default();
             self.textarea = fresh(lines.clone());
         }
     }

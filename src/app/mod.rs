@@ -35,6 +35,7 @@ mod settings;
 pub mod spaces;
 mod ticks;
 pub mod timeline;
+pub mod undo_runs;
 pub mod view;
 mod window;
 

@@ -21,7 +21,7 @@ impl App {
     /// Empties the compose box, asking first when the draft is long.
     pub(in crate::app) fn discard_draft(&mut self) {
         if self.compose.is_blank() {
-            crate::app::compose::discard_all(&mut self.compose.textarea);
+            self.compose.wipe();
             return;
         }
         if self.compose.discard_asks() {
