@@ -386,3 +386,15 @@ fn undo_in_the_compose_box_takes_back_a_word_at_a_time() {
     ctrl(&mut app, 'z');
     assert_eq!(app.compose.text(), "see you at ten");
 }
+
+#[test]
+fn the_members_title_keeps_its_label_when_narrow() {
+    let app = app();
+    for w in [80u16, 100, 120, 160] {
+        let screen = render(&app, w, 24);
+        let top = screen.lines().next().unwrap_or_default().to_string();
+        let members = top.rsplit('┌').next().unwrap_or_default();
+        assert!(members.contains("Members"), "{w}: {top}");
+        assert!(members.contains('1'), "the invited count stays at {w}: {top}");
+    }
+}
