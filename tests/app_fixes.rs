@@ -395,6 +395,23 @@ fn the_members_title_keeps_its_label_when_narrow() {
         let top = screen.lines().next().unwrap_or_default().to_string();
         let members = top.rsplit('┌').next().unwrap_or_default();
         assert!(members.contains("Members"), "{w}: {top}");
-        assert!(members.contains('1'), "the invited count stays at {w}: {top}");
+        assert!(
+            members.contains('1'),
+            "the invited count stays at {w}: {top}"
+        );
     }
+}
+
+#[test]
+fn a_pasted_tab_shows_in_the_box_as_it_will_once_sent() {
+    let mut app = app();
+    ch(&mut app, 'i');
+    typed(&mut app, "ab");
+    app.update(Action::Paste("\tx\ncdefg\ty".into()));
+    assert_eq!(app.compose.text(), "ab  x\ncdefg   y");
+    let screen = render(&app, 160, 48);
+    assert!(
+        screen.contains("│ab  x") && screen.contains("│cdefg   y"),
+        "{screen}"
+    );
 }

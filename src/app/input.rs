@@ -167,7 +167,17 @@ impl App {
         }
         match self.mode() {
             Mode::Compose => {
-                let changed = self.compose.textarea.insert_str(paste::normalize(s));
+                // Tabs as the sent message will show them, from the caret's column.
+                let t = &self.compose.textarea;
+                let (row, col) = t.cursor();
+                let before: String = t
+                    .lines()
+                    .get(row)
+                    .map(|l| l.chars().take(col).collect())
+                    .unwrap_or_default();
+                let at = unicode_width::UnicodeWidthStr::width(before.as_str());
+                let text = paste::expand_tabs(&paste::normalize(s), at);
+                let changed = self.compose.textarea.insert_str(text);
                 if changed {
                     self.compose.runs.record(Edit::Other);
                 }
