@@ -1,7 +1,7 @@
 //! Pasted text, as it is inserted: terminals send a paste's line breaks as CR (tmux,
 //! most terminals) or CRLF; the boxes hold LF. Other control characters would reach the
-//! screen as commands to the terminal, so they are dropped; tabs stay (the compose box makes them spaces to the tab stop,
-//! as a sent message shows them).
+//! screen as commands to the terminal, so they are dropped; tabs stay (the compose box
+//! makes them spaces to the tab stop, as a sent message shows them).
 
 /// `s` with every line break as LF and no control characters but tab and LF.
 pub fn normalize(s: &str) -> String {
