@@ -110,7 +110,7 @@ impl Command {
                 "Close the thread view (or stop loading older messages)"
             }
             (Command::Submit, Mode::Filter) => "Open the selected space",
-            (Command::Cancel, Mode::Filter) => "Clear the filter",
+            (Command::Cancel, Mode::Filter | Mode::Spaces) => "Clear the filter",
             (Command::Cancel, Mode::Dialog) => "Close without doing anything",
             (Command::Discard, Mode::Dialog) => "Clear the field (undo brings it back)",
             _ => self.description(),
@@ -285,6 +285,12 @@ impl FromStr for Chord {
                 None => return Err(format!("unknown key {s:?}")),
             },
         };
+        // Shift-Tab is how people name it; terminals send it as BackTab.
+        let code = if code == ChordCode::Named("Tab") && shift {
+            ChordCode::Named("BackTab")
+        } else {
+            code
+        };
         if code == ChordCode::Named("BackTab") {
             shift = false;
         }
@@ -316,6 +322,7 @@ impl fmt::Display for Chord {
                 crate::clean::Clean::line(c.encode_utf8(&mut [0; 4]))
             ),
             ChordCode::F(n) => write!(f, "F{n}"),
+            ChordCode::Named("BackTab") => f.write_str("Shift-Tab"),
             ChordCode::Named(n) => f.write_str(n),
         }
     }
@@ -592,10 +599,15 @@ mod tests {
             "PageUp",
             "F1",
             "Space",
-            "BackTab",
+            "Shift-Tab",
         ] {
             assert_eq!(s.parse::<Chord>().unwrap().to_string(), s);
         }
+        // The terminal's name for it still reads, and prints as people say it.
+        assert_eq!(
+            "BackTab".parse::<Chord>().unwrap(),
+            "Shift-Tab".parse::<Chord>().unwrap()
+        );
         assert!("Hyper-x".parse::<Chord>().is_err());
     }
 

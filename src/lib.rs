@@ -15,6 +15,7 @@ pub mod markup;
 pub mod natural;
 pub mod runtime;
 pub mod session;
+pub mod softwrap;
 pub mod state_file;
 pub mod terminal;
 pub mod theme;

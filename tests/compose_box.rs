@@ -102,12 +102,13 @@ fn ctrl_z_undoes_while_typing_and_ctrl_y_redoes() {
     let mut a = app();
     ch(&mut a, 'i');
     typed(&mut a, "first words");
+    // A word at a time (with the space after it).
     ctrl(&mut a, 'z');
-    assert_eq!(a.compose.text(), "first word");
+    assert_eq!(a.compose.text(), "first ");
     ctrl(&mut a, 'z');
-    assert_eq!(a.compose.text(), "first wor");
+    assert_eq!(a.compose.text(), "");
     ctrl(&mut a, 'y');
-    assert_eq!(a.compose.text(), "first word");
+    assert_eq!(a.compose.text(), "first ");
     ctrl(&mut a, 'y');
     assert_eq!(a.compose.text(), "first words");
     // A kill is one step back.
@@ -225,8 +226,8 @@ fn a_message_over_the_limit_is_refused_before_sending_and_kept() {
     );
     let note = a.status.note.clone().unwrap();
     assert!(note.error);
-    assert!(note.text.contains("4097 characters"), "{}", note.text);
-    assert!(note.text.contains("4096"), "{}", note.text);
+    assert!(note.text.contains("4,097 characters"), "{}", note.text);
+    assert!(note.text.contains("4,096"), "{}", note.text);
     assert_eq!(a.compose.text(), text, "nothing typed is lost");
     assert_eq!(a.focus, Focus::Compose);
     // One character less goes.
@@ -301,7 +302,7 @@ fn a_5000_character_line_does_not_scroll_sideways() {
     let (screen, _, cursor) = draw(&a, 80, 24);
     // The box shows its last lines, wrapped, with the counter on its edge.
     insta::assert_snapshot!("compose_over_limit_80x24", screen);
-    assert!(screen.contains("904 over the 4096 limit"), "{screen}");
+    assert!(screen.contains("904 over the 4,096 limit"), "{screen}");
     assert!(cursor.is_some());
     ctrl(&mut a, 'a');
     let (screen, _, cursor) = draw(&a, 80, 24);

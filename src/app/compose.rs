@@ -7,12 +7,14 @@ use std::collections::HashMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::{CursorMove, TextArea};
 
+use super::undo_runs::{Edit, UndoRuns};
+
 /// The most text a message may carry. Google's server answers 400 above 4,096 characters
 /// of `text`; they are counted as Unicode characters (code points), as the emulator does,
 /// of the text as sent (mentions as `<users/ID>`).
 pub const LIMIT: usize = 4096;
 
-/// From this many characters left, the box counts them on its edge.
+/// From this many characters left (this many included), the box counts them on its edge.
 pub const COUNT_FROM: usize = 500;
 
 /// Discarding a draft longer than this (characters, or lines) asks first.
@@ -102,10 +104,16 @@ fn word_end_forward(t: &mut TextArea<'_>) {
     }
 }
 
-/// Empties `t` as one step its undo takes back.
+/// Empties `t` as one step its undo takes back. Selects from the first line's start to
+/// the last line's end by moves that count in `usize` (tui-textarea's `select_all` jumps
+/// to row and column `u16::MAX`, leaving text past 65,535 lines or characters behind).
 pub fn discard_all(t: &mut TextArea<'_>) -> bool {
     t.cancel_selection();
-    t.select_all();
+    t.move_cursor(CursorMove::Top);
+    t.move_cursor(CursorMove::Head);
+    t.start_selection();
+    t.move_cursor(CursorMove::Bottom);
+    t.move_cursor(CursorMove::End);
     let cut = t.cut();
     t.cancel_selection();
     cut
@@ -115,6 +123,19 @@ pub fn discard_all(t: &mut TextArea<'_>) -> bool {
 pub fn setup(t: &mut TextArea<'_>) {
     t.set_cursor_line_style(ratatui::style::Style::default());
     t.set_max_histories(HISTORY);
+}
+
+/// `n` with a comma between thousands, as the README writes counts: 4,096.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Characters in `lines` as a message: line breaks count.
@@ -154,6 +175,8 @@ pub struct Compose {
     pub error: Option<String>,
     /// The first wrapped line shown: the drawing keeps the caret in view from here.
     pub scroll: Cell<usize>,
+    /// The runs undo takes back, for the text in the box now.
+    pub runs: UndoRuns,
     drafts: HashMap<(String, Target), Vec<String>>,
 }
 
@@ -166,6 +189,7 @@ impl Default for Compose {
             reply_to: None,
             error: None,
             scroll: Cell::new(0),
+            runs: UndoRuns::default(),
             drafts: HashMap::new(),
         }
     }
@@ -200,9 +224,16 @@ impl Compose {
 
     /// Empties the box and forgets its draft; undo in the box brings the text back.
     pub fn discard(&mut self) {
-        discard_all(&mut self.textarea);
+        self.wipe();
         self.error = None;
         self.save_draft();
+    }
+
+    /// Empties the box as one undo step.
+    pub fn wipe(&mut self) {
+        if discard_all(&mut self.textarea) {
+            self.runs.record(Edit::Other);
+        }
     }
 
     pub fn is_blank(&self) -> bool {
@@ -248,6 +279,7 @@ impl Compose {
             .cloned()
             .or_else(|| prefill.map(|p| p.split('\n').map(String::from).collect()))
             .unwrap_or_default();
+        self.runs = UndoRuns::default();
         self.textarea = fresh(lines);
         self.scroll.set(0);
     }
@@ -257,12 +289,14 @@ impl Compose {
         if let Some(k) = self.key() {
             self.drafts.remove(&k);
         }
+        self.runs = UndoRuns::default();
         self.textarea = fresh(Vec::new());
         self.error = None;
     }
 
     /// Puts `text` in the box (a failed message taken back, a rejected edit).
     pub fn set_text(&mut self, text: &str) {
+        self.runs = UndoRuns::default();
         self.textarea = fresh(text.split('\n').map(String::from).collect());
         self.save_draft();
     }
@@ -321,6 +355,7 @@ impl Compose {
         if let Some(k) = self.key() {
             if self.is_blank() {
                 if let Some(lines) = self.drafts.get(&k) {
+                    self.runs = UndoRuns::default();
                     self.textarea = fresh(lines.clone());
                 }
             }
@@ -344,6 +379,7 @@ impl Compose {
         lines.extend(text.split('\n').map(String::from));
         if here {
             // The box shows the draft, so the next save keeps what was added.
+            self.runs = UndoRuns::default();
             self.textarea = fresh(lines.clone());
         }
     }
@@ -362,6 +398,15 @@ impl Compose {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let cases = [(0, "0"), (999, "999"), (1000, "1,000"), (4096, "4,096")];
+        for (n, s) in cases {
+            assert_eq!(grouped(n), s);
+        }
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn drafts_follow_space_and_thread() {

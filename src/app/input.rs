@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::paste;
+use super::undo_runs::Edit;
 use super::{App, Effect, Focus, LoadKind};
 use crate::keymap::{Command, Mode};
 
@@ -53,18 +54,47 @@ impl App {
         match mode {
             Mode::Compose => match cmd {
                 Some(Command::Send) => self.send(fx),
-                Some(Command::Newline) => self.compose.textarea.insert_newline(),
-                Some(Command::Cancel) => self.leave_compose(),
+                Some(Command::Newline) => {
+                    self.compose.textarea.insert_newline();
+                    self.compose.runs.record(Edit::Other);
+                }
+                Some(Command::Cancel) => {
+                    self.compose.runs.end_run();
+                    self.leave_compose();
+                }
                 Some(Command::Quit) => self.request_quit(),
                 Some(Command::Undo) => {
-                    self.compose.textarea.undo();
+                    let c = &mut self.compose;
+                    c.runs.undo(&mut c.textarea);
                 }
                 Some(Command::Redo) => {
-                    self.compose.textarea.redo();
+                    let c = &mut self.compose;
+                    c.runs.redo(&mut c.textarea);
                 }
                 Some(Command::Discard) => self.discard_draft(),
+                _ if matches!(k.code, KeyCode::Up | KeyCode::Down)
+                    && !k
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    self.compose.runs.end_run();
+                    self.compose_vertical(k.code == KeyCode::Down);
+                }
                 _ => {
-                    super::compose::edit(&mut self.compose.textarea, k);
+                    let plain = !k
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                    let kind = match k.code {
+                        KeyCode::Char(c) if plain => Edit::Typed(c),
+                        KeyCode::Backspace | KeyCode::Delete if plain => Edit::Deleted,
+                        _ => Edit::Other,
+                    };
+                    if super::compose::edit(&mut self.compose.textarea, k) {
+                        self.compose.runs.record(kind);
+                    } else {
+                        // A move: the next edit starts a run.
+                        self.compose.runs.end_run();
+                    }
                 }
             },
             Mode::Filter => self.filter_key(k, cmd, fx),
@@ -137,7 +167,20 @@ impl App {
         }
         match self.mode() {
             Mode::Compose => {
-                self.compose.textarea.insert_str(paste::normalize(s));
+                // Tabs as the sent message will show them, from the caret's column.
+                let t = &self.compose.textarea;
+                let (row, col) = t.cursor();
+                let before: String = t
+                    .lines()
+                    .get(row)
+                    .map(|l| l.chars().take(col).collect())
+                    .unwrap_or_default();
+                let at = unicode_width::UnicodeWidthStr::width(before.as_str());
+                let text = paste::expand_tabs(&paste::normalize(s), at);
+                let changed = self.compose.textarea.insert_str(text);
+                if changed {
+                    self.compose.runs.record(Edit::Other);
+                }
             }
             Mode::Filter => {
                 let text = paste::normalize(s);

@@ -63,7 +63,7 @@ impl MemberList {
                 .as_ref()
                 .map(|u| people.user_label(u))
                 .unwrap_or_default();
-            (rank(m), label.to_lowercase())
+            (rank(m), crate::natural::key(&label))
         });
         self.sorted_with = Some(people.version);
     }

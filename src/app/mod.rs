@@ -35,6 +35,7 @@ mod settings;
 pub mod spaces;
 mod ticks;
 pub mod timeline;
+pub mod undo_runs;
 pub mod view;
 mod window;
 
@@ -94,6 +95,9 @@ pub struct Status {
     pub spinner: usize,
     /// The loads of a refresh not yet back.
     pub refreshing: Vec<Effect>,
+    /// The note says a draft was discarded from the box for this space and target: it
+    /// goes once the box is typed in, restored or pointed elsewhere.
+    pub discarded: Option<(Option<String>, compose::Target)>,
 }
 
 /// Ids for local copies and client message ids.
@@ -199,6 +203,7 @@ impl App {
         }
         self.count_requests(&fx);
         self.sort_members();
+        self.settle_discard_note();
         self.quit_when_sent();
         // Back at the newest message: nothing below is unseen.
         if let Some(v) = self.current.as_ref().and_then(|s| self.views.get_mut(s)) {

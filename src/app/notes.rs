@@ -77,4 +77,35 @@ impl App {
             self.dirty = true;
         }
     }
+
+    /// "Draft discarded" with its undo hint, said about the box as it is now.
+    pub(super) fn note_discarded(&mut self) {
+        let undo = self
+            .keymap
+            .label(crate::keymap::Mode::Compose, crate::keymap::Command::Undo);
+        self.note(format!("Draft discarded; {undo} brings it back."));
+        self.status.discarded = Some((self.compose.space.clone(), self.compose.target.clone()));
+    }
+
+    /// The discard note applies while the box it was about is still empty: typing,
+    /// pasting, undoing or sending in it, or moving it to another space or thread, ends it.
+    pub(super) fn settle_discard_note(&mut self) {
+        let Some((space, target)) = &self.status.discarded else {
+            return;
+        };
+        let same = self.compose.space == *space && self.compose.target == *target;
+        if same && self.compose.textarea.is_empty() {
+            return;
+        }
+        self.status.discarded = None;
+        if self
+            .status
+            .note
+            .as_ref()
+            .is_some_and(|n| !n.error && n.text.starts_with("Draft discarded"))
+        {
+            self.status.note = None;
+            self.dirty = true;
+        }
+    }
 }

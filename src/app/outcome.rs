@@ -8,6 +8,7 @@ use crate::app::permissions::Task;
 use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
 use crate::app::{mentions, reconcile, App, Effect, Focus, Outcome};
+use crate::keymap::{Command, Mode};
 
 impl App {
     pub(super) fn on_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
@@ -288,9 +289,16 @@ impl App {
                     self.spaces.upsert(s);
                     self.spaces.note_activity(&name, self.settings.now());
                     self.close_dialog_if(|k| matches!(k, Kind::CreateSpace { .. }));
-                    self.note(format!("Created {label}. Add people with a."));
+                    let add = self.keymap.label(Mode::Messages, Command::AddMember);
+                    self.note(format!("Created {label}. Add people with {add}."));
                     self.spaces.selected = Some(name.clone());
+                    self.leaving_for(&name);
                     self.open_space(&name, fx);
+                    // As opening a space with Enter: its messages have the keys (the
+                    // hint's included). Someone typing elsewhere meanwhile stays there.
+                    if self.focus == Focus::Spaces {
+                        self.focus = Focus::Messages;
+                    }
                 }
                 Err(e) => self.fail_dialog_or_note(
                     &e,

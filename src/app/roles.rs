@@ -105,6 +105,11 @@ impl App {
             _ => self.current.clone(),
         }?;
         let s = self.space(&space)?;
+        if cmd == AddMember && s.kind() == SpaceType::DirectMessage {
+            return Some(
+                "people can't be added to a direct message; create a space instead".into(),
+            );
+        }
         if s.kind() != SpaceType::Space {
             return None;
         }

@@ -102,9 +102,12 @@ impl App {
         if n <= limit {
             return false;
         }
+        let g = compose::grouped;
         self.error(format!(
-            "Not sent: the message is {n} characters and Google Chat takes at most {limit}; shorten it by {}.",
-            n - limit
+            "Not sent: the message is {} characters and Google Chat takes at most {}; shorten it by {}.",
+            g(n),
+            g(limit),
+            g(n - limit)
         ));
         true
     }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::compose::{Target, COUNT_FROM, LIMIT, PLACEHOLDER};
+use crate::app::compose::{grouped, Target, COUNT_FROM, LIMIT, PLACEHOLDER};
 use crate::app::{App, Focus};
 use crate::clean::Clean;
 use crate::keymap::{Command, Mode};
@@ -39,7 +39,8 @@ pub fn height(app: &App, space: &str, inner: Rect) -> u16 {
 
 /// "Reply to Bob Li: Has anyone tried…": whom a reply in `thread` answers and how the
 /// thread starts.
-fn reply_title(app: &App, space: &str, thread: &str) -> String {
+/// It fits in `width` columns: the start is cut (with `…`) only when it must be.
+fn reply_title(app: &App, space: &str, thread: &str, width: usize) -> String {
     let root = app
         .timelines
         .get(space)
@@ -54,14 +55,56 @@ fn reply_title(app: &App, space: &str, thread: &str) -> String {
                 .map(|s| Clean::line(s).into_string())
         })
         .unwrap_or_else(|| "thread".to_string());
+    let who = markup::truncate(&who, (width / 2).max(8));
+    let room = width.saturating_sub(markup::width(&format!(" Reply to {who}:  ")));
     let start = root
         .and_then(|r| r.msg.text.as_deref())
-        .map(|t| markup::plain_preview(t, app, 30))
+        .filter(|_| room >= 8)
+        .map(|t| markup::plain_preview(t, app, room))
         .filter(|p| !p.as_str().trim().is_empty());
     match start {
         Some(s) => format!(" Reply to {who}: {s} "),
         None => format!(" Reply to {who} "),
     }
+}
+
+/// What the idle box offers: the message pane's writing keys that work now (in a thread
+/// the compose key replies too), or, from another pane, how to get to them.
+fn idle_hint(app: &App, target: &Target) -> String {
+    let key = |c| app.keymap.label(Mode::Messages, c);
+    let ok = |c| app.unavailable(c).is_none() && !key(c).is_empty();
+    let in_thread = matches!(target, Target::Reply { .. });
+    let write = if in_thread { "reply" } else { "new message" };
+    if app.focus != Focus::Messages {
+        if !ok(Command::Compose) {
+            return String::new();
+        }
+        let to = app.keymap.label(Mode::Global, Command::FocusMessages);
+        let what = if in_thread { "reply" } else { "write" };
+        return format!("{to} then {} to {what}", key(Command::Compose));
+    }
+    let mut parts = Vec::new();
+    if in_thread {
+        let keys: Vec<String> = [Command::Compose, Command::Reply]
+            .into_iter()
+            .filter(|c| ok(*c))
+            .map(key)
+            .collect();
+        if !keys.is_empty() {
+            parts.push(format!("{} reply", keys.join("/")));
+        }
+    } else {
+        if ok(Command::Compose) {
+            parts.push(format!("{} {write}", key(Command::Compose)));
+        }
+        if ok(Command::Reply) {
+            parts.push(format!("{} reply", key(Command::Reply)));
+        }
+    }
+    if ok(Command::Edit) {
+        parts.push(format!("{} edit", key(Command::Edit)));
+    }
+    parts.join(" · ")
 }
 
 pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
@@ -106,7 +149,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
                 .unwrap_or_default();
             format!(" New message in {label} ")
         }
-        Target::Reply { thread } => reply_title(app, space, thread),
+        // Room for it between the corners, with a dash of border after.
+        Target::Reply { thread } => reply_title(
+            app,
+            space,
+            thread,
+            usize::from(area.width).saturating_sub(3),
+        ),
         Target::Edit { .. } => " Edit message ".to_string(),
     };
     let error = c.error.as_ref().filter(|_| typing);
@@ -133,15 +182,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
                 Span::styled("Draft: ".to_string(), theme::warn()),
                 Span::styled(Clean::line(&d.join(" ")), theme::dim()),
             ]),
-            None => Line::from(Span::styled(
-                format!(
-                    "{} new message · {} reply · {} edit",
-                    app.keymap.label(Mode::Messages, Command::Compose),
-                    app.keymap.label(Mode::Messages, Command::Reply),
-                    app.keymap.label(Mode::Messages, Command::Edit),
-                ),
-                theme::dim(),
-            )),
+            None => Line::from(Span::styled(idle_hint(app, &target), theme::dim())),
         };
         f.render_widget(Paragraph::new(hint).block(block), area);
         return;
@@ -150,15 +191,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
     if n > LIMIT {
         block = block.title_bottom(
             Line::from(Span::styled(
-                format!(" {} over the {LIMIT} limit ", n - LIMIT),
+                format!(" {} over the {} limit ", grouped(n - LIMIT), grouped(LIMIT)),
                 theme::error_bold(),
             ))
             .alignment(Alignment::Right),
         );
-    } else if LIMIT - n < COUNT_FROM {
+    } else if LIMIT - n <= COUNT_FROM {
         block = block.title_bottom(
-            Line::from(Span::styled(format!(" {} left ", LIMIT - n), theme::warn()))
-                .alignment(Alignment::Right),
+            Line::from(Span::styled(
+                format!(" {} left ", grouped(LIMIT - n)),
+                theme::warn(),
+            ))
+            .alignment(Alignment::Right),
         );
     }
     let inner = block.inner(area);

@@ -7,7 +7,6 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::api::model::SpaceType;
-use crate::api::SpaceName;
 use crate::app::dialog::{Dialog, Kind};
 use crate::app::timeline::MessageId;
 use crate::app::App;
@@ -212,10 +211,11 @@ fn space_info(app: &App, space: &str) -> Vec<Para> {
         v.push(row("Created", Clean::line(&day)));
     }
     v.push(row("Resource", Clean::line(space)));
-    if let Ok(n) = SpaceName::parse(space) {
+    // The server's own address when it gave a web one, else one made from the id.
+    if let Some(url) = crate::api::web::space_url(s) {
         v.push(Line::from("").into());
         v.push(Line::from(Span::styled("Open in a browser:".to_string(), theme::dim())).into());
-        v.push(Line::from(Span::styled(n.web_url(), theme::link())).into());
+        v.push(Line::from(Span::styled(Clean::line(&url).into_string(), theme::link())).into());
     }
     v
 }

@@ -15,6 +15,9 @@ use crate::ui::dialogs::centered;
 /// Where invitations to spaces are answered (the Chat API has no call for it).
 pub const CHAT_WEB: &str = "https://chat.google.com/";
 
+/// Columns for a command's keys, before its description.
+const KEYS_W: usize = 18;
+
 /// Every binding, mode by mode.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut v = Vec::new();
@@ -38,12 +41,12 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 .join(" ");
             match app.unavailable(cmd) {
                 None => v.push(Line::from(vec![
-                    Span::styled(markup::pad(&k, 18), theme::key()),
+                    Span::styled(markup::pad(&k, KEYS_W), theme::key()),
                     Span::raw(cmd.description_in(mode).to_string()),
                 ])),
                 // What the sign-in cannot do is listed, greyed, with the reason.
                 Some(why) => v.push(Line::from(vec![
-                    Span::styled(markup::pad(&k, 18), theme::dim()),
+                    Span::styled(markup::pad(&k, KEYS_W), theme::dim()),
                     Span::styled(
                         format!("{} (unavailable: {why})", cmd.description_in(mode)),
                         theme::dim(),
@@ -74,8 +77,20 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn draw(app: &App, f: &mut Frame, area: Rect, scroll: u16) {
-    let all = lines(app);
     let r = centered(area, 78, area.height.saturating_sub(2));
+    // Long descriptions wrap under themselves, after the keys' column.
+    let paras: Vec<markup::Para> = lines(app)
+        .into_iter()
+        .map(|l| {
+            let keyed = l.spans.len() == 2;
+            let mut p = markup::Para::from(l);
+            if keyed {
+                p.hang = KEYS_W;
+            }
+            p
+        })
+        .collect();
+    let all = markup::wrap(&paras, usize::from(r.width.saturating_sub(2)));
     crate::ui::clear(f, r);
     let max = (all.len() as u16).saturating_sub(r.height.saturating_sub(2));
     let block = Block::default()

@@ -20,12 +20,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Some((joined, 0)) => format!(" Members ({joined}) "),
         Some((joined, invited)) => {
             // Borders and the corner take 2 columns. Narrower, shorter words, but the
-            // invited count stays: the invited rows may be scrolled out of sight.
+            // label goes last and the invited count stays: the invited rows may be
+            // scrolled out of sight.
             [
                 format!(" Members ({joined}, {invited} invited) "),
                 format!(" Members {joined}, {invited} invited "),
-                format!(" {joined}, {invited} invited "),
-                format!(" {joined}+{invited} invited "),
+                format!(" Members {joined}+{invited} invited "),
+                format!(" Members {joined}+{invited}✉ "),
+                format!(" Members {joined}+{invited} "),
                 format!(" {joined}+{invited}✉ "),
             ]
             .into_iter()

@@ -16,7 +16,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(focused))
-        .title(Span::styled(" Spaces ", theme::title(focused)));
+        .title(Span::styled(title(app, area.width), theme::title(focused)));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
@@ -104,6 +104,31 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The pane's title: while a filter narrows the list (typed, then kept after opening a
+/// space), what it is and how to clear it, as much as fits in `width` columns.
+fn title(app: &App, width: u16) -> String {
+    let filter = Clean::line(&app.spaces.filter);
+    if filter.as_str().is_empty() {
+        return " Spaces ".into();
+    }
+    let mode = if app.spaces.filtering {
+        crate::keymap::Mode::Filter
+    } else {
+        crate::keymap::Mode::Spaces
+    };
+    let clear = app.keymap.label(mode, crate::keymap::Command::Cancel);
+    let room = usize::from(width).saturating_sub(2);
+    let long = format!(" Spaces: {} ({clear} clears) ", filter.as_str());
+    if markup::width(&long) <= room || clear.is_empty() {
+        return long;
+    }
+    let short = format!(" Spaces: {} ", filter.as_str());
+    if markup::width(&short) <= room {
+        return short;
+    }
+    " Spaces (filtered) ".into()
 }
 
 /// `text` as lines of at most `width` columns, broken between words.

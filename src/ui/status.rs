@@ -95,12 +95,19 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     } else if mode != Mode::Dialog {
         // A dialog lists its own keys beside its fields.
         let mut used = 0;
+        let in_thread =
+            mode == Mode::Messages && app.current_view().is_some_and(|v| v.thread.is_some());
         let mut hints: Vec<(String, &str)> = app
             .keymap
             .hints_with(mode)
             .into_iter()
             .filter(|(c, _, _)| app.unavailable(*c).is_none())
-            .map(|(_, k, l)| (k, l))
+            // In a thread the compose key replies: one hint says so.
+            .filter(|(c, _, _)| !(in_thread && *c == crate::keymap::Command::Reply))
+            .map(|(c, k, l)| match c {
+                crate::keymap::Command::Compose if in_thread => (k, "reply"),
+                _ => (k, l),
+            })
             .collect();
         // One pane at a time (a narrow terminal): first, how to reach the others.
         if !mode.is_typing()

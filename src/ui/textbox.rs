@@ -5,109 +5,12 @@
 
 use std::cell::Cell;
 
+pub use crate::softwrap::{caret_at, height, wrap, Piece};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
-
-/// The cells a grapheme takes, measured as ratatui measures it when drawing a span.
-fn cells(g: &str) -> usize {
-    g.width()
-}
-
-/// The cells `s` takes.
-fn cells_of(s: &str) -> usize {
-    s.graphemes(true).map(cells).sum()
-}
-
-/// One screen line of a wrapped text: line `row`, bytes `start..end` of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Piece {
-    pub row: usize,
-    pub start: usize,
-    pub end: usize,
-}
-
-/// `lines` wrapped to `width` cells: at the last space that fits, else at the last
-/// character that fits. An empty line is one piece. When `caret` (row, char column)
-/// ends a line that fills the width exactly, an empty piece follows so the caret has a
-/// cell.
-pub fn wrap(lines: &[String], width: u16, caret: Option<(usize, usize)>) -> Vec<Piece> {
-    let width = usize::from(width.max(1));
-    let mut out = Vec::new();
-    for (row, line) in lines.iter().enumerate() {
-        let first = out.len();
-        let mut start = 0;
-        let mut used = 0;
-        // Where the last break after a space is, and the width from there.
-        let mut soft: Option<usize> = None;
-        for (i, g) in line.grapheme_indices(true) {
-            let w = cells(g);
-            if used + w > width && i > start {
-                let cut = soft.filter(|&s| s > start).unwrap_or(i);
-                out.push(Piece {
-                    row,
-                    start,
-                    end: cut,
-                });
-                start = cut;
-                used = cells_of(&line[start..i]);
-                soft = None;
-            }
-            used += w;
-            if g.chars().all(char::is_whitespace) {
-                soft = Some(i + g.len());
-            }
-        }
-        out.push(Piece {
-            row,
-            start,
-            end: line.len(),
-        });
-        let full = cells_of(&line[start..]) >= width && out.len() > first;
-        if full && caret.is_some_and(|(r, c)| r == row && c == line.chars().count()) {
-            out.push(Piece {
-                row,
-                start: line.len(),
-                end: line.len(),
-            });
-        }
-    }
-    out
-}
-
-/// Which piece and cell column the caret (row, char column) is at.
-pub fn caret_at(lines: &[String], pieces: &[Piece], caret: (usize, usize)) -> (usize, u16) {
-    let (r, c) = caret;
-    let Some(line) = lines.get(r) else {
-        return (pieces.len().saturating_sub(1), 0);
-    };
-    let byte = line.char_indices().nth(c).map_or(line.len(), |(i, _)| i);
-    // A caret at a break belongs to the piece it starts.
-    let found = pieces
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, p)| p.row == r && p.start <= byte);
-    let Some((i, p)) = found else {
-        return (0, 0);
-    };
-    // Inside a grapheme (a combining mark): at its start.
-    let upto = line[p.start..]
-        .grapheme_indices(true)
-        .take_while(|(j, g)| p.start + j + g.len() <= byte)
-        .map(|(_, g)| cells(g))
-        .sum::<usize>();
-    (i, u16::try_from(upto).unwrap_or(u16::MAX))
-}
-
-/// How many screen lines `lines` take at `width`.
-pub fn height(lines: &[String], width: u16, caret: (usize, usize)) -> usize {
-    wrap(lines, width, Some(caret)).len()
-}
 
 /// Draws `lines` wrapped in `area`, scrolled from `scroll` just enough to show the caret,
 /// and answers where the caret is on screen. `placeholder` is shown when empty.
@@ -161,6 +64,7 @@ pub fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     fn texts(lines: &[&str], w: u16) -> Vec<String> {
         let lines: Vec<String> = lines.iter().map(|s| s.to_string()).collect();

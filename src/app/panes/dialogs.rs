@@ -251,8 +251,7 @@ impl App {
             Kind::DiscardDraft { .. } => {
                 self.dialog = None;
                 self.compose.discard();
-                let undo = self.keymap.label(Mode::Compose, Command::Undo);
-                self.note(format!("Draft discarded; {undo} brings it back."));
+                self.note_discarded();
             }
             Kind::LeaveSpace { space, .. } => {
                 // People leave by their own membership; the app by the `app` alias.

@@ -54,6 +54,10 @@ impl App {
                 }
             }
             Command::Filter => self.spaces.filtering = true,
+            Command::Cancel => {
+                // A filter kept after opening a space: every space again.
+                self.spaces.filter.clear();
+            }
             Command::CreateSpace => self.open_space_form(None),
             Command::EditSpace => {
                 if let Some(s) = self.target_space() {
