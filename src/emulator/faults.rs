@@ -94,7 +94,7 @@ impl AnswerFaults {
 
 /// The REST method id a request is for, if it is an API call.
 fn method_id(method: &Method, path: &str) -> Option<&'static str> {
-    let segs = super::service::segments(path);
+    let segs = super::paths::segments(path);
     if segs.first().is_none_or(|s| s != "v1") {
         return None;
     }

@@ -26,7 +26,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::error::EmuError;
-use super::service::{is_api_path, MAX_BODY};
+use super::paths::{is_api_path, is_upload_path, MAX_BODY};
 
 /// What the checks need to know about the server.
 #[derive(Debug, Clone, Copy)]
@@ -154,7 +154,7 @@ pub fn refusal(guard: Guard, method: &Method, uri: &Uri, headers: &HeaderMap) ->
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     // Uploads check their own (much larger) limit as they stream.
-    if length.is_some_and(|n| n > MAX_BODY as u64) && !super::media::is_upload_path(path) {
+    if length.is_some_and(|n| n > MAX_BODY as u64) && !is_upload_path(path) {
         return Some(EmuError::invalid(format!(
             "Request payload size exceeds the limit: {MAX_BODY} bytes."
         )));

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::EmuError;
 use super::media;
-use super::service::{is_api_path, Reply, Service, MAX_BODY};
+use super::paths::{self, is_api_path, MAX_BODY};
+use super::service::{Reply, Service};
 
 fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
     let mut resp = (code, body).into_response();
@@ -25,7 +26,7 @@ fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
 pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
     // Media is streamed, not read whole.
-    if media::is_upload_path(parts.uri.path()) {
+    if paths::is_upload_path(parts.uri.path()) {
         return media::serve_upload(
             svc.clone(),
             &parts.method,
@@ -36,7 +37,7 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
         )
         .await;
     }
-    if media::is_download_path(parts.uri.path()) {
+    if paths::is_download_path(parts.uri.path()) {
         return media::serve_download(
             svc.clone(),
             &parts.method,

@@ -20,8 +20,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::auth::Principal;
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
+use super::paths::segments;
 use super::request::Query;
-use super::service::{segments, Service};
+use super::service::Service;
 use super::store::{now, random_id, UploadRec};
 use super::views::{can_access, find_space};
 use crate::api::model::*;
@@ -86,21 +87,6 @@ const BLOCKED_EXTENSIONS: &[&str] = &[
     "wsf",
     "wsh",
 ];
-
-/// Whether `path` is an upload route (its body is media, not JSON, and may be large).
-pub fn is_upload_path(path: &str) -> bool {
-    let s = segments(path);
-    matches!(
-        s.first().map(String::as_str),
-        Some("upload") | Some("resumable")
-    )
-}
-
-/// Whether `path` is `media.download`.
-pub fn is_download_path(path: &str) -> bool {
-    let s = segments(path);
-    s.len() > 2 && s[0] == "v1" && s[1] == "media"
-}
 
 /// `FILE.media`: where the bytes of the emulator saving to `FILE` are kept.
 pub fn media_dir(data: &Path) -> PathBuf {
@@ -790,7 +776,7 @@ async fn resumable_start(
     if total.is_some_and(|n| n > limit) {
         return Err(too_large(limit));
     }
-    let bytes = axum::body::to_bytes(body, super::service::MAX_BODY)
+    let bytes = axum::body::to_bytes(body, super::paths::MAX_BODY)
         .await
         .map_err(|_| EmuError::invalid("The upload metadata is too large."))?;
     let meta: UploadAttachmentRequest = if bytes.iter().all(u8::is_ascii_whitespace) {

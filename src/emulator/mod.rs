@@ -23,6 +23,7 @@ mod members;
 mod messages;
 pub mod oauth;
 pub mod oauth_state;
+mod paths;
 mod people;
 mod pins;
 pub mod query;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::{parse_dev_token, Principal};
 use super::error::{EmuError, EmuResult};
 use super::journal::{ChangeSet, Durable, Opener, Ticket};
+use super::paths::segments;
 use super::request::Query;
 use super::store::Store;
 
@@ -22,9 +23,6 @@ use super::{
 };
 
 pub use super::ctx::{reply, Config, Ctx, LastManagerStatus, Reply};
-
-/// Bodies larger than this are refused (the largest legal message is 32,000 bytes).
-pub const MAX_BODY: usize = 512 * 1024;
 
 /// A failure to inject: the next `count` calls of `method` (or of any method) answer
 /// `code`, optionally with `Retry-After`.
@@ -868,24 +866,4 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         Route::ListSectionItems(u, s) => sections::list_items(ctx, u, s),
         Route::MoveSectionItem(u, s, i) => sections::move_item(ctx, u, s, i),
     }
-}
-
-/// The path's segments as the API routes read them: leading slashes dropped, each
-/// segment percent-decoded. Every check that depends on the route (the JSON rule, say)
-/// must read the path this way, or a path such as `//v1/...` or `/%761/...` would be
-/// routed to the API while looking like something else.
-pub fn segments(path: &str) -> Vec<String> {
-    path.trim_start_matches('/')
-        .split('/')
-        .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-        .collect()
-}
-
-/// Whether `path` is routed to the API methods (its first segment is `v1`).
-pub fn is_api_path(path: &str) -> bool {
-    segments(path).first().is_some_and(|s| s == "v1")
 }
