@@ -105,6 +105,19 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 .map(|r| r.people),
             query,
         },
+        Effect::LoadEvents { space: s, since } => {
+            let result = async {
+                let filter =
+                    crate::api::sync_client::events_filter(crate::app::LIVE_TYPES, Some(&since));
+                client.list_all_space_events(&space(&s)?, &filter).await
+            }
+            .await;
+            Outcome::Events { space: s, result }
+        }
+        Effect::LoadMessage { space: s, message } => {
+            let result = async { client.get_message(&MessageName::parse(&message)?).await }.await;
+            Outcome::Message { space: s, result }
+        }
         Effect::LookupPeople { users } => {
             let result = client.lookup_people(&users).await;
             Outcome::People { users, result }

@@ -723,19 +723,22 @@ fn polling_asks_for_newer_messages_and_keeps_the_reading_position() {
     }
     let before = app.current_view().unwrap().clone();
     assert!(before.anchor.is_some());
+    // The open space follows its events: from a little before its first page was asked.
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
-    let after =
-        expect_effect!(fx, Effect::LoadMessages { kind: LoadKind::Newer { after }, .. } => *after);
-    assert_eq!(
-        after,
-        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 21, 11, 58, 0).unwrap()
-    );
+    let since = expect_effect!(fx, Effect::LoadEvents { space, since } if space == TEAM => *since);
+    assert!(since < now(), "{since}");
+    let new = msg(TEAM, "P1", "P1", bob(), now(), "new one");
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Events {
             space: TEAM.into(),
-            kind: LoadKind::Newer { after },
-            result: Ok((vec![msg(TEAM, "P1", "P1", bob(), now(), "new one")], false)),
+            result: Ok(vec![message_event(
+                gchat::api::sync_model::EventType::MessageCreated,
+                TEAM,
+                1,
+                now(),
+                new,
+            )]),
         },
     );
     assert_eq!(
@@ -757,18 +760,14 @@ fn the_status_bar_says_working_only_while_the_user_waits() {
     let (local, cid, ..) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
     assert!(working(&app), "the post is in flight");
     // A background poll goes out and comes back while the post is still out.
-    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
-    let poll = expect_effect!(fx, Effect::LoadMessages {
-        space,
-        kind: kind @ LoadKind::Newer { .. },
-    } => (space.clone(), kind.clone()));
+    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(30)));
+    let space = expect_effect!(fx, Effect::LoadEvents { space, .. } => space.clone());
     assert!(working(&app), "the poll adds nothing to wait for");
     done(
         &mut app,
-        Outcome::Messages {
-            space: poll.0,
-            kind: poll.1,
-            result: Ok((vec![], false)),
+        Outcome::Events {
+            space,
+            result: Ok(vec![]),
         },
     );
     assert!(working(&app), "the poll's answer is not the post's");
@@ -1108,8 +1107,10 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     );
     assert!(app.space(GROUP).is_none());
     // Made again under the same name (or rejoined): it is a space like any other.
-    done(&mut app, Outcome::Spaces(Ok(all)));
+    // The next spaces list has it back: it is counted.
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
+    expect_effect!(fx, Effect::LoadSpaces);
+    let fx = done(&mut app, Outcome::Spaces(Ok(all)));
     expect_effect!(fx, Effect::CountUnread { space, .. } if space == GROUP);
 }
 

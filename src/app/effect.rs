@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::model::{Membership, Message, Person, Space};
+use crate::api::sync_model::SpaceEvent;
 use crate::api::{ApiError, UserRef};
 
 /// Which page of messages to load.
@@ -37,6 +38,16 @@ pub enum Effect {
     },
     LoadMembers {
         space: String,
+    },
+    /// The open space's events after `since` (exclusive), every page.
+    LoadEvents {
+        space: String,
+        since: DateTime<Utc>,
+    },
+    /// One message again (its reactions changed).
+    LoadMessage {
+        space: String,
+        message: String,
     },
     LookupPeople {
         users: Vec<String>,
@@ -120,6 +131,8 @@ impl Effect {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Effect::CountUnread { .. }
+                | Effect::LoadEvents { .. }
+                | Effect::LoadMessage { .. }
                 | Effect::LoadSpace { .. }
                 | Effect::SearchPeople { .. }
                 | Effect::LookupPeople { .. }
@@ -146,6 +159,15 @@ pub enum Outcome {
     Members {
         space: String,
         result: Result<Vec<Membership>, ApiError>,
+    },
+    Events {
+        space: String,
+        result: Result<Vec<SpaceEvent>, ApiError>,
+    },
+    /// The answer to [`Effect::LoadMessage`].
+    Message {
+        space: String,
+        result: Result<Message, ApiError>,
     },
     People {
         users: Vec<String>,
@@ -224,6 +246,8 @@ impl Outcome {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Outcome::Unread { .. }
+                | Outcome::Events { .. }
+                | Outcome::Message { .. }
                 | Outcome::Space { .. }
                 | Outcome::Found { .. }
                 | Outcome::People { .. }

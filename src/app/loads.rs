@@ -1,6 +1,6 @@
 //! Loaded spaces and messages, and opening a space.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::api::model::{Message, Space, SpaceType, User};
 use crate::api::ApiError;
@@ -41,27 +41,25 @@ impl App {
                     self.spaces.upsert(old);
                     fx.push(Effect::LoadMembers { space: c });
                 }
-                if first_time {
-                    self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(120));
-                    self.polls.next_background =
-                        Some(Instant::now() + self.settings.background_poll);
-                    if self.current.is_none() {
-                        if let Some(first) =
-                            self.visible_spaces().first().and_then(|s| s.name.clone())
-                        {
-                            self.spaces.selected = Some(first.clone());
-                            self.open_space(&first, fx);
-                            self.focus = Focus::Messages;
-                        }
+                // One spaces list a background interval: it says which spaces moved.
+                self.polls.answered(&Ok::<(), ApiError>(()));
+                self.polls.schedule_spaces(self.settings.background_poll);
+                if first_time && self.current.is_none() {
+                    if let Some(first) = self.visible_spaces().first().and_then(|s| s.name.clone())
+                    {
+                        self.spaces.selected = Some(first.clone());
+                        self.open_space(&first, fx);
+                        self.focus = Focus::Messages;
                     }
-                    self.count_unread_everywhere(fx);
                 }
+                self.count_what_moved(fx);
             }
             Err(e) => {
                 let why = self.why(&e, Task::Spaces);
                 self.spaces.error = Some(why.clone());
                 self.error(format!("Could not load spaces: {why}"));
-                self.polls.next_spaces = Some(Instant::now() + Duration::from_secs(15));
+                self.polls.answered(&Err::<(), _>(e));
+                self.polls.schedule_spaces(Duration::from_secs(15));
             }
         }
     }
@@ -75,6 +73,7 @@ impl App {
     ) {
         if matches!(kind, LoadKind::Newer { .. } | LoadKind::Latest) {
             self.polls.done(&Poll::Messages(space.clone()));
+            self.polls.answered(&result);
         }
         let is_open = self.current.as_deref() == Some(space.as_str());
         // An older page keeps the reader's place; a poll says what arrived out of sight.
@@ -129,18 +128,13 @@ impl App {
                 }
                 if matches!(kind, LoadKind::Newer { .. }) {
                     self.status.offline = None;
-                    self.status.synced_at = Some(self.settings.now());
-                    // Back off while nothing happens.
-                    self.polls.interval = if new > 0 {
-                        self.settings.poll
-                    } else {
-                        (self.polls.interval.mul_f32(1.5)).min(Duration::from_secs(30))
-                    };
-                } else {
-                    self.status.synced_at = Some(self.settings.now());
                 }
-                if matches!(kind, LoadKind::Latest) && is_open && self.polls.next_open.is_none() {
-                    self.polls.next_open = Some(Instant::now() + self.polls.interval);
+                self.status.synced_at = Some(self.settings.now());
+                if listed && is_open {
+                    // Back off while nothing happens (an empty space too); from here on
+                    // its events say what changes.
+                    self.polls.open_answered(new > 0, self.settings.poll);
+                    self.follow_events(&space);
                 }
                 if let LoadKind::Older { .. } = kind {
                     if let Some(p) = place {
@@ -162,9 +156,9 @@ impl App {
                 match kind {
                     LoadKind::Newer { .. } => {
                         self.status.offline = Some(why);
-                        let slow = if e.code() == Some(429) { 4 } else { 2 };
-                        self.polls.interval =
-                            (self.polls.interval * slow).min(Duration::from_secs(60));
+                        if is_open {
+                            self.polls.open_answered(false, self.settings.poll);
+                        }
                     }
                     LoadKind::Older { .. } => {
                         tl.loading_older = false;
@@ -174,7 +168,9 @@ impl App {
                     _ => {
                         tl.error = Some(why.clone());
                         if matches!(kind, LoadKind::Latest) {
-                            self.polls.next_open = Some(Instant::now() + Duration::from_secs(10));
+                            self.polls.next_open = Some(
+                                self.polls.now() + self.polls.stretch(Duration::from_secs(10)),
+                            );
                         }
                         self.error(format!("Could not load messages: {why}"));
                     }
@@ -186,6 +182,10 @@ impl App {
     /// Opens `space` in the message pane.
     pub fn open_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
         if self.current.as_deref() != Some(space) {
+            if let Some(left) = self.current.clone() {
+                // Counted again at the next spaces list if anything arrived since.
+                self.polls.recheck(&left);
+            }
             self.compose.save_draft();
             self.current = Some(space.to_string());
             self.compose.switch(space, Target::New, None, None);

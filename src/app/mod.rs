@@ -14,6 +14,7 @@ mod history;
 mod input;
 mod item;
 pub mod layout;
+mod live;
 mod loads;
 pub mod members;
 pub mod mentions;
@@ -61,6 +62,7 @@ use view::ViewState;
 
 pub use effect::{Action, Effect, LoadKind, Outcome};
 pub use explain::{explain, explain_needing};
+pub use live::LIVE_TYPES;
 use polls::Polls;
 pub use settings::{Clock, Identity, Settings, Zone};
 

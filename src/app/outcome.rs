@@ -34,6 +34,8 @@ impl App {
                 kind,
                 result,
             } => self.on_messages(space, kind, result, fx),
+            Outcome::Events { space, result } => self.on_events(space, result, fx),
+            Outcome::Message { space, result } => self.on_message(space, result),
             Outcome::Members { space, result } => {
                 let list = self.members.entry(space.clone()).or_default();
                 match result {
@@ -76,6 +78,11 @@ impl App {
             },
             Outcome::Unread { space, result } => {
                 self.polls.done(&Poll::Unread(space.clone()));
+                self.polls.answered(&result);
+                if result.is_err() {
+                    // Counted again at the next spaces list.
+                    self.polls.recheck(&space);
+                }
                 // Counted before the space was opened: what is open is being read.
                 let open = self.current.as_deref() == Some(space.as_str());
                 if let Err(e) = &result {

@@ -1,7 +1,7 @@
-//! Timers: the spinner, notes that expire, and polling the open space, the other
-//! spaces' unread counts and the spaces list.
+//! Timers: the spinner, notes that expire, and polling the open space and the spaces
+//! list (whose `lastActiveTime`s say which other spaces to count unread messages in).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
@@ -9,6 +9,7 @@ use crate::app::{notes, App, Effect, LoadKind};
 
 impl App {
     pub(super) fn on_tick(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        self.polls.tick(now);
         if self.status.busy > 0 {
             self.status.spinner = self.status.spinner.wrapping_add(1);
             self.dirty = true;
@@ -24,8 +25,15 @@ impl App {
                 self.dirty = true;
             }
         }
+        for (space, local) in self.unsure.due(now) {
+            self.send_again(&space, &local, fx);
+        }
+        if self.polls.held(now) {
+            // The server asked us to wait (a 429's Retry-After): no poll until then.
+            return;
+        }
         if self.polls.next_spaces.is_some_and(|t| now >= t) {
-            self.polls.next_spaces = Some(now + Duration::from_secs(120));
+            self.polls.schedule_spaces(self.settings.background_poll);
             fx.push(Effect::LoadSpaces);
         }
         if let Some(space) = self.current.clone() {
@@ -34,56 +42,95 @@ impl App {
                 && self.polls.next_open.is_some_and(|t| now >= t)
                 && !self.polls.busy(&Poll::Messages(space.clone()))
             {
-                self.polls.next_open = Some(now + self.polls.interval);
-                if self.me.is_app {
-                    // Apps cannot list messages with chat.bot: nothing to poll.
-                } else if let Some(after) = self.timelines.get(&space).and_then(Timeline::watermark)
-                {
-                    self.polls.start(Poll::Messages(space.clone()));
-                    fx.push(Effect::LoadMessages {
-                        space,
-                        kind: LoadKind::Newer { after },
-                    });
-                } else {
-                    self.polls.start(Poll::Messages(space.clone()));
-                    fx.push(Effect::LoadMessages {
-                        space,
-                        kind: LoadKind::Latest,
-                    });
-                }
+                self.polls.schedule_open();
+                self.poll_open(space, fx);
             }
         }
-        if self.polls.next_background.is_some_and(|t| now >= t) {
-            self.polls.next_background = Some(now + self.settings.background_poll);
-            self.count_unread_everywhere(fx);
+    }
+
+    /// Asks what changed in the open space: its events where the sign-in can read them,
+    /// else its messages newer than the watermark (or its newest page).
+    fn poll_open(&mut self, space: String, fx: &mut Vec<Effect>) {
+        if self.me.is_app {
+            // Apps cannot list messages with chat.bot: nothing to poll.
+            return;
         }
-        for (space, local) in self.unsure.due(now) {
-            self.send_again(&space, &local, fx);
+        if let Some(since) = self.events_since(&space) {
+            self.polls.start(Poll::Messages(space.clone()));
+            fx.push(Effect::LoadEvents { space, since });
+        } else if let Some(after) = self.timelines.get(&space).and_then(Timeline::watermark) {
+            self.polls.start(Poll::Messages(space.clone()));
+            fx.push(Effect::LoadMessages {
+                space,
+                kind: LoadKind::Newer { after },
+            });
+        } else {
+            self.polls.start(Poll::Messages(space.clone()));
+            fx.push(Effect::LoadMessages {
+                space,
+                kind: LoadKind::Latest,
+            });
         }
     }
 
     /// Polls sooner: the user is active.
     pub(super) fn poll_soon(&mut self) {
         self.polls.interval = self.settings.poll;
-        let soon = Instant::now() + self.settings.poll;
+        let soon = self.polls.now() + self.polls.stretch(self.settings.poll);
         if self.polls.next_open.is_none_or(|t| t > soon) {
             self.polls.next_open = Some(soon);
         }
     }
 
-    pub(super) fn count_unread_everywhere(&mut self, fx: &mut Vec<Effect>) {
+    /// Counts `space`'s unread messages, unless it is open or already being counted.
+    pub(super) fn count_unread(&mut self, name: String, fx: &mut Vec<Effect>) {
+        if self.me.is_app
+            || Some(&name) == self.current.as_ref()
+            || self.polls.busy(&Poll::Unread(name.clone()))
+        {
+            return;
+        }
+        self.polls.start(Poll::Unread(name.clone()));
+        let after = self.spaces.last_read(&name);
+        fx.push(Effect::CountUnread { space: name, after });
+    }
+
+    /// After a spaces list: counts the spaces whose `lastActiveTime` moved past what was
+    /// known (and past what is read there); the open space is polled now if it moved.
+    pub(super) fn count_what_moved(&mut self, fx: &mut Vec<Effect>) {
         if self.me.is_app {
             return;
         }
-        for s in &self.spaces.all {
-            let Some(name) = s.name.clone() else { continue };
-            if Some(&name) == self.current.as_ref() || self.polls.busy(&Poll::Unread(name.clone()))
-            {
+        let list: Vec<(String, Option<chrono::DateTime<chrono::Utc>>)> = self
+            .spaces
+            .all
+            .iter()
+            .filter_map(|s| s.name.clone().map(|n| (n, s.last_active_time)))
+            .collect();
+        for (name, active) in list {
+            if Some(&name) == self.current.as_ref() {
+                let listed = self.timelines.get(&name).and_then(Timeline::watermark);
+                let moved = self.polls.moved(&name, active);
+                if moved && active.is_some_and(|a| listed.is_none_or(|l| a > l)) {
+                    // Something arrived in the open space: look now.
+                    self.poll_soon();
+                    self.polls.next_open = Some(self.polls.now());
+                }
                 continue;
             }
-            self.polls.start(Poll::Unread(name.clone()));
-            let after = self.spaces.last_read(&name);
-            fx.push(Effect::CountUnread { space: name, after });
+            if !self.polls.moved(&name, active) {
+                continue;
+            }
+            let read = self.spaces.last_read(&name);
+            // Never active, or nothing since it was read: nothing to count.
+            let worth = match (active, read) {
+                (Some(a), Some(r)) => a > r,
+                (Some(_), None) => true,
+                (None, _) => read.is_none(),
+            };
+            if worth {
+                self.count_unread(name, fx);
+            }
         }
     }
 }

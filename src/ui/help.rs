@@ -70,6 +70,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "Invitations: the Chat API can neither list nor accept them;".to_string(),
         format!("answer them in Chat on the web, {CHAT_WEB}"),
         format!("Change any key in {file}"),
+        app.live_summary().to_string(),
     ] {
         v.push(Line::from(Span::styled(text, theme::dim())));
     }

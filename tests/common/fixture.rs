@@ -424,3 +424,84 @@ pub fn render(app: &App, w: u16, h: u16) -> String {
     t.draw(|f| gchat::ui::draw(app, f)).unwrap();
     text(t.backend().buffer())
 }
+
+/// A space event `seq` of `space` at `t`, carrying `m` (a message) as its payload.
+pub fn message_event(
+    kind: gchat::api::sync_model::EventType,
+    space: &str,
+    seq: u32,
+    t: DateTime<Utc>,
+    m: Message,
+) -> gchat::api::sync_model::SpaceEvent {
+    use gchat::api::sync_model::{EventType, MessageEventData, SpaceEvent};
+    let data = Some(MessageEventData { message: Some(m) });
+    let mut e = SpaceEvent {
+        name: Some(format!("{space}/spaceEvents/{seq:016}")),
+        event_time: Some(t),
+        event_type: Some(kind.clone()),
+        ..Default::default()
+    };
+    match kind {
+        EventType::MessageCreated => e.message_created_event_data = data,
+        EventType::MessageUpdated => e.message_updated_event_data = data,
+        _ => e.message_deleted_event_data = data,
+    }
+    e
+}
+
+/// A membership event `seq` of `space` at `t`.
+pub fn member_event(
+    kind: gchat::api::sync_model::EventType,
+    space: &str,
+    seq: u32,
+    t: DateTime<Utc>,
+    m: Membership,
+) -> gchat::api::sync_model::SpaceEvent {
+    use gchat::api::sync_model::{EventType, MembershipEventData, SpaceEvent};
+    let data = Some(MembershipEventData {
+        membership: Some(m),
+    });
+    let mut e = SpaceEvent {
+        name: Some(format!("{space}/spaceEvents/{seq:016}")),
+        event_time: Some(t),
+        event_type: Some(kind.clone()),
+        ..Default::default()
+    };
+    match kind {
+        EventType::MembershipCreated => e.membership_created_event_data = data,
+        EventType::MembershipUpdated => e.membership_updated_event_data = data,
+        _ => e.membership_deleted_event_data = data,
+    }
+    e
+}
+
+/// The sign-in turns out not to be allowed to read space events (a scope not granted):
+/// a poll of the open space is answered so, and it polls its messages from then on.
+pub fn refuse_events(app: &mut App) {
+    let fx = app.update(Action::Tick(
+        std::time::Instant::now() + std::time::Duration::from_secs(30),
+    ));
+    let space = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadEvents { space, .. } => Some(space.clone()),
+            _ => None,
+        })
+        .expect("the open space follows its events");
+    let e = gchat::api::ApiError::Server(gchat::api::ServerError {
+        code: 403,
+        status: "PERMISSION_DENIED".into(),
+        message: "Request had insufficient authentication scopes.".into(),
+        field_violations: Vec::new(),
+        reason: Some("ACCESS_TOKEN_SCOPE_INSUFFICIENT".into()),
+        retry_after: None,
+    });
+    done(
+        app,
+        Outcome::Events {
+            space,
+            result: Err(e),
+        },
+    );
+    assert!(!app.live_events(), "events refused: messages are polled");
+}

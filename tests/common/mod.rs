@@ -135,6 +135,7 @@ pub fn code_of<T: std::fmt::Debug>(r: Result<T, gchat::api::ApiError>) -> (u16, 
     (e.code().unwrap_or(0), e.status().unwrap_or("").to_string())
 }
 pub mod fixture;
+pub mod idle;
 pub mod pty;
 
 /// The name of a message the server returned.

@@ -1,0 +1,377 @@
+//! Others' changes, live: the open space's events (`spaces.spaceEvents.list`) merged in
+//! place into its timeline and member list, without moving the reader's place.
+//!
+//! Where the sign-in cannot read events (an app with `chat.bot`, or a refusal), the
+//! open space is polled for new messages instead, as before.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::polls::Poll;
+use super::{App, Effect};
+use crate::api::model::{MembershipState, Message, User};
+use crate::api::name::ReactionName;
+use crate::api::sync_model::{EventType, SpaceEvent};
+use crate::api::ApiError;
+
+/// The event types the open space follows.
+pub const LIVE_TYPES: &[EventType] = &[
+    EventType::MessageCreated,
+    EventType::MessageUpdated,
+    EventType::MessageDeleted,
+    EventType::ReactionCreated,
+    EventType::ReactionDeleted,
+    EventType::MembershipCreated,
+    EventType::MembershipUpdated,
+    EventType::MembershipDeleted,
+];
+
+/// Events are asked from this long before the newest one read, so that one stored in the
+/// same instant (or a moment late) is not skipped; those already read are skipped by name.
+const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
+/// The first events are asked from this long before the first page was asked for, for
+/// clocks that disagree a little with the server's.
+const SKEW: chrono::Duration = chrono::Duration::minutes(2);
+/// Events reach back 28 days; a cursor older than this is dropped and the messages are
+/// listed again instead.
+const REACH: chrono::Duration = chrono::Duration::days(27);
+
+/// Where a space's events were read up to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// The newest event time read (or where reading started).
+    since: DateTime<Utc>,
+    /// Events read at or after `since - OVERLAP`, by name.
+    seen: HashMap<String, DateTime<Utc>>,
+}
+
+impl Cursor {
+    pub fn new(since: DateTime<Utc>) -> Self {
+        Cursor {
+            since,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The `start_time` to ask from.
+    pub fn start(&self) -> DateTime<Utc> {
+        self.since - OVERLAP
+    }
+
+    /// Keeps the events not read yet, oldest first, and moves past them.
+    pub fn take(&mut self, mut events: Vec<SpaceEvent>) -> Vec<SpaceEvent> {
+        events.retain(|e| match (&e.name, e.event_time) {
+            (Some(n), Some(_)) => !self.seen.contains_key(n),
+            // Nameless or timeless: cannot be deduplicated; apply (they are idempotent).
+            _ => true,
+        });
+        events.sort_by_key(|e| e.event_time);
+        for e in &events {
+            if let (Some(n), Some(t)) = (&e.name, e.event_time) {
+                self.seen.insert(n.clone(), t);
+                self.since = self.since.max(t);
+            }
+        }
+        let keep_from = self.start();
+        self.seen.retain(|_, t| *t >= keep_from);
+        events
+    }
+}
+
+impl App {
+    /// Where the open space's events are to be read from, if the sign-in can read them
+    /// and they reach back far enough.
+    pub(super) fn events_since(&mut self, space: &str) -> Option<DateTime<Utc>> {
+        if !self.live_events() {
+            return None;
+        }
+        let oldest = self.settings.now() - REACH;
+        match self.polls.cursors.get(space) {
+            Some(c) if c.start() > oldest => Some(c.start()),
+            Some(_) => {
+                // Too old to resume: list the messages, then follow events from now.
+                self.polls.cursors.remove(space);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Whether the open space follows its events (else it polls for new messages).
+    pub fn live_events(&self) -> bool {
+        !self.me.is_app && !self.polls.events_refused
+    }
+
+    /// What `?` says about how the open space is kept up to date.
+    pub fn live_summary(&self) -> &'static str {
+        if self.me.is_app {
+            "Live updates: an app (chat.bot) cannot read messages or events; the open space shows what the app sends. Ctrl-r reloads."
+        } else if self.polls.events_refused {
+            "Live updates: this sign-in cannot read space events, so only new messages appear by themselves; edits, deletions, reactions and members show after Ctrl-r."
+        } else {
+            "Live updates: new, edited and deleted messages, reactions and members change in the open space as others make them."
+        }
+    }
+
+    /// The open space's messages were listed from the server: its events are followed
+    /// from here on.
+    pub(super) fn follow_events(&mut self, space: &str) {
+        if self.live_events() && !self.polls.cursors.contains_key(space) {
+            let from = self.settings.now() - SKEW;
+            self.polls
+                .cursors
+                .insert(space.to_string(), Cursor::new(from));
+        }
+    }
+
+    /// The answer to [`Effect::LoadEvents`].
+    pub(super) fn on_events(
+        &mut self,
+        space: String,
+        result: Result<Vec<SpaceEvent>, ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.polls.done(&Poll::Messages(space.clone()));
+        self.polls.answered(&result);
+        let is_open = self.current.as_deref() == Some(space.as_str());
+        match result {
+            Ok(events) => {
+                self.status.offline = None;
+                self.status.synced_at = Some(self.settings.now());
+                let Some(cursor) = self.polls.cursors.get_mut(&space) else {
+                    return;
+                };
+                let events = cursor.take(events);
+                let active = self.apply_events(&space, events, fx);
+                if is_open {
+                    self.polls.open_answered(active, self.settings.poll);
+                }
+            }
+            Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
+            Err(e) if e.is_scope_insufficient() => {
+                // This sign-in may not read events (a scope not granted): poll the
+                // messages instead, at once.
+                tracing::info!(error = %e, "space events refused; polling messages instead");
+                self.polls.events_refused = true;
+                self.polls.cursors.clear();
+                if is_open {
+                    self.polls.next_open = Some(self.polls.now());
+                }
+            }
+            Err(e) => {
+                let why = self.why(&e, super::permissions::Task::Messages);
+                self.status.offline = Some(why);
+                if is_open {
+                    self.polls.open_answered(false, self.settings.poll);
+                }
+            }
+        }
+    }
+
+    /// Merges `events` (oldest first) into `space`'s timeline and member list, keeping
+    /// the reader's place. Whether anything changed.
+    pub(super) fn apply_events(
+        &mut self,
+        space: &str,
+        events: Vec<SpaceEvent>,
+        fx: &mut Vec<Effect>,
+    ) -> bool {
+        if events.is_empty() {
+            return false;
+        }
+        let is_open = self.current.as_deref() == Some(space);
+        let place = if is_open {
+            self.capture_place(space)
+        } else {
+            None
+        };
+        let mut changed = false;
+        let mut refetch = std::collections::BTreeSet::new();
+        for e in events {
+            let Some(t) = &e.event_type else { continue };
+            match t {
+                EventType::MessageCreated | EventType::MessageUpdated => {
+                    if let Some(m) = e.message().cloned() {
+                        changed |= self.event_message(space, m, fx);
+                    }
+                }
+                EventType::MessageDeleted => {
+                    if let Some(name) = e.message().and_then(|m| m.name.clone()) {
+                        changed |= self.event_deleted(space, &name);
+                    }
+                }
+                EventType::ReactionCreated | EventType::ReactionDeleted => {
+                    let Some(message) = reaction_message(&e) else {
+                        continue;
+                    };
+                    let loaded = self
+                        .timelines
+                        .get(space)
+                        .is_some_and(|tl| tl.get(&message).is_some());
+                    if loaded {
+                        refetch.insert(message);
+                        changed = true;
+                    }
+                }
+                EventType::MembershipCreated
+                | EventType::MembershipUpdated
+                | EventType::MembershipDeleted => {
+                    if let Some(m) = e.membership().cloned() {
+                        let Some(list) = self.members.get_mut(space).filter(|l| l.loaded) else {
+                            continue;
+                        };
+                        let gone = *t == EventType::MembershipDeleted
+                            || m.state == Some(MembershipState::NotAMember);
+                        match (&m.name, gone) {
+                            (Some(n), true) => list.remove(n),
+                            (Some(_), false) => {
+                                let who = m.member.clone();
+                                list.upsert(m);
+                                if let Some(u) = who {
+                                    self.people.learn(&u);
+                                    self.look_up(u.name.into_iter().collect(), fx);
+                                }
+                            }
+                            (None, _) => continue,
+                        }
+                        changed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        for message in refetch {
+            fx.push(Effect::LoadMessage {
+                space: space.to_string(),
+                message,
+            });
+        }
+        if let Some(p) = place {
+            self.restore_place(space, p);
+        }
+        if changed {
+            self.dirty = true;
+        }
+        changed
+    }
+
+    /// A message created or changed by an event: merged if it falls in the loaded window.
+    fn event_message(&mut self, space: &str, m: Message, fx: &mut Vec<Effect>) -> bool {
+        let Some(tl) = self.timelines.get(space).filter(|tl| tl.loaded) else {
+            return false;
+        };
+        let Some(name) = m.name.clone() else {
+            return false;
+        };
+        if m.is_deleted() {
+            return self.event_deleted(space, &name);
+        }
+        let known = tl.get(&name).is_some();
+        // Older than the oldest loaded message, with more before it: out of the window.
+        let before_window = tl.has_older
+            && matches!((m.create_time, tl.oldest_time()), (Some(c), Some(o)) if c < o);
+        if !known && before_window {
+            return false;
+        }
+        if known {
+            // Whether the item changed is what its revision says (an older copy, or one
+            // with an edit of ours on its way, leaves it).
+            let rev = tl.get(&name).map(|i| i.rev);
+            let tl = self.timelines.entry(space.to_string()).or_default();
+            tl.merge(vec![m]);
+            return tl.get(&name).map(|i| i.rev) != rev;
+        }
+        self.merge_arrivals(space, vec![m], fx) > 0
+    }
+
+    /// A message deleted by someone (or elsewhere): taken off, the selection moving to
+    /// its neighbour.
+    fn event_deleted(&mut self, space: &str, name: &str) -> bool {
+        let known = self
+            .timelines
+            .get(space)
+            .is_some_and(|tl| tl.get(name).is_some());
+        let next = self.neighbour_after_delete(space, name, false);
+        let Some(tl) = self.timelines.get_mut(space) else {
+            return false;
+        };
+        tl.deleted(name);
+        if known {
+            self.select_instead(space, next);
+        }
+        known
+    }
+
+    /// NEW MESSAGES FROM OTHERS ARRIVE HERE (while a space is followed live): counted
+    /// below a scrolled view, senders learnt, merged, the space's activity and read mark
+    /// moved. One place, so whatever else must happen on arrival (a notification) hooks
+    /// in here. Returns how many were new.
+    pub(super) fn merge_arrivals(
+        &mut self,
+        space: &str,
+        msgs: Vec<Message>,
+        fx: &mut Vec<Effect>,
+    ) -> usize {
+        let is_open = self.current.as_deref() == Some(space);
+        if is_open {
+            self.note_arrivals(space, &msgs);
+        }
+        let senders: Vec<User> = msgs.iter().filter_map(|m| m.sender.clone()).collect();
+        for u in &senders {
+            self.people.learn(u);
+        }
+        self.look_up(senders.iter().filter_map(|u| u.name.clone()).collect(), fx);
+        let newest = msgs.iter().filter_map(|m| m.create_time).max();
+        let tl = self.timelines.entry(space.to_string()).or_default();
+        let new = tl.merge(msgs);
+        if let Some(t) = newest {
+            // Events since the first page cover everything created since: the watermark
+            // may move (for when messages are polled again).
+            tl.listed_up_to(t);
+            self.spaces.note_activity(space, t);
+            if is_open {
+                self.spaces.mark_read(space, t);
+            }
+        }
+        if is_open && self.views.get(space).is_none_or(|v| v.selected.is_none()) {
+            self.select_last(space);
+        }
+        new
+    }
+
+    /// The answer to [`Effect::LoadMessage`]: a message whose reactions changed, merged if
+    /// it is still shown.
+    pub(super) fn on_message(&mut self, space: String, result: Result<Message, ApiError>) {
+        match result {
+            Ok(m) => {
+                let Some(tl) = self.timelines.get_mut(&space) else {
+                    return;
+                };
+                if m.name.as_deref().is_some_and(|n| tl.get(n).is_some()) {
+                    let place = self.capture_place(&space);
+                    if let Some(tl) = self.timelines.get_mut(&space) {
+                        tl.merge(vec![m]);
+                    }
+                    if let Some(p) = place {
+                        self.restore_place(&space, p);
+                    }
+                }
+            }
+            Err(e) if e.is_not_found() => {
+                // Deleted since the reaction: its own event takes it off.
+            }
+            Err(e) => tracing::info!(error = %e, "could not refresh a message's reactions"),
+        }
+    }
+}
+
+/// The message a reaction event is about.
+fn reaction_message(e: &SpaceEvent) -> Option<String> {
+    e.other.values().find_map(|v| {
+        let name = v.get("reaction")?.get("name")?.as_str()?;
+        ReactionName::parse(name)
+            .ok()
+            .map(|r| r.message().to_string())
+    })
+}
