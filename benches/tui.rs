@@ -11,7 +11,9 @@
 //! - a full 4,096-character draft: a frame, and a key to frame (`-- compose` runs only this);
 //! - start to first frame: the real binary in a pseudo-terminal against an emulator;
 //! - resident memory with 100,000 messages loaded;
-//! - cleaning outside text, and the per-frame cell guard (`-- cleaning` runs only this).
+//! - cleaning outside text, and the per-frame cell guard (`-- cleaning` runs only this);
+//! - requests a minute of an idle gchat with 8, 58 and 500 spaces, on a simulated clock
+//!   against a server where nothing happens (`-- requests` runs only this).
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -430,8 +432,44 @@ fn cleaning() {
     );
 }
 
+#[path = "../tests/common/idle.rs"]
+mod idle;
+
+/// Requests a minute of an idle gchat, by kind and by space, for 8, 58 and 500 spaces.
+fn requests() {
+    const MINUTES: u64 = 3;
+    let none = |_: &gchat::app::Effect, _: u64| None;
+    for n in [8, 58, 500] {
+        let c = idle::run(n, MINUTES, false, &none);
+        let per_min = |x: usize| x as f64 / MINUTES as f64;
+        let busiest = c.by_space.values().max().copied().unwrap_or(0);
+        let kinds: Vec<String> = c
+            .by_kind
+            .iter()
+            .map(|(k, v)| format!("{k} {:.1}", per_min(*v)))
+            .collect();
+        println!(
+            "idle, {n:>3} spaces, {MINUTES} minutes: {:.1} requests a minute for the user ({}); the open space {:.1} a minute, the other {} spaces {:.1}",
+            per_min(c.total),
+            kinds.join(", "),
+            per_min(busiest),
+            n - 1,
+            per_min(c.by_space.values().sum::<usize>() - busiest),
+        );
+    }
+    let empty = idle::run(8, MINUTES, true, &none);
+    println!(
+        "idle, an open space with no messages: {:.1} requests a minute to it",
+        empty.by_space.values().sum::<usize>() as f64 / MINUTES as f64
+    );
+}
+
 fn main() {
     println!("gchat TUI benchmark");
+    if std::env::args().any(|a| a == "requests") {
+        requests();
+        return;
+    }
     if std::env::args().any(|a| a == "cleaning") {
         cleaning();
         return;
@@ -463,5 +501,6 @@ fn main() {
     cleaning();
     burst(1_000);
     compose_full();
+    requests();
     start_to_first_frame();
 }

@@ -88,7 +88,7 @@ pub fn run(n: usize, minutes: u64, empty: bool, fault: Fault<'_>) -> Count {
     let mut queue: Vec<Effect> = app.start();
     let warmup = 60 * 4;
     let ticks = warmup + minutes * 60 * 4;
-    for tick in 0..=ticks {
+    for tick in 0..ticks {
         let now = t0 + Duration::from_millis(250 * tick);
         if tick > 0 {
             queue.extend(app.update(Action::Tick(now)));
