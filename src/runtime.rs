@@ -46,6 +46,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 }),
         ),
         Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
+        Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
         Effect::LoadSpace { space: s } => {
             let result = async { client.get_space(&space(&s)?).await }.await;
             Outcome::Space { space: s, result }

@@ -760,7 +760,7 @@ fn the_status_bar_says_working_only_while_the_user_waits() {
     let (local, cid, ..) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
     assert!(working(&app), "the post is in flight");
     // A background poll goes out and comes back while the post is still out.
-    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(30)));
+    let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
     let space = expect_effect!(fx, Effect::LoadEvents { space, .. } => space.clone());
     assert!(working(&app), "the poll adds nothing to wait for");
     done(
@@ -1109,8 +1109,8 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     // Made again under the same name (or rejoined): it is a space like any other.
     // The next spaces list has it back: it is counted.
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
-    expect_effect!(fx, Effect::LoadSpaces);
-    let fx = done(&mut app, Outcome::Spaces(Ok(all)));
+    expect_effect!(fx, Effect::PollSpaces);
+    let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
     expect_effect!(fx, Effect::CountUnread { space, .. } if space == GROUP);
 }
 

@@ -738,7 +738,7 @@ mod alone {
         app.open_space(TEAM, &mut fx);
         app.open_space(ENG, &mut fx);
         let fx = tick(&mut app);
-        assert!(fx.contains(&Effect::LoadSpaces), "{fx:?}");
+        assert!(fx.contains(&Effect::PollSpaces), "{fx:?}");
         // The spaces list says Team Rust was active (Alice's post): it is counted.
         let mut all = app.spaces.all.clone();
         for s in &mut all {
@@ -746,7 +746,7 @@ mod alone {
                 s.last_active_time = Some(mine);
             }
         }
-        let fx = done(&mut app, Outcome::Spaces(Ok(all)));
+        let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
         let after =
             find_effect!(fx, Effect::CountUnread { space, after } if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");

@@ -28,6 +28,8 @@ pub enum LoadKind {
 pub enum Effect {
     WhoAmI,
     LoadSpaces,
+    /// The spaces list again, in the background (which spaces moved): no spinner.
+    PollSpaces,
     /// One space whole, with its permission settings (which lists leave out).
     LoadSpace {
         space: String,
@@ -131,6 +133,7 @@ impl Effect {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Effect::CountUnread { .. }
+                | Effect::PollSpaces
                 | Effect::LoadEvents { .. }
                 | Effect::LoadMessage { .. }
                 | Effect::LoadSpace { .. }
@@ -147,6 +150,8 @@ impl Effect {
 pub enum Outcome {
     Me(Result<(String, Option<String>), ApiError>),
     Spaces(Result<Vec<Space>, ApiError>),
+    /// The answer to [`Effect::PollSpaces`].
+    PolledSpaces(Result<Vec<Space>, ApiError>),
     Space {
         space: String,
         result: Result<Space, ApiError>,
@@ -246,6 +251,7 @@ impl Outcome {
                 kind: LoadKind::Newer { .. },
                 ..
             } | Outcome::Unread { .. }
+                | Outcome::PolledSpaces(_)
                 | Outcome::Events { .. }
                 | Outcome::Message { .. }
                 | Outcome::Space { .. }

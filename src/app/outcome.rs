@@ -26,7 +26,7 @@ impl App {
                 self.layout.borrow_mut().clear();
             }
             Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
-            Outcome::Spaces(r) => self.on_spaces(r, fx),
+            Outcome::Spaces(r) | Outcome::PolledSpaces(r) => self.on_spaces(r, fx),
             Outcome::Space { space, result } => self.on_space(space, result, fx),
             Outcome::Found { query, result } => self.on_found(query, result, fx),
             Outcome::Messages {

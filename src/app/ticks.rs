@@ -34,7 +34,7 @@ impl App {
         }
         if self.polls.next_spaces.is_some_and(|t| now >= t) {
             self.polls.schedule_spaces(self.settings.background_poll);
-            fx.push(Effect::LoadSpaces);
+            fx.push(Effect::PollSpaces);
         }
         if let Some(space) = self.current.clone() {
             let loaded = self.timelines.get(&space).is_some_and(|t| t.loaded);

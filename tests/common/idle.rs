@@ -121,7 +121,7 @@ fn answer(
 ) -> Option<Outcome> {
     let (kind, space): (&'static str, Option<&str>) = match e {
         Effect::WhoAmI => ("people.get", None),
-        Effect::LoadSpaces => ("spaces.list", None),
+        Effect::LoadSpaces | Effect::PollSpaces => ("spaces.list", None),
         Effect::LoadSpace { space } => ("spaces.get", Some(space)),
         Effect::LoadMessages { space, .. } => ("messages.list", Some(space)),
         Effect::CountUnread { space, .. } => ("messages.list (unread)", Some(space)),
@@ -145,6 +145,7 @@ fn answer(
     Some(match e.clone() {
         Effect::WhoAmI => Outcome::Me(Ok(("users/1001".into(), Some("Alice".into())))),
         Effect::LoadSpaces => Outcome::Spaces(or(fault, list.to_vec())),
+        Effect::PollSpaces => Outcome::PolledSpaces(or(fault, list.to_vec())),
         Effect::LoadSpace { space } => {
             let s = list
                 .iter()
