@@ -480,3 +480,45 @@ fn an_app_sign_in_polls_nothing_and_help_says_so() {
     let screen = render(&user_app, 120, 60);
     assert!(screen.contains("Live updates: new, edited"), "{screen}");
 }
+
+#[test]
+fn a_quiet_space_backs_off_and_a_key_brings_the_poll_back() {
+    let mut app = app();
+    let base = Instant::now();
+    let mut t = base;
+    let mut gaps = Vec::new();
+    let mut last = base;
+    // Nothing happens: each poll comes later than the one before, up to a minute.
+    for _ in 0..7 {
+        let fx = loop {
+            t += Duration::from_millis(250);
+            let fx = app.update(Action::Tick(t));
+            if fx.iter().any(|e| matches!(e, Effect::LoadEvents { .. })) {
+                break fx;
+            }
+            assert!(t - base < Duration::from_secs(600), "polled again");
+        };
+        gaps.push((t - last).as_secs());
+        last = t;
+        let space = find_effect!(fx, Effect::LoadEvents { space, .. } => space.clone()).unwrap();
+        done(
+            &mut app,
+            Outcome::Events {
+                space,
+                result: Ok(vec![]),
+            },
+        );
+    }
+    assert_eq!(gaps, [5, 10, 20, 40, 60, 60, 60], "{gaps:?}");
+    // A key: the next poll is within the base interval again.
+    ch(&mut app, 'k');
+    let mut polled = None;
+    for i in 1..=40 {
+        let fx = app.update(Action::Tick(t + Duration::from_millis(250 * i)));
+        if fx.iter().any(|e| matches!(e, Effect::LoadEvents { .. })) {
+            polled = Some(i);
+            break;
+        }
+    }
+    assert!(polled.is_some_and(|i| i <= 20), "{polled:?}");
+}
