@@ -109,6 +109,8 @@ pub enum Effect {
     DeleteSpace {
         space: String,
     },
+    /// Reactions, quotes and pins.
+    React(super::react::ReactEffect),
 }
 
 impl Effect {
@@ -125,7 +127,7 @@ impl Effect {
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
                 | Effect::CheckSent { .. }
-        )
+        ) || matches!(self, Effect::React(r) if r.quiet())
     }
 }
 
@@ -213,6 +215,7 @@ pub enum Outcome {
         space: String,
         result: Result<(), ApiError>,
     },
+    React(super::react::ReactOutcome),
 }
 
 impl Outcome {
@@ -229,7 +232,7 @@ impl Outcome {
                 | Outcome::People { .. }
                 | Outcome::Me(_)
                 | Outcome::Checked { .. }
-        )
+        ) || matches!(self, Outcome::React(r) if r.quiet())
     }
 }
 
