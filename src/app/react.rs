@@ -148,6 +148,8 @@ pub struct ReactState {
     pub pins_list: Option<PinList>,
     /// Per space: pinned message name → pin name (`None` while the pin is on its way).
     pub pins: HashMap<String, HashMap<String, Option<String>>>,
+    /// Messages whose pin request is on its way.
+    pub pinning: HashSet<String>,
     /// Spaces whose pins have been listed.
     pub pins_loaded: HashSet<String>,
     /// Per message: the user's own reactions, once known.

@@ -360,6 +360,7 @@ impl App {
             }
             None => {
                 pins.insert(message.clone(), None);
+                self.react.pinning.insert(message.clone());
                 self.touch_message(space, &message);
                 fx.push(Effect::React(ReactEffect::Pin {
                     space: space.to_string(),
@@ -647,11 +648,9 @@ impl App {
                         .filter_map(|p| Some((p.message?, p.name)))
                         .collect();
                     // Pins on their way stay shown until their answer.
-                    if let Some(old) = self.react.pins.get(&space) {
-                        for (m, p) in old {
-                            if p.is_none() {
-                                map.insert(m.clone(), None);
-                            }
+                    for m in &self.react.pinning {
+                        if m.starts_with(&format!("{space}/")) {
+                            map.entry(m.clone()).or_insert(None);
                         }
                     }
                     let changed: Vec<String> = {
@@ -685,31 +684,34 @@ impl App {
                 space,
                 message,
                 result,
-            } => match result {
-                Ok(p) => {
-                    self.react
-                        .pins
-                        .entry(space.clone())
-                        .or_default()
-                        .insert(message.clone(), p.name);
-                    self.touch_message(&space, &message);
-                    self.note("Pinned. 📌");
-                }
-                Err(e) if e.code() == Some(409) => {
-                    fx.push(Effect::React(ReactEffect::ListPins {
-                        space: space.clone(),
-                    }));
-                    self.note("The message was already pinned.");
-                }
-                Err(e) => {
-                    if let Some(p) = self.react.pins.get_mut(&space) {
-                        p.remove(&message);
+            } => {
+                self.react.pinning.remove(&message);
+                match result {
+                    Ok(p) => {
+                        self.react
+                            .pins
+                            .entry(space.clone())
+                            .or_default()
+                            .insert(message.clone(), p.name);
+                        self.touch_message(&space, &message);
+                        self.note("Pinned. 📌");
                     }
-                    self.touch_message(&space, &message);
-                    let why = self.why(&e, Task::Spaces);
-                    self.error(format!("The message was not pinned: {why}"));
+                    Err(e) if e.code() == Some(409) => {
+                        fx.push(Effect::React(ReactEffect::ListPins {
+                            space: space.clone(),
+                        }));
+                        self.note("The message was already pinned.");
+                    }
+                    Err(e) => {
+                        if let Some(p) = self.react.pins.get_mut(&space) {
+                            p.remove(&message);
+                        }
+                        self.touch_message(&space, &message);
+                        let why = self.why(&e, Task::Spaces);
+                        self.error(format!("The message was not pinned: {why}"));
+                    }
                 }
-            },
+            }
             ReactOutcome::Unpinned {
                 space,
                 message,

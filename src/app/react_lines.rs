@@ -165,18 +165,15 @@ pub fn chip_lines(item: &Item, width: usize) -> Vec<Line<'static>> {
             Some("CALENDAR_EVENT") => "Calendar event",
             Some(_) => "Link",
         };
-        let uri = Clean::line(uri);
-        let paras = vec![markup::Para {
-            spans: vec![
-                Span::styled("▤ ".to_string(), theme::dim()),
-                Span::styled(title.to_string(), theme::link()),
-                Span::raw("  "),
-                Span::styled(uri.into_string(), theme::url()),
-            ],
-            hang: 2,
-            code: false,
-        }];
-        out.extend(markup::wrap(&paras, width.max(8)));
+        // One line: the kind of file, then its address without the scheme, cut to fit.
+        let uri = Clean::line(uri.trim_start_matches("https://"));
+        let room = width.saturating_sub(markup::width(title) + 5).max(4);
+        out.push(Line::from(vec![
+            Span::styled("▤ ".to_string(), theme::dim()),
+            Span::styled(title.to_string(), theme::link()),
+            Span::styled(" · ".to_string(), theme::dim()),
+            Span::styled(markup::truncate(uri.as_str(), room), theme::url()),
+        ]));
     }
     out
 }
