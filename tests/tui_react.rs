@@ -95,6 +95,76 @@ async fn pin_a_demo_message_and_list_the_pins() {
     s.quit().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quote_a_demo_message_and_the_emulator_holds_the_quote() {
+    let mut s = Session::start().await;
+    s.open("Team", "Team Rust").await;
+    s.send("2").await;
+    s.send("G").await;
+    let target = s
+        .emu
+        .service()
+        .with_store(|st| newest(st).msg.name.clone().unwrap());
+    s.send(">").await;
+    s.wait_for("the quote bar", |t| t.contains("▎ Quoting"))
+        .await;
+    s.send("Quoting you on this").await;
+    s.enter().await;
+    s.wait_state("a message quoting the newest", |st| {
+        st.spaces["AAAATeamRst"].messages.iter().any(|m| {
+            m.msg.text.as_deref() == Some("Quoting you on this")
+                && m.msg.quoted().and_then(|q| q.name).as_deref() == Some(target.as_str())
+        })
+    })
+    .await;
+    s.wait_for("the reply with its quote, sent", |t| {
+        t.contains("Quoting you on this") && !t.contains("sending…") && !t.contains("▎ Quoting")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markdown_from_another_client_is_drawn_formatted() {
+    let mut s = Session::start().await;
+    s.open("Team", "Team Rust").await;
+    let bob = common::user(&s.emu, "1002");
+    let body = gchat::api::model::Message {
+        text: Some("**ship it** on [the board](https://example.com/b)".into()),
+        markup_syntax: Some(gchat::api::model::MarkupSyntax::Markdown),
+        ..Default::default()
+    };
+    bob.create_message(
+        &common::space("AAAATeamRst"),
+        &body,
+        &gchat::api::CreateMessage::default(),
+    )
+    .await
+    .unwrap();
+    s.wait_for("the message, its markup read", |t| {
+        t.contains("ship it on the board") && !t.contains("**")
+    })
+    .await;
+    let (row, col) = s
+        .rows()
+        .iter()
+        .enumerate()
+        .find_map(|(r, l)| {
+            l.find("ship it on")
+                .map(|c| (r, unicode_width::UnicodeWidthStr::width(&l[..c])))
+        })
+        .unwrap();
+    let bold = s
+        .parser
+        .lock()
+        .unwrap()
+        .screen()
+        .cell(row as u16, col as u16)
+        .is_some_and(|c| c.bold());
+    assert!(bold, "**ship it** is bold:\n{}", s.screen());
+    s.quit().await;
+}
+
 // ---- the app's logic and what it draws, without a terminal or a network ----
 
 use common::fixture::*;
@@ -617,4 +687,32 @@ fn a_chat_app_is_told_why_it_cannot_pin() {
         note.error && note.text.contains("user authentication"),
         "{note:?}"
     );
+}
+
+#[test]
+fn reload_asks_for_the_pins_and_own_reactions_again() {
+    let mut app = app();
+    let mut m = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    m.emoji_reaction_summaries =
+        vec![serde_json::json!({"emoji": {"unicode": "🎉"}, "reactionCount": 1})];
+    let fx = done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: gchat::app::LoadKind::Latest,
+            result: Ok((vec![m], false)),
+        },
+    );
+    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
+    react(
+        &mut app,
+        ReactOutcome::Mine {
+            space: TEAM.into(),
+            message: L1.into(),
+            result: Ok(Vec::new()),
+        },
+    );
+    let fx = ctrl(&mut app, 'r');
+    expect_effect!(fx, Effect::React(ReactEffect::ListPins { space }) if space == TEAM);
+    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
 }

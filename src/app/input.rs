@@ -241,6 +241,7 @@ impl App {
                         space: s.clone(),
                         kind: LoadKind::Latest,
                     });
+                    self.react_refresh(&s, fx);
                     fx.push(Effect::LoadMembers { space: s });
                 }
                 self.begin_refresh(fx);

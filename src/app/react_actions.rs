@@ -26,6 +26,14 @@ impl App {
         }
     }
 
+    /// A reload (`Ctrl-r`): the space's pins, and the user's own reactions, asked again.
+    pub(super) fn react_refresh(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        self.react.pins_loaded.remove(space);
+        let prefix = format!("{space}/");
+        self.react.mine_asked.retain(|m| !m.starts_with(&prefix));
+        self.react_on_open(space, fx);
+    }
+
     /// The messages pane's reaction, quote and pin commands.
     pub(super) fn react_command(&mut self, c: Command, space: &str, fx: &mut Vec<Effect>) {
         match c {
