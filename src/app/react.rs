@@ -157,6 +157,9 @@ pub struct ReactState {
     /// Messages whose own reactions have been asked for.
     pub mine_asked: HashSet<String>,
     mine_in_flight: usize,
+    /// The space and timeline version last looked through for messages whose own
+    /// reactions are unknown (so an idle tick does not walk a long history again).
+    pub(crate) mine_scanned: Option<(String, u64)>,
     /// The organization's custom emoji, once listed.
     pub custom: Vec<CustomEmoji>,
     pub custom_asked: bool,
@@ -193,6 +196,7 @@ impl ReactState {
 
     pub(crate) fn mine_done(&mut self) {
         self.mine_in_flight = self.mine_in_flight.saturating_sub(1);
+        self.mine_scanned = None;
     }
 
     pub(crate) fn mine_room(&self) -> usize {

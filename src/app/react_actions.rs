@@ -31,6 +31,7 @@ impl App {
         self.react.pins_loaded.remove(space);
         let prefix = format!("{space}/");
         self.react.mine_asked.retain(|m| !m.starts_with(&prefix));
+        self.react.mine_scanned = None;
         self.react_on_open(space, fx);
     }
 
@@ -400,7 +401,11 @@ impl App {
             .map(|p| p.iter().map(|(m, p)| (m.clone(), p.clone())).collect())
             .unwrap_or_default();
         let tl = self.timelines.get(space);
-        v.sort_by_key(|(m, _)| (tl.and_then(|t| t.get(m)).map(|i| i.time()), m.clone()));
+        // Loaded ones by time; those older than what is loaded last.
+        v.sort_by_key(|(m, _)| {
+            let t = tl.and_then(|t| t.get(m)).map(|i| i.time());
+            (t.is_none(), t, m.clone())
+        });
         v
     }
 
@@ -497,6 +502,11 @@ impl App {
         let Some(tl) = self.timelines.get(&space) else {
             return;
         };
+        let scanned = Some((space.clone(), tl.version));
+        if self.react.mine_scanned == scanned {
+            return;
+        }
+        self.react.mine_scanned = scanned;
         let want: Vec<String> = tl
             .items()
             .iter()
