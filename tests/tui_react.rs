@@ -619,7 +619,39 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     // A retry sends the quote again.
     key(&mut app, KeyCode::Esc);
     let fx = ch(&mut app, 'R');
-    expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { .. }));
+    let (local, cid) = expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { local, client_id, .. }) => (local.clone(), client_id.clone()));
+    done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid,
+            result: Err(server_error(400, "INVALID_ARGUMENT", "it was edited since")),
+        },
+    );
+    // The quoted message was edited; the poll brings the new version. `e` takes the
+    // reply back with a quote of that version.
+    let mut edited = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    let new_time = now() + chrono::TimeDelta::minutes(1);
+    edited.last_update_time = Some(new_time);
+    edited.text = Some("午饭改到一点".into());
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: gchat::app::LoadKind::Newer { after: now() },
+            result: Ok((vec![edited], false)),
+        },
+    );
+    ch(&mut app, 'e');
+    assert_eq!(app.focus, Focus::Compose);
+    assert_eq!(app.compose.text(), "late reply");
+    let q = app.quote_shown().expect("the quote is back");
+    assert_eq!(q.meta.last_update_time, Some(new_time));
+    assert!(q.preview.as_str().contains("午饭改到一点"));
+    let fx = key(&mut app, KeyCode::Enter);
+    expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { quote, .. })
+        if quote.last_update_time == Some(new_time));
 }
 
 #[test]

@@ -330,6 +330,41 @@ impl App {
         ));
     }
 
+    /// An unsent message that quoted another is taken back to edit: the quote goes back
+    /// above the box, as of the quoted message's copy here now (a refused quote was
+    /// usually of a version since edited).
+    pub(super) fn requote(&mut self, space: &str, msg: &crate::api::model::Message) {
+        let Some(name) = msg.quoted().and_then(|q| q.name) else {
+            return;
+        };
+        let Some(item) = self
+            .timelines
+            .get(space)
+            .and_then(|t| t.get(&name))
+            .cloned()
+        else {
+            return;
+        };
+        let Some(meta) = crate::api::client::quote_of(&item.msg) else {
+            return;
+        };
+        let who = item
+            .msg
+            .sender
+            .as_ref()
+            .map(|u| self.member_label(u))
+            .unwrap_or_default();
+        let text = item.msg.text.clone().unwrap_or_else(|| "(card)".into());
+        let preview = crate::markup::plain_preview(&text, self, 200);
+        self.react.quote = Some(Quote {
+            space: space.to_string(),
+            message: name,
+            meta,
+            who,
+            preview,
+        });
+    }
+
     /// The quote in the compose box, when it belongs to the space being written in.
     pub fn quote_shown(&self) -> Option<&Quote> {
         let q = self.react.quote.as_ref()?;

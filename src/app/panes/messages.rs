@@ -239,6 +239,7 @@ impl App {
                 }
                 text.push_str(item.msg.text.as_deref().unwrap_or(""));
                 self.compose.set_text(&text);
+                self.requote(space, &item.msg);
                 if let Some(t) = self.timelines.get_mut(space) {
                     t.remove(item.name());
                 }
