@@ -748,3 +748,64 @@ fn reload_asks_for_the_pins_and_own_reactions_again() {
     expect_effect!(fx, Effect::React(ReactEffect::ListPins { space }) if space == TEAM);
     expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
 }
+
+#[test]
+fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
+    let mut app = app();
+    thumbs_up(&mut app);
+    let fx = react(
+        &mut app,
+        ReactOutcome::Reacted {
+            space: TEAM.into(),
+            message: L1.into(),
+            emoji: thumbs(),
+            result: Err(ApiError::Timeout),
+        },
+    );
+    assert!(counts(&app, L1).is_empty(), "shown as not made, for now");
+    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
+    // It did arrive.
+    react(
+        &mut app,
+        ReactOutcome::Mine {
+            space: TEAM.into(),
+            message: L1.into(),
+            result: Ok(vec![serde_json::from_value(serde_json::json!({
+                "name": format!("{L1}/reactions/t1"),
+                "user": {"name": "users/1001"},
+                "emoji": {"unicode": "👍"}
+            }))
+            .unwrap()]),
+        },
+    );
+    assert_eq!(counts(&app, L1), vec![("👍".into(), 1)]);
+    assert!(app.react.given(L1, &thumbs()));
+    // Taking it back, the answer lost again, and this time it did not happen.
+    ch(&mut app, '+');
+    key(&mut app, KeyCode::Enter);
+    assert!(counts(&app, L1).is_empty());
+    react(
+        &mut app,
+        ReactOutcome::Unreacted {
+            space: TEAM.into(),
+            message: L1.into(),
+            emoji: thumbs(),
+            result: Err(ApiError::Timeout),
+        },
+    );
+    assert_eq!(
+        counts(&app, L1),
+        vec![("👍".into(), 1)],
+        "shown as not made"
+    );
+    react(
+        &mut app,
+        ReactOutcome::Mine {
+            space: TEAM.into(),
+            message: L1.into(),
+            result: Ok(Vec::new()),
+        },
+    );
+    assert!(counts(&app, L1).is_empty(), "it was taken back after all");
+    assert!(!app.react.given(L1, &thumbs()));
+}

@@ -168,6 +168,9 @@ pub struct ReactState {
     pub quote: Option<Quote>,
     /// A pinned message being looked for in older pages.
     pub seek: Option<(String, String)>,
+    /// Changes whose answer was lost (message, emoji, whether it was an add), shown as
+    /// not made until the user's own reactions, listed again, say whether they were.
+    pub unsure: HashSet<(String, EmojiKey, bool)>,
     /// Changes made here and not yet answered (message, emoji): a list answered
     /// meanwhile does not undo them.
     pub pending: HashSet<(String, EmojiKey)>,

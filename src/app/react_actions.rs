@@ -601,6 +601,9 @@ impl App {
                         let why = self.why(&e, Task::Messages);
                         if reconcile::is_unsure(&e) {
                             // It may have arrived: the server's list says.
+                            self.react
+                                .unsure
+                                .insert((message.clone(), emoji.clone(), true));
                             self.ask_mine(&space, &message, fx);
                         }
                         self.error(format!("The {label} reaction was not added: {why}"));
@@ -631,6 +634,9 @@ impl App {
                                 name: None,
                             });
                         if reconcile::is_unsure(&e) {
+                            self.react
+                                .unsure
+                                .insert((message.clone(), emoji.clone(), false));
                             self.ask_mine(&space, &message, fx);
                         }
                         let why = self.why(&e, Task::Messages);
@@ -663,6 +669,22 @@ impl App {
                             }
                             mine.retain(|x| &x.key != k);
                             mine.extend(old.iter().filter(|x| &x.key == k).cloned());
+                        }
+                        // Changes whose answer was lost: the list says whether they
+                        // happened (shown as not, until now).
+                        let settled: Vec<(String, EmojiKey, bool)> = self
+                            .react
+                            .unsure
+                            .iter()
+                            .filter(|(m, _, _)| *m == message)
+                            .cloned()
+                            .collect();
+                        for (m, k, added) in settled {
+                            self.react.unsure.remove(&(m, k.clone(), added));
+                            let there = mine.iter().any(|x| x.key == k);
+                            if there == added {
+                                self.bump(&space, &message, &k, if added { 1 } else { -1 });
+                            }
                         }
                         self.react.mine.insert(message.clone(), mine);
                         if let Some(p) = self.react.picker.as_mut() {
