@@ -809,3 +809,26 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
     assert!(counts(&app, L1).is_empty(), "it was taken back after all");
     assert!(!app.react.given(L1, &thumbs()));
 }
+
+#[test]
+fn the_mouse_does_not_reach_under_the_picker() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app();
+    render(&app, 120, 40);
+    ch(&mut app, '+');
+    let before = app.current_view().unwrap().selected.clone();
+    for kind in [
+        MouseEventKind::Down(MouseButton::Left),
+        MouseEventKind::ScrollUp,
+    ] {
+        app.update(gchat::app::Action::Mouse(MouseEvent {
+            kind,
+            column: 1,
+            row: 3,
+            modifiers: KeyModifiers::NONE,
+        }));
+    }
+    assert_eq!(app.focus, Focus::Messages);
+    assert_eq!(app.current_view().unwrap().selected, before);
+    assert!(app.react.picker.is_some());
+}
