@@ -96,8 +96,9 @@ impl App {
     /// custom emoji, then every Unicode emoji.
     pub(super) fn picker_choices(&self, space: &str, message: &str) -> Vec<Choice> {
         let mut keys: Vec<(EmojiKey, Clean)> = Vec::new();
+        let mut seen: std::collections::HashSet<EmojiKey> = std::collections::HashSet::new();
         let mut push = |k: EmojiKey, glyph: Clean| {
-            if !keys.iter().any(|(x, _)| *x == k) {
+            if seen.insert(k.clone()) {
                 keys.push((k, glyph));
             }
         };
