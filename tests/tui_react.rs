@@ -832,3 +832,49 @@ fn the_mouse_does_not_reach_under_the_picker() {
     assert_eq!(app.current_view().unwrap().selected, before);
     assert!(app.react.picker.is_some());
 }
+
+#[test]
+fn a_sign_in_without_the_scopes_is_told_which_to_grant() {
+    let mut app = app();
+    app.me.scopes = Some(vec![
+        "chat.messages.readonly".into(),
+        "chat.spaces.readonly".into(),
+    ]);
+    for c in ['+', 'p', '>'] {
+        let fx = ch(&mut app, c);
+        assert!(
+            find_effect!(fx, Effect::React(_) => ()).is_none(),
+            "{c}: {fx:?}"
+        );
+        assert!(app.react.picker.is_none() && app.quote_shown().is_none());
+        let note = app.status.note.clone().unwrap();
+        assert!(
+            note.error && note.text.contains("scope") && note.text.contains("gchat auth login"),
+            "{c}: {note:?}"
+        );
+    }
+    // Listing pins needs only a read scope.
+    let fx = ch(&mut app, 'P');
+    expect_effect!(fx, Effect::React(ReactEffect::ListPins { .. }));
+    // The help lists the refused ones, with the reason.
+    ch(&mut app, 'q');
+    key(&mut app, KeyCode::Esc);
+    let help = gchat::ui::help::lines(&app)
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>();
+    let react_line = help
+        .iter()
+        .find(|l| l.contains("React to the selected"))
+        .unwrap();
+    assert!(
+        react_line
+            .contains("unavailable: needs the chat.messages or chat.messages.reactions scope"),
+        "{react_line}"
+    );
+}
