@@ -878,3 +878,26 @@ fn a_sign_in_without_the_scopes_is_told_which_to_grant() {
         "{react_line}"
     );
 }
+
+#[test]
+fn a_quote_of_a_message_not_loaded_says_so() {
+    let mut app = app();
+    let mut m = msg(TEAM, "Q2", "Q2", bob(), now(), "yes, that");
+    m.quoted_message_metadata = Some(serde_json::json!({
+        "name": format!("{TEAM}/messages/GONE.GONE"), "lastUpdateTime": "2026-11-01T10:00:00Z"
+    }));
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: gchat::app::LoadKind::Newer { after: now() },
+            result: Ok((vec![m], false)),
+        },
+    );
+    key(&mut app, KeyCode::End);
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("▎ a message: (not loaded here)"),
+        "{screen}"
+    );
+}

@@ -104,6 +104,11 @@ pub fn quote_lines(cx: &RowCtx, item: &Item, width: usize) -> Vec<Line<'static>>
         .map(String::from)
         .or_else(|| quoted.and_then(|i| i.msg.text.clone()))
         .unwrap_or_default();
+    let text = if text.is_empty() && quoted.is_none() {
+        "(not loaded here)".to_string()
+    } else {
+        text
+    };
     let preview = markup::plain_preview(&text, cx, width.saturating_mul(QUOTE_LINES));
     let paras = vec![markup::Para {
         spans: vec![
