@@ -147,6 +147,10 @@ commands! {
     ExpandThread = "expand_thread", "Show or collapse a long thread's replies", None;
     Retry = "retry", "Send a failed message again", Some("retry");
     FullTime = "full_time", "Show the selected message's full date and time", None;
+    React = "react", "React to the selected message (emoji picker; again to take it back)", None;
+    Quote = "quote", "Quote the selected message in a new message", None;
+    Pin = "pin", "Pin or unpin the selected message", None;
+    Pins = "pins", "List the space's pinned messages (Enter jumps to one)", None;
     AddMember = "add_member", "Add a person, or the Chat app (type app)", Some("add member");
     RemoveMember = "remove_member", "Remove the selected member", Some("remove");
     ToggleManager = "toggle_manager", "Make the selected member a manager, or not", Some("manager");

@@ -19,6 +19,8 @@ use crate::app::{Action, App, Effect, LoadKind, Outcome};
 use crate::keymap::Command;
 use crate::terminal::{Continued, Suspend, Tui};
 
+mod react;
+
 /// How many messages a page of history holds.
 const PAGE: i32 = 100;
 
@@ -47,6 +49,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         ),
         Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
         Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
+        Effect::React(e) => react::execute(client, e).await,
         Effect::LoadSpace { space: s } => {
             let result = async { client.get_space(&space(&s)?).await }.await;
             Outcome::Space { space: s, result }

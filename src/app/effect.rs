@@ -122,6 +122,8 @@ pub enum Effect {
     DeleteSpace {
         space: String,
     },
+    /// Reactions, quotes and pins.
+    React(super::react::ReactEffect),
 }
 
 impl Effect {
@@ -141,7 +143,7 @@ impl Effect {
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
                 | Effect::CheckSent { .. }
-        )
+        ) || matches!(self, Effect::React(r) if r.quiet())
     }
 }
 
@@ -240,6 +242,7 @@ pub enum Outcome {
         space: String,
         result: Result<(), ApiError>,
     },
+    React(super::react::ReactOutcome),
 }
 
 impl Outcome {
@@ -259,7 +262,7 @@ impl Outcome {
                 | Outcome::People { .. }
                 | Outcome::Me(_)
                 | Outcome::Checked { .. }
-        )
+        ) || matches!(self, Outcome::React(r) if r.quiet())
     }
 }
 

@@ -10,7 +10,7 @@ use crate::keymap::{Command, Mode};
 impl App {
     /// Where keys go now.
     pub fn mode(&self) -> Mode {
-        if self.dialog.is_some() {
+        if self.dialog.is_some() || self.react.overlay_open() {
             return Mode::Dialog;
         }
         match self.focus {
@@ -45,6 +45,10 @@ impl App {
             }
             return;
         }
+        if self.react.overlay_open() {
+            self.react_overlay_key(k, fx);
+            return;
+        }
         if self.dialog.is_some() {
             self.dialog_key(k, fx);
             return;
@@ -71,6 +75,7 @@ impl App {
                     let c = &mut self.compose;
                     c.runs.redo(&mut c.textarea);
                 }
+                Some(Command::Discard) if self.drop_quote() => {}
                 Some(Command::Discard) => self.discard_draft(),
                 _ if matches!(k.code, KeyCode::Up | KeyCode::Down)
                     && !k
@@ -151,7 +156,7 @@ impl App {
     /// read as keys (a pasted line break does not send, submit or run a command).
     pub(super) fn on_paste(&mut self, s: &str) {
         self.dirty = true;
-        if self.help.is_some() {
+        if self.help.is_some() || self.react_paste(s) {
             return;
         }
         if let Some(d) = &mut self.dialog {
@@ -236,6 +241,7 @@ impl App {
                         space: s.clone(),
                         kind: LoadKind::Latest,
                     });
+                    self.react_refresh(&s, fx);
                     fx.push(Effect::LoadMembers { space: s });
                 }
                 self.begin_refresh(fx);

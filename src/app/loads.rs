@@ -215,6 +215,7 @@ impl App {
             }
         }
         self.learn_permissions(space, fx);
+        self.react_on_open(space, fx);
         if self.members.get(space).is_none_or(|m| !m.loaded) {
             self.members.entry(space.to_string()).or_default();
             fx.push(Effect::LoadMembers {

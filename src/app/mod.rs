@@ -27,6 +27,9 @@ mod paste;
 pub mod people;
 pub mod permissions;
 mod polls;
+pub mod react;
+mod react_actions;
+mod react_lines;
 pub mod reconcile;
 mod roles;
 mod row_lines;
@@ -143,6 +146,8 @@ pub struct App {
     polls: Polls,
     /// Sends whose outcome is not known yet.
     unsure: reconcile::Unsure,
+    /// Reactions, pins, the quote being written and their dialogs.
+    pub react: react::ReactState,
 }
 
 impl App {
@@ -172,6 +177,7 @@ impl App {
             screen: Cell::new(Screen::default()),
             polls: Polls::new(poll),
             unsure: reconcile::Unsure::default(),
+            react: react::ReactState::default(),
         }
     }
 
@@ -203,6 +209,7 @@ impl App {
                 self.on_outcome(*o, &mut fx);
             }
         }
+        self.react_after_update(&mut fx);
         self.count_requests(&fx);
         self.sort_members();
         self.settle_discard_note();

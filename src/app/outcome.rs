@@ -327,6 +327,7 @@ impl App {
                     Task::Spaces,
                 ),
             },
+            Outcome::React(r) => self.on_react_outcome(r, fx),
             Outcome::SpaceDeleted { space, result } => match result {
                 Ok(()) => {
                     self.close_dialog_if(|k| matches!(k, Kind::DeleteSpace { .. }));

@@ -94,6 +94,11 @@ impl App {
                 CreateSpace => self.needs(&[ChatAppSpaces, ChatAppSpacesCreate]),
                 EditSpace => self.needs(&[ChatAppSpaces]),
                 DeleteSpace => self.needs(&[ChatAppDelete]),
+                React => self.needs(&[ChatBot]),
+                Quote => self.needs(&[ChatBot]),
+                Pin | Pins => Some(
+                    "pins need user authentication (messagePins takes only user scopes)".into(),
+                ),
                 _ => None,
             };
         }
@@ -105,6 +110,10 @@ impl App {
             CreateSpace => self.needs(&[ChatSpaces, ChatSpacesCreate]),
             EditSpace => self.needs(&[ChatSpaces]),
             DeleteSpace => self.needs(&[ChatDelete]),
+            React => self.needs(&[ChatMessages, ChatMessagesReactions]),
+            Quote => self.needs(&[ChatMessages, ChatMessagesCreate]),
+            Pin => self.needs(&[ChatSpaces]),
+            Pins => self.needs(&[ChatSpaces, ChatSpacesReadonly]),
             _ => None,
         };
         by_scope.or_else(|| self.refused_by_role(cmd))

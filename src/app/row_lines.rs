@@ -31,6 +31,8 @@ pub struct RowCtx<'a> {
     pub keymap: &'a Keymap,
     /// Sends whose outcome is not known yet, for "next try in".
     pub unsure: &'a Unsure,
+    /// Pins and the user's own reactions.
+    pub react: &'a super::react::ReactState,
 }
 
 impl RowCtx<'_> {
@@ -323,6 +325,7 @@ fn message_lines(
     if item.msg.last_update_time.is_some() {
         header.push(Span::styled(" (edited)".to_string(), theme::edited()));
     }
+    header.extend(super::react_lines::pin_mark(cx.react, item));
     match &item.local {
         Some(Local::Sending) => {
             let text = match cx.next_try(item.name()) {
@@ -361,7 +364,7 @@ fn message_lines(
         out.push(with_prefix(header_line, prefix, 0));
     }
 
-    let mut body: Vec<Line<'static>> = Vec::new();
+    let mut body: Vec<Line<'static>> = super::react_lines::quote_lines(cx, item, inner);
     if let Some(text) = item.msg.text.as_deref().filter(|t| !t.is_empty()) {
         let paras = markup::text_paras(text, cx);
         let style_all = item.local.is_some();
@@ -389,6 +392,7 @@ fn message_lines(
         )))];
         body.extend(markup::wrap(&paras, inner));
     }
+    body.extend(super::react_lines::chip_lines(item, inner));
     if body.is_empty() {
         let what = if !item.msg.cards.is_empty() {
             "[legacy card: open in Google Chat]"
@@ -397,6 +401,7 @@ fn message_lines(
         };
         body.push(Line::from(Span::styled(what.to_string(), theme::dim())));
     }
+    body.extend(super::react_lines::reaction_lines(cx.react, item, inner));
     if let Some(Local::Failed(why)) = &item.local {
         let why = Clean::line(why);
         let hint = format!(

@@ -6,6 +6,7 @@ use crate::api::model::Message;
 use crate::api::ApiError;
 use crate::app::compose::Target;
 use crate::app::permissions::Task;
+use crate::app::react::ReactEffect;
 use crate::app::timeline::MessageId;
 use crate::app::timeline::{Local, Row};
 use crate::app::{client_id, compose, mentions, reconcile, App, Effect, Focus};
@@ -163,7 +164,12 @@ impl App {
                 };
                 let cid = client_id();
                 let local = MessageId::local_name(&cid);
-                let msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
+                let quote = self.quote_shown().map(|q| q.meta.clone());
+                let mut msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
+                if let Some(q) = &quote {
+                    msg.set_quoted(q);
+                    self.react.quote = None;
+                }
                 self.timelines
                     .entry(space.clone())
                     .or_default()
@@ -175,12 +181,22 @@ impl App {
                     reply: thread.is_some(),
                 });
                 v.anchor = None;
-                fx.push(Effect::Send {
-                    space,
-                    local,
-                    client_id: cid,
-                    text,
-                    thread,
+                fx.push(match quote {
+                    Some(quote) => Effect::React(ReactEffect::SendQuoting {
+                        space,
+                        local,
+                        client_id: cid,
+                        text,
+                        thread,
+                        quote,
+                    }),
+                    None => Effect::Send {
+                        space,
+                        local,
+                        client_id: cid,
+                        text,
+                        thread,
+                    },
                 });
                 self.poll_soon();
             }
@@ -218,15 +234,31 @@ impl App {
             self.unsure.settle(local);
             return;
         }
-        fx.push(Effect::Send {
-            space: space.to_string(),
-            local: local.to_string(),
-            client_id: item.client_id.unwrap_or_else(client_id),
-            text: item.msg.text.unwrap_or_default(),
-            thread: if item.msg.thread_reply {
-                item.msg.thread.and_then(|t| t.name)
-            } else {
-                None
+        let quote = item.msg.quoted();
+        let (space, local) = (space.to_string(), local.to_string());
+        let client_id = item.client_id.unwrap_or_else(client_id);
+        let text = item.msg.text.unwrap_or_default();
+        let thread = if item.msg.thread_reply {
+            item.msg.thread.and_then(|t| t.name)
+        } else {
+            None
+        };
+        fx.push(match quote {
+            // A quote goes with every attempt.
+            Some(quote) => Effect::React(ReactEffect::SendQuoting {
+                space,
+                local,
+                client_id,
+                text,
+                thread,
+                quote,
+            }),
+            None => Effect::Send {
+                space,
+                local,
+                client_id,
+                text,
+                thread,
             },
         });
     }

@@ -208,6 +208,13 @@ impl Timeline {
         }
     }
 
+    /// Changes a message in place (its reactions, say) and lays it out again.
+    pub fn update_msg(&mut self, name: &str, f: impl FnOnce(&mut Message)) {
+        if let Some(it) = self.get_mut(name) {
+            f(&mut it.msg);
+        }
+    }
+
     pub fn remove(&mut self, name: &str) -> Option<Item> {
         let i = *self.by_name.get(name)?;
         let it = self.items.remove(i);

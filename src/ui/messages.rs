@@ -67,8 +67,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(block, area);
 
     let compose_h = super::compose::height(app, &space, inner);
-    let [body, compose] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(compose_h)]).areas(inner);
+    let quote_h = super::react::quote_bar_height(app, &space, inner);
+    let [body, quote_bar, compose] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(quote_h),
+        Constraint::Length(compose_h),
+    ])
+    .areas(inner);
+    super::react::draw_quote_bar(app, f, quote_bar);
     let mut s = app.screen.get();
     s.messages = body;
     s.compose = compose;

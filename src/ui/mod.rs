@@ -6,6 +6,7 @@ pub mod dialogs;
 pub mod help;
 pub mod members;
 pub mod messages;
+pub mod react;
 pub mod small;
 pub mod spaces;
 pub mod status;
@@ -64,6 +65,7 @@ pub fn draw(app: &App, f: &mut Frame) {
     if let Some(d) = &app.dialog {
         dialogs::draw(app, f, main, d);
     }
+    react::draw_overlay(app, f, main);
     if let Some(scroll) = app.help {
         help::draw(app, f, main, scroll);
     }

@@ -133,6 +133,9 @@ impl App {
             Command::Edit => self.start_edit(&space),
             Command::Delete => self.start_delete(&space),
             Command::OpenThread => self.open_thread(&space, fx),
+            Command::Back if self.react.seek.take().is_some() => {
+                self.stop_loading_older(&space);
+            }
             Command::Back if self.stop_loading_older(&space) => {}
             Command::Back => {
                 let v = self.views.entry(space.clone()).or_default();
@@ -174,6 +177,9 @@ impl App {
                 Some((name, Some(Local::Failed(_)))) => self.retry(&space, &name, fx),
                 _ => self.error("Only a message that failed to send can be retried."),
             },
+            Command::React | Command::Quote | Command::Pin | Command::Pins => {
+                self.react_command(c, &space, fx)
+            }
             Command::AddMember => self.open_add_member(),
             Command::SpaceInfo => {
                 self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
@@ -233,6 +239,7 @@ impl App {
                 }
                 text.push_str(item.msg.text.as_deref().unwrap_or(""));
                 self.compose.set_text(&text);
+                self.requote(space, &item.msg);
                 if let Some(t) = self.timelines.get_mut(space) {
                     t.remove(item.name());
                 }

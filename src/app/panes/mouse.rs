@@ -12,7 +12,7 @@ fn inside(r: Rect, x: u16, y: u16) -> bool {
 
 impl App {
     pub(in crate::app) fn on_mouse(&mut self, m: MouseEvent, fx: &mut Vec<Effect>) {
-        if self.dialog.is_some() || self.help.is_some() {
+        if self.dialog.is_some() || self.help.is_some() || self.react.overlay_open() {
             return;
         }
         let s = self.screen.get();

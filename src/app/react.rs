@@ -1,0 +1,357 @@
+//! Reactions, quotes and pins in the message pane: the emoji picker, the pinned list,
+//! which reactions are the user's own, and the requests for them. Reactions and pins are
+//! shown at once and put back if the server refuses them.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::api::model::{CustomEmoji, Emoji, EmojiReactionSummary, Message, MessagePin, Reaction};
+use crate::api::ApiError;
+use crate::clean::Clean;
+
+/// Emoji offered first when nothing in the space says otherwise.
+pub const COMMON: &[&str] = &[
+    "👍", "❤️", "😂", "🎉", "👀", "🙏", "✅", "🔥", "😮", "😢", "🚀", "👏", "💯", "🤔", "👌", "😄",
+];
+
+/// Most entries the picker lists.
+pub const PICKER_MAX: usize = 60;
+
+/// How many of the user's own reactions are asked for at a time.
+const MINE_IN_FLIGHT: usize = 4;
+
+/// One emoji as the API names it: Unicode, or a custom emoji by its uid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmojiKey {
+    Unicode(String),
+    Custom { uid: String },
+}
+
+impl EmojiKey {
+    pub fn of(e: &Emoji) -> Option<Self> {
+        if let Some(u) = e.unicode.as_deref().filter(|u| !u.is_empty()) {
+            return Some(EmojiKey::Unicode(u.to_string()));
+        }
+        let uid = e.custom_emoji.as_ref()?.uid.as_deref()?;
+        Some(EmojiKey::Custom {
+            uid: uid.to_string(),
+        })
+    }
+
+    pub fn to_emoji(&self) -> Emoji {
+        match self {
+            EmojiKey::Unicode(u) => Emoji::unicode(u.clone()),
+            EmojiKey::Custom { uid } => Emoji::custom_uid(uid.clone()),
+        }
+    }
+}
+
+/// How an emoji is shown: itself, or a custom one as `:name:`; cleaned.
+pub fn emoji_label(e: &Emoji, custom: &[CustomEmoji]) -> Clean {
+    if let Some(u) = e.unicode.as_deref().filter(|u| !u.is_empty()) {
+        return Clean::line(u);
+    }
+    let c = e.custom_emoji.as_ref();
+    let name = c.and_then(|c| c.emoji_name.clone()).or_else(|| {
+        let uid = c.and_then(|c| c.uid.as_deref())?;
+        custom
+            .iter()
+            .find(|x| x.uid.as_deref() == Some(uid))
+            .and_then(|x| x.emoji_name.clone())
+    });
+    match name {
+        Some(n) if n.starts_with(':') && n.ends_with(':') && n.len() > 1 => Clean::line(&n),
+        Some(n) => Clean::line(&format!(":{n}:")),
+        None => Clean::line(":custom:"),
+    }
+}
+
+/// One entry of the picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub key: EmojiKey,
+    /// What the cell shows (the emoji, or `:name:`).
+    pub glyph: Clean,
+    /// Its name, to filter by.
+    pub name: String,
+    /// The user has reacted so to the message.
+    pub given: bool,
+}
+
+/// The emoji picker, for one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picker {
+    pub space: String,
+    pub message: String,
+    pub filter: String,
+    pub pick: usize,
+    /// Every candidate, frequent first; [`Picker::shown`] filters them.
+    pub all: Vec<Choice>,
+}
+
+impl Picker {
+    /// The entries matching the filter (every word, in the name or the glyph).
+    pub fn shown(&self) -> Vec<&Choice> {
+        let f = self.filter.trim().to_lowercase();
+        let words: Vec<&str> = f.split_whitespace().collect();
+        let mut v: Vec<&Choice> = self
+            .all
+            .iter()
+            .filter(|c| {
+                words
+                    .iter()
+                    .all(|w| c.name.to_lowercase().contains(w) || c.glyph.as_str().contains(w))
+            })
+            .collect();
+        if words.is_empty() {
+            v.truncate(PICKER_MAX);
+        }
+        v.truncate(PICKER_MAX * 4);
+        v
+    }
+
+    pub fn selected(&self) -> Option<&Choice> {
+        let shown = self.shown();
+        shown
+            .get(self.pick.min(shown.len().saturating_sub(1)))
+            .copied()
+    }
+}
+
+/// The pinned messages of the open space, to jump to one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PinList {
+    pub space: String,
+    pub pick: usize,
+}
+
+/// The message quoted in the compose box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub space: String,
+    pub message: String,
+    /// The quoted message's `lastUpdateTime` (or `createTime`), as the API asks.
+    pub meta: crate::api::model::QuotedMessageMetadata,
+    pub who: Clean,
+    pub preview: Clean,
+}
+
+/// A user's reaction: which emoji, and its name once the server has said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mine {
+    pub key: EmojiKey,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ReactState {
+    pub picker: Option<Picker>,
+    pub pins_list: Option<PinList>,
+    /// Per space: pinned message name → pin name (`None` while the pin is on its way).
+    pub pins: HashMap<String, HashMap<String, Option<String>>>,
+    /// Messages whose pin request is on its way.
+    pub pinning: HashSet<String>,
+    /// Spaces whose pins have been listed.
+    pub pins_loaded: HashSet<String>,
+    /// Per message: the user's own reactions, once known.
+    pub mine: HashMap<String, Vec<Mine>>,
+    /// Messages whose own reactions have been asked for.
+    pub mine_asked: HashSet<String>,
+    mine_in_flight: usize,
+    /// The space and timeline version last looked through for messages whose own
+    /// reactions are unknown (so an idle tick does not walk a long history again).
+    pub(crate) mine_scanned: Option<(String, u64)>,
+    /// The organization's custom emoji, once listed.
+    pub custom: Vec<CustomEmoji>,
+    pub custom_asked: bool,
+    /// The user's reactions from here, most recent first.
+    pub recent: Vec<EmojiKey>,
+    pub quote: Option<Quote>,
+    /// A pinned message being looked for in older pages.
+    pub seek: Option<(String, String)>,
+    /// Changes whose answer was lost (message, emoji, whether it was an add), shown as
+    /// not made until the user's own reactions, listed again, say whether they were.
+    pub unsure: HashSet<(String, EmojiKey, bool)>,
+    /// Changes made here and not yet answered (message, emoji): a list answered
+    /// meanwhile does not undo them.
+    pub pending: HashSet<(String, EmojiKey)>,
+}
+
+impl ReactState {
+    pub fn is_pinned(&self, space: &str, message: &str) -> bool {
+        self.pins
+            .get(space)
+            .is_some_and(|p| p.contains_key(message))
+    }
+
+    pub fn given(&self, message: &str, key: &EmojiKey) -> bool {
+        self.mine
+            .get(message)
+            .is_some_and(|m| m.iter().any(|x| &x.key == key))
+    }
+
+    pub fn overlay_open(&self) -> bool {
+        self.picker.is_some() || self.pins_list.is_some()
+    }
+
+    pub(crate) fn mine_started(&mut self) {
+        self.mine_in_flight += 1;
+    }
+
+    pub(crate) fn mine_done(&mut self) {
+        self.mine_in_flight = self.mine_in_flight.saturating_sub(1);
+        self.mine_scanned = None;
+    }
+
+    pub(crate) fn mine_room(&self) -> usize {
+        MINE_IN_FLIGHT.saturating_sub(self.mine_in_flight)
+    }
+
+    pub(crate) fn used(&mut self, key: &EmojiKey) {
+        self.recent.retain(|k| k != key);
+        self.recent.insert(0, key.clone());
+        self.recent.truncate(24);
+    }
+}
+
+/// Adds `delta` to the count of `key` in a message's reaction summaries: a summary at
+/// zero goes, a new one is added at the end.
+pub fn bump_summary(m: &mut Message, key: &EmojiKey, delta: i32) {
+    let mut sums: Vec<EmojiReactionSummary> = m.reaction_summaries();
+    match sums
+        .iter_mut()
+        .find(|s| s.emoji.as_ref().and_then(EmojiKey::of).as_ref() == Some(key))
+    {
+        Some(s) => s.reaction_count = Some((s.reaction_count.unwrap_or(0) + delta).max(0)),
+        None if delta > 0 => sums.push(EmojiReactionSummary {
+            emoji: Some(key.to_emoji()),
+            reaction_count: Some(delta),
+        }),
+        None => {}
+    }
+    sums.retain(|s| s.reaction_count.unwrap_or(0) > 0);
+    m.emoji_reaction_summaries = sums
+        .iter()
+        .filter_map(|s| serde_json::to_value(s).ok())
+        .collect();
+}
+
+/// The names a Unicode emoji is found by: its CLDR name and its shortcodes.
+pub fn unicode_name(u: &str) -> String {
+    match emojis::get(u) {
+        Some(e) => {
+            let mut n = e.name().to_string();
+            for s in e.shortcodes() {
+                n.push_str(" :");
+                n.push_str(s);
+                n.push(':');
+            }
+            n
+        }
+        None => String::new(),
+    }
+}
+
+/// Work for the network about reactions, quotes and pins.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReactEffect {
+    React {
+        space: String,
+        message: String,
+        emoji: EmojiKey,
+    },
+    Unreact {
+        space: String,
+        message: String,
+        emoji: EmojiKey,
+        /// The reaction's name, or `None` to look it up first (by `user`).
+        reaction: Option<String>,
+        user: Option<String>,
+    },
+    /// The user's own reactions to `message`.
+    ListMine {
+        space: String,
+        message: String,
+        user: String,
+    },
+    ListCustomEmoji,
+    ListPins {
+        space: String,
+    },
+    Pin {
+        space: String,
+        message: String,
+    },
+    Unpin {
+        space: String,
+        message: String,
+        pin: String,
+    },
+    /// A new message quoting another (a retry reuses the client id).
+    SendQuoting {
+        space: String,
+        local: String,
+        client_id: String,
+        text: String,
+        thread: Option<String>,
+        quote: crate::api::model::QuotedMessageMetadata,
+    },
+}
+
+impl ReactEffect {
+    pub fn quiet(&self) -> bool {
+        matches!(
+            self,
+            ReactEffect::ListMine { .. }
+                | ReactEffect::ListCustomEmoji
+                | ReactEffect::ListPins { .. }
+        )
+    }
+}
+
+/// The answers to [`ReactEffect`]s.
+#[derive(Debug, Clone)]
+pub enum ReactOutcome {
+    Reacted {
+        space: String,
+        message: String,
+        emoji: EmojiKey,
+        /// The new reaction's name.
+        result: Result<Option<String>, ApiError>,
+    },
+    Unreacted {
+        space: String,
+        message: String,
+        emoji: EmojiKey,
+        result: Result<(), ApiError>,
+    },
+    Mine {
+        space: String,
+        message: String,
+        result: Result<Vec<Reaction>, ApiError>,
+    },
+    CustomEmoji(Result<Vec<CustomEmoji>, ApiError>),
+    Pins {
+        space: String,
+        result: Result<Vec<MessagePin>, ApiError>,
+    },
+    Pinned {
+        space: String,
+        message: String,
+        result: Result<MessagePin, ApiError>,
+    },
+    Unpinned {
+        space: String,
+        message: String,
+        pin: String,
+        result: Result<(), ApiError>,
+    },
+}
+
+impl ReactOutcome {
+    pub fn quiet(&self) -> bool {
+        matches!(
+            self,
+            ReactOutcome::Mine { .. } | ReactOutcome::CustomEmoji(_) | ReactOutcome::Pins { .. }
+        )
+    }
+}
