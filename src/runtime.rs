@@ -29,8 +29,14 @@ fn space(name: &str) -> Result<SpaceName, ApiError> {
     Ok(SpaceName::parse(name)?)
 }
 
+mod users;
+
 /// Runs one effect against the API.
 pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
+    let effect = match users::execute(client, effect).await {
+        Ok(done) => return done,
+        Err(other) => other,
+    };
     match effect {
         Effect::WhoAmI => Outcome::Me(
             client
@@ -319,7 +325,15 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             let result = async { client.delete_space(&space(&s)?).await }.await;
             Outcome::SpaceDeleted { space: s, result }
         }
+        // Run above.
+        e => unreachable_users(e),
     }
+}
+
+/// The `users.*` effects are run before the match: they never get here.
+fn unreachable_users(e: Effect) -> Outcome {
+    tracing::error!(?e, "an effect was not run");
+    Outcome::Sections(Err(ApiError::Decode("an effect was not run".into())))
 }
 
 fn details(description: String, guidelines: String) -> Option<SpaceDetails> {
@@ -381,6 +395,24 @@ fn on_event(
     Ok(())
 }
 
+/// Writes the notifications `app` has queued (bell and escape sequences, built from
+/// cleaned text) to the terminal.
+fn write_notifications(app: &mut App, tui: &mut Tui) {
+    use std::io::Write;
+    let out = app.user_state.take_out();
+    if out.is_empty() {
+        return;
+    }
+    let w = tui.terminal.backend_mut();
+    let written = out
+        .iter()
+        .try_for_each(|s| w.write_all(s.as_bytes()))
+        .and_then(|()| w.flush());
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "could not write a notification to the terminal");
+    }
+}
+
 /// Set in the environment of a test that checks the terminal is restored after a panic:
 /// gchat then panics once its first frame is on screen. Inert otherwise.
 const TEST_PANIC: &str = "GCHAT_TEST_PANIC";
@@ -411,6 +443,8 @@ pub async fn run(
         if app.dirty {
             tui.terminal.draw(|f| crate::ui::draw(&app, f))?;
             app.dirty = false;
+            // Notifications go between frames, through the terminal's own writer.
+            write_notifications(&mut app, &mut tui);
             if test_panic {
                 panic!(
                     "{TEST_PANIC} is set: panicking on purpose, to test the terminal is restored"

@@ -229,6 +229,7 @@ impl App {
                 }
             }
             Command::Zoom => self.zoom = !self.zoom,
+            Command::NextUnread => self.next_unread_space(fx),
             Command::Refresh => {
                 fx.push(Effect::LoadSpaces);
                 if let Some(s) = self.current.clone() {

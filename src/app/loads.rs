@@ -37,6 +37,7 @@ impl App {
                     .filter(|c| !list.iter().any(|s| s.name.as_deref() == Some(c.as_str())));
                 let keep = missing.as_deref().and_then(|c| self.space(c).cloned());
                 self.spaces.replace(list);
+                self.user_state_on_spaces(fx);
                 if let (Some(c), Some(old)) = (missing, keep) {
                     self.spaces.upsert(old);
                     fx.push(Effect::LoadMembers { space: c });
@@ -55,6 +56,7 @@ impl App {
                         }
                     }
                     self.count_unread_everywhere(fx);
+                    self.sections_on_spaces(fx);
                 }
             }
             Err(e) => {
@@ -206,6 +208,7 @@ impl App {
             self.poll_soon();
         }
         self.remember_unread(space);
+        self.read_state_on_open(space, fx);
         // Read up to what the server has listed here (not the user's own sends, which
         // may be newer than others' posts not yet listed); the unread mark goes at once.
         match listed {

@@ -26,10 +26,12 @@ mod paste;
 pub mod people;
 pub mod permissions;
 mod polls;
+mod readsync;
 pub mod reconcile;
 mod roles;
 mod row_lines;
 mod rows;
+pub mod sections;
 mod send;
 mod settings;
 pub mod spaces;
@@ -141,6 +143,10 @@ pub struct App {
     polls: Polls,
     /// Sends whose outcome is not known yet.
     unsure: reconcile::Unsure,
+    /// Read state shared with the server, mute settings, notifications.
+    pub user_state: readsync::UserState,
+    /// The user's sections of the spaces list.
+    pub sections: sections::Sections,
 }
 
 impl App {
@@ -170,6 +176,8 @@ impl App {
             screen: Cell::new(Screen::default()),
             polls: Polls::new(poll),
             unsure: reconcile::Unsure::default(),
+            user_state: readsync::UserState::default(),
+            sections: sections::Sections::default(),
         }
     }
 

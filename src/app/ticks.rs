@@ -57,6 +57,7 @@ impl App {
             self.polls.next_background = Some(now + self.settings.background_poll);
             self.count_unread_everywhere(fx);
         }
+        self.push_reads(now, fx);
         for (space, local) in self.unsure.due(now) {
             self.send_again(&space, &local, fx);
         }
@@ -75,15 +76,20 @@ impl App {
         if self.me.is_app {
             return;
         }
-        for s in &self.spaces.all {
-            let Some(name) = s.name.clone() else { continue };
+        let names: Vec<String> = self
+            .spaces
+            .all
+            .iter()
+            .filter_map(|s| s.name.clone())
+            .collect();
+        for name in names {
             if Some(&name) == self.current.as_ref() || self.polls.busy(&Poll::Unread(name.clone()))
             {
                 continue;
             }
             self.polls.start(Poll::Unread(name.clone()));
             let after = self.spaces.last_read(&name);
-            fx.push(Effect::CountUnread { space: name, after });
+            fx.push(self.unread_request(name, after));
         }
     }
 }
