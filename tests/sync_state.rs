@@ -512,3 +512,77 @@ fn s_moves_a_space_to_a_picked_section_and_a_refusal_lists_again() {
     expect_effect!(fx, Effect::LoadSections);
     assert!(app.status.note.as_ref().is_some_and(|n| n.error));
 }
+
+/// Answers every count asked in `fx` with `msgs(space)`; returns how many asked the
+/// server's read state too.
+fn answer_counts(app: &mut App, fx: &[Effect], msgs: &dyn Fn(&str) -> Vec<Message>) -> usize {
+    let mut with_read = 0;
+    for e in fx {
+        match e {
+            Effect::ReadUnread { space, .. } => {
+                with_read += 1;
+                read_unread(app, space, Some(at(8, 0)), msgs(space));
+            }
+            Effect::CountUnread { space, .. } => {
+                done(
+                    app,
+                    Outcome::Unread {
+                        space: space.clone(),
+                        result: Ok(msgs(space)),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    with_read
+}
+
+#[test]
+fn idle_spaces_do_not_cost_a_read_state_request_per_poll() {
+    let mut app = app();
+    let quiet = |space: &str| match space {
+        s if s == GROUP => vec![msg(GROUP, "G1", "G1", bob(), at(9, 0), "one")],
+        _ => vec![],
+    };
+    // The counts asked when the spaces loaded come back.
+    read_unread(&mut app, DM, Some(at(8, 0)), vec![]);
+    read_unread(&mut app, GROUP, Some(at(8, 0)), quiet(GROUP));
+    let mut read_states = 0;
+    let mut counts = 0;
+    // Ten background polls with nothing happening anywhere.
+    for k in 1..=10u64 {
+        let fx = tick(&mut app, Duration::from_secs(61 * k));
+        counts += fx
+            .iter()
+            .filter(|e| matches!(e, Effect::CountUnread { .. } | Effect::ReadUnread { .. }))
+            .count();
+        read_states += answer_counts(&mut app, &fx, &quiet);
+    }
+    eprintln!("idle: {counts} counts, {read_states} read-state requests in 10 polls");
+    assert!(counts >= 10, "the polls ran: {counts}");
+    // At most once for the group chat, whose first count moved its activity.
+    assert!(
+        read_states <= 1,
+        "{read_states} read-state requests in 10 idle polls"
+    );
+    // Something happens in the group chat: its read state is asked with the next count.
+    let busy = |space: &str| match space {
+        s if s == GROUP => vec![
+            msg(GROUP, "G1", "G1", bob(), at(9, 0), "one"),
+            msg(GROUP, "G2", "G2", bob(), at(11, 59), "two"),
+        ],
+        _ => vec![],
+    };
+    let fx = tick(&mut app, Duration::from_secs(61 * 11));
+    answer_counts(&mut app, &fx, &busy);
+    let fx = tick(&mut app, Duration::from_secs(61 * 12));
+    assert!(
+        find_effect!(fx, Effect::ReadUnread { space, .. } if space == GROUP => ()).is_some(),
+        "{fx:?}"
+    );
+    assert!(
+        find_effect!(fx, Effect::ReadUnread { space, .. } if space == DM => ()).is_none(),
+        "{fx:?}"
+    );
+}

@@ -16,8 +16,13 @@ use crate::api::ApiError;
 use crate::app::{App, Effect, Focus, Outcome};
 use crate::notify::{self, Kind};
 
-/// How long a read mark rests before it is sent to the server (reading on moves it on).
+/// How long after opening a space its read mark is first sent to the server.
 pub const PUSH_AFTER: Duration = Duration::from_secs(2);
+
+/// A space whose activity has not changed has its read state asked again only after
+/// this many background polls (a read in another client shows by then): read states do
+/// not cost a request per space per poll.
+pub const READ_REFRESH_POLLS: u32 = 5;
 
 #[derive(Debug, Default)]
 pub struct UserState {
@@ -27,6 +32,9 @@ pub struct UserState {
     pushing: HashMap<String, Instant>,
     /// When the read mark of a space last moved here, for sending it once it rests.
     moved_at: HashMap<String, Instant>,
+    /// Per space: when its read state was last asked with its count, and the space's
+    /// activity then.
+    read_asked: HashMap<String, (Instant, Option<DateTime<Utc>>)>,
     /// Why read marks are not shared with the server, when they are not.
     pub readstate_off: Option<String>,
     /// Spaces muted for the user.
@@ -70,6 +78,7 @@ impl UserState {
     /// Forgets `space` (gone).
     pub fn forget(&mut self, space: &str) {
         self.server_read.remove(space);
+        self.read_asked.remove(space);
         self.pushing.remove(space);
         self.moved_at.remove(space);
         self.muted.remove(space);
@@ -134,10 +143,24 @@ impl App {
         self.needs(&[Scope::ChatUsersSpacesettings])
     }
 
-    /// The request that counts a space's unread messages: from the server's read state
-    /// when it is shared, else from the local mark.
-    pub(super) fn unread_request(&self, space: String, after: Option<DateTime<Utc>>) -> Effect {
-        if self.shares_reads() {
+    /// The request that counts a space's unread messages: with the server's read state
+    /// when it is shared and the space has moved since it was last asked (or it was
+    /// asked long ago), else from the local mark alone.
+    pub(super) fn unread_request(&mut self, space: String, after: Option<DateTime<Utc>>) -> Effect {
+        if !self.shares_reads() {
+            return Effect::CountUnread { space, after };
+        }
+        let now = Instant::now();
+        let activity = self.space(&space).and_then(|s| self.spaces.activity(s));
+        let stale = self.settings.background_poll * READ_REFRESH_POLLS;
+        let ask = match self.user_state.read_asked.get(&space) {
+            None => true,
+            Some((at, seen)) => *seen != activity || now.duration_since(*at) >= stale,
+        };
+        if ask {
+            self.user_state
+                .read_asked
+                .insert(space.clone(), (now, activity));
             Effect::ReadUnread { space, after }
         } else {
             Effect::CountUnread { space, after }
