@@ -586,3 +586,34 @@ fn idle_spaces_do_not_cost_a_read_state_request_per_poll() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn a_mark_read_the_server_coerces_to_its_newest_message_is_not_sent_again() {
+    let mut app = app();
+    // Team Rust is open; the server holds 11:00.
+    done(
+        &mut app,
+        Outcome::ReadState {
+            space: TEAM.into(),
+            set: None,
+            result: Ok(Some(at(11, 0))),
+        },
+    );
+    ch(&mut app, '1');
+    app.spaces.selected = Some(TEAM.into());
+    let fx = ch(&mut app, 'r');
+    let asked = sets_read(&fx, TEAM).expect("marked read");
+    // The server answers with its newest message's time, earlier than asked.
+    done(
+        &mut app,
+        Outcome::ReadState {
+            space: TEAM.into(),
+            set: Some(asked),
+            result: Ok(Some(at(11, 58))),
+        },
+    );
+    for s in [3, 6, 30] {
+        let fx = tick(&mut app, Duration::from_secs(s));
+        assert_eq!(sets_read(&fx, TEAM), None, "sent again: {fx:?}");
+    }
+}

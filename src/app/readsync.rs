@@ -280,7 +280,16 @@ impl App {
                     self.user_state.pushing.remove(&space);
                 }
                 match result {
-                    Ok(t) => self.server_read_is(&space, t),
+                    Ok(t) => {
+                        self.server_read_is(&space, t);
+                        if let Some(asked) = set {
+                            // The server keeps a time past its newest message as that
+                            // message's: what was asked is what it holds read.
+                            let held = self.believable(asked).max(t.unwrap_or(asked));
+                            let known = self.user_state.server_read.entry(space).or_insert(held);
+                            *known = (*known).max(held);
+                        }
+                    }
                     Err(e) if self.reads_refused(&e) => {}
                     Err(e) if set.is_some() => {
                         tracing::info!(error = %e, "could not share the read mark");
