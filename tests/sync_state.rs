@@ -276,6 +276,7 @@ fn a_mention_in_a_space_notifies_counts_in_the_status_bar_and_goes_first() {
     let screen = render(&app, 100, 24);
     let status = screen.lines().last().unwrap_or_default();
     assert!(status.contains("@1"), "{status}");
+    insta::assert_snapshot!("mention_count_100x24", screen);
     // `U`: the space with the mention first, though 工程部 comes earlier in the list.
     assert!(app.unread(ENG) > 0);
     ch(&mut app, 'U');
