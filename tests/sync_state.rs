@@ -618,3 +618,27 @@ fn a_mark_read_the_server_coerces_to_its_newest_message_is_not_sent_again() {
         assert_eq!(sets_read(&fx, TEAM), None, "sent again: {fx:?}");
     }
 }
+
+#[test]
+fn a_thread_with_replies_since_the_last_read_is_marked_on_opening() {
+    let mut app = app();
+    open(&mut app, ENG);
+    // Read up to Bob's second reply in the ratatui thread (the 20th, 09:20).
+    let read = Utc.with_ymd_and_hms(2026, 11, 20, 9, 20, 0).unwrap();
+    app.spaces.set_last_read(TEAM, read);
+    open(&mut app, TEAM);
+    let thread = format!("{TEAM}/threads/T1");
+    assert!(app.has_new_reply(TEAM, &thread));
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("New reply from Priya Natarajan"),
+        "{screen}"
+    );
+    // Read past every reply: nothing marked.
+    let mut app = common::fixture::app();
+    open(&mut app, ENG);
+    app.spaces
+        .set_last_read(TEAM, Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap());
+    open(&mut app, TEAM);
+    assert!(!app.has_new_reply(TEAM, &thread));
+}

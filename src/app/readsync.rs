@@ -35,6 +35,9 @@ pub struct UserState {
     /// Per space: when its read state was last asked with its count, and the space's
     /// activity then.
     read_asked: HashMap<String, (Instant, Option<DateTime<Utc>>)>,
+    /// Per space: what was read when it was last opened (for marking threads with
+    /// replies since).
+    read_at_open: HashMap<String, DateTime<Utc>>,
     /// Why read marks are not shared with the server, when they are not.
     pub readstate_off: Option<String>,
     /// Spaces muted for the user.
@@ -79,6 +82,7 @@ impl UserState {
     pub fn forget(&mut self, space: &str) {
         self.server_read.remove(space);
         self.read_asked.remove(space);
+        self.read_at_open.remove(space);
         self.pushing.remove(space);
         self.moved_at.remove(space);
         self.muted.remove(space);
@@ -173,10 +177,63 @@ impl App {
         self.user_state
             .moved_at
             .insert(space.to_string(), Instant::now());
+        match self.spaces.last_read(space) {
+            Some(t) => {
+                self.user_state.read_at_open.insert(space.to_string(), t);
+            }
+            None => {
+                self.user_state.read_at_open.remove(space);
+            }
+        }
+        self.mark_unread_threads(space);
         if self.shares_reads() {
             fx.push(Effect::GetReadState {
                 space: space.to_string(),
             });
+        }
+    }
+
+    /// Threads higher up with replies from others after what was read when `space` was
+    /// opened are marked, as replies arriving while it is open are (and listed at the
+    /// bottom to open).
+    pub(super) fn mark_unread_threads(&mut self, space: &str) {
+        let Some(read) = self.user_state.read_at_open.get(space).copied() else {
+            return;
+        };
+        let Some(tl) = self.timelines.get(space).filter(|t| t.loaded) else {
+            return;
+        };
+        let mut threads: Vec<(DateTime<Utc>, String)> = Vec::new();
+        for i in tl.items() {
+            let m = &i.msg;
+            if !m.thread_reply || i.is_local() || self.is_mine(m) || m.is_deleted() {
+                continue;
+            }
+            if i.time() <= read {
+                continue;
+            }
+            let t = i.thread().to_string();
+            // Only a thread started before: a new thread is under the unread divider.
+            let old_root = tl
+                .items()
+                .iter()
+                .any(|r| r.thread() == t && !r.msg.thread_reply && r.time() <= read);
+            if !old_root {
+                continue;
+            }
+            match threads.iter_mut().find(|(_, x)| *x == t) {
+                Some(e) => e.0 = e.0.max(i.time()),
+                None => threads.push((i.time(), t)),
+            }
+        }
+        threads.sort();
+        let v = self.views.entry(space.to_string()).or_default();
+        for (_, t) in threads {
+            if v.thread.as_deref() == Some(t.as_str()) {
+                continue;
+            }
+            v.surfaced.retain(|s| *s != t);
+            v.surfaced.push(t);
         }
     }
 
