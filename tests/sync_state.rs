@@ -642,3 +642,20 @@ fn a_thread_with_replies_since_the_last_read_is_marked_on_opening() {
     open(&mut app, TEAM);
     assert!(!app.has_new_reply(TEAM, &thread));
 }
+
+#[test]
+fn ctrl_r_lists_the_sections_again_and_asks_read_states_anew() {
+    let mut app = app();
+    done(&mut app, sections(true));
+    // Idle: the counts come without read states.
+    read_unread(&mut app, DM, Some(at(8, 0)), vec![]);
+    read_unread(&mut app, GROUP, Some(at(8, 0)), vec![]);
+    let fx = tick(&mut app, Duration::from_secs(61));
+    assert!(find_effect!(fx, Effect::ReadUnread { space, .. } if space == DM => ()).is_none());
+    answer_counts(&mut app, &fx, &|_| vec![]);
+    let fx = ctrl(&mut app, 'r');
+    expect_effect!(fx, Effect::LoadSections);
+    expect_effect!(fx, Effect::GetReadState { space } if space == TEAM);
+    let fx = tick(&mut app, Duration::from_secs(122));
+    expect_effect!(fx, Effect::ReadUnread { space, .. } if space == DM);
+}

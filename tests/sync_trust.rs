@@ -734,8 +734,8 @@ mod alone {
         app.open_space(TEAM, &mut fx);
         app.open_space(ENG, &mut fx);
         let fx = tick(&mut app);
-        let after =
-            find_effect!(fx, Effect::CountUnread { space, after } if space == TEAM => *after);
+        let after = find_effect!(fx, Effect::CountUnread { space, after }
+            | Effect::ReadUnread { space, after } if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");
     }
 

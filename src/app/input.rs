@@ -240,6 +240,7 @@ impl App {
                     fx.push(Effect::LoadMembers { space: s });
                 }
                 self.begin_refresh(fx);
+                self.refresh_user_state(fx);
             }
             _ if self.unavailable(c).is_some() => {
                 let why = self.unavailable(c).unwrap_or_default();

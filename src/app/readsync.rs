@@ -237,6 +237,16 @@ impl App {
         }
     }
 
+    /// `Ctrl-r`: the sections, the open space's read state, and every space's read
+    /// state with its next count, asked again.
+    pub(super) fn refresh_user_state(&mut self, fx: &mut Vec<Effect>) {
+        self.sections_on_spaces(fx);
+        self.user_state.read_asked.clear();
+        if let (true, Some(space)) = (self.shares_reads(), self.current.clone()) {
+            fx.push(Effect::GetReadState { space });
+        }
+    }
+
     /// The first spaces list: which are muted.
     pub(super) fn user_state_on_spaces(&mut self, fx: &mut Vec<Effect>) {
         if !self.can_mute() {
