@@ -33,10 +33,6 @@ mod users;
 
 /// Runs one effect against the API.
 pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
-    let effect = match users::execute(client, effect).await {
-        Ok(done) => return done,
-        Err(other) => other,
-    };
     match effect {
         Effect::WhoAmI => Outcome::Me(
             client
@@ -325,15 +321,16 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             let result = async { client.delete_space(&space(&s)?).await }.await;
             Outcome::SpaceDeleted { space: s, result }
         }
-        // Run above.
-        e => unreachable_users(e),
+        Effect::ReadUnread { space: s, after } => users::read_unread(client, s, after).await,
+        Effect::GetReadState { space: s } => users::read_state(client, s, None).await,
+        Effect::SetReadState { space: s, time } => users::read_state(client, s, Some(time)).await,
+        Effect::GetMute { space: s } => users::mute(client, s, None).await,
+        Effect::SetMute { space: s, muted } => users::mute(client, s, Some(muted)).await,
+        Effect::LoadSections => users::sections(client).await,
+        Effect::MoveToSection { space: s, from, to } => {
+            users::move_to_section(client, s, from, to).await
+        }
     }
-}
-
-/// The `users.*` effects are run before the match: they never get here.
-fn unreachable_users(e: Effect) -> Outcome {
-    tracing::error!(?e, "an effect was not run");
-    Outcome::Sections(Err(ApiError::Decode("an effect was not run".into())))
 }
 
 fn details(description: String, guidelines: String) -> Option<SpaceDetails> {
