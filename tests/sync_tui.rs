@@ -119,3 +119,36 @@ async fn opening_a_space_moves_the_read_state_on_the_server() {
     .await;
     s.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn m_unmutes_and_s_moves_a_space_on_the_server() {
+    use gchat::emulator::sync::{is_muted, sections_key, SyncRec};
+    let (mut s, _config) = start().await;
+    s.wait_for("the sections", |t| t.contains("▾ Projects"))
+        .await;
+    s.open("CI", "#CI Firehose").await;
+    // Back to the spaces pane, on CI Firehose.
+    s.send("1").await;
+    s.send("m").await;
+    s.wait_state("CI Firehose unmuted", |st| {
+        !is_muted(st, common::ALICE, common::FIREHOSE)
+    })
+    .await;
+    s.wait_for("the mute mark gone", |t| {
+        space_row(t, "CI Firehose").is_some_and(|r| !r.contains('~'))
+    })
+    .await;
+    s.send("S").await;
+    s.wait_for("the section picker", |t| t.contains("Move the space to:"))
+        .await;
+    // Projects is the first choice.
+    s.enter().await;
+    s.wait_state("CI Firehose in Projects", |st| {
+        matches!(
+            st.sync.get(&sections_key(common::ALICE)),
+            Some(SyncRec::Sections(u)) if u.items.get(common::FIREHOSE).map(String::as_str) == Some("projects")
+        )
+    })
+    .await;
+    s.quit().await;
+}
