@@ -49,6 +49,9 @@ pub struct Config {
     pub background_poll_seconds: u64,
     /// Show the members pane at start.
     pub show_members: bool,
+    /// How a DM, a mention or a reply in your thread is announced: one mode, or a table
+    /// with one per kind (`dm`, `mention`, `thread_reply`).
+    pub notify: crate::notify::Config,
 }
 
 impl Default for Config {
@@ -57,6 +60,7 @@ impl Default for Config {
             poll_seconds: 5,
             background_poll_seconds: 60,
             show_members: true,
+            notify: crate::notify::Config::default(),
         }
     }
 }

@@ -172,6 +172,13 @@ commands! {
     Redo = "redo", "Redo what was undone", None;
     Discard = "discard", "Discard the whole draft (asks first when it is long; undo brings it back)", Some("discard");
     WaitSends = "wait_sends", "Quitting: wait for messages still sending, then quit", Some("wait");
+    NextUnread = "next_unread", "Open the next space with unread messages (mentions first)", None;
+    FirstUnread = "first_unread", "Go to the first message that was unread", None;
+    MarkRead = "mark_read", "Mark the space read (in your other Chat clients too)", None;
+    MarkAllRead = "mark_all_read", "Mark every space read", None;
+    Mute = "mute", "Mute or unmute the space (no notifications from it)", None;
+    MoveToSection = "move_to_section", "Move the space to another section", None;
+    ToggleSection = "toggle_section", "Fold or unfold the section (on its header)", None;
     KeepSends = "keep_sends", "Quitting: quit now, keep unsent messages for next start", Some("keep for next start");
 }
 

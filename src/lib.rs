@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod logging;
 pub mod markup;
 pub mod natural;
+pub mod notify;
 pub mod runtime;
 pub mod session;
 pub mod softwrap;

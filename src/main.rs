@@ -85,6 +85,7 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         poll: config.poll(),
         background_poll: config.background_poll(),
         keymap_file: Some(gchat::config::config_dir().join("keymap.toml")),
+        notify: config.notify.resolve(&|k| std::env::var(k).ok()),
         ..Default::default()
     };
     // Keeps the in-process emulator alive while the TUI runs.

@@ -31,6 +31,8 @@ fn space(name: &str) -> Result<SpaceName, ApiError> {
     Ok(SpaceName::parse(name)?)
 }
 
+mod users;
+
 /// Runs one effect against the API.
 pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
     match effect {
@@ -336,6 +338,15 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             let result = async { client.delete_space(&space(&s)?).await }.await;
             Outcome::SpaceDeleted { space: s, result }
         }
+        Effect::ReadUnread { space: s, after } => users::read_unread(client, s, after).await,
+        Effect::GetReadState { space: s } => users::read_state(client, s, None).await,
+        Effect::SetReadState { space: s, time } => users::read_state(client, s, Some(time)).await,
+        Effect::GetMute { space: s } => users::mute(client, s, None).await,
+        Effect::SetMute { space: s, muted } => users::mute(client, s, Some(muted)).await,
+        Effect::LoadSections => users::sections(client).await,
+        Effect::MoveToSection { space: s, from, to } => {
+            users::move_to_section(client, s, from, to).await
+        }
     }
 }
 
@@ -398,6 +409,24 @@ fn on_event(
     Ok(())
 }
 
+/// Writes the notifications `app` has queued (bell and escape sequences, built from
+/// cleaned text) to the terminal.
+fn write_notifications(app: &mut App, tui: &mut Tui) {
+    use std::io::Write;
+    let out = app.user_state.take_out();
+    if out.is_empty() {
+        return;
+    }
+    let w = tui.terminal.backend_mut();
+    let written = out
+        .iter()
+        .try_for_each(|s| w.write_all(s.as_bytes()))
+        .and_then(|()| w.flush());
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "could not write a notification to the terminal");
+    }
+}
+
 /// Set in the environment of a test that checks the terminal is restored after a panic:
 /// gchat then panics once its first frame is on screen. Inert otherwise.
 const TEST_PANIC: &str = "GCHAT_TEST_PANIC";
@@ -428,6 +457,8 @@ pub async fn run(
         if app.dirty {
             tui.terminal.draw(|f| crate::ui::draw(&app, f))?;
             app.dirty = false;
+            // Notifications go between frames, through the terminal's own writer.
+            write_notifications(&mut app, &mut tui);
             if test_panic {
                 panic!(
                     "{TEST_PANIC} is set: panicking on purpose, to test the terminal is restored"

@@ -31,6 +31,9 @@ pub struct Session {
     /// Messages sent from here that the server has not confirmed.
     #[serde(default)]
     pub outbox: Vec<Unsent>,
+    /// The sections of the spaces list shown folded.
+    #[serde(default)]
+    pub folded_sections: Vec<String>,
 }
 
 /// The file for an account key (a profile name, `demo`, or an endpoint's).
@@ -135,6 +138,7 @@ fn parse_tolerant(bytes: &[u8]) -> (Session, usize) {
     }
     let drafts = list(top.remove("drafts"), &mut skipped);
     let outbox = list(top.remove("outbox"), &mut skipped);
+    let folded_sections = list(top.remove("folded_sections"), &mut skipped);
     let last_read = match top.remove("last_read") {
         None | Some(Value::Null) => HashMap::new(),
         Some(Value::Object(m)) => m
@@ -157,6 +161,7 @@ fn parse_tolerant(bytes: &[u8]) -> (Session, usize) {
             drafts,
             last_read,
             outbox,
+            folded_sections,
         },
         skipped,
     )
@@ -171,6 +176,7 @@ pub fn restore(app: &mut App, s: Session) {
         }
     }
     app.restore_unsent(s.outbox);
+    app.sections.collapsed.extend(s.folded_sections);
 }
 
 /// Everything worth keeping: the drafts, what is on its way, and the read marks (only
@@ -193,6 +199,11 @@ fn capture(app: &App, keep_read: bool, mut drafts: Vec<Draft>, pending: Pending)
             HashMap::new()
         },
         outbox: pending.unsent,
+        folded_sections: {
+            let mut f: Vec<String> = app.sections.collapsed.iter().cloned().collect();
+            f.sort();
+            f
+        },
     }
 }
 
@@ -536,6 +547,31 @@ mod tests {
             assert!(start.elapsed() < Duration::from_secs(30), "{what}");
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    #[test]
+    fn folded_sections_are_kept_between_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions/s.json");
+        let mut first = app();
+        first
+            .sections
+            .collapsed
+            .insert("users/1001/sections/projects".into());
+        let saver = Saver::start(path.clone(), false);
+        saver.finish(&first).unwrap();
+        let (kept, problem) = load_from(&path);
+        assert!(problem.is_none(), "{problem:?}");
+        let mut second = app();
+        restore(&mut second, kept);
+        assert!(second
+            .sections
+            .collapsed
+            .contains("users/1001/sections/projects"));
+        // A damaged entry is skipped, the rest kept.
+        let (s, skipped) = parse_tolerant(br#"{"folded_sections": ["users/1001/sections/a", 7]}"#);
+        assert_eq!(skipped, 1);
+        assert_eq!(s.folded_sections, vec!["users/1001/sections/a".to_string()]);
     }
 
     #[test]

@@ -1111,7 +1111,7 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
     expect_effect!(fx, Effect::PollSpaces);
     let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
-    expect_effect!(fx, Effect::CountUnread { space, .. } if space == GROUP);
+    expect_effect!(fx, Effect::CountUnread { space, .. } | Effect::ReadUnread { space, .. } if space == GROUP);
 }
 
 #[test]

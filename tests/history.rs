@@ -457,6 +457,10 @@ async fn g_in_a_long_space_reaches_its_first_message() {
     let mut s = common::pty::Session::start().await;
     s.open("CI", "#CI Firehose").await;
     s.send("2").await;
+    // It opens at the unread divider (the server's read state): the newest first.
+    s.wait_for("the unread divider", |t| t.contains("New messages"))
+        .await;
+    s.send("G").await;
     s.wait_for("the newest page", |t| t.contains("#5199")).await;
     s.send("g").await;
     s.wait_for("the beginning", |t| {

@@ -747,8 +747,8 @@ mod alone {
             }
         }
         let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
-        let after =
-            find_effect!(fx, Effect::CountUnread { space, after } if space == TEAM => *after);
+        let after = find_effect!(fx, Effect::CountUnread { space, after }
+            | Effect::ReadUnread { space, after } if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");
     }
 

@@ -50,6 +50,9 @@ scopes! {
     ChatDelete = "chat.delete";
     ChatUsersReadstate = "chat.users.readstate";
     ChatUsersReadstateReadonly = "chat.users.readstate.readonly";
+    ChatUsersSpacesettings = "chat.users.spacesettings";
+    ChatUsersSections = "chat.users.sections";
+    ChatUsersSectionsReadonly = "chat.users.sections.readonly";
     ChatBot = "chat.bot";
     ChatAppSpaces = "chat.app.spaces";
     ChatAppSpacesCreate = "chat.app.spaces.create";

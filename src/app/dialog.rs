@@ -55,6 +55,12 @@ pub enum Kind {
     DiscardDraft {
         chars: usize,
     },
+    /// Moving `space` out of section `from`: `(section, label)` to pick from (`pick`).
+    MoveToSection {
+        space: String,
+        from: String,
+        choices: Vec<(String, String)>,
+    },
 }
 
 pub struct Field {
@@ -138,6 +144,7 @@ impl Dialog {
             Kind::LeaveSpace { .. } => "Leave space",
             Kind::Quit { .. } | Kind::QuitUnsaved { .. } => "Quit gchat?",
             Kind::DiscardDraft { .. } => "Discard draft",
+            Kind::MoveToSection { .. } => "Move to section",
         }
     }
 

@@ -124,6 +124,38 @@ pub enum Effect {
     },
     /// Reactions, quotes and pins.
     React(super::react::ReactEffect),
+    // ---- the user's read state, notification settings and sections (users.*) ----
+    /// The server's read state of `space`, then the messages after it (the unread ones,
+    /// counted from the later of it and `after`).
+    ReadUnread {
+        space: String,
+        after: Option<DateTime<Utc>>,
+    },
+    /// The server's read state of `space` (opened).
+    GetReadState {
+        space: String,
+    },
+    /// Moves the server's read state of `space` to `time`.
+    SetReadState {
+        space: String,
+        time: DateTime<Utc>,
+    },
+    /// Whether `space` is muted.
+    GetMute {
+        space: String,
+    },
+    SetMute {
+        space: String,
+        muted: bool,
+    },
+    /// The user's sections, and which section each space is in.
+    LoadSections,
+    /// Moves `space` from section `from` to section `to`.
+    MoveToSection {
+        space: String,
+        from: String,
+        to: String,
+    },
 }
 
 impl Effect {
@@ -143,6 +175,11 @@ impl Effect {
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
                 | Effect::CheckSent { .. }
+                | Effect::ReadUnread { .. }
+                | Effect::GetReadState { .. }
+                | Effect::SetReadState { .. }
+                | Effect::GetMute { .. }
+                | Effect::LoadSections
         ) || matches!(self, Effect::React(r) if r.quiet())
     }
 }
@@ -243,7 +280,37 @@ pub enum Outcome {
         result: Result<(), ApiError>,
     },
     React(super::react::ReactOutcome),
+    /// The answer to [`Effect::ReadUnread`]: the server's read time, and the messages
+    /// after what is read.
+    ReadUnread {
+        space: String,
+        read: Result<Option<DateTime<Utc>>, ApiError>,
+        result: Result<Vec<Message>, ApiError>,
+    },
+    /// The server's read time of `space`, got or set (`set`: the time asked).
+    ReadState {
+        space: String,
+        set: Option<DateTime<Utc>>,
+        result: Result<Option<DateTime<Utc>>, ApiError>,
+    },
+    /// Whether `space` is muted (`asked`: what it was set to; none for a look).
+    Muted {
+        space: String,
+        asked: Option<bool>,
+        result: Result<bool, ApiError>,
+    },
+    /// The sections in order, and `(space, section)` for each space placed.
+    Sections(Result<SectionsListed, ApiError>),
+    Moved {
+        space: String,
+        from: String,
+        to: String,
+        result: Result<(), ApiError>,
+    },
 }
+
+/// The user's sections in order, and which section each space is in.
+pub type SectionsListed = (Vec<crate::api::sync_model::Section>, Vec<(String, String)>);
 
 impl Outcome {
     /// The answer to a quiet [`Effect`]: the two lists must name the same requests.
@@ -262,6 +329,10 @@ impl Outcome {
                 | Outcome::People { .. }
                 | Outcome::Me(_)
                 | Outcome::Checked { .. }
+                | Outcome::ReadUnread { .. }
+                | Outcome::ReadState { .. }
+                | Outcome::Muted { asked: None, .. }
+                | Outcome::Sections(_)
         ) || matches!(self, Outcome::React(r) if r.quiet())
     }
 }

@@ -27,6 +27,7 @@ impl App {
         self.members.remove(space);
         self.views.remove(space);
         self.polls.forget(space);
+        self.user_state.forget(space);
     }
 
     /// Takes `gone` (spaces no longer the user's) out of everything, says so, and keeps

@@ -234,6 +234,7 @@ impl App {
                 }
             }
             Command::Zoom => self.zoom = !self.zoom,
+            Command::NextUnread => self.next_unread_space(fx),
             Command::Refresh => {
                 fx.push(Effect::LoadSpaces);
                 if let Some(s) = self.current.clone() {
@@ -245,6 +246,7 @@ impl App {
                     fx.push(Effect::LoadMembers { space: s });
                 }
                 self.begin_refresh(fx);
+                self.refresh_user_state(fx);
             }
             _ if self.unavailable(c).is_some() => {
                 let why = self.unavailable(c).unwrap_or_default();

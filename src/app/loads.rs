@@ -37,6 +37,7 @@ impl App {
                     .filter(|c| !list.iter().any(|s| s.name.as_deref() == Some(c.as_str())));
                 let keep = missing.as_deref().and_then(|c| self.space(c).cloned());
                 self.spaces.replace(list);
+                self.user_state_on_spaces(fx);
                 if let (Some(c), Some(old)) = (missing, keep) {
                     self.spaces.upsert(old);
                     fx.push(Effect::LoadMembers { space: c });
@@ -44,13 +45,17 @@ impl App {
                 // One spaces list a background interval: it says which spaces moved.
                 self.polls.answered(&Ok::<(), ApiError>(()));
                 self.polls.schedule_spaces(self.settings.background_poll);
-                if first_time && self.current.is_none() {
-                    if let Some(first) = self.visible_spaces().first().and_then(|s| s.name.clone())
-                    {
-                        self.spaces.selected = Some(first.clone());
-                        self.open_space(&first, fx);
-                        self.focus = Focus::Messages;
+                if first_time {
+                    if self.current.is_none() {
+                        if let Some(first) =
+                            self.visible_spaces().first().and_then(|s| s.name.clone())
+                        {
+                            self.spaces.selected = Some(first.clone());
+                            self.open_space(&first, fx);
+                            self.focus = Focus::Messages;
+                        }
                     }
+                    self.sections_on_spaces(fx);
                 }
                 self.count_what_moved(fx);
             }
@@ -143,6 +148,7 @@ impl App {
                     self.older_page_arrived(&space, more, fx);
                 }
                 if is_open && kind == LoadKind::Latest {
+                    self.mark_unread_threads(&space);
                     self.place_unread(&space);
                 }
                 if is_open && self.views.get(&space).is_none_or(|v| v.selected.is_none()) {
@@ -206,6 +212,7 @@ impl App {
             self.poll_soon();
         }
         self.remember_unread(space);
+        self.read_state_on_open(space, fx);
         // Read up to what the server has listed here (not the user's own sends, which
         // may be newer than others' posts not yet listed); the unread mark goes at once.
         match listed {

@@ -30,10 +30,12 @@ mod polls;
 pub mod react;
 mod react_actions;
 mod react_lines;
+mod readsync;
 pub mod reconcile;
 mod roles;
 mod row_lines;
 mod rows;
+pub mod sections;
 mod send;
 mod settings;
 pub mod spaces;
@@ -148,6 +150,10 @@ pub struct App {
     unsure: reconcile::Unsure,
     /// Reactions, pins, the quote being written and their dialogs.
     pub react: react::ReactState,
+    /// Read state shared with the server, mute settings, notifications.
+    pub user_state: readsync::UserState,
+    /// The user's sections of the spaces list.
+    pub sections: sections::Sections,
 }
 
 impl App {
@@ -178,6 +184,8 @@ impl App {
             polls: Polls::new(poll),
             unsure: reconcile::Unsure::default(),
             react: react::ReactState::default(),
+            user_state: readsync::UserState::default(),
+            sections: sections::Sections::default(),
         }
     }
 

@@ -101,8 +101,14 @@ impl App {
                         self.spaces.note_activity(&space, t);
                     }
                     self.spaces.set_unread(&space, count);
+                    self.arrived_elsewhere(&space, &msgs);
                 }
             }
+            o @ (Outcome::ReadUnread { .. }
+            | Outcome::ReadState { .. }
+            | Outcome::Muted { .. }
+            | Outcome::Sections(_)
+            | Outcome::Moved { .. }) => self.on_user_outcome(o, fx),
             Outcome::Sent {
                 space,
                 local,

@@ -59,7 +59,7 @@ impl App {
         }
     }
 
-    fn needs(&self, scopes: &[Scope]) -> Option<String> {
+    pub(super) fn needs(&self, scopes: &[Scope]) -> Option<String> {
         (!self.has_any(scopes)).then(|| {
             let list = scopes
                 .iter()
@@ -80,6 +80,11 @@ impl App {
     /// Why `cmd` cannot be done by whoever is signed in, or `None` when it can.
     pub fn unavailable(&self, cmd: Command) -> Option<String> {
         use Command::*;
+        match cmd {
+            Mute => return self.mute_unavailable(),
+            MoveToSection => return self.sections_unavailable(),
+            _ => {}
+        }
         if self.me.is_app {
             return match cmd {
                 Compose | Reply | Retry | Edit | Delete => self.needs(&[ChatBot]),

@@ -179,6 +179,11 @@ impl Polls {
     pub fn recheck(&mut self, space: &str) {
         self.checked.remove(space);
     }
+
+    /// Looks at every space again at the next spaces list (a reload).
+    pub fn recheck_all(&mut self) {
+        self.checked.clear();
+    }
 }
 
 /// Whether the server said to slow down.

@@ -49,6 +49,8 @@ pub struct Settings {
     pub profile: String,
     /// Where the user's key bindings are read from, for the help screen.
     pub keymap_file: Option<std::path::PathBuf>,
+    /// How each kind of notification is given.
+    pub notify: crate::notify::PerKind,
 }
 
 impl Identity {
@@ -84,6 +86,7 @@ impl Default for Settings {
             clock: Clock::System,
             profile: "default".into(),
             keymap_file: None,
+            notify: crate::notify::Config::default().resolve(&|_| None),
         }
     }
 }

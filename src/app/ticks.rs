@@ -28,6 +28,7 @@ impl App {
         for (space, local) in self.unsure.due(now) {
             self.send_again(&space, &local, fx);
         }
+        self.push_reads(now, fx);
         if self.polls.held(now) {
             // The server asked us to wait (a 429's Retry-After): no poll until then.
             return;
@@ -92,7 +93,8 @@ impl App {
         }
         self.polls.start(Poll::Unread(name.clone()));
         let after = self.spaces.last_read(&name);
-        fx.push(Effect::CountUnread { space: name, after });
+        let ask = self.unread_request(name, after);
+        fx.push(ask);
     }
 
     /// After a spaces list: counts the spaces whose `lastActiveTime` moved past what was
@@ -132,5 +134,6 @@ impl App {
                 self.count_unread(name, fx);
             }
         }
+        self.refresh_stale_reads(fx);
     }
 }

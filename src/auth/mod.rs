@@ -48,6 +48,14 @@ pub const USER_SCOPES: &[(&str, &str)] = &[
         "share what you have read with your other Chat clients (unread counts)",
     ),
     (
+        "chat.users.spacesettings",
+        "mute and unmute spaces (no notifications from a muted space)",
+    ),
+    (
+        "chat.users.sections",
+        "group the spaces list by your sections, and move spaces between them",
+    ),
+    (
         "directory.readonly",
         "show your coworkers' names (People API)",
     ),

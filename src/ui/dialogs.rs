@@ -166,6 +166,20 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
                 theme::dim(),
             )));
         }
+        Kind::MoveToSection { choices, .. } => {
+            v.push(Line::from("Move the space to:"));
+            for (i, (_, label)) in choices.iter().enumerate() {
+                let picked = i == d.pick;
+                v.push(Line::from(Span::styled(
+                    format!("{} {}", if picked { "▸" } else { " " }, Clean::line(label)),
+                    if picked {
+                        theme::selected()
+                    } else {
+                        theme::base()
+                    },
+                )));
+            }
+        }
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
     }
     v.into_iter().map(Para::from).collect()

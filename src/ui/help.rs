@@ -63,6 +63,8 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     for text in [
         "Members: ★ manager · ✉ invited · ⚙ Chat app".to_string(),
         "Spaces: # space · & group chat · @ direct message · a number: unread".to_string(),
+        "~ muted · ▾ a section (Space folds it) · @2 in the status bar: unread mentions"
+            .to_string(),
         "Mouse: click a space to open it, anything else to select it; wheel scrolls.".to_string(),
         "Typing edits as a shell does: Ctrl-a/Ctrl-e line start/end, Alt-b/Alt-f".to_string(),
         "word back/forward, Ctrl-u/Ctrl-k delete to line start/end, Ctrl-w/Alt-d".to_string(),
@@ -73,6 +75,12 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         app.live_summary().to_string(),
     ] {
         v.push(Line::from(Span::styled(text, theme::dim())));
+    }
+    if let Some(why) = app.reads_local_why() {
+        v.push(Line::from(Span::styled(
+            format!("Read marks: {}", Clean::line(&why)),
+            theme::dim(),
+        )));
     }
     v
 }

@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+use crate::app::sections::SpaceRow;
 use crate::app::spaces::marker;
 use crate::app::{App, Focus};
 use crate::clean::Clean;
@@ -37,13 +38,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         list_area.y += 1;
         list_area.height = list_area.height.saturating_sub(1);
     }
-    let visible = app.visible_spaces();
+    let visible = app.space_rows();
     let height = list_area.height as usize;
     let sel = app
-        .spaces
-        .selected
-        .as_ref()
-        .and_then(|s| visible.iter().position(|v| v.name.as_ref() == Some(s)));
+        .selected_row()
+        .and_then(|s| visible.iter().position(|v| v.key() == s));
     // Keep the selection on screen.
     let offset = match sel {
         Some(i) if i >= height => i + 1 - height,
@@ -67,7 +66,27 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         lines.extend(wrapped(msg, theme::dim(), inner.width));
     }
     let w = inner.width as usize;
-    for (i, sp) in visible.iter().enumerate().skip(offset).take(height) {
+    for (i, row) in visible.iter().enumerate().skip(offset).take(height) {
+        let sp = match row {
+            SpaceRow::Space(sp) => *sp,
+            SpaceRow::Header {
+                label,
+                collapsed,
+                unread,
+                ..
+            } => {
+                let mut line = header_line(label, *collapsed, *unread, w);
+                if Some(i) == sel {
+                    line = line.patch_style(if focused {
+                        theme::selected()
+                    } else {
+                        theme::selected_unfocused()
+                    });
+                }
+                lines.push(line);
+                continue;
+            }
+        };
         let name = sp.name.clone().unwrap_or_default();
         let unread = app.unread(&name);
         let badge = match unread {
@@ -75,7 +94,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             n if n >= 100 => " 99+".to_string(),
             n => format!(" {n}"),
         };
-        let label_w = w.saturating_sub(2 + markup::width(&badge));
+        let muted = app.user_state.is_muted(&name);
+        // A muted space: a mark, and dimmed.
+        let mute_mark = if muted { "~" } else { "" };
+        let label_w = w.saturating_sub(2 + markup::width(&badge) + mute_mark.len());
         let label = markup::pad(&app.space_label(sp), label_w);
         let is_open = app.current.as_deref() == Some(name.as_str());
         let mut label_style = if is_open {
@@ -86,8 +108,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         if unread > 0 {
             label_style = label_style.patch(theme::bold());
         }
+        if muted {
+            label_style = label_style.patch(theme::dim());
+        }
         let mut spans = vec![
             Span::styled(format!("{} ", marker(sp)), theme::dim()),
+            Span::styled(mute_mark.to_string(), theme::dim()),
             Span::styled(label, label_style),
         ];
         if unread > 0 {
@@ -104,6 +130,27 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A section's header: folded or not, its name, and when folded what is unread in it.
+fn header_line(label: &str, collapsed: bool, unread: usize, w: usize) -> Line<'static> {
+    let arrow = if collapsed { "▸ " } else { "▾ " };
+    let badge = match unread {
+        0 => String::new(),
+        _ if !collapsed => String::new(),
+        n if n >= 100 => " 99+".to_string(),
+        n => format!(" {n}"),
+    };
+    let label_w = w.saturating_sub(2 + markup::width(&badge));
+    let label = markup::pad(&Clean::line(label), label_w);
+    let mut spans = vec![
+        Span::styled(arrow.to_string(), theme::dim()),
+        Span::styled(label, theme::title(false)),
+    ];
+    if !badge.is_empty() {
+        spans.push(Span::styled(badge, theme::unread()));
+    }
+    Line::from(spans)
 }
 
 /// The pane's title: while a filter narrows the list (typed, then kept after opening a

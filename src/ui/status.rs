@@ -57,6 +57,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             theme::error(),
         ));
     }
+    let mentions = app.user_state.mention_total();
+    if mentions > 0 {
+        right.push(Span::styled(format!("@{mentions} "), theme::unread()));
+    }
     match (&app.status.offline, app.status.synced_at) {
         (Some(why), _) => right.push(Span::styled(
             format!("○ offline: {} ", markup::truncate(&Clean::line(why), 40)),

@@ -39,6 +39,10 @@ impl App {
             }
             return;
         }
+        if let Kind::MoveToSection { .. } = d.kind {
+            self.section_picker_key(k, cmd, fx);
+            return;
+        }
         if matches!(d.kind, Kind::SpaceInfo { .. }) {
             if matches!(cmd, Some(Command::Submit | Command::Close)) {
                 self.dialog = None;
@@ -245,7 +249,7 @@ impl App {
                 d.busy = true;
                 fx.push(Effect::DeleteSpace { space });
             }
-            Kind::SpaceInfo { .. } => self.dialog = None,
+            Kind::SpaceInfo { .. } | Kind::MoveToSection { .. } => self.dialog = None,
             Kind::Quit { .. } => self.answer_quit(true),
             Kind::QuitUnsaved { .. } => {}
             Kind::DiscardDraft { .. } => {

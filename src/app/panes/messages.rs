@@ -127,6 +127,7 @@ impl App {
             }
             Command::Top => self.go_to_beginning(&space, fx),
             Command::FullTime => self.show_full_time(),
+            Command::FirstUnread => self.first_unread(),
             Command::Bottom => self.select_last(&space),
             Command::Compose => self.start_compose(&space),
             Command::Reply => self.start_reply(&space),

@@ -37,9 +37,12 @@ impl App {
                     self.focus = Focus::Spaces;
                     if inside(s.spaces_list, x, y) {
                         let i = (y - s.spaces_list.y) as usize + s.spaces_offset;
-                        if let Some(name) =
-                            self.visible_spaces().get(i).and_then(|sp| sp.name.clone())
-                        {
+                        let row = self.space_rows().get(i).map(|r| r.key());
+                        if let Some(h @ crate::app::sections::RowKey::Header(_)) = row.clone() {
+                            self.select_row(h);
+                            self.toggle_section();
+                        } else if let Some(crate::app::sections::RowKey::Space(name)) = row {
+                            self.sections.header = None;
                             self.spaces.selected = Some(name.clone());
                             self.leaving_for(&name);
                             self.open_space(&name, fx);

@@ -3,6 +3,7 @@
 
 use crate::api::model::SpaceType;
 use crate::app::dialog::{Dialog, Field, Kind};
+use crate::app::sections::RowKey;
 use crate::app::{client_id, App, Effect, Focus};
 use crate::keymap::Command;
 
@@ -10,6 +11,10 @@ impl App {
     /// The space the spaces pane is pointing at (else the open one).
     pub(in crate::app) fn target_space(&self) -> Option<String> {
         if self.focus == Focus::Spaces {
+            if self.sections.header.is_some() {
+                // A section header is selected, not a space.
+                return None;
+            }
             self.spaces
                 .selected
                 .clone()
@@ -20,24 +25,26 @@ impl App {
     }
 
     pub(in crate::app) fn move_space(&mut self, delta: i64) {
-        let names: Vec<String> = self
-            .visible_spaces()
+        // Over the rows shown: section headers too, when the list is grouped.
+        // While filtering, Enter opens the selection: spaces only.
+        let filtering = self.spaces.filtering;
+        let keys: Vec<RowKey> = self
+            .space_rows()
             .iter()
-            .filter_map(|s| s.name.clone())
+            .map(|r| r.key())
+            .filter(|k| !filtering || matches!(k, RowKey::Space(_)))
             .collect();
-        if names.is_empty() {
+        if keys.is_empty() {
             return;
         }
         let cur = self
-            .spaces
-            .selected
-            .as_ref()
-            .and_then(|s| names.iter().position(|n| n == s));
+            .selected_row()
+            .and_then(|s| keys.iter().position(|k| *k == s));
         let next = match cur {
-            Some(i) => (i as i64 + delta).clamp(0, names.len() as i64 - 1) as usize,
+            Some(i) => (i as i64 + delta).clamp(0, keys.len() as i64 - 1) as usize,
             None => 0,
         };
-        self.spaces.selected = Some(names[next].clone());
+        self.select_row(keys[next].clone());
     }
 
     pub(in crate::app) fn spaces_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
@@ -46,6 +53,17 @@ impl App {
             Command::Down => self.move_space(1),
             Command::Top => self.move_space(i64::MIN / 2),
             Command::Bottom => self.move_space(i64::MAX / 2),
+            Command::Open | Command::ToggleSection if self.sections.header.is_some() => {
+                self.toggle_section();
+            }
+            Command::MarkRead => {
+                if let Some(s) = self.target_space() {
+                    self.mark_space_read(&s, fx);
+                }
+            }
+            Command::MarkAllRead => self.mark_all_read(fx),
+            Command::Mute => self.toggle_mute(fx),
+            Command::MoveToSection => self.open_move_to_section(),
             Command::Open => {
                 if let Some(s) = self.spaces.selected.clone() {
                     self.leaving_for(&s);

@@ -1,0 +1,649 @@
+//! The user's own state kept on the server: what they have read (shared with their other
+//! Chat clients), which spaces are muted, and notifications of what arrives elsewhere;
+//! with unread navigation and the mention count.
+//!
+//! Without a scope each feature falls back: read marks stay local (as before), mute is
+//! unavailable, and `?` says why.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::api::model::{Message, SpaceType};
+use crate::api::scope::Scope;
+use crate::api::ApiError;
+use crate::app::polls::Poll;
+use crate::app::{App, Effect, Focus, Outcome};
+use crate::notify::{self, Kind};
+
+/// How long after opening a space its read mark is first sent to the server.
+pub const PUSH_AFTER: Duration = Duration::from_secs(2);
+
+/// A space whose activity has not changed has its read state asked again only after
+/// this many background polls (a read in another client shows by then): read states do
+/// not cost a request per space per poll.
+pub const READ_REFRESH_POLLS: u32 = 5;
+
+/// At most this many unmoved spaces have their read state asked again a poll.
+pub const STALE_READS_PER_POLL: usize = 2;
+
+#[derive(Debug, Default)]
+pub struct UserState {
+    /// The server's read time per space, as last known.
+    server_read: HashMap<String, DateTime<Utc>>,
+    /// Spaces whose read time is being set, and when that was asked.
+    pushing: HashMap<String, Instant>,
+    /// When the read mark of a space last moved here, for sending it once it rests.
+    moved_at: HashMap<String, Instant>,
+    /// Per space: when its read state was last asked with its count, and the space's
+    /// activity then.
+    read_asked: HashMap<String, (Instant, Option<DateTime<Utc>>)>,
+    /// Per space: what was read when it was last opened (for marking threads with
+    /// replies since).
+    read_at_open: HashMap<String, DateTime<Utc>>,
+    /// Why read marks are not shared with the server, when they are not.
+    pub readstate_off: Option<String>,
+    /// Spaces muted for the user.
+    muted: HashSet<String>,
+    /// Spaces whose mute setting was asked.
+    mute_asked: HashSet<String>,
+    /// Why muting is unavailable, when it is.
+    pub mute_off: Option<String>,
+    /// Unread mentions of the user, per space.
+    mentions: HashMap<String, usize>,
+    /// Per space: the newest message considered for notifications.
+    notified: HashMap<String, DateTime<Utc>>,
+    /// Notification escapes to write to the terminal between frames.
+    out: Vec<String>,
+}
+
+impl UserState {
+    pub fn is_muted(&self, space: &str) -> bool {
+        self.muted.contains(space)
+    }
+
+    /// Unread mentions in every space.
+    pub fn mention_total(&self) -> usize {
+        self.mentions.values().sum()
+    }
+
+    pub fn mentions_in(&self, space: &str) -> usize {
+        self.mentions.get(space).copied().unwrap_or(0)
+    }
+
+    /// The server's read time of `space`, when known.
+    pub fn server_read(&self, space: &str) -> Option<DateTime<Utc>> {
+        self.server_read.get(space).copied()
+    }
+
+    /// The notifications to write to the terminal, taken.
+    pub fn take_out(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// Forgets `space` (gone).
+    pub fn forget(&mut self, space: &str) {
+        self.server_read.remove(space);
+        self.read_asked.remove(space);
+        self.read_at_open.remove(space);
+        self.pushing.remove(space);
+        self.moved_at.remove(space);
+        self.muted.remove(space);
+        self.mentions.remove(space);
+        self.notified.remove(space);
+    }
+}
+
+/// Whether `m` mentions `me` (or everyone).
+pub fn mentions(m: &Message, me: Option<&str>) -> bool {
+    let all = m.text.as_deref().is_some_and(|t| t.contains("<users/all>"));
+    all || m.annotations.iter().any(|a| {
+        a.user_mention
+            .as_ref()
+            .and_then(|u| u.user.as_ref())
+            .and_then(|u| u.name.as_deref())
+            .is_some_and(|n| n == "users/all" || Some(n) == me)
+    })
+}
+
+impl App {
+    fn granted(&self, scope: Scope) -> bool {
+        self.me
+            .scopes
+            .as_ref()
+            .is_none_or(|have| scope.granted_in(have))
+    }
+
+    /// Read marks are shared with the server.
+    pub fn shares_reads(&self) -> bool {
+        !self.me.is_app
+            && self.user_state.readstate_off.is_none()
+            && self.granted(Scope::ChatUsersReadstate)
+    }
+
+    fn can_mute(&self) -> bool {
+        !self.me.is_app
+            && self.user_state.mute_off.is_none()
+            && self.granted(Scope::ChatUsersSpacesettings)
+    }
+
+    /// Why read marks stay here, for the help screen; `None` when they are shared.
+    pub fn reads_local_why(&self) -> Option<String> {
+        if self.me.is_app {
+            return Some("a Chat app has no read state".into());
+        }
+        if let Some(why) = &self.user_state.readstate_off {
+            return Some(why.clone());
+        }
+        self.needs(&[Scope::ChatUsersReadstate])
+            .map(|why| format!("read marks stay on this computer: {why}"))
+    }
+
+    /// Why muting is unavailable, for `?` and the refusal; `None` when it is not.
+    pub fn mute_unavailable(&self) -> Option<String> {
+        if self.me.is_app {
+            return Some("a Chat app has no notification settings".into());
+        }
+        if let Some(why) = &self.user_state.mute_off {
+            return Some(why.clone());
+        }
+        self.needs(&[Scope::ChatUsersSpacesettings])
+    }
+
+    /// The request that counts a space's unread messages: with the server's read state
+    /// when it is shared and the space has moved since it was last asked (or it was
+    /// asked long ago), else from the local mark alone.
+    pub(super) fn unread_request(&mut self, space: String, after: Option<DateTime<Utc>>) -> Effect {
+        if !self.shares_reads() {
+            return Effect::CountUnread { space, after };
+        }
+        let now = Instant::now();
+        let activity = self.space(&space).and_then(|s| self.spaces.activity(s));
+        let stale = self.settings.background_poll * READ_REFRESH_POLLS;
+        let ask = match self.user_state.read_asked.get(&space) {
+            None => true,
+            Some((at, seen)) => *seen != activity || now.duration_since(*at) >= stale,
+        };
+        if ask {
+            self.user_state
+                .read_asked
+                .insert(space.clone(), (now, activity));
+            Effect::ReadUnread { space, after }
+        } else {
+            Effect::CountUnread { space, after }
+        }
+    }
+
+    /// After a spaces list: a space that shows unread messages but has not moved is
+    /// asked its read state again once that is stale (a read in another client clears
+    /// its count), at most [`STALE_READS_PER_POLL`] a poll, the longest-unasked first,
+    /// so the cost stays flat in the number of spaces.
+    pub(super) fn refresh_stale_reads(&mut self, fx: &mut Vec<Effect>) {
+        if !self.shares_reads() || self.me.is_app {
+            return;
+        }
+        let now = Instant::now();
+        let stale = self.settings.background_poll * READ_REFRESH_POLLS;
+        let mut due: Vec<(Option<Instant>, String)> = self
+            .spaces
+            .all
+            .iter()
+            .filter_map(|s| s.name.clone())
+            .filter(|n| Some(n) != self.current.as_ref() && self.spaces.unread_count(n) > 0)
+            .filter(|n| !self.polls.busy(&Poll::Unread(n.clone())))
+            .filter_map(|n| match self.user_state.read_asked.get(&n) {
+                Some((at, _)) if now.duration_since(*at) < stale => None,
+                Some((at, _)) => Some((Some(*at), n)),
+                None => Some((None, n)),
+            })
+            .collect();
+        due.sort();
+        for (_, space) in due.into_iter().take(STALE_READS_PER_POLL) {
+            self.count_unread(space, fx);
+        }
+    }
+
+    /// Opening `space`: what the server says is read there.
+    pub(super) fn read_state_on_open(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        self.user_state.mentions.remove(space);
+        self.user_state
+            .moved_at
+            .insert(space.to_string(), Instant::now());
+        match self.spaces.last_read(space) {
+            Some(t) => {
+                self.user_state.read_at_open.insert(space.to_string(), t);
+            }
+            None => {
+                self.user_state.read_at_open.remove(space);
+            }
+        }
+        self.mark_unread_threads(space);
+        if self.shares_reads() {
+            fx.push(Effect::GetReadState {
+                space: space.to_string(),
+            });
+        }
+    }
+
+    /// Threads higher up with replies from others after what was read when `space` was
+    /// opened are marked, as replies arriving while it is open are (and listed at the
+    /// bottom to open).
+    pub(super) fn mark_unread_threads(&mut self, space: &str) {
+        let Some(read) = self.user_state.read_at_open.get(space).copied() else {
+            return;
+        };
+        let Some(tl) = self.timelines.get(space).filter(|t| t.loaded) else {
+            return;
+        };
+        let mut threads: Vec<(DateTime<Utc>, String)> = Vec::new();
+        for i in tl.items() {
+            let m = &i.msg;
+            if !m.thread_reply || i.is_local() || self.is_mine(m) || m.is_deleted() {
+                continue;
+            }
+            if i.time() <= read {
+                continue;
+            }
+            let t = i.thread().to_string();
+            // Only a thread started before: a new thread is under the unread divider.
+            let old_root = tl
+                .items()
+                .iter()
+                .any(|r| r.thread() == t && !r.msg.thread_reply && r.time() <= read);
+            if !old_root {
+                continue;
+            }
+            match threads.iter_mut().find(|(_, x)| *x == t) {
+                Some(e) => e.0 = e.0.max(i.time()),
+                None => threads.push((i.time(), t)),
+            }
+        }
+        threads.sort();
+        let v = self.views.entry(space.to_string()).or_default();
+        for (_, t) in threads {
+            if v.thread.as_deref() == Some(t.as_str()) {
+                continue;
+            }
+            v.surfaced.retain(|s| *s != t);
+            v.surfaced.push(t);
+        }
+    }
+
+    /// `Ctrl-r`: the sections, the open space's read state, and every space's read
+    /// state with its next count, asked again.
+    pub(super) fn refresh_user_state(&mut self, fx: &mut Vec<Effect>) {
+        self.sections_on_spaces(fx);
+        self.user_state.read_asked.clear();
+        // A reload counts every space again, with its read state.
+        self.polls.recheck_all();
+        if let (true, Some(space)) = (self.shares_reads(), self.current.clone()) {
+            fx.push(Effect::GetReadState { space });
+        }
+    }
+
+    /// The first spaces list: which are muted.
+    pub(super) fn user_state_on_spaces(&mut self, fx: &mut Vec<Effect>) {
+        if !self.can_mute() {
+            return;
+        }
+        let ask: Vec<String> = self
+            .spaces
+            .all
+            .iter()
+            .filter_map(|s| s.name.clone())
+            .filter(|n| !self.user_state.mute_asked.contains(n))
+            .collect();
+        for space in ask {
+            self.user_state.mute_asked.insert(space.clone());
+            fx.push(Effect::GetMute { space });
+        }
+    }
+
+    /// Every tick: the open space's read mark goes to the server once it rests, never
+    /// backwards (only past what the server is known to hold).
+    pub(super) fn push_reads(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        if !self.shares_reads() {
+            return;
+        }
+        let Some(space) = self.current.clone() else {
+            return;
+        };
+        let Some(local) = self.spaces.last_read(&space) else {
+            return;
+        };
+        // Only once the server's mark is known: it may be ahead (read elsewhere).
+        let Some(server) = self.user_state.server_read(&space) else {
+            return;
+        };
+        if local <= server || self.user_state.pushing.contains_key(&space) {
+            return;
+        }
+        let rested = self
+            .user_state
+            .moved_at
+            .get(&space)
+            .is_none_or(|t| now.duration_since(*t) >= PUSH_AFTER);
+        if rested {
+            self.user_state.pushing.insert(space.clone(), now);
+            fx.push(Effect::SetReadState { space, time: local });
+        }
+    }
+
+    /// A server read time as it may be used here: never later than now.
+    fn believable(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+        t.min(self.settings.now())
+    }
+
+    /// What the server says is read in `space`: the local mark moves up to it.
+    fn server_read_is(&mut self, space: &str, t: Option<DateTime<Utc>>) {
+        let Some(t) = t.map(|t| self.believable(t)) else {
+            return;
+        };
+        self.user_state.server_read.insert(space.to_string(), t);
+        if self.spaces.last_read(space).is_none_or(|l| l < t) {
+            self.spaces.set_last_read(space, t);
+        }
+    }
+
+    fn reads_refused(&mut self, e: &ApiError) -> bool {
+        if matches!(e.code(), Some(401 | 403)) {
+            self.user_state.readstate_off = Some(format!(
+                "read marks stay on this computer: {}",
+                self.named(&crate::app::explain_needing(
+                    e,
+                    Scope::ChatUsersReadstate.name(),
+                    &self.settings.profile,
+                ))
+            ));
+            return true;
+        }
+        false
+    }
+
+    pub(super) fn on_user_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
+        match o {
+            Outcome::ReadUnread {
+                space,
+                read,
+                result,
+            } => {
+                match read {
+                    Ok(t) => self.server_read_is(&space, t),
+                    Err(e) => {
+                        self.reads_refused(&e);
+                    }
+                }
+                // The count itself is the same as from the local mark.
+                self.on_outcome(Outcome::Unread { space, result }, fx);
+            }
+            Outcome::ReadState { space, set, result } => {
+                if set.is_some() {
+                    self.user_state.pushing.remove(&space);
+                }
+                match result {
+                    Ok(t) => {
+                        self.server_read_is(&space, t);
+                        if let Some(asked) = set {
+                            // The server keeps a time past its newest message as that
+                            // message's: what was asked is what it holds read.
+                            let held = self.believable(asked).max(t.unwrap_or(asked));
+                            let known = self.user_state.server_read.entry(space).or_insert(held);
+                            *known = (*known).max(held);
+                        }
+                    }
+                    Err(e) if self.reads_refused(&e) => {}
+                    Err(e) if set.is_some() => {
+                        tracing::info!(error = %e, "could not share the read mark");
+                        // Tried again once it rests again.
+                        self.user_state.moved_at.insert(space, Instant::now());
+                    }
+                    Err(e) => tracing::info!(error = %e, "could not get the read mark"),
+                }
+            }
+            Outcome::Muted {
+                space,
+                asked,
+                result,
+            } => match result {
+                Ok(m) => {
+                    if m {
+                        self.user_state.muted.insert(space.clone());
+                    } else {
+                        self.user_state.muted.remove(&space);
+                    }
+                    if asked.is_some() {
+                        let label = self
+                            .space(&space)
+                            .map(|s| self.space_label(s).into_string())
+                            .unwrap_or_default();
+                        self.note(if m {
+                            format!("Muted {label}: no notifications from it.")
+                        } else {
+                            format!("Unmuted {label}.")
+                        });
+                    }
+                }
+                Err(e) => {
+                    let why = self.named(&crate::app::explain_needing(
+                        &e,
+                        Scope::ChatUsersSpacesettings.name(),
+                        &self.settings.profile,
+                    ));
+                    if matches!(e.code(), Some(401 | 403)) {
+                        self.user_state.mute_off = Some(why.clone());
+                    }
+                    if asked.is_some() {
+                        self.error(format!("Could not change the mute setting: {why}"));
+                    }
+                }
+            },
+            Outcome::Sections(r) => self.on_sections(r),
+            Outcome::Moved {
+                space,
+                from,
+                to,
+                result,
+            } => self.on_moved(space, from, to, result, fx),
+            _ => {}
+        }
+    }
+
+    /// Messages after the read mark of `space`, counted while the user looks elsewhere:
+    /// the mention count, and a notification for each new DM, mention or reply in a
+    /// thread the user took part in (none for muted spaces or their own messages).
+    pub(super) fn arrived_elsewhere(&mut self, space: &str, msgs: &[Message]) {
+        let me = self.me.user.clone();
+        let mentioned = msgs
+            .iter()
+            .filter(|m| !self.is_mine(m) && !m.is_deleted() && mentions(m, me.as_deref()))
+            .count();
+        self.user_state
+            .mentions
+            .insert(space.to_string(), mentioned);
+        let newest = msgs.iter().filter_map(|m| m.create_time).max();
+        let Some(newest) = newest else { return };
+        // The first count of a space only sets where notifying starts.
+        let Some(seen) = self.user_state.notified.insert(space.to_string(), newest) else {
+            return;
+        };
+        if newest < seen {
+            self.user_state.notified.insert(space.to_string(), seen);
+        }
+        if self.user_state.is_muted(space) {
+            return;
+        }
+        let dm = self
+            .space(space)
+            .is_some_and(|s| s.kind() == SpaceType::DirectMessage);
+        let mut fresh: Vec<&Message> = msgs
+            .iter()
+            .filter(|m| m.create_time.is_some_and(|t| t > seen))
+            .filter(|m| !self.is_mine(m) && !m.is_deleted())
+            .collect();
+        fresh.sort_by_key(|m| m.create_time);
+        let mut out = Vec::new();
+        for m in fresh {
+            let kind = if mentions(m, me.as_deref()) {
+                Kind::Mention
+            } else if dm {
+                Kind::Dm
+            } else if m.thread_reply && self.took_part(space, m) {
+                Kind::ThreadReply
+            } else {
+                continue;
+            };
+            let mode = self.settings.notify.mode(kind);
+            let sender = m
+                .sender
+                .as_ref()
+                .map(|u| self.member_label(u).into_string())
+                .unwrap_or_default();
+            let place = self
+                .space(space)
+                .map(|s| self.space_label(s).into_string())
+                .unwrap_or_default();
+            let title = if dm || place.is_empty() {
+                sender
+            } else {
+                format!("{sender} in {place}")
+            };
+            let body = m.text.as_deref().unwrap_or("");
+            let bytes = notify::escape(mode, &title, body);
+            if !bytes.is_empty() {
+                out.push(bytes);
+            }
+        }
+        self.user_state.out.extend(out);
+    }
+
+    /// Whether the user wrote in the thread `m` replies in, as far as is loaded here.
+    fn took_part(&self, space: &str, m: &Message) -> bool {
+        let Some(thread) = m.thread_name() else {
+            return false;
+        };
+        self.timelines.get(space).is_some_and(|tl| {
+            tl.items()
+                .iter()
+                .any(|i| i.thread() == thread && self.is_mine(&i.msg))
+        })
+    }
+
+    /// `r`: marks `space` read, here and on the server.
+    pub(super) fn mark_space_read(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        let now = self.settings.now();
+        let space_time = self
+            .space(space)
+            .and_then(|s| self.spaces.activity(s))
+            .unwrap_or(now);
+        // Never behind what is known read (a clock behind the server's).
+        let t = now
+            .max(space_time)
+            .max(self.user_state.server_read(space).unwrap_or(now));
+        self.spaces.mark_read(space, t);
+        self.user_state.mentions.remove(space);
+        if self.shares_reads() {
+            self.user_state
+                .pushing
+                .insert(space.to_string(), Instant::now());
+            fx.push(Effect::SetReadState {
+                space: space.to_string(),
+                time: t,
+            });
+        }
+        self.dirty = true;
+    }
+
+    /// `R`: every space with something unread is marked read.
+    pub(super) fn mark_all_read(&mut self, fx: &mut Vec<Effect>) {
+        let unread: Vec<String> = self
+            .spaces
+            .all
+            .iter()
+            .filter_map(|s| s.name.clone())
+            .filter(|n| self.unread(n) > 0 || self.user_state.mentions_in(n) > 0)
+            .collect();
+        for s in &unread {
+            self.mark_space_read(s, fx);
+        }
+        self.note(match unread.len() {
+            0 => "Nothing unread.".to_string(),
+            1 => "Marked 1 space read.".to_string(),
+            n => format!("Marked {n} spaces read."),
+        });
+    }
+
+    /// `m`: mutes or unmutes the selected space.
+    pub(super) fn toggle_mute(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(why) = self.mute_unavailable() {
+            self.error(format!("Mute: unavailable, {why}."));
+            return;
+        }
+        let Some(space) = self.target_space() else {
+            return;
+        };
+        let muted = !self.user_state.is_muted(&space);
+        fx.push(Effect::SetMute { space, muted });
+    }
+
+    /// `U`: opens the next space with unread messages after the selected one, those
+    /// that mention the user first.
+    pub(super) fn next_unread_space(&mut self, fx: &mut Vec<Effect>) {
+        let names: Vec<String> = self
+            .visible_spaces()
+            .iter()
+            .filter_map(|s| s.name.clone())
+            .collect();
+        let from = self
+            .spaces
+            .selected
+            .as_ref()
+            .or(self.current.as_ref())
+            .and_then(|s| names.iter().position(|n| n == s))
+            .map_or(0, |i| i + 1);
+        let order: Vec<&String> = names[from.min(names.len())..]
+            .iter()
+            .chain(names[..from.min(names.len())].iter())
+            .collect();
+        let pick = order
+            .iter()
+            .find(|n| self.user_state.mentions_in(n) > 0 && self.unread(n) > 0)
+            .or_else(|| order.iter().find(|n| self.unread(n) > 0))
+            .map(|n| (*n).clone());
+        let Some(space) = pick else {
+            self.note("No space has unread messages.");
+            return;
+        };
+        self.spaces.selected = Some(space.clone());
+        self.leaving_for(&space);
+        self.open_space(&space, fx);
+        self.focus = Focus::Messages;
+    }
+
+    /// `u`: selects the first message not read when the space was opened.
+    pub(super) fn first_unread(&mut self) {
+        let Some(space) = self.current.clone() else {
+            return;
+        };
+        let first = self.views.get(&space).and_then(|v| v.unread_from.clone());
+        let Some(first) = first else {
+            self.note("Nothing was unread here when the space was opened.");
+            return;
+        };
+        let rows = self.rows_for(&space);
+        let sel = rows
+            .rows
+            .iter()
+            .find(|r| matches!(r, crate::app::timeline::Row::Msg { name, .. } if *name == first))
+            .cloned();
+        let v = self.views.entry(space).or_default();
+        match sel {
+            Some(sel) => {
+                v.selected = Some(sel);
+                v.anchor = Some((crate::app::timeline::Row::Unread, 0));
+            }
+            None => self.note("The first unread message is no longer shown."),
+        }
+        self.dirty = true;
+    }
+}
