@@ -49,6 +49,8 @@ pub struct Config {
     pub background_poll_seconds: u64,
     /// Show the members pane at start.
     pub show_members: bool,
+    /// Where saved attachments go (default: `$XDG_DOWNLOAD_DIR` or `~/Downloads`).
+    pub download_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -57,6 +59,7 @@ impl Default for Config {
             poll_seconds: 5,
             background_poll_seconds: 60,
             show_members: true,
+            download_dir: None,
         }
     }
 }

@@ -85,6 +85,7 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         poll: config.poll(),
         background_poll: config.background_poll(),
         keymap_file: Some(gchat::config::config_dir().join("keymap.toml")),
+        download_dir: config.download_dir.clone(),
         ..Default::default()
     };
     // Keeps the in-process emulator alive while the TUI runs.

@@ -55,6 +55,14 @@ pub enum Kind {
     DiscardDraft {
         chars: usize,
     },
+    /// Attaching a file to the message being written in `space`: its path.
+    AttachFile {
+        space: String,
+    },
+    /// Choosing one of a message's links or attachments.
+    Pick {
+        choices: Vec<crate::app::files::Choice>,
+    },
 }
 
 pub struct Field {
@@ -138,6 +146,8 @@ impl Dialog {
             Kind::LeaveSpace { .. } => "Leave space",
             Kind::Quit { .. } | Kind::QuitUnsaved { .. } => "Quit gchat?",
             Kind::DiscardDraft { .. } => "Discard draft",
+            Kind::AttachFile { .. } => "Attach a file",
+            Kind::Pick { .. } => "Choose",
         }
     }
 

@@ -51,6 +51,13 @@ impl App {
         }
         let mode = self.mode();
         let cmd = self.keymap.lookup(mode, &k);
+        if mode == Mode::Messages && self.take_offer(&k, fx) {
+            return;
+        }
+        self.files.offer_open = None;
+        if mode == Mode::Messages && cmd == Some(Command::Back) && self.cancel_transfer(fx) {
+            return;
+        }
         match mode {
             Mode::Compose => match cmd {
                 Some(Command::Send) => self.send(fx),
@@ -72,6 +79,14 @@ impl App {
                     c.runs.redo(&mut c.textarea);
                 }
                 Some(Command::Discard) => self.discard_draft(),
+                Some(Command::Attach) => {
+                    self.compose.runs.end_run();
+                    self.attach_prompt();
+                }
+                Some(Command::ExternalEditor) => {
+                    self.compose.runs.end_run();
+                    self.external_editor(fx);
+                }
                 _ if matches!(k.code, KeyCode::Up | KeyCode::Down)
                     && !k
                         .modifiers

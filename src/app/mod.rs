@@ -8,6 +8,7 @@ pub mod compose;
 pub mod dialog;
 mod effect;
 mod explain;
+pub mod files;
 mod find_people;
 mod gone;
 mod history;
@@ -141,6 +142,8 @@ pub struct App {
     polls: Polls,
     /// Sends whose outcome is not known yet.
     unsure: reconcile::Unsure,
+    /// Downloads, uploads and files attached to the message being written.
+    pub files: files::Files,
 }
 
 impl App {
@@ -170,6 +173,7 @@ impl App {
             screen: Cell::new(Screen::default()),
             polls: Polls::new(poll),
             unsure: reconcile::Unsure::default(),
+            files: files::Files::default(),
         }
     }
 

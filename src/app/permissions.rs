@@ -94,6 +94,8 @@ impl App {
                 CreateSpace => self.needs(&[ChatAppSpaces, ChatAppSpacesCreate]),
                 EditSpace => self.needs(&[ChatAppSpaces]),
                 DeleteSpace => self.needs(&[ChatAppDelete]),
+                SaveAttachment => self.needs(&[ChatBot]),
+                Attach => Some("Google Chat takes uploads only from people signed in (user authentication), not from a Chat app".into()),
                 _ => None,
             };
         }
@@ -105,6 +107,8 @@ impl App {
             CreateSpace => self.needs(&[ChatSpaces, ChatSpacesCreate]),
             EditSpace => self.needs(&[ChatSpaces]),
             DeleteSpace => self.needs(&[ChatDelete]),
+            SaveAttachment => self.needs(&[ChatMessages, ChatMessagesReadonly]),
+            Attach => self.needs(&[ChatMessages, ChatMessagesCreate]),
             _ => None,
         };
         by_scope.or_else(|| self.refused_by_role(cmd))

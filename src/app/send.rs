@@ -118,7 +118,9 @@ impl App {
             return;
         };
         let mut text = self.compose.text();
-        if text.trim().is_empty() {
+        let with_files = !matches!(self.compose.target, Target::Edit { .. })
+            && self.files.chips_for(Some(&space)).next().is_some();
+        if text.trim().is_empty() && !with_files {
             self.error("Nothing to send: the message is empty.");
             return;
         }
@@ -163,7 +165,13 @@ impl App {
                 };
                 let cid = client_id();
                 let local = MessageId::local_name(&cid);
-                let msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
+                let mut msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
+                msg.attachment = self
+                    .take_chips(&space)
+                    .iter()
+                    .filter_map(super::files::Chip::as_attachment)
+                    .collect();
+                let attachment = super::files::wire_attachments(&msg);
                 self.timelines
                     .entry(space.clone())
                     .or_default()
@@ -181,6 +189,7 @@ impl App {
                     client_id: cid,
                     text,
                     thread,
+                    attachment,
                 });
                 self.poll_soon();
             }
@@ -222,6 +231,7 @@ impl App {
             space: space.to_string(),
             local: local.to_string(),
             client_id: item.client_id.unwrap_or_else(client_id),
+            attachment: super::files::wire_attachments(&item.msg),
             text: item.msg.text.unwrap_or_default(),
             thread: if item.msg.thread_reply {
                 item.msg.thread.and_then(|t| t.name)

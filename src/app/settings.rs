@@ -49,6 +49,8 @@ pub struct Settings {
     pub profile: String,
     /// Where the user's key bindings are read from, for the help screen.
     pub keymap_file: Option<std::path::PathBuf>,
+    /// Where attachments are saved (`download_dir` in config.toml), when set.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 impl Identity {
@@ -84,6 +86,7 @@ impl Default for Settings {
             clock: Clock::System,
             profile: "default".into(),
             keymap_file: None,
+            download_dir: None,
         }
     }
 }

@@ -175,6 +175,10 @@ impl App {
                 _ => self.error("Only a message that failed to send can be retried."),
             },
             Command::AddMember => self.open_add_member(),
+            Command::SaveAttachment => self.save_attachment(fx),
+            Command::OpenLink => self.open_link(fx),
+            Command::CopyText => self.copy(false, fx),
+            Command::CopyLink => self.copy(true, fx),
             Command::SpaceInfo => {
                 self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
             }
