@@ -24,11 +24,10 @@ pub fn attach_text(app: &App, space: &str) -> Vec<Line<'static>> {
             .join(", ");
         v.push(Line::from(format!("Attached: {list}")));
     }
-    let tab = app.keymap.label(Mode::Dialog, Command::NextField);
     let discard = app.keymap.label(Mode::Dialog, Command::Discard);
     v.push(Line::from(Span::styled(
         format!(
-            "{tab} completes the path; at most 200 MB.{}",
+            "Tab completes the path; at most 200 MB.{}",
             if chips.is_empty() {
                 String::new()
             } else {
