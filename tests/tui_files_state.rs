@@ -493,3 +493,47 @@ async fn a_server_that_dies_mid_download_leaves_no_file() {
         "no partial or reserved file left"
     );
 }
+
+#[test]
+fn an_unsent_message_keeps_its_files_for_the_next_start() {
+    let mut a = app();
+    compose_in_team(&mut a, "with a file");
+    let data = gchat::api::model::AttachmentDataRef {
+        resource_name: Some("up-9".into()),
+        attachment_upload_token: None,
+    };
+    a.files.chips.push(gchat::app::files::Chip {
+        space: TEAM.into(),
+        name: gchat::clean::Clean::line("x.bin"),
+        size: 1,
+        data,
+    });
+    let fx = key(&mut a, KeyCode::Enter);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Send { .. })));
+    let kept = a.unsent();
+    assert_eq!(kept.len(), 1);
+    // A new run: the message comes back not sent, and R sends it with its file.
+    let mut b = app();
+    b.restore_unsent(kept);
+    b.focus = Focus::Messages;
+    let local = b.timelines[TEAM]
+        .items()
+        .iter()
+        .find(|i| i.is_local())
+        .map(|i| i.name().to_string())
+        .unwrap();
+    b.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
+        name: local,
+        reply: false,
+    });
+    let fx = ch(&mut b, 'R');
+    let Some(Effect::Send { attachment, .. }) =
+        fx.into_iter().find(|e| matches!(e, Effect::Send { .. }))
+    else {
+        panic!("a retry")
+    };
+    assert_eq!(
+        attachment,
+        vec![json!({"attachmentDataRef": {"resourceName": "up-9"}})]
+    );
+}

@@ -143,7 +143,7 @@ pub enum Effect {
 }
 
 impl Effect {
-    /// Background work that shows no spinner.
+    /// Background work that shows no spinner (a transfer shows its own progress).
     pub fn quiet(&self) -> bool {
         matches!(
             self,
@@ -156,6 +156,8 @@ impl Effect {
                 | Effect::LookupPeople { .. }
                 | Effect::WhoAmI
                 | Effect::CheckSent { .. }
+                | Effect::Download { .. }
+                | Effect::Upload { .. }
                 | Effect::CancelTransfer { .. }
                 | Effect::Copy { .. }
                 | Effect::Open { .. }
@@ -291,6 +293,8 @@ impl Outcome {
                 | Outcome::Me(_)
                 | Outcome::Checked { .. }
                 | Outcome::Progress { .. }
+                | Outcome::Downloaded { .. }
+                | Outcome::Uploaded { .. }
                 | Outcome::EditorDone { .. }
                 | Outcome::OpenFailed { .. }
         )
