@@ -291,3 +291,113 @@ async fn a_failing_editor_leaves_the_draft_as_it_was() {
     s.wait_for("the draft", |t| t.contains("Keep me")).await;
     s.quit().await;
 }
+
+/// gchat on a demo where Bob has just posted `text` (the newest message, selected).
+async fn start_after_post(text: &str, env: Vec<(&str, String)>) -> Session {
+    let emu = common::demo().await;
+    common::post(&common::user(&emu, "1002"), &common::space(TEAM), text).await;
+    let mut how: Spawn = Session::alice(&emu.url());
+    how.env = env.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let s = Session::spawn_with(emu, how).await;
+    let t = text.to_string();
+    s.wait_for("the new message", move |sc| sc.contains(&t))
+        .await;
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn o_opens_the_link_in_the_browser_and_over_ssh_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let text = "the build log: https://ci.example.com/build/42 (green)";
+    let mut s = start_after_post(
+        text,
+        vec![
+            ("BROWSER", browser.display().to_string()),
+            ("SSH_CONNECTION", String::new()),
+            ("SSH_CLIENT", String::new()),
+            ("SSH_TTY", String::new()),
+        ],
+    )
+    .await;
+    s.send("O").await;
+    s.wait_for("the note", |t| {
+        t.contains("Opening https://ci.example.com/build/42")
+    })
+    .await;
+    let start = std::time::Instant::now();
+    while !opened.exists() && start.elapsed() < common::pty::DEADLINE {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        "https://ci.example.com/build/42"
+    );
+    s.quit().await;
+
+    let mut s = start_after_post(
+        text,
+        vec![("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22".into())],
+    )
+    .await;
+    s.send("O").await;
+    s.wait_for("the address shown", |t| {
+        t.contains("Over SSH: open https://ci.example.com/build/42")
+    })
+    .await;
+    s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_typed_in_the_editor_go_to_the_editor_not_to_gchat() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("line-editor.sh");
+    // Reads 24 keys from the terminal in raw mode, as an editor does, and saves them.
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nstty raw -echo < /dev/tty\nprintf 'EDITOR READY\\r\\n' > /dev/tty\nline=$(head -c 24 < /dev/tty)\nstty sane < /dev/tty\nprintf '%s' \"$line\" > \"$1\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut s = start(vec![("VISUAL", script.display().to_string())]).await;
+    s.send("i").await;
+    s.send("old draft").await;
+    let from = s.raw_len();
+    s.send("\x07").await;
+    s.wait_raw("the editor running", from, |r| r.contains("EDITOR READY"))
+        .await;
+    assert!(!s.alternate(), "the editor has the normal screen");
+    // Key by key, as a person types (and as raw-mode editors read them).
+    for c in "qjkd typed in the editor".chars() {
+        s.send(&c.to_string()).await;
+        tokio::task::yield_now().await;
+    }
+    s.wait_for("the editor's line in the box", |t| {
+        t.contains("qjkd typed in the editor") && !t.contains("old draft")
+    })
+    .await;
+    s.enter().await;
+    s.wait_state("sent as typed in the editor", |st| {
+        st.spaces[TEAM]
+            .messages
+            .iter()
+            .any(|m| m.msg.text.as_deref() == Some("qjkd typed in the editor"))
+    })
+    .await;
+    s.quit().await;
+}
