@@ -186,3 +186,44 @@ pub fn edit(text: &str) -> Result<Option<String>, String> {
         .map(Some)
         .map_err(|e| format!("could not read the edited text: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_up_removes_the_part_file_and_an_empty_reserved_name_only() {
+        let d = tempfile::tempdir().unwrap();
+        let dest = d.path().join("a.png");
+        std::fs::write(&dest, b"").unwrap();
+        std::fs::write(part_of(&dest), b"half").unwrap();
+        clean_up(&dest);
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
+        // A finished file (the rename won the race with a stop) stays.
+        std::fs::write(&dest, b"whole").unwrap();
+        clean_up(&dest);
+        assert_eq!(std::fs::read(&dest).unwrap(), b"whole");
+    }
+
+    #[tokio::test]
+    async fn names_are_reserved_without_overwriting() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("r.txt"), b"mine").unwrap();
+        let p = reserve(d.path(), "r.txt").await.unwrap();
+        assert_eq!(p, d.path().join("r (1).txt"));
+        assert_eq!(std::fs::read(d.path().join("r.txt")).unwrap(), b"mine");
+        let nested = d.path().join("new/dir");
+        assert_eq!(
+            reserve(&nested, "x").await.unwrap(),
+            nested.join("x"),
+            "a missing download folder is made"
+        );
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_unwritable_folder_is_an_error_not_a_panic() {
+        let r = reserve(Path::new("/proc/gchat-cannot-write-here"), "x").await;
+        assert!(r.is_err());
+    }
+}

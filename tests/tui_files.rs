@@ -401,3 +401,35 @@ async fn keys_typed_in_the_editor_go_to_the_editor_not_to_gchat() {
     .await;
     s.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_download_is_reported_and_leaves_no_file() {
+    let dl = tempfile::tempdir().unwrap();
+    let mut s = start(vec![(
+        "GCHAT_DOWNLOAD_DIR",
+        dl.path().display().to_string(),
+    )])
+    .await;
+    select_message_with_files(&mut s).await;
+    // The server fails the download (a dying connection mid-body is in
+    // tui_files_state: the same code, against a server that hangs up).
+    s.emu.service().inject(gchat::emulator::Fault {
+        method: Some("chat.media.download".into()),
+        code: 503,
+        count: 10,
+        retry_after: None,
+    });
+    s.send("2").await;
+    s.wait_for("an answer", |t| {
+        t.contains("was not saved") || t.contains("Saved to")
+    })
+    .await;
+    let sc = s.screen();
+    assert!(sc.contains("security-audit-2026.pdf was not saved"), "{sc}");
+    assert_eq!(
+        std::fs::read_dir(dl.path()).unwrap().count(),
+        0,
+        "no partial or reserved file"
+    );
+    s.quit().await;
+}
