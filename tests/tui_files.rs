@@ -67,6 +67,7 @@ async fn saving_a_demo_attachment_writes_its_bytes_and_never_overwrites() {
     s.wait_for("the attachment lines", |t| {
         t.contains("📎 dashboard.png  image/png")
             && t.contains("📎 security-audit-2026.pdf  application/pdf")
+            && t.contains("Drive: Q4 sync plan")
     })
     .await;
     select_message_with_files(&mut s).await;
