@@ -27,7 +27,9 @@ async fn select_message_with_files(s: &mut Session) {
     for _ in 0..120 {
         s.send("k").await;
         s.wait_for("the last note cleared", |t| {
-            !t.contains("no attachment to save") && !t.contains("Select a message with")
+            !t.contains("no attachment to save")
+                && !t.contains("Select a message with")
+                && !t.contains("in Google Drive")
         })
         .await;
         s.send("s").await;
@@ -35,6 +37,7 @@ async fn select_message_with_files(s: &mut Session) {
             t.contains("Which file?")
                 || t.contains("no attachment to save")
                 || t.contains("Select a message with")
+                || t.contains("in Google Drive")
         })
         .await;
         if s.screen().contains("Which file?") {
