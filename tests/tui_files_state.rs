@@ -537,3 +537,16 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
         vec![json!({"attachmentDataRef": {"resourceName": "up-9"}})]
     );
 }
+
+#[test]
+fn only_esc_stops_a_transfer_not_the_other_back_keys() {
+    let (mut a, _) = with_message("x", vec![uploaded("a.png", "image/png", "m-a")]);
+    let (id, ..) = download_of(&ch(&mut a, 's')).unwrap();
+    assert!(!ch(&mut a, 'h').contains(&Effect::CancelTransfer { id }));
+    assert!(a.files.transfer.is_some());
+    a.focus = Focus::Messages;
+    assert_eq!(
+        key(&mut a, KeyCode::Esc),
+        vec![Effect::CancelTransfer { id }]
+    );
+}

@@ -55,7 +55,12 @@ impl App {
             return;
         }
         self.files.offer_open = None;
-        if mode == Mode::Messages && cmd == Some(Command::Back) && self.cancel_transfer(fx) {
+        // Esc itself (not the other keys that go back) stops a download or upload.
+        if mode == Mode::Messages
+            && cmd == Some(Command::Back)
+            && k.code == KeyCode::Esc
+            && self.cancel_transfer(fx)
+        {
             return;
         }
         match mode {
