@@ -94,6 +94,12 @@ async fn saving_a_demo_attachment_writes_its_bytes_and_never_overwrites() {
         .unwrap();
     assert_eq!(got, std::fs::read(&reference).unwrap());
     assert!(got.starts_with(b"\x89PNG"));
+    let line = format!(
+        "📎 dashboard.png  image/png  {}",
+        gchat::files::human_size(got.len() as u64)
+    );
+    s.wait_for("the size on the attachment line", |t| t.contains(&line))
+        .await;
     std::fs::remove_file(&reference).unwrap();
 
     // Again: a second name, the first file untouched.

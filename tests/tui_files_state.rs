@@ -125,6 +125,9 @@ fn s_saves_the_only_attachment_under_a_safe_name_with_progress_and_then_offers_t
         },
     );
     assert!(a.files.transfer.is_none());
+    // The size, now known, shows on its line.
+    let screen = render(&a, 100, 24);
+    assert!(screen.contains("text/plain  120 KB"), "{screen}");
     let note = a.status.note.clone().unwrap().text;
     assert!(note.starts_with("Saved to"), "{note}");
     if note.contains("o opens it") {

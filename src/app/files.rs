@@ -18,6 +18,8 @@ use crate::files;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transfer {
     pub id: u64,
+    /// A download's media resource name (to remember its size).
+    pub media: Option<String>,
     pub upload: bool,
     /// The file's name, as shown.
     pub name: Clean,
@@ -82,6 +84,8 @@ pub struct Files {
     pub offer_open: Option<PathBuf>,
     /// The directory completions of the attach prompt (what the last Tab found).
     pub candidates: Vec<String>,
+    /// Sizes of attachments saved or uploaded here, by media resource name.
+    pub sizes: std::collections::HashMap<String, u64>,
 }
 
 impl Files {
@@ -98,9 +102,10 @@ impl Files {
     }
 }
 
-/// What an attachment line says: `📎 name  type` for an uploaded file, `Drive: name` for
-/// a Drive file. Server text, cleaned.
-pub fn attachment_label(a: &Attachment) -> String {
+/// What an attachment line says: `📎 name  type  size` for an uploaded file (the API
+/// gives no size: it shows once saved or sent from here), `Drive: name` for a Drive
+/// file. Server text, cleaned.
+pub fn attachment_label(a: &Attachment, sizes: &std::collections::HashMap<String, u64>) -> String {
     let name = a
         .content_name
         .as_deref()
@@ -110,10 +115,18 @@ pub fn attachment_label(a: &Attachment) -> String {
     if a.drive_data_ref.is_some() {
         return format!("Drive: {name}");
     }
-    match a.content_type.as_deref().map(Clean::line) {
+    let mut out = match a.content_type.as_deref().map(Clean::line) {
         Some(t) if !t.trim().is_empty() => format!("📎 {name}  {t}"),
         _ => format!("📎 {name}"),
+    };
+    let media = a
+        .attachment_data_ref
+        .as_ref()
+        .and_then(|d| d.resource_name.as_deref());
+    if let Some(n) = media.and_then(|m| sizes.get(m)) {
+        out.push_str(&format!("  {}", files::human_size(*n)));
     }
+    out
 }
 
 /// The web address of a Drive attachment.
@@ -209,6 +222,7 @@ impl App {
         let id = self.files.next_id();
         self.files.transfer = Some(Transfer {
             id,
+            media: Some(media.clone()),
             upload: false,
             name: Clean::line(&name),
             done: 0,
@@ -448,6 +462,7 @@ impl App {
         let id = self.files.next_id();
         self.files.transfer = Some(Transfer {
             id,
+            media: None,
             upload: true,
             name: Clean::line(&name),
             done: 0,
@@ -479,6 +494,10 @@ impl App {
         };
         match result {
             Ok((path, n)) => {
+                if let Some(m) = t.media.clone() {
+                    self.files.sizes.insert(m, n);
+                    self.layout.borrow_mut().clear();
+                }
                 let shown = Clean::line(&path.to_string_lossy());
                 if files::over_ssh() {
                     self.note(format!("Saved to {shown} ({}).", files::human_size(n)));
@@ -505,6 +524,10 @@ impl App {
         };
         match result {
             Ok((data, size)) => {
+                if let Some(m) = data.resource_name.clone() {
+                    self.files.sizes.insert(m, size);
+                    self.layout.borrow_mut().clear();
+                }
                 self.note(format!(
                     "{} is attached; Enter sends it with the message.",
                     t.name

@@ -31,6 +31,8 @@ pub struct RowCtx<'a> {
     pub keymap: &'a Keymap,
     /// Sends whose outcome is not known yet, for "next try in".
     pub unsure: &'a Unsure,
+    /// Attachment sizes known here (saved or sent from here), by media resource name.
+    pub sizes: &'a std::collections::HashMap<String, u64>,
 }
 
 impl RowCtx<'_> {
@@ -375,7 +377,7 @@ fn message_lines(
     // Attachments: name and type (the sender chose them: cleaned like any text).
     for a in item.msg.attachments() {
         let paras = vec![markup::Para::from(Line::from(Span::styled(
-            super::files::attachment_label(&a),
+            super::files::attachment_label(&a, cx.sizes),
             theme::dim(),
         )))];
         body.extend(markup::wrap(&paras, inner));

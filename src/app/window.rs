@@ -137,6 +137,7 @@ impl App {
             settings: &self.settings,
             keymap: &self.keymap,
             unsure: &self.unsure,
+            sizes: &self.files.sizes,
         }
     }
 
