@@ -52,6 +52,8 @@ pub struct Config {
     /// How a DM, a mention or a reply in your thread is announced: one mode, or a table
     /// with one per kind (`dm`, `mention`, `thread_reply`).
     pub notify: crate::notify::Config,
+    /// Where saved attachments go (default: `$XDG_DOWNLOAD_DIR` or `~/Downloads`).
+    pub download_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             background_poll_seconds: 60,
             show_members: true,
             notify: crate::notify::Config::default(),
+            download_dir: None,
         }
     }
 }

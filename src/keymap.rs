@@ -180,6 +180,12 @@ commands! {
     MoveToSection = "move_to_section", "Move the space to another section", None;
     ToggleSection = "toggle_section", "Fold or unfold the section (on its header)", None;
     KeepSends = "keep_sends", "Quitting: quit now, keep unsent messages for next start", Some("keep for next start");
+    SaveAttachment = "save_attachment", "Save the selected message's attachment to the download folder", None;
+    OpenLink = "open_link", "Open a link in the selected message in the browser (over SSH: show it)", None;
+    CopyText = "copy_text", "Copy the selected message's text to the clipboard (OSC 52)", None;
+    CopyLink = "copy_link", "Copy the selected message's web address to the clipboard (OSC 52)", None;
+    Attach = "attach", "Attach a file to the message (a path, Tab completes)", None;
+    ExternalEditor = "external_editor", "Write the message in $VISUAL or $EDITOR", None;
 }
 
 /// One key with its modifiers, as written in keymap files (`Ctrl-j`, `Alt-Enter`, `G`).

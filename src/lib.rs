@@ -9,6 +9,7 @@ pub mod clean;
 pub mod cli;
 pub mod config;
 pub mod emulator;
+pub mod files;
 pub mod keymap;
 pub mod logging;
 pub mod markup;
@@ -20,6 +21,7 @@ pub mod softwrap;
 pub mod state_file;
 pub mod terminal;
 pub mod theme;
+pub mod transfer;
 pub mod ui;
 
 /// Resolves on Ctrl-C, SIGTERM, SIGHUP or SIGQUIT. The handlers are in place when this

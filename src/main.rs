@@ -86,6 +86,7 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         background_poll: config.background_poll(),
         keymap_file: Some(gchat::config::config_dir().join("keymap.toml")),
         notify: config.notify.resolve(&|k| std::env::var(k).ok()),
+        download_dir: config.download_dir.clone(),
         ..Default::default()
     };
     // Keeps the in-process emulator alive while the TUI runs.

@@ -18,6 +18,7 @@ use crate::api::{
 use crate::app::{Action, App, Effect, LoadKind, Outcome};
 use crate::keymap::Command;
 use crate::terminal::{Continued, Suspend, Tui};
+use crate::transfer;
 
 mod react;
 
@@ -145,11 +146,13 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             client_id,
             text,
             thread,
+            attachment,
         } => {
             let result = async {
                 let id = ClientMessageId::parse(&client_id)?;
                 let body = Message {
-                    text: Some(text),
+                    text: Some(text).filter(|t| !t.is_empty() || attachment.is_empty()),
+                    attachment,
                     thread: thread.clone().map(|t| Thread {
                         name: Some(t),
                         thread_key: None,
@@ -347,7 +350,119 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         Effect::MoveToSection { space: s, from, to } => {
             users::move_to_section(client, s, from, to).await
         }
+        // Progress is not heard here; the loop runs these with it (see `Transfers`).
+        Effect::Download {
+            id,
+            media,
+            name,
+            dir,
+        } => {
+            let (tx, _rx) = mpsc::unbounded_channel();
+            let dest = Default::default();
+            transfer::download(client, id, &media, &name, &dir, dest, tx).await
+        }
+        Effect::Upload { id, space, path } => {
+            let (tx, _rx) = mpsc::unbounded_channel();
+            transfer::upload(client, id, space, &path, tx).await
+        }
+        Effect::Open { target } => {
+            let t = target.clone();
+            match tokio::task::spawn_blocking(move || transfer::open(&t)).await {
+                Ok(Ok(())) => Outcome::Progress {
+                    id: 0,
+                    done: 0,
+                    total: 0,
+                },
+                Ok(Err(why)) => Outcome::OpenFailed { target, why },
+                Err(e) => Outcome::OpenFailed {
+                    target,
+                    why: e.to_string(),
+                },
+            }
+        }
+        // The terminal's: the loop does these itself.
+        Effect::CancelTransfer { .. } | Effect::Copy { .. } | Effect::ExternalEditor { .. } => {
+            Outcome::Progress {
+                id: 0,
+                done: 0,
+                total: 0,
+            }
+        }
     }
+}
+
+/// Where a download writes, once it knows.
+type Dest = std::sync::Arc<std::sync::Mutex<Option<std::path::PathBuf>>>;
+
+/// Downloads and uploads under way, by id: to stop one, and to clean up after it.
+#[derive(Default)]
+struct Transfers {
+    running: std::collections::HashMap<u64, (tokio::task::AbortHandle, Dest)>,
+}
+
+impl Transfers {
+    fn start(&mut self, client: &Client, effect: Effect, tx: &mpsc::UnboundedSender<Outcome>) {
+        let dest: Dest = Default::default();
+        let (client, tx2, d) = (client.clone(), tx.clone(), dest.clone());
+        let id = match &effect {
+            Effect::Download { id, .. } | Effect::Upload { id, .. } => *id,
+            _ => return,
+        };
+        let task = tokio::spawn(async move {
+            let outcome = match effect {
+                Effect::Download {
+                    id,
+                    media,
+                    name,
+                    dir,
+                } => transfer::download(&client, id, &media, &name, &dir, d, tx2.clone()).await,
+                Effect::Upload { id, space, path } => {
+                    transfer::upload(&client, id, space, &path, tx2.clone()).await
+                }
+                _ => return,
+            };
+            let _ = tx2.send(outcome);
+        });
+        self.running.insert(id, (task.abort_handle(), dest));
+    }
+
+    fn cancel(&mut self, id: u64) {
+        if let Some((task, dest)) = self.running.remove(&id) {
+            task.abort();
+            let dest = dest.lock().ok().and_then(|d| d.clone());
+            if let Some(dest) = dest {
+                // After the abort has taken effect: the task may be mid-write.
+                tokio::spawn(async move {
+                    tokio::task::yield_now().await;
+                    transfer::clean_up(&dest);
+                });
+            }
+        }
+    }
+
+    fn finished(&mut self, o: &Outcome) {
+        if let Outcome::Downloaded { id, .. } | Outcome::Uploaded { id, .. } = o {
+            self.running.remove(id);
+        }
+    }
+}
+
+/// Writes `text` to the terminal's clipboard (OSC 52).
+fn copy(tui: &mut Tui, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let out = tui.terminal.backend_mut();
+    out.write_all(crate::files::osc52(text).as_bytes())?;
+    out.flush()
+}
+
+/// Gives the terminal to the editor and takes it back, whatever the editor did.
+fn run_editor(tui: &mut Tui, text: &str) -> std::io::Result<Result<Option<String>, String>> {
+    let paused = crate::terminal::pause_input();
+    crate::terminal::restore();
+    let result = transfer::edit(text);
+    let back = tui.resume();
+    drop(paused);
+    back.map(|()| result)
 }
 
 fn details(description: String, guidelines: String) -> Option<SpaceDetails> {
@@ -450,6 +565,7 @@ pub async fn run(
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let is_app = app.me.is_app;
+    let mut transfers = Transfers::default();
     for e in app.start() {
         spawn(&client, e, is_app, &tx);
     }
@@ -484,7 +600,10 @@ pub async fn run(
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
-            Some(o) = rx.recv() => fx.extend(app.update(Action::Done(Box::new(o)))),
+            Some(o) = rx.recv() => {
+                transfers.finished(&o);
+                fx.extend(app.update(Action::Done(Box::new(o))));
+            }
             _ = ticker.tick() => fx.extend(app.update(Action::Tick(Instant::now()))),
             _ = continued.recv() => {
                 tui.resume()?;
@@ -494,10 +613,25 @@ pub async fn run(
         }
         // Take every answer that is already here before drawing again.
         while let Ok(o) = rx.try_recv() {
+            transfers.finished(&o);
             fx.extend(app.update(Action::Done(Box::new(o))));
         }
         for e in fx {
-            spawn(&client, e, is_app, &tx);
+            match e {
+                Effect::Download { .. } | Effect::Upload { .. } => transfers.start(&client, e, &tx),
+                Effect::CancelTransfer { id } => transfers.cancel(id),
+                Effect::Copy { text } => {
+                    if let Err(e) = copy(&mut tui, &text) {
+                        app.error(format!("Could not copy: {e}"));
+                    }
+                }
+                Effect::ExternalEditor { text } => {
+                    let result = run_editor(&mut tui, &text)?;
+                    app.dirty = true;
+                    let _ = tx.send(Outcome::EditorDone { result });
+                }
+                e => spawn(&client, e, is_app, &tx),
+            }
         }
         // Hands changes to the writer thread; never waits for the disk.
         saver.observe(&mut app);

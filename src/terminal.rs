@@ -181,6 +181,33 @@ impl Default for Continued {
 /// terminal's own buffer holds the rest).
 const QUEUE: usize = 4096;
 
+/// Asked: the input thread stops reading (another program has the terminal).
+static PAUSE: AtomicBool = AtomicBool::new(false);
+/// Answered: the input thread is not reading, and will not until `PAUSE` goes.
+static PAUSED: AtomicBool = AtomicBool::new(false);
+
+/// While this lives, gchat reads no input: keys go to the program given the terminal
+/// (an editor). Waits (a little) until the reader has stopped.
+pub struct InputPaused(());
+
+pub fn pause_input() -> InputPaused {
+    PAUSE.store(true, Ordering::SeqCst);
+    let start = std::time::Instant::now();
+    while !PAUSED.load(Ordering::SeqCst) && start.elapsed() < std::time::Duration::from_secs(2) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    InputPaused(())
+}
+
+impl Drop for InputPaused {
+    fn drop(&mut self) {
+        PAUSE.store(false, Ordering::SeqCst);
+    }
+}
+
+/// How long the reader waits for input before it looks whether it is to pause.
+const INPUT_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// The terminal's events, read on a thread of their own. The channel closes after a read
 /// error (which is its last item).
 pub fn events() -> io::Result<mpsc::Receiver<io::Result<Event>>> {
@@ -188,6 +215,20 @@ pub fn events() -> io::Result<mpsc::Receiver<io::Result<Event>>> {
     std::thread::Builder::new()
         .name("terminal-input".into())
         .spawn(move || loop {
+            if PAUSE.load(Ordering::SeqCst) {
+                PAUSED.store(true, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                continue;
+            }
+            PAUSED.store(false, Ordering::SeqCst);
+            match crossterm::event::poll(INPUT_POLL) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    break;
+                }
+            }
             let ev = crossterm::event::read();
             let failed = ev.is_err();
             // Sending fails once the loop has ended; then nobody wants more.

@@ -114,7 +114,7 @@ fn attachment_names_are_shown_cleaned() {
     let screen = render(&a, 160, 48);
     assert_inert(&screen);
     assert!(
-        screen.contains("[attachment report␛]52;c;cHduZWQ=␇fdp.exe: open in Google Chat]"),
+        screen.contains("📎 report␛]52;c;cHduZWQ=␇fdp.exe  application/pdf"),
         "{screen}"
     );
 }

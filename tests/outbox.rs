@@ -146,6 +146,7 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
             text: "from last time".into(),
             thread: None,
             created: now(),
+            attachment: Vec::new(),
         },
         // Damaged entries are skipped, not sent anywhere.
         Unsent {
@@ -154,6 +155,7 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
             text: "bad space".into(),
             thread: None,
             created: now(),
+            attachment: Vec::new(),
         },
         Unsent {
             space: TEAM.into(),
@@ -161,6 +163,7 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
             text: "bad id".into(),
             thread: None,
             created: now(),
+            attachment: Vec::new(),
         },
     ]);
     let local = format!("local/{cid}");
@@ -208,6 +211,7 @@ fn a_restored_message_the_server_has_is_shown_as_sent() {
         text: "it did arrive".into(),
         thread: None,
         created: now(),
+        attachment: Vec::new(),
     }]);
     let local = format!("local/{cid}");
     let mut m = msg(TEAM, "S9", "S9", alice(), now(), "it did arrive");

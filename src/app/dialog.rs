@@ -61,6 +61,14 @@ pub enum Kind {
         from: String,
         choices: Vec<(String, String)>,
     },
+    /// Attaching a file to the message being written in `space`: its path.
+    AttachFile {
+        space: String,
+    },
+    /// Choosing one of a message's links or attachments.
+    Pick {
+        choices: Vec<crate::app::files::Choice>,
+    },
 }
 
 pub struct Field {
@@ -145,6 +153,8 @@ impl Dialog {
             Kind::Quit { .. } | Kind::QuitUnsaved { .. } => "Quit gchat?",
             Kind::DiscardDraft { .. } => "Discard draft",
             Kind::MoveToSection { .. } => "Move to section",
+            Kind::AttachFile { .. } => "Attach a file",
+            Kind::Pick { .. } => "Choose",
         }
     }
 

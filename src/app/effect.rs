@@ -69,6 +69,8 @@ pub enum Effect {
         client_id: String,
         text: String,
         thread: Option<String>,
+        /// Uploaded files sent with it (`Attachment`s with only their data reference).
+        attachment: Vec<serde_json::Value>,
     },
     /// Fetch a sent message by its client id (after a 409: it did arrive).
     FetchSent {
@@ -156,10 +158,39 @@ pub enum Effect {
         from: String,
         to: String,
     },
+    /// `media.download` of `media` into `dir` as `name` (or `name (1)`, …), with progress.
+    Download {
+        id: u64,
+        media: String,
+        name: String,
+        dir: std::path::PathBuf,
+    },
+    /// `media.upload` of the file at `path` to `space`, with progress.
+    Upload {
+        id: u64,
+        space: String,
+        path: std::path::PathBuf,
+    },
+    /// Stops a download or upload (a partial file is removed).
+    CancelTransfer {
+        id: u64,
+    },
+    /// Puts `text` on the terminal's clipboard (OSC 52).
+    Copy {
+        text: String,
+    },
+    /// Opens a web address or a saved file with the desktop's handler.
+    Open {
+        target: String,
+    },
+    /// Hands the terminal to `$VISUAL`/`$EDITOR` with `text`, and takes the result back.
+    ExternalEditor {
+        text: String,
+    },
 }
 
 impl Effect {
-    /// Background work that shows no spinner.
+    /// Background work that shows no spinner (a transfer shows its own progress).
     pub fn quiet(&self) -> bool {
         matches!(
             self,
@@ -180,6 +211,12 @@ impl Effect {
                 | Effect::SetReadState { .. }
                 | Effect::GetMute { .. }
                 | Effect::LoadSections
+                | Effect::Download { .. }
+                | Effect::Upload { .. }
+                | Effect::CancelTransfer { .. }
+                | Effect::Copy { .. }
+                | Effect::Open { .. }
+                | Effect::ExternalEditor { .. }
         ) || matches!(self, Effect::React(r) if r.quiet())
     }
 }
@@ -307,6 +344,32 @@ pub enum Outcome {
         to: String,
         result: Result<(), ApiError>,
     },
+    /// Bytes moved so far by a download or upload.
+    Progress {
+        id: u64,
+        done: u64,
+        total: u64,
+    },
+    /// Where the file was saved and its size, or why not.
+    Downloaded {
+        id: u64,
+        result: Result<(std::path::PathBuf, u64), String>,
+    },
+    /// The uploaded file's reference and size, or why not.
+    Uploaded {
+        id: u64,
+        space: String,
+        result: Result<(crate::api::model::AttachmentDataRef, u64), String>,
+    },
+    /// The editor's text (`None`: it failed, the draft stays), or why none started.
+    EditorDone {
+        result: Result<Option<String>, String>,
+    },
+    /// Opening a link or file failed.
+    OpenFailed {
+        target: String,
+        why: String,
+    },
 }
 
 /// The user's sections in order, and which section each space is in.
@@ -333,6 +396,11 @@ impl Outcome {
                 | Outcome::ReadState { .. }
                 | Outcome::Muted { asked: None, .. }
                 | Outcome::Sections(_)
+                | Outcome::Progress { .. }
+                | Outcome::Downloaded { .. }
+                | Outcome::Uploaded { .. }
+                | Outcome::EditorDone { .. }
+                | Outcome::OpenFailed { .. }
         ) || matches!(self, Outcome::React(r) if r.quiet())
     }
 }

@@ -55,6 +55,18 @@ impl App {
         }
         let mode = self.mode();
         let cmd = self.keymap.lookup(mode, &k);
+        if mode == Mode::Messages && self.take_offer(&k, fx) {
+            return;
+        }
+        self.files.offer_open = None;
+        // Esc itself (not the other keys that go back) stops a download or upload.
+        if mode == Mode::Messages
+            && cmd == Some(Command::Back)
+            && k.code == KeyCode::Esc
+            && self.cancel_transfer(fx)
+        {
+            return;
+        }
         match mode {
             Mode::Compose => match cmd {
                 Some(Command::Send) => self.send(fx),
@@ -77,6 +89,14 @@ impl App {
                 }
                 Some(Command::Discard) if self.drop_quote() => {}
                 Some(Command::Discard) => self.discard_draft(),
+                Some(Command::Attach) => {
+                    self.compose.runs.end_run();
+                    self.attach_prompt();
+                }
+                Some(Command::ExternalEditor) => {
+                    self.compose.runs.end_run();
+                    self.external_editor(fx);
+                }
                 _ if matches!(k.code, KeyCode::Up | KeyCode::Down)
                     && !k
                         .modifiers

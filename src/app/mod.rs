@@ -8,6 +8,7 @@ pub mod compose;
 pub mod dialog;
 mod effect;
 mod explain;
+pub mod files;
 mod find_people;
 mod gone;
 mod history;
@@ -154,6 +155,8 @@ pub struct App {
     pub user_state: readsync::UserState,
     /// The user's sections of the spaces list.
     pub sections: sections::Sections,
+    /// Downloads, uploads and files attached to the message being written.
+    pub files: files::Files,
 }
 
 impl App {
@@ -186,6 +189,7 @@ impl App {
             react: react::ReactState::default(),
             user_state: readsync::UserState::default(),
             sections: sections::Sections::default(),
+            files: files::Files::default(),
         }
     }
 

@@ -26,6 +26,9 @@ pub struct Unsent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<String>,
     pub created: DateTime<Utc>,
+    /// Uploaded files it is sent with (their data references).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<serde_json::Value>,
 }
 
 /// Why a message from an earlier run shows as not sent.
@@ -85,6 +88,7 @@ impl App {
                             None
                         },
                         created: it.time(),
+                        attachment: it.msg.attachment.clone(),
                     })
                 })
             })
@@ -167,7 +171,8 @@ impl App {
             {
                 continue;
             }
-            let msg = self.local_message(&u.client_id, &u.text, u.thread, u.created);
+            let mut msg = self.local_message(&u.client_id, &u.text, u.thread, u.created);
+            msg.attachment = u.attachment;
             let tl = self.timelines.entry(space).or_default();
             tl.add_local(msg, u.client_id);
             tl.set_local(&local, Some(Local::Failed(NOT_SENT_LAST_TIME.into())));

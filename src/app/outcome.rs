@@ -347,6 +347,13 @@ impl App {
                     Task::DeleteSpace,
                 ),
             },
+            Outcome::Progress { id, done, total } => self.on_progress(id, done, total),
+            Outcome::Downloaded { id, result } => self.on_downloaded(id, result),
+            Outcome::Uploaded { id, space, result } => self.on_uploaded(id, space, result),
+            Outcome::EditorDone { result } => self.on_editor(result),
+            Outcome::OpenFailed { target, why } => {
+                self.error(format!("Could not open {target}: {why}"))
+            }
         }
     }
 

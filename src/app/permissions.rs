@@ -104,6 +104,8 @@ impl App {
                 Pin | Pins => Some(
                     "pins need user authentication (messagePins takes only user scopes)".into(),
                 ),
+                SaveAttachment => self.needs(&[ChatBot]),
+                Attach => Some("Google Chat takes uploads only from people signed in (user authentication), not from a Chat app".into()),
                 _ => None,
             };
         }
@@ -119,6 +121,8 @@ impl App {
             Quote => self.needs(&[ChatMessages, ChatMessagesCreate]),
             Pin => self.needs(&[ChatSpaces]),
             Pins => self.needs(&[ChatSpaces, ChatSpacesReadonly]),
+            SaveAttachment => self.needs(&[ChatMessages, ChatMessagesReadonly]),
+            Attach => self.needs(&[ChatMessages, ChatMessagesCreate]),
             _ => None,
         };
         by_scope.or_else(|| self.refused_by_role(cmd))

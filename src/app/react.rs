@@ -294,6 +294,8 @@ pub enum ReactEffect {
         text: String,
         thread: Option<String>,
         quote: crate::api::model::QuotedMessageMetadata,
+        /// Files uploaded for it (`attachment` as sent).
+        attachment: Vec<serde_json::Value>,
     },
 }
 

@@ -33,6 +33,8 @@ pub struct RowCtx<'a> {
     pub unsure: &'a Unsure,
     /// Pins and the user's own reactions.
     pub react: &'a super::react::ReactState,
+    /// Attachment sizes known here (saved or sent from here), by media resource name.
+    pub sizes: &'a std::collections::HashMap<String, u64>,
 }
 
 impl RowCtx<'_> {
@@ -375,19 +377,10 @@ fn message_lines(
     if !item.msg.cards_v2.is_empty() {
         body.extend(markup::card_lines(&item.msg.cards_v2, inner));
     }
-    // Attachments by name (the sender chose it: cleaned like any text).
-    for a in &item.msg.attachment {
-        let name = a
-            .get("contentName")
-            .and_then(serde_json::Value::as_str)
-            .map(Clean::line)
-            .filter(|n| !n.trim().is_empty());
-        let what = match name {
-            Some(n) => format!("[attachment {n}: open in Google Chat]"),
-            None => "[attachment: open in Google Chat]".to_string(),
-        };
+    // Attachments: name and type (the sender chose them: cleaned like any text).
+    for a in item.msg.attachments() {
         let paras = vec![markup::Para::from(Line::from(Span::styled(
-            what,
+            super::files::attachment_label(&a, cx.sizes),
             theme::dim(),
         )))];
         body.extend(markup::wrap(&paras, inner));

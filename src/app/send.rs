@@ -119,7 +119,9 @@ impl App {
             return;
         };
         let mut text = self.compose.text();
-        if text.trim().is_empty() {
+        let with_files = !matches!(self.compose.target, Target::Edit { .. })
+            && self.files.chips_for(Some(&space)).next().is_some();
+        if text.trim().is_empty() && !with_files {
             self.error("Nothing to send: the message is empty.");
             return;
         }
@@ -170,6 +172,12 @@ impl App {
                     msg.set_quoted(q);
                     self.react.quote = None;
                 }
+                msg.attachment = self
+                    .take_chips(&space)
+                    .iter()
+                    .filter_map(super::files::Chip::as_attachment)
+                    .collect();
+                let attachment = super::files::wire_attachments(&msg);
                 self.timelines
                     .entry(space.clone())
                     .or_default()
@@ -189,6 +197,7 @@ impl App {
                         text,
                         thread,
                         quote,
+                        attachment,
                     }),
                     None => Effect::Send {
                         space,
@@ -196,6 +205,7 @@ impl App {
                         client_id: cid,
                         text,
                         thread,
+                        attachment,
                     },
                 });
                 self.poll_soon();
@@ -235,6 +245,7 @@ impl App {
             return;
         }
         let quote = item.msg.quoted();
+        let attachment = super::files::wire_attachments(&item.msg);
         let (space, local) = (space.to_string(), local.to_string());
         let client_id = item.client_id.unwrap_or_else(client_id);
         let text = item.msg.text.unwrap_or_default();
@@ -252,6 +263,7 @@ impl App {
                 text,
                 thread,
                 quote,
+                attachment,
             }),
             None => Effect::Send {
                 space,
@@ -259,6 +271,7 @@ impl App {
                 client_id,
                 text,
                 thread,
+                attachment,
             },
         });
     }

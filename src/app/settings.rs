@@ -51,6 +51,8 @@ pub struct Settings {
     pub keymap_file: Option<std::path::PathBuf>,
     /// How each kind of notification is given.
     pub notify: crate::notify::PerKind,
+    /// Where attachments are saved (`download_dir` in config.toml), when set.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 impl Identity {
@@ -87,6 +89,7 @@ impl Default for Settings {
             profile: "default".into(),
             keymap_file: None,
             notify: crate::notify::Config::default().resolve(&|_| None),
+            download_dir: None,
         }
     }
 }

@@ -138,6 +138,7 @@ impl App {
             keymap: &self.keymap,
             unsure: &self.unsure,
             react: &self.react,
+            sizes: &self.files.sizes,
         }
     }
 

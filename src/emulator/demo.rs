@@ -51,6 +51,9 @@ struct DemoReaction {
 struct DemoAttachment {
     name: String,
     content_type: String,
+    /// A Google Drive file (shown as a link) rather than uploaded content.
+    #[serde(default)]
+    drive_file_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -387,7 +390,22 @@ fn decorate(store: &Store, rec: &mut SpaceRec, x: Extras, at: DateTime<Utc>) -> 
         });
     }
     let mut uploads = Vec::new();
+    let mut drive = Vec::new();
     for a in x.attachments {
+        if let Some(id) = a.drive_file_id {
+            let att = crate::api::model::Attachment {
+                name: Some(format!("{name}/attachments/{}", random_id(16))),
+                content_name: Some(a.name),
+                content_type: Some(a.content_type),
+                drive_data_ref: Some(crate::api::model::DriveDataRef {
+                    drive_file_id: Some(id),
+                }),
+                source: Some(crate::api::model::AttachmentSource::DriveFile),
+                ..Default::default()
+            };
+            drive.extend(serde_json::to_value(att).ok());
+            continue;
+        }
         let id = super::demo_media::id_for(&a.content_type, rec.uploads.len());
         let size = super::demo_media::blob(&id).map_or(0, |b| b.len() as u64);
         let up = super::store::UploadRec {
@@ -406,6 +424,7 @@ fn decorate(store: &Store, rec: &mut SpaceRec, x: Extras, at: DateTime<Utc>) -> 
     if !uploads.is_empty() {
         rec.messages[i].msg.attachment = super::conversation::attach(rec, &name, &msg_id, &uploads);
     }
+    rec.messages[i].msg.attachment.extend(drive);
     if x.pinned {
         rec.messages[i].pin = Some(super::store::PinRec {
             by: rec.messages[i].sender.clone(),

@@ -133,11 +133,13 @@ pub async fn execute(client: &Client, effect: ReactEffect) -> Outcome {
             text,
             thread,
             quote,
+            attachment,
         } => {
             let result = async {
                 let id = ClientMessageId::parse(&client_id)?;
                 let mut body = Message {
-                    text: Some(text),
+                    text: Some(text).filter(|t| !t.is_empty() || attachment.is_empty()),
+                    attachment,
                     thread: thread.clone().map(|t| Thread {
                         name: Some(t),
                         thread_key: None,

@@ -176,6 +176,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
                 theme::title(typing)
             },
         ));
+    if let Some(chips) = crate::ui::files::chips_line(app, space) {
+        // The files sent with the message, on the box's lower edge, left.
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" {} ", markup::truncate(&Clean::line(&chips), 60)),
+            theme::warn(),
+        )));
+    }
     if !typing {
         let hint = match c.draft(space, &target) {
             Some(d) => Line::from(vec![

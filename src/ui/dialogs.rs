@@ -180,6 +180,8 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
                 )));
             }
         }
+        Kind::AttachFile { space } => v.extend(crate::ui::files::attach_text(app, space)),
+        Kind::Pick { choices } => v.extend(crate::ui::files::pick_text(choices, d.pick)),
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
     }
     v.into_iter().map(Para::from).collect()

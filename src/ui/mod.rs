@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod dialogs;
+pub mod files;
 pub mod help;
 pub mod members;
 pub mod messages;

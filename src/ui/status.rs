@@ -45,6 +45,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
 
     // Right side: requests in flight, then sync state.
     let mut right: Vec<Span> = Vec::new();
+    if let Some(t) = &app.files.transfer {
+        right.push(Span::styled(crate::ui::files::progress(t), theme::warn()));
+    }
     if app.status.busy > 0 {
         right.push(Span::styled(
             format!("{} working ", SPINNER[app.status.spinner % SPINNER.len()]),

@@ -43,6 +43,27 @@ impl App {
             self.section_picker_key(k, cmd, fx);
             return;
         }
+        if matches!(d.kind, Kind::Pick { .. }) {
+            self.pick_key(k, fx);
+            return;
+        }
+        if let Kind::AttachFile { space } = d.kind.clone() {
+            match cmd {
+                Some(Command::Submit) => return self.submit_attach(space, fx),
+                Some(Command::NextField) if k.code == KeyCode::Tab => {
+                    return self.complete_attach_path()
+                }
+                Some(Command::Discard) if d.field(0).is_empty() => {
+                    if !self.remove_last_chip(&space) {
+                        if let Some(d) = self.dialog.as_mut() {
+                            d.error = Some("No file is attached.".into());
+                        }
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
         if matches!(d.kind, Kind::SpaceInfo { .. }) {
             if matches!(cmd, Some(Command::Submit | Command::Close)) {
                 self.dialog = None;
@@ -252,6 +273,12 @@ impl App {
             Kind::SpaceInfo { .. } | Kind::MoveToSection { .. } => self.dialog = None,
             Kind::Quit { .. } => self.answer_quit(true),
             Kind::QuitUnsaved { .. } => {}
+            Kind::AttachFile { space } => self.submit_attach(space, fx),
+            Kind::Pick { choices } => {
+                if let Some(c) = choices.get(d.pick).cloned() {
+                    self.picked(c, fx);
+                }
+            }
             Kind::DiscardDraft { .. } => {
                 self.dialog = None;
                 self.compose.discard();

@@ -182,6 +182,10 @@ impl App {
                 self.react_command(c, &space, fx)
             }
             Command::AddMember => self.open_add_member(),
+            Command::SaveAttachment => self.save_attachment(fx),
+            Command::OpenLink => self.open_link(fx),
+            Command::CopyText => self.copy(false, fx),
+            Command::CopyLink => self.copy(true, fx),
             Command::SpaceInfo => {
                 self.dialog = Some(Dialog::new(Kind::SpaceInfo { space }, Vec::new()));
             }

@@ -1,0 +1,570 @@
+//! Attachments, links and the clipboard in the TUI: saving a message's attachment with
+//! progress (then offering to open it), attaching a local file to the message being
+//! written, opening a message's links, copying its text or web address (OSC 52), and
+//! writing the message in `$EDITOR`.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::compose::Target;
+use super::dialog::{Dialog, Field, Kind};
+use super::{App, Effect, Focus};
+use crate::api::model::{Attachment, AttachmentDataRef, Message};
+use crate::clean::Clean;
+use crate::files;
+
+/// A download or upload under way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transfer {
+    pub id: u64,
+    /// A download's media resource name (to remember its size).
+    pub media: Option<String>,
+    pub upload: bool,
+    /// The file's name, as shown.
+    pub name: Clean,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// A file uploaded for the message being written in `space`, sent with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chip {
+    pub space: String,
+    pub name: Clean,
+    pub size: u64,
+    pub data: AttachmentDataRef,
+}
+
+impl Chip {
+    /// The attachment as the local copy of the message shows it until the server's
+    /// copy comes.
+    pub fn as_attachment(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(Attachment {
+            content_name: Some(self.name.to_string()),
+            attachment_data_ref: Some(self.data.clone()),
+            source: Some(crate::api::model::AttachmentSource::UploadedContent),
+            ..Default::default()
+        })
+        .ok()
+    }
+}
+
+/// A message's uploaded attachments as a create sends them: the data reference only
+/// (the rest is output only).
+pub fn wire_attachments(m: &Message) -> Vec<serde_json::Value> {
+    m.attachments()
+        .into_iter()
+        .filter_map(|a| a.attachment_data_ref)
+        .filter_map(|d| {
+            serde_json::to_value(Attachment {
+                attachment_data_ref: Some(d),
+                ..Default::default()
+            })
+            .ok()
+        })
+        .collect()
+}
+
+/// One thing a picker offers: what it shows, and what picking it does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    /// Open this (already checked) web address.
+    Link(String),
+    /// Save this attachment (its media resource name, and the name to save it under).
+    Save { media: String, name: String },
+}
+
+#[derive(Debug, Default)]
+pub struct Files {
+    next: u64,
+    pub transfer: Option<Transfer>,
+    pub chips: Vec<Chip>,
+    /// A file just saved: the next `o` opens it.
+    pub offer_open: Option<PathBuf>,
+    /// The directory completions of the attach prompt (what the last Tab found).
+    pub candidates: Vec<String>,
+    /// Sizes of attachments saved or uploaded here, by media resource name.
+    pub sizes: std::collections::HashMap<String, u64>,
+}
+
+impl Files {
+    fn next_id(&mut self) -> u64 {
+        self.next += 1;
+        self.next
+    }
+
+    /// The files attached to the message being written in `space`.
+    pub fn chips_for<'a>(&'a self, space: Option<&'a str>) -> impl Iterator<Item = &'a Chip> {
+        self.chips
+            .iter()
+            .filter(move |c| Some(c.space.as_str()) == space)
+    }
+}
+
+/// What an attachment line says: `📎 name  type  size` for an uploaded file (the API
+/// gives no size: it shows once saved or sent from here), `Drive: name` for a Drive
+/// file. Server text, cleaned.
+pub fn attachment_label(a: &Attachment, sizes: &std::collections::HashMap<String, u64>) -> String {
+    let name = a
+        .content_name
+        .as_deref()
+        .map(Clean::line)
+        .filter(|n| !n.trim().is_empty())
+        .map_or_else(|| "attachment".to_string(), Clean::into_string);
+    if a.drive_data_ref.is_some() {
+        return format!("Drive: {name}");
+    }
+    let mut out = match a.content_type.as_deref().map(Clean::line) {
+        Some(t) if !t.trim().is_empty() => format!("📎 {name}  {t}"),
+        _ => format!("📎 {name}"),
+    };
+    let media = a
+        .attachment_data_ref
+        .as_ref()
+        .and_then(|d| d.resource_name.as_deref());
+    if let Some(n) = media.and_then(|m| sizes.get(m)) {
+        out.push_str(&format!("  {}", files::human_size(*n)));
+    }
+    out
+}
+
+/// The web address of a Drive attachment.
+fn drive_url(a: &Attachment) -> Option<String> {
+    let id = a.drive_data_ref.as_ref()?.drive_file_id.as_deref()?;
+    let id: String =
+        percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string();
+    files::safe_url(&format!("https://drive.google.com/open?id={id}"))
+}
+
+/// Every link of a message, each once: written in its text, rich-link chips, Drive
+/// attachments. Only http(s) addresses.
+pub fn links_of(m: &Message) -> Vec<String> {
+    let mut out = files::links_in(m.text.as_deref().unwrap_or(""));
+    let mut add = |u: Option<String>| {
+        if let Some(u) = u.as_deref().and_then(files::safe_url) {
+            if !out.contains(&u) {
+                out.push(u);
+            }
+        }
+    };
+    for a in &m.annotations {
+        add(a
+            .rich_link_metadata
+            .as_ref()
+            .and_then(|r| r.get("uri"))
+            .and_then(|u| u.as_str())
+            .map(String::from));
+    }
+    for a in m.attachments() {
+        add(drive_url(&a));
+    }
+    out
+}
+
+/// The attachments of a message that can be saved: (media resource name, file name).
+fn saveable(m: &Message) -> Vec<(String, String)> {
+    m.attachments()
+        .into_iter()
+        .filter(|a| a.drive_data_ref.is_none())
+        .filter_map(|a| {
+            let media = a.attachment_data_ref.as_ref()?.resource_name.clone()?;
+            let name = files::safe_file_name(a.content_name.as_deref().unwrap_or(""));
+            Some((media, name))
+        })
+        .collect()
+}
+
+impl App {
+    fn selected_message(&self) -> Option<Message> {
+        let it = self.selected_item()?;
+        if it.is_local() {
+            return None;
+        }
+        Some(it.msg.clone())
+    }
+
+    /// `s`: saves the selected message's attachment, asking which when it has several.
+    pub(super) fn save_attachment(&mut self, fx: &mut Vec<Effect>) {
+        let Some(m) = self.selected_message() else {
+            self.error("Select a message with an attachment to save it.");
+            return;
+        };
+        let items = saveable(&m);
+        match items.len() {
+            0 if links_of(&m).iter().any(|l| l.contains("drive.google.com")) => {
+                self.error("This message's files are in Google Drive: open them with the link key.")
+            }
+            0 => self.error("The selected message has no attachment to save."),
+            1 => {
+                let (media, name) = items.into_iter().next().unwrap_or_default();
+                self.start_download(media, name, fx);
+            }
+            _ => {
+                let choices = items
+                    .into_iter()
+                    .map(|(media, name)| Choice::Save { media, name })
+                    .collect();
+                self.dialog = Some(Dialog::new(Kind::Pick { choices }, Vec::new()));
+            }
+        }
+    }
+
+    fn start_download(&mut self, media: String, name: String, fx: &mut Vec<Effect>) {
+        if let Some(t) = &self.files.transfer {
+            self.error(format!(
+                "{} is still {}; Esc stops it.",
+                t.name,
+                if t.upload { "uploading" } else { "downloading" }
+            ));
+            return;
+        }
+        let id = self.files.next_id();
+        self.files.transfer = Some(Transfer {
+            id,
+            media: Some(media.clone()),
+            upload: false,
+            name: Clean::line(&name),
+            done: 0,
+            total: 0,
+        });
+        self.files.offer_open = None;
+        let dir = files::download_dir(self.settings.download_dir.as_deref());
+        fx.push(Effect::Download {
+            id,
+            media,
+            name,
+            dir,
+        });
+    }
+
+    /// `O`: opens the selected message's only link, or asks which.
+    pub(super) fn open_link(&mut self, fx: &mut Vec<Effect>) {
+        let Some(m) = self.selected_item().map(|i| i.msg.clone()) else {
+            self.error("Select a message with a link to open it.");
+            return;
+        };
+        let links = links_of(&m);
+        match links.len() {
+            0 => self.error("The selected message has no web link to open."),
+            1 => {
+                let url = links.into_iter().next().unwrap_or_default();
+                self.open_url(url, fx);
+            }
+            _ => {
+                let choices = links.into_iter().map(Choice::Link).collect();
+                self.dialog = Some(Dialog::new(Kind::Pick { choices }, Vec::new()));
+            }
+        }
+    }
+
+    fn open_url(&mut self, url: String, fx: &mut Vec<Effect>) {
+        if files::over_ssh() {
+            // A browser started here would open on the remote machine.
+            self.note(format!("Over SSH: open {url}"));
+            return;
+        }
+        self.note(format!("Opening {url}"));
+        fx.push(Effect::Open { target: url });
+    }
+
+    /// `y` / `Y`: copies the selected message's text, or its web address.
+    pub(super) fn copy(&mut self, address: bool, fx: &mut Vec<Effect>) {
+        let Some(it) = self.selected_item() else {
+            self.error("Select a message to copy it.");
+            return;
+        };
+        let m = it.msg.clone();
+        let (text, what) = if address {
+            if it.is_local() {
+                self.error("The message has no web address until it is sent.");
+                return;
+            }
+            let space = self.current.as_deref().and_then(|s| self.space(s));
+            match crate::api::web::message_url(space, &m) {
+                Some(u) => (u, "web address"),
+                None => {
+                    self.error("The message has no web address.");
+                    return;
+                }
+            }
+        } else {
+            match m.text.filter(|t| !t.is_empty()) {
+                Some(t) => (t, "text"),
+                None => {
+                    self.error("The selected message has no text to copy.");
+                    return;
+                }
+            }
+        };
+        fx.push(Effect::Copy { text });
+        self.note(format!(
+            "Copied the message's {what} (through the terminal: OSC 52)."
+        ));
+    }
+
+    /// A picker's choice.
+    pub(super) fn picked(&mut self, c: Choice, fx: &mut Vec<Effect>) {
+        self.dialog = None;
+        match c {
+            Choice::Link(u) => self.open_url(u, fx),
+            Choice::Save { media, name } => self.start_download(media, name, fx),
+        }
+    }
+
+    /// Keys in a picker: up and down (or j/k) move, Enter or a digit picks.
+    pub(super) fn pick_key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        let Kind::Pick { choices } = &d.kind else {
+            return;
+        };
+        let n = choices.len();
+        match k.code {
+            KeyCode::Up | KeyCode::Char('k') if n > 0 => d.pick = (d.pick + n - 1) % n,
+            KeyCode::Down | KeyCode::Char('j') if n > 0 => d.pick = (d.pick + 1) % n,
+            KeyCode::Enter => {
+                if let Some(c) = choices.get(d.pick).cloned() {
+                    self.picked(c, fx);
+                }
+            }
+            KeyCode::Char(c @ '1'..='9') => {
+                let i = c as usize - '1' as usize;
+                if let Some(c) = choices.get(i).cloned() {
+                    self.picked(c, fx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Esc while a transfer runs (and nothing else takes Esc): stops it.
+    pub(super) fn cancel_transfer(&mut self, fx: &mut Vec<Effect>) -> bool {
+        let Some(t) = self.files.transfer.take() else {
+            return false;
+        };
+        fx.push(Effect::CancelTransfer { id: t.id });
+        self.note(format!(
+            "Stopped {} {}.",
+            if t.upload { "uploading" } else { "downloading" },
+            t.name
+        ));
+        true
+    }
+
+    /// The key after "Saved to …": `o` opens the file; any other key goes on as usual.
+    pub(super) fn take_offer(&mut self, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
+        let Some(path) = self.files.offer_open.take() else {
+            return false;
+        };
+        if k.code == KeyCode::Char('o') && k.modifiers.difference(KeyModifiers::SHIFT).is_empty() {
+            self.note(format!("Opening {}", path.display()));
+            fx.push(Effect::Open {
+                target: path.to_string_lossy().into_owned(),
+            });
+            return true;
+        }
+        false
+    }
+
+    /// Compose `Ctrl-o`: the path prompt.
+    pub(super) fn attach_prompt(&mut self) {
+        let Some(space) = self.compose.space.clone() else {
+            return;
+        };
+        if let Some(why) = self.unavailable(crate::keymap::Command::Attach) {
+            self.error(format!("Attaching a file: unavailable, {why}."));
+            return;
+        }
+        if matches!(self.compose.target, Target::Edit { .. }) {
+            self.error("Files can't be added to a message being edited; send them in a new one.");
+            return;
+        }
+        self.files.candidates.clear();
+        self.dialog = Some(Dialog::new(
+            Kind::AttachFile { space },
+            vec![Field::new("File", "", false)],
+        ));
+    }
+
+    /// Tab in the path prompt: completes the path as far as the matches agree, and
+    /// lists them.
+    pub(super) fn complete_attach_path(&mut self) {
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        let c = files::complete_path(&d.field(0));
+        if c.candidates.is_empty() {
+            d.error = Some("No file or folder starts so.".into());
+        } else {
+            d.error = None;
+        }
+        if let Some(f) = d.fields.get_mut(0) {
+            *f = Field::new("File", &c.input, false);
+        }
+        self.files.candidates = c.candidates;
+    }
+
+    /// Ctrl-x on an empty path: takes the last attached file off the message.
+    pub(super) fn remove_last_chip(&mut self, space: &str) -> bool {
+        let Some(i) = self.files.chips.iter().rposition(|c| c.space == space) else {
+            return false;
+        };
+        let c = self.files.chips.remove(i);
+        self.note(format!("{} is no longer attached.", c.name));
+        true
+    }
+
+    /// Enter in the path prompt: checks the file, then uploads it.
+    pub(super) fn submit_attach(&mut self, space: String, fx: &mut Vec<Effect>) {
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        let typed = d.field(0);
+        if typed.trim().is_empty() {
+            d.error = Some("Type the path of a file (Tab completes).".into());
+            return;
+        }
+        let path = files::expand_home(typed.trim());
+        // One metadata call: cheap, and the answer decides what the prompt says.
+        let size = match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                d.error = Some("That is a folder; choose a file in it (Tab lists them).".into());
+                return;
+            }
+            Ok(m) => m.len(),
+            Err(e) => {
+                d.error = Some(format!("Can't read {}: {e}", Clean::line(&typed)));
+                return;
+            }
+        };
+        let max = crate::api::MAX_ATTACHMENT_BYTES;
+        if size > max {
+            d.error = Some(format!(
+                "{} is {}; Google Chat takes files of at most 200 MB.",
+                Clean::line(&typed),
+                files::human_size(size)
+            ));
+            return;
+        }
+        if let Some(t) = &self.files.transfer {
+            d.error = Some(format!(
+                "{} is still being transferred; wait, or Esc stops it.",
+                t.name
+            ));
+            return;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = self.files.next_id();
+        self.files.transfer = Some(Transfer {
+            id,
+            media: None,
+            upload: true,
+            name: Clean::line(&name),
+            done: 0,
+            total: size,
+        });
+        self.dialog = None;
+        self.focus = Focus::Compose;
+        fx.push(Effect::Upload { id, space, path });
+    }
+
+    /// Compose `Ctrl-g`: the draft goes to `$VISUAL`/`$EDITOR`.
+    pub(super) fn external_editor(&mut self, fx: &mut Vec<Effect>) {
+        fx.push(Effect::ExternalEditor {
+            text: self.compose.text(),
+        });
+    }
+
+    pub(super) fn on_progress(&mut self, id: u64, done: u64, total: u64) {
+        if let Some(t) = self.files.transfer.as_mut().filter(|t| t.id == id) {
+            t.done = done;
+            t.total = total;
+        }
+    }
+
+    pub(super) fn on_downloaded(&mut self, id: u64, result: Result<(PathBuf, u64), String>) {
+        let Some(t) = self.files.transfer.take_if(|t| t.id == id) else {
+            // Stopped meanwhile.
+            return;
+        };
+        match result {
+            Ok((path, n)) => {
+                if let Some(m) = t.media.clone() {
+                    self.files.sizes.insert(m, n);
+                    self.layout.borrow_mut().clear();
+                }
+                let shown = Clean::line(&path.to_string_lossy());
+                if files::over_ssh() {
+                    self.note(format!("Saved to {shown} ({}).", files::human_size(n)));
+                } else {
+                    self.note(format!(
+                        "Saved to {shown} ({}) — o opens it.",
+                        files::human_size(n)
+                    ));
+                    self.files.offer_open = Some(path);
+                }
+            }
+            Err(why) => self.error(format!("{} was not saved: {why}", t.name)),
+        }
+    }
+
+    pub(super) fn on_uploaded(
+        &mut self,
+        id: u64,
+        space: String,
+        result: Result<(AttachmentDataRef, u64), String>,
+    ) {
+        let Some(t) = self.files.transfer.take_if(|t| t.id == id) else {
+            return;
+        };
+        match result {
+            Ok((data, size)) => {
+                if let Some(m) = data.resource_name.clone() {
+                    self.files.sizes.insert(m, size);
+                    self.layout.borrow_mut().clear();
+                }
+                self.note(format!(
+                    "{} is attached; Enter sends it with the message.",
+                    t.name
+                ));
+                self.files.chips.push(Chip {
+                    space,
+                    name: t.name,
+                    size,
+                    data,
+                });
+            }
+            Err(why) => {
+                // The draft is untouched: only the file is not attached.
+                self.error(format!("{} was not attached: {why}", t.name));
+            }
+        }
+    }
+
+    pub(super) fn on_editor(&mut self, result: Result<Option<String>, String>) {
+        match result {
+            Ok(Some(text)) => {
+                let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
+                self.compose.set_text(&text);
+                self.focus = Focus::Compose;
+                self.note("The text from the editor is in the box; Enter sends it.");
+            }
+            Ok(None) => self.note("The editor exited with an error; the draft is unchanged."),
+            Err(why) => self.error(format!("No editor: {why}; the draft is unchanged.")),
+        }
+    }
+
+    /// The files attached for `space`, taken for a send: they go with the message.
+    pub(super) fn take_chips(&mut self, space: &str) -> Vec<Chip> {
+        let (take, keep) = std::mem::take(&mut self.files.chips)
+            .into_iter()
+            .partition(|c| c.space == space);
+        self.files.chips = keep;
+        take
+    }
+}

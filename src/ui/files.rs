@@ -1,0 +1,117 @@
+//! What the attach prompt, the link and attachment picker, the transfer progress and the
+//! compose box's attached files look like.
+
+use ratatui::text::{Line, Span};
+
+use crate::app::files::{Choice, Transfer};
+use crate::app::App;
+use crate::clean::Clean;
+use crate::files::{bar, human_size};
+use crate::keymap::{Command, Mode};
+use crate::theme;
+
+/// The most completions the prompt lists (the rest are counted).
+const SHOWN_CANDIDATES: usize = 8;
+
+pub fn attach_text(app: &App, space: &str) -> Vec<Line<'static>> {
+    let mut v = Vec::new();
+    let chips: Vec<_> = app.files.chips_for(Some(space)).collect();
+    if !chips.is_empty() {
+        let list = chips
+            .iter()
+            .map(|c| format!("{} ({})", c.name, human_size(c.size)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        v.push(Line::from(format!("Attached: {list}")));
+    }
+    let discard = app.keymap.label(Mode::Dialog, Command::Discard);
+    v.push(Line::from(Span::styled(
+        format!(
+            "Tab completes the path; at most 200 MB.{}",
+            if chips.is_empty() {
+                String::new()
+            } else {
+                format!(" {discard} on an empty path takes the last file off.")
+            }
+        ),
+        theme::dim(),
+    )));
+    let c = &app.files.candidates;
+    if !c.is_empty() {
+        for name in c.iter().take(SHOWN_CANDIDATES) {
+            v.push(Line::from(Span::styled(
+                format!("  {}", Clean::line(name)),
+                theme::dim(),
+            )));
+        }
+        if c.len() > SHOWN_CANDIDATES {
+            v.push(Line::from(Span::styled(
+                format!("  … and {} more", c.len() - SHOWN_CANDIDATES),
+                theme::dim(),
+            )));
+        }
+    }
+    v
+}
+
+pub fn pick_text(choices: &[Choice], pick: usize) -> Vec<Line<'static>> {
+    let mut v = vec![Line::from(
+        if choices.iter().all(|c| matches!(c, Choice::Link(_))) {
+            "Which link? (a digit or ↑↓ and Enter)"
+        } else {
+            "Which file? (a digit or ↑↓ and Enter)"
+        },
+    )];
+    for (i, c) in choices.iter().enumerate() {
+        let text = match c {
+            Choice::Link(u) => Clean::line(u).into_string(),
+            Choice::Save { name, .. } => Clean::line(name).into_string(),
+        };
+        let mark = if i == pick { "›" } else { " " };
+        let style = if i == pick {
+            theme::key()
+        } else {
+            ratatui::style::Style::default()
+        };
+        v.push(Line::from(Span::styled(
+            format!("{mark} {}. {text}", i + 1),
+            style,
+        )));
+    }
+    v
+}
+
+/// `⇣ report.pdf ███░░░ 48 KB / 96 KB` for the status bar.
+pub fn progress(t: &Transfer) -> String {
+    let arrow = if t.upload { "⇡" } else { "⇣" };
+    let amount = if t.total > 0 {
+        format!(
+            "{} / {} {}%",
+            human_size(t.done),
+            human_size(t.total),
+            t.done.min(t.total) * 100 / t.total
+        )
+    } else {
+        human_size(t.done)
+    };
+    format!(
+        "{arrow} {} {} {amount} ",
+        crate::markup::truncate(&t.name, 24),
+        bar(t.done, t.total, 10)
+    )
+}
+
+/// The files attached to the message being written, for the compose box's edge.
+pub fn chips_line(app: &App, space: &str) -> Option<String> {
+    let chips: Vec<_> = app.files.chips_for(Some(space)).collect();
+    if chips.is_empty() {
+        return None;
+    }
+    Some(
+        chips
+            .iter()
+            .map(|c| format!("📎 {} {}", c.name, human_size(c.size)))
+            .collect::<Vec<_>>()
+            .join("  "),
+    )
+}
