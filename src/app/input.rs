@@ -50,9 +50,27 @@ impl App {
             return;
         }
         let mode = self.mode();
+        if mode == Mode::Compose && self.mention_key(k) {
+            return;
+        }
         let cmd = self.keymap.lookup(mode, &k);
         match mode {
-            Mode::Compose => match cmd {
+            Mode::Compose => {
+                self.compose_key(k, cmd, fx);
+                self.mention_typed();
+            }
+            Mode::Filter => self.filter_key(k, cmd, fx),
+            _ => {
+                if let Some(c) = cmd {
+                    self.command(c, fx);
+                }
+            }
+        }
+    }
+
+    fn compose_key(&mut self, k: KeyEvent, cmd: Option<Command>, fx: &mut Vec<Effect>) {
+        {
+            match cmd {
                 Some(Command::Send) => self.send(fx),
                 Some(Command::Newline) => {
                     self.compose.textarea.insert_newline();
@@ -80,6 +98,9 @@ impl App {
                     self.compose.runs.end_run();
                     self.compose_vertical(k.code == KeyCode::Down);
                 }
+                _ if k.code == KeyCode::Backspace
+                    && k.modifiers.is_empty()
+                    && self.backspace_mention() => {}
                 _ => {
                     let plain = !k
                         .modifiers
@@ -95,12 +116,6 @@ impl App {
                         // A move: the next edit starts a run.
                         self.compose.runs.end_run();
                     }
-                }
-            },
-            Mode::Filter => self.filter_key(k, cmd, fx),
-            _ => {
-                if let Some(c) = cmd {
-                    self.command(c, fx);
                 }
             }
         }

@@ -16,6 +16,7 @@ mod item;
 pub mod layout;
 mod loads;
 pub mod members;
+pub mod mention_pick;
 pub mod mentions;
 mod names;
 mod notes;

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod dialogs;
 pub mod help;
 pub mod members;
+mod mention_popup;
 pub mod messages;
 pub mod small;
 pub mod spaces;

@@ -103,7 +103,7 @@ fn space(name: &str, kind: SpaceType, display: Option<&str>, active: DateTime<Ut
     }
 }
 
-fn member(space: &str, u: User, role: MembershipRole, state: MembershipState) -> Membership {
+pub fn member(space: &str, u: User, role: MembershipRole, state: MembershipState) -> Membership {
     let id = u
         .name
         .as_deref()
