@@ -168,6 +168,8 @@ commands! {
     Redo = "redo", "Redo what was undone", None;
     Discard = "discard", "Discard the whole draft (asks first when it is long; undo brings it back)", Some("discard");
     WaitSends = "wait_sends", "Quitting: wait for messages still sending, then quit", Some("wait");
+    MessagePerson = "message_person", "Message a person (or several: a group chat), by name or email", None;
+    Search = "search", "Search messages in every space (Tab: this space only)", None;
     KeepSends = "keep_sends", "Quitting: quit now, keep unsent messages for next start", Some("keep for next start");
 }
 

@@ -55,6 +55,15 @@ pub enum Kind {
     DiscardDraft {
         chars: usize,
     },
+    /// Message a person (or several: a group chat), by name or email.
+    MessagePerson {
+        request_id: String,
+    },
+    /// Search messages: in every space, or (not `all`) in `space` only.
+    Search {
+        space: Option<String>,
+        all: bool,
+    },
 }
 
 pub struct Field {
@@ -110,6 +119,8 @@ pub struct Dialog {
     pub error: Option<String>,
     /// A request is on its way.
     pub busy: bool,
+    /// Searching messages: what was found.
+    pub results: crate::app::search::Results,
 }
 
 impl Dialog {
@@ -123,6 +134,7 @@ impl Dialog {
             focus: 0,
             error: None,
             busy: false,
+            results: Default::default(),
         }
     }
 
@@ -138,6 +150,8 @@ impl Dialog {
             Kind::LeaveSpace { .. } => "Leave space",
             Kind::Quit { .. } | Kind::QuitUnsaved { .. } => "Quit gchat?",
             Kind::DiscardDraft { .. } => "Discard draft",
+            Kind::MessagePerson { .. } => "Message a person",
+            Kind::Search { .. } => "Search messages",
         }
     }
 

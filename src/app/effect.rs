@@ -109,6 +109,20 @@ pub enum Effect {
     DeleteSpace {
         space: String,
     },
+    /// The direct message with `user`, if there is one (`spaces.findDirectMessage`).
+    FindDirectMessage {
+        user: UserRef,
+    },
+    /// Set up a direct message (one person) or a group chat (several) (`spaces.setup`).
+    StartConversation {
+        request_id: String,
+        people: Vec<UserRef>,
+    },
+    /// A page of `spaces.messages.search` across every space, with `filter`.
+    SearchMessages {
+        filter: String,
+        page_token: Option<String>,
+    },
 }
 
 impl Effect {
@@ -212,6 +226,19 @@ pub enum Outcome {
     SpaceDeleted {
         space: String,
         result: Result<(), ApiError>,
+    },
+    DirectMessage {
+        user: UserRef,
+        result: Result<Space, ApiError>,
+    },
+    ConversationStarted {
+        people: Vec<UserRef>,
+        result: Result<Space, ApiError>,
+    },
+    Searched {
+        filter: String,
+        page_token: Option<String>,
+        result: Result<crate::api::sync_model::SearchMessagesResponse, ApiError>,
     },
 }
 

@@ -259,6 +259,8 @@ impl App {
                 let why = self.unavailable(c).unwrap_or_default();
                 self.error(format!("{}: unavailable, {why}.", c.description()));
             }
+            Command::MessagePerson => self.open_message_person(),
+            Command::Search => self.open_search(),
             _ => match self.focus {
                 Focus::Spaces => self.spaces_command(c, fx),
                 Focus::Messages => self.messages_command(c, fx),

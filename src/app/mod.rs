@@ -5,6 +5,7 @@
 //! answer lands in the right place even after the user has moved on.
 
 pub mod compose;
+mod converse;
 pub mod dialog;
 mod effect;
 mod explain;
@@ -31,6 +32,7 @@ pub mod reconcile;
 mod roles;
 mod row_lines;
 mod rows;
+pub mod search;
 mod send;
 mod settings;
 pub mod spaces;
@@ -60,6 +62,7 @@ use spaces::SpaceList;
 use timeline::Timeline;
 use view::ViewState;
 
+pub use converse::last_part as converse_last_part;
 pub use effect::{Action, Effect, LoadKind, Outcome};
 pub use explain::{explain, explain_needing};
 use polls::Polls;

@@ -94,6 +94,8 @@ impl App {
                 CreateSpace => self.needs(&[ChatAppSpaces, ChatAppSpacesCreate]),
                 EditSpace => self.needs(&[ChatAppSpaces]),
                 DeleteSpace => self.needs(&[ChatAppDelete]),
+                MessagePerson => Some("a Chat app can't start a conversation for a person: that needs signing in as a user".into()),
+                Search => Some("searching messages needs signing in as a user; a Chat app can't search".into()),
                 _ => None,
             };
         }
@@ -105,6 +107,8 @@ impl App {
             CreateSpace => self.needs(&[ChatSpaces, ChatSpacesCreate]),
             EditSpace => self.needs(&[ChatSpaces]),
             DeleteSpace => self.needs(&[ChatDelete]),
+            MessagePerson => self.needs(&[ChatSpaces, ChatSpacesCreate]),
+            Search => self.needs(&[ChatMessages, ChatMessagesReadonly]),
             _ => None,
         };
         by_scope.or_else(|| self.refused_by_role(cmd))

@@ -7,6 +7,7 @@ pub mod help;
 pub mod members;
 mod mention_popup;
 pub mod messages;
+mod people;
 pub mod small;
 pub mod spaces;
 pub mod status;
