@@ -258,3 +258,53 @@ fn the_popup_sits_above_the_box_at_the_at() {
     typed(&mut a, "thanks @b");
     insta::assert_snapshot!("mention_popup_100x30", render(&a, 100, 30));
 }
+
+#[test]
+fn at_all_is_not_offered_where_members_may_not_use_it() {
+    let mut a = app();
+    // Alice is a plain member here, and the space keeps @all for managers.
+    let list: Vec<Membership> = team_members()
+        .into_iter()
+        .map(|mut m| {
+            if m.name.as_deref().is_some_and(|n| n.ends_with("/1001")) {
+                m.role = Some(MembershipRole::Member);
+            }
+            m
+        })
+        .collect();
+    with_members(&mut a, TEAM, list);
+    let mut s = a.space(TEAM).unwrap().clone();
+    s.permission_settings = Some(serde_json::json!({
+        "useAtMentionAll": {"managersAllowed": true, "membersAllowed": false}
+    }));
+    done(
+        &mut a,
+        Outcome::Space {
+            space: TEAM.into(),
+            result: Ok(s),
+        },
+    );
+    ch(&mut a, 'i');
+    typed(&mut a, "@");
+    let names = popup_names(&a);
+    assert!(!names.is_empty());
+    assert!(!names.contains(&"all".to_string()), "{names:?}");
+}
+
+#[test]
+fn a_caret_moved_away_inserts_nothing() {
+    let mut a = app();
+    ch(&mut a, 'i');
+    typed(&mut a, "x @Bo");
+    assert!(a.compose.popup.is_some());
+    // The caret goes elsewhere without a key the box sees (a click).
+    a.compose
+        .textarea
+        .move_cursor(tui_textarea::CursorMove::Head);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.compose.text(),
+        "x @Bo",
+        "nothing replaced where the caret is"
+    );
+}

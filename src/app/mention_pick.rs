@@ -250,7 +250,10 @@ impl App {
         };
         let shown = self.mention_label(&c);
         let t = &mut self.compose.textarea;
-        if t.cursor().0 != p.at.0 {
+        // The caret moved (a click) since the popup was opened: nothing is replaced.
+        let (row, col) = t.cursor();
+        let line = t.lines().get(row).map(String::as_str).unwrap_or("");
+        if row != p.at.0 || query_at(line, col) != Some((p.at.1, p.query.clone())) {
             return;
         }
         let typed = t.cursor().1.saturating_sub(p.at.1);

@@ -47,13 +47,28 @@ pub fn filter_for(query: &str, space: Option<&str>) -> Option<String> {
 /// The words to highlight in a result: the query's plain terms (no fields, operators or
 /// quotes), lower case.
 pub fn terms(query: &str) -> Vec<String> {
-    query
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .filter(|w| !w.is_empty() && !w.contains([':', '=', '<', '>']))
-        .filter(|w| !matches!(*w, "AND" | "OR" | "NOT"))
-        .map(|w| w.trim_matches(|c| c == '"' || c == '-').to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect()
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let is_op = |w: &str| matches!(w, "=" | ":" | "<" | ">" | "<=" | ">=");
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        // A field's name and value (`sender.name = "users/me"`) are not text.
+        let by_op = is_op(w)
+            || words.get(i + 1).is_some_and(|n| is_op(n))
+            || (i > 0 && is_op(words[i - 1]));
+        if by_op || w.contains([':', '=', '<', '>']) || w.contains("()") {
+            continue;
+        }
+        if matches!(*w, "AND" | "OR" | "NOT") {
+            continue;
+        }
+        let t = w
+            .trim_matches(|c| matches!(c, '"' | '-' | '(' | ')'))
+            .to_lowercase();
+        if !t.is_empty() {
+            out.push(t);
+        }
+    }
+    out
 }
 
 impl App {
@@ -316,8 +331,8 @@ mod tests {
             Some("(a OR b) AND space.name = \"spaces/X\"")
         );
         assert_eq!(
-            terms("parser AND \"Fast\" sender.name = \"users/me\""),
-            ["parser", "fast", "\"users/me\""].map(String::from)[..2]
+            terms("parser AND \"Fast\" sender.name = \"users/me\" has_link()"),
+            ["parser", "fast"]
         );
     }
 }
