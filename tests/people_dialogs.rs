@@ -333,3 +333,44 @@ fn a_query_the_server_cannot_read_is_shown_with_its_reason() {
     let screen = render(&a, 100, 30);
     assert!(screen.contains("sender.name needs a value"), "{screen}");
 }
+
+#[test]
+fn closing_the_dialog_while_it_looks_cancels_or_leaves_you_where_you_are() {
+    let mut a = app();
+    open_dialog(&mut a);
+    typed(&mut a, "dmitri@example.com");
+    let fx = key(&mut a, KeyCode::Enter);
+    let user = expect_effect!(fx, Effect::FindDirectMessage { user } => user.clone());
+    key(&mut a, KeyCode::Esc);
+    let fx = done(
+        &mut a,
+        Outcome::DirectMessage {
+            user: user.clone(),
+            result: Err(err(404, "NOT_FOUND", "No direct message found.")),
+        },
+    );
+    assert!(
+        find_effect!(fx, Effect::StartConversation { .. } => ()).is_none(),
+        "nothing is created after the dialog was closed"
+    );
+    // A group chat set up before the close: listed, but the view stays.
+    open_dialog(&mut a);
+    typed(&mut a, "bob@example.com, priya@example.com");
+    let fx = key(&mut a, KeyCode::Enter);
+    let people = expect_effect!(fx, Effect::StartConversation { people, .. } => people.clone());
+    key(&mut a, KeyCode::Esc);
+    done(
+        &mut a,
+        Outcome::ConversationStarted {
+            people,
+            result: Ok(Space {
+                name: Some("spaces/NEWGROUP".into()),
+                space_type: Some(SpaceType::GroupChat),
+                ..Default::default()
+            }),
+        },
+    );
+    assert!(a.space("spaces/NEWGROUP").is_some());
+    assert_eq!(a.current.as_deref(), Some(TEAM));
+    assert_ne!(a.focus, Focus::Compose);
+}

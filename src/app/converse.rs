@@ -242,15 +242,17 @@ impl App {
         match result {
             Ok(s) => self.conversation_ready(s, false, fx),
             // None yet: set one up.
+            // None yet: set one up, unless the dialog was closed meanwhile (nothing
+            // has been created; closing it cancelled).
             Err(e) if e.is_not_found() => {
-                let request_id = match self.dialog.as_ref().map(|d| &d.kind) {
-                    Some(Kind::MessagePerson { request_id }) => request_id.clone(),
-                    _ => format!("gchat-{}", client_id()),
-                };
-                fx.push(Effect::StartConversation {
-                    request_id,
-                    people: vec![user],
-                });
+                if let Some(Kind::MessagePerson { request_id }) =
+                    self.dialog.as_ref().map(|d| &d.kind)
+                {
+                    fx.push(Effect::StartConversation {
+                        request_id: request_id.clone(),
+                        people: vec![user],
+                    });
+                }
             }
             Err(e) => self.fail_dialog_or_note(
                 &e,
@@ -289,7 +291,18 @@ impl App {
             self.spaces.upsert(s);
             self.spaces.note_activity(&name, self.settings.now());
         }
-        self.close_dialog_if(|k| matches!(k, Kind::MessagePerson { .. }));
+        let asked = self
+            .dialog
+            .as_ref()
+            .is_some_and(|d| matches!(d.kind, Kind::MessagePerson { .. }));
+        if !asked {
+            // Closed while on its way: it is listed, and the user stays where they are.
+            if new {
+                self.note("The conversation you started is in your spaces list.");
+            }
+            return;
+        }
+        self.dialog = None;
         self.spaces.selected = Some(name.clone());
         self.leaving_for(&name);
         self.open_space(&name, fx);
