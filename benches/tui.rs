@@ -14,6 +14,8 @@
 //! - cleaning outside text, and the per-frame cell guard (`-- cleaning` runs only this);
 //! - requests a minute of an idle gchat with 8, 58 and 500 spaces, on a simulated clock
 //!   against a server where nothing happens (`-- requests` runs only this).
+//! - the mention popup in a space of 10,000 members: key to frame while typing `@Person 1`
+//!   (`-- mentions` runs only this).
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -464,10 +466,55 @@ fn requests() {
     );
 }
 
+/// Typing `@Person 1234` in a space of `n` members: each key updates the popup (one pass
+/// over the members) and draws a frame.
+fn mentions(n: usize) {
+    let mut app = app_with(1_000);
+    app.update(Action::Done(Box::new(Outcome::Members {
+        space: SPACE.into(),
+        result: Ok(members(n)),
+    })));
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    let press = |app: &mut App, c: char| {
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    };
+    press(&mut app, 'i');
+    let mut v = Vec::new();
+    for _ in 0..20 {
+        for c in "@Person 1234".chars() {
+            let t = Instant::now();
+            press(&mut app, c);
+            term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+            v.push(t.elapsed());
+        }
+        if app.compose.popup.is_some() {
+            app.update(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        }
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        )));
+    }
+    let worst = *v.iter().max().expect("samples");
+    println!(
+        "mention popup, {n:>6} members: key to frame median {:>9.1?}, worst {:.1?}",
+        median(v),
+        worst
+    );
+}
+
 fn main() {
     println!("gchat TUI benchmark");
     if std::env::args().any(|a| a == "requests") {
         requests();
+        return;
+    }
+    if std::env::args().any(|a| a == "mentions") {
+        mentions(1_000);
+        mentions(10_000);
         return;
     }
     if std::env::args().any(|a| a == "cleaning") {
@@ -499,6 +546,7 @@ fn main() {
     saver_observe(1_000);
     saver_observe(100_000);
     cleaning();
+    mentions(10_000);
     burst(1_000);
     compose_full();
     requests();

@@ -179,6 +179,8 @@ commands! {
     Mute = "mute", "Mute or unmute the space (no notifications from it)", None;
     MoveToSection = "move_to_section", "Move the space to another section", None;
     ToggleSection = "toggle_section", "Fold or unfold the section (on its header)", None;
+    MessagePerson = "message_person", "Message a person (or several: a group chat), by name or email", None;
+    Search = "search", "Search messages in every space (Tab: this space only)", None;
     KeepSends = "keep_sends", "Quitting: quit now, keep unsent messages for next start", Some("keep for next start");
     SaveAttachment = "save_attachment", "Save the selected message's attachment to the download folder", None;
     OpenLink = "open_link", "Open a link in the selected message in the browser (over SSH: show it)", None;

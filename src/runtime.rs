@@ -22,6 +22,8 @@ use crate::transfer;
 
 mod react;
 
+mod people;
+
 /// How many messages a page of history holds.
 const PAGE: i32 = 100;
 
@@ -336,6 +338,13 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             };
             let result = async { client.patch_space(&space(&s)?, &body, &mask).await }.await;
             Outcome::SpaceUpdated { space: s, result }
+        }
+        Effect::FindDirectMessage { user } => people::find_dm(client, user).await,
+        Effect::StartConversation { request_id, people } => {
+            people::start(client, request_id, people).await
+        }
+        Effect::SearchMessages { filter, page_token } => {
+            people::search(client, filter, page_token).await
         }
         Effect::DeleteSpace { space: s } => {
             let result = async { client.delete_space(&space(&s)?).await }.await;

@@ -177,6 +177,12 @@ pub struct Compose {
     pub scroll: Cell<usize>,
     /// The runs undo takes back, for the text in the box now.
     pub runs: UndoRuns,
+    /// The mention popup, while an `@name` is being typed.
+    pub popup: Option<super::mention_pick::Popup>,
+    /// Where the `@` was whose popup Esc closed: it stays closed for that `@`.
+    pub dismissed: Option<(usize, usize)>,
+    /// Mentions chosen from the popup: sent as their `<users/ID>` tokens.
+    pub picked: Vec<super::mentions::Mention>,
     drafts: HashMap<(String, Target), Vec<String>>,
 }
 
@@ -190,6 +196,9 @@ impl Default for Compose {
             error: None,
             scroll: Cell::new(0),
             runs: UndoRuns::default(),
+            popup: None,
+            dismissed: None,
+            picked: Vec::new(),
             drafts: HashMap::new(),
         }
     }
@@ -282,6 +291,8 @@ impl Compose {
         self.runs = UndoRuns::default();
         self.textarea = fresh(lines);
         self.scroll.set(0);
+        self.popup = None;
+        self.dismissed = None;
     }
 
     /// After a send: the box and its draft are empty.
@@ -292,6 +303,8 @@ impl Compose {
         self.runs = UndoRuns::default();
         self.textarea = fresh(Vec::new());
         self.error = None;
+        self.popup = None;
+        self.dismissed = None;
     }
 
     /// Puts `text` in the box (a failed message taken back, a rejected edit).

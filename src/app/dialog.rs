@@ -69,6 +69,15 @@ pub enum Kind {
     Pick {
         choices: Vec<crate::app::files::Choice>,
     },
+    /// Message a person (or several: a group chat), by name or email.
+    MessagePerson {
+        request_id: String,
+    },
+    /// Search messages: in every space, or (not `all`) in `space` only.
+    Search {
+        space: Option<String>,
+        all: bool,
+    },
 }
 
 pub struct Field {
@@ -124,6 +133,8 @@ pub struct Dialog {
     pub error: Option<String>,
     /// A request is on its way.
     pub busy: bool,
+    /// Searching messages: what was found.
+    pub results: crate::app::search::Results,
 }
 
 impl Dialog {
@@ -137,6 +148,7 @@ impl Dialog {
             focus: 0,
             error: None,
             busy: false,
+            results: Default::default(),
         }
     }
 
@@ -155,6 +167,8 @@ impl Dialog {
             Kind::MoveToSection { .. } => "Move to section",
             Kind::AttachFile { .. } => "Attach a file",
             Kind::Pick { .. } => "Choose",
+            Kind::MessagePerson { .. } => "Message a person",
+            Kind::Search { .. } => "Search messages",
         }
     }
 

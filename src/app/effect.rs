@@ -187,6 +187,20 @@ pub enum Effect {
     ExternalEditor {
         text: String,
     },
+    /// The direct message with `user`, if there is one (`spaces.findDirectMessage`).
+    FindDirectMessage {
+        user: UserRef,
+    },
+    /// Set up a direct message (one person) or a group chat (several) (`spaces.setup`).
+    StartConversation {
+        request_id: String,
+        people: Vec<UserRef>,
+    },
+    /// A page of `spaces.messages.search` across every space, with `filter`.
+    SearchMessages {
+        filter: String,
+        page_token: Option<String>,
+    },
 }
 
 impl Effect {
@@ -369,6 +383,19 @@ pub enum Outcome {
     OpenFailed {
         target: String,
         why: String,
+    },
+    DirectMessage {
+        user: UserRef,
+        result: Result<Space, ApiError>,
+    },
+    ConversationStarted {
+        people: Vec<UserRef>,
+        result: Result<Space, ApiError>,
+    },
+    Searched {
+        filter: String,
+        page_token: Option<String>,
+        result: Result<crate::api::sync_model::SearchMessagesResponse, ApiError>,
     },
 }
 

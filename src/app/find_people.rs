@@ -32,7 +32,7 @@ impl App {
             Ok(UserRef::App) => {}
             Ok(UserRef::Id(id)) => self.look_up(vec![format!("users/{id}")], fx),
             // An address or a name: the directory says who it is.
-            Ok(UserRef::Email(_)) | Err(_) => self.search(q, fx),
+            Ok(UserRef::Email(_)) | Err(_) => self.search_directory(q, fx),
         }
     }
 
@@ -41,7 +41,7 @@ impl App {
         self.polls.busy(&Poll::PeopleSearch)
     }
 
-    fn search(&mut self, q: String, fx: &mut Vec<Effect>) {
+    pub(super) fn search_directory(&mut self, q: String, fx: &mut Vec<Effect>) {
         if self.me.is_app || self.polls.busy(&Poll::PeopleSearch) {
             return; // the answer in flight starts the next search
         }
@@ -90,6 +90,18 @@ impl App {
                 })
             })
             .collect();
+        if let Some(d) = self
+            .dialog
+            .as_ref()
+            .filter(|d| matches!(d.kind, Kind::MessagePerson { .. }))
+        {
+            if super::converse::last_part(&d.field(0)) == query {
+                self.merge_found(&query, found);
+            } else {
+                self.message_person_typed(fx);
+            }
+            return;
+        }
         let Some(d) = self
             .dialog
             .as_mut()

@@ -54,6 +54,9 @@ impl App {
             return;
         }
         let mode = self.mode();
+        if mode == Mode::Compose && self.mention_key(k) {
+            return;
+        }
         let cmd = self.keymap.lookup(mode, &k);
         if mode == Mode::Messages && self.take_offer(&k, fx) {
             return;
@@ -68,7 +71,22 @@ impl App {
             return;
         }
         match mode {
-            Mode::Compose => match cmd {
+            Mode::Compose => {
+                self.compose_key(k, cmd, fx);
+                self.mention_typed();
+            }
+            Mode::Filter => self.filter_key(k, cmd, fx),
+            _ => {
+                if let Some(c) = cmd {
+                    self.command(c, fx);
+                }
+            }
+        }
+    }
+
+    fn compose_key(&mut self, k: KeyEvent, cmd: Option<Command>, fx: &mut Vec<Effect>) {
+        {
+            match cmd {
                 Some(Command::Send) => self.send(fx),
                 Some(Command::Newline) => {
                     self.compose.textarea.insert_newline();
@@ -105,6 +123,9 @@ impl App {
                     self.compose.runs.end_run();
                     self.compose_vertical(k.code == KeyCode::Down);
                 }
+                _ if k.code == KeyCode::Backspace
+                    && k.modifiers.is_empty()
+                    && self.backspace_mention() => {}
                 _ => {
                     let plain = !k
                         .modifiers
@@ -120,12 +141,6 @@ impl App {
                         // A move: the next edit starts a run.
                         self.compose.runs.end_run();
                     }
-                }
-            },
-            Mode::Filter => self.filter_key(k, cmd, fx),
-            _ => {
-                if let Some(c) = cmd {
-                    self.command(c, fx);
                 }
             }
         }
@@ -272,6 +287,8 @@ impl App {
                 let why = self.unavailable(c).unwrap_or_default();
                 self.error(format!("{}: unavailable, {why}.", c.description()));
             }
+            Command::MessagePerson => self.open_message_person(),
+            Command::Search => self.open_search(),
             _ => match self.focus {
                 Focus::Spaces => self.spaces_command(c, fx),
                 Focus::Messages => self.messages_command(c, fx),

@@ -5,6 +5,7 @@
 //! answer lands in the right place even after the user has moved on.
 
 pub mod compose;
+mod converse;
 pub mod dialog;
 mod effect;
 mod explain;
@@ -18,6 +19,7 @@ pub mod layout;
 mod live;
 mod loads;
 pub mod members;
+pub mod mention_pick;
 pub mod mentions;
 mod names;
 mod notes;
@@ -36,6 +38,7 @@ pub mod reconcile;
 mod roles;
 mod row_lines;
 mod rows;
+pub mod search;
 pub mod sections;
 mod send;
 mod settings;
@@ -66,6 +69,7 @@ use spaces::SpaceList;
 use timeline::Timeline;
 use view::ViewState;
 
+pub use converse::last_part as converse_last_part;
 pub use effect::{Action, Effect, LoadKind, Outcome};
 pub use explain::{explain, explain_needing};
 pub use live::LIVE_TYPES;

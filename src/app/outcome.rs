@@ -29,6 +29,15 @@ impl App {
             Outcome::Spaces(r) | Outcome::PolledSpaces(r) => self.on_spaces(r, fx),
             Outcome::Space { space, result } => self.on_space(space, result, fx),
             Outcome::Found { query, result } => self.on_found(query, result, fx),
+            Outcome::DirectMessage { user, result } => self.on_direct_message(user, result, fx),
+            Outcome::ConversationStarted { people, result } => {
+                self.on_conversation(people, result, fx)
+            }
+            Outcome::Searched {
+                filter,
+                page_token,
+                result,
+            } => self.on_searched(filter, page_token, result, fx),
             Outcome::Messages {
                 space,
                 kind,

@@ -83,6 +83,11 @@ impl People {
         }
     }
 
+    /// Everyone known by id, in no particular order.
+    pub fn known(&self) -> impl Iterator<Item = (&str, &PersonInfo)> {
+        self.known.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     pub fn get(&self, user: &str) -> Option<&PersonInfo> {
         self.known.get(user)
     }

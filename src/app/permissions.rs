@@ -106,6 +106,8 @@ impl App {
                 ),
                 SaveAttachment => self.needs(&[ChatBot]),
                 Attach => Some("Google Chat takes uploads only from people signed in (user authentication), not from a Chat app".into()),
+                MessagePerson => Some("a Chat app can't start a conversation for a person: that needs signing in as a user".into()),
+                Search => Some("searching messages needs signing in as a user; a Chat app can't search".into()),
                 _ => None,
             };
         }
@@ -123,6 +125,8 @@ impl App {
             Pins => self.needs(&[ChatSpaces, ChatSpacesReadonly]),
             SaveAttachment => self.needs(&[ChatMessages, ChatMessagesReadonly]),
             Attach => self.needs(&[ChatMessages, ChatMessagesCreate]),
+            MessagePerson => self.needs(&[ChatSpaces, ChatSpacesCreate]),
+            Search => self.needs(&[ChatMessages, ChatMessagesReadonly]),
             _ => None,
         };
         by_scope.or_else(|| self.refused_by_role(cmd))

@@ -64,7 +64,7 @@ impl App {
 
     /// Whether the signed-in person may do what `setting` governs in `space`; `None`
     /// while their membership is not known (the server decides then).
-    fn allowed(&self, space: &str, setting: &str) -> Option<bool> {
+    pub(super) fn allowed(&self, space: &str, setting: &str) -> Option<bool> {
         let me = self.me.user.as_deref()?;
         let mine = self.members.get(space)?.iter().find(|m| {
             m.member.as_ref().and_then(|u| u.name.as_deref()) == Some(me)

@@ -132,7 +132,9 @@ impl App {
                     .get(&message)
                     .and_then(|i| i.msg.text.clone())
                     .unwrap_or_default();
-                text = mentions::send(&text, &self.mentions_of(&previous));
+                let mut known = self.mentions_of(&previous);
+                known.extend(self.compose.picked.iter().cloned());
+                text = mentions::send(&text, &known);
                 if self.over_limit(&text) {
                     return;
                 }
@@ -157,6 +159,7 @@ impl App {
                 });
             }
             target => {
+                text = mentions::send(&text, &self.compose.picked);
                 if self.over_limit(&text) {
                     return;
                 }

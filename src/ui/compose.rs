@@ -226,5 +226,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, space: &str) {
     );
     if let Some(p) = caret.filter(|_| app.dialog.is_none() && app.help.is_none()) {
         f.set_cursor_position(p);
+        if app.focus == Focus::Compose {
+            crate::ui::mention_popup::draw(app, f, area, p);
+        }
     }
 }

@@ -182,7 +182,8 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
         }
         Kind::AttachFile { space } => v.extend(crate::ui::files::attach_text(app, space)),
         Kind::Pick { choices } => v.extend(crate::ui::files::pick_text(choices, d.pick)),
-        Kind::CreateSpace { .. } | Kind::EditSpace { .. } => {}
+        Kind::CreateSpace { .. } | Kind::EditSpace { .. } | Kind::Search { .. } => {}
+        Kind::MessagePerson { .. } => v.extend(crate::ui::people::message_person(app, d)),
     }
     v.into_iter().map(Para::from).collect()
 }
@@ -237,6 +238,9 @@ fn space_info(app: &App, space: &str) -> Vec<Para> {
 }
 
 pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
+    if matches!(d.kind, Kind::Search { .. }) {
+        return crate::ui::people::search(app, f, area, d);
+    }
     let w = if matches!(d.kind, Kind::SpaceInfo { .. }) {
         76
     } else {

@@ -49,7 +49,7 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap()
 }
 
-fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+pub fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
 }
 
@@ -103,7 +103,7 @@ fn space(name: &str, kind: SpaceType, display: Option<&str>, active: DateTime<Ut
     }
 }
 
-fn member(space: &str, u: User, role: MembershipRole, state: MembershipState) -> Membership {
+pub fn member(space: &str, u: User, role: MembershipRole, state: MembershipState) -> Membership {
     let id = u
         .name
         .as_deref()

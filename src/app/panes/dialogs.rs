@@ -78,8 +78,23 @@ impl App {
             }
             return;
         }
+        if matches!(d.kind, Kind::Search { .. }) && self.search_key(k, cmd, fx) {
+            return;
+        }
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        if matches!(d.kind, Kind::MessagePerson { .. })
+            && cmd == Some(Command::NextField)
+            && self.complete_person()
+        {
+            return;
+        }
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
         match cmd {
-            _ if matches!(d.kind, Kind::AddMember { .. })
+            _ if matches!(d.kind, Kind::AddMember { .. } | Kind::MessagePerson { .. })
                 && matches!(k.code, KeyCode::Up | KeyCode::Down) =>
             {
                 let n = d.found.len();
@@ -112,7 +127,7 @@ impl App {
                     };
                 }
                 d.error = None;
-                self.add_member_typed(fx);
+                self.dialog_typed(fx);
             }
             _ => {
                 if let Some(f) = d.focused_mut() {
@@ -121,9 +136,15 @@ impl App {
                     }
                 }
                 d.error = None;
-                self.add_member_typed(fx);
+                self.dialog_typed(fx);
             }
         }
+    }
+
+    /// A dialog's field changed: what it suggests follows.
+    fn dialog_typed(&mut self, fx: &mut Vec<Effect>) {
+        self.add_member_typed(fx);
+        self.message_person_typed(fx);
     }
 
     pub(in crate::app) fn confirm_dialog(&mut self, fx: &mut Vec<Effect>) {
@@ -171,6 +192,8 @@ impl App {
                     }
                 }
             }
+            Kind::MessagePerson { request_id } => self.confirm_message_person(request_id, fx),
+            Kind::Search { .. } => self.confirm_search(fx),
             Kind::RemoveMember {
                 space, membership, ..
             } => {
