@@ -353,6 +353,9 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         Effect::ReadUnread { space: s, after } => users::read_unread(client, s, after).await,
         Effect::GetReadState { space: s } => users::read_state(client, s, None).await,
         Effect::SetReadState { space: s, time } => users::read_state(client, s, Some(time)).await,
+        Effect::GetThreadReadState { space: s, thread } => {
+            users::thread_read_state(client, s, thread).await
+        }
         Effect::GetMute { space: s } => users::mute(client, s, None).await,
         Effect::SetMute { space: s, muted } => users::mute(client, s, Some(muted)).await,
         Effect::LoadSections => users::sections(client).await,

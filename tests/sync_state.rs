@@ -661,6 +661,41 @@ fn a_thread_with_replies_since_the_last_read_is_marked_on_opening() {
 }
 
 #[test]
+fn a_marked_thread_read_in_another_client_is_not_marked() {
+    let mut app = app();
+    open(&mut app, ENG);
+    let read = Utc.with_ymd_and_hms(2026, 11, 20, 9, 20, 0).unwrap();
+    app.spaces.set_last_read(TEAM, read);
+    let fx = open(&mut app, TEAM);
+    let thread = format!("{TEAM}/threads/T1");
+    assert!(app.has_new_reply(TEAM, &thread));
+    // The marked thread's own read state is asked.
+    expect_effect!(fx, Effect::GetThreadReadState { space, thread: t } if space == TEAM && *t == thread);
+    // Read before its newest reply (only the space's time): still marked.
+    done(
+        &mut app,
+        Outcome::ThreadReadState {
+            space: TEAM.into(),
+            thread: thread.clone(),
+            result: Ok(Some(read)),
+        },
+    );
+    assert!(app.has_new_reply(TEAM, &thread));
+    // Read past its newest reply in another client: not marked, and not drawn so.
+    done(
+        &mut app,
+        Outcome::ThreadReadState {
+            space: TEAM.into(),
+            thread: thread.clone(),
+            result: Ok(Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap())),
+        },
+    );
+    assert!(!app.has_new_reply(TEAM, &thread));
+    let screen = render(&app, 120, 40);
+    assert!(!screen.contains("New reply from"), "{screen}");
+}
+
+#[test]
 fn ctrl_r_lists_the_sections_again_and_asks_read_states_anew() {
     let mut app = app();
     done(&mut app, sections(true));

@@ -142,6 +142,12 @@ pub enum Effect {
         space: String,
         time: DateTime<Utc>,
     },
+    /// The server's read state of one thread of `space` (one marked as having new
+    /// replies: read in another client, it is not).
+    GetThreadReadState {
+        space: String,
+        thread: String,
+    },
     /// Whether `space` is muted.
     GetMute {
         space: String,
@@ -224,6 +230,7 @@ impl Effect {
                 | Effect::GetReadState { .. }
                 | Effect::SetReadState { .. }
                 | Effect::GetMute { .. }
+                | Effect::GetThreadReadState { .. }
                 | Effect::LoadSections
                 | Effect::Download { .. }
                 | Effect::Upload { .. }
@@ -344,6 +351,12 @@ pub enum Outcome {
         set: Option<DateTime<Utc>>,
         result: Result<Option<DateTime<Utc>>, ApiError>,
     },
+    /// The server's read time of `thread` in `space`.
+    ThreadReadState {
+        space: String,
+        thread: String,
+        result: Result<Option<DateTime<Utc>>, ApiError>,
+    },
     /// Whether `space` is muted (`asked`: what it was set to; none for a look).
     Muted {
         space: String,
@@ -422,6 +435,7 @@ impl Outcome {
                 | Outcome::ReadUnread { .. }
                 | Outcome::ReadState { .. }
                 | Outcome::Muted { asked: None, .. }
+                | Outcome::ThreadReadState { .. }
                 | Outcome::Sections(_)
                 | Outcome::Progress { .. }
                 | Outcome::Downloaded { .. }

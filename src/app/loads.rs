@@ -148,7 +148,7 @@ impl App {
                     self.older_page_arrived(&space, more, fx);
                 }
                 if is_open && kind == LoadKind::Latest {
-                    self.mark_unread_threads(&space);
+                    self.mark_unread_threads(&space, fx);
                     self.place_unread(&space);
                 }
                 if is_open && self.views.get(&space).is_none_or(|v| v.selected.is_none()) {

@@ -115,6 +115,7 @@ impl App {
             }
             o @ (Outcome::ReadUnread { .. }
             | Outcome::ReadState { .. }
+            | Outcome::ThreadReadState { .. }
             | Outcome::Muted { .. }
             | Outcome::Sections(_)
             | Outcome::Moved { .. }) => self.on_user_outcome(o, fx),

@@ -28,6 +28,10 @@ pub const READ_REFRESH_POLLS: u32 = 5;
 /// At most this many unmoved spaces have their read state asked again a poll.
 pub const STALE_READS_PER_POLL: usize = 2;
 
+/// At most this many marked threads have their own read state asked on opening a space
+/// (the newest first).
+pub const THREAD_READS_ASKED: usize = 10;
+
 #[derive(Debug, Default)]
 pub struct UserState {
     /// The server's read time per space, as last known.
@@ -218,7 +222,7 @@ impl App {
                 self.user_state.read_at_open.remove(space);
             }
         }
-        self.mark_unread_threads(space);
+        self.mark_unread_threads(space, fx);
         if self.shares_reads() {
             fx.push(Effect::GetReadState {
                 space: space.to_string(),
@@ -229,7 +233,7 @@ impl App {
     /// Threads higher up with replies from others after what was read when `space` was
     /// opened are marked, as replies arriving while it is open are (and listed at the
     /// bottom to open).
-    pub(super) fn mark_unread_threads(&mut self, space: &str) {
+    pub(super) fn mark_unread_threads(&mut self, space: &str, fx: &mut Vec<Effect>) {
         let Some(read) = self.user_state.read_at_open.get(space).copied() else {
             return;
         };
@@ -260,13 +264,45 @@ impl App {
             }
         }
         threads.sort();
+        let shares = self.shares_reads();
         let v = self.views.entry(space.to_string()).or_default();
+        let mut marked = Vec::new();
         for (_, t) in threads {
             if v.thread.as_deref() == Some(t.as_str()) {
                 continue;
             }
             v.surfaced.retain(|s| *s != t);
-            v.surfaced.push(t);
+            v.surfaced.push(t.clone());
+            marked.push(t);
+        }
+        // A thread read in another client is not new: its own read state says (asked for
+        // the newest few).
+        if shares {
+            for thread in marked.into_iter().rev().take(THREAD_READS_ASKED) {
+                fx.push(Effect::GetThreadReadState {
+                    space: space.to_string(),
+                    thread,
+                });
+            }
+        }
+    }
+
+    /// A thread's read time from the server: marked threads read up to their newest
+    /// reply (in another client) are not marked any more.
+    fn thread_read_is(&mut self, space: &str, thread: &str, read: DateTime<Utc>) {
+        let read = self.believable(read);
+        let newest = self.timelines.get(space).and_then(|tl| {
+            tl.items()
+                .iter()
+                .filter(|i| i.thread() == thread && i.msg.thread_reply && !self.is_mine(&i.msg))
+                .map(|i| i.time())
+                .max()
+        });
+        if newest.is_some_and(|n| n <= read) {
+            if let Some(v) = self.views.get_mut(space) {
+                v.surfaced.retain(|s| s != thread);
+                self.dirty = true;
+            }
         }
     }
 
@@ -401,6 +437,16 @@ impl App {
                     Err(e) => tracing::info!(error = %e, "could not get the read mark"),
                 }
             }
+            Outcome::ThreadReadState {
+                space,
+                thread,
+                result,
+            } => match result {
+                Ok(Some(t)) => self.thread_read_is(&space, &thread, t),
+                Ok(None) => {}
+                Err(e) if self.reads_refused(&e) => {}
+                Err(e) => tracing::info!(error = %e, "could not get a thread's read mark"),
+            },
             Outcome::Muted {
                 space,
                 asked,

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::api::name::ThreadName;
 use crate::api::sync_name::{SectionItemName, SectionName};
 use crate::api::{client, ApiError, Client, ListMessages, SpaceName};
 use crate::app::Outcome;
@@ -38,6 +39,20 @@ pub async fn read_unread(client: &Client, s: String, after: Option<DateTime<Utc>
     Outcome::ReadUnread {
         space: s,
         read,
+        result,
+    }
+}
+
+/// The server's read time of `thread` in `s`.
+pub async fn thread_read_state(client: &Client, s: String, thread: String) -> Outcome {
+    let result = async {
+        let t = ThreadName::parse(&thread).map_err(|e| ApiError::InvalidArgument(e.to_string()))?;
+        Ok(client.get_thread_read_state(&t).await?.last_read_time)
+    }
+    .await;
+    Outcome::ThreadReadState {
+        space: s,
+        thread,
         result,
     }
 }
