@@ -17,7 +17,7 @@ pub use super::rows::{Row, Rows, RowsKey};
 #[derive(Debug, Default)]
 pub struct Timeline {
     items: Vec<Item>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, usize, super::rows::Fast>,
     /// Changes whenever `items` does.
     pub version: u64,
     next_rev: u64,
@@ -197,7 +197,8 @@ impl Timeline {
     /// Puts new server messages in `createTime` order, before the local copies.
     fn place(&mut self, mut fresh: Vec<Item>) {
         fresh.sort_by_key(Item::time);
-        let servers = self.items.iter().take_while(|i| !i.is_local()).count();
+        let locals = self.items.iter().rev().take_while(|i| i.is_local()).count();
+        let servers = self.items.len() - locals;
         let (first, last) = (fresh.first().map(Item::time), fresh.last().map(Item::time));
         let at = if servers == 0 || last.is_some_and(|t| t < self.items[0].time()) {
             // An older page (or the first): at the front.
