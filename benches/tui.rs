@@ -585,7 +585,7 @@ fn scale_one(n: usize) {
     let worst = page_times.iter().max().copied().unwrap_or_default();
     let last = page_times.iter().rev().take(20).copied().collect();
     println!(
-        "scale, {n:>7} messages: older page + frame median {:.2?}, at the oldest (last 20) {:.2?}, worst {:.1?}; newest to oldest ({pages} pages of {PAGE}) {:.2?} CPU",
+        "scale, {n:>7} messages: older page + frame median {:.2?}, at the oldest (last 20) {:.2?}, worst {:.1?}; newest to oldest ({pages} pages of {PAGE}) {:.2?} (wall time, one thread)",
         median(page_times.clone()),
         median(last),
         worst,
