@@ -13,9 +13,11 @@
 //! - resident memory with 100,000 messages loaded;
 //! - cleaning outside text, and the per-frame cell guard (`-- cleaning` runs only this);
 //! - requests a minute of an idle gchat with 8, 58 and 500 spaces, on a simulated clock
-//!   against a server where nothing happens (`-- requests` runs only this).
+//!   against a server where nothing happens (`-- requests` runs only this);
 //! - the mention popup in a space of 10,000 members: key to frame while typing `@Person 1`
-//!   (`-- mentions` runs only this).
+//!   (`-- mentions` runs only this);
+//! - a big space's scale costs: idle poll + frame, older page + frame, newest to oldest,
+//!   memory at the oldest (`-- scale` runs only this).
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -517,6 +519,10 @@ fn main() {
         mentions(10_000);
         return;
     }
+    if std::env::args().any(|a| a == "scale") {
+        scale();
+        return;
+    }
     if std::env::args().any(|a| a == "cleaning") {
         cleaning();
         return;
@@ -551,4 +557,92 @@ fn main() {
     compose_full();
     requests();
     start_to_first_frame();
+}
+
+/// The scale costs of a big space (`-- scale` runs only this; `SCALE_N` sets the size,
+/// 100,000 by default): an idle poll that finds nothing plus the frame it asks for, one
+/// older page merged plus its frame, and the CPU to page from the newest message to the
+/// oldest (pages of 100) with a frame after each, then resident memory there.
+fn scale() {
+    let big: usize = std::env::var("SCALE_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    for n in [1_000, big] {
+        scale_one(n);
+    }
+}
+
+fn scale_one(n: usize) {
+    const PAGE: usize = 100;
+    let before = rss_kib();
+    let all = messages(n);
+    // The newest page first, as the app loads it.
+    let mut app = app_with(0);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    let newest = all[n - PAGE..].to_vec();
+    app.update(Action::Done(Box::new(Outcome::Messages {
+        space: SPACE.into(),
+        kind: LoadKind::Latest,
+        result: Ok((newest, true)),
+    })));
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    // Older pages, each with its frame: the whole walk to the oldest.
+    let mut page_times = Vec::new();
+    let walk = Instant::now();
+    let mut end = n - PAGE;
+    while end > 0 {
+        let start = end.saturating_sub(PAGE);
+        let page = all[start..end].to_vec();
+        let before_t = all[end].create_time.expect("time");
+        let t = Instant::now();
+        app.update(Action::Done(Box::new(Outcome::Messages {
+            space: SPACE.into(),
+            kind: LoadKind::Older { before: before_t },
+            result: Ok((page, start > 0)),
+        })));
+        if app.dirty {
+            term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+            app.dirty = false;
+        }
+        page_times.push(t.elapsed());
+        end = start;
+    }
+    let walk = walk.elapsed();
+    drop(all);
+    let rss = rss_kib();
+    // Idle polls that find nothing, each with the frame it asks for (if any).
+    let after = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    let mut idle = Vec::new();
+    let mut drawn = 0;
+    for _ in 0..50 {
+        let t = Instant::now();
+        app.update(Action::Done(Box::new(Outcome::Messages {
+            space: SPACE.into(),
+            kind: LoadKind::Newer { after },
+            result: Ok((Vec::new(), false)),
+        })));
+        if app.dirty {
+            term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+            app.dirty = false;
+            drawn += 1;
+        }
+        idle.push(t.elapsed());
+    }
+    let pages = page_times.len();
+    let worst = page_times.iter().max().copied().unwrap_or_default();
+    let last = page_times.iter().rev().take(20).copied().collect();
+    println!(
+        "scale, {n:>7} messages: older page + frame median {:.2?}, at the oldest (last 20) {:.2?}, worst {:.1?}; newest to oldest ({pages} pages of {PAGE}) {:.2?} (wall time, one thread)",
+        median(page_times.clone()),
+        median(last),
+        worst,
+        walk
+    );
+    println!(
+        "scale, {n:>7} messages: idle poll + frame median {:.3?} ({drawn} of 50 drew); resident {:.1} MiB at the oldest (+{:.1} MiB)",
+        median(idle),
+        rss as f64 / 1024.0,
+        (rss.saturating_sub(before)) as f64 / 1024.0,
+    );
 }

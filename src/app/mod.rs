@@ -30,6 +30,7 @@ mod paste;
 pub mod people;
 pub mod permissions;
 mod polls;
+mod quiet;
 pub mod react;
 mod react_actions;
 mod react_lines;
@@ -220,9 +221,18 @@ impl App {
                 if !o.quiet() {
                     self.status.busy = self.status.busy.saturating_sub(1);
                 }
-                self.dirty = true;
+                let quiet = Self::empty_poll(&o).map(|s| {
+                    let seen = self.seen(Some(&s));
+                    (s, seen)
+                });
+                if quiet.is_none() {
+                    self.dirty = true;
+                }
                 self.settle_refresh(&o);
                 self.on_outcome(*o, &mut fx);
+                if let Some((s, before)) = quiet {
+                    self.dirty |= self.seen(Some(&s)) != before;
+                }
             }
         }
         self.react_after_update(&mut fx);

@@ -4,6 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// Rows are indexed by value on every rebuild (100,000 of them in a big space): a fast
+/// hasher, still seeded per process.
+pub type Fast = foldhash::fast::RandomState;
+
 use chrono::{NaiveDate, Utc};
 
 use super::item::Item;
@@ -68,9 +72,9 @@ pub struct RowsKey {
 #[derive(Debug, Default)]
 pub struct Rows {
     pub rows: Vec<Row>,
-    pub index: HashMap<Row, usize>,
+    pub index: HashMap<Row, usize, Fast>,
     /// Messages that continue the one above (same sender, moments later): no header.
-    pub continued: HashSet<String>,
+    pub continued: HashSet<String, Fast>,
 }
 
 impl Rows {
@@ -83,7 +87,7 @@ impl Rows {
 /// Builds rows, noting which messages continue the one right above them.
 struct Builder<'a> {
     rows: Vec<Row>,
-    continued: HashSet<String>,
+    continued: HashSet<String, Fast>,
     /// The last row pushed, when it is a message.
     last: Option<&'a Item>,
     unread_from: Option<&'a str>,
@@ -115,7 +119,10 @@ impl<'a> Builder<'a> {
 /// Whether `it` can go under `prev`'s header: same sender, both thread starts or both
 /// replies in one thread, a few minutes apart, and nothing `it`'s header must say.
 fn continues(prev: &Item, it: &Item) -> bool {
-    let sender = |i: &Item| i.msg.sender.as_ref().and_then(|u| u.name.clone());
+    // Borrowed, not cloned: this runs for every message each time the rows are built.
+    fn sender(i: &Item) -> Option<&str> {
+        i.msg.sender.as_ref().and_then(|u| u.name.as_deref())
+    }
     let gap = (it.time() - prev.time()).num_seconds();
     sender(prev).is_some()
         && sender(prev) == sender(it)
@@ -131,9 +138,11 @@ pub fn build(items: &[Item], key: &RowsKey) -> Rows {
     let offset = chrono::FixedOffset::east_opt(key.utc_offset_secs)
         .unwrap_or_else(|| chrono::Offset::fix(&Utc));
     let date_of = |it: &Item| it.time().with_timezone(&offset).date_naive();
+    let mut rows = Vec::with_capacity(items.len() + items.len() / 8 + 2);
+    rows.push(Row::Top);
     let mut b = Builder {
-        rows: vec![Row::Top],
-        continued: HashSet::new(),
+        rows,
+        continued: HashSet::default(),
         last: None,
         unread_from: key.unread_from.as_deref(),
     };
@@ -151,7 +160,7 @@ pub fn build(items: &[Item], key: &RowsKey) -> Rows {
     } else {
         // Threads in the order of their first loaded message.
         let mut order: Vec<&str> = Vec::new();
-        let mut groups: HashMap<&str, Vec<&Item>> = HashMap::new();
+        let mut groups: HashMap<&str, Vec<&Item>, Fast> = HashMap::default();
         for it in items {
             let t = it.thread();
             groups
@@ -203,12 +212,8 @@ pub fn build(items: &[Item], key: &RowsKey) -> Rows {
             }
         }
     }
-    let index = b
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.clone(), i))
-        .collect();
+    let mut index = HashMap::with_capacity_and_hasher(b.rows.len(), Fast::default());
+    index.extend(b.rows.iter().enumerate().map(|(i, r)| (r.clone(), i)));
     Rows {
         rows: b.rows,
         index,

@@ -17,7 +17,7 @@ pub use super::rows::{Row, Rows, RowsKey};
 #[derive(Debug, Default)]
 pub struct Timeline {
     items: Vec<Item>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, usize, super::rows::Fast>,
     /// Changes whenever `items` does.
     pub version: u64,
     next_rev: u64,
@@ -107,9 +107,15 @@ impl Timeline {
 
     /// Adds or replaces server messages. A message carrying the client id of a local
     /// copy replaces that copy. Returns how many were new.
+    ///
+    /// Work is proportional to the change: nothing new or different leaves the version
+    /// (and so the rows and the frame) alone; new messages that all go after the newest
+    /// or all before the oldest (a poll, an older page) are spliced in, and only the
+    /// positions after the splice are shifted in the name index.
     pub fn merge(&mut self, msgs: Vec<Message>) -> usize {
-        let mut new = 0;
-        let mut resort = false;
+        let mut changed = false;
+        let mut fresh: Vec<Item> = Vec::new();
+        let mut fresh_at: HashMap<String, usize> = HashMap::new();
         for mut m in msgs {
             let Some(name) = m.name.clone() else { continue };
             // Fields the pane never shows: the space (we know it) and two copies of text.
@@ -117,69 +123,127 @@ impl Timeline {
             m.formatted_text = None;
             m.argument_text = None;
             if m.is_deleted() || self.gone.contains(&name) {
-                self.remove(&name);
+                changed |= self.remove(&name).is_some();
+                if let Some(j) = fresh_at.remove(&name) {
+                    fresh.remove(j);
+                    for v in fresh_at.values_mut() {
+                        if *v > j {
+                            *v -= 1;
+                        }
+                    }
+                }
                 continue;
             }
-            // Our own message coming back (from the send, or first from a poll).
+            // Our own message coming back (from the send, or first from a poll). Local
+            // copies are always last.
             if let Some(cid) = m.client_assigned_message_id.as_deref() {
                 if let Some(local) = self
                     .items
                     .iter()
-                    .find(|i| i.is_local() && i.client_id.as_deref() == Some(cid))
+                    .rev()
+                    .take_while(|i| i.is_local())
+                    .find(|i| i.client_id.as_deref() == Some(cid))
                     .map(|i| i.name().to_string())
                 {
                     self.remove(&local);
+                    changed = true;
                 }
             }
-            self.next_rev += 1;
-            let rev = self.next_rev;
             match self.by_name.get(&name) {
                 // A change on its way from here (an edit, a delete) stays shown until its
                 // own answer; a copy older than the one shown (listed before an edit,
                 // answered after it) does not replace it.
                 Some(&i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
                 Some(&i) => {
-                    let old = &mut self.items[i];
-                    if old.msg != m || old.local.is_some() {
+                    if self.items[i].msg != m || self.items[i].local.is_some() {
+                        self.next_rev += 1;
+                        let old = &mut self.items[i];
                         old.msg = m;
                         old.local = None;
-                        old.rev = rev;
+                        old.rev = self.next_rev;
+                        changed = true;
                     }
                 }
                 None => {
-                    new += 1;
-                    let item = Item {
+                    if let Some(&j) = fresh_at.get(&name) {
+                        // Listed twice in one batch: the later copy, unless older.
+                        if !fresh[j].newer_than(&m) {
+                            fresh[j].msg = m;
+                        }
+                        continue;
+                    }
+                    fresh_at.insert(name, fresh.len());
+                    self.next_rev += 1;
+                    fresh.push(Item {
                         msg: m,
                         local: None,
                         client_id: None,
-                        rev,
-                    };
-                    let t = item.time();
-                    // Usually the newest; local copies stay last.
-                    let last_server = self.items.iter().rposition(|i| !i.is_local());
-                    let fits_end = last_server.is_none_or(|p| self.items[p].time() <= t);
-                    if fits_end {
-                        let pos = last_server.map_or(0, |p| p + 1);
-                        self.items.insert(pos, item);
-                        if pos != self.items.len() - 1 {
-                            resort = true;
-                        } else {
-                            self.by_name.insert(name, pos);
-                        }
-                    } else {
-                        self.items.push(item);
-                        resort = true;
-                    }
+                        rev: self.next_rev,
+                    });
                 }
             }
         }
-        if resort {
-            // Server messages by time, local copies after them.
-            self.items.sort_by_key(|i| (i.is_local(), i.time()));
-            self.reindex();
+        let new = fresh.len();
+        if new > 0 {
+            self.place(fresh);
+            changed = true;
         }
-        self.touch();
+        if changed {
+            self.touch();
+        }
         new
+    }
+
+    /// Puts new server messages in `createTime` order, before the local copies.
+    fn place(&mut self, mut fresh: Vec<Item>) {
+        fresh.sort_by_key(Item::time);
+        let locals = self.items.iter().rev().take_while(|i| i.is_local()).count();
+        let servers = self.items.len() - locals;
+        let (first, last) = (fresh.first().map(Item::time), fresh.last().map(Item::time));
+        let at = if servers == 0 || last.is_some_and(|t| t < self.items[0].time()) {
+            // An older page (or the first): at the front.
+            Some(0)
+        } else if first.is_some_and(|t| t >= self.items[servers - 1].time()) {
+            // The usual poll or live event: after the newest.
+            Some(servers)
+        } else {
+            None
+        };
+        match at {
+            Some(at) => {
+                let k = fresh.len();
+                for v in self.by_name.values_mut() {
+                    if *v >= at {
+                        *v += k;
+                    }
+                }
+                for (j, it) in fresh.iter().enumerate() {
+                    self.by_name.insert(it.name().to_string(), at + j);
+                }
+                self.items.splice(at..at, fresh);
+            }
+            None => {
+                // Interleaved: merge the two sorted runs (stable: on a tie, what was
+                // here first stays first), then index again.
+                let locals = self.items.split_off(servers);
+                let old = std::mem::take(&mut self.items);
+                let mut out = Vec::with_capacity(old.len() + fresh.len() + locals.len());
+                let mut a = old.into_iter().peekable();
+                let mut b = fresh.into_iter().peekable();
+                loop {
+                    let take_a = match (a.peek(), b.peek()) {
+                        (Some(x), Some(y)) => x.time() <= y.time(),
+                        (Some(_), None) => true,
+                        (None, Some(_)) => false,
+                        (None, None) => break,
+                    };
+                    out.extend(if take_a { a.next() } else { b.next() });
+                }
+                out.extend(locals);
+                self.items = out;
+                self.reindex();
+            }
+        }
     }
 
     /// Adds a local copy of a message being sent.
@@ -216,9 +280,13 @@ impl Timeline {
     }
 
     pub fn remove(&mut self, name: &str) -> Option<Item> {
-        let i = *self.by_name.get(name)?;
+        let i = self.by_name.remove(name)?;
         let it = self.items.remove(i);
-        self.reindex();
+        for v in self.by_name.values_mut() {
+            if *v > i {
+                *v -= 1;
+            }
+        }
         self.touch();
         Some(it)
     }
