@@ -131,6 +131,8 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
             let client = Client::with_static_token(&emu.url(), &token)?;
             settings.demo = true;
             settings.source = "demo workspace".into();
+            settings.demo_endpoint = Some(emu.url());
+            tracing::info!(url = %emu.url(), "the demo workspace's emulator is listening");
             _demo = Some(emu);
             (client, identity_from_token(&token))
         }

@@ -1183,3 +1183,32 @@ fn yes_no_close_and_escape_follow_the_users_keymap() {
         );
     }
 }
+
+#[test]
+fn the_demo_help_says_where_its_emulator_listens_and_how_to_act_as_someone_else() {
+    let help = |app: &gchat::app::App| -> String {
+        gchat::ui::help::lines(app)
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    };
+    let mut app = app();
+    assert!(!help(&app).contains("Demo: the workspace is served at"));
+    app.settings.demo = true;
+    app.settings.demo_endpoint = Some("http://127.0.0.1:43210".into());
+    let text = help(&app);
+    assert!(
+        text.contains("Demo: the workspace is served at http://127.0.0.1:43210"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Authorization: Bearer user:1002' http://127.0.0.1:43210/v1/spaces"),
+        "{text}"
+    );
+}

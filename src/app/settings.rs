@@ -39,6 +39,8 @@ pub struct Settings {
     pub demo: bool,
     /// Where the data comes from, for the status bar.
     pub source: String,
+    /// The demo's built-in emulator's address, for `?` (others can act in it there).
+    pub demo_endpoint: Option<String>,
     /// How often the open space is polled when active.
     pub poll: Duration,
     /// How often other spaces are checked for unread messages.
@@ -82,6 +84,7 @@ impl Default for Settings {
         Settings {
             demo: false,
             source: String::new(),
+            demo_endpoint: None,
             poll: Duration::from_secs(5),
             background_poll: Duration::from_secs(60),
             zone: Zone::Local,

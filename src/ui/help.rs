@@ -79,6 +79,20 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     ] {
         v.push(Line::from(Span::styled(text, theme::dim())));
     }
+    if let Some(url) = &app.settings.demo_endpoint {
+        for text in [
+            format!(
+                "Demo: the workspace is served at {}; act in it as",
+                Clean::line(url)
+            ),
+            format!(
+                "someone else, e.g. Bob: curl -H 'Authorization: Bearer user:1002' {}/v1/spaces",
+                Clean::line(url)
+            ),
+        ] {
+            v.push(Line::from(Span::styled(text, theme::dim())));
+        }
+    }
     if let Some(why) = app.reads_local_why() {
         v.push(Line::from(Span::styled(
             format!("Read marks: {}", Clean::line(&why)),
