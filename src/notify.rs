@@ -1,8 +1,12 @@
-//! Notifications written to the terminal: the bell, and a desktop notification by the
-//! terminal's own escape (OSC 9 or OSC 777), chosen per kind in `config.toml`.
+//! Notifications: the bell, a desktop notification by the terminal's own escape (OSC 9
+//! or OSC 777), or one through the platform's notifier (D-Bus on Linux and the BSDs,
+//! the notification centre on macOS), chosen per kind in `config.toml`.
 //!
-//! Everything here is pure: the bytes to write are built from cleaned text, and the
-//! event loop writes them between frames through the terminal writer.
+//! The bytes for the terminal are built here from cleaned text, and the event loop writes
+//! them between frames through the terminal writer. Platform notifications go through
+//! [`Desktop`], which hands them to a task of their own: never sent from the render loop.
+
+pub mod desktop;
 
 use serde::Deserialize;
 
@@ -10,13 +14,16 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// OSC 9 or OSC 777 where the terminal is known to show them, else the bell.
+    /// OSC 9 or OSC 777 where the terminal is known to show them, else `desktop` where a
+    /// platform notifier is reachable, else the bell.
     #[default]
     Auto,
     /// The bell and `ESC ] 9 ; text BEL` (iTerm2, WezTerm, Ghostty, Windows Terminal).
     Osc9,
     /// The bell and `ESC ] 777 ; notify ; title ; body BEL` (VTE terminals, foot, urxvt).
     Osc777,
+    /// The bell and a notification through the platform's notifier.
+    Desktop,
     /// The bell only.
     Bell,
     /// Nothing.
@@ -67,9 +74,15 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The mode per kind, with `auto` settled for the terminal `env` describes.
+    /// The mode per kind, with `auto` settled for the terminal `env` describes, on this
+    /// platform.
     pub fn resolve(self, env: &dyn Fn(&str) -> Option<String>) -> PerKind {
-        let auto = auto_mode(env);
+        self.resolve_on(env, std::env::consts::OS)
+    }
+
+    /// [`Config::resolve`] on the platform `os` names (as `std::env::consts::OS` does).
+    pub fn resolve_on(self, env: &dyn Fn(&str) -> Option<String>, os: &str) -> PerKind {
+        let auto = auto_mode(env, os);
         let fix = |m: Mode| if m == Mode::Auto { auto } else { m };
         let p = match self {
             Config::All(m) => PerKind {
@@ -97,11 +110,18 @@ impl PerKind {
     }
 }
 
-/// What `auto` means in the terminal `env` describes: an escape only where the terminal
-/// is known to show it (inside tmux or screen it would need wrapping: the bell).
-fn auto_mode(env: &dyn Fn(&str) -> Option<String>) -> Mode {
+/// What `auto` means in the terminal `env` describes, on the platform `os`: an escape
+/// only where the terminal is known to show it, else the platform's notifier where one is
+/// reachable, else the bell. Inside tmux or screen an escape would need wrapping, so the
+/// platform's notifier (or the bell) is used there.
+pub fn auto_mode(env: &dyn Fn(&str) -> Option<String>, os: &str) -> Mode {
+    let fallback = if desktop_reachable(env, os) {
+        Mode::Desktop
+    } else {
+        Mode::Bell
+    };
     if env("TMUX").is_some() || env("STY").is_some() {
-        return Mode::Bell;
+        return fallback;
     }
     let program = env("TERM_PROGRAM").unwrap_or_default();
     let term = env("TERM").unwrap_or_default();
@@ -113,7 +133,19 @@ fn auto_mode(env: &dyn Fn(&str) -> Option<String>) -> Mode {
     } else if env("VTE_VERSION").is_some() || term.starts_with("foot") || term.contains("rxvt") {
         Mode::Osc777
     } else {
-        Mode::Bell
+        fallback
+    }
+}
+
+/// Whether a platform notifier can be reached: macOS always; Linux and the BSDs through
+/// the D-Bus session bus, when its address is known.
+fn desktop_reachable(env: &dyn Fn(&str) -> Option<String>, os: &str) -> bool {
+    match os {
+        "macos" => true,
+        "linux" | "freebsd" | "openbsd" | "netbsd" | "dragonfly" => {
+            env("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.trim().is_empty())
+        }
+        _ => false,
     }
 }
 
@@ -148,7 +180,7 @@ pub fn clean(text: &str, max: usize, separator: bool) -> String {
 pub fn escape(mode: Mode, title: &str, body: &str) -> String {
     match mode {
         Mode::Off => String::new(),
-        Mode::Bell | Mode::Auto => "\x07".into(),
+        Mode::Bell | Mode::Auto | Mode::Desktop => "\x07".into(),
         Mode::Osc9 => format!(
             "\x07\x1b]9;{}: {}\x07",
             clean(title, TITLE_MAX, false),
@@ -198,14 +230,79 @@ mod tests {
         assert_eq!(escape(Mode::Bell, "a", "b"), "\x07");
         assert_eq!(escape(Mode::Osc9, "a", "b"), "\x07\x1b]9;a: b\x07");
         let env = |k: &str| (k == "VTE_VERSION").then(|| "7000".to_string());
-        assert_eq!(Config::default().resolve(&env).dm, Mode::Osc777);
+        assert_eq!(Config::default().resolve_on(&env, "linux").dm, Mode::Osc777);
         let tmux = |k: &str| matches!(k, "VTE_VERSION" | "TMUX").then(String::new);
-        assert_eq!(Config::default().resolve(&tmux).mention, Mode::Bell);
+        assert_eq!(
+            Config::default().resolve_on(&tmux, "linux").mention,
+            Mode::Bell
+        );
         let cfg: Config = toml::from_str::<Wrap>("notify = { dm = \"off\" }")
             .map(|w| w.notify)
             .unwrap_or_default();
-        let p = cfg.resolve(&|_| None);
+        let p = cfg.resolve_on(&|_| None, "linux");
         assert_eq!((p.dm, p.mention), (Mode::Off, Mode::Bell));
+    }
+
+    type Vars = &'static [(&'static str, &'static str)];
+
+    fn env_of(vars: Vec<(&'static str, &'static str)>) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn auto_picks_escape_then_platform_notifier_then_bell() {
+        const BUS: (&str, &str) = ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/1000/bus");
+        let cases: &[(Vars, &str, Mode)] = &[
+            // Terminals known to show an escape keep it, bus or not.
+            (&[("TERM_PROGRAM", "WezTerm"), BUS], "linux", Mode::Osc9),
+            (&[("VTE_VERSION", "7000"), BUS], "linux", Mode::Osc777),
+            (&[("TERM_PROGRAM", "iTerm.app")], "macos", Mode::Osc9),
+            // Elsewhere the platform's notifier, where it can be reached.
+            (&[("TERM", "xterm-256color"), BUS], "linux", Mode::Desktop),
+            (&[("TERM", "xterm-256color"), BUS], "freebsd", Mode::Desktop),
+            (&[("TERM", "xterm-256color")], "macos", Mode::Desktop),
+            (&[("TERM", "xterm-256color")], "linux", Mode::Bell),
+            (
+                &[("TERM", "xterm"), ("DBUS_SESSION_BUS_ADDRESS", " ")],
+                "linux",
+                Mode::Bell,
+            ),
+            (&[("TERM", "xterm"), BUS], "windows", Mode::Bell),
+            // Inside tmux or screen the escape would need wrapping.
+            (
+                &[("VTE_VERSION", "7000"), ("TMUX", "/tmp/t,1,0"), BUS],
+                "linux",
+                Mode::Desktop,
+            ),
+            (
+                &[("TERM_PROGRAM", "WezTerm"), ("STY", "1.pts")],
+                "macos",
+                Mode::Desktop,
+            ),
+            (
+                &[("VTE_VERSION", "7000"), ("TMUX", "/tmp/t,1,0")],
+                "linux",
+                Mode::Bell,
+            ),
+            (&[], "linux", Mode::Bell),
+        ];
+        for (vars, os, want) in cases {
+            let env = env_of(vars.to_vec());
+            assert_eq!(auto_mode(&env, os), *want, "{vars:?} on {os}");
+            let p = Config::default().resolve_on(&env, os);
+            assert_eq!((p.dm, p.mention, p.thread_reply), (*want, *want, *want));
+        }
+        // An explicit mode is kept.
+        let p = Config::All(Mode::Bell).resolve_on(&env_of(vec![BUS]), "macos");
+        assert_eq!(p.dm, Mode::Bell);
+        let cfg: Config = toml::from_str::<Wrap>("notify = { mention = \"desktop\" }")
+            .map(|w| w.notify)
+            .unwrap_or_default();
+        assert_eq!(cfg.resolve_on(&|_| None, "linux").mention, Mode::Desktop);
     }
 
     #[derive(Deserialize)]

@@ -537,9 +537,13 @@ fn on_event(
 }
 
 /// Writes the notifications `app` has queued (bell and escape sequences, built from
-/// cleaned text) to the terminal.
-fn write_notifications(app: &mut App, tui: &mut Tui) {
+/// cleaned text) to the terminal, and hands those for the platform's notifier to
+/// `desktop` (which only queues them).
+fn write_notifications(app: &mut App, tui: &mut Tui, desktop: &crate::notify::desktop::Desktop) {
     use std::io::Write;
+    for r in app.user_state.take_desktop() {
+        desktop.send(r);
+    }
     let out = app.user_state.take_out();
     if out.is_empty() {
         return;
@@ -578,6 +582,10 @@ pub async fn run(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let is_app = app.me.is_app;
     let mut transfers = Transfers::default();
+    let desktop = crate::notify::desktop::Desktop::start(
+        std::sync::Arc::new(crate::notify::desktop::System),
+        crate::notify::desktop::WAIT,
+    );
     for e in app.start() {
         spawn(&client, e, is_app, &tx);
     }
@@ -586,7 +594,7 @@ pub async fn run(
             tui.terminal.draw(|f| crate::ui::draw(&app, f))?;
             app.dirty = false;
             // Notifications go between frames, through the terminal's own writer.
-            write_notifications(&mut app, &mut tui);
+            write_notifications(&mut app, &mut tui, &desktop);
             if test_panic {
                 panic!(
                     "{TEST_PANIC} is set: panicking on purpose, to test the terminal is restored"
@@ -616,7 +624,12 @@ pub async fn run(
                 transfers.finished(&o);
                 fx.extend(app.update(Action::Done(Box::new(o))));
             }
-            _ = ticker.tick() => fx.extend(app.update(Action::Tick(Instant::now()))),
+            _ = ticker.tick() => {
+                fx.extend(app.update(Action::Tick(Instant::now())));
+                if let Some(why) = desktop.take_failure() {
+                    app.note(format!("Desktop notifications unavailable: {why}. The bell rings instead."));
+                }
+            }
             _ = continued.recv() => {
                 tui.resume()?;
                 app.dirty = true;

@@ -714,3 +714,37 @@ fn ctrl_r_lists_the_sections_again_and_asks_read_states_anew() {
     let fx = done(&mut app, Outcome::Spaces(Ok(all)));
     expect_effect!(fx, Effect::ReadUnread { space, .. } if space == DM);
 }
+
+#[test]
+fn desktop_mode_rings_the_bell_and_queues_a_cleaned_escaped_desktop_request() {
+    let mut app = app();
+    app.settings.notify = PerKind {
+        dm: Mode::Desktop,
+        mention: Mode::Desktop,
+        thread_reply: Mode::Desktop,
+    };
+    let first = msg(DM, "D1", "D1", bob(), at(11, 0), "hi");
+    read_unread(&mut app, DM, Some(at(10, 0)), vec![first.clone()]);
+    assert!(app.user_state.take_desktop().is_empty());
+    let hostile = msg(
+        DM,
+        "D2",
+        "D2",
+        bob(),
+        at(11, 5),
+        "<b>lunch</b> & \x1b]0;pwned\x07\x1b[2Jsoon",
+    );
+    read_unread(&mut app, DM, Some(at(10, 0)), vec![first, hostile]);
+    // The terminal gets the bell only.
+    assert_eq!(app.user_state.take_out(), vec!["\x07".to_string()]);
+    let d = app.user_state.take_desktop();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].title, "Bob Li");
+    assert!(
+        d[0].body.starts_with("&lt;b&gt;lunch&lt;/b&gt; &amp; "),
+        "{d:?}"
+    );
+    assert!(!d[0].body.chars().any(char::is_control), "{d:?}");
+    assert!(d[0].body.ends_with("soon"), "{d:?}");
+    assert!(app.user_state.take_desktop().is_empty(), "taken once");
+}

@@ -60,6 +60,8 @@ pub struct UserState {
     notified: HashMap<String, DateTime<Utc>>,
     /// Notification escapes to write to the terminal between frames.
     out: Vec<String>,
+    /// Notifications for the platform's notifier.
+    desktop: Vec<notify::desktop::Request>,
 }
 
 impl UserState {
@@ -84,6 +86,11 @@ impl UserState {
     /// The notifications to write to the terminal, taken.
     pub fn take_out(&mut self) -> Vec<String> {
         std::mem::take(&mut self.out)
+    }
+
+    /// The notifications for the platform's notifier, taken.
+    pub fn take_desktop(&mut self) -> Vec<notify::desktop::Request> {
+        std::mem::take(&mut self.desktop)
     }
 
     /// Forgets `space` (gone).
@@ -529,6 +536,7 @@ impl App {
             .collect();
         fresh.sort_by_key(|m| m.create_time);
         let mut out = Vec::new();
+        let mut desktop = Vec::new();
         for m in fresh {
             let kind = if mentions(m, me.as_deref()) {
                 Kind::Mention
@@ -559,8 +567,12 @@ impl App {
             if !bytes.is_empty() {
                 out.push(bytes);
             }
+            if mode == notify::Mode::Desktop {
+                desktop.push(notify::desktop::Request::new(&title, body));
+            }
         }
         self.user_state.out.extend(out);
+        self.user_state.desktop.extend(desktop);
     }
 
     /// Whether the user wrote in the thread `m` replies in, as far as is loaded here.
