@@ -74,6 +74,11 @@ impl App {
         }
     }
 
+    /// How long polling still waits because the server asked to slow down.
+    pub fn polling_held_for(&self) -> Option<std::time::Duration> {
+        self.polls.held_for()
+    }
+
     /// Polls sooner: the user is active.
     pub(super) fn poll_soon(&mut self) {
         self.polls.interval = self.settings.poll;
