@@ -81,3 +81,94 @@ fn the_user_asking_ends_a_long_hold() {
         "the user asked: polling resumes"
     );
 }
+
+fn open(app: &mut gchat::app::App, space: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    app.open_space(space, &mut fx);
+    fx
+}
+
+#[test]
+fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider() {
+    use gchat::api::sync_model::EventType;
+    use gchat::app::LoadKind;
+    let mut app = app();
+    open(&mut app, ENG);
+    let old = vec![
+        msg(ENG, "E0", "E0", bob(), at(21, 10, 0), "earlier"),
+        msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好"),
+    ];
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: ENG.into(),
+            kind: LoadKind::Latest,
+            result: Ok((old, false)),
+        },
+    );
+    open(&mut app, TEAM);
+    // Bob posts twice in ENG while Team Rust is open; the count says so.
+    let new = vec![
+        msg(ENG, "E2", "E2", bob(), at(21, 11, 58), "first new"),
+        msg(ENG, "E3", "E3", bob(), at(21, 11, 59), "second new"),
+    ];
+    done(
+        &mut app,
+        Outcome::Unread {
+            space: ENG.into(),
+            result: Ok(new.clone()),
+        },
+    );
+    assert_eq!(app.unread(ENG), 2);
+    let fx = open(&mut app, ENG);
+    let asked = fx.iter().find_map(|e| match e {
+        Effect::LoadEvents { space, .. } if space == ENG => Some(true),
+        Effect::LoadMessages {
+            space,
+            kind: LoadKind::Newer { .. },
+        } if space == ENG => Some(false),
+        _ => None,
+    });
+    let events = asked.expect("opening fetches what is new at once, not at the next poll");
+    if events {
+        let evs = new
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                message_event(
+                    EventType::MessageCreated,
+                    ENG,
+                    10 + i as u32,
+                    m.create_time.unwrap(),
+                    m.clone(),
+                )
+            })
+            .collect();
+        done(
+            &mut app,
+            Outcome::Events {
+                space: ENG.into(),
+                result: Ok(evs),
+            },
+        );
+    } else {
+        done(
+            &mut app,
+            Outcome::Messages {
+                space: ENG.into(),
+                kind: LoadKind::Newer {
+                    after: at(21, 11, 0),
+                },
+                result: Ok((new, false)),
+            },
+        );
+    }
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("first new"), "{screen}");
+    assert!(screen.contains("New messages"), "{screen}");
+    let from = app.current_view().unwrap().unread_from.clone();
+    assert!(
+        from.is_some_and(|n| n.ends_with("E2.E2")),
+        "the divider above the first new one"
+    );
+}

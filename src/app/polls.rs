@@ -117,6 +117,11 @@ impl Polls {
         self.hold.is_some_and(|h| now < h)
     }
 
+    /// Whether polling waits for a 429's `Retry-After` now.
+    pub fn held_now(&self) -> bool {
+        self.held(self.now)
+    }
+
     /// How long polling still waits for a 429's `Retry-After` (none when it does not).
     pub fn held_for(&self) -> Option<Duration> {
         self.hold

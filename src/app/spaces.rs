@@ -101,6 +101,14 @@ impl SpaceList {
             .collect()
     }
 
+    /// When `space` was last active, per the spaces list.
+    pub fn last_active(&self, space: &str) -> Option<DateTime<Utc>> {
+        self.all
+            .iter()
+            .find(|s| s.name.as_deref() == Some(space))
+            .and_then(|s| s.last_active_time)
+    }
+
     /// Unread messages in `space`, as last counted.
     pub fn unread_count(&self, space: &str) -> usize {
         self.marks.get(space).map_or(0, |m| m.unread)
