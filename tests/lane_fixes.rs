@@ -172,3 +172,49 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
         "the divider above the first new one"
     );
 }
+
+fn not_found() -> ApiError {
+    ApiError::Server(ServerError {
+        code: 404,
+        status: "NOT_FOUND".into(),
+        message: "Space not found.".into(),
+        field_violations: Vec::new(),
+        reason: None,
+        retry_after: None,
+    })
+}
+
+#[test]
+fn removed_from_the_open_space_selects_the_next_without_opening_or_reading_it() {
+    let mut app = app();
+    assert_eq!(app.unread(ENG), 1);
+    let fx = done(
+        &mut app,
+        Outcome::Events {
+            space: TEAM.into(),
+            result: Err(not_found()),
+        },
+    );
+    assert_eq!(app.current, None, "nothing else is opened");
+    assert!(
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::LoadMessages { .. } | Effect::LoadEvents { .. } | Effect::GetReadState { .. }
+        )),
+        "{fx:?}"
+    );
+    assert!(
+        !fx.iter().any(|e| format!("{e:?}").contains("ReadState")),
+        "no read state moves: {fx:?}"
+    );
+    assert_eq!(app.unread(ENG), 1, "still unread");
+    assert!(app.spaces.selected.is_some(), "the next space is selected");
+    let screen = render(&app, 120, 30);
+    assert!(
+        screen.contains("no longer a member of Team Rust"),
+        "{screen}"
+    );
+    // Opening another space says no more of it.
+    open(&mut app, ENG);
+    assert!(!render(&app, 120, 30).contains("no longer a member"));
+}

@@ -190,6 +190,7 @@ impl App {
 
     /// Opens `space` in the message pane.
     pub fn open_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        self.status.left = None;
         if self.current.as_deref() != Some(space) {
             if let Some(left) = self.current.clone() {
                 // Counted again at the next spaces list if anything arrived since.
