@@ -218,3 +218,64 @@ fn removed_from_the_open_space_selects_the_next_without_opening_or_reading_it() 
     open(&mut app, ENG);
     assert!(!render(&app, 120, 30).contains("no longer a member"));
 }
+
+#[test]
+fn a_search_result_deleted_since_says_so_and_stays_in_the_space() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use gchat::api::sync_model::{SearchMessageResult, SearchMessagesResponse};
+    use gchat::app::LoadKind;
+    let mut app = app();
+    ctrl(&mut app, 'f');
+    typed(&mut app, "zebrathree");
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let hit = msg(TEAM, "Z1", "Z1", bob(), at(21, 11, 59), "zebrathree");
+    done(
+        &mut app,
+        Outcome::Searched {
+            filter: "zebrathree".into(),
+            page_token: None,
+            result: Ok(SearchMessagesResponse {
+                results: vec![SearchMessageResult {
+                    message: Some(hit),
+                    ..Default::default()
+                }],
+                next_page_token: None,
+            }),
+        },
+    );
+    // Bob deletes it; then Enter on the result.
+    let fx = app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let thread = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadMessages {
+                kind: LoadKind::Thread { thread },
+                ..
+            } => Some(thread.clone()),
+            _ => None,
+        })
+        .expect("the thread is loaded");
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: LoadKind::Thread { thread },
+            result: Ok((vec![], false)),
+        },
+    );
+    assert_eq!(app.current.as_deref(), Some(TEAM));
+    let v = app.current_view().unwrap();
+    assert_eq!(v.thread, None, "no empty thread view");
+    assert!(v.selected.is_some(), "a message of the space is selected");
+    let note = app.status.note.clone().map(|n| n.text).unwrap_or_default();
+    assert!(note.contains("That message was deleted"), "{note}");
+    let screen = render(&app, 120, 30);
+    assert!(!screen.contains("Thread in"), "{screen}");
+    assert!(screen.contains("That message was deleted"), "{screen}");
+}

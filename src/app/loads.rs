@@ -89,6 +89,9 @@ impl App {
         if let (LoadKind::Newer { .. }, Ok((msgs, _)), true) = (&kind, &result, is_open) {
             self.note_arrivals(&space, msgs);
         }
+        if let (LoadKind::Thread { thread }, Ok((msgs, _))) = (&kind, &result) {
+            self.hit_answered(&space, thread, msgs);
+        }
         let tl = self.timelines.entry(space.clone()).or_default();
         match result {
             Ok((msgs, more)) => {
