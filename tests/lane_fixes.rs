@@ -279,3 +279,63 @@ fn a_search_result_deleted_since_says_so_and_stays_in_the_space() {
     assert!(!screen.contains("Thread in"), "{screen}");
     assert!(screen.contains("That message was deleted"), "{screen}");
 }
+
+#[test]
+fn a_folded_section_shows_its_unread_count_and_a_mention_mark() {
+    use crossterm::event::KeyCode;
+    use gchat::api::model::{Annotation, UserMentionMetadata};
+    use gchat::api::sync_model::{Section, SectionType};
+    let mut app = app();
+    let section = |id: &str, kind: SectionType, name: Option<&str>| Section {
+        name: Some(format!("users/1001/sections/{id}")),
+        display_name: name.map(String::from),
+        sort_order: None,
+        section_type: Some(kind),
+    };
+    let list = vec![
+        section("projects", SectionType::Custom, Some("Projects")),
+        section(
+            "default-direct-messages",
+            SectionType::DefaultDirectMessages,
+            None,
+        ),
+        section("default-spaces", SectionType::DefaultSpaces, None),
+    ];
+    let placed = vec![(ENG.to_string(), "users/1001/sections/projects".to_string())];
+    done(&mut app, Outcome::Sections(Ok((list, placed))));
+    let mut asks = msg(ENG, "E9", "E9", bob(), at(21, 11, 30), "@Alice Chen look");
+    asks.annotations = vec![Annotation {
+        user_mention: Some(UserMentionMetadata {
+            user: Some(alice()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }];
+    done(
+        &mut app,
+        Outcome::Unread {
+            space: ENG.into(),
+            result: Ok(vec![
+                msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好"),
+                asks,
+            ]),
+        },
+    );
+    assert_eq!(app.unread(ENG), 2);
+    // Fold Projects: its header is the first row.
+    ch(&mut app, '1');
+    ch(&mut app, 'g');
+    key(&mut app, KeyCode::Char(' '));
+    let screen = render(&app, 80, 16);
+    let header = screen
+        .lines()
+        .find(|l| l.contains("▸ Projects"))
+        .unwrap_or_else(|| panic!("folded: {screen}"))
+        .split('│')
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(header.contains('2'), "the count: {screen}");
+    assert!(header.contains('@'), "the mention mark: {screen}");
+    assert!(!screen.contains("工程部"), "folded away: {screen}");
+}
