@@ -339,3 +339,52 @@ fn a_folded_section_shows_its_unread_count_and_a_mention_mark() {
     assert!(header.contains('@'), "the mention mark: {screen}");
     assert!(!screen.contains("工程部"), "folded away: {screen}");
 }
+
+#[test]
+fn a_conversation_started_here_stays_listed_until_the_server_lists_it() {
+    use gchat::api::model::{Space, SpaceType};
+    const NEW: &str = "spaces/NEWDMDmitri";
+    let mut app = app();
+    done(
+        &mut app,
+        Outcome::ConversationStarted {
+            people: vec![],
+            result: Ok(Space {
+                name: Some(NEW.into()),
+                space_type: Some(SpaceType::DirectMessage),
+                ..Default::default()
+            }),
+        },
+    );
+    assert!(app.space(NEW).is_some());
+    // The next spaces list leaves it out: no message was sent in it yet.
+    let without: Vec<Space> = app
+        .spaces
+        .all
+        .iter()
+        .filter(|s| s.name.as_deref() != Some(NEW))
+        .cloned()
+        .collect();
+    done(&mut app, Outcome::Spaces(Ok(without.clone())));
+    assert!(
+        app.space(NEW).is_some(),
+        "kept: the user can come back to it"
+    );
+    assert!(
+        app.visible_spaces()
+            .iter()
+            .any(|s| s.name.as_deref() == Some(NEW)),
+        "shown in the list"
+    );
+    // Listed once it has a message; then a list without it means it is gone.
+    let mut with = without.clone();
+    with.push(Space {
+        name: Some(NEW.into()),
+        space_type: Some(SpaceType::DirectMessage),
+        ..Default::default()
+    });
+    done(&mut app, Outcome::Spaces(Ok(with)));
+    assert!(app.space(NEW).is_some());
+    done(&mut app, Outcome::Spaces(Ok(without)));
+    assert!(app.space(NEW).is_none(), "no longer kept once listed");
+}
