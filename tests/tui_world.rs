@@ -30,8 +30,9 @@ async fn the_open_space_deleted_or_the_user_removed_is_said_and_left() {
     assert!(!t.contains("offline"), "{t}");
     assert!(!t.contains("spaces/"), "{t}");
     assert!(!t.contains("New message in  "), "{t}");
-    // Out of the list: only the note names it.
-    assert_eq!(t.matches("Team Rust").count(), 1, "{t}");
+    // Out of the list: only the note and the empty message pane name it.
+    assert!(t.contains("no longer a member of Team Rust"), "{t}");
+    assert_eq!(t.matches("Team Rust").count(), 2, "{t}");
 
     // Dmitri removes Alice from Announcements while it is open.
     s.open("Announ", "Announcements").await;
@@ -49,6 +50,7 @@ async fn the_open_space_deleted_or_the_user_removed_is_said_and_left() {
     let t = s.screen();
     assert!(!t.contains("offline"), "{t}");
     assert!(!t.contains("spaces/"), "{t}");
-    assert_eq!(t.matches("Announcements").count(), 1, "{t}");
+    assert!(t.contains("no longer a member of Announcements"), "{t}");
+    assert_eq!(t.matches("Announcements").count(), 2, "{t}");
     s.quit().await;
 }

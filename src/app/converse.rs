@@ -287,6 +287,8 @@ impl App {
             return;
         };
         let known = self.space(&name).is_some();
+        // Not listed by the server until its first message: kept here till then.
+        self.spaces.keep_unlisted(&name);
         if !known || new {
             self.spaces.upsert(s);
             self.spaces.note_activity(&name, self.settings.now());

@@ -32,13 +32,14 @@ impl App {
 
     /// Takes `gone` (spaces no longer the user's) out of everything, says so, and keeps
     /// their unsent words as drafts. The open space, if gone, is left.
-    pub(super) fn spaces_gone(&mut self, gone: &[String], fx: &mut Vec<Effect>) {
+    pub(super) fn spaces_gone(&mut self, gone: &[String], _fx: &mut Vec<Effect>) {
         let gone: Vec<&String> = gone.iter().filter(|s| self.knows_space(s)).collect();
         if gone.is_empty() {
             return;
         }
         let mut said = Vec::new();
         let mut kept = 0;
+        let mut open_label = None;
         for space in &gone {
             let label = self
                 .space(space)
@@ -47,6 +48,9 @@ impl App {
                 .unwrap_or_else(|| "A space".to_string());
             kept += self.keep_unsent(space);
             let draft = self.compose.draft(space, &Target::New).is_some();
+            if self.current.as_deref() == Some(space.as_str()) {
+                open_label = Some(label.clone());
+            }
             said.push((label, draft));
             self.forget_space_state(space);
         }
@@ -57,10 +61,10 @@ impl App {
             self.polls.next_open = None;
             self.focus = Focus::Spaces;
             self.dialog = None;
-            if let Some(first) = self.visible_spaces().first().and_then(|s| s.name.clone()) {
-                self.spaces.selected = Some(first.clone());
-                self.open_space(&first, fx);
-            }
+            // The next space is selected, never opened: opening would mark it read, and
+            // the user has not looked at it.
+            self.spaces.selected = self.visible_spaces().first().and_then(|s| s.name.clone());
+            self.status.left = open_label;
             self.focus = Focus::Spaces;
         } else if self.spaces.selected.is_none() {
             self.spaces.selected = self.current.clone();

@@ -209,8 +209,10 @@ impl App {
             .find(|i| !i.is_local() && !self.is_mine(&i.msg) && i.time() > read)
             .map(|i| i.name().to_string());
         let v = self.views.entry(space.to_string()).or_default();
-        v.unread_pending = None;
+        // Nothing unread shown yet (the space opened from what was already here): the
+        // divider waits for the fetch that opening asked for.
         let Some(first) = first else { return };
+        v.unread_pending = None;
         v.unread_from = Some(first.clone());
         let rows = self.rows_for(space);
         let sel = rows
@@ -222,6 +224,15 @@ impl App {
         if let Some(sel) = sel {
             v.selected = Some(sel);
             v.anchor = Some((Row::Unread, 0));
+        }
+    }
+
+    /// The fetch that opening asked for answered: the divider goes where it belongs, or
+    /// nowhere (nothing unread came), and is not placed later by what arrives after.
+    pub(super) fn settle_unread(&mut self, space: &str) {
+        self.place_unread(space);
+        if let Some(v) = self.views.get_mut(space) {
+            v.unread_pending = None;
         }
     }
 

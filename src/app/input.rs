@@ -27,6 +27,8 @@ impl App {
             return;
         }
         self.dirty = true;
+        // The user is here: a server's request to slow down gives way to them.
+        self.polls.release();
         self.poll_soon();
         if self.status.note.as_ref().is_some_and(|n| n.error) && self.dialog.is_none() {
             self.status.note = None;

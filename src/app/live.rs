@@ -146,6 +146,7 @@ impl App {
                 let active = self.apply_events(&space, events, fx);
                 if is_open {
                     self.polls.open_answered(active, self.settings.poll);
+                    self.settle_unread(&space);
                 }
             }
             Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),

@@ -89,6 +89,9 @@ impl App {
         if let (LoadKind::Newer { .. }, Ok((msgs, _)), true) = (&kind, &result, is_open) {
             self.note_arrivals(&space, msgs);
         }
+        if let (LoadKind::Thread { thread }, Ok((msgs, _))) = (&kind, &result) {
+            self.hit_answered(&space, thread, msgs);
+        }
         let tl = self.timelines.entry(space.clone()).or_default();
         match result {
             Ok((msgs, more)) => {
@@ -149,7 +152,10 @@ impl App {
                 }
                 if is_open && kind == LoadKind::Latest {
                     self.mark_unread_threads(&space, fx);
-                    self.place_unread(&space);
+                    self.settle_unread(&space);
+                }
+                if is_open && matches!(kind, LoadKind::Newer { .. }) {
+                    self.settle_unread(&space);
                 }
                 if is_open && self.views.get(&space).is_none_or(|v| v.selected.is_none()) {
                     self.select_last(&space);
@@ -187,6 +193,7 @@ impl App {
 
     /// Opens `space` in the message pane.
     pub fn open_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
+        self.status.left = None;
         if self.current.as_deref() != Some(space) {
             if let Some(left) = self.current.clone() {
                 // Counted again at the next spaces list if anything arrived since.
@@ -208,6 +215,19 @@ impl App {
                 space: space.to_string(),
                 kind: LoadKind::Latest,
             });
+        } else if self.spaces.unread_count(space) > 0
+            || self
+                .spaces
+                .last_active(space)
+                .is_some_and(|a| listed.is_none_or(|l| a > l))
+        {
+            // Something arrived since it was last shown: fetched now, not at the next
+            // interval, so the divider goes above it.
+            self.poll_soon();
+            if !self.polls.busy(&Poll::Messages(space.to_string())) && !self.polls.held_now() {
+                self.polls.schedule_open();
+                self.poll_open(space.to_string(), fx);
+            }
         } else {
             self.poll_soon();
         }

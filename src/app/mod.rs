@@ -111,6 +111,9 @@ pub struct Status {
     /// The note says a draft was discarded from the box for this space and target: it
     /// goes once the box is typed in, restored or pointed elsewhere.
     pub discarded: Option<(Option<String>, compose::Target)>,
+    /// The open space went away (deleted, or the user removed): its name, for the empty
+    /// message pane, until another space is opened.
+    pub left: Option<String>,
 }
 
 /// Ids for local copies and client message ids.

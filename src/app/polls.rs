@@ -117,9 +117,34 @@ impl Polls {
         self.hold.is_some_and(|h| now < h)
     }
 
+    /// Whether polling waits for a 429's `Retry-After` now.
+    pub fn held_now(&self) -> bool {
+        self.held(self.now)
+    }
+
+    /// How long polling still waits for a 429's `Retry-After` (none when it does not).
+    pub fn held_for(&self) -> Option<Duration> {
+        self.hold
+            .map(|h| h.saturating_duration_since(self.now))
+            .filter(|d| !d.is_zero())
+    }
+
+    /// The user asked (a key, `Ctrl-r`): a hold ends now, and what it put off is due.
+    pub fn release(&mut self) {
+        if self.hold.take().is_some() {
+            let now = self.now;
+            for t in [&mut self.next_open, &mut self.next_spaces]
+                .into_iter()
+                .flatten()
+            {
+                *t = (*t).min(now);
+            }
+        }
+    }
+
     /// `d` stretched by the server's push-back.
     pub fn stretch(&self, d: Duration) -> Duration {
-        d * self.slow
+        d.saturating_mul(self.slow)
     }
 
     /// When the open space is polled next, from now.
@@ -149,8 +174,13 @@ impl Polls {
         match r {
             Err(e) if throttled(e) => {
                 self.slow = (self.slow * 2).min(SLOW_MAX);
-                let wait = e.retry_after().unwrap_or(Duration::ZERO);
-                let until = self.now + wait;
+                // One cap for every wait the server asks for: a hostile or broken
+                // `Retry-After` neither overflows the clock nor stops polling for hours.
+                let wait = e
+                    .retry_after()
+                    .unwrap_or(Duration::ZERO)
+                    .min(super::reconcile::MAX_RETRY_AFTER);
+                let until = self.now.checked_add(wait).unwrap_or(self.now);
                 self.hold = Some(self.hold.map_or(until, |h| h.max(until)));
                 // Every timer waits at least until the hold is over.
                 for t in [&mut self.next_open, &mut self.next_spaces]
@@ -189,4 +219,48 @@ impl Polls {
 /// Whether the server said to slow down.
 pub fn throttled(e: &ApiError) -> bool {
     e.code() == Some(429) || e.status() == Some("RESOURCE_EXHAUSTED")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::ServerError;
+
+    fn slow_down(secs: u64) -> Result<(), ApiError> {
+        Err(ApiError::Server(ServerError {
+            code: 429,
+            status: "RESOURCE_EXHAUSTED".into(),
+            message: "slow down".into(),
+            field_violations: Vec::new(),
+            reason: None,
+            retry_after: Some(Duration::from_secs(secs)),
+        }))
+    }
+
+    #[test]
+    fn a_huge_retry_after_neither_panics_nor_holds_for_long() {
+        let mut p = Polls::new(Duration::from_secs(5));
+        p.schedule_open();
+        p.answered(&slow_down(u64::MAX));
+        let held = p.held_for().expect("held");
+        assert!(held <= super::super::reconcile::MAX_RETRY_AFTER, "{held:?}");
+        p.answered(&slow_down(3600));
+        let held = p.held_for().expect("held");
+        assert!(held <= super::super::reconcile::MAX_RETRY_AFTER, "{held:?}");
+        assert!(p.next_open.is_some_and(|t| t <= p.now() + held));
+    }
+
+    #[test]
+    fn the_user_ends_a_hold() {
+        let mut p = Polls::new(Duration::from_secs(5));
+        p.schedule_open();
+        p.schedule_spaces(Duration::from_secs(30));
+        p.answered(&slow_down(120));
+        assert!(p.held(p.now()));
+        p.release();
+        assert!(!p.held(p.now()));
+        assert_eq!(p.held_for(), None);
+        assert!(p.next_open.is_some_and(|t| t <= p.now()));
+        assert!(p.next_spaces.is_some_and(|t| t <= p.now()));
+    }
 }

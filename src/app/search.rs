@@ -5,6 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::compose::Target;
 use super::dialog::{Dialog, Field, Kind};
 use super::permissions::Task;
 use super::rows::Row;
@@ -305,6 +306,7 @@ impl App {
                 v.thread = Some(thread.clone());
             }
             v.surfaced.retain(|t| *t != thread);
+            v.hit = Some(name_of(&row));
             v.selected = Some(row);
             v.anchor = None;
             fx.push(Effect::LoadMessages {
@@ -314,6 +316,58 @@ impl App {
         } else {
             v.selected = Some(row);
             v.anchor = None;
+        }
+    }
+}
+
+fn name_of(row: &Row) -> String {
+    match row {
+        Row::Msg { name, .. } => name.clone(),
+        _ => String::new(),
+    }
+}
+
+impl App {
+    /// A thread opened for a search result is loaded: when the result is not in it (it
+    /// was deleted since the search), the thread view closes and says so, rather than an
+    /// empty pane with a box that answers a message no longer there.
+    pub(super) fn hit_answered(&mut self, space: &str, thread: &str, msgs: &[Message]) {
+        let Some(v) = self.views.get_mut(space) else {
+            return;
+        };
+        if v.thread.as_deref() != Some(thread) {
+            return;
+        }
+        let Some(hit) = v.hit.take() else { return };
+        if msgs
+            .iter()
+            .any(|m| m.name.as_deref() == Some(hit.as_str()) && !m.is_deleted())
+        {
+            return;
+        }
+        v.thread = None;
+        match v.saved.take() {
+            Some(saved) => {
+                v.selected = saved.0;
+                v.anchor = saved.1;
+            }
+            None => v.selected = None,
+        }
+        if let Some(t) = self.timelines.get_mut(space) {
+            t.remove(&hit);
+        }
+        if self.current.as_deref() == Some(space) {
+            self.compose.switch(space, Target::New, None, None);
+            self.focus = Focus::Messages;
+            self.select_last_if_none(space);
+        }
+        self.error("That message was deleted.");
+        self.dirty = true;
+    }
+
+    fn select_last_if_none(&mut self, space: &str) {
+        if self.views.get(space).is_none_or(|v| v.selected.is_none()) {
+            self.select_last(space);
         }
     }
 }

@@ -39,6 +39,8 @@ pub enum SpaceRow<'a> {
         collapsed: bool,
         /// Unread messages in the section's spaces (shown when folded).
         unread: usize,
+        /// Unread mentions of the user there (marked when folded).
+        mentions: usize,
     },
     Space(&'a Space),
 }
@@ -151,11 +153,17 @@ impl App {
                 .filter_map(|s| s.name.as_deref())
                 .map(|n| self.unread(n))
                 .sum();
+            let mentions = members
+                .iter()
+                .filter_map(|s| s.name.as_deref())
+                .map(|n| self.user_state.mentions_in(n))
+                .sum();
             rows.push(SpaceRow::Header {
                 section: name.to_string(),
                 label: section_label(sec),
                 collapsed,
                 unread,
+                mentions,
             });
             for s in members {
                 if let Some(n) = s.name.as_deref() {

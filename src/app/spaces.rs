@@ -1,7 +1,7 @@
 //! The spaces pane: every space, newest activity first, named for people to read (a DM
 //! by the other person), filtered as you type, with unread counts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -21,6 +21,9 @@ pub struct SpaceList {
     pub filtering: bool,
     /// What is known of each space besides the list's copy, by space name.
     marks: HashMap<String, SpaceMarks>,
+    /// Conversations started or found here and not yet listed: the API lists a group
+    /// chat or DM only once it has a message, so a list without them keeps them.
+    unlisted: HashSet<String>,
 }
 
 /// What the workspace knows of one space besides its messages and members: read mark,
@@ -38,8 +41,22 @@ struct SpaceMarks {
 }
 
 impl SpaceList {
+    /// A fresh list from the server; conversations started or found here that it does
+    /// not list yet are kept (until it lists them, or the user leaves them).
     pub fn replace(&mut self, list: Vec<Space>) {
+        self.unlisted
+            .retain(|u| !list.iter().any(|s| s.name.as_deref() == Some(u.as_str())));
+        let kept: Vec<Space> = std::mem::take(&mut self.all)
+            .into_iter()
+            .filter(|s| s.name.as_ref().is_some_and(|n| self.unlisted.contains(n)))
+            .collect();
         self.all = list;
+        self.all.extend(kept);
+    }
+
+    /// `space` was started or found here: kept until a spaces list has it.
+    pub fn keep_unlisted(&mut self, space: &str) {
+        self.unlisted.insert(space.to_string());
     }
 
     pub fn upsert(&mut self, s: Space) {
@@ -51,6 +68,7 @@ impl SpaceList {
 
     /// Takes `space` out of the list and forgets everything known about it here.
     pub fn forget(&mut self, space: &str) {
+        self.unlisted.remove(space);
         self.all.retain(|s| s.name.as_deref() != Some(space));
         self.marks.remove(space);
         if self.selected.as_deref() == Some(space) {
@@ -99,6 +117,14 @@ impl SpaceList {
             .iter()
             .filter_map(|(s, m)| m.last_read.map(|t| (s.clone(), t)))
             .collect()
+    }
+
+    /// When `space` was last active, per the spaces list.
+    pub fn last_active(&self, space: &str) -> Option<DateTime<Utc>> {
+        self.all
+            .iter()
+            .find(|s| s.name.as_deref() == Some(space))
+            .and_then(|s| s.last_active_time)
     }
 
     /// Unread messages in `space`, as last counted.

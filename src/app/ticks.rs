@@ -51,7 +51,7 @@ impl App {
 
     /// Asks what changed in the open space: its events where the sign-in can read them,
     /// else its messages newer than the watermark (or its newest page).
-    fn poll_open(&mut self, space: String, fx: &mut Vec<Effect>) {
+    pub(super) fn poll_open(&mut self, space: String, fx: &mut Vec<Effect>) {
         if self.me.is_app {
             // Apps cannot list messages with chat.bot: nothing to poll.
             return;
@@ -72,6 +72,11 @@ impl App {
                 kind: LoadKind::Latest,
             });
         }
+    }
+
+    /// How long polling still waits because the server asked to slow down.
+    pub fn polling_held_for(&self) -> Option<std::time::Duration> {
+        self.polls.held_for()
     }
 
     /// Polls sooner: the user is active.

@@ -35,6 +35,8 @@ pub struct ViewState {
     pub unread_from: Option<String>,
     /// Threads higher up that got replies while the space was open.
     pub surfaced: Vec<String>,
+    /// A search result opened in its thread, until the thread is loaded to show it.
+    pub hit: Option<String>,
 }
 
 /// The visible part: `(row, first line, lines)` for each row on screen, top first.

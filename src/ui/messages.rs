@@ -38,10 +38,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             .borders(Borders::ALL)
             .border_style(theme::border(focused))
             .title(Span::styled(" Messages ", theme::title(focused)));
-        let msg = if app.spaces.loaded {
-            "Pick a space on the left and press Enter."
-        } else {
-            "Loading spaces…"
+        let msg = match &app.status.left {
+            Some(label) => format!(
+                "You are no longer a member of {}: it was deleted, or you were removed. Pick a space on the left and press Enter.",
+                Clean::line(label)
+            ),
+            None if app.spaces.loaded => "Pick a space on the left and press Enter.".to_string(),
+            None => "Loading spaces…".to_string(),
         };
         f.render_widget(
             Paragraph::new(Line::from(Span::styled(msg, theme::dim())))

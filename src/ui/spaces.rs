@@ -73,9 +73,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 label,
                 collapsed,
                 unread,
+                mentions,
                 ..
             } => {
-                let mut line = header_line(label, *collapsed, *unread, w);
+                let mut line = header_line(label, *collapsed, *unread, *mentions, w);
                 if Some(i) == sel {
                     line = line.patch_style(if focused {
                         theme::selected()
@@ -133,14 +134,24 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
 }
 
 /// A section's header: folded or not, its name, and when folded what is unread in it.
-fn header_line(label: &str, collapsed: bool, unread: usize, w: usize) -> Line<'static> {
+fn header_line(
+    label: &str,
+    collapsed: bool,
+    unread: usize,
+    mentions: usize,
+    w: usize,
+) -> Line<'static> {
     let arrow = if collapsed { "▸ " } else { "▾ " };
-    let badge = match unread {
+    let mut badge = match unread {
         0 => String::new(),
         _ if !collapsed => String::new(),
         n if n >= 100 => " 99+".to_string(),
         n => format!(" {n}"),
     };
+    if collapsed && mentions > 0 {
+        // Someone asked for the user in there: the mark says so, as Chat's does.
+        badge = format!(" @{badge}");
+    }
     let label_w = w.saturating_sub(2 + markup::width(&badge));
     let label = markup::pad(&Clean::line(label), label_w);
     let mut spans = vec![

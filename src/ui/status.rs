@@ -65,6 +65,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         right.push(Span::styled(format!("@{mentions} "), theme::unread()));
     }
     match (&app.status.offline, app.status.synced_at) {
+        // Polling waits: nothing is synced until it is over.
+        _ if app.polling_held_for().is_some() => {
+            let secs = app.polling_held_for().unwrap_or_default().as_secs().max(1);
+            right.push(Span::styled(
+                if area.width < crate::ui::small::TWO_PANES {
+                    format!("◌ wait {secs}s ")
+                } else {
+                    format!("◌ waiting {secs}s: the server asked to slow down ")
+                },
+                theme::error(),
+            ))
+        }
         (Some(why), _) => right.push(Span::styled(
             format!("○ offline: {} ", markup::truncate(&Clean::line(why), 40)),
             theme::error(),
