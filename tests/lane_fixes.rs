@@ -45,7 +45,7 @@ fn polls(fx: &[Effect]) -> bool {
 }
 
 #[test]
-fn a_hostile_retry_after_neither_crashes_nor_says_synced_and_a_key_ends_the_wait() {
+fn a_hostile_retry_after_neither_crashes_nor_says_synced() {
     let mut app = app();
     let t = Instant::now() + Duration::from_secs(30);
     poll_answered_with(&mut app, t, slow_down(u64::MAX));
@@ -73,6 +73,18 @@ fn the_user_asking_ends_a_long_hold() {
         &app.update(Action::Tick(t + Duration::from_secs(1)))
     ));
     assert!(render(&app, 120, 30).contains("waiting"));
+    // Moving about or typing does not undo the server's request.
+    for c in ['j', 'k', 'i', 'x'] {
+        ch(&mut app, c);
+    }
+    assert!(!polls(
+        &app.update(Action::Tick(t + Duration::from_secs(2)))
+    ));
+    assert!(render(&app, 120, 30).contains("waiting"));
+    app.update(Action::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Esc,
+        crossterm::event::KeyModifiers::NONE,
+    )));
     ctrl(&mut app, 'r');
     let screen = render(&app, 120, 30);
     assert!(!screen.contains("waiting"), "{screen}");

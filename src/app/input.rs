@@ -27,8 +27,6 @@ impl App {
             return;
         }
         self.dirty = true;
-        // The user is here: a server's request to slow down gives way to them.
-        self.polls.release();
         self.poll_soon();
         if self.status.note.as_ref().is_some_and(|n| n.error) && self.dialog.is_none() {
             self.status.note = None;
@@ -273,6 +271,9 @@ impl App {
             Command::Zoom => self.zoom = !self.zoom,
             Command::NextUnread => self.next_unread_space(fx),
             Command::Refresh => {
+                // The user asked: a server's request to slow down gives way to them
+                // (typing does not: it would undo every Retry-After).
+                self.polls.release();
                 fx.push(Effect::LoadSpaces);
                 if let Some(s) = self.current.clone() {
                     fx.push(Effect::LoadMessages {
