@@ -54,7 +54,7 @@ impl App {
             return;
         }
         let mode = self.mode();
-        if mode == Mode::Compose && self.mention_key(k) {
+        if mode == Mode::Compose && (self.space_after_mention(k) || self.mention_key(k)) {
             return;
         }
         let cmd = self.keymap.lookup(mode, &k);
