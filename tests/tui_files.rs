@@ -362,8 +362,8 @@ async fn o_opens_the_link_in_the_browser_and_over_ssh_shows_it() {
     )
     .await;
     s.send("O").await;
-    s.wait_for("the address shown", |t| {
-        t.contains("Over SSH: open https://ci.example.com/build/42")
+    s.wait_for("the address shown in its dialog", |t| {
+        t.contains("Over SSH: open this address") && t.contains("https://ci.example.com/build/42")
     })
     .await;
     s.quit().await;

@@ -232,7 +232,10 @@ fn links_come_from_text_rich_links_and_drive_files_and_only_web_ones_open() {
     let url = "https://docs.google.com/document/d/X/edit";
     // Over SSH the address is shown instead of opened.
     if fx.is_empty() {
-        assert!(a.status.note.clone().unwrap().text.contains(url));
+        assert!(
+            matches!(&a.dialog, Some(d) if matches!(&d.kind, gchat::app::dialog::Kind::Address { url: u, .. } if u == url))
+        );
+        key(&mut a, KeyCode::Esc);
     } else {
         assert_eq!(fx, vec![Effect::Open { target: url.into() }]);
     }
@@ -552,4 +555,28 @@ fn only_esc_stops_a_transfer_not_the_other_back_keys() {
         key(&mut a, KeyCode::Esc),
         vec![Effect::CancelTransfer { id }]
     );
+}
+
+#[test]
+fn an_address_that_did_not_open_is_shown_whole_and_y_copies_it() {
+    let url = "https://drive.google.com/open?id=1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-tail";
+    let (mut a, _) = with_message(&format!("see {url}"), vec![]);
+    done(
+        &mut a,
+        Outcome::OpenFailed {
+            target: url.into(),
+            why: "No valid browsers detected. You can specify one in BROWSER.".into(),
+        },
+    );
+    let screen = render(&a, 80, 24);
+    // Every piece of the address is on screen, none cut with an ellipsis.
+    let joined: String = screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect();
+    assert!(joined.contains(url), "{screen}");
+    assert!(!screen.contains("BRO…"), "{screen}");
+    let fx = ch(&mut a, 'y');
+    assert_eq!(fx, vec![Effect::Copy { text: url.into() }]);
+    assert!(a.dialog.is_none(), "y copies and closes");
 }

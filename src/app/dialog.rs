@@ -69,6 +69,12 @@ pub enum Kind {
     Pick {
         choices: Vec<crate::app::files::Choice>,
     },
+    /// A web address to open elsewhere (over SSH, or when no browser opened it): shown
+    /// whole, `y` copies it. `why`: the line above it.
+    Address {
+        url: String,
+        why: String,
+    },
     /// Message a person (or several: a group chat), by name or email.
     MessagePerson {
         request_id: String,
@@ -167,6 +173,7 @@ impl Dialog {
             Kind::MoveToSection { .. } => "Move to section",
             Kind::AttachFile { .. } => "Attach a file",
             Kind::Pick { .. } => "Choose",
+            Kind::Address { .. } => "Web address",
             Kind::MessagePerson { .. } => "Message a person",
             Kind::Search { .. } => "Search messages",
         }

@@ -246,7 +246,7 @@ impl App {
         };
         let links = links_of(&m);
         match links.len() {
-            0 => self.error("The selected message has no web link to open."),
+            0 => self.error("No web link in this message."),
             1 => {
                 let url = links.into_iter().next().unwrap_or_default();
                 self.open_url(url, fx);
@@ -261,11 +261,24 @@ impl App {
     fn open_url(&mut self, url: String, fx: &mut Vec<Effect>) {
         if files::over_ssh() {
             // A browser started here would open on the remote machine.
-            self.note(format!("Over SSH: open {url}"));
+            self.show_address(
+                url,
+                "Over SSH: open this address in a browser on your own computer.".into(),
+            );
             return;
         }
         self.note(format!("Opening {url}"));
         fx.push(Effect::Open { target: url });
+    }
+
+    /// Shows `url` whole in a small dialog, where `y` copies it (a status line would cut
+    /// it). A dialog already open is left alone: the note then ends with the address.
+    pub(super) fn show_address(&mut self, url: String, why: String) {
+        if self.dialog.is_some() {
+            self.note(format!("{why} {url}"));
+            return;
+        }
+        self.dialog = Some(Dialog::new(Kind::Address { url, why }, Vec::new()));
     }
 
     /// `y` / `Y`: copies the selected message's text, or its web address.

@@ -182,6 +182,14 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
         }
         Kind::AttachFile { space } => v.extend(crate::ui::files::attach_text(app, space)),
         Kind::Pick { choices } => v.extend(crate::ui::files::pick_text(choices, d.pick)),
+        Kind::Address { url, why } => {
+            v.push(Line::from(Clean::line(why).into_string()));
+            v.push(Line::from(""));
+            v.push(Line::from(Span::styled(
+                Clean::line(url).into_string(),
+                theme::link(),
+            )));
+        }
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } | Kind::Search { .. } => {}
         Kind::MessagePerson { .. } => v.extend(crate::ui::people::message_person(app, d)),
     }
@@ -318,6 +326,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         Line::from(Span::styled("Working…", theme::warn()))
     } else if matches!(d.kind, Kind::SpaceInfo { .. }) {
         Line::from(vec![
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" close"),
+        ])
+    } else if matches!(d.kind, Kind::Address { .. }) {
+        Line::from(vec![
+            Span::styled("y", theme::key()),
+            Span::raw(" copy   "),
             Span::styled(keys(app, Command::Cancel), theme::key()),
             Span::raw(" close"),
         ])
