@@ -68,6 +68,8 @@ pub enum Kind {
     /// Choosing one of a message's links or attachments.
     Pick {
         choices: Vec<crate::app::files::Choice>,
+        /// What each choice is called where the message says so (else empty).
+        labels: Vec<String>,
     },
     /// A web address to open elsewhere (over SSH, or when no browser opened it): shown
     /// whole, `y` copies it. `why`: the line above it.

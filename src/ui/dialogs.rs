@@ -36,7 +36,7 @@ fn keys(app: &App, c: Command) -> String {
         .unwrap_or_default()
 }
 
-fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
+fn text_lines(app: &App, d: &Dialog, cols: usize) -> Vec<Para> {
     let mut v: Vec<Line<'static>> = Vec::new();
     match &d.kind {
         Kind::AddMember { space } => {
@@ -181,7 +181,9 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
             }
         }
         Kind::AttachFile { space } => v.extend(crate::ui::files::attach_text(app, space)),
-        Kind::Pick { choices } => v.extend(crate::ui::files::pick_text(choices, d.pick)),
+        Kind::Pick { choices, labels } => {
+            v.extend(crate::ui::files::pick_text(choices, labels, d.pick, cols))
+        }
         Kind::Address { url, why } => {
             v.push(Line::from(Clean::line(why).into_string()));
             v.push(Line::from(""));
@@ -256,8 +258,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     };
     let w = w.min(area.width);
     // Wrapped here, so the box is as tall as its text.
-    let text: Vec<Line<'static>> =
-        crate::markup::wrap(&text_lines(app, d), w.saturating_sub(2) as usize);
+    let text: Vec<Line<'static>> = crate::markup::wrap(
+        &text_lines(app, d, w.saturating_sub(2) as usize),
+        w.saturating_sub(2) as usize,
+    );
     let field_h: u16 = d
         .fields
         .iter()

@@ -310,7 +310,7 @@ impl App {
             Kind::Quit { .. } => self.answer_quit(true),
             Kind::QuitUnsaved { .. } => {}
             Kind::AttachFile { space } => self.submit_attach(space, fx),
-            Kind::Pick { choices } => {
+            Kind::Pick { choices, .. } => {
                 if let Some(c) = choices.get(d.pick).cloned() {
                     self.picked(c, fx);
                 }
