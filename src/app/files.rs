@@ -129,6 +129,9 @@ pub fn attachment_label(a: &Attachment, sizes: &std::collections::HashMap<String
     out
 }
 
+/// Said when the editor's text is back in the box; it goes once the draft changes.
+pub(super) const EDITOR_NOTE: &str = "The text from the editor is in the box; Enter sends it.";
+
 /// The web address of a Drive attachment.
 fn drive_url(a: &Attachment) -> Option<String> {
     let id = a.drive_data_ref.as_ref()?.drive_file_id.as_deref()?;
@@ -629,7 +632,7 @@ impl App {
                 let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
                 self.compose.set_text(&text);
                 self.focus = Focus::Compose;
-                self.note("The text from the editor is in the box; Enter sends it.");
+                self.note(EDITOR_NOTE);
             }
             Ok(None) => self.note("The editor exited with an error; the draft is unchanged."),
             Err(why) => self.error(format!("No editor: {why}; the draft is unchanged.")),
