@@ -247,6 +247,16 @@ fn space_info(app: &App, space: &str) -> Vec<Para> {
     v
 }
 
+/// The dialog's title; moving a space names the space.
+fn dialog_title(app: &App, d: &Dialog) -> String {
+    if let Kind::MoveToSection { space, .. } = &d.kind {
+        if let Some(s) = app.space(space) {
+            return format!("Move {} to", app.space_label(s));
+        }
+    }
+    d.title().to_string()
+}
+
 pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     if matches!(d.kind, Kind::Search { .. }) {
         return crate::ui::people::search(app, f, area, d);
@@ -287,7 +297,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(true))
-        .title(Span::styled(format!(" {} ", d.title()), theme::title(true)));
+        .title(Span::styled(
+            format!(" {} ", dialog_title(app, d)),
+            theme::title(true),
+        ));
     let inner = block.inner(r);
     f.render_widget(block, r);
 
