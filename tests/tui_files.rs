@@ -75,7 +75,7 @@ async fn saving_a_demo_attachment_writes_its_bytes_and_never_overwrites() {
     .await;
     select_message_with_files(&mut s).await;
     s.wait_for("both files offered", |t| {
-        t.contains("1. dashboard.png") && t.contains("2. security-audit-2026.pdf")
+        t.contains("1 dashboard.png") && t.contains("2 security-audit-2026.pdf")
     })
     .await;
     s.send("1").await;
