@@ -218,18 +218,29 @@ pub fn complete_path(input: &str) -> Completion {
         expand_home(dir_part)
     };
     let mut candidates: Vec<String> = Vec::new();
+    // Hidden files only when a `.` is typed, or when nothing was typed and the folder
+    // holds nothing else.
+    let mut hidden: Vec<String> = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for e in rd.take(COMPLETION_SCAN).flatten() {
             let Ok(name) = e.file_name().into_string() else {
                 continue;
             };
-            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+            if !name.starts_with(prefix) {
                 continue;
             }
             let is_dir = e.file_type().is_ok_and(|t| t.is_dir())
                 || (e.file_type().is_ok_and(|t| t.is_symlink()) && e.path().is_dir());
-            candidates.push(if is_dir { format!("{name}/") } else { name });
+            let shown = if is_dir { format!("{name}/") } else { name };
+            if shown.starts_with('.') && !prefix.starts_with('.') {
+                hidden.push(shown);
+            } else {
+                candidates.push(shown);
+            }
         }
+    }
+    if candidates.is_empty() && prefix.is_empty() {
+        candidates = hidden;
     }
     candidates.sort();
     let common = common_prefix(&candidates);

@@ -181,7 +181,10 @@ fn g_loads_older_pages_until_the_beginning() {
     );
     assert_eq!(older(&fx), None, "the beginning is reached");
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("The beginning of Bob Li"), "{screen}");
+    assert!(
+        screen.contains("The beginning of your conversation with") && screen.contains(" Bob Li   "),
+        "{screen}"
+    );
     assert!(!screen.contains("Esc stops"), "{screen}");
     assert_eq!(selected_text(&app), "note #860.");
 }

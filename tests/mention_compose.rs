@@ -308,3 +308,36 @@ fn a_caret_moved_away_inserts_nothing() {
         "nothing replaced where the caret is"
     );
 }
+
+#[test]
+fn a_completed_mention_does_not_reopen_the_popup_or_eat_enter() {
+    let mut a = app();
+    ch(&mut a, 'i');
+    typed(&mut a, "hi @bo");
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.compose.text(), "hi @Bob Li ");
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!(a.compose.text(), "hi @Bob Li");
+    assert!(
+        a.compose.popup.is_none(),
+        "Backspace over the trailing space does not reopen the list"
+    );
+    let fx = key(&mut a, KeyCode::Enter);
+    assert_eq!(sent_text(&fx), "hi <users/1002>", "the first Enter sends");
+}
+
+#[test]
+fn a_space_typed_after_a_picked_mention_is_not_doubled() {
+    let mut a = app();
+    ch(&mut a, 'i');
+    typed(&mut a, "hi @bo");
+    key(&mut a, KeyCode::Tab);
+    typed(&mut a, " and  you");
+    assert_eq!(
+        a.compose.text(),
+        "hi @Bob Li and  you",
+        "only the first space after the pick is absorbed"
+    );
+    let fx = key(&mut a, KeyCode::Enter);
+    assert_eq!(sent_text(&fx), "hi <users/1002> and  you");
+}

@@ -374,3 +374,28 @@ fn closing_the_dialog_while_it_looks_cancels_or_leaves_you_where_you_are() {
     assert_eq!(a.current.as_deref(), Some(TEAM));
     assert_ne!(a.focus, Focus::Compose);
 }
+
+#[test]
+fn search_snippets_are_drawn_without_markup_on_one_line() {
+    let mut a = app();
+    ctrl(&mut a, 'f');
+    typed(&mut a, "freeze");
+    press(&mut a, KeyCode::Enter);
+    let hit = msg(
+        TEAM,
+        "T9",
+        "T9",
+        bob(),
+        at(20, 9, 0),
+        "Reminder: code freeze on *Friday* 🧊\n* land `unsafe` cleanups",
+    );
+    answer(&mut a, "freeze", None, vec![hit], None);
+    let screen = render(&a, 100, 30);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Reminder"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.contains("code freeze on Friday"), "{line}");
+    assert!(line.contains("unsafe cleanups"), "{line}");
+    assert!(!line.contains('*') && !line.contains('`'), "{line}");
+}

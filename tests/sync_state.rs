@@ -523,7 +523,14 @@ fn s_moves_a_space_to_a_picked_section_and_a_refusal_lists_again() {
     assert!(app.dialog.is_some());
     let screen = render(&app, 80, 24);
     assert!(screen.contains("Projects"), "{screen}");
-    // Projects, then Direct messages.
+    assert!(
+        screen.contains("Move 工程部 to"),
+        "the title names the space: {screen}"
+    );
+    assert!(
+        !screen.contains("Direct messages"),
+        "a named space cannot go among the DMs: {screen}"
+    );
     let fx = key(&mut app, KeyCode::Enter);
     expect_effect!(fx, Effect::MoveToSection { space, to, .. }
         if space == ENG && to == "users/1001/sections/projects");

@@ -75,7 +75,7 @@ async fn saving_a_demo_attachment_writes_its_bytes_and_never_overwrites() {
     .await;
     select_message_with_files(&mut s).await;
     s.wait_for("both files offered", |t| {
-        t.contains("1. dashboard.png") && t.contains("2. security-audit-2026.pdf")
+        t.contains("1 dashboard.png") && t.contains("2 security-audit-2026.pdf")
     })
     .await;
     s.send("1").await;
@@ -362,8 +362,8 @@ async fn o_opens_the_link_in_the_browser_and_over_ssh_shows_it() {
     )
     .await;
     s.send("O").await;
-    s.wait_for("the address shown", |t| {
-        t.contains("Over SSH: open https://ci.example.com/build/42")
+    s.wait_for("the address shown in its dialog", |t| {
+        t.contains("Over SSH: open this address") && t.contains("https://ci.example.com/build/42")
     })
     .await;
     s.quit().await;

@@ -157,7 +157,7 @@ fn several_attachments_ask_which_and_esc_stops_a_download() {
     assert!(ch(&mut a, 's').is_empty());
     assert!(matches!(
         a.dialog.as_ref().map(|d| &d.kind),
-        Some(gchat::app::dialog::Kind::Pick { choices }) if choices.len() == 2
+        Some(gchat::app::dialog::Kind::Pick { choices, .. }) if choices.len() == 2
     ));
     let fx = ch(&mut a, '2');
     let (id, media, name) = download_of(&fx).expect("the second file");
@@ -213,7 +213,7 @@ fn links_come_from_text_rich_links_and_drive_files_and_only_web_ones_open() {
         tl.merge(vec![m]);
     }
     assert!(ch(&mut a, 'O').is_empty());
-    let Some(gchat::app::dialog::Kind::Pick { choices }) =
+    let Some(gchat::app::dialog::Kind::Pick { choices, .. }) =
         a.dialog.as_ref().map(|d| d.kind.clone())
     else {
         panic!("a picker")
@@ -232,7 +232,10 @@ fn links_come_from_text_rich_links_and_drive_files_and_only_web_ones_open() {
     let url = "https://docs.google.com/document/d/X/edit";
     // Over SSH the address is shown instead of opened.
     if fx.is_empty() {
-        assert!(a.status.note.clone().unwrap().text.contains(url));
+        assert!(
+            matches!(&a.dialog, Some(d) if matches!(&d.kind, gchat::app::dialog::Kind::Address { url: u, .. } if u == url))
+        );
+        key(&mut a, KeyCode::Esc);
     } else {
         assert_eq!(fx, vec![Effect::Open { target: url.into() }]);
     }
@@ -552,4 +555,77 @@ fn only_esc_stops_a_transfer_not_the_other_back_keys() {
         key(&mut a, KeyCode::Esc),
         vec![Effect::CancelTransfer { id }]
     );
+}
+
+#[test]
+fn an_address_that_did_not_open_is_shown_whole_and_y_copies_it() {
+    let url = "https://drive.google.com/open?id=1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-tail";
+    let (mut a, _) = with_message(&format!("see {url}"), vec![]);
+    done(
+        &mut a,
+        Outcome::OpenFailed {
+            target: url.into(),
+            why: "No valid browsers detected. You can specify one in BROWSER.".into(),
+        },
+    );
+    let screen = render(&a, 80, 24);
+    // Every piece of the address is on screen, none cut with an ellipsis.
+    let joined: String = screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect();
+    assert!(joined.contains(url), "{screen}");
+    assert!(!screen.contains("BRO…"), "{screen}");
+    let fx = ch(&mut a, 'y');
+    assert_eq!(fx, vec![Effect::Copy { text: url.into() }]);
+    assert!(a.dialog.is_none(), "y copies and closes");
+}
+
+#[test]
+fn card_buttons_and_card_text_links_are_among_the_links() {
+    let (mut a, name) = with_message("Release 2.3.0 is out", vec![]);
+    if let Some(tl) = a.timelines.get_mut(TEAM) {
+        let mut m = tl.get(&name).unwrap().msg.clone();
+        m.cards_v2 = vec![serde_json::from_value(json!({
+            "cardId": "rel",
+            "card": {"sections": [{"widgets": [
+                {"textParagraph": {"text": "See <a href=\"https://example.com/changelog\">the changelog</a>"}},
+                {"decoratedText": {"text": "Build", "button": {"text": "Logs",
+                    "onClick": {"openLink": {"url": "https://ci.example.com/42"}}}}},
+                {"buttonList": {"buttons": [
+                    {"text": "Release notes", "onClick": {"openLink": {"url": "https://example.com/releases/2.3.0"}}},
+                    {"text": "Dashboard", "onClick": {"openLink": {"url": "https://dash.example.com/"}}},
+                    {"text": "Bad", "onClick": {"openLink": {"url": "javascript:alert(1)"}}}
+                ]}}
+            ]}]}
+        }))
+        .unwrap()];
+        tl.merge(vec![m]);
+    }
+    assert!(ch(&mut a, 'O').is_empty());
+    let Some(gchat::app::dialog::Kind::Pick { choices, .. }) =
+        a.dialog.as_ref().map(|d| d.kind.clone())
+    else {
+        panic!("a picker, not: {:?}", a.status.note)
+    };
+    assert_eq!(
+        choices,
+        vec![
+            Choice::Link("https://example.com/changelog".into()),
+            Choice::Link("https://ci.example.com/42".into()),
+            Choice::Link("https://example.com/releases/2.3.0".into()),
+            Choice::Link("https://dash.example.com/".into()),
+        ]
+    );
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("Release notes"), "{screen}");
+    assert!(screen.contains("Dashboard"), "{screen}");
+    // Narrow: each choice stays on one line, cut with an ellipsis.
+    let narrow = render(&a, 40, 20);
+    let line = narrow
+        .lines()
+        .find(|l| l.contains("3 Release notes"))
+        .unwrap_or_else(|| panic!("{narrow}"));
+    assert!(line.contains('…'), "{narrow}");
+    assert!(!narrow.contains("\n  1."), "{narrow}");
 }

@@ -183,6 +183,9 @@ pub struct Compose {
     pub dismissed: Option<(usize, usize)>,
     /// Mentions chosen from the popup: sent as their `<users/ID>` tokens.
     pub picked: Vec<super::mentions::Mention>,
+    /// Where the caret stood right after a mention was inserted with its trailing
+    /// space: a space typed there is absorbed rather than doubled.
+    pub after_mention: Option<(usize, usize)>,
     drafts: HashMap<(String, Target), Vec<String>>,
 }
 
@@ -199,6 +202,7 @@ impl Default for Compose {
             popup: None,
             dismissed: None,
             picked: Vec::new(),
+            after_mention: None,
             drafts: HashMap::new(),
         }
     }

@@ -68,6 +68,14 @@ pub enum Kind {
     /// Choosing one of a message's links or attachments.
     Pick {
         choices: Vec<crate::app::files::Choice>,
+        /// What each choice is called where the message says so (else empty).
+        labels: Vec<String>,
+    },
+    /// A web address to open elsewhere (over SSH, or when no browser opened it): shown
+    /// whole, `y` copies it. `why`: the line above it.
+    Address {
+        url: String,
+        why: String,
     },
     /// Message a person (or several: a group chat), by name or email.
     MessagePerson {
@@ -167,6 +175,7 @@ impl Dialog {
             Kind::MoveToSection { .. } => "Move to section",
             Kind::AttachFile { .. } => "Attach a file",
             Kind::Pick { .. } => "Choose",
+            Kind::Address { .. } => "Web address",
             Kind::MessagePerson { .. } => "Message a person",
             Kind::Search { .. } => "Search messages",
         }

@@ -129,6 +129,9 @@ pub fn attachment_label(a: &Attachment, sizes: &std::collections::HashMap<String
     out
 }
 
+/// Said when the editor's text is back in the box; it goes once the draft changes.
+pub(super) const EDITOR_NOTE: &str = "The text from the editor is in the box; Enter sends it.";
+
 /// The web address of a Drive attachment.
 fn drive_url(a: &Attachment) -> Option<String> {
     let id = a.drive_data_ref.as_ref()?.drive_file_id.as_deref()?;
@@ -138,28 +141,90 @@ fn drive_url(a: &Attachment) -> Option<String> {
 }
 
 /// Every link of a message, each once: written in its text, rich-link chips, Drive
-/// attachments. Only http(s) addresses.
+/// attachments, card buttons and links in card text. Only http(s) addresses.
 pub fn links_of(m: &Message) -> Vec<String> {
-    let mut out = files::links_in(m.text.as_deref().unwrap_or(""));
-    let mut add = |u: Option<String>| {
+    labelled_links(m).into_iter().map(|(u, _)| u).collect()
+}
+
+/// [`links_of`] with what each is called where the message says so (a Drive file's
+/// title, a card button's text), else an empty label.
+pub fn labelled_links(m: &Message) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = files::links_in(m.text.as_deref().unwrap_or(""))
+        .into_iter()
+        .map(|u| (u, String::new()))
+        .collect();
+    let mut add = |u: Option<String>, label: String| {
         if let Some(u) = u.as_deref().and_then(files::safe_url) {
-            if !out.contains(&u) {
-                out.push(u);
+            match out.iter_mut().find(|(x, _)| *x == u) {
+                Some((_, l)) if l.is_empty() => *l = label,
+                Some(_) => {}
+                None => out.push((u, label)),
             }
         }
     };
     for a in &m.annotations {
-        add(a
-            .rich_link_metadata
-            .as_ref()
-            .and_then(|r| r.get("uri"))
-            .and_then(|u| u.as_str())
-            .map(String::from));
+        add(
+            a.rich_link_metadata
+                .as_ref()
+                .and_then(|r| r.get("uri"))
+                .and_then(|u| u.as_str())
+                .map(String::from),
+            String::new(),
+        );
     }
     for a in m.attachments() {
-        add(drive_url(&a));
+        let title = a
+            .content_name
+            .as_deref()
+            .map(|n| Clean::line(n).into_string())
+            .unwrap_or_default();
+        add(drive_url(&a), title);
+    }
+    for c in &m.cards_v2 {
+        if let Some(card) = &c.card {
+            card_links(card, &mut add);
+        }
     }
     out
+}
+
+/// The links in a card: buttons' `onClick.openLink.url` (labelled by the button text)
+/// and addresses written in its text, anywhere in the card (bounded depth).
+fn card_links(v: &serde_json::Value, add: &mut impl FnMut(Option<String>, String)) {
+    fn walk(v: &serde_json::Value, depth: usize, add: &mut impl FnMut(Option<String>, String)) {
+        if depth > 32 {
+            return;
+        }
+        match v {
+            serde_json::Value::Object(o) => {
+                let url = o
+                    .get("onClick")
+                    .and_then(|c| c.get("openLink"))
+                    .and_then(|l| l.get("url"))
+                    .and_then(|u| u.as_str());
+                if let Some(url) = url {
+                    let label = o
+                        .get("text")
+                        .and_then(|t| t.as_str())
+                        .map(|t| Clean::line(t).into_string())
+                        .unwrap_or_default();
+                    add(Some(url.to_string()), label);
+                }
+                for (k, x) in o {
+                    if let (true, Some(t)) = (k == "text", x.as_str()) {
+                        for u in files::links_in(&t.replace('"', " ")) {
+                            add(Some(u), String::new());
+                        }
+                    } else {
+                        walk(x, depth + 1, add);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, add)),
+            _ => {}
+        }
+    }
+    walk(v, 0, add)
 }
 
 /// The attachments of a message that can be saved: (media resource name, file name).
@@ -205,7 +270,8 @@ impl App {
                     .into_iter()
                     .map(|(media, name)| Choice::Save { media, name })
                     .collect();
-                self.dialog = Some(Dialog::new(Kind::Pick { choices }, Vec::new()));
+                let labels = Vec::new();
+                self.dialog = Some(Dialog::new(Kind::Pick { choices, labels }, Vec::new()));
             }
         }
     }
@@ -244,16 +310,17 @@ impl App {
             self.error("Select a message with a link to open it.");
             return;
         };
-        let links = links_of(&m);
+        let links = labelled_links(&m);
         match links.len() {
-            0 => self.error("The selected message has no web link to open."),
+            0 => self.error("No web link in this message."),
             1 => {
-                let url = links.into_iter().next().unwrap_or_default();
+                let url = links.into_iter().next().unwrap_or_default().0;
                 self.open_url(url, fx);
             }
             _ => {
-                let choices = links.into_iter().map(Choice::Link).collect();
-                self.dialog = Some(Dialog::new(Kind::Pick { choices }, Vec::new()));
+                let (urls, labels): (Vec<String>, Vec<String>) = links.into_iter().unzip();
+                let choices = urls.into_iter().map(Choice::Link).collect();
+                self.dialog = Some(Dialog::new(Kind::Pick { choices, labels }, Vec::new()));
             }
         }
     }
@@ -261,11 +328,24 @@ impl App {
     fn open_url(&mut self, url: String, fx: &mut Vec<Effect>) {
         if files::over_ssh() {
             // A browser started here would open on the remote machine.
-            self.note(format!("Over SSH: open {url}"));
+            self.show_address(
+                url,
+                "Over SSH: open this address in a browser on your own computer.".into(),
+            );
             return;
         }
         self.note(format!("Opening {url}"));
         fx.push(Effect::Open { target: url });
+    }
+
+    /// Shows `url` whole in a small dialog, where `y` copies it (a status line would cut
+    /// it). A dialog already open is left alone: the note then ends with the address.
+    pub(super) fn show_address(&mut self, url: String, why: String) {
+        if self.dialog.is_some() {
+            self.note(format!("{why} {url}"));
+            return;
+        }
+        self.dialog = Some(Dialog::new(Kind::Address { url, why }, Vec::new()));
     }
 
     /// `y` / `Y`: copies the selected message's text, or its web address.
@@ -317,7 +397,7 @@ impl App {
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
-        let Kind::Pick { choices } = &d.kind else {
+        let Kind::Pick { choices, .. } = &d.kind else {
             return;
         };
         let n = choices.len();
@@ -552,7 +632,7 @@ impl App {
                 let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
                 self.compose.set_text(&text);
                 self.focus = Focus::Compose;
-                self.note("The text from the editor is in the box; Enter sends it.");
+                self.note(EDITOR_NOTE);
             }
             Ok(None) => self.note("The editor exited with an error; the draft is unchanged."),
             Err(why) => self.error(format!("No editor: {why}; the draft is unchanged.")),

@@ -54,7 +54,7 @@ impl App {
             return;
         }
         let mode = self.mode();
-        if mode == Mode::Compose && self.mention_key(k) {
+        if mode == Mode::Compose && (self.space_after_mention(k) || self.mention_key(k)) {
             return;
         }
         let cmd = self.keymap.lookup(mode, &k);
@@ -72,7 +72,17 @@ impl App {
         }
         match mode {
             Mode::Compose => {
+                let editor_note = self
+                    .status
+                    .note
+                    .as_ref()
+                    .is_some_and(|n| n.text == super::files::EDITOR_NOTE);
+                let before = editor_note.then(|| self.compose.text());
                 self.compose_key(k, cmd, fx);
+                // Sent or changed: the editor's note no longer holds.
+                if before.is_some_and(|b| b != self.compose.text()) {
+                    self.status.note = None;
+                }
                 self.mention_typed();
             }
             Mode::Filter => self.filter_key(k, cmd, fx),

@@ -194,6 +194,13 @@ impl App {
             self.compose.popup = None;
             return;
         }
+        // A mention already completed (its trailing space deleted, say) is not a name
+        // being typed: only typing more after its `@` offers people again.
+        let typed = format!("@{query}");
+        if self.compose.picked.iter().any(|m| m.shown == typed) {
+            self.compose.popup = None;
+            return;
+        }
         self.compose.dismissed = None;
         let found = self.mention_candidates(&query);
         if found.is_empty() {
@@ -269,6 +276,7 @@ impl App {
         }
         t.cancel_selection();
         t.insert_str(format!("{shown} "));
+        self.compose.after_mention = Some(t.cursor());
         self.compose.runs.record(Edit::Other);
         let token = format!("<{}>", c.user);
         self.compose.picked.retain(|m| m.shown != shown);
@@ -305,6 +313,20 @@ impl App {
             .map(|e| safe_name(e.as_str()))
             .unwrap_or_else(|| c.user.trim_start_matches("users/").to_string());
         format!("{base} ({extra})")
+    }
+
+    /// A key in the compose box right after a mention was inserted: a plain space there
+    /// is absorbed by the mention's own trailing space. Answers whether it took the key.
+    pub(super) fn space_after_mention(&mut self, k: KeyEvent) -> bool {
+        let Some(at) = self.compose.after_mention.take() else {
+            return false;
+        };
+        k.code == KeyCode::Char(' ')
+            && !k
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            && self.compose.textarea.cursor() == at
+            && !self.compose.textarea.is_selecting()
     }
 
     /// Backspace right after a remembered mention removes it whole; answers whether it did.

@@ -362,7 +362,13 @@ impl App {
             Outcome::Uploaded { id, space, result } => self.on_uploaded(id, space, result),
             Outcome::EditorDone { result } => self.on_editor(result),
             Outcome::OpenFailed { target, why } => {
-                self.error(format!("Could not open {target}: {why}"))
+                if target.contains("://") {
+                    self.error("Could not open the link here.");
+                    self.show_address(target, format!("Could not open it: {why}"));
+                } else {
+                    // A saved file: its path goes last, so a cut loses the least.
+                    self.error(format!("Could not open ({why}): {target}"))
+                }
             }
         }
     }

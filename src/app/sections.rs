@@ -275,12 +275,23 @@ impl App {
         let Some(from) = self.space(&space).and_then(|s| self.sections.section_of(s)) else {
             return;
         };
+        let home = self.space(&space).map(|s| {
+            if s.single_user_bot_dm {
+                SectionType::DefaultApps
+            } else if s.kind() == crate::api::model::SpaceType::Space {
+                SectionType::DefaultSpaces
+            } else {
+                SectionType::DefaultDirectMessages
+            }
+        });
         let choices: Vec<(String, String)> = self
             .sections
             .list
             .iter()
             .filter(|s| s.name.as_deref() != Some(from.as_str()))
-            .filter(|s| s.section_type != Some(SectionType::DefaultApps))
+            // A space may go to a custom section, or back to the one system section it
+            // belongs in; the server refuses the other system sections.
+            .filter(|s| s.section_type == Some(SectionType::Custom) || s.section_type == home)
             .filter_map(|s| Some((s.name.clone()?, section_label(s))))
             .collect();
         if choices.is_empty() {

@@ -128,7 +128,16 @@ impl App {
         RowCtx {
             label: self
                 .space(space)
-                .map(|s| self.space_label(s))
+                .map(|s| {
+                    use crate::api::model::SpaceType;
+                    let name = self.space_label(s);
+                    // A conversation is not a place: "the beginning of Bob Li" reads wrong.
+                    if matches!(s.kind(), SpaceType::DirectMessage | SpaceType::GroupChat) {
+                        crate::clean::Clean::line(&format!("your conversation with {name}"))
+                    } else {
+                        name
+                    }
+                })
                 .unwrap_or_default(),
             timeline: self.timelines.get(space),
             view: self.views.get(space),

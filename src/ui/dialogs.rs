@@ -36,7 +36,7 @@ fn keys(app: &App, c: Command) -> String {
         .unwrap_or_default()
 }
 
-fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
+fn text_lines(app: &App, d: &Dialog, cols: usize) -> Vec<Para> {
     let mut v: Vec<Line<'static>> = Vec::new();
     match &d.kind {
         Kind::AddMember { space } => {
@@ -181,7 +181,17 @@ fn text_lines(app: &App, d: &Dialog) -> Vec<Para> {
             }
         }
         Kind::AttachFile { space } => v.extend(crate::ui::files::attach_text(app, space)),
-        Kind::Pick { choices } => v.extend(crate::ui::files::pick_text(choices, d.pick)),
+        Kind::Pick { choices, labels } => {
+            v.extend(crate::ui::files::pick_text(choices, labels, d.pick, cols))
+        }
+        Kind::Address { url, why } => {
+            v.push(Line::from(Clean::line(why).into_string()));
+            v.push(Line::from(""));
+            v.push(Line::from(Span::styled(
+                Clean::line(url).into_string(),
+                theme::link(),
+            )));
+        }
         Kind::CreateSpace { .. } | Kind::EditSpace { .. } | Kind::Search { .. } => {}
         Kind::MessagePerson { .. } => v.extend(crate::ui::people::message_person(app, d)),
     }
@@ -237,6 +247,16 @@ fn space_info(app: &App, space: &str) -> Vec<Para> {
     v
 }
 
+/// The dialog's title; moving a space names the space.
+fn dialog_title(app: &App, d: &Dialog) -> String {
+    if let Kind::MoveToSection { space, .. } = &d.kind {
+        if let Some(s) = app.space(space) {
+            return format!("Move {} to", app.space_label(s));
+        }
+    }
+    d.title().to_string()
+}
+
 pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     if matches!(d.kind, Kind::Search { .. }) {
         return crate::ui::people::search(app, f, area, d);
@@ -248,8 +268,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     };
     let w = w.min(area.width);
     // Wrapped here, so the box is as tall as its text.
-    let text: Vec<Line<'static>> =
-        crate::markup::wrap(&text_lines(app, d), w.saturating_sub(2) as usize);
+    let text: Vec<Line<'static>> = crate::markup::wrap(
+        &text_lines(app, d, w.saturating_sub(2) as usize),
+        w.saturating_sub(2) as usize,
+    );
     let field_h: u16 = d
         .fields
         .iter()
@@ -275,7 +297,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(true))
-        .title(Span::styled(format!(" {} ", d.title()), theme::title(true)));
+        .title(Span::styled(
+            format!(" {} ", dialog_title(app, d)),
+            theme::title(true),
+        ));
     let inner = block.inner(r);
     f.render_widget(block, r);
 
@@ -318,6 +343,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         Line::from(Span::styled("Working…", theme::warn()))
     } else if matches!(d.kind, Kind::SpaceInfo { .. }) {
         Line::from(vec![
+            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::raw(" close"),
+        ])
+    } else if matches!(d.kind, Kind::Address { .. }) {
+        Line::from(vec![
+            Span::styled("y", theme::key()),
+            Span::raw(" copy   "),
             Span::styled(keys(app, Command::Cancel), theme::key()),
             Span::raw(" close"),
         ])

@@ -54,7 +54,12 @@ pub fn attach_text(app: &App, space: &str) -> Vec<Line<'static>> {
     v
 }
 
-pub fn pick_text(choices: &[Choice], pick: usize) -> Vec<Line<'static>> {
+pub fn pick_text(
+    choices: &[Choice],
+    labels: &[String],
+    pick: usize,
+    cols: usize,
+) -> Vec<Line<'static>> {
     let mut v = vec![Line::from(
         if choices.iter().all(|c| matches!(c, Choice::Link(_))) {
             "Which link? (a digit or ↑↓ and Enter)"
@@ -63,8 +68,16 @@ pub fn pick_text(choices: &[Choice], pick: usize) -> Vec<Line<'static>> {
         },
     )];
     for (i, c) in choices.iter().enumerate() {
+        let label = labels.get(i).map(|l| Clean::line(l).into_string());
+        let label = label.filter(|l| !l.trim().is_empty());
         let text = match c {
-            Choice::Link(u) => Clean::line(u).into_string(),
+            Choice::Link(u) => {
+                let short = Clean::line(short_address(u)).into_string();
+                match label {
+                    Some(l) => format!("{l}  {short}"),
+                    None => short,
+                }
+            }
             Choice::Save { name, .. } => Clean::line(name).into_string(),
         };
         let mark = if i == pick { "›" } else { " " };
@@ -73,12 +86,16 @@ pub fn pick_text(choices: &[Choice], pick: usize) -> Vec<Line<'static>> {
         } else {
             ratatui::style::Style::default()
         };
-        v.push(Line::from(Span::styled(
-            format!("{mark} {}. {text}", i + 1),
-            style,
-        )));
+        // One line per choice: cut with an ellipsis, never wrapped.
+        let line = crate::markup::truncate(&format!("{mark} {} {text}", i + 1), cols);
+        v.push(Line::from(Span::styled(line, style)));
     }
     v
+}
+
+/// An address without its scheme (`host/path…`): what tells links apart.
+fn short_address(u: &str) -> &str {
+    u.split_once("://").map_or(u, |(_, rest)| rest)
 }
 
 /// `⇣ report.pdf ███░░░ 48 KB / 96 KB` for the status bar.

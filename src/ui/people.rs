@@ -101,12 +101,27 @@ fn lower(c: char) -> char {
     }
 }
 
-/// `text` on one line, cut to `width` columns around the first match, with every match
-/// of `words` highlighted.
-pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Span<'static>> {
-    let clean = Clean::line(text).into_string();
-    let chars: Vec<char> = clean.chars().collect();
-    let low: Vec<char> = chars.iter().map(|c| lower(*c)).collect();
+/// `text` drawn as messages are (bold, italic, code, no markup marks), on one line, cut
+/// to `width` columns around the first match, with every match of `words` highlighted.
+pub fn snippet(
+    text: &str,
+    words: &[String],
+    width: usize,
+    names: &dyn crate::markup::Names,
+) -> Vec<Span<'static>> {
+    // Each character with the style the message renderer gives it; lines joined by a
+    // space.
+    let mut chars: Vec<(char, Style)> = Vec::new();
+    for p in crate::markup::text_paras(text, names) {
+        if !chars.is_empty() {
+            chars.push((' ', Style::default()));
+        }
+        for sp in p.spans {
+            let clean = Clean::line(&sp.content);
+            chars.extend(clean.as_str().chars().map(|c| (c, sp.style)));
+        }
+    }
+    let low: Vec<char> = chars.iter().map(|(c, _)| lower(*c)).collect();
     let mut hit = vec![false; chars.len()];
     for w in words {
         let w: Vec<char> = w.chars().map(lower).collect();
@@ -128,35 +143,37 @@ pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Span<'static>>
         used += 1;
     }
     let mut run = String::new();
-    let mut run_hit = false;
+    let mut run_style: Option<Style> = None;
     for i in start..chars.len() {
-        let w = unicode_width::UnicodeWidthChar::width(chars[i]).unwrap_or(0);
+        let (c, base) = chars[i];
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if used + w > width.saturating_sub(1) && i + 1 < chars.len() {
-            flush(&mut out, &mut run, run_hit);
+            flush(&mut out, &mut run, run_style);
             out.push(Span::styled("…".to_string(), theme::dim()));
             return out;
         }
-        if hit[i] != run_hit {
-            flush(&mut out, &mut run, run_hit);
-            run_hit = hit[i];
+        let style = if hit[i] {
+            base.patch(theme::mention())
+        } else {
+            base
+        };
+        if run_style != Some(style) {
+            flush(&mut out, &mut run, run_style);
+            run_style = Some(style);
         }
-        run.push(chars[i]);
+        run.push(c);
         used += w;
     }
-    flush(&mut out, &mut run, run_hit);
+    flush(&mut out, &mut run, run_style);
     out
 }
 
-fn flush(out: &mut Vec<Span<'static>>, run: &mut String, hit: bool) {
+fn flush(out: &mut Vec<Span<'static>>, run: &mut String, style: Option<Style>) {
     if run.is_empty() {
         return;
     }
     let text = std::mem::take(run);
-    out.push(if hit {
-        Span::styled(text, theme::mention())
-    } else {
-        Span::raw(text)
-    });
+    out.push(Span::styled(text, style.unwrap_or_default()));
 }
 
 /// The search dialog: the query, the scope, the results (two lines each), and keys.
@@ -267,6 +284,7 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
             m.text.as_deref().unwrap_or(""),
             &words,
             list_area.width.saturating_sub(5) as usize,
+            app,
         ));
         lines.push(Line::from(body));
     }

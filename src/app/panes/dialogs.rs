@@ -64,6 +64,17 @@ impl App {
                 _ => {}
             }
         }
+        if let Kind::Address { url, .. } = &d.kind {
+            if k.code == KeyCode::Char('y') && k.modifiers.is_empty() {
+                let text = url.clone();
+                self.dialog = None;
+                fx.push(Effect::Copy { text });
+                self.note("Copied the address (through the terminal: OSC 52).");
+            } else if matches!(cmd, Some(Command::Submit | Command::Close)) {
+                self.dialog = None;
+            }
+            return;
+        }
         if matches!(d.kind, Kind::SpaceInfo { .. }) {
             if matches!(cmd, Some(Command::Submit | Command::Close)) {
                 self.dialog = None;
@@ -293,11 +304,13 @@ impl App {
                 d.busy = true;
                 fx.push(Effect::DeleteSpace { space });
             }
-            Kind::SpaceInfo { .. } | Kind::MoveToSection { .. } => self.dialog = None,
+            Kind::SpaceInfo { .. } | Kind::MoveToSection { .. } | Kind::Address { .. } => {
+                self.dialog = None
+            }
             Kind::Quit { .. } => self.answer_quit(true),
             Kind::QuitUnsaved { .. } => {}
             Kind::AttachFile { space } => self.submit_attach(space, fx),
-            Kind::Pick { choices } => {
+            Kind::Pick { choices, .. } => {
                 if let Some(c) = choices.get(d.pick).cloned() {
                     self.picked(c, fx);
                 }

@@ -59,6 +59,10 @@ impl App {
             Command::MarkRead => {
                 if let Some(s) = self.target_space() {
                     self.mark_space_read(&s, fx);
+                    let label = self.space(&s).map(|sp| self.space_label(sp));
+                    if let Some(label) = label {
+                        self.note(format!("Marked {label} read."));
+                    }
                 }
             }
             Command::MarkAllRead => self.mark_all_read(fx),

@@ -1,0 +1,56 @@
+//! Status notes say what just happened and go when they no longer hold: the editor's
+//! "Enter sends it" once the draft is sent or changed, and `r` says which space it
+//! marked read.
+
+mod common;
+
+use common::fixture::*;
+use crossterm::event::KeyCode;
+use gchat::app::{Focus, Outcome};
+
+fn note(a: &gchat::app::App) -> Option<String> {
+    a.status.note.as_ref().map(|n| n.text.clone())
+}
+
+#[test]
+fn the_editor_note_goes_when_the_draft_is_sent_or_changed() {
+    let mut a = app();
+    ch(&mut a, 'i');
+    done(
+        &mut a,
+        Outcome::EditorDone {
+            result: Ok(Some("from the editor\n".into())),
+        },
+    );
+    assert!(note(&a).is_some_and(|n| n.contains("Enter sends it")));
+    ch(&mut a, '!');
+    assert!(
+        !note(&a).is_some_and(|n| n.contains("Enter sends it")),
+        "changed: {:?}",
+        note(&a)
+    );
+
+    done(
+        &mut a,
+        Outcome::EditorDone {
+            result: Ok(Some("again".into())),
+        },
+    );
+    assert!(note(&a).is_some_and(|n| n.contains("Enter sends it")));
+    key(&mut a, KeyCode::Enter);
+    assert!(
+        !note(&a).is_some_and(|n| n.contains("Enter sends it")),
+        "sent: {:?}",
+        note(&a)
+    );
+}
+
+#[test]
+fn r_says_which_space_it_marked_read() {
+    let mut a = app();
+    a.focus = Focus::Spaces;
+    a.spaces.selected = Some(ENG.into());
+    ch(&mut a, 'r');
+    let n = note(&a).unwrap_or_default();
+    assert!(n.contains("Marked") && n.contains("工程部"), "{n:?}");
+}
