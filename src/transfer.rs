@@ -48,17 +48,10 @@ async fn reserve(dir: &Path, name: &str) -> std::io::Result<PathBuf> {
     Err(std::io::Error::other("no free name for the file"))
 }
 
-/// The temporary file a download into `dest` writes first.
-fn part_of(dest: &Path) -> PathBuf {
-    let mut p = dest.as_os_str().to_owned();
-    p.push(format!(".part-{}", std::process::id()));
-    PathBuf::from(p)
-}
-
-/// Removes what a stopped or failed download into `dest` left: its temporary file, and
-/// the reserved name while it is still empty.
+/// Removes what a stopped or failed download into `dest` left: the reserved name while
+/// it is still empty (its temporary file, randomly named, is deleted when the download
+/// is dropped).
 pub fn clean_up(dest: &Path) {
-    let _ = std::fs::remove_file(part_of(dest));
     if std::fs::metadata(dest).is_ok_and(|m| m.len() == 0) {
         let _ = std::fs::remove_file(dest);
     }
@@ -192,11 +185,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clean_up_removes_the_part_file_and_an_empty_reserved_name_only() {
+    fn clean_up_removes_an_empty_reserved_name_only() {
         let d = tempfile::tempdir().unwrap();
         let dest = d.path().join("a.png");
         std::fs::write(&dest, b"").unwrap();
-        std::fs::write(part_of(&dest), b"half").unwrap();
         clean_up(&dest);
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
         // A finished file (the rename won the race with a stop) stays.

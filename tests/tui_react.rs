@@ -643,6 +643,23 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
             result: Ok((vec![edited], false)),
         },
     );
+    // `R` now sends the quote of the version loaded, which the server accepts.
+    let fx = ch(&mut app, 'R');
+    let (local, cid) = expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { local, client_id, quote, .. })
+        if quote.last_update_time == Some(new_time) => (local.clone(), client_id.clone()));
+    done(
+        &mut app,
+        Outcome::Sent {
+            space: TEAM.into(),
+            local: local.clone(),
+            client_id: cid,
+            result: Err(server_error(
+                400,
+                "INVALID_ARGUMENT",
+                "refused for another reason",
+            )),
+        },
+    );
     ch(&mut app, 'e');
     assert_eq!(app.focus, Focus::Compose);
     assert_eq!(app.compose.text(), "late reply");
@@ -900,4 +917,33 @@ fn a_quote_of_a_message_not_loaded_says_so() {
         screen.contains("▎ a message: (not loaded here)"),
         "{screen}"
     );
+}
+
+#[test]
+fn a_pending_quote_follows_an_edit_of_the_quoted_message() {
+    let mut app = app();
+    ch(&mut app, '>');
+    typed(&mut app, "reply to the new plan");
+    // Bob edits the quoted message; the poll brings the new version while the reply
+    // is still being written.
+    let mut edited = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    let new_time = now() + chrono::TimeDelta::minutes(1);
+    edited.last_update_time = Some(new_time);
+    edited.text = Some("午饭改到一点".into());
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: gchat::app::LoadKind::Newer { after: now() },
+            result: Ok((vec![edited], false)),
+        },
+    );
+    let q = app.quote_shown().expect("the quote stays");
+    assert_eq!(q.meta.last_update_time, Some(new_time));
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("午饭改到一点"), "{screen}");
+    assert_eq!(app.compose.text(), "reply to the new plan");
+    let fx = key(&mut app, KeyCode::Enter);
+    expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { quote, .. })
+        if quote.last_update_time == Some(new_time));
 }

@@ -175,7 +175,7 @@ pub async fn upload(
 
 /// The longest a saved name may be, in bytes: Linux allows 255, and room is left for
 /// a ` (NN)` to tell it from a file already there and for the temporary
-/// `.part-PID` suffix of a download in progress.
+/// `.NAME.XXXXXX.part` of a download in progress.
 const MAX_NAME_BYTES: usize = 255 - 16 - 8;
 
 /// Characters that change how a name is shown without being seen: bidirectional
@@ -366,7 +366,7 @@ mod tests {
         let safe = safe_file_name(&long);
         assert!(safe.len() <= MAX_NAME_BYTES, "{}", safe.len());
         assert!(safe.ends_with("é.pdf"));
-        let part = format!("{safe} (99).part-{}", u32::MAX);
+        let part = format!(".{safe} (99).XXXXXX.part");
         assert!(part.len() <= 255);
         // Without an extension, or with one too long to keep.
         assert!(safe_file_name(&"x".repeat(400)).len() <= MAX_NAME_BYTES);

@@ -239,6 +239,7 @@ impl App {
             }
         }
         self.react_after_update(&mut fx);
+        self.refresh_pending_quote();
         self.count_requests(&fx);
         self.sort_members();
         self.settle_discard_note();

@@ -338,17 +338,15 @@ impl App {
         let Some(name) = msg.quoted().and_then(|q| q.name) else {
             return;
         };
-        let Some(item) = self
-            .timelines
-            .get(space)
-            .and_then(|t| t.get(&name))
-            .cloned()
-        else {
-            return;
-        };
-        let Some(meta) = crate::api::client::quote_of(&item.msg) else {
-            return;
-        };
+        if let Some(q) = self.loaded_quote(space, &name) {
+            self.react.quote = Some(q);
+        }
+    }
+
+    /// A quote of `space`'s message `name` as its copy here is now.
+    fn loaded_quote(&self, space: &str, name: &str) -> Option<Quote> {
+        let item = self.timelines.get(space).and_then(|t| t.get(name))?;
+        let meta = crate::api::client::quote_of(&item.msg)?;
         let who = item
             .msg
             .sender
@@ -357,13 +355,29 @@ impl App {
             .unwrap_or_default();
         let text = item.msg.text.clone().unwrap_or_else(|| "(card)".into());
         let preview = crate::markup::plain_preview(&text, self, 200);
-        self.react.quote = Some(Quote {
+        Some(Quote {
             space: space.to_string(),
-            message: name,
+            message: name.to_string(),
             meta,
             who,
             preview,
-        });
+        })
+    }
+
+    /// The quote waiting above the compose box follows its message: once an edit of it
+    /// arrives, the quote (what is shown and the time sent with it) is of the new
+    /// version, so sending is not refused as stale.
+    pub(super) fn refresh_pending_quote(&mut self) {
+        let Some(q) = &self.react.quote else {
+            return;
+        };
+        let Some(fresh) = self.loaded_quote(&q.space, &q.message) else {
+            return;
+        };
+        if fresh.meta.last_update_time != q.meta.last_update_time {
+            self.react.quote = Some(fresh);
+            self.dirty = true;
+        }
     }
 
     /// The quote in the compose box, when it belongs to the space being written in.

@@ -247,7 +247,15 @@ impl App {
             self.unsure.settle(local);
             return;
         }
-        let quote = item.msg.quoted();
+        // Of the quoted message as loaded now: a quote refused as stale (the message
+        // was edited since) succeeds on the retry once the edit has arrived.
+        let quote = item.msg.quoted().map(|q| {
+            q.name
+                .as_deref()
+                .and_then(|n| self.timelines.get(space)?.get(n))
+                .and_then(|i| crate::api::client::quote_of(&i.msg))
+                .unwrap_or(q)
+        });
         let attachment = super::files::wire_attachments(&item.msg);
         let (space, local) = (space.to_string(), local.to_string());
         let client_id = item.client_id.unwrap_or_else(client_id);

@@ -157,14 +157,13 @@ impl Client {
         let local = |e: std::io::Error| {
             ApiError::InvalidArgument(format!("could not read {}: {e}", path.display()))
         };
+        // Looked at before it is opened: opening a named pipe nobody writes to blocks
+        // for ever.
+        let meta = tokio::fs::metadata(path).await.map_err(local)?;
+        not_a_file(path, &meta)?;
         let mut file = tokio::fs::File::open(path).await.map_err(local)?;
         let meta = file.metadata().await.map_err(local)?;
-        if !meta.is_file() {
-            return Err(ApiError::InvalidArgument(format!(
-                "{} is not a file",
-                path.display()
-            )));
-        }
+        not_a_file(path, &meta)?;
         let total = meta.len();
         if total > MAX_ATTACHMENT_BYTES {
             return Err(ApiError::InvalidArgument(format!(
@@ -393,10 +392,8 @@ impl Client {
         let local = |e: std::io::Error| {
             ApiError::InvalidArgument(format!("could not write {}: {e}", dest.display()))
         };
-        let mut part = dest.as_os_str().to_owned();
-        part.push(format!(".part-{}", std::process::id()));
-        let part = std::path::PathBuf::from(part);
-        let mut file = tokio::fs::File::create(&part).await.map_err(local)?;
+        let (file, part) = temporary_beside(dest).map_err(local)?.into_parts();
+        let mut file = tokio::fs::File::from_std(file);
         let mut got: u64 = 0;
         progress(0, total);
         let result: Result<(), ApiError> = async {
@@ -422,14 +419,11 @@ impl Client {
         }
         .await;
         drop(file);
-        let result = match result {
-            Ok(()) => tokio::fs::rename(&part, dest).await.map_err(local),
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(e);
-        }
+        // A failure (or a stop: the future dropped) drops `part`, which deletes it.
+        result?;
+        // `rename` replaces whatever is at `dest` (the name reserved for it, or a
+        // symlink put there) and never writes through it.
+        part.persist(dest).map_err(|e| local(e.error))?;
         Ok(got)
     }
 
@@ -527,4 +521,58 @@ impl Client {
         self.send(Call::new(Method::GET, format!("v1/{name}")))
             .await
     }
+}
+
+/// Refuses what is not a regular file (a directory, a named pipe, a socket, a device)
+/// with what it is.
+fn not_a_file(path: &Path, meta: &std::fs::Metadata) -> Result<(), ApiError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let ft = meta.file_type();
+    let what = if ft.is_dir() {
+        "a directory"
+    } else {
+        special_kind(&ft)
+    };
+    Err(ApiError::InvalidArgument(format!(
+        "{} is {what}, not a regular file",
+        path.display()
+    )))
+}
+
+#[cfg(unix)]
+fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        "a named pipe"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "not a file"
+}
+
+/// A new temporary file in `dest`'s folder with a random name (`.name.XXXXXX.part`),
+/// created exclusively: a file or symlink already at any name is never opened.
+fn temporary_beside(dest: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".part")
+        .tempfile_in(dir)
 }
