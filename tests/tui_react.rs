@@ -716,6 +716,10 @@ fn quoted_reactions_and_rich_links_render_with_wide_text() {
         "control characters are shown, not obeyed"
     );
     assert!(screen.contains("Google Docs"));
+    // ❤️'s emoji-presentation selector is not drawn: terminals disagree on its width,
+    // and it left stray characters beside the heart.
+    assert!(!screen.contains('\u{FE0F}'), "{screen}");
+    assert!(screen.contains("❤ 12"), "{screen}");
     // Narrow: the reactions wrap, an emoji never apart from its count, and every row
     // stays inside the pane.
     let narrow = render(&app, 50, 30);

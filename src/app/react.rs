@@ -46,9 +46,17 @@ impl EmojiKey {
 }
 
 /// How an emoji is shown: itself, or a custom one as `:name:`; cleaned.
+/// A Unicode emoji as drawn: cleaned, without the emoji-presentation selector (U+FE0F).
+/// Terminals disagree on how wide `❤️` is (one cell or two) and ratatui counts one, so
+/// the selector would leave stray characters beside it; without it every terminal and
+/// ratatui agree on the width.
+pub fn emoji_glyph(u: &str) -> Clean {
+    Clean::line(&u.replace('\u{FE0F}', ""))
+}
+
 pub fn emoji_label(e: &Emoji, custom: &[CustomEmoji]) -> Clean {
     if let Some(u) = e.unicode.as_deref().filter(|u| !u.is_empty()) {
-        return Clean::line(u);
+        return emoji_glyph(u);
     }
     let c = e.custom_emoji.as_ref();
     let name = c.and_then(|c| c.emoji_name.clone()).or_else(|| {

@@ -4,8 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::permissions::Task;
 use super::react::{
-    emoji_label, unicode_name, Choice, EmojiKey, Mine, Picker, PinList, Quote, ReactEffect,
-    ReactOutcome, COMMON,
+    emoji_glyph, emoji_label, unicode_name, Choice, EmojiKey, Mine, Picker, PinList, Quote,
+    ReactEffect, ReactOutcome, COMMON,
 };
 use super::timeline::{MessageId, Row};
 use super::{reconcile, App, Effect, Focus, LoadKind};
@@ -134,7 +134,7 @@ impl App {
             push(k, g);
         }
         for u in COMMON {
-            push(EmojiKey::Unicode((*u).to_string()), Clean::line(u));
+            push(EmojiKey::Unicode((*u).to_string()), emoji_glyph(u));
         }
         for c in custom {
             if let Some(uid) = c.uid.clone() {
@@ -148,7 +148,7 @@ impl App {
         for e in emojis::iter() {
             push(
                 EmojiKey::Unicode(e.as_str().to_string()),
-                Clean::line(e.as_str()),
+                emoji_glyph(e.as_str()),
             );
         }
         keys.into_iter()
