@@ -951,3 +951,58 @@ fn a_pending_quote_follows_an_edit_of_the_quoted_message() {
     expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { quote, .. })
         if quote.last_update_time == Some(new_time));
 }
+
+#[test]
+fn a_pin_whose_answer_was_lost_is_settled_by_the_servers_list() {
+    let mut app = app();
+    ch(&mut app, 'p');
+    let fx = react(
+        &mut app,
+        ReactOutcome::Pinned {
+            space: TEAM.into(),
+            message: L1.into(),
+            result: Err(ApiError::Timeout),
+        },
+    );
+    // Not "not pinned": it may have been. The server's list is asked.
+    let note = app.status.note.clone().unwrap();
+    assert!(
+        !note.error && note.text.contains("Checking whether the pin went through"),
+        "{note:?}"
+    );
+    expect_effect!(fx, Effect::React(ReactEffect::ListPins { space }) if space == TEAM);
+    // It was pinned: the mark comes back.
+    react(
+        &mut app,
+        ReactOutcome::Pins {
+            space: TEAM.into(),
+            result: Ok(vec![serde_json::from_value(serde_json::json!({
+                "name": format!("{TEAM}/messagePins/p1"),
+                "message": L1,
+            }))
+            .unwrap()]),
+        },
+    );
+    assert!(app.react.is_pinned(TEAM, L1));
+    assert!(render(&app, 120, 40).contains("📌"));
+}
+
+#[test]
+fn a_reaction_whose_answer_was_lost_says_it_is_being_checked_not_refused() {
+    let mut app = app();
+    thumbs_up(&mut app);
+    react(
+        &mut app,
+        ReactOutcome::Reacted {
+            space: TEAM.into(),
+            message: L1.into(),
+            emoji: thumbs(),
+            result: Err(ApiError::Timeout),
+        },
+    );
+    let note = app.status.note.clone().unwrap();
+    assert!(
+        !note.error && note.text.contains("Checking whether the 👍 reaction went through"),
+        "{note:?}"
+    );
+}

@@ -620,8 +620,12 @@ impl App {
                                 .unsure
                                 .insert((message.clone(), emoji.clone(), true));
                             self.ask_mine(&space, &message, fx);
+                            self.note(format!(
+                                "Checking whether the {label} reaction went through ({why})."
+                            ));
+                        } else {
+                            self.error(format!("The {label} reaction was not added: {why}"));
                         }
-                        self.error(format!("The {label} reaction was not added: {why}"));
                     }
                 }
             }
@@ -655,7 +659,13 @@ impl App {
                             self.ask_mine(&space, &message, fx);
                         }
                         let why = self.why(&e, Task::Messages);
-                        self.error(format!("Your {label} reaction was not removed: {why}"));
+                        if reconcile::is_unsure(&e) {
+                            self.note(format!(
+                                "Checking whether your {label} reaction was removed ({why})."
+                            ));
+                        } else {
+                            self.error(format!("Your {label} reaction was not removed: {why}"));
+                        }
                     }
                 }
             }
@@ -798,7 +808,15 @@ impl App {
                         }
                         self.touch_message(&space, &message);
                         let why = self.why(&e, Task::Spaces);
-                        self.error(format!("The message was not pinned: {why}"));
+                        if reconcile::is_unsure(&e) {
+                            // It may have been pinned: the server's list says.
+                            fx.push(Effect::React(ReactEffect::ListPins {
+                                space: space.clone(),
+                            }));
+                            self.note(format!("Checking whether the pin went through ({why})."));
+                        } else {
+                            self.error(format!("The message was not pinned: {why}"));
+                        }
                     }
                 }
             }
@@ -818,7 +836,15 @@ impl App {
                         .insert(message.clone(), Some(pin));
                     self.touch_message(&space, &message);
                     let why = self.why(&e, Task::Spaces);
-                    self.error(format!("The message was not unpinned: {why}"));
+                    if reconcile::is_unsure(&e) {
+                        // It may have been unpinned: the server's list says.
+                        fx.push(Effect::React(ReactEffect::ListPins {
+                            space: space.clone(),
+                        }));
+                        self.note(format!("Checking whether the pin was removed ({why})."));
+                    } else {
+                        self.error(format!("The message was not unpinned: {why}"));
+                    }
                 }
             },
         }
