@@ -1002,7 +1002,10 @@ fn a_reaction_whose_answer_was_lost_says_it_is_being_checked_not_refused() {
     );
     let note = app.status.note.clone().unwrap();
     assert!(
-        !note.error && note.text.contains("Checking whether the 👍 reaction went through"),
+        !note.error
+            && note
+                .text
+                .contains("Checking whether the 👍 reaction went through"),
         "{note:?}"
     );
 }
