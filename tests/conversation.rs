@@ -180,6 +180,37 @@ async fn reactions_list_filters_as_documented() {
     }
 }
 
+/// Scopes that only some methods accept (reactions.create, customemojis.readonly) are
+/// read from the token and honoured: each opens its own method and no other.
+#[tokio::test]
+async fn narrow_scopes_open_their_own_methods_only() {
+    let emu = demo().await;
+    let (s, m) = fresh_message(&emu).await;
+    let name = msg_name(&m);
+    let react_only = client(
+        &emu,
+        "user:1001;scopes=https://www.googleapis.com/auth/chat.messages.reactions.create",
+    );
+    assert!(react_only
+        .create_reaction(&name, &Emoji::unicode("👍"))
+        .await
+        .is_ok());
+    let (code, _) = code_of(react_only.list_all_reactions(&name, None).await);
+    assert_eq!(code, 403, "creating is not reading");
+    let e = react_only.list_all_custom_emojis().await.unwrap_err();
+    assert!(e.is_scope_insufficient(), "{e:?}");
+    let emoji_only = client(&emu, "user:1001;scopes=chat.customemojis.readonly");
+    assert!(emoji_only.list_all_custom_emojis().await.is_ok());
+    let e = post_err(&emoji_only, &s).await;
+    assert!(e.is_scope_insufficient(), "{e:?}");
+}
+
+async fn post_err(c: &gchat::api::Client, s: &gchat::api::SpaceName) -> gchat::api::ApiError {
+    c.create_message(s, &Message::text("no"), &CreateMessage::default())
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn reactions_follow_scopes_and_app_authentication() {
     let emu = demo().await;

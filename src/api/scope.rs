@@ -64,6 +64,32 @@ scopes! {
     UserinfoProfile = "userinfo.profile";
     UserinfoEmail = "userinfo.email";
     Openid = "openid";
+    ChatAdminDelete = "chat.admin.delete";
+    ChatAdminMemberships = "chat.admin.memberships";
+    ChatAdminMembershipsReadonly = "chat.admin.memberships.readonly";
+    ChatAdminSpaces = "chat.admin.spaces";
+    ChatAdminSpacesReadonly = "chat.admin.spaces.readonly";
+    ChatAppAllMembershipsReadonly = "chat.app.all.memberships.readonly";
+    ChatAppAllMessagesReadonly = "chat.app.all.messages.readonly";
+    ChatAppAllSpacesReadonly = "chat.app.all.spaces.readonly";
+    ChatAppMembershipsReadonly = "chat.app.memberships.readonly";
+    ChatAppSpacesReadonly = "chat.app.spaces.readonly";
+    ChatCustomemojis = "chat.customemojis";
+    ChatCustomemojisReadonly = "chat.customemojis.readonly";
+    ChatImport = "chat.import";
+    ChatMessagesReactionsCreate = "chat.messages.reactions.create";
+    ChatSpacesPins = "chat.spaces.pins";
+    ChatSpacesPinsReadonly = "chat.spaces.pins.readonly";
+    ChatUsersAvailability = "chat.users.availability";
+    ChatUsersAvailabilityReadonly = "chat.users.availability.readonly";
+    Contacts = "contacts";
+    ContactsOtherReadonly = "contacts.other.readonly";
+    UserAddressesRead = "user.addresses.read";
+    UserBirthdayRead = "user.birthday.read";
+    UserEmailsRead = "user.emails.read";
+    UserGenderRead = "user.gender.read";
+    UserOrganizationRead = "user.organization.read";
+    UserPhonenumbersRead = "user.phonenumbers.read";
 }
 
 impl Scope {

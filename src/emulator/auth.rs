@@ -10,42 +10,43 @@ use std::collections::BTreeSet;
 
 use super::error::EmuError;
 use crate::api::dev_token::{self, DevHolder};
+use crate::api::scope::Scope;
 
 pub use crate::api::dev_token::SCOPE_PREFIX;
 
 /// Every scope a signed-in person has with a `user:<id>` development token.
-pub const USER_SCOPES: &[&str] = &[
-    "chat.spaces",
-    "chat.spaces.readonly",
-    "chat.spaces.create",
-    "chat.memberships",
-    "chat.memberships.readonly",
-    "chat.memberships.app",
-    "chat.messages",
-    "chat.messages.readonly",
-    "chat.messages.create",
-    "chat.messages.reactions",
-    "chat.messages.reactions.readonly",
-    "chat.messages.reactions.create",
-    "chat.spaces.pins",
-    "chat.spaces.pins.readonly",
-    "chat.customemojis",
-    "chat.customemojis.readonly",
-    "chat.delete",
-    "chat.users.readstate",
-    "chat.users.readstate.readonly",
-    "chat.users.spacesettings",
-    "chat.users.sections",
-    "chat.users.sections.readonly",
-    "directory.readonly",
-    "contacts.readonly",
-    "userinfo.profile",
-    "userinfo.email",
-    "openid",
+pub const USER_SCOPES: &[Scope] = &[
+    Scope::ChatSpaces,
+    Scope::ChatSpacesReadonly,
+    Scope::ChatSpacesCreate,
+    Scope::ChatMemberships,
+    Scope::ChatMembershipsReadonly,
+    Scope::ChatMembershipsApp,
+    Scope::ChatMessages,
+    Scope::ChatMessagesReadonly,
+    Scope::ChatMessagesCreate,
+    Scope::ChatMessagesReactions,
+    Scope::ChatMessagesReactionsReadonly,
+    Scope::ChatMessagesReactionsCreate,
+    Scope::ChatSpacesPins,
+    Scope::ChatSpacesPinsReadonly,
+    Scope::ChatCustomemojis,
+    Scope::ChatCustomemojisReadonly,
+    Scope::ChatDelete,
+    Scope::ChatUsersReadstate,
+    Scope::ChatUsersReadstateReadonly,
+    Scope::ChatUsersSpacesettings,
+    Scope::ChatUsersSections,
+    Scope::ChatUsersSectionsReadonly,
+    Scope::DirectoryReadonly,
+    Scope::ContactsReadonly,
+    Scope::UserinfoProfile,
+    Scope::UserinfoEmail,
+    Scope::Openid,
 ];
 
 /// The scopes an `app` development token has.
-pub const APP_SCOPES: &[&str] = &["chat.bot"];
+pub const APP_SCOPES: &[Scope] = &[Scope::ChatBot];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Who {
@@ -58,22 +59,22 @@ pub enum Who {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub who: Who,
-    /// Short scope names (`chat.spaces`), without the URL prefix.
-    pub scopes: BTreeSet<String>,
+    /// The scopes the token carries that the emulator knows (others grant nothing).
+    pub scopes: BTreeSet<Scope>,
 }
 
 impl Principal {
     pub fn user(id: &str) -> Self {
         Principal {
             who: Who::User(id.to_string()),
-            scopes: USER_SCOPES.iter().map(|s| s.to_string()).collect(),
+            scopes: USER_SCOPES.iter().copied().collect(),
         }
     }
 
     pub fn app(id: &str) -> Self {
         Principal {
             who: Who::App(id.to_string()),
-            scopes: APP_SCOPES.iter().map(|s| s.to_string()).collect(),
+            scopes: APP_SCOPES.iter().copied().collect(),
         }
     }
 
@@ -93,16 +94,16 @@ impl Principal {
         format!("users/{}", self.id())
     }
 
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.contains(scope)
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
     }
 
-    pub fn has_any(&self, scopes: &[&str]) -> bool {
-        scopes.iter().any(|s| self.has_scope(s))
+    pub fn has_any(&self, scopes: &[Scope]) -> bool {
+        scopes.iter().any(|s| self.has_scope(*s))
     }
 
     /// 403 unless the token carries one of `scopes`.
-    pub fn require_any(&self, scopes: &[&str], method: &str) -> Result<(), EmuError> {
+    pub fn require_any(&self, scopes: &[Scope], method: &str) -> Result<(), EmuError> {
         if self.has_any(scopes) {
             Ok(())
         } else {
@@ -121,7 +122,7 @@ pub fn parse_dev_token(token: &str, primary_app: &str) -> Option<Principal> {
         DevHolder::App(id) => Principal::app(id),
     };
     if let Some(scopes) = t.scopes {
-        p.scopes = scopes.into_iter().collect();
+        p.scopes = scopes.iter().filter_map(|s| Scope::parse(s)).collect();
     }
     Some(p)
 }
@@ -134,19 +135,20 @@ mod tests {
     fn dev_tokens() {
         let u = parse_dev_token("user:1001", "9000").unwrap();
         assert_eq!(u.who, Who::User("1001".into()));
-        assert!(u.has_scope("chat.messages"));
-        assert!(!u.has_scope("chat.bot"));
+        assert!(u.has_scope(Scope::ChatMessages));
+        assert!(!u.has_scope(Scope::ChatBot));
         let a = parse_dev_token("app", "9000").unwrap();
         assert_eq!(a.who, Who::App("9000".into()));
-        assert!(a.has_scope("chat.bot"));
+        assert!(a.has_scope(Scope::ChatBot));
         let n = parse_dev_token(
-            "user:1001;scopes=chat.memberships.app,https://www.googleapis.com/auth/chat.spaces",
+            "user:1001;scopes=chat.memberships.app,https://www.googleapis.com/auth/chat.spaces,chat.nonsense",
             "9000",
         )
         .unwrap();
         assert_eq!(
             n.scopes.iter().cloned().collect::<Vec<_>>(),
-            vec!["chat.memberships.app", "chat.spaces"]
+            vec![Scope::ChatSpaces, Scope::ChatMembershipsApp],
+            "known scopes are read in either form; unknown ones grant nothing"
         );
         for bad in [
             "",

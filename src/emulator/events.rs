@@ -14,40 +14,41 @@ use super::store::{now, Directory, MsgRec, SpaceRec};
 use super::sync::{self, EventRec, EVENT_WINDOW_DAYS};
 use super::views::{find_space, membership_view, message_view, space_view};
 use crate::api::model::{timestamp, DeletionMetadata, Membership, MembershipState, Message};
+use crate::api::scope::Scope;
 use crate::api::sync_model::{EventType, ListSpaceEventsResponse};
 
 /// The scopes that let a caller read events of this kind.
-fn scopes_for(t: &EventType) -> &'static [&'static str] {
+fn scopes_for(t: &EventType) -> &'static [Scope] {
     let s = t.as_str();
     if s.contains(".message.") {
         &[
-            "chat.messages",
-            "chat.messages.readonly",
-            "chat.app.messages.readonly",
-            "chat.app.all.messages.readonly",
+            Scope::ChatMessages,
+            Scope::ChatMessagesReadonly,
+            Scope::ChatAppMessagesReadonly,
+            Scope::ChatAppAllMessagesReadonly,
         ]
     } else if s.contains(".membership.") {
         &[
-            "chat.memberships",
-            "chat.memberships.readonly",
-            "chat.app.memberships",
-            "chat.app.memberships.readonly",
-            "chat.app.all.memberships.readonly",
+            Scope::ChatMemberships,
+            Scope::ChatMembershipsReadonly,
+            Scope::ChatAppMemberships,
+            Scope::ChatAppMembershipsReadonly,
+            Scope::ChatAppAllMembershipsReadonly,
         ]
     } else if s.contains(".reaction.") {
         &[
-            "chat.messages.reactions",
-            "chat.messages.reactions.readonly",
-            "chat.messages",
-            "chat.messages.readonly",
+            Scope::ChatMessagesReactions,
+            Scope::ChatMessagesReactionsReadonly,
+            Scope::ChatMessages,
+            Scope::ChatMessagesReadonly,
         ]
     } else {
         &[
-            "chat.spaces",
-            "chat.spaces.readonly",
-            "chat.app.spaces",
-            "chat.app.spaces.readonly",
-            "chat.app.all.spaces.readonly",
+            Scope::ChatSpaces,
+            Scope::ChatSpacesReadonly,
+            Scope::ChatAppSpaces,
+            Scope::ChatAppSpacesReadonly,
+            Scope::ChatAppAllSpacesReadonly,
         ]
     }
 }

@@ -8,10 +8,11 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::ctx::Reply;
 use super::error::EmuError;
 use super::media;
 use super::paths::{self, is_api_path, MAX_BODY};
-use super::service::{Reply, Service};
+use super::service::Service;
 
 fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
     let mut resp = (code, body).into_response();

@@ -36,9 +36,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use super::oauth_state::OAuthState;
+use super::space_rec::{SpaceEvent, SpaceHead};
 use super::store::{Directory, MsgRec, RequestRec, SpaceRec, Store, ThreadRec, UploadRec};
 use super::sync::SyncRec;
-use super::tracked::{SpaceEvent, SpaceHead};
 
 /// The journal is folded into a new snapshot once it is larger than this and than the
 /// snapshot itself.

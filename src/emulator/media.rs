@@ -1,24 +1,24 @@
-//! Attachment data: `media.upload` (at `/upload/v1/{parent}/attachments:upload`, with the
-//! multipart and resumable protocols Google's client libraries use), `media.download`
-//! (`/v1/media/{resourceName}?alt=media`) and `spaces.messages.attachments.get`.
+//! Attachment data over HTTP: `media.upload` (at `/upload/v1/{parent}/attachments:upload`,
+//! with the multipart and resumable protocols Google's client libraries use) and
+//! `media.download` (`/v1/media/{resourceName}?alt=media`). Where the bytes are kept is
+//! `blobs`.
 //!
-//! Bytes are streamed, never held whole: to a file in `FILE.media/` beside the `--data`
-//! file (written, synced and renamed into place before the upload is recorded), or to
-//! memory when the emulator keeps no data file. Uploads over the limit (Google's 200 MB
+//! Bytes are streamed, never held whole. Uploads over the limit (Google's 200 MB
 //! by default) are refused as soon as a declared length or the bytes received pass it.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::auth::Principal;
-use super::ctx::{reply, Ctx, Reply};
+use super::blobs::{
+    Session, Writer, PENDING_LIMITS, SESSIONS_IN_ALL, SESSIONS_PER_USER, SESSION_IDLE,
+    SESSION_LIFETIME,
+};
+use super::ctx::{reply, Reply};
 use super::error::{EmuError, EmuResult};
 use super::paths::segments;
 use super::request::Query;
@@ -26,17 +26,22 @@ use super::service::Service;
 use super::store::{now, random_id, UploadRec};
 use super::views::{can_access, find_space};
 use crate::api::model::*;
+use crate::api::scope::Scope;
 
 /// How much a multipart body may carry besides the media (the metadata and boundaries).
 const ENVELOPE_ALLOWANCE: u64 = 64 * 1024;
 
-const UPLOAD_SCOPES: &[&str] = &[
-    "chat.bot",
-    "chat.import",
-    "chat.messages",
-    "chat.messages.create",
+const UPLOAD_SCOPES: &[Scope] = &[
+    Scope::ChatBot,
+    Scope::ChatImport,
+    Scope::ChatMessages,
+    Scope::ChatMessagesCreate,
 ];
-const DOWNLOAD_SCOPES: &[&str] = &["chat.bot", "chat.messages", "chat.messages.readonly"];
+const DOWNLOAD_SCOPES: &[Scope] = &[
+    Scope::ChatBot,
+    Scope::ChatMessages,
+    Scope::ChatMessagesReadonly,
+];
 
 /// File types Google Chat refuses (by extension), as for Gmail: executables and scripts.
 const BLOCKED_EXTENSIONS: &[&str] = &[
@@ -87,229 +92,6 @@ const BLOCKED_EXTENSIONS: &[&str] = &[
     "wsf",
     "wsh",
 ];
-
-/// `FILE.media`: where the bytes of the emulator saving to `FILE` are kept.
-pub fn media_dir(data: &Path) -> PathBuf {
-    let mut p = data.as_os_str().to_owned();
-    p.push(".media");
-    PathBuf::from(p)
-}
-
-/// Where attachment bytes live.
-pub enum Blobs {
-    Dir(PathBuf),
-    Memory(Mutex<HashMap<String, Arc<Vec<u8>>>>),
-}
-
-/// Bytes being received.
-enum Writer {
-    File { file: tokio::fs::File, tmp: PathBuf },
-    Memory(Vec<u8>),
-}
-
-impl Writer {
-    async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        match self {
-            Writer::File { file, .. } => file.write_all(bytes).await,
-            Writer::Memory(v) => {
-                v.extend_from_slice(bytes);
-                Ok(())
-            }
-        }
-    }
-
-    async fn discard(self) {
-        if let Writer::File { tmp, file } = self {
-            drop(file);
-            let _ = tokio::fs::remove_file(&tmp).await;
-        }
-    }
-}
-
-impl Blobs {
-    fn writer_sync_dir(dir: &Path) {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-
-    async fn writer(&self) -> std::io::Result<Writer> {
-        match self {
-            Blobs::Dir(dir) => {
-                tokio::fs::create_dir_all(dir).await?;
-                let tmp = dir.join(format!("tmp-{}", random_id(16)));
-                let file = tokio::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&tmp)
-                    .await?;
-                Ok(Writer::File { file, tmp })
-            }
-            Blobs::Memory(_) => Ok(Writer::Memory(Vec::new())),
-        }
-    }
-
-    /// Makes the received bytes the data of `id`, durably.
-    async fn commit(&self, w: Writer, id: &str) -> std::io::Result<()> {
-        match (self, w) {
-            (Blobs::Dir(dir), Writer::File { mut file, tmp }) => {
-                file.flush().await?;
-                file.sync_all().await?;
-                drop(file);
-                let dest = dir.join(id);
-                tokio::fs::rename(&tmp, &dest).await?;
-                let dir = dir.clone();
-                let _ = tokio::task::spawn_blocking(move || Self::writer_sync_dir(&dir)).await;
-                Ok(())
-            }
-            (Blobs::Memory(m), Writer::Memory(v)) => {
-                m.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(id.to_string(), Arc::new(v));
-                Ok(())
-            }
-            (_, w) => {
-                w.discard().await;
-                Err(std::io::Error::other("mismatched media store"))
-            }
-        }
-    }
-
-    async fn remove(&self, id: &str) {
-        match self {
-            Blobs::Dir(dir) => {
-                let _ = tokio::fs::remove_file(dir.join(id)).await;
-            }
-            Blobs::Memory(m) => {
-                m.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
-            }
-        }
-    }
-
-    /// Bytes `start..end` of `id`'s data as a streamed body.
-    async fn body(&self, id: &str, start: u64, end: u64) -> std::io::Result<Body> {
-        let slice = |v: &[u8]| {
-            let (a, b) = (start as usize, (end as usize).min(v.len()));
-            Body::from(v.get(a..b).unwrap_or_default().to_vec())
-        };
-        let not_found = || std::io::Error::from(std::io::ErrorKind::NotFound);
-        match self {
-            Blobs::Dir(dir) => {
-                let mut file = match tokio::fs::File::open(dir.join(id)).await {
-                    Ok(f) => f,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        return super::demo_media::blob(id).map(|v| slice(&v)).ok_or(e)
-                    }
-                    Err(e) => return Err(e),
-                };
-                use tokio::io::AsyncSeekExt;
-                file.seek(std::io::SeekFrom::Start(start)).await?;
-                let stream = futures::stream::unfold(
-                    (Some(file), end.saturating_sub(start)),
-                    |(file, left)| async move {
-                        let mut file = file?;
-                        if left == 0 {
-                            return None;
-                        }
-                        let mut buf = vec![0u8; (64 * 1024).min(left as usize)];
-                        match file.read(&mut buf).await {
-                            Ok(0) => None,
-                            Ok(n) => {
-                                buf.truncate(n);
-                                let rest = left - n as u64;
-                                Some((
-                                    Ok::<_, std::io::Error>(Bytes::from(buf)),
-                                    (Some(file), rest),
-                                ))
-                            }
-                            Err(e) => Some((Err(e), (None, 0))),
-                        }
-                    },
-                );
-                Ok(Body::from_stream(stream))
-            }
-            Blobs::Memory(m) => {
-                let v = m.lock().unwrap_or_else(|p| p.into_inner()).get(id).cloned();
-                match v {
-                    Some(v) => Ok(slice(&v)),
-                    None => super::demo_media::blob(id)
-                        .map(|v| slice(&v))
-                        .ok_or_else(not_found),
-                }
-            }
-        }
-    }
-}
-
-/// How long an unfinished resumable upload is kept.
-const SESSION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
-
-/// How long a resumable upload may sit without a chunk before it goes.
-const SESSION_IDLE: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// The most unfinished resumable uploads one person may have: starting another drops
-/// their least recently used one.
-const SESSIONS_PER_USER: usize = 8;
-
-/// The most unfinished resumable uploads in all: past it, new ones are refused.
-const SESSIONS_IN_ALL: usize = 32;
-
-/// The bytes unfinished uploads may hold together, in media limits.
-const PENDING_LIMITS: u64 = 2;
-
-/// A resumable upload in progress.
-struct Session {
-    started: std::time::Instant,
-    /// When a chunk last arrived (or the session started).
-    touched: std::time::Instant,
-    space: String,
-    uploader: String,
-    filename: String,
-    content_type: Option<String>,
-    total: Option<u64>,
-    received: u64,
-    writer: Option<Writer>,
-}
-
-/// The media side of the emulator: the bytes and the resumable sessions.
-pub struct Media {
-    pub blobs: Blobs,
-    sessions: tokio::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Session>>>>,
-    /// The address the emulator listens on, for resumable sessions' `Location`.
-    pub(crate) addr: std::sync::OnceLock<std::net::SocketAddr>,
-}
-
-impl Media {
-    /// `known`: whether an upload record holds the bytes of this id.
-    pub fn new(data: Option<&Path>, known: &dyn Fn(&str) -> bool) -> Self {
-        // Bytes of uploads that were cut off (the emulator stopped mid-upload) go, and
-        // so do bytes no record names (stopped between storing them and saving their
-        // record).
-        if let Some(dir) = data.map(media_dir) {
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                for e in entries.flatten() {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let an_id = !name.is_empty()
-                        && name
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-                    let is_file = e.file_type().is_ok_and(|t| t.is_file());
-                    if name.starts_with("tmp-") || (is_file && an_id && !known(&name)) {
-                        let _ = std::fs::remove_file(e.path());
-                    }
-                }
-            }
-        }
-        Media {
-            blobs: match data {
-                Some(p) => Blobs::Dir(media_dir(p)),
-                None => Blobs::Memory(Mutex::new(HashMap::new())),
-            },
-            sessions: tokio::sync::Mutex::new(HashMap::new()),
-            addr: std::sync::OnceLock::new(),
-        }
-    }
-}
 
 fn too_large(limit: u64) -> EmuError {
     EmuError::with_code(
@@ -1289,33 +1071,4 @@ impl ByteRange {
             ByteRange::Suffix(n) => Ok(Some((size - n.min(size), size))),
         }
     }
-}
-
-/// `spaces.messages.attachments.get`.
-pub fn get_attachment(
-    ctx: &mut Ctx<'_>,
-    space: &str,
-    message: &str,
-    attachment: &str,
-) -> EmuResult<Reply> {
-    ctx.query.only(&[])?;
-    let rec = find_space(&ctx.store.spaces, ctx.who, space)?;
-    let not_found = || {
-        EmuError::not_found(format!(
-            "Attachment spaces/{space}/messages/{message}/attachments/{attachment} not found."
-        ))
-    };
-    let i = rec.find_message(message).ok_or_else(not_found)?;
-    let m = &rec.messages[i];
-    if m.deleted() || !super::views::readable(rec, m, ctx.who) {
-        return Err(not_found());
-    }
-    let want = format!("spaces/{space}/messages/{}/attachments/{attachment}", m.id);
-    let a = m
-        .msg
-        .attachment
-        .iter()
-        .find(|a| a.get("name").and_then(|n| n.as_str()) == Some(want.as_str()))
-        .ok_or_else(not_found)?;
-    reply(a)
 }

@@ -12,6 +12,7 @@ use super::store::{now, Directory, MemberRec, SpaceRec};
 use super::views::{find_space, find_space_mut, membership_view, permitted};
 use crate::api::model::*;
 use crate::api::name::UserRef;
+use crate::api::scope::Scope;
 
 /// The `{member}` of a membership name: (user id, is an app).
 fn resolve_member(dir: &Directory, who: &Principal, seg: &str) -> EmuResult<(String, bool)> {
@@ -140,14 +141,14 @@ pub fn get(ctx: &mut Ctx<'_>, space: &str, member: &str) -> EmuResult<Reply> {
 }
 
 /// Scopes that let a caller add or remove people (as opposed to only the calling app).
-const PEOPLE_SCOPES: &[&str] = &[
-    "chat.memberships",
-    "chat.app.memberships",
-    "chat.import",
-    "chat.admin.memberships",
+const PEOPLE_SCOPES: &[Scope] = &[
+    Scope::ChatMemberships,
+    Scope::ChatAppMemberships,
+    Scope::ChatImport,
+    Scope::ChatAdminMemberships,
 ];
 /// Adding or removing the calling app takes this scope specifically.
-const APP_MEMBERSHIP_SCOPES: &[&str] = &["chat.memberships.app", "chat.admin.memberships"];
+const APP_MEMBERSHIP_SCOPES: &[Scope] = &[Scope::ChatMembershipsApp, Scope::ChatAdminMemberships];
 
 pub fn create(ctx: &mut Ctx<'_>, space: &str) -> EmuResult<Reply> {
     ctx.query.only(&["useAdminAccess"])?;

@@ -4,7 +4,9 @@
 
 mod admin;
 mod annotate;
+mod attachments;
 pub mod auth;
+mod blobs;
 mod conversation;
 pub mod ctx;
 pub mod demo;
@@ -29,13 +31,16 @@ mod pins;
 pub mod query;
 mod reactions;
 mod readstate;
+pub mod records;
 pub mod request;
 mod search;
 mod sections;
 pub mod service;
+pub mod space_rec;
 mod spaces;
 pub mod store;
 pub mod sync;
+pub mod sync_rec;
 pub mod tracked;
 pub mod views;
 mod wire;
@@ -48,8 +53,9 @@ use anyhow::Context;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use ctx::{Config, LastManagerStatus};
 pub use faults::{AnswerFault, Spoil};
-pub use service::{Config, Fault, LastManagerStatus, Service};
+pub use service::{Fault, Service};
 pub use store::Store;
 
 /// How to start an emulator.

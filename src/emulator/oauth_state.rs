@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::{Principal, Who};
 use super::ids::now;
+use crate::api::scope::Scope;
 
 /// An OAuth client (an "installed app" from `client_secrets.json`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,7 +97,7 @@ impl OAuthState {
                 Holder::User(id) => Who::User(id.clone()),
                 Holder::App(id) => Who::App(id.clone()),
             },
-            scopes: rec.scopes.iter().cloned().collect(),
+            scopes: rec.scopes.iter().filter_map(|s| Scope::parse(s)).collect(),
         })
     }
 

@@ -15,6 +15,7 @@ use super::sync::{self, read_key, thread_key};
 use super::views::message_view;
 use crate::api::model::{timestamp, SpaceType};
 use crate::api::name::UserRef;
+use crate::api::scope::Scope;
 use crate::api::sync_model::*;
 
 /// The longest query accepted, in characters.
@@ -42,8 +43,8 @@ enum Cond {
     Unread,
 }
 
-const SPACE_SCOPES: &[&str] = &["chat.spaces", "chat.spaces.readonly"];
-const READSTATE_SCOPES: &[&str] = &["chat.users.readstate", "chat.users.readstate.readonly"];
+const SPACE_SCOPES: &[Scope] = &[Scope::ChatSpaces, Scope::ChatSpacesReadonly];
+const READSTATE_SCOPES: &[Scope] = &[Scope::ChatUsersReadstate, Scope::ChatUsersReadstateReadonly];
 
 /// `users/ID`, `users/EMAIL` or `users/me`, to a user id.
 fn user_id(store: &Store, me: &str, value: &str, field: &str) -> EmuResult<String> {
@@ -348,7 +349,7 @@ pub fn search(ctx: &mut Ctx<'_>, parent: &str) -> EmuResult<Reply> {
     let page: Vec<&(String, Candidate<'_>)> = hits.iter().skip(start).take(size).collect();
     let more = start + page.len() < hits.len();
     let readstate = ctx.who.has_any(READSTATE_SCOPES);
-    let settings = ctx.who.has_scope("chat.users.spacesettings");
+    let settings = ctx.who.has_scope(Scope::ChatUsersSpacesettings);
     let resp = SearchMessagesResponse {
         results: page
             .iter()

@@ -16,13 +16,14 @@ use super::journal::{ChangeSet, Durable, Opener, Ticket};
 use super::paths::segments;
 use super::request::Query;
 use super::store::Store;
+use crate::api::scope::Scope;
 
 use super::{
-    events, media, members, messages, people, pins, reactions, readstate, search, sections, spaces,
-    sync,
+    attachments, blobs, events, members, messages, people, pins, reactions, readstate, search,
+    sections, spaces, sync,
 };
 
-pub use super::ctx::{reply, Config, Ctx, LastManagerStatus, Reply};
+use super::ctx::{Config, Ctx, Reply};
 
 /// A failure to inject: the next `count` calls of `method` (or of any method) answer
 /// `code`, optionally with `Retry-After`.
@@ -257,167 +258,171 @@ impl Route {
     }
 
     /// The OAuth scopes (short names) any one of which admits a caller.
-    pub fn scopes(&self) -> &'static [&'static str] {
-        const PEOPLE: &[&str] = &[
-            "contacts",
-            "contacts.other.readonly",
-            "contacts.readonly",
-            "directory.readonly",
-            "user.emails.read",
-            "userinfo.email",
-            "userinfo.profile",
+    pub fn scopes(&self) -> &'static [Scope] {
+        const PEOPLE: &[Scope] = &[
+            Scope::Contacts,
+            Scope::ContactsOtherReadonly,
+            Scope::ContactsReadonly,
+            Scope::DirectoryReadonly,
+            Scope::UserEmailsRead,
+            Scope::UserinfoEmail,
+            Scope::UserinfoProfile,
         ];
         match self {
-            Route::ListSpaces => &["chat.bot", "chat.spaces", "chat.spaces.readonly"],
+            Route::ListSpaces => &[Scope::ChatBot, Scope::ChatSpaces, Scope::ChatSpacesReadonly],
             Route::GetSpace(_) => &[
-                "chat.admin.spaces",
-                "chat.admin.spaces.readonly",
-                "chat.app.spaces",
-                "chat.bot",
-                "chat.spaces",
-                "chat.spaces.readonly",
+                Scope::ChatAdminSpaces,
+                Scope::ChatAdminSpacesReadonly,
+                Scope::ChatAppSpaces,
+                Scope::ChatBot,
+                Scope::ChatSpaces,
+                Scope::ChatSpacesReadonly,
             ],
             Route::CreateSpace => &[
-                "chat.app.spaces",
-                "chat.app.spaces.create",
-                "chat.import",
-                "chat.spaces",
-                "chat.spaces.create",
+                Scope::ChatAppSpaces,
+                Scope::ChatAppSpacesCreate,
+                Scope::ChatImport,
+                Scope::ChatSpaces,
+                Scope::ChatSpacesCreate,
             ],
             Route::PatchSpace(_) => &[
-                "chat.admin.spaces",
-                "chat.app.spaces",
-                "chat.import",
-                "chat.spaces",
+                Scope::ChatAdminSpaces,
+                Scope::ChatAppSpaces,
+                Scope::ChatImport,
+                Scope::ChatSpaces,
             ],
             Route::DeleteSpace(_) => &[
-                "chat.admin.delete",
-                "chat.app.delete",
-                "chat.delete",
-                "chat.import",
+                Scope::ChatAdminDelete,
+                Scope::ChatAppDelete,
+                Scope::ChatDelete,
+                Scope::ChatImport,
             ],
-            Route::SetupSpace => &["chat.spaces", "chat.spaces.create"],
-            Route::FindDirectMessage => &["chat.bot", "chat.spaces", "chat.spaces.readonly"],
+            Route::SetupSpace => &[Scope::ChatSpaces, Scope::ChatSpacesCreate],
+            Route::FindDirectMessage => {
+                &[Scope::ChatBot, Scope::ChatSpaces, Scope::ChatSpacesReadonly]
+            }
             Route::ListMembers(_) => &[
-                "chat.admin.memberships",
-                "chat.admin.memberships.readonly",
-                "chat.app.memberships",
-                "chat.bot",
-                "chat.import",
-                "chat.memberships",
-                "chat.memberships.readonly",
+                Scope::ChatAdminMemberships,
+                Scope::ChatAdminMembershipsReadonly,
+                Scope::ChatAppMemberships,
+                Scope::ChatBot,
+                Scope::ChatImport,
+                Scope::ChatMemberships,
+                Scope::ChatMembershipsReadonly,
             ],
             Route::GetMember(..) => &[
-                "chat.admin.memberships",
-                "chat.admin.memberships.readonly",
-                "chat.app.memberships",
-                "chat.bot",
-                "chat.memberships",
-                "chat.memberships.readonly",
+                Scope::ChatAdminMemberships,
+                Scope::ChatAdminMembershipsReadonly,
+                Scope::ChatAppMemberships,
+                Scope::ChatBot,
+                Scope::ChatMemberships,
+                Scope::ChatMembershipsReadonly,
             ],
             Route::CreateMember(_) | Route::DeleteMember(..) => &[
-                "chat.admin.memberships",
-                "chat.app.memberships",
-                "chat.import",
-                "chat.memberships",
-                "chat.memberships.app",
+                Scope::ChatAdminMemberships,
+                Scope::ChatAppMemberships,
+                Scope::ChatImport,
+                Scope::ChatMemberships,
+                Scope::ChatMembershipsApp,
             ],
             Route::PatchMember(..) => &[
-                "chat.admin.memberships",
-                "chat.app.memberships",
-                "chat.import",
-                "chat.memberships",
+                Scope::ChatAdminMemberships,
+                Scope::ChatAppMemberships,
+                Scope::ChatImport,
+                Scope::ChatMemberships,
             ],
             Route::CreateMessage(_) => &[
-                "chat.bot",
-                "chat.import",
-                "chat.messages",
-                "chat.messages.create",
+                Scope::ChatBot,
+                Scope::ChatImport,
+                Scope::ChatMessages,
+                Scope::ChatMessagesCreate,
             ],
             Route::GetMessage(..) => &[
-                "chat.app.messages.readonly",
-                "chat.bot",
-                "chat.messages",
-                "chat.messages.readonly",
+                Scope::ChatAppMessagesReadonly,
+                Scope::ChatBot,
+                Scope::ChatMessages,
+                Scope::ChatMessagesReadonly,
             ],
             Route::ListMessages(_) => &[
-                "chat.app.messages.readonly",
-                "chat.import",
-                "chat.messages",
-                "chat.messages.readonly",
+                Scope::ChatAppMessagesReadonly,
+                Scope::ChatImport,
+                Scope::ChatMessages,
+                Scope::ChatMessagesReadonly,
             ],
             Route::PatchMessage(..) | Route::UpdateMessage(..) | Route::DeleteMessage(..) => {
-                &["chat.bot", "chat.import", "chat.messages"]
+                &[Scope::ChatBot, Scope::ChatImport, Scope::ChatMessages]
             }
             Route::GetPerson(_) | Route::BatchGetPeople => PEOPLE,
-            Route::SearchPeople => &["directory.readonly"],
+            Route::SearchPeople => &[Scope::DirectoryReadonly],
             Route::ListReactions(..) => &[
-                "chat.app.messages.readonly",
-                "chat.bot",
-                "chat.messages",
-                "chat.messages.reactions",
-                "chat.messages.reactions.readonly",
-                "chat.messages.readonly",
+                Scope::ChatAppMessagesReadonly,
+                Scope::ChatBot,
+                Scope::ChatMessages,
+                Scope::ChatMessagesReactions,
+                Scope::ChatMessagesReactionsReadonly,
+                Scope::ChatMessagesReadonly,
             ],
             Route::CreateReaction(..) => &[
-                "chat.bot",
-                "chat.import",
-                "chat.messages",
-                "chat.messages.reactions",
-                "chat.messages.reactions.create",
+                Scope::ChatBot,
+                Scope::ChatImport,
+                Scope::ChatMessages,
+                Scope::ChatMessagesReactions,
+                Scope::ChatMessagesReactionsCreate,
             ],
             Route::DeleteReaction(..) => &[
-                "chat.bot",
-                "chat.import",
-                "chat.messages",
-                "chat.messages.reactions",
+                Scope::ChatBot,
+                Scope::ChatImport,
+                Scope::ChatMessages,
+                Scope::ChatMessagesReactions,
             ],
-            Route::GetAttachment(..) => &["chat.bot"],
+            Route::GetAttachment(..) => &[Scope::ChatBot],
             Route::ListPins(_) => &[
-                "chat.spaces",
-                "chat.spaces.pins",
-                "chat.spaces.pins.readonly",
-                "chat.spaces.readonly",
+                Scope::ChatSpaces,
+                Scope::ChatSpacesPins,
+                Scope::ChatSpacesPinsReadonly,
+                Scope::ChatSpacesReadonly,
             ],
-            Route::CreatePin(_) | Route::DeletePin(..) => &["chat.spaces", "chat.spaces.pins"],
+            Route::CreatePin(_) | Route::DeletePin(..) => {
+                &[Scope::ChatSpaces, Scope::ChatSpacesPins]
+            }
             Route::ListCustomEmojis | Route::GetCustomEmoji(_) => {
-                &["chat.customemojis", "chat.customemojis.readonly"]
+                &[Scope::ChatCustomemojis, Scope::ChatCustomemojisReadonly]
             }
-            Route::CreateCustomEmoji | Route::DeleteCustomEmoji(_) => &["chat.customemojis"],
+            Route::CreateCustomEmoji | Route::DeleteCustomEmoji(_) => &[Scope::ChatCustomemojis],
             Route::GetSpaceReadState(..) | Route::GetThreadReadState(..) => {
-                &["chat.users.readstate", "chat.users.readstate.readonly"]
+                &[Scope::ChatUsersReadstate, Scope::ChatUsersReadstateReadonly]
             }
-            Route::UpdateSpaceReadState(..) => &["chat.users.readstate"],
+            Route::UpdateSpaceReadState(..) => &[Scope::ChatUsersReadstate],
             Route::GetNotificationSetting(..) | Route::PatchNotificationSetting(..) => {
-                &["chat.users.spacesettings"]
+                &[Scope::ChatUsersSpacesettings]
             }
             Route::ListSpaceEvents(_) | Route::GetSpaceEvent(..) => &[
-                "chat.app.all.memberships.readonly",
-                "chat.app.all.messages.readonly",
-                "chat.app.all.spaces.readonly",
-                "chat.app.memberships",
-                "chat.app.memberships.readonly",
-                "chat.app.messages.readonly",
-                "chat.app.spaces",
-                "chat.app.spaces.readonly",
-                "chat.memberships",
-                "chat.memberships.readonly",
-                "chat.messages",
-                "chat.messages.reactions",
-                "chat.messages.reactions.readonly",
-                "chat.messages.readonly",
-                "chat.spaces",
-                "chat.spaces.readonly",
+                Scope::ChatAppAllMembershipsReadonly,
+                Scope::ChatAppAllMessagesReadonly,
+                Scope::ChatAppAllSpacesReadonly,
+                Scope::ChatAppMemberships,
+                Scope::ChatAppMembershipsReadonly,
+                Scope::ChatAppMessagesReadonly,
+                Scope::ChatAppSpaces,
+                Scope::ChatAppSpacesReadonly,
+                Scope::ChatMemberships,
+                Scope::ChatMembershipsReadonly,
+                Scope::ChatMessages,
+                Scope::ChatMessagesReactions,
+                Scope::ChatMessagesReactionsReadonly,
+                Scope::ChatMessagesReadonly,
+                Scope::ChatSpaces,
+                Scope::ChatSpacesReadonly,
             ],
-            Route::SearchMessages(_) => &["chat.messages", "chat.messages.readonly"],
+            Route::SearchMessages(_) => &[Scope::ChatMessages, Scope::ChatMessagesReadonly],
             Route::ListSections(_) | Route::ListSectionItems(..) => {
-                &["chat.users.sections", "chat.users.sections.readonly"]
+                &[Scope::ChatUsersSections, Scope::ChatUsersSectionsReadonly]
             }
             Route::CreateSection(_)
             | Route::PatchSection(..)
             | Route::DeleteSection(..)
             | Route::PositionSection(..)
-            | Route::MoveSectionItem(..) => &["chat.users.sections"],
+            | Route::MoveSectionItem(..) => &[Scope::ChatUsersSections],
         }
     }
 
@@ -563,7 +568,7 @@ pub struct Service {
     faults: Mutex<Vec<Fault>>,
     quotas: Mutex<Quotas>,
     /// Attachment bytes and resumable upload sessions.
-    pub(crate) media: media::Media,
+    pub(crate) media: blobs::Media,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -591,7 +596,7 @@ impl Service {
             Some(p) => Some(p.start(store.clone())?),
             None => None,
         };
-        let media = media::Media::new(persister.as_ref().map(Durable::path), &|id| {
+        let media = blobs::Media::new(persister.as_ref().map(Durable::path), &|id| {
             uploads.contains(id)
         });
         Ok(Service {
@@ -842,7 +847,7 @@ fn handle(route: &Route, ctx: &mut Ctx<'_>) -> EmuResult<Reply> {
         Route::ListReactions(s, m) => reactions::list(ctx, s, m),
         Route::CreateReaction(s, m) => reactions::create(ctx, s, m),
         Route::DeleteReaction(s, m, r) => reactions::delete(ctx, s, m, r),
-        Route::GetAttachment(s, m, a) => media::get_attachment(ctx, s, m, a),
+        Route::GetAttachment(s, m, a) => attachments::get_attachment(ctx, s, m, a),
         Route::ListPins(s) => pins::list(ctx, s),
         Route::CreatePin(s) => pins::create(ctx, s),
         Route::DeletePin(s, p) => pins::delete(ctx, s, p),

@@ -8,7 +8,7 @@ use std::ops::{Deref, Index, IndexMut};
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{MsgRec, SpaceRec};
+use super::records::MsgRec;
 
 /// A space's messages, in creation order. Remembers appends and in-place changes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -147,116 +147,6 @@ impl<V: Clone> GrowMap<V> {
 impl<V> Deref for GrowMap<V> {
     type Target = BTreeMap<String, V>;
     fn deref(&self) -> &BTreeMap<String, V> {
-        &self.map
-    }
-}
-
-/// What happened to a space during a request, with what undoes it.
-#[derive(Debug, Clone)]
-pub enum SpaceEvent {
-    /// Added (or replaced: the old one).
-    Inserted(String, Option<Box<SpaceRec>>),
-    /// Removed: the space as it was.
-    Removed(String, Box<SpaceRec>),
-    /// Borrowed for change: its fields outside the tracked containers, as they were.
-    Touched(String, Box<SpaceHead>),
-}
-
-/// The parts of a space that are saved whole whenever the space changes: small, unlike
-/// its messages and their indexes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SpaceHead {
-    pub space: crate::api::model::Space,
-    pub creator: String,
-    pub members: Vec<super::store::MemberRec>,
-    #[serde(default)]
-    pub last_time: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl SpaceHead {
-    pub fn of(rec: &SpaceRec) -> SpaceHead {
-        SpaceHead {
-            space: rec.space.clone(),
-            creator: rec.creator.clone(),
-            members: rec.members.clone(),
-            last_time: rec.last_time,
-        }
-    }
-
-    pub fn apply(self, rec: &mut SpaceRec) {
-        rec.space = self.space;
-        rec.creator = self.creator;
-        rec.members = self.members;
-        rec.last_time = self.last_time;
-    }
-}
-
-/// All spaces by id. Remembers which were added, removed or borrowed for change.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Spaces {
-    map: BTreeMap<String, SpaceRec>,
-    #[serde(skip)]
-    log: Vec<SpaceEvent>,
-}
-
-impl Spaces {
-    pub fn insert(&mut self, id: String, rec: SpaceRec) -> Option<SpaceRec> {
-        let before = self.map.insert(id.clone(), rec);
-        self.log
-            .push(SpaceEvent::Inserted(id, before.clone().map(Box::new)));
-        before
-    }
-
-    pub fn remove(&mut self, id: &str) -> Option<SpaceRec> {
-        let before = self.map.remove(id);
-        if let Some(b) = &before {
-            self.log
-                .push(SpaceEvent::Removed(id.to_string(), Box::new(b.clone())));
-        }
-        before
-    }
-
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut SpaceRec> {
-        let rec = self.map.get_mut(id)?;
-        self.log.push(SpaceEvent::Touched(
-            id.to_string(),
-            Box::new(SpaceHead::of(rec)),
-        ));
-        Some(rec)
-    }
-
-    /// What happened since the log was last taken, without taking it.
-    pub(crate) fn log(&self) -> &[SpaceEvent] {
-        &self.log
-    }
-
-    pub(crate) fn take_log(&mut self) -> Vec<SpaceEvent> {
-        std::mem::take(&mut self.log)
-    }
-
-    /// A space without logging: undo, replay and index rebuilding.
-    pub(crate) fn get_mut_untracked(&mut self, id: &str) -> Option<&mut SpaceRec> {
-        self.map.get_mut(id)
-    }
-
-    pub(crate) fn put_untracked(&mut self, id: String, rec: SpaceRec) {
-        self.map.insert(id, rec);
-    }
-
-    pub(crate) fn remove_untracked(&mut self, id: &str) -> Option<SpaceRec> {
-        self.map.remove(id)
-    }
-
-    pub(crate) fn values_mut_untracked(&mut self) -> impl Iterator<Item = &mut SpaceRec> {
-        self.map.values_mut()
-    }
-}
-
-impl Deref for Spaces {
-    type Target = BTreeMap<String, SpaceRec>;
-    fn deref(&self) -> &BTreeMap<String, SpaceRec> {
         &self.map
     }
 }

@@ -6,9 +6,10 @@ use serde_json::{json, Value};
 
 use super::auth::Principal;
 use super::error::{EmuError, EmuResult};
+use super::space_rec::Spaces;
 use super::store::{Detail, Directory, MemberRec, MsgRec, SpaceRec};
-use super::tracked::Spaces;
 use crate::api::model::*;
+use crate::api::scope::Scope;
 
 /// Whether the caller may read and act in the space: people and apps who have joined
 /// it, and an app in a space it created.
@@ -189,7 +190,7 @@ pub(crate) fn readable(rec: &SpaceRec, m: &MsgRec, who: &Principal) -> bool {
     if !private_ok(m, who) {
         return false;
     }
-    if !who.is_app() || who.has_scope("chat.app.messages.readonly") {
+    if !who.is_app() || who.has_scope(Scope::ChatAppMessagesReadonly) {
         return true;
     }
     // chat.bot: the app's own messages, its DMs, and messages that mention it.

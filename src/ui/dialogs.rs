@@ -11,30 +11,10 @@ use crate::app::dialog::{Dialog, Kind};
 use crate::app::timeline::MessageId;
 use crate::app::App;
 use crate::clean::Clean;
-use crate::keymap::{Command, Mode};
+use crate::keymap::Command;
 use crate::markup::Para;
 use crate::theme;
-
-/// A box of `w` x `h` in the middle of `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
-}
-
-/// The first key of a dialog command (the footer has room for one each).
-fn keys(app: &App, c: Command) -> String {
-    app.keymap
-        .keys(Mode::Dialog, c)
-        .first()
-        .map(|k| k.to_string())
-        .unwrap_or_default()
-}
+use crate::ui::place::{centered, dialog_key};
 
 fn text_lines(app: &App, d: &Dialog, cols: usize) -> Vec<Para> {
     let mut v: Vec<Line<'static>> = Vec::new();
@@ -343,65 +323,71 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         Line::from(Span::styled("Working…", theme::warn()))
     } else if matches!(d.kind, Kind::SpaceInfo { .. }) {
         Line::from(vec![
-            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" close"),
         ])
     } else if matches!(d.kind, Kind::Address { .. }) {
         Line::from(vec![
             Span::styled("y", theme::key()),
             Span::raw(" copy   "),
-            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" close"),
         ])
     } else if matches!(d.kind, Kind::QuitUnsaved { .. }) {
         Line::from(vec![
-            Span::styled(keys(app, Command::KeepSends), theme::key()),
+            Span::styled(dialog_key(app, Command::KeepSends), theme::key()),
             Span::raw(" quit anyway   "),
-            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" cancel"),
         ])
     } else if matches!(d.kind, Kind::Quit { waiting: true, .. }) {
         Line::from(vec![
-            Span::styled(keys(app, Command::KeepSends), theme::key()),
+            Span::styled(dialog_key(app, Command::KeepSends), theme::key()),
             Span::raw(" quit now, keep them for next start   "),
-            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" don't quit"),
         ])
     } else if matches!(d.kind, Kind::Quit { .. }) {
         Line::from(vec![
-            Span::styled(keys(app, Command::WaitSends), theme::key()),
+            Span::styled(dialog_key(app, Command::WaitSends), theme::key()),
             Span::raw(" wait   "),
-            Span::styled(keys(app, Command::KeepSends), theme::key()),
+            Span::styled(dialog_key(app, Command::KeepSends), theme::key()),
             Span::raw(" keep for next start   "),
-            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" cancel"),
         ])
     } else if d.is_confirm() {
         Line::from(vec![
             Span::styled("y", theme::key()),
             Span::raw("/"),
-            Span::styled(keys(app, Command::Submit), theme::key()),
+            Span::styled(dialog_key(app, Command::Submit), theme::key()),
             Span::raw(" yes   "),
             Span::styled("n", theme::key()),
             Span::raw("/"),
-            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" no"),
         ])
     } else {
         let mut v = vec![
-            Span::styled(keys(app, Command::Submit), theme::key()),
+            Span::styled(dialog_key(app, Command::Submit), theme::key()),
             Span::raw(" ok   "),
-            Span::styled(keys(app, Command::Cancel), theme::key()),
+            Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" cancel"),
         ];
         if d.fields.len() > 1 {
             v.push(Span::raw("   "));
-            v.push(Span::styled(keys(app, Command::NextField), theme::key()));
+            v.push(Span::styled(
+                dialog_key(app, Command::NextField),
+                theme::key(),
+            ));
             v.push(Span::raw(" next field"));
         }
         if d.fields.get(d.focus).is_some_and(|f| f.multiline) {
             v.push(Span::raw("   "));
-            v.push(Span::styled(keys(app, Command::Newline), theme::key()));
+            v.push(Span::styled(
+                dialog_key(app, Command::Newline),
+                theme::key(),
+            ));
             v.push(Span::raw(" new line"));
         }
         Line::from(v)

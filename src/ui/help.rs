@@ -10,7 +10,7 @@ use crate::clean::Clean;
 use crate::keymap::Mode;
 use crate::markup;
 use crate::theme;
-use crate::ui::dialogs::centered;
+use crate::ui::place::centered;
 
 /// Where invitations to spaces are answered (the Chat API has no call for it).
 pub const CHAT_WEB: &str = "https://chat.google.com/";

@@ -9,6 +9,7 @@ pub mod members;
 mod mention_popup;
 pub mod messages;
 mod people;
+mod place;
 pub mod react;
 pub mod small;
 pub mod spaces;

@@ -10,9 +10,10 @@ use crate::app::dialog::{Dialog, Kind};
 use crate::app::search::terms;
 use crate::app::App;
 use crate::clean::Clean;
-use crate::keymap::{Command, Mode};
+use crate::keymap::Command;
 use crate::markup;
 use crate::theme;
+use crate::ui::place::{centered, dialog_key};
 
 /// The message-a-person dialog's lines above its field: what to type, and the people
 /// the part being typed may be (the picked one marked).
@@ -62,22 +63,13 @@ pub fn message_person(app: &App, d: &Dialog) -> Vec<Line<'static>> {
         v.push(Line::from(spans));
     }
     if !d.found.is_empty() {
-        let tab = first_key(app, Command::NextField);
+        let tab = dialog_key(app, Command::NextField);
         v.push(Line::from(Span::styled(
             format!("{tab} adds the picked person; Enter messages them"),
             theme::dim(),
         )));
     }
     v
-}
-
-/// The first key of a dialog command.
-fn first_key(app: &App, c: Command) -> String {
-    app.keymap
-        .keys(Mode::Dialog, c)
-        .first()
-        .map(|k| k.to_string())
-        .unwrap_or_default()
 }
 
 /// "now", "5 min", "3 h", "2 d", or the date.
@@ -183,7 +175,7 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     };
     let w = area.width.saturating_sub(4).min(100);
     let h = (area.height * 4 / 5).max(12).min(area.height);
-    let r = crate::ui::dialogs::centered(area, w, h);
+    let r = centered(area, w, h);
     crate::ui::clear(f, r);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -233,7 +225,7 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         .as_deref()
         .and_then(|s| app.space(s))
         .map(|s| app.space_label(s).into_string());
-    let tab = first_key(app, Command::NextField);
+    let tab = dialog_key(app, Command::NextField);
     let scope = match (&here, all) {
         (Some(l), true) => format!("In every space · {tab}: only {l}"),
         (Some(l), false) => format!("In {l} only · {tab}: every space"),
@@ -305,7 +297,7 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     }
     f.render_widget(Paragraph::new(lines), list_area);
     f.render_widget(Paragraph::new(err), err_area);
-    let key = |c: Command| first_key(app, c);
+    let key = |c: Command| dialog_key(app, c);
     let footer = Line::from(vec![
         Span::styled(key(Command::Submit), theme::key()),
         Span::raw(" search, or open the picked result   "),

@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::keymap::{Command, Mode};
 use crate::markup;
 use crate::theme;
-use crate::ui::dialogs::centered;
+use crate::ui::place::centered;
 
 /// Columns for an emoji (or a custom emoji's `:name:`) in the picker.
 const GLYPH_W: usize = 16;

@@ -1,0 +1,28 @@
+//! Small helpers shared by the dialogs and popups: where a box goes, and
+//! which key a dialog's footer names.
+
+use ratatui::layout::Rect;
+
+use crate::app::App;
+use crate::keymap::{Command, Mode};
+
+/// A box of `w` x `h` in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// The first key bound to a dialog command (a footer has room for one each).
+pub fn dialog_key(app: &App, c: Command) -> String {
+    app.keymap
+        .keys(Mode::Dialog, c)
+        .first()
+        .map(|k| k.to_string())
+        .unwrap_or_default()
+}
