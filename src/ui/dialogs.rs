@@ -328,7 +328,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         ])
     } else if matches!(d.kind, Kind::Address { .. }) {
         Line::from(vec![
-            Span::styled("y", theme::key()),
+            Span::styled(dialog_key(app, Command::Yes), theme::key()),
             Span::raw(" copy   "),
             Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" close"),
@@ -358,11 +358,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         ])
     } else if d.is_confirm() {
         Line::from(vec![
-            Span::styled("y", theme::key()),
+            Span::styled(dialog_key(app, Command::Yes), theme::key()),
             Span::raw("/"),
             Span::styled(dialog_key(app, Command::Submit), theme::key()),
             Span::raw(" yes   "),
-            Span::styled("n", theme::key()),
+            Span::styled(dialog_key(app, Command::No), theme::key()),
             Span::raw("/"),
             Span::styled(dialog_key(app, Command::Cancel), theme::key()),
             Span::raw(" no"),

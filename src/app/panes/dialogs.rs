@@ -65,7 +65,7 @@ impl App {
             }
         }
         if let Kind::Address { url, .. } = &d.kind {
-            if k.code == KeyCode::Char('y') && k.modifiers.is_empty() {
+            if cmd == Some(Command::Yes) {
                 let text = url.clone();
                 self.dialog = None;
                 fx.push(Effect::Copy { text });
