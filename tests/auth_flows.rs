@@ -57,7 +57,7 @@ async fn a_person_signs_in_with_the_installed_app_flow() {
     assert_eq!(account.identity.name.as_deref(), Some("Alice Chen"));
     assert_eq!(account.identity.email.as_deref(), Some("alice@example.com"));
     let short: Vec<&str> = account.scopes.iter().map(|s| auth::short(s)).collect();
-    let wanted: Vec<&str> = auth::USER_SCOPES.iter().map(|(s, _)| *s).collect();
+    let wanted: Vec<&str> = auth::USER_SCOPES.iter().map(|(s, _)| s.name()).collect();
     assert_eq!(short, wanted, "exactly the scopes gchat uses");
     // The cache is the owner's alone.
     #[cfg(unix)]
@@ -905,8 +905,8 @@ async fn narrower_granted_scopes_are_recorded_shown_and_greyed() {
     let kept: Vec<String> = auth::USER_SCOPES
         .iter()
         .map(|(s, _)| *s)
-        .filter(|s| !matches!(*s, "chat.delete" | "chat.memberships"))
-        .map(|s| format!("{}{s}", auth::SCOPE_PREFIX))
+        .filter(|s| !matches!(s, auth::Scope::ChatDelete | auth::Scope::ChatMemberships))
+        .map(|s| s.url())
         .collect();
     let granted = kept.join(" ");
     // The person unticks two boxes on the consent screen.
@@ -1021,8 +1021,8 @@ async fn the_login_command_says_which_scopes_were_not_granted_and_never_prints_a
     // The person allows all but chat.delete.
     let granted: Vec<String> = auth::USER_SCOPES
         .iter()
-        .filter(|(s, _)| *s != "chat.delete")
-        .map(|(s, _)| format!("{}{s}", auth::SCOPE_PREFIX))
+        .filter(|(s, _)| *s != auth::Scope::ChatDelete)
+        .map(|(s, _)| s.url())
         .collect();
     let resp = reqwest::get(with_param(&url, "scope", &granted.join(" ")))
         .await

@@ -25,47 +25,47 @@ use crate::clean::Clean;
 use profile::{Account, AccountKind, Identity};
 use storage::FileTokenStorage;
 
-pub use crate::api::scope::{short, SCOPE_PREFIX};
+pub use crate::api::scope::{short, Scope, SCOPE_PREFIX};
 
 /// Every scope gchat asks a person for, and why.
-pub const USER_SCOPES: &[(&str, &str)] = &[
+pub const USER_SCOPES: &[(Scope, &str)] = &[
     (
-        "chat.spaces",
+        Scope::ChatSpaces,
         "list and open your spaces, create and rename spaces",
     ),
-    ("chat.delete", "delete spaces you manage"),
+    (Scope::ChatDelete, "delete spaces you manage"),
     (
-        "chat.memberships",
+        Scope::ChatMemberships,
         "list members, add and remove people, make managers",
     ),
     (
-        "chat.memberships.app",
+        Scope::ChatMembershipsApp,
         "add the Chat app to a space, and remove it",
     ),
-    ("chat.messages", "read, post, edit and delete messages"),
+    (Scope::ChatMessages, "read, post, edit and delete messages"),
     (
-        "chat.users.readstate",
+        Scope::ChatUsersReadstate,
         "share what you have read with your other Chat clients (unread counts)",
     ),
     (
-        "chat.users.spacesettings",
+        Scope::ChatUsersSpacesettings,
         "mute and unmute spaces (no notifications from a muted space)",
     ),
     (
-        "chat.users.sections",
+        Scope::ChatUsersSections,
         "group the spaces list by your sections, and move spaces between them",
     ),
     (
-        "directory.readonly",
+        Scope::DirectoryReadonly,
         "show your coworkers' names (People API)",
     ),
-    ("userinfo.profile", "show your own name"),
-    ("userinfo.email", "show which account is signed in"),
+    (Scope::UserinfoProfile, "show your own name"),
+    (Scope::UserinfoEmail, "show which account is signed in"),
 ];
 
 /// What the Chat app asks for by default. An administrator can approve more
 /// (`chat.app.memberships`, `chat.app.spaces`, `chat.app.delete`); pass them with --scopes.
-pub const APP_SCOPES: &[&str] = &["chat.bot"];
+pub const APP_SCOPES: &[Scope] = &[Scope::ChatBot];
 
 fn full(short: &str) -> String {
     if short.starts_with("https://") {
@@ -278,19 +278,19 @@ pub struct LoginOptions {
 
 /// The scopes gchat asks a person for that `account` was not granted, each with what
 /// will not work without it.
-pub fn missing_scopes(account: &Account) -> Vec<(&'static str, &'static str)> {
+pub fn missing_scopes(account: &Account) -> Vec<(Scope, &'static str)> {
     if account.kind != AccountKind::User {
         return Vec::new();
     }
     USER_SCOPES
         .iter()
-        .filter(|(s, _)| !account.scopes.iter().any(|g| short(g) == *s))
+        .filter(|(s, _)| !s.granted_in(&account.scopes))
         .copied()
         .collect()
 }
 
 /// "chat.delete (delete spaces you manage), …" for `missing_scopes`.
-pub fn describe_missing(missing: &[(&str, &str)]) -> String {
+pub fn describe_missing(missing: &[(Scope, &str)]) -> String {
     missing
         .iter()
         .map(|(s, why)| format!("{s} ({why})"))
@@ -325,7 +325,7 @@ pub async fn login(opts: &LoginOptions, presenter: Option<Presenter>) -> anyhow:
             let key = std::fs::canonicalize(key)
                 .with_context(|| format!("no service account key at {}", key.display()))?;
             let scopes: Vec<String> = if opts.scopes.is_empty() {
-                APP_SCOPES.iter().map(|s| full(s)).collect()
+                APP_SCOPES.iter().map(|s| s.url()).collect()
             } else {
                 opts.scopes.iter().map(|s| full(s)).collect()
             };
@@ -365,7 +365,7 @@ pub async fn login(opts: &LoginOptions, presenter: Option<Presenter>) -> anyhow:
                     path.display()
                 )
             })?;
-            let asked: Vec<String> = USER_SCOPES.iter().map(|(s, _)| full(s)).collect();
+            let asked: Vec<String> = USER_SCOPES.iter().map(|(s, _)| s.url()).collect();
             let listener = browser::bind(opts.port).await?;
             let redirect = browser::redirect_uri(&listener)?;
             let present = presenter.unwrap_or_else(|| browser_presenter(redirect, opts.no_browser));
