@@ -221,12 +221,7 @@ async fn generated_requests_always_get_an_answer_and_errors_the_envelope() {
 async fn data_files_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let opts = Options {
-        port: 0,
-        data: Some(path.clone()),
-        demo: true,
-        config: Default::default(),
-    };
+    let opts = saved_demo(&path);
     let emu = Emulator::start(opts.clone()).await.unwrap();
     let alice = user(&emu, ALICE);
     let s = new_space(&alice, "Persistent").await;
@@ -295,13 +290,7 @@ async fn a_corrupt_data_file_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
     std::fs::write(&path, b"{ not json").unwrap();
-    let r = Emulator::start(Options {
-        port: 0,
-        data: Some(path.clone()),
-        demo: true,
-        config: Default::default(),
-    })
-    .await;
+    let r = Emulator::start(saved_demo(&path)).await;
     let e = r.err().expect("refused");
     assert!(format!("{e:#}").contains("state.json"), "{e:#}");
     assert_eq!(std::fs::read(&path).unwrap(), b"{ not json");

@@ -746,12 +746,7 @@ async fn setup_returns_an_existing_dm() {
     let s = alice.setup_space(&dm).await.unwrap();
     assert_eq!(s.name.as_deref(), Some("spaces/AAAADmBobLi"));
     // A new DM, then the same one again.
-    let dm2 = SetUpSpaceRequest {
-        memberships: vec![Client::membership_for(&UserRef::Email(
-            "priya@example.com".into(),
-        ))],
-        ..dm.clone()
-    };
+    let dm2 = dm_with(UserRef::Email("priya@example.com".into()));
     let a = alice.setup_space(&dm2).await.unwrap();
     let b = alice.setup_space(&dm2).await.unwrap();
     assert_eq!(a.name, b.name);
@@ -762,17 +757,7 @@ async fn setup_returns_an_existing_dm() {
 async fn setup_checks_its_memberships() {
     let emu = demo().await;
     let alice = user(&emu, ALICE);
-    let group = |ids: &[&str]| SetUpSpaceRequest {
-        space: Some(Space {
-            space_type: Some(SpaceType::GroupChat),
-            ..Default::default()
-        }),
-        memberships: ids
-            .iter()
-            .map(|i| Client::membership_for(&UserRef::Id(i.to_string())))
-            .collect(),
-        request_id: None,
-    };
+    let group = group_with;
     assert_eq!(
         code_of(alice.setup_space(&group(&[BOB])).await).0,
         400,

@@ -388,19 +388,15 @@ async fn quotes_need_the_current_version_of_a_message_in_the_same_space() {
 async fn setup_makes_group_chats_and_reuses_dms() {
     let emu = demo().await;
     let alice = user(&emu, ALICE);
-    let member = |who: &str| gchat::api::Client::membership_for(&UserRef::parse(who).unwrap());
-    let req = SetUpSpaceRequest {
-        space: Some(Space {
-            space_type: Some(SpaceType::GroupChat),
-            ..Default::default()
-        }),
-        request_id: None,
-        memberships: vec![
+    let member = |who: &str| UserRef::parse(who).unwrap();
+    let req = setup_with(
+        SpaceType::GroupChat,
+        &[
             member("users/1003"),
             member("users/priya@example.com"),
             member("users/1004"),
         ],
-    };
+    );
     let g = alice.setup_space(&req).await.unwrap();
     assert_eq!(g.space_type, Some(SpaceType::GroupChat));
     let gname = gchat::api::SpaceName::parse(g.name.as_deref().unwrap()).unwrap();
@@ -410,14 +406,7 @@ async fn setup_makes_group_chats_and_reuses_dms() {
         .unwrap();
     assert_eq!(members.len(), 4);
     // A DM with Dmitri, then findDirectMessage finds it, and setting it up again returns it.
-    let dm_req = SetUpSpaceRequest {
-        space: Some(Space {
-            space_type: Some(SpaceType::DirectMessage),
-            ..Default::default()
-        }),
-        request_id: None,
-        memberships: vec![member("users/1006")],
-    };
+    let dm_req = dm_with(member("users/1006"));
     let dm = alice.setup_space(&dm_req).await.unwrap();
     let found = alice
         .find_direct_message(&UserRef::parse("users/1006").unwrap())
@@ -426,10 +415,7 @@ async fn setup_makes_group_chats_and_reuses_dms() {
     assert_eq!(found.name, dm.name);
     assert_eq!(alice.setup_space(&dm_req).await.unwrap().name, dm.name);
     // The caller as a membership is refused.
-    let self_req = SetUpSpaceRequest {
-        memberships: vec![member("users/1001")],
-        ..dm_req.clone()
-    };
+    let self_req = dm_with(member("users/1001"));
     assert_eq!(code_of(alice.setup_space(&self_req).await).0, 400);
 }
 
@@ -841,12 +827,7 @@ async fn the_demo_shows_each_feature() {
 async fn reactions_attachments_and_pins_survive_a_restart_with_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("state.json");
-    let opts = || gchat::emulator::Options {
-        port: 0,
-        data: Some(data.clone()),
-        demo: true,
-        config: Default::default(),
-    };
+    let opts = || saved_demo(&data);
     let emu = gchat::emulator::Emulator::start(opts()).await.unwrap();
     let alice = user(&emu, ALICE);
     let bob = user(&emu, BOB);
@@ -1169,12 +1150,8 @@ async fn a_refused_message_leaves_its_upload_unattached() {
 #[tokio::test]
 async fn custom_emoji_are_created_and_deleted_by_their_creator_and_persist() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = || gchat::emulator::Options {
-        port: 0,
-        data: Some(dir.path().join("state.json")),
-        demo: true,
-        config: Default::default(),
-    };
+    let data = dir.path().join("state.json");
+    let opts = || saved_demo(&data);
     let emu = gchat::emulator::Emulator::start(opts()).await.unwrap();
     let alice = user(&emu, ALICE);
     let png = b"\x89PNG\r\n\x1a\nnot really an image";

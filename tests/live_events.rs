@@ -4,20 +4,15 @@
 
 mod common;
 
-use common::pty::{Session, Spawn};
+use common::pty::{config_dir, Session, Spawn};
 use gchat::api::model::Message;
 use gchat::api::{Client, CreateMessage, UserRef};
 
 /// gchat as Alice, polling every second (so the test does not wait on the default).
 async fn alice() -> (Session, tempfile::TempDir) {
     let emu = common::demo().await;
-    let config = tempfile::tempdir().unwrap();
-    std::fs::write(config.path().join("config.toml"), "poll_seconds = 1\n").unwrap();
-    let mut how: Spawn = Session::alice(&emu.url());
-    how.env.push((
-        "GCHAT_CONFIG_DIR".into(),
-        config.path().display().to_string(),
-    ));
+    let config = config_dir("poll_seconds = 1\n");
+    let how: Spawn = Session::alice(&emu.url()).config_from(config.path());
     (Session::spawn_with(emu, how).await, config)
 }
 

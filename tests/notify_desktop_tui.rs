@@ -6,24 +6,15 @@
 
 mod common;
 
-use common::pty::{Session, Spawn};
+use common::pty::{config_dir, Session, Spawn};
 use gchat::api::model::Message;
 use gchat::api::CreateMessage;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notifier_that_cannot_be_reached_is_said_once_and_the_bell_rings_on() {
-    let config = tempfile::tempdir().unwrap();
-    std::fs::write(
-        config.path().join("config.toml"),
-        "background_poll_seconds = 5\nnotify = \"desktop\"\n",
-    )
-    .unwrap();
+    let config = config_dir("background_poll_seconds = 5\nnotify = \"desktop\"\n");
     let emu = common::demo().await;
-    let mut how = Session::alice(&emu.url());
-    how.env.push((
-        "GCHAT_CONFIG_DIR".into(),
-        config.path().display().to_string(),
-    ));
+    let mut how = Session::alice(&emu.url()).config_from(config.path());
     let nowhere = config.path().join("no-bus-here");
     how.env.push((
         "DBUS_SESSION_BUS_ADDRESS".into(),

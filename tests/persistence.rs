@@ -16,16 +16,7 @@ use gchat::api::model::*;
 use gchat::api::{
     Client, ClientBuilder, ClientMessageId, CreateMessage, ListMessages, RetryPolicy, StaticToken,
 };
-use gchat::emulator::{Emulator, Options};
-
-fn opts(path: &Path) -> Options {
-    Options {
-        port: 0,
-        data: Some(path.to_path_buf()),
-        demo: true,
-        config: Default::default(),
-    }
-}
+use gchat::emulator::Emulator;
 
 /// A client that never retries on its own: the tests retry by hand.
 fn once(url: &str, id: &str) -> Client {
@@ -49,7 +40,7 @@ async fn texts(c: &Client, s: &gchat::api::SpaceName) -> Vec<String> {
 async fn a_save_that_fails_is_not_applied_and_the_retry_lands_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let alice = once(&emu.url(), ALICE);
     let s = new_space(&user(&emu, ALICE), "Disk full").await;
     let p = CreateMessage {
@@ -81,7 +72,7 @@ async fn a_save_that_fails_is_not_applied_and_the_retry_lands_once() {
     assert_eq!(texts(&alice, &s).await, vec!["after a full disk"]);
     emu.stop().await;
 
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let alice = once(&emu.url(), ALICE);
     let after = alice
         .list_all_messages(&s, &ListMessages::default())
@@ -96,7 +87,7 @@ async fn a_save_that_fails_is_not_applied_and_the_retry_lands_once() {
 async fn what_the_emulator_holds_is_what_it_acknowledged_when_saves_fail_under_load() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let s = new_space(&user(&emu, ALICE), "Interleaved").await;
     let url = emu.url();
     let mut acked = BTreeSet::new();
@@ -135,7 +126,7 @@ async fn what_the_emulator_holds_is_what_it_acknowledged_when_saves_fail_under_l
     assert_eq!(held, acked, "held now");
     emu.stop().await;
 
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let held: BTreeSet<String> = texts(&once(&emu.url(), ALICE), &s)
         .await
         .into_iter()
@@ -148,7 +139,7 @@ async fn what_the_emulator_holds_is_what_it_acknowledged_when_saves_fail_under_l
 async fn the_data_file_is_written_at_start_so_a_restart_keeps_the_same_ids() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     assert!(path.exists(), "written before any change");
     let alice = once(&emu.url(), ALICE);
     let team = space(TEAM_RUST);
@@ -162,7 +153,7 @@ async fn the_data_file_is_written_at_start_so_a_restart_keeps_the_same_ids() {
     emu.stop().await;
 
     // Started the same way again (`--demo --data FILE`), before any change.
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let after: Vec<_> = once(&emu.url(), ALICE)
         .list_all_messages(&team, &ListMessages::default())
         .await
@@ -179,7 +170,7 @@ async fn the_data_file_is_written_at_start_so_a_restart_keeps_the_same_ids() {
 async fn temporary_files_from_interrupted_saves_are_removed_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     emu.stop().await;
     // What a save killed between creating its temporary file and renaming it leaves.
     let leftover = dir.path().join(".state.json.Xy12Ab.tmp");
@@ -188,7 +179,7 @@ async fn temporary_files_from_interrupted_saves_are_removed_at_start() {
     let other = dir.path().join("notes.tmp");
     std::fs::write(&other, b"mine").unwrap();
 
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     assert!(!leftover.exists(), "the leftover was removed");
     assert_eq!(std::fs::read(&other).unwrap(), b"mine");
     assert!(once(&emu.url(), ALICE)
@@ -360,7 +351,7 @@ fn a_second_emulator_on_the_same_data_file_refuses_to_start() {
 async fn a_lock_held_for_a_moment_does_not_stop_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     emu.stop().await;
     let held = std::fs::OpenOptions::new()
         .write(true)
@@ -371,7 +362,7 @@ async fn a_lock_held_for_a_moment_does_not_stop_a_restart() {
         std::thread::sleep(Duration::from_millis(100));
         drop(held);
     });
-    let emu = Emulator::start(opts(&path))
+    let emu = Emulator::start(saved_demo(&path))
         .await
         .expect("the restart waits out a momentary lock");
     releaser.join().unwrap();

@@ -556,12 +556,7 @@ async fn unfinished_uploads_are_bounded_per_person_in_all_and_in_bytes() {
 async fn bytes_no_record_names_are_cleaned_at_start_and_the_others_kept() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("state.json");
-    let opts = || gchat::emulator::Options {
-        port: 0,
-        data: Some(data.clone()),
-        demo: true,
-        config: Default::default(),
-    };
+    let opts = || saved_demo(&data);
     let emu = gchat::emulator::Emulator::start(opts()).await.unwrap();
     let id = upload_as_alice(&emu, "kept.txt", b"kept").await;
     drop(emu);

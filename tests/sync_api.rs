@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use chrono::{Duration, Utc};
 use common::*;
 use gchat::api::model::*;
@@ -13,7 +11,7 @@ use gchat::api::sync_client::{events_filter, search_phrase, ListSpaceEvents};
 use gchat::api::sync_model::*;
 use gchat::api::sync_name::{SectionItemName, SectionName, SpaceEventName};
 use gchat::api::{CreateMessage, MembershipName, ThreadName, UserRef};
-use gchat::emulator::{Emulator, Options};
+use gchat::emulator::Emulator;
 use reqwest::Method;
 
 fn thread_of(m: &Message) -> ThreadName {
@@ -991,20 +989,11 @@ async fn section_errors_and_scopes() {
 
 // ---------------------------------------------------------------- persistence
 
-fn opts(path: &Path) -> Options {
-    Options {
-        port: 0,
-        data: Some(path.to_path_buf()),
-        demo: true,
-        config: Default::default(),
-    }
-}
-
 #[tokio::test]
 async fn read_state_events_mutes_and_sections_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let (alice, bob) = (user(&emu, ALICE), user(&emu, BOB));
     let team = space(TEAM_RUST);
     let m = post(&bob, &team, "survives").await;
@@ -1028,7 +1017,7 @@ async fn read_state_events_mutes_and_sections_survive_a_restart() {
     let sections = alice.list_all_sections().await.unwrap();
     emu.stop().await;
 
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let (alice, bob) = (user(&emu, ALICE), user(&emu, BOB));
     assert_eq!(read.last_read_time, m.create_time);
     assert_eq!(alice.get_space_read_state(&team).await.unwrap(), read);
@@ -1064,7 +1053,7 @@ async fn read_state_events_mutes_and_sections_survive_a_restart() {
 async fn a_failed_save_leaves_no_read_state_and_no_event_behind() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = Emulator::start(opts(&path)).await.unwrap();
+    let emu = Emulator::start(saved_demo(&path)).await.unwrap();
     let bob = client(&emu, "user:1002");
     let team = space(TEAM_RUST);
     let filter = events_filter(&[EventType::MessageCreated], None);

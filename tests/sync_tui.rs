@@ -6,25 +6,16 @@
 
 mod common;
 
-use common::pty::{Session, Spawn};
+use common::pty::{config_dir, Session, Spawn};
 use gchat::api::model::Message;
 use gchat::api::CreateMessage;
 use gchat::emulator::sync::{read_key, read_time};
 
 /// Alice's gchat with a quick background poll and OSC 777 notifications.
 async fn start() -> (Session, tempfile::TempDir) {
-    let config = tempfile::tempdir().unwrap();
-    std::fs::write(
-        config.path().join("config.toml"),
-        "background_poll_seconds = 5\nnotify = \"osc777\"\n",
-    )
-    .unwrap();
+    let config = config_dir("background_poll_seconds = 5\nnotify = \"osc777\"\n");
     let emu = common::demo().await;
-    let mut how = Session::alice(&emu.url());
-    how.env.push((
-        "GCHAT_CONFIG_DIR".into(),
-        config.path().display().to_string(),
-    ));
+    let how = Session::alice(&emu.url()).config_from(config.path());
     let s = Session::spawn_with(emu, Spawn { ..how }).await;
     (s, config)
 }

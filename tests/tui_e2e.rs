@@ -84,13 +84,7 @@ async fn reply_in_a_thread() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edit_a_message() {
     let mut s = Session::start().await;
-    s.send("i").await;
-    s.send("Meeting at 3").await;
-    s.enter().await;
-    s.wait_for("sent", |t| {
-        t.contains("Meeting at 3") && !t.contains("sending…")
-    })
-    .await;
+    s.send_message("Meeting at 3").await;
     s.esc().await;
     s.send("e").await;
     s.wait_for("the edit box", |t| t.contains("Edit message"))
@@ -114,13 +108,7 @@ async fn edit_a_message() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_a_message() {
     let mut s = Session::start().await;
-    s.send("i").await;
-    s.send("Oops, wrong space").await;
-    s.enter().await;
-    s.wait_for("sent", |t| {
-        t.contains("Oops, wrong space") && !t.contains("sending…")
-    })
-    .await;
+    s.send_message("Oops, wrong space").await;
     s.esc().await;
     s.send("d").await;
     s.wait_for("the confirmation", |t| {

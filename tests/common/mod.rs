@@ -45,6 +45,17 @@ pub async fn start(config: Config) -> Emulator {
     .expect("emulator starts")
 }
 
+/// How to start the demo workspace on a free port, saving to `path` (and its bytes to
+/// `path.media`), so that a second start with the same options finds what the first kept.
+pub fn saved_demo(path: &std::path::Path) -> Options {
+    Options {
+        port: 0,
+        data: Some(path.to_path_buf()),
+        demo: true,
+        config: Config::default(),
+    }
+}
+
 /// A client with quick retries, so tests of retrying stay short.
 pub fn client(emu: &Emulator, token: &str) -> Client {
     ClientBuilder::new(std::sync::Arc::new(StaticToken::new(token)))
@@ -144,16 +155,33 @@ pub fn msg_name(m: &Message) -> MessageName {
 }
 
 /// Posts `text` as a new thread.
-/// A `spaces.setup` request for a direct message with `with`.
-pub fn dm_with(with: gchat::api::UserRef) -> gchat::api::model::SetUpSpaceRequest {
+/// A `spaces.setup` request for a space of `kind` with `with` (the caller aside).
+pub fn setup_with(
+    kind: gchat::api::model::SpaceType,
+    with: &[gchat::api::UserRef],
+) -> gchat::api::model::SetUpSpaceRequest {
     gchat::api::model::SetUpSpaceRequest {
         space: Some(gchat::api::model::Space {
-            space_type: Some(gchat::api::model::SpaceType::DirectMessage),
+            space_type: Some(kind),
             ..Default::default()
         }),
-        memberships: vec![Client::membership_for(&with)],
+        memberships: with.iter().map(Client::membership_for).collect(),
         request_id: None,
     }
+}
+
+/// A `spaces.setup` request for a direct message with `with`.
+pub fn dm_with(with: gchat::api::UserRef) -> gchat::api::model::SetUpSpaceRequest {
+    setup_with(gchat::api::model::SpaceType::DirectMessage, &[with])
+}
+
+/// A `spaces.setup` request for a group chat with `with` (ids of people).
+pub fn group_with(with: &[&str]) -> gchat::api::model::SetUpSpaceRequest {
+    let with: Vec<gchat::api::UserRef> = with
+        .iter()
+        .map(|id| gchat::api::UserRef::Id(id.to_string()))
+        .collect();
+    setup_with(gchat::api::model::SpaceType::GroupChat, &with)
 }
 
 pub async fn post(c: &Client, s: &SpaceName, text: &str) -> Message {

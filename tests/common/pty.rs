@@ -42,6 +42,22 @@ pub struct Spawn<'a> {
     pub size: Option<(u16, u16)>,
 }
 
+/// A configuration directory whose `config.toml` holds `text`.
+pub fn config_dir(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("config.toml"), text).expect("config.toml is written");
+    dir
+}
+
+impl Spawn<'_> {
+    /// gchat reads its configuration (`config.toml`, `keymap.toml`) from `dir`.
+    pub fn config_from(mut self, dir: &std::path::Path) -> Self {
+        self.env
+            .push(("GCHAT_CONFIG_DIR".into(), dir.display().to_string()));
+        self
+    }
+}
+
 pub struct Session {
     pub emu: Emulator,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -309,6 +325,16 @@ impl Session {
 
     pub async fn enter(&mut self) {
         self.send("\r").await;
+    }
+
+    /// Writes `text` as a new message in the open space, sends it, and waits until it
+    /// shows as sent (no longer `sending…`). The compose box is left focused.
+    pub async fn send_message(&mut self, text: &str) {
+        self.send("i").await;
+        self.send(text).await;
+        self.enter().await;
+        self.wait_for("sent", |t| t.contains(text) && !t.contains("sending…"))
+            .await;
     }
 
     /// Opens a space by typing part of its name in the filter.
