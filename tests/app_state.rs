@@ -923,16 +923,7 @@ fn actions_the_scopes_do_not_allow_are_refused_with_the_reason() {
     );
     assert!(note.contains("gchat auth login"), "{note}");
     // The help overlay lists them as unavailable, with the same reason.
-    let help: String = gchat::ui::help::lines(&app)
-        .iter()
-        .map(|l| {
-            l.spans
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect();
+    let help = help_text(&app);
     assert!(
         help.contains(
             "Reply in the selected message's thread (unavailable: needs the chat.messages"
@@ -1186,18 +1177,7 @@ fn yes_no_close_and_escape_follow_the_users_keymap() {
 
 #[test]
 fn the_demo_help_says_where_its_emulator_listens_and_how_to_act_as_someone_else() {
-    let help = |app: &gchat::app::App| -> String {
-        gchat::ui::help::lines(app)
-            .iter()
-            .map(|l| {
-                l.spans
-                    .iter()
-                    .map(|s| s.content.as_ref())
-                    .collect::<String>()
-                    + "\n"
-            })
-            .collect()
-    };
+    let help = help_text;
     let mut app = app();
     assert!(!help(&app).contains("Demo: the workspace is served at"));
     app.settings.demo = true;

@@ -197,10 +197,7 @@ fn the_status_bar_says_who_and_which_server() {
 fn help_explains_the_marks() {
     let mut a = app();
     ch(&mut a, '?');
-    let text: String = gchat::ui::help::lines(&a)
-        .iter()
-        .map(|l| l.to_string() + "\n")
-        .collect();
+    let text = help_text(&a);
     for mark in ["★ manager", "✉ invited", "⚙ Chat app"] {
         assert!(text.contains(mark), "{mark} not explained:\n{text}");
     }

@@ -60,11 +60,7 @@ async fn an_invited_user_does_not_see_the_space_its_members_see_the_invitation()
 #[test]
 fn help_says_where_invitations_are_answered() {
     let a = common::fixture::app();
-    let all: Vec<String> = gchat::ui::help::lines(&a)
-        .iter()
-        .map(|l| l.to_string())
-        .collect();
-    let all = all.join("\n");
+    let all = common::fixture::help_text(&a);
     assert!(
         all.contains("Invitations: the Chat API can neither list nor accept them"),
         "{all}"

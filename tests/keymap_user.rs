@@ -16,19 +16,6 @@ fn with_keymap(user_toml: &str) -> gchat::app::App {
     app
 }
 
-fn help_text(app: &gchat::app::App) -> String {
-    gchat::ui::help::lines(app)
-        .iter()
-        .map(|l| {
-            l.spans
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect()
-}
-
 #[test]
 fn quit_rebound_to_ctrl_q_quits_with_it_alone_and_the_help_says_so() {
     let mut app = with_keymap("[global]\nquit = [\"Ctrl-q\"]\n");

@@ -376,10 +376,7 @@ fn without_the_readstate_scope_marks_stay_local_and_help_says_why() {
         "{fx:?}"
     );
     expect_effect!(fx, Effect::CountUnread { .. });
-    let help: String = gchat::ui::help::lines(&app)
-        .iter()
-        .map(|l| l.to_string() + "\n")
-        .collect();
+    let help = help_text(&app);
     assert!(
         help.contains(
             "Read marks: read marks stay on this computer: needs the chat.users.readstate scope"

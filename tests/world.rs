@@ -340,10 +340,7 @@ fn in_an_announcement_space_a_member_gets_no_compose_box() {
     );
     // Adding people is for managers here too; ? says so.
     ch(&mut app, '?');
-    let help: String = gchat::ui::help::lines(&app)
-        .iter()
-        .map(|l| l.to_string() + "\n")
-        .collect();
+    let help = help_text(&app);
     assert!(
         help.contains("unavailable: only managers can post in Announcements"),
         "{help}"

@@ -419,6 +419,14 @@ pub fn text(buf: &Buffer) -> String {
 }
 
 /// Draws the app on a `w` x `h` screen and returns it as text.
+/// The help overlay's text, a line each.
+pub fn help_text(app: &App) -> String {
+    gchat::ui::help::lines(app)
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect()
+}
+
 pub fn render(app: &App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| gchat::ui::draw(app, f)).unwrap();
