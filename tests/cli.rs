@@ -56,6 +56,13 @@ async fn gchat(emu: &gchat::emulator::Emulator, token: &str, args: &[&str], stdi
     }
 }
 
+/// Runs `gchat ARGS` as `token` with nothing on stdin, and checks that it succeeded.
+async fn gchat_ok(emu: &gchat::emulator::Emulator, token: &str, args: &[&str]) -> Run {
+    let r = gchat(emu, token, args, "").await;
+    assert_eq!(r.code, 0, "gchat {args:?}: {}", r.stderr);
+    r
+}
+
 /// Replaces `YYYY-MM-DD hh:mm` times (relative to now in the demo) with a fixed mask of
 /// the same width, so columns stay aligned in snapshots.
 fn redact_times(s: &str) -> String {
@@ -85,12 +92,10 @@ const ALICE_T: &str = "user:1001";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spaces_list_table_and_json() {
     let emu = demo().await;
-    let r = gchat(&emu, ALICE_T, &["spaces", "list"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["spaces", "list"]).await;
     insta::assert_snapshot!("spaces_list", redact_times(&r.stdout));
 
-    let r = gchat(&emu, ALICE_T, &["spaces", "list", "--json"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["spaces", "list", "--json"]).await;
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
     let names: Vec<&str> = v["spaces"]
         .as_array()
@@ -108,14 +113,12 @@ async fn spaces_list_table_and_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_list_shows_names_aligned() {
     let emu = demo().await;
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["members", "list", "Team Rust", "--invited"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!("members_list_team_rust", redact_times(&r.stdout));
 }
 
@@ -134,8 +137,7 @@ async fn space_by_display_name_id_or_resource_name_and_errors() {
     assert!(r.stderr.starts_with("gchat: "), "{}", r.stderr);
 
     // An id wins over a display name; a display name is found ignoring case.
-    let r = gchat(&emu, ALICE_T, &["spaces", "get", "team rust", "--json"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["spaces", "get", "team rust", "--json"]).await;
     assert!(r.stdout.contains(TEAM_RUST), "{}", r.stdout);
 
     // A permission refusal.
@@ -243,14 +245,12 @@ async fn bulk_add_reports_each_outcome_and_exits_6() {
     );
 
     // Promote two managers.
-    let r = gchat(
+    gchat_ok(
         &emu,
         ALICE_T,
         &["members", "role", &s.to_string(), "1002", "1006", "manager"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let managers = a
         .list_all_members(
             &s,
@@ -270,8 +270,7 @@ async fn destructive_verbs_need_yes_without_a_terminal_and_dry_run_changes_nothi
     let a = user(&emu, ALICE);
     let s = new_space(&a, "Doomed").await;
     let sname = s.to_string();
-    let r = gchat(&emu, ALICE_T, &["members", "add", &sname, "1002"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    gchat_ok(&emu, ALICE_T, &["members", "add", &sname, "1002"]).await;
 
     for args in [
         vec!["members", "remove", sname.as_str(), "1002"],
@@ -286,22 +285,18 @@ async fn destructive_verbs_need_yes_without_a_terminal_and_dry_run_changes_nothi
         assert_eq!(r.code, 0, "{dry:?}: {}", r.stderr);
         assert!(r.stdout.contains("would"), "{}", r.stdout);
     }
-    let r = gchat(
+    gchat_ok(
         &emu,
         ALICE_T,
         &["messages", "send", &sname, "hello", "--dry-run"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = gchat(
+    gchat_ok(
         &emu,
         ALICE_T,
         &["spaces", "create", "--name", "Never", "--dry-run"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
 
     // Nothing changed.
     assert!(a.get_space(&s).await.is_ok());
@@ -323,17 +318,14 @@ async fn destructive_verbs_need_yes_without_a_terminal_and_dry_run_changes_nothi
         .any(|x| x.display_name.as_deref() == Some("Never")));
 
     // With --yes it happens.
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["members", "remove", &sname, "1002", "--yes"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("removed"), "{}", r.stdout);
-    let r = gchat(&emu, ALICE_T, &["spaces", "delete", &sname, "-y"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    gchat_ok(&emu, ALICE_T, &["spaces", "delete", &sname, "-y"]).await;
     assert!(a.get_space(&s).await.unwrap_err().is_not_found());
 }
 
@@ -411,22 +403,19 @@ async fn messages_send_edit_get_delete_and_the_app() {
     )
     .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = gchat(&emu, ALICE_T, &["messages", "get", &name], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["messages", "get", &name]).await;
     assert!(
         r.stdout.contains("Release 1.2.1 is out") && r.stdout.contains("Release Bot"),
         "{}",
         r.stdout
     );
 
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["messages", "list", "Team Rust", "--since", "10m", "--json"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(v["messages"]
         .as_array()
@@ -439,25 +428,22 @@ async fn messages_send_edit_get_delete_and_the_app() {
     let r = gchat(&emu, ALICE_T, &["messages", "get", &name], "").await;
     assert_eq!(r.code, 5, "{}", r.stderr);
 
-    let r = gchat(&emu, ALICE_T, &["people", "get", "1003", "users/1002"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["people", "get", "1003", "users/1002"]).await;
     assert!(
         r.stdout.contains("王芳") && r.stdout.contains("bob@example.com"),
         "{}",
         r.stdout
     );
 
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["spaces", "find-dm", "bob@example.com", "--json"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains(DM_BOB), "{}", r.stdout);
 
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &[
@@ -469,10 +455,8 @@ async fn messages_send_edit_get_delete_and_the_app() {
             "Trio",
             "--json",
         ],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["displayName"], "Trio");
 }
@@ -538,8 +522,7 @@ async fn hostile_text_stays_in_its_cell() {
         "evil\x1b]0;pwned\x07\x1b[2J\u{202e}txt.exe\r\nsecond line",
     )
     .await;
-    let r = gchat(&emu, ALICE_T, &["messages", "list", &s.to_string()], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["messages", "list", &s.to_string()]).await;
     assert!(
         !r.stdout.contains('\x1b') && !r.stdout.contains('\u{202e}') && !r.stdout.contains('\r')
     );
@@ -631,8 +614,7 @@ async fn on_a_terminal_destructive_verbs_ask_first() {
     let a = user(&emu, ALICE);
     let s = new_space(&a, "Asked").await;
     let sname = s.to_string();
-    let r = gchat(&emu, ALICE_T, &["members", "add", &sname, "1002"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    gchat_ok(&emu, ALICE_T, &["members", "add", &sname, "1002"]).await;
 
     let (code, out) = gchat_on_a_terminal(&emu, &["members", "remove", &sname, "1002"], "n").await;
     assert_eq!(code, 2, "{out}");
@@ -709,8 +691,7 @@ async fn hostile_space_names_are_shown_not_obeyed_everywhere() {
     assert_eq!(r.code, 5, "{}\n{}", r.stdout, r.stderr);
     assert_inert("not-found error", &r.stderr);
     // The space is still there, and JSON keeps the name exactly.
-    let r = gchat(&emu, ALICE_T, &["spaces", "get", &id, "--json"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["spaces", "get", &id, "--json"]).await;
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
     assert_eq!(v["displayName"].as_str(), Some(HOSTILE));
 }
@@ -874,8 +855,7 @@ async fn messages_list_shows_mentions_by_name() {
     let a = user(&emu, ALICE);
     let s = new_space(&a, "Mentions").await;
     post(&a, &s, "hi <users/1002>, see this").await;
-    let r = gchat(&emu, ALICE_T, &["messages", "list", &s.to_string()], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["messages", "list", &s.to_string()]).await;
     assert!(r.stdout.contains("hi @Bob Li, see this"), "{}", r.stdout);
     assert!(!r.stdout.contains("<users/"), "{}", r.stdout);
 }
@@ -1018,8 +998,7 @@ async fn search_across_spaces_or_within_one_shows_hostile_text_inert() {
     )
     .await;
     post(&bob, &space(DM_BOB), "kiwifruit for lunch?").await;
-    let r = gchat(&emu, ALICE_T, &["search", "kiwifruit"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["search", "kiwifruit"]).await;
     assert_inert("search results", &r.stdout);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
@@ -1036,14 +1015,12 @@ async fn search_across_spaces_or_within_one_shows_hostile_text_inert() {
         r.stdout
     );
 
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["search", "kiwifruit", "--space", "Team Rust", "--json"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), 1, "{v}");
@@ -1064,14 +1041,12 @@ async fn search_across_spaces_or_within_one_shows_hostile_text_inert() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_state_shows_unread_and_mark_read_clears_it_for_that_user_only() {
     let emu = demo().await;
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["spaces", "read-state", "Team Rust", "--json"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["unread"], 3, "{v}");
     assert_eq!(v["space"], "spaces/AAAATeamRst");
@@ -1080,14 +1055,12 @@ async fn read_state_shows_unread_and_mark_read_clears_it_for_that_user_only() {
         .await
         .unwrap();
 
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["spaces", "read-state", "Team Rust", "--mark-read"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let row = r.stdout.lines().nth(1).unwrap_or("");
     assert!(
         row.starts_with("Team Rust") && row.contains("  0  "),
@@ -1119,16 +1092,14 @@ async fn read_state_shows_unread_and_mark_read_clears_it_for_that_user_only() {
 async fn mute_unmute_and_sections_from_the_command_line() {
     let emu = demo().await;
     let alice = user(&emu, ALICE);
-    let r = gchat(&emu, ALICE_T, &["spaces", "mute", "Team Rust"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["spaces", "mute", "Team Rust"]).await;
     assert_eq!(r.stdout, "muted Team Rust (spaces/AAAATeamRst)\n");
     assert!(alice
         .get_notification_setting(&space(TEAM_RUST))
         .await
         .unwrap()
         .is_muted());
-    let r = gchat(&emu, ALICE_T, &["spaces", "unmute", "Team Rust"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    gchat_ok(&emu, ALICE_T, &["spaces", "unmute", "Team Rust"]).await;
     assert!(!alice
         .get_notification_setting(&space(TEAM_RUST))
         .await
@@ -1136,8 +1107,7 @@ async fn mute_unmute_and_sections_from_the_command_line() {
         .is_muted());
 
     // The demo's sections: Projects (Team Rust, 工程部) first, then the defaults.
-    let r = gchat(&emu, ALICE_T, &["sections", "list"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["sections", "list"]).await;
     let rows: Vec<Vec<&str>> = r
         .stdout
         .lines()
@@ -1162,22 +1132,19 @@ async fn mute_unmute_and_sections_from_the_command_line() {
         r.stdout
     );
 
-    let r = gchat(&emu, ALICE_T, &["sections", "create", "Side projects"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["sections", "create", "Side projects"]).await;
     assert!(
         r.stdout
             .starts_with("created Side projects (users/1001/sections/"),
         "{}",
         r.stdout
     );
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["sections", "move", "Team Rust", "--to", "side PROJECTS"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "moved Team Rust to Side projects\n");
     let item = alice
         .find_section_item(&space(TEAM_RUST))
@@ -1194,14 +1161,12 @@ async fn mute_unmute_and_sections_from_the_command_line() {
         .unwrap()
         .starts_with(side.name.as_deref().unwrap()));
     // Moving it where it is changes nothing; an unknown section is exit 5.
-    let r = gchat(
+    let r = gchat_ok(
         &emu,
         ALICE_T,
         &["sections", "move", "Team Rust", "--to", "Side projects"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("already in"), "{}", r.stdout);
     let r = gchat(
         &emu,
@@ -1225,14 +1190,12 @@ async fn mute_unmute_and_sections_from_the_command_line() {
     let r = gchat(&emu, ALICE_T, &["sections", "delete", "Side projects"], "").await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(alice.list_all_sections().await.unwrap().len(), secs.len());
-    let r = gchat(
+    gchat_ok(
         &emu,
         ALICE_T,
         &["sections", "delete", "Side projects", "--yes"],
-        "",
     )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let item = alice
         .find_section_item(&space(TEAM_RUST))
         .await
@@ -1320,8 +1283,7 @@ fn row<'a>(table: &'a str, first: &str) -> Vec<&'a str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spaces_web_address_is_the_one_the_server_gives() {
     let emu = demo().await;
-    let r = gchat(&emu, ALICE_T, &["spaces", "get", TEAM_RUST], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["spaces", "get", TEAM_RUST]).await;
     let web = row(&r.stdout, "Web");
     let r = gchat(&emu, ALICE_T, &["spaces", "get", TEAM_RUST, "--json"], "").await;
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -1350,8 +1312,7 @@ async fn not_found_hints_name_the_kind_of_thing() {
     let s = new_space(&a, "Hints").await;
     let m = post(&a, &s, "short-lived").await;
     let name = m.name.clone().unwrap();
-    let r = gchat(&emu, ALICE_T, &["messages", "delete", &name, "--yes"], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    gchat_ok(&emu, ALICE_T, &["messages", "delete", &name, "--yes"]).await;
     let r = gchat(&emu, ALICE_T, &["messages", "delete", &name, "--yes"], "").await;
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("gchat messages list"), "{}", r.stderr);
@@ -1418,18 +1379,10 @@ async fn a_dry_run_removal_names_the_person_as_a_real_one_does() {
     let a = user(&emu, ALICE);
     let s = new_space(&a, "Dry names").await;
     let id = s.to_string();
-    let r = gchat(&emu, ALICE_T, &["members", "add", &id, BOB], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["members", "add", &id, BOB]).await;
     let added = row(&r.stdout, BOB);
     assert_eq!(added.len(), 3, "{}", r.stdout);
-    let r = gchat(
-        &emu,
-        ALICE_T,
-        &["members", "remove", &id, BOB, "--dry-run"],
-        "",
-    )
-    .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&emu, ALICE_T, &["members", "remove", &id, BOB, "--dry-run"]).await;
     let dry = row(&r.stdout, BOB);
     assert_eq!(dry.get(1), added.get(1), "{}", r.stdout);
     assert!(
@@ -1509,8 +1462,7 @@ async fn a_plain_emulator_knows_whoever_signs_in() {
     let r = gchat(&plain, ALICE_T, &["people", "get", ALICE], "").await;
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("User 1001"), "{}", r.stdout);
-    let r = gchat(&plain, ALICE_T, &["members", "list", &s.to_string()], "").await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = gchat_ok(&plain, ALICE_T, &["members", "list", &s.to_string()]).await;
     let alice = row(&r.stdout, "User 1001");
     assert!(
         alice.get(1).is_some_and(|e| e.contains('@')),
