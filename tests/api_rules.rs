@@ -18,7 +18,7 @@ use serde_json::json;
 #[tokio::test]
 async fn a_missing_token_is_401_in_the_envelope() {
     let emu = demo().await;
-    let (code, body, ctype) = raw(&emu, Method::GET, "/v1/spaces", None, None).await;
+    let (code, body, ctype) = get(&emu, "/v1/spaces", None).await;
     assert_eq!(code, 401);
     assert_envelope(&body, 401, "UNAUTHENTICATED");
     assert_eq!(ctype, "application/json; charset=UTF-8");
@@ -28,7 +28,7 @@ async fn a_missing_token_is_401_in_the_envelope() {
 async fn an_unknown_token_is_401() {
     let emu = demo().await;
     for t in ["nonsense", "user:abc", "app:12345", "user:"] {
-        let (code, body, _) = raw(&emu, Method::GET, "/v1/spaces", Some(t), None).await;
+        let (code, body, _) = get(&emu, "/v1/spaces", Some(t)).await;
         assert_eq!(code, 401, "{t}");
         assert_envelope(&body, 401, "UNAUTHENTICATED");
     }
@@ -37,14 +37,7 @@ async fn an_unknown_token_is_401() {
 #[tokio::test]
 async fn the_access_token_parameter_authenticates_too() {
     let emu = demo().await;
-    let (code, _, _) = raw(
-        &emu,
-        Method::GET,
-        "/v1/spaces?access_token=user:1001",
-        None,
-        None,
-    )
-    .await;
+    let (code, _, _) = get(&emu, "/v1/spaces?access_token=user:1001", None).await;
     assert_eq!(code, 200);
 }
 
@@ -161,22 +154,13 @@ async fn oversized_bodies_are_400() {
 #[tokio::test]
 async fn unknown_query_parameters_are_400_and_system_ones_are_ignored() {
     let emu = demo().await;
-    let (code, json, _) = raw(
-        &emu,
-        Method::GET,
-        "/v1/spaces?colour=blue",
-        Some("user:1001"),
-        None,
-    )
-    .await;
+    let (code, json, _) = get(&emu, "/v1/spaces?colour=blue", Some("user:1001")).await;
     assert_eq!(code, 400);
     assert_envelope(&json, 400, "INVALID_ARGUMENT");
-    let (code, _, _) = raw(
+    let (code, _, _) = get(
         &emu,
-        Method::GET,
         "/v1/spaces?alt=json&prettyPrint=false&fields=spaces&quotaUser=x&%24.xgafv=2",
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(code, 200);
@@ -307,22 +291,13 @@ async fn empty_lists_are_an_empty_object() {
     let emu = demo().await;
     let alice = user(&emu, ALICE);
     let s = new_space(&alice, "Empty").await;
-    let (code, json, _) = raw(
-        &emu,
-        Method::GET,
-        &format!("/v1/{s}/messages"),
-        Some("user:1001"),
-        None,
-    )
-    .await;
+    let (code, json, _) = get(&emu, &format!("/v1/{s}/messages"), Some("user:1001")).await;
     assert_eq!(code, 200);
     assert_eq!(json, json!({}));
-    let (_, json, _) = raw(
+    let (_, json, _) = get(
         &emu,
-        Method::GET,
         &format!("/v1/{s}/members?filter=role%20%3D%20%22ROLE_MEMBER%22"),
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(json, json!({}));
@@ -1731,41 +1706,28 @@ async fn names_are_withheld_for_non_members_and_the_people_api_fills_them_in() {
 #[tokio::test]
 async fn the_people_api_checks_its_parameters() {
     let emu = demo().await;
-    let (code, json, _) = raw(
+    let (code, json, _) = get(
         &emu,
-        Method::GET,
         "/v1/people:batchGet?resourceNames=people/1002",
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(code, 400, "personFields is required");
     assert_envelope(&json, 400, "INVALID_ARGUMENT");
-    let (code, _, _) = raw(
+    let (code, _, _) = get(
         &emu,
-        Method::GET,
         "/v1/people/1002?personFields=shoeSize",
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(code, 400);
-    let (code, _, _) = raw(
+    let (code, _, _) = get(
         &emu,
-        Method::GET,
         "/v1/people/424242?personFields=names",
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(code, 404);
-    let (code, _, _) = raw(
-        &emu,
-        Method::GET,
-        "/v1/people/1002?personFields=names",
-        Some("app"),
-        None,
-    )
-    .await;
+    let (code, _, _) = get(&emu, "/v1/people/1002?personFields=names", Some("app")).await;
     assert_eq!(code, 403, "chat.bot is not a People API scope");
 }

@@ -947,14 +947,7 @@ async fn crlf_multipart_bodies_and_ranged_downloads() {
     let got = resp.bytes().await.unwrap();
     assert!(got[..] == data[100..200], "the range's bytes");
     // Without alt=media: the Media resource.
-    let (code, json, _) = raw(
-        &emu,
-        reqwest::Method::GET,
-        &format!("/v1/media/{id}"),
-        Some("user:1001"),
-        None,
-    )
-    .await;
+    let (code, json, _) = get(&emu, &format!("/v1/media/{id}"), Some("user:1001")).await;
     assert_eq!(code, 200);
     assert_eq!(json["resourceName"], id.as_str());
 }

@@ -470,19 +470,11 @@ async fn a_huge_content_length_is_refused_before_the_body_arrives() {
 async fn development_tokens_name_canonical_ids_only() {
     let emu = demo().await;
     for token in ["user:0001001", "user:01001", "app:09000", "user:+1001"] {
-        let (code, json, _) =
-            raw(&emu, reqwest::Method::GET, "/v1/spaces", Some(token), None).await;
+        let (code, json, _) = get(&emu, "/v1/spaces", Some(token)).await;
         assert_eq!(code, 401, "{token}: {json}");
         assert_envelope(&json, 401, "UNAUTHENTICATED");
     }
-    let (code, json, _) = raw(
-        &emu,
-        reqwest::Method::GET,
-        "/v1/spaces",
-        Some("user:1001"),
-        None,
-    )
-    .await;
+    let (code, json, _) = get(&emu, "/v1/spaces", Some("user:1001")).await;
     assert_eq!(code, 200, "{json}");
 }
 

@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use reqwest::Method;
 
 fn names(r: &gchat::api::model::SearchDirectoryPeopleResponse) -> Vec<String> {
     r.people
@@ -72,64 +71,38 @@ async fn finds_people_by_the_start_of_a_name_or_address() {
 async fn needs_directory_readonly_a_person_and_the_required_parameters() {
     let emu = demo().await;
     let q = "/v1/people:searchDirectoryPeople?readMask=names&sources=DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE";
-    let (code, json, _) = raw(
+    let (code, json, _) = get(
         &emu,
-        Method::GET,
         &format!("{q}&query=bob"),
         Some("user:1001;scopes=chat.spaces"),
-        None,
     )
     .await;
     assert_eq!(code, 403, "{json}");
     assert_envelope(&json, 403, "PERMISSION_DENIED");
-    let (code, json, _) = raw(
-        &emu,
-        Method::GET,
-        &format!("{q}&query=bob"),
-        Some("app"),
-        None,
-    )
-    .await;
+    let (code, json, _) = get(&emu, &format!("{q}&query=bob"), Some("app")).await;
     assert_eq!(code, 403, "{json}");
-    let (code, json, _) = raw(&emu, Method::GET, q, Some("user:1001"), None).await;
+    let (code, json, _) = get(&emu, q, Some("user:1001")).await;
     assert_eq!(code, 400, "{json}");
     assert_envelope(&json, 400, "INVALID_ARGUMENT");
-    let (code, json, _) = raw(
-        &emu,
-        Method::GET,
-        "/v1/people:searchDirectoryPeople?query=bob&readMask=names&sources=READ_SOURCE_TYPE_PROFILE",
-        Some("user:1001"),
-        None,
-    )
+    let (code, json, _) = get(&emu, "/v1/people:searchDirectoryPeople?query=bob&readMask=names&sources=READ_SOURCE_TYPE_PROFILE", Some("user:1001"))
     .await;
     assert_eq!(code, 400, "{json}");
-    let (code, json, _) = raw(
+    let (code, json, _) = get(
         &emu,
-        Method::GET,
         "/v1/people:searchDirectoryPeople?query=bob&sources=DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE",
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(code, 400, "a read mask is required: {json}");
-    let (code, json, _) = raw(
+    let (code, json, _) = get(
         &emu,
-        Method::GET,
         &format!("{q}&query=bob&pageSize=501"),
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(code, 400, "{json}");
     // The guard stands in front of it as of every route.
-    let (code, json, _) = raw(
-        &emu,
-        Method::GET,
-        &format!("{q}&query=bob&color=red"),
-        Some("user:1001"),
-        None,
-    )
-    .await;
+    let (code, json, _) = get(&emu, &format!("{q}&query=bob&color=red"), Some("user:1001")).await;
     assert_eq!(code, 400, "unknown parameter: {json}");
     emu.stop().await;
 }

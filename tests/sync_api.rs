@@ -107,24 +107,20 @@ async fn read_state_errors_and_scopes() {
     let team = space(TEAM_RUST);
     let me = format!("/v1/users/me/spaces/{TEAM_RUST}/spaceReadState");
     // Someone else's read state: refused.
-    let (code, body, _) = raw(
+    let (code, body, _) = get(
         &emu,
-        Method::GET,
         &format!("/v1/users/{BOB}/spaces/{TEAM_RUST}/spaceReadState"),
         Some("user:1001"),
-        None,
     )
     .await;
     assert_eq!(code, 403, "{body}");
     assert_envelope(&body, 403, "PERMISSION_DENIED");
     // The caller's own id and email work like me.
     for who in [ALICE, "alice@example.com", "me"] {
-        let (code, body, _) = raw(
+        let (code, body, _) = get(
             &emu,
-            Method::GET,
             &format!("/v1/users/{who}/spaces/{TEAM_RUST}/spaceReadState"),
             Some("user:1001"),
-            None,
         )
         .await;
         assert_eq!(code, 200, "{who}: {body}");
@@ -938,12 +934,10 @@ async fn section_errors_and_scopes() {
         assert_eq!(code, 400, "{body}: {b}");
     }
     // Someone else's sections.
-    let (code, _, _) = raw(
+    let (code, _, _) = get(
         &emu,
-        Method::GET,
         &format!("/v1/users/{ALICE}/sections"),
         Some("user:1002"),
-        None,
     )
     .await;
     assert_eq!(code, 403);

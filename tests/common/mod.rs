@@ -129,6 +129,16 @@ pub async fn raw(
     (status, json, ctype)
 }
 
+/// `GET path_and_query` with `token`: the HTTP code, the JSON body (or null) and the
+/// content type.
+pub async fn get(
+    emu: &Emulator,
+    path_and_query: &str,
+    token: Option<&str>,
+) -> (u16, serde_json::Value, String) {
+    raw(emu, reqwest::Method::GET, path_and_query, token, None).await
+}
+
 /// Asserts Google's error envelope with this code and status.
 pub fn assert_envelope(json: &serde_json::Value, code: u16, status: &str) {
     let e = &json["error"];
