@@ -472,3 +472,33 @@ fn clicking_the_idle_box_starts_what_its_title_says() {
         Some(&["half a reply".to_string()][..])
     );
 }
+
+#[test]
+fn the_compose_box_keeps_its_scroll_between_frames() {
+    let mut a = app();
+    ch(&mut a, 'i');
+    let text: Vec<String> = (1..=30).map(|i| format!("draft line {i:02}")).collect();
+    paste(&mut a, &text.join("\n"));
+    let first_shown =
+        |screen: &str| (1..=30).find(|i| screen.contains(&format!("draft line {i:02}")));
+    let (screen, _, _) = draw(&a, 80, 24);
+    assert!(screen.contains("draft line 30"), "{screen}");
+    let top = first_shown(&screen).expect("some of the draft is shown");
+    assert!(top > 1, "the box is smaller than the draft:\n{screen}");
+    // Moving up inside the lines in view does not move the view.
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Up);
+    let (screen, _, _) = draw(&a, 80, 24);
+    assert_eq!(first_shown(&screen), Some(top), "{screen}");
+    assert!(screen.contains("draft line 30"), "{screen}");
+    // Past the top of the view it scrolls by a line, and back down it stays there.
+    for _ in 0..(29 - top) {
+        key(&mut a, KeyCode::Up);
+        draw(&a, 80, 24);
+    }
+    let (screen, _, _) = draw(&a, 80, 24);
+    assert_eq!(first_shown(&screen), Some(top - 1), "{screen}");
+    key(&mut a, KeyCode::Down);
+    let (screen, _, _) = draw(&a, 80, 24);
+    assert_eq!(first_shown(&screen), Some(top - 1), "{screen}");
+}
