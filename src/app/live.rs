@@ -4,10 +4,9 @@
 //! Where the sign-in cannot read events (an app with `chat.bot`, or a refusal), the
 //! open space is polled for new messages instead, as before.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
+use super::cursor::Cursor;
 use super::polls::Poll;
 use super::{App, Effect};
 use crate::api::model::{MembershipState, Message, User};
@@ -27,57 +26,12 @@ pub const LIVE_TYPES: &[EventType] = &[
     EventType::MembershipDeleted,
 ];
 
-/// Events are asked from this long before the newest one read, so that one stored in the
-/// same instant (or a moment late) is not skipped; those already read are skipped by name.
-const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
 /// The first events are asked from this long before the first page was asked for, for
 /// clocks that disagree a little with the server's.
 const SKEW: chrono::Duration = chrono::Duration::minutes(2);
 /// Events reach back 28 days; a cursor older than this is dropped and the messages are
 /// listed again instead.
 const REACH: chrono::Duration = chrono::Duration::days(27);
-
-/// Where a space's events were read up to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cursor {
-    /// The newest event time read (or where reading started).
-    since: DateTime<Utc>,
-    /// Events read at or after `since - OVERLAP`, by name.
-    seen: HashMap<String, DateTime<Utc>>,
-}
-
-impl Cursor {
-    pub fn new(since: DateTime<Utc>) -> Self {
-        Cursor {
-            since,
-            seen: HashMap::new(),
-        }
-    }
-
-    /// The `start_time` to ask from.
-    pub fn start(&self) -> DateTime<Utc> {
-        self.since - OVERLAP
-    }
-
-    /// Keeps the events not read yet, oldest first, and moves past them.
-    pub fn take(&mut self, mut events: Vec<SpaceEvent>) -> Vec<SpaceEvent> {
-        events.retain(|e| match (&e.name, e.event_time) {
-            (Some(n), Some(_)) => !self.seen.contains_key(n),
-            // Nameless or timeless: cannot be deduplicated; apply (they are idempotent).
-            _ => true,
-        });
-        events.sort_by_key(|e| e.event_time);
-        for e in &events {
-            if let (Some(n), Some(t)) = (&e.name, e.event_time) {
-                self.seen.insert(n.clone(), t);
-                self.since = self.since.max(t);
-            }
-        }
-        let keep_from = self.start();
-        self.seen.retain(|_, t| *t >= keep_from);
-        events
-    }
-}
 
 impl App {
     /// Where the open space's events are to be read from, if the sign-in can read them
