@@ -161,8 +161,8 @@ impl App {
                         continue;
                     };
                     let loaded = self
-                        .timelines
-                        .get(space)
+                        .store
+                        .timeline(space)
                         .is_some_and(|tl| tl.get(&message).is_some());
                     if loaded {
                         refetch.insert(message);
@@ -173,7 +173,7 @@ impl App {
                 | EventType::MembershipUpdated
                 | EventType::MembershipDeleted => {
                     if let Some(m) = e.membership().cloned() {
-                        let Some(list) = self.members.get_mut(space).filter(|l| l.loaded) else {
+                        let Some(list) = self.store.members_mut(space).filter(|l| l.loaded) else {
                             continue;
                         };
                         let gone = *t == EventType::MembershipDeleted
@@ -213,7 +213,7 @@ impl App {
 
     /// A message created or changed by an event: merged if it falls in the loaded window.
     fn event_message(&mut self, space: &str, m: Message, fx: &mut Vec<Effect>) -> bool {
-        let Some(tl) = self.timelines.get(space).filter(|tl| tl.loaded) else {
+        let Some(tl) = self.store.timeline(space).filter(|tl| tl.loaded) else {
             return false;
         };
         let Some(name) = m.name.clone() else {
@@ -233,7 +233,7 @@ impl App {
             // Whether the item changed is what its revision says (an older copy, or one
             // with an edit of ours on its way, leaves it).
             let rev = tl.get(&name).map(|i| i.rev);
-            let tl = self.timelines.entry(space.to_string()).or_default();
+            let tl = self.store.timeline_entry(space);
             tl.merge(vec![m]);
             return tl.get(&name).map(|i| i.rev) != rev;
         }
@@ -244,11 +244,11 @@ impl App {
     /// its neighbour.
     fn event_deleted(&mut self, space: &str, name: &str) -> bool {
         let known = self
-            .timelines
-            .get(space)
+            .store
+            .timeline(space)
             .is_some_and(|tl| tl.get(name).is_some());
         let next = self.neighbour_after_delete(space, name, false);
-        let Some(tl) = self.timelines.get_mut(space) else {
+        let Some(tl) = self.store.timeline_mut(space) else {
             return false;
         };
         tl.deleted(name);
@@ -278,7 +278,7 @@ impl App {
         }
         self.look_up(senders.iter().filter_map(|u| u.name.clone()).collect(), fx);
         let newest = msgs.iter().filter_map(|m| m.create_time).max();
-        let tl = self.timelines.entry(space.to_string()).or_default();
+        let tl = self.store.timeline_entry(space);
         let new = tl.merge(msgs);
         if let Some(t) = newest {
             // Events since the first page cover everything created since: the watermark
@@ -300,12 +300,12 @@ impl App {
     pub(super) fn on_message(&mut self, space: String, result: Result<Message, ApiError>) {
         match result {
             Ok(m) => {
-                let Some(tl) = self.timelines.get_mut(&space) else {
+                let Some(tl) = self.store.timeline_mut(&space) else {
                     return;
                 };
                 if m.name.as_deref().is_some_and(|n| tl.get(n).is_some()) {
                     let place = self.capture_place(&space);
-                    if let Some(tl) = self.timelines.get_mut(&space) {
+                    if let Some(tl) = self.store.timeline_mut(&space) {
                         tl.merge(vec![m]);
                     }
                     if let Some(p) = place {

@@ -58,7 +58,7 @@ impl App {
             .get(space)
             .map(|p| p.iter().map(|(m, p)| (m.clone(), p.clone())).collect())
             .unwrap_or_default();
-        let tl = self.timelines.get(space);
+        let tl = self.store.timeline(space);
         // Loaded ones by time; those older than what is loaded last.
         v.sort_by_key(|(m, _)| {
             let t = tl.and_then(|t| t.get(m)).map(|i| i.time());
@@ -71,15 +71,15 @@ impl App {
     /// thread's replies).
     pub(super) fn jump_to(&mut self, space: &str, message: &str, fx: &mut Vec<Effect>) {
         let Some(item) = self
-            .timelines
-            .get(space)
+            .store
+            .timeline(space)
             .and_then(|t| t.get(message))
             .cloned()
         else {
             self.react.seek = Some((space.to_string(), message.to_string()));
             if self
-                .timelines
-                .get(space)
+                .store
+                .timeline(space)
                 .is_some_and(|t| t.loaded && !t.has_older)
             {
                 self.react.seek = None;
@@ -128,7 +128,7 @@ impl App {
 
     /// Bumps a message's revision, so its rows are laid out again.
     pub(super) fn touch_message(&mut self, space: &str, message: &str) {
-        if let Some(t) = self.timelines.get_mut(space) {
+        if let Some(t) = self.store.timeline_mut(space) {
             t.update_msg(message, |_| {});
         }
         self.dirty = true;
@@ -140,7 +140,7 @@ impl App {
         if let Some((space, message)) = self.react.seek.clone() {
             if self.current.as_deref() != Some(space.as_str()) {
                 self.react.seek = None;
-            } else if let Some(tl) = self.timelines.get(&space) {
+            } else if let Some(tl) = self.store.timeline(&space) {
                 if tl.get(&message).is_some() {
                     self.jump_to(&space, &message, fx);
                 } else if tl.loaded && !tl.has_older && !tl.loading_older {
@@ -157,7 +157,7 @@ impl App {
         if self.me.is_app || self.react.mine_room() == 0 {
             return;
         }
-        let Some(tl) = self.timelines.get(&space) else {
+        let Some(tl) = self.store.timeline(&space) else {
             return;
         };
         let scanned = Some((space.clone(), tl.version));

@@ -102,7 +102,7 @@ impl App {
             }
         };
         let custom = &self.react.custom;
-        let tl = self.timelines.get(space);
+        let tl = self.store.timeline(space);
         if let Some(it) = tl.and_then(|t| t.get(message)) {
             for s in it.msg.reaction_summaries() {
                 if let Some(e) = &s.emoji {
@@ -259,7 +259,7 @@ impl App {
             self.error("That reaction is still on its way; a moment.");
             return;
         }
-        let Some(tl) = self.timelines.get_mut(space) else {
+        let Some(tl) = self.store.timeline_mut(space) else {
             return;
         };
         let given = self.react.given(message, key);
@@ -344,7 +344,7 @@ impl App {
 
     /// A quote of `space`'s message `name` as its copy here is now.
     fn loaded_quote(&self, space: &str, name: &str) -> Option<Quote> {
-        let item = self.timelines.get(space).and_then(|t| t.get(name))?;
+        let item = self.store.timeline(space).and_then(|t| t.get(name))?;
         let meta = crate::api::client::quote_of(&item.msg)?;
         let who = item
             .msg

@@ -279,7 +279,7 @@ impl App {
     }
 
     fn bump(&mut self, space: &str, message: &str, key: &EmojiKey, delta: i32) {
-        if let Some(t) = self.timelines.get_mut(space) {
+        if let Some(t) = self.store.timeline_mut(space) {
             t.update_msg(message, |m| super::react::bump_summary(m, key, delta));
         }
     }

@@ -101,6 +101,7 @@ impl UserState {
         self.pushing.remove(space);
         self.moved_at.remove(space);
         self.muted.remove(space);
+        self.mute_asked.remove(space);
         self.mentions.remove(space);
         self.notified.remove(space);
     }
@@ -244,7 +245,7 @@ impl App {
         let Some(read) = self.user_state.read_at_open.get(space).copied() else {
             return;
         };
-        let Some(tl) = self.timelines.get(space).filter(|t| t.loaded) else {
+        let Some(tl) = self.store.timeline(space).filter(|t| t.loaded) else {
             return;
         };
         let mut threads: Vec<(DateTime<Utc>, String)> = Vec::new();
@@ -298,7 +299,7 @@ impl App {
     /// reply (in another client) are not marked any more.
     pub(super) fn thread_read_is(&mut self, space: &str, thread: &str, read: DateTime<Utc>) {
         let read = self.believable(read);
-        let newest = self.timelines.get(space).and_then(|tl| {
+        let newest = self.store.timeline(space).and_then(|tl| {
             tl.items()
                 .iter()
                 .filter(|i| i.thread() == thread && i.msg.thread_reply && !self.is_mine(&i.msg))

@@ -186,7 +186,7 @@ impl App {
         let Some(thread) = m.thread_name() else {
             return false;
         };
-        self.timelines.get(space).is_some_and(|tl| {
+        self.store.timeline(space).is_some_and(|tl| {
             tl.items()
                 .iter()
                 .any(|i| i.thread() == thread && self.is_mine(&i.msg))

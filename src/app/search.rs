@@ -340,7 +340,7 @@ impl App {
             }
             None => v.selected = None,
         }
-        if let Some(t) = self.timelines.get_mut(space) {
+        if let Some(t) = self.store.timeline_mut(space) {
             t.remove(&hit);
         }
         if self.current.as_deref() == Some(space) {
