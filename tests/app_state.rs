@@ -783,7 +783,7 @@ fn the_status_bar_says_working_only_while_the_user_waits() {
 #[test]
 fn scrolling_to_the_top_loads_older_history() {
     let mut app = app();
-    app.timelines.get_mut(TEAM).unwrap().has_older = true;
+    app.store.timeline_mut(TEAM).unwrap().has_older = true;
     let fx = ch(&mut app, 'g');
     assert!(
         fx.iter().any(|e| matches!(

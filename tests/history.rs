@@ -266,7 +266,12 @@ fn after_a_delete_the_next_message_is_selected_or_the_previous_at_the_end() {
 }
 
 fn poll(app: &mut App, space: &str, msgs: Vec<Message>) {
-    let after = app.timelines[space].watermark().unwrap();
+    let after = app
+        .store
+        .timeline(space)
+        .expect("timeline")
+        .watermark()
+        .unwrap();
     page(app, space, LoadKind::Newer { after }, msgs, false);
 }
 

@@ -255,7 +255,7 @@ fn a_new_message_below_a_scrolled_reader_is_counted_not_jumped_to() {
 #[test]
 fn a_message_older_than_the_loaded_window_is_left_out() {
     let mut app = app();
-    app.timelines.get_mut(TEAM).unwrap().has_older = true;
+    app.store.timeline_mut(TEAM).unwrap().has_older = true;
     let n = app.current_timeline().unwrap().len();
     let old = msg(
         TEAM,

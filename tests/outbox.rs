@@ -167,7 +167,13 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
         },
     ]);
     let local = format!("local/{cid}");
-    let item = app.timelines[TEAM].get(&local).cloned().expect("restored");
+    let item = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(&local)
+        .cloned()
+        .expect("restored");
     assert!(matches!(item.local, Some(Local::Failed(_))));
     assert_eq!(app.unsent().len(), 1);
     assert!(app
@@ -192,7 +198,12 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
             result: Ok(None),
         },
     );
-    assert!(app.timelines[TEAM].get(&local).is_some());
+    assert!(app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(&local)
+        .is_some());
     ch(&mut app, 'G');
     let fx = ch(&mut app, 'R');
     assert!(
@@ -225,7 +236,12 @@ fn a_restored_message_the_server_has_is_shown_as_sent() {
             result: Ok(Some(m)),
         },
     );
-    assert!(app.timelines[TEAM].get(&local).is_none());
+    assert!(app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(&local)
+        .is_none());
     assert!(app.unsent().is_empty(), "nothing left to send");
 }
 

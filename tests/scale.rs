@@ -180,12 +180,15 @@ fn a_poll_that_finds_nothing_asks_for_no_frame() {
     poll(&mut app, Vec::new());
     term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
     app.dirty = false;
-    let version = app.timelines[SPACE].version;
+    let version = app.store.timeline(SPACE).expect("timeline").version;
     for _ in 0..5 {
         poll(&mut app, Vec::new());
         assert!(!app.dirty, "an empty poll asked for a frame");
     }
-    assert_eq!(app.timelines[SPACE].version, version);
+    assert_eq!(
+        app.store.timeline(SPACE).expect("timeline").version,
+        version
+    );
     // Something new: a frame, and the message on screen.
     poll(&mut app, vec![msg("fresh", "f", false, 40)]);
     assert!(app.dirty);

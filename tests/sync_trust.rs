@@ -675,7 +675,9 @@ mod alone {
     const ENG: &str = common::fixture::ENG;
 
     fn newest_listed(app: &App) -> chrono::DateTime<chrono::Utc> {
-        app.timelines[TEAM]
+        app.store
+            .timeline(TEAM)
+            .expect("timeline")
             .items()
             .iter()
             .filter(|i| !i.is_local())
@@ -772,7 +774,14 @@ mod alone {
     fn a_list_answered_before_a_delete_does_not_bring_the_message_back() {
         let mut app = app();
         let name = "spaces/AAAATeamRst/messages/L1.L1".to_string();
-        let copy = app.timelines[TEAM].get(&name).unwrap().msg.clone();
+        let copy = app
+            .store
+            .timeline(TEAM)
+            .expect("timeline")
+            .get(&name)
+            .unwrap()
+            .msg
+            .clone();
         done(
             &mut app,
             Outcome::Deleted {
@@ -782,7 +791,12 @@ mod alone {
                 result: Ok(()),
             },
         );
-        assert!(app.timelines[TEAM].get(&name).is_none());
+        assert!(app
+            .store
+            .timeline(TEAM)
+            .expect("timeline")
+            .get(&name)
+            .is_none());
         // A poll listed it just before the delete; its answer comes after.
         done(
             &mut app,
@@ -794,7 +808,12 @@ mod alone {
                 result: Ok((vec![copy], false)),
             },
         );
-        assert!(app.timelines[TEAM].get(&name).is_none());
+        assert!(app
+            .store
+            .timeline(TEAM)
+            .expect("timeline")
+            .get(&name)
+            .is_none());
     }
 
     #[test]
@@ -802,7 +821,14 @@ mod alone {
         use gchat::app::timeline::Row;
         let mut app = app();
         let name = "spaces/AAAATeamRst/messages/T1.T2".to_string();
-        let old = app.timelines[TEAM].get(&name).unwrap().msg.clone();
+        let old = app
+            .store
+            .timeline(TEAM)
+            .expect("timeline")
+            .get(&name)
+            .unwrap()
+            .msg
+            .clone();
         app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
             name: name.clone(),
             reply: true,
@@ -827,7 +853,12 @@ mod alone {
             panic!("{fx:?}")
         };
         let shown = |app: &App| {
-            let it = app.timelines[TEAM].get(&name).unwrap();
+            let it = app
+                .store
+                .timeline(TEAM)
+                .expect("timeline")
+                .get(&name)
+                .unwrap();
             (it.msg.text.clone().unwrap(), it.local.clone())
         };
         // A poll listed the old text before the edit: the edit in progress stays shown.
@@ -872,7 +903,7 @@ mod alone {
         };
         // The connection drops: unsure. Not "not sent"; tried again later, same id.
         done(&mut app, sent(Err(ApiError::Transport("reset".into()))));
-        let tl = &app.timelines[TEAM];
+        let tl = &app.store.timeline(TEAM).expect("timeline");
         assert_eq!(tl.get(&local).unwrap().local, Some(Local::Sending));
         let fx = tick(&mut app);
         assert!(
@@ -896,7 +927,12 @@ mod alone {
             "{fx:?}"
         );
         assert_eq!(
-            app.timelines[TEAM].get(&local).unwrap().local,
+            app.store
+                .timeline(TEAM)
+                .expect("timeline")
+                .get(&local)
+                .unwrap()
+                .local,
             Some(Local::Sending)
         );
         // Not there: now it is known not sent, with the refusal's reason.
@@ -909,7 +945,14 @@ mod alone {
             retry_after: None,
         });
         done(&mut app, sent(Err(missing)));
-        match &app.timelines[TEAM].get(&local).unwrap().local {
+        match &app
+            .store
+            .timeline(TEAM)
+            .expect("timeline")
+            .get(&local)
+            .unwrap()
+            .local
+        {
             Some(Local::Failed(why)) => assert!(why.contains("no longer post"), "{why}"),
             other => panic!("{other:?}"),
         }

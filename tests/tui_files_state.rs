@@ -203,7 +203,7 @@ fn links_come_from_text_rich_links_and_drive_files_and_only_web_ones_open() {
         vec![drive("Roadmap", "1AbC")],
     );
     // A rich link chip.
-    if let Some(tl) = a.timelines.get_mut(TEAM) {
+    if let Some(tl) = a.store.timeline_mut(TEAM) {
         let mut m = tl.get(&name).unwrap().msg.clone();
         m.annotations = vec![serde_json::from_value(json!({
             "type": "RICH_LINK",
@@ -522,7 +522,10 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
     let mut b = app();
     b.restore_unsent(kept);
     b.focus = Focus::Messages;
-    let local = b.timelines[TEAM]
+    let local = b
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
         .items()
         .iter()
         .find(|i| i.is_local())
@@ -584,7 +587,7 @@ fn an_address_that_did_not_open_is_shown_whole_and_y_copies_it() {
 #[test]
 fn card_buttons_and_card_text_links_are_among_the_links() {
     let (mut a, name) = with_message("Release 2.3.0 is out", vec![]);
-    if let Some(tl) = a.timelines.get_mut(TEAM) {
+    if let Some(tl) = a.store.timeline_mut(TEAM) {
         let mut m = tl.get(&name).unwrap().msg.clone();
         m.cards_v2 = vec![serde_json::from_value(json!({
             "cardId": "rel",

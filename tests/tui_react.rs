@@ -194,7 +194,9 @@ fn thumbs() -> EmojiKey {
 
 /// The reaction summaries of a message in Team Rust: (emoji, count).
 fn counts(app: &gchat::app::App, message: &str) -> Vec<(String, i32)> {
-    app.timelines[TEAM]
+    app.store
+        .timeline(TEAM)
+        .expect("timeline")
         .get(message)
         .unwrap()
         .msg
@@ -299,7 +301,14 @@ fn a_refused_reaction_is_taken_back_with_the_reason() {
 fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
     let mut app = app();
     // The server's copy already counts Alice's 👍 (given elsewhere), unknown here.
-    let mut m = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    let mut m = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(L1)
+        .unwrap()
+        .msg
+        .clone();
     m.emoji_reaction_summaries =
         vec![serde_json::json!({"emoji": {"unicode": "👍"}, "reactionCount": 2})];
     done(
@@ -340,7 +349,14 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
 #[test]
 fn a_failed_take_back_restores_the_reaction() {
     let mut app = app();
-    let mut m = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    let mut m = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(L1)
+        .unwrap()
+        .msg
+        .clone();
     m.emoji_reaction_summaries =
         vec![serde_json::json!({"emoji": {"unicode": "🎉"}, "reactionCount": 2})];
     done(
@@ -608,7 +624,12 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
             )),
         },
     );
-    let it = app.timelines[TEAM].get(&local).unwrap();
+    let it = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(&local)
+        .unwrap();
     assert!(matches!(
         it.local,
         Some(gchat::app::timeline::Local::Failed(_))
@@ -631,7 +652,14 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     );
     // The quoted message was edited; the poll brings the new version. `e` takes the
     // reply back with a quote of that version.
-    let mut edited = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    let mut edited = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(L1)
+        .unwrap()
+        .msg
+        .clone();
     let new_time = now() + chrono::TimeDelta::minutes(1);
     edited.last_update_time = Some(new_time);
     edited.text = Some("午饭改到一点".into());
@@ -745,7 +773,14 @@ fn a_chat_app_is_told_why_it_cannot_pin() {
 #[test]
 fn reload_asks_for_the_pins_and_own_reactions_again() {
     let mut app = app();
-    let mut m = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    let mut m = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(L1)
+        .unwrap()
+        .msg
+        .clone();
     m.emoji_reaction_summaries =
         vec![serde_json::json!({"emoji": {"unicode": "🎉"}, "reactionCount": 1})];
     let fx = done(
@@ -930,7 +965,14 @@ fn a_pending_quote_follows_an_edit_of_the_quoted_message() {
     typed(&mut app, "reply to the new plan");
     // Bob edits the quoted message; the poll brings the new version while the reply
     // is still being written.
-    let mut edited = app.timelines[TEAM].get(L1).unwrap().msg.clone();
+    let mut edited = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(L1)
+        .unwrap()
+        .msg
+        .clone();
     let new_time = now() + chrono::TimeDelta::minutes(1);
     edited.last_update_time = Some(new_time);
     edited.text = Some("午饭改到一点".into());

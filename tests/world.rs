@@ -55,7 +55,7 @@ fn open_space_gone_on_a_poll_is_said_plainly_and_left() {
     assert!(app.space(TEAM).is_none(), "out of the list");
     assert_ne!(app.current.as_deref(), Some(TEAM));
     assert_eq!(app.focus, Focus::Spaces);
-    assert!(!app.timelines.contains_key(TEAM));
+    assert!(!app.store.has_timeline(TEAM));
     assert!(
         app.unsent().is_empty(),
         "nothing left to send to a space that is gone"

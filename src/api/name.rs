@@ -66,21 +66,30 @@ const USER_FORM: &str =
 const CLIENT_ID_FORM: &str =
     "client- followed by up to 56 lowercase letters, digits or hyphens (63 characters at most)";
 
-/// `spaces/{space}`.
+/// `spaces/{space}`, held whole: it hashes and compares as its `&str` form, so a map
+/// keyed by it is looked up with a name as the server wrote it (see [`Borrow`]).
+///
+/// [`Borrow`]: std::borrow::Borrow
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SpaceName(String);
+
+const SPACES: &str = "spaces/";
 
 impl SpaceName {
     /// Accepts `spaces/ID` or a bare `ID`.
     pub fn parse(s: &str) -> Result<Self, NameError> {
-        let id = s.strip_prefix("spaces/").unwrap_or(s);
+        let id = s.strip_prefix(SPACES).unwrap_or(s);
         if is_opaque_id(id) && !id.contains('.') {
-            Ok(SpaceName(id.to_string()))
+            Ok(SpaceName(format!("{SPACES}{id}")))
         } else {
             Err(err("space name", s, SPACE_FORM))
         }
     }
     pub fn id(&self) -> &str {
+        &self.0[SPACES.len()..]
+    }
+    /// `spaces/ID`.
+    pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The address of the space in the Chat web app, made from its id alone; with the
@@ -92,7 +101,13 @@ impl SpaceName {
 
 impl fmt::Display for SpaceName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "spaces/{}", self.0)
+        f.write_str(&self.0)
+    }
+}
+
+impl std::borrow::Borrow<str> for SpaceName {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 

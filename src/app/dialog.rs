@@ -67,7 +67,7 @@ pub enum Kind {
     },
     /// Choosing one of a message's links or attachments.
     Pick {
-        choices: Vec<crate::app::files::Choice>,
+        choices: Vec<Choice>,
         /// What each choice is called where the message says so (else empty).
         labels: Vec<String>,
     },
@@ -142,7 +142,7 @@ pub struct Dialog {
     /// A request is on its way.
     pub busy: bool,
     /// Searching messages: what was found.
-    pub results: crate::app::search::Results,
+    pub results: Results,
 }
 
 impl Dialog {
@@ -199,4 +199,27 @@ impl Dialog {
                 | Kind::DiscardDraft { .. }
         )
     }
+}
+
+/// One thing a picker offers: what it shows, and what picking it does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    /// Open this (already checked) web address.
+    Link(String),
+    /// Save this attachment (its media resource name, and the name to save it under).
+    Save { media: String, name: String },
+}
+
+/// What a search found, for the filter it was made with.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// The filter of the results shown (or being fetched).
+    pub filter: Option<String>,
+    pub hits: Vec<crate::api::model::Message>,
+    pub pick: usize,
+    /// The next page's token, while there is one.
+    pub next: Option<String>,
+    pub loading: bool,
+    /// The first page has answered.
+    pub answered: bool,
 }

@@ -1,5 +1,6 @@
 //! The app's requests ([`Effect`]), their answers ([`Outcome`]) and its input
-//! ([`Action`]).
+//! ([`Action`]). Both name their kind of request (`request.rs`), which alone says
+//! whether it is quiet.
 
 use std::time::Instant;
 
@@ -209,39 +210,6 @@ pub enum Effect {
     },
 }
 
-impl Effect {
-    /// Background work that shows no spinner (a transfer shows its own progress).
-    pub fn quiet(&self) -> bool {
-        matches!(
-            self,
-            Effect::LoadMessages {
-                kind: LoadKind::Newer { .. },
-                ..
-            } | Effect::CountUnread { .. }
-                | Effect::PollSpaces
-                | Effect::LoadEvents { .. }
-                | Effect::LoadMessage { .. }
-                | Effect::LoadSpace { .. }
-                | Effect::SearchPeople { .. }
-                | Effect::LookupPeople { .. }
-                | Effect::WhoAmI
-                | Effect::CheckSent { .. }
-                | Effect::ReadUnread { .. }
-                | Effect::GetReadState { .. }
-                | Effect::SetReadState { .. }
-                | Effect::GetMute { .. }
-                | Effect::GetThreadReadState { .. }
-                | Effect::LoadSections
-                | Effect::Download { .. }
-                | Effect::Upload { .. }
-                | Effect::CancelTransfer { .. }
-                | Effect::Copy { .. }
-                | Effect::Open { .. }
-                | Effect::ExternalEditor { .. }
-        ) || matches!(self, Effect::React(r) if r.quiet())
-    }
-}
-
 /// What came back from an [`Effect`].
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -414,37 +382,6 @@ pub enum Outcome {
 
 /// The user's sections in order, and which section each space is in.
 pub type SectionsListed = (Vec<crate::api::sync_model::Section>, Vec<(String, String)>);
-
-impl Outcome {
-    /// The answer to a quiet [`Effect`]: the two lists must name the same requests.
-    pub(super) fn quiet(&self) -> bool {
-        matches!(
-            self,
-            Outcome::Messages {
-                kind: LoadKind::Newer { .. },
-                ..
-            } | Outcome::Unread { .. }
-                | Outcome::PolledSpaces(_)
-                | Outcome::Events { .. }
-                | Outcome::Message { .. }
-                | Outcome::Space { .. }
-                | Outcome::Found { .. }
-                | Outcome::People { .. }
-                | Outcome::Me(_)
-                | Outcome::Checked { .. }
-                | Outcome::ReadUnread { .. }
-                | Outcome::ReadState { .. }
-                | Outcome::Muted { asked: None, .. }
-                | Outcome::ThreadReadState { .. }
-                | Outcome::Sections(_)
-                | Outcome::Progress { .. }
-                | Outcome::Downloaded { .. }
-                | Outcome::Uploaded { .. }
-                | Outcome::EditorDone { .. }
-                | Outcome::OpenFailed { .. }
-        ) || matches!(self, Outcome::React(r) if r.quiet())
-    }
-}
 
 /// Everything the loop feeds `update`.
 #[derive(Debug, Clone)]

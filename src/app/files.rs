@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::compose::Target;
+pub use super::dialog::Choice;
 use super::dialog::{Dialog, Field, Kind};
+use super::links::saveable;
+pub use super::links::{labelled_links, links_of};
 use super::{App, Effect, Focus};
 use crate::api::model::{Attachment, AttachmentDataRef, Message};
 use crate::clean::Clean;
@@ -64,15 +67,6 @@ pub fn wire_attachments(m: &Message) -> Vec<serde_json::Value> {
             .ok()
         })
         .collect()
-}
-
-/// One thing a picker offers: what it shows, and what picking it does.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Choice {
-    /// Open this (already checked) web address.
-    Link(String),
-    /// Save this attachment (its media resource name, and the name to save it under).
-    Save { media: String, name: String },
 }
 
 #[derive(Debug, Default)]
@@ -131,114 +125,6 @@ pub fn attachment_label(a: &Attachment, sizes: &std::collections::HashMap<String
 
 /// Said when the editor's text is back in the box; it goes once the draft changes.
 pub(super) const EDITOR_NOTE: &str = "The text from the editor is in the box; Enter sends it.";
-
-/// The web address of a Drive attachment.
-fn drive_url(a: &Attachment) -> Option<String> {
-    let id = a.drive_data_ref.as_ref()?.drive_file_id.as_deref()?;
-    let id: String =
-        percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string();
-    files::safe_url(&format!("https://drive.google.com/open?id={id}"))
-}
-
-/// Every link of a message, each once: written in its text, rich-link chips, Drive
-/// attachments, card buttons and links in card text. Only http(s) addresses.
-pub fn links_of(m: &Message) -> Vec<String> {
-    labelled_links(m).into_iter().map(|(u, _)| u).collect()
-}
-
-/// [`links_of`] with what each is called where the message says so (a Drive file's
-/// title, a card button's text), else an empty label.
-pub fn labelled_links(m: &Message) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = files::links_in(m.text.as_deref().unwrap_or(""))
-        .into_iter()
-        .map(|u| (u, String::new()))
-        .collect();
-    let mut add = |u: Option<String>, label: String| {
-        if let Some(u) = u.as_deref().and_then(files::safe_url) {
-            match out.iter_mut().find(|(x, _)| *x == u) {
-                Some((_, l)) if l.is_empty() => *l = label,
-                Some(_) => {}
-                None => out.push((u, label)),
-            }
-        }
-    };
-    for a in &m.annotations {
-        add(
-            a.rich_link_metadata
-                .as_ref()
-                .and_then(|r| r.get("uri"))
-                .and_then(|u| u.as_str())
-                .map(String::from),
-            String::new(),
-        );
-    }
-    for a in m.attachments() {
-        let title = a
-            .content_name
-            .as_deref()
-            .map(|n| Clean::line(n).into_string())
-            .unwrap_or_default();
-        add(drive_url(&a), title);
-    }
-    for c in &m.cards_v2 {
-        if let Some(card) = &c.card {
-            card_links(card, &mut add);
-        }
-    }
-    out
-}
-
-/// The links in a card: buttons' `onClick.openLink.url` (labelled by the button text)
-/// and addresses written in its text, anywhere in the card (bounded depth).
-fn card_links(v: &serde_json::Value, add: &mut impl FnMut(Option<String>, String)) {
-    fn walk(v: &serde_json::Value, depth: usize, add: &mut impl FnMut(Option<String>, String)) {
-        if depth > 32 {
-            return;
-        }
-        match v {
-            serde_json::Value::Object(o) => {
-                let url = o
-                    .get("onClick")
-                    .and_then(|c| c.get("openLink"))
-                    .and_then(|l| l.get("url"))
-                    .and_then(|u| u.as_str());
-                if let Some(url) = url {
-                    let label = o
-                        .get("text")
-                        .and_then(|t| t.as_str())
-                        .map(|t| Clean::line(t).into_string())
-                        .unwrap_or_default();
-                    add(Some(url.to_string()), label);
-                }
-                for (k, x) in o {
-                    if let (true, Some(t)) = (k == "text", x.as_str()) {
-                        for u in files::links_in(&t.replace('"', " ")) {
-                            add(Some(u), String::new());
-                        }
-                    } else {
-                        walk(x, depth + 1, add);
-                    }
-                }
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, add)),
-            _ => {}
-        }
-    }
-    walk(v, 0, add)
-}
-
-/// The attachments of a message that can be saved: (media resource name, file name).
-fn saveable(m: &Message) -> Vec<(String, String)> {
-    m.attachments()
-        .into_iter()
-        .filter(|a| a.drive_data_ref.is_none())
-        .filter_map(|a| {
-            let media = a.attachment_data_ref.as_ref()?.resource_name.clone()?;
-            let name = files::safe_file_name(a.content_name.as_deref().unwrap_or(""));
-            Some((media, name))
-        })
-        .collect()
-}
 
 impl App {
     fn selected_message(&self) -> Option<Message> {
@@ -558,85 +444,6 @@ impl App {
         fx.push(Effect::ExternalEditor {
             text: self.compose.text(),
         });
-    }
-
-    pub(super) fn on_progress(&mut self, id: u64, done: u64, total: u64) {
-        if let Some(t) = self.files.transfer.as_mut().filter(|t| t.id == id) {
-            t.done = done;
-            t.total = total;
-        }
-    }
-
-    pub(super) fn on_downloaded(&mut self, id: u64, result: Result<(PathBuf, u64), String>) {
-        let Some(t) = self.files.transfer.take_if(|t| t.id == id) else {
-            // Stopped meanwhile.
-            return;
-        };
-        match result {
-            Ok((path, n)) => {
-                if let Some(m) = t.media.clone() {
-                    self.files.sizes.insert(m, n);
-                    self.layout.borrow_mut().clear();
-                }
-                let shown = Clean::line(&path.to_string_lossy());
-                if files::over_ssh() {
-                    self.note(format!("Saved to {shown} ({}).", files::human_size(n)));
-                } else {
-                    self.note(format!(
-                        "Saved to {shown} ({}) — o opens it.",
-                        files::human_size(n)
-                    ));
-                    self.files.offer_open = Some(path);
-                }
-            }
-            Err(why) => self.error(format!("{} was not saved: {why}", t.name)),
-        }
-    }
-
-    pub(super) fn on_uploaded(
-        &mut self,
-        id: u64,
-        space: String,
-        result: Result<(AttachmentDataRef, u64), String>,
-    ) {
-        let Some(t) = self.files.transfer.take_if(|t| t.id == id) else {
-            return;
-        };
-        match result {
-            Ok((data, size)) => {
-                if let Some(m) = data.resource_name.clone() {
-                    self.files.sizes.insert(m, size);
-                    self.layout.borrow_mut().clear();
-                }
-                self.note(format!(
-                    "{} is attached; Enter sends it with the message.",
-                    t.name
-                ));
-                self.files.chips.push(Chip {
-                    space,
-                    name: t.name,
-                    size,
-                    data,
-                });
-            }
-            Err(why) => {
-                // The draft is untouched: only the file is not attached.
-                self.error(format!("{} was not attached: {why}", t.name));
-            }
-        }
-    }
-
-    pub(super) fn on_editor(&mut self, result: Result<Option<String>, String>) {
-        match result {
-            Ok(Some(text)) => {
-                let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
-                self.compose.set_text(&text);
-                self.focus = Focus::Compose;
-                self.note(EDITOR_NOTE);
-            }
-            Ok(None) => self.note("The editor exited with an error; the draft is unchanged."),
-            Err(why) => self.error(format!("No editor: {why}; the draft is unchanged.")),
-        }
     }
 
     /// The files attached for `space`, taken for a send: they go with the message.

@@ -23,11 +23,11 @@ impl App {
     /// read marks, view and background requests.
     pub(super) fn forget_space_state(&mut self, space: &str) {
         self.spaces.forget(space);
-        self.timelines.remove(space);
-        self.members.remove(space);
+        self.store.forget(space);
         self.views.remove(space);
         self.polls.forget(space);
         self.user_state.forget(space);
+        self.react.forget(space);
     }
 
     /// Takes `gone` (spaces no longer the user's) out of everything, says so, and keeps
@@ -94,7 +94,7 @@ impl App {
     /// Moves the messages sent in `space` and not confirmed (and edits on their way)
     /// into its drafts; how many.
     fn keep_unsent(&mut self, space: &str) -> usize {
-        let Some(tl) = self.timelines.get(space) else {
+        let Some(tl) = self.store.timeline(space) else {
             return 0;
         };
         let mut words = Vec::new();

@@ -75,7 +75,7 @@ impl App {
         let rows = self.rows_for(space);
         let first = rows.rows.iter().find(|r| r.is_selectable()).cloned();
         let in_thread = self.views.get(space).is_some_and(|v| v.thread.is_some());
-        let more = self.timelines.get(space).is_some_and(|t| t.has_older);
+        let more = self.store.timeline(space).is_some_and(|t| t.has_older);
         let v = self.views.entry(space.to_string()).or_default();
         v.selected = first;
         v.anchor = Some((Row::Top, 0));
@@ -103,7 +103,7 @@ impl App {
         }
         let here = self.current.as_deref() == Some(space);
         if more {
-            let n = self.timelines.get(space).map_or(0, |t| t.len());
+            let n = self.store.timeline(space).map_or(0, |t| t.len());
             if here {
                 self.note(format!("Loading older… (Esc stops) · {n} loaded"));
             }
@@ -136,7 +136,7 @@ impl App {
     /// Before a poll's messages are merged: counts what arrives below a scrolled-up
     /// view, and surfaces replies to threads higher up.
     pub(super) fn note_arrivals(&mut self, space: &str, msgs: &[Message]) {
-        let Some(tl) = self.timelines.get(space) else {
+        let Some(tl) = self.store.timeline(space) else {
             return;
         };
         let last_thread = tl
@@ -198,7 +198,7 @@ impl App {
         let Some(read) = self.views.get(space).and_then(|v| v.unread_pending) else {
             return;
         };
-        let Some(tl) = self.timelines.get(space).filter(|t| t.loaded) else {
+        let Some(tl) = self.store.timeline(space).filter(|t| t.loaded) else {
             return;
         };
         // Only where something was read before: a space never opened has no place to
@@ -264,7 +264,7 @@ impl App {
         if self.current.as_deref() != Some(space) {
             return None;
         }
-        let tl = self.timelines.get(space)?;
+        let tl = self.store.timeline(space)?;
         let thread = tl.get(message).map(|i| i.thread().to_string());
         let gone = |n: &str| {
             n == message

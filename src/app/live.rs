@@ -4,10 +4,9 @@
 //! Where the sign-in cannot read events (an app with `chat.bot`, or a refusal), the
 //! open space is polled for new messages instead, as before.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
+use super::cursor::Cursor;
 use super::polls::Poll;
 use super::{App, Effect};
 use crate::api::model::{MembershipState, Message, User};
@@ -27,57 +26,12 @@ pub const LIVE_TYPES: &[EventType] = &[
     EventType::MembershipDeleted,
 ];
 
-/// Events are asked from this long before the newest one read, so that one stored in the
-/// same instant (or a moment late) is not skipped; those already read are skipped by name.
-const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
 /// The first events are asked from this long before the first page was asked for, for
 /// clocks that disagree a little with the server's.
 const SKEW: chrono::Duration = chrono::Duration::minutes(2);
 /// Events reach back 28 days; a cursor older than this is dropped and the messages are
 /// listed again instead.
 const REACH: chrono::Duration = chrono::Duration::days(27);
-
-/// Where a space's events were read up to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cursor {
-    /// The newest event time read (or where reading started).
-    since: DateTime<Utc>,
-    /// Events read at or after `since - OVERLAP`, by name.
-    seen: HashMap<String, DateTime<Utc>>,
-}
-
-impl Cursor {
-    pub fn new(since: DateTime<Utc>) -> Self {
-        Cursor {
-            since,
-            seen: HashMap::new(),
-        }
-    }
-
-    /// The `start_time` to ask from.
-    pub fn start(&self) -> DateTime<Utc> {
-        self.since - OVERLAP
-    }
-
-    /// Keeps the events not read yet, oldest first, and moves past them.
-    pub fn take(&mut self, mut events: Vec<SpaceEvent>) -> Vec<SpaceEvent> {
-        events.retain(|e| match (&e.name, e.event_time) {
-            (Some(n), Some(_)) => !self.seen.contains_key(n),
-            // Nameless or timeless: cannot be deduplicated; apply (they are idempotent).
-            _ => true,
-        });
-        events.sort_by_key(|e| e.event_time);
-        for e in &events {
-            if let (Some(n), Some(t)) = (&e.name, e.event_time) {
-                self.seen.insert(n.clone(), t);
-                self.since = self.since.max(t);
-            }
-        }
-        let keep_from = self.start();
-        self.seen.retain(|_, t| *t >= keep_from);
-        events
-    }
-}
 
 impl App {
     /// Where the open space's events are to be read from, if the sign-in can read them
@@ -207,8 +161,8 @@ impl App {
                         continue;
                     };
                     let loaded = self
-                        .timelines
-                        .get(space)
+                        .store
+                        .timeline(space)
                         .is_some_and(|tl| tl.get(&message).is_some());
                     if loaded {
                         refetch.insert(message);
@@ -219,7 +173,7 @@ impl App {
                 | EventType::MembershipUpdated
                 | EventType::MembershipDeleted => {
                     if let Some(m) = e.membership().cloned() {
-                        let Some(list) = self.members.get_mut(space).filter(|l| l.loaded) else {
+                        let Some(list) = self.store.members_mut(space).filter(|l| l.loaded) else {
                             continue;
                         };
                         let gone = *t == EventType::MembershipDeleted
@@ -259,7 +213,7 @@ impl App {
 
     /// A message created or changed by an event: merged if it falls in the loaded window.
     fn event_message(&mut self, space: &str, m: Message, fx: &mut Vec<Effect>) -> bool {
-        let Some(tl) = self.timelines.get(space).filter(|tl| tl.loaded) else {
+        let Some(tl) = self.store.timeline(space).filter(|tl| tl.loaded) else {
             return false;
         };
         let Some(name) = m.name.clone() else {
@@ -279,7 +233,7 @@ impl App {
             // Whether the item changed is what its revision says (an older copy, or one
             // with an edit of ours on its way, leaves it).
             let rev = tl.get(&name).map(|i| i.rev);
-            let tl = self.timelines.entry(space.to_string()).or_default();
+            let tl = self.store.timeline_entry(space);
             tl.merge(vec![m]);
             return tl.get(&name).map(|i| i.rev) != rev;
         }
@@ -290,11 +244,11 @@ impl App {
     /// its neighbour.
     fn event_deleted(&mut self, space: &str, name: &str) -> bool {
         let known = self
-            .timelines
-            .get(space)
+            .store
+            .timeline(space)
             .is_some_and(|tl| tl.get(name).is_some());
         let next = self.neighbour_after_delete(space, name, false);
-        let Some(tl) = self.timelines.get_mut(space) else {
+        let Some(tl) = self.store.timeline_mut(space) else {
             return false;
         };
         tl.deleted(name);
@@ -324,7 +278,7 @@ impl App {
         }
         self.look_up(senders.iter().filter_map(|u| u.name.clone()).collect(), fx);
         let newest = msgs.iter().filter_map(|m| m.create_time).max();
-        let tl = self.timelines.entry(space.to_string()).or_default();
+        let tl = self.store.timeline_entry(space);
         let new = tl.merge(msgs);
         if let Some(t) = newest {
             // Events since the first page cover everything created since: the watermark
@@ -346,12 +300,12 @@ impl App {
     pub(super) fn on_message(&mut self, space: String, result: Result<Message, ApiError>) {
         match result {
             Ok(m) => {
-                let Some(tl) = self.timelines.get_mut(&space) else {
+                let Some(tl) = self.store.timeline_mut(&space) else {
                     return;
                 };
                 if m.name.as_deref().is_some_and(|n| tl.get(n).is_some()) {
                     let place = self.capture_place(&space);
-                    if let Some(tl) = self.timelines.get_mut(&space) {
+                    if let Some(tl) = self.store.timeline_mut(&space) {
                         tl.merge(vec![m]);
                     }
                     if let Some(p) = place {

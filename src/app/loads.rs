@@ -5,7 +5,6 @@ use std::time::Duration;
 use crate::api::model::{Message, Space, SpaceType, User};
 use crate::api::ApiError;
 use crate::app::compose::Target;
-use crate::app::members::MemberList;
 use crate::app::permissions::Task;
 use crate::app::polls::Poll;
 use crate::app::{App, Effect, Focus, LoadKind};
@@ -22,8 +21,8 @@ impl App {
                 // Conversations are named after their members: load those.
                 for s in &list {
                     let Some(name) = &s.name else { continue };
-                    if s.kind() != SpaceType::Space && !self.members.contains_key(name) {
-                        self.members.insert(name.clone(), MemberList::default());
+                    if s.kind() != SpaceType::Space && !self.store.has_members(name) {
+                        self.store.members_entry(name);
                         fx.push(Effect::LoadMembers {
                             space: name.clone(),
                         });
@@ -92,7 +91,7 @@ impl App {
         if let (LoadKind::Thread { thread }, Ok((msgs, _))) = (&kind, &result) {
             self.hit_answered(&space, thread, msgs);
         }
-        let tl = self.timelines.entry(space.clone()).or_default();
+        let tl = self.store.timeline_entry(&space);
         match result {
             Ok((msgs, more)) => {
                 let senders: Vec<User> =
@@ -164,7 +163,7 @@ impl App {
             Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
             Err(e) => {
                 let why = self.why(&e, Task::Messages);
-                let tl = self.timelines.entry(space.clone()).or_default();
+                let tl = self.store.timeline_entry(&space);
                 match kind {
                     LoadKind::Newer { .. } => {
                         self.status.offline = Some(why);
@@ -205,7 +204,7 @@ impl App {
             self.member_sel = 0;
             self.polls.next_open = None;
         }
-        let tl = self.timelines.entry(space.to_string()).or_default();
+        let tl = self.store.timeline_entry(space);
         let (loaded, listed) = (tl.loaded, tl.watermark());
         if self.me.is_app {
             // chat.bot has no messages.list: the pane says so and shows what the app sends.
@@ -243,8 +242,8 @@ impl App {
         }
         self.learn_permissions(space, fx);
         self.react_on_open(space, fx);
-        if self.members.get(space).is_none_or(|m| !m.loaded) {
-            self.members.entry(space.to_string()).or_default();
+        if self.store.members(space).is_none_or(|m| !m.loaded) {
+            self.store.members_entry(space);
             fx.push(Effect::LoadMembers {
                 space: space.to_string(),
             });

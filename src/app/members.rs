@@ -103,7 +103,7 @@ fn rank(m: &Membership) -> u8 {
 impl App {
     /// `space`'s members, in display order.
     pub fn members_sorted(&self, space: &str) -> &[Membership] {
-        self.members.get(space).map_or(&[], |l| &l.list)
+        self.store.members(space).map_or(&[], |l| &l.list)
     }
 
     /// Keeps every member list in display order; run after each update, so drawing
@@ -111,7 +111,7 @@ impl App {
     /// The selection stays on the same member when the order changes.
     pub(super) fn sort_members(&mut self) {
         let selected = self.selected_member().and_then(|m| m.name.clone());
-        for l in self.members.values_mut() {
+        for l in self.store.member_lists_mut() {
             l.sort(&self.people);
         }
         if let (Some(name), Some(space)) = (selected, self.current.as_deref()) {

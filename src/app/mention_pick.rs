@@ -117,7 +117,7 @@ impl App {
         let q = fold(query.trim_end());
         let mut ranked: Vec<(u8, Candidate)> = Vec::new();
         let mut best = 0;
-        if let Some(list) = self.members.get(space) {
+        if let Some(list) = self.store.members(space) {
             for m in list.iter() {
                 if m.state == Some(MembershipState::Invited) {
                     continue;
@@ -294,7 +294,7 @@ impl App {
             .iter()
             .any(|m| m.shown == base && m.token != token);
         let twin_member = self.compose.space.as_deref().is_some_and(|space| {
-            self.members.get(space).is_some_and(|l| {
+            self.store.members(space).is_some_and(|l| {
                 l.iter().any(|m| {
                     m.member.as_ref().is_some_and(|u| {
                         u.name.as_deref() != Some(c.user.as_str())

@@ -2,13 +2,17 @@
 //!
 //! Keys, mouse, timer ticks and API results come in as [`Action`]s; what must happen
 //! outside (API calls) goes out as [`Effect`]s, each carrying what it was for, so a late
-//! answer lands in the right place even after the user has moved on.
+//! answer lands in the right place even after the user has moved on. Each request's
+//! kind, and whether it is quiet, is declared once in [`request`]; what the server said
+//! of each space is kept in the [`store`], apart from what the screen shows of it.
 
 pub mod compose;
 mod converse;
+mod cursor;
 pub mod dialog;
 mod effect;
 mod explain;
+mod file_answers;
 pub mod files;
 mod find_people;
 mod gone;
@@ -16,6 +20,7 @@ mod history;
 mod input;
 mod item;
 pub mod layout;
+mod links;
 mod live;
 mod loads;
 pub mod members;
@@ -29,13 +34,17 @@ mod panes;
 mod paste;
 pub mod people;
 pub mod permissions;
+mod pins;
 mod polls;
 mod quiet;
 pub mod react;
 mod react_actions;
+mod react_answers;
 mod react_lines;
 mod readsync;
+mod readsync_answers;
 pub mod reconcile;
+pub mod request;
 mod roles;
 mod row_lines;
 mod rows;
@@ -44,9 +53,11 @@ pub mod sections;
 mod send;
 mod settings;
 pub mod spaces;
+pub mod store;
 mod ticks;
 pub mod timeline;
 pub mod undo_runs;
+mod unread_keys;
 pub mod view;
 mod window;
 
@@ -63,7 +74,6 @@ use crate::keymap::Keymap;
 use compose::Compose;
 use dialog::Dialog;
 use layout::{LayoutCache, Screen};
-use members::MemberList;
 use people::People;
 use permissions::Task;
 use spaces::SpaceList;
@@ -75,6 +85,7 @@ pub use effect::{Action, Effect, LoadKind, Outcome};
 pub use explain::{explain, explain_needing};
 pub use live::LIVE_TYPES;
 use polls::Polls;
+pub use request::Request;
 pub use settings::{Clock, Identity, Settings, Zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,9 +150,10 @@ pub struct App {
     pub spaces: SpaceList,
     /// The space open in the message pane.
     pub current: Option<String>,
-    pub timelines: HashMap<String, Timeline>,
+    /// What the server said of each space: its messages and members.
+    pub store: store::Workspace,
+    /// What the screen shows of each space: selection and scroll.
     pub views: HashMap<String, ViewState>,
-    pub members: HashMap<String, MemberList>,
     pub member_sel: usize,
     pub compose: Compose,
     pub dialog: Option<Dialog>,
@@ -180,9 +192,8 @@ impl App {
             help: None,
             spaces: SpaceList::default(),
             current: None,
-            timelines: HashMap::new(),
+            store: store::Workspace::default(),
             views: HashMap::new(),
-            members: HashMap::new(),
             member_sel: 0,
             compose: Compose::default(),
             dialog: None,
@@ -302,7 +313,7 @@ impl App {
     }
 
     pub fn current_timeline(&self) -> Option<&Timeline> {
-        self.current.as_ref().and_then(|s| self.timelines.get(s))
+        self.current.as_ref().and_then(|s| self.store.timeline(s))
     }
 
     pub fn current_view(&self) -> Option<&ViewState> {
@@ -321,7 +332,7 @@ impl App {
         let Some(me) = &self.me.user else {
             return false;
         };
-        self.members.get(space).is_some_and(|m| {
+        self.store.members(space).is_some_and(|m| {
             m.iter().any(|x| {
                 x.member.as_ref().and_then(|u| u.name.as_deref()) == Some(me.as_str())
                     && x.role == Some(crate::api::model::MembershipRole::Manager)

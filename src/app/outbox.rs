@@ -69,8 +69,8 @@ impl App {
     /// Every message sent from here that the server has not confirmed, oldest first.
     pub fn unsent(&self) -> Vec<Unsent> {
         let mut v: Vec<Unsent> = self
-            .timelines
-            .iter()
+            .store
+            .timelines()
             .flat_map(|(space, tl)| {
                 tl.items().iter().filter_map(move |it| {
                     let sending_or_failed =
@@ -79,7 +79,7 @@ impl App {
                         return None;
                     }
                     Some(Unsent {
-                        space: space.clone(),
+                        space: space.to_string(),
                         client_id: it.client_id.clone()?,
                         text: it.msg.text.clone().unwrap_or_default(),
                         thread: if it.msg.thread_reply {
@@ -100,14 +100,14 @@ impl App {
     /// Edits on their way, as drafts: if gchat stops before the answer, the words stay.
     pub fn edits_in_flight(&self) -> Vec<Draft> {
         let mut v: Vec<Draft> = self
-            .timelines
-            .iter()
+            .store
+            .timelines()
             .flat_map(|(space, tl)| {
                 tl.items()
                     .iter()
                     .filter(|it| it.local == Some(Local::Saving))
                     .map(|it| Draft {
-                        space: space.clone(),
+                        space: space.to_string(),
                         target: Target::Edit {
                             message: it.name().to_string(),
                         },
@@ -123,9 +123,9 @@ impl App {
     /// [`App::unsent`] and [`App::edits_in_flight`] (cheap to compare on every event).
     pub fn timeline_versions(&self) -> Vec<(String, u64)> {
         let mut v: Vec<(String, u64)> = self
-            .timelines
-            .iter()
-            .map(|(s, tl)| (s.clone(), tl.version))
+            .store
+            .timelines()
+            .map(|(s, tl)| (s.to_string(), tl.version))
             .collect();
         v.sort_unstable();
         v
@@ -133,16 +133,18 @@ impl App {
 
     /// Messages (and edits) still on their way to the server.
     pub fn in_flight(&self) -> usize {
-        self.timelines
-            .values()
+        self.store
+            .timelines()
+            .map(|(_, t)| t)
             .flat_map(|tl| tl.items())
             .filter(|it| matches!(it.local, Some(Local::Sending | Local::Saving)))
             .count()
     }
 
     fn failed_count(&self) -> usize {
-        self.timelines
-            .values()
+        self.store
+            .timelines()
+            .map(|(_, t)| t)
             .flat_map(|tl| tl.items())
             .filter(|it| matches!(it.local, Some(Local::Failed(_))))
             .count()
@@ -165,15 +167,15 @@ impl App {
             };
             let local = MessageId::local_name(&u.client_id);
             if self
-                .timelines
-                .get(&space)
+                .store
+                .timeline(&space)
                 .is_some_and(|tl| tl.get(&local).is_some())
             {
                 continue;
             }
             let mut msg = self.local_message(&u.client_id, &u.text, u.thread, u.created);
             msg.attachment = u.attachment;
-            let tl = self.timelines.entry(space).or_default();
+            let tl = self.store.timeline_entry(&space);
             tl.add_local(msg, u.client_id);
             tl.set_local(&local, Some(Local::Failed(NOT_SENT_LAST_TIME.into())));
             restored += 1;
@@ -216,8 +218,8 @@ impl App {
         match result {
             Ok(Some(m)) => {
                 let still_local = self
-                    .timelines
-                    .get(&space)
+                    .store
+                    .timeline(&space)
                     .is_some_and(|tl| tl.get(&local).is_some());
                 if still_local {
                     self.on_sent(space, local, client_id, Ok(m), fx);

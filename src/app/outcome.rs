@@ -46,7 +46,7 @@ impl App {
             Outcome::Events { space, result } => self.on_events(space, result, fx),
             Outcome::Message { space, result } => self.on_message(space, result),
             Outcome::Members { space, result } => {
-                let list = self.members.entry(space.clone()).or_default();
+                let list = self.store.members_entry(&space);
                 match result {
                     Ok(m) => {
                         list.replace(m);
@@ -65,7 +65,7 @@ impl App {
                     Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
                     Err(e) => {
                         let why = self.why(&e, Task::Members);
-                        self.members.entry(space).or_default().error = Some(why);
+                        self.store.members_entry(&space).error = Some(why);
                     }
                 }
             }
@@ -138,7 +138,7 @@ impl App {
                 previous,
                 result,
             } => {
-                let tl = self.timelines.entry(space.clone()).or_default();
+                let tl = self.store.timeline_entry(&space);
                 match result {
                     Ok(m) => {
                         tl.set_local(&message, None);
@@ -175,7 +175,7 @@ impl App {
                 result,
             } => {
                 let next = self.neighbour_after_delete(&space, &message, force);
-                let tl = self.timelines.entry(space.clone()).or_default();
+                let tl = self.store.timeline_entry(&space);
                 // Not found: it is gone all the same (an earlier attempt, or someone else,
                 // deleted it).
                 let already = result.as_ref().is_err_and(ApiError::is_not_found);
@@ -227,7 +227,7 @@ impl App {
                         })
                         .unwrap_or_else(|| crate::clean::Clean::line(&user.to_string()));
                     let invited = m.state == Some(crate::api::model::MembershipState::Invited);
-                    self.members.entry(space.clone()).or_default().upsert(m);
+                    self.store.members_entry(&space).upsert(m);
                     self.close_dialog_if(|k| matches!(k, Kind::AddMember { .. }));
                     self.note(if invited {
                         format!("{who} was invited; they join once they accept.")
@@ -259,14 +259,14 @@ impl App {
                 }
                 Ok(_) => {
                     let label = self
-                        .members
-                        .get(&space)
+                        .store
+                        .members(&space)
                         .and_then(|l| l.find(&membership))
                         .and_then(|m| m.member.clone());
                     let who = label
                         .map(|u| self.member_label(&u))
                         .unwrap_or_else(|| crate::clean::Clean::line("The member"));
-                    if let Some(l) = self.members.get_mut(&space) {
+                    if let Some(l) = self.store.members_mut(&space) {
                         l.remove(&membership);
                     }
                     self.close_dialog_if(|k| matches!(k, Kind::RemoveMember { .. }));
@@ -293,7 +293,7 @@ impl App {
                         .as_ref()
                         .map(|u| self.member_label(u))
                         .unwrap_or_default();
-                    self.members.entry(space).or_default().upsert(m);
+                    self.store.members_entry(&space).upsert(m);
                     self.note(if manager {
                         format!("{who} is now a space manager.")
                     } else {

@@ -59,7 +59,7 @@ pub struct Polls {
     /// a space is counted again only when the spaces list says it moved past this.
     checked: HashMap<String, Option<DateTime<Utc>>>,
     /// Where each watched space's events were read up to.
-    pub cursors: HashMap<String, super::live::Cursor>,
+    pub cursors: HashMap<String, super::cursor::Cursor>,
     /// The sign-in cannot read space events (refused once): messages are polled instead.
     pub events_refused: bool,
 }

@@ -31,7 +31,7 @@ impl App {
     }
 
     pub(super) fn seen(&self, space: Option<&str>) -> Seen {
-        let tl = space.and_then(|s| self.timelines.get(s));
+        let tl = space.and_then(|s| self.store.timeline(s));
         Seen {
             offline: self.status.offline.clone(),
             synced_minute: self.status.synced_at.map(|t| t.timestamp().div_euclid(60)),

@@ -185,6 +185,25 @@ pub struct ReactState {
 }
 
 impl ReactState {
+    /// Forgets what the server said of `space`'s pins and of the user's reactions in it
+    /// (the space was left or is gone). Requests still out settle with their answers.
+    pub fn forget(&mut self, space: &str) {
+        self.pins.remove(space);
+        self.pins_loaded.remove(space);
+        let prefix = format!("{space}/messages/");
+        self.mine.retain(|m, _| !m.starts_with(&prefix));
+        self.mine_asked.retain(|m| !m.starts_with(&prefix));
+        if self.seek.as_ref().is_some_and(|(s, _)| s == space) {
+            self.seek = None;
+        }
+        if self.mine_scanned.as_ref().is_some_and(|(s, _)| s == space) {
+            self.mine_scanned = None;
+        }
+        if self.pins_list.as_ref().is_some_and(|l| l.space == space) {
+            self.pins_list = None;
+        }
+    }
+
     pub fn is_pinned(&self, space: &str, message: &str) -> bool {
         self.pins
             .get(space)
@@ -307,17 +326,6 @@ pub enum ReactEffect {
     },
 }
 
-impl ReactEffect {
-    pub fn quiet(&self) -> bool {
-        matches!(
-            self,
-            ReactEffect::ListMine { .. }
-                | ReactEffect::ListCustomEmoji
-                | ReactEffect::ListPins { .. }
-        )
-    }
-}
-
 /// The answers to [`ReactEffect`]s.
 #[derive(Debug, Clone)]
 pub enum ReactOutcome {
@@ -355,13 +363,4 @@ pub enum ReactOutcome {
         pin: String,
         result: Result<(), ApiError>,
     },
-}
-
-impl ReactOutcome {
-    pub fn quiet(&self) -> bool {
-        matches!(
-            self,
-            ReactOutcome::Mine { .. } | ReactOutcome::CustomEmoji(_) | ReactOutcome::Pins { .. }
-        )
-    }
 }

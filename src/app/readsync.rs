@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::api::model::{Message, SpaceType};
+use crate::api::model::Message;
 use crate::api::scope::Scope;
 use crate::api::ApiError;
 use crate::app::polls::Poll;
-use crate::app::{App, Effect, Focus, Outcome};
-use crate::notify::{self, Kind};
+use crate::app::{App, Effect};
+use crate::notify::{self};
 
 /// How long after opening a space its read mark is first sent to the server.
 pub const PUSH_AFTER: Duration = Duration::from_secs(2);
@@ -35,33 +35,33 @@ pub const THREAD_READS_ASKED: usize = 10;
 #[derive(Debug, Default)]
 pub struct UserState {
     /// The server's read time per space, as last known.
-    server_read: HashMap<String, DateTime<Utc>>,
+    pub(super) server_read: HashMap<String, DateTime<Utc>>,
     /// Spaces whose read time is being set, and when that was asked.
-    pushing: HashMap<String, Instant>,
+    pub(super) pushing: HashMap<String, Instant>,
     /// When the read mark of a space last moved here, for sending it once it rests.
-    moved_at: HashMap<String, Instant>,
+    pub(super) moved_at: HashMap<String, Instant>,
     /// Per space: when its read state was last asked with its count, and the space's
     /// activity then.
-    read_asked: HashMap<String, (Instant, Option<DateTime<Utc>>)>,
+    pub(super) read_asked: HashMap<String, (Instant, Option<DateTime<Utc>>)>,
     /// Per space: what was read when it was last opened (for marking threads with
     /// replies since).
-    read_at_open: HashMap<String, DateTime<Utc>>,
+    pub(super) read_at_open: HashMap<String, DateTime<Utc>>,
     /// Why read marks are not shared with the server, when they are not.
     pub readstate_off: Option<String>,
     /// Spaces muted for the user.
-    muted: HashSet<String>,
+    pub(super) muted: HashSet<String>,
     /// Spaces whose mute setting was asked.
-    mute_asked: HashSet<String>,
+    pub(super) mute_asked: HashSet<String>,
     /// Why muting is unavailable, when it is.
     pub mute_off: Option<String>,
     /// Unread mentions of the user, per space.
-    mentions: HashMap<String, usize>,
+    pub(super) mentions: HashMap<String, usize>,
     /// Per space: the newest message considered for notifications.
-    notified: HashMap<String, DateTime<Utc>>,
+    pub(super) notified: HashMap<String, DateTime<Utc>>,
     /// Notification escapes to write to the terminal between frames.
-    out: Vec<String>,
+    pub(super) out: Vec<String>,
     /// Notifications for the platform's notifier.
-    desktop: Vec<notify::desktop::Request>,
+    pub(super) desktop: Vec<notify::desktop::Request>,
 }
 
 impl UserState {
@@ -101,6 +101,7 @@ impl UserState {
         self.pushing.remove(space);
         self.moved_at.remove(space);
         self.muted.remove(space);
+        self.mute_asked.remove(space);
         self.mentions.remove(space);
         self.notified.remove(space);
     }
@@ -244,7 +245,7 @@ impl App {
         let Some(read) = self.user_state.read_at_open.get(space).copied() else {
             return;
         };
-        let Some(tl) = self.timelines.get(space).filter(|t| t.loaded) else {
+        let Some(tl) = self.store.timeline(space).filter(|t| t.loaded) else {
             return;
         };
         let mut threads: Vec<(DateTime<Utc>, String)> = Vec::new();
@@ -296,9 +297,9 @@ impl App {
 
     /// A thread's read time from the server: marked threads read up to their newest
     /// reply (in another client) are not marked any more.
-    fn thread_read_is(&mut self, space: &str, thread: &str, read: DateTime<Utc>) {
+    pub(super) fn thread_read_is(&mut self, space: &str, thread: &str, read: DateTime<Utc>) {
         let read = self.believable(read);
-        let newest = self.timelines.get(space).and_then(|tl| {
+        let newest = self.store.timeline(space).and_then(|tl| {
             tl.items()
                 .iter()
                 .filter(|i| i.thread() == thread && i.msg.thread_reply && !self.is_mine(&i.msg))
@@ -374,12 +375,12 @@ impl App {
     }
 
     /// A server read time as it may be used here: never later than now.
-    fn believable(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+    pub(super) fn believable(&self, t: DateTime<Utc>) -> DateTime<Utc> {
         t.min(self.settings.now())
     }
 
     /// What the server says is read in `space`: the local mark moves up to it.
-    fn server_read_is(&mut self, space: &str, t: Option<DateTime<Utc>>) {
+    pub(super) fn server_read_is(&mut self, space: &str, t: Option<DateTime<Utc>>) {
         let Some(t) = t.map(|t| self.believable(t)) else {
             return;
         };
@@ -389,7 +390,7 @@ impl App {
         }
     }
 
-    fn reads_refused(&mut self, e: &ApiError) -> bool {
+    pub(super) fn reads_refused(&mut self, e: &ApiError) -> bool {
         if matches!(e.code(), Some(401 | 403)) {
             self.user_state.readstate_off = Some(format!(
                 "read marks stay on this computer: {}",
@@ -402,306 +403,5 @@ impl App {
             return true;
         }
         false
-    }
-
-    pub(super) fn on_user_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
-        match o {
-            Outcome::ReadUnread {
-                space,
-                read,
-                result,
-            } => {
-                match read {
-                    Ok(t) => self.server_read_is(&space, t),
-                    Err(e) => {
-                        self.reads_refused(&e);
-                    }
-                }
-                // The count itself is the same as from the local mark.
-                self.on_outcome(Outcome::Unread { space, result }, fx);
-            }
-            Outcome::ReadState { space, set, result } => {
-                if set.is_some() {
-                    self.user_state.pushing.remove(&space);
-                }
-                match result {
-                    Ok(t) => {
-                        self.server_read_is(&space, t);
-                        if let Some(asked) = set {
-                            // The server keeps a time past its newest message as that
-                            // message's: what was asked is what it holds read.
-                            let held = self.believable(asked).max(t.unwrap_or(asked));
-                            let known = self.user_state.server_read.entry(space).or_insert(held);
-                            *known = (*known).max(held);
-                        }
-                    }
-                    Err(e) if self.reads_refused(&e) => {}
-                    Err(e) if set.is_some() => {
-                        tracing::info!(error = %e, "could not share the read mark");
-                        // Tried again once it rests again.
-                        self.user_state.moved_at.insert(space, Instant::now());
-                    }
-                    Err(e) => tracing::info!(error = %e, "could not get the read mark"),
-                }
-            }
-            Outcome::ThreadReadState {
-                space,
-                thread,
-                result,
-            } => match result {
-                Ok(Some(t)) => self.thread_read_is(&space, &thread, t),
-                Ok(None) => {}
-                Err(e) if self.reads_refused(&e) => {}
-                Err(e) => tracing::info!(error = %e, "could not get a thread's read mark"),
-            },
-            Outcome::Muted {
-                space,
-                asked,
-                result,
-            } => match result {
-                Ok(m) => {
-                    if m {
-                        self.user_state.muted.insert(space.clone());
-                    } else {
-                        self.user_state.muted.remove(&space);
-                    }
-                    if asked.is_some() {
-                        let label = self
-                            .space(&space)
-                            .map(|s| self.space_label(s).into_string())
-                            .unwrap_or_default();
-                        self.note(if m {
-                            format!("Muted {label}: no notifications from it.")
-                        } else {
-                            format!("Unmuted {label}.")
-                        });
-                    }
-                }
-                Err(e) => {
-                    let why = self.named(&crate::app::explain_needing(
-                        &e,
-                        Scope::ChatUsersSpacesettings.name(),
-                        &self.settings.profile,
-                    ));
-                    if matches!(e.code(), Some(401 | 403)) {
-                        self.user_state.mute_off = Some(why.clone());
-                    }
-                    if asked.is_some() {
-                        self.error(format!("Could not change the mute setting: {why}"));
-                    }
-                }
-            },
-            Outcome::Sections(r) => self.on_sections(r),
-            Outcome::Moved {
-                space,
-                from,
-                to,
-                result,
-            } => self.on_moved(space, from, to, result, fx),
-            _ => {}
-        }
-    }
-
-    /// Messages after the read mark of `space`, counted while the user looks elsewhere:
-    /// the mention count, and a notification for each new DM, mention or reply in a
-    /// thread the user took part in (none for muted spaces or their own messages).
-    pub(super) fn arrived_elsewhere(&mut self, space: &str, msgs: &[Message]) {
-        let me = self.me.user.clone();
-        let mentioned = msgs
-            .iter()
-            .filter(|m| !self.is_mine(m) && !m.is_deleted() && mentions(m, me.as_deref()))
-            .count();
-        self.user_state
-            .mentions
-            .insert(space.to_string(), mentioned);
-        let newest = msgs.iter().filter_map(|m| m.create_time).max();
-        let Some(newest) = newest else { return };
-        // The first count of a space only sets where notifying starts.
-        let Some(seen) = self.user_state.notified.insert(space.to_string(), newest) else {
-            return;
-        };
-        if newest < seen {
-            self.user_state.notified.insert(space.to_string(), seen);
-        }
-        if self.user_state.is_muted(space) {
-            return;
-        }
-        let dm = self
-            .space(space)
-            .is_some_and(|s| s.kind() == SpaceType::DirectMessage);
-        let mut fresh: Vec<&Message> = msgs
-            .iter()
-            .filter(|m| m.create_time.is_some_and(|t| t > seen))
-            .filter(|m| !self.is_mine(m) && !m.is_deleted())
-            .collect();
-        fresh.sort_by_key(|m| m.create_time);
-        let mut out = Vec::new();
-        let mut desktop = Vec::new();
-        for m in fresh {
-            let kind = if mentions(m, me.as_deref()) {
-                Kind::Mention
-            } else if dm {
-                Kind::Dm
-            } else if m.thread_reply && self.took_part(space, m) {
-                Kind::ThreadReply
-            } else {
-                continue;
-            };
-            let mode = self.settings.notify.mode(kind);
-            let sender = m
-                .sender
-                .as_ref()
-                .map(|u| self.member_label(u).into_string())
-                .unwrap_or_default();
-            let place = self
-                .space(space)
-                .map(|s| self.space_label(s).into_string())
-                .unwrap_or_default();
-            let title = if dm || place.is_empty() {
-                sender
-            } else {
-                format!("{sender} in {place}")
-            };
-            let body = m.text.as_deref().unwrap_or("");
-            let bytes = notify::escape(mode, &title, body);
-            if !bytes.is_empty() {
-                out.push(bytes);
-            }
-            if mode == notify::Mode::Desktop {
-                desktop.push(notify::desktop::Request::new(&title, body));
-            }
-        }
-        self.user_state.out.extend(out);
-        self.user_state.desktop.extend(desktop);
-    }
-
-    /// Whether the user wrote in the thread `m` replies in, as far as is loaded here.
-    fn took_part(&self, space: &str, m: &Message) -> bool {
-        let Some(thread) = m.thread_name() else {
-            return false;
-        };
-        self.timelines.get(space).is_some_and(|tl| {
-            tl.items()
-                .iter()
-                .any(|i| i.thread() == thread && self.is_mine(&i.msg))
-        })
-    }
-
-    /// `r`: marks `space` read, here and on the server.
-    pub(super) fn mark_space_read(&mut self, space: &str, fx: &mut Vec<Effect>) {
-        let now = self.settings.now();
-        let space_time = self
-            .space(space)
-            .and_then(|s| self.spaces.activity(s))
-            .unwrap_or(now);
-        // Never behind what is known read (a clock behind the server's).
-        let t = now
-            .max(space_time)
-            .max(self.user_state.server_read(space).unwrap_or(now));
-        self.spaces.mark_read(space, t);
-        self.user_state.mentions.remove(space);
-        if self.shares_reads() {
-            self.user_state
-                .pushing
-                .insert(space.to_string(), Instant::now());
-            fx.push(Effect::SetReadState {
-                space: space.to_string(),
-                time: t,
-            });
-        }
-        self.dirty = true;
-    }
-
-    /// `R`: every space with something unread is marked read.
-    pub(super) fn mark_all_read(&mut self, fx: &mut Vec<Effect>) {
-        let unread: Vec<String> = self
-            .spaces
-            .all
-            .iter()
-            .filter_map(|s| s.name.clone())
-            .filter(|n| self.unread(n) > 0 || self.user_state.mentions_in(n) > 0)
-            .collect();
-        for s in &unread {
-            self.mark_space_read(s, fx);
-        }
-        self.note(match unread.len() {
-            0 => "Nothing unread.".to_string(),
-            1 => "Marked 1 space read.".to_string(),
-            n => format!("Marked {n} spaces read."),
-        });
-    }
-
-    /// `m`: mutes or unmutes the selected space.
-    pub(super) fn toggle_mute(&mut self, fx: &mut Vec<Effect>) {
-        if let Some(why) = self.mute_unavailable() {
-            self.error(format!("Mute: unavailable, {why}."));
-            return;
-        }
-        let Some(space) = self.target_space() else {
-            return;
-        };
-        let muted = !self.user_state.is_muted(&space);
-        fx.push(Effect::SetMute { space, muted });
-    }
-
-    /// `U`: opens the next space with unread messages after the selected one, those
-    /// that mention the user first.
-    pub(super) fn next_unread_space(&mut self, fx: &mut Vec<Effect>) {
-        let names: Vec<String> = self
-            .visible_spaces()
-            .iter()
-            .filter_map(|s| s.name.clone())
-            .collect();
-        let from = self
-            .spaces
-            .selected
-            .as_ref()
-            .or(self.current.as_ref())
-            .and_then(|s| names.iter().position(|n| n == s))
-            .map_or(0, |i| i + 1);
-        let order: Vec<&String> = names[from.min(names.len())..]
-            .iter()
-            .chain(names[..from.min(names.len())].iter())
-            .collect();
-        let pick = order
-            .iter()
-            .find(|n| self.user_state.mentions_in(n) > 0 && self.unread(n) > 0)
-            .or_else(|| order.iter().find(|n| self.unread(n) > 0))
-            .map(|n| (*n).clone());
-        let Some(space) = pick else {
-            self.note("No space has unread messages.");
-            return;
-        };
-        self.spaces.selected = Some(space.clone());
-        self.leaving_for(&space);
-        self.open_space(&space, fx);
-        self.focus = Focus::Messages;
-    }
-
-    /// `u`: selects the first message not read when the space was opened.
-    pub(super) fn first_unread(&mut self) {
-        let Some(space) = self.current.clone() else {
-            return;
-        };
-        let first = self.views.get(&space).and_then(|v| v.unread_from.clone());
-        let Some(first) = first else {
-            self.note("Nothing was unread here when the space was opened.");
-            return;
-        };
-        let rows = self.rows_for(&space);
-        let sel = rows
-            .rows
-            .iter()
-            .find(|r| matches!(r, crate::app::timeline::Row::Msg { name, .. } if *name == first))
-            .cloned();
-        let v = self.views.entry(space).or_default();
-        match sel {
-            Some(sel) => {
-                v.selected = Some(sel);
-                v.anchor = Some((crate::app::timeline::Row::Unread, 0));
-            }
-            None => self.note("The first unread message is no longer shown."),
-        }
-        self.dirty = true;
     }
 }

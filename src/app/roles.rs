@@ -66,7 +66,7 @@ impl App {
     /// while their membership is not known (the server decides then).
     pub(super) fn allowed(&self, space: &str, setting: &str) -> Option<bool> {
         let me = self.me.user.as_deref()?;
-        let mine = self.members.get(space)?.iter().find(|m| {
+        let mine = self.store.members(space)?.iter().find(|m| {
             m.member.as_ref().and_then(|u| u.name.as_deref()) == Some(me)
                 && m.state != Some(MembershipState::Invited)
         })?;

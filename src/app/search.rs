@@ -6,6 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::compose::Target;
+pub use super::dialog::Results;
 use super::dialog::{Dialog, Field, Kind};
 use super::permissions::Task;
 use super::rows::Row;
@@ -18,20 +19,6 @@ use crate::keymap::Command;
 
 /// Results within this many of the last one ask for the next page.
 const PAGE_AHEAD: usize = 3;
-
-/// What a search found, for the filter it was made with.
-#[derive(Debug, Clone, Default)]
-pub struct Results {
-    /// The filter of the results shown (or being fetched).
-    pub filter: Option<String>,
-    pub hits: Vec<Message>,
-    pub pick: usize,
-    /// The next page's token, while there is one.
-    pub next: Option<String>,
-    pub loading: bool,
-    /// The first page has answered.
-    pub answered: bool,
-}
 
 /// The filter for `query` in every space, or only in `space`.
 pub fn filter_for(query: &str, space: Option<&str>) -> Option<String> {
@@ -353,7 +340,7 @@ impl App {
             }
             None => v.selected = None,
         }
-        if let Some(t) = self.timelines.get_mut(space) {
+        if let Some(t) = self.store.timeline_mut(space) {
             t.remove(&hit);
         }
         if self.current.as_deref() == Some(space) {

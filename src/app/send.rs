@@ -23,7 +23,7 @@ impl App {
         if result.is_ok() {
             self.unsure.settle(&local);
         }
-        let tl = self.timelines.entry(space.clone()).or_default();
+        let tl = self.store.timeline_entry(&space);
         match result {
             Ok(m) => {
                 if self.me.is_app && self.me.user.is_none() {
@@ -80,7 +80,7 @@ impl App {
                     Some(refusal) => refusal,
                     None => self.why(&e, Task::Send),
                 };
-                let tl = self.timelines.entry(space.clone()).or_default();
+                let tl = self.store.timeline_entry(&space);
                 tl.set_local(&local, Some(Local::Failed(why.clone())));
                 let (retry, edit) = (
                     self.keymap
@@ -127,7 +127,7 @@ impl App {
         }
         match self.compose.target.clone() {
             Target::Edit { message } => {
-                let tl = self.timelines.entry(space.clone()).or_default();
+                let tl = self.store.timeline_entry(&space);
                 let previous = tl
                     .get(&message)
                     .and_then(|i| i.msg.text.clone())
@@ -138,7 +138,7 @@ impl App {
                 if self.over_limit(&text) {
                     return;
                 }
-                let tl = self.timelines.entry(space.clone()).or_default();
+                let tl = self.store.timeline_entry(&space);
                 if previous == text {
                     self.compose.clear();
                     self.compose.switch(&space, Target::New, None, None);
@@ -181,9 +181,8 @@ impl App {
                     .filter_map(super::files::Chip::as_attachment)
                     .collect();
                 let attachment = super::files::wire_attachments(&msg);
-                self.timelines
-                    .entry(space.clone())
-                    .or_default()
+                self.store
+                    .timeline_entry(&space)
                     .add_local(msg, cid.clone());
                 self.compose.clear();
                 let v = self.views.entry(space.clone()).or_default();
@@ -218,7 +217,7 @@ impl App {
 
     /// Sends a failed message again, with the same client id.
     pub(super) fn retry(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
-        let Some(tl) = self.timelines.get_mut(space) else {
+        let Some(tl) = self.store.timeline_mut(space) else {
             return;
         };
         let Some(item) = tl.get(local).cloned() else {
@@ -234,8 +233,8 @@ impl App {
     /// Sends a local copy again with its client id (a retry, or after an unsure attempt).
     pub(super) fn send_again(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
         let Some(item) = self
-            .timelines
-            .get(space)
+            .store
+            .timeline(space)
             .and_then(|t| t.get(local))
             .cloned()
         else {
@@ -252,7 +251,7 @@ impl App {
         let quote = item.msg.quoted().map(|q| {
             q.name
                 .as_deref()
-                .and_then(|n| self.timelines.get(space)?.get(n))
+                .and_then(|n| self.store.timeline(space)?.get(n))
                 .and_then(|i| crate::api::client::quote_of(&i.msg))
                 .unwrap_or(q)
         });

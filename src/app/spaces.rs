@@ -163,8 +163,8 @@ impl App {
         }
         let name = s.name.as_deref().unwrap_or("");
         let others: Vec<Clean> = self
-            .members
-            .get(name)
+            .store
+            .members(name)
             .map(|m| {
                 m.iter()
                     .filter_map(|x| x.member.as_ref())

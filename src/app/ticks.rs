@@ -38,7 +38,7 @@ impl App {
             fx.push(Effect::PollSpaces);
         }
         if let Some(space) = self.current.clone() {
-            let loaded = self.timelines.get(&space).is_some_and(|t| t.loaded);
+            let loaded = self.store.timeline(&space).is_some_and(|t| t.loaded);
             if loaded
                 && self.polls.next_open.is_some_and(|t| now >= t)
                 && !self.polls.busy(&Poll::Messages(space.clone()))
@@ -59,7 +59,7 @@ impl App {
         if let Some(since) = self.events_since(&space) {
             self.polls.start(Poll::Messages(space.clone()));
             fx.push(Effect::LoadEvents { space, since });
-        } else if let Some(after) = self.timelines.get(&space).and_then(Timeline::watermark) {
+        } else if let Some(after) = self.store.timeline(&space).and_then(Timeline::watermark) {
             self.polls.start(Poll::Messages(space.clone()));
             fx.push(Effect::LoadMessages {
                 space,
@@ -116,7 +116,7 @@ impl App {
             .collect();
         for (name, active) in list {
             if Some(&name) == self.current.as_ref() {
-                let listed = self.timelines.get(&name).and_then(Timeline::watermark);
+                let listed = self.store.timeline(&name).and_then(Timeline::watermark);
                 let moved = self.polls.moved(&name, active);
                 if moved && active.is_some_and(|a| listed.is_none_or(|l| a > l)) {
                     // Something arrived in the open space: look now.

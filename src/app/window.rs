@@ -23,7 +23,7 @@ impl App {
             .unwrap_or_default();
         expanded.sort();
         RowsKey {
-            version: self.timelines.get(space).map_or(0, |t| t.version),
+            version: self.store.timeline(space).map_or(0, |t| t.version),
             thread: v.and_then(|v| v.thread.clone()),
             expanded,
             utc_offset_secs: self.settings.offset(self.settings.now()).local_minus_utc(),
@@ -34,14 +34,14 @@ impl App {
 
     /// The rows of `space`'s message pane.
     pub fn rows_for(&self, space: &str) -> Rc<Rows> {
-        match self.timelines.get(space) {
+        match self.store.timeline(space) {
             Some(t) => t.rows(&self.rows_key(space)),
             None => Rc::new(Rows::default()),
         }
     }
 
     fn revision(&self, space: &str, row: &Row, continued: bool) -> u64 {
-        let tl = self.timelines.get(space);
+        let tl = self.store.timeline(space);
         let view = self.views.get(space);
         match row {
             Row::Msg { name, .. } => tl.and_then(|t| t.get(name)).map_or(0, |i| {
@@ -139,7 +139,7 @@ impl App {
                     }
                 })
                 .unwrap_or_default(),
-            timeline: self.timelines.get(space),
+            timeline: self.store.timeline(space),
             view: self.views.get(space),
             me: &self.me,
             people: &self.people,

@@ -42,8 +42,8 @@ pub fn height(app: &App, space: &str, inner: Rect) -> u16 {
 /// It fits in `width` columns: the start is cut (with `…`) only when it must be.
 fn reply_title(app: &App, space: &str, thread: &str, width: usize) -> String {
     let root = app
-        .timelines
-        .get(space)
+        .store
+        .timeline(space)
         .and_then(|t| t.items().iter().find(|i| i.thread() == thread));
     let who = root
         .and_then(|r| r.msg.sender.as_ref())

@@ -210,7 +210,7 @@ fn space_info(app: &App, space: &str) -> Vec<Para> {
             v.push(row("Guidelines", Clean::line(x)));
         }
     }
-    if let Some(m) = app.members.get(space).filter(|m| m.loaded) {
+    if let Some(m) = app.store.members(space).filter(|m| m.loaded) {
         v.push(row("Members", Clean::line(&m.summary())));
     }
     if let Some(t) = s.create_time {

@@ -18,8 +18,8 @@ fn title(app: &App, space: &str) -> String {
     let mark = s.map(crate::app::spaces::marker).unwrap_or("#");
     let in_thread = app.views.get(space).is_some_and(|v| v.thread.is_some());
     let count = app
-        .members
-        .get(space)
+        .store
+        .members(space)
         .filter(|m| m.loaded)
         .map(|m| m.summary());
     let mut t = format!(" {mark}{label} ");

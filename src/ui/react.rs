@@ -157,7 +157,7 @@ fn draw_pins(app: &App, f: &mut Frame, area: Rect, l: &PinList) {
     }
     let w = inner.width as usize;
     let pins = app.pinned_in(&l.space);
-    let tl = app.timelines.get(&l.space);
+    let tl = app.store.timeline(&l.space);
     let mut lines = Vec::new();
     if pins.is_empty() {
         let pin = app.keymap.label(Mode::Messages, Command::Pin);

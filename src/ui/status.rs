@@ -175,10 +175,13 @@ fn who(app: &App) -> String {
     // Signed in with a bare token, the name comes from the People API or a member list.
     let user = app.me.user.as_deref();
     let listed = || {
-        app.members.values().flat_map(|m| m.iter()).find_map(|x| {
-            let u = x.member.as_ref()?;
-            (u.name.as_deref() == user).then(|| u.display_name.clone())?
-        })
+        app.store
+            .member_lists()
+            .flat_map(|m| m.iter())
+            .find_map(|x| {
+                let u = x.member.as_ref()?;
+                (u.name.as_deref() == user).then(|| u.display_name.clone())?
+            })
     };
     let name = app
         .me

@@ -218,7 +218,7 @@ impl App {
                 ..
             } => {
                 if MessageId::is_local(&message) {
-                    if let Some(t) = self.timelines.get_mut(&space) {
+                    if let Some(t) = self.store.timeline_mut(&space) {
                         t.remove(&message);
                     }
                     self.dialog = None;
@@ -226,7 +226,7 @@ impl App {
                     return;
                 }
                 d.busy = true;
-                if let Some(t) = self.timelines.get_mut(&space) {
+                if let Some(t) = self.store.timeline_mut(&space) {
                     t.set_local(&message, Some(Local::Deleting));
                 }
                 fx.push(Effect::Delete {

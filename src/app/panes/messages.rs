@@ -13,7 +13,7 @@ impl App {
         if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
             return;
         }
-        let Some(tl) = self.timelines.get_mut(space) else {
+        let Some(tl) = self.store.timeline_mut(space) else {
             return;
         };
         if !tl.loaded || !tl.has_older || tl.loading_older {
@@ -88,7 +88,7 @@ impl App {
     pub fn selected_item(&self) -> Option<&crate::app::timeline::Item> {
         let space = self.current.as_deref()?;
         match self.views.get(space)?.selected.as_ref()? {
-            Row::Msg { name, .. } => self.timelines.get(space)?.get(name),
+            Row::Msg { name, .. } => self.store.timeline(space)?.get(name),
             _ => None,
         }
     }
@@ -101,7 +101,7 @@ impl App {
             | Row::EarlierThread { thread }
             | Row::NewReplies { thread } => Some(thread.clone()),
             Row::Msg { name, .. } => {
-                let it = self.timelines.get(space)?.get(name)?;
+                let it = self.store.timeline(space)?.get(name)?;
                 it.msg.thread_name().map(String::from)
             }
             _ => None,
@@ -213,7 +213,7 @@ impl App {
             self.error("That message is still being sent; reply once it is.");
             return;
         }
-        let tl = self.timelines.get(space);
+        let tl = self.store.timeline(space);
         let root = tl.and_then(|t| t.items().iter().find(|i| i.thread() == thread));
         let to = root
             .and_then(|r| r.msg.sender.as_ref())
@@ -245,7 +245,7 @@ impl App {
                 text.push_str(item.msg.text.as_deref().unwrap_or(""));
                 self.compose.set_text(&text);
                 self.requote(space, &item.msg);
-                if let Some(t) = self.timelines.get_mut(space) {
+                if let Some(t) = self.store.timeline_mut(space) {
                     t.remove(item.name());
                 }
                 self.focus = Focus::Compose;
@@ -285,8 +285,8 @@ impl App {
             return;
         }
         let replies = self
-            .timelines
-            .get(space)
+            .store
+            .timeline(space)
             .map_or(0, |t| t.reply_count(&item));
         let preview =
             crate::markup::plain_preview(item.msg.text.as_deref().unwrap_or("(card)"), self, 60);

@@ -1,0 +1,297 @@
+//! What the answers to reaction, quote and pin requests do.
+
+use super::permissions::Task;
+use super::react::{emoji_label, EmojiKey, Mine, ReactEffect, ReactOutcome};
+use super::{reconcile, App, Effect};
+
+impl App {
+    pub(super) fn on_react_outcome(&mut self, o: ReactOutcome, fx: &mut Vec<Effect>) {
+        match o {
+            ReactOutcome::Reacted {
+                space,
+                message,
+                emoji,
+                result,
+            } => {
+                self.react.pending.remove(&(message.clone(), emoji.clone()));
+                let label = emoji_label(&emoji.to_emoji(), &self.react.custom);
+                match result {
+                    Ok(name) => {
+                        if let Some(m) = self
+                            .react
+                            .mine
+                            .entry(message.clone())
+                            .or_default()
+                            .iter_mut()
+                            .find(|m| m.key == emoji)
+                        {
+                            m.name = name;
+                        }
+                        self.note(format!("Reacted with {label}."));
+                    }
+                    // Given before (elsewhere, or an earlier attempt whose answer was
+                    // lost): the server's count had it already.
+                    Err(e) if e.code() == Some(409) => {
+                        self.bump(&space, &message, &emoji, -1);
+                        self.ask_mine(&space, &message, fx);
+                        self.note(format!("You had already reacted with {label}."));
+                    }
+                    Err(e) => {
+                        self.bump(&space, &message, &emoji, -1);
+                        if let Some(m) = self.react.mine.get_mut(&message) {
+                            m.retain(|m| m.key != emoji);
+                        }
+                        let why = self.why(&e, Task::Messages);
+                        if reconcile::is_unsure(&e) {
+                            // It may have arrived: the server's list says.
+                            self.react
+                                .unsure
+                                .insert((message.clone(), emoji.clone(), true));
+                            self.ask_mine(&space, &message, fx);
+                            self.note(format!(
+                                "Checking whether the {label} reaction went through ({why})."
+                            ));
+                        } else {
+                            self.error(format!("The {label} reaction was not added: {why}"));
+                        }
+                    }
+                }
+            }
+            ReactOutcome::Unreacted {
+                space,
+                message,
+                emoji,
+                result,
+            } => {
+                self.react.pending.remove(&(message.clone(), emoji.clone()));
+                let label = emoji_label(&emoji.to_emoji(), &self.react.custom);
+                match result {
+                    Ok(()) => self.note(format!("Your {label} reaction was removed.")),
+                    Err(e) if e.is_not_found() => {
+                        self.note(format!("Your {label} reaction was already gone."))
+                    }
+                    Err(e) => {
+                        self.bump(&space, &message, &emoji, 1);
+                        self.react
+                            .mine
+                            .entry(message.clone())
+                            .or_default()
+                            .push(Mine {
+                                key: emoji.clone(),
+                                name: None,
+                            });
+                        if reconcile::is_unsure(&e) {
+                            self.react
+                                .unsure
+                                .insert((message.clone(), emoji.clone(), false));
+                            self.ask_mine(&space, &message, fx);
+                        }
+                        let why = self.why(&e, Task::Messages);
+                        if reconcile::is_unsure(&e) {
+                            self.note(format!(
+                                "Checking whether your {label} reaction was removed ({why})."
+                            ));
+                        } else {
+                            self.error(format!("Your {label} reaction was not removed: {why}"));
+                        }
+                    }
+                }
+            }
+            ReactOutcome::Mine {
+                space,
+                message,
+                result,
+            } => {
+                self.react.mine_done();
+                match result {
+                    Ok(list) => {
+                        let mut mine: Vec<Mine> = list
+                            .into_iter()
+                            .filter_map(|r| {
+                                Some(Mine {
+                                    key: EmojiKey::of(r.emoji.as_ref()?)?,
+                                    name: r.name,
+                                })
+                            })
+                            .collect();
+                        // Changes still on their way keep what they show.
+                        let old = self.react.mine.get(&message).cloned().unwrap_or_default();
+                        for (m, k) in self.react.pending.iter() {
+                            if *m != message {
+                                continue;
+                            }
+                            mine.retain(|x| &x.key != k);
+                            mine.extend(old.iter().filter(|x| &x.key == k).cloned());
+                        }
+                        // Changes whose answer was lost: the list says whether they
+                        // happened (shown as not, until now).
+                        let settled: Vec<(String, EmojiKey, bool)> = self
+                            .react
+                            .unsure
+                            .iter()
+                            .filter(|(m, _, _)| *m == message)
+                            .cloned()
+                            .collect();
+                        for (m, k, added) in settled {
+                            self.react.unsure.remove(&(m, k.clone(), added));
+                            let there = mine.iter().any(|x| x.key == k);
+                            if there == added {
+                                self.bump(&space, &message, &k, if added { 1 } else { -1 });
+                            }
+                        }
+                        self.react.mine.insert(message.clone(), mine);
+                        if let Some(p) = self.react.picker.as_mut() {
+                            if p.message == message {
+                                for c in &mut p.all {
+                                    c.given = self
+                                        .react
+                                        .mine
+                                        .get(&message)
+                                        .is_some_and(|m| m.iter().any(|x| x.key == c.key));
+                                }
+                            }
+                        }
+                        self.touch_message(&space, &message);
+                    }
+                    Err(e) => tracing::info!(error = %e, "own reactions not listed"),
+                }
+            }
+            ReactOutcome::CustomEmoji(r) => match r {
+                Ok(list) => {
+                    self.react.custom = list;
+                    if let Some(p) = &self.react.picker {
+                        let (s, m) = (p.space.clone(), p.message.clone());
+                        let all = self.picker_choices(&s, &m);
+                        if let Some(p) = self.react.picker.as_mut() {
+                            p.all = all;
+                        }
+                    }
+                }
+                Err(e) => tracing::info!(error = %e, "custom emoji not listed"),
+            },
+            ReactOutcome::Pins { space, result } => match result {
+                Ok(list) => {
+                    let mut map: std::collections::HashMap<String, Option<String>> = list
+                        .into_iter()
+                        .filter_map(|p| Some((p.message?, p.name)))
+                        .collect();
+                    // Pins on their way stay shown until their answer.
+                    for m in &self.react.pinning {
+                        if m.starts_with(&format!("{space}/")) {
+                            map.entry(m.clone()).or_insert(None);
+                        }
+                    }
+                    let changed: Vec<String> = {
+                        let old = self.react.pins.get(&space);
+                        map.keys()
+                            .filter(|m| old.is_none_or(|o| !o.contains_key(*m)))
+                            .chain(
+                                old.into_iter()
+                                    .flat_map(|o| o.keys())
+                                    .filter(|m| !map.contains_key(*m)),
+                            )
+                            .cloned()
+                            .collect()
+                    };
+                    self.react.pins.insert(space.clone(), map);
+                    for m in changed {
+                        self.touch_message(&space, &m);
+                    }
+                }
+                Err(e) => {
+                    self.react.pins_loaded.remove(&space);
+                    if self.react.pins_list.is_some() {
+                        let why = self.why(&e, Task::Spaces);
+                        self.error(format!("Could not list the pinned messages: {why}"));
+                    } else {
+                        tracing::info!(error = %e, "pins not listed");
+                    }
+                }
+            },
+            ReactOutcome::Pinned {
+                space,
+                message,
+                result,
+            } => {
+                self.react.pinning.remove(&message);
+                match result {
+                    Ok(p) => {
+                        self.react
+                            .pins
+                            .entry(space.clone())
+                            .or_default()
+                            .insert(message.clone(), p.name);
+                        self.touch_message(&space, &message);
+                        self.note("Pinned. 📌");
+                    }
+                    Err(e) if e.code() == Some(409) => {
+                        fx.push(Effect::React(ReactEffect::ListPins {
+                            space: space.clone(),
+                        }));
+                        self.note("The message was already pinned.");
+                    }
+                    Err(e) => {
+                        if let Some(p) = self.react.pins.get_mut(&space) {
+                            p.remove(&message);
+                        }
+                        self.touch_message(&space, &message);
+                        let why = self.why(&e, Task::Spaces);
+                        if reconcile::is_unsure(&e) {
+                            // It may have been pinned: the server's list says.
+                            fx.push(Effect::React(ReactEffect::ListPins {
+                                space: space.clone(),
+                            }));
+                            self.note(format!("Checking whether the pin went through ({why})."));
+                        } else {
+                            self.error(format!("The message was not pinned: {why}"));
+                        }
+                    }
+                }
+            }
+            ReactOutcome::Unpinned {
+                space,
+                message,
+                pin,
+                result,
+            } => match result {
+                Ok(()) => self.note("Unpinned."),
+                Err(e) if e.is_not_found() => self.note("Unpinned (it was already)."),
+                Err(e) => {
+                    self.react
+                        .pins
+                        .entry(space.clone())
+                        .or_default()
+                        .insert(message.clone(), Some(pin));
+                    self.touch_message(&space, &message);
+                    let why = self.why(&e, Task::Spaces);
+                    if reconcile::is_unsure(&e) {
+                        // It may have been unpinned: the server's list says.
+                        fx.push(Effect::React(ReactEffect::ListPins {
+                            space: space.clone(),
+                        }));
+                        self.note(format!("Checking whether the pin was removed ({why})."));
+                    } else {
+                        self.error(format!("The message was not unpinned: {why}"));
+                    }
+                }
+            },
+        }
+    }
+
+    fn bump(&mut self, space: &str, message: &str, key: &EmojiKey, delta: i32) {
+        if let Some(t) = self.store.timeline_mut(space) {
+            t.update_msg(message, |m| super::react::bump_summary(m, key, delta));
+        }
+    }
+
+    fn ask_mine(&mut self, space: &str, message: &str, fx: &mut Vec<Effect>) {
+        if let Some(user) = self.me.user.clone() {
+            self.react.mine_started();
+            fx.push(Effect::React(ReactEffect::ListMine {
+                space: space.to_string(),
+                message: message.to_string(),
+                user,
+            }));
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! One description per request: every request names its kind, its answer names the
+//! same kind, and whether it is quiet (no spinner) is said once, by the kind.
+//!
+//! Each effect here is run against the emulator, as the app runs it; whatever came back
+//! (an answer or an error) must be the answer to that request, and so be as quiet as it.
+
+mod common;
+
+use gchat::api::UserRef;
+use gchat::app::react::ReactEffect;
+use gchat::app::{Action, Effect, LoadKind, Outcome, Request};
+
+fn team() -> String {
+    format!("spaces/{}", common::TEAM_RUST)
+}
+
+fn effects(message: &str, membership: &str) -> Vec<Effect> {
+    let space = team();
+    let now = chrono::Utc::now();
+    vec![
+        Effect::WhoAmI,
+        Effect::LoadSpaces,
+        Effect::PollSpaces,
+        Effect::LoadSpace {
+            space: space.clone(),
+        },
+        Effect::LoadMessages {
+            space: space.clone(),
+            kind: LoadKind::Latest,
+        },
+        Effect::LoadMessages {
+            space: space.clone(),
+            kind: LoadKind::Newer { after: now },
+        },
+        Effect::LoadMembers {
+            space: space.clone(),
+        },
+        Effect::LoadEvents {
+            space: space.clone(),
+            since: now - chrono::TimeDelta::hours(1),
+        },
+        Effect::LoadMessage {
+            space: space.clone(),
+            message: message.to_string(),
+        },
+        Effect::LookupPeople {
+            users: vec![format!("users/{}", common::BOB)],
+        },
+        Effect::SearchPeople { query: "bo".into() },
+        Effect::CountUnread {
+            space: space.clone(),
+            after: None,
+        },
+        Effect::CheckSent {
+            space: space.clone(),
+            local: "local/client-never".into(),
+            client_id: "client-never".into(),
+        },
+        Effect::FetchSent {
+            space: space.clone(),
+            local: "local/client-never".into(),
+            client_id: "client-never".into(),
+        },
+        Effect::Edit {
+            space: space.clone(),
+            message: message.to_string(),
+            text: "edited".into(),
+            previous: "before".into(),
+        },
+        Effect::SetRole {
+            space: space.clone(),
+            membership: membership.to_string(),
+            manager: false,
+        },
+        Effect::AddMember {
+            space: space.clone(),
+            user: UserRef::Id(common::BOB.into()),
+        },
+        Effect::ReadUnread {
+            space: space.clone(),
+            after: None,
+        },
+        Effect::GetReadState {
+            space: space.clone(),
+        },
+        Effect::SetReadState {
+            space: space.clone(),
+            time: now,
+        },
+        Effect::GetThreadReadState {
+            space: space.clone(),
+            thread: format!("{space}/threads/none"),
+        },
+        Effect::GetMute {
+            space: space.clone(),
+        },
+        Effect::SetMute {
+            space: space.clone(),
+            muted: false,
+        },
+        Effect::LoadSections,
+        Effect::FindDirectMessage {
+            user: UserRef::Id(common::BOB.into()),
+        },
+        Effect::SearchMessages {
+            filter: "hello".into(),
+            page_token: None,
+        },
+        Effect::React(ReactEffect::ListPins {
+            space: space.clone(),
+        }),
+        Effect::React(ReactEffect::ListCustomEmoji),
+        Effect::React(ReactEffect::ListMine {
+            space: space.clone(),
+            message: message.to_string(),
+            user: format!("users/{}", common::ALICE),
+        }),
+        Effect::React(ReactEffect::Pin {
+            space: space.clone(),
+            message: message.to_string(),
+        }),
+        Effect::Delete {
+            space: space.clone(),
+            message: message.to_string(),
+            force: false,
+        },
+        Effect::RemoveMember {
+            space,
+            membership: "spaces/AAAATeamRst/members/none".into(),
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
+    let emu = common::demo().await;
+    let alice = common::user(&emu, common::ALICE);
+    let sent = gchat::runtime::execute(
+        &alice,
+        Effect::Send {
+            space: team(),
+            local: "local/client-requests-1".into(),
+            client_id: "client-requests-1".into(),
+            text: "to act on".into(),
+            thread: None,
+            attachment: Vec::new(),
+        },
+        false,
+    )
+    .await;
+    assert_eq!(sent.request(), Request::Send);
+    let Outcome::Sent {
+        result: Ok(m),
+        local,
+        ..
+    } = sent
+    else {
+        panic!("the send failed: {sent:?}")
+    };
+    assert_eq!(local, "local/client-requests-1");
+    let message = m.name.expect("a sent message has a name");
+    let membership = format!("spaces/{}/members/{}", common::TEAM_RUST, common::BOB);
+    for e in effects(&message, &membership) {
+        let asked = e.request();
+        let o = gchat::runtime::execute(&alice, e.clone(), false).await;
+        // A fetch after a 409 is answered as the send it stands for.
+        let answers = match asked {
+            Request::FetchSent => Request::Send,
+            r => r,
+        };
+        assert_eq!(o.request(), answers, "{e:?} was answered by {o:?}");
+        assert_eq!(o.quiet(), e.quiet(), "{e:?}");
+        assert_eq!(e.quiet(), asked.quiet(), "{e:?}");
+    }
+}
+
+/// The busy count goes up for each request that is not quiet and down for its answer:
+/// after every answer is back, nothing is shown as waiting.
+#[tokio::test]
+async fn the_spinner_counts_each_loud_request_once_and_stops_when_all_are_answered() {
+    let emu = common::demo().await;
+    let alice = common::user(&emu, common::ALICE);
+    let mut app = common::fixture::app();
+    app.status.busy = 0;
+    let message = format!("spaces/{}/messages/none", common::TEAM_RUST);
+    let membership = format!("spaces/{}/members/none", common::TEAM_RUST);
+    let fx = effects(&message, &membership);
+    let loud = fx.iter().filter(|e| !e.quiet()).count();
+    assert!(loud > 0 && loud < fx.len(), "both kinds are tried");
+    app.status.busy = loud;
+    let mut asked_next = 0;
+    for e in fx {
+        let o = gchat::runtime::execute(&alice, e, false).await;
+        // What the answers ask for next is not run: it stays counted.
+        let next = app.update(Action::Done(Box::new(o)));
+        asked_next += next.iter().filter(|e| !e.quiet()).count();
+    }
+    assert_eq!(app.status.busy, asked_next);
+}
+
+#[test]
+fn quiet_is_a_property_of_the_kind_alone() {
+    // A poll and a page of the same space differ only by their kind of load.
+    let poll = Effect::LoadMessages {
+        space: team(),
+        kind: LoadKind::Newer {
+            after: chrono::Utc::now(),
+        },
+    };
+    let page = Effect::LoadMessages {
+        space: team(),
+        kind: LoadKind::Latest,
+    };
+    assert_eq!(poll.request(), Request::PollMessages);
+    assert_eq!(page.request(), Request::LoadMessages);
+    assert!(poll.quiet() && !page.quiet());
+    // Setting a mute is the user's own act; looking it up is not.
+    let set = Outcome::Muted {
+        space: team(),
+        asked: Some(true),
+        result: Ok(true),
+    };
+    let look = Outcome::Muted {
+        space: team(),
+        asked: None,
+        result: Ok(true),
+    };
+    assert!(!set.quiet() && look.quiet());
+}
