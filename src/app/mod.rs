@@ -15,6 +15,7 @@ mod gone;
 mod history;
 mod input;
 mod item;
+pub mod labels;
 pub mod layout;
 mod live;
 mod loads;
@@ -165,6 +166,8 @@ pub struct App {
     pub sections: sections::Sections,
     /// Downloads, uploads and files attached to the message being written.
     pub files: files::Files,
+    /// What the spaces list calls each space, made when its inputs change.
+    pub labels: labels::SpaceLabels,
 }
 
 impl App {
@@ -198,6 +201,7 @@ impl App {
             user_state: readsync::UserState::default(),
             sections: sections::Sections::default(),
             files: files::Files::default(),
+            labels: labels::SpaceLabels::default(),
         }
     }
 
@@ -242,6 +246,7 @@ impl App {
         self.refresh_pending_quote();
         self.count_requests(&fx);
         self.sort_members();
+        self.refresh_labels();
         self.settle_discard_note();
         self.quit_when_sent();
         // Back at the newest message: nothing below is unseen.
