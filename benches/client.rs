@@ -313,6 +313,43 @@ fn main() {
     ours.print("gchat Client::list_messages");
     let raw = rt.block_on(raw_walk(&emu.url, &space, per_round, rounds));
     raw.print("bare reqwest (bytes, no decoding)");
+    // Decoding alone: one page's body, decoded as the app's list does and whole.
+    let body = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{}/v1/{space}/messages?pageSize={PAGE}", emu.url))
+            .bearer_auth("user:1001")
+            .send()
+            .await
+            .expect("page")
+            .bytes()
+            .await
+            .expect("body")
+    });
+    let decode = |f: &dyn Fn(&[u8]) -> usize| {
+        let (wall, cpu0) = (Instant::now(), cpu());
+        for _ in 0..200 {
+            assert_eq!(f(&body), PAGE as usize);
+        }
+        (wall.elapsed() / 200, (cpu() - cpu0) / 200)
+    };
+    let lean = decode(&|b| {
+        gchat::api::lean::message_page(b)
+            .expect("decode")
+            .messages
+            .len()
+    });
+    let full = decode(&|b| {
+        serde_json::from_slice::<gchat::api::model::ListMessagesResponse>(b)
+            .expect("decode")
+            .messages
+            .len()
+    });
+    println!(
+        "decode a {PAGE}-message page ({} KiB) and drop it: lean (list_messages) {:.2} ms CPU, every field (list_messages_full) {:.2} ms CPU",
+        body.len() / 1024,
+        lean.1.as_secs_f64() * 1e3,
+        full.1.as_secs_f64() * 1e3
+    );
     match python_walk(&emu.url, &space, per_round, rounds) {
         Ok(py) => {
             py.print("google-api-python-client");

@@ -19,9 +19,37 @@ use super::model::{
 #[serde(rename_all = "camelCase")]
 struct LeanPage {
     #[serde(default)]
-    messages: Vec<LeanMessage>,
+    messages: Messages,
     #[serde(default, alias = "next_page_token")]
     next_page_token: Option<String>,
+}
+
+/// The messages, each made a [`Message`] as it is read: no second list of them.
+#[derive(Default)]
+struct Messages(Vec<Message>);
+
+impl<'de> Deserialize<'de> for Messages {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Messages;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of messages")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Messages, A::Error> {
+                // A page holds at most 1,000; trust a size hint no further than that.
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1000));
+                while let Some(m) = seq.next_element::<LeanMessage>()? {
+                    out.push(Message::from(m));
+                }
+                Ok(Messages(out))
+            }
+        }
+        d.deserialize_seq(V)
+    }
 }
 
 /// A page of `messages.list`, decoded lean (see the module's note).
@@ -31,7 +59,7 @@ impl<'de> Deserialize<'de> for LeanMessages {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let page = LeanPage::deserialize(d)?;
         Ok(LeanMessages(ListMessagesResponse {
-            messages: page.messages.into_iter().map(Message::from).collect(),
+            messages: page.messages.0,
             next_page_token: page.next_page_token,
         }))
     }
