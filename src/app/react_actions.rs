@@ -118,7 +118,7 @@ impl App {
         }
         // The space's favourites, by how often they were used on loaded messages.
         let mut counts: Vec<(EmojiKey, Clean, i32)> = Vec::new();
-        for it in tl.map(|t| t.items()).unwrap_or(&[]) {
+        for it in tl.into_iter().flat_map(|t| t.items()) {
             for s in it.msg.reaction_summaries() {
                 let Some(e) = &s.emoji else { continue };
                 let Some(k) = EmojiKey::of(e) else { continue };
@@ -500,7 +500,7 @@ impl App {
             v.expanded.insert(item.thread().to_string());
         }
         let rows = self.rows_for(space);
-        if !rows.index.contains_key(&row) {
+        if !rows.contains(&row) {
             // Its thread starts before what is loaded: open the thread.
             let thread = item.thread().to_string();
             let v = self.views.entry(space.to_string()).or_default();
