@@ -569,6 +569,13 @@ fn scale() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
+    // Where memory goes: the size of what each message costs before its text.
+    println!(
+        "scale: a message as held {} bytes (its API message {}), a row {} bytes",
+        std::mem::size_of::<gchat::app::timeline::Item>(),
+        std::mem::size_of::<Message>(),
+        std::mem::size_of::<gchat::app::timeline::Row>(),
+    );
     for n in [1_000, big] {
         scale_one(n);
     }
@@ -660,10 +667,14 @@ fn scale_one(n: usize) {
         .chain([KeyCode::Char('G'), KeyCode::Char('g'), KeyCode::Char('G')])
         .collect();
     let mut keys = Vec::new();
+    let mut worst = (Duration::ZERO, KeyCode::Null);
     for code in tour {
-        keys.push(key_and_frame(&mut app, &mut term, code));
+        let t = key_and_frame(&mut app, &mut term, code);
+        if t > worst.0 {
+            worst = (t, code);
+        }
+        keys.push(t);
     }
-    let worst = keys.iter().max().copied().unwrap_or_default();
     drop(app);
     // PageUp from the newest message of a freshly loaded space: every page lays out
     // rows for the first time.
@@ -675,10 +686,11 @@ fn scale_one(n: usize) {
     }
     let up_worst = ups.iter().max().copied().unwrap_or_default();
     println!(
-        "scale, {n:>7} messages: PageUp over rows not yet laid out median {:.2?}, worst {:.2?}; worst single key {:.2?} (of {} keys, median {:.2?})",
+        "scale, {n:>7} messages: PageUp over rows not yet laid out median {:.2?}, worst {:.2?}; worst single key {:.2?} ({:?}; of {} keys, median {:.2?})",
         median(ups),
         up_worst,
-        worst,
+        worst.0,
+        worst.1,
         keys.len(),
         median(keys.clone()),
     );

@@ -430,3 +430,87 @@ pub fn prepend<'a>(
     }
     Some(laid)
 }
+
+/// The threads expanded or collapsed between `old` and `new`, when nothing else
+/// differs (the main timeline, the same messages).
+pub fn toggled(old: &RowsKey, new: &RowsKey) -> Option<Vec<String>> {
+    if old.thread.is_some()
+        || new.thread.is_some()
+        || old.version != new.version
+        || old.utc_offset_secs != new.utc_offset_secs
+        || old.unread_from != new.unread_from
+        || old.surfaced != new.surfaced
+    {
+        return None;
+    }
+    let a: HashSet<&String> = old.expanded.iter().collect();
+    let b: HashSet<&String> = new.expanded.iter().collect();
+    let ts: Vec<String> = a.symmetric_difference(&b).map(|t| t.to_string()).collect();
+    (!ts.is_empty()).then_some(ts)
+}
+
+/// Lays out thread `t` (its messages `g`, in order) again in place, as `key` asks (a
+/// thread expanded or collapsed): only its rows change, and the index entries of the
+/// rows on the nearer side. Returns the rows laid out, or `None` for a full rebuild.
+pub fn regroup(rows: &mut Rows, t: &str, g: &[&Item], key: &RowsKey) -> Option<usize> {
+    let first = g.first()?;
+    if g.iter()
+        .any(|i| key.unread_from.as_deref() == Some(i.name()))
+    {
+        return None;
+    }
+    let start = if first.msg.thread_reply {
+        rows.pos(&Row::EarlierThread {
+            thread: t.to_string(),
+        })?
+    } else {
+        rows.pos(&Row::Msg {
+            name: first.name().to_string(),
+            reply: false,
+        })?
+    };
+    let mut end = start + 1;
+    while !starts_group(&rows.rows, end) {
+        end += 1;
+    }
+    let date_of = date_fn(key);
+    let expanded: HashSet<&str> = key.expanded.iter().map(String::as_str).collect();
+    let mut b = Builder {
+        rows: Vec::new(),
+        continued: HashSet::default(),
+        last: None,
+        unread_from: None,
+        last_date: Some(date_of(first)),
+    };
+    b.group(t, g, &expanded, &date_of);
+    // The first row keeps whether it continues the row above; the rest are redone.
+    for r in rows.rows.range(start + 1..end) {
+        if let Row::Msg { name, .. } = r {
+            rows.continued.remove(name);
+        }
+    }
+    for (i, r) in rows.rows.range(start..end).enumerate() {
+        if rows.index.get(r) == Some(&(rows.front + (start + i) as i64)) {
+            rows.index.remove(r);
+        }
+    }
+    let (old_len, new_len) = (end - start, b.rows.len());
+    let tail = rows.rows.split_off(end);
+    rows.rows.truncate(start);
+    rows.rows.extend(b.rows);
+    rows.rows.extend(tail);
+    if start < rows.rows.len() - (start + new_len) {
+        // Fewer rows above: they move, the front with them; those below keep theirs.
+        rows.front = rows.front + old_len as i64 - new_len as i64;
+        for (i, r) in rows.rows.range(..start + new_len).enumerate() {
+            rows.index.insert(r.clone(), rows.front + i as i64);
+        }
+    } else {
+        for (i, r) in rows.rows.range(start..).enumerate() {
+            rows.index
+                .insert(r.clone(), rows.front + (start + i) as i64);
+        }
+    }
+    rows.continued.extend(b.continued);
+    Some(new_len)
+}

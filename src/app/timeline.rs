@@ -62,7 +62,9 @@ pub struct Timeline {
     /// Messages deleted here: a list that was answered before the delete must not bring
     /// them back.
     gone: HashSet<String>,
-    rows_cache: RefCell<Option<RowsCache>>,
+    /// The rows of the whole timeline and of one thread on its own, kept apart so
+    /// opening a thread and going back does not build the long one again.
+    rows_cache: RefCell<[Option<RowsCache>; 2]>,
     /// Rows laid out so far (built or rebuilt), for tests of work done per change.
     rows_built: Cell<u64>,
 }
@@ -102,7 +104,7 @@ impl Timeline {
     /// Something changed that the rows cannot follow piecemeal.
     fn touch(&mut self) {
         self.version += 1;
-        if let Some(c) = self.rows_cache.get_mut() {
+        for c in self.rows_cache.get_mut().iter_mut().flatten() {
             c.stale = true;
         }
     }
@@ -110,7 +112,7 @@ impl Timeline {
     /// `k` messages went in front of the rest.
     fn touch_front(&mut self, k: usize) {
         self.version += 1;
-        if let Some(c) = self.rows_cache.get_mut() {
+        for c in self.rows_cache.get_mut().iter_mut().flatten() {
             c.front_added += k;
         }
     }
@@ -450,6 +452,21 @@ impl Timeline {
         self.threads.get(root.thread()).map_or(0, |t| t.replies)
     }
 
+    /// A thread's messages in order, from its first one on (not the whole timeline).
+    fn thread_items(&self, thread: &str) -> Vec<&Item> {
+        let Some(n) = self.threads.get(thread).map(|t| t.items) else {
+            return Vec::new();
+        };
+        let Some(from) = self.thread_first(thread).and_then(|f| self.pos(f.name())) else {
+            return Vec::new();
+        };
+        self.items
+            .range(from..)
+            .filter(|i| i.thread() == thread)
+            .take(n)
+            .collect()
+    }
+
     /// How many rows have been laid out (built or rebuilt) so far.
     pub fn rows_built(&self) -> u64 {
         self.rows_built.get()
@@ -458,10 +475,33 @@ impl Timeline {
     /// The rows to show, recomputed only when the messages or `key` change; an older
     /// page only lays out its own rows and those of the threads it joins.
     pub fn rows(&self, key: &RowsKey) -> Rc<Rows> {
-        let mut cache = self.rows_cache.borrow_mut();
+        let mut caches = self.rows_cache.borrow_mut();
+        let cache = &mut caches[key.thread.is_some() as usize];
         if let Some(c) = cache.as_mut() {
             if c.key == *key && !c.stale && c.front_added == 0 {
                 return c.rows.clone();
+            }
+            if !c.stale && c.front_added == 0 && c.key.version == key.version {
+                if let Some(ts) = rows::toggled(&c.key, key) {
+                    if let Some(rows) = Rc::get_mut(&mut c.rows) {
+                        let mut laid = Some(0);
+                        for t in ts {
+                            let g = self.thread_items(&t);
+                            // A thread with nothing loaded shows no rows either way.
+                            let n = if g.is_empty() {
+                                Some(0)
+                            } else {
+                                rows::regroup(rows, &t, &g, key)
+                            };
+                            laid = laid.zip(n).map(|(a, b)| a + b);
+                        }
+                        if let Some(laid) = laid {
+                            self.rows_built.set(self.rows_built.get() + laid as u64);
+                            c.key = key.clone();
+                            return c.rows.clone();
+                        }
+                    }
+                }
             }
             if !c.stale && c.front_added > 0 && c.key.same_view(key) {
                 let get = |n: &str| self.get(n);
@@ -882,4 +922,82 @@ mod scale_tests {
             assert_eq!(t.pos(it.name()), Some(i), "{}", it.name());
         }
     }
+
+    #[test]
+    fn going_back_from_a_thread_keeps_the_long_rows() {
+        let all = history(5_000);
+        let mut t = Timeline::default();
+        t.merge(all);
+        let main = key(&t);
+        let long = t.rows(&main).rows.len() as u64;
+        let thread = RowsKey {
+            thread: Some("spaces/S/threads/m0004998".into()),
+            ..key(&t)
+        };
+        let before = t.rows_built();
+        t.rows(&thread);
+        t.rows(&main);
+        let laid = t.rows_built() - before;
+        assert!(
+            laid < long / 10,
+            "{laid} rows laid out to open a thread and go back"
+        );
+        // A change while in the thread is seen on the way back.
+        t.remove("spaces/S/messages/m0004999");
+        let back = t.rows(&key(&t));
+        assert!(back
+            .pos(&Row::Msg {
+                name: "spaces/S/messages/m0004999".into(),
+                reply: true
+            })
+            .is_none());
+        same_as_full_build(&t, &key(&t));
+    }
+
+    #[test]
+    fn expanding_a_thread_lays_out_that_thread_only() {
+        let all = history(6_000);
+        let mut t = Timeline::default();
+        // The oldest thread starts with a reply whose root is not loaded.
+        t.merge(all[1..].to_vec());
+        let mut key = key(&t);
+        let long = t.rows(&key).rows.len() as u64;
+        let mut worst = 0;
+        // Long threads near the top, the middle and the bottom (late replies make some
+        // long), opened and closed in turn, and two at once.
+        let threads: Vec<String> = t
+            .items()
+            .iter()
+            .filter(|i| t.threads[i.thread()].items > COLLAPSE)
+            .map(|i| i.thread().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert!(threads.len() > 3);
+        let picks = [
+            threads[0].clone(),
+            threads[threads.len() / 2].clone(),
+            threads[threads.len() - 1].clone(),
+            "spaces/S/threads/m0000000".to_string(),
+            "spaces/S/threads/not-loaded".to_string(),
+        ];
+        for step in 0..10 {
+            let th = &picks[step % picks.len()];
+            if let Some(i) = key.expanded.iter().position(|e| e == th) {
+                key.expanded.remove(i);
+            } else {
+                key.expanded.push(th.clone());
+                key.expanded.sort();
+            }
+            let before = t.rows_built();
+            same_as_full_build(&t, &key);
+            worst = worst.max(t.rows_built() - before);
+        }
+        assert!(
+            worst < long / 10,
+            "a toggle laid out {worst} of {long} rows"
+        );
+    }
+
+    const COLLAPSE: usize = super::rows::COLLAPSE_OVER + 1;
 }
