@@ -17,7 +17,8 @@
 //! - the mention popup in a space of 10,000 members: key to frame while typing `@Person 1`
 //!   (`-- mentions` runs only this);
 //! - a big space's scale costs: idle poll + frame, older page + frame, newest to oldest,
-//!   memory at the oldest (`-- scale` runs only this);
+//!   memory at the oldest, PageUp over rows not yet laid out, the worst single key
+//!   (`-- scale` runs only this);
 //! - a large workspace: 500 spaces (named spaces, group chats and DMs, named after their
 //!   members) and a 2,000-member space open: a frame, and key to frame moving the
 //!   selection in the spaces list and in the members pane (`-- workspace` runs only this).
@@ -575,6 +576,13 @@ fn scale() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
+    // Where memory goes: the size of what each message costs before its text.
+    println!(
+        "scale: a message as held {} bytes (its API message {}), a row {} bytes",
+        std::mem::size_of::<gchat::app::timeline::Item>(),
+        std::mem::size_of::<Message>(),
+        std::mem::size_of::<gchat::app::timeline::Row>(),
+    );
     for n in [1_000, big] {
         scale_one(n);
     }
@@ -652,6 +660,56 @@ fn scale_one(n: usize) {
         rss as f64 / 1024.0,
         (rss.saturating_sub(before)) as f64 / 1024.0,
     );
+    // The worst single key (with its frame) over a tour of the whole history: jumps to
+    // either end, line and page moves, opening and closing a thread, expanding one.
+    let tour: Vec<KeyCode> = [KeyCode::Char('G')]
+        .into_iter()
+        .chain(std::iter::repeat_n(KeyCode::Char('k'), 20))
+        .chain(std::iter::repeat_n(KeyCode::PageUp, 20))
+        .chain([KeyCode::Char('o'), KeyCode::Enter, KeyCode::Esc])
+        .chain([KeyCode::Char('g')])
+        .chain(std::iter::repeat_n(KeyCode::Char('j'), 20))
+        .chain(std::iter::repeat_n(KeyCode::PageDown, 20))
+        .chain([KeyCode::Char('o'), KeyCode::Char('T'), KeyCode::Char('T')])
+        .chain([KeyCode::Char('G'), KeyCode::Char('g'), KeyCode::Char('G')])
+        .collect();
+    let mut keys = Vec::new();
+    let mut worst = (Duration::ZERO, KeyCode::Null);
+    for code in tour {
+        let t = key_and_frame(&mut app, &mut term, code);
+        if t > worst.0 {
+            worst = (t, code);
+        }
+        keys.push(t);
+    }
+    drop(app);
+    // PageUp from the newest message of a freshly loaded space: every page lays out
+    // rows for the first time.
+    let mut app = app_with(n);
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let mut ups = Vec::new();
+    for _ in 0..40 {
+        ups.push(key_and_frame(&mut app, &mut term, KeyCode::PageUp));
+    }
+    let up_worst = ups.iter().max().copied().unwrap_or_default();
+    println!(
+        "scale, {n:>7} messages: PageUp over rows not yet laid out median {:.2?}, worst {:.2?}; worst single key {:.2?} ({:?}; of {} keys, median {:.2?})",
+        median(ups),
+        up_worst,
+        worst.0,
+        worst.1,
+        keys.len(),
+        median(keys.clone()),
+    );
+}
+
+/// One key and the frame after it.
+fn key_and_frame(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode) -> Duration {
+    let t = Instant::now();
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    term.draw(|f| gchat::ui::draw(app, f)).expect("draw");
+    app.dirty = false;
+    t.elapsed()
 }
 
 /// 500 spaces: a third named spaces, a third group chats of 3 to 8 people, a third DMs,

@@ -216,7 +216,6 @@ pub fn render_row(cx: &RowCtx, row: &Row, continued: bool, width: u16) -> Vec<Li
         Row::Msg { name, reply } => match tl.and_then(|t| t.get(name)) {
             Some(item) => message_lines(
                 cx,
-                tl.map(|t| t.items()).unwrap_or(&[]),
                 item,
                 Shape {
                     reply: *reply,
@@ -233,10 +232,14 @@ pub fn render_row(cx: &RowCtx, row: &Row, continued: bool, width: u16) -> Vec<Li
 /// The line at the bottom for a thread higher up that got a reply: who, and what.
 fn new_replies(cx: &RowCtx, thread: &str, width: usize) -> Vec<Line<'static>> {
     let tl = cx.timeline;
-    let items = tl.map(|t| t.items()).unwrap_or(&[]);
-    let in_thread = || items.iter().filter(move |i| i.thread() == thread);
-    let root = in_thread().find(|i| !i.msg.thread_reply);
-    let last = in_thread().rev().find(|i| i.msg.thread_reply);
+    // The root by the thread index; the last reply from the newest back (news is new).
+    let root = tl.and_then(|t| t.thread_root(thread));
+    let last = tl.and_then(|t| {
+        t.items()
+            .iter()
+            .rev()
+            .find(|i| i.thread() == thread && i.msg.thread_reply)
+    });
     let who = last
         .and_then(|i| i.msg.sender.as_ref())
         .map(|u| cx.member_label(u).into_string())
@@ -289,13 +292,7 @@ struct Shape {
     new_reply: bool,
 }
 
-fn message_lines(
-    cx: &RowCtx,
-    all: &[Item],
-    item: &Item,
-    shape: Shape,
-    width: usize,
-) -> Vec<Line<'static>> {
+fn message_lines(cx: &RowCtx, item: &Item, shape: Shape, width: usize) -> Vec<Line<'static>> {
     let Shape {
         reply,
         continued,
@@ -308,8 +305,8 @@ fn message_lines(
         .saturating_sub(lead + body_indent + 1)
         .clamp(8, MAX_TEXT_WIDTH);
     let root_date = if reply {
-        all.iter()
-            .find(|i| i.thread() == item.thread())
+        cx.timeline
+            .and_then(|t| t.thread_first(item.thread()))
             .map(|r| cx.settings.local(r.time()).date_naive())
     } else {
         None

@@ -2,8 +2,8 @@
 //! optimistic local copies of messages being sent, and a cache of the rows the message
 //! pane shows (built in `rows`).
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -11,13 +11,39 @@ use chrono::{DateTime, Utc};
 use crate::api::model::Message;
 
 pub use super::item::{Item, Local, MessageId};
-use super::rows;
+use super::rows::{self, Fast};
 pub use super::rows::{Row, Rows, RowsKey};
+
+/// What the timeline knows of one thread without looking through its messages.
+#[derive(Debug, Default, Clone)]
+struct ThreadStat {
+    /// Messages in the thread (local copies too).
+    items: usize,
+    /// Of which replies.
+    replies: usize,
+    /// Its first message, when loaded.
+    root: Option<String>,
+}
+
+/// The rows last built, and what changed in the messages since.
+#[derive(Debug)]
+struct RowsCache {
+    key: RowsKey,
+    rows: Rc<Rows>,
+    /// Messages put in front (older pages) since the rows were built.
+    front_added: usize,
+    /// Anything else changed: the rows are built again.
+    stale: bool,
+}
 
 #[derive(Debug, Default)]
 pub struct Timeline {
-    items: Vec<Item>,
-    by_name: HashMap<String, usize, super::rows::Fast>,
+    items: VecDeque<Item>,
+    /// Each message's sequence number; its position is that minus `front`, so messages
+    /// put in front leave every other entry alone.
+    by_name: HashMap<String, i64, Fast>,
+    front: i64,
+    threads: HashMap<String, ThreadStat, Fast>,
     /// Changes whenever `items` does.
     pub version: u64,
     next_rev: u64,
@@ -36,11 +62,15 @@ pub struct Timeline {
     /// Messages deleted here: a list that was answered before the delete must not bring
     /// them back.
     gone: HashSet<String>,
-    rows_cache: RefCell<Option<(RowsKey, Rc<Rows>)>>,
+    /// The rows of the whole timeline and of one thread on its own, kept apart so
+    /// opening a thread and going back does not build the long one again.
+    rows_cache: RefCell<[Option<RowsCache>; 2]>,
+    /// Rows laid out so far (built or rebuilt), for tests of work done per change.
+    rows_built: Cell<u64>,
 }
 
 impl Timeline {
-    pub fn items(&self) -> &[Item] {
+    pub fn items(&self) -> &VecDeque<Item> {
         &self.items
     }
 
@@ -52,22 +82,83 @@ impl Timeline {
         self.items.is_empty()
     }
 
+    fn pos(&self, name: &str) -> Option<usize> {
+        let s = *self.by_name.get(name)?;
+        usize::try_from(s - self.front).ok()
+    }
+
     pub fn get(&self, name: &str) -> Option<&Item> {
-        self.by_name.get(name).map(|&i| &self.items[i])
+        self.pos(name).and_then(|i| self.items.get(i))
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut Item> {
-        let i = *self.by_name.get(name)?;
+        let i = self.pos(name)?;
         self.touch();
         self.next_rev += 1;
         let rev = self.next_rev;
-        let it = &mut self.items[i];
+        let it = self.items.get_mut(i)?;
         it.rev = rev;
         Some(it)
     }
 
+    /// Something changed that the rows cannot follow piecemeal.
     fn touch(&mut self) {
         self.version += 1;
+        for c in self.rows_cache.get_mut().iter_mut().flatten() {
+            c.stale = true;
+        }
+    }
+
+    /// `k` messages went in front of the rest.
+    fn touch_front(&mut self, k: usize) {
+        self.version += 1;
+        for c in self.rows_cache.get_mut().iter_mut().flatten() {
+            c.front_added += k;
+        }
+    }
+
+    /// The first message of `thread`, found by its index, not by a look through the
+    /// timeline.
+    pub fn thread_root(&self, thread: &str) -> Option<&Item> {
+        self.threads
+            .get(thread)
+            .and_then(|t| t.root.as_deref())
+            .and_then(|n| self.get(n))
+    }
+
+    /// The first loaded message of `thread`: its root, or its earliest loaded reply.
+    pub fn thread_first(&self, thread: &str) -> Option<&Item> {
+        if !self.threads.contains_key(thread) {
+            return None;
+        }
+        self.thread_root(thread)
+            .or_else(|| self.items.iter().find(|i| i.thread() == thread))
+    }
+
+    fn stat_add(threads: &mut HashMap<String, ThreadStat, Fast>, it: &Item) {
+        let t = threads.entry(it.thread().to_string()).or_default();
+        t.items += 1;
+        if it.msg.thread_reply {
+            t.replies += 1;
+        } else if t.root.is_none() {
+            t.root = Some(it.name().to_string());
+        }
+    }
+
+    fn stat_del(threads: &mut HashMap<String, ThreadStat, Fast>, it: &Item) {
+        let Some(t) = threads.get_mut(it.thread()) else {
+            return;
+        };
+        t.items = t.items.saturating_sub(1);
+        if it.msg.thread_reply {
+            t.replies = t.replies.saturating_sub(1);
+        }
+        if t.root.as_deref() == Some(it.name()) {
+            t.root = None;
+        }
+        if t.items == 0 {
+            threads.remove(it.thread());
+        }
     }
 
     /// The polling watermark: poll for messages created at or after it (ties are
@@ -97,12 +188,18 @@ impl Timeline {
     }
 
     fn reindex(&mut self) {
+        self.front = 0;
         self.by_name = self
             .items
             .iter()
             .enumerate()
-            .map(|(i, it)| (it.name().to_string(), i))
+            .map(|(i, it)| (it.name().to_string(), i as i64))
             .collect();
+        let mut threads = HashMap::default();
+        for it in &self.items {
+            Self::stat_add(&mut threads, it);
+        }
+        self.threads = threads;
     }
 
     /// Adds or replaces server messages. A message carrying the client id of a local
@@ -110,8 +207,8 @@ impl Timeline {
     ///
     /// Work is proportional to the change: nothing new or different leaves the version
     /// (and so the rows and the frame) alone; new messages that all go after the newest
-    /// or all before the oldest (a poll, an older page) are spliced in, and only the
-    /// positions after the splice are shifted in the name index.
+    /// or all before the oldest (a poll, an older page) are spliced in without moving
+    /// any other message's entry in the name index.
     pub fn merge(&mut self, msgs: Vec<Message>) -> usize {
         let mut changed = false;
         let mut fresh: Vec<Item> = Vec::new();
@@ -149,19 +246,21 @@ impl Timeline {
                     changed = true;
                 }
             }
-            match self.by_name.get(&name) {
+            match self.pos(&name) {
                 // A change on its way from here (an edit, a delete) stays shown until its
                 // own answer; a copy older than the one shown (listed before an edit,
                 // answered after it) does not replace it.
-                Some(&i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
-                Some(&i) => {
+                Some(i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
+                Some(i) => {
                     if self.items[i].msg != m || self.items[i].local.is_some() {
                         self.next_rev += 1;
                         let old = &mut self.items[i];
+                        Self::stat_del(&mut self.threads, old);
                         old.msg = m;
                         old.local = None;
                         old.rev = self.next_rev;
-                        changed = true;
+                        Self::stat_add(&mut self.threads, old);
+                        self.touch();
                     }
                 }
                 None => {
@@ -185,64 +284,74 @@ impl Timeline {
         }
         let new = fresh.len();
         if new > 0 {
-            self.place(fresh);
-            changed = true;
-        }
-        if changed {
+            let front = self.place(fresh);
+            if front && !changed {
+                self.touch_front(new);
+            } else {
+                self.touch();
+            }
+        } else if changed {
             self.touch();
         }
         new
     }
 
     /// Puts new server messages in `createTime` order, before the local copies.
-    fn place(&mut self, mut fresh: Vec<Item>) {
+    /// Returns whether they all went in front of the messages already here.
+    fn place(&mut self, mut fresh: Vec<Item>) -> bool {
         fresh.sort_by_key(Item::time);
+        for it in &fresh {
+            Self::stat_add(&mut self.threads, it);
+        }
         let locals = self.items.iter().rev().take_while(|i| i.is_local()).count();
         let servers = self.items.len() - locals;
         let (first, last) = (fresh.first().map(Item::time), fresh.last().map(Item::time));
-        let at = if servers == 0 || last.is_some_and(|t| t < self.items[0].time()) {
-            // An older page (or the first): at the front.
-            Some(0)
-        } else if first.is_some_and(|t| t >= self.items[servers - 1].time()) {
-            // The usual poll or live event: after the newest.
-            Some(servers)
+        if servers > 0 && last.is_some_and(|t| t < self.items[0].time()) {
+            // An older page: in front, numbered down from the first.
+            for it in fresh.into_iter().rev() {
+                self.front -= 1;
+                self.by_name.insert(it.name().to_string(), self.front);
+                self.items.push_front(it);
+            }
+            self.shrink();
+            true
+        } else if servers == 0 || first.is_some_and(|t| t >= self.items[servers - 1].time()) {
+            // The usual poll or live event: after the newest, before the local copies.
+            let locals: Vec<Item> = self.items.drain(servers..).collect();
+            for it in fresh.into_iter().chain(locals) {
+                self.by_name
+                    .insert(it.name().to_string(), self.front + self.items.len() as i64);
+                self.items.push_back(it);
+            }
+            false
         } else {
-            None
-        };
-        match at {
-            Some(at) => {
-                let k = fresh.len();
-                for v in self.by_name.values_mut() {
-                    if *v >= at {
-                        *v += k;
-                    }
-                }
-                for (j, it) in fresh.iter().enumerate() {
-                    self.by_name.insert(it.name().to_string(), at + j);
-                }
-                self.items.splice(at..at, fresh);
+            // Interleaved: merge the two sorted runs (stable: on a tie, what was here
+            // first stays first), then index again.
+            let locals: Vec<Item> = self.items.drain(servers..).collect();
+            let old = std::mem::take(&mut self.items);
+            let mut out = VecDeque::with_capacity(old.len() + fresh.len() + locals.len());
+            let mut a = old.into_iter().peekable();
+            let mut b = fresh.into_iter().peekable();
+            loop {
+                let take_a = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) => x.time() <= y.time(),
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                out.extend(if take_a { a.next() } else { b.next() });
             }
-            None => {
-                // Interleaved: merge the two sorted runs (stable: on a tie, what was
-                // here first stays first), then index again.
-                let locals = self.items.split_off(servers);
-                let old = std::mem::take(&mut self.items);
-                let mut out = Vec::with_capacity(old.len() + fresh.len() + locals.len());
-                let mut a = old.into_iter().peekable();
-                let mut b = fresh.into_iter().peekable();
-                loop {
-                    let take_a = match (a.peek(), b.peek()) {
-                        (Some(x), Some(y)) => x.time() <= y.time(),
-                        (Some(_), None) => true,
-                        (None, Some(_)) => false,
-                        (None, None) => break,
-                    };
-                    out.extend(if take_a { a.next() } else { b.next() });
-                }
-                out.extend(locals);
-                self.items = out;
-                self.reindex();
-            }
+            out.extend(locals);
+            self.items = out;
+            self.reindex();
+            false
+        }
+    }
+
+    /// Returns to the allocator what a grown deque holds beyond twice its messages.
+    fn shrink(&mut self) {
+        if self.items.capacity() > 2 * self.items.len() + 64 {
+            self.items.shrink_to_fit();
         }
     }
 
@@ -250,13 +359,16 @@ impl Timeline {
     pub fn add_local(&mut self, msg: Message, client_id: String) {
         self.next_rev += 1;
         let name = msg.name.clone().unwrap_or_default();
-        self.items.push(Item {
+        let it = Item {
             msg,
             local: Some(Local::Sending),
             client_id: Some(client_id),
             rev: self.next_rev,
-        });
-        self.by_name.insert(name, self.items.len() - 1);
+        };
+        Self::stat_add(&mut self.threads, &it);
+        self.items.push_back(it);
+        self.by_name
+            .insert(name, self.front + self.items.len() as i64 - 1);
         self.touch();
     }
 
@@ -274,19 +386,40 @@ impl Timeline {
 
     /// Changes a message in place (its reactions, say) and lays it out again.
     pub fn update_msg(&mut self, name: &str, f: impl FnOnce(&mut Message)) {
+        let Some(i) = self.pos(name) else { return };
+        if let Some(it) = self.items.get(i) {
+            Self::stat_del(&mut self.threads, it);
+        }
         if let Some(it) = self.get_mut(name) {
             f(&mut it.msg);
         }
+        if let Some(it) = self.items.get(i) {
+            Self::stat_add(&mut self.threads, it);
+        }
     }
 
+    /// Removes a message: the messages on the nearer side of it move up one, and only
+    /// their entries in the name index change.
     pub fn remove(&mut self, name: &str) -> Option<Item> {
-        let i = self.by_name.remove(name)?;
-        let it = self.items.remove(i);
-        for v in self.by_name.values_mut() {
-            if *v > i {
-                *v -= 1;
+        let i = self.pos(name)?;
+        let it = self.items.remove(i)?;
+        self.by_name.remove(name);
+        if i < self.items.len() / 2 {
+            // Those before it move down one place number; the front follows.
+            for before in self.items.range(..i) {
+                if let Some(s) = self.by_name.get_mut(before.name()) {
+                    *s += 1;
+                }
+            }
+            self.front += 1;
+        } else {
+            for after in self.items.range(i..) {
+                if let Some(s) = self.by_name.get_mut(after.name()) {
+                    *s -= 1;
+                }
             }
         }
+        Self::stat_del(&mut self.threads, &it);
         self.touch();
         Some(it)
     }
@@ -311,27 +444,98 @@ impl Timeline {
         self.touch();
     }
 
-    /// Live replies to the thread `root` starts.
+    /// Live replies to the thread `root` starts (from the thread index).
     pub fn reply_count(&self, root: &Item) -> usize {
         if root.msg.thread_reply {
             return 0;
         }
-        let t = root.thread();
-        self.items
-            .iter()
-            .filter(|i| i.thread() == t && i.msg.thread_reply)
-            .count()
+        self.threads.get(root.thread()).map_or(0, |t| t.replies)
     }
 
-    /// The rows to show, recomputed only when the messages or `key` change.
+    /// A thread's messages in order, from its first one on (not the whole timeline).
+    fn thread_items(&self, thread: &str) -> Vec<&Item> {
+        let Some(n) = self.threads.get(thread).map(|t| t.items) else {
+            return Vec::new();
+        };
+        let Some(from) = self.thread_first(thread).and_then(|f| self.pos(f.name())) else {
+            return Vec::new();
+        };
+        self.items
+            .range(from..)
+            .filter(|i| i.thread() == thread)
+            .take(n)
+            .collect()
+    }
+
+    /// How many rows have been laid out (built or rebuilt) so far.
+    pub fn rows_built(&self) -> u64 {
+        self.rows_built.get()
+    }
+
+    /// The rows to show, recomputed only when the messages or `key` change; an older
+    /// page only lays out its own rows and those of the threads it joins.
     pub fn rows(&self, key: &RowsKey) -> Rc<Rows> {
-        if let Some((k, rows)) = self.rows_cache.borrow().as_ref() {
-            if k == key {
-                return rows.clone();
+        let mut caches = self.rows_cache.borrow_mut();
+        let cache = &mut caches[key.thread.is_some() as usize];
+        if let Some(c) = cache.as_mut() {
+            if c.key == *key && !c.stale && c.front_added == 0 {
+                return c.rows.clone();
+            }
+            if !c.stale && c.front_added == 0 && c.key.version == key.version {
+                if let Some(ts) = rows::toggled(&c.key, key) {
+                    if let Some(rows) = Rc::get_mut(&mut c.rows) {
+                        let mut laid = Some(0);
+                        for t in ts {
+                            let g = self.thread_items(&t);
+                            // A thread with nothing loaded shows no rows either way.
+                            let n = if g.is_empty() {
+                                Some(0)
+                            } else {
+                                rows::regroup(rows, &t, &g, key)
+                            };
+                            laid = laid.zip(n).map(|(a, b)| a + b);
+                        }
+                        if let Some(laid) = laid {
+                            self.rows_built.set(self.rows_built.get() + laid as u64);
+                            c.key = key.clone();
+                            return c.rows.clone();
+                        }
+                    }
+                }
+            }
+            if !c.stale && c.front_added > 0 && c.key.same_view(key) {
+                let get = |n: &str| self.get(n);
+                let thread = |t: &str| {
+                    self.threads
+                        .get_key_value(t)
+                        .map(|(k, s)| (k.as_str(), s.items))
+                };
+                let lookup = rows::Lookup {
+                    get: &get,
+                    thread: &thread,
+                };
+                let k = c.front_added;
+                if let Some(rows) = Rc::get_mut(&mut c.rows) {
+                    if let Some(laid) = rows::prepend(rows, &self.items, k, key, &lookup) {
+                        self.rows_built.set(self.rows_built.get() + laid as u64);
+                        c.key = key.clone();
+                        c.front_added = 0;
+                        return c.rows.clone();
+                    }
+                }
             }
         }
-        let rows = Rc::new(rows::build(&self.items, key));
-        *self.rows_cache.borrow_mut() = Some((key.clone(), rows.clone()));
+        // Dropped before the new rows are built: the two never take memory at once.
+        *cache = None;
+        let rows = Rc::new(rows::build(self.items.iter(), key));
+        self.rows_built
+            .set(self.rows_built.get() + rows.rows.len() as u64);
+        *cache = Some(RowsCache {
+            key: key.clone(),
+            rows: rows.clone(),
+            front_added: 0,
+            stale: false,
+        });
         rows
     }
 }
@@ -481,4 +685,319 @@ mod tests {
         let rows = t.rows(&RowsKey::default());
         assert_eq!(names(&rows), ["top", "date", "earlier", "  x1", "y"]);
     }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+    use crate::api::model::{Thread, User};
+    use chrono::TimeZone;
+
+    /// Threads of one to six, five senders, a message every 30 seconds; some threads
+    /// get a late reply (far below their root).
+    fn history(n: usize) -> Vec<Message> {
+        let t0 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        let mut out = Vec::with_capacity(n);
+        let mut thread = String::new();
+        let mut roots: Vec<String> = Vec::new();
+        for i in 0..n {
+            let root = i % 6 == 0 || i % 7 == 3;
+            let id = format!("m{i:07}");
+            // Every 97th message replies to a thread started long before.
+            let late = i % 97 == 50 && roots.len() > 40;
+            let t = if late {
+                roots[roots.len() - 40].clone()
+            } else {
+                if root {
+                    thread = id.clone();
+                    roots.push(id.clone());
+                }
+                thread.clone()
+            };
+            out.push(Message {
+                name: Some(format!("spaces/S/messages/{id}")),
+                sender: Some(User {
+                    name: Some(format!("users/{}", 1001 + (i * 7 / 3) % 5)),
+                    ..Default::default()
+                }),
+                create_time: Some(t0 + chrono::Duration::seconds(i as i64 * 30)),
+                text: Some(id.clone()),
+                thread: Some(Thread {
+                    name: Some(format!("spaces/S/threads/{t}")),
+                    thread_key: None,
+                }),
+                thread_reply: late || !root,
+                ..Default::default()
+            });
+        }
+        out
+    }
+
+    fn key(t: &Timeline) -> RowsKey {
+        RowsKey {
+            version: t.version,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_older_page_lays_out_rows_for_the_page_not_the_whole_history() {
+        const PAGE: usize = 100;
+        let all = history(20_000);
+        let mut t = Timeline::default();
+        t.merge(all[all.len() - PAGE..].to_vec());
+        t.rows(&key(&t));
+        let mut end = all.len() - PAGE;
+        let mut worst = 0;
+        while end > 0 {
+            let start = end - PAGE;
+            t.merge(all[start..end].to_vec());
+            let before = t.rows_built();
+            t.rows(&key(&t));
+            worst = worst.max(t.rows_built() - before);
+            end = start;
+        }
+        assert_eq!(t.len(), all.len());
+        // A page of 100 brings at most its own rows, a date and the groups it joins.
+        assert!(
+            worst <= 4 * PAGE as u64,
+            "an older page laid out {worst} rows"
+        );
+    }
+
+    /// The rows as they stand, and as a full build makes them.
+    fn same_as_full_build(t: &Timeline, key: &RowsKey) {
+        let rows = t.rows(key);
+        let full = rows::build(t.items().iter(), key);
+        assert_eq!(rows.rows, full.rows, "rows");
+        assert_eq!(rows.continued, full.continued, "continued");
+        for (i, r) in full.rows.iter().enumerate() {
+            assert_eq!(rows.pos(r), full.pos(r), "position of {r:?} (row {i})");
+            assert_eq!(rows.pos(r), Some(i), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn rows_after_older_pages_are_the_rows_a_full_build_makes() {
+        let all = history(1_500);
+        // Pages of odd sizes, so they cut threads, runs and days anywhere; the views a
+        // reader may have: threads expanded, an unread divider, news at the bottom.
+        for (page, view) in [(37usize, 0), (100, 1), (7, 2), (250, 3), (3, 0)] {
+            let mut key = RowsKey::default();
+            match view {
+                1 => key.expanded = vec!["spaces/S/threads/m0001242".into()],
+                2 => key.unread_from = Some("spaces/S/messages/m0001000".into()),
+                3 => key.surfaced = vec!["spaces/S/threads/m0001476".into()],
+                _ => {}
+            }
+            let mut t = Timeline::default();
+            let mut end = all.len() - page.min(all.len());
+            t.merge(all[end..].to_vec());
+            while end > 0 {
+                let start = end.saturating_sub(page);
+                t.merge(all[start..end].to_vec());
+                let k = RowsKey {
+                    version: t.version,
+                    ..key.clone()
+                };
+                same_as_full_build(&t, &k);
+                end = start;
+            }
+        }
+    }
+
+    #[test]
+    fn thread_roots_and_counts_come_from_the_index_through_every_change() {
+        let all = history(600);
+        let mut t = Timeline::default();
+        let mut end = all.len() - 50;
+        t.merge(all[end..].to_vec());
+        let check = |t: &Timeline| {
+            for it in t.items() {
+                let th = it.thread();
+                let scan_root = t
+                    .items()
+                    .iter()
+                    .find(|i| i.thread() == th && !i.msg.thread_reply);
+                assert_eq!(
+                    t.thread_root(th).map(Item::name),
+                    scan_root.map(Item::name),
+                    "root of {th}"
+                );
+                let first = t.items().iter().find(|i| i.thread() == th);
+                assert_eq!(t.thread_first(th).map(Item::name), first.map(Item::name));
+                if let Some(r) = scan_root {
+                    let replies = t
+                        .items()
+                        .iter()
+                        .filter(|i| i.thread() == th && i.msg.thread_reply)
+                        .count();
+                    assert_eq!(t.reply_count(r), replies, "replies in {th}");
+                }
+                assert_eq!(t.get(it.name()).map(Item::name), Some(it.name()));
+            }
+        };
+        // Older pages, a local send and its answer, removals near each end, a thread
+        // forced away, a message placed between others.
+        while end > 0 {
+            let start = end.saturating_sub(73);
+            t.merge(all[start..end].to_vec());
+            check(&t);
+            end = start;
+        }
+        let mut local = all[599].clone();
+        local.name = Some(MessageId::local_name("c1"));
+        local.thread = all[598].thread.clone();
+        local.thread_reply = true;
+        t.add_local(local, "c1".into());
+        check(&t);
+        t.remove("spaces/S/messages/m0000001");
+        t.remove("spaces/S/messages/m0000597");
+        t.remove("spaces/S/messages/m0000300");
+        check(&t);
+        let root = t.items()[10].thread().to_string();
+        t.remove_thread(&root);
+        check(&t);
+        let mut back = all[300].clone();
+        back.last_update_time = back.create_time;
+        t.merge(vec![back]);
+        check(&t);
+        assert!(t.get("spaces/S/messages/m0000300").is_some());
+        let mut answer = all[599].clone();
+        answer.name = Some("spaces/S/messages/sent".into());
+        answer.create_time = Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
+        answer.thread = all[598].thread.clone();
+        answer.thread_reply = true;
+        answer.client_assigned_message_id = Some("c1".into());
+        t.merge(vec![answer]);
+        check(&t);
+        assert!(t.get(&MessageId::local_name("c1")).is_none());
+        let rows = t.rows(&RowsKey {
+            version: t.version,
+            ..Default::default()
+        });
+        same_as_full_build(
+            &t,
+            &RowsKey {
+                version: t.version,
+                ..Default::default()
+            },
+        );
+        drop(rows);
+    }
+
+    #[test]
+    fn an_older_page_interleaved_with_sends_and_live_messages_keeps_time_order() {
+        let all = history(400);
+        let mut t = Timeline::default();
+        t.merge(all[300..].to_vec());
+        let key = |t: &Timeline| RowsKey {
+            version: t.version,
+            ..Default::default()
+        };
+        t.rows(&key(&t));
+        let mut local = Message::text("on its way");
+        local.name = Some(MessageId::local_name("c9"));
+        local.create_time = Some(Utc.with_ymd_and_hms(2031, 1, 1, 0, 0, 0).unwrap());
+        t.add_local(local, "c9".into());
+        t.merge(all[200..300].to_vec());
+        // A live message newer than all, and one from the middle (a late list).
+        let mut live = all[399].clone();
+        live.name = Some("spaces/S/messages/live".into());
+        live.create_time = Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
+        t.merge(vec![live]);
+        t.merge(all[100..200].to_vec());
+        t.rows(&key(&t));
+        t.merge(vec![all[150].clone(), all[50].clone()]);
+        t.merge(all[0..100].to_vec());
+        same_as_full_build(&t, &key(&t));
+        let servers: Vec<_> = t.items().iter().filter(|i| !i.is_local()).collect();
+        assert!(servers.windows(2).all(|w| w[0].time() <= w[1].time()));
+        assert_eq!(servers.len(), 401);
+        assert!(
+            t.items().back().is_some_and(Item::is_local),
+            "local copies last"
+        );
+        for (i, it) in t.items().iter().enumerate() {
+            assert_eq!(t.pos(it.name()), Some(i), "{}", it.name());
+        }
+    }
+
+    #[test]
+    fn going_back_from_a_thread_keeps_the_long_rows() {
+        let all = history(5_000);
+        let mut t = Timeline::default();
+        t.merge(all);
+        let main = key(&t);
+        let long = t.rows(&main).rows.len() as u64;
+        let thread = RowsKey {
+            thread: Some("spaces/S/threads/m0004998".into()),
+            ..key(&t)
+        };
+        let before = t.rows_built();
+        t.rows(&thread);
+        t.rows(&main);
+        let laid = t.rows_built() - before;
+        assert!(
+            laid < long / 10,
+            "{laid} rows laid out to open a thread and go back"
+        );
+        // A change while in the thread is seen on the way back.
+        t.remove("spaces/S/messages/m0004999");
+        let back = t.rows(&key(&t));
+        assert!(back
+            .pos(&Row::Msg {
+                name: "spaces/S/messages/m0004999".into(),
+                reply: true
+            })
+            .is_none());
+        same_as_full_build(&t, &key(&t));
+    }
+
+    #[test]
+    fn expanding_a_thread_lays_out_that_thread_only() {
+        let all = history(6_000);
+        let mut t = Timeline::default();
+        // The oldest thread starts with a reply whose root is not loaded.
+        t.merge(all[1..].to_vec());
+        let mut key = key(&t);
+        let long = t.rows(&key).rows.len() as u64;
+        let mut worst = 0;
+        // Long threads near the top, the middle and the bottom (late replies make some
+        // long), opened and closed in turn, and two at once.
+        let threads: Vec<String> = t
+            .items()
+            .iter()
+            .filter(|i| t.threads[i.thread()].items > COLLAPSE)
+            .map(|i| i.thread().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert!(threads.len() > 3);
+        let picks = [
+            threads[0].clone(),
+            threads[threads.len() / 2].clone(),
+            threads[threads.len() - 1].clone(),
+            "spaces/S/threads/m0000000".to_string(),
+            "spaces/S/threads/not-loaded".to_string(),
+        ];
+        for step in 0..10 {
+            let th = &picks[step % picks.len()];
+            if let Some(i) = key.expanded.iter().position(|e| e == th) {
+                key.expanded.remove(i);
+            } else {
+                key.expanded.push(th.clone());
+                key.expanded.sort();
+            }
+            let before = t.rows_built();
+            same_as_full_build(&t, &key);
+            worst = worst.max(t.rows_built() - before);
+        }
+        assert!(
+            worst < long / 10,
+            "a toggle laid out {worst} of {long} rows"
+        );
+    }
+
+    const COLLAPSE: usize = super::rows::COLLAPSE_OVER + 1;
 }
