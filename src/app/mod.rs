@@ -47,6 +47,7 @@ mod readsync_answers;
 pub mod reconcile;
 pub mod request;
 mod roles;
+mod row_ctx;
 mod row_lines;
 mod rows;
 pub mod search;
