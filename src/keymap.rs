@@ -359,7 +359,7 @@ type Table = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 impl Keymap {
     /// The built-in bindings.
     pub fn defaults() -> Keymap {
-        let (k, warnings) = Keymap::empty().merged(DEFAULTS);
+        let (k, warnings) = Keymap::empty().layered(DEFAULTS);
         debug_assert!(warnings.is_empty(), "{warnings:?}");
         k
     }
@@ -373,10 +373,14 @@ impl Keymap {
 
     /// The defaults with `user_toml` on top. Bad entries are skipped and described.
     pub fn with_user(user_toml: &str) -> (Keymap, Vec<String>) {
-        Keymap::defaults().merged(user_toml)
+        let (mut keymap, mut warnings) = Keymap::defaults().layered(user_toml);
+        keymap.keep_ways_out(&mut warnings);
+        (keymap, warnings)
     }
 
-    fn merged(mut self, toml_text: &str) -> (Keymap, Vec<String>) {
+    /// `toml_text`'s bindings on top of these: each command it names gets the keys it
+    /// gives in place of its old ones in that mode.
+    fn layered(mut self, toml_text: &str) -> (Keymap, Vec<String>) {
         let mut warnings = Vec::new();
         let table: Table = match toml::from_str(toml_text) {
             Ok(t) => t,
@@ -423,6 +427,48 @@ impl Keymap {
             }
         }
         (self, warnings)
+    }
+
+    /// The commands a user must always have a key for (to quit, to leave the compose box
+    /// or a dialog, to answer a question): one that a user file left without any key
+    /// (misspelled keys, an empty list, its keys taken by other commands) gets its
+    /// default keys back, with a warning, so no keymap file can trap anyone.
+    fn keep_ways_out(&mut self, warnings: &mut Vec<String>) {
+        const WAYS_OUT: [(Mode, Command); 6] = [
+            (Mode::Global, Command::Quit),
+            (Mode::Compose, Command::Cancel),
+            (Mode::Dialog, Command::Cancel),
+            (Mode::Dialog, Command::Yes),
+            (Mode::Dialog, Command::No),
+            (Mode::Filter, Command::Cancel),
+        ];
+        let defaults = Keymap::defaults();
+        for (mode, cmd) in WAYS_OUT {
+            if !self.keys(mode, cmd).is_empty() {
+                continue;
+            }
+            let keys = defaults.keys(mode, cmd).to_vec();
+            if keys.is_empty() {
+                continue;
+            }
+            for c in &keys {
+                if let Some(prev) = self.by_key.insert((mode, *c), cmd) {
+                    if prev != cmd {
+                        if let Some(list) = self.by_command.get_mut(&(mode, prev)) {
+                            list.retain(|x| x != c);
+                        }
+                    }
+                }
+            }
+            let shown: Vec<String> = keys.iter().map(|c| c.to_string()).collect();
+            warnings.push(format!(
+                "keymap: {}.{} has no usable key; keeping {}",
+                mode.name(),
+                cmd.name(),
+                shown.join(", ")
+            ));
+            self.by_command.insert((mode, cmd), keys);
+        }
     }
 
     /// The command for a key press in `mode`. Panes fall back to the global table;
@@ -500,7 +546,7 @@ mod tests {
 
     #[test]
     fn the_defaults_parse_cleanly() {
-        let (_, warnings) = Keymap::empty().merged(DEFAULTS);
+        let (_, warnings) = Keymap::empty().layered(DEFAULTS);
         assert!(warnings.is_empty(), "{warnings:?}");
         let k = Keymap::defaults();
         assert_eq!(

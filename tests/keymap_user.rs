@@ -72,3 +72,52 @@ fn a_yes_or_no_question_names_the_users_keys() {
     assert!(footer.contains("x/"), "{footer}");
     assert!(!footer.contains("y/"), "{footer}");
 }
+
+/// A keymap file with a misspelled key (or none, or keys all taken by other commands)
+/// must not leave the user without a way to quit or to leave the compose box.
+#[test]
+fn a_misspelled_way_out_keeps_its_default_keys_and_says_so() {
+    let (keymap, problems) = Keymap::with_user("[global]\nquit = [\"Ctrl-Qq\"]\n");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("global.quit") && p.contains("keeping")),
+        "{problems:?}"
+    );
+    let mut app = app();
+    app.keymap = keymap;
+    ch(&mut app, 'q');
+    assert!(app.quit, "q still quits");
+
+    let (keymap, problems) = Keymap::with_user("[compose]\ncancel = [\"Escape\"]\n");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("compose.cancel") && p.contains("Esc")),
+        "{problems:?}"
+    );
+    assert!(keymap
+        .keys(gchat::keymap::Mode::Compose, gchat::keymap::Command::Cancel)
+        .iter()
+        .any(|c| c.to_string() == "Esc"));
+
+    let (keymap, problems) = Keymap::with_user("[dialog]\nyes = []\nno = []\n");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    for cmd in [gchat::keymap::Command::Yes, gchat::keymap::Command::No] {
+        assert!(!keymap.keys(gchat::keymap::Mode::Dialog, cmd).is_empty());
+    }
+}
+
+/// Taking a way out's only keys for another command gives them back to it.
+#[test]
+fn a_way_out_whose_keys_are_all_taken_gets_them_back() {
+    let (keymap, problems) = Keymap::with_user("[global]\nhelp = [\"q\", \"Ctrl-c\"]\n");
+    assert!(
+        problems.iter().any(|p| p.contains("global.quit")),
+        "{problems:?}"
+    );
+    let mut app = app();
+    app.keymap = keymap;
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-c quits again");
+}

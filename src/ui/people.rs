@@ -214,7 +214,7 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         &fl.scroll,
         Style::default(),
         Some((
-            "words, \"a phrase\", sender.name = \"users/me\", has:link…",
+            "words, \"a phrase\", sender.name = \"users/me\", has_link()…",
             theme::dim(),
         )),
     );
