@@ -135,11 +135,11 @@ fn app_with(n: usize) -> App {
     };
     app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![space])))));
     app.update(Action::Done(Box::new(Outcome::Members {
-        space: SPACE.into(),
+        space: sn(SPACE),
         result: Ok(members(2000)),
     })));
     app.update(Action::Done(Box::new(Outcome::Messages {
-        space: SPACE.into(),
+        space: sn(SPACE),
         kind: LoadKind::Latest,
         result: Ok((messages(n), false)),
     })));
@@ -473,7 +473,7 @@ fn requests() {
 fn mentions(n: usize) {
     let mut app = app_with(1_000);
     app.update(Action::Done(Box::new(Outcome::Members {
-        space: SPACE.into(),
+        space: sn(SPACE),
         result: Ok(members(n)),
     })));
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
@@ -582,7 +582,7 @@ fn scale_one(n: usize) {
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let newest = all[n - PAGE..].to_vec();
     app.update(Action::Done(Box::new(Outcome::Messages {
-        space: SPACE.into(),
+        space: sn(SPACE),
         kind: LoadKind::Latest,
         result: Ok((newest, true)),
     })));
@@ -597,7 +597,7 @@ fn scale_one(n: usize) {
         let before_t = all[end].create_time.expect("time");
         let t = Instant::now();
         app.update(Action::Done(Box::new(Outcome::Messages {
-            space: SPACE.into(),
+            space: sn(SPACE),
             kind: LoadKind::Older { before: before_t },
             result: Ok((page, start > 0)),
         })));
@@ -618,7 +618,7 @@ fn scale_one(n: usize) {
     for _ in 0..50 {
         let t = Instant::now();
         app.update(Action::Done(Box::new(Outcome::Messages {
-            space: SPACE.into(),
+            space: sn(SPACE),
             kind: LoadKind::Newer { after },
             result: Ok((Vec::new(), false)),
         })));
@@ -645,4 +645,8 @@ fn scale_one(n: usize) {
         rss as f64 / 1024.0,
         (rss.saturating_sub(before)) as f64 / 1024.0,
     );
+}
+
+fn sn(s: &str) -> gchat::api::SpaceName {
+    gchat::api::SpaceName::parse(s).expect("a valid space name")
 }

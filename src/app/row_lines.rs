@@ -33,6 +33,8 @@ pub struct RowCtx<'a> {
     pub unsure: &'a Unsure,
     /// Pins and the user's own reactions.
     pub react: &'a super::react::ReactState,
+    /// The space's pins.
+    pub pins: Option<&'a super::store::Pins>,
     /// Attachment sizes known here (saved or sent from here), by media resource name.
     pub sizes: &'a std::collections::HashMap<String, u64>,
 }
@@ -327,7 +329,7 @@ fn message_lines(
     if item.msg.last_update_time.is_some() {
         header.push(Span::styled(" (edited)".to_string(), theme::edited()));
     }
-    header.extend(super::react_lines::pin_mark(cx.react, item));
+    header.extend(super::react_lines::pin_mark(cx.pins, item));
     match &item.local {
         Some(Local::Sending) => {
             let text = match cx.next_try(item.name()) {
