@@ -17,7 +17,11 @@
 //! - the mention popup in a space of 10,000 members: key to frame while typing `@Person 1`
 //!   (`-- mentions` runs only this);
 //! - a big space's scale costs: idle poll + frame, older page + frame, newest to oldest,
-//!   memory at the oldest (`-- scale` runs only this).
+//!   memory at the oldest, PageUp over rows not yet laid out, the worst single key
+//!   (`-- scale` runs only this);
+//! - a large workspace: 500 spaces (named spaces, group chats and DMs, named after their
+//!   members) and a 2,000-member space open: a frame, and key to frame moving the
+//!   selection in the spaces list and in the members pane (`-- workspace` runs only this).
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -523,6 +527,10 @@ fn main() {
         scale();
         return;
     }
+    if std::env::args().any(|a| a == "workspace") {
+        workspace();
+        return;
+    }
     if std::env::args().any(|a| a == "cleaning") {
         cleaning();
         return;
@@ -568,6 +576,13 @@ fn scale() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
+    // Where memory goes: the size of what each message costs before its text.
+    println!(
+        "scale: a message as held {} bytes (its API message {}), a row {} bytes",
+        std::mem::size_of::<gchat::app::timeline::Item>(),
+        std::mem::size_of::<Message>(),
+        std::mem::size_of::<gchat::app::timeline::Row>(),
+    );
     for n in [1_000, big] {
         scale_one(n);
     }
@@ -645,6 +660,174 @@ fn scale_one(n: usize) {
         rss as f64 / 1024.0,
         (rss.saturating_sub(before)) as f64 / 1024.0,
     );
+    // The worst single key (with its frame) over a tour of the whole history: jumps to
+    // either end, line and page moves, opening and closing a thread, expanding one.
+    let tour: Vec<KeyCode> = [KeyCode::Char('G')]
+        .into_iter()
+        .chain(std::iter::repeat_n(KeyCode::Char('k'), 20))
+        .chain(std::iter::repeat_n(KeyCode::PageUp, 20))
+        .chain([KeyCode::Char('o'), KeyCode::Enter, KeyCode::Esc])
+        .chain([KeyCode::Char('g')])
+        .chain(std::iter::repeat_n(KeyCode::Char('j'), 20))
+        .chain(std::iter::repeat_n(KeyCode::PageDown, 20))
+        .chain([KeyCode::Char('o'), KeyCode::Char('T'), KeyCode::Char('T')])
+        .chain([KeyCode::Char('G'), KeyCode::Char('g'), KeyCode::Char('G')])
+        .collect();
+    let mut keys = Vec::new();
+    let mut worst = (Duration::ZERO, KeyCode::Null);
+    for code in tour {
+        let t = key_and_frame(&mut app, &mut term, code);
+        if t > worst.0 {
+            worst = (t, code);
+        }
+        keys.push(t);
+    }
+    drop(app);
+    // PageUp from the newest message of a freshly loaded space: every page lays out
+    // rows for the first time.
+    let mut app = app_with(n);
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let mut ups = Vec::new();
+    for _ in 0..40 {
+        ups.push(key_and_frame(&mut app, &mut term, KeyCode::PageUp));
+    }
+    let up_worst = ups.iter().max().copied().unwrap_or_default();
+    println!(
+        "scale, {n:>7} messages: PageUp over rows not yet laid out median {:.2?}, worst {:.2?}; worst single key {:.2?} ({:?}; of {} keys, median {:.2?})",
+        median(ups),
+        up_worst,
+        worst.0,
+        worst.1,
+        keys.len(),
+        median(keys.clone()),
+    );
+}
+
+/// One key and the frame after it.
+fn key_and_frame(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode) -> Duration {
+    let t = Instant::now();
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    term.draw(|f| gchat::ui::draw(app, f)).expect("draw");
+    app.dirty = false;
+    t.elapsed()
+}
+
+/// 500 spaces: a third named spaces, a third group chats of 3 to 8 people, a third DMs,
+/// every conversation's members loaded (it is named after them), and a named space of
+/// 2,000 members open with its members pane shown.
+fn workspace_app() -> App {
+    use gchat::api::model::{MembershipRole, MembershipState};
+    let mut app = app_with(1_000);
+    let t0 = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
+    let mut spaces = Vec::new();
+    let mut lists = Vec::new();
+    for i in 0..500usize {
+        let name = format!("spaces/AAAAWork{i:04}");
+        let kind = match i % 3 {
+            0 => SpaceType::Space,
+            1 => SpaceType::GroupChat,
+            _ => SpaceType::DirectMessage,
+        };
+        let people: Vec<usize> = match kind {
+            SpaceType::GroupChat => (0..3 + i % 6)
+                .map(|k| 3000 + (i * 7 + k * 13) % 900)
+                .collect(),
+            SpaceType::DirectMessage => vec![3000 + (i * 11) % 900],
+            _ => Vec::new(),
+        };
+        spaces.push(Space {
+            name: Some(name.clone()),
+            display_name: (kind == SpaceType::Space).then(|| format!("Project {i} 项目")),
+            space_type: Some(kind),
+            last_active_time: Some(t0 + chrono::Duration::minutes((i * 37 % 500) as i64)),
+            ..Default::default()
+        });
+        if !people.is_empty() {
+            let mut members: Vec<Membership> = people
+                .iter()
+                .map(|p| Membership {
+                    name: Some(format!("{name}/members/{p}")),
+                    state: Some(MembershipState::Joined),
+                    role: Some(MembershipRole::Member),
+                    member: Some(User {
+                        name: Some(format!("users/{p}")),
+                        display_name: Some(format!("Colleague {p} 同事")),
+                        user_type: Some(UserType::Human),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                })
+                .collect();
+            members.push(Membership {
+                name: Some(format!("{name}/members/1001")),
+                state: Some(MembershipState::Joined),
+                member: Some(User {
+                    name: Some("users/1001".into()),
+                    user_type: Some(UserType::Human),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+            lists.push((name, members));
+        }
+    }
+    spaces.push(Space {
+        name: Some(SPACE.into()),
+        space_type: Some(SpaceType::Space),
+        display_name: Some("Benchmark".into()),
+        last_active_time: Some(t0 + chrono::Duration::days(1)),
+        ..Default::default()
+    });
+    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(spaces)))));
+    for (space, result) in lists {
+        app.update(Action::Done(Box::new(Outcome::Members {
+            space: sn(&space),
+            result: Ok(result),
+        })));
+    }
+    app
+}
+
+fn workspace() {
+    let mut app = workspace_app();
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+    let mut v = Vec::new();
+    for _ in 0..300 {
+        let t = Instant::now();
+        term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+        v.push(t.elapsed());
+    }
+    println!(
+        "workspace, 500 spaces + 2,000 members at 200x50: frame median {:>9.1?}",
+        median(v)
+    );
+    for (pane, digit) in [("spaces list", '1'), ("members pane", '3')] {
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char(digit),
+            KeyModifiers::NONE,
+        )));
+        term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+        let mut v = Vec::new();
+        for i in 0..400 {
+            // Down through the list, then back up.
+            let key = if i < 200 {
+                KeyCode::Char('j')
+            } else {
+                KeyCode::Char('k')
+            };
+            let t = Instant::now();
+            app.update(Action::Key(KeyEvent::new(key, KeyModifiers::NONE)));
+            term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
+            v.push(t.elapsed());
+        }
+        let worst = *v.iter().max().expect("samples");
+        println!(
+            "workspace, {pane:<12}: key to frame median {:>9.1?}, worst {:.1?}",
+            median(v),
+            worst
+        );
+    }
 }
 
 fn sn(s: &str) -> gchat::api::SpaceName {

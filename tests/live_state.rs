@@ -92,7 +92,7 @@ fn above_selected(app: &App) -> Vec<Message> {
     };
     let items = app.current_timeline().unwrap().items();
     let i = items.iter().position(|i| i.name() == name).unwrap();
-    items[..i].iter().rev().map(|i| i.msg.clone()).collect()
+    items.range(..i).rev().map(|i| i.msg.clone()).collect()
 }
 
 fn events(app: &mut App, events: Vec<SpaceEvent>) -> Vec<Effect> {

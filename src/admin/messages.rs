@@ -416,7 +416,7 @@ async fn list(
         let (name, what) = (&name, &what);
         async move {
             let page = client
-                .list_messages(name, &p)
+                .list_messages_full(name, &p)
                 .await
                 .map_err(|e| Failure::api(what, &e))?;
             Ok((page.messages, page.next_page_token))

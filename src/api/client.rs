@@ -658,18 +658,25 @@ impl Client {
 
     // ---- messages ----
 
+    /// A page of `spaces.messages.list`, decoded lean: each message's `space`,
+    /// `formattedText` and `argumentText` are skipped (the caller knows the space; the
+    /// app reads `text`). [`Client::list_messages_full`] keeps them.
     pub async fn list_messages(
         &self,
         space: &SpaceName,
         p: &ListMessages,
     ) -> Result<ListMessagesResponse, ApiError> {
-        let call = Call::new(Method::GET, format!("v1/{space}/messages"))
-            .q_opt("pageSize", p.page_size)
-            .q_opt("pageToken", p.page_token.as_deref())
-            .q_opt("filter", p.filter.as_deref())
-            .q_opt("orderBy", p.order_by.as_deref())
-            .q_flag("showDeleted", p.show_deleted);
-        self.send(call).await
+        let page: crate::api::lean::LeanMessages = self.send(list_messages_call(space, p)).await?;
+        Ok(page.0)
+    }
+
+    /// A page of `spaces.messages.list` with every field as sent.
+    pub async fn list_messages_full(
+        &self,
+        space: &SpaceName,
+        p: &ListMessages,
+    ) -> Result<ListMessagesResponse, ApiError> {
+        self.send(list_messages_call(space, p)).await
     }
 
     /// Every page of `spaces.messages.list`.
@@ -842,6 +849,15 @@ impl Client {
 /// Whether a failed attempt is worth repeating (when repeating is safe): the server was
 /// busy or failed, the network did, or a success answer arrived garbled (the server may
 /// well have acted; a repeat of a safe request asks again).
+fn list_messages_call(space: &SpaceName, p: &ListMessages) -> Call {
+    Call::new(Method::GET, format!("v1/{space}/messages"))
+        .q_opt("pageSize", p.page_size)
+        .q_opt("pageToken", p.page_token.as_deref())
+        .q_opt("filter", p.filter.as_deref())
+        .q_opt("orderBy", p.order_by.as_deref())
+        .q_flag("showDeleted", p.show_deleted)
+}
+
 fn worth_retrying(e: &ApiError) -> bool {
     e.is_retryable() || matches!(e, ApiError::Decode(_))
 }

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod dev_token;
 pub mod error;
+pub mod lean;
 pub mod model;
 pub mod name;
 pub mod scope;

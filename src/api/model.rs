@@ -30,13 +30,40 @@ pub mod timestamp {
         }
     }
 
+    /// Parsed straight from the text as read (no owned copy of it first).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        let s: Option<String> = Option::deserialize(d)?;
-        match s {
-            None => Ok(None),
-            Some(s) => parse(&s).map(Some).map_err(|e| {
-                serde::de::Error::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}"))
-            }),
+        d.deserialize_option(OptionalTime)
+    }
+
+    struct OptionalTime;
+
+    impl<'de> serde::de::Visitor<'de> for OptionalTime {
+        type Value = Option<DateTime<Utc>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an RFC 3339 timestamp or null")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(Time).map(Some)
+        }
+    }
+
+    struct Time;
+
+    impl serde::de::Visitor<'_> for Time {
+        type Value = DateTime<Utc>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an RFC 3339 timestamp")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            parse(s).map_err(|e| E::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
         }
     }
 }
@@ -99,9 +126,19 @@ macro_rules! string_enum {
         }
 
         impl<'de> Deserialize<'de> for $name {
+            /// Known values from the text as read: no owned copy unless it is unknown.
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                Ok(Self::from(s.as_str()))
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " string"))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$name, E> {
+                        Ok($name::from(s))
+                    }
+                }
+                d.deserialize_str(V)
             }
         }
     };

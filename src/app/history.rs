@@ -37,7 +37,7 @@ impl App {
             .zip(&win.parts)
             .map(|((r, at, _), &(_, skip, _))| (r, pad + at as i64 - skip as i64))
             .collect();
-        let sel = v.selected.as_ref().and_then(|s| rows.index.get(s)).copied();
+        let sel = v.selected.as_ref().and_then(|s| rows.pos(s));
         let (r, y) = lines
             .iter()
             .find(|(r, _)| Some(*r) == sel)
@@ -57,7 +57,7 @@ impl App {
     pub(super) fn restore_place(&mut self, space: &str, place: Place) {
         let (w, _) = self.message_area();
         let rows = self.rows_for(space);
-        let Some(&i) = rows.index.get(&place.row) else {
+        let Some(i) = rows.pos(&place.row) else {
             return;
         };
         let (r, skip) = if place.y >= 0 {
@@ -254,15 +254,15 @@ impl App {
     pub(super) fn neighbour_of(&self, rows: &Rows, gone: &dyn Fn(&str) -> bool) -> Option<Row> {
         let space = self.current.as_deref()?;
         let sel = self.views.get(space)?.selected.as_ref()?;
-        let i = *rows.index.get(sel)?;
+        let i = rows.pos(sel)?;
         let ok = |r: &Row| match r {
             Row::Msg { name, .. } => !gone(name),
             _ => false,
         };
-        rows.rows[i + 1..]
-            .iter()
+        rows.rows
+            .range(i + 1..)
             .find(|r| ok(r))
-            .or_else(|| rows.rows[..i].iter().rev().find(|r| ok(r)))
+            .or_else(|| rows.rows.range(..i).rev().find(|r| ok(r)))
             .cloned()
     }
 
@@ -293,11 +293,8 @@ impl App {
     pub(super) fn select_instead(&mut self, space: &str, next: Option<Row>) {
         let rows = self.rows_for(space);
         if let Some(v) = self.views.get_mut(space) {
-            if v.selected
-                .as_ref()
-                .is_none_or(|s| !rows.index.contains_key(s))
-            {
-                v.selected = next.filter(|r| rows.index.contains_key(r));
+            if v.selected.as_ref().is_none_or(|s| !rows.contains(s)) {
+                v.selected = next.filter(|r| rows.contains(r));
             }
         }
     }

@@ -14,6 +14,10 @@ pub struct MemberList {
     pub error: Option<String>,
     /// The names version the order was made with; `None` after a change.
     sorted_with: Option<u64>,
+    /// Stamped anew by each change of the list (see `labels`); 0 for a new empty list.
+    generation: u64,
+    /// Joined and invited, counted when the list last changed (the pane's title).
+    counted: Option<(usize, usize)>,
 }
 
 impl MemberList {
@@ -24,7 +28,19 @@ impl MemberList {
     /// Takes a freshly loaded list.
     pub fn replace(&mut self, list: Vec<Membership>) {
         self.list = list;
+        self.changed();
+    }
+
+    /// After any change to the list: sort again, count again, relabel.
+    fn changed(&mut self) {
         self.sorted_with = None;
+        self.counted = None;
+        self.generation = super::labels::next_generation();
+    }
+
+    /// The stamp of the list's last change.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Membership> {
@@ -33,6 +49,10 @@ impl MemberList {
 
     /// Counts of joined members (people and apps) and of people invited.
     pub fn counts(&self) -> (usize, usize) {
+        self.counted.unwrap_or_else(|| self.count())
+    }
+
+    fn count(&self) -> (usize, usize) {
         let of = |st: MembershipState| {
             self.list
                 .iter()
@@ -66,10 +86,11 @@ impl MemberList {
             (rank(m), crate::natural::key(&label))
         });
         self.sorted_with = Some(people.version);
+        self.counted = Some(self.count());
     }
 
     pub fn upsert(&mut self, m: Membership) {
-        self.sorted_with = None;
+        self.changed();
         match self.list.iter_mut().find(|x| x.name == m.name) {
             Some(x) => {
                 // Patches answer with fewer fields: keep what they leave out.
@@ -84,7 +105,7 @@ impl MemberList {
     }
 
     pub fn remove(&mut self, name: &str) {
-        self.sorted_with = None;
+        self.changed();
         self.list.retain(|m| m.name.as_deref() != Some(name));
     }
 }

@@ -19,6 +19,7 @@ mod gone;
 mod history;
 mod input;
 mod item;
+pub mod labels;
 pub mod layout;
 mod links;
 mod live;
@@ -46,6 +47,7 @@ mod readsync_answers;
 pub mod reconcile;
 pub mod request;
 mod roles;
+mod row_ctx;
 mod row_lines;
 mod rows;
 pub mod search;
@@ -177,6 +179,8 @@ pub struct App {
     pub sections: sections::Sections,
     /// Downloads, uploads and files attached to the message being written.
     pub files: files::Files,
+    /// What the spaces list calls each space, made when its inputs change.
+    pub labels: labels::SpaceLabels,
 }
 
 impl App {
@@ -209,6 +213,7 @@ impl App {
             user_state: readsync::UserState::default(),
             sections: sections::Sections::default(),
             files: files::Files::default(),
+            labels: labels::SpaceLabels::default(),
         }
     }
 
@@ -253,6 +258,7 @@ impl App {
         self.refresh_pending_quote();
         self.count_requests(&fx);
         self.sort_members();
+        self.refresh_labels();
         self.settle_discard_note();
         self.quit_when_sent();
         // Back at the newest message: nothing below is unseen.

@@ -114,7 +114,7 @@ impl App {
             v.expanded.insert(item.thread().to_string());
         }
         let rows = self.rows_for(space);
-        if !rows.index.contains_key(&row) {
+        if !rows.contains(&row) {
             // Its thread starts before what is loaded: open the thread.
             let thread = item.thread().to_string();
             let v = self.views.entry(space.to_string()).or_default();

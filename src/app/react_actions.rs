@@ -121,7 +121,7 @@ impl App {
         }
         // The space's favourites, by how often they were used on loaded messages.
         let mut counts: Vec<(EmojiKey, Clean, i32)> = Vec::new();
-        for it in tl.map(|t| t.items()).unwrap_or(&[]) {
+        for it in tl.into_iter().flat_map(|t| t.items()) {
             for s in it.msg.reaction_summaries() {
                 let Some(e) = &s.emoji else { continue };
                 let Some(k) = EmojiKey::of(e) else { continue };

@@ -4,7 +4,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::react::{emoji_label, EmojiKey, ReactState};
-use super::row_lines::RowCtx;
+use super::row_ctx::RowCtx;
 use super::store::Pins;
 use super::timeline::Item;
 use crate::api::model::{AnnotationType, User};

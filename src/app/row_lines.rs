@@ -5,67 +5,11 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use std::time::{Duration, Instant};
-
-use super::people::People;
-use super::reconcile::Unsure;
-use super::settings::{Identity, Settings};
-use super::timeline::{Item, Local, Row, Timeline};
-use super::view::ViewState;
-use crate::api::model::{Message, User};
+pub use super::row_ctx::RowCtx;
+use super::timeline::{Item, Local, Row};
 use crate::clean::Clean;
-use crate::keymap::Keymap;
-use crate::markup::{self, Names};
+use crate::markup;
 use crate::theme;
-
-/// What laying out one space's rows needs: its messages and view, who reads them, and how
-/// names, times and keys are shown. Nothing of the app's other state.
-pub struct RowCtx<'a> {
-    /// How the space is named, for the row at the top.
-    pub label: Clean,
-    pub timeline: Option<&'a Timeline>,
-    pub view: Option<&'a ViewState>,
-    pub me: &'a Identity,
-    pub people: &'a People,
-    pub settings: &'a Settings,
-    pub keymap: &'a Keymap,
-    /// Sends whose outcome is not known yet, for "next try in".
-    pub unsure: &'a Unsure,
-    /// Pins and the user's own reactions.
-    pub react: &'a super::react::ReactState,
-    /// The space's pins.
-    pub pins: Option<&'a super::store::Pins>,
-    /// Attachment sizes known here (saved or sent from here), by media resource name.
-    pub sizes: &'a std::collections::HashMap<String, u64>,
-}
-
-impl RowCtx<'_> {
-    fn is_mine(&self, m: &Message) -> bool {
-        self.me.sent(m)
-    }
-
-    fn member_label(&self, u: &User) -> Clean {
-        self.people.user_label(u)
-    }
-
-    fn has_new_reply(&self, thread: &str) -> bool {
-        self.view
-            .is_some_and(|v| v.surfaced.iter().any(|t| t == thread))
-    }
-
-    fn next_try(&self, local: &str) -> Option<Duration> {
-        self.unsure.next_try(local, Instant::now())
-    }
-}
-
-impl Names for RowCtx<'_> {
-    fn display_name(&self, user: &str) -> Option<Clean> {
-        self.people.name(user)
-    }
-    fn is_me(&self, user: &str) -> bool {
-        self.me.is(user)
-    }
-}
 
 /// Left of every row: one column for the selection bar.
 const GUTTER: usize = 1;
@@ -218,7 +162,6 @@ pub fn render_row(cx: &RowCtx, row: &Row, continued: bool, width: u16) -> Vec<Li
         Row::Msg { name, reply } => match tl.and_then(|t| t.get(name)) {
             Some(item) => message_lines(
                 cx,
-                tl.map(|t| t.items()).unwrap_or(&[]),
                 item,
                 Shape {
                     reply: *reply,
@@ -235,10 +178,14 @@ pub fn render_row(cx: &RowCtx, row: &Row, continued: bool, width: u16) -> Vec<Li
 /// The line at the bottom for a thread higher up that got a reply: who, and what.
 fn new_replies(cx: &RowCtx, thread: &str, width: usize) -> Vec<Line<'static>> {
     let tl = cx.timeline;
-    let items = tl.map(|t| t.items()).unwrap_or(&[]);
-    let in_thread = || items.iter().filter(move |i| i.thread() == thread);
-    let root = in_thread().find(|i| !i.msg.thread_reply);
-    let last = in_thread().rev().find(|i| i.msg.thread_reply);
+    // The root by the thread index; the last reply from the newest back (news is new).
+    let root = tl.and_then(|t| t.thread_root(thread));
+    let last = tl.and_then(|t| {
+        t.items()
+            .iter()
+            .rev()
+            .find(|i| i.thread() == thread && i.msg.thread_reply)
+    });
     let who = last
         .and_then(|i| i.msg.sender.as_ref())
         .map(|u| cx.member_label(u).into_string())
@@ -291,13 +238,7 @@ struct Shape {
     new_reply: bool,
 }
 
-fn message_lines(
-    cx: &RowCtx,
-    all: &[Item],
-    item: &Item,
-    shape: Shape,
-    width: usize,
-) -> Vec<Line<'static>> {
+fn message_lines(cx: &RowCtx, item: &Item, shape: Shape, width: usize) -> Vec<Line<'static>> {
     let Shape {
         reply,
         continued,
@@ -310,8 +251,8 @@ fn message_lines(
         .saturating_sub(lead + body_indent + 1)
         .clamp(8, MAX_TEXT_WIDTH);
     let root_date = if reply {
-        all.iter()
-            .find(|i| i.thread() == item.thread())
+        cx.timeline
+            .and_then(|t| t.thread_first(item.thread()))
             .map(|r| cx.settings.local(r.time()).date_naive())
     } else {
         None

@@ -2,7 +2,7 @@
 //! grouped under them, long threads collapsed, dates between days, and the marks for
 //! unread messages and new replies.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Rows are indexed by value on every rebuild (100,000 of them in a big space): a fast
 /// hasher, still seeded per process.
@@ -11,6 +11,10 @@ pub type Fast = foldhash::fast::RandomState;
 use chrono::{NaiveDate, Utc};
 
 use super::item::Item;
+
+mod incremental;
+
+pub use incremental::{prepend, regroup, toggled, Lookup};
 
 /// A row of the message pane.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -69,10 +73,27 @@ pub struct RowsKey {
     pub surfaced: Vec<String>,
 }
 
-#[derive(Debug, Default)]
+impl RowsKey {
+    /// The same but for the version of the messages.
+    pub fn same_view(&self, other: &RowsKey) -> bool {
+        self.thread == other.thread
+            && self.expanded == other.expanded
+            && self.utc_offset_secs == other.utc_offset_secs
+            && self.unread_from == other.unread_from
+            && self.surfaced == other.surfaced
+    }
+}
+
+/// The rows of the message pane, with each row's position.
+///
+/// Positions are kept as sequence numbers counted from a moving front, so rows put in
+/// front (an older page) leave every other row's entry alone.
+#[derive(Debug, Default, Clone)]
 pub struct Rows {
-    pub rows: Vec<Row>,
-    pub index: HashMap<Row, usize, Fast>,
+    pub rows: VecDeque<Row>,
+    /// Each row's sequence number; its position is that minus `front`.
+    index: HashMap<Row, i64, Fast>,
+    front: i64,
     /// Messages that continue the one above (same sender, moments later): no header.
     pub continued: HashSet<String, Fast>,
 }
@@ -81,6 +102,29 @@ impl Rows {
     /// Whether row `i` is a message shown under the header of the one above it.
     pub fn continues(&self, i: usize) -> bool {
         matches!(self.rows.get(i), Some(Row::Msg { name, .. }) if self.continued.contains(name))
+    }
+
+    /// Where `row` is, if it is shown.
+    pub fn pos(&self, row: &Row) -> Option<usize> {
+        self.index
+            .get(row)
+            .and_then(|&s| usize::try_from(s - self.front).ok())
+            .filter(|&i| i < self.rows.len())
+    }
+
+    pub fn contains(&self, row: &Row) -> bool {
+        self.pos(row).is_some()
+    }
+
+    fn from_rows(rows: Vec<Row>, continued: HashSet<String, Fast>) -> Rows {
+        let mut index = HashMap::with_capacity_and_hasher(rows.len(), Fast::default());
+        index.extend(rows.iter().enumerate().map(|(i, r)| (r.clone(), i as i64)));
+        Rows {
+            rows: rows.into(),
+            index,
+            front: 0,
+            continued,
+        }
     }
 }
 
@@ -91,12 +135,32 @@ struct Builder<'a> {
     /// The last row pushed, when it is a message.
     last: Option<&'a Item>,
     unread_from: Option<&'a str>,
+    last_date: Option<NaiveDate>,
 }
 
 impl<'a> Builder<'a> {
+    fn new(capacity: usize, key: &'a RowsKey) -> Self {
+        let mut rows = Vec::with_capacity(capacity);
+        rows.push(Row::Top);
+        Builder {
+            rows,
+            continued: HashSet::default(),
+            last: None,
+            unread_from: key.unread_from.as_deref(),
+            last_date: None,
+        }
+    }
+
     fn push(&mut self, row: Row) {
         self.last = None;
         self.rows.push(row);
+    }
+
+    fn date(&mut self, d: NaiveDate) {
+        if self.last_date != Some(d) {
+            self.push(Row::Date(d));
+            self.last_date = Some(d);
+        }
     }
 
     fn push_msg(&mut self, it: &'a Item, reply: bool) {
@@ -113,6 +177,44 @@ impl<'a> Builder<'a> {
             reply,
         });
         self.last = Some(it);
+    }
+
+    /// One thread's rows: its first loaded message (or a note that it started
+    /// earlier), and its replies, collapsed when there are many.
+    fn group(
+        &mut self,
+        t: &str,
+        g: &[&'a Item],
+        expanded: &HashSet<&str>,
+        date: impl Fn(&Item) -> NaiveDate,
+    ) {
+        let Some(first) = g.first() else { return };
+        self.date(date(first));
+        let (root, replies): (Option<&Item>, &[&Item]) = if first.msg.thread_reply {
+            self.push(Row::EarlierThread {
+                thread: t.to_string(),
+            });
+            (None, g)
+        } else {
+            (Some(first), &g[1..])
+        };
+        if let Some(r) = root {
+            self.push_msg(r, false);
+        }
+        let collapse = replies.len() > COLLAPSE_OVER && !expanded.contains(t);
+        let shown = if collapse {
+            self.push(Row::Collapsed {
+                thread: t.to_string(),
+                hidden: replies.len() - SHOW_WHEN_COLLAPSED,
+            });
+            &replies[replies.len() - SHOW_WHEN_COLLAPSED..]
+        } else {
+            replies
+        };
+        // A root and a reply never share a header (`continues` checks).
+        for r in shown {
+            self.push_msg(r, true);
+        }
     }
 }
 
@@ -133,78 +235,48 @@ fn continues(prev: &Item, it: &Item) -> bool {
         && it.msg.last_update_time.is_none()
 }
 
-/// The rows for `items` (in `createTime` order) as `key` asks.
-pub fn build(items: &[Item], key: &RowsKey) -> Rows {
+fn date_fn(key: &RowsKey) -> impl Fn(&Item) -> NaiveDate {
     let offset = chrono::FixedOffset::east_opt(key.utc_offset_secs)
         .unwrap_or_else(|| chrono::Offset::fix(&Utc));
-    let date_of = |it: &Item| it.time().with_timezone(&offset).date_naive();
-    let mut rows = Vec::with_capacity(items.len() + items.len() / 8 + 2);
-    rows.push(Row::Top);
-    let mut b = Builder {
-        rows,
-        continued: HashSet::default(),
-        last: None,
-        unread_from: key.unread_from.as_deref(),
-    };
+    move |it: &Item| it.time().with_timezone(&offset).date_naive()
+}
+
+/// Threads in the order of their first message among `items`, each with its messages.
+fn group_items<'a>(
+    items: impl Iterator<Item = &'a Item>,
+) -> (Vec<&'a str>, HashMap<&'a str, Vec<&'a Item>, Fast>) {
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: HashMap<&str, Vec<&Item>, Fast> = HashMap::default();
+    for it in items {
+        let t = it.thread();
+        groups
+            .entry(t)
+            .or_insert_with(|| {
+                order.push(t);
+                Vec::new()
+            })
+            .push(it);
+    }
+    (order, groups)
+}
+
+/// The rows for `items` (in `createTime` order) as `key` asks.
+pub fn build<'a>(items: impl ExactSizeIterator<Item = &'a Item> + Clone, key: &RowsKey) -> Rows {
+    let date_of = date_fn(key);
+    let n = items.len();
+    let mut b = Builder::new(n + n / 8 + 2, key);
     if let Some(thread) = &key.thread {
         // One thread on its own: every message, no collapsing.
-        let mut last_date = None;
-        for it in items.iter().filter(|i| i.thread() == thread) {
-            let d = date_of(it);
-            if last_date != Some(d) {
-                b.push(Row::Date(d));
-                last_date = Some(d);
-            }
+        for it in items.filter(|i| i.thread() == thread) {
+            b.date(date_of(it));
             b.push_msg(it, it.msg.thread_reply);
         }
     } else {
         // Threads in the order of their first loaded message.
-        let mut order: Vec<&str> = Vec::new();
-        let mut groups: HashMap<&str, Vec<&Item>, Fast> = HashMap::default();
-        for it in items {
-            let t = it.thread();
-            groups
-                .entry(t)
-                .or_insert_with(|| {
-                    order.push(t);
-                    Vec::new()
-                })
-                .push(it);
-        }
+        let (order, groups) = group_items(items);
         let expanded: HashSet<&str> = key.expanded.iter().map(String::as_str).collect();
-        let mut last_date = None;
         for t in order.iter().copied() {
-            let g = &groups[t];
-            let d = date_of(g[0]);
-            if last_date != Some(d) {
-                b.push(Row::Date(d));
-                last_date = Some(d);
-            }
-            let (root, replies): (Option<&Item>, &[&Item]) = if g[0].msg.thread_reply {
-                b.push(Row::EarlierThread {
-                    thread: t.to_string(),
-                });
-                (None, &g[..])
-            } else {
-                (Some(g[0]), &g[1..])
-            };
-            if let Some(r) = root {
-                b.push_msg(r, false);
-            }
-            let collapse = replies.len() > COLLAPSE_OVER && !expanded.contains(t);
-            let shown = if collapse {
-                b.push(Row::Collapsed {
-                    thread: t.to_string(),
-                    hidden: replies.len() - SHOW_WHEN_COLLAPSED,
-                });
-                &replies[replies.len() - SHOW_WHEN_COLLAPSED..]
-            } else {
-                replies
-            };
-            // A root and a reply never share a header (`continues` checks).
-            for r in shown {
-                b.push_msg(r, true);
-            }
+            b.group(t, &groups[t], &expanded, &date_of);
         }
         for t in &key.surfaced {
             if groups.contains_key(t.as_str()) {
@@ -212,11 +284,5 @@ pub fn build(items: &[Item], key: &RowsKey) -> Rows {
             }
         }
     }
-    let mut index = HashMap::with_capacity_and_hasher(b.rows.len(), Fast::default());
-    index.extend(b.rows.iter().enumerate().map(|(i, r)| (r.clone(), i)));
-    Rows {
-        rows: b.rows,
-        index,
-        continued: b.continued,
-    }
+    Rows::from_rows(b.rows, b.continued)
 }

@@ -1,6 +1,7 @@
 //! The spaces pane: every space, newest activity first, named for people to read (a DM
 //! by the other person), filtered as you type, with unread counts.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -77,49 +78,36 @@ pub fn marker(s: &Space) -> &'static str {
     }
 }
 
-impl App {
-    /// What to call a space: its name, or for conversations, who is in it.
-    pub fn space_label(&self, s: &Space) -> Clean {
-        if let Some(n) = s.display_name.as_deref().filter(|n| !n.is_empty()) {
-            return Clean::line(n);
-        }
-        let name = s.name.as_deref().unwrap_or("");
-        let others: Vec<Clean> = self
-            .store
-            .members(name)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|x| x.member.as_ref())
-                    .filter(|u| u.name.as_deref().is_none_or(|n| !self.is_me(n)))
-                    .filter(|u| !(self.me.is_app && u.is_bot()))
-                    .map(|u| self.member_label(u))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let label = match (s.kind(), others.is_empty()) {
-            (_, false) => others
-                .iter()
-                .map(Clean::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-            (SpaceType::DirectMessage, true) if s.single_user_bot_dm => "Chat app (DM)".into(),
-            (SpaceType::DirectMessage, true) => "Direct message".into(),
-            (SpaceType::GroupChat, true) => "Group chat".into(),
-            _ => name.to_string(),
-        };
-        Clean::line(&label)
-    }
+/// A space as listed: when it was last active, and its label.
+type Listed<'a> = (&'a Space, Option<DateTime<Utc>>, Cow<'a, Clean>);
 
+impl App {
     /// The spaces as listed: newest activity first, filtered.
     pub fn visible_spaces(&self) -> Vec<&Space> {
         // The filter matches what is shown.
         let f = Clean::line(&self.spaces.filter).to_lowercase();
-        let mut v: Vec<(&Space, Option<DateTime<Utc>>, Clean)> = self
+        let mut v: Vec<Listed> = self
             .spaces
             .all
             .iter()
-            .map(|s| (s, self.store.activity(s), self.space_label(s)))
-            .filter(|(_, _, label)| f.is_empty() || label.to_lowercase().contains(&f))
+            .filter_map(|s| {
+                let label = match self.labels.get(self, s) {
+                    Some((label, lower)) => {
+                        if !f.is_empty() && !lower.contains(&f) {
+                            return None;
+                        }
+                        Cow::Borrowed(label)
+                    }
+                    None => {
+                        let label = self.space_label(s);
+                        if !f.is_empty() && !label.to_lowercase().contains(&f) {
+                            return None;
+                        }
+                        Cow::Owned(label)
+                    }
+                };
+                Some((s, self.store.activity(s), label))
+            })
             .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
         v.into_iter().map(|(s, _, _)| s).collect()

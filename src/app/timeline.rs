@@ -2,22 +2,31 @@
 //! optimistic local copies of messages being sent, and a cache of the rows the message
 //! pane shows (built in `rows`).
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Utc};
 
 use crate::api::model::Message;
 
 pub use super::item::{Item, Local, MessageId};
-use super::rows;
+use super::rows::Fast;
 pub use super::rows::{Row, Rows, RowsKey};
+
+mod rows_cache;
+mod threads;
+
+use rows_cache::RowsCache;
+use threads::ThreadStat;
 
 #[derive(Debug, Default)]
 pub struct Timeline {
-    items: Vec<Item>,
-    by_name: HashMap<String, usize, super::rows::Fast>,
+    items: VecDeque<Item>,
+    /// Each message's sequence number; its position is that minus `front`, so messages
+    /// put in front leave every other entry alone.
+    by_name: HashMap<String, i64, Fast>,
+    front: i64,
+    threads: HashMap<String, ThreadStat, Fast>,
     /// Changes whenever `items` does.
     pub version: u64,
     next_rev: u64,
@@ -36,11 +45,15 @@ pub struct Timeline {
     /// Messages deleted here: a list that was answered before the delete must not bring
     /// them back.
     gone: HashSet<String>,
-    rows_cache: RefCell<Option<(RowsKey, Rc<Rows>)>>,
+    /// The rows of the whole timeline and of one thread on its own, kept apart so
+    /// opening a thread and going back does not build the long one again.
+    rows_cache: RefCell<[Option<RowsCache>; 2]>,
+    /// Rows laid out so far (built or rebuilt), for tests of work done per change.
+    rows_built: Cell<u64>,
 }
 
 impl Timeline {
-    pub fn items(&self) -> &[Item] {
+    pub fn items(&self) -> &VecDeque<Item> {
         &self.items
     }
 
@@ -52,22 +65,39 @@ impl Timeline {
         self.items.is_empty()
     }
 
+    fn pos(&self, name: &str) -> Option<usize> {
+        let s = *self.by_name.get(name)?;
+        usize::try_from(s - self.front).ok()
+    }
+
     pub fn get(&self, name: &str) -> Option<&Item> {
-        self.by_name.get(name).map(|&i| &self.items[i])
+        self.pos(name).and_then(|i| self.items.get(i))
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut Item> {
-        let i = *self.by_name.get(name)?;
+        let i = self.pos(name)?;
         self.touch();
         self.next_rev += 1;
         let rev = self.next_rev;
-        let it = &mut self.items[i];
+        let it = self.items.get_mut(i)?;
         it.rev = rev;
         Some(it)
     }
 
+    /// Something changed that the rows cannot follow piecemeal.
     fn touch(&mut self) {
         self.version += 1;
+        for c in self.rows_cache.get_mut().iter_mut().flatten() {
+            c.stale = true;
+        }
+    }
+
+    /// `k` messages went in front of the rest.
+    fn touch_front(&mut self, k: usize) {
+        self.version += 1;
+        for c in self.rows_cache.get_mut().iter_mut().flatten() {
+            c.front_added += k;
+        }
     }
 
     /// The polling watermark: poll for messages created at or after it (ties are
@@ -97,12 +127,18 @@ impl Timeline {
     }
 
     fn reindex(&mut self) {
+        self.front = 0;
         self.by_name = self
             .items
             .iter()
             .enumerate()
-            .map(|(i, it)| (it.name().to_string(), i))
+            .map(|(i, it)| (it.name().to_string(), i as i64))
             .collect();
+        let mut threads = HashMap::default();
+        for it in &self.items {
+            Self::stat_add(&mut threads, it);
+        }
+        self.threads = threads;
     }
 
     /// Adds or replaces server messages. A message carrying the client id of a local
@@ -110,8 +146,8 @@ impl Timeline {
     ///
     /// Work is proportional to the change: nothing new or different leaves the version
     /// (and so the rows and the frame) alone; new messages that all go after the newest
-    /// or all before the oldest (a poll, an older page) are spliced in, and only the
-    /// positions after the splice are shifted in the name index.
+    /// or all before the oldest (a poll, an older page) are spliced in without moving
+    /// any other message's entry in the name index.
     pub fn merge(&mut self, msgs: Vec<Message>) -> usize {
         let mut changed = false;
         let mut fresh: Vec<Item> = Vec::new();
@@ -149,19 +185,21 @@ impl Timeline {
                     changed = true;
                 }
             }
-            match self.by_name.get(&name) {
+            match self.pos(&name) {
                 // A change on its way from here (an edit, a delete) stays shown until its
                 // own answer; a copy older than the one shown (listed before an edit,
                 // answered after it) does not replace it.
-                Some(&i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
-                Some(&i) => {
+                Some(i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
+                Some(i) => {
                     if self.items[i].msg != m || self.items[i].local.is_some() {
                         self.next_rev += 1;
                         let old = &mut self.items[i];
+                        Self::stat_del(&mut self.threads, old);
                         old.msg = m;
                         old.local = None;
                         old.rev = self.next_rev;
-                        changed = true;
+                        Self::stat_add(&mut self.threads, old);
+                        self.touch();
                     }
                 }
                 None => {
@@ -185,64 +223,74 @@ impl Timeline {
         }
         let new = fresh.len();
         if new > 0 {
-            self.place(fresh);
-            changed = true;
-        }
-        if changed {
+            let front = self.place(fresh);
+            if front && !changed {
+                self.touch_front(new);
+            } else {
+                self.touch();
+            }
+        } else if changed {
             self.touch();
         }
         new
     }
 
     /// Puts new server messages in `createTime` order, before the local copies.
-    fn place(&mut self, mut fresh: Vec<Item>) {
+    /// Returns whether they all went in front of the messages already here.
+    fn place(&mut self, mut fresh: Vec<Item>) -> bool {
         fresh.sort_by_key(Item::time);
+        for it in &fresh {
+            Self::stat_add(&mut self.threads, it);
+        }
         let locals = self.items.iter().rev().take_while(|i| i.is_local()).count();
         let servers = self.items.len() - locals;
         let (first, last) = (fresh.first().map(Item::time), fresh.last().map(Item::time));
-        let at = if servers == 0 || last.is_some_and(|t| t < self.items[0].time()) {
-            // An older page (or the first): at the front.
-            Some(0)
-        } else if first.is_some_and(|t| t >= self.items[servers - 1].time()) {
-            // The usual poll or live event: after the newest.
-            Some(servers)
+        if servers > 0 && last.is_some_and(|t| t < self.items[0].time()) {
+            // An older page: in front, numbered down from the first.
+            for it in fresh.into_iter().rev() {
+                self.front -= 1;
+                self.by_name.insert(it.name().to_string(), self.front);
+                self.items.push_front(it);
+            }
+            self.shrink();
+            true
+        } else if servers == 0 || first.is_some_and(|t| t >= self.items[servers - 1].time()) {
+            // The usual poll or live event: after the newest, before the local copies.
+            let locals: Vec<Item> = self.items.drain(servers..).collect();
+            for it in fresh.into_iter().chain(locals) {
+                self.by_name
+                    .insert(it.name().to_string(), self.front + self.items.len() as i64);
+                self.items.push_back(it);
+            }
+            false
         } else {
-            None
-        };
-        match at {
-            Some(at) => {
-                let k = fresh.len();
-                for v in self.by_name.values_mut() {
-                    if *v >= at {
-                        *v += k;
-                    }
-                }
-                for (j, it) in fresh.iter().enumerate() {
-                    self.by_name.insert(it.name().to_string(), at + j);
-                }
-                self.items.splice(at..at, fresh);
+            // Interleaved: merge the two sorted runs (stable: on a tie, what was here
+            // first stays first), then index again.
+            let locals: Vec<Item> = self.items.drain(servers..).collect();
+            let old = std::mem::take(&mut self.items);
+            let mut out = VecDeque::with_capacity(old.len() + fresh.len() + locals.len());
+            let mut a = old.into_iter().peekable();
+            let mut b = fresh.into_iter().peekable();
+            loop {
+                let take_a = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) => x.time() <= y.time(),
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                out.extend(if take_a { a.next() } else { b.next() });
             }
-            None => {
-                // Interleaved: merge the two sorted runs (stable: on a tie, what was
-                // here first stays first), then index again.
-                let locals = self.items.split_off(servers);
-                let old = std::mem::take(&mut self.items);
-                let mut out = Vec::with_capacity(old.len() + fresh.len() + locals.len());
-                let mut a = old.into_iter().peekable();
-                let mut b = fresh.into_iter().peekable();
-                loop {
-                    let take_a = match (a.peek(), b.peek()) {
-                        (Some(x), Some(y)) => x.time() <= y.time(),
-                        (Some(_), None) => true,
-                        (None, Some(_)) => false,
-                        (None, None) => break,
-                    };
-                    out.extend(if take_a { a.next() } else { b.next() });
-                }
-                out.extend(locals);
-                self.items = out;
-                self.reindex();
-            }
+            out.extend(locals);
+            self.items = out;
+            self.reindex();
+            false
+        }
+    }
+
+    /// Returns to the allocator what a grown deque holds beyond twice its messages.
+    fn shrink(&mut self) {
+        if self.items.capacity() > 2 * self.items.len() + 64 {
+            self.items.shrink_to_fit();
         }
     }
 
@@ -250,13 +298,16 @@ impl Timeline {
     pub fn add_local(&mut self, msg: Message, client_id: String) {
         self.next_rev += 1;
         let name = msg.name.clone().unwrap_or_default();
-        self.items.push(Item {
+        let it = Item {
             msg,
             local: Some(Local::Sending),
             client_id: Some(client_id),
             rev: self.next_rev,
-        });
-        self.by_name.insert(name, self.items.len() - 1);
+        };
+        Self::stat_add(&mut self.threads, &it);
+        self.items.push_back(it);
+        self.by_name
+            .insert(name, self.front + self.items.len() as i64 - 1);
         self.touch();
     }
 
@@ -274,19 +325,40 @@ impl Timeline {
 
     /// Changes a message in place (its reactions, say) and lays it out again.
     pub fn update_msg(&mut self, name: &str, f: impl FnOnce(&mut Message)) {
+        let Some(i) = self.pos(name) else { return };
+        if let Some(it) = self.items.get(i) {
+            Self::stat_del(&mut self.threads, it);
+        }
         if let Some(it) = self.get_mut(name) {
             f(&mut it.msg);
         }
+        if let Some(it) = self.items.get(i) {
+            Self::stat_add(&mut self.threads, it);
+        }
     }
 
+    /// Removes a message: the messages on the nearer side of it move up one, and only
+    /// their entries in the name index change.
     pub fn remove(&mut self, name: &str) -> Option<Item> {
-        let i = self.by_name.remove(name)?;
-        let it = self.items.remove(i);
-        for v in self.by_name.values_mut() {
-            if *v > i {
-                *v -= 1;
+        let i = self.pos(name)?;
+        let it = self.items.remove(i)?;
+        self.by_name.remove(name);
+        if i < self.items.len() / 2 {
+            // Those before it move down one place number; the front follows.
+            for before in self.items.range(..i) {
+                if let Some(s) = self.by_name.get_mut(before.name()) {
+                    *s += 1;
+                }
+            }
+            self.front += 1;
+        } else {
+            for after in self.items.range(i..) {
+                if let Some(s) = self.by_name.get_mut(after.name()) {
+                    *s -= 1;
+                }
             }
         }
+        Self::stat_del(&mut self.threads, &it);
         self.touch();
         Some(it)
     }
@@ -310,175 +382,8 @@ impl Timeline {
         self.reindex();
         self.touch();
     }
-
-    /// Live replies to the thread `root` starts.
-    pub fn reply_count(&self, root: &Item) -> usize {
-        if root.msg.thread_reply {
-            return 0;
-        }
-        let t = root.thread();
-        self.items
-            .iter()
-            .filter(|i| i.thread() == t && i.msg.thread_reply)
-            .count()
-    }
-
-    /// The rows to show, recomputed only when the messages or `key` change.
-    pub fn rows(&self, key: &RowsKey) -> Rc<Rows> {
-        if let Some((k, rows)) = self.rows_cache.borrow().as_ref() {
-            if k == key {
-                return rows.clone();
-            }
-        }
-        let rows = Rc::new(rows::build(&self.items, key));
-        *self.rows_cache.borrow_mut() = Some((key.clone(), rows.clone()));
-        rows
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::model::Thread;
-    use chrono::TimeZone;
-
-    fn msg(name: &str, thread: &str, reply: bool, minute: u32) -> Message {
-        Message {
-            name: Some(format!("spaces/S/messages/{name}")),
-            text: Some(name.to_string()),
-            create_time: Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, minute, 0).unwrap()),
-            thread: Some(Thread {
-                name: Some(format!("spaces/S/threads/{thread}")),
-                thread_key: None,
-            }),
-            thread_reply: reply,
-            ..Default::default()
-        }
-    }
-
-    fn names(rows: &Rows) -> Vec<String> {
-        rows.rows
-            .iter()
-            .map(|r| match r {
-                Row::Top => "top".into(),
-                Row::Date(_) => "date".into(),
-                Row::Msg { name, reply } => format!(
-                    "{}{}",
-                    if *reply { "  " } else { "" },
-                    name.rsplit('/').next().unwrap()
-                ),
-                Row::Collapsed { hidden, .. } => format!("  +{hidden}"),
-                Row::EarlierThread { .. } => "earlier".into(),
-                Row::Unread => "unread".into(),
-                Row::NewReplies { .. } => "news".into(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn replies_group_under_their_root_and_long_threads_collapse() {
-        let mut t = Timeline::default();
-        t.merge(vec![
-            msg("a", "A", false, 1),
-            msg("b", "B", false, 2),
-            msg("a1", "A", true, 3),
-            msg("b1", "B", true, 4),
-            msg("a2", "A", true, 5),
-            msg("a3", "A", true, 6),
-            msg("a4", "A", true, 7),
-            msg("a5", "A", true, 8),
-        ]);
-        let rows = t.rows(&RowsKey {
-            version: t.version,
-            ..Default::default()
-        });
-        assert_eq!(
-            names(&rows),
-            ["top", "date", "a", "  +3", "  a4", "  a5", "b", "  b1"]
-        );
-        let expanded = t.rows(&RowsKey {
-            version: t.version,
-            expanded: vec!["spaces/S/threads/A".into()],
-            ..Default::default()
-        });
-        assert_eq!(names(&expanded).len(), 10);
-        let thread = t.rows(&RowsKey {
-            version: t.version,
-            thread: Some("spaces/S/threads/B".into()),
-            ..Default::default()
-        });
-        assert_eq!(names(&thread), ["top", "date", "b", "  b1"]);
-    }
-
-    #[test]
-    fn merging_dedupes_sorts_and_replaces_local_copies() {
-        let mut t = Timeline::default();
-        assert_eq!(
-            t.merge(vec![msg("b", "B", false, 2), msg("a", "A", false, 1)]),
-            2
-        );
-        assert_eq!(t.merge(vec![msg("a", "A", false, 1)]), 0, "already there");
-        let mut local = msg("local/1", "L", false, 59);
-        local.name = Some("local/1".into());
-        t.add_local(local, "client-abc".into());
-        let mut back = msg("c", "C", false, 3);
-        back.client_assigned_message_id = Some("client-abc".into());
-        assert_eq!(t.merge(vec![back]), 1);
-        assert!(
-            t.get("local/1").is_none(),
-            "the server's copy replaced the local one"
-        );
-        let order: Vec<_> = t
-            .items()
-            .iter()
-            .map(|i| i.msg.text.clone().unwrap())
-            .collect();
-        assert_eq!(order, ["a", "b", "c"]);
-        assert_eq!(
-            t.newest_time(),
-            Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 3, 0).unwrap())
-        );
-    }
-
-    #[test]
-    fn runs_from_one_sender_share_a_header_within_threads_and_minutes() {
-        let from = |mut m: Message, who: &str| {
-            m.sender = Some(crate::api::model::User {
-                name: Some(format!("users/{who}")),
-                ..Default::default()
-            });
-            m
-        };
-        let mut edited = from(msg("e", "E", false, 20), "1");
-        edited.last_update_time = edited.create_time;
-        let mut t = Timeline::default();
-        t.merge(vec![
-            from(msg("a", "A", false, 1), "1"),
-            from(msg("b", "B", false, 3), "1"),
-            from(msg("b1", "B", true, 4), "1"),
-            from(msg("b2", "B", true, 5), "1"),
-            from(msg("c", "C", false, 6), "1"),
-            from(msg("d", "D", false, 19), "1"),
-            edited,
-            from(msg("f", "F", false, 21), "2"),
-        ]);
-        let rows = t.rows(&RowsKey::default());
-        let mut cont: Vec<&str> = rows
-            .continued
-            .iter()
-            .map(|n| n.rsplit('/').next().unwrap())
-            .collect();
-        cont.sort();
-        // b under a; b2 under b1 (a root and its reply never); c not after replies; d
-        // 13 minutes later; an edit shows its mark; another sender.
-        assert_eq!(cont, ["b", "b2"]);
-    }
-
-    #[test]
-    fn replies_whose_root_is_not_loaded_say_so() {
-        let mut t = Timeline::default();
-        t.merge(vec![msg("x1", "X", true, 1), msg("y", "Y", false, 2)]);
-        let rows = t.rows(&RowsKey::default());
-        assert_eq!(names(&rows), ["top", "date", "earlier", "  x1", "y"]);
-    }
-}
+#[path = "timeline/tests.rs"]
+mod tests;

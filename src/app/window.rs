@@ -172,7 +172,7 @@ impl App {
             .views
             .get(space)
             .and_then(|v| v.anchor.as_ref())
-            .and_then(|(row, skip)| rows.index.get(row).map(|&i| (i, *skip)));
+            .and_then(|(row, skip)| rows.pos(row).map(|i| (i, *skip)));
         let w = match anchor {
             Some((i, skip)) => view::from_anchor(n, height as usize, i, skip, &mut height_of),
             None => view::from_bottom(n, height as usize, &mut height_of),

@@ -65,8 +65,7 @@ impl App {
                 .views
                 .get(space.as_str())
                 .and_then(|v| v.selected.as_ref())
-                .and_then(|s| rows.index.get(s))
-                .copied();
+                .and_then(|s| rows.pos(s));
             let visible: Vec<usize> = win
                 .parts
                 .iter()
@@ -165,10 +164,7 @@ impl App {
                     // A collapsed row selected before becomes the thread's first reply.
                     let rows = self.rows_for(&space);
                     let v = self.views.entry(space.into()).or_default();
-                    if v.selected
-                        .as_ref()
-                        .is_some_and(|s| !rows.index.contains_key(s))
-                    {
+                    if v.selected.as_ref().is_some_and(|s| !rows.contains(s)) {
                         v.selected = rows
                             .rows
                             .iter()
@@ -343,8 +339,7 @@ impl App {
             .views
             .get(space.as_str())
             .and_then(|v| v.selected.as_ref())
-            .and_then(|s| rows.index.get(s))
-            .copied();
+            .and_then(|s| rows.pos(s));
         // Walk from the selection: the cost is the distance moved, not the history.
         let next = match cur {
             Some(i) if delta < 0 => (0..i).rev().find(|&j| rows.rows[j].is_selectable()),
@@ -372,8 +367,7 @@ impl App {
             .views
             .get(space.as_str())
             .and_then(|v| v.selected.as_ref())
-            .and_then(|s| rows.index.get(s))
-            .copied()
+            .and_then(|s| rows.pos(s))
         else {
             return;
         };
