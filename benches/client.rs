@@ -263,7 +263,7 @@ fn python_walk(
         .arg(root.join("benches/client.py"))
         .args([
             url,
-            &space.to_string(),
+            space.as_ref(),
             &per_round.to_string(),
             &rounds.to_string(),
         ])

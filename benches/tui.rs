@@ -139,11 +139,11 @@ fn app_with(n: usize) -> App {
     };
     app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![space])))));
     app.update(Action::Done(Box::new(Outcome::Members {
-        space: SPACE.into(),
+        space: sn(SPACE),
         result: Ok(members(2000)),
     })));
     app.update(Action::Done(Box::new(Outcome::Messages {
-        space: SPACE.into(),
+        space: sn(SPACE),
         kind: LoadKind::Latest,
         result: Ok((messages(n), false)),
     })));
@@ -477,7 +477,7 @@ fn requests() {
 fn mentions(n: usize) {
     let mut app = app_with(1_000);
     app.update(Action::Done(Box::new(Outcome::Members {
-        space: SPACE.into(),
+        space: sn(SPACE),
         result: Ok(members(n)),
     })));
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
@@ -597,7 +597,7 @@ fn scale_one(n: usize) {
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let newest = all[n - PAGE..].to_vec();
     app.update(Action::Done(Box::new(Outcome::Messages {
-        space: SPACE.into(),
+        space: sn(SPACE),
         kind: LoadKind::Latest,
         result: Ok((newest, true)),
     })));
@@ -612,7 +612,7 @@ fn scale_one(n: usize) {
         let before_t = all[end].create_time.expect("time");
         let t = Instant::now();
         app.update(Action::Done(Box::new(Outcome::Messages {
-            space: SPACE.into(),
+            space: sn(SPACE),
             kind: LoadKind::Older { before: before_t },
             result: Ok((page, start > 0)),
         })));
@@ -633,7 +633,7 @@ fn scale_one(n: usize) {
     for _ in 0..50 {
         let t = Instant::now();
         app.update(Action::Done(Box::new(Outcome::Messages {
-            space: SPACE.into(),
+            space: sn(SPACE),
             kind: LoadKind::Newer { after },
             result: Ok((Vec::new(), false)),
         })));
@@ -781,7 +781,7 @@ fn workspace_app() -> App {
     app.update(Action::Done(Box::new(Outcome::Spaces(Ok(spaces)))));
     for (space, result) in lists {
         app.update(Action::Done(Box::new(Outcome::Members {
-            space,
+            space: sn(&space),
             result: Ok(result),
         })));
     }
@@ -828,4 +828,8 @@ fn workspace() {
             worst
         );
     }
+}
+
+fn sn(s: &str) -> gchat::api::SpaceName {
+    gchat::api::SpaceName::parse(s).expect("a valid space name")
 }

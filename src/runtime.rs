@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::api::model::{MembershipRole, Message, Space, SpaceDetails, SpaceType, Thread};
 use crate::api::{
     client, ApiError, Client, ClientMessageId, CreateMessage, ListMembers, ListMessages,
-    MembershipName, MessageName, SpaceName,
+    MembershipName, MessageName,
 };
 use crate::app::{Action, App, Effect, LoadKind, Outcome};
 use crate::keymap::Command;
@@ -29,10 +29,6 @@ const PAGE: i32 = 100;
 
 /// How far before the polling watermark a poll asks from.
 const POLL_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
-
-fn space(name: &str) -> Result<SpaceName, ApiError> {
-    Ok(SpaceName::parse(name)?)
-}
 
 mod users;
 
@@ -56,19 +52,19 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
         Effect::React(e) => react::execute(client, e).await,
         Effect::LoadSpace { space: s } => {
-            let result = async { client.get_space(&space(&s)?).await }.await;
+            let result = async { client.get_space(&s).await }.await;
             Outcome::Space { space: s, result }
         }
         Effect::LoadMessages { space: s, kind } => {
             let result = async {
-                let sn = space(&s)?;
+                let sn = &s;
                 match &kind {
                     LoadKind::Latest | LoadKind::Older { .. } => {
                         let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
                         if let LoadKind::Older { before } = &kind {
                             p = p.with_filter(client::created_before(before));
                         }
-                        let page = client.list_messages(&sn, &p).await?;
+                        let page = client.list_messages(sn, &p).await?;
                         let mut msgs = page.messages;
                         msgs.reverse();
                         Ok((msgs, page.next_page_token.is_some()))
@@ -80,12 +76,12 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                         // merges what is listed again by name.
                         let since = *after - POLL_OVERLAP;
                         let p = ListMessages::default().with_filter(client::created_after(&since));
-                        Ok((client.list_all_messages(&sn, &p).await?, false))
+                        Ok((client.list_all_messages(sn, &p).await?, false))
                     }
                     LoadKind::Thread { thread } => {
                         let p =
                             ListMessages::default().with_filter(format!("thread.name = {thread}"));
-                        Ok((client.list_all_messages(&sn, &p).await?, false))
+                        Ok((client.list_all_messages(sn, &p).await?, false))
                     }
                 }
             }
@@ -102,7 +98,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                     show_invited: !is_app,
                     ..Default::default()
                 };
-                client.list_all_members(&space(&s)?, &p).await
+                client.list_all_members(&s, &p).await
             }
             .await;
             Outcome::Members { space: s, result }
@@ -118,7 +114,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             let result = async {
                 let filter =
                     crate::api::sync_client::events_filter(crate::app::LIVE_TYPES, Some(&since));
-                client.list_all_space_events(&space(&s)?, &filter).await
+                client.list_all_space_events(&s, &filter).await
             }
             .await;
             Outcome::Events { space: s, result }
@@ -137,7 +133,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 if let Some(after) = &after {
                     p = p.with_filter(client::created_after(after));
                 }
-                Ok(client.list_messages(&space(&s)?, &p).await?.messages)
+                Ok(client.list_messages(&s, &p).await?.messages)
             }
             .await;
             Outcome::Unread { space: s, result }
@@ -168,7 +164,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                         .map(|_| crate::api::model::MessageReplyOption::FallbackToNewThread),
                     ..Default::default()
                 };
-                client.create_message(&space(&s)?, &body, &p).await
+                client.create_message(&s, &body, &p).await
             }
             .await;
             Outcome::Sent {
@@ -184,8 +180,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             client_id,
         } => {
             let result = async {
-                let name =
-                    MessageName::from_client_id(&space(&s)?, &ClientMessageId::parse(&client_id)?);
+                let name = MessageName::from_client_id(&s, &ClientMessageId::parse(&client_id)?);
                 client.get_message(&name).await
             }
             .await;
@@ -202,8 +197,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             client_id,
         } => {
             let result = async {
-                let name =
-                    MessageName::from_client_id(&space(&s)?, &ClientMessageId::parse(&client_id)?);
+                let name = MessageName::from_client_id(&s, &ClientMessageId::parse(&client_id)?);
                 match client.get_message(&name).await {
                     Ok(m) => Ok(Some(m)),
                     Err(e) if e.code() == Some(404) => Ok(None),
@@ -260,7 +254,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         Effect::AddMember { space: s, user } => {
             let result = async {
                 client
-                    .create_member(&space(&s)?, &Client::membership_for(&user))
+                    .create_member(&s, &Client::membership_for(&user))
                     .await
             }
             .await;
@@ -336,7 +330,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 space_details: Some(details(description, guidelines).unwrap_or_default()),
                 ..Default::default()
             };
-            let result = async { client.patch_space(&space(&s)?, &body, &mask).await }.await;
+            let result = async { client.patch_space(&s, &body, &mask).await }.await;
             Outcome::SpaceUpdated { space: s, result }
         }
         Effect::FindDirectMessage { user } => people::find_dm(client, user).await,
@@ -347,7 +341,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             people::search(client, filter, page_token).await
         }
         Effect::DeleteSpace { space: s } => {
-            let result = async { client.delete_space(&space(&s)?).await }.await;
+            let result = async { client.delete_space(&s).await }.await;
             Outcome::SpaceDeleted { space: s, result }
         }
         Effect::ReadUnread { space: s, after } => users::read_unread(client, s, after).await,

@@ -171,8 +171,8 @@ fn parse_tolerant(bytes: &[u8]) -> (Session, usize) {
 pub fn restore(app: &mut App, s: Session) {
     app.compose.import(s.drafts);
     for (space, t) in s.last_read {
-        if app.spaces.last_read(&space).is_none() {
-            app.spaces.set_last_read(&space, t);
+        if app.store.last_read(&space).is_none() {
+            app.store.set_last_read(&space, t);
         }
     }
     app.restore_unsent(s.outbox);
@@ -194,7 +194,7 @@ fn capture(app: &App, keep_read: bool, mut drafts: Vec<Draft>, pending: Pending)
     Session {
         drafts,
         last_read: if keep_read {
-            app.spaces.read_marks()
+            app.store.read_marks()
         } else {
             HashMap::new()
         },

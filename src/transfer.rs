@@ -95,19 +95,19 @@ pub async fn download(
 pub async fn upload(
     client: &Client,
     id: u64,
-    space: String,
+    space: SpaceName,
     path: &Path,
     tx: mpsc::UnboundedSender<Outcome>,
 ) -> Outcome {
     let result = async {
-        let sn = SpaceName::parse(&space).map_err(|e| e.to_string())?;
+        let sn = &space;
         let size = tokio::fs::metadata(path)
             .await
             .map_err(|e| format!("could not read {}: {e}", path.display()))?
             .len();
         let mut progress = reporter(id, tx);
         client
-            .upload_attachment(&sn, path, None, &mut progress)
+            .upload_attachment(sn, path, None, &mut progress)
             .await
             .map(|d| (d, size))
             .map_err(|e| e.to_string())

@@ -280,7 +280,7 @@ fn members_sort_in_natural_order() {
     done(
         &mut app,
         Outcome::Members {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(people),
         },
     );

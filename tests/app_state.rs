@@ -36,7 +36,7 @@ fn arrives(app: &mut gchat::app::App, local: &str, cid: &str, mut m: Message) ->
     done(
         app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.to_string(),
             client_id: cid.to_string(),
             result: Ok(m),
@@ -129,7 +129,7 @@ fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
     done(
         &mut app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid.clone(),
             result: Err(server_error(403, "PERMISSION_DENIED", "Posting is off")),
@@ -148,7 +148,7 @@ fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
     let fx = done(
         &mut app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid.clone(),
             result: Err(server_error(409, "ALREADY_EXISTS", "exists")),
@@ -157,7 +157,7 @@ fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
     assert_eq!(
         fx,
         vec![Effect::FetchSent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local,
             client_id: cid
         }]
@@ -174,7 +174,7 @@ fn a_failed_message_can_be_taken_back_into_the_box() {
     done(
         &mut app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
             result: Err(server_error(
@@ -285,7 +285,7 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
     done(
         &mut app,
         Outcome::Edited {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: message.clone(),
             text: text.clone(),
             previous,
@@ -349,7 +349,7 @@ fn deleting_a_thread_with_replies_says_so_and_forces() {
     assert_eq!(
         fx,
         vec![Effect::Delete {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: "spaces/AAAATeamRst/messages/T1.T1".into(),
             force: true
         }]
@@ -357,7 +357,7 @@ fn deleting_a_thread_with_replies_says_so_and_forces() {
     done(
         &mut app,
         Outcome::Deleted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: "spaces/AAAATeamRst/messages/T1.T1".into(),
             force: true,
             result: Ok(()),
@@ -388,7 +388,7 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     assert_eq!(
         fx,
         vec![Effect::AddMember {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: UserRef::Email("carol@example.com".into())
         }]
     );
@@ -397,7 +397,7 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     done(
         &mut app,
         Outcome::MemberAdded {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: UserRef::Email("carol@example.com".into()),
             result: Err(server_error(
                 409,
@@ -418,7 +418,7 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     assert_eq!(
         fx,
         vec![Effect::AddMember {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: UserRef::App
         }]
     );
@@ -431,7 +431,7 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     done(
         &mut app,
         Outcome::MemberAdded {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: UserRef::App,
             result: Ok(joined),
         },
@@ -458,7 +458,7 @@ fn invited_people_are_reported_as_invited() {
     done(
         &mut app,
         Outcome::MemberAdded {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: UserRef::Id("1009".into()),
             result: Ok(m),
         },
@@ -490,7 +490,7 @@ fn someone_invited_by_address_is_shown_by_that_address() {
     let fx = done(
         &mut app,
         Outcome::MemberAdded {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: invited,
             result: Ok(m),
         },
@@ -528,7 +528,7 @@ fn the_last_manager_refusal_reads_as_a_sentence() {
     done(
         &mut app,
         Outcome::RoleSet {
-            space: TEAM.into(),
+            space: sn(TEAM),
             membership: format!("{TEAM}/members/1001"),
             manager: false,
             result: Err(server_error(
@@ -563,7 +563,7 @@ fn a_promoted_member_moves_up_and_stays_selected() {
     done(
         &mut app,
         Outcome::RoleSet {
-            space: TEAM.into(),
+            space: sn(TEAM),
             membership: priya_row.name.clone().unwrap(),
             manager: true,
             result: Ok(Membership {
@@ -607,14 +607,14 @@ fn removing_a_member_asks_first() {
     assert_eq!(
         fx,
         vec![Effect::RemoveMember {
-            space: TEAM.into(),
+            space: sn(TEAM),
             membership: membership.clone()
         }]
     );
     done(
         &mut app,
         Outcome::MemberRemoved {
-            space: TEAM.into(),
+            space: sn(TEAM),
             membership: membership.clone(),
             result: Ok(Membership {
                 name: Some(membership),
@@ -694,7 +694,7 @@ fn deleting_a_space_needs_its_name_typed() {
     typed(&mut app, "Team Rust");
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![Effect::DeleteSpace { space: TEAM.into() }]
+        vec![Effect::DeleteSpace { space: sn(TEAM) }]
     );
 }
 
@@ -731,7 +731,7 @@ fn polling_asks_for_newer_messages_and_keeps_the_reading_position() {
     done(
         &mut app,
         Outcome::Events {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(vec![message_event(
                 gchat::api::sync_model::EventType::MessageCreated,
                 TEAM,
@@ -811,7 +811,7 @@ fn threads_open_on_their_own_and_close_back() {
     assert_eq!(
         fx,
         vec![Effect::LoadMessages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Thread {
                 thread: "spaces/AAAATeamRst/threads/T1".into()
             }
@@ -959,7 +959,7 @@ fn a_scope_error_names_the_scope_and_how_to_grant_it() {
     done(
         &mut app,
         Outcome::MemberAdded {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: UserRef::Id("1004".into()),
             result: Err(e),
         },
@@ -1042,14 +1042,14 @@ fn leaving_a_space_removes_your_membership_and_the_space() {
     assert_eq!(
         fx,
         vec![Effect::RemoveMember {
-            space: TEAM.into(),
+            space: sn(TEAM),
             membership: format!("{TEAM}/members/1001")
         }]
     );
     done(
         &mut app,
         Outcome::MemberRemoved {
-            space: TEAM.into(),
+            space: sn(TEAM),
             membership: format!("{TEAM}/members/1001"),
             result: Ok(Membership::default()),
         },
@@ -1073,7 +1073,7 @@ fn leaving_counts_even_if_the_dialog_was_closed_meanwhile() {
     done(
         &mut app,
         Outcome::MemberRemoved {
-            space: TEAM.into(),
+            space: sn(TEAM),
             membership: format!("{TEAM}/members/1001"),
             result: Ok(Membership::default()),
         },
@@ -1092,7 +1092,7 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     done(
         &mut app,
         Outcome::SpaceDeleted {
-            space: GROUP.into(),
+            space: sn(GROUP),
             result: Ok(()),
         },
     );
@@ -1131,7 +1131,7 @@ fn yes_no_close_and_escape_follow_the_users_keymap() {
     done(
         &mut app,
         Outcome::Deleted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: "spaces/AAAATeamRst/messages/T1.T1".into(),
             force: true,
             result: Ok(()),

@@ -38,7 +38,7 @@ fn editing_a_message_with_controls_shows_symbols_and_keeps_the_real_text() {
     done(
         &mut a,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Newer {
                 after: now() - chrono::Duration::hours(1),
             },
@@ -104,7 +104,7 @@ fn attachment_names_are_shown_cleaned() {
     done(
         &mut a,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Newer {
                 after: now() - chrono::Duration::hours(1),
             },

@@ -176,7 +176,7 @@ async fn bulk_add_reports_each_outcome_and_exits_6() {
     let r = gchat(
         &emu,
         ALICE_T,
-        &["members", "add", &s.to_string(), "--from", "-", "--json"],
+        &["members", "add", s.as_ref(), "--from", "-", "--json"],
         csv,
     )
     .await;
@@ -211,7 +211,7 @@ async fn bulk_add_reports_each_outcome_and_exits_6() {
         &[
             "members",
             "add",
-            &s.to_string(),
+            s.as_ref(),
             "bob@example.com",
             "1006",
             "1003",
@@ -248,7 +248,7 @@ async fn bulk_add_reports_each_outcome_and_exits_6() {
     gchat_ok(
         &emu,
         ALICE_T,
-        &["members", "role", &s.to_string(), "1002", "1006", "manager"],
+        &["members", "role", s.as_ref(), "1002", "1006", "manager"],
     )
     .await;
     let managers = a
@@ -494,13 +494,7 @@ async fn rate_limits_are_waited_out_and_reported() {
         .await
         .unwrap();
     assert!(resp.status().is_success());
-    let r = gchat(
-        &emu,
-        ALICE_T,
-        &["members", "add", &s.to_string(), "1002"],
-        "",
-    )
-    .await;
+    let r = gchat(&emu, ALICE_T, &["members", "add", s.as_ref(), "1002"], "").await;
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("rate limited"), "{}", r.stderr);
     assert!(r.stdout.contains("joined"), "{}", r.stdout);
@@ -522,7 +516,7 @@ async fn hostile_text_stays_in_its_cell() {
         "evil\x1b]0;pwned\x07\x1b[2J\u{202e}txt.exe\r\nsecond line",
     )
     .await;
-    let r = gchat_ok(&emu, ALICE_T, &["messages", "list", &s.to_string()]).await;
+    let r = gchat_ok(&emu, ALICE_T, &["messages", "list", s.as_ref()]).await;
     assert!(
         !r.stdout.contains('\x1b') && !r.stdout.contains('\u{202e}') && !r.stdout.contains('\r')
     );
@@ -530,7 +524,7 @@ async fn hostile_text_stays_in_its_cell() {
     let r = gchat(
         &emu,
         ALICE_T,
-        &["messages", "list", &s.to_string(), "--json"],
+        &["messages", "list", s.as_ref(), "--json"],
         "",
     )
     .await;
@@ -855,7 +849,7 @@ async fn messages_list_shows_mentions_by_name() {
     let a = user(&emu, ALICE);
     let s = new_space(&a, "Mentions").await;
     post(&a, &s, "hi <users/1002>, see this").await;
-    let r = gchat_ok(&emu, ALICE_T, &["messages", "list", &s.to_string()]).await;
+    let r = gchat_ok(&emu, ALICE_T, &["messages", "list", s.as_ref()]).await;
     assert!(r.stdout.contains("hi @Bob Li, see this"), "{}", r.stdout);
     assert!(!r.stdout.contains("<users/"), "{}", r.stdout);
 }
@@ -1327,13 +1321,7 @@ async fn adding_someone_the_directory_does_not_know_fails() {
     let emu = demo().await;
     let a = user(&emu, ALICE);
     let s = new_space(&a, "Nobody").await;
-    let r = gchat(
-        &emu,
-        ALICE_T,
-        &["members", "add", &s.to_string(), "99999"],
-        "",
-    )
-    .await;
+    let r = gchat(&emu, ALICE_T, &["members", "add", s.as_ref(), "99999"], "").await;
     assert_eq!(r.code, 5, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("not found"), "{}", r.stdout);
     assert!(!r.stdout.contains("joined"), "{}", r.stdout);
@@ -1349,7 +1337,7 @@ async fn adding_someone_the_directory_does_not_know_fails() {
         "{members:?}"
     );
     // Someone the directory knows still joins.
-    let r = gchat(&emu, ALICE_T, &["members", "add", &s.to_string(), BOB], "").await;
+    let r = gchat(&emu, ALICE_T, &["members", "add", s.as_ref(), BOB], "").await;
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 
     // A plain emulator has no directory to ask: it takes any id.
@@ -1366,7 +1354,7 @@ async fn adding_someone_the_directory_does_not_know_fails() {
     let r = gchat(
         &plain,
         ALICE_T,
-        &["members", "add", &s.to_string(), "99999"],
+        &["members", "add", s.as_ref(), "99999"],
         "",
     )
     .await;
@@ -1462,7 +1450,7 @@ async fn a_plain_emulator_knows_whoever_signs_in() {
     let r = gchat(&plain, ALICE_T, &["people", "get", ALICE], "").await;
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("User 1001"), "{}", r.stdout);
-    let r = gchat_ok(&plain, ALICE_T, &["members", "list", &s.to_string()]).await;
+    let r = gchat_ok(&plain, ALICE_T, &["members", "list", s.as_ref()]).await;
     let alice = row(&r.stdout, "User 1001");
     assert!(
         alice.get(1).is_some_and(|e| e.contains('@')),

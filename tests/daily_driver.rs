@@ -32,7 +32,7 @@ fn with_long_message(mut a: App) -> App {
     done(
         &mut a,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Newer { after: now() },
             result: Ok((
                 vec![msg(TEAM, "L1", "L1", bob(), now(), long.trim_end())],
@@ -64,7 +64,7 @@ fn done_refresh(a: &mut App) {
     done(
         a,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((msgs, false)),
         },
@@ -84,7 +84,7 @@ fn refreshing_goes_away_when_the_refresh_is_done() {
     done(
         &mut a,
         Outcome::Members {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(team_members()),
         },
     );
@@ -225,7 +225,7 @@ fn empty_states_are_never_cut() {
     done(
         &mut a,
         Outcome::Members {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Err(gchat::api::ApiError::Server(gchat::api::ServerError {
                 code: 404,
                 status: "NOT_FOUND".into(),

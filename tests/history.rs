@@ -26,7 +26,7 @@ fn many(from: usize, to: usize) -> Vec<Message> {
 
 fn open(app: &mut App, space: &str) {
     let mut fx = Vec::new();
-    app.open_space(space, &mut fx);
+    app.open_space(&sn(space), &mut fx);
     app.focus = Focus::Messages;
 }
 
@@ -34,7 +34,7 @@ fn page(app: &mut App, space: &str, kind: LoadKind, msgs: Vec<Message>, more: bo
     done(
         app,
         Outcome::Messages {
-            space: space.into(),
+            space: sn(space),
             kind,
             result: Ok((msgs, more)),
         },
@@ -318,7 +318,7 @@ fn a_space_with_unread_messages_opens_at_a_divider_above_the_first() {
     let mut app = app();
     let h = |h: i64, m: i64| now() - Duration::hours(12 - h) + Duration::minutes(m);
     // Read up to 10:00 on an earlier visit; one message came since (counted unread).
-    app.spaces.set_last_read(ENG, h(10, 0));
+    app.store.set_last_read(ENG, h(10, 0));
     open(&mut app, ENG);
     page(
         &mut app,

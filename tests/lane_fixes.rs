@@ -96,7 +96,7 @@ fn the_user_asking_ends_a_long_hold() {
 
 fn open(app: &mut gchat::app::App, space: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
-    app.open_space(space, &mut fx);
+    app.open_space(&common::fixture::sn(space), &mut fx);
     fx
 }
 
@@ -113,7 +113,7 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
     done(
         &mut app,
         Outcome::Messages {
-            space: ENG.into(),
+            space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((old, false)),
         },
@@ -127,7 +127,7 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
     done(
         &mut app,
         Outcome::Unread {
-            space: ENG.into(),
+            space: sn(ENG),
             result: Ok(new.clone()),
         },
     );
@@ -159,7 +159,7 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
         done(
             &mut app,
             Outcome::Events {
-                space: ENG.into(),
+                space: sn(ENG),
                 result: Ok(evs),
             },
         );
@@ -167,7 +167,7 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
         done(
             &mut app,
             Outcome::Messages {
-                space: ENG.into(),
+                space: sn(ENG),
                 kind: LoadKind::Newer {
                     after: at(21, 11, 0),
                 },
@@ -203,7 +203,7 @@ fn removed_from_the_open_space_selects_the_next_without_opening_or_reading_it() 
     let fx = done(
         &mut app,
         Outcome::Events {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Err(not_found()),
         },
     );
@@ -276,7 +276,7 @@ fn a_search_result_deleted_since_says_so_and_stays_in_the_space() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Thread { thread },
             result: Ok((vec![], false)),
         },
@@ -326,7 +326,7 @@ fn a_folded_section_shows_its_unread_count_and_a_mention_mark() {
     done(
         &mut app,
         Outcome::Unread {
-            space: ENG.into(),
+            space: sn(ENG),
             result: Ok(vec![
                 msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好"),
                 asks,

@@ -58,7 +58,7 @@ fn scrolled() -> App {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Older {
                 before: now() - chrono::Duration::days(1),
             },
@@ -99,7 +99,7 @@ fn events(app: &mut App, events: Vec<SpaceEvent>) -> Vec<Effect> {
     done(
         app,
         Outcome::Events {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(events),
         },
     )
@@ -305,7 +305,7 @@ fn a_reaction_refreshes_that_message_only() {
     assert_eq!(
         fetched,
         vec![&Effect::LoadMessage {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: name.clone()
         }]
     );
@@ -315,7 +315,7 @@ fn a_reaction_refreshes_that_message_only() {
     done(
         &mut app,
         Outcome::Message {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(with.clone()),
         },
     );

@@ -32,7 +32,7 @@ fn with_members(a: &mut App, space: &str, list: Vec<Membership>) {
     done(
         a,
         Outcome::Members {
-            space: space.into(),
+            space: sn(space),
             result: Ok(list),
         },
     );
@@ -280,7 +280,7 @@ fn at_all_is_not_offered_where_members_may_not_use_it() {
     done(
         &mut a,
         Outcome::Space {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(s),
         },
     );

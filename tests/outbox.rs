@@ -40,7 +40,7 @@ fn answer(app: &mut App, local: &str, cid: &str, result: Result<Message, ApiErro
     done(
         app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.into(),
             client_id: cid.into(),
             result: result.map(|mut m| {
@@ -141,24 +141,17 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
     let cid = "client-gchat-restored1".to_string();
     app.restore_unsent(vec![
         Unsent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             client_id: cid.clone(),
             text: "from last time".into(),
             thread: None,
             created: now(),
             attachment: Vec::new(),
         },
-        // Damaged entries are skipped, not sent anywhere.
+        // Damaged entries are skipped, not sent anywhere (one with a bad space name
+        // is not even read back: see below).
         Unsent {
-            space: "spaces/../../evil".into(),
-            client_id: "client-x".into(),
-            text: "bad space".into(),
-            thread: None,
-            created: now(),
-            attachment: Vec::new(),
-        },
-        Unsent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             client_id: "not a client id".into(),
             text: "bad id".into(),
             thread: None,
@@ -184,7 +177,7 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
     // On start, gchat asks the server whether it arrived after all.
     let fx = app.start();
     assert!(fx.contains(&Effect::CheckSent {
-        space: TEAM.into(),
+        space: sn(TEAM),
         local: local.clone(),
         client_id: cid.clone()
     }));
@@ -192,7 +185,7 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
     done(
         &mut app,
         Outcome::Checked {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid.clone(),
             result: Ok(None),
@@ -217,7 +210,7 @@ fn a_restored_message_the_server_has_is_shown_as_sent() {
     let mut app = app();
     let cid = "client-gchat-arrived1".to_string();
     app.restore_unsent(vec![Unsent {
-        space: TEAM.into(),
+        space: sn(TEAM),
         client_id: cid.clone(),
         text: "it did arrive".into(),
         thread: None,
@@ -230,7 +223,7 @@ fn a_restored_message_the_server_has_is_shown_as_sent() {
     done(
         &mut app,
         Outcome::Checked {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
             result: Ok(Some(m)),
@@ -347,4 +340,28 @@ fn waiting_to_quit_for_one_message_says_it_in_the_singular() {
         screen.contains("Waiting for 1 message to be sent; gchat quits when it is."),
         "{screen}"
     );
+}
+
+/// A kept message whose space name is not one is refused when read back (the session
+/// file's reader then skips that entry alone and keeps a copy of the file aside), so no
+/// request is ever made of it.
+#[test]
+fn a_kept_message_with_a_bad_space_name_is_not_read_back() {
+    let entry = |space: &str| {
+        serde_json::json!({
+            "space": space,
+            "client_id": "client-x",
+            "text": "words",
+            "created": "2026-01-01T00:00:00Z",
+        })
+    };
+    for bad in ["spaces/../../evil", "spaces/a b", "", "spaces/A/messages/B"] {
+        assert!(
+            serde_json::from_value::<Unsent>(entry(bad)).is_err(),
+            "{bad:?} read back"
+        );
+    }
+    let ok: Unsent = serde_json::from_value(entry(TEAM)).expect("a good entry reads");
+    assert_eq!(ok.space.as_str(), TEAM);
+    assert_eq!(serde_json::to_value(&ok).expect("writes")["space"], TEAM);
 }

@@ -10,8 +10,8 @@ use gchat::api::UserRef;
 use gchat::app::react::ReactEffect;
 use gchat::app::{Action, Effect, LoadKind, Outcome, Request};
 
-fn team() -> String {
-    format!("spaces/{}", common::TEAM_RUST)
+fn team() -> gchat::api::SpaceName {
+    gchat::api::SpaceName::parse(common::TEAM_RUST).expect("a valid space name")
 }
 
 fn effects(message: &str, membership: &str) -> Vec<Effect> {

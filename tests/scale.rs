@@ -150,7 +150,7 @@ fn app() -> App {
         ..Default::default()
     }])))));
     app.update(Action::Done(Box::new(Outcome::Messages {
-        space: SPACE.into(),
+        space: sn(SPACE),
         kind: LoadKind::Latest,
         result: Ok((
             (0..30)
@@ -164,7 +164,7 @@ fn app() -> App {
 
 fn poll(app: &mut App, msgs: Vec<Message>) {
     app.update(Action::Done(Box::new(Outcome::Messages {
-        space: SPACE.into(),
+        space: sn(SPACE),
         kind: LoadKind::Newer {
             after: Utc.with_ymd_and_hms(2026, 1, 1, 0, 29, 0).unwrap(),
         },
@@ -201,4 +201,8 @@ fn a_poll_that_finds_nothing_asks_for_no_frame() {
         .map(|c| c.symbol())
         .collect();
     assert!(screen.contains("fresh"), "the new message is shown");
+}
+
+fn sn(s: &str) -> gchat::api::SpaceName {
+    gchat::api::SpaceName::parse(s).expect("a valid space name")
 }

@@ -48,7 +48,7 @@ fn big(n: usize) -> App {
         done(
             &mut app,
             Outcome::Members {
-                space: s,
+                space: sn(&s),
                 result: Ok(people),
             },
         );
@@ -99,7 +99,7 @@ fn a_changed_member_list_or_name_shows_on_the_next_frame() {
     done(
         &mut app,
         Outcome::Members {
-            space: s.into(),
+            space: sn(s),
             result: Ok(left),
         },
     );
@@ -115,7 +115,7 @@ fn a_changed_member_list_or_name_shows_on_the_next_frame() {
     done(
         &mut app,
         Outcome::Members {
-            space: s.into(),
+            space: sn(s),
             result: Ok(vec![
                 member(
                     s,

@@ -14,7 +14,7 @@ fn leave(app: &mut gchat::app::App, space: &str) -> Vec<Effect> {
     done(
         app,
         Outcome::MemberRemoved {
-            space: space.into(),
+            space: sn(space),
             membership: format!("{space}/members/1001"),
             result: Ok(Membership::default()),
         },
@@ -29,14 +29,14 @@ fn leaving_a_space_leaves_nothing_of_it_in_the_store() {
     done(
         &mut app,
         Outcome::React(ReactOutcome::Pins {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(vec![MessagePin {
                 name: Some(format!("{TEAM}/messagePins/p1")),
                 message: Some(L1.into()),
             }]),
         }),
     );
-    assert!(app.react.is_pinned(TEAM, L1));
+    assert!(app.store.is_pinned(TEAM, L1));
     leave(&mut app, TEAM);
     assert_eq!(
         app.status.note.as_ref().map(|n| n.text.as_str()),
@@ -46,11 +46,10 @@ fn leaving_a_space_leaves_nothing_of_it_in_the_store() {
     assert!(app.store.names().all(|n| n.as_str() != TEAM));
     assert!(app.store.timeline(TEAM).is_none() && app.store.members(TEAM).is_none());
     assert!(!app.views.contains_key(TEAM));
-    assert!(app.spaces.last_read(TEAM).is_none());
+    assert!(app.store.last_read(TEAM).is_none());
     // Its pins were the server's word about it too: gone with it.
-    assert!(!app.react.is_pinned(TEAM, L1));
-    assert!(!app.react.pins.contains_key(TEAM));
-    assert!(!app.react.pins_loaded.contains(TEAM));
+    assert!(!app.store.is_pinned(TEAM, L1));
+    assert!(!app.store.pins_listed(TEAM));
 }
 
 #[test]
@@ -59,7 +58,7 @@ fn a_space_left_and_joined_again_asks_its_pins_again() {
     done(
         &mut app,
         Outcome::React(ReactOutcome::Pins {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(Vec::new()),
         }),
     );
@@ -84,4 +83,64 @@ fn a_space_left_and_joined_again_asks_its_pins_again() {
         )),
         "{fx:?}"
     );
+}
+
+/// Everything the app knows of a space the server told it (read marks, unread count,
+/// activity, permissions, pins, read state, mute, mentions) is in the store: after
+/// leaving, no other part of the app names the space at all.
+#[test]
+fn leaving_a_space_leaves_its_name_nowhere_outside_the_store() {
+    let mut app = app();
+    let team = sn(TEAM);
+    let t = now();
+    // Every kind of per-space record, set through the answers that set them.
+    done(
+        &mut app,
+        Outcome::React(ReactOutcome::Pins {
+            space: team.clone(),
+            result: Ok(vec![MessagePin {
+                name: Some(format!("{TEAM}/messagePins/p1")),
+                message: Some(L1.into()),
+            }]),
+        }),
+    );
+    done(
+        &mut app,
+        Outcome::Muted {
+            space: team.clone(),
+            asked: None,
+            result: Ok(true),
+        },
+    );
+    done(
+        &mut app,
+        Outcome::ReadState {
+            space: team.clone(),
+            set: None,
+            result: Ok(Some(t)),
+        },
+    );
+    app.store.set_unread(TEAM, 3);
+    app.store.note_activity(TEAM, t);
+    app.store
+        .set_permissions(TEAM, serde_json::json!({"postMessages": {}}));
+    app.store.reads_entry(TEAM).mentions = 2;
+    assert!(app.store.is_muted(TEAM) && app.store.is_pinned(TEAM, L1));
+    assert_eq!(app.store.server_read(TEAM), Some(t));
+    leave(&mut app, TEAM);
+    assert!(app.store.get(TEAM).is_none(), "one removal forgets it");
+    assert_eq!(app.store.mention_total(), 0);
+    let id = TEAM.trim_start_matches("spaces/");
+    for (what, held) in [
+        ("spaces list", format!("{:?}", app.spaces)),
+        ("user state", format!("{:?}", app.user_state)),
+        ("reactions", format!("{:?}", app.react)),
+        ("views", format!("{:?}", app.views)),
+        ("store", format!("{:?}", app.store)),
+    ] {
+        assert!(
+            !held.contains(id),
+            "the {what} still holds the left space: {held}"
+        );
+    }
 }

@@ -58,7 +58,7 @@ fn read_unread(app: &mut App, space: &str, read: Option<DateTime<Utc>>, msgs: Ve
     done(
         app,
         Outcome::ReadUnread {
-            space: space.into(),
+            space: sn(space),
             read: Ok(read),
             result: Ok(msgs),
         },
@@ -90,7 +90,7 @@ fn osc777() -> PerKind {
 
 fn open(app: &mut App, space: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
-    app.open_space(space, &mut fx);
+    app.open_space(&sn(space), &mut fx);
     fx
 }
 
@@ -102,7 +102,7 @@ fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
     done(
         &mut app,
         Outcome::ReadState {
-            space: ENG.into(),
+            space: sn(ENG),
             set: None,
             result: Ok(Some(at(10, 0))),
         },
@@ -110,7 +110,7 @@ fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
     done(
         &mut app,
         Outcome::Messages {
-            space: ENG.into(),
+            space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
@@ -126,7 +126,7 @@ fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
     done(
         &mut app,
         Outcome::ReadState {
-            space: ENG.into(),
+            space: sn(ENG),
             set: Some(at(11, 0)),
             result: Ok(Some(at(11, 0))),
         },
@@ -142,7 +142,7 @@ fn a_mark_read_further_elsewhere_is_never_sent_backwards() {
     done(
         &mut app,
         Outcome::Messages {
-            space: ENG.into(),
+            space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
@@ -154,12 +154,12 @@ fn a_mark_read_further_elsewhere_is_never_sent_backwards() {
     done(
         &mut app,
         Outcome::ReadState {
-            space: ENG.into(),
+            space: sn(ENG),
             set: None,
             result: Ok(Some(at(11, 30))),
         },
     );
-    assert_eq!(app.spaces.last_read(ENG), Some(at(11, 30)));
+    assert_eq!(app.store.last_read(ENG), Some(at(11, 30)));
     for s in [3, 10, 60] {
         let fx = tick(&mut app, Duration::from_secs(s));
         assert_eq!(sets_read(&fx, ENG), None, "{fx:?}");
@@ -171,8 +171,8 @@ fn a_read_time_in_the_future_counts_as_now() {
     let mut app = app();
     let future = now() + chrono::TimeDelta::days(365);
     read_unread(&mut app, DM, Some(future), vec![]);
-    assert_eq!(app.spaces.last_read(DM), Some(now()));
-    assert_eq!(app.user_state.server_read(DM), Some(now()));
+    assert_eq!(app.store.last_read(DM), Some(now()));
+    assert_eq!(app.store.server_read(DM), Some(now()));
     // Marking read later still moves forward from now, not from the future.
     app.focus = Focus::Spaces;
     app.spaces.selected = Some(DM.into());
@@ -197,7 +197,7 @@ fn a_read_elsewhere_drops_the_count() {
     // Read in another client: the server's mark is past both.
     read_unread(&mut app, GROUP, Some(at(9, 1)), vec![]);
     assert_eq!(app.unread(GROUP), 0);
-    assert_eq!(app.spaces.last_read(GROUP), Some(at(9, 1)));
+    assert_eq!(app.store.last_read(GROUP), Some(at(9, 1)));
 }
 
 #[test]
@@ -251,7 +251,7 @@ fn dms_and_mentions_elsewhere_notify_with_cleaned_text_but_not_muted_or_own() {
     done(
         &mut app,
         Outcome::Muted {
-            space: DM.into(),
+            space: sn(DM),
             asked: None,
             result: Ok(true),
         },
@@ -288,7 +288,7 @@ fn a_mention_in_a_space_notifies_counts_in_the_status_bar_and_goes_first() {
     let out = app.user_state.take_out();
     assert_eq!(out.len(), 1, "only the mention: {out:?}");
     assert!(out[0].contains("Priya Natarajan in "), "{:?}", out[0]);
-    assert_eq!(app.user_state.mention_total(), 1);
+    assert_eq!(app.store.mention_total(), 1);
     let screen = render(&app, 100, 24);
     let status = screen.lines().last().unwrap_or_default();
     assert!(status.contains("@1"), "{status}");
@@ -297,7 +297,7 @@ fn a_mention_in_a_space_notifies_counts_in_the_status_bar_and_goes_first() {
     assert!(app.unread(ENG) > 0);
     ch(&mut app, 'U');
     assert_eq!(app.current.as_deref(), Some(GROUP));
-    assert_eq!(app.user_state.mention_total(), 0, "opened: read");
+    assert_eq!(app.store.mention_total(), 0, "opened: read");
     ch(&mut app, 'U');
     assert_eq!(app.current.as_deref(), Some(ENG));
     ch(&mut app, 'U');
@@ -316,7 +316,7 @@ fn a_reply_in_a_thread_the_user_wrote_in_notifies() {
     done(
         &mut app,
         Outcome::Messages {
-            space: ENG.into(),
+            space: sn(ENG),
             kind: LoadKind::Thread {
                 thread: format!("{ENG}/threads/T1"),
             },
@@ -365,7 +365,7 @@ fn without_the_readstate_scope_marks_stay_local_and_help_says_why() {
         done(
             &mut app,
             Outcome::Unread {
-                space: space.into(),
+                space: sn(space),
                 result: Ok(vec![]),
             },
         );
@@ -392,7 +392,7 @@ fn without_the_readstate_scope_marks_stay_local_and_help_says_why() {
     done(
         &mut app2,
         Outcome::ReadState {
-            space: TEAM.into(),
+            space: sn(TEAM),
             set: None,
             result: Err(server_error(
                 403,
@@ -422,7 +422,7 @@ fn u_goes_back_to_the_first_unread_message() {
     done(
         &mut app,
         Outcome::Messages {
-            space: ENG.into(),
+            space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
                 vec![
@@ -484,7 +484,7 @@ fn sections_group_the_list_fold_and_survive_a_deletion_elsewhere() {
     done(
         &mut app,
         Outcome::Muted {
-            space: DM.into(),
+            space: sn(DM),
             asked: None,
             result: Ok(true),
         },
@@ -534,7 +534,7 @@ fn s_moves_a_space_to_a_picked_section_and_a_refusal_lists_again() {
     let fx = done(
         &mut app,
         Outcome::Moved {
-            space: ENG.into(),
+            space: sn(ENG),
             from: "users/1001/sections/default-spaces".into(),
             to: "users/1001/sections/projects".into(),
             result: Err(server_error(404, "NOT_FOUND", "Section not found.")),
@@ -616,7 +616,7 @@ fn a_mark_read_the_server_coerces_to_its_newest_message_is_not_sent_again() {
     done(
         &mut app,
         Outcome::ReadState {
-            space: TEAM.into(),
+            space: sn(TEAM),
             set: None,
             result: Ok(Some(at(11, 0))),
         },
@@ -629,7 +629,7 @@ fn a_mark_read_the_server_coerces_to_its_newest_message_is_not_sent_again() {
     done(
         &mut app,
         Outcome::ReadState {
-            space: TEAM.into(),
+            space: sn(TEAM),
             set: Some(asked),
             result: Ok(Some(at(11, 58))),
         },
@@ -646,7 +646,7 @@ fn a_thread_with_replies_since_the_last_read_is_marked_on_opening() {
     open(&mut app, ENG);
     // Read up to Bob's second reply in the ratatui thread (the 20th, 09:20).
     let read = Utc.with_ymd_and_hms(2026, 11, 20, 9, 20, 0).unwrap();
-    app.spaces.set_last_read(TEAM, read);
+    app.store.set_last_read(TEAM, read);
     open(&mut app, TEAM);
     let thread = format!("{TEAM}/threads/T1");
     assert!(app.has_new_reply(TEAM, &thread));
@@ -658,7 +658,7 @@ fn a_thread_with_replies_since_the_last_read_is_marked_on_opening() {
     // Read past every reply: nothing marked.
     let mut app = common::fixture::app();
     open(&mut app, ENG);
-    app.spaces
+    app.store
         .set_last_read(TEAM, Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap());
     open(&mut app, TEAM);
     assert!(!app.has_new_reply(TEAM, &thread));
@@ -669,7 +669,7 @@ fn a_marked_thread_read_in_another_client_is_not_marked() {
     let mut app = app();
     open(&mut app, ENG);
     let read = Utc.with_ymd_and_hms(2026, 11, 20, 9, 20, 0).unwrap();
-    app.spaces.set_last_read(TEAM, read);
+    app.store.set_last_read(TEAM, read);
     let fx = open(&mut app, TEAM);
     let thread = format!("{TEAM}/threads/T1");
     assert!(app.has_new_reply(TEAM, &thread));
@@ -679,7 +679,7 @@ fn a_marked_thread_read_in_another_client_is_not_marked() {
     done(
         &mut app,
         Outcome::ThreadReadState {
-            space: TEAM.into(),
+            space: sn(TEAM),
             thread: thread.clone(),
             result: Ok(Some(read)),
         },
@@ -689,7 +689,7 @@ fn a_marked_thread_read_in_another_client_is_not_marked() {
     done(
         &mut app,
         Outcome::ThreadReadState {
-            space: TEAM.into(),
+            space: sn(TEAM),
             thread: thread.clone(),
             result: Ok(Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap())),
         },

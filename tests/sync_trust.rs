@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::fixture::{done, find_effect, key, render, typed};
+use common::fixture::{done, find_effect, key, render, sn, typed};
 use crossterm::event::KeyCode;
 use gchat::api::model::{Message, Space, SpaceType};
 use gchat::api::{ApiError, Client, ClientMessageId, CreateMessage, MessageName, SpaceName};
@@ -514,7 +514,7 @@ fn a_delete_answered_404_removes_the_message() {
     done(
         &mut app,
         Outcome::Deleted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: name.clone(),
             force: false,
             result: Err(ApiError::Server(gchat::api::error::ServerError {
@@ -703,7 +703,7 @@ mod alone {
         done(
             app,
             Outcome::Sent {
-                space: TEAM.into(),
+                space: sn(TEAM),
                 local,
                 client_id,
                 result: Ok(m),
@@ -736,9 +736,9 @@ mod alone {
         let mine = post_and_confirm(&mut app);
         // Away, back, away again: Team Rust is read up to what was listed there.
         let mut fx = Vec::new();
-        app.open_space(ENG, &mut fx);
-        app.open_space(TEAM, &mut fx);
-        app.open_space(ENG, &mut fx);
+        app.open_space(&sn(ENG), &mut fx);
+        app.open_space(&sn(TEAM), &mut fx);
+        app.open_space(&sn(ENG), &mut fx);
         let fx = tick(&mut app);
         assert!(fx.contains(&Effect::PollSpaces), "{fx:?}");
         // The spaces list says Team Rust was active (Alice's post): it is counted.
@@ -761,12 +761,12 @@ mod alone {
         done(
             &mut app,
             Outcome::Unread {
-                space: TEAM.into(),
+                space: sn(TEAM),
                 result: Ok(vec![msg(TEAM, "B9", "B9", bob(), t, "seen here")]),
             },
         );
         let mut fx = Vec::new();
-        app.open_space(ENG, &mut fx);
+        app.open_space(&sn(ENG), &mut fx);
         assert_eq!(app.unread(TEAM), 0);
     }
 
@@ -785,7 +785,7 @@ mod alone {
         done(
             &mut app,
             Outcome::Deleted {
-                space: TEAM.into(),
+                space: sn(TEAM),
                 message: name.clone(),
                 force: false,
                 result: Ok(()),
@@ -801,7 +801,7 @@ mod alone {
         done(
             &mut app,
             Outcome::Messages {
-                space: TEAM.into(),
+                space: sn(TEAM),
                 kind: LoadKind::Newer {
                     after: copy.create_time.unwrap(),
                 },
@@ -837,7 +837,7 @@ mod alone {
             done(
                 app,
                 Outcome::Messages {
-                    space: TEAM.into(),
+                    space: sn(TEAM),
                     kind: LoadKind::Newer {
                         after: old.create_time.unwrap(),
                     },
@@ -870,7 +870,7 @@ mod alone {
         done(
             &mut app,
             Outcome::Edited {
-                space: TEAM.into(),
+                space: sn(TEAM),
                 message: name.clone(),
                 text: text.clone(),
                 previous,
@@ -896,7 +896,7 @@ mod alone {
             panic!("Enter sends");
         };
         let sent = |result| Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: client_id.clone(),
             result,

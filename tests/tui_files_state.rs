@@ -28,7 +28,7 @@ fn with_message(text: &str, attachment: Vec<serde_json::Value>) -> (App, String)
     done(
         &mut a,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Newer {
                 after: at(21, 11, 0),
             },
@@ -303,7 +303,7 @@ fn an_uploaded_file_is_sent_with_the_message_and_a_failed_one_keeps_the_draft() 
         &mut a,
         Outcome::Uploaded {
             id,
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Err("the connection was reset".into()),
         },
     );
@@ -330,7 +330,7 @@ fn an_uploaded_file_is_sent_with_the_message_and_a_failed_one_keeps_the_draft() 
         &mut a,
         Outcome::Uploaded {
             id,
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok((data.clone(), 8)),
         },
     );
@@ -362,7 +362,7 @@ fn a_file_alone_may_be_sent_and_ctrl_x_on_an_empty_path_takes_it_off() {
     let mut a = app();
     compose_in_team(&mut a, "");
     a.files.chips.push(gchat::app::files::Chip {
-        space: TEAM.into(),
+        space: sn(TEAM),
         name: gchat::clean::Clean::line("x.bin"),
         size: 1,
         data: Default::default(),
@@ -372,7 +372,7 @@ fn a_file_alone_may_be_sent_and_ctrl_x_on_an_empty_path_takes_it_off() {
     assert!(a.files.chips.is_empty());
     key(&mut a, KeyCode::Esc);
     a.files.chips.push(gchat::app::files::Chip {
-        space: TEAM.into(),
+        space: sn(TEAM),
         name: gchat::clean::Clean::line("x.bin"),
         size: 1,
         data: Default::default(),
@@ -509,7 +509,7 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
         attachment_upload_token: None,
     };
     a.files.chips.push(gchat::app::files::Chip {
-        space: TEAM.into(),
+        space: sn(TEAM),
         name: gchat::clean::Clean::line("x.bin"),
         size: 1,
         data,

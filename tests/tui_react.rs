@@ -252,7 +252,7 @@ fn a_reaction_shows_at_once_and_goes_to_the_server() {
     react(
         &mut app,
         ReactOutcome::Reacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: thumbs(),
             result: Ok(Some(format!("{L1}/reactions/r1"))),
@@ -277,7 +277,7 @@ fn a_refused_reaction_is_taken_back_with_the_reason() {
     react(
         &mut app,
         ReactOutcome::Reacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: thumbs(),
             result: Err(server_error(
@@ -314,7 +314,7 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((vec![m], false)),
         },
@@ -326,7 +326,7 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
     let fx = react(
         &mut app,
         ReactOutcome::Reacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: thumbs(),
             result: Err(server_error(409, "ALREADY_EXISTS", "already reacted")),
@@ -362,7 +362,7 @@ fn a_failed_take_back_restores_the_reaction() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((vec![m], false)),
         },
@@ -371,7 +371,7 @@ fn a_failed_take_back_restores_the_reaction() {
     react(
         &mut app,
         ReactOutcome::Mine {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             result: Ok(vec![serde_json::from_value(serde_json::json!({
                 "name": format!("{L1}/reactions/p1"),
@@ -389,7 +389,7 @@ fn a_failed_take_back_restores_the_reaction() {
     react(
         &mut app,
         ReactOutcome::Unreacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: party.clone(),
             result: Err(server_error(500, "INTERNAL", "boom")),
@@ -403,7 +403,7 @@ fn a_failed_take_back_restores_the_reaction() {
     react(
         &mut app,
         ReactOutcome::Unreacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: party.clone(),
             result: Err(server_error(404, "NOT_FOUND", "gone")),
@@ -447,12 +447,12 @@ fn pin_shows_at_once_and_a_refusal_takes_it_back() {
     let mut app = app();
     let fx = ch(&mut app, 'p');
     expect_effect!(fx, Effect::React(ReactEffect::Pin { message, .. }) if message == L1);
-    assert!(app.react.is_pinned(TEAM, L1));
+    assert!(app.store.is_pinned(TEAM, L1));
     assert!(render(&app, 120, 40).contains("📌"));
     react(
         &mut app,
         ReactOutcome::Pinned {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             result: Err(server_error(
                 403,
@@ -461,7 +461,7 @@ fn pin_shows_at_once_and_a_refusal_takes_it_back() {
             )),
         },
     );
-    assert!(!app.react.is_pinned(TEAM, L1));
+    assert!(!app.store.is_pinned(TEAM, L1));
     assert!(!render(&app, 120, 40).contains("📌"));
     assert!(app
         .status
@@ -475,17 +475,17 @@ fn pin_shows_at_once_and_a_refusal_takes_it_back() {
     let fx = react(
         &mut app,
         ReactOutcome::Pinned {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             result: Err(server_error(409, "ALREADY_EXISTS", "already pinned")),
         },
     );
-    assert!(app.react.is_pinned(TEAM, L1));
+    assert!(app.store.is_pinned(TEAM, L1));
     expect_effect!(fx, Effect::React(ReactEffect::ListPins { .. }));
     react(
         &mut app,
         ReactOutcome::Pins {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(vec![MessagePin {
                 name: Some(format!("{TEAM}/messagePins/pin1")),
                 message: Some(L1.into()),
@@ -494,7 +494,7 @@ fn pin_shows_at_once_and_a_refusal_takes_it_back() {
     );
     let fx = ch(&mut app, 'p');
     expect_effect!(fx, Effect::React(ReactEffect::Unpin { pin, .. }) if pin.ends_with("pin1"));
-    assert!(!app.react.is_pinned(TEAM, L1));
+    assert!(!app.store.is_pinned(TEAM, L1));
 }
 
 #[test]
@@ -506,7 +506,7 @@ fn the_pinned_list_jumps_to_a_message() {
     react(
         &mut app,
         ReactOutcome::Pins {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(vec![MessagePin {
                 name: Some(format!("{TEAM}/messagePins/a")),
                 message: Some(t1.clone()),
@@ -527,7 +527,7 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((Vec::new(), true)),
         },
@@ -537,7 +537,7 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
     react(
         &mut app,
         ReactOutcome::Pins {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(vec![MessagePin {
                 name: Some(format!("{TEAM}/messagePins/o")),
                 message: Some(old.clone()),
@@ -557,7 +557,7 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Older { before },
             result: Ok((vec![m], true)),
         },
@@ -614,7 +614,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     done(
         &mut app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
             result: Err(server_error(
@@ -644,7 +644,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     done(
         &mut app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
             result: Err(server_error(400, "INVALID_ARGUMENT", "it was edited since")),
@@ -666,7 +666,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Newer { after: now() },
             result: Ok((vec![edited], false)),
         },
@@ -678,7 +678,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     done(
         &mut app,
         Outcome::Sent {
-            space: TEAM.into(),
+            space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
             result: Err(server_error(
@@ -731,7 +731,7 @@ fn quoted_reactions_and_rich_links_render_with_wide_text() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Newer { after: now() },
             result: Ok((vec![m], false)),
         },
@@ -786,7 +786,7 @@ fn reload_asks_for_the_pins_and_own_reactions_again() {
     let fx = done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((vec![m], false)),
         },
@@ -795,7 +795,7 @@ fn reload_asks_for_the_pins_and_own_reactions_again() {
     react(
         &mut app,
         ReactOutcome::Mine {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             result: Ok(Vec::new()),
         },
@@ -812,7 +812,7 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
     let fx = react(
         &mut app,
         ReactOutcome::Reacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: thumbs(),
             result: Err(ApiError::Timeout),
@@ -824,7 +824,7 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
     react(
         &mut app,
         ReactOutcome::Mine {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             result: Ok(vec![serde_json::from_value(serde_json::json!({
                 "name": format!("{L1}/reactions/t1"),
@@ -843,7 +843,7 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
     react(
         &mut app,
         ReactOutcome::Unreacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: thumbs(),
             result: Err(ApiError::Timeout),
@@ -857,7 +857,7 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
     react(
         &mut app,
         ReactOutcome::Mine {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             result: Ok(Vec::new()),
         },
@@ -945,7 +945,7 @@ fn a_quote_of_a_message_not_loaded_says_so() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Newer { after: now() },
             result: Ok((vec![m], false)),
         },
@@ -979,7 +979,7 @@ fn a_pending_quote_follows_an_edit_of_the_quoted_message() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: gchat::app::LoadKind::Newer { after: now() },
             result: Ok((vec![edited], false)),
         },
@@ -1001,7 +1001,7 @@ fn a_pin_whose_answer_was_lost_is_settled_by_the_servers_list() {
     let fx = react(
         &mut app,
         ReactOutcome::Pinned {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             result: Err(ApiError::Timeout),
         },
@@ -1017,7 +1017,7 @@ fn a_pin_whose_answer_was_lost_is_settled_by_the_servers_list() {
     react(
         &mut app,
         ReactOutcome::Pins {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(vec![serde_json::from_value(serde_json::json!({
                 "name": format!("{TEAM}/messagePins/p1"),
                 "message": L1,
@@ -1025,7 +1025,7 @@ fn a_pin_whose_answer_was_lost_is_settled_by_the_servers_list() {
             .unwrap()]),
         },
     );
-    assert!(app.react.is_pinned(TEAM, L1));
+    assert!(app.store.is_pinned(TEAM, L1));
     assert!(render(&app, 120, 40).contains("📌"));
 }
 
@@ -1036,7 +1036,7 @@ fn a_reaction_whose_answer_was_lost_says_it_is_being_checked_not_refused() {
     react(
         &mut app,
         ReactOutcome::Reacted {
-            space: TEAM.into(),
+            space: sn(TEAM),
             message: L1.into(),
             emoji: thumbs(),
             result: Err(ApiError::Timeout),

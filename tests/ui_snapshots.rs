@@ -99,7 +99,7 @@ fn a_failed_message_with_its_retry_hint() {
         done(
             &mut a,
             Outcome::Sent {
-                space: TEAM.into(),
+                space: sn(TEAM),
                 local,
                 client_id,
                 // Refused outright (a timeout would be sent again, not marked).
@@ -312,7 +312,7 @@ fn hostile_app() -> App {
     done(
         &mut a,
         Outcome::Members {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(members),
         },
     );
@@ -336,7 +336,7 @@ fn hostile_app() -> App {
     done(
         &mut a,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Newer {
                 after: now() - chrono::Duration::hours(1),
             },
@@ -346,7 +346,7 @@ fn hostile_app() -> App {
     done(
         &mut a,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Older { before: now() },
             result: Err(ApiError::Server(ServerError {
                 code: 403,

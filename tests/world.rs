@@ -37,7 +37,7 @@ fn open_space_gone_on_a_poll_is_said_plainly_and_left() {
     let fx = done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Newer { after: now() },
             result: Err(not_found(TEAM)),
         },
@@ -98,13 +98,13 @@ fn open_space_left_out_of_the_list_is_asked_then_left() {
     // Kept until asked: the list may predate a space just created or joined.
     assert!(app.space(TEAM).is_some());
     assert!(
-        fx.contains(&Effect::LoadMembers { space: TEAM.into() }),
+        fx.contains(&Effect::LoadMembers { space: sn(TEAM) }),
         "{fx:?}"
     );
     done(
         &mut app,
         Outcome::Members {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Err(not_found(TEAM)),
         },
     );
@@ -120,7 +120,7 @@ fn a_background_space_gone_is_taken_out_quietly_named() {
     done(
         &mut app,
         Outcome::Unread {
-            space: ENG.into(),
+            space: sn(ENG),
             result: Err(not_found(ENG)),
         },
     );
@@ -137,7 +137,7 @@ fn a_background_space_gone_is_taken_out_quietly_named() {
     done(
         &mut app,
         Outcome::Unread {
-            space: ENG.into(),
+            space: sn(ENG),
             result: Err(not_found(ENG)),
         },
     );
@@ -152,7 +152,7 @@ fn editing_shows_mentions_as_names_and_sends_them_as_ids() {
     done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Newer { after: now() },
             result: Ok((
                 vec![msg(
@@ -210,7 +210,7 @@ fn removing_oneself_is_leaving() {
     assert!(!screen.contains("Remove Alice Chen"), "{screen}");
     let fx = ch(&mut app, 'y');
     assert!(fx.contains(&Effect::RemoveMember {
-        space: TEAM.into(),
+        space: sn(TEAM),
         membership: format!("{TEAM}/members/1001"),
     }));
 }
@@ -226,7 +226,7 @@ fn errors_name_people_and_spaces_not_ids() {
     done(
         &mut app,
         Outcome::MemberAdded {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: gchat::api::UserRef::parse_loose("1002").unwrap(),
             result: Err(ApiError::Server(ServerError {
                 code: 409,
@@ -286,10 +286,7 @@ fn in_announcements() -> gchat::app::App {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(app.current.as_deref(), Some(ANN));
     // The list leaves out permission settings: the space is asked for them.
-    assert!(
-        fx.contains(&Effect::LoadSpace { space: ANN.into() }),
-        "{fx:?}"
-    );
+    assert!(fx.contains(&Effect::LoadSpace { space: sn(ANN) }), "{fx:?}");
     let mut full = ann;
     full.permission_settings = Some(serde_json::json!({
         "postMessages": {"managersAllowed": true},
@@ -301,14 +298,14 @@ fn in_announcements() -> gchat::app::App {
     done(
         &mut app,
         Outcome::Space {
-            space: ANN.into(),
+            space: sn(ANN),
             result: Ok(full),
         },
     );
     done(
         &mut app,
         Outcome::Members {
-            space: ANN.into(),
+            space: sn(ANN),
             result: Ok(vec![
                 membership(ANN, &dmitri(), true),
                 membership(ANN, &alice(), false),
@@ -357,7 +354,7 @@ fn where_the_user_is_not_a_manager_e_m_x_are_refused_before_any_request() {
     done(
         &mut app,
         Outcome::Members {
-            space: ENG.into(),
+            space: sn(ENG),
             result: Ok(vec![
                 membership(ENG, &wang(), true),
                 membership(ENG, &alice(), false),
@@ -478,7 +475,7 @@ fn adding_a_member_finds_people_by_name_cjk_too() {
     let fx = key(&mut app, KeyCode::Enter);
     assert!(
         fx.contains(&Effect::AddMember {
-            space: TEAM.into(),
+            space: sn(TEAM),
             user: gchat::api::UserRef::parse_loose("1003").unwrap(),
         }),
         "{fx:?}"
@@ -507,7 +504,7 @@ fn adding_a_member_picks_among_matches_and_reports_the_unknown() {
     assert!(screen.contains("› 李雷  li.lei@example.com"), "{screen}");
     let fx = key(&mut app, KeyCode::Enter);
     assert!(fx.contains(&Effect::AddMember {
-        space: TEAM.into(),
+        space: sn(TEAM),
         user: gchat::api::UserRef::parse_loose("1004").unwrap(),
     }));
 

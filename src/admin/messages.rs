@@ -225,7 +225,7 @@ fn client_id(opts: &SendOpts, space: &SpaceName, many: bool) -> Result<ClientMes
         Some(id) if !many => ClientMessageId::parse(id).map_err(bad),
         Some(prefix) => {
             ClientMessageId::parse(prefix).map_err(bad)?;
-            let tag = &digest(&[&space.to_string()])[..10];
+            let tag = &digest(&[space.as_ref()])[..10];
             let keep = 63 - tag.len() - 1;
             let p: String = prefix.chars().take(keep).collect();
             ClientMessageId::parse(&format!("{}-{tag}", p.trim_end_matches('-'))).map_err(bad)
@@ -234,7 +234,7 @@ fn client_id(opts: &SendOpts, space: &SpaceName, many: bool) -> Result<ClientMes
             let cards = serde_json::to_string(&opts.cards).unwrap_or_default();
             let d = digest(&[
                 "messages.create",
-                &space.to_string(),
+                space.as_ref(),
                 opts.text.as_deref().unwrap_or(""),
                 opts.thread.as_deref().unwrap_or(""),
                 opts.thread_key.as_deref().unwrap_or(""),

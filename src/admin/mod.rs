@@ -229,13 +229,13 @@ impl Ctx {
                 .client
                 .get_space(&name)
                 .await
-                .map_err(|e| Failure::api(&name.to_string(), &e));
+                .map_err(|e| Failure::api(name.as_ref(), &e));
         }
         if let Ok(name) = SpaceName::parse(arg) {
             match self.client.get_space(&name).await {
                 Ok(s) => return Ok(s),
                 Err(e) if matches!(e.code(), Some(400 | 403 | 404)) => {}
-                Err(e) => return Err(Failure::api(&name.to_string(), &e)),
+                Err(e) => return Err(Failure::api(name.as_ref(), &e)),
             }
         }
         let all = self.all_spaces(None, None).await?;

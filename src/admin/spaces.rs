@@ -114,7 +114,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
                 .client
                 .patch_space(&sname, &patch, &mask.join(","))
                 .await
-                .map_err(|e| Failure::api(&sname.to_string(), &e))?;
+                .map_err(|e| Failure::api(sname.as_ref(), &e))?;
             show(ctx, &s)
         }
         SpacesCmd::Delete { space } => {
@@ -128,7 +128,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SpacesCmd) -> Result<Exit, Failure> {
             ctx.client
                 .delete_space(&sname)
                 .await
-                .map_err(|e| Failure::api(&sname.to_string(), &e))?;
+                .map_err(|e| Failure::api(sname.as_ref(), &e))?;
             done(ctx, "deleted", &s)
         }
         SpacesCmd::FindDm { user } => {

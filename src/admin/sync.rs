@@ -53,7 +53,7 @@ pub async fn read_state(ctx: &mut Ctx, space: &str, mark_read: bool) -> Result<E
     } else {
         ctx.client.get_space_read_state(&sname).await
     }
-    .map_err(|e| Failure::api(&sname.to_string(), &e))?;
+    .map_err(|e| Failure::api(sname.as_ref(), &e))?;
     let mut p = ListMessages::default().with_page_size(1000);
     if let Some(t) = &state.last_read_time {
         p = p.with_filter(created_after(t));
@@ -62,7 +62,7 @@ pub async fn read_state(ctx: &mut Ctx, space: &str, mark_read: bool) -> Result<E
         .client
         .list_all_messages(&sname, &p)
         .await
-        .map_err(|e| Failure::api(&sname.to_string(), &e))?
+        .map_err(|e| Failure::api(sname.as_ref(), &e))?
         .iter()
         .filter(|m| !m.thread_reply)
         .count();
@@ -109,7 +109,7 @@ pub async fn mute(ctx: &mut Ctx, space: &str, muted: bool) -> Result<Exit, Failu
         .client
         .set_muted(&sname, muted)
         .await
-        .map_err(|e| Failure::api(&sname.to_string(), &e))?;
+        .map_err(|e| Failure::api(sname.as_ref(), &e))?;
     match ctx.format {
         Format::Table => output::print(&format!("{verb}d {label} ({sname})\n"))?,
         f => output::json(&setting, f == Format::Json)?,
@@ -129,7 +129,7 @@ pub async fn search(ctx: &mut Ctx, args: SearchArgs) -> Result<Exit, Failure> {
             let sp = ctx.space(s).await?;
             names.push(format!(
                 "space.name = {}",
-                search_phrase(&space_name(&sp)?.to_string())
+                search_phrase(space_name(&sp)?.as_ref())
             ));
         }
         filter = format!("({query}) AND ({})", names.join(" OR "));
@@ -320,7 +320,7 @@ pub async fn sections(ctx: &mut Ctx, cmd: SectionsCmd) -> Result<Exit, Failure> 
                 .client
                 .find_section_item(&sname)
                 .await
-                .map_err(|e| Failure::api(&sname.to_string(), &e))?
+                .map_err(|e| Failure::api(sname.as_ref(), &e))?
                 .ok_or_else(|| {
                     Failure::not_found(format!("{label} ({sname}) is in none of your sections."))
                 })?;
@@ -342,7 +342,7 @@ pub async fn sections(ctx: &mut Ctx, cmd: SectionsCmd) -> Result<Exit, Failure> 
                 .client
                 .move_section_item(&iname, &tname)
                 .await
-                .map_err(|e| Failure::api(&sname.to_string(), &e))?;
+                .map_err(|e| Failure::api(sname.as_ref(), &e))?;
             match ctx.format {
                 Format::Table => output::print(&format!("moved {label} to {to_label}\n"))?,
                 f => output::json(&moved, f == Format::Json)?,

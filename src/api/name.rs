@@ -111,6 +111,71 @@ impl std::borrow::Borrow<str> for SpaceName {
     }
 }
 
+/// Read as its `spaces/ID` text wherever a `&str` is asked for (it cannot be changed
+/// through it, so it stays valid).
+impl std::ops::Deref for SpaceName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<SpaceName> for String {
+    fn from(n: SpaceName) -> String {
+        n.0
+    }
+}
+
+/// Written as its `spaces/ID` text; read back only if it is a valid space name.
+impl serde::Serialize for SpaceName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpaceName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SpaceName::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl AsRef<str> for SpaceName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for SpaceName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SpaceName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SpaceName {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<SpaceName> for str {
+    fn eq(&self, other: &SpaceName) -> bool {
+        self == other.0
+    }
+}
+
+impl PartialEq<SpaceName> for String {
+    fn eq(&self, other: &SpaceName) -> bool {
+        *self == other.0
+    }
+}
+
 impl FromStr for SpaceName {
     type Err = NameError;
     fn from_str(s: &str) -> Result<Self, NameError> {

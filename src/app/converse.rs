@@ -291,7 +291,7 @@ impl App {
         self.spaces.keep_unlisted(&name);
         if !known || new {
             self.spaces.upsert(s);
-            self.spaces.note_activity(&name, self.settings.now());
+            self.store.note_activity(&name, self.settings.now());
         }
         let asked = self
             .dialog
@@ -307,8 +307,10 @@ impl App {
         self.dialog = None;
         self.spaces.selected = Some(name.clone());
         self.leaving_for(&name);
-        self.open_space(&name, fx);
-        fx.push(Effect::LoadMembers { space: name });
+        if let Some(space) = Self::space_name(&name) {
+            self.open_space(&space, fx);
+            fx.push(Effect::LoadMembers { space });
+        }
         self.focus = Focus::Compose;
         self.note(if new {
             "Conversation started: write your first message."

@@ -1,6 +1,8 @@
 //! Dialogs: adding and removing members, confirming deletes, creating and editing
 //! spaces. A dialog keeps its input when the server refuses it, and shows why.
 
+use crate::api::SpaceName;
+
 use tui_textarea::{CursorMove, TextArea};
 
 use crate::clean::Clean;
@@ -9,15 +11,15 @@ use crate::clean::Clean;
 pub enum Kind {
     /// Add a person (users/ID, an id, an email) or the Chat app (`app`).
     AddMember {
-        space: String,
+        space: SpaceName,
     },
     RemoveMember {
-        space: String,
+        space: SpaceName,
         membership: String,
         label: Clean,
     },
     DeleteMessage {
-        space: String,
+        space: SpaceName,
         message: String,
         replies: usize,
         preview: Clean,
@@ -26,18 +28,18 @@ pub enum Kind {
         request_id: String,
     },
     EditSpace {
-        space: String,
+        space: SpaceName,
     },
     /// Deleting a space: type its name to confirm.
     DeleteSpace {
-        space: String,
+        space: SpaceName,
         display_name: Clean,
     },
     SpaceInfo {
-        space: String,
+        space: SpaceName,
     },
     LeaveSpace {
-        space: String,
+        space: SpaceName,
         label: Clean,
     },
     /// Quitting with messages still on their way: wait for them, or keep them for the
@@ -57,13 +59,13 @@ pub enum Kind {
     },
     /// Moving `space` out of section `from`: `(section, label)` to pick from (`pick`).
     MoveToSection {
-        space: String,
+        space: SpaceName,
         from: String,
         choices: Vec<(String, String)>,
     },
     /// Attaching a file to the message being written in `space`: its path.
     AttachFile {
-        space: String,
+        space: SpaceName,
     },
     /// Choosing one of a message's links or attachments.
     Pick {
@@ -83,7 +85,7 @@ pub enum Kind {
     },
     /// Search messages: in every space, or (not `all`) in `space` only.
     Search {
-        space: Option<String>,
+        space: Option<SpaceName>,
         all: bool,
     },
 }

@@ -9,7 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::model::{Membership, Message, Person, Space};
 use crate::api::sync_model::SpaceEvent;
-use crate::api::{ApiError, UserRef};
+use crate::api::{ApiError, SpaceName, UserRef};
 
 /// Which page of messages to load.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,23 +33,23 @@ pub enum Effect {
     PollSpaces,
     /// One space whole, with its permission settings (which lists leave out).
     LoadSpace {
-        space: String,
+        space: SpaceName,
     },
     LoadMessages {
-        space: String,
+        space: SpaceName,
         kind: LoadKind,
     },
     LoadMembers {
-        space: String,
+        space: SpaceName,
     },
     /// The open space's events after `since` (exclusive), every page.
     LoadEvents {
-        space: String,
+        space: SpaceName,
         since: DateTime<Utc>,
     },
     /// One message again (its reactions changed).
     LoadMessage {
-        space: String,
+        space: SpaceName,
         message: String,
     },
     LookupPeople {
@@ -60,12 +60,12 @@ pub enum Effect {
         query: String,
     },
     CountUnread {
-        space: String,
+        space: SpaceName,
         after: Option<DateTime<Utc>>,
     },
     /// Post `text` with the client-assigned `client_id` (a retry reuses it).
     Send {
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
         text: String,
@@ -75,37 +75,37 @@ pub enum Effect {
     },
     /// Fetch a sent message by its client id (after a 409: it did arrive).
     FetchSent {
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
     },
     /// Ask whether a message left unsent by an earlier run arrived after all.
     CheckSent {
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
     },
     Edit {
-        space: String,
+        space: SpaceName,
         message: String,
         text: String,
         previous: String,
     },
     Delete {
-        space: String,
+        space: SpaceName,
         message: String,
         force: bool,
     },
     AddMember {
-        space: String,
+        space: SpaceName,
         user: UserRef,
     },
     RemoveMember {
-        space: String,
+        space: SpaceName,
         membership: String,
     },
     SetRole {
-        space: String,
+        space: SpaceName,
         membership: String,
         manager: bool,
     },
@@ -116,14 +116,14 @@ pub enum Effect {
         guidelines: String,
     },
     UpdateSpace {
-        space: String,
+        space: SpaceName,
         name: String,
         description: String,
         guidelines: String,
         mask: String,
     },
     DeleteSpace {
-        space: String,
+        space: SpaceName,
     },
     /// Reactions, quotes and pins.
     React(super::react::ReactEffect),
@@ -131,37 +131,37 @@ pub enum Effect {
     /// The server's read state of `space`, then the messages after it (the unread ones,
     /// counted from the later of it and `after`).
     ReadUnread {
-        space: String,
+        space: SpaceName,
         after: Option<DateTime<Utc>>,
     },
     /// The server's read state of `space` (opened).
     GetReadState {
-        space: String,
+        space: SpaceName,
     },
     /// Moves the server's read state of `space` to `time`.
     SetReadState {
-        space: String,
+        space: SpaceName,
         time: DateTime<Utc>,
     },
     /// The server's read state of one thread of `space` (one marked as having new
     /// replies: read in another client, it is not).
     GetThreadReadState {
-        space: String,
+        space: SpaceName,
         thread: String,
     },
     /// Whether `space` is muted.
     GetMute {
-        space: String,
+        space: SpaceName,
     },
     SetMute {
-        space: String,
+        space: SpaceName,
         muted: bool,
     },
     /// The user's sections, and which section each space is in.
     LoadSections,
     /// Moves `space` from section `from` to section `to`.
     MoveToSection {
-        space: String,
+        space: SpaceName,
         from: String,
         to: String,
     },
@@ -175,7 +175,7 @@ pub enum Effect {
     /// `media.upload` of the file at `path` to `space`, with progress.
     Upload {
         id: u64,
-        space: String,
+        space: SpaceName,
         path: std::path::PathBuf,
     },
     /// Stops a download or upload (a partial file is removed).
@@ -218,25 +218,25 @@ pub enum Outcome {
     /// The answer to [`Effect::PollSpaces`].
     PolledSpaces(Result<Vec<Space>, ApiError>),
     Space {
-        space: String,
+        space: SpaceName,
         result: Result<Space, ApiError>,
     },
     Messages {
-        space: String,
+        space: SpaceName,
         kind: LoadKind,
         result: Result<(Vec<Message>, bool), ApiError>,
     },
     Members {
-        space: String,
+        space: SpaceName,
         result: Result<Vec<Membership>, ApiError>,
     },
     Events {
-        space: String,
+        space: SpaceName,
         result: Result<Vec<SpaceEvent>, ApiError>,
     },
     /// The answer to [`Effect::LoadMessage`].
     Message {
-        space: String,
+        space: SpaceName,
         result: Result<Message, ApiError>,
     },
     People {
@@ -248,47 +248,47 @@ pub enum Outcome {
         result: Result<Vec<Person>, ApiError>,
     },
     Unread {
-        space: String,
+        space: SpaceName,
         result: Result<Vec<Message>, ApiError>,
     },
     Sent {
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
         result: Result<Message, ApiError>,
     },
     /// The answer to [`Effect::CheckSent`]: the message if it is on the server.
     Checked {
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
         result: Result<Option<Message>, ApiError>,
     },
     Edited {
-        space: String,
+        space: SpaceName,
         message: String,
         text: String,
         previous: String,
         result: Result<Message, ApiError>,
     },
     Deleted {
-        space: String,
+        space: SpaceName,
         message: String,
         force: bool,
         result: Result<(), ApiError>,
     },
     MemberAdded {
-        space: String,
+        space: SpaceName,
         user: UserRef,
         result: Result<Membership, ApiError>,
     },
     MemberRemoved {
-        space: String,
+        space: SpaceName,
         membership: String,
         result: Result<Membership, ApiError>,
     },
     RoleSet {
-        space: String,
+        space: SpaceName,
         membership: String,
         manager: bool,
         result: Result<Membership, ApiError>,
@@ -298,43 +298,43 @@ pub enum Outcome {
         result: Result<Space, ApiError>,
     },
     SpaceUpdated {
-        space: String,
+        space: SpaceName,
         result: Result<Space, ApiError>,
     },
     SpaceDeleted {
-        space: String,
+        space: SpaceName,
         result: Result<(), ApiError>,
     },
     React(super::react::ReactOutcome),
     /// The answer to [`Effect::ReadUnread`]: the server's read time, and the messages
     /// after what is read.
     ReadUnread {
-        space: String,
+        space: SpaceName,
         read: Result<Option<DateTime<Utc>>, ApiError>,
         result: Result<Vec<Message>, ApiError>,
     },
     /// The server's read time of `space`, got or set (`set`: the time asked).
     ReadState {
-        space: String,
+        space: SpaceName,
         set: Option<DateTime<Utc>>,
         result: Result<Option<DateTime<Utc>>, ApiError>,
     },
     /// The server's read time of `thread` in `space`.
     ThreadReadState {
-        space: String,
+        space: SpaceName,
         thread: String,
         result: Result<Option<DateTime<Utc>>, ApiError>,
     },
     /// Whether `space` is muted (`asked`: what it was set to; none for a look).
     Muted {
-        space: String,
+        space: SpaceName,
         asked: Option<bool>,
         result: Result<bool, ApiError>,
     },
     /// The sections in order, and `(space, section)` for each space placed.
     Sections(Result<SectionsListed, ApiError>),
     Moved {
-        space: String,
+        space: SpaceName,
         from: String,
         to: String,
         result: Result<(), ApiError>,
@@ -353,7 +353,7 @@ pub enum Outcome {
     /// The uploaded file's reference and size, or why not.
     Uploaded {
         id: u64,
-        space: String,
+        space: SpaceName,
         result: Result<(crate::api::model::AttachmentDataRef, u64), String>,
     },
     /// The editor's text (`None`: it failed, the draft stays), or why none started.

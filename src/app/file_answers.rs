@@ -1,5 +1,7 @@
 //! What the answers of downloads, uploads and the external editor do.
 
+use crate::api::SpaceName;
+
 use std::path::PathBuf;
 
 use super::files::{Chip, EDITOR_NOTE};
@@ -45,7 +47,7 @@ impl App {
     pub(super) fn on_uploaded(
         &mut self,
         id: u64,
-        space: String,
+        space: SpaceName,
         result: Result<(AttachmentDataRef, u64), String>,
     ) {
         let Some(t) = self.files.transfer.take_if(|t| t.id == id) else {

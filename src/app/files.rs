@@ -3,6 +3,8 @@
 //! written, opening a message's links, copying its text or web address (OSC 52), and
 //! writing the message in `$EDITOR`.
 
+use crate::api::SpaceName;
+
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -33,7 +35,7 @@ pub struct Transfer {
 /// A file uploaded for the message being written in `space`, sent with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chip {
-    pub space: String,
+    pub space: SpaceName,
     pub name: Clean,
     pub size: u64,
     pub data: AttachmentDataRef,
@@ -336,7 +338,7 @@ impl App {
 
     /// Compose `Ctrl-o`: the path prompt.
     pub(super) fn attach_prompt(&mut self) {
-        let Some(space) = self.compose.space.clone() else {
+        let Some(space) = self.compose.space.as_deref().and_then(Self::space_name) else {
             return;
         };
         if let Some(why) = self.unavailable(crate::keymap::Command::Attach) {
@@ -383,7 +385,7 @@ impl App {
     }
 
     /// Enter in the path prompt: checks the file, then uploads it.
-    pub(super) fn submit_attach(&mut self, space: String, fx: &mut Vec<Effect>) {
+    pub(super) fn submit_attach(&mut self, space: SpaceName, fx: &mut Vec<Effect>) {
         let Some(d) = self.dialog.as_mut() else {
             return;
         };

@@ -6,7 +6,7 @@
 use super::compose::Target;
 use super::timeline::Local;
 use super::{App, Effect, Focus};
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 
 impl App {
     /// Whether a space-level request failing with `e` means the space is gone for us.
@@ -26,14 +26,13 @@ impl App {
         self.store.forget(space);
         self.views.remove(space);
         self.polls.forget(space);
-        self.user_state.forget(space);
         self.react.forget(space);
     }
 
     /// Takes `gone` (spaces no longer the user's) out of everything, says so, and keeps
     /// their unsent words as drafts. The open space, if gone, is left.
-    pub(super) fn spaces_gone(&mut self, gone: &[String], _fx: &mut Vec<Effect>) {
-        let gone: Vec<&String> = gone.iter().filter(|s| self.knows_space(s)).collect();
+    pub(super) fn spaces_gone(&mut self, gone: &[SpaceName], _fx: &mut Vec<Effect>) {
+        let gone: Vec<&SpaceName> = gone.iter().filter(|s| self.knows_space(s)).collect();
         if gone.is_empty() {
             return;
         }
@@ -67,7 +66,7 @@ impl App {
             self.status.left = open_label;
             self.focus = Focus::Spaces;
         } else if self.spaces.selected.is_none() {
-            self.spaces.selected = self.current.clone();
+            self.spaces.selected = self.current.clone().map(String::from);
         }
         let names: Vec<&str> = said.iter().map(|(l, _)| l.as_str()).collect();
         let mut text = match names.as_slice() {

@@ -9,6 +9,7 @@ use super::timeline::{Row, Rows};
 use super::view;
 use super::{App, Effect};
 use crate::api::model::Message;
+use crate::api::SpaceName;
 
 /// A row and the screen line its first line is on (negative: above the screen).
 pub(super) struct Place {
@@ -71,10 +72,13 @@ impl App {
     }
 
     /// `g`: the oldest loaded message, and older pages until the beginning.
-    pub(super) fn go_to_beginning(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn go_to_beginning(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let rows = self.rows_for(space);
         let first = rows.rows.iter().find(|r| r.is_selectable()).cloned();
-        let in_thread = self.views.get(space).is_some_and(|v| v.thread.is_some());
+        let in_thread = self
+            .views
+            .get(space.as_str())
+            .is_some_and(|v| v.thread.is_some());
         let more = self.store.timeline(space).is_some_and(|t| t.has_older);
         let v = self.views.entry(space.to_string()).or_default();
         v.selected = first;
@@ -97,8 +101,17 @@ impl App {
     }
 
     /// An older page arrived (`more`: there are older still): `g` goes on or is done.
-    pub(super) fn older_page_arrived(&mut self, space: &str, more: bool, fx: &mut Vec<Effect>) {
-        if !self.views.get(space).is_some_and(|v| v.to_beginning) {
+    pub(super) fn older_page_arrived(
+        &mut self,
+        space: &SpaceName,
+        more: bool,
+        fx: &mut Vec<Effect>,
+    ) {
+        if !self
+            .views
+            .get(space.as_str())
+            .is_some_and(|v| v.to_beginning)
+        {
             return;
         }
         let here = self.current.as_deref() == Some(space);
@@ -112,7 +125,7 @@ impl App {
         }
         let rows = self.rows_for(space);
         let first = rows.rows.iter().find(|r| r.is_selectable()).cloned();
-        if let Some(v) = self.views.get_mut(space) {
+        if let Some(v) = self.views.get_mut(space.as_str()) {
             v.to_beginning = false;
             v.selected = first;
             v.anchor = Some((Row::Top, 0));
@@ -184,8 +197,8 @@ impl App {
     /// Opening `space`: remembers where reading stopped, when there is something unread
     /// there and it was read before, for the divider.
     pub(super) fn remember_unread(&mut self, space: &str) {
-        let unread = self.spaces.unread_count(space);
-        let read = self.spaces.last_read(space);
+        let unread = self.store.unread_count(space);
+        let read = self.store.last_read(space);
         let v = self.views.entry(space.to_string()).or_default();
         v.unread_from = None;
         v.new_below = 0;

@@ -162,7 +162,7 @@ impl App {
                 self.spaces.filtering = false;
                 if let Some(s) = self.spaces.selected.clone() {
                     self.leaving_for(&s);
-                    self.open_space(&s, fx);
+                    self.open_listed(&s, fx);
                     self.focus = Focus::Messages;
                 }
             }

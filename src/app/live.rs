@@ -12,7 +12,7 @@ use super::{App, Effect};
 use crate::api::model::{MembershipState, Message, User};
 use crate::api::name::ReactionName;
 use crate::api::sync_model::{EventType, SpaceEvent};
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 
 /// The event types the open space follows.
 pub const LIVE_TYPES: &[EventType] = &[
@@ -70,19 +70,17 @@ impl App {
 
     /// The open space's messages were listed from the server: its events are followed
     /// from here on.
-    pub(super) fn follow_events(&mut self, space: &str) {
+    pub(super) fn follow_events(&mut self, space: &SpaceName) {
         if self.live_events() && !self.polls.cursors.contains_key(space) {
             let from = self.settings.now() - SKEW;
-            self.polls
-                .cursors
-                .insert(space.to_string(), Cursor::new(from));
+            self.polls.cursors.insert(space.clone(), Cursor::new(from));
         }
     }
 
     /// The answer to [`Effect::LoadEvents`].
     pub(super) fn on_events(
         &mut self,
-        space: String,
+        space: SpaceName,
         result: Result<Vec<SpaceEvent>, ApiError>,
         fx: &mut Vec<Effect>,
     ) {
@@ -128,7 +126,7 @@ impl App {
     /// the reader's place. Whether anything changed.
     pub(super) fn apply_events(
         &mut self,
-        space: &str,
+        space: &SpaceName,
         events: Vec<SpaceEvent>,
         fx: &mut Vec<Effect>,
     ) -> bool {
@@ -198,7 +196,7 @@ impl App {
         }
         for message in refetch {
             fx.push(Effect::LoadMessage {
-                space: space.to_string(),
+                space: space.clone(),
                 message,
             });
         }
@@ -284,9 +282,9 @@ impl App {
             // Events since the first page cover everything created since: the watermark
             // may move (for when messages are polled again).
             tl.listed_up_to(t);
-            self.spaces.note_activity(space, t);
+            self.store.note_activity(space, t);
             if is_open {
-                self.spaces.mark_read(space, t);
+                self.store.mark_read(space, t);
             }
         }
         if is_open && self.views.get(space).is_none_or(|v| v.selected.is_none()) {
@@ -297,7 +295,7 @@ impl App {
 
     /// The answer to [`Effect::LoadMessage`]: a message whose reactions changed, merged if
     /// it is still shown.
-    pub(super) fn on_message(&mut self, space: String, result: Result<Message, ApiError>) {
+    pub(super) fn on_message(&mut self, space: SpaceName, result: Result<Message, ApiError>) {
         match result {
             Ok(m) => {
                 let Some(tl) = self.store.timeline_mut(&space) else {

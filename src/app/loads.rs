@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::api::model::{Message, Space, SpaceType, User};
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 use crate::app::compose::Target;
 use crate::app::permissions::Task;
 use crate::app::polls::Poll;
@@ -23,9 +23,9 @@ impl App {
                     let Some(name) = &s.name else { continue };
                     if s.kind() != SpaceType::Space && !self.store.has_members(name) {
                         self.store.members_entry(name);
-                        fx.push(Effect::LoadMembers {
-                            space: name.clone(),
-                        });
+                        if let Some(space) = Self::space_name(name) {
+                            fx.push(Effect::LoadMembers { space });
+                        }
                     }
                 }
                 // The open space left out: ask it (a 404 says it is gone; a list
@@ -50,7 +50,7 @@ impl App {
                             self.visible_spaces().first().and_then(|s| s.name.clone())
                         {
                             self.spaces.selected = Some(first.clone());
-                            self.open_space(&first, fx);
+                            self.open_listed(&first, fx);
                             self.focus = Focus::Messages;
                         }
                     }
@@ -70,7 +70,7 @@ impl App {
 
     pub(super) fn on_messages(
         &mut self,
-        space: String,
+        space: SpaceName,
         kind: LoadKind,
         result: Result<(Vec<Message>, bool), ApiError>,
         fx: &mut Vec<Effect>,
@@ -128,10 +128,10 @@ impl App {
                 }
                 self.look_up(senders.iter().filter_map(|u| u.name.clone()).collect(), fx);
                 if let Some(t) = newest {
-                    self.spaces.note_activity(&space, t);
+                    self.store.note_activity(&space, t);
                 }
                 if let (Some(t), true, true) = (newest, is_open, listed) {
-                    self.spaces.mark_read(&space, t);
+                    self.store.mark_read(&space, t);
                 }
                 if matches!(kind, LoadKind::Newer { .. }) {
                     self.status.offline = None;
@@ -156,7 +156,12 @@ impl App {
                 if is_open && matches!(kind, LoadKind::Newer { .. }) {
                     self.settle_unread(&space);
                 }
-                if is_open && self.views.get(&space).is_none_or(|v| v.selected.is_none()) {
+                if is_open
+                    && self
+                        .views
+                        .get(space.as_str())
+                        .is_none_or(|v| v.selected.is_none())
+                {
                     self.select_last(&space);
                 }
             }
@@ -191,7 +196,14 @@ impl App {
     }
 
     /// Opens `space` in the message pane.
-    pub fn open_space(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    /// Opens a space picked by its name as listed (parsed here, where it enters).
+    pub(super) fn open_listed(&mut self, name: &str, fx: &mut Vec<Effect>) {
+        if let Some(space) = Self::space_name(name) {
+            self.open_space(&space, fx);
+        }
+    }
+
+    pub fn open_space(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         self.status.left = None;
         if self.current.as_deref() != Some(space) {
             if let Some(left) = self.current.clone() {
@@ -199,7 +211,7 @@ impl App {
                 self.polls.recheck(&left);
             }
             self.compose.save_draft();
-            self.current = Some(space.to_string());
+            self.current = Some(space.clone());
             self.compose.switch(space, Target::New, None, None);
             self.member_sel = 0;
             self.polls.next_open = None;
@@ -208,13 +220,13 @@ impl App {
         let (loaded, listed) = (tl.loaded, tl.watermark());
         if self.me.is_app {
             // chat.bot has no messages.list: the pane says so and shows what the app sends.
-        } else if !loaded && !self.polls.busy(&Poll::Messages(space.to_string())) {
-            self.polls.start(Poll::Messages(space.to_string()));
+        } else if !loaded && !self.polls.busy(&Poll::Messages(space.clone())) {
+            self.polls.start(Poll::Messages(space.clone()));
             fx.push(Effect::LoadMessages {
-                space: space.to_string(),
+                space: space.clone(),
                 kind: LoadKind::Latest,
             });
-        } else if self.spaces.unread_count(space) > 0
+        } else if self.store.unread_count(space) > 0
             || self
                 .spaces
                 .last_active(space)
@@ -223,9 +235,9 @@ impl App {
             // Something arrived since it was last shown: fetched now, not at the next
             // interval, so the divider goes above it.
             self.poll_soon();
-            if !self.polls.busy(&Poll::Messages(space.to_string())) && !self.polls.held_now() {
+            if !self.polls.busy(&Poll::Messages(space.clone())) && !self.polls.held_now() {
                 self.polls.schedule_open();
-                self.poll_open(space.to_string(), fx);
+                self.poll_open(space.clone(), fx);
             }
         } else {
             self.poll_soon();
@@ -235,9 +247,9 @@ impl App {
         // Read up to what the server has listed here (not the user's own sends, which
         // may be newer than others' posts not yet listed); the unread mark goes at once.
         match listed {
-            Some(t) => self.spaces.mark_read(space, t),
+            Some(t) => self.store.mark_read(space, t),
             None => {
-                self.spaces.set_unread(space, 0);
+                self.store.set_unread(space, 0);
             }
         }
         self.learn_permissions(space, fx);
@@ -245,7 +257,7 @@ impl App {
         if self.store.members(space).is_none_or(|m| !m.loaded) {
             self.store.members_entry(space);
             fx.push(Effect::LoadMembers {
-                space: space.to_string(),
+                space: space.clone(),
             });
         }
         self.views.entry(space.to_string()).or_default();

@@ -70,7 +70,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use crate::api::model::{Message, Space, User};
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 use crate::keymap::Keymap;
 
 use compose::Compose;
@@ -151,7 +151,7 @@ pub struct App {
     pub help: Option<u16>,
     pub spaces: SpaceList,
     /// The space open in the message pane.
-    pub current: Option<String>,
+    pub current: Option<SpaceName>,
     /// What the server said of each space: its messages and members.
     pub store: store::Workspace,
     /// What the screen shows of each space: selection and scroll.
@@ -262,7 +262,11 @@ impl App {
         self.settle_discard_note();
         self.quit_when_sent();
         // Back at the newest message: nothing below is unseen.
-        if let Some(v) = self.current.as_ref().and_then(|s| self.views.get_mut(s)) {
+        if let Some(v) = self
+            .current
+            .as_ref()
+            .and_then(|s| self.views.get_mut(s.as_str()))
+        {
             if v.anchor.is_none() {
                 v.new_below = 0;
             }
@@ -323,7 +327,21 @@ impl App {
     }
 
     pub fn current_view(&self) -> Option<&ViewState> {
-        self.current.as_ref().and_then(|s| self.views.get(s))
+        self.current
+            .as_ref()
+            .and_then(|s| self.views.get(s.as_str()))
+    }
+
+    /// The name of a space as the server wrote it, if it is a valid one: where a name
+    /// from the server (or picked from its list) enters the app's requests.
+    pub fn space_name(name: &str) -> Option<SpaceName> {
+        match SpaceName::parse(name) {
+            Ok(n) if n.as_str() == name => Some(n),
+            _ => {
+                tracing::warn!("a space with an invalid name was skipped");
+                None
+            }
+        }
     }
 
     pub fn space(&self, name: &str) -> Option<&Space> {

@@ -18,7 +18,7 @@ use crate::app::timeline::MessageId;
 /// A message not (known to be) on the server, as kept on disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unsent {
-    pub space: String,
+    pub space: SpaceName,
     /// The client-assigned message id every attempt carries.
     pub client_id: String,
     pub text: String,
@@ -79,7 +79,7 @@ impl App {
                         return None;
                     }
                     Some(Unsent {
-                        space: space.to_string(),
+                        space: space.clone(),
                         client_id: it.client_id.clone()?,
                         text: it.msg.text.clone().unwrap_or_default(),
                         thread: if it.msg.thread_reply {
@@ -209,7 +209,7 @@ impl App {
     /// not there (or no answer), the message stays ready to retry.
     pub(super) fn on_checked(
         &mut self,
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
         result: Result<Option<Message>, ApiError>,

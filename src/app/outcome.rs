@@ -107,9 +107,9 @@ impl App {
                         count = count.max(100);
                     }
                     if let Some(t) = msgs.iter().filter_map(|m| m.create_time).max() {
-                        self.spaces.note_activity(&space, t);
+                        self.store.note_activity(&space, t);
                     }
-                    self.spaces.set_unread(&space, count);
+                    self.store.set_unread(&space, count);
                     self.arrived_elsewhere(&space, &msgs);
                 }
             }
@@ -310,13 +310,13 @@ impl App {
                     let name = s.name.clone().unwrap_or_default();
                     let label = s.display_name.clone().unwrap_or_default();
                     self.spaces.upsert(s);
-                    self.spaces.note_activity(&name, self.settings.now());
+                    self.store.note_activity(&name, self.settings.now());
                     self.close_dialog_if(|k| matches!(k, Kind::CreateSpace { .. }));
                     let add = self.keymap.label(Mode::Messages, Command::AddMember);
                     self.note(format!("Created {label}. Add people with {add}."));
                     self.spaces.selected = Some(name.clone());
                     self.leaving_for(&name);
-                    self.open_space(&name, fx);
+                    self.open_listed(&name, fx);
                     // As opening a space with Enter: its messages have the keys (the
                     // hint's included). Someone typing elsewhere meanwhile stays there.
                     if self.focus == Focus::Spaces {
@@ -381,7 +381,7 @@ impl App {
             self.focus = Focus::Spaces;
             if let Some(first) = self.visible_spaces().first().and_then(|s| s.name.clone()) {
                 self.spaces.selected = Some(first.clone());
-                self.open_space(&first, fx);
+                self.open_listed(&first, fx);
             }
         }
     }

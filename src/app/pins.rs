@@ -1,25 +1,27 @@
 //! Pinning, the pinned list, jumping to a message, and asking for the user's own
 //! reactions on what is shown.
 
+use crate::api::SpaceName;
+
 use super::react::{PinList, ReactEffect};
 use super::timeline::Row;
 use super::{App, Effect, Focus, LoadKind};
 use crate::keymap::{Command, Mode};
 
 impl App {
-    pub(super) fn toggle_pin(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn toggle_pin(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let Some(item) = self.selected_server_message("pin") else {
             return;
         };
         let message = item.name().to_string();
-        let pins = self.react.pins.entry(space.to_string()).or_default();
+        let pins = &mut self.store.pins_entry(space).by_message;
         match pins.get(&message).cloned() {
             Some(None) => self.error("That pin is still on its way; a moment."),
             Some(Some(pin)) => {
                 pins.remove(&message);
                 self.touch_message(space, &message);
                 fx.push(Effect::React(ReactEffect::Unpin {
-                    space: space.to_string(),
+                    space: space.clone(),
                     message,
                     pin,
                 }));
@@ -30,7 +32,7 @@ impl App {
                 self.react.pinning.insert(message.clone());
                 self.touch_message(space, &message);
                 fx.push(Effect::React(ReactEffect::Pin {
-                    space: space.to_string(),
+                    space: space.clone(),
                     message,
                 }));
                 self.note("Pinning…");
@@ -38,14 +40,14 @@ impl App {
         }
     }
 
-    pub(super) fn open_pins(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn open_pins(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         // Listed again: someone else may have pinned since.
         fx.push(Effect::React(ReactEffect::ListPins {
-            space: space.to_string(),
+            space: space.clone(),
         }));
-        self.react.pins_loaded.insert(space.to_string());
+        self.store.pins_entry(space).listed = true;
         self.react.pins_list = Some(PinList {
-            space: space.to_string(),
+            space: space.clone(),
             pick: 0,
         });
     }
@@ -53,10 +55,14 @@ impl App {
     /// The pinned messages of `space`, oldest first where known: (message, pin).
     pub fn pinned_in(&self, space: &str) -> Vec<(String, Option<String>)> {
         let mut v: Vec<(String, Option<String>)> = self
-            .react
-            .pins
-            .get(space)
-            .map(|p| p.iter().map(|(m, p)| (m.clone(), p.clone())).collect())
+            .store
+            .pins(space)
+            .map(|p| {
+                p.by_message
+                    .iter()
+                    .map(|(m, p)| (m.clone(), p.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         let tl = self.store.timeline(space);
         // Loaded ones by time; those older than what is loaded last.
@@ -69,14 +75,14 @@ impl App {
 
     /// Selects `message`, loading older pages until it is there (or opening its
     /// thread's replies).
-    pub(super) fn jump_to(&mut self, space: &str, message: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn jump_to(&mut self, space: &SpaceName, message: &str, fx: &mut Vec<Effect>) {
         let Some(item) = self
             .store
             .timeline(space)
             .and_then(|t| t.get(message))
             .cloned()
         else {
-            self.react.seek = Some((space.to_string(), message.to_string()));
+            self.react.seek = Some((space.clone(), message.to_string()));
             if self
                 .store
                 .timeline(space)
@@ -115,7 +121,7 @@ impl App {
             v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
             v.thread = Some(thread.clone());
             fx.push(Effect::LoadMessages {
-                space: space.to_string(),
+                space: space.clone(),
                 kind: LoadKind::Thread { thread },
             });
         }

@@ -11,17 +11,17 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 
 /// A request that runs in the background and is never asked twice at once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Poll {
     /// A space's newest messages (its first page, or what is new since the last poll).
-    Messages(String),
+    Messages(SpaceName),
     /// How many messages in a space are unread.
-    Unread(String),
+    Unread(SpaceName),
     /// A space whole, with its permission settings.
-    Space(String),
+    Space(SpaceName),
     /// A search of the people directory.
     PeopleSearch,
 }
@@ -57,9 +57,9 @@ pub struct Polls {
     hold: Option<Instant>,
     /// Each space's `lastActiveTime` when it was last counted (or seen with nothing new):
     /// a space is counted again only when the spaces list says it moved past this.
-    checked: HashMap<String, Option<DateTime<Utc>>>,
+    checked: HashMap<SpaceName, Option<DateTime<Utc>>>,
     /// Where each watched space's events were read up to.
-    pub cursors: HashMap<String, super::cursor::Cursor>,
+    pub cursors: HashMap<SpaceName, super::cursor::Cursor>,
     /// The sign-in cannot read space events (refused once): messages are polled instead.
     pub events_refused: bool,
 }
@@ -197,8 +197,8 @@ impl Polls {
 
     /// Whether `space`, last active at `active` per the spaces list, is worth counting:
     /// it moved since it was last looked at. Notes it as looked at.
-    pub fn moved(&mut self, space: &str, active: Option<DateTime<Utc>>) -> bool {
-        match self.checked.insert(space.to_string(), active) {
+    pub fn moved(&mut self, space: &SpaceName, active: Option<DateTime<Utc>>) -> bool {
+        match self.checked.insert(space.clone(), active) {
             None => true,
             Some(before) => active > before,
         }

@@ -3,6 +3,7 @@
 
 use super::effect::{LoadKind, Outcome};
 use super::App;
+use crate::api::SpaceName;
 
 /// What an empty poll could change on screen: the sync state in the status bar (to the
 /// minute it shows), the open space's messages, their error line and the selection.
@@ -19,7 +20,7 @@ pub(super) struct Seen {
 impl App {
     /// Whether `o` is a poll that listed no messages.
     /// The space `o` polled when it is a poll that listed no messages.
-    pub(super) fn empty_poll(o: &Outcome) -> Option<String> {
+    pub(super) fn empty_poll(o: &Outcome) -> Option<SpaceName> {
         match o {
             Outcome::Messages {
                 space,

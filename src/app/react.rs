@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::api::model::{CustomEmoji, Emoji, EmojiReactionSummary, Message, MessagePin, Reaction};
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 use crate::clean::Clean;
 
 /// Emoji offered first when nothing in the space says otherwise.
@@ -88,7 +88,7 @@ pub struct Choice {
 /// The emoji picker, for one message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picker {
-    pub space: String,
+    pub space: SpaceName,
     pub message: String,
     pub filter: String,
     pub pick: usize,
@@ -128,14 +128,14 @@ impl Picker {
 /// The pinned messages of the open space, to jump to one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PinList {
-    pub space: String,
+    pub space: SpaceName,
     pub pick: usize,
 }
 
 /// The message quoted in the compose box.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
-    pub space: String,
+    pub space: SpaceName,
     pub message: String,
     /// The quoted message's `lastUpdateTime` (or `createTime`), as the API asks.
     pub meta: crate::api::model::QuotedMessageMetadata,
@@ -154,12 +154,8 @@ pub struct Mine {
 pub struct ReactState {
     pub picker: Option<Picker>,
     pub pins_list: Option<PinList>,
-    /// Per space: pinned message name → pin name (`None` while the pin is on its way).
-    pub pins: HashMap<String, HashMap<String, Option<String>>>,
     /// Messages whose pin request is on its way.
     pub pinning: HashSet<String>,
-    /// Spaces whose pins have been listed.
-    pub pins_loaded: HashSet<String>,
     /// Per message: the user's own reactions, once known.
     pub mine: HashMap<String, Vec<Mine>>,
     /// Messages whose own reactions have been asked for.
@@ -167,7 +163,7 @@ pub struct ReactState {
     mine_in_flight: usize,
     /// The space and timeline version last looked through for messages whose own
     /// reactions are unknown (so an idle tick does not walk a long history again).
-    pub(crate) mine_scanned: Option<(String, u64)>,
+    pub(crate) mine_scanned: Option<(SpaceName, u64)>,
     /// The organization's custom emoji, once listed.
     pub custom: Vec<CustomEmoji>,
     pub custom_asked: bool,
@@ -175,7 +171,7 @@ pub struct ReactState {
     pub recent: Vec<EmojiKey>,
     pub quote: Option<Quote>,
     /// A pinned message being looked for in older pages.
-    pub seek: Option<(String, String)>,
+    pub seek: Option<(SpaceName, String)>,
     /// Changes whose answer was lost (message, emoji, whether it was an add), shown as
     /// not made until the user's own reactions, listed again, say whether they were.
     pub unsure: HashSet<(String, EmojiKey, bool)>,
@@ -188,8 +184,6 @@ impl ReactState {
     /// Forgets what the server said of `space`'s pins and of the user's reactions in it
     /// (the space was left or is gone). Requests still out settle with their answers.
     pub fn forget(&mut self, space: &str) {
-        self.pins.remove(space);
-        self.pins_loaded.remove(space);
         let prefix = format!("{space}/messages/");
         self.mine.retain(|m, _| !m.starts_with(&prefix));
         self.mine_asked.retain(|m| !m.starts_with(&prefix));
@@ -202,12 +196,6 @@ impl ReactState {
         if self.pins_list.as_ref().is_some_and(|l| l.space == space) {
             self.pins_list = None;
         }
-    }
-
-    pub fn is_pinned(&self, space: &str, message: &str) -> bool {
-        self.pins
-            .get(space)
-            .is_some_and(|p| p.contains_key(message))
     }
 
     pub fn given(&self, message: &str, key: &EmojiKey) -> bool {
@@ -282,12 +270,12 @@ pub fn unicode_name(u: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReactEffect {
     React {
-        space: String,
+        space: SpaceName,
         message: String,
         emoji: EmojiKey,
     },
     Unreact {
-        space: String,
+        space: SpaceName,
         message: String,
         emoji: EmojiKey,
         /// The reaction's name, or `None` to look it up first (by `user`).
@@ -296,26 +284,26 @@ pub enum ReactEffect {
     },
     /// The user's own reactions to `message`.
     ListMine {
-        space: String,
+        space: SpaceName,
         message: String,
         user: String,
     },
     ListCustomEmoji,
     ListPins {
-        space: String,
+        space: SpaceName,
     },
     Pin {
-        space: String,
+        space: SpaceName,
         message: String,
     },
     Unpin {
-        space: String,
+        space: SpaceName,
         message: String,
         pin: String,
     },
     /// A new message quoting another (a retry reuses the client id).
     SendQuoting {
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
         text: String,
@@ -330,35 +318,35 @@ pub enum ReactEffect {
 #[derive(Debug, Clone)]
 pub enum ReactOutcome {
     Reacted {
-        space: String,
+        space: SpaceName,
         message: String,
         emoji: EmojiKey,
         /// The new reaction's name.
         result: Result<Option<String>, ApiError>,
     },
     Unreacted {
-        space: String,
+        space: SpaceName,
         message: String,
         emoji: EmojiKey,
         result: Result<(), ApiError>,
     },
     Mine {
-        space: String,
+        space: SpaceName,
         message: String,
         result: Result<Vec<Reaction>, ApiError>,
     },
     CustomEmoji(Result<Vec<CustomEmoji>, ApiError>),
     Pins {
-        space: String,
+        space: SpaceName,
         result: Result<Vec<MessagePin>, ApiError>,
     },
     Pinned {
-        space: String,
+        space: SpaceName,
         message: String,
         result: Result<MessagePin, ApiError>,
     },
     Unpinned {
-        space: String,
+        space: SpaceName,
         message: String,
         pin: String,
         result: Result<(), ApiError>,

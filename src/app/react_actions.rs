@@ -1,5 +1,7 @@
 //! What the reaction and quote keys do (pins: `pins`; answers: `react_answers`).
 
+use crate::api::SpaceName;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::react::{
@@ -13,21 +15,23 @@ use crate::keymap::{Command, Mode};
 
 impl App {
     /// Opening a space: its pins, and (once) the organization's custom emoji.
-    pub(super) fn react_on_open(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn react_on_open(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         if self.me.is_app {
             return;
         }
-        if !self.react.pins_loaded.contains(space) && self.unavailable(Command::Pins).is_none() {
-            self.react.pins_loaded.insert(space.to_string());
+        if !self.store.pins_listed(space) && self.unavailable(Command::Pins).is_none() {
+            self.store.pins_entry(space).listed = true;
             fx.push(Effect::React(ReactEffect::ListPins {
-                space: space.to_string(),
+                space: space.clone(),
             }));
         }
     }
 
     /// A reload (`Ctrl-r`): the space's pins, and the user's own reactions, asked again.
-    pub(super) fn react_refresh(&mut self, space: &str, fx: &mut Vec<Effect>) {
-        self.react.pins_loaded.remove(space);
+    pub(super) fn react_refresh(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
+        if let Some(s) = self.store.get_mut(space) {
+            s.pins.listed = false;
+        }
         let prefix = format!("{space}/");
         self.react.mine_asked.retain(|m| !m.starts_with(&prefix));
         self.react.mine_scanned = None;
@@ -35,7 +39,7 @@ impl App {
     }
 
     /// The messages pane's reaction, quote and pin commands.
-    pub(super) fn react_command(&mut self, c: Command, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn react_command(&mut self, c: Command, space: &SpaceName, fx: &mut Vec<Effect>) {
         match c {
             Command::React => self.open_picker(space, fx),
             Command::Quote => self.start_quote(space),
@@ -60,7 +64,7 @@ impl App {
         Some(item)
     }
 
-    fn open_picker(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    fn open_picker(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let Some(item) = self.selected_server_message("react to") else {
             return;
         };
@@ -74,7 +78,7 @@ impl App {
                 self.react.mine_asked.insert(message.clone());
                 self.react.mine_started();
                 fx.push(Effect::React(ReactEffect::ListMine {
-                    space: space.to_string(),
+                    space: space.clone(),
                     message: message.clone(),
                     user,
                 }));
@@ -82,7 +86,7 @@ impl App {
         }
         let all = self.picker_choices(space, &message);
         self.react.picker = Some(Picker {
-            space: space.to_string(),
+            space: space.clone(),
             message,
             filter: String::new(),
             pick: 0,
@@ -249,7 +253,7 @@ impl App {
     /// Adds the user's reaction, or takes it back if given; shown at once.
     pub fn toggle_reaction(
         &mut self,
-        space: &str,
+        space: &SpaceName,
         message: &str,
         key: &EmojiKey,
         fx: &mut Vec<Effect>,
@@ -275,7 +279,7 @@ impl App {
             mine.retain(|m| &m.key != key);
             tl.update_msg(message, |m| super::react::bump_summary(m, key, -1));
             fx.push(Effect::React(ReactEffect::Unreact {
-                space: space.to_string(),
+                space: space.clone(),
                 message: message.to_string(),
                 emoji: key.clone(),
                 reaction,
@@ -293,7 +297,7 @@ impl App {
                 });
             tl.update_msg(message, |m| super::react::bump_summary(m, key, 1));
             fx.push(Effect::React(ReactEffect::React {
-                space: space.to_string(),
+                space: space.clone(),
                 message: message.to_string(),
                 emoji: key.clone(),
             }));
@@ -301,7 +305,7 @@ impl App {
         }
     }
 
-    fn start_quote(&mut self, space: &str) {
+    fn start_quote(&mut self, space: &SpaceName) {
         let Some(item) = self.selected_server_message("quote") else {
             return;
         };
@@ -317,7 +321,7 @@ impl App {
         let text = item.msg.text.clone().unwrap_or_else(|| "(card)".into());
         let preview = crate::markup::plain_preview(&text, self, 200);
         self.react.quote = Some(Quote {
-            space: space.to_string(),
+            space: space.clone(),
             message: item.name().to_string(),
             meta,
             who,
@@ -333,7 +337,7 @@ impl App {
     /// An unsent message that quoted another is taken back to edit: the quote goes back
     /// above the box, as of the quoted message's copy here now (a refused quote was
     /// usually of a version since edited).
-    pub(super) fn requote(&mut self, space: &str, msg: &crate::api::model::Message) {
+    pub(super) fn requote(&mut self, space: &SpaceName, msg: &crate::api::model::Message) {
         let Some(name) = msg.quoted().and_then(|q| q.name) else {
             return;
         };
@@ -343,7 +347,7 @@ impl App {
     }
 
     /// A quote of `space`'s message `name` as its copy here is now.
-    fn loaded_quote(&self, space: &str, name: &str) -> Option<Quote> {
+    fn loaded_quote(&self, space: &SpaceName, name: &str) -> Option<Quote> {
         let item = self.store.timeline(space).and_then(|t| t.get(name))?;
         let meta = crate::api::client::quote_of(&item.msg)?;
         let who = item
@@ -355,7 +359,7 @@ impl App {
         let text = item.msg.text.clone().unwrap_or_else(|| "(card)".into());
         let preview = crate::markup::plain_preview(&text, self, 200);
         Some(Quote {
-            space: space.to_string(),
+            space: space.clone(),
             message: name.to_string(),
             meta,
             who,

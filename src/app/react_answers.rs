@@ -1,5 +1,7 @@
 //! What the answers to reaction, quote and pin requests do.
 
+use crate::api::SpaceName;
+
 use super::permissions::Task;
 use super::react::{emoji_label, EmojiKey, Mine, ReactEffect, ReactOutcome};
 use super::{reconcile, App, Effect};
@@ -182,7 +184,7 @@ impl App {
                         }
                     }
                     let changed: Vec<String> = {
-                        let old = self.react.pins.get(&space);
+                        let old = self.store.pins(&space).map(|p| &p.by_message);
                         map.keys()
                             .filter(|m| old.is_none_or(|o| !o.contains_key(*m)))
                             .chain(
@@ -193,13 +195,13 @@ impl App {
                             .cloned()
                             .collect()
                     };
-                    self.react.pins.insert(space.clone(), map);
+                    self.store.pins_entry(&space).by_message = map;
                     for m in changed {
                         self.touch_message(&space, &m);
                     }
                 }
                 Err(e) => {
-                    self.react.pins_loaded.remove(&space);
+                    self.store.pins_entry(&space).listed = false;
                     if self.react.pins_list.is_some() {
                         let why = self.why(&e, Task::Spaces);
                         self.error(format!("Could not list the pinned messages: {why}"));
@@ -216,10 +218,9 @@ impl App {
                 self.react.pinning.remove(&message);
                 match result {
                     Ok(p) => {
-                        self.react
-                            .pins
-                            .entry(space.clone())
-                            .or_default()
+                        self.store
+                            .pins_entry(&space)
+                            .by_message
                             .insert(message.clone(), p.name);
                         self.touch_message(&space, &message);
                         self.note("Pinned. 📌");
@@ -231,8 +232,8 @@ impl App {
                         self.note("The message was already pinned.");
                     }
                     Err(e) => {
-                        if let Some(p) = self.react.pins.get_mut(&space) {
-                            p.remove(&message);
+                        if let Some(p) = self.store.get_mut(&space) {
+                            p.pins.by_message.remove(&message);
                         }
                         self.touch_message(&space, &message);
                         let why = self.why(&e, Task::Spaces);
@@ -257,10 +258,9 @@ impl App {
                 Ok(()) => self.note("Unpinned."),
                 Err(e) if e.is_not_found() => self.note("Unpinned (it was already)."),
                 Err(e) => {
-                    self.react
-                        .pins
-                        .entry(space.clone())
-                        .or_default()
+                    self.store
+                        .pins_entry(&space)
+                        .by_message
                         .insert(message.clone(), Some(pin));
                     self.touch_message(&space, &message);
                     let why = self.why(&e, Task::Spaces);
@@ -284,11 +284,11 @@ impl App {
         }
     }
 
-    fn ask_mine(&mut self, space: &str, message: &str, fx: &mut Vec<Effect>) {
+    fn ask_mine(&mut self, space: &SpaceName, message: &str, fx: &mut Vec<Effect>) {
         if let Some(user) = self.me.user.clone() {
             self.react.mine_started();
             fx.push(Effect::React(ReactEffect::ListMine {
-                space: space.to_string(),
+                space: space.clone(),
                 message: message.to_string(),
                 user,
             }));

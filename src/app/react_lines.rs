@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 
 use super::react::{emoji_label, EmojiKey, ReactState};
 use super::row_ctx::RowCtx;
+use super::store::Pins;
 use super::timeline::Item;
 use crate::api::model::{AnnotationType, User};
 use crate::clean::Clean;
@@ -14,16 +15,9 @@ use crate::theme;
 /// Most lines a quote takes above a reply.
 const QUOTE_LINES: usize = 3;
 
-/// The space a message name is in (`spaces/S/messages/M` → `spaces/S`).
-fn space_of(message: &str) -> &str {
-    message.split_once("/messages/").map_or("", |(s, _)| s)
-}
-
 /// The pin mark for the header, when the message is pinned.
-pub fn pin_mark(react: &ReactState, item: &Item) -> Option<Span<'static>> {
-    let name = item.name();
-    react
-        .is_pinned(space_of(name), name)
+pub fn pin_mark(pins: Option<&Pins>, item: &Item) -> Option<Span<'static>> {
+    pins.is_some_and(|p| p.by_message.contains_key(item.name()))
         .then(|| Span::styled(" 📌".to_string(), theme::warn()))
 }
 

@@ -5,14 +5,13 @@
 //! Without a scope each feature falls back: read marks stay local (as before), mute is
 //! unavailable, and `?` says why.
 
-use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use crate::api::model::Message;
 use crate::api::scope::Scope;
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 use crate::app::polls::Poll;
 use crate::app::{App, Effect};
 use crate::notify::{self};
@@ -32,32 +31,14 @@ pub const STALE_READS_PER_POLL: usize = 2;
 /// (the newest first).
 pub const THREAD_READS_ASKED: usize = 10;
 
+/// The user's settings besides each space's (those are the workspace's: see
+/// `store::ReadRecord`), and the notifications waiting to be shown.
 #[derive(Debug, Default)]
 pub struct UserState {
-    /// The server's read time per space, as last known.
-    pub(super) server_read: HashMap<String, DateTime<Utc>>,
-    /// Spaces whose read time is being set, and when that was asked.
-    pub(super) pushing: HashMap<String, Instant>,
-    /// When the read mark of a space last moved here, for sending it once it rests.
-    pub(super) moved_at: HashMap<String, Instant>,
-    /// Per space: when its read state was last asked with its count, and the space's
-    /// activity then.
-    pub(super) read_asked: HashMap<String, (Instant, Option<DateTime<Utc>>)>,
-    /// Per space: what was read when it was last opened (for marking threads with
-    /// replies since).
-    pub(super) read_at_open: HashMap<String, DateTime<Utc>>,
     /// Why read marks are not shared with the server, when they are not.
     pub readstate_off: Option<String>,
-    /// Spaces muted for the user.
-    pub(super) muted: HashSet<String>,
-    /// Spaces whose mute setting was asked.
-    pub(super) mute_asked: HashSet<String>,
     /// Why muting is unavailable, when it is.
     pub mute_off: Option<String>,
-    /// Unread mentions of the user, per space.
-    pub(super) mentions: HashMap<String, usize>,
-    /// Per space: the newest message considered for notifications.
-    pub(super) notified: HashMap<String, DateTime<Utc>>,
     /// Notification escapes to write to the terminal between frames.
     pub(super) out: Vec<String>,
     /// Notifications for the platform's notifier.
@@ -65,24 +46,6 @@ pub struct UserState {
 }
 
 impl UserState {
-    pub fn is_muted(&self, space: &str) -> bool {
-        self.muted.contains(space)
-    }
-
-    /// Unread mentions in every space.
-    pub fn mention_total(&self) -> usize {
-        self.mentions.values().sum()
-    }
-
-    pub fn mentions_in(&self, space: &str) -> usize {
-        self.mentions.get(space).copied().unwrap_or(0)
-    }
-
-    /// The server's read time of `space`, when known.
-    pub fn server_read(&self, space: &str) -> Option<DateTime<Utc>> {
-        self.server_read.get(space).copied()
-    }
-
     /// The notifications to write to the terminal, taken.
     pub fn take_out(&mut self) -> Vec<String> {
         std::mem::take(&mut self.out)
@@ -91,19 +54,6 @@ impl UserState {
     /// The notifications for the platform's notifier, taken.
     pub fn take_desktop(&mut self) -> Vec<notify::desktop::Request> {
         std::mem::take(&mut self.desktop)
-    }
-
-    /// Forgets `space` (gone).
-    pub fn forget(&mut self, space: &str) {
-        self.server_read.remove(space);
-        self.read_asked.remove(space);
-        self.read_at_open.remove(space);
-        self.pushing.remove(space);
-        self.moved_at.remove(space);
-        self.muted.remove(space);
-        self.mute_asked.remove(space);
-        self.mentions.remove(space);
-        self.notified.remove(space);
     }
 }
 
@@ -166,21 +116,23 @@ impl App {
     /// The request that counts a space's unread messages: with the server's read state
     /// when it is shared and the space has moved since it was last asked (or it was
     /// asked long ago), else from the local mark alone.
-    pub(super) fn unread_request(&mut self, space: String, after: Option<DateTime<Utc>>) -> Effect {
+    pub(super) fn unread_request(
+        &mut self,
+        space: SpaceName,
+        after: Option<DateTime<Utc>>,
+    ) -> Effect {
         if !self.shares_reads() {
             return Effect::CountUnread { space, after };
         }
         let now = Instant::now();
-        let activity = self.space(&space).and_then(|s| self.spaces.activity(s));
+        let activity = self.space(&space).and_then(|s| self.store.activity(s));
         let stale = self.settings.background_poll * READ_REFRESH_POLLS;
-        let ask = match self.user_state.read_asked.get(&space) {
+        let ask = match self.store.reads(&space).and_then(|r| r.read_asked.as_ref()) {
             None => true,
             Some((at, seen)) => *seen != activity || now.duration_since(*at) >= stale,
         };
         if ask {
-            self.user_state
-                .read_asked
-                .insert(space.clone(), (now, activity));
+            self.store.reads_entry(&space).read_asked = Some((now, activity));
             Effect::ReadUnread { space, after }
         } else {
             Effect::CountUnread { space, after }
@@ -197,18 +149,20 @@ impl App {
         }
         let now = Instant::now();
         let stale = self.settings.background_poll * READ_REFRESH_POLLS;
-        let mut due: Vec<(Option<Instant>, String)> = self
+        let mut due: Vec<(Option<Instant>, SpaceName)> = self
             .spaces
             .all
             .iter()
-            .filter_map(|s| s.name.clone())
-            .filter(|n| Some(n) != self.current.as_ref() && self.spaces.unread_count(n) > 0)
+            .filter_map(|s| s.name.as_deref().and_then(Self::space_name))
+            .filter(|n| Some(n) != self.current.as_ref() && self.store.unread_count(n) > 0)
             .filter(|n| !self.polls.busy(&Poll::Unread(n.clone())))
-            .filter_map(|n| match self.user_state.read_asked.get(&n) {
-                Some((at, _)) if now.duration_since(*at) < stale => None,
-                Some((at, _)) => Some((Some(*at), n)),
-                None => Some((None, n)),
-            })
+            .filter_map(
+                |n| match self.store.reads(&n).and_then(|r| r.read_asked.as_ref()) {
+                    Some((at, _)) if now.duration_since(*at) < stale => None,
+                    Some((at, _)) => Some((Some(*at), n)),
+                    None => Some((None, n)),
+                },
+            )
             .collect();
         due.sort();
         for (_, space) in due.into_iter().take(STALE_READS_PER_POLL) {
@@ -217,23 +171,16 @@ impl App {
     }
 
     /// Opening `space`: what the server says is read there.
-    pub(super) fn read_state_on_open(&mut self, space: &str, fx: &mut Vec<Effect>) {
-        self.user_state.mentions.remove(space);
-        self.user_state
-            .moved_at
-            .insert(space.to_string(), Instant::now());
-        match self.spaces.last_read(space) {
-            Some(t) => {
-                self.user_state.read_at_open.insert(space.to_string(), t);
-            }
-            None => {
-                self.user_state.read_at_open.remove(space);
-            }
-        }
+    pub(super) fn read_state_on_open(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
+        let last_read = self.store.last_read(space);
+        let reads = self.store.reads_entry(space);
+        reads.mentions = 0;
+        reads.moved_at = Some(Instant::now());
+        reads.read_at_open = last_read;
         self.mark_unread_threads(space, fx);
         if self.shares_reads() {
             fx.push(Effect::GetReadState {
-                space: space.to_string(),
+                space: space.clone(),
             });
         }
     }
@@ -241,8 +188,8 @@ impl App {
     /// Threads higher up with replies from others after what was read when `space` was
     /// opened are marked, as replies arriving while it is open are (and listed at the
     /// bottom to open).
-    pub(super) fn mark_unread_threads(&mut self, space: &str, fx: &mut Vec<Effect>) {
-        let Some(read) = self.user_state.read_at_open.get(space).copied() else {
+    pub(super) fn mark_unread_threads(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
+        let Some(read) = self.store.reads(space).and_then(|r| r.read_at_open) else {
             return;
         };
         let Some(tl) = self.store.timeline(space).filter(|t| t.loaded) else {
@@ -288,7 +235,7 @@ impl App {
         if shares {
             for thread in marked.into_iter().rev().take(THREAD_READS_ASKED) {
                 fx.push(Effect::GetThreadReadState {
-                    space: space.to_string(),
+                    space: space.clone(),
                     thread,
                 });
             }
@@ -318,7 +265,7 @@ impl App {
     /// state with its next count, asked again.
     pub(super) fn refresh_user_state(&mut self, fx: &mut Vec<Effect>) {
         self.sections_on_spaces(fx);
-        self.user_state.read_asked.clear();
+        self.store.for_each_reads(|r| r.read_asked = None);
         // A reload counts every space again, with its read state.
         self.polls.recheck_all();
         if let (true, Some(space)) = (self.shares_reads(), self.current.clone()) {
@@ -331,15 +278,15 @@ impl App {
         if !self.can_mute() {
             return;
         }
-        let ask: Vec<String> = self
+        let ask: Vec<SpaceName> = self
             .spaces
             .all
             .iter()
-            .filter_map(|s| s.name.clone())
-            .filter(|n| !self.user_state.mute_asked.contains(n))
+            .filter_map(|s| s.name.as_deref().and_then(Self::space_name))
+            .filter(|n| !self.store.reads(n).is_some_and(|r| r.mute_asked))
             .collect();
         for space in ask {
-            self.user_state.mute_asked.insert(space.clone());
+            self.store.reads_entry(&space).mute_asked = true;
             fx.push(Effect::GetMute { space });
         }
     }
@@ -353,23 +300,28 @@ impl App {
         let Some(space) = self.current.clone() else {
             return;
         };
-        let Some(local) = self.spaces.last_read(&space) else {
+        let Some(local) = self.store.last_read(&space) else {
             return;
         };
         // Only once the server's mark is known: it may be ahead (read elsewhere).
-        let Some(server) = self.user_state.server_read(&space) else {
+        let Some(server) = self.store.server_read(&space) else {
             return;
         };
-        if local <= server || self.user_state.pushing.contains_key(&space) {
+        if local <= server
+            || self
+                .store
+                .reads(&space)
+                .is_some_and(|r| r.pushing.is_some())
+        {
             return;
         }
         let rested = self
-            .user_state
-            .moved_at
-            .get(&space)
-            .is_none_or(|t| now.duration_since(*t) >= PUSH_AFTER);
+            .store
+            .reads(&space)
+            .and_then(|r| r.moved_at)
+            .is_none_or(|t| now.duration_since(t) >= PUSH_AFTER);
         if rested {
-            self.user_state.pushing.insert(space.clone(), now);
+            self.store.reads_entry(&space).pushing = Some(now);
             fx.push(Effect::SetReadState { space, time: local });
         }
     }
@@ -380,13 +332,13 @@ impl App {
     }
 
     /// What the server says is read in `space`: the local mark moves up to it.
-    pub(super) fn server_read_is(&mut self, space: &str, t: Option<DateTime<Utc>>) {
+    pub(super) fn server_read_is(&mut self, space: &SpaceName, t: Option<DateTime<Utc>>) {
         let Some(t) = t.map(|t| self.believable(t)) else {
             return;
         };
-        self.user_state.server_read.insert(space.to_string(), t);
-        if self.spaces.last_read(space).is_none_or(|l| l < t) {
-            self.spaces.set_last_read(space, t);
+        self.store.reads_entry(space).server_read = Some(t);
+        if self.store.last_read(space).is_none_or(|l| l < t) {
+            self.store.set_last_read(space, t);
         }
     }
 

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::api::model::{Message, SpaceType};
 use crate::api::scope::Scope;
+use crate::api::SpaceName;
 use crate::app::readsync::mentions;
 use crate::app::{App, Effect, Outcome};
 use crate::notify::{self, Kind};
@@ -28,7 +29,7 @@ impl App {
             }
             Outcome::ReadState { space, set, result } => {
                 if set.is_some() {
-                    self.user_state.pushing.remove(&space);
+                    self.store.reads_entry(&space).pushing = None;
                 }
                 match result {
                     Ok(t) => {
@@ -37,15 +38,15 @@ impl App {
                             // The server keeps a time past its newest message as that
                             // message's: what was asked is what it holds read.
                             let held = self.believable(asked).max(t.unwrap_or(asked));
-                            let known = self.user_state.server_read.entry(space).or_insert(held);
-                            *known = (*known).max(held);
+                            let known = &mut self.store.reads_entry(&space).server_read;
+                            *known = Some(known.map_or(held, |k| k.max(held)));
                         }
                     }
                     Err(e) if self.reads_refused(&e) => {}
                     Err(e) if set.is_some() => {
                         tracing::info!(error = %e, "could not share the read mark");
                         // Tried again once it rests again.
-                        self.user_state.moved_at.insert(space, Instant::now());
+                        self.store.reads_entry(&space).moved_at = Some(Instant::now());
                     }
                     Err(e) => tracing::info!(error = %e, "could not get the read mark"),
                 }
@@ -66,11 +67,7 @@ impl App {
                 result,
             } => match result {
                 Ok(m) => {
-                    if m {
-                        self.user_state.muted.insert(space.clone());
-                    } else {
-                        self.user_state.muted.remove(&space);
-                    }
+                    self.store.reads_entry(&space).muted = m;
                     if asked.is_some() {
                         let label = self
                             .space(&space)
@@ -111,25 +108,23 @@ impl App {
     /// Messages after the read mark of `space`, counted while the user looks elsewhere:
     /// the mention count, and a notification for each new DM, mention or reply in a
     /// thread the user took part in (none for muted spaces or their own messages).
-    pub(super) fn arrived_elsewhere(&mut self, space: &str, msgs: &[Message]) {
+    pub(super) fn arrived_elsewhere(&mut self, space: &SpaceName, msgs: &[Message]) {
         let me = self.me.user.clone();
         let mentioned = msgs
             .iter()
             .filter(|m| !self.is_mine(m) && !m.is_deleted() && mentions(m, me.as_deref()))
             .count();
-        self.user_state
-            .mentions
-            .insert(space.to_string(), mentioned);
+        self.store.reads_entry(space).mentions = mentioned;
         let newest = msgs.iter().filter_map(|m| m.create_time).max();
         let Some(newest) = newest else { return };
         // The first count of a space only sets where notifying starts.
-        let Some(seen) = self.user_state.notified.insert(space.to_string(), newest) else {
+        let Some(seen) = self.store.reads_entry(space).notified.replace(newest) else {
             return;
         };
         if newest < seen {
-            self.user_state.notified.insert(space.to_string(), seen);
+            self.store.reads_entry(space).notified = Some(seen);
         }
-        if self.user_state.is_muted(space) {
+        if self.store.is_muted(space) {
             return;
         }
         let dm = self

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 
 /// The first wait before sending again; it doubles with each unsure attempt.
 const FIRST_WAIT: Duration = Duration::from_secs(2);
@@ -26,7 +26,7 @@ pub fn is_unsure(e: &ApiError) -> bool {
 
 #[derive(Debug, Clone, PartialEq)]
 struct Pending {
-    space: String,
+    space: SpaceName,
     /// Unsure attempts so far.
     attempts: u32,
     /// When to send again (none while a request is out).
@@ -44,12 +44,18 @@ pub struct Unsure {
 
 impl Unsure {
     /// An attempt for `local` ended unsure: answers how long until the next one.
-    pub fn schedule(&mut self, space: &str, local: &str, e: &ApiError, now: Instant) -> Duration {
+    pub fn schedule(
+        &mut self,
+        space: &SpaceName,
+        local: &str,
+        e: &ApiError,
+        now: Instant,
+    ) -> Duration {
         let p = self
             .pending
             .entry(local.to_string())
             .or_insert_with(|| Pending {
-                space: space.to_string(),
+                space: space.clone(),
                 attempts: 0,
                 due: None,
                 checking: None,
@@ -99,8 +105,8 @@ impl Unsure {
     }
 
     /// The (space, local) pairs whose next attempt is due; they wait for its outcome.
-    pub fn due(&mut self, now: Instant) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
+    pub fn due(&mut self, now: Instant) -> Vec<(SpaceName, String)> {
+        let mut out: Vec<(SpaceName, String)> = self
             .pending
             .iter_mut()
             .filter(|(_, p)| p.due.is_some_and(|t| now >= t))
@@ -122,13 +128,17 @@ impl Unsure {
 mod tests {
     use super::*;
 
+    fn s() -> SpaceName {
+        SpaceName::parse("spaces/S").unwrap()
+    }
+
     #[test]
     fn waits_double_up_to_a_minute_and_honour_retry_after() {
         let mut u = Unsure::default();
         let now = Instant::now();
         let e = ApiError::Timeout;
         let waits: Vec<u64> = (0..7)
-            .map(|_| u.schedule("spaces/S", "local/a", &e, now).as_secs())
+            .map(|_| u.schedule(&s(), "local/a", &e, now).as_secs())
             .collect();
         assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60]);
         let mut u = Unsure::default();
@@ -140,13 +150,10 @@ mod tests {
             reason: None,
             retry_after: Some(Duration::from_secs(30)),
         });
-        assert_eq!(
-            u.schedule("spaces/S", "local/a", &limited, now).as_secs(),
-            30
-        );
+        assert_eq!(u.schedule(&s(), "local/a", &limited, now).as_secs(), 30);
         assert!(u.due(now).is_empty());
         let due = u.due(now + Duration::from_secs(30));
-        assert_eq!(due, [("spaces/S".to_string(), "local/a".to_string())]);
+        assert_eq!(due, [(s(), "local/a".to_string())]);
         assert!(u.due(now + Duration::from_secs(300)).is_empty(), "once");
         u.checking("local/a", "refused".into());
         assert_eq!(u.settle("local/a").as_deref(), Some("refused"));
@@ -165,7 +172,7 @@ mod tests {
             reason: None,
             retry_after: Some(Duration::from_secs(100_000)),
         });
-        let wait = u.schedule("spaces/S", "local/a", &limited, now);
+        let wait = u.schedule(&s(), "local/a", &limited, now);
         assert_eq!(wait, MAX_RETRY_AFTER, "not 28 hours");
         assert_eq!(
             u.next_try("local/a", now + Duration::from_secs(10)),

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{App, Effect};
 use crate::api::model::{MembershipRole, MembershipState, Space, SpaceType};
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 use crate::app::polls::Poll;
 use crate::keymap::Command;
 
@@ -21,26 +21,26 @@ fn members_by_default(setting: &str) -> bool {
 
 impl App {
     /// Asks for a named space's permission settings once.
-    pub(super) fn learn_permissions(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn learn_permissions(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let named = self
             .space(space)
             .is_some_and(|s| s.kind() == SpaceType::Space);
         if self.me.is_app
             || !named
-            || self.spaces.permissions(space).is_some()
-            || self.polls.busy(&Poll::Space(space.to_string()))
+            || self.store.permissions(space).is_some()
+            || self.polls.busy(&Poll::Space(space.clone()))
         {
             return;
         }
-        self.polls.start(Poll::Space(space.to_string()));
+        self.polls.start(Poll::Space(space.clone()));
         fx.push(Effect::LoadSpace {
-            space: space.to_string(),
+            space: space.clone(),
         });
     }
 
     pub(super) fn on_space(
         &mut self,
-        space: String,
+        space: SpaceName,
         result: Result<Space, ApiError>,
         fx: &mut Vec<Effect>,
     ) {
@@ -54,7 +54,7 @@ impl App {
                     .permission_settings
                     .clone()
                     .unwrap_or_else(|| Value::Object(Default::default()));
-                self.spaces.set_permissions(&space, rules);
+                self.store.set_permissions(&space, rules);
                 self.spaces.upsert(s);
             }
             Err(e) if self.means_gone(&space, &e) => self.spaces_gone(&[space], fx),
@@ -72,7 +72,7 @@ impl App {
         })?;
         let role = mine.role.clone().unwrap_or(MembershipRole::Member);
         let manager = role == MembershipRole::Manager;
-        let Some(rules) = self.spaces.permissions(space) else {
+        let Some(rules) = self.store.permissions(space) else {
             return Some(manager || members_by_default(setting));
         };
         let Some(rule) = rules.get(setting) else {
@@ -115,7 +115,10 @@ impl App {
         }
         let label = self.space_label(s);
         let no = |ok: Option<bool>, why: String| (ok == Some(false)).then_some(why);
-        let in_thread = self.views.get(&space).is_some_and(|v| v.thread.is_some());
+        let in_thread = self
+            .views
+            .get(space.as_str())
+            .is_some_and(|v| v.thread.is_some());
         match cmd {
             Compose if !in_thread => no(
                 self.allowed(&space, "postMessages"),

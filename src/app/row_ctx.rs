@@ -28,6 +28,8 @@ pub struct RowCtx<'a> {
     pub unsure: &'a Unsure,
     /// Pins and the user's own reactions.
     pub react: &'a super::react::ReactState,
+    /// The space's pins.
+    pub pins: Option<&'a super::store::Pins>,
     /// Attachment sizes known here (saved or sent from here), by media resource name.
     pub sizes: &'a std::collections::HashMap<String, u64>,
 }

@@ -270,7 +270,7 @@ fn message_lines(cx: &RowCtx, item: &Item, shape: Shape, width: usize) -> Vec<Li
     if item.msg.last_update_time.is_some() {
         header.push(Span::styled(" (edited)".to_string(), theme::edited()));
     }
-    header.extend(super::react_lines::pin_mark(cx.react, item));
+    header.extend(super::react_lines::pin_mark(cx.pins, item));
     match &item.local {
         Some(Local::Sending) => {
             let text = match cx.next_try(item.name()) {

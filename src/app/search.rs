@@ -257,30 +257,32 @@ impl App {
     /// loaded whole, so a message outside the loaded history is there too).
     fn open_hit(&mut self, m: Message, fx: &mut Vec<Effect>) {
         let Some(name) = m.name.clone() else { return };
-        let Some((space, _)) = name.split_once("/messages/") else {
+        let Some(space) = name
+            .split_once("/messages/")
+            .and_then(|(s, _)| Self::space_name(s))
+        else {
             return;
         };
-        let space = space.to_string();
         let thread = m.thread.as_ref().and_then(|t| t.name.clone());
         self.dialog = None;
         if self.space(&space).is_none() {
             let listed = m.space.as_deref().cloned().unwrap_or_else(|| Space {
-                name: Some(space.clone()),
+                name: Some(space.to_string()),
                 ..Default::default()
             });
             self.spaces.upsert(Space {
-                name: Some(space.clone()),
+                name: Some(space.to_string()),
                 ..listed
             });
             fx.push(Effect::LoadSpace {
                 space: space.clone(),
             });
         }
-        self.spaces.selected = Some(space.clone());
+        self.spaces.selected = Some(space.to_string());
         self.leaving_for(&space);
         self.open_space(&space, fx);
         self.focus = Focus::Messages;
-        let v = self.views.entry(space.clone()).or_default();
+        let v = self.views.entry(space.to_string()).or_default();
         let row = Row::Msg {
             name,
             reply: m.thread_reply,

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::api::model::{Space, SpaceType};
 use crate::api::scope::Scope;
 use crate::api::sync_model::{Section, SectionType};
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 use crate::app::dialog::{Dialog, Kind};
 use crate::app::effect::SectionsListed;
 use crate::app::{App, Effect};
@@ -19,7 +19,7 @@ pub struct Sections {
     /// In display order.
     pub list: Vec<Section>,
     /// Space name -> section name.
-    pub of_space: HashMap<String, String>,
+    pub of_space: HashMap<SpaceName, String>,
     /// Sections shown folded (by name), kept while gchat runs.
     pub collapsed: HashSet<String>,
     /// The section header selected in the spaces pane (instead of a space).
@@ -156,7 +156,7 @@ impl App {
             let mentions = members
                 .iter()
                 .filter_map(|s| s.name.as_deref())
-                .map(|n| self.user_state.mentions_in(n))
+                .map(|n| self.store.mentions_in(n))
                 .sum();
             rows.push(SpaceRow::Header {
                 section: name.to_string(),
@@ -221,7 +221,10 @@ impl App {
         match r {
             Ok((list, placed)) => {
                 self.sections.list = list;
-                self.sections.of_space = placed.into_iter().collect();
+                self.sections.of_space = placed
+                    .into_iter()
+                    .filter_map(|(s, sec)| Some((Self::space_name(&s)?, sec)))
+                    .collect();
                 self.sections.loaded = true;
                 self.sections.off = None;
                 // A folded or selected section deleted elsewhere: forgotten.
@@ -266,7 +269,8 @@ impl App {
         let Some(space) = self
             .spaces
             .selected
-            .clone()
+            .as_deref()
+            .and_then(Self::space_name)
             .filter(|_| self.sections.header.is_none())
         else {
             self.note("Select a space to move.");
@@ -310,7 +314,7 @@ impl App {
 
     pub(super) fn on_moved(
         &mut self,
-        space: String,
+        space: SpaceName,
         _from: String,
         to: String,
         result: Result<(), ApiError>,

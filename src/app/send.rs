@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::api::model::Message;
-use crate::api::ApiError;
+use crate::api::{ApiError, SpaceName};
 use crate::app::compose::Target;
 use crate::app::permissions::Task;
 use crate::app::react::ReactEffect;
@@ -14,7 +14,7 @@ use crate::app::{client_id, compose, mentions, reconcile, App, Effect, Focus};
 impl App {
     pub(super) fn on_sent(
         &mut self,
-        space: String,
+        space: SpaceName,
         local: String,
         client_id: String,
         result: Result<Message, ApiError>,
@@ -33,7 +33,7 @@ impl App {
                 let (name, reply) = (m.name.clone().unwrap_or_default(), m.thread_reply);
                 tl.merge(vec![m]);
                 // The selection follows the message from its local copy to the real one.
-                if let Some(v) = self.views.get_mut(&space) {
+                if let Some(v) = self.views.get_mut(space.as_str()) {
                     let was_local =
                         matches!(&v.selected, Some(Row::Msg { name: n, .. }) if *n == local);
                     if was_local {
@@ -115,7 +115,7 @@ impl App {
 
     /// Sends what is in the compose box.
     pub(super) fn send(&mut self, fx: &mut Vec<Effect>) {
-        let Some(space) = self.compose.space.clone() else {
+        let Some(space) = self.compose.space.as_deref().and_then(Self::space_name) else {
             return;
         };
         let mut text = self.compose.text();
@@ -185,7 +185,7 @@ impl App {
                     .timeline_entry(&space)
                     .add_local(msg, cid.clone());
                 self.compose.clear();
-                let v = self.views.entry(space.clone()).or_default();
+                let v = self.views.entry(space.to_string()).or_default();
                 v.selected = Some(Row::Msg {
                     name: local.clone(),
                     reply: thread.is_some(),
@@ -216,7 +216,7 @@ impl App {
     }
 
     /// Sends a failed message again, with the same client id.
-    pub(super) fn retry(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn retry(&mut self, space: &SpaceName, local: &str, fx: &mut Vec<Effect>) {
         let Some(tl) = self.store.timeline_mut(space) else {
             return;
         };
@@ -231,7 +231,7 @@ impl App {
     }
 
     /// Sends a local copy again with its client id (a retry, or after an unsure attempt).
-    pub(super) fn send_again(&mut self, space: &str, local: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn send_again(&mut self, space: &SpaceName, local: &str, fx: &mut Vec<Effect>) {
         let Some(item) = self
             .store
             .timeline(space)
@@ -256,7 +256,7 @@ impl App {
                 .unwrap_or(q)
         });
         let attachment = super::files::wire_attachments(&item.msg);
-        let (space, local) = (space.to_string(), local.to_string());
+        let (space, local) = (space.clone(), local.to_string());
         let client_id = item.client_id.unwrap_or_else(client_id);
         let text = item.msg.text.unwrap_or_default();
         let thread = if item.msg.thread_reply {

@@ -2,7 +2,7 @@
 //! by the other person), filtered as you type, with unread counts.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
@@ -20,25 +20,9 @@ pub struct SpaceList {
     pub filter: String,
     /// The filter box has the keyboard.
     pub filtering: bool,
-    /// What is known of each space besides the list's copy, by space name.
-    marks: HashMap<String, SpaceMarks>,
     /// Conversations started or found here and not yet listed: the API lists a group
     /// chat or DM only once it has a message, so a list without them keeps them.
     unlisted: HashSet<String>,
-}
-
-/// What the workspace knows of one space besides its messages and members: read mark,
-/// unread count, latest activity and permission settings. No selection or scroll: so
-/// forgetting a space is one removal.
-#[derive(Debug, Default, Clone)]
-struct SpaceMarks {
-    /// When the space was last read here.
-    last_read: Option<DateTime<Utc>>,
-    unread: usize,
-    /// The newest message seen in it.
-    activity: Option<DateTime<Utc>>,
-    /// Its permission settings, from `spaces.get` (lists leave them out).
-    permissions: Option<serde_json::Value>,
 }
 
 impl SpaceList {
@@ -71,53 +55,9 @@ impl SpaceList {
     pub fn forget(&mut self, space: &str) {
         self.unlisted.remove(space);
         self.all.retain(|s| s.name.as_deref() != Some(space));
-        self.marks.remove(space);
         if self.selected.as_deref() == Some(space) {
             self.selected = None;
         }
-    }
-
-    fn marks(&mut self, space: &str) -> &mut SpaceMarks {
-        self.marks.entry(space.to_string()).or_default()
-    }
-
-    pub fn note_activity(&mut self, space: &str, t: DateTime<Utc>) {
-        let seen = &mut self.marks(space).activity;
-        *seen = (*seen).max(Some(t));
-    }
-
-    pub fn activity(&self, s: &Space) -> Option<DateTime<Utc>> {
-        let seen = s
-            .name
-            .as_ref()
-            .and_then(|n| self.marks.get(n))
-            .and_then(|m| m.activity);
-        seen.max(s.last_active_time)
-    }
-
-    /// Everything up to `t` in `space` has been seen.
-    pub fn mark_read(&mut self, space: &str, t: DateTime<Utc>) {
-        let m = self.marks(space);
-        m.last_read = m.last_read.max(Some(t));
-        m.unread = 0;
-    }
-
-    /// When `space` was last read here.
-    pub fn last_read(&self, space: &str) -> Option<DateTime<Utc>> {
-        self.marks.get(space).and_then(|m| m.last_read)
-    }
-
-    /// Sets when `space` was last read (a read mark kept from an earlier run, say).
-    pub fn set_last_read(&mut self, space: &str, t: DateTime<Utc>) {
-        self.marks(space).last_read = Some(t);
-    }
-
-    /// Every read mark, for keeping between runs.
-    pub fn read_marks(&self) -> HashMap<String, DateTime<Utc>> {
-        self.marks
-            .iter()
-            .filter_map(|(s, m)| m.last_read.map(|t| (s.clone(), t)))
-            .collect()
     }
 
     /// When `space` was last active, per the spaces list.
@@ -126,24 +66,6 @@ impl SpaceList {
             .iter()
             .find(|s| s.name.as_deref() == Some(space))
             .and_then(|s| s.last_active_time)
-    }
-
-    /// Unread messages in `space`, as last counted.
-    pub fn unread_count(&self, space: &str) -> usize {
-        self.marks.get(space).map_or(0, |m| m.unread)
-    }
-
-    pub fn set_unread(&mut self, space: &str, n: usize) {
-        self.marks(space).unread = n;
-    }
-
-    /// `space`'s permission settings, once loaded.
-    pub fn permissions(&self, space: &str) -> Option<&serde_json::Value> {
-        self.marks.get(space).and_then(|m| m.permissions.as_ref())
-    }
-
-    pub fn set_permissions(&mut self, space: &str, rules: serde_json::Value) {
-        self.marks(space).permissions = Some(rules);
     }
 }
 
@@ -184,7 +106,7 @@ impl App {
                         Cow::Owned(label)
                     }
                 };
-                Some((s, self.spaces.activity(s), label))
+                Some((s, self.store.activity(s), label))
             })
             .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
@@ -195,6 +117,6 @@ impl App {
         if self.current.as_deref() == Some(space) {
             return 0;
         }
-        self.spaces.unread_count(space)
+        self.store.unread_count(space)
     }
 }

@@ -1,9 +1,15 @@
-//! The workspace: what the server said of each space (its messages and its members),
-//! one struct per space keyed by its typed name, so forgetting a space is one removal.
-//! What the screen shows of a space (selection, scroll) is not here: that is the views'.
+//! The workspace: what the server said of each space (its messages, members, pins, read
+//! state and notification setting) and what is known of it besides (read mark, unread
+//! count, activity), one struct per space keyed by its typed name, so forgetting a space
+//! is one removal. What the screen shows of a space (selection, scroll, filter) is not
+//! here: that is the views'.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
+use chrono::{DateTime, Utc};
+
+use crate::api::model::Space;
 use crate::api::SpaceName;
 
 use super::members::MemberList;
@@ -14,6 +20,54 @@ use super::timeline::Timeline;
 pub struct SpaceState {
     pub timeline: Option<Timeline>,
     pub members: Option<MemberList>,
+    pub marks: SpaceMarks,
+    pub pins: Pins,
+    pub reads: ReadRecord,
+}
+
+/// What is known of a space besides its messages and members: read mark, unread count,
+/// latest activity and permission settings.
+#[derive(Debug, Default, Clone)]
+pub struct SpaceMarks {
+    /// When the space was last read here.
+    pub last_read: Option<DateTime<Utc>>,
+    pub unread: usize,
+    /// The newest message seen in it.
+    pub activity: Option<DateTime<Utc>>,
+    /// Its permission settings, from `spaces.get` (lists leave them out).
+    pub permissions: Option<serde_json::Value>,
+}
+
+/// A space's pinned messages: message name to pin name (`None` while the pin is on its
+/// way), and whether the server has listed them.
+#[derive(Debug, Default, Clone)]
+pub struct Pins {
+    pub by_message: HashMap<String, Option<String>>,
+    pub listed: bool,
+}
+
+/// The user's read state and notification setting of a space, as the server said, and
+/// when they were last asked or moved here.
+#[derive(Debug, Default, Clone)]
+pub struct ReadRecord {
+    /// The server's read time, as last known.
+    pub server_read: Option<DateTime<Utc>>,
+    /// When the read mark last moved here, for sending it once it rests.
+    pub moved_at: Option<Instant>,
+    /// A read state being sent, since when.
+    pub pushing: Option<Instant>,
+    /// When the read state was last asked with the unread count, and the space's
+    /// activity then.
+    pub read_asked: Option<(Instant, Option<DateTime<Utc>>)>,
+    /// What was read when the space was last opened.
+    pub read_at_open: Option<DateTime<Utc>>,
+    pub muted: bool,
+    /// Whether it is muted has been asked.
+    pub mute_asked: bool,
+    /// Unread mentions of the user.
+    pub mentions: usize,
+    /// The newest message considered for notifications.
+    pub notified: Option<DateTime<Utc>>,
 }
 
 /// Per-space server data, by space name. Looked up by a name as written (`spaces/ID`);
@@ -116,6 +170,125 @@ impl Workspace {
         self.entry(space)
             .members
             .get_or_insert_with(MemberList::default)
+    }
+
+    /// What is known of `space` besides its messages, if anything.
+    pub fn marks(&self, space: &str) -> Option<&SpaceMarks> {
+        self.get(space).map(|s| &s.marks)
+    }
+
+    pub fn marks_entry(&mut self, space: &str) -> &mut SpaceMarks {
+        &mut self.entry(space).marks
+    }
+
+    pub fn note_activity(&mut self, space: &str, t: DateTime<Utc>) {
+        let seen = &mut self.marks_entry(space).activity;
+        *seen = (*seen).max(Some(t));
+    }
+
+    /// The later of the newest message seen in `s` and the list's last activity.
+    pub fn activity(&self, s: &Space) -> Option<DateTime<Utc>> {
+        let seen = s
+            .name
+            .as_deref()
+            .and_then(|n| self.marks(n))
+            .and_then(|m| m.activity);
+        seen.max(s.last_active_time)
+    }
+
+    /// Everything up to `t` in `space` has been seen.
+    pub fn mark_read(&mut self, space: &str, t: DateTime<Utc>) {
+        let m = self.marks_entry(space);
+        m.last_read = m.last_read.max(Some(t));
+        m.unread = 0;
+    }
+
+    /// When `space` was last read here.
+    pub fn last_read(&self, space: &str) -> Option<DateTime<Utc>> {
+        self.marks(space).and_then(|m| m.last_read)
+    }
+
+    /// Sets when `space` was last read (a read mark kept from an earlier run, say).
+    pub fn set_last_read(&mut self, space: &str, t: DateTime<Utc>) {
+        self.marks_entry(space).last_read = Some(t);
+    }
+
+    /// Every read mark, for keeping between runs.
+    pub fn read_marks(&self) -> HashMap<String, DateTime<Utc>> {
+        self.spaces
+            .iter()
+            .filter_map(|(n, s)| s.marks.last_read.map(|t| (n.to_string(), t)))
+            .collect()
+    }
+
+    /// Unread messages in `space`, as last counted.
+    pub fn unread_count(&self, space: &str) -> usize {
+        self.marks(space).map_or(0, |m| m.unread)
+    }
+
+    pub fn set_unread(&mut self, space: &str, n: usize) {
+        self.marks_entry(space).unread = n;
+    }
+
+    /// `space`'s permission settings, once loaded.
+    pub fn permissions(&self, space: &str) -> Option<&serde_json::Value> {
+        self.marks(space).and_then(|m| m.permissions.as_ref())
+    }
+
+    pub fn set_permissions(&mut self, space: &str, rules: serde_json::Value) {
+        self.marks_entry(space).permissions = Some(rules);
+    }
+
+    /// `space`'s pins, if any are known.
+    pub fn pins(&self, space: &str) -> Option<&Pins> {
+        self.get(space).map(|s| &s.pins)
+    }
+
+    pub fn pins_entry(&mut self, space: &str) -> &mut Pins {
+        &mut self.entry(space).pins
+    }
+
+    pub fn is_pinned(&self, space: &str, message: &str) -> bool {
+        self.pins(space)
+            .is_some_and(|p| p.by_message.contains_key(message))
+    }
+
+    /// Whether `space`'s pins have been listed.
+    pub fn pins_listed(&self, space: &str) -> bool {
+        self.pins(space).is_some_and(|p| p.listed)
+    }
+
+    /// The user's read state and notification setting of `space`, if known.
+    pub fn reads(&self, space: &str) -> Option<&ReadRecord> {
+        self.get(space).map(|s| &s.reads)
+    }
+
+    pub fn reads_entry(&mut self, space: &str) -> &mut ReadRecord {
+        &mut self.entry(space).reads
+    }
+
+    pub fn is_muted(&self, space: &str) -> bool {
+        self.reads(space).is_some_and(|r| r.muted)
+    }
+
+    /// Unread mentions of the user in `space`.
+    pub fn mentions_in(&self, space: &str) -> usize {
+        self.reads(space).map_or(0, |r| r.mentions)
+    }
+
+    /// Unread mentions in every space.
+    pub fn mention_total(&self) -> usize {
+        self.spaces.values().map(|s| s.reads.mentions).sum()
+    }
+
+    /// The server's read time of `space`, when known.
+    pub fn server_read(&self, space: &str) -> Option<DateTime<Utc>> {
+        self.reads(space).and_then(|r| r.server_read)
+    }
+
+    /// Changes every space's read record (a reload asks them all again).
+    pub fn for_each_reads(&mut self, f: impl Fn(&mut ReadRecord)) {
+        self.spaces.values_mut().for_each(|s| f(&mut s.reads));
     }
 
     /// Every member list held.

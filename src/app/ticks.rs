@@ -1,6 +1,8 @@
 //! Timers: the spinner, notes that expire, and polling the open space and the spaces
 //! list (whose `lastActiveTime`s say which other spaces to count unread messages in).
 
+use crate::api::SpaceName;
+
 use std::time::Instant;
 
 use crate::app::polls::Poll;
@@ -51,7 +53,7 @@ impl App {
 
     /// Asks what changed in the open space: its events where the sign-in can read them,
     /// else its messages newer than the watermark (or its newest page).
-    pub(super) fn poll_open(&mut self, space: String, fx: &mut Vec<Effect>) {
+    pub(super) fn poll_open(&mut self, space: SpaceName, fx: &mut Vec<Effect>) {
         if self.me.is_app {
             // Apps cannot list messages with chat.bot: nothing to poll.
             return;
@@ -89,7 +91,7 @@ impl App {
     }
 
     /// Counts `space`'s unread messages, unless it is open or already being counted.
-    pub(super) fn count_unread(&mut self, name: String, fx: &mut Vec<Effect>) {
+    pub(super) fn count_unread(&mut self, name: SpaceName, fx: &mut Vec<Effect>) {
         if self.me.is_app
             || Some(&name) == self.current.as_ref()
             || self.polls.busy(&Poll::Unread(name.clone()))
@@ -97,7 +99,7 @@ impl App {
             return;
         }
         self.polls.start(Poll::Unread(name.clone()));
-        let after = self.spaces.last_read(&name);
+        let after = self.store.last_read(&name);
         let ask = self.unread_request(name, after);
         fx.push(ask);
     }
@@ -108,11 +110,14 @@ impl App {
         if self.me.is_app {
             return;
         }
-        let list: Vec<(String, Option<chrono::DateTime<chrono::Utc>>)> = self
+        let list: Vec<(SpaceName, Option<chrono::DateTime<chrono::Utc>>)> = self
             .spaces
             .all
             .iter()
-            .filter_map(|s| s.name.clone().map(|n| (n, s.last_active_time)))
+            .filter_map(|s| {
+                let n = Self::space_name(s.name.as_deref()?)?;
+                Some((n, s.last_active_time))
+            })
             .collect();
         for (name, active) in list {
             if Some(&name) == self.current.as_ref() {
@@ -128,7 +133,7 @@ impl App {
             if !self.polls.moved(&name, active) {
                 continue;
             }
-            let read = self.spaces.last_read(&name);
+            let read = self.store.last_read(&name);
             // Never active, or nothing since it was read: nothing to count.
             let worth = match (active, read) {
                 (Some(a), Some(r)) => a > r,

@@ -1,29 +1,29 @@
 //! The keys over read state: marking read, muting, and going to what is unread.
 
+use crate::api::SpaceName;
+
 use std::time::Instant;
 
 use crate::app::{App, Effect, Focus};
 
 impl App {
     /// `r`: marks `space` read, here and on the server.
-    pub(super) fn mark_space_read(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(super) fn mark_space_read(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let now = self.settings.now();
         let space_time = self
             .space(space)
-            .and_then(|s| self.spaces.activity(s))
+            .and_then(|s| self.store.activity(s))
             .unwrap_or(now);
         // Never behind what is known read (a clock behind the server's).
         let t = now
             .max(space_time)
-            .max(self.user_state.server_read(space).unwrap_or(now));
-        self.spaces.mark_read(space, t);
-        self.user_state.mentions.remove(space);
+            .max(self.store.server_read(space).unwrap_or(now));
+        self.store.mark_read(space, t);
+        self.store.reads_entry(space).mentions = 0;
         if self.shares_reads() {
-            self.user_state
-                .pushing
-                .insert(space.to_string(), Instant::now());
+            self.store.reads_entry(space).pushing = Some(Instant::now());
             fx.push(Effect::SetReadState {
-                space: space.to_string(),
+                space: space.clone(),
                 time: t,
             });
         }
@@ -32,12 +32,12 @@ impl App {
 
     /// `R`: every space with something unread is marked read.
     pub(super) fn mark_all_read(&mut self, fx: &mut Vec<Effect>) {
-        let unread: Vec<String> = self
+        let unread: Vec<SpaceName> = self
             .spaces
             .all
             .iter()
-            .filter_map(|s| s.name.clone())
-            .filter(|n| self.unread(n) > 0 || self.user_state.mentions_in(n) > 0)
+            .filter_map(|s| s.name.as_deref().and_then(Self::space_name))
+            .filter(|n| self.unread(n) > 0 || self.store.mentions_in(n) > 0)
             .collect();
         for s in &unread {
             self.mark_space_read(s, fx);
@@ -58,7 +58,7 @@ impl App {
         let Some(space) = self.target_space() else {
             return;
         };
-        let muted = !self.user_state.is_muted(&space);
+        let muted = !self.store.is_muted(&space);
         fx.push(Effect::SetMute { space, muted });
     }
 
@@ -73,8 +73,8 @@ impl App {
         let from = self
             .spaces
             .selected
-            .as_ref()
-            .or(self.current.as_ref())
+            .as_deref()
+            .or(self.current.as_deref())
             .and_then(|s| names.iter().position(|n| n == s))
             .map_or(0, |i| i + 1);
         let order: Vec<&String> = names[from.min(names.len())..]
@@ -83,7 +83,7 @@ impl App {
             .collect();
         let pick = order
             .iter()
-            .find(|n| self.user_state.mentions_in(n) > 0 && self.unread(n) > 0)
+            .find(|n| self.store.mentions_in(n) > 0 && self.unread(n) > 0)
             .or_else(|| order.iter().find(|n| self.unread(n) > 0))
             .map(|n| (*n).clone());
         let Some(space) = pick else {
@@ -92,7 +92,7 @@ impl App {
         };
         self.spaces.selected = Some(space.clone());
         self.leaving_for(&space);
-        self.open_space(&space, fx);
+        self.open_listed(&space, fx);
         self.focus = Focus::Messages;
     }
 
@@ -101,7 +101,10 @@ impl App {
         let Some(space) = self.current.clone() else {
             return;
         };
-        let first = self.views.get(&space).and_then(|v| v.unread_from.clone());
+        let first = self
+            .views
+            .get(space.as_str())
+            .and_then(|v| v.unread_from.clone());
         let Some(first) = first else {
             self.note("Nothing was unread here when the space was opened.");
             return;
@@ -112,7 +115,7 @@ impl App {
             .iter()
             .find(|r| matches!(r, crate::app::timeline::Row::Msg { name, .. } if *name == first))
             .cloned();
-        let v = self.views.entry(space).or_default();
+        let v = self.views.entry(space.into()).or_default();
         match sel {
             Some(sel) => {
                 v.selected = Some(sel);

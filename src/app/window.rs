@@ -147,6 +147,7 @@ impl App {
             keymap: &self.keymap,
             unsure: &self.unsure,
             react: &self.react,
+            pins: self.store.pins(space),
             sizes: &self.files.sizes,
         }
     }

@@ -3,7 +3,7 @@
 use crate::api::model::{Message, MessageReplyOption, Thread};
 use crate::api::{
     client, ApiError, Client, ClientMessageId, CreateMessage, MessageName, MessagePinName,
-    ReactionName, SpaceName,
+    ReactionName,
 };
 use crate::app::react::{ReactEffect, ReactOutcome};
 use crate::app::Outcome;
@@ -97,12 +97,7 @@ pub async fn execute(client: &Client, effect: ReactEffect) -> Outcome {
             ReactOutcome::CustomEmoji(client.list_all_custom_emojis().await)
         }
         ReactEffect::ListPins { space } => {
-            let result = async {
-                client
-                    .list_all_message_pins(&SpaceName::parse(&space)?)
-                    .await
-            }
-            .await;
+            let result = async { client.list_all_message_pins(&space).await }.await;
             ReactOutcome::Pins { space, result }
         }
         ReactEffect::Pin { space, message: m } => {
@@ -159,9 +154,7 @@ pub async fn execute(client: &Client, effect: ReactEffect) -> Outcome {
                         .map(|_| MessageReplyOption::FallbackToNewThread),
                     ..Default::default()
                 };
-                client
-                    .create_message(&SpaceName::parse(&space)?, &body, &p)
-                    .await
+                client.create_message(&space, &body, &p).await
             }
             .await;
             return Outcome::Sent {

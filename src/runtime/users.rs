@@ -8,18 +8,14 @@ use crate::api::sync_name::{SectionItemName, SectionName};
 use crate::api::{client, ApiError, Client, ListMessages, SpaceName};
 use crate::app::Outcome;
 
-fn space(name: &str) -> Result<SpaceName, ApiError> {
-    Ok(SpaceName::parse(name)?)
-}
-
 fn section(name: &str) -> Result<SectionName, ApiError> {
     SectionName::parse(name).map_err(|e| ApiError::InvalidArgument(e.to_string()))
 }
 
 /// The server's read state of `s`, then the messages after the later of it and `after`.
-pub async fn read_unread(client: &Client, s: String, after: Option<DateTime<Utc>>) -> Outcome {
+pub async fn read_unread(client: &Client, s: SpaceName, after: Option<DateTime<Utc>>) -> Outcome {
     let read = async {
-        let st = client.get_space_read_state(&space(&s)?).await?;
+        let st = client.get_space_read_state(&s).await?;
         Ok(st.last_read_time)
     }
     .await;
@@ -33,7 +29,7 @@ pub async fn read_unread(client: &Client, s: String, after: Option<DateTime<Utc>
         if let Some(t) = &from {
             p = p.with_filter(client::created_after(t));
         }
-        Ok(client.list_messages(&space(&s)?, &p).await?.messages)
+        Ok(client.list_messages(&s, &p).await?.messages)
     }
     .await;
     Outcome::ReadUnread {
@@ -44,7 +40,7 @@ pub async fn read_unread(client: &Client, s: String, after: Option<DateTime<Utc>
 }
 
 /// The server's read time of `thread` in `s`.
-pub async fn thread_read_state(client: &Client, s: String, thread: String) -> Outcome {
+pub async fn thread_read_state(client: &Client, s: SpaceName, thread: String) -> Outcome {
     let result = async {
         let t = ThreadName::parse(&thread).map_err(|e| ApiError::InvalidArgument(e.to_string()))?;
         Ok(client.get_thread_read_state(&t).await?.last_read_time)
@@ -58,12 +54,12 @@ pub async fn thread_read_state(client: &Client, s: String, thread: String) -> Ou
 }
 
 /// The server's read state of `s`, after setting it to `set` when given.
-pub async fn read_state(client: &Client, s: String, set: Option<DateTime<Utc>>) -> Outcome {
+pub async fn read_state(client: &Client, s: SpaceName, set: Option<DateTime<Utc>>) -> Outcome {
     let result = async {
-        let sn = space(&s)?;
+        let sn = &s;
         let st = match set {
-            Some(t) => client.update_space_read_state(&sn, t).await?,
-            None => client.get_space_read_state(&sn).await?,
+            Some(t) => client.update_space_read_state(sn, t).await?,
+            None => client.get_space_read_state(sn).await?,
         };
         Ok(st.last_read_time)
     }
@@ -76,12 +72,12 @@ pub async fn read_state(client: &Client, s: String, set: Option<DateTime<Utc>>) 
 }
 
 /// Whether `s` is muted, after muting or unmuting it when `asked`.
-pub async fn mute(client: &Client, s: String, asked: Option<bool>) -> Outcome {
+pub async fn mute(client: &Client, s: SpaceName, asked: Option<bool>) -> Outcome {
     let result = async {
-        let sn = space(&s)?;
+        let sn = &s;
         let st = match asked {
-            Some(m) => client.set_muted(&sn, m).await?,
-            None => client.get_notification_setting(&sn).await?,
+            Some(m) => client.set_muted(sn, m).await?,
+            None => client.get_notification_setting(sn).await?,
         };
         Ok(st.is_muted())
     }
@@ -114,9 +110,9 @@ pub async fn sections(client: &Client) -> Outcome {
 }
 
 /// Moves `s` from section `from` to section `to`.
-pub async fn move_to_section(client: &Client, s: String, from: String, to: String) -> Outcome {
+pub async fn move_to_section(client: &Client, s: SpaceName, from: String, to: String) -> Outcome {
     let result = async {
-        let sn = space(&s)?;
+        let sn = &s;
         let id = sn.to_string();
         let id = id.strip_prefix("spaces/").unwrap_or(&id).to_string();
         let item = SectionItemName::new(&section(&from)?, &id)

@@ -13,9 +13,9 @@ use crate::theme;
 
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Members;
-    let space = app.current.clone().unwrap_or_default();
-    let list = app.members_sorted(&space);
-    let title = match app.store.members(&space).map(|m| m.counts()) {
+    let space = app.current.as_deref().unwrap_or_default();
+    let list = app.members_sorted(space);
+    let title = match app.store.members(space).map(|m| m.counts()) {
         Some((0, 0)) | None => " Members ".to_string(),
         Some((joined, 0)) => format!(" Members ({joined}) "),
         Some((joined, invited)) => {
@@ -54,7 +54,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     app.screen.set(s);
 
     let mut lines = Vec::new();
-    match app.store.members(&space) {
+    match app.store.members(space) {
         None if app.current.is_none() => {}
         Some(m) if m.error.is_some() => lines.extend(crate::ui::spaces::wrapped(
             Clean::line(m.error.as_deref().unwrap_or_default()),

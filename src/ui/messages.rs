@@ -84,7 +84,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     app.screen.set(s);
 
     let (rows, win) = app.message_window(&space, body.width, body.height);
-    let selected = app.views.get(&space).and_then(|v| v.selected.clone());
+    let selected = app
+        .views
+        .get(space.as_str())
+        .and_then(|v| v.selected.clone());
     let pane_focused = app.focus == Focus::Messages;
     let mut lines: Vec<Line> = Vec::with_capacity(body.height as usize);
     // Chat reads upward from the compose box: a short history sits at the bottom.
@@ -129,7 +132,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     // Scrolled up while messages arrived: say so on the last line.
     let below = app
         .views
-        .get(&space)
+        .get(space.as_str())
         .filter(|v| v.anchor.is_some())
         .map_or(0, |v| v.new_below);
     if below > 0 && body.height > 2 {

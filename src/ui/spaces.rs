@@ -95,7 +95,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             n if n >= 100 => " 99+".to_string(),
             n => format!(" {n}"),
         };
-        let muted = app.user_state.is_muted(&name);
+        let muted = app.store.is_muted(&name);
         // A muted space: a mark, and dimmed.
         let mute_mark = if muted { "~" } else { "" };
         let label_w = w.saturating_sub(2 + markup::width(&badge) + mute_mark.len());

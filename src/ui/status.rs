@@ -60,7 +60,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             theme::error(),
         ));
     }
-    let mentions = app.user_state.mention_total();
+    let mentions = app.store.mention_total();
     if mentions > 0 {
         right.push(Span::styled(format!("@{mentions} "), theme::unread()));
     }

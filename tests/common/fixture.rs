@@ -287,13 +287,13 @@ pub fn app() -> App {
     ];
     let fx = done(&mut app, Outcome::Spaces(Ok(spaces)));
     assert!(fx.contains(&Effect::LoadMessages {
-        space: TEAM.into(),
+        space: sn(TEAM),
         kind: LoadKind::Latest
     }));
     done(
         &mut app,
         Outcome::Members {
-            space: DM.into(),
+            space: sn(DM),
             result: Ok(vec![
                 member(DM, alice(), MembershipRole::Member, MembershipState::Joined),
                 member(DM, bob(), MembershipRole::Member, MembershipState::Joined),
@@ -303,7 +303,7 @@ pub fn app() -> App {
     done(
         &mut app,
         Outcome::Members {
-            space: GROUP.into(),
+            space: sn(GROUP),
             result: Ok(vec![
                 member(
                     GROUP,
@@ -329,14 +329,14 @@ pub fn app() -> App {
     done(
         &mut app,
         Outcome::Members {
-            space: TEAM.into(),
+            space: sn(TEAM),
             result: Ok(team_members()),
         },
     );
     let fx = done(
         &mut app,
         Outcome::Messages {
-            space: TEAM.into(),
+            space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((team_messages(), false)),
         },
@@ -359,7 +359,7 @@ pub fn app() -> App {
     done(
         &mut app,
         Outcome::Unread {
-            space: ENG.into(),
+            space: sn(ENG),
             result: Ok(vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好")]),
         },
     );
@@ -512,4 +512,10 @@ pub fn refuse_events(app: &mut App) {
         },
     );
     assert!(!app.live_events(), "events refused: messages are polled");
+}
+
+/// A space's typed name, for the effects and answers a test writes out (the fixture's
+/// names are valid; a typo fails the test here).
+pub fn sn(s: &str) -> gchat::api::SpaceName {
+    gchat::api::SpaceName::parse(s).expect("a valid space name")
 }

@@ -1,6 +1,8 @@
 //! The message pane's commands: selection, scrolling, threads, and starting a reply,
 //! an edit or a delete.
 
+use crate::api::SpaceName;
+
 use crate::app::compose::Target;
 use crate::app::dialog::{Dialog, Kind};
 use crate::app::timeline::MessageId;
@@ -9,8 +11,12 @@ use crate::app::{view, App, Effect, Focus, LoadKind};
 use crate::keymap::Command;
 
 impl App {
-    pub(in crate::app) fn load_older(&mut self, space: &str, fx: &mut Vec<Effect>) {
-        if self.views.get(space).is_some_and(|v| v.thread.is_some()) {
+    pub(in crate::app) fn load_older(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
+        if self
+            .views
+            .get(space.as_str())
+            .is_some_and(|v| v.thread.is_some())
+        {
             return;
         }
         let Some(tl) = self.store.timeline_mut(space) else {
@@ -24,7 +30,7 @@ impl App {
         };
         tl.loading_older = true;
         fx.push(Effect::LoadMessages {
-            space: space.to_string(),
+            space: space.clone(),
             kind: LoadKind::Older { before },
         });
     }
@@ -33,7 +39,7 @@ impl App {
     /// selection moves along when it leaves the screen.
     pub(in crate::app) fn scroll_messages(
         &mut self,
-        space: &str,
+        space: &SpaceName,
         lines: i64,
         drag_selection: bool,
         fx: &mut Vec<Effect>,
@@ -57,7 +63,7 @@ impl App {
         if drag_selection {
             let sel = self
                 .views
-                .get(space)
+                .get(space.as_str())
                 .and_then(|v| v.selected.as_ref())
                 .and_then(|s| rows.pos(s));
             let visible: Vec<usize> = win
@@ -138,7 +144,7 @@ impl App {
             }
             Command::Back if self.stop_loading_older(&space) => {}
             Command::Back => {
-                let v = self.views.entry(space.clone()).or_default();
+                let v = self.views.entry(space.to_string()).or_default();
                 if v.thread.is_some() {
                     v.thread = None;
                     if let Some(saved) = v.saved.take() {
@@ -151,13 +157,13 @@ impl App {
             }
             Command::ExpandThread => {
                 if let Some(t) = self.selected_thread() {
-                    let v = self.views.entry(space.clone()).or_default();
+                    let v = self.views.entry(space.to_string()).or_default();
                     if !v.expanded.remove(&t) {
                         v.expanded.insert(t);
                     }
                     // A collapsed row selected before becomes the thread's first reply.
                     let rows = self.rows_for(&space);
-                    let v = self.views.entry(space).or_default();
+                    let v = self.views.entry(space.into()).or_default();
                     if v.selected.as_ref().is_some_and(|s| !rows.contains(s)) {
                         v.selected = rows
                             .rows
@@ -219,7 +225,7 @@ impl App {
         self.focus = Focus::Compose;
     }
 
-    pub(in crate::app) fn start_edit(&mut self, space: &str) {
+    pub(in crate::app) fn start_edit(&mut self, space: &SpaceName) {
         let Some(item) = self.selected_item().cloned() else {
             self.error("Select one of your messages to edit it.");
             return;
@@ -263,7 +269,7 @@ impl App {
         }
     }
 
-    pub(in crate::app) fn start_delete(&mut self, space: &str) {
+    pub(in crate::app) fn start_delete(&mut self, space: &SpaceName) {
         let Some(item) = self.selected_item().cloned() else {
             self.error("Select a message to delete it.");
             return;
@@ -288,7 +294,7 @@ impl App {
             crate::markup::plain_preview(item.msg.text.as_deref().unwrap_or("(card)"), self, 60);
         self.dialog = Some(Dialog::new(
             Kind::DeleteMessage {
-                space: space.to_string(),
+                space: space.clone(),
                 message: item.name().to_string(),
                 replies,
                 preview,
@@ -297,7 +303,7 @@ impl App {
         ));
     }
 
-    pub(in crate::app) fn open_thread(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(in crate::app) fn open_thread(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let Some(thread) = self.selected_thread() else {
             return;
         };
@@ -315,18 +321,23 @@ impl App {
         self.select_last(space);
         if !self.me.is_app {
             fx.push(Effect::LoadMessages {
-                space: space.to_string(),
+                space: space.clone(),
                 kind: LoadKind::Thread { thread },
             });
         }
     }
 
-    pub(in crate::app) fn move_selection(&mut self, space: &str, delta: i64, fx: &mut Vec<Effect>) {
+    pub(in crate::app) fn move_selection(
+        &mut self,
+        space: &SpaceName,
+        delta: i64,
+        fx: &mut Vec<Effect>,
+    ) {
         let rows = self.rows_for(space);
         let n = rows.rows.len();
         let cur = self
             .views
-            .get(space)
+            .get(space.as_str())
             .and_then(|v| v.selected.as_ref())
             .and_then(|s| rows.pos(s));
         // Walk from the selection: the cost is the distance moved, not the history.
@@ -349,12 +360,12 @@ impl App {
 
     /// Scrolls so the selected row is wholly on screen, and fetches older messages when
     /// the top of the history comes into view.
-    pub(in crate::app) fn reveal_selected(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(in crate::app) fn reveal_selected(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let (w, h) = self.message_area();
         let (rows, win) = self.message_window(space, w, h);
         let Some(sel) = self
             .views
-            .get(space)
+            .get(space.as_str())
             .and_then(|v| v.selected.as_ref())
             .and_then(|s| rows.pos(s))
         else {
@@ -383,7 +394,7 @@ impl App {
         self.after_scroll(space, fx);
     }
 
-    pub(in crate::app) fn after_scroll(&mut self, space: &str, fx: &mut Vec<Effect>) {
+    pub(in crate::app) fn after_scroll(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
         let (w, h) = self.message_area();
         let (_, win) = self.message_window(space, w, h);
         if win.at_top {

@@ -45,7 +45,7 @@ impl App {
                             self.sections.header = None;
                             self.spaces.selected = Some(name.clone());
                             self.leaving_for(&name);
-                            self.open_space(&name, fx);
+                            self.open_listed(&name, fx);
                             // As Enter does: what you clicked is what you read next.
                             self.focus = Focus::Messages;
                         }
@@ -92,7 +92,7 @@ impl App {
         let (rows, win) = self.message_window(&space, w, h);
         for (i, at, take) in win.layout() {
             if (at..at + take).contains(&(row_y as usize)) && rows.rows[i].is_selectable() {
-                self.views.entry(space).or_default().selected = Some(rows.rows[i].clone());
+                self.views.entry(space.into()).or_default().selected = Some(rows.rows[i].clone());
                 return;
             }
         }

@@ -2,6 +2,7 @@
 //! space forms (new, edit, delete).
 
 use crate::api::model::SpaceType;
+use crate::api::SpaceName;
 use crate::app::dialog::{Dialog, Field, Kind};
 use crate::app::sections::RowKey;
 use crate::app::{client_id, App, Effect, Focus};
@@ -9,7 +10,7 @@ use crate::keymap::Command;
 
 impl App {
     /// The space the spaces pane is pointing at (else the open one).
-    pub(in crate::app) fn target_space(&self) -> Option<String> {
+    pub(in crate::app) fn target_space(&self) -> Option<SpaceName> {
         if self.focus == Focus::Spaces {
             if self.sections.header.is_some() {
                 // A section header is selected, not a space.
@@ -17,7 +18,8 @@ impl App {
             }
             self.spaces
                 .selected
-                .clone()
+                .as_deref()
+                .and_then(Self::space_name)
                 .or_else(|| self.current.clone())
         } else {
             self.current.clone()
@@ -71,7 +73,7 @@ impl App {
             Command::Open => {
                 if let Some(s) = self.spaces.selected.clone() {
                     self.leaving_for(&s);
-                    self.open_space(&s, fx);
+                    self.open_listed(&s, fx);
                     self.focus = Focus::Messages;
                 }
             }
@@ -105,7 +107,7 @@ impl App {
         }
     }
 
-    pub(in crate::app) fn open_space_form(&mut self, space: Option<String>) {
+    pub(in crate::app) fn open_space_form(&mut self, space: Option<SpaceName>) {
         match space {
             None => {
                 let fields = vec![
