@@ -420,6 +420,10 @@ impl Keymap {
                             if let Some(list) = self.by_command.get_mut(&(mode, prev)) {
                                 list.retain(|x| x != c);
                             }
+                            warnings.push(format!(
+                                "keymap: {mode_name}.{cmd_name}: {c} no longer does {}",
+                                prev.name()
+                            ));
                         }
                     }
                 }
@@ -429,22 +433,35 @@ impl Keymap {
         (self, warnings)
     }
 
+    /// Whether `cmd` has a key in `mode` that reaches it: a global command needs, in
+    /// each pane, a key that pane does not take for something else.
+    fn reachable(&self, mode: Mode, cmd: Command) -> bool {
+        let keys = self.keys(mode, cmd);
+        if mode != Mode::Global {
+            return !keys.is_empty();
+        }
+        [Mode::Spaces, Mode::Messages, Mode::Members]
+            .into_iter()
+            .all(|pane| keys.iter().any(|c| !self.by_key.contains_key(&(pane, *c))))
+    }
+
     /// The commands a user must always have a key for (to quit, to leave the compose box
     /// or a dialog, to answer a question): one that a user file left without any key
     /// (misspelled keys, an empty list, its keys taken by other commands) gets its
     /// default keys back, with a warning, so no keymap file can trap anyone.
     fn keep_ways_out(&mut self, warnings: &mut Vec<String>) {
-        const WAYS_OUT: [(Mode, Command); 6] = [
+        const WAYS_OUT: [(Mode, Command); 7] = [
             (Mode::Global, Command::Quit),
             (Mode::Compose, Command::Cancel),
             (Mode::Dialog, Command::Cancel),
+            (Mode::Dialog, Command::Submit),
             (Mode::Dialog, Command::Yes),
             (Mode::Dialog, Command::No),
             (Mode::Filter, Command::Cancel),
         ];
         let defaults = Keymap::defaults();
         for (mode, cmd) in WAYS_OUT {
-            if !self.keys(mode, cmd).is_empty() {
+            if self.reachable(mode, cmd) {
                 continue;
             }
             let keys = defaults.keys(mode, cmd).to_vec();

@@ -121,3 +121,38 @@ fn a_way_out_whose_keys_are_all_taken_gets_them_back() {
     ctrl(&mut app, 'c');
     assert!(app.quit, "Ctrl-c quits again");
 }
+
+/// A quit key that every pane takes for something else reaches nothing: the defaults
+/// come back. A key taken from another command is said, and a dialog keeps a way to
+/// confirm.
+#[test]
+fn a_quit_key_shadowed_by_the_panes_and_a_stolen_submit_are_caught() {
+    let (keymap, problems) = Keymap::with_user("[global]\nquit = [\"j\"]\n");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("global.quit") && p.contains("keeping")),
+        "{problems:?}"
+    );
+    let mut app = app();
+    app.keymap = keymap;
+    ch(&mut app, 'q');
+    assert!(app.quit, "q quits again");
+
+    let (keymap, problems) = Keymap::with_user("[dialog]\nyes = [\"Enter\"]\n");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("dialog.yes") && p.contains("no longer does submit")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("dialog.submit") && p.contains("keeping")),
+        "{problems:?}"
+    );
+    assert!(!keymap
+        .keys(gchat::keymap::Mode::Dialog, gchat::keymap::Command::Submit)
+        .is_empty());
+}
