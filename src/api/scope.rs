@@ -92,7 +92,32 @@ scopes! {
     UserPhonenumbersRead = "user.phonenumbers.read";
 }
 
+/// The kind of caller a scope is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// A person signed in (user authentication), acting in their own right.
+    User,
+    /// A Chat app (app authentication): `chat.bot`, and the `chat.app.*` scopes an
+    /// administrator approves for it.
+    App,
+    /// A person acting as a Workspace administrator: the `chat.admin.*` scopes, which
+    /// count only on a call made with `useAdminAccess=true`.
+    Admin,
+}
+
 impl Scope {
+    /// Who the scope is for: Google ignores a scope granted to the wrong kind of caller.
+    pub fn audience(self) -> Audience {
+        let n = self.name();
+        if self == Scope::ChatBot || n.starts_with("chat.app.") {
+            Audience::App
+        } else if n.starts_with("chat.admin.") {
+            Audience::Admin
+        } else {
+            Audience::User
+        }
+    }
+
     /// `https://www.googleapis.com/auth/chat.spaces` (OpenID's scope has no URL form).
     pub fn url(self) -> String {
         match self {
@@ -131,5 +156,19 @@ mod tests {
         );
         assert!(Scope::ChatBot.granted_in(&["https://www.googleapis.com/auth/chat.bot"]));
         assert!(!Scope::ChatBot.granted_in(&["chat.bots"]));
+    }
+
+    #[test]
+    fn audiences() {
+        assert_eq!(Scope::ChatBot.audience(), Audience::App);
+        assert_eq!(Scope::ChatAppSpacesCreate.audience(), Audience::App);
+        assert_eq!(Scope::ChatAppAllMessagesReadonly.audience(), Audience::App);
+        assert_eq!(Scope::ChatAdminSpaces.audience(), Audience::Admin);
+        assert_eq!(Scope::ChatAdminDelete.audience(), Audience::Admin);
+        // Lookalikes are user scopes: the person adds the app, or imports.
+        assert_eq!(Scope::ChatMembershipsApp.audience(), Audience::User);
+        assert_eq!(Scope::ChatImport.audience(), Audience::User);
+        assert_eq!(Scope::ChatMessages.audience(), Audience::User);
+        assert_eq!(Scope::DirectoryReadonly.audience(), Audience::User);
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::error::EmuError;
 use crate::api::dev_token::{self, DevHolder};
-use crate::api::scope::Scope;
+use crate::api::scope::{Audience, Scope};
 
 pub use crate::api::dev_token::SCOPE_PREFIX;
 
@@ -94,21 +94,73 @@ impl Principal {
         format!("users/{}", self.id())
     }
 
+    /// Whether the token carries `scope` and the scope is made for this kind of caller:
+    /// an app's user scopes and a person's app scopes grant nothing, and an admin scope
+    /// counts only through [`Principal::admits`] with admin access.
     pub fn has_scope(&self, scope: Scope) -> bool {
-        self.scopes.contains(&scope)
+        self.scopes.contains(&scope) && self.audience() == scope.audience()
+    }
+
+    /// The audience of the scopes this caller's token can use without admin access.
+    fn audience(&self) -> Audience {
+        match self.who {
+            Who::User(_) => Audience::User,
+            Who::App(_) => Audience::App,
+        }
     }
 
     pub fn has_any(&self, scopes: &[Scope]) -> bool {
         scopes.iter().any(|s| self.has_scope(*s))
     }
 
-    /// 403 unless the token carries one of `scopes`.
+    /// 403 unless the token carries one of `scopes` that is made for this caller.
     pub fn require_any(&self, scopes: &[Scope], method: &str) -> Result<(), EmuError> {
         if self.has_any(scopes) {
             Ok(())
         } else {
             Err(EmuError::scope_insufficient(method))
         }
+    }
+
+    /// Whether a method that accepts `accepts` admits this caller. With `admin_access`
+    /// (`useAdminAccess=true`) only a person's administrator scopes count, as Google
+    /// documents; without it, only the scopes made for the caller's kind.
+    pub fn admits(&self, accepts: &Accepts, admin_access: bool) -> bool {
+        let (wanted, kind) = match (&self.who, admin_access) {
+            (Who::App(_), true) => return false,
+            (Who::App(_), false) => (&accepts.app, Audience::App),
+            (Who::User(_), false) => (&accepts.user, Audience::User),
+            (Who::User(_), true) => (&accepts.admin, Audience::Admin),
+        };
+        wanted
+            .iter()
+            .any(|s| s.audience() == kind && self.scopes.contains(s))
+    }
+}
+
+/// A method's accepted scopes, split by the kind of caller each is for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accepts {
+    /// Scopes a person's token may carry (user authentication).
+    pub user: Vec<Scope>,
+    /// Scopes a Chat app's token may carry (app authentication).
+    pub app: Vec<Scope>,
+    /// Scopes that admit a person only with `useAdminAccess=true`.
+    pub admin: Vec<Scope>,
+}
+
+impl Accepts {
+    /// Splits a method's scopes (as its reference lists them) by audience.
+    pub fn split(scopes: &[Scope]) -> Self {
+        let mut a = Accepts::default();
+        for s in scopes {
+            match s.audience() {
+                Audience::User => a.user.push(*s),
+                Audience::App => a.app.push(*s),
+                Audience::Admin => a.admin.push(*s),
+            }
+        }
+        a
     }
 }
 

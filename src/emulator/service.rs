@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::http::{header, HeaderMap, Method};
 use serde::{Deserialize, Serialize};
 
-use super::auth::{parse_dev_token, Principal};
+use super::auth::{parse_dev_token, Accepts, Principal};
 use super::error::{EmuError, EmuResult};
 use super::journal::{ChangeSet, Durable, Opener, Ticket};
 use super::paths::segments;
@@ -257,7 +257,13 @@ impl Route {
         }
     }
 
-    /// The OAuth scopes (short names) any one of which admits a caller.
+    /// The method's accepted scopes, split by the kind of caller each admits.
+    pub fn accepts(&self) -> Accepts {
+        Accepts::split(self.scopes())
+    }
+
+    /// The OAuth scopes the method's reference lists, for every kind of caller together:
+    /// see [`Route::accepts`] for which admit whom.
     pub fn scopes(&self) -> &'static [Scope] {
         const PEOPLE: &[Scope] = &[
             Scope::Contacts,
@@ -738,7 +744,11 @@ impl Service {
         }
         let query = Query::parse(raw_query);
         let who = self.principal(headers, &query)?;
-        who.require_any(route.scopes(), route.method_id())?;
+        // A malformed useAdminAccess is the handler's 400; it is no admin access here.
+        let admin_access = query.bool("useAdminAccess").unwrap_or(false);
+        if !who.admits(&route.accepts(), admin_access) {
+            return Err(EmuError::scope_insufficient(route.method_id()));
+        }
         if route.user_only() && who.is_app() {
             return Err(EmuError::permission(format!(
                 "{} requires user authentication; Chat apps cannot call it.",
