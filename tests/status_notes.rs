@@ -54,3 +54,18 @@ fn r_says_which_space_it_marked_read() {
     let n = note(&a).unwrap_or_default();
     assert!(n.contains("Marked") && n.contains("工程部"), "{n:?}");
 }
+
+#[test]
+fn l_on_a_direct_message_says_at_once_it_cannot_be_left() {
+    let mut a = app();
+    a.focus = Focus::Spaces;
+    a.spaces.selected = Some(DM.into());
+    ch(&mut a, 'L');
+    assert!(a.dialog.is_none(), "no dialog asks to leave a DM");
+    let n = note(&a).unwrap_or_default();
+    assert!(n.contains("can't leave a direct message"), "{n:?}");
+    // A space is still asked about.
+    a.spaces.selected = Some(ENG.into());
+    ch(&mut a, 'L');
+    assert!(a.dialog.is_some());
+}
