@@ -69,3 +69,49 @@ fn l_on_a_direct_message_says_at_once_it_cannot_be_left() {
     ch(&mut a, 'L');
     assert!(a.dialog.is_some());
 }
+
+#[test]
+fn the_beginning_note_goes_when_moving_down() {
+    let mut a = app();
+    a.focus = Focus::Messages;
+    // Team Rust with older messages on the server: `g` loads them to the beginning.
+    done(
+        &mut a,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: gchat::app::LoadKind::Latest,
+            result: Ok((common::fixture::team_messages(), true)),
+        },
+    );
+    let fx = ch(&mut a, 'g');
+    let before = fx
+        .iter()
+        .find_map(|e| match e {
+            gchat::app::Effect::LoadMessages {
+                kind: gchat::app::LoadKind::Older { before },
+                ..
+            } => Some(*before),
+            _ => None,
+        })
+        .expect("g loads older");
+    done(
+        &mut a,
+        Outcome::Messages {
+            space: TEAM.into(),
+            kind: gchat::app::LoadKind::Older { before },
+            result: Ok((Vec::new(), false)),
+        },
+    );
+    render(&a, 80, 24);
+    assert!(
+        note(&a).is_some_and(|n| n.contains("beginning of")),
+        "{:?}",
+        note(&a)
+    );
+    ch(&mut a, 'G');
+    assert!(
+        !note(&a).is_some_and(|n| n.contains("beginning of")),
+        "{:?}",
+        note(&a)
+    );
+}

@@ -101,6 +101,18 @@ impl App {
             }
             Mode::Filter => self.filter_key(k, cmd, fx),
             _ => {
+                // Moving down from the beginning: the note saying so no longer holds.
+                if matches!(
+                    cmd,
+                    Some(Command::Bottom | Command::Down | Command::PageDown)
+                ) && self
+                    .status
+                    .note
+                    .as_ref()
+                    .is_some_and(|n| !n.error && n.text.starts_with(super::history::BEGINNING_NOTE))
+                {
+                    self.status.note = None;
+                }
                 if let Some(c) = cmd {
                     self.command(c, fx);
                 }
