@@ -54,3 +54,64 @@ fn r_says_which_space_it_marked_read() {
     let n = note(&a).unwrap_or_default();
     assert!(n.contains("Marked") && n.contains("工程部"), "{n:?}");
 }
+
+#[test]
+fn l_on_a_direct_message_says_at_once_it_cannot_be_left() {
+    let mut a = app();
+    a.focus = Focus::Spaces;
+    a.spaces.selected = Some(DM.into());
+    ch(&mut a, 'L');
+    assert!(a.dialog.is_none(), "no dialog asks to leave a DM");
+    let n = note(&a).unwrap_or_default();
+    assert!(n.contains("can't leave a direct message"), "{n:?}");
+    // A space is still asked about.
+    a.spaces.selected = Some(ENG.into());
+    ch(&mut a, 'L');
+    assert!(a.dialog.is_some());
+}
+
+#[test]
+fn the_beginning_note_goes_when_moving_down() {
+    let mut a = app();
+    a.focus = Focus::Messages;
+    // Team Rust with older messages on the server: `g` loads them to the beginning.
+    done(
+        &mut a,
+        Outcome::Messages {
+            space: sn(TEAM),
+            kind: gchat::app::LoadKind::Latest,
+            result: Ok((common::fixture::team_messages(), true)),
+        },
+    );
+    let fx = ch(&mut a, 'g');
+    let before = fx
+        .iter()
+        .find_map(|e| match e {
+            gchat::app::Effect::LoadMessages {
+                kind: gchat::app::LoadKind::Older { before },
+                ..
+            } => Some(*before),
+            _ => None,
+        })
+        .expect("g loads older");
+    done(
+        &mut a,
+        Outcome::Messages {
+            space: sn(TEAM),
+            kind: gchat::app::LoadKind::Older { before },
+            result: Ok((Vec::new(), false)),
+        },
+    );
+    render(&a, 80, 24);
+    assert!(
+        note(&a).is_some_and(|n| n.contains("beginning of")),
+        "{:?}",
+        note(&a)
+    );
+    ch(&mut a, 'G');
+    assert!(
+        !note(&a).is_some_and(|n| n.contains("beginning of")),
+        "{:?}",
+        note(&a)
+    );
+}

@@ -17,6 +17,8 @@ pub(super) struct Place {
     y: i64,
 }
 
+/// How the note at the beginning of a space starts.
+pub(super) const BEGINNING_NOTE: &str = "This is the beginning of ";
 impl App {
     /// Where the view is, when it is scrolled (pinned to the bottom, it stays there by
     /// itself): the selected row if it is on screen, else the first row below the top.
@@ -135,7 +137,7 @@ impl App {
                 .space(space)
                 .map(|s| self.space_label(s).into_string())
                 .unwrap_or_else(|| "the space".into());
-            self.note(format!("This is the beginning of {label}."));
+            self.note(format!("{BEGINNING_NOTE}{label}."));
         }
     }
 

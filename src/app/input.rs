@@ -37,10 +37,24 @@ impl App {
             match self.keymap.lookup(Mode::Messages, &k) {
                 _ if closes => self.help = None,
                 Some(Command::Help | Command::Quit) => self.help = None,
-                Some(Command::Down) => self.help = Some(scroll.saturating_add(1)),
-                Some(Command::Up) => self.help = Some(scroll.saturating_sub(1)),
-                Some(Command::PageDown) => self.help = Some(scroll.saturating_add(10)),
-                Some(Command::PageUp) => self.help = Some(scroll.saturating_sub(10)),
+                Some(c) => {
+                    // Scrolls by the overlay's height as last drawn, never past its end.
+                    let s = self.screen.get();
+                    let (page, max) = match s.help_page {
+                        0 => (10, u16::MAX), // not drawn yet: drawing clamps
+                        page => (page, s.help_max),
+                    };
+                    let scroll = scroll.min(max);
+                    self.help = Some(match c {
+                        Command::Down => scroll.saturating_add(1).min(max),
+                        Command::Up => scroll.saturating_sub(1),
+                        Command::PageDown => scroll.saturating_add(page).min(max),
+                        Command::PageUp => scroll.saturating_sub(page),
+                        Command::Bottom => max,
+                        Command::Top => 0,
+                        _ => scroll,
+                    });
+                }
                 _ => {}
             }
             return;
@@ -87,6 +101,18 @@ impl App {
             }
             Mode::Filter => self.filter_key(k, cmd, fx),
             _ => {
+                // Moving down from the beginning: the note saying so no longer holds.
+                if matches!(
+                    cmd,
+                    Some(Command::Bottom | Command::Down | Command::PageDown)
+                ) && self
+                    .status
+                    .note
+                    .as_ref()
+                    .is_some_and(|n| !n.error && n.text.starts_with(super::history::BEGINNING_NOTE))
+                {
+                    self.status.note = None;
+                }
                 if let Some(c) = cmd {
                     self.command(c, fx);
                 }

@@ -23,6 +23,9 @@ pub struct Screen {
     pub spaces_offset: usize,
     pub members_list: Rect,
     pub members_offset: usize,
+    /// The help overlay's lines shown at once, and its furthest scroll.
+    pub help_page: u16,
+    pub help_max: u16,
 }
 
 /// A row and the revision of what it shows.

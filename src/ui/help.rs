@@ -118,7 +118,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, scroll: u16) {
         .collect();
     let all = markup::wrap(&paras, usize::from(r.width.saturating_sub(2)));
     crate::ui::clear(f, r);
-    let max = (all.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    let page = r.height.saturating_sub(2);
+    let max = u16::try_from(all.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(page);
+    let mut s = app.screen.get();
+    s.help_page = page;
+    s.help_max = max;
+    app.screen.set(s);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(true))

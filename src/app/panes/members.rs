@@ -27,11 +27,7 @@ impl App {
                 };
                 if self.is_own_membership(&membership) {
                     // Removing oneself is leaving.
-                    let label = self
-                        .space(&space)
-                        .map(|s| self.space_label(s))
-                        .unwrap_or_default();
-                    self.dialog = Some(Dialog::new(Kind::LeaveSpace { space, label }, Vec::new()));
+                    self.open_leave(space);
                     return;
                 }
                 self.dialog = Some(Dialog::new(

@@ -66,21 +66,39 @@ impl App {
                 .get(space.as_str())
                 .and_then(|v| v.selected.as_ref())
                 .and_then(|s| rows.pos(s));
-            let visible: Vec<usize> = win
+            // A page moves the selection a page too: to the first (up) or last (down)
+            // row shown whole, header and all; a row taller than the screen is shown
+            // from its header.
+            let selectable = |&&(i, _, _): &&(usize, usize, usize)| rows.rows[i].is_selectable();
+            let whole: Vec<usize> = win
                 .parts
                 .iter()
+                .filter(selectable)
+                .filter(|&&(i, skip, take)| {
+                    skip == 0 && take >= self.row_lines(space, &rows, i, w).len()
+                })
                 .map(|p| p.0)
-                .filter(|&i| rows.rows[i].is_selectable())
                 .collect();
-            if sel.is_none_or(|s| !visible.contains(&s)) {
-                let pick = if lines < 0 {
-                    visible.first()
-                } else {
-                    visible.last()
-                };
-                if let Some(&i) = pick {
-                    self.views.entry(space.to_string()).or_default().selected =
-                        Some(rows.rows[i].clone());
+            let pick = if lines < 0 {
+                whole.first()
+            } else {
+                whole.last()
+            };
+            let v = self.views.entry(space.to_string()).or_default();
+            match pick {
+                Some(&i) => v.selected = Some(rows.rows[i].clone()),
+                None => {
+                    let part = win.parts.iter().filter(selectable).map(|p| p.0);
+                    let part: Vec<usize> = part.collect();
+                    let tall = if lines < 0 { part.first() } else { part.last() };
+                    if let Some(&i) = tall {
+                        if sel != Some(i) {
+                            v.selected = Some(rows.rows[i].clone());
+                        }
+                        if !win.at_bottom || lines < 0 {
+                            v.anchor = Some((rows.rows[i].clone(), 0));
+                        }
+                    }
                 }
             }
         }

@@ -91,11 +91,7 @@ impl App {
             Command::DeleteSpace => self.open_delete_space(),
             Command::LeaveSpace => {
                 if let Some(space) = self.target_space() {
-                    let label = self
-                        .space(&space)
-                        .map(|s| self.space_label(s))
-                        .unwrap_or_default();
-                    self.dialog = Some(Dialog::new(Kind::LeaveSpace { space, label }, Vec::new()));
+                    self.open_leave(space);
                 }
             }
             Command::SpaceInfo => {
@@ -105,6 +101,18 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Asks before leaving `space`; a direct message cannot be left, so that is said at
+    /// once instead of after asking.
+    pub(in crate::app) fn open_leave(&mut self, space: SpaceName) {
+        let s = self.space(&space);
+        if s.is_some_and(|s| s.kind() == crate::api::model::SpaceType::DirectMessage) {
+            self.error("You can't leave a direct message.");
+            return;
+        }
+        let label = s.map(|s| self.space_label(s)).unwrap_or_default();
+        self.dialog = Some(Dialog::new(Kind::LeaveSpace { space, label }, Vec::new()));
     }
 
     pub(in crate::app) fn open_space_form(&mut self, space: Option<SpaceName>) {
