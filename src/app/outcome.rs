@@ -45,6 +45,13 @@ impl App {
             } => self.on_messages(space, kind, result, fx),
             Outcome::Events { space, result } => self.on_events(space, result, fx),
             Outcome::Message { space, result } => self.on_message(space, result),
+            Outcome::Members { space, .. }
+            | Outcome::Edited { space, .. }
+            | Outcome::Deleted { space, .. }
+                if !self.knows_space(&space) =>
+            {
+                tracing::debug!("an answer for a space no longer known was dropped");
+            }
             Outcome::Members { space, result } => {
                 let list = self.store.members_entry(&space);
                 match result {
