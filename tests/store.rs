@@ -144,3 +144,120 @@ fn leaving_a_space_leaves_its_name_nowhere_outside_the_store() {
         );
     }
 }
+
+fn not_found() -> gchat::api::ApiError {
+    gchat::api::ApiError::Server(gchat::api::ServerError {
+        code: 404,
+        status: "NOT_FOUND".into(),
+        message: "Space not found.".into(),
+        field_violations: Vec::new(),
+        reason: None,
+        retry_after: None,
+    })
+}
+
+fn eng_loaded() -> gchat::app::App {
+    let mut app = app();
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: sn(ENG),
+            kind: gchat::app::LoadKind::Latest,
+            result: Ok((
+                vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "hi")],
+                false,
+            )),
+        },
+    );
+    assert!(app.store.has_timeline(ENG));
+    app
+}
+
+#[test]
+fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
+    let mut app = eng_loaded();
+    // A 404 says the space is gone: it is forgotten.
+    done(
+        &mut app,
+        Outcome::Unread {
+            space: sn(ENG),
+            result: Err(not_found()),
+        },
+    );
+    assert!(!app.store.contains(ENG), "the 404 forgot it");
+    // Answers sent before it went arrive late: none brings any of it back.
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: sn(ENG),
+            kind: gchat::app::LoadKind::Older {
+                before: at(21, 11, 0),
+            },
+            result: Ok((
+                vec![msg(ENG, "E0", "E0", wang(), at(20, 11, 0), "old")],
+                true,
+            )),
+        },
+    );
+    assert!(!app.store.has_timeline(ENG), "an older page recreated it");
+    let fx = done(
+        &mut app,
+        Outcome::Members {
+            space: sn(ENG),
+            result: Ok(vec![member(
+                ENG,
+                user("1077", None),
+                gchat::api::model::MembershipRole::Member,
+                gchat::api::model::MembershipState::Joined,
+            )]),
+        },
+    );
+    assert!(!app.store.has_members(ENG), "a members answer recreated it");
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::LookupPeople { .. })),
+        "{fx:?}"
+    );
+    let m = format!("{ENG}/messages/E1.E1");
+    done(
+        &mut app,
+        Outcome::Edited {
+            space: sn(ENG),
+            message: m.clone(),
+            text: "new".into(),
+            previous: "hi".into(),
+            result: Ok(msg(ENG, "E1", "E1", alice(), at(21, 11, 0), "new")),
+        },
+    );
+    done(
+        &mut app,
+        Outcome::Deleted {
+            space: sn(ENG),
+            message: m,
+            force: false,
+            result: Ok(()),
+        },
+    );
+    assert!(
+        !app.store.contains(ENG),
+        "an edit or delete answer recreated it"
+    );
+    assert!(app.space(ENG).is_none());
+}
+
+#[test]
+fn a_space_left_out_of_the_list_is_forgotten_in_the_store() {
+    let mut app = eng_loaded();
+    let spaces: Vec<_> = app
+        .spaces
+        .all
+        .iter()
+        .filter(|s| s.name.as_deref() != Some(ENG))
+        .cloned()
+        .collect();
+    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    assert!(app.space(ENG).is_none());
+    assert!(!app.store.contains(ENG), "its timeline stayed behind");
+    assert!(!app.views.contains_key(ENG));
+    // The open space is kept, as before.
+    assert!(app.store.has_timeline(TEAM));
+}

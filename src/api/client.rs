@@ -450,7 +450,16 @@ impl Client {
         } else {
             &bytes
         };
-        serde_json::from_slice(body).map_err(|e| ApiError::Decode(e.to_string()))
+        serde_json::from_slice(body).map_err(|e| {
+            if e.is_eof() {
+                // Cut short on the way (the promised body never all arrived): a transport
+                // failure, which asking again may well not meet.
+                ApiError::Transport(format!("the answer was cut short ({e})"))
+            } else {
+                // A whole answer of the wrong shape: asking again gets the same body.
+                ApiError::Decode(e.to_string())
+            }
+        })
     }
 
     // ---- spaces ----
@@ -846,9 +855,6 @@ impl Client {
     }
 }
 
-/// Whether a failed attempt is worth repeating (when repeating is safe): the server was
-/// busy or failed, the network did, or a success answer arrived garbled (the server may
-/// well have acted; a repeat of a safe request asks again).
 fn list_messages_call(space: &SpaceName, p: &ListMessages) -> Call {
     Call::new(Method::GET, format!("v1/{space}/messages"))
         .q_opt("pageSize", p.page_size)
@@ -858,8 +864,11 @@ fn list_messages_call(space: &SpaceName, p: &ListMessages) -> Call {
         .q_flag("showDeleted", p.show_deleted)
 }
 
+/// Whether a failed attempt is worth repeating (when repeating is safe): the server was
+/// busy or failed, or the network did (an answer cut short included). A whole answer
+/// that does not decode is not: the same request gets the same body.
 fn worth_retrying(e: &ApiError) -> bool {
-    e.is_retryable() || matches!(e, ApiError::Decode(_))
+    e.is_retryable()
 }
 
 /// Calls `fetch` with each page token in turn (first none) until the last page.

@@ -14,8 +14,9 @@ impl App {
         e.is_not_found() && self.knows_space(space)
     }
 
-    /// A space still shown or open here.
-    fn knows_space(&self, space: &str) -> bool {
+    /// A space still shown (listed, or kept unlisted) or open here. An answer for any
+    /// other space arrived after it went: it is dropped, not let recreate its state.
+    pub(super) fn knows_space(&self, space: &str) -> bool {
         self.space(space).is_some() || self.current.as_deref() == Some(space)
     }
 

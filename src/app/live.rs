@@ -296,6 +296,10 @@ impl App {
     /// The answer to [`Effect::LoadMessage`]: a message whose reactions changed, merged if
     /// it is still shown.
     pub(super) fn on_message(&mut self, space: SpaceName, result: Result<Message, ApiError>) {
+        let result = match self.settle_edits(&space, result) {
+            Some(r) => r,
+            None => return,
+        };
         match result {
             Ok(m) => {
                 let Some(tl) = self.store.timeline_mut(&space) else {

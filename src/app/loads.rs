@@ -35,11 +35,23 @@ impl App {
                     .clone()
                     .filter(|c| !list.iter().any(|s| s.name.as_deref() == Some(c.as_str())));
                 let keep = missing.as_deref().and_then(|c| self.space(c).cloned());
+                let before: Vec<String> = self
+                    .spaces
+                    .all
+                    .iter()
+                    .filter_map(|s| s.name.clone())
+                    .collect();
                 self.spaces.replace(list);
                 self.user_state_on_spaces(fx);
                 if let (Some(c), Some(old)) = (missing, keep) {
                     self.spaces.upsert(old);
                     fx.push(Effect::LoadMembers { space: c });
+                }
+                // A space the list no longer has leaves nothing of itself behind.
+                for name in before {
+                    if !self.knows_space(&name) {
+                        self.forget_space_state(&name);
+                    }
                 }
                 // One spaces list a background interval: it says which spaces moved.
                 self.polls.answered(&Ok::<(), ApiError>(()));
@@ -78,6 +90,10 @@ impl App {
         if matches!(kind, LoadKind::Newer { .. } | LoadKind::Latest) {
             self.polls.done(&Poll::Messages(space.clone()));
             self.polls.answered(&result);
+        }
+        if !self.knows_space(&space) {
+            tracing::debug!("messages for a space no longer known were dropped");
+            return;
         }
         let is_open = self.current.as_deref() == Some(space.as_str());
         // An older page keeps the reader's place; a poll says what arrived out of sight.

@@ -10,6 +10,7 @@ pub mod compose;
 mod converse;
 mod cursor;
 pub mod dialog;
+mod edit_check;
 mod effect;
 mod explain;
 mod file_answers;
@@ -173,6 +174,8 @@ pub struct App {
     unsure: reconcile::Unsure,
     /// Reactions, pins, the quote being written and their dialogs.
     pub react: react::ReactState,
+    /// Edits whose answer was lost: the message is fetched to learn whether they were saved.
+    edit_checks: edit_check::EditChecks,
     /// Read state shared with the server, mute settings, notifications.
     pub user_state: readsync::UserState,
     /// The user's sections of the spaces list.
@@ -210,6 +213,7 @@ impl App {
             polls: Polls::new(poll),
             unsure: reconcile::Unsure::default(),
             react: react::ReactState::default(),
+            edit_checks: Default::default(),
             user_state: readsync::UserState::default(),
             sections: sections::Sections::default(),
             files: files::Files::default(),

@@ -2,12 +2,11 @@
 
 use crate::api::model::User;
 use crate::api::{ApiError, UserRef};
-use crate::app::compose::Target;
 use crate::app::dialog::Kind;
 use crate::app::permissions::Task;
 use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
-use crate::app::{mentions, reconcile, App, Effect, Focus, Outcome};
+use crate::app::{reconcile, App, Effect, Focus, Outcome};
 use crate::keymap::{Command, Mode};
 
 impl App {
@@ -45,6 +44,13 @@ impl App {
             } => self.on_messages(space, kind, result, fx),
             Outcome::Events { space, result } => self.on_events(space, result, fx),
             Outcome::Message { space, result } => self.on_message(space, result),
+            Outcome::Members { space, .. }
+            | Outcome::Edited { space, .. }
+            | Outcome::Deleted { space, .. }
+                if !self.knows_space(&space) =>
+            {
+                tracing::debug!("an answer for a space no longer known was dropped");
+            }
             Outcome::Members { space, result } => {
                 let list = self.store.members_entry(&space);
                 match result {
@@ -145,26 +151,14 @@ impl App {
                         tl.merge(vec![m]);
                         self.note("Message edited.");
                     }
+                    Err(e) if reconcile::is_unsure(&e) => {
+                        // The server may have saved it: the new text stays shown as
+                        // saving while the message is fetched to learn which.
+                        self.edit_unsure(space, message, text, previous, &e, fx);
+                    }
                     Err(e) => {
-                        // Put the old text back, and the rejected edit in the box.
-                        tl.set_text(&message, &previous);
-                        tl.set_local(&message, None);
                         let why = self.why(&e, Task::Messages);
-                        let text = mentions::show(&text, &self.mentions_of(&previous));
-                        self.compose.switch(
-                            &space,
-                            Target::Edit {
-                                message: message.clone(),
-                            },
-                            None,
-                            Some(&text),
-                        );
-                        self.compose.set_text(&text);
-                        self.compose.error = Some(why.clone());
-                        if self.current.as_deref() == Some(space.as_str()) {
-                            self.focus = Focus::Compose;
-                        }
-                        self.error(format!("The edit was not saved: {why}"));
+                        self.edit_failed(&space, &message, &text, &previous, why);
                     }
                 }
             }
