@@ -78,24 +78,14 @@ fn a_yes_or_no_question_names_the_users_keys() {
 #[test]
 fn a_misspelled_way_out_keeps_its_default_keys_and_says_so() {
     let (keymap, problems) = Keymap::with_user("[global]\nquit = [\"Ctrl-Qq\"]\n");
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("global.quit") && p.contains("keeping")),
-        "{problems:?}"
-    );
+    warned(&problems, "global.quit", "keeping");
     let mut app = app();
     app.keymap = keymap;
     ch(&mut app, 'q');
     assert!(app.quit, "q still quits");
 
     let (keymap, problems) = Keymap::with_user("[compose]\ncancel = [\"Escape\"]\n");
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("compose.cancel") && p.contains("Esc")),
-        "{problems:?}"
-    );
+    warned(&problems, "compose.cancel", "Esc");
     assert!(keymap
         .keys(gchat::keymap::Mode::Compose, gchat::keymap::Command::Cancel)
         .iter()
@@ -112,10 +102,7 @@ fn a_misspelled_way_out_keeps_its_default_keys_and_says_so() {
 #[test]
 fn a_way_out_whose_keys_are_all_taken_gets_them_back() {
     let (keymap, problems) = Keymap::with_user("[global]\nhelp = [\"q\", \"Ctrl-c\"]\n");
-    assert!(
-        problems.iter().any(|p| p.contains("global.quit")),
-        "{problems:?}"
-    );
+    warned(&problems, "global.quit", "keeping");
     let mut app = app();
     app.keymap = keymap;
     ctrl(&mut app, 'c');
@@ -128,31 +115,26 @@ fn a_way_out_whose_keys_are_all_taken_gets_them_back() {
 #[test]
 fn a_quit_key_shadowed_by_the_panes_and_a_stolen_submit_are_caught() {
     let (keymap, problems) = Keymap::with_user("[global]\nquit = [\"j\"]\n");
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("global.quit") && p.contains("keeping")),
-        "{problems:?}"
-    );
+    warned(&problems, "global.quit", "keeping");
     let mut app = app();
     app.keymap = keymap;
     ch(&mut app, 'q');
     assert!(app.quit, "q quits again");
 
     let (keymap, problems) = Keymap::with_user("[dialog]\nyes = [\"Enter\"]\n");
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("dialog.yes") && p.contains("no longer does submit")),
-        "{problems:?}"
-    );
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("dialog.submit") && p.contains("keeping")),
-        "{problems:?}"
-    );
+    warned(&problems, "dialog.yes", "no longer does submit");
+    warned(&problems, "dialog.submit", "keeping");
     assert!(!keymap
         .keys(gchat::keymap::Mode::Dialog, gchat::keymap::Command::Submit)
         .is_empty());
+}
+
+/// `problems` has a warning naming `what` that says `says`.
+fn warned(problems: &[String], what: &str, says: &str) {
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(what) && p.contains(says)),
+        "no warning about {what} saying {says:?} in {problems:?}"
+    );
 }

@@ -43,19 +43,12 @@ impl App {
                         if let Some(m) = self.react.mine.get_mut(&message) {
                             m.retain(|m| m.key != emoji);
                         }
-                        let why = self.why(&e, Task::Messages);
-                        if reconcile::is_unsure(&e) {
-                            // It may have arrived: the server's list says.
-                            self.react
-                                .unsure
-                                .insert((message.clone(), emoji.clone(), true));
-                            self.ask_mine(&space, &message, fx);
-                            self.note(format!(
-                                "Checking whether the {label} reaction went through ({why})."
-                            ));
-                        } else {
-                            self.error(format!("The {label} reaction was not added: {why}"));
-                        }
+                        let lost = Lost {
+                            added: true,
+                            checking: "Checking whether the {label} reaction went through",
+                            failed: "The {label} reaction was not added",
+                        };
+                        self.reaction_failed(&space, message, emoji, &label, &e, lost, fx);
                     }
                 }
             }
@@ -82,20 +75,12 @@ impl App {
                                 key: emoji.clone(),
                                 name: None,
                             });
-                        if reconcile::is_unsure(&e) {
-                            self.react
-                                .unsure
-                                .insert((message.clone(), emoji.clone(), false));
-                            self.ask_mine(&space, &message, fx);
-                        }
-                        let why = self.why(&e, Task::Messages);
-                        if reconcile::is_unsure(&e) {
-                            self.note(format!(
-                                "Checking whether your {label} reaction was removed ({why})."
-                            ));
-                        } else {
-                            self.error(format!("Your {label} reaction was not removed: {why}"));
-                        }
+                        let lost = Lost {
+                            added: false,
+                            checking: "Checking whether your {label} reaction was removed",
+                            failed: "Your {label} reaction was not removed",
+                        };
+                        self.reaction_failed(&space, message, emoji, &label, &e, lost, fx);
                     }
                 }
             }
@@ -284,6 +269,32 @@ impl App {
         }
     }
 
+    /// A reaction added or taken back that failed: when the answer may have been lost
+    /// after the server acted, the server's list of the user's reactions settles it;
+    /// otherwise the failure is said.
+    #[allow(clippy::too_many_arguments)]
+    fn reaction_failed(
+        &mut self,
+        space: &SpaceName,
+        message: String,
+        emoji: EmojiKey,
+        label: &str,
+        e: &crate::api::ApiError,
+        lost: Lost,
+        fx: &mut Vec<Effect>,
+    ) {
+        let why = self.why(e, Task::Messages);
+        if reconcile::is_unsure(e) {
+            self.ask_mine(space, &message, fx);
+            self.react.unsure.insert((message, emoji, lost.added));
+            let text = lost.checking.replace("{label}", label);
+            self.note(format!("{text} ({why})."));
+        } else {
+            let text = lost.failed.replace("{label}", label);
+            self.error(format!("{text}: {why}"));
+        }
+    }
+
     fn ask_mine(&mut self, space: &SpaceName, message: &str, fx: &mut Vec<Effect>) {
         if let Some(user) = self.me.user.clone() {
             self.react.mine_started();
@@ -294,4 +305,13 @@ impl App {
             }));
         }
     }
+}
+
+/// What to say of a reaction change whose request failed, by whether it was an add.
+struct Lost {
+    added: bool,
+    /// While the server's list is asked (the answer may have been lost).
+    checking: &'static str,
+    /// When it surely failed.
+    failed: &'static str,
 }
