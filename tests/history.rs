@@ -481,3 +481,40 @@ async fn g_in_a_long_space_reaches_its_first_message() {
         .await;
     s.quit().await;
 }
+
+/// The "N new messages ↓" notice takes a line of its own: the message text that was on
+/// the pane's last line is still shown whole, and the notice's line carries nothing else.
+#[test]
+fn the_new_messages_notice_never_covers_a_message() {
+    let mut app = app();
+    for _ in 0..6 {
+        ch(&mut app, 'k');
+    }
+    render(&app, 80, 24);
+    poll(
+        &mut app,
+        TEAM,
+        vec![msg(TEAM, "P1", "P1", bob(), now(), "first new")],
+    );
+    let screen = render(&app, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("1 new message ↓"))
+        .unwrap_or_else(|| panic!("no notice in:\n{screen}"));
+    let label = format!(
+        "1 new message ↓ {}",
+        app.keymap.label(
+            gchat::keymap::Mode::Messages,
+            gchat::keymap::Command::Bottom
+        )
+    );
+    let around: String = line
+        .replace(&label, "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"│┌┐└┘─".contains(*c))
+        .collect();
+    assert!(
+        around.is_empty(),
+        "the notice shares its line with {around:?}:\n{screen}"
+    );
+}

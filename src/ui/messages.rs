@@ -78,6 +78,20 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     ])
     .areas(inner);
     super::react::draw_quote_bar(app, f, quote_bar);
+    // Scrolled up while messages arrived: the pane's last line says so, on a line of
+    // its own, so it never covers a message.
+    let below = app
+        .views
+        .get(space.as_str())
+        .filter(|v| v.anchor.is_some())
+        .map_or(0, |v| v.new_below);
+    let (body, notice) = if below > 0 && body.height > 2 {
+        let [body, notice] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(body);
+        (body, Some(notice))
+    } else {
+        (body, None)
+    };
     let mut s = app.screen.get();
     s.messages = body;
     s.compose = compose;
@@ -129,13 +143,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         }
     }
     f.render_widget(Paragraph::new(lines), body);
-    // Scrolled up while messages arrived: say so on the last line.
-    let below = app
-        .views
-        .get(space.as_str())
-        .filter(|v| v.anchor.is_some())
-        .map_or(0, |v| v.new_below);
-    if below > 0 && body.height > 2 {
+    if let Some(at) = notice {
         let label = format!(
             " {below} new message{} ↓ {} ",
             if below == 1 { "" } else { "s" },
@@ -144,11 +152,6 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 crate::keymap::Command::Bottom
             )
         );
-        let at = Rect {
-            y: body.bottom() - 1,
-            height: 1,
-            ..body
-        };
         f.render_widget(
             Paragraph::new(Line::from(Span::styled(label, theme::mode())))
                 .alignment(Alignment::Center),
