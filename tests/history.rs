@@ -275,22 +275,26 @@ fn poll(app: &mut App, space: &str, msgs: Vec<Message>) {
     page(app, space, LoadKind::Newer { after }, msgs, false);
 }
 
+/// Scrolls up six messages, draws, then a poll lists `msgs`: the screen after it.
+fn scrolled_up_then_polled(app: &mut App, msgs: Vec<Message>) -> String {
+    for _ in 0..6 {
+        ch(app, 'k');
+    }
+    render(app, 80, 24);
+    poll(app, TEAM, msgs);
+    render(app, 80, 24)
+}
+
 #[test]
 fn new_messages_while_scrolled_up_are_counted_and_g_clears_the_marker() {
     let mut app = app();
-    for _ in 0..6 {
-        ch(&mut app, 'k');
-    }
-    render(&app, 80, 24);
-    poll(
+    let screen = scrolled_up_then_polled(
         &mut app,
-        TEAM,
         vec![
             msg(TEAM, "P1", "P1", bob(), now(), "first new"),
             msg(TEAM, "P2", "P2", wang(), now(), "second new"),
         ],
     );
-    let screen = render(&app, 80, 24);
     assert!(screen.contains("2 new messages ↓"), "{screen}");
     ch(&mut app, 'G');
     let screen = render(&app, 80, 24);
@@ -487,16 +491,10 @@ async fn g_in_a_long_space_reaches_its_first_message() {
 #[test]
 fn the_new_messages_notice_never_covers_a_message() {
     let mut app = app();
-    for _ in 0..6 {
-        ch(&mut app, 'k');
-    }
-    render(&app, 80, 24);
-    poll(
+    let screen = scrolled_up_then_polled(
         &mut app,
-        TEAM,
         vec![msg(TEAM, "P1", "P1", bob(), now(), "first new")],
     );
-    let screen = render(&app, 80, 24);
     let line = screen
         .lines()
         .find(|l| l.contains("1 new message ↓"))
