@@ -20,8 +20,6 @@ use crate::keymap::Command;
 use crate::terminal::{Continued, Suspend, Tui};
 use crate::transfer;
 
-mod react;
-
 mod people;
 
 /// How many messages a page of history holds.
@@ -50,7 +48,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         ),
         Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
         Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
-        Effect::React(e) => react::execute(client, e).await,
+        Effect::React(e) => Outcome::React(e.run(client).await),
         Effect::LoadSpace { space: s } => {
             let result = async { client.get_space(&s).await }.await;
             Outcome::Space { space: s, result }

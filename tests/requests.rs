@@ -14,6 +14,10 @@ fn team() -> gchat::api::SpaceName {
     gchat::api::SpaceName::parse(common::TEAM_RUST).expect("a valid space name")
 }
 
+fn msg(name: &str) -> gchat::api::MessageName {
+    gchat::api::MessageName::parse(name).expect("a valid message name")
+}
+
 fn effects(message: &str, membership: &str) -> Vec<Effect> {
     let space = team();
     let now = chrono::Utc::now();
@@ -109,15 +113,15 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         Effect::React(ReactEffect::ListPins {
             space: space.clone(),
         }),
-        Effect::React(ReactEffect::ListCustomEmoji),
+        Effect::React(ReactEffect::ListCustomEmoji {}),
         Effect::React(ReactEffect::ListMine {
             space: space.clone(),
-            message: message.to_string(),
-            user: format!("users/{}", common::ALICE),
+            message: msg(message),
+            user: UserRef::Id(common::ALICE.into()),
         }),
         Effect::React(ReactEffect::Pin {
             space: space.clone(),
-            message: message.to_string(),
+            message: msg(message),
         }),
         Effect::Delete {
             space: space.clone(),

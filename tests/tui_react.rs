@@ -171,11 +171,15 @@ use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::error::ServerError;
 use gchat::api::model::*;
-use gchat::api::ApiError;
+use gchat::api::{ApiError, MessageName, UserRef};
 use gchat::app::react::{EmojiKey, ReactEffect, ReactOutcome};
 use gchat::app::{Effect, Focus, Outcome};
 
 const L1: &str = "spaces/AAAATeamRst/messages/L1.L1";
+
+fn mn(name: &str) -> MessageName {
+    MessageName::parse(name).expect("a valid message name")
+}
 
 fn server_error(code: u16, status: &str, message: &str) -> ApiError {
     ApiError::Server(ServerError {
@@ -245,7 +249,7 @@ fn a_reaction_shows_at_once_and_goes_to_the_server() {
     let mut app = app();
     let fx = thumbs_up(&mut app);
     expect_effect!(fx, Effect::React(ReactEffect::React { message, emoji, .. })
-        if message == L1 && *emoji == thumbs());
+        if message.to_string() == L1 && *emoji == thumbs());
     assert!(app.react.picker.is_none());
     assert_eq!(counts(&app, L1), vec![("👍".into(), 1)]);
     assert!(render(&app, 120, 40).contains("👍 1"));
@@ -253,7 +257,7 @@ fn a_reaction_shows_at_once_and_goes_to_the_server() {
         &mut app,
         ReactOutcome::Reacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: thumbs(),
             result: Ok(Some(format!("{L1}/reactions/r1"))),
         },
@@ -266,7 +270,7 @@ fn a_reaction_shows_at_once_and_goes_to_the_server() {
     assert!(first.given);
     let fx = key(&mut app, KeyCode::Enter);
     expect_effect!(fx, Effect::React(ReactEffect::Unreact { reaction: Some(r), .. })
-        if r.ends_with("/reactions/r1"));
+        if r.to_string().ends_with("/reactions/r1"));
     assert!(counts(&app, L1).is_empty());
 }
 
@@ -278,7 +282,7 @@ fn a_refused_reaction_is_taken_back_with_the_reason() {
         &mut app,
         ReactOutcome::Reacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: thumbs(),
             result: Err(server_error(
                 403,
@@ -327,7 +331,7 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
         &mut app,
         ReactOutcome::Reacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: thumbs(),
             result: Err(server_error(409, "ALREADY_EXISTS", "already reacted")),
         },
@@ -338,7 +342,7 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
         "not counted twice"
     );
     assert!(app.react.given(L1, &thumbs()), "it is the user's");
-    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
+    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message.to_string() == L1);
     let note = app.status.note.clone().unwrap();
     assert!(
         !note.error && note.text.contains("already reacted"),
@@ -372,7 +376,8 @@ fn a_failed_take_back_restores_the_reaction() {
         &mut app,
         ReactOutcome::Mine {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
+            user: UserRef::Id("1001".into()),
             result: Ok(vec![serde_json::from_value(serde_json::json!({
                 "name": format!("{L1}/reactions/p1"),
                 "user": {"name": "users/1001"},
@@ -390,8 +395,10 @@ fn a_failed_take_back_restores_the_reaction() {
         &mut app,
         ReactOutcome::Unreacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: party.clone(),
+            reaction: None,
+            user: None,
             result: Err(server_error(500, "INTERNAL", "boom")),
         },
     );
@@ -404,8 +411,10 @@ fn a_failed_take_back_restores_the_reaction() {
         &mut app,
         ReactOutcome::Unreacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: party.clone(),
+            reaction: None,
+            user: None,
             result: Err(server_error(404, "NOT_FOUND", "gone")),
         },
     );
@@ -419,12 +428,14 @@ fn the_picker_filters_by_name_and_offers_custom_emoji() {
     ch(&mut app, '+');
     react(
         &mut app,
-        ReactOutcome::CustomEmoji(Ok(vec![CustomEmoji {
-            name: Some("customEmojis/ce1".into()),
-            uid: Some("uid-parrot".into()),
-            emoji_name: Some(":party-parrot:".into()),
-            ..Default::default()
-        }])),
+        ReactOutcome::CustomEmoji {
+            result: Ok(vec![CustomEmoji {
+                name: Some("customEmojis/ce1".into()),
+                uid: Some("uid-parrot".into()),
+                emoji_name: Some(":party-parrot:".into()),
+                ..Default::default()
+            }]),
+        },
     );
     typed(&mut app, "parrot");
     let shown = app.react.picker.as_ref().unwrap().shown();
@@ -446,14 +457,14 @@ fn the_picker_filters_by_name_and_offers_custom_emoji() {
 fn pin_shows_at_once_and_a_refusal_takes_it_back() {
     let mut app = app();
     let fx = ch(&mut app, 'p');
-    expect_effect!(fx, Effect::React(ReactEffect::Pin { message, .. }) if message == L1);
+    expect_effect!(fx, Effect::React(ReactEffect::Pin { message, .. }) if message.to_string() == L1);
     assert!(app.store.is_pinned(TEAM, L1));
     assert!(render(&app, 120, 40).contains("📌"));
     react(
         &mut app,
         ReactOutcome::Pinned {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             result: Err(server_error(
                 403,
                 "PERMISSION_DENIED",
@@ -476,7 +487,7 @@ fn pin_shows_at_once_and_a_refusal_takes_it_back() {
         &mut app,
         ReactOutcome::Pinned {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             result: Err(server_error(409, "ALREADY_EXISTS", "already pinned")),
         },
     );
@@ -493,7 +504,7 @@ fn pin_shows_at_once_and_a_refusal_takes_it_back() {
         },
     );
     let fx = ch(&mut app, 'p');
-    expect_effect!(fx, Effect::React(ReactEffect::Unpin { pin, .. }) if pin.ends_with("pin1"));
+    expect_effect!(fx, Effect::React(ReactEffect::Unpin { pin, .. }) if pin.to_string().ends_with("pin1"));
     assert!(!app.store.is_pinned(TEAM, L1));
 }
 
@@ -791,18 +802,19 @@ fn reload_asks_for_the_pins_and_own_reactions_again() {
             result: Ok((vec![m], false)),
         },
     );
-    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
+    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message.to_string() == L1);
     react(
         &mut app,
         ReactOutcome::Mine {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
+            user: UserRef::Id("1001".into()),
             result: Ok(Vec::new()),
         },
     );
     let fx = ctrl(&mut app, 'r');
     expect_effect!(fx, Effect::React(ReactEffect::ListPins { space }) if space == TEAM);
-    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
+    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message.to_string() == L1);
 }
 
 #[test]
@@ -813,19 +825,20 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
         &mut app,
         ReactOutcome::Reacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: thumbs(),
             result: Err(ApiError::Timeout),
         },
     );
     assert!(counts(&app, L1).is_empty(), "shown as not made, for now");
-    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message == L1);
+    expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message.to_string() == L1);
     // It did arrive.
     react(
         &mut app,
         ReactOutcome::Mine {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
+            user: UserRef::Id("1001".into()),
             result: Ok(vec![serde_json::from_value(serde_json::json!({
                 "name": format!("{L1}/reactions/t1"),
                 "user": {"name": "users/1001"},
@@ -844,8 +857,10 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
         &mut app,
         ReactOutcome::Unreacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: thumbs(),
+            reaction: None,
+            user: None,
             result: Err(ApiError::Timeout),
         },
     );
@@ -858,7 +873,8 @@ fn a_reaction_whose_answer_was_lost_is_settled_by_the_list() {
         &mut app,
         ReactOutcome::Mine {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
+            user: UserRef::Id("1001".into()),
             result: Ok(Vec::new()),
         },
     );
@@ -1002,7 +1018,7 @@ fn a_pin_whose_answer_was_lost_is_settled_by_the_servers_list() {
         &mut app,
         ReactOutcome::Pinned {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             result: Err(ApiError::Timeout),
         },
     );
@@ -1037,7 +1053,7 @@ fn a_reaction_whose_answer_was_lost_says_it_is_being_checked_not_refused() {
         &mut app,
         ReactOutcome::Reacted {
             space: sn(TEAM),
-            message: L1.into(),
+            message: mn(L1),
             emoji: thumbs(),
             result: Err(ApiError::Timeout),
         },
@@ -1049,5 +1065,23 @@ fn a_reaction_whose_answer_was_lost_says_it_is_being_checked_not_refused() {
                 .text
                 .contains("Checking whether the 👍 reaction went through"),
         "{note:?}"
+    );
+}
+
+/// A message name that is not one (hostile or broken) never becomes a request: the
+/// reaction is refused where it is asked for, with the reason on screen, and nothing
+/// is counted on the message.
+#[test]
+fn a_malformed_message_name_is_refused_before_any_request() {
+    let mut app = app();
+    let mut fx = Vec::new();
+    let bad = "spaces/AAAATeamRst/messages/../../x";
+    app.toggle_reaction(&sn(TEAM), bad, &thumbs(), &mut fx);
+    assert!(fx.is_empty(), "no request for a malformed name: {fx:?}");
+    assert!(app.react.pending.is_empty());
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("cannot be reacted to"),
+        "the reason is shown:\n{screen}"
     );
 }

@@ -1,7 +1,7 @@
 //! Pinning, the pinned list, jumping to a message, and asking for the user's own
 //! reactions on what is shown.
 
-use crate::api::SpaceName;
+use crate::api::{MessageName, MessagePinName, SpaceName};
 
 use super::react::{PinList, ReactEffect};
 use super::timeline::Row;
@@ -13,16 +13,23 @@ impl App {
         let Some(item) = self.selected_server_message("pin") else {
             return;
         };
+        let Some(name) = self.server_name(&item) else {
+            return;
+        };
         let message = item.name().to_string();
         let pins = &mut self.store.pins_entry(space).by_message;
         match pins.get(&message).cloned() {
             Some(None) => self.error("That pin is still on its way; a moment."),
             Some(Some(pin)) => {
+                let Ok(pin) = MessagePinName::parse(&pin) else {
+                    self.error("The server named that pin oddly; reload (Ctrl-r) and try again.");
+                    return;
+                };
                 pins.remove(&message);
                 self.touch_message(space, &message);
                 fx.push(Effect::React(ReactEffect::Unpin {
                     space: space.clone(),
-                    message,
+                    message: name,
                     pin,
                 }));
                 self.note("Unpinning…");
@@ -33,7 +40,7 @@ impl App {
                 self.touch_message(space, &message);
                 fx.push(Effect::React(ReactEffect::Pin {
                     space: space.clone(),
-                    message,
+                    message: name,
                 }));
                 self.note("Pinning…");
             }
@@ -157,7 +164,7 @@ impl App {
                 }
             }
         }
-        let (Some(space), Some(user)) = (self.current.clone(), self.me.user.clone()) else {
+        let (Some(space), Some(user)) = (self.current.clone(), self.me_ref()) else {
             return;
         };
         if self.me.is_app || self.react.mine_room() == 0 {
@@ -182,6 +189,10 @@ impl App {
             .collect();
         for message in want {
             self.react.mine_asked.insert(message.clone());
+            // A name the server got wrong is not asked about (nor again).
+            let Ok(message) = MessageName::parse(&message) else {
+                continue;
+            };
             self.react.mine_started();
             fx.push(Effect::React(ReactEffect::ListMine {
                 space: space.clone(),

@@ -4,9 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::api::model::{CustomEmoji, Emoji, EmojiReactionSummary, Message, MessagePin, Reaction};
-use crate::api::{ApiError, SpaceName};
+use crate::api::model::{CustomEmoji, Emoji, EmojiReactionSummary, Message};
+use crate::api::SpaceName;
 use crate::clean::Clean;
+
+pub use super::react_answers::{ReactEffect, ReactKind, ReactOutcome};
 
 /// Emoji offered first when nothing in the space says otherwise.
 pub const COMMON: &[&str] = &[
@@ -264,91 +266,4 @@ pub fn unicode_name(u: &str) -> String {
         }
         None => String::new(),
     }
-}
-
-/// Work for the network about reactions, quotes and pins.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReactEffect {
-    React {
-        space: SpaceName,
-        message: String,
-        emoji: EmojiKey,
-    },
-    Unreact {
-        space: SpaceName,
-        message: String,
-        emoji: EmojiKey,
-        /// The reaction's name, or `None` to look it up first (by `user`).
-        reaction: Option<String>,
-        user: Option<String>,
-    },
-    /// The user's own reactions to `message`.
-    ListMine {
-        space: SpaceName,
-        message: String,
-        user: String,
-    },
-    ListCustomEmoji,
-    ListPins {
-        space: SpaceName,
-    },
-    Pin {
-        space: SpaceName,
-        message: String,
-    },
-    Unpin {
-        space: SpaceName,
-        message: String,
-        pin: String,
-    },
-    /// A new message quoting another (a retry reuses the client id).
-    SendQuoting {
-        space: SpaceName,
-        local: String,
-        client_id: String,
-        text: String,
-        thread: Option<String>,
-        quote: crate::api::model::QuotedMessageMetadata,
-        /// Files uploaded for it (`attachment` as sent).
-        attachment: Vec<serde_json::Value>,
-    },
-}
-
-/// The answers to [`ReactEffect`]s.
-#[derive(Debug, Clone)]
-pub enum ReactOutcome {
-    Reacted {
-        space: SpaceName,
-        message: String,
-        emoji: EmojiKey,
-        /// The new reaction's name.
-        result: Result<Option<String>, ApiError>,
-    },
-    Unreacted {
-        space: SpaceName,
-        message: String,
-        emoji: EmojiKey,
-        result: Result<(), ApiError>,
-    },
-    Mine {
-        space: SpaceName,
-        message: String,
-        result: Result<Vec<Reaction>, ApiError>,
-    },
-    CustomEmoji(Result<Vec<CustomEmoji>, ApiError>),
-    Pins {
-        space: SpaceName,
-        result: Result<Vec<MessagePin>, ApiError>,
-    },
-    Pinned {
-        space: SpaceName,
-        message: String,
-        result: Result<MessagePin, ApiError>,
-    },
-    Unpinned {
-        space: SpaceName,
-        message: String,
-        pin: String,
-        result: Result<(), ApiError>,
-    },
 }

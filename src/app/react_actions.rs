@@ -1,6 +1,6 @@
 //! What the reaction and quote keys do (pins: `pins`; answers: `react_answers`).
 
-use crate::api::SpaceName;
+use crate::api::{MessageName, ReactionName, SpaceName};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -68,18 +68,21 @@ impl App {
         let Some(item) = self.selected_server_message("react to") else {
             return;
         };
+        let Some(name) = self.server_name(&item) else {
+            return;
+        };
         let message = item.name().to_string();
         if !self.react.custom_asked {
             self.react.custom_asked = true;
-            fx.push(Effect::React(ReactEffect::ListCustomEmoji));
+            fx.push(Effect::React(ReactEffect::ListCustomEmoji {}));
         }
-        if let Some(user) = self.me.user.clone() {
+        if let Some(user) = self.me_ref() {
             if !self.react.mine_asked.contains(&message) {
                 self.react.mine_asked.insert(message.clone());
                 self.react.mine_started();
                 fx.push(Effect::React(ReactEffect::ListMine {
                     space: space.clone(),
-                    message: message.clone(),
+                    message: name,
                     user,
                 }));
             }
@@ -258,6 +261,13 @@ impl App {
         key: &EmojiKey,
         fx: &mut Vec<Effect>,
     ) {
+        let name = match MessageName::parse(message) {
+            Ok(n) => n,
+            Err(e) => {
+                self.error(format!("That message cannot be reacted to: {e}"));
+                return;
+            }
+        };
         let pending = (message.to_string(), key.clone());
         if self.react.pending.contains(&pending) {
             self.error("That reaction is still on its way; a moment.");
@@ -275,15 +285,18 @@ impl App {
             let reaction = mine
                 .iter()
                 .find(|m| &m.key == key)
-                .and_then(|m| m.name.clone());
+                .and_then(|m| m.name.as_deref())
+                // A name the server got wrong: the reaction is looked up instead.
+                .and_then(|n| ReactionName::parse(n).ok());
             mine.retain(|m| &m.key != key);
             tl.update_msg(message, |m| super::react::bump_summary(m, key, -1));
+            let user = self.me_ref();
             fx.push(Effect::React(ReactEffect::Unreact {
                 space: space.clone(),
-                message: message.to_string(),
+                message: name,
                 emoji: key.clone(),
                 reaction,
-                user: self.me.user.clone(),
+                user,
             }));
             self.note(format!("Taking back your {label}…"));
         } else {
@@ -298,7 +311,7 @@ impl App {
             tl.update_msg(message, |m| super::react::bump_summary(m, key, 1));
             fx.push(Effect::React(ReactEffect::React {
                 space: space.clone(),
-                message: message.to_string(),
+                message: name,
                 emoji: key.clone(),
             }));
             self.note(format!("Reacting with {label}…"));

@@ -1,10 +1,112 @@
-//! What the answers to reaction, quote and pin requests do.
+//! The reaction, quote and pin requests, declared once, and what their answers do.
 
-use crate::api::SpaceName;
+use crate::api::model::{CustomEmoji, Message, MessagePin, MessageReplyOption, Reaction, Thread};
+use crate::api::{
+    client, ApiError, ClientMessageId, CreateMessage, MessageName, MessagePinName, ReactionName,
+    SpaceName, UserRef,
+};
 
 use super::permissions::Task;
-use super::react::{emoji_label, EmojiKey, Mine, ReactEffect, ReactOutcome};
+use super::react::{emoji_label, EmojiKey, Mine};
+use super::request::requests;
 use super::{reconcile, App, Effect};
+
+requests! {
+    /// Work for the network about reactions, quotes and pins.
+    pub enum ReactEffect => ReactOutcome, ReactKind;
+
+    React => Reacted { space: SpaceName, message: MessageName, emoji: EmojiKey }
+        // The new reaction's name.
+        -> Option<String>, quiet: false,
+        |c| c.create_reaction(message, &emoji.to_emoji()).await.map(|r| r.name);
+
+    Unreact => Unreacted {
+        space: SpaceName,
+        message: MessageName,
+        emoji: EmojiKey,
+        /// The reaction's name, or `None` to look it up first (by `user`).
+        reaction: Option<ReactionName>,
+        user: Option<UserRef>,
+    } -> (), quiet: false,
+        |c| {
+            let name = match reaction {
+                Some(r) => r.clone(),
+                // Not known here yet: the server's list of the user's own says.
+                None => {
+                    let me = user.as_ref().ok_or_else(|| {
+                        ApiError::InvalidArgument(
+                            "who is signed in is not known yet; try again in a moment".into(),
+                        )
+                    })?;
+                    let filter = format!(
+                        "{} AND user.name = \"{me}\"",
+                        client::emoji_filter(&emoji.to_emoji()).unwrap_or_default(),
+                    );
+                    let found = c.list_all_reactions(message, Some(&filter)).await?;
+                    match found.into_iter().find_map(|r| r.name) {
+                        Some(n) => ReactionName::parse(&n)?,
+                        // Nothing to take back: it is gone already.
+                        None => return Ok(()),
+                    }
+                }
+            };
+            c.delete_reaction(&name).await
+        };
+
+    /// The user's own reactions to `message`.
+    ListMine => Mine { space: SpaceName, message: MessageName, user: UserRef }
+        -> Vec<Reaction>, quiet: true,
+        |c| c.list_all_reactions(message, Some(&format!("user.name = \"{user}\""))).await;
+
+    ListCustomEmoji => CustomEmoji {} -> Vec<CustomEmoji>, quiet: true,
+        |c| c.list_all_custom_emojis().await;
+
+    ListPins => Pins { space: SpaceName } -> Vec<MessagePin>, quiet: true,
+        |c| c.list_all_message_pins(space).await;
+
+    Pin => Pinned { space: SpaceName, message: MessageName } -> MessagePin, quiet: false,
+        |c| c.pin_message(message).await;
+
+    Unpin => Unpinned { space: SpaceName, message: MessageName, pin: MessagePinName }
+        -> (), quiet: false,
+        |c| c.unpin_message(pin).await;
+
+    /// A new message quoting another (a retry reuses the client id).
+    SendQuoting => QuotingSent {
+        space: SpaceName,
+        local: String,
+        client_id: String,
+        text: String,
+        thread: Option<String>,
+        quote: crate::api::model::QuotedMessageMetadata,
+        /// Files uploaded for it (`attachment` as sent).
+        attachment: Vec<serde_json::Value>,
+    } -> Message, quiet: false,
+        |c| {
+            let id = ClientMessageId::parse(client_id)?;
+            let mut body = Message {
+                text: Some(text.clone()).filter(|t| !t.is_empty() || attachment.is_empty()),
+                attachment: attachment.clone(),
+                thread: thread.clone().map(|t| Thread {
+                    name: Some(t),
+                    thread_key: None,
+                }),
+                ..Default::default()
+            };
+            // Only the name and the time go: the server fills the snapshot in.
+            body.set_quoted(&crate::api::model::QuotedMessageMetadata {
+                name: quote.name.clone(),
+                last_update_time: quote.last_update_time,
+                ..Default::default()
+            });
+            let p = CreateMessage {
+                message_id: Some(id),
+                reply_option: thread.as_ref().map(|_| MessageReplyOption::FallbackToNewThread),
+                ..Default::default()
+            };
+            c.create_message(space, &body, &p).await
+        };
+}
 
 impl App {
     pub(super) fn on_react_outcome(&mut self, o: ReactOutcome, fx: &mut Vec<Effect>) {
@@ -15,6 +117,7 @@ impl App {
                 emoji,
                 result,
             } => {
+                let (name, message) = (message.clone(), message.to_string());
                 self.react.pending.remove(&(message.clone(), emoji.clone()));
                 let label = emoji_label(&emoji.to_emoji(), &self.react.custom);
                 match result {
@@ -35,7 +138,7 @@ impl App {
                     // lost): the server's count had it already.
                     Err(e) if e.code() == Some(409) => {
                         self.bump(&space, &message, &emoji, -1);
-                        self.ask_mine(&space, &message, fx);
+                        self.ask_mine(&space, &name, fx);
                         self.note(format!("You had already reacted with {label}."));
                     }
                     Err(e) => {
@@ -48,7 +151,7 @@ impl App {
                             checking: "Checking whether the {label} reaction went through",
                             failed: "The {label} reaction was not added",
                         };
-                        self.reaction_failed(&space, message, emoji, &label, &e, lost, fx);
+                        self.reaction_failed(&space, &name, emoji, &label, &e, lost, fx);
                     }
                 }
             }
@@ -57,7 +160,9 @@ impl App {
                 message,
                 emoji,
                 result,
+                ..
             } => {
+                let (name, message) = (message.clone(), message.to_string());
                 self.react.pending.remove(&(message.clone(), emoji.clone()));
                 let label = emoji_label(&emoji.to_emoji(), &self.react.custom);
                 match result {
@@ -80,7 +185,7 @@ impl App {
                             checking: "Checking whether your {label} reaction was removed",
                             failed: "Your {label} reaction was not removed",
                         };
-                        self.reaction_failed(&space, message, emoji, &label, &e, lost, fx);
+                        self.reaction_failed(&space, &name, emoji, &label, &e, lost, fx);
                     }
                 }
             }
@@ -88,7 +193,9 @@ impl App {
                 space,
                 message,
                 result,
+                ..
             } => {
+                let message = message.to_string();
                 self.react.mine_done();
                 match result {
                     Ok(list) => {
@@ -143,7 +250,7 @@ impl App {
                     Err(e) => tracing::info!(error = %e, "own reactions not listed"),
                 }
             }
-            ReactOutcome::CustomEmoji(r) => match r {
+            ReactOutcome::CustomEmoji { result } => match result {
                 Ok(list) => {
                     self.react.custom = list;
                     if let Some(p) = &self.react.picker {
@@ -200,6 +307,7 @@ impl App {
                 message,
                 result,
             } => {
+                let message = message.to_string();
                 self.react.pinning.remove(&message);
                 match result {
                     Ok(p) => {
@@ -243,10 +351,11 @@ impl App {
                 Ok(()) => self.note("Unpinned."),
                 Err(e) if e.is_not_found() => self.note("Unpinned (it was already)."),
                 Err(e) => {
+                    let message = message.to_string();
                     self.store
                         .pins_entry(&space)
                         .by_message
-                        .insert(message.clone(), Some(pin));
+                        .insert(message.clone(), Some(pin.to_string()));
                     self.touch_message(&space, &message);
                     let why = self.why(&e, Task::Spaces);
                     if reconcile::is_unsure(&e) {
@@ -260,6 +369,13 @@ impl App {
                     }
                 }
             },
+            ReactOutcome::QuotingSent {
+                space,
+                local,
+                client_id,
+                result,
+                ..
+            } => self.on_sent(space, local, client_id, result, fx),
         }
     }
 
@@ -276,7 +392,7 @@ impl App {
     fn reaction_failed(
         &mut self,
         space: &SpaceName,
-        message: String,
+        message: &MessageName,
         emoji: EmojiKey,
         label: &str,
         e: &crate::api::ApiError,
@@ -285,8 +401,10 @@ impl App {
     ) {
         let why = self.why(e, Task::Messages);
         if reconcile::is_unsure(e) {
-            self.ask_mine(space, &message, fx);
-            self.react.unsure.insert((message, emoji, lost.added));
+            self.ask_mine(space, message, fx);
+            self.react
+                .unsure
+                .insert((message.to_string(), emoji, lost.added));
             let text = lost.checking.replace("{label}", label);
             self.note(format!("{text} ({why})."));
         } else {
@@ -295,12 +413,29 @@ impl App {
         }
     }
 
-    fn ask_mine(&mut self, space: &SpaceName, message: &str, fx: &mut Vec<Effect>) {
-        if let Some(user) = self.me.user.clone() {
+    /// The server's name of a message picked on screen, or `None` when it has none
+    /// (which is said).
+    pub(super) fn server_name(&mut self, item: &super::timeline::Item) -> Option<MessageName> {
+        match MessageName::parse(item.name()) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.error(format!("That message cannot be acted on: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Who is signed in, as a user name (once known).
+    pub(super) fn me_ref(&self) -> Option<UserRef> {
+        self.me.user.as_deref().and_then(|u| UserRef::parse(u).ok())
+    }
+
+    fn ask_mine(&mut self, space: &SpaceName, message: &MessageName, fx: &mut Vec<Effect>) {
+        if let Some(user) = self.me_ref() {
             self.react.mine_started();
             fx.push(Effect::React(ReactEffect::ListMine {
                 space: space.clone(),
-                message: message.to_string(),
+                message: message.clone(),
                 user,
             }));
         }

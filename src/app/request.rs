@@ -2,11 +2,128 @@
 //!
 //! An [`Effect`] and the [`Outcome`] that answers it both name their [`Request`], so
 //! whether a request shows a spinner (counts as busy) is said once, here, for both: the
-//! count goes up when the effect leaves and down when its answer comes back. A new API
-//! call adds its kind here (the compiler then asks for it in both `request` matches).
+//! count goes up when the effect leaves and down when its answer comes back.
+//!
+//! A family of requests is declared once with [`requests!`]: each entry is the request's
+//! name, its answer's name, its typed fields, what its answer holds, whether it is quiet,
+//! and the API call that performs it. From that come the family's effect enum, its
+//! outcome enum (each answer carries its request's fields back, with the result), its
+//! kind enum with `quiet()`, and `run`, which performs a request against the client. The
+//! family's answers are handled next to the declaration.
 
 use super::effect::{Effect, LoadKind, Outcome};
-use super::react::{ReactEffect, ReactOutcome};
+
+/// Declares a family of requests in one place (see the module's documentation):
+///
+/// ```text
+/// requests! {
+///     /// What the family is.
+///     pub enum FamilyEffect => FamilyOutcome, FamilyKind;
+///     /// What the request does.
+///     Name => Answer { field: Type, … } -> AnswerType, quiet: false,
+///         |client| client.some_call(field).await;
+/// }
+/// ```
+///
+/// In the call, `client` is the `&Client` and each field is a reference to the request's
+/// field; it evaluates (it may use `?` and `.await`) to `Result<AnswerType, ApiError>`.
+macro_rules! requests {
+    (
+        $(#[$em:meta])*
+        pub enum $Effect:ident => $Outcome:ident, $Kind:ident;
+        $(
+            $(#[$vm:meta])*
+            $Name:ident => $Answer:ident {
+                $( $(#[$fm:meta])* $field:ident : $fty:ty ),* $(,)?
+            } -> $Result:ty, quiet: $quiet:literal,
+            |$client:ident| $call:expr;
+        )*
+    ) => {
+        $(#[$em])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum $Effect {
+            $( $(#[$vm])* $Name { $( $(#[$fm])* $field: $fty, )* }, )*
+        }
+
+        /// The answers, one per request: its fields, and what came of it.
+        // Each is made once and moved (boxed) to the loop, whatever its size.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone)]
+        pub enum $Outcome {
+            $(
+                $Answer {
+                    $( $field: $fty, )*
+                    result: ::std::result::Result<$Result, $crate::api::ApiError>,
+                },
+            )*
+        }
+
+        /// The kinds of request of the family, without their data.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $Kind {
+            $( $Name, )*
+        }
+
+        impl $Kind {
+            /// Every kind, in the order declared.
+            pub const ALL: &'static [$Kind] = &[$( $Kind::$Name, )*];
+
+            /// Background work that shows no spinner, as declared.
+            pub const fn quiet(self) -> bool {
+                match self {
+                    $( $Kind::$Name => $quiet, )*
+                }
+            }
+        }
+
+        impl $Effect {
+            pub fn kind(&self) -> $Kind {
+                match self {
+                    $( $Effect::$Name { .. } => $Kind::$Name, )*
+                }
+            }
+
+            pub fn quiet(&self) -> bool {
+                self.kind().quiet()
+            }
+
+            /// Performs the request; its answer carries the request's fields back.
+            pub async fn run(self, client: &$crate::api::Client) -> $Outcome {
+                match self {
+                    $(
+                        $Effect::$Name { $( $field, )* } => {
+                            let result: ::std::result::Result<$Result, $crate::api::ApiError> = {
+                                #[allow(unused_variables)]
+                                let $client = client;
+                                $(
+                                    #[allow(unused_variables)]
+                                    let $field = &$field;
+                                )*
+                                async { $call }.await
+                            };
+                            $Outcome::$Answer { $( $field, )* result }
+                        }
+                    )*
+                }
+            }
+        }
+
+        impl $Outcome {
+            /// Which request this answers.
+            pub fn kind(&self) -> $Kind {
+                match self {
+                    $( $Outcome::$Answer { .. } => $Kind::$Name, )*
+                }
+            }
+
+            pub fn quiet(&self) -> bool {
+                self.kind().quiet()
+            }
+        }
+    };
+}
+
+pub(crate) use requests;
 
 /// The kind of a request, without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,14 +153,8 @@ pub enum Request {
     CreateSpace,
     UpdateSpace,
     DeleteSpace,
-    React,
-    Unreact,
-    ListMine,
-    ListCustomEmoji,
-    ListPins,
-    Pin,
-    Unpin,
-    SendQuoting,
+    /// Reactions, quotes and pins (declared with their answers).
+    Reactions(super::react::ReactKind),
     ReadUnread,
     GetReadState,
     SetReadState,
@@ -72,12 +183,13 @@ impl Request {
             PollMessages | CountUnread | PollSpaces | LoadEvents | LoadMessage | LoadSpace
             | SearchPeople | LookupPeople | WhoAmI | CheckSent | ReadUnread | GetReadState
             | SetReadState | GetMute | GetThreadReadState | LoadSections | Download | Upload
-            | CancelTransfer | Copy | Open | ExternalEditor | ListMine | ListCustomEmoji
-            | ListPins => true,
+            | CancelTransfer | Copy | Open | ExternalEditor => true,
             LoadSpaces | LoadMessages | LoadMembers | Send | FetchSent | Edit | Delete
             | AddMember | RemoveMember | SetRole | CreateSpace | UpdateSpace | DeleteSpace
-            | React | Unreact | Pin | Unpin | SendQuoting | SetMute | MoveToSection
-            | FindDirectMessage | StartConversation | SearchMessages => false,
+            | SetMute | MoveToSection | FindDirectMessage | StartConversation | SearchMessages => {
+                false
+            }
+            Reactions(k) => k.quiet(),
         }
     }
 }
@@ -118,7 +230,7 @@ impl Effect {
             Effect::CreateSpace { .. } => R::CreateSpace,
             Effect::UpdateSpace { .. } => R::UpdateSpace,
             Effect::DeleteSpace { .. } => R::DeleteSpace,
-            Effect::React(r) => r.request(),
+            Effect::React(r) => R::Reactions(r.kind()),
             Effect::ReadUnread { .. } => R::ReadUnread,
             Effect::GetReadState { .. } => R::GetReadState,
             Effect::SetReadState { .. } => R::SetReadState,
@@ -173,7 +285,7 @@ impl Outcome {
             Outcome::SpaceCreated { .. } => R::CreateSpace,
             Outcome::SpaceUpdated { .. } => R::UpdateSpace,
             Outcome::SpaceDeleted { .. } => R::DeleteSpace,
-            Outcome::React(r) => r.request(),
+            Outcome::React(r) => R::Reactions(r.kind()),
             Outcome::ReadUnread { .. } => R::ReadUnread,
             Outcome::ReadState { set: None, .. } => R::GetReadState,
             Outcome::ReadState { set: Some(_), .. } => R::SetReadState,
@@ -198,31 +310,75 @@ impl Outcome {
     }
 }
 
-impl ReactEffect {
-    pub fn request(&self) -> Request {
-        match self {
-            ReactEffect::React { .. } => Request::React,
-            ReactEffect::Unreact { .. } => Request::Unreact,
-            ReactEffect::ListMine { .. } => Request::ListMine,
-            ReactEffect::ListCustomEmoji => Request::ListCustomEmoji,
-            ReactEffect::ListPins { .. } => Request::ListPins,
-            ReactEffect::Pin { .. } => Request::Pin,
-            ReactEffect::Unpin { .. } => Request::Unpin,
-            ReactEffect::SendQuoting { .. } => Request::SendQuoting,
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    // The test family is only declared and looked at, never run.
+    #![allow(dead_code)]
 
-impl ReactOutcome {
-    pub fn request(&self) -> Request {
-        match self {
-            ReactOutcome::Reacted { .. } => Request::React,
-            ReactOutcome::Unreacted { .. } => Request::Unreact,
-            ReactOutcome::Mine { .. } => Request::ListMine,
-            ReactOutcome::CustomEmoji(_) => Request::ListCustomEmoji,
-            ReactOutcome::Pins { .. } => Request::ListPins,
-            ReactOutcome::Pinned { .. } => Request::Pin,
-            ReactOutcome::Unpinned { .. } => Request::Unpin,
+    use super::super::react::{ReactEffect, ReactKind, ReactOutcome};
+    use super::Request;
+    use crate::api::{ApiError, SpaceName};
+
+    requests! {
+        /// Two requests, to check what a declaration makes.
+        pub enum TestEffect => TestOutcome, TestKind;
+        Look => Looked { space: SpaceName } -> u32, quiet: true,
+            |c| Ok(7);
+        Act => Acted { space: SpaceName, n: u32 } -> (), quiet: false,
+            |c| if *n == 0 { Err(ApiError::InvalidArgument("none".into())) } else { Ok(()) };
+    }
+
+    fn space() -> SpaceName {
+        SpaceName::parse("spaces/AAAA").expect("a valid space name")
+    }
+
+    #[test]
+    fn a_declared_request_takes_its_kind_and_quiet_flag_from_its_declaration() {
+        assert_eq!(TestKind::ALL, &[TestKind::Look, TestKind::Act]);
+        assert!(TestKind::Look.quiet() && !TestKind::Act.quiet());
+        let look = TestEffect::Look { space: space() };
+        let act = TestEffect::Act {
+            space: space(),
+            n: 1,
+        };
+        assert_eq!((look.kind(), look.quiet()), (TestKind::Look, true));
+        assert_eq!((act.kind(), act.quiet()), (TestKind::Act, false));
+        let looked = TestOutcome::Looked {
+            space: space(),
+            result: Ok(7),
+        };
+        let acted = TestOutcome::Acted {
+            space: space(),
+            n: 1,
+            result: Ok(()),
+        };
+        assert_eq!((looked.kind(), looked.quiet()), (TestKind::Look, true));
+        assert_eq!((acted.kind(), acted.quiet()), (TestKind::Act, false));
+    }
+
+    #[test]
+    fn the_reaction_family_is_quiet_only_where_it_says() {
+        let quiet: Vec<ReactKind> = ReactKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.quiet())
+            .collect();
+        assert_eq!(
+            quiet,
+            vec![
+                ReactKind::ListMine,
+                ReactKind::ListCustomEmoji,
+                ReactKind::ListPins
+            ]
+        );
+        for k in ReactKind::ALL {
+            assert_eq!(Request::Reactions(*k).quiet(), k.quiet(), "{k:?}");
         }
+        let e = ReactEffect::ListPins { space: space() };
+        let o = ReactOutcome::Pins {
+            space: space(),
+            result: Ok(Vec::new()),
+        };
+        assert_eq!(e.kind(), o.kind());
     }
 }
