@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::api::model::{MembershipRole, Message, Space, SpaceDetails, SpaceType, Thread};
 use crate::api::{
     client, ApiError, Client, ClientMessageId, CreateMessage, ListMembers, ListMessages,
-    MembershipName, MessageName,
+    MessageName,
 };
 use crate::app::{Action, App, Effect, LoadKind, Outcome};
 use crate::keymap::Command;
@@ -118,7 +118,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             Outcome::Events { space: s, result }
         }
         Effect::LoadMessage { space: s, message } => {
-            let result = async { client.get_message(&MessageName::parse(&message)?).await }.await;
+            let result = client.get_message(&message).await;
             Outcome::Message { space: s, result }
         }
         Effect::LookupPeople { users } => {
@@ -216,13 +216,9 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             text,
             previous,
         } => {
-            let result = async {
-                let name = MessageName::parse(&message)?;
-                client
-                    .patch_message(&name, &Message::text(text.clone()), "text", false)
-                    .await
-            }
-            .await;
+            let result = client
+                .patch_message(&message, &Message::text(text.clone()), "text", false)
+                .await;
             Outcome::Edited {
                 space: s,
                 message,
@@ -236,12 +232,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             message,
             force,
         } => {
-            let result = async {
-                client
-                    .delete_message(&MessageName::parse(&message)?, force)
-                    .await
-            }
-            .await;
+            let result = client.delete_message(&message, force).await;
             Outcome::Deleted {
                 space: s,
                 message,
@@ -266,12 +257,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             space: s,
             membership,
         } => {
-            let result = async {
-                client
-                    .delete_member(&MembershipName::parse(&membership)?)
-                    .await
-            }
-            .await;
+            let result = client.delete_member(&membership).await;
             Outcome::MemberRemoved {
                 space: s,
                 membership,
@@ -288,12 +274,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             } else {
                 MembershipRole::Member
             };
-            let result = async {
-                client
-                    .set_member_role(&MembershipName::parse(&membership)?, role)
-                    .await
-            }
-            .await;
+            let result = client.set_member_role(&membership, role).await;
             Outcome::RoleSet {
                 space: s,
                 membership,

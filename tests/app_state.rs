@@ -274,7 +274,7 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
     assert_eq!(
         app.current_timeline()
             .unwrap()
-            .get(&message)
+            .get(&message.to_string())
             .unwrap()
             .msg
             .text
@@ -299,7 +299,7 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
     assert_eq!(
         app.current_timeline()
             .unwrap()
-            .get(&message)
+            .get(&message.to_string())
             .unwrap()
             .msg
             .text
@@ -350,7 +350,7 @@ fn deleting_a_thread_with_replies_says_so_and_forces() {
         fx,
         vec![Effect::Delete {
             space: sn(TEAM),
-            message: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            message: mn("spaces/AAAATeamRst/messages/T1.T1"),
             force: true
         }]
     );
@@ -358,7 +358,7 @@ fn deleting_a_thread_with_replies_says_so_and_forces() {
         &mut app,
         Outcome::Deleted {
             space: sn(TEAM),
-            message: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            message: mn("spaces/AAAATeamRst/messages/T1.T1"),
             force: true,
             result: Ok(()),
         },
@@ -529,7 +529,7 @@ fn the_last_manager_refusal_reads_as_a_sentence() {
         &mut app,
         Outcome::RoleSet {
             space: sn(TEAM),
-            membership: format!("{TEAM}/members/1001"),
+            membership: msn(&format!("{TEAM}/members/1001")),
             manager: false,
             result: Err(server_error(
                 400,
@@ -564,7 +564,7 @@ fn a_promoted_member_moves_up_and_stays_selected() {
         &mut app,
         Outcome::RoleSet {
             space: sn(TEAM),
-            membership: priya_row.name.clone().unwrap(),
+            membership: msn(&priya_row.name.clone().unwrap()),
             manager: true,
             result: Ok(Membership {
                 role: Some(MembershipRole::Manager),
@@ -608,14 +608,14 @@ fn removing_a_member_asks_first() {
         fx,
         vec![Effect::RemoveMember {
             space: sn(TEAM),
-            membership: membership.clone()
+            membership: msn(&membership)
         }]
     );
     done(
         &mut app,
         Outcome::MemberRemoved {
             space: sn(TEAM),
-            membership: membership.clone(),
+            membership: msn(&membership),
             result: Ok(Membership {
                 name: Some(membership),
                 state: Some(MembershipState::NotAMember),
@@ -1043,14 +1043,14 @@ fn leaving_a_space_removes_your_membership_and_the_space() {
         fx,
         vec![Effect::RemoveMember {
             space: sn(TEAM),
-            membership: format!("{TEAM}/members/1001")
+            membership: msn(&format!("{TEAM}/members/1001"))
         }]
     );
     done(
         &mut app,
         Outcome::MemberRemoved {
             space: sn(TEAM),
-            membership: format!("{TEAM}/members/1001"),
+            membership: msn(&format!("{TEAM}/members/1001")),
             result: Ok(Membership::default()),
         },
     );
@@ -1074,7 +1074,7 @@ fn leaving_counts_even_if_the_dialog_was_closed_meanwhile() {
         &mut app,
         Outcome::MemberRemoved {
             space: sn(TEAM),
-            membership: format!("{TEAM}/members/1001"),
+            membership: msn(&format!("{TEAM}/members/1001")),
             result: Ok(Membership::default()),
         },
     );
@@ -1132,7 +1132,7 @@ fn yes_no_close_and_escape_follow_the_users_keymap() {
         &mut app,
         Outcome::Deleted {
             space: sn(TEAM),
-            message: "spaces/AAAATeamRst/messages/T1.T1".into(),
+            message: mn("spaces/AAAATeamRst/messages/T1.T1"),
             force: true,
             result: Ok(()),
         },

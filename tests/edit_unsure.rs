@@ -35,7 +35,7 @@ fn edit_lost(app: &mut gchat::app::App) -> Vec<Effect> {
         app,
         Outcome::Edited {
             space: sn(TEAM),
-            message: T2.into(),
+            message: mn(T2),
             text: NEW.into(),
             previous: OLD.into(),
             result: Err(ApiError::Transport("connection reset".into())),
@@ -63,7 +63,7 @@ fn a_lost_edit_answer_is_checked_and_saved_when_the_server_has_it() {
     let fx = edit_lost(&mut app);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::LoadMessage { message, .. } if message == T2)),
+            .any(|e| matches!(e, Effect::LoadMessage { message, .. } if message.to_string() == T2)),
         "the message is fetched: {fx:?}"
     );
     let screen = render(&app, 120, 40);

@@ -306,7 +306,7 @@ fn a_reaction_refreshes_that_message_only() {
         fetched,
         vec![&Effect::LoadMessage {
             space: sn(TEAM),
-            message: name.clone()
+            message: mn(&name)
         }]
     );
     let mut with = target.clone();

@@ -45,7 +45,7 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         },
         Effect::LoadMessage {
             space: space.clone(),
-            message: message.to_string(),
+            message: msg(message),
         },
         Effect::LookupPeople {
             users: vec![format!("users/{}", common::BOB)],
@@ -67,13 +67,13 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         },
         Effect::Edit {
             space: space.clone(),
-            message: message.to_string(),
+            message: msg(message),
             text: "edited".into(),
             previous: "before".into(),
         },
         Effect::SetRole {
             space: space.clone(),
-            membership: membership.to_string(),
+            membership: gchat::api::MembershipName::parse(membership).expect("a valid membership"),
             manager: false,
         },
         Effect::AddMember {
@@ -125,12 +125,13 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         }),
         Effect::Delete {
             space: space.clone(),
-            message: message.to_string(),
+            message: msg(message),
             force: false,
         },
         Effect::RemoveMember {
             space,
-            membership: "spaces/AAAATeamRst/members/none".into(),
+            membership: gchat::api::MembershipName::parse("spaces/AAAATeamRst/members/999999")
+                .expect("a valid membership"),
         },
     ]
 }
@@ -187,7 +188,7 @@ async fn the_spinner_counts_each_loud_request_once_and_stops_when_all_are_answer
     let mut app = common::fixture::app();
     app.status.busy = 0;
     let message = format!("spaces/{}/messages/none", common::TEAM_RUST);
-    let membership = format!("spaces/{}/members/none", common::TEAM_RUST);
+    let membership = format!("spaces/{}/members/999999", common::TEAM_RUST);
     let fx = effects(&message, &membership);
     let loud = fx.iter().filter(|e| !e.quiet()).count();
     assert!(loud > 0 && loud < fx.len(), "both kinds are tried");

@@ -15,7 +15,7 @@ fn leave(app: &mut gchat::app::App, space: &str) -> Vec<Effect> {
         app,
         Outcome::MemberRemoved {
             space: sn(space),
-            membership: format!("{space}/members/1001"),
+            membership: msn(&format!("{space}/members/1001")),
             result: Ok(Membership::default()),
         },
     )
@@ -222,7 +222,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
         &mut app,
         Outcome::Edited {
             space: sn(ENG),
-            message: m.clone(),
+            message: mn(&m),
             text: "new".into(),
             previous: "hi".into(),
             result: Ok(msg(ENG, "E1", "E1", alice(), at(21, 11, 0), "new")),
@@ -232,7 +232,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
         &mut app,
         Outcome::Deleted {
             space: sn(ENG),
-            message: m,
+            message: mn(&m),
             force: false,
             result: Ok(()),
         },

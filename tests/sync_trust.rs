@@ -515,7 +515,7 @@ fn a_delete_answered_404_removes_the_message() {
         &mut app,
         Outcome::Deleted {
             space: sn(TEAM),
-            message: name.clone(),
+            message: common::fixture::mn(&name),
             force: false,
             result: Err(ApiError::Server(gchat::api::error::ServerError {
                 code: 404,
@@ -786,7 +786,7 @@ mod alone {
             &mut app,
             Outcome::Deleted {
                 space: sn(TEAM),
-                message: name.clone(),
+                message: common::fixture::mn(&name),
                 force: false,
                 result: Ok(()),
             },
@@ -871,7 +871,7 @@ mod alone {
             &mut app,
             Outcome::Edited {
                 space: sn(TEAM),
-                message: name.clone(),
+                message: common::fixture::mn(&name),
                 text: text.clone(),
                 previous,
                 result: Ok(edited),

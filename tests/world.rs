@@ -211,7 +211,7 @@ fn removing_oneself_is_leaving() {
     let fx = ch(&mut app, 'y');
     assert!(fx.contains(&Effect::RemoveMember {
         space: sn(TEAM),
-        membership: format!("{TEAM}/members/1001"),
+        membership: msn(&format!("{TEAM}/members/1001")),
     }));
 }
 

@@ -9,7 +9,7 @@ use super::compose::Target;
 use super::permissions::Task;
 use super::{mentions, App, Effect, Focus};
 use crate::api::model::Message;
-use crate::api::{ApiError, SpaceName};
+use crate::api::{ApiError, MessageName, SpaceName};
 
 #[derive(Debug)]
 pub(super) struct EditCheck {
@@ -27,7 +27,7 @@ impl App {
     pub(super) fn edit_unsure(
         &mut self,
         space: SpaceName,
-        message: String,
+        message: MessageName,
         text: String,
         previous: String,
         e: &ApiError,
@@ -40,7 +40,7 @@ impl App {
             message: message.clone(),
         });
         self.edit_checks.insert(
-            message,
+            message.to_string(),
             EditCheck {
                 space,
                 text,

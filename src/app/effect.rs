@@ -9,7 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::model::{Membership, Message, Person, Space};
 use crate::api::sync_model::SpaceEvent;
-use crate::api::{ApiError, SpaceName, UserRef};
+use crate::api::{ApiError, MembershipName, MessageName, SpaceName, UserRef};
 
 /// Which page of messages to load.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +50,7 @@ pub enum Effect {
     /// One message again (its reactions changed).
     LoadMessage {
         space: SpaceName,
-        message: String,
+        message: MessageName,
     },
     LookupPeople {
         users: Vec<String>,
@@ -87,13 +87,13 @@ pub enum Effect {
     },
     Edit {
         space: SpaceName,
-        message: String,
+        message: MessageName,
         text: String,
         previous: String,
     },
     Delete {
         space: SpaceName,
-        message: String,
+        message: MessageName,
         force: bool,
     },
     AddMember {
@@ -102,11 +102,11 @@ pub enum Effect {
     },
     RemoveMember {
         space: SpaceName,
-        membership: String,
+        membership: MembershipName,
     },
     SetRole {
         space: SpaceName,
-        membership: String,
+        membership: MembershipName,
         manager: bool,
     },
     CreateSpace {
@@ -266,14 +266,14 @@ pub enum Outcome {
     },
     Edited {
         space: SpaceName,
-        message: String,
+        message: MessageName,
         text: String,
         previous: String,
         result: Result<Message, ApiError>,
     },
     Deleted {
         space: SpaceName,
-        message: String,
+        message: MessageName,
         force: bool,
         result: Result<(), ApiError>,
     },
@@ -284,12 +284,12 @@ pub enum Outcome {
     },
     MemberRemoved {
         space: SpaceName,
-        membership: String,
+        membership: MembershipName,
         result: Result<Membership, ApiError>,
     },
     RoleSet {
         space: SpaceName,
-        membership: String,
+        membership: MembershipName,
         manager: bool,
         result: Result<Membership, ApiError>,
     },

@@ -12,7 +12,7 @@ use super::{App, Effect};
 use crate::api::model::{MembershipState, Message, User};
 use crate::api::name::ReactionName;
 use crate::api::sync_model::{EventType, SpaceEvent};
-use crate::api::{ApiError, SpaceName};
+use crate::api::{ApiError, MessageName, SpaceName};
 
 /// The event types the open space follows.
 pub const LIVE_TYPES: &[EventType] = &[
@@ -140,7 +140,7 @@ impl App {
             None
         };
         let mut changed = false;
-        let mut refetch = std::collections::BTreeSet::new();
+        let mut refetch: Vec<MessageName> = Vec::new();
         for e in events {
             let Some(t) = &e.event_type else { continue };
             match t {
@@ -161,9 +161,9 @@ impl App {
                     let loaded = self
                         .store
                         .timeline(space)
-                        .is_some_and(|tl| tl.get(&message).is_some());
-                    if loaded {
-                        refetch.insert(message);
+                        .is_some_and(|tl| tl.get(&message.to_string()).is_some());
+                    if loaded && !refetch.contains(&message) {
+                        refetch.push(message);
                         changed = true;
                     }
                 }
@@ -194,6 +194,7 @@ impl App {
                 _ => {}
             }
         }
+        refetch.sort_by_cached_key(|m| m.to_string());
         for message in refetch {
             fx.push(Effect::LoadMessage {
                 space: space.clone(),
@@ -324,11 +325,9 @@ impl App {
 }
 
 /// The message a reaction event is about.
-fn reaction_message(e: &SpaceEvent) -> Option<String> {
+fn reaction_message(e: &SpaceEvent) -> Option<MessageName> {
     e.other.values().find_map(|v| {
         let name = v.get("reaction")?.get("name")?.as_str()?;
-        ReactionName::parse(name)
-            .ok()
-            .map(|r| r.message().to_string())
+        ReactionName::parse(name).ok().map(|r| r.message().clone())
     })
 }

@@ -144,6 +144,8 @@ impl App {
                 previous,
                 result,
             } => {
+                let name = message.clone();
+                let message = message.to_string();
                 let tl = self.store.timeline_entry(&space);
                 match result {
                     Ok(m) => {
@@ -154,7 +156,7 @@ impl App {
                     Err(e) if reconcile::is_unsure(&e) => {
                         // The server may have saved it: the new text stays shown as
                         // saving while the message is fetched to learn which.
-                        self.edit_unsure(space, message, text, previous, &e, fx);
+                        self.edit_unsure(space, name, text, previous, &e, fx);
                     }
                     Err(e) => {
                         let why = self.why(&e, Task::Messages);
@@ -168,6 +170,7 @@ impl App {
                 force,
                 result,
             } => {
+                let message = message.to_string();
                 let next = self.neighbour_after_delete(&space, &message, force);
                 let tl = self.store.timeline_entry(&space);
                 // Not found: it is gone all the same (an earlier attempt, or someone else,
@@ -242,7 +245,7 @@ impl App {
                 membership,
                 result,
             } => match result {
-                Ok(_) if self.is_own_membership(&membership) => {
+                Ok(_) if self.is_own_membership(&membership.to_string()) => {
                     self.close_dialog_if(|k| matches!(k, Kind::LeaveSpace { .. }));
                     let label = self
                         .space(&space)
@@ -255,13 +258,13 @@ impl App {
                     let label = self
                         .store
                         .members(&space)
-                        .and_then(|l| l.find(&membership))
+                        .and_then(|l| l.find(&membership.to_string()))
                         .and_then(|m| m.member.clone());
                     let who = label
                         .map(|u| self.member_label(&u))
                         .unwrap_or_else(|| crate::clean::Clean::line("The member"));
                     if let Some(l) = self.store.members_mut(&space) {
-                        l.remove(&membership);
+                        l.remove(&membership.to_string());
                     }
                     self.close_dialog_if(|k| matches!(k, Kind::RemoveMember { .. }));
                     self.note(format!("{who} was removed from the space."));

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::api::model::Message;
-use crate::api::{ApiError, SpaceName};
+use crate::api::{ApiError, MessageName, SpaceName};
 use crate::app::compose::Target;
 use crate::app::permissions::Task;
 use crate::app::react::ReactEffect;
@@ -127,6 +127,14 @@ impl App {
         }
         match self.compose.target.clone() {
             Target::Edit { message } => {
+                // The box keeps the text when the message cannot be named.
+                let name = match MessageName::parse(&message) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        self.error(format!("That message cannot be edited: {e}"));
+                        return;
+                    }
+                };
                 let tl = self.store.timeline_entry(&space);
                 let previous = tl
                     .get(&message)
@@ -153,7 +161,7 @@ impl App {
                 self.focus = Focus::Messages;
                 fx.push(Effect::Edit {
                     space,
-                    message,
+                    message: name,
                     text,
                     previous,
                 });

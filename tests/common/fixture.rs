@@ -519,3 +519,13 @@ pub fn refuse_events(app: &mut App) {
 pub fn sn(s: &str) -> gchat::api::SpaceName {
     gchat::api::SpaceName::parse(s).expect("a valid space name")
 }
+
+/// A message's typed name, for the effects and answers a test writes out.
+pub fn mn(s: &str) -> gchat::api::MessageName {
+    gchat::api::MessageName::parse(s).expect("a valid message name")
+}
+
+/// A membership's typed name, for the effects and answers a test writes out.
+pub fn msn(s: &str) -> gchat::api::MembershipName {
+    gchat::api::MembershipName::parse(s).expect("a valid membership name")
+}

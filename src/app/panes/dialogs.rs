@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::api::UserRef;
+use crate::api::{MembershipName, MessageName, UserRef};
 use crate::app::dialog::Kind;
 use crate::app::timeline::Local;
 use crate::app::timeline::MessageId;
@@ -207,10 +207,13 @@ impl App {
             Kind::Search { .. } => self.confirm_search(fx),
             Kind::RemoveMember {
                 space, membership, ..
-            } => {
-                d.busy = true;
-                fx.push(Effect::RemoveMember { space, membership });
-            }
+            } => match MembershipName::parse(&membership) {
+                Ok(membership) => {
+                    d.busy = true;
+                    fx.push(Effect::RemoveMember { space, membership });
+                }
+                Err(e) => d.error = Some(format!("That member cannot be removed: {e}")),
+            },
             Kind::DeleteMessage {
                 space,
                 message,
@@ -225,13 +228,20 @@ impl App {
                     self.note("The unsent message was discarded.");
                     return;
                 }
+                let name = match MessageName::parse(&message) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        d.error = Some(format!("That message cannot be deleted: {e}"));
+                        return;
+                    }
+                };
                 d.busy = true;
                 if let Some(t) = self.store.timeline_mut(&space) {
                     t.set_local(&message, Some(Local::Deleting));
                 }
                 fx.push(Effect::Delete {
                     space,
-                    message,
+                    message: name,
                     force: replies > 0,
                 });
             }
@@ -323,13 +333,9 @@ impl App {
             Kind::LeaveSpace { space, .. } => {
                 // People leave by their own membership; the app by the `app` alias.
                 let me = if self.me.is_app {
-                    Some("app".to_string())
+                    Some(UserRef::App)
                 } else {
-                    self.me
-                        .user
-                        .as_deref()
-                        .and_then(|u| u.strip_prefix("users/"))
-                        .map(String::from)
+                    self.me.user.as_deref().and_then(|u| UserRef::parse(u).ok())
                 };
                 let Some(me) = me else {
                     self.error("gchat doesn't know who you are yet; try again in a moment.");
@@ -337,7 +343,7 @@ impl App {
                 };
                 d.busy = true;
                 fx.push(Effect::RemoveMember {
-                    membership: format!("{space}/members/{me}"),
+                    membership: MembershipName::new(&space, me),
                     space,
                 });
             }

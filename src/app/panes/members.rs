@@ -1,6 +1,7 @@
 //! The members pane's commands: adding, removing and promoting members.
 
 use crate::api::model::{MembershipRole, MembershipState, SpaceType};
+use crate::api::MembershipName;
 use crate::app::dialog::{Dialog, Field, Kind};
 use crate::app::{App, Effect};
 use crate::keymap::Command;
@@ -55,13 +56,15 @@ impl App {
                     self.error(format!(
                         "{label} hasn't joined yet; roles change once they do."
                     ));
-                } else if let Some(membership) = m.name.clone() {
-                    let manager = m.role != Some(MembershipRole::Manager);
-                    fx.push(Effect::SetRole {
-                        space,
-                        membership,
-                        manager,
-                    });
+                } else if let Some(name) = m.name.as_deref() {
+                    match MembershipName::parse(name) {
+                        Ok(membership) => fx.push(Effect::SetRole {
+                            space,
+                            membership,
+                            manager: m.role != Some(MembershipRole::Manager),
+                        }),
+                        Err(e) => self.error(format!("{label}'s role cannot be changed: {e}")),
+                    }
                 }
             }
             _ => {}
