@@ -813,7 +813,7 @@ fn threads_open_on_their_own_and_close_back() {
         vec![Effect::LoadMessages {
             space: sn(TEAM),
             kind: LoadKind::Thread {
-                thread: "spaces/AAAATeamRst/threads/T1".into()
+                thread: tn("spaces/AAAATeamRst/threads/T1")
             }
         }]
     );

@@ -302,7 +302,7 @@ fn results_page_in_and_enter_opens_the_thread_with_the_message_selected() {
             reply: true
         })
     );
-    expect_effect!(fx, Effect::LoadMessages { space, kind: LoadKind::Thread { thread: t } } if space == ENG && *t == thread);
+    expect_effect!(fx, Effect::LoadMessages { space, kind: LoadKind::Thread { thread: t } } if space == ENG && t.to_string() == thread);
 }
 
 #[test]

@@ -93,7 +93,8 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         },
         Effect::GetThreadReadState {
             space: space.clone(),
-            thread: format!("{space}/threads/none"),
+            thread: gchat::api::ThreadName::parse(&format!("{space}/threads/none"))
+                .expect("a valid thread name"),
         },
         Effect::GetMute {
             space: space.clone(),

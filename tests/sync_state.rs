@@ -318,7 +318,7 @@ fn a_reply_in_a_thread_the_user_wrote_in_notifies() {
         Outcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Thread {
-                thread: format!("{ENG}/threads/T1"),
+                thread: tn(&format!("{ENG}/threads/T1")),
             },
             result: Ok((vec![mine], false)),
         },
@@ -674,13 +674,13 @@ fn a_marked_thread_read_in_another_client_is_not_marked() {
     let thread = format!("{TEAM}/threads/T1");
     assert!(app.has_new_reply(TEAM, &thread));
     // The marked thread's own read state is asked.
-    expect_effect!(fx, Effect::GetThreadReadState { space, thread: t } if space == TEAM && *t == thread);
+    expect_effect!(fx, Effect::GetThreadReadState { space, thread: t } if space == TEAM && t.to_string() == thread);
     // Read before its newest reply (only the space's time): still marked.
     done(
         &mut app,
         Outcome::ThreadReadState {
             space: sn(TEAM),
-            thread: thread.clone(),
+            thread: tn(&thread),
             result: Ok(Some(read)),
         },
     );
@@ -690,7 +690,7 @@ fn a_marked_thread_read_in_another_client_is_not_marked() {
         &mut app,
         Outcome::ThreadReadState {
             space: sn(TEAM),
-            thread: thread.clone(),
+            thread: tn(&thread),
             result: Ok(Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap())),
         },
     );

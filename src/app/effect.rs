@@ -9,7 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::model::{Membership, Message, Person, Space};
 use crate::api::sync_model::SpaceEvent;
-use crate::api::{ApiError, MembershipName, MessageName, SpaceName, UserRef};
+use crate::api::{ApiError, MembershipName, MessageName, SpaceName, ThreadName, UserRef};
 
 /// Which page of messages to load.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +21,7 @@ pub enum LoadKind {
     /// Everything after `after` (polling).
     Newer { after: DateTime<Utc> },
     /// One thread, whole.
-    Thread { thread: String },
+    Thread { thread: ThreadName },
 }
 
 /// Work to do outside: each becomes one API call (or a few) on its own task.
@@ -147,7 +147,7 @@ pub enum Effect {
     /// replies: read in another client, it is not).
     GetThreadReadState {
         space: SpaceName,
-        thread: String,
+        thread: ThreadName,
     },
     /// Whether `space` is muted.
     GetMute {
@@ -322,7 +322,7 @@ pub enum Outcome {
     /// The server's read time of `thread` in `space`.
     ThreadReadState {
         space: SpaceName,
-        thread: String,
+        thread: ThreadName,
         result: Result<Option<DateTime<Utc>>, ApiError>,
     },
     /// Whether `space` is muted (`asked`: what it was set to; none for a look).

@@ -105,7 +105,7 @@ impl App {
             self.note_arrivals(&space, msgs);
         }
         if let (LoadKind::Thread { thread }, Ok((msgs, _))) = (&kind, &result) {
-            self.hit_answered(&space, thread, msgs);
+            self.hit_answered(&space, &thread.to_string(), msgs);
         }
         let tl = self.store.timeline_entry(&space);
         match result {

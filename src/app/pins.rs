@@ -1,7 +1,7 @@
 //! Pinning, the pinned list, jumping to a message, and asking for the user's own
 //! reactions on what is shown.
 
-use crate::api::{MessageName, MessagePinName, SpaceName};
+use crate::api::{MessageName, MessagePinName, SpaceName, ThreadName};
 
 use super::react::{PinList, ReactEffect};
 use super::timeline::Row;
@@ -124,12 +124,19 @@ impl App {
         if !rows.contains(&row) {
             // Its thread starts before what is loaded: open the thread.
             let thread = item.thread().to_string();
+            let typed = match ThreadName::parse(&thread) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.error(format!("That message's thread cannot be opened: {e}"));
+                    return;
+                }
+            };
             let v = self.views.entry(space.to_string()).or_default();
             v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
             v.thread = Some(thread.clone());
             fx.push(Effect::LoadMessages {
                 space: space.clone(),
-                kind: LoadKind::Thread { thread },
+                kind: LoadKind::Thread { thread: typed },
             });
         }
         let v = self.views.entry(space.to_string()).or_default();

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::api::model::Message;
 use crate::api::scope::Scope;
-use crate::api::{ApiError, SpaceName};
+use crate::api::{ApiError, SpaceName, ThreadName};
 use crate::app::polls::Poll;
 use crate::app::{App, Effect};
 use crate::notify::{self};
@@ -233,7 +233,11 @@ impl App {
         // A thread read in another client is not new: its own read state says (asked for
         // the newest few).
         if shares {
-            for thread in marked.into_iter().rev().take(THREAD_READS_ASKED) {
+            let named = marked
+                .iter()
+                .rev()
+                .filter_map(|t| ThreadName::parse(t).ok());
+            for thread in named.take(THREAD_READS_ASKED) {
                 fx.push(Effect::GetThreadReadState {
                     space: space.clone(),
                     thread,

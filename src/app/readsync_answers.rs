@@ -56,7 +56,7 @@ impl App {
                 thread,
                 result,
             } => match result {
-                Ok(Some(t)) => self.thread_read_is(&space, &thread, t),
+                Ok(Some(t)) => self.thread_read_is(&space, &thread.to_string(), t),
                 Ok(None) => {}
                 Err(e) if self.reads_refused(&e) => {}
                 Err(e) => tracing::info!(error = %e, "could not get a thread's read mark"),

@@ -14,7 +14,7 @@ use super::{App, Effect, Focus, LoadKind};
 use crate::api::model::{Message, Space};
 use crate::api::sync_client::search_phrase;
 use crate::api::sync_model::SearchMessagesResponse;
-use crate::api::ApiError;
+use crate::api::{ApiError, ThreadName};
 use crate::keymap::Command;
 
 /// Results within this many of the last one ask for the next page.
@@ -263,7 +263,9 @@ impl App {
         else {
             return;
         };
+        // A thread the server names oddly is not opened: the message is shown where it is.
         let thread = m.thread.as_ref().and_then(|t| t.name.clone());
+        let thread = thread.and_then(|t| Some((ThreadName::parse(&t).ok()?, t)));
         self.dialog = None;
         if self.space(&space).is_none() {
             let listed = m.space.as_deref().cloned().unwrap_or_else(|| Space {
@@ -287,7 +289,7 @@ impl App {
             name,
             reply: m.thread_reply,
         };
-        if let Some(thread) = thread {
+        if let Some((typed, thread)) = thread {
             if v.thread.as_deref() != Some(thread.as_str()) {
                 if v.thread.is_none() {
                     v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
@@ -300,7 +302,7 @@ impl App {
             v.anchor = None;
             fx.push(Effect::LoadMessages {
                 space,
-                kind: LoadKind::Thread { thread },
+                kind: LoadKind::Thread { thread: typed },
             });
         } else {
             v.selected = Some(row);

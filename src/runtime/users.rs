@@ -40,12 +40,11 @@ pub async fn read_unread(client: &Client, s: SpaceName, after: Option<DateTime<U
 }
 
 /// The server's read time of `thread` in `s`.
-pub async fn thread_read_state(client: &Client, s: SpaceName, thread: String) -> Outcome {
-    let result = async {
-        let t = ThreadName::parse(&thread).map_err(|e| ApiError::InvalidArgument(e.to_string()))?;
-        Ok(client.get_thread_read_state(&t).await?.last_read_time)
-    }
-    .await;
+pub async fn thread_read_state(client: &Client, s: SpaceName, thread: ThreadName) -> Outcome {
+    let result = client
+        .get_thread_read_state(&thread)
+        .await
+        .map(|st| st.last_read_time);
     Outcome::ThreadReadState {
         space: s,
         thread,

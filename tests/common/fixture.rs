@@ -529,3 +529,8 @@ pub fn mn(s: &str) -> gchat::api::MessageName {
 pub fn msn(s: &str) -> gchat::api::MembershipName {
     gchat::api::MembershipName::parse(s).expect("a valid membership name")
 }
+
+/// A thread's typed name, for the effects and answers a test writes out.
+pub fn tn(s: &str) -> gchat::api::ThreadName {
+    gchat::api::ThreadName::parse(s).expect("a valid thread name")
+}

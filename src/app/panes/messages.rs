@@ -1,7 +1,7 @@
 //! The message pane's commands: selection, scrolling, threads, and starting a reply,
 //! an edit or a delete.
 
-use crate::api::SpaceName;
+use crate::api::{SpaceName, ThreadName};
 
 use crate::app::compose::Target;
 use crate::app::dialog::{Dialog, Kind};
@@ -328,6 +328,13 @@ impl App {
         if MessageId::is_local(&thread) {
             return;
         }
+        let typed = match ThreadName::parse(&thread) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(format!("That thread cannot be opened: {e}"));
+                return;
+            }
+        };
         let v = self.views.entry(space.to_string()).or_default();
         if v.thread.as_deref() == Some(thread.as_str()) {
             return;
@@ -340,7 +347,7 @@ impl App {
         if !self.me.is_app {
             fx.push(Effect::LoadMessages {
                 space: space.clone(),
-                kind: LoadKind::Thread { thread },
+                kind: LoadKind::Thread { thread: typed },
             });
         }
     }
