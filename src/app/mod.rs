@@ -9,6 +9,7 @@
 pub mod compose;
 mod converse;
 mod cursor;
+mod declare;
 pub mod dialog;
 mod edit_check;
 mod effect;

@@ -4,11 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::api::model::{CustomEmoji, Emoji, EmojiReactionSummary, Message};
-use crate::api::SpaceName;
+use crate::api::model::{CustomEmoji, Emoji, EmojiReactionSummary, Message, MessagePin};
+use crate::api::model::{MessageReplyOption, Reaction, Thread};
+use crate::api::{
+    client, ApiError, ClientMessageId, CreateMessage, MessageName, MessagePinName, ReactionName,
+    SpaceName, UserRef,
+};
 use crate::clean::Clean;
 
-pub use super::react_answers::{ReactEffect, ReactKind, ReactOutcome};
+use super::declare::requests;
 
 /// Emoji offered first when nothing in the space says otherwise.
 pub const COMMON: &[&str] = &[
@@ -266,4 +270,101 @@ pub fn unicode_name(u: &str) -> String {
         }
         None => String::new(),
     }
+}
+
+requests! {
+    /// Work for the network about reactions, quotes and pins.
+    pub enum ReactEffect => ReactOutcome, ReactKind;
+
+    React => Reacted { space: SpaceName, message: MessageName, emoji: EmojiKey }
+        // The new reaction's name.
+        -> Option<String>, quiet: false,
+        |c| c.create_reaction(message, &emoji.to_emoji()).await.map(|r| r.name);
+
+    Unreact => Unreacted {
+        space: SpaceName,
+        message: MessageName,
+        emoji: EmojiKey,
+        /// The reaction's name, or `None` to look it up first (by `user`).
+        reaction: Option<ReactionName>,
+        user: Option<UserRef>,
+    } -> (), quiet: false,
+        |c| {
+            let name = match reaction {
+                Some(r) => r.clone(),
+                // Not known here yet: the server's list of the user's own says.
+                None => {
+                    let me = user.as_ref().ok_or_else(|| {
+                        ApiError::InvalidArgument(
+                            "who is signed in is not known yet; try again in a moment".into(),
+                        )
+                    })?;
+                    let filter = format!(
+                        "{} AND user.name = \"{me}\"",
+                        client::emoji_filter(&emoji.to_emoji()).unwrap_or_default(),
+                    );
+                    let found = c.list_all_reactions(message, Some(&filter)).await?;
+                    match found.into_iter().find_map(|r| r.name) {
+                        Some(n) => ReactionName::parse(&n)?,
+                        // Nothing to take back: it is gone already.
+                        None => return Ok(()),
+                    }
+                }
+            };
+            c.delete_reaction(&name).await
+        };
+
+    /// The user's own reactions to `message`.
+    ListMine => Mine { space: SpaceName, message: MessageName, user: UserRef }
+        -> Vec<Reaction>, quiet: true,
+        |c| c.list_all_reactions(message, Some(&format!("user.name = \"{user}\""))).await;
+
+    ListCustomEmoji => CustomEmoji {} -> Vec<CustomEmoji>, quiet: true,
+        |c| c.list_all_custom_emojis().await;
+
+    ListPins => Pins { space: SpaceName } -> Vec<MessagePin>, quiet: true,
+        |c| c.list_all_message_pins(space).await;
+
+    Pin => Pinned { space: SpaceName, message: MessageName } -> MessagePin, quiet: false,
+        |c| c.pin_message(message).await;
+
+    Unpin => Unpinned { space: SpaceName, message: MessageName, pin: MessagePinName }
+        -> (), quiet: false,
+        |c| c.unpin_message(pin).await;
+
+    /// A new message quoting another (a retry reuses the client id).
+    SendQuoting => QuotingSent {
+        space: SpaceName,
+        local: String,
+        client_id: String,
+        text: String,
+        thread: Option<String>,
+        quote: crate::api::model::QuotedMessageMetadata,
+        /// Files uploaded for it (`attachment` as sent).
+        attachment: Vec<serde_json::Value>,
+    } -> Message, quiet: false,
+        |c| {
+            let id = ClientMessageId::parse(client_id)?;
+            let mut body = Message {
+                text: Some(text.clone()).filter(|t| !t.is_empty() || attachment.is_empty()),
+                attachment: attachment.clone(),
+                thread: thread.clone().map(|t| Thread {
+                    name: Some(t),
+                    thread_key: None,
+                }),
+                ..Default::default()
+            };
+            // Only the name and the time go: the server fills the snapshot in.
+            body.set_quoted(&crate::api::model::QuotedMessageMetadata {
+                name: quote.name.clone(),
+                last_update_time: quote.last_update_time,
+                ..Default::default()
+            });
+            let p = CreateMessage {
+                message_id: Some(id),
+                reply_option: thread.as_ref().map(|_| MessageReplyOption::FallbackToNewThread),
+                ..Default::default()
+            };
+            c.create_message(space, &body, &p).await
+        };
 }

@@ -4,126 +4,16 @@
 //! whether a request shows a spinner (counts as busy) is said once, here, for both: the
 //! count goes up when the effect leaves and down when its answer comes back.
 //!
-//! A family of requests is declared once with [`requests!`]: each entry is the request's
-//! name, its answer's name, its typed fields, what its answer holds, whether it is quiet,
-//! and the API call that performs it. From that come the family's effect enum, its
+//! A family of requests is declared once with `requests!` (in `declare`): each entry is
+//! the request's name, its answer's name, its typed fields, what its answer holds, whether
+//! it is quiet, and the API call that performs it. From that come the family's effect enum, its
 //! outcome enum (each answer carries its request's fields back, with the result), its
-//! kind enum with `quiet()`, and `run`, which performs a request against the client. The
-//! family's answers are handled next to the declaration.
+//! kind enum with `quiet()`, and `run`, which performs a request against the client (the
+//! runtime only spawns it). The declaration sits in the feature's own module, below
+//! [`Effect`] which carries it; what its answers do needs the `App`, so it is in the
+//! feature's answers file, one arm per answer (the compiler asks for each).
 
 use super::effect::{Effect, LoadKind, Outcome};
-
-/// Declares a family of requests in one place (see the module's documentation):
-///
-/// ```text
-/// requests! {
-///     /// What the family is.
-///     pub enum FamilyEffect => FamilyOutcome, FamilyKind;
-///     /// What the request does.
-///     Name => Answer { field: Type, … } -> AnswerType, quiet: false,
-///         |client| client.some_call(field).await;
-/// }
-/// ```
-///
-/// In the call, `client` is the `&Client` and each field is a reference to the request's
-/// field; it evaluates (it may use `?` and `.await`) to `Result<AnswerType, ApiError>`.
-macro_rules! requests {
-    (
-        $(#[$em:meta])*
-        pub enum $Effect:ident => $Outcome:ident, $Kind:ident;
-        $(
-            $(#[$vm:meta])*
-            $Name:ident => $Answer:ident {
-                $( $(#[$fm:meta])* $field:ident : $fty:ty ),* $(,)?
-            } -> $Result:ty, quiet: $quiet:literal,
-            |$client:ident| $call:expr;
-        )*
-    ) => {
-        $(#[$em])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum $Effect {
-            $( $(#[$vm])* $Name { $( $(#[$fm])* $field: $fty, )* }, )*
-        }
-
-        /// The answers, one per request: its fields, and what came of it.
-        // Each is made once and moved (boxed) to the loop, whatever its size.
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone)]
-        pub enum $Outcome {
-            $(
-                $Answer {
-                    $( $field: $fty, )*
-                    result: ::std::result::Result<$Result, $crate::api::ApiError>,
-                },
-            )*
-        }
-
-        /// The kinds of request of the family, without their data.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $Kind {
-            $( $Name, )*
-        }
-
-        impl $Kind {
-            /// Every kind, in the order declared.
-            pub const ALL: &'static [$Kind] = &[$( $Kind::$Name, )*];
-
-            /// Background work that shows no spinner, as declared.
-            pub const fn quiet(self) -> bool {
-                match self {
-                    $( $Kind::$Name => $quiet, )*
-                }
-            }
-        }
-
-        impl $Effect {
-            pub fn kind(&self) -> $Kind {
-                match self {
-                    $( $Effect::$Name { .. } => $Kind::$Name, )*
-                }
-            }
-
-            pub fn quiet(&self) -> bool {
-                self.kind().quiet()
-            }
-
-            /// Performs the request; its answer carries the request's fields back.
-            pub async fn run(self, client: &$crate::api::Client) -> $Outcome {
-                match self {
-                    $(
-                        $Effect::$Name { $( $field, )* } => {
-                            let result: ::std::result::Result<$Result, $crate::api::ApiError> = {
-                                #[allow(unused_variables)]
-                                let $client = client;
-                                $(
-                                    #[allow(unused_variables)]
-                                    let $field = &$field;
-                                )*
-                                async { $call }.await
-                            };
-                            $Outcome::$Answer { $( $field, )* result }
-                        }
-                    )*
-                }
-            }
-        }
-
-        impl $Outcome {
-            /// Which request this answers.
-            pub fn kind(&self) -> $Kind {
-                match self {
-                    $( $Outcome::$Answer { .. } => $Kind::$Name, )*
-                }
-            }
-
-            pub fn quiet(&self) -> bool {
-                self.kind().quiet()
-            }
-        }
-    };
-}
-
-pub(crate) use requests;
 
 /// The kind of a request, without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -315,6 +205,7 @@ mod tests {
     // The test family is only declared and looked at, never run.
     #![allow(dead_code)]
 
+    use super::super::declare::requests;
     use super::super::react::{ReactEffect, ReactKind, ReactOutcome};
     use super::Request;
     use crate::api::{ApiError, SpaceName};
