@@ -7,7 +7,7 @@ use crate::api::SpaceName;
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::compose::Target;
 pub use super::dialog::Choice;
@@ -18,6 +18,7 @@ use super::{App, Effect, Focus};
 use crate::api::model::{Attachment, AttachmentDataRef, Message};
 use crate::clean::Clean;
 use crate::files;
+use crate::keymap::{Command, Mode};
 
 /// A download or upload under way.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,8 +167,9 @@ impl App {
 
     fn start_download(&mut self, media: String, name: String, fx: &mut Vec<Effect>) {
         if let Some(t) = &self.files.transfer {
+            let stop = self.keymap.label(Mode::Files, Command::CancelTransfer);
             self.error(format!(
-                "{} is still {}; Esc stops it.",
+                "{} is still {}; {stop} stops it.",
                 t.name,
                 if t.upload { "uploading" } else { "downloading" }
             ));
@@ -280,8 +282,14 @@ impl App {
         }
     }
 
-    /// Keys in a picker: up and down (or j/k) move, Enter or a digit picks.
+    /// Keys in a picker: the picker table's up and down move and its numbers pick; the
+    /// dialog's submit takes the one picked.
     pub(super) fn pick_key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        let number = self.keymap.pick_index(Mode::Picker, &k);
+        let cmd = self
+            .keymap
+            .lookup(Mode::Picker, &k)
+            .or_else(|| self.keymap.lookup(Mode::Dialog, &k));
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
@@ -289,17 +297,17 @@ impl App {
             return;
         };
         let n = choices.len();
-        match k.code {
-            KeyCode::Up | KeyCode::Char('k') if n > 0 => d.pick = (d.pick + n - 1) % n,
-            KeyCode::Down | KeyCode::Char('j') if n > 0 => d.pick = (d.pick + 1) % n,
-            KeyCode::Enter => {
-                if let Some(c) = choices.get(d.pick).cloned() {
-                    self.picked(c, fx);
-                }
+        if let Some(i) = number {
+            if let Some(c) = choices.get(i).cloned() {
+                self.picked(c, fx);
             }
-            KeyCode::Char(c @ '1'..='9') => {
-                let i = c as usize - '1' as usize;
-                if let Some(c) = choices.get(i).cloned() {
+            return;
+        }
+        match cmd {
+            Some(Command::Up) if n > 0 => d.pick = (d.pick + n - 1) % n,
+            Some(Command::Down) if n > 0 => d.pick = (d.pick + 1) % n,
+            Some(Command::Submit) => {
+                if let Some(c) = choices.get(d.pick).cloned() {
                     self.picked(c, fx);
                 }
             }
@@ -307,7 +315,7 @@ impl App {
         }
     }
 
-    /// Esc while a transfer runs (and nothing else takes Esc): stops it.
+    /// The transfer's cancel key while one runs (and nothing else takes it): stops it.
     pub(super) fn cancel_transfer(&mut self, fx: &mut Vec<Effect>) -> bool {
         let Some(t) = self.files.transfer.take() else {
             return false;
@@ -321,12 +329,13 @@ impl App {
         true
     }
 
-    /// The key after "Saved to …": `o` opens the file; any other key goes on as usual.
-    pub(super) fn take_offer(&mut self, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    /// The key after "Saved to …": the offer's key opens the file; any other key goes on
+    /// as usual.
+    pub(super) fn take_offer(&mut self, cmd: Option<Command>, fx: &mut Vec<Effect>) -> bool {
         let Some(path) = self.files.offer_open.take() else {
             return false;
         };
-        if k.code == KeyCode::Char('o') && k.modifiers.difference(KeyModifiers::SHIFT).is_empty() {
+        if cmd == Some(Command::OpenOffer) {
             self.note(format!("Opening {}", path.display()));
             fx.push(Effect::Open {
                 target: path.to_string_lossy().into_owned(),
@@ -417,8 +426,9 @@ impl App {
             return;
         }
         if let Some(t) = &self.files.transfer {
+            let stop = self.keymap.label(Mode::Files, Command::CancelTransfer);
             d.error = Some(format!(
-                "{} is still being transferred; wait, or Esc stops it.",
+                "{} is still being transferred; wait, or {stop} stops it.",
                 t.name
             ));
             return;

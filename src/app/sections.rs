@@ -347,8 +347,7 @@ impl App {
         cmd: Option<crate::keymap::Command>,
         fx: &mut Vec<Effect>,
     ) {
-        use crate::keymap::Command;
-        use crossterm::event::KeyCode;
+        use crate::keymap::{Command, Mode};
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
@@ -361,14 +360,11 @@ impl App {
             return;
         };
         let n = choices.len().max(1);
-        match (cmd, k.code) {
-            (_, KeyCode::Up | KeyCode::Char('k')) | (Some(Command::PrevField), _) => {
-                d.pick = (d.pick + n - 1) % n
-            }
-            (_, KeyCode::Down | KeyCode::Char('j')) | (Some(Command::NextField), _) => {
-                d.pick = (d.pick + 1) % n
-            }
-            (Some(Command::Submit), _) => {
+        let cmd = self.keymap.lookup(Mode::Picker, &k).or(cmd);
+        match cmd {
+            Some(Command::Up | Command::PrevField) => d.pick = (d.pick + n - 1) % n,
+            Some(Command::Down | Command::NextField) => d.pick = (d.pick + 1) % n,
+            Some(Command::Submit) => {
                 if let Some((to, _)) = choices.get(d.pick) {
                     fx.push(Effect::MoveToSection {
                         space,

@@ -104,13 +104,14 @@ impl App {
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
+        let list_cmd = self.keymap.lookup(Mode::List, &k);
         match cmd {
             _ if matches!(d.kind, Kind::AddMember { .. } | Kind::MessagePerson { .. })
-                && matches!(k.code, KeyCode::Up | KeyCode::Down) =>
+                && matches!(list_cmd, Some(Command::Up | Command::Down)) =>
             {
                 let n = d.found.len();
                 if n > 0 {
-                    d.pick = if k.code == KeyCode::Up {
+                    d.pick = if list_cmd == Some(Command::Up) {
                         (d.pick + n - 1) % n
                     } else {
                         (d.pick + 1) % n
