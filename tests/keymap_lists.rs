@@ -135,8 +135,28 @@ fn the_default_picker_still_numbers_and_picks_by_digit() {
 fn the_offer_to_open_a_saved_file_takes_the_users_key() {
     let mut a = with_files(&["a.txt"]);
     with_keymap(&mut a, "[files]\nopen_offer = [\"x\"]\n");
-    let path = std::path::PathBuf::from("/tmp/saved-a.txt");
-    a.files.offer_open = Some(path.clone());
+    let saved = |a: &mut App| {
+        let fx = ch(a, 's');
+        assert!(downloaded(&fx).is_some());
+        let id = a.files.transfer.as_ref().map(|t| t.id).unwrap();
+        let path = std::path::PathBuf::from("/tmp/saved-a.txt");
+        done(
+            a,
+            Outcome::Downloaded {
+                id,
+                result: Ok((path.clone(), 10)),
+            },
+        );
+        path
+    };
+    let path = saved(&mut a);
+    if std::env::var_os("SSH_CONNECTION").is_some() {
+        // Over SSH nothing is offered: the file would open on the remote machine.
+        assert!(a.files.offer_open.is_none());
+        return;
+    }
+    let note = a.status.note.clone().map(|n| n.text).unwrap_or_default();
+    assert!(note.ends_with("x opens it."), "{note}");
     assert!(
         !ch(&mut a, 'o')
             .iter()
@@ -144,7 +164,7 @@ fn the_offer_to_open_a_saved_file_takes_the_users_key() {
         "o no longer opens it"
     );
     assert!(a.files.offer_open.is_none(), "offered once");
-    a.files.offer_open = Some(path.clone());
+    saved(&mut a);
     assert_eq!(
         ch(&mut a, 'x'),
         vec![Effect::Open {

@@ -38,7 +38,8 @@ impl App {
                         crate::keymap::Command::OpenOffer,
                     );
                     self.note(format!(
-                        "Saved to {shown} ({}) — {open} opens it.",
+                        "{}{shown} ({}) — {open} opens it.",
+                        super::files::SAVED_NOTE,
                         files::human_size(n)
                     ));
                     self.files.offer_open = Some(path);

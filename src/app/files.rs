@@ -127,6 +127,8 @@ pub fn attachment_label(a: &Attachment, sizes: &std::collections::HashMap<String
 }
 
 /// Said when the editor's text is back in the box; it goes once the draft changes.
+/// How the note after a download starts; while it shows, the offer to open the file holds.
+pub(super) const SAVED_NOTE: &str = "Saved to ";
 pub(super) const EDITOR_NOTE: &str = "The text from the editor is in the box; Enter sends it.";
 
 impl App {
@@ -330,12 +332,18 @@ impl App {
     }
 
     /// The key after "Saved to …": the offer's key opens the file; any other key goes on
-    /// as usual.
+    /// as usual. The offer holds only while its note is on screen: once the note has
+    /// gone (expired, or another took its place) the key is the pane's own again.
     pub(super) fn take_offer(&mut self, cmd: Option<Command>, fx: &mut Vec<Effect>) -> bool {
         let Some(path) = self.files.offer_open.take() else {
             return false;
         };
-        if cmd == Some(Command::OpenOffer) {
+        let shown = self
+            .status
+            .note
+            .as_ref()
+            .is_some_and(|n| !n.error && n.text.starts_with(SAVED_NOTE));
+        if shown && cmd == Some(Command::OpenOffer) {
             self.note(format!("Opening {}", path.display()));
             fx.push(Effect::Open {
                 target: path.to_string_lossy().into_owned(),
