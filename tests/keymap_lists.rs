@@ -321,3 +321,20 @@ fn a_transfer_cancel_or_list_close_left_without_a_key_keeps_its_default() {
     key(&mut a, KeyCode::Esc);
     assert!(a.dialog.is_none(), "Esc closes the search again");
 }
+
+#[test]
+fn the_path_prompt_completes_with_the_users_next_field_key_and_says_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes-for-review.txt"), b"x").unwrap();
+    let mut a = app();
+    with_keymap(&mut a, "[dialog]\nnext_field = [\"Ctrl-t\"]\n");
+    a.focus = Focus::Messages;
+    ch(&mut a, 'i');
+    ctrl(&mut a, 'o');
+    let screen = render(&a, 100, 24);
+    assert!(screen.contains("Ctrl-t completes the path"), "{screen}");
+    typed(&mut a, &format!("{}/notes", dir.path().display()));
+    ctrl(&mut a, 't');
+    let field = a.dialog.as_ref().map(|d| d.field(0)).unwrap_or_default();
+    assert!(field.ends_with("notes-for-review.txt"), "{field}");
+}

@@ -403,19 +403,27 @@ impl App {
 
     /// Enter in the path prompt: checks the file, then uploads it.
     pub(super) fn submit_attach(&mut self, space: SpaceName, fx: &mut Vec<Effect>) {
+        let tab = self
+            .keymap
+            .keys(Mode::Dialog, Command::NextField)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
         let typed = d.field(0);
         if typed.trim().is_empty() {
-            d.error = Some("Type the path of a file (Tab completes).".into());
+            d.error = Some(format!("Type the path of a file ({tab} completes)."));
             return;
         }
         let path = files::expand_home(typed.trim());
         // One metadata call: cheap, and the answer decides what the prompt says.
         let size = match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
-                d.error = Some("That is a folder; choose a file in it (Tab lists them).".into());
+                d.error = Some(format!(
+                    "That is a folder; choose a file in it ({tab} lists them)."
+                ));
                 return;
             }
             Ok(m) => m.len(),

@@ -27,7 +27,8 @@ pub fn attach_text(app: &App, space: &str) -> Vec<Line<'static>> {
     let discard = app.keymap.label(Mode::Dialog, Command::Discard);
     v.push(Line::from(Span::styled(
         format!(
-            "Tab completes the path; at most 200 MB.{}",
+            "{} completes the path; at most 200 MB.{}",
+            crate::ui::place::dialog_key(app, Command::NextField),
             if chips.is_empty() {
                 String::new()
             } else {

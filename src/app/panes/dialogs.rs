@@ -50,9 +50,8 @@ impl App {
         if let Kind::AttachFile { space } = d.kind.clone() {
             match cmd {
                 Some(Command::Submit) => return self.submit_attach(space, fx),
-                Some(Command::NextField) if k.code == KeyCode::Tab => {
-                    return self.complete_attach_path()
-                }
+                // One field: moving to the next completes the path instead.
+                Some(Command::NextField) => return self.complete_attach_path(),
                 Some(Command::Discard) if d.field(0).is_empty() => {
                     if !self.remove_last_chip(&space) {
                         if let Some(d) = self.dialog.as_mut() {
