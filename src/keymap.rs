@@ -468,12 +468,14 @@ impl Keymap {
         (self, warnings)
     }
 
-    /// The layers read before `mode`'s own keys: a key they take does not reach it while
-    /// they show (the lists in dialogs). The mention list is not one: its own way out
-    /// closes it, and then the compose box's keys reach the box again.
-    fn layers_over(mode: Mode) -> &'static [Mode] {
-        match mode {
-            Mode::Dialog => &[Mode::Picker, Mode::List],
+    /// The layers read before `cmd`'s keys in `mode` that could trap someone: a key they
+    /// take does not reach it while they show. Only a dialog's cancel is at stake: the
+    /// lists show in dialogs (the search, the pickers) that nothing else leaves. The
+    /// mention list is not one: its own way out closes it, and then the compose box's
+    /// keys reach the box again.
+    fn layers_over(mode: Mode, cmd: Command) -> &'static [Mode] {
+        match (mode, cmd) {
+            (Mode::Dialog, Command::Cancel) => &[Mode::Picker, Mode::List],
             _ => &[],
         }
     }
@@ -484,7 +486,7 @@ impl Keymap {
     fn reachable(&self, mode: Mode, cmd: Command) -> bool {
         let keys = self.keys(mode, cmd);
         if mode != Mode::Global {
-            let layers = Keymap::layers_over(mode);
+            let layers = Keymap::layers_over(mode, cmd);
             return keys
                 .iter()
                 .any(|c| layers.iter().all(|l| !self.by_key.contains_key(&(*l, *c))));
@@ -529,7 +531,7 @@ impl Keymap {
                 continue;
             }
             for c in &keys {
-                for layer in Keymap::layers_over(mode) {
+                for layer in Keymap::layers_over(mode, cmd) {
                     self.unbind(*layer, *c);
                 }
                 self.unbind(mode, *c);

@@ -338,3 +338,62 @@ fn the_path_prompt_completes_with_the_users_next_field_key_and_says_it() {
     let field = a.dialog.as_ref().map(|d| d.field(0)).unwrap_or_default();
     assert!(field.ends_with("notes-for-review.txt"), "{field}");
 }
+
+#[test]
+fn the_emoji_picker_and_the_pinned_list_move_with_the_users_keys_and_say_them() {
+    let mut a = app();
+    with_keymap(
+        &mut a,
+        "[list]\nup = [\"F7\"]\ndown = [\"F6\"]\n[picker]\nup = [\"F9\"]\ndown = [\"F8\"]\n",
+    );
+    ch(&mut a, '+');
+    let pick = |a: &App| a.react.picker.as_ref().map_or(usize::MAX, |p| p.pick);
+    assert_eq!(pick(&a), 0, "the picker is open");
+    key(&mut a, KeyCode::Down);
+    ctrl(&mut a, 'n');
+    assert_eq!(pick(&a), 0, "Down and Ctrl-n no longer move");
+    f_key(&mut a, 6);
+    f_key(&mut a, 6);
+    f_key(&mut a, 7);
+    assert_eq!(pick(&a), 1);
+    let screen = render(&a, 120, 40);
+    assert!(screen.contains("F7/F6 move"), "{screen}");
+    key(&mut a, KeyCode::Esc);
+    assert!(a.react.picker.is_none());
+
+    let t1 = format!("{TEAM}/messages/T1.T1");
+    let t2 = format!("{TEAM}/messages/T2.T2");
+    ch(&mut a, 'P');
+    done(
+        &mut a,
+        Outcome::React(gchat::app::react::ReactOutcome::Pins {
+            space: sn(TEAM),
+            result: Ok(vec![
+                gchat::api::model::MessagePin {
+                    name: Some(format!("{TEAM}/messagePins/a")),
+                    message: Some(t1),
+                },
+                gchat::api::model::MessagePin {
+                    name: Some(format!("{TEAM}/messagePins/b")),
+                    message: Some(t2),
+                },
+            ]),
+        }),
+    );
+    let pick = |a: &App| a.react.pins_list.as_ref().map_or(usize::MAX, |p| p.pick);
+    assert_eq!(pick(&a), 0, "the pinned list is open");
+    ch(&mut a, 'j');
+    assert_eq!(pick(&a), 0, "j no longer moves");
+    f_key(&mut a, 8);
+    assert_eq!(pick(&a), 1, "F8 moves down");
+    let screen = render(&a, 120, 40);
+    assert!(screen.contains("F9/F8 move"), "{screen}");
+}
+
+/// A list's keys that a yes-or-no question never shows under do not count against it.
+#[test]
+fn a_picker_key_that_a_question_also_uses_is_no_trap_and_is_kept() {
+    let (k, problems) = Keymap::with_user("[picker]\ndown = [\"n\", \"N\"]\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(k.label(Mode::Picker, Command::Down), "n/N");
+}
