@@ -397,3 +397,25 @@ fn a_picker_key_that_a_question_also_uses_is_no_trap_and_is_kept() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(k.label(Mode::Picker, Command::Down), "n/N");
 }
+
+#[test]
+fn the_people_found_move_with_the_users_list_keys() {
+    let mut a = app();
+    with_keymap(&mut a, "[list]\ndown = [\"F6\"]\n");
+    a.focus = Focus::Members;
+    ch(&mut a, 'a');
+    let d = a.dialog.as_mut().expect("the add-member dialog");
+    assert!(matches!(d.kind, gchat::app::dialog::Kind::AddMember { .. }));
+    d.found = ["users/2001", "users/2002"]
+        .into_iter()
+        .map(|u| gchat::app::dialog::Found {
+            user: u.into(),
+            name: gchat::clean::Clean::line(u),
+            email: None,
+        })
+        .collect();
+    key(&mut a, KeyCode::Down);
+    assert_eq!(pick(&a), 0, "Down no longer moves");
+    f_key(&mut a, 6);
+    assert_eq!(pick(&a), 1, "F6 moves down");
+}
