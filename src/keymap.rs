@@ -20,10 +20,14 @@ pub enum Mode {
     Compose,
     Dialog,
     Filter,
+    Picker,
+    List,
+    Mention,
+    Files,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Global,
         Mode::Spaces,
         Mode::Messages,
@@ -31,6 +35,10 @@ impl Mode {
         Mode::Compose,
         Mode::Dialog,
         Mode::Filter,
+        Mode::Picker,
+        Mode::List,
+        Mode::Mention,
+        Mode::Files,
     ];
 
     pub fn name(self) -> &'static str {
@@ -42,6 +50,10 @@ impl Mode {
             Mode::Compose => "compose",
             Mode::Dialog => "dialog",
             Mode::Filter => "filter",
+            Mode::Picker => "picker",
+            Mode::List => "list",
+            Mode::Mention => "mention",
+            Mode::Files => "files",
         }
     }
 
@@ -54,12 +66,26 @@ impl Mode {
             Mode::Compose => "Writing a message",
             Mode::Dialog => "Dialogs",
             Mode::Filter => "Filtering spaces",
+            Mode::Picker => "Picking a link, file, section or pinned message",
+            Mode::List => "Lists under a field (search results, people found, emoji)",
+            Mode::Mention => "The mention list (@ and a name in a message)",
+            Mode::Files => "While a file saves or uploads, and just after",
         }
     }
 
     /// Modes where keys are typed text unless bound.
     pub fn is_typing(self) -> bool {
         matches!(self, Mode::Compose | Mode::Dialog | Mode::Filter)
+    }
+
+    /// Tables read before another's, for a list or a file transfer showing: they answer
+    /// only their own keys, and any other key goes on to the dialog, the compose box or
+    /// the pane under them.
+    pub fn is_layer(self) -> bool {
+        matches!(
+            self,
+            Mode::Picker | Mode::List | Mode::Mention | Mode::Files
+        )
     }
 
     fn from_name(s: &str) -> Option<Mode> {
@@ -113,6 +139,12 @@ impl Command {
             (Command::Cancel, Mode::Filter | Mode::Spaces) => "Clear the filter",
             (Command::Cancel, Mode::Dialog) => "Close without doing anything",
             (Command::Discard, Mode::Dialog) => "Clear the field (undo brings it back)",
+            (Command::Up, Mode::Picker | Mode::List | Mode::Mention) => "Move up the list",
+            (Command::Down, Mode::Picker | Mode::List | Mode::Mention) => "Move down the list",
+            (Command::PageUp, Mode::List) => "Move up the list a page",
+            (Command::PageDown, Mode::List) => "Move down the list a page",
+            (Command::Submit, Mode::Mention) => "Put the picked mention in the message",
+            (Command::Cancel, Mode::Mention) => "Close the list (what you typed stays)",
             _ => self.description(),
         }
     }
@@ -188,6 +220,9 @@ commands! {
     CopyLink = "copy_link", "Copy the selected message's web address to the clipboard (OSC 52)", None;
     Attach = "attach", "Attach a file to the message (a path, Tab completes)", None;
     ExternalEditor = "external_editor", "Write the message in $VISUAL or $EDITOR", None;
+    PickNumber = "pick_number", "Pick a link or file by its number: the first key picks the first, and so on", None;
+    OpenOffer = "open_offer", "Open the file just saved (the next key after \"Saved to …\")", None;
+    CancelTransfer = "cancel_transfer", "Stop the download or upload (a partial file is removed)", None;
 }
 
 /// One key with its modifiers, as written in keymap files (`Ctrl-j`, `Alt-Enter`, `G`).
@@ -433,16 +468,41 @@ impl Keymap {
         (self, warnings)
     }
 
+    /// The layers read before `cmd`'s keys in `mode` that could trap someone: a key they
+    /// take does not reach it while they show. Only a dialog's cancel is at stake: the
+    /// lists show in dialogs (the search, the pickers) that nothing else leaves. The
+    /// mention list is not one: its own way out closes it, and then the compose box's
+    /// keys reach the box again.
+    fn layers_over(mode: Mode, cmd: Command) -> &'static [Mode] {
+        match (mode, cmd) {
+            (Mode::Dialog, Command::Cancel) => &[Mode::Picker, Mode::List],
+            _ => &[],
+        }
+    }
+
     /// Whether `cmd` has a key in `mode` that reaches it: a global command needs, in
-    /// each pane, a key that pane does not take for something else.
+    /// each pane, a key that pane does not take for something else; a dialog's or the
+    /// compose box's, a key no list over it takes.
     fn reachable(&self, mode: Mode, cmd: Command) -> bool {
         let keys = self.keys(mode, cmd);
         if mode != Mode::Global {
-            return !keys.is_empty();
+            let layers = Keymap::layers_over(mode, cmd);
+            return keys
+                .iter()
+                .any(|c| layers.iter().all(|l| !self.by_key.contains_key(&(*l, *c))));
         }
         [Mode::Spaces, Mode::Messages, Mode::Members]
             .into_iter()
             .all(|pane| keys.iter().any(|c| !self.by_key.contains_key(&(pane, *c))))
+    }
+
+    /// Takes `chord` in `mode` away from whatever command had it.
+    fn unbind(&mut self, mode: Mode, chord: Chord) {
+        if let Some(prev) = self.by_key.remove(&(mode, chord)) {
+            if let Some(list) = self.by_command.get_mut(&(mode, prev)) {
+                list.retain(|x| *x != chord);
+            }
+        }
     }
 
     /// The commands a user must always have a key for (to quit, to leave the compose box
@@ -450,8 +510,10 @@ impl Keymap {
     /// (misspelled keys, an empty list, its keys taken by other commands) gets its
     /// default keys back, with a warning, so no keymap file can trap anyone.
     fn keep_ways_out(&mut self, warnings: &mut Vec<String>) {
-        const WAYS_OUT: [(Mode, Command); 7] = [
+        const WAYS_OUT: [(Mode, Command); 9] = [
             (Mode::Global, Command::Quit),
+            (Mode::Mention, Command::Cancel),
+            (Mode::Files, Command::CancelTransfer),
             (Mode::Compose, Command::Cancel),
             (Mode::Dialog, Command::Cancel),
             (Mode::Dialog, Command::Submit),
@@ -469,13 +531,11 @@ impl Keymap {
                 continue;
             }
             for c in &keys {
-                if let Some(prev) = self.by_key.insert((mode, *c), cmd) {
-                    if prev != cmd {
-                        if let Some(list) = self.by_command.get_mut(&(mode, prev)) {
-                            list.retain(|x| x != c);
-                        }
-                    }
+                for layer in Keymap::layers_over(mode, cmd) {
+                    self.unbind(*layer, *c);
                 }
+                self.unbind(mode, *c);
+                self.by_key.insert((mode, *c), cmd);
             }
             let shown: Vec<String> = keys.iter().map(|c| c.to_string()).collect();
             warnings.push(format!(
@@ -497,6 +557,9 @@ impl Keymap {
         if let Some(c) = self.by_key.get(&(mode, chord)) {
             return Some(*c);
         }
+        if mode.is_layer() {
+            return None;
+        }
         if mode.is_typing() {
             let global = self.by_key.get(&(Mode::Global, chord)).copied();
             return global.filter(|c| chord.ctrl && matches!(c, Command::Suspend));
@@ -509,6 +572,18 @@ impl Keymap {
             .get(&(mode, cmd))
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// Which choice a key picks in `mode`'s list: the position of the key among the
+    /// `pick_number` keys (the first key picks the first choice).
+    pub fn pick_index(&self, mode: Mode, ev: &KeyEvent) -> Option<usize> {
+        let chord = Chord::from_event(ev)?;
+        if self.by_key.get(&(mode, chord)) != Some(&Command::PickNumber) {
+            return None;
+        }
+        self.keys(mode, Command::PickNumber)
+            .iter()
+            .position(|c| *c == chord)
     }
 
     /// The keys of `cmd` as shown to people: `r` or `Enter/t`.
@@ -598,7 +673,8 @@ mod tests {
             Some(Command::Newline)
         );
         // Ctrl-z suspends from anywhere but where text has an undo: there it undoes.
-        for mode in Mode::ALL {
+        // (Lists and file keys are layers over those: they answer their own keys only.)
+        for mode in Mode::ALL.into_iter().filter(|m| !m.is_layer()) {
             let want = if matches!(mode, Mode::Compose | Mode::Dialog) {
                 Command::Undo
             } else {

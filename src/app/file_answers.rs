@@ -33,8 +33,13 @@ impl App {
                 if files::over_ssh() {
                     self.note(format!("Saved to {shown} ({}).", files::human_size(n)));
                 } else {
+                    let open = self.keymap.label(
+                        crate::keymap::Mode::Files,
+                        crate::keymap::Command::OpenOffer,
+                    );
                     self.note(format!(
-                        "Saved to {shown} ({}) — o opens it.",
+                        "{}{shown} ({}) — {open} opens it.",
+                        super::files::SAVED_NOTE,
                         files::human_size(n)
                     ));
                     self.files.offer_open = Some(path);

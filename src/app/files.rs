@@ -7,7 +7,7 @@ use crate::api::SpaceName;
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::compose::Target;
 pub use super::dialog::Choice;
@@ -18,6 +18,7 @@ use super::{App, Effect, Focus};
 use crate::api::model::{Attachment, AttachmentDataRef, Message};
 use crate::clean::Clean;
 use crate::files;
+use crate::keymap::{Command, Mode};
 
 /// A download or upload under way.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +127,8 @@ pub fn attachment_label(a: &Attachment, sizes: &std::collections::HashMap<String
 }
 
 /// Said when the editor's text is back in the box; it goes once the draft changes.
+/// How the note after a download starts; while it shows, the offer to open the file holds.
+pub(super) const SAVED_NOTE: &str = "Saved to ";
 pub(super) const EDITOR_NOTE: &str = "The text from the editor is in the box; Enter sends it.";
 
 impl App {
@@ -166,8 +169,9 @@ impl App {
 
     fn start_download(&mut self, media: String, name: String, fx: &mut Vec<Effect>) {
         if let Some(t) = &self.files.transfer {
+            let stop = self.keymap.label(Mode::Files, Command::CancelTransfer);
             self.error(format!(
-                "{} is still {}; Esc stops it.",
+                "{} is still {}; {stop} stops it.",
                 t.name,
                 if t.upload { "uploading" } else { "downloading" }
             ));
@@ -280,8 +284,14 @@ impl App {
         }
     }
 
-    /// Keys in a picker: up and down (or j/k) move, Enter or a digit picks.
+    /// Keys in a picker: the picker table's up and down move and its numbers pick; the
+    /// dialog's submit takes the one picked.
     pub(super) fn pick_key(&mut self, k: KeyEvent, fx: &mut Vec<Effect>) {
+        let number = self.keymap.pick_index(Mode::Picker, &k);
+        let cmd = self
+            .keymap
+            .lookup(Mode::Picker, &k)
+            .or_else(|| self.keymap.lookup(Mode::Dialog, &k));
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
@@ -289,17 +299,17 @@ impl App {
             return;
         };
         let n = choices.len();
-        match k.code {
-            KeyCode::Up | KeyCode::Char('k') if n > 0 => d.pick = (d.pick + n - 1) % n,
-            KeyCode::Down | KeyCode::Char('j') if n > 0 => d.pick = (d.pick + 1) % n,
-            KeyCode::Enter => {
-                if let Some(c) = choices.get(d.pick).cloned() {
-                    self.picked(c, fx);
-                }
+        if let Some(i) = number {
+            if let Some(c) = choices.get(i).cloned() {
+                self.picked(c, fx);
             }
-            KeyCode::Char(c @ '1'..='9') => {
-                let i = c as usize - '1' as usize;
-                if let Some(c) = choices.get(i).cloned() {
+            return;
+        }
+        match cmd {
+            Some(Command::Up) if n > 0 => d.pick = (d.pick + n - 1) % n,
+            Some(Command::Down) if n > 0 => d.pick = (d.pick + 1) % n,
+            Some(Command::Submit) => {
+                if let Some(c) = choices.get(d.pick).cloned() {
                     self.picked(c, fx);
                 }
             }
@@ -307,7 +317,7 @@ impl App {
         }
     }
 
-    /// Esc while a transfer runs (and nothing else takes Esc): stops it.
+    /// The transfer's cancel key while one runs (and nothing else takes it): stops it.
     pub(super) fn cancel_transfer(&mut self, fx: &mut Vec<Effect>) -> bool {
         let Some(t) = self.files.transfer.take() else {
             return false;
@@ -321,12 +331,19 @@ impl App {
         true
     }
 
-    /// The key after "Saved to …": `o` opens the file; any other key goes on as usual.
-    pub(super) fn take_offer(&mut self, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    /// The key after "Saved to …": the offer's key opens the file; any other key goes on
+    /// as usual. The offer holds only while its note is on screen: once the note has
+    /// gone (expired, or another took its place) the key is the pane's own again.
+    pub(super) fn take_offer(&mut self, cmd: Option<Command>, fx: &mut Vec<Effect>) -> bool {
         let Some(path) = self.files.offer_open.take() else {
             return false;
         };
-        if k.code == KeyCode::Char('o') && k.modifiers.difference(KeyModifiers::SHIFT).is_empty() {
+        let shown = self
+            .status
+            .note
+            .as_ref()
+            .is_some_and(|n| !n.error && n.text.starts_with(SAVED_NOTE));
+        if shown && cmd == Some(Command::OpenOffer) {
             self.note(format!("Opening {}", path.display()));
             fx.push(Effect::Open {
                 target: path.to_string_lossy().into_owned(),
@@ -386,19 +403,27 @@ impl App {
 
     /// Enter in the path prompt: checks the file, then uploads it.
     pub(super) fn submit_attach(&mut self, space: SpaceName, fx: &mut Vec<Effect>) {
+        let tab = self
+            .keymap
+            .keys(Mode::Dialog, Command::NextField)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
         let typed = d.field(0);
         if typed.trim().is_empty() {
-            d.error = Some("Type the path of a file (Tab completes).".into());
+            d.error = Some(format!("Type the path of a file ({tab} completes)."));
             return;
         }
         let path = files::expand_home(typed.trim());
         // One metadata call: cheap, and the answer decides what the prompt says.
         let size = match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
-                d.error = Some("That is a folder; choose a file in it (Tab lists them).".into());
+                d.error = Some(format!(
+                    "That is a folder; choose a file in it ({tab} lists them)."
+                ));
                 return;
             }
             Ok(m) => m.len(),
@@ -417,8 +442,9 @@ impl App {
             return;
         }
         if let Some(t) = &self.files.transfer {
+            let stop = self.keymap.label(Mode::Files, Command::CancelTransfer);
             d.error = Some(format!(
-                "{} is still being transferred; wait, or Esc stops it.",
+                "{} is still being transferred; wait, or {stop} stops it.",
                 t.name
             ));
             return;

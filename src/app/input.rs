@@ -72,14 +72,15 @@ impl App {
             return;
         }
         let cmd = self.keymap.lookup(mode, &k);
-        if mode == Mode::Messages && self.take_offer(&k, fx) {
+        // A file's keys come first in the messages pane while they apply: opening the
+        // one just saved, stopping one saving or uploading.
+        let file_cmd = self.keymap.lookup(Mode::Files, &k);
+        if mode == Mode::Messages && self.take_offer(file_cmd, fx) {
             return;
         }
         self.files.offer_open = None;
-        // Esc itself (not the other keys that go back) stops a download or upload.
         if mode == Mode::Messages
-            && cmd == Some(Command::Back)
-            && k.code == KeyCode::Esc
+            && file_cmd == Some(Command::CancelTransfer)
             && self.cancel_transfer(fx)
         {
             return;

@@ -11,6 +11,7 @@ use super::undo_runs::Edit;
 use super::App;
 use crate::api::model::{MembershipState, SpaceType};
 use crate::clean::Clean;
+use crate::keymap::{Command, Mode};
 
 /// Most people the popup lists.
 pub const SHOWN: usize = 8;
@@ -228,17 +229,12 @@ impl App {
         let Some(p) = self.compose.popup.as_mut() else {
             return false;
         };
-        if k.modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return false;
-        }
         let n = p.found.len().max(1);
-        match k.code {
-            KeyCode::Up | KeyCode::BackTab => p.pick = (p.pick + n - 1) % n,
-            KeyCode::Down => p.pick = (p.pick + 1) % n,
-            KeyCode::Enter | KeyCode::Tab => self.insert_mention(),
-            KeyCode::Esc => {
+        match self.keymap.lookup(Mode::Mention, &k) {
+            Some(Command::Up) => p.pick = (p.pick + n - 1) % n,
+            Some(Command::Down) => p.pick = (p.pick + 1) % n,
+            Some(Command::Submit) => self.insert_mention(),
+            Some(Command::Cancel) => {
                 self.compose.dismissed = Some(p.at);
                 self.compose.popup = None;
             }

@@ -185,13 +185,12 @@ impl App {
             let Some(list) = self.react.pins_list.as_mut() else {
                 return;
             };
-            match (cmd, k.code) {
-                (Some(Command::Cancel | Command::Close), _) => self.react.pins_list = None,
-                (_, KeyCode::Up | KeyCode::Char('k')) => list.pick = list.pick.saturating_sub(1),
-                (_, KeyCode::Down | KeyCode::Char('j')) => {
-                    list.pick = (list.pick + 1).min(n.saturating_sub(1))
-                }
-                (Some(Command::Submit), _) => {
+            let cmd = self.keymap.lookup(Mode::Picker, &k).or(cmd);
+            match cmd {
+                Some(Command::Cancel | Command::Close) => self.react.pins_list = None,
+                Some(Command::Up) => list.pick = list.pick.saturating_sub(1),
+                Some(Command::Down) => list.pick = (list.pick + 1).min(n.saturating_sub(1)),
+                Some(Command::Submit) => {
                     let (space, pick) = (list.space.clone(), list.pick);
                     self.react.pins_list = None;
                     if let Some((message, _)) = self.pinned_in(&space).get(pick).cloned() {
@@ -206,6 +205,7 @@ impl App {
             return;
         };
         let n = p.shown().len();
+        let cmd = self.keymap.lookup(Mode::List, &k).or(cmd);
         match (cmd, k.code) {
             (Some(Command::Cancel), _) => self.react.picker = None,
             (Some(Command::Submit), _) => {
@@ -216,12 +216,10 @@ impl App {
                 self.react.picker = None;
                 self.toggle_reaction(&space, &message, &choice.key, fx);
             }
-            (_, KeyCode::Up) => p.pick = p.pick.saturating_sub(1),
-            (_, KeyCode::Char('p')) if ctrl => p.pick = p.pick.saturating_sub(1),
-            (_, KeyCode::Down) => p.pick = (p.pick + 1).min(n.saturating_sub(1)),
-            (_, KeyCode::Char('n')) if ctrl => p.pick = (p.pick + 1).min(n.saturating_sub(1)),
-            (_, KeyCode::PageUp) => p.pick = p.pick.saturating_sub(10),
-            (_, KeyCode::PageDown) => p.pick = (p.pick + 10).min(n.saturating_sub(1)),
+            (Some(Command::Up), _) => p.pick = p.pick.saturating_sub(1),
+            (Some(Command::Down), _) => p.pick = (p.pick + 1).min(n.saturating_sub(1)),
+            (Some(Command::PageUp), _) => p.pick = p.pick.saturating_sub(10),
+            (Some(Command::PageDown), _) => p.pick = (p.pick + 10).min(n.saturating_sub(1)),
             (_, KeyCode::Backspace) => {
                 p.filter.pop();
                 p.pick = 0;

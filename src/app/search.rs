@@ -3,7 +3,7 @@
 //! request goes on Enter, never per key; results page in as the pick nears the end;
 //! Enter on a result opens its space and thread with the message selected.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::compose::Target;
 pub use super::dialog::Results;
@@ -15,7 +15,7 @@ use crate::api::model::{Message, Space};
 use crate::api::sync_client::search_phrase;
 use crate::api::sync_model::SearchMessagesResponse;
 use crate::api::{ApiError, ThreadName};
-use crate::keymap::Command;
+use crate::keymap::{Command, Mode};
 
 /// Results within this many of the last one ask for the next page.
 const PAGE_AHEAD: usize = 3;
@@ -76,8 +76,8 @@ impl App {
         filter_for(&d.field(0), space.as_deref().filter(|_| !*all))
     }
 
-    /// Keys the search dialog handles itself: Tab (scope), Up/Down and page keys
-    /// (results). Answers whether the key was taken.
+    /// Keys the search dialog handles itself: next or previous field (the scope), and
+    /// the list's keys (the results). Answers whether the key was taken.
     pub(super) fn search_key(
         &mut self,
         k: KeyEvent,
@@ -88,10 +88,8 @@ impl App {
             return false;
         };
         let n = d.results.hits.len();
-        match (k.code, cmd) {
-            (_, Some(Command::NextField | Command::PrevField))
-                if !matches!(k.code, KeyCode::Up | KeyCode::Down) =>
-            {
+        match self.keymap.lookup(Mode::List, &k).or(cmd) {
+            Some(Command::NextField | Command::PrevField) => {
                 if let Kind::Search {
                     space: Some(_),
                     all,
@@ -105,25 +103,25 @@ impl App {
                 }
                 true
             }
-            (KeyCode::Up, _) => {
+            Some(Command::Up) => {
                 d.results.pick = d.results.pick.saturating_sub(1);
                 true
             }
-            (KeyCode::Down, _) => {
+            Some(Command::Down) => {
                 if n > 0 {
                     d.results.pick = (d.results.pick + 1).min(n - 1);
                 }
                 self.search_more(fx);
                 true
             }
-            (KeyCode::PageDown, _) => {
+            Some(Command::PageDown) => {
                 if n > 0 {
                     d.results.pick = (d.results.pick + 8).min(n - 1);
                 }
                 self.search_more(fx);
                 true
             }
-            (KeyCode::PageUp, _) => {
+            Some(Command::PageUp) => {
                 d.results.pick = d.results.pick.saturating_sub(8);
                 true
             }

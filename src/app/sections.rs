@@ -312,6 +312,21 @@ impl App {
         ));
     }
 
+    /// The space and the section a move is about, as the user knows them.
+    fn move_words(&self, space: &SpaceName, to: &str) -> (String, String) {
+        let what = self.space(space).map_or_else(
+            || "the space".to_string(),
+            |s| self.space_label(s).into_string(),
+        );
+        let where_to = self
+            .sections
+            .list
+            .iter()
+            .find(|s| s.name.as_deref() == Some(to))
+            .map_or_else(|| "the section".to_string(), section_label);
+        (what, where_to)
+    }
+
     pub(super) fn on_moved(
         &mut self,
         space: SpaceName,
@@ -320,9 +335,11 @@ impl App {
         result: Result<(), ApiError>,
         fx: &mut Vec<Effect>,
     ) {
+        let (what, where_to) = self.move_words(&space, &to);
         match result {
             Ok(()) => {
                 self.sections.of_space.insert(space, to);
+                self.note(format!("Moved {what} to {where_to}."));
             }
             Err(e) => {
                 let why = self.named(&crate::app::explain_needing(
@@ -330,7 +347,7 @@ impl App {
                     Scope::ChatUsersSections.name(),
                     &self.settings.profile,
                 ));
-                self.error(format!("Could not move the space: {why}"));
+                self.error(format!("Could not move {what} to {where_to}: {why}"));
                 // The sections may have changed elsewhere (one deleted, say): list again.
                 self.sections_on_spaces(fx);
             }
@@ -347,8 +364,7 @@ impl App {
         cmd: Option<crate::keymap::Command>,
         fx: &mut Vec<Effect>,
     ) {
-        use crate::keymap::Command;
-        use crossterm::event::KeyCode;
+        use crate::keymap::{Command, Mode};
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
@@ -361,15 +377,14 @@ impl App {
             return;
         };
         let n = choices.len().max(1);
-        match (cmd, k.code) {
-            (_, KeyCode::Up | KeyCode::Char('k')) | (Some(Command::PrevField), _) => {
-                d.pick = (d.pick + n - 1) % n
-            }
-            (_, KeyCode::Down | KeyCode::Char('j')) | (Some(Command::NextField), _) => {
-                d.pick = (d.pick + 1) % n
-            }
-            (Some(Command::Submit), _) => {
-                if let Some((to, _)) = choices.get(d.pick) {
+        let cmd = self.keymap.lookup(Mode::Picker, &k).or(cmd);
+        match cmd {
+            Some(Command::Up | Command::PrevField) => d.pick = (d.pick + n - 1) % n,
+            Some(Command::Down | Command::NextField) => d.pick = (d.pick + 1) % n,
+            Some(Command::Submit) => {
+                if let Some((to, label)) = choices.get(d.pick) {
+                    let what = self.move_words(&space, to).0;
+                    self.note(format!("Moving {what} to {label}…"));
                     fx.push(Effect::MoveToSection {
                         space,
                         from,

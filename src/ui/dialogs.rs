@@ -161,9 +161,9 @@ fn text_lines(app: &App, d: &Dialog, cols: usize) -> Vec<Para> {
             }
         }
         Kind::AttachFile { space } => v.extend(crate::ui::files::attach_text(app, space)),
-        Kind::Pick { choices, labels } => {
-            v.extend(crate::ui::files::pick_text(choices, labels, d.pick, cols))
-        }
+        Kind::Pick { choices, labels } => v.extend(crate::ui::files::pick_text(
+            app, choices, labels, d.pick, cols,
+        )),
         Kind::Address { url, why } => {
             v.push(Line::from(Clean::line(why).into_string()));
             v.push(Line::from(""));

@@ -27,7 +27,8 @@ pub fn attach_text(app: &App, space: &str) -> Vec<Line<'static>> {
     let discard = app.keymap.label(Mode::Dialog, Command::Discard);
     v.push(Line::from(Span::styled(
         format!(
-            "Tab completes the path; at most 200 MB.{}",
+            "{} completes the path; at most 200 MB.{}",
+            crate::ui::place::dialog_key(app, Command::NextField),
             if chips.is_empty() {
                 String::new()
             } else {
@@ -55,16 +56,24 @@ pub fn attach_text(app: &App, space: &str) -> Vec<Line<'static>> {
 }
 
 pub fn pick_text(
+    app: &App,
     choices: &[Choice],
     labels: &[String],
     pick: usize,
     cols: usize,
 ) -> Vec<Line<'static>> {
+    let digits = (0..9).all(|i| crate::ui::place::pick_key(app, i) == Some((i + 1).to_string()));
+    let how = format!(
+        "({} or {} and {})",
+        if digits { "a digit" } else { "its key" },
+        crate::ui::place::move_keys(app, Mode::Picker),
+        crate::ui::place::dialog_key(app, Command::Submit),
+    );
     let mut v = vec![Line::from(
         if choices.iter().all(|c| matches!(c, Choice::Link(_))) {
-            "Which link? (a digit or ↑↓ and Enter)"
+            format!("Which link? {how}")
         } else {
-            "Which file? (a digit or ↑↓ and Enter)"
+            format!("Which file? {how}")
         },
     )];
     for (i, c) in choices.iter().enumerate() {
@@ -87,7 +96,8 @@ pub fn pick_text(
             ratatui::style::Style::default()
         };
         // One line per choice: cut with an ellipsis, never wrapped.
-        let line = crate::markup::truncate(&format!("{mark} {} {text}", i + 1), cols);
+        let key = crate::ui::place::pick_key(app, i).unwrap_or_default();
+        let line = crate::markup::truncate(&format!("{mark} {key} {text}"), cols);
         v.push(Line::from(Span::styled(line, style)));
     }
     v

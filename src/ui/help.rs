@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use crate::app::App;
 use crate::clean::Clean;
-use crate::keymap::Mode;
+use crate::keymap::{Command, Mode};
 use crate::markup;
 use crate::theme;
 use crate::ui::place::centered;
@@ -69,8 +69,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "Typing edits as a shell does: Ctrl-a/Ctrl-e line start/end, Alt-b/Alt-f".to_string(),
         "word back/forward, Ctrl-u/Ctrl-k delete to line start/end, Ctrl-w/Alt-d".to_string(),
         "delete a word back/forward (the filter: Ctrl-u clears, Ctrl-w a word).".to_string(),
+        "These, typed characters, Backspace and the caret's arrows are the text".to_string(),
+        "box's own keys, not the keymap's.".to_string(),
         "Mentions: @ and a name in the message box lists the space's people (and".to_string(),
-        "@all where allowed): Up/Down pick, Tab/Enter insert, Esc closes the list.".to_string(),
+        "@all where allowed): the mention list's keys above pick and insert one.".to_string(),
         "Search: words, \"a phrase\", sender.name = \"users/me\", has_link()...".to_string(),
         "Invitations: the Chat API can neither list nor accept them;".to_string(),
         format!("answer them in Chat on the web, {CHAT_WEB}"),
@@ -102,6 +104,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     v
 }
 
+/// The first key of a messages-pane command: the help scrolls as that pane does.
+fn first_key(app: &App, c: Command) -> String {
+    app.keymap
+        .keys(Mode::Messages, c)
+        .first()
+        .map(|k| k.to_string())
+        .unwrap_or_default()
+}
+
 pub fn draw(app: &App, f: &mut Frame, area: Rect, scroll: u16) {
     let r = centered(area, 78, area.height.saturating_sub(2));
     // Long descriptions wrap under themselves, after the keys' column.
@@ -130,7 +141,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, scroll: u16) {
         .borders(Borders::ALL)
         .border_style(theme::border(true))
         .title(Span::styled(
-            " Keys · j/k scroll · Esc close ",
+            format!(
+                " Keys · {}/{} scroll · {} close ",
+                first_key(app, Command::Down),
+                first_key(app, Command::Up),
+                crate::ui::place::dialog_key(app, Command::Cancel)
+            ),
             theme::title(true),
         ));
     f.render_widget(

@@ -10,7 +10,7 @@ use crate::app::dialog::{Dialog, Kind};
 use crate::app::search::terms;
 use crate::app::App;
 use crate::clean::Clean;
-use crate::keymap::Command;
+use crate::keymap::{Command, Mode};
 use crate::markup;
 use crate::theme;
 use crate::ui::place::{centered, dialog_key};
@@ -301,7 +301,13 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
     let footer = Line::from(vec![
         Span::styled(key(Command::Submit), theme::key()),
         Span::raw(" search, or open the picked result   "),
-        Span::styled("Up/Down", theme::key()),
+        Span::styled(
+            match crate::ui::place::move_keys(app, Mode::List) {
+                arrows if arrows == "↑↓" => "Up/Down".to_string(),
+                keys => keys,
+            },
+            theme::key(),
+        ),
         Span::raw(" results   "),
         Span::styled(key(Command::Cancel), theme::key()),
         Span::raw(" close"),

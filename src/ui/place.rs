@@ -26,3 +26,30 @@ pub fn dialog_key(app: &App, c: Command) -> String {
         .map(|k| k.to_string())
         .unwrap_or_default()
 }
+
+/// The keys that move in a list of `mode`, for a footer: `↑↓` while the arrows are
+/// bound, else the user's first keys (`n/p`).
+pub fn move_keys(app: &App, mode: Mode) -> String {
+    let one = |c: Command, arrow: &str, name: &str| {
+        let keys = app.keymap.keys(mode, c);
+        if keys.iter().any(|k| k.to_string() == name) {
+            arrow.to_string()
+        } else {
+            keys.first().map(|k| k.to_string()).unwrap_or_default()
+        }
+    };
+    let (up, down) = (one(Command::Up, "↑", "Up"), one(Command::Down, "↓", "Down"));
+    if up == "↑" && down == "↓" {
+        "↑↓".to_string()
+    } else {
+        format!("{up}/{down}")
+    }
+}
+
+/// The key that picks the `i`th choice of a picker (the user's `pick_number` keys).
+pub fn pick_key(app: &App, i: usize) -> Option<String> {
+    app.keymap
+        .keys(Mode::Picker, Command::PickNumber)
+        .get(i)
+        .map(|k| k.to_string())
+}

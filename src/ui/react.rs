@@ -56,11 +56,12 @@ fn window(n: usize, rows: usize, pick: usize) -> std::ops::Range<usize> {
     start..(start + rows).min(n)
 }
 
-fn footer(app: &App, what: &str) -> Line<'static> {
+fn footer(app: &App, what: &str, list: Mode) -> Line<'static> {
     let ok = app.keymap.label(Mode::Dialog, Command::Submit);
     let cancel = app.keymap.label(Mode::Dialog, Command::Cancel);
+    let moves = crate::ui::place::move_keys(app, list);
     Line::from(Span::styled(
-        format!("{ok} {what} · ↑↓ move · {cancel} close"),
+        format!("{ok} {what} · {moves} move · {cancel} close"),
         theme::dim(),
     ))
 }
@@ -126,7 +127,7 @@ fn draw_picker(app: &App, f: &mut Frame, area: Rect, p: &Picker) {
         _ => "react",
     };
     f.render_widget(
-        Paragraph::new(footer(app, what)),
+        Paragraph::new(footer(app, what, Mode::List)),
         Rect {
             y: inner.bottom() - 1,
             height: 1,
@@ -208,7 +209,7 @@ fn draw_pins(app: &App, f: &mut Frame, area: Rect, l: &PinList) {
         },
     );
     f.render_widget(
-        Paragraph::new(footer(app, "go to it")),
+        Paragraph::new(footer(app, "go to it", Mode::Picker)),
         Rect {
             y: inner.bottom() - 1,
             height: 1,

@@ -69,7 +69,10 @@ fn advice(app: &App) -> String {
             "Make the window bigger to finish the dialog; {} cancels it.",
             app.keymap.label(Mode::Dialog, Command::Cancel)
         ),
-        _ if app.help.is_some() => "Make the window bigger; Esc closes the help.".to_string(),
+        _ if app.help.is_some() => format!(
+            "Make the window bigger; {} closes the help.",
+            crate::ui::place::dialog_key(app, Command::Cancel)
+        ),
         _ => format!("Make the window bigger, or press {quit} to quit."),
     }
 }

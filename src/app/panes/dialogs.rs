@@ -50,9 +50,8 @@ impl App {
         if let Kind::AttachFile { space } = d.kind.clone() {
             match cmd {
                 Some(Command::Submit) => return self.submit_attach(space, fx),
-                Some(Command::NextField) if k.code == KeyCode::Tab => {
-                    return self.complete_attach_path()
-                }
+                // One field: moving to the next completes the path instead.
+                Some(Command::NextField) => return self.complete_attach_path(),
                 Some(Command::Discard) if d.field(0).is_empty() => {
                     if !self.remove_last_chip(&space) {
                         if let Some(d) = self.dialog.as_mut() {
@@ -104,13 +103,14 @@ impl App {
         let Some(d) = self.dialog.as_mut() else {
             return;
         };
+        let list_cmd = self.keymap.lookup(Mode::List, &k);
         match cmd {
             _ if matches!(d.kind, Kind::AddMember { .. } | Kind::MessagePerson { .. })
-                && matches!(k.code, KeyCode::Up | KeyCode::Down) =>
+                && matches!(list_cmd, Some(Command::Up | Command::Down)) =>
             {
                 let n = d.found.len();
                 if n > 0 {
-                    d.pick = if k.code == KeyCode::Up {
+                    d.pick = if list_cmd == Some(Command::Up) {
                         (d.pick + n - 1) % n
                     } else {
                         (d.pick + 1) % n
