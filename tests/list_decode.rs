@@ -41,10 +41,12 @@ async fn serving(pages: Vec<(&'static str, String)>) -> (String, Arc<AtomicUsize
                     .map(|(_, b)| b.clone())
                     .unwrap_or_default();
                 // The length the body should have had: a body cut short says more.
-                let promised = body
-                    .len()
-                    .max(body.strip_prefix("CUT:").map_or(0, |b| b.len() + 100));
-                let body = body.strip_prefix("CUT:").unwrap_or(&body).to_string();
+                let (promised, body) = match (body.strip_prefix("CUT:"), body.strip_prefix("HUGE:"))
+                {
+                    (Some(b), _) => (b.len() + 100, b.to_string()),
+                    (_, Some(b)) => (1 << 40, b.to_string()),
+                    _ => (body.len(), body),
+                };
                 let answer = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {promised}\r\nconnection: close\r\n\r\n{body}"
                 );
@@ -205,4 +207,16 @@ async fn a_page_cut_short_is_a_transport_failure_and_asked_again() {
         .unwrap_err();
     assert!(e.is_retryable(), "{e:?}");
     assert_eq!(count.load(Ordering::SeqCst), 3, "every attempt made");
+}
+
+#[tokio::test]
+async fn a_terabyte_promised_is_not_set_aside_before_it_comes() {
+    let page = json!({"messages": [msg("spaces/AAAA/messages/a.a", "kept")]}).to_string();
+    let (url, _) = serving(vec![("", format!("HUGE:{page}"))]).await;
+    let e = client(&url)
+        .list_messages(&space(), &ListMessages::default())
+        .await
+        .unwrap_err();
+    assert!(e.is_retryable(), "{e:?}");
+    assert!(e.to_string().contains("cut short"), "{e}");
 }

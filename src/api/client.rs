@@ -452,7 +452,7 @@ impl Client {
             .and_then(parse_retry_after);
         // An error while the body comes in is the network's (reqwest calls a body that
         // ends before its promised length a decode error): worth asking again.
-        let bytes = resp.bytes().await.map_err(|e| {
+        let bytes = read_body(resp).await.map_err(|e| {
             if e.is_timeout() {
                 ApiError::Timeout
             } else {
@@ -902,6 +902,20 @@ fn list_messages_call(space: &SpaceName, p: &ListMessages) -> Call {
         .q_opt("filter", p.filter.as_deref())
         .q_opt("orderBy", p.order_by.as_deref())
         .q_flag("showDeleted", p.show_deleted)
+}
+
+/// The most of a promised length taken on trust before any of the body has come.
+const MAX_BODY_RESERVE: u64 = 16 << 20;
+
+/// The whole body, into one buffer sized from its promised length as it comes (no list
+/// of chunks gathered and then copied whole).
+async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+    let promised = resp.content_length().unwrap_or(0).min(MAX_BODY_RESERVE);
+    let mut buf = Vec::with_capacity(promised as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
 }
 
 /// An answer's body read as JSON.
