@@ -333,7 +333,7 @@ fn main() {
         (wall.elapsed() / 200, (cpu() - cpu0) / 200)
     };
     let lean = decode(&|b| {
-        gchat::api::lean::message_page(b)
+        gchat::api::lean::message_page(b, &space)
             .expect("decode")
             .messages
             .len()

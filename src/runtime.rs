@@ -599,6 +599,7 @@ pub async fn run(
             }
             _ = ticker.tick() => {
                 fx.extend(app.update(Action::Tick(Instant::now())));
+                if let Some(note) = client.take_unreadable_note() { app.note(note); }
                 if let Some(why) = desktop.take_failure() {
                     app.note(format!("Desktop notifications unavailable: {why}. The bell rings instead."));
                 }

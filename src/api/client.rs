@@ -7,6 +7,7 @@
 //! meets 409 for its own client id returns the stored message (the first attempt did
 //! arrive); a retried delete that meets 404 succeeds (the first attempt did delete).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::{parse_retry_after, ApiError, ServerError};
+use super::lean::{message_page, unreadable_note, MessagePage};
 use super::model::*;
 use super::name::{ClientMessageId, MembershipName, MessageName, SpaceName, UserRef};
 
@@ -174,6 +176,7 @@ impl ClientBuilder {
                 tokens: self.tokens,
                 retry: self.retry,
                 on_retry: self.on_retry,
+                unreadable: AtomicUsize::new(0),
             }),
         })
     }
@@ -186,6 +189,8 @@ struct Inner {
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
     on_retry: Option<RetryHook>,
+    /// Listed messages left out as unreadable, not yet told.
+    unreadable: AtomicUsize,
 }
 
 /// A cheap-to-clone handle; clones share one connection pool.
@@ -343,13 +348,17 @@ impl Client {
     }
 
     pub(super) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
-        self.send_counted(call).await.0
+        self.send_counted(call, &json).await.0
     }
 
     /// Sends `call`, retrying as the policy allows. Also answers whether an earlier
     /// attempt may have been acted on although its answer was lost (it failed in a way
     /// that is worth retrying): then a 409 or 404 may be that attempt's doing.
-    async fn send_counted<T: DeserializeOwned>(&self, call: Call) -> (Result<T, ApiError>, bool) {
+    /// The answer's body is made a `T` by `decode`.
+    async fn send_counted<T, D>(&self, call: Call, decode: &D) -> (Result<T, ApiError>, bool)
+    where
+        D: Fn(&[u8]) -> Result<T, serde_json::Error>,
+    {
         let policy = &self.inner.retry;
         let mut unsure = false;
         let attempts = if call.idempotent {
@@ -361,7 +370,7 @@ impl Client {
         let mut refreshed = false;
         loop {
             let started = Instant::now();
-            let result = self.send_once(&call, refreshed).await;
+            let result = self.send_once(&call, refreshed, decode).await;
             match &result {
                 Ok(_) => tracing::debug!(
                     method = %call.method, path = %call.path, ms = started.elapsed().as_millis() as u64,
@@ -401,11 +410,15 @@ impl Client {
         }
     }
 
-    async fn send_once<T: DeserializeOwned>(
+    async fn send_once<T, D>(
         &self,
         call: &Call,
         fresh_token: bool,
-    ) -> Result<T, ApiError> {
+        decode: &D,
+    ) -> Result<T, ApiError>
+    where
+        D: Fn(&[u8]) -> Result<T, serde_json::Error>,
+    {
         let base = match call.api {
             Api::Chat => &self.inner.chat,
             Api::People => &self.inner.people,
@@ -437,7 +450,15 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let bytes = resp.bytes().await.map_err(ApiError::from_reqwest)?;
+        // An error while the body comes in is the network's (reqwest calls a body that
+        // ends before its promised length a decode error): worth asking again.
+        let bytes = read_body(resp).await.map_err(|e| {
+            if e.is_timeout() {
+                ApiError::Timeout
+            } else {
+                ApiError::Transport(format!("the answer was cut short ({})", e.without_url()))
+            }
+        })?;
         if !status.is_success() {
             return Err(ApiError::Server(ServerError::from_response(
                 status.as_u16(),
@@ -450,7 +471,7 @@ impl Client {
         } else {
             &bytes
         };
-        serde_json::from_slice(body).map_err(|e| {
+        decode(body).map_err(|e| {
             if e.is_eof() {
                 // Cut short on the way (the promised body never all arrived): a transport
                 // failure, which asking again may well not meet.
@@ -537,7 +558,7 @@ impl Client {
         &self,
         call: Call,
     ) -> Result<Option<T>, ApiError> {
-        match self.send_counted::<T>(call).await {
+        match self.send_counted::<T, _>(call, &json).await {
             (Err(e), true) if e.is_not_found() => {
                 tracing::info!("a retried delete found the resource already gone");
                 Ok(None)
@@ -669,14 +690,33 @@ impl Client {
 
     /// A page of `spaces.messages.list`, decoded lean: each message's `space`,
     /// `formattedText` and `argumentText` are skipped (the caller knows the space; the
-    /// app reads `text`). [`Client::list_messages_full`] keeps them.
+    /// app reads `text`). [`Client::list_messages_full`] keeps them. A message that
+    /// cannot be read, or whose name is not that of a message in `space`, is left out
+    /// and counted, both in the page and for [`Client::take_unreadable_note`].
     pub async fn list_messages(
         &self,
         space: &SpaceName,
         p: &ListMessages,
-    ) -> Result<ListMessagesResponse, ApiError> {
-        let page: crate::api::lean::LeanMessages = self.send(list_messages_call(space, p)).await?;
-        Ok(page.0)
+    ) -> Result<MessagePage, ApiError> {
+        let decode = |body: &[u8]| message_page(body, space);
+        let page = self
+            .send_counted(list_messages_call(space, p), &decode)
+            .await
+            .0?;
+        if page.unreadable > 0 {
+            self.inner
+                .unreadable
+                .fetch_add(page.unreadable, Ordering::Relaxed);
+        }
+        Ok(page)
+    }
+
+    /// What to tell the user of the listed messages left out since last asked, if any.
+    pub fn take_unreadable_note(&self) -> Option<String> {
+        match self.inner.unreadable.swap(0, Ordering::Relaxed) {
+            0 => None,
+            n => Some(unreadable_note(n)),
+        }
     }
 
     /// A page of `spaces.messages.list` with every field as sent.
@@ -733,7 +773,7 @@ impl Client {
             )
             .json(message)?;
         call.idempotent = p.message_id.is_some() || p.request_id.is_some();
-        match (self.send_counted(call).await, &p.message_id) {
+        match (self.send_counted(call, &json).await, &p.message_id) {
             // An earlier attempt stored it and its answer was lost: this is that message.
             ((Err(e), true), Some(id)) if e.code() == Some(409) => {
                 tracing::info!("a retried create found its first attempt stored; fetching it");
@@ -862,6 +902,25 @@ fn list_messages_call(space: &SpaceName, p: &ListMessages) -> Call {
         .q_opt("filter", p.filter.as_deref())
         .q_opt("orderBy", p.order_by.as_deref())
         .q_flag("showDeleted", p.show_deleted)
+}
+
+/// The most of a promised length taken on trust before any of the body has come.
+const MAX_BODY_RESERVE: u64 = 16 << 20;
+
+/// The whole body, into one buffer sized from its promised length as it comes (no list
+/// of chunks gathered and then copied whole).
+async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+    let promised = resp.content_length().unwrap_or(0).min(MAX_BODY_RESERVE);
+    let mut buf = Vec::with_capacity(promised as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+/// An answer's body read as JSON.
+fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
 }
 
 /// Whether a failed attempt is worth repeating (when repeating is safe): the server was

@@ -6,12 +6,13 @@
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
+use serde_json::error::Category;
 use serde_json::Value;
 
 use super::model::{
-    timestamp, Annotation, CardWithId, DeletionMetadata, ListMessagesResponse, MarkupSyntax,
-    Message, Thread, User,
+    timestamp, Annotation, CardWithId, DeletionMetadata, MarkupSyntax, Message, Thread, User,
 };
+use super::name::{MessageName, SpaceName};
 
 /// A `ListMessagesResponse` whose messages leave out `space`, `formattedText` and
 /// `argumentText` (the caller knows the space it listed; the app reads `text`).
@@ -52,22 +53,100 @@ impl<'de> Deserialize<'de> for Messages {
     }
 }
 
-/// A page of `messages.list`, decoded lean (see the module's note).
-pub struct LeanMessages(pub ListMessagesResponse);
+/// A page of `messages.list` as the app takes it: decoded lean (see the module's note),
+/// with every message's name checked to be a message of the listed space.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    pub next_page_token: Option<String>,
+    /// Messages the server listed that could not be read (a field of the wrong type, or
+    /// a name that is not a message of the listed space): left out of `messages`.
+    pub unreadable: usize,
+}
 
-impl<'de> Deserialize<'de> for LeanMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let page = LeanPage::deserialize(d)?;
-        Ok(LeanMessages(ListMessagesResponse {
-            messages: page.messages.0,
-            next_page_token: page.next_page_token,
-        }))
+/// Decodes a page of `messages.list` of `space` from its body. One message that cannot
+/// be read is left out and counted, and the rest kept; a body that is not such a page
+/// at all (not JSON, cut short, the wrong shape around the messages) is an error.
+pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde_json::Error> {
+    let mut bad = Unreadable::default();
+    let (mut messages, next_page_token) = match serde_json::from_slice::<LeanPage>(body) {
+        Ok(page) => (page.messages.0, page.next_page_token),
+        // Some value is of the wrong type: read the page again message by message. Only
+        // a page that holds such a message pays for this.
+        Err(e) if e.classify() == Category::Data => {
+            let page = serde_json::from_slice::<LoosePage>(body)?;
+            let mut out = Vec::with_capacity(page.messages.len());
+            for v in page.messages {
+                match LeanMessage::deserialize(v) {
+                    Ok(m) => out.push(Message::from(m)),
+                    Err(e) => bad.add(|| e.to_string()),
+                }
+            }
+            (out, page.next_page_token)
+        }
+        Err(e) => return Err(e),
+    };
+    messages.retain(|m| match m.name.as_deref() {
+        Some(n) if MessageName::is_in(n, space) => true,
+        Some(n) => {
+            bad.add(|| {
+                let shown: String = n.chars().take(120).collect();
+                format!("the name {shown:?} is not that of a message in {space}")
+            });
+            false
+        }
+        None => {
+            bad.add(|| "a message without a name".to_string());
+            false
+        }
+    });
+    if bad.count > 0 {
+        tracing::warn!(
+            space = %space,
+            count = bad.count,
+            first = bad.first.as_deref().unwrap_or_default(),
+            "messages the server listed could not be read and were left out"
+        );
+    }
+    Ok(MessagePage {
+        messages,
+        next_page_token,
+        unreadable: bad.count,
+    })
+}
+
+/// What says that `n` listed messages could not be read, for the status line.
+pub fn unreadable_note(n: usize) -> String {
+    match n {
+        1 => "1 message from the server could not be read".to_string(),
+        n => format!("{n} messages from the server could not be read"),
     }
 }
 
-/// Decodes a page of `messages.list` from its body.
-pub fn message_page(body: &[u8]) -> Result<ListMessagesResponse, serde_json::Error> {
-    serde_json::from_slice::<LeanMessages>(body).map(|p| p.0)
+/// The messages of a page left out, and why the first was.
+#[derive(Default)]
+struct Unreadable {
+    count: usize,
+    first: Option<String>,
+}
+
+impl Unreadable {
+    fn add(&mut self, why: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(why());
+        }
+    }
+}
+
+/// A page read loosely: each message whole as JSON, to be decoded one by one.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoosePage {
+    #[serde(default)]
+    messages: Vec<Value>,
+    #[serde(default, alias = "next_page_token")]
+    next_page_token: Option<String>,
 }
 
 /// [`Message`]'s fields as read from a list: the same names and aliases, with the three
@@ -179,7 +258,12 @@ impl From<LeanMessage> for Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::model::ListMessagesResponse;
     use serde_json::json;
+
+    fn s() -> SpaceName {
+        SpaceName::parse("spaces/S").unwrap()
+    }
 
     /// A message as the server sends it in a list, with every field the app reads.
     fn wire() -> Value {
@@ -212,14 +296,15 @@ mod tests {
         let page =
             json!({"messages": [wire(), {"name": "spaces/S/messages/C.C"}], "nextPageToken": "t"});
         let body = serde_json::to_vec(&page).unwrap();
-        let lean = message_page(&body).unwrap();
+        let lean = message_page(&body, &s()).unwrap();
         let mut full: ListMessagesResponse = serde_json::from_slice(&body).unwrap();
         for m in &mut full.messages {
             m.space = None;
             m.formatted_text = None;
             m.argument_text = None;
         }
-        assert_eq!(lean, full);
+        assert_eq!(lean.messages, full.messages);
+        assert_eq!(lean.unreadable, 0);
         assert_eq!(lean.next_page_token.as_deref(), Some("t"));
         let m = &lean.messages[0];
         assert_eq!(m.text.as_deref(), Some("hi <users/2> \"quoted\" \\ back"));
@@ -233,12 +318,10 @@ mod tests {
 
     #[test]
     fn empty_and_snake_case_pages_decode() {
-        assert_eq!(
-            message_page(b"{}").unwrap(),
-            ListMessagesResponse::default()
-        );
+        assert_eq!(message_page(b"{}", &s()).unwrap(), MessagePage::default());
         let lean = message_page(
-            br#"{"messages":[{"create_time":"2024-05-01T10:11:12Z","thread_reply":true,"space":null,"formatted_text":null}],"next_page_token":"n"}"#,
+            br#"{"messages":[{"name":"spaces/S/messages/a","create_time":"2024-05-01T10:11:12Z","thread_reply":true,"space":null,"formatted_text":null}],"next_page_token":"n"}"#,
+            &s(),
         )
         .unwrap();
         assert!(lean.messages[0].create_time.is_some() && lean.messages[0].thread_reply);
@@ -246,25 +329,68 @@ mod tests {
     }
 
     #[test]
-    fn bad_timestamps_and_shapes_are_errors_not_panics() {
+    fn bad_shapes_are_errors_not_panics() {
         for body in [
-            &br#"{"messages":[{"createTime":"yesterday"}]}"#[..],
-            br#"{"messages":[{"createTime":12}]}"#,
-            br#"{"messages":{"name":"x"}}"#,
+            &br#"{"messages":{"name":"x"}}"#[..],
             br#"{"messages":[{"space":{"name":"unterminated}]}"#,
+            br#"{"messages":[{"name":"spaces/S/messages/a"}"#,
+            br#"{"messages":[],"nextPageToken":{}}"#,
+            br#"{"messages":null}"#,
             b"7",
             b"",
         ] {
-            let e = message_page(body).expect_err("a bad page");
+            let e = message_page(body, &s()).expect_err("a bad page");
             assert!(!e.to_string().is_empty());
         }
-        let e = message_page(br#"{"messages":[{"createTime":"yesterday"}]}"#).unwrap_err();
-        assert!(e.to_string().contains("yesterday"), "{e}");
+    }
+
+    #[test]
+    fn a_message_that_cannot_be_read_is_left_out_and_counted() {
+        let ok = |id: &str| json!({"name": format!("spaces/S/messages/{id}"), "text": id});
+        let bad = |field: &str, v: Value| {
+            let mut m = ok("bad");
+            m[field] = v;
+            m
+        };
+        let page = json!({"messages": [
+            ok("a"),
+            bad("createTime", json!("yesterday")),
+            bad("createTime", json!(12)),
+            bad("annotations", json!("x")),
+            bad("thread", json!([1])),
+            bad("threadReply", json!("yes")),
+            bad("name", json!(5)),
+            bad("cardsV2", json!({"card": 1})),
+            ok("b"),
+            json!(7),
+            json!(null),
+        ], "nextPageToken": "t"});
+        let got = message_page(page.to_string().as_bytes(), &s()).unwrap();
+        let names: Vec<_> = got.messages.iter().map(|m| m.text.as_deref()).collect();
+        assert_eq!(names, [Some("a"), Some("b")]);
+        assert_eq!(got.unreadable, 9);
+        assert_eq!(got.next_page_token.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn the_note_counts_in_words() {
+        assert_eq!(
+            unreadable_note(1),
+            "1 message from the server could not be read"
+        );
+        assert_eq!(
+            unreadable_note(1000),
+            "1000 messages from the server could not be read"
+        );
     }
 
     #[test]
     fn a_null_timestamp_is_none() {
-        let lean = message_page(br#"{"messages":[{"createTime":null}]}"#).unwrap();
+        let lean = message_page(
+            br#"{"messages":[{"name":"spaces/S/messages/a","createTime":null}]}"#,
+            &s(),
+        )
+        .unwrap();
         assert_eq!(lean.messages[0].create_time, None);
     }
 }

@@ -219,6 +219,15 @@ pub fn is_client_message_id(s: &str) -> bool {
     }
 }
 
+/// A server-assigned message id, or a client-assigned one (`client-…`).
+fn is_message_id(message: &str) -> bool {
+    if message.starts_with("client-") {
+        is_client_message_id(message)
+    } else {
+        is_opaque_id(message)
+    }
+}
+
 /// `spaces/{space}/messages/{message}`; `{message}` may be a client-assigned id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MessageName {
@@ -235,12 +244,7 @@ impl MessageName {
         Self::new(&space, message).map_err(|_| bad())
     }
     pub fn new(space: &SpaceName, message: &str) -> Result<Self, NameError> {
-        let ok = if message.starts_with("client-") {
-            is_client_message_id(message)
-        } else {
-            is_opaque_id(message)
-        };
-        if ok {
+        if is_message_id(message) {
             Ok(MessageName {
                 space: space.clone(),
                 message: message.to_string(),
@@ -248,6 +252,13 @@ impl MessageName {
         } else {
             Err(err("message id", message, MESSAGE_FORM))
         }
+    }
+    /// Whether `s` is the name of a message in `space`, checked as [`Self::parse`] does
+    /// but without making one (a listed page checks every name it holds).
+    pub fn is_in(s: &str, space: &SpaceName) -> bool {
+        s.strip_prefix(space.as_str())
+            .and_then(|rest| rest.strip_prefix("/messages/"))
+            .is_some_and(is_message_id)
     }
     /// The name of a message by its client-assigned id.
     pub fn from_client_id(space: &SpaceName, id: &ClientMessageId) -> Self {
@@ -656,6 +667,33 @@ mod tests {
         assert!(MessageName::parse("spaces/S1/messages/client-X").is_err());
         assert!(MessageName::parse("spaces/S1/messages/").is_err());
         assert!(MessageName::parse("spaces/S1/threads/x").is_err());
+    }
+
+    #[test]
+    fn a_message_of_a_space_is_checked_as_parse_does() {
+        let s = SpaceName::parse("spaces/S1").unwrap();
+        for good in ["spaces/S1/messages/abc.def", "spaces/S1/messages/client-x"] {
+            assert!(MessageName::is_in(good, &s), "{good}");
+            assert_eq!(MessageName::parse(good).unwrap().space(), &s);
+        }
+        for bad in [
+            "users/1002",
+            "spaces/S1/messages/",
+            "spaces/S1/messages",
+            "spaces/S1",
+            "spaces/S2/messages/abc",
+            "spaces/S10/messages/abc",
+            "spaces/S/messages/abc",
+            "spaces/S1/threads/abc",
+            "spaces/S1/messages/a/b",
+            "spaces/S1/messages/client-X",
+            "spaces/S1/messages/ab c",
+            "spaces/S1/messages/a\u{1b}[2J",
+            " spaces/S1/messages/abc",
+            "",
+        ] {
+            assert!(!MessageName::is_in(bad, &s), "{bad:?}");
+        }
     }
 
     #[test]
