@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::api::model::Message;
+use serde_json::Value;
+
+use crate::api::model::{
+    Annotation, Attachment, CardWithId, EmojiReactionSummary, Message, QuotedMessageMetadata, User,
+};
 
 /// What a message's name in a timeline stands for: a message on the server, or the
 /// local copy of one being sent (named after its client-assigned id until the server
@@ -65,7 +69,66 @@ impl Item {
         self.msg.create_time.unwrap_or_default()
     }
     pub fn thread(&self) -> &str {
-        self.msg.thread_name().unwrap_or_else(|| self.name())
+        self.thread_name().unwrap_or_else(|| self.name())
+    }
+    /// The thread the server put the message in, if it said.
+    pub fn thread_name(&self) -> Option<&str> {
+        self.msg.thread_name()
+    }
+    /// A reply in a thread (not the thread's first message).
+    pub fn is_reply(&self) -> bool {
+        self.msg.thread_reply
+    }
+    /// When the message was last edited, if it was.
+    pub fn updated(&self) -> Option<DateTime<Utc>> {
+        self.msg.last_update_time
+    }
+    /// Whether the server said it is deleted (such a message is not kept).
+    pub fn is_deleted(&self) -> bool {
+        self.msg.is_deleted()
+    }
+    pub fn text(&self) -> Option<&str> {
+        self.msg.text.as_deref()
+    }
+    pub fn sender(&self) -> Option<&User> {
+        self.msg.sender.as_ref()
+    }
+    pub fn sender_name(&self) -> Option<&str> {
+        self.msg.sender_name()
+    }
+    /// Legacy cards (`cards`), as JSON.
+    pub fn cards(&self) -> &[Value] {
+        &self.msg.cards
+    }
+    pub fn cards_v2(&self) -> &[CardWithId] {
+        &self.msg.cards_v2
+    }
+    pub fn annotations(&self) -> &[Annotation] {
+        &self.msg.annotations
+    }
+    /// The attachments as the server sent them (JSON).
+    pub fn attachment_json(&self) -> &[Value] {
+        &self.msg.attachment
+    }
+    pub fn attachments(&self) -> Vec<Attachment> {
+        self.msg.attachments()
+    }
+    pub fn has_reactions(&self) -> bool {
+        !self.msg.emoji_reaction_summaries.is_empty()
+    }
+    pub fn reaction_summaries(&self) -> Vec<EmojiReactionSummary> {
+        self.msg.reaction_summaries()
+    }
+    /// The message this one quotes, if any.
+    pub fn quoted(&self) -> Option<QuotedMessageMetadata> {
+        self.msg.quoted()
+    }
+    /// The whole API message again (for a request that sends it, or shows it all).
+    pub fn to_message(&self) -> Message {
+        self.msg.clone()
+    }
+    pub fn into_message(self) -> Message {
+        self.msg
     }
     pub fn is_local(&self) -> bool {
         MessageId::is_local(self.name())

@@ -38,7 +38,7 @@ impl Timeline {
     pub(super) fn stat_add(threads: &mut HashMap<String, ThreadStat, Fast>, it: &Item) {
         let t = threads.entry(it.thread().to_string()).or_default();
         t.items += 1;
-        if it.msg.thread_reply {
+        if it.is_reply() {
             t.replies += 1;
         } else if t.root.is_none() {
             t.root = Some(it.name().to_string());
@@ -50,7 +50,7 @@ impl Timeline {
             return;
         };
         t.items = t.items.saturating_sub(1);
-        if it.msg.thread_reply {
+        if it.is_reply() {
             t.replies = t.replies.saturating_sub(1);
         }
         if t.root.as_deref() == Some(it.name()) {
@@ -63,7 +63,7 @@ impl Timeline {
 
     /// Live replies to the thread `root` starts (from the thread index).
     pub fn reply_count(&self, root: &Item) -> usize {
-        if root.msg.thread_reply {
+        if root.is_reply() {
             return 0;
         }
         self.threads.get(root.thread()).map_or(0, |t| t.replies)
