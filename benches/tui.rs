@@ -48,6 +48,22 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The allocator's view (glibc): bytes in live allocations, and bytes freed but kept.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_kib() -> (u64, u64) {
+    // SAFETY: mallinfo2 only reads the allocator's counters.
+    let mi = unsafe { libc::mallinfo2() };
+    (
+        (mi.uordblks + mi.hblkhd) as u64 / 1024,
+        mi.fordblks as u64 / 1024,
+    )
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_kib() -> (u64, u64) {
+    (0, 0)
+}
+
 /// `n` messages: threads of one to six, with markup, mentions and CJK, five senders.
 fn messages(n: usize) -> Vec<Message> {
     let t0 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
@@ -626,6 +642,12 @@ fn scale_one(n: usize) {
     let walk = walk.elapsed();
     drop(all);
     let rss = rss_kib();
+    let (live, kept) = heap_kib();
+    println!(
+        "scale, {n:>7} messages: at the oldest the heap holds {:.1} MiB live and {:.1} MiB freed but kept",
+        live as f64 / 1024.0,
+        kept as f64 / 1024.0,
+    );
     // Idle polls that find nothing, each with the frame it asks for (if any).
     let after = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
     let mut idle = Vec::new();

@@ -137,7 +137,7 @@ fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
     );
     let item = app.current_timeline().unwrap().get(&local).unwrap().clone();
     assert!(matches!(item.local, Some(Local::Failed(_))));
-    assert_eq!(item.msg.text.as_deref(), Some("important words"));
+    assert_eq!(item.text(), Some("important words"));
     assert!(app.status.note.as_ref().unwrap().error);
     key(&mut app, KeyCode::Esc);
     // R sends it again with the same client id: it can never arrive twice.
@@ -276,9 +276,7 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
             .unwrap()
             .get(&message.to_string())
             .unwrap()
-            .msg
-            .text
-            .as_deref(),
+            .text(),
         Some("Yes, builds fine here. Really."),
         "shown at once"
     );
@@ -301,9 +299,7 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
             .unwrap()
             .get(&message.to_string())
             .unwrap()
-            .msg
-            .text
-            .as_deref(),
+            .text(),
         Some("Yes, builds fine here."),
         "the old text is back"
     );

@@ -45,7 +45,7 @@ fn edit_lost(app: &mut gchat::app::App) -> Vec<Effect> {
 
 fn shown(app: &gchat::app::App) -> (String, Option<Local>) {
     let it = app.current_timeline().unwrap().get(T2).unwrap();
-    (it.msg.text.clone().unwrap_or_default(), it.local.clone())
+    (it.text().unwrap_or_default().to_string(), it.local.clone())
 }
 
 fn server_has(text: &str) -> Outcome {

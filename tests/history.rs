@@ -69,7 +69,7 @@ fn line_of(screen: &str, text: &str) -> Option<usize> {
 fn selected_text(app: &App) -> String {
     let name = selected_name(app);
     let it = app.current_timeline().unwrap().get(&name).unwrap();
-    it.msg.text.clone().unwrap()
+    it.text().unwrap().to_string()
 }
 
 #[test]

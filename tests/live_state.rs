@@ -25,10 +25,9 @@ fn selected_text(app: &App) -> String {
         .unwrap()
         .get(&name)
         .unwrap()
-        .msg
-        .text
-        .clone()
+        .text()
         .unwrap()
+        .to_string()
 }
 
 /// The screen line the first line of `text` is on.
@@ -92,7 +91,7 @@ fn above_selected(app: &App) -> Vec<Message> {
     };
     let items = app.current_timeline().unwrap().items();
     let i = items.iter().position(|i| i.name() == name).unwrap();
-    items.range(..i).rev().map(|i| i.msg.clone()).collect()
+    items.range(..i).rev().map(|i| i.to_message()).collect()
 }
 
 fn events(app: &mut App, events: Vec<SpaceEvent>) -> Vec<Effect> {
@@ -281,7 +280,7 @@ fn a_message_older_than_the_loaded_window_is_left_out() {
 #[test]
 fn a_reaction_refreshes_that_message_only() {
     let mut app = app();
-    let target = app.current_timeline().unwrap().items()[3].msg.clone();
+    let target = app.current_timeline().unwrap().items()[3].to_message();
     let name = target.name.clone().unwrap();
     let mut e = SpaceEvent {
         name: Some(format!("{TEAM}/spaceEvents/{:016}", 1)),
@@ -324,7 +323,7 @@ fn a_reaction_refreshes_that_message_only() {
             .unwrap()
             .get(&name)
             .unwrap()
-            .msg
+            .to_message()
             .emoji_reaction_summaries,
         with.emoji_reaction_summaries
     );

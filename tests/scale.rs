@@ -34,7 +34,7 @@ fn msg(id: &str, thread: &str, reply: bool, minute: i64) -> Message {
 fn order(t: &Timeline) -> Vec<String> {
     t.items()
         .iter()
-        .map(|i| i.msg.text.clone().unwrap_or_default())
+        .map(|i| i.text().unwrap_or_default().to_string())
         .collect()
 }
 
@@ -43,7 +43,7 @@ fn index_right(t: &Timeline) {
     for it in t.items() {
         let found = t.get(it.name()).expect("indexed");
         assert_eq!(found.name(), it.name());
-        assert_eq!(found.msg.text, it.msg.text);
+        assert_eq!(found.text(), it.text());
     }
 }
 

@@ -540,7 +540,7 @@ fn failed_but_stored(app: &App, emu: &Emulator, s: &SpaceName) -> Vec<String> {
         .items()
         .iter()
         .filter(|i| matches!(i.local, Some(Local::Failed(_))))
-        .filter_map(|i| i.msg.text.clone())
+        .filter_map(|i| i.text().map(String::from))
         .filter(|t| stored(emu, s, t) > 0)
         .collect()
 }
@@ -638,7 +638,7 @@ async fn two_hundred_sends_under_random_faults_lose_and_repeat_nothing() {
     let texts: Vec<String> = tl
         .items()
         .iter()
-        .filter_map(|i| i.msg.text.clone())
+        .filter_map(|i| i.text().map(String::from))
         .collect();
     let (mut lost, mut twice, mut not_sent) = (0, 0, 0);
     for i in 0..N {
@@ -780,8 +780,7 @@ mod alone {
             .expect("timeline")
             .get(&name)
             .unwrap()
-            .msg
-            .clone();
+            .to_message();
         done(
             &mut app,
             Outcome::Deleted {
@@ -827,8 +826,7 @@ mod alone {
             .expect("timeline")
             .get(&name)
             .unwrap()
-            .msg
-            .clone();
+            .to_message();
         app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
             name: name.clone(),
             reply: true,
@@ -859,7 +857,7 @@ mod alone {
                 .expect("timeline")
                 .get(&name)
                 .unwrap();
-            (it.msg.text.clone().unwrap(), it.local.clone())
+            (it.text().unwrap().to_string(), it.local.clone())
         };
         // A poll listed the old text before the edit: the edit in progress stays shown.
         listed_before(&mut app);

@@ -204,7 +204,7 @@ fn links_come_from_text_rich_links_and_drive_files_and_only_web_ones_open() {
     );
     // A rich link chip.
     if let Some(tl) = a.store.timeline_mut(TEAM) {
-        let mut m = tl.get(&name).unwrap().msg.clone();
+        let mut m = tl.get(&name).unwrap().to_message();
         m.annotations = vec![serde_json::from_value(json!({
             "type": "RICH_LINK",
             "richLinkMetadata": { "uri": "https://docs.google.com/document/d/X/edit", "richLinkType": "DRIVE_FILE" }
@@ -588,7 +588,7 @@ fn an_address_that_did_not_open_is_shown_whole_and_y_copies_it() {
 fn card_buttons_and_card_text_links_are_among_the_links() {
     let (mut a, name) = with_message("Release 2.3.0 is out", vec![]);
     if let Some(tl) = a.store.timeline_mut(TEAM) {
-        let mut m = tl.get(&name).unwrap().msg.clone();
+        let mut m = tl.get(&name).unwrap().to_message();
         m.cards_v2 = vec![serde_json::from_value(json!({
             "cardId": "rel",
             "card": {"sections": [{"widgets": [

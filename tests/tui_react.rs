@@ -203,7 +203,6 @@ fn counts(app: &gchat::app::App, message: &str) -> Vec<(String, i32)> {
         .expect("timeline")
         .get(message)
         .unwrap()
-        .msg
         .reaction_summaries()
         .into_iter()
         .map(|s| {
@@ -311,8 +310,7 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
         .expect("timeline")
         .get(L1)
         .unwrap()
-        .msg
-        .clone();
+        .to_message();
     m.emoji_reaction_summaries =
         vec![serde_json::json!({"emoji": {"unicode": "👍"}, "reactionCount": 2})];
     done(
@@ -359,8 +357,7 @@ fn a_failed_take_back_restores_the_reaction() {
         .expect("timeline")
         .get(L1)
         .unwrap()
-        .msg
-        .clone();
+        .to_message();
     m.emoji_reaction_summaries =
         vec![serde_json::json!({"emoji": {"unicode": "🎉"}, "reactionCount": 2})];
     done(
@@ -645,7 +642,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
         it.local,
         Some(gchat::app::timeline::Local::Failed(_))
     ));
-    assert_eq!(it.msg.text.as_deref(), Some("late reply"));
+    assert_eq!(it.text(), Some("late reply"));
     let screen = render(&app, 120, 40);
     assert!(screen.contains("edited since"), "{screen}");
     // A retry sends the quote again.
@@ -669,8 +666,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
         .expect("timeline")
         .get(L1)
         .unwrap()
-        .msg
-        .clone();
+        .to_message();
     let new_time = now() + chrono::TimeDelta::minutes(1);
     edited.last_update_time = Some(new_time);
     edited.text = Some("午饭改到一点".into());
@@ -790,8 +786,7 @@ fn reload_asks_for_the_pins_and_own_reactions_again() {
         .expect("timeline")
         .get(L1)
         .unwrap()
-        .msg
-        .clone();
+        .to_message();
     m.emoji_reaction_summaries =
         vec![serde_json::json!({"emoji": {"unicode": "🎉"}, "reactionCount": 1})];
     let fx = done(
@@ -987,8 +982,7 @@ fn a_pending_quote_follows_an_edit_of_the_quoted_message() {
         .expect("timeline")
         .get(L1)
         .unwrap()
-        .msg
-        .clone();
+        .to_message();
     let new_time = now() + chrono::TimeDelta::minutes(1);
     edited.last_update_time = Some(new_time);
     edited.text = Some("午饭改到一点".into());

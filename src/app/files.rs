@@ -137,7 +137,7 @@ impl App {
         if it.is_local() {
             return None;
         }
-        Some(it.msg.clone())
+        Some(it.to_message())
     }
 
     /// `s`: saves the selected message's attachment, asking which when it has several.
@@ -198,7 +198,7 @@ impl App {
 
     /// `O`: opens the selected message's only link, or asks which.
     pub(super) fn open_link(&mut self, fx: &mut Vec<Effect>) {
-        let Some(m) = self.selected_item().map(|i| i.msg.clone()) else {
+        let Some(m) = self.selected_item().map(|i| i.to_message()) else {
             self.error("Select a message with a link to open it.");
             return;
         };
@@ -246,7 +246,7 @@ impl App {
             self.error("Select a message to copy it.");
             return;
         };
-        let m = it.msg.clone();
+        let m = it.to_message();
         let (text, what) = if address {
             if it.is_local() {
                 self.error("The message has no web address until it is sent.");

@@ -101,7 +101,7 @@ impl App {
         for it in tl.items() {
             let target = match &it.local {
                 Some(Local::Sending | Local::Failed(_)) if it.is_local() => {
-                    match (it.msg.thread_reply, it.msg.thread_name()) {
+                    match (it.is_reply(), it.thread_name()) {
                         (true, Some(t)) => Target::Reply {
                             thread: t.to_string(),
                         },
@@ -114,7 +114,11 @@ impl App {
                 _ => continue,
             };
             let local = it.name().to_string();
-            words.push((target, it.msg.text.clone().unwrap_or_default(), local));
+            words.push((
+                target,
+                it.text().map(String::from).unwrap_or_default(),
+                local,
+            ));
         }
         let n = words.len();
         for (target, text, local) in words {

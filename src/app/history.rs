@@ -158,7 +158,7 @@ impl App {
             .items()
             .iter()
             .rev()
-            .find(|i| !i.msg.thread_reply && !i.is_local())
+            .find(|i| !i.is_reply() && !i.is_local())
             .map(|i| i.thread().to_string());
         let fresh: Vec<&Message> = msgs
             .iter()
@@ -221,7 +221,7 @@ impl App {
         let first = tl
             .items()
             .iter()
-            .find(|i| !i.is_local() && !self.is_mine(&i.msg) && i.time() > read)
+            .find(|i| !i.is_local() && !self.is_mine_item(i) && i.time() > read)
             .map(|i| i.name().to_string());
         let v = self.views.entry(space.to_string()).or_default();
         // Nothing unread shown yet (the space opened from what was already here): the
@@ -314,7 +314,7 @@ impl App {
                 .to_string()
         };
         let mut text = format!("Sent {}", fmt(item.time()));
-        if let Some(t) = item.msg.last_update_time {
+        if let Some(t) = item.updated() {
             text.push_str(&format!(" · edited {}", fmt(t)));
         }
         self.note(text);

@@ -1,8 +1,22 @@
 //! One message as the app holds it: the server's copy, or a local one on its way.
+//!
+//! Held compactly, with what the screen needs at hand: the name, the thread's name and
+//! the sender shared (one allocation each however many places refer to them), times as
+//! integers, the text boxed to its length, and whatever else the message carries (cards,
+//! attachments, reactions, annotations, a quote, ...) in one boxed remainder that most
+//! messages do not have. Nothing is lost: [`Item::to_message`] gives back the message as
+//! the server sent it.
+
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
-use crate::api::model::Message;
+use crate::api::model::{
+    Annotation, Attachment, CardWithId, EmojiReactionSummary, Message, QuotedMessageMetadata,
+    Thread, User,
+};
 
 /// What a message's name in a timeline stands for: a message on the server, or the
 /// local copy of one being sent (named after its client-assigned id until the server
@@ -46,9 +60,84 @@ pub enum Local {
     Deleting,
 }
 
+/// A time as nanoseconds since the epoch; `NO_TIME` when there is none.
+type Nanos = i64;
+const NO_TIME: Nanos = Nanos::MIN;
+
+/// `t` as an integer when it round-trips exactly (taken out of `t`), else `NO_TIME`
+/// (and `t` stays where it is, in the remainder).
+fn pack_time(t: &mut Option<DateTime<Utc>>) -> Nanos {
+    let Some(v) = *t else { return NO_TIME };
+    match v.timestamp_nanos_opt() {
+        Some(n) if n != NO_TIME && DateTime::from_timestamp_nanos(n) == v => {
+            *t = None;
+            n
+        }
+        _ => NO_TIME,
+    }
+}
+
+fn unpack_time(n: Nanos, rest: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    if n == NO_TIME {
+        rest
+    } else {
+        Some(DateTime::from_timestamp_nanos(n))
+    }
+}
+
+/// Strings and senders shared by the messages of one timeline: a message name, a thread
+/// name or a sender is held once however many messages, indexes and rows refer to it.
+#[derive(Debug, Default)]
+pub struct Shared {
+    senders: HashMap<Box<str>, Rc<User>, super::rows::Fast>,
+    threads: HashMap<Rc<str>, (), super::rows::Fast>,
+}
+
+impl Shared {
+    fn sender(&mut self, u: User) -> Rc<User> {
+        let Some(name) = u.name.as_deref() else {
+            return Rc::new(u);
+        };
+        match self.senders.get(name) {
+            Some(known) if **known == u => known.clone(),
+            _ => {
+                let rc = Rc::new(u);
+                if let Some(name) = rc.name.as_deref() {
+                    self.senders.insert(name.into(), rc.clone());
+                }
+                rc
+            }
+        }
+    }
+
+    fn thread(&mut self, name: String) -> Rc<str> {
+        if let Some((k, _)) = self.threads.get_key_value(name.as_str()) {
+            return k.clone();
+        }
+        let rc: Rc<str> = name.into();
+        self.threads.insert(rc.clone(), ());
+        rc
+    }
+
+    /// Forgets thread names no message refers to any more.
+    pub(super) fn sweep(&mut self) {
+        self.threads.retain(|k, _| Rc::strong_count(k) > 1);
+        self.senders.retain(|_, u| Rc::strong_count(u) > 1);
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub msg: Message,
+    name: Rc<str>,
+    /// The thread's name as the server gave it (when it had no key either).
+    thread: Option<Rc<str>>,
+    sender: Option<Rc<User>>,
+    created: Nanos,
+    updated: Nanos,
+    text: Option<Box<str>>,
+    reply: bool,
+    /// Everything else the message carries, when it carries anything else.
+    pub(super) rest: Option<Box<Message>>,
     pub local: Option<Local>,
     /// For messages sent from here: the client-assigned id (a retry reuses it, so the
     /// server can never store the message twice).
@@ -57,16 +146,175 @@ pub struct Item {
     pub rev: u64,
 }
 
+static NO_MESSAGE: std::sync::OnceLock<Message> = std::sync::OnceLock::new();
+
 impl Item {
+    /// `m` held compactly, its strings and sender shared through `shared`.
+    pub(super) fn new(mut m: Message, shared: &mut Shared) -> Item {
+        let name: Rc<str> = m.name.take().unwrap_or_default().into();
+        let thread = match &mut m.thread {
+            Some(Thread {
+                name: n @ Some(_),
+                thread_key: None,
+            }) => {
+                let t = n.take().map(|n| shared.thread(n));
+                m.thread = None;
+                t
+            }
+            _ => None,
+        };
+        let sender = m.sender.take().map(|u| shared.sender(u));
+        let created = pack_time(&mut m.create_time);
+        let updated = pack_time(&mut m.last_update_time);
+        let text = m.text.take().map(String::into_boxed_str);
+        let reply = std::mem::take(&mut m.thread_reply);
+        let rest = (m != Message::default()).then(|| Box::new(m));
+        Item {
+            name,
+            thread,
+            sender,
+            created,
+            updated,
+            text,
+            reply,
+            rest,
+            local: None,
+            client_id: None,
+            rev: 0,
+        }
+    }
+
+    /// The message as the server sent it (for a request that sends it again, or a
+    /// view that shows all of it).
+    pub fn to_message(&self) -> Message {
+        let mut m = self.rest.as_deref().cloned().unwrap_or_default();
+        m.name = Some(self.name.to_string());
+        if let Some(t) = &self.thread {
+            m.thread = Some(Thread {
+                name: Some(t.to_string()),
+                thread_key: None,
+            });
+        }
+        m.sender = self.sender.as_deref().cloned().or(m.sender);
+        m.create_time = self.created();
+        m.last_update_time = self.updated();
+        m.text = self.text.as_deref().map(String::from).or(m.text);
+        m.thread_reply = self.reply;
+        m
+    }
+
+    pub fn into_message(self) -> Message {
+        self.to_message()
+    }
+
+    /// The same message, as far as what the server said goes (not its local state).
+    pub(super) fn same_message(&self, o: &Item) -> bool {
+        self.name == o.name
+            && self.thread == o.thread
+            && self.sender == o.sender
+            && self.created == o.created
+            && self.updated == o.updated
+            && self.text == o.text
+            && self.reply == o.reply
+            && self.rest == o.rest
+    }
+
+    /// Takes `old`'s name (the one allocation the indexes and rows share).
+    pub(super) fn keep_name(&mut self, old: &Item) {
+        self.name = old.name.clone();
+    }
+
+    fn rest(&self) -> &Message {
+        self.rest
+            .as_deref()
+            .unwrap_or_else(|| NO_MESSAGE.get_or_init(Message::default))
+    }
+
     pub fn name(&self) -> &str {
-        self.msg.name.as_deref().unwrap_or("")
+        &self.name
+    }
+    /// The name, shared (not copied) with the indexes and rows that refer to it.
+    pub fn shared_name(&self) -> &Rc<str> {
+        &self.name
     }
     pub fn time(&self) -> DateTime<Utc> {
-        self.msg.create_time.unwrap_or_default()
+        self.created().unwrap_or_default()
+    }
+    pub fn created(&self) -> Option<DateTime<Utc>> {
+        unpack_time(self.created, self.rest().create_time)
     }
     pub fn thread(&self) -> &str {
-        self.msg.thread_name().unwrap_or_else(|| self.name())
+        self.thread_name().unwrap_or_else(|| self.name())
     }
+    /// The thread the server put the message in, if it said.
+    pub fn thread_name(&self) -> Option<&str> {
+        self.thread.as_deref().or_else(|| self.rest().thread_name())
+    }
+    /// The thread's name (the message's own for one the server put in no thread), shared
+    /// where it can be.
+    pub(super) fn shared_thread(&self) -> Rc<str> {
+        match (&self.thread, self.rest().thread_name()) {
+            (Some(t), _) => t.clone(),
+            (None, Some(t)) => t.into(),
+            (None, None) => self.name.clone(),
+        }
+    }
+    /// A reply in a thread (not the thread's first message).
+    pub fn is_reply(&self) -> bool {
+        self.reply
+    }
+    /// When the message was last edited, if it was.
+    pub fn updated(&self) -> Option<DateTime<Utc>> {
+        unpack_time(self.updated, self.rest().last_update_time)
+    }
+    /// Whether the server said it is deleted (such a message is not kept).
+    pub fn is_deleted(&self) -> bool {
+        self.rest().is_deleted()
+    }
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref().or(self.rest().text.as_deref())
+    }
+    pub(super) fn set_text(&mut self, text: &str) {
+        self.text = Some(text.into());
+    }
+    pub fn sender(&self) -> Option<&User> {
+        self.sender.as_deref().or(self.rest().sender.as_ref())
+    }
+    pub fn sender_name(&self) -> Option<&str> {
+        self.sender().and_then(|u| u.name.as_deref())
+    }
+    /// Legacy cards (`cards`), as JSON.
+    pub fn cards(&self) -> &[Value] {
+        &self.rest().cards
+    }
+    pub fn cards_v2(&self) -> &[CardWithId] {
+        &self.rest().cards_v2
+    }
+    pub fn annotations(&self) -> &[Annotation] {
+        &self.rest().annotations
+    }
+    /// The attachments as the server sent them (JSON).
+    pub fn attachment_json(&self) -> &[Value] {
+        &self.rest().attachment
+    }
+    pub fn attachments(&self) -> Vec<Attachment> {
+        self.rest().attachments()
+    }
+    pub fn has_reactions(&self) -> bool {
+        !self.rest().emoji_reaction_summaries.is_empty()
+    }
+    pub fn reaction_summaries(&self) -> Vec<EmojiReactionSummary> {
+        self.rest().reaction_summaries()
+    }
+    /// The message this one quotes, if any.
+    pub fn quoted(&self) -> Option<QuotedMessageMetadata> {
+        self.rest().quoted()
+    }
+    /// The client-assigned id the server holds for this message, if any.
+    pub fn client_assigned_id(&self) -> Option<&str> {
+        self.rest().client_assigned_message_id.as_deref()
+    }
+
     pub fn is_local(&self) -> bool {
         MessageId::is_local(self.name())
     }
@@ -74,9 +322,9 @@ impl Item {
     pub(super) fn busy(&self) -> bool {
         matches!(self.local, Some(Local::Saving | Local::Deleting))
     }
-    /// Whether this copy was updated later than `m` was.
-    pub(super) fn newer_than(&self, m: &Message) -> bool {
-        match (self.msg.last_update_time, m.last_update_time) {
+    /// Whether this copy was updated later than `o` was.
+    pub(super) fn newer_than(&self, o: &Item) -> bool {
+        match (self.updated(), o.updated()) {
             (Some(shown), Some(other)) => shown > other,
             (Some(_), None) => true,
             _ => false,

@@ -81,7 +81,7 @@ use layout::{LayoutCache, Screen};
 use people::People;
 use permissions::Task;
 use spaces::SpaceList;
-use timeline::Timeline;
+use timeline::{Item, Timeline};
 use view::ViewState;
 
 pub use converse::last_part as converse_last_part;
@@ -325,6 +325,11 @@ impl App {
     /// Whether a message was sent by whoever is signed in.
     pub fn is_mine(&self, m: &Message) -> bool {
         self.me.sent(m)
+    }
+
+    /// Whether a message held in a timeline was sent by whoever is signed in.
+    pub fn is_mine_item(&self, it: &Item) -> bool {
+        self.me.sent_by(it.sender())
     }
 
     pub fn current_timeline(&self) -> Option<&Timeline> {

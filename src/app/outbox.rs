@@ -81,14 +81,14 @@ impl App {
                     Some(Unsent {
                         space: space.clone(),
                         client_id: it.client_id.clone()?,
-                        text: it.msg.text.clone().unwrap_or_default(),
-                        thread: if it.msg.thread_reply {
-                            it.msg.thread_name().map(String::from)
+                        text: it.text().map(String::from).unwrap_or_default(),
+                        thread: if it.is_reply() {
+                            it.thread_name().map(String::from)
                         } else {
                             None
                         },
                         created: it.time(),
-                        attachment: it.msg.attachment.clone(),
+                        attachment: it.attachment_json().to_vec(),
                     })
                 })
             })
@@ -111,7 +111,7 @@ impl App {
                         target: Target::Edit {
                             message: it.name().to_string(),
                         },
-                        text: it.msg.text.clone().unwrap_or_default(),
+                        text: it.text().map(String::from).unwrap_or_default(),
                     })
             })
             .collect();

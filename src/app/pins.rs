@@ -107,7 +107,7 @@ impl App {
             return;
         };
         self.react.seek = None;
-        let reply = item.msg.thread_reply;
+        let reply = item.is_reply();
         let row = Row::Msg {
             name: message.to_string(),
             reply,
@@ -189,7 +189,7 @@ impl App {
             .items()
             .iter()
             .rev()
-            .filter(|i| !i.is_local() && !i.msg.emoji_reaction_summaries.is_empty())
+            .filter(|i| !i.is_local() && i.has_reactions())
             .map(|i| i.name().to_string())
             .filter(|n| !self.react.mine_asked.contains(n))
             .take(self.react.mine_room())

@@ -111,7 +111,7 @@ impl App {
         let custom = &self.react.custom;
         let tl = self.store.timeline(space);
         if let Some(it) = tl.and_then(|t| t.get(message)) {
-            for s in it.msg.reaction_summaries() {
+            for s in it.reaction_summaries() {
                 if let Some(e) = &s.emoji {
                     if let Some(k) = EmojiKey::of(e) {
                         push(k, emoji_label(e, custom));
@@ -125,7 +125,7 @@ impl App {
         // The space's favourites, by how often they were used on loaded messages.
         let mut counts: Vec<(EmojiKey, Clean, i32)> = Vec::new();
         for it in tl.into_iter().flat_map(|t| t.items()) {
-            for s in it.msg.reaction_summaries() {
+            for s in it.reaction_summaries() {
                 let Some(e) = &s.emoji else { continue };
                 let Some(k) = EmojiKey::of(e) else { continue };
                 let n = s.reaction_count.unwrap_or(1).max(1);
@@ -320,16 +320,17 @@ impl App {
         let Some(item) = self.selected_server_message("quote") else {
             return;
         };
-        let Some(meta) = crate::api::client::quote_of(&item.msg) else {
+        let Some(meta) = crate::api::client::quote_of(&item.to_message()) else {
             return;
         };
         let who = item
-            .msg
-            .sender
-            .as_ref()
+            .sender()
             .map(|u| self.member_label(u))
             .unwrap_or_default();
-        let text = item.msg.text.clone().unwrap_or_else(|| "(card)".into());
+        let text = item
+            .text()
+            .map(String::from)
+            .unwrap_or_else(|| "(card)".into());
         let preview = crate::markup::plain_preview(&text, self, 200);
         self.react.quote = Some(Quote {
             space: space.clone(),
@@ -348,8 +349,12 @@ impl App {
     /// An unsent message that quoted another is taken back to edit: the quote goes back
     /// above the box, as of the quoted message's copy here now (a refused quote was
     /// usually of a version since edited).
-    pub(super) fn requote(&mut self, space: &SpaceName, msg: &crate::api::model::Message) {
-        let Some(name) = msg.quoted().and_then(|q| q.name) else {
+    pub(super) fn requote(
+        &mut self,
+        space: &SpaceName,
+        quoted: Option<crate::api::model::QuotedMessageMetadata>,
+    ) {
+        let Some(name) = quoted.and_then(|q| q.name) else {
             return;
         };
         if let Some(q) = self.loaded_quote(space, &name) {
@@ -360,14 +365,15 @@ impl App {
     /// A quote of `space`'s message `name` as its copy here is now.
     fn loaded_quote(&self, space: &SpaceName, name: &str) -> Option<Quote> {
         let item = self.store.timeline(space).and_then(|t| t.get(name))?;
-        let meta = crate::api::client::quote_of(&item.msg)?;
+        let meta = crate::api::client::quote_of(&item.to_message())?;
         let who = item
-            .msg
-            .sender
-            .as_ref()
+            .sender()
             .map(|u| self.member_label(u))
             .unwrap_or_default();
-        let text = item.msg.text.clone().unwrap_or_else(|| "(card)".into());
+        let text = item
+            .text()
+            .map(String::from)
+            .unwrap_or_else(|| "(card)".into());
         let preview = crate::markup::plain_preview(&text, self, 200);
         Some(Quote {
             space: space.clone(),

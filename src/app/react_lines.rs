@@ -29,7 +29,7 @@ fn own_style() -> Style {
 /// `👍 3  🎉 1`: each emoji with its count, the user's own highlighted, packed into lines
 /// of `width` columns (an emoji is never split from its count).
 pub fn reaction_lines(react: &ReactState, item: &Item, width: usize) -> Vec<Line<'static>> {
-    let sums = item.msg.reaction_summaries();
+    let sums = item.reaction_summaries();
     let mut chips: Vec<Span<'static>> = Vec::new();
     for s in &sums {
         let Some(e) = &s.emoji else { continue };
@@ -71,7 +71,7 @@ pub fn reaction_lines(react: &ReactState, item: &Item, width: usize) -> Vec<Line
 
 /// The quote above a reply: `▎ Bob Li: what was said`, at most three lines.
 pub fn quote_lines(cx: &RowCtx, item: &Item, width: usize) -> Vec<Line<'static>> {
-    let Some(q) = item.msg.quoted() else {
+    let Some(q) = item.quoted() else {
         return Vec::new();
     };
     let snap = q.quoted_message_snapshot.as_ref();
@@ -83,7 +83,7 @@ pub fn quote_lines(cx: &RowCtx, item: &Item, width: usize) -> Vec<Line<'static>>
         .and_then(|s| s.get("sender"))
         .and_then(serde_json::Value::as_str)
         .map(String::from)
-        .or_else(|| quoted.and_then(|i| i.msg.sender_name().map(String::from)));
+        .or_else(|| quoted.and_then(|i| i.sender_name().map(String::from)));
     let who = sender
         .map(|u| {
             cx.people.user_label(&User {
@@ -96,7 +96,7 @@ pub fn quote_lines(cx: &RowCtx, item: &Item, width: usize) -> Vec<Line<'static>>
         .and_then(|s| s.get("text"))
         .and_then(serde_json::Value::as_str)
         .map(String::from)
-        .or_else(|| quoted.and_then(|i| i.msg.text.clone()))
+        .or_else(|| quoted.and_then(|i| i.text().map(String::from)))
         .unwrap_or_default();
     let text = if text.is_empty() && quoted.is_none() {
         "(not loaded here)".to_string()
@@ -144,7 +144,7 @@ fn drive_title(mime: Option<&str>) -> &'static str {
 /// A chip per `RICH_LINK` annotation: `▤ Google Docs  https://docs.google.com/…`.
 pub fn chip_lines(item: &Item, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for a in &item.msg.annotations {
+    for a in item.annotations() {
         if a.annotation_type != Some(AnnotationType::RichLink) {
             continue;
         }

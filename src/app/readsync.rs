@@ -197,8 +197,7 @@ impl App {
         };
         let mut threads: Vec<(DateTime<Utc>, String)> = Vec::new();
         for i in tl.items() {
-            let m = &i.msg;
-            if !m.thread_reply || i.is_local() || self.is_mine(m) || m.is_deleted() {
+            if !i.is_reply() || i.is_local() || self.is_mine_item(i) || i.is_deleted() {
                 continue;
             }
             if i.time() <= read {
@@ -209,7 +208,7 @@ impl App {
             let old_root = tl
                 .items()
                 .iter()
-                .any(|r| r.thread() == t && !r.msg.thread_reply && r.time() <= read);
+                .any(|r| r.thread() == t && !r.is_reply() && r.time() <= read);
             if !old_root {
                 continue;
             }
@@ -253,7 +252,7 @@ impl App {
         let newest = self.store.timeline(space).and_then(|tl| {
             tl.items()
                 .iter()
-                .filter(|i| i.thread() == thread && i.msg.thread_reply && !self.is_mine(&i.msg))
+                .filter(|i| i.thread() == thread && i.is_reply() && !self.is_mine_item(i))
                 .map(|i| i.time())
                 .max()
         });

@@ -184,7 +184,7 @@ impl App {
         self.store.timeline(space).is_some_and(|tl| {
             tl.items()
                 .iter()
-                .any(|i| i.thread() == thread && self.is_mine(&i.msg))
+                .any(|i| i.thread() == thread && self.is_mine_item(i))
         })
     }
 }

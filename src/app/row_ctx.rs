@@ -8,7 +8,7 @@ use super::reconcile::Unsure;
 use super::settings::{Identity, Settings};
 use super::timeline::Timeline;
 use super::view::ViewState;
-use crate::api::model::{Message, User};
+use crate::api::model::User;
 use crate::clean::Clean;
 use crate::keymap::Keymap;
 use crate::markup::Names;
@@ -35,8 +35,8 @@ pub struct RowCtx<'a> {
 }
 
 impl RowCtx<'_> {
-    pub(super) fn is_mine(&self, m: &Message) -> bool {
-        self.me.sent(m)
+    pub(super) fn is_mine(&self, it: &super::item::Item) -> bool {
+        self.me.sent_by(it.sender())
     }
 
     pub(super) fn member_label(&self, u: &User) -> Clean {

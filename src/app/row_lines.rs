@@ -44,9 +44,9 @@ fn centered_rule(label: &str, width: usize, style: Style) -> Line<'static> {
 }
 
 fn sender_spans(cx: &RowCtx, item: &Item) -> Vec<Span<'static>> {
-    let u = item.msg.sender.clone().unwrap_or_default();
+    let u = item.sender().cloned().unwrap_or_default();
     let name = u.name.clone().unwrap_or_default();
-    let label = if item.is_local() || cx.is_mine(&item.msg) {
+    let label = if item.is_local() || cx.is_mine(item) {
         cx.me
             .name
             .as_deref()
@@ -55,7 +55,7 @@ fn sender_spans(cx: &RowCtx, item: &Item) -> Vec<Span<'static>> {
     } else {
         cx.member_label(&u)
     };
-    let style = if cx.is_mine(&item.msg) || item.is_local() {
+    let style = if cx.is_mine(item) || item.is_local() {
         theme::me()
     } else if u.is_bot() {
         theme::bot()
@@ -184,14 +184,14 @@ fn new_replies(cx: &RowCtx, thread: &str, width: usize) -> Vec<Line<'static>> {
         t.items()
             .iter()
             .rev()
-            .find(|i| i.thread() == thread && i.msg.thread_reply)
+            .find(|i| i.thread() == thread && i.is_reply())
     });
     let who = last
-        .and_then(|i| i.msg.sender.as_ref())
+        .and_then(|i| i.sender())
         .map(|u| cx.member_label(u).into_string())
         .unwrap_or_else(|| "someone".into());
     let text = |i: Option<&Item>| {
-        i.map(|i| markup::plain_preview(i.msg.text.as_deref().unwrap_or("(card)"), cx, 40))
+        i.map(|i| markup::plain_preview(i.text().unwrap_or("(card)"), cx, 40))
             .unwrap_or_default()
     };
     let open = cx.keymap.label(
@@ -267,7 +267,7 @@ fn message_lines(cx: &RowCtx, item: &Item, shape: Shape, width: usize) -> Vec<Li
         format!("  {}", time_text(cx, item, root_date)),
         theme::time(),
     ));
-    if item.msg.last_update_time.is_some() {
+    if item.updated().is_some() {
         header.push(Span::styled(" (edited)".to_string(), theme::edited()));
     }
     header.extend(super::react_lines::pin_mark(cx.pins, item));
@@ -310,18 +310,18 @@ fn message_lines(cx: &RowCtx, item: &Item, shape: Shape, width: usize) -> Vec<Li
     }
 
     let mut body: Vec<Line<'static>> = super::react_lines::quote_lines(cx, item, inner);
-    if let Some(text) = item.msg.text.as_deref().filter(|t| !t.is_empty()) {
+    if let Some(text) = item.text().filter(|t| !t.is_empty()) {
         let paras = markup::text_paras(text, cx);
         let style_all = item.local.is_some();
         for l in markup::wrap(&paras, inner) {
             body.push(if style_all { dim_line(l) } else { l });
         }
     }
-    if !item.msg.cards_v2.is_empty() {
-        body.extend(markup::card_lines(&item.msg.cards_v2, inner));
+    if !item.cards_v2().is_empty() {
+        body.extend(markup::card_lines(item.cards_v2(), inner));
     }
     // Attachments: name and type (the sender chose them: cleaned like any text).
-    for a in item.msg.attachments() {
+    for a in item.attachments() {
         let paras = vec![markup::Para::from(Line::from(Span::styled(
             super::files::attachment_label(&a, cx.sizes),
             theme::dim(),
@@ -330,7 +330,7 @@ fn message_lines(cx: &RowCtx, item: &Item, shape: Shape, width: usize) -> Vec<Li
     }
     body.extend(super::react_lines::chip_lines(item, inner));
     if body.is_empty() {
-        let what = if !item.msg.cards.is_empty() {
+        let what = if !item.cards().is_empty() {
             "[legacy card: open in Google Chat]"
         } else {
             "(no text)"

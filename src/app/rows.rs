@@ -190,7 +190,7 @@ impl<'a> Builder<'a> {
     ) {
         let Some(first) = g.first() else { return };
         self.date(date(first));
-        let (root, replies): (Option<&Item>, &[&Item]) = if first.msg.thread_reply {
+        let (root, replies): (Option<&Item>, &[&Item]) = if first.is_reply() {
             self.push(Row::EarlierThread {
                 thread: t.to_string(),
             });
@@ -223,16 +223,16 @@ impl<'a> Builder<'a> {
 fn continues(prev: &Item, it: &Item) -> bool {
     // Borrowed, not cloned: this runs for every message each time the rows are built.
     fn sender(i: &Item) -> Option<&str> {
-        i.msg.sender.as_ref().and_then(|u| u.name.as_deref())
+        i.sender().and_then(|u| u.name.as_deref())
     }
     let gap = (it.time() - prev.time()).num_seconds();
     sender(prev).is_some()
         && sender(prev) == sender(it)
-        && prev.msg.thread_reply == it.msg.thread_reply
-        && (!it.msg.thread_reply || prev.thread() == it.thread())
+        && prev.is_reply() == it.is_reply()
+        && (!it.is_reply() || prev.thread() == it.thread())
         && (0..=GROUP_WITHIN_SECS).contains(&gap)
         && it.local.is_none()
-        && it.msg.last_update_time.is_none()
+        && it.updated().is_none()
 }
 
 fn date_fn(key: &RowsKey) -> impl Fn(&Item) -> NaiveDate {
@@ -269,7 +269,7 @@ pub fn build<'a>(items: impl ExactSizeIterator<Item = &'a Item> + Clone, key: &R
         // One thread on its own: every message, no collapsing.
         for it in items.filter(|i| i.thread() == thread) {
             b.date(date_of(it));
-            b.push_msg(it, it.msg.thread_reply);
+            b.push_msg(it, it.is_reply());
         }
     } else {
         // Threads in the order of their first loaded message.

@@ -138,7 +138,7 @@ impl App {
                 let tl = self.store.timeline_entry(&space);
                 let previous = tl
                     .get(&message)
-                    .and_then(|i| i.msg.text.clone())
+                    .and_then(|i| i.text().map(String::from))
                     .unwrap_or_default();
                 let mut known = self.mentions_of(&previous);
                 known.extend(self.compose.picked.iter().cloned());
@@ -256,22 +256,22 @@ impl App {
         }
         // Of the quoted message as loaded now: a quote refused as stale (the message
         // was edited since) succeeds on the retry once the edit has arrived.
-        let quote = item.msg.quoted().map(|q| {
+        let quote = item.quoted().map(|q| {
             q.name
                 .as_deref()
                 .and_then(|n| self.store.timeline(space)?.get(n))
-                .and_then(|i| crate::api::client::quote_of(&i.msg))
+                .and_then(|i| crate::api::client::quote_of(&i.to_message()))
                 .unwrap_or(q)
         });
-        let attachment = super::files::wire_attachments(&item.msg);
+        let attachment = super::files::wire_attachments(&item.to_message());
         let (space, local) = (space.clone(), local.to_string());
-        let client_id = item.client_id.unwrap_or_else(client_id);
-        let text = item.msg.text.unwrap_or_default();
-        let thread = if item.msg.thread_reply {
-            item.msg.thread.and_then(|t| t.name)
+        let text = item.text().map(String::from).unwrap_or_default();
+        let thread = if item.is_reply() {
+            item.thread_name().map(String::from)
         } else {
             None
         };
+        let client_id = item.client_id.unwrap_or_else(client_id);
         fx.push(match quote {
             // A quote goes with every attempt.
             Some(quote) => Effect::React(ReactEffect::SendQuoting {

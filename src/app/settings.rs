@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 
-use crate::api::model::Message;
+use crate::api::model::{Message, User};
 
 /// Who is signed in.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -65,7 +65,12 @@ impl Identity {
 
     /// Whether whoever is signed in sent `m`.
     pub fn sent(&self, m: &Message) -> bool {
-        let Some(sender) = &m.sender else {
+        self.sent_by(m.sender.as_ref())
+    }
+
+    /// Whether whoever is signed in is `sender`.
+    pub fn sent_by(&self, sender: Option<&User>) -> bool {
+        let Some(sender) = sender else {
             return false;
         };
         if self.is_app {

@@ -4,11 +4,13 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
 use crate::api::model::Message;
 
+use super::item::Shared;
 pub use super::item::{Item, Local, MessageId};
 use super::rows::Fast;
 pub use super::rows::{Row, Rows, RowsKey};
@@ -24,9 +26,12 @@ pub struct Timeline {
     items: VecDeque<Item>,
     /// Each message's sequence number; its position is that minus `front`, so messages
     /// put in front leave every other entry alone.
-    by_name: HashMap<String, i64, Fast>,
+    /// Keyed by the item's own name (shared, not a copy).
+    by_name: HashMap<Rc<str>, i64, Fast>,
     front: i64,
-    threads: HashMap<String, ThreadStat, Fast>,
+    threads: HashMap<Rc<str>, ThreadStat, Fast>,
+    /// The thread names and senders the messages share.
+    shared: Shared,
     /// Changes whenever `items` does.
     pub version: u64,
     next_rev: u64,
@@ -132,13 +137,14 @@ impl Timeline {
             .items
             .iter()
             .enumerate()
-            .map(|(i, it)| (it.name().to_string(), i as i64))
+            .map(|(i, it)| (it.shared_name().clone(), i as i64))
             .collect();
         let mut threads = HashMap::default();
         for it in &self.items {
             Self::stat_add(&mut threads, it);
         }
         self.threads = threads;
+        self.shared.sweep();
     }
 
     /// Adds or replaces server messages. A message carrying the client id of a local
@@ -151,14 +157,18 @@ impl Timeline {
     pub fn merge(&mut self, msgs: Vec<Message>) -> usize {
         let mut changed = false;
         let mut fresh: Vec<Item> = Vec::new();
-        let mut fresh_at: HashMap<String, usize> = HashMap::new();
+        let mut fresh_at: HashMap<Rc<str>, usize> = HashMap::new();
         for mut m in msgs {
-            let Some(name) = m.name.clone() else { continue };
+            if m.name.is_none() {
+                continue;
+            }
             // Fields the pane never shows: the space (we know it) and two copies of text.
             m.space = None;
             m.formatted_text = None;
             m.argument_text = None;
-            if m.is_deleted() || self.gone.contains(&name) {
+            let mut it = Item::new(m, &mut self.shared);
+            let name = it.shared_name().clone();
+            if it.is_deleted() || self.gone.contains(&*name) {
                 changed |= self.remove(&name).is_some();
                 if let Some(j) = fresh_at.remove(&name) {
                     fresh.remove(j);
@@ -172,7 +182,7 @@ impl Timeline {
             }
             // Our own message coming back (from the send, or first from a poll). Local
             // copies are always last.
-            if let Some(cid) = m.client_assigned_message_id.as_deref() {
+            if let Some(cid) = it.client_assigned_id() {
                 if let Some(local) = self
                     .items
                     .iter()
@@ -189,15 +199,16 @@ impl Timeline {
                 // A change on its way from here (an edit, a delete) stays shown until its
                 // own answer; a copy older than the one shown (listed before an edit,
                 // answered after it) does not replace it.
-                Some(i) if self.items[i].busy() || self.items[i].newer_than(&m) => {}
+                Some(i) if self.items[i].busy() || self.items[i].newer_than(&it) => {}
                 Some(i) => {
-                    if self.items[i].msg != m || self.items[i].local.is_some() {
+                    if !self.items[i].same_message(&it) || self.items[i].local.is_some() {
                         self.next_rev += 1;
                         let old = &mut self.items[i];
                         Self::stat_del(&mut self.threads, old);
-                        old.msg = m;
-                        old.local = None;
-                        old.rev = self.next_rev;
+                        it.client_id = old.client_id.take();
+                        it.keep_name(old);
+                        it.rev = self.next_rev;
+                        *old = it;
                         Self::stat_add(&mut self.threads, old);
                         self.touch();
                     }
@@ -205,19 +216,16 @@ impl Timeline {
                 None => {
                     if let Some(&j) = fresh_at.get(&name) {
                         // Listed twice in one batch: the later copy, unless older.
-                        if !fresh[j].newer_than(&m) {
-                            fresh[j].msg = m;
+                        if !fresh[j].newer_than(&it) {
+                            it.rev = fresh[j].rev;
+                            fresh[j] = it;
                         }
                         continue;
                     }
                     fresh_at.insert(name, fresh.len());
                     self.next_rev += 1;
-                    fresh.push(Item {
-                        msg: m,
-                        local: None,
-                        client_id: None,
-                        rev: self.next_rev,
-                    });
+                    it.rev = self.next_rev;
+                    fresh.push(it);
                 }
             }
         }
@@ -249,7 +257,7 @@ impl Timeline {
             // An older page: in front, numbered down from the first.
             for it in fresh.into_iter().rev() {
                 self.front -= 1;
-                self.by_name.insert(it.name().to_string(), self.front);
+                self.by_name.insert(it.shared_name().clone(), self.front);
                 self.items.push_front(it);
             }
             self.shrink();
@@ -258,8 +266,10 @@ impl Timeline {
             // The usual poll or live event: after the newest, before the local copies.
             let locals: Vec<Item> = self.items.drain(servers..).collect();
             for it in fresh.into_iter().chain(locals) {
-                self.by_name
-                    .insert(it.name().to_string(), self.front + self.items.len() as i64);
+                self.by_name.insert(
+                    it.shared_name().clone(),
+                    self.front + self.items.len() as i64,
+                );
                 self.items.push_back(it);
             }
             false
@@ -297,13 +307,11 @@ impl Timeline {
     /// Adds a local copy of a message being sent.
     pub fn add_local(&mut self, msg: Message, client_id: String) {
         self.next_rev += 1;
-        let name = msg.name.clone().unwrap_or_default();
-        let it = Item {
-            msg,
-            local: Some(Local::Sending),
-            client_id: Some(client_id),
-            rev: self.next_rev,
-        };
+        let mut it = Item::new(msg, &mut self.shared);
+        it.local = Some(Local::Sending);
+        it.client_id = Some(client_id);
+        it.rev = self.next_rev;
+        let name = it.shared_name().clone();
         Self::stat_add(&mut self.threads, &it);
         self.items.push_back(it);
         self.by_name
@@ -319,22 +327,27 @@ impl Timeline {
 
     pub fn set_text(&mut self, name: &str, text: &str) {
         if let Some(it) = self.get_mut(name) {
-            it.msg.text = Some(text.to_string());
+            it.set_text(text);
         }
     }
 
     /// Changes a message in place (its reactions, say) and lays it out again.
     pub fn update_msg(&mut self, name: &str, f: impl FnOnce(&mut Message)) {
         let Some(i) = self.pos(name) else { return };
-        if let Some(it) = self.items.get(i) {
-            Self::stat_del(&mut self.threads, it);
-        }
-        if let Some(it) = self.get_mut(name) {
-            f(&mut it.msg);
-        }
-        if let Some(it) = self.items.get(i) {
-            Self::stat_add(&mut self.threads, it);
-        }
+        let Some(old) = self.items.get(i) else { return };
+        let mut m = old.to_message();
+        f(&mut m);
+        let mut it = Item::new(m, &mut self.shared);
+        // Under the name it is known by (the same allocation), whatever `f` did to it.
+        it.keep_name(old);
+        it.local = old.local.clone();
+        it.client_id = old.client_id.clone();
+        Self::stat_del(&mut self.threads, old);
+        self.touch();
+        self.next_rev += 1;
+        it.rev = self.next_rev;
+        Self::stat_add(&mut self.threads, &it);
+        self.items[i] = it;
     }
 
     /// Removes a message: the messages on the nearer side of it move up one, and only

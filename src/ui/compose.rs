@@ -46,7 +46,7 @@ fn reply_title(app: &App, space: &str, thread: &str, width: usize) -> String {
         .timeline(space)
         .and_then(|t| t.items().iter().find(|i| i.thread() == thread));
     let who = root
-        .and_then(|r| r.msg.sender.as_ref())
+        .and_then(|r| r.sender())
         .map(|u| app.member_label(u).into_string())
         .or_else(|| {
             app.compose
@@ -58,7 +58,7 @@ fn reply_title(app: &App, space: &str, thread: &str, width: usize) -> String {
     let who = markup::truncate(&who, (width / 2).max(8));
     let room = width.saturating_sub(markup::width(&format!(" Reply to {who}:  ")));
     let start = root
-        .and_then(|r| r.msg.text.as_deref())
+        .and_then(|r| r.text())
         .filter(|_| room >= 8)
         .map(|t| markup::plain_preview(t, app, room))
         .filter(|p| !p.as_str().trim().is_empty());

@@ -177,14 +177,11 @@ fn draw_pins(app: &App, f: &mut Frame, area: Rect, l: &PinList) {
         let text = match tl.and_then(|t| t.get(message)) {
             Some(it) => {
                 let who = it
-                    .msg
-                    .sender
-                    .as_ref()
+                    .sender()
                     .map(|u| app.member_label(u).into_string())
                     .unwrap_or_default();
                 let when = app.settings.local(it.time()).format("%-d %b %H:%M");
-                let preview =
-                    markup::plain_preview(it.msg.text.as_deref().unwrap_or("(card)"), app, w);
+                let preview = markup::plain_preview(it.text().unwrap_or("(card)"), app, w);
                 format!("📌 {who} · {when}  {preview}")
             }
             None => "📌 an older message (Enter loads it)".to_string(),

@@ -125,7 +125,7 @@ impl App {
             | Row::NewReplies { thread } => Some(thread.clone()),
             Row::Msg { name, .. } => {
                 let it = self.store.timeline(space)?.get(name)?;
-                it.msg.thread_name().map(String::from)
+                it.thread_name().map(String::from)
             }
             _ => None,
         }
@@ -236,7 +236,7 @@ impl App {
         let tl = self.store.timeline(space);
         let root = tl.and_then(|t| t.items().iter().find(|i| i.thread() == thread));
         let to = root
-            .and_then(|r| r.msg.sender.as_ref())
+            .and_then(|r| r.sender())
             .map(|u| self.member_label(u).into_string());
         self.compose
             .switch(space, Target::Reply { thread }, to, None);
@@ -251,7 +251,7 @@ impl App {
         match &item.local {
             Some(Local::Failed(_)) => {
                 // Take the unsent text back into the box.
-                let target = match (item.msg.thread_reply, item.msg.thread_name()) {
+                let target = match (item.is_reply(), item.thread_name()) {
                     (true, Some(t)) => Target::Reply {
                         thread: t.to_string(),
                     },
@@ -262,9 +262,9 @@ impl App {
                 if !text.trim().is_empty() {
                     text.push('\n');
                 }
-                text.push_str(item.msg.text.as_deref().unwrap_or(""));
+                text.push_str(item.text().unwrap_or(""));
                 self.compose.set_text(&text);
-                self.requote(space, &item.msg);
+                self.requote(space, item.quoted());
                 if let Some(t) = self.store.timeline_mut(space) {
                     t.remove(item.name());
                 }
@@ -272,13 +272,13 @@ impl App {
                 self.note("The unsent message is back in the box: edit it and press Enter.");
             }
             Some(_) => self.error("That message is still on its way; edit it once it has arrived."),
-            None if !self.is_mine(&item.msg) => self.error("You can edit only your own messages."),
-            None if !item.msg.cards_v2.is_empty() && item.msg.text.is_none() => {
+            None if !self.is_mine_item(&item) => self.error("You can edit only your own messages."),
+            None if !item.cards_v2().is_empty() && item.text().is_none() => {
                 self.error("Cards can't be edited from here.")
             }
             None => {
                 let message = item.name().to_string();
-                let raw = item.msg.text.clone().unwrap_or_default();
+                let raw = item.text().map(String::from).unwrap_or_default();
                 let text = crate::app::mentions::show(&raw, &self.mentions_of(&raw));
                 self.compose
                     .switch(space, Target::Edit { message }, None, Some(&text));
@@ -299,7 +299,7 @@ impl App {
             self.error("That message is still on its way; wait a moment.");
             return;
         }
-        let mine = self.is_mine(&item.msg) || item.is_local();
+        let mine = self.is_mine_item(&item) || item.is_local();
         if !mine && !self.is_manager(space) {
             self.error("You can delete only your own messages (space managers can delete any).");
             return;
@@ -308,8 +308,7 @@ impl App {
             .store
             .timeline(space)
             .map_or(0, |t| t.reply_count(&item));
-        let preview =
-            crate::markup::plain_preview(item.msg.text.as_deref().unwrap_or("(card)"), self, 60);
+        let preview = crate::markup::plain_preview(item.text().unwrap_or("(card)"), self, 60);
         self.dialog = Some(Dialog::new(
             Kind::DeleteMessage {
                 space: space.clone(),

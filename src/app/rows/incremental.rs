@@ -182,7 +182,7 @@ pub fn regroup(rows: &mut Rows, t: &str, g: &[&Item], key: &RowsKey) -> Option<u
     {
         return None;
     }
-    let start = if first.msg.thread_reply {
+    let start = if first.is_reply() {
         rows.pos(&Row::EarlierThread {
             thread: t.to_string(),
         })?

@@ -57,11 +57,7 @@ impl Timeline {
             }
             if !c.stale && c.front_added > 0 && c.key.same_view(key) {
                 let get = |n: &str| self.get(n);
-                let thread = |t: &str| {
-                    self.threads
-                        .get_key_value(t)
-                        .map(|(k, s)| (k.as_str(), s.items))
-                };
+                let thread = |t: &str| self.threads.get_key_value(t).map(|(k, s)| (&**k, s.items));
                 let lookup = rows::Lookup {
                     get: &get,
                     thread: &thread,

@@ -2,6 +2,7 @@
 //! a reply finds its root and a thread its messages without a look through the timeline.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::{Fast, Item, Timeline};
 
@@ -13,7 +14,7 @@ pub(super) struct ThreadStat {
     /// Of which replies.
     pub(super) replies: usize,
     /// Its first message, when loaded.
-    pub(super) root: Option<String>,
+    pub(super) root: Option<Rc<str>>,
 }
 
 impl Timeline {
@@ -35,22 +36,27 @@ impl Timeline {
             .or_else(|| self.items.iter().find(|i| i.thread() == thread))
     }
 
-    pub(super) fn stat_add(threads: &mut HashMap<String, ThreadStat, Fast>, it: &Item) {
-        let t = threads.entry(it.thread().to_string()).or_default();
+    pub(super) fn stat_add(threads: &mut HashMap<Rc<str>, ThreadStat, Fast>, it: &Item) {
+        if !threads.contains_key(it.thread()) {
+            threads.insert(it.shared_thread(), ThreadStat::default());
+        }
+        let Some(t) = threads.get_mut(it.thread()) else {
+            return;
+        };
         t.items += 1;
-        if it.msg.thread_reply {
+        if it.is_reply() {
             t.replies += 1;
         } else if t.root.is_none() {
-            t.root = Some(it.name().to_string());
+            t.root = Some(it.shared_name().clone());
         }
     }
 
-    pub(super) fn stat_del(threads: &mut HashMap<String, ThreadStat, Fast>, it: &Item) {
+    pub(super) fn stat_del(threads: &mut HashMap<Rc<str>, ThreadStat, Fast>, it: &Item) {
         let Some(t) = threads.get_mut(it.thread()) else {
             return;
         };
         t.items = t.items.saturating_sub(1);
-        if it.msg.thread_reply {
+        if it.is_reply() {
             t.replies = t.replies.saturating_sub(1);
         }
         if t.root.as_deref() == Some(it.name()) {
@@ -63,7 +69,7 @@ impl Timeline {
 
     /// Live replies to the thread `root` starts (from the thread index).
     pub fn reply_count(&self, root: &Item) -> usize {
-        if root.msg.thread_reply {
+        if root.is_reply() {
             return 0;
         }
         self.threads.get(root.thread()).map_or(0, |t| t.replies)
