@@ -17,8 +17,8 @@
 //! - the mention popup in a space of 10,000 members: key to frame while typing `@Person 1`
 //!   (`-- mentions` runs only this);
 //! - a big space's scale costs: idle poll + frame, older page + frame, newest to oldest,
-//!   memory at the oldest, PageUp over rows not yet laid out, the worst single key
-//!   (`-- scale` runs only this);
+//!   memory at the oldest, PageUp over rows not yet laid out, the worst single key, a
+//!   new message at the end and a reply into an old thread (`-- scale` runs only this);
 //! - a large workspace: 500 spaces (named spaces, group chats and DMs, named after their
 //!   members) and a 2,000-member space open: a frame, and key to frame moving the
 //!   selection in the spaces list and in the members pane (`-- workspace` runs only this).
@@ -722,6 +722,62 @@ fn scale_one(n: usize) {
         worst.1,
         keys.len(),
         median(keys.clone()),
+    );
+    arrivals(&mut app, &mut term, n);
+}
+
+/// Live messages into a big space pinned to the newest, each with its frame: a new
+/// message at the end, and a reply into a thread far up (surfaced at the bottom).
+fn arrivals(app: &mut App, term: &mut Terminal<TestBackend>, n: usize) {
+    key_and_frame(app, term, KeyCode::Char('G'));
+    let t0 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+    let live = |id: String, thread: &str, reply: bool, at: usize, who: usize| Message {
+        name: Some(format!("{SPACE}/messages/{id}")),
+        sender: Some(User {
+            name: Some(format!("users/{}", 1001 + who % 5)),
+            display_name: Some(format!("Person {}", 1001 + who % 5)),
+            user_type: Some(UserType::Human),
+            ..Default::default()
+        }),
+        create_time: Some(t0 + chrono::Duration::seconds(at as i64 * 30)),
+        text: Some(format!("live {id}")),
+        thread: Some(Thread {
+            name: Some(format!("{SPACE}/threads/{thread}")),
+            thread_key: None,
+        }),
+        thread_reply: reply,
+        ..Default::default()
+    };
+    let after = t0 + chrono::Duration::seconds(n as i64 * 30);
+    let mut poll = |app: &mut App, m: Message| {
+        let t = Instant::now();
+        app.update(Action::Done(Box::new(Outcome::Messages {
+            space: sn(SPACE),
+            kind: LoadKind::Newer { after },
+            result: Ok((vec![m], false)),
+        })));
+        term.draw(|f| gchat::ui::draw(app, f)).expect("draw");
+        app.dirty = false;
+        t.elapsed()
+    };
+    let mut ends = Vec::new();
+    let mut replies = Vec::new();
+    for k in 0..40 {
+        let id = format!("live{k:04}");
+        ends.push(poll(app, live(id.clone(), &id, false, n + 2 * k, k)));
+        // Every 6th message of the history starts a thread: one in the middle.
+        let old = format!("m{:07}", (n / 2 + 60 * k) / 6 * 6);
+        replies.push(poll(
+            app,
+            live(format!("re{k:04}"), &old, true, n + 2 * k + 1, k + 1),
+        ));
+    }
+    println!(
+        "scale, {n:>7} messages: a new message at the end + frame median {:.2?}, worst {:.2?}; a reply into an old thread + frame median {:.2?}, worst {:.2?}",
+        median(ends.clone()),
+        ends.iter().max().copied().unwrap_or_default(),
+        median(replies.clone()),
+        replies.iter().max().copied().unwrap_or_default(),
     );
 }
 

@@ -178,7 +178,13 @@ impl App {
             return;
         };
         if v.anchor.is_some() {
-            v.new_below += fresh.len();
+            // In the open space only what lands below the screen counts (once placed).
+            if self.current.as_ref().is_some_and(|c| c.as_str() == space) {
+                v.arrived
+                    .extend(fresh.iter().filter_map(|m| m.name.clone()));
+            } else {
+                v.new_below += fresh.len();
+            }
         }
         for t in threads {
             if v.thread.as_deref() == Some(t.as_str()) {
@@ -186,6 +192,49 @@ impl App {
             }
             v.surfaced.retain(|s| *s != t);
             v.surfaced.push(t);
+        }
+    }
+
+    /// Counts the messages just arrived in the open space that land below the screen: a
+    /// reply into a thread on screen (expanded, or open on its own) is seen, not news.
+    pub(super) fn settle_arrivals(&mut self) {
+        let Some(space) = self.current.as_ref().map(|s| s.as_str().to_string()) else {
+            return;
+        };
+        let Some(v) = self.views.get_mut(&space) else {
+            return;
+        };
+        let names = std::mem::take(&mut v.arrived);
+        if names.is_empty() || v.anchor.is_none() {
+            return;
+        }
+        let (w, h) = self.message_area();
+        let (rows, win) = self.message_window(&space, w, h);
+        let last = match win.parts.last() {
+            Some(&(r, _, _)) if !win.at_bottom => r,
+            // Nothing is below the screen.
+            _ => return,
+        };
+        let tl = self.store.timeline(&space);
+        let below = names
+            .iter()
+            .filter_map(|n| tl.and_then(|t| t.get(n)))
+            .filter(|it| {
+                let row = Row::Msg {
+                    name: it.name().to_string(),
+                    reply: it.is_reply(),
+                };
+                let news = Row::NewReplies {
+                    thread: it.thread().to_string(),
+                };
+                // Shown where it is, else said at the bottom, else not in this view.
+                rows.pos(&row)
+                    .or_else(|| rows.pos(&news))
+                    .is_some_and(|i| i > last)
+            })
+            .count();
+        if let Some(v) = self.views.get_mut(&space) {
+            v.new_below += below;
         }
     }
 

@@ -266,6 +266,7 @@ impl App {
         self.refresh_labels();
         self.settle_discard_note();
         self.quit_when_sent();
+        self.settle_arrivals();
         // Back at the newest message: nothing below is unseen.
         if let Some(v) = self
             .current

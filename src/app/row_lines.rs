@@ -250,7 +250,10 @@ fn message_lines(cx: &RowCtx, item: &Item, shape: Shape, width: usize) -> Vec<Li
     let inner = width
         .saturating_sub(lead + body_indent + 1)
         .clamp(8, MAX_TEXT_WIDTH);
-    let root_date = if reply {
+    // A thread on its own says each day in a rule above its messages: a reply says its
+    // date only in the whole timeline, under its thread's first message.
+    let in_thread = cx.view.is_some_and(|v| v.thread.is_some());
+    let root_date = if reply && !in_thread {
         cx.timeline
             .and_then(|t| t.thread_first(item.thread()))
             .map(|r| cx.settings.local(r.time()).date_naive())

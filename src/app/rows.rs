@@ -13,8 +13,12 @@ use chrono::{NaiveDate, Utc};
 use super::item::Item;
 
 mod incremental;
+#[cfg(test)]
+mod tests;
+mod update;
 
-pub use incremental::{prepend, regroup, toggled, Lookup};
+pub use incremental::{prepend, Lookup};
+pub use update::update;
 
 /// A row of the message pane.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -114,6 +118,18 @@ impl Rows {
 
     pub fn contains(&self, row: &Row) -> bool {
         self.pos(row).is_some()
+    }
+
+    /// Rows taken out whose index entry went with them: a day said twice elsewhere (a
+    /// send on its way across midnight) gets its entry back.
+    fn index_again(&mut self, gone: Vec<Row>) {
+        for r in gone {
+            if matches!(r, Row::Date(_)) && !self.index.contains_key(&r) {
+                if let Some(i) = self.rows.iter().rposition(|x| *x == r) {
+                    self.index.insert(r, self.front + i as i64);
+                }
+            }
+        }
     }
 
     fn from_rows(rows: Vec<Row>, continued: HashSet<String, Fast>) -> Rows {

@@ -21,6 +21,15 @@ mod threads;
 use rows_cache::RowsCache;
 use threads::ThreadStat;
 
+/// Where new server messages went.
+enum Placed {
+    /// All before the oldest (an older page).
+    Front,
+    /// All after the newest (a poll, a live message).
+    End,
+    Between,
+}
+
 #[derive(Debug, Default)]
 pub struct Timeline {
     items: VecDeque<Item>,
@@ -81,7 +90,8 @@ impl Timeline {
 
     fn get_mut(&mut self, name: &str) -> Option<&mut Item> {
         let i = self.pos(name)?;
-        self.touch();
+        let thread = self.items.get(i)?.thread().to_string();
+        self.touch_thread(&thread, None);
         self.next_rev += 1;
         let rev = self.next_rev;
         let it = self.items.get_mut(i)?;
@@ -94,6 +104,16 @@ impl Timeline {
         self.version += 1;
         for c in self.rows_cache.get_mut().iter_mut().flatten() {
             c.stale = true;
+        }
+    }
+
+    /// Thread `t` changed (a message added, changed or removed) without its first
+    /// message changing; `gone` is the row its group started with, if it has no message
+    /// left.
+    fn touch_thread(&mut self, t: &str, gone: Option<Row>) {
+        self.version += 1;
+        for c in self.rows_cache.get_mut().iter_mut().flatten() {
+            c.touch_thread(t, gone.clone());
         }
     }
 
@@ -204,13 +224,19 @@ impl Timeline {
                     if !self.items[i].same_message(&it) || self.items[i].local.is_some() {
                         self.next_rev += 1;
                         let old = &mut self.items[i];
+                        let same_thread = old.thread() == it.thread();
                         Self::stat_del(&mut self.threads, old);
                         it.client_id = old.client_id.take();
                         it.keep_name(old);
                         it.rev = self.next_rev;
                         *old = it;
                         Self::stat_add(&mut self.threads, old);
-                        self.touch();
+                        if same_thread {
+                            let t = old.thread().to_string();
+                            self.touch_thread(&t, None);
+                        } else {
+                            self.touch();
+                        }
                     }
                 }
                 None => {
@@ -231,21 +257,32 @@ impl Timeline {
         }
         let new = fresh.len();
         if new > 0 {
-            let front = self.place(fresh);
-            if front && !changed {
-                self.touch_front(new);
-            } else {
-                self.touch();
+            let threads: Vec<String> = fresh.iter().map(|i| i.thread().to_string()).collect();
+            // A reply placed before local copies may come before its thread's first.
+            let locals = self.items.back().is_some_and(Item::is_local);
+            match self.place(fresh) {
+                Placed::Front if !changed => self.touch_front(new),
+                Placed::End
+                    if !locals
+                        || threads.iter().all(|t| {
+                            self.threads
+                                .get(t.as_str())
+                                .is_some_and(|s| s.root.is_some())
+                        }) =>
+                {
+                    for t in threads {
+                        self.touch_thread(&t, None);
+                    }
+                }
+                _ => self.touch(),
             }
-        } else if changed {
-            self.touch();
         }
         new
     }
 
     /// Puts new server messages in `createTime` order, before the local copies.
-    /// Returns whether they all went in front of the messages already here.
-    fn place(&mut self, mut fresh: Vec<Item>) -> bool {
+    /// Says where they went.
+    fn place(&mut self, mut fresh: Vec<Item>) -> Placed {
         fresh.sort_by_key(Item::time);
         for it in &fresh {
             Self::stat_add(&mut self.threads, it);
@@ -261,7 +298,7 @@ impl Timeline {
                 self.items.push_front(it);
             }
             self.shrink();
-            true
+            Placed::Front
         } else if servers == 0 || first.is_some_and(|t| t >= self.items[servers - 1].time()) {
             // The usual poll or live event: after the newest, before the local copies.
             let locals: Vec<Item> = self.items.drain(servers..).collect();
@@ -272,7 +309,7 @@ impl Timeline {
                 );
                 self.items.push_back(it);
             }
-            false
+            Placed::End
         } else {
             // Interleaved: merge the two sorted runs (stable: on a tie, what was here
             // first stays first), then index again.
@@ -293,7 +330,7 @@ impl Timeline {
             out.extend(locals);
             self.items = out;
             self.reindex();
-            false
+            Placed::Between
         }
     }
 
@@ -313,10 +350,11 @@ impl Timeline {
         it.rev = self.next_rev;
         let name = it.shared_name().clone();
         Self::stat_add(&mut self.threads, &it);
+        let thread = it.thread().to_string();
         self.items.push_back(it);
         self.by_name
             .insert(name, self.front + self.items.len() as i64 - 1);
-        self.touch();
+        self.touch_thread(&thread, None);
     }
 
     pub fn set_local(&mut self, name: &str, state: Option<Local>) {
@@ -372,7 +410,25 @@ impl Timeline {
             }
         }
         Self::stat_del(&mut self.threads, &it);
-        self.touch();
+        // Its thread's group changes in place, unless the message started it.
+        let t = it.thread();
+        if !self.threads.contains_key(t) {
+            let row = if it.is_reply() {
+                Row::EarlierThread {
+                    thread: t.to_string(),
+                }
+            } else {
+                Row::Msg {
+                    name: it.name().to_string(),
+                    reply: false,
+                }
+            };
+            self.touch_thread(t, Some(row));
+        } else if it.is_reply() && self.threads[t].root.is_some() {
+            self.touch_thread(t, None);
+        } else {
+            self.touch();
+        }
         Some(it)
     }
 

@@ -28,6 +28,8 @@ pub struct ViewState {
     pub to_beginning: bool,
     /// Messages that arrived below while the view was scrolled up.
     pub new_below: usize,
+    /// Messages just arrived while scrolled up, counted once their rows are placed.
+    pub arrived: Vec<String>,
     /// Opened with unread messages: read up to this time, until the messages are there
     /// to place the divider.
     pub unread_pending: Option<chrono::DateTime<chrono::Utc>>,

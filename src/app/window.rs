@@ -44,9 +44,11 @@ impl App {
         let tl = self.store.timeline(space);
         let view = self.views.get(space);
         match row {
+            // A reply reads differently in its thread on its own (no date by the time).
             Row::Msg { name, .. } => tl.and_then(|t| t.get(name)).map_or(0, |i| {
                 let news = self.has_new_reply(space, i.thread());
-                i.rev << 2 | (news as u64) << 1 | continued as u64
+                let in_thread = view.is_some_and(|v| v.thread.is_some());
+                i.rev << 3 | (in_thread as u64) << 2 | (news as u64) << 1 | continued as u64
             }),
             // The top names the space: the same row in another space is another line.
             Row::Top => {

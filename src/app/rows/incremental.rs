@@ -1,5 +1,5 @@
 //! Rows brought up to date piecemeal: an older page put in front lays out only its own
-//! rows and the threads it joins; expanding or collapsing a thread redoes that thread.
+//! rows and the threads it joins; a thread changed in place redoes that thread.
 //! Each answers `None` when the change needs a full build instead.
 
 use std::collections::VecDeque;
@@ -8,7 +8,7 @@ use super::*;
 
 /// Whether row `i` starts a thread's rows (or a day, or the news at the bottom): the
 /// end of the group before it.
-fn starts_group(rows: &VecDeque<Row>, i: usize) -> bool {
+pub(super) fn starts_group(rows: &VecDeque<Row>, i: usize) -> bool {
     match rows.get(i) {
         None => true,
         Some(Row::Date(_) | Row::NewReplies { .. } | Row::EarlierThread { .. } | Row::Top) => true,
@@ -24,6 +24,10 @@ pub struct Lookup<'a> {
     pub get: &'a dyn Fn(&str) -> Option<&'a Item>,
     /// A thread's name as the timeline holds it, and how many messages it has.
     pub thread: &'a dyn Fn(&str) -> Option<(&'a str, usize)>,
+    /// A thread's messages in order.
+    pub items: &'a dyn Fn(&str) -> Vec<&'a Item>,
+    /// A message's place in the timeline.
+    pub index: &'a dyn Fn(&str) -> Option<usize>,
 }
 
 /// `rows` (built for `items[k..]`) updated for `items`, whose first `k` are new and
@@ -154,35 +158,20 @@ pub fn prepend<'a>(
     Some(laid)
 }
 
-/// The threads expanded or collapsed between `old` and `new`, when nothing else
-/// differs (the main timeline, the same messages).
-pub fn toggled(old: &RowsKey, new: &RowsKey) -> Option<Vec<String>> {
-    if old.thread.is_some()
-        || new.thread.is_some()
-        || old.version != new.version
-        || old.utc_offset_secs != new.utc_offset_secs
-        || old.unread_from != new.unread_from
-        || old.surfaced != new.surfaced
-    {
-        return None;
-    }
-    let a: HashSet<&String> = old.expanded.iter().collect();
-    let b: HashSet<&String> = new.expanded.iter().collect();
-    let ts: Vec<String> = a.symmetric_difference(&b).map(|t| t.to_string()).collect();
-    (!ts.is_empty()).then_some(ts)
-}
-
 /// Lays out thread `t` (its messages `g`, in order) again in place, as `key` asks (a
-/// thread expanded or collapsed): only its rows change, and the index entries of the
-/// rows on the nearer side. Returns the rows laid out, or `None` for a full rebuild.
-pub fn regroup(rows: &mut Rows, t: &str, g: &[&Item], key: &RowsKey) -> Option<usize> {
+/// thread expanded or collapsed, a message added, changed or gone, the divider come or
+/// gone): only its rows change, whether its first message and the one after it continue
+/// the row above them, and the index entries of the rows on the nearer side. Returns
+/// the rows laid out, or `None` for a full rebuild.
+pub(super) fn regroup<'a>(
+    rows: &mut Rows,
+    t: &str,
+    g: &[&'a Item],
+    key: &RowsKey,
+    lk: &Lookup<'a>,
+) -> Option<usize> {
     let first = g.first()?;
-    if g.iter()
-        .any(|i| key.unread_from.as_deref() == Some(i.name()))
-    {
-        return None;
-    }
-    let start = if first.is_reply() {
+    let head = if first.is_reply() {
         rows.pos(&Row::EarlierThread {
             thread: t.to_string(),
         })?
@@ -192,48 +181,96 @@ pub fn regroup(rows: &mut Rows, t: &str, g: &[&Item], key: &RowsKey) -> Option<u
             reply: false,
         })?
     };
-    let mut end = start + 1;
+    let mut end = head + 1;
     while !starts_group(&rows.rows, end) {
         end += 1;
     }
+    // The divider above its first message is the group's too.
+    let start = if head > 1 && rows.rows[head - 1] == Row::Unread {
+        head - 1
+    } else {
+        head
+    };
     let date_of = date_fn(key);
     let expanded: HashSet<&str> = key.expanded.iter().map(String::as_str).collect();
+    let last = match start.checked_sub(1).and_then(|i| rows.rows.get(i)) {
+        Some(Row::Msg { name, .. }) => Some((lk.get)(name)?),
+        _ => None,
+    };
     let mut b = Builder {
         rows: Vec::new(),
         continued: HashSet::default(),
-        last: None,
-        unread_from: None,
+        last,
+        unread_from: key.unread_from.as_deref(),
         last_date: Some(date_of(first)),
     };
     b.group(t, g, &expanded, &date_of);
-    // The first row keeps whether it continues the row above; the rest are redone.
-    for r in rows.rows.range(start + 1..end) {
+    let last_new = b.last;
+    for r in rows.rows.range(start..end) {
         if let Row::Msg { name, .. } = r {
             rows.continued.remove(name);
         }
     }
+    let mut dropped = Vec::new();
     for (i, r) in rows.rows.range(start..end).enumerate() {
         if rows.index.get(r) == Some(&(rows.front + (start + i) as i64)) {
             rows.index.remove(r);
+            dropped.push(r.clone());
         }
     }
     let (old_len, new_len) = (end - start, b.rows.len());
-    let tail = rows.rows.split_off(end);
-    rows.rows.truncate(start);
-    rows.rows.extend(b.rows);
-    rows.rows.extend(tail);
-    if start < rows.rows.len() - (start + new_len) {
-        // Fewer rows above: they move, the front with them; those below keep theirs.
-        rows.front = rows.front + old_len as i64 - new_len as i64;
-        for (i, r) in rows.rows.range(..start + new_len).enumerate() {
-            rows.index.insert(r.clone(), rows.front + i as i64);
-        }
-    } else {
-        for (i, r) in rows.rows.range(start..).enumerate() {
+    if old_len == new_len {
+        for (i, r) in b.rows.into_iter().enumerate() {
             rows.index
                 .insert(r.clone(), rows.front + (start + i) as i64);
+            rows.rows[start + i] = r;
+        }
+    } else {
+        let tail = rows.rows.split_off(end);
+        rows.rows.truncate(start);
+        rows.rows.extend(b.rows);
+        rows.rows.extend(tail);
+        // Renumbers the rows in `range` whose entry was `was` off.
+        fn renumber(rows: &mut Rows, range: std::ops::Range<usize>, was: i64) {
+            for i in range {
+                let now = rows.front + i as i64;
+                let r = &rows.rows[i];
+                match rows.index.get_mut(r) {
+                    Some(s) if *s == now + was => *s = now,
+                    Some(_) => {}
+                    None => {
+                        rows.index.insert(r.clone(), now);
+                    }
+                }
+            }
+        }
+        let shift = new_len as i64 - old_len as i64;
+        if start < rows.rows.len() - (start + new_len) {
+            // Fewer rows above: they move, the front with them; those below keep theirs.
+            rows.front -= shift;
+            renumber(rows, 0..start, shift);
+            for i in start..start + new_len {
+                rows.index
+                    .insert(rows.rows[i].clone(), rows.front + i as i64);
+            }
+        } else {
+            for i in start..start + new_len {
+                rows.index
+                    .insert(rows.rows[i].clone(), rows.front + i as i64);
+            }
+            renumber(rows, start + new_len..rows.rows.len(), -shift);
         }
     }
     rows.continued.extend(b.continued);
+    rows.index_again(dropped);
+    // The row after the group may now continue its last message, or no longer.
+    if let Some(Row::Msg { name, .. }) = rows.rows.get(start + new_len) {
+        let next = (lk.get)(name)?;
+        if last_new.is_some_and(|p| continues(p, next)) {
+            rows.continued.insert(name.clone());
+        } else {
+            rows.continued.remove(name);
+        }
+    }
     Some(new_len)
 }
