@@ -66,6 +66,17 @@ fn heap_kib() -> (u64, u64) {
 
 /// `n` messages: threads of one to six, with markup, mentions and CJK, five senders.
 fn messages(n: usize) -> Vec<Message> {
+    messages_in(0..n)
+}
+
+/// Messages `range` of the history [`messages`] makes, made alone: a page as the server
+/// sends it, without the whole history held beside the app.
+fn messages_in(range: std::ops::Range<usize>) -> Vec<Message> {
+    range.map(message_at).collect()
+}
+
+/// Message `i` of the history: the same whichever page asks for it.
+fn message_at(i: usize) -> Message {
     let t0 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
     let texts = [
         "Deploy #{} finished in *12 min* ✅",
@@ -74,34 +85,29 @@ fn messages(n: usize) -> Vec<Message> {
         "Design doc: <https://docs.example.com/d/{}|RFC> — comments welcome\n* goals\n* non-goals",
         "Thanks! That fixed it. Closing #{}.",
     ];
-    let mut out = Vec::with_capacity(n);
-    let mut thread = String::new();
-    for i in 0..n {
-        let root = i % 6 == 0 || i % 7 == 3;
-        let id = format!("m{i:07}");
-        if root {
-            thread = id.clone();
-        }
-        let who = 1001 + (i % 5);
-        out.push(Message {
-            name: Some(format!("{SPACE}/messages/{thread}.{id}")),
-            sender: Some(User {
-                name: Some(format!("users/{who}")),
-                display_name: Some(format!("Person {who}")),
-                user_type: Some(UserType::Human),
-                ..Default::default()
-            }),
-            create_time: Some(t0 + chrono::Duration::seconds(i as i64 * 30)),
-            text: Some(texts[i % texts.len()].replace("{}", &i.to_string())),
-            thread: Some(Thread {
-                name: Some(format!("{SPACE}/threads/{thread}")),
-                thread_key: None,
-            }),
-            thread_reply: !root,
+    let is_root = |i: usize| i % 6 == 0 || i % 7 == 3;
+    // The thread is the nearest root at or before `i` (one is never more than six back).
+    let root = (0..=i).rev().find(|&j| is_root(j)).unwrap_or(0);
+    let id = format!("m{i:07}");
+    let thread = format!("m{root:07}");
+    let who = 1001 + (i % 5);
+    Message {
+        name: Some(format!("{SPACE}/messages/{thread}.{id}")),
+        sender: Some(User {
+            name: Some(format!("users/{who}")),
+            display_name: Some(format!("Person {who}")),
+            user_type: Some(UserType::Human),
             ..Default::default()
-        });
+        }),
+        create_time: Some(t0 + chrono::Duration::seconds(i as i64 * 30)),
+        text: Some(texts[i % texts.len()].replace("{}", &i.to_string())),
+        thread: Some(Thread {
+            name: Some(format!("{SPACE}/threads/{thread}")),
+            thread_key: None,
+        }),
+        thread_reply: !is_root(i),
+        ..Default::default()
     }
-    out
 }
 
 /// A big space's members: managers, people, an app and the invited.
@@ -607,11 +613,14 @@ fn scale() {
 fn scale_one(n: usize) {
     const PAGE: usize = 100;
     let before = rss_kib();
-    let all = messages(n);
+    // The event loop's tick gives freed memory back; its first look is at the start.
+    let mut give_back = gchat::mem::GiveBack::default();
+    let started = Instant::now();
+    give_back.tick(started);
     // The newest page first, as the app loads it.
     let mut app = app_with(0);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
-    let newest = all[n - PAGE..].to_vec();
+    let newest = messages_in(n - PAGE..n);
     app.update(Action::Done(Box::new(Outcome::Messages {
         space: sn(SPACE),
         kind: LoadKind::Latest,
@@ -624,8 +633,8 @@ fn scale_one(n: usize) {
     let mut end = n - PAGE;
     while end > 0 {
         let start = end.saturating_sub(PAGE);
-        let page = all[start..end].to_vec();
-        let before_t = all[end].create_time.expect("time");
+        let page = messages_in(start..end);
+        let before_t = message_at(end).create_time.expect("time");
         let t = Instant::now();
         app.update(Action::Done(Box::new(Outcome::Messages {
             space: sn(SPACE),
@@ -640,14 +649,23 @@ fn scale_one(n: usize) {
         end = start;
     }
     let walk = walk.elapsed();
-    drop(all);
-    let rss = rss_kib();
+    let loaded_rss = rss_kib();
     let (live, kept) = heap_kib();
     println!(
-        "scale, {n:>7} messages: at the oldest the heap holds {:.1} MiB live and {:.1} MiB freed but kept",
+        "scale, {n:>7} messages: at the oldest the heap holds {:.1} MiB live and {:.1} MiB freed but kept; resident {:.1} MiB",
         live as f64 / 1024.0,
         kept as f64 / 1024.0,
+        loaded_rss as f64 / 1024.0,
     );
+    // The next tick of the event loop, as the app runs it.
+    let t = Instant::now();
+    give_back.tick(started.max(t) + gchat::mem::EVERY);
+    println!(
+        "scale, {n:>7} messages: the tick gave freed memory back {} time(s) in {:.2?}",
+        give_back.times,
+        t.elapsed()
+    );
+    let rss = rss_kib();
     // Idle polls that find nothing, each with the frame it asks for (if any).
     let after = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
     let mut idle = Vec::new();

@@ -13,6 +13,7 @@ pub mod files;
 pub mod keymap;
 pub mod logging;
 pub mod markup;
+pub mod mem;
 pub mod natural;
 pub mod notify;
 pub mod runtime;

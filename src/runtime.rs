@@ -555,6 +555,9 @@ pub async fn run(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let is_app = app.me.is_app;
     let mut transfers = Transfers::default();
+    // Memory freed while loading (older pages, rows laid out again) goes back to the
+    // system between frames.
+    let mut give_back = crate::mem::GiveBack::default();
     let desktop = crate::notify::desktop::Desktop::start(
         std::sync::Arc::new(crate::notify::desktop::System),
         crate::notify::desktop::WAIT,
@@ -598,7 +601,9 @@ pub async fn run(
                 fx.extend(app.update(Action::Done(Box::new(o))));
             }
             _ = ticker.tick() => {
-                fx.extend(app.update(Action::Tick(Instant::now())));
+                let now = Instant::now();
+                fx.extend(app.update(Action::Tick(now)));
+                give_back.tick(now);
                 if let Some(note) = client.take_unreadable_note() { app.note(note); }
                 if let Some(why) = desktop.take_failure() {
                     app.note(format!("Desktop notifications unavailable: {why}. The bell rings instead."));

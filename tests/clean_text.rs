@@ -46,7 +46,7 @@ fn editing_a_message_with_controls_shows_symbols_and_keeps_the_real_text() {
         },
     );
     a.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
-        name: name.clone(),
+        name: name.as_str().into(),
         reply: false,
     });
     ch(&mut a, 'e');

@@ -56,7 +56,7 @@ fn older(fx: &[Effect]) -> Option<DateTime<Utc>> {
 
 fn selected_name(app: &App) -> String {
     match &app.current_view().unwrap().selected {
-        Some(Row::Msg { name, .. }) => name.clone(),
+        Some(Row::Msg { name, .. }) => name.to_string(),
         other => panic!("no message selected: {other:?}"),
     }
 }
@@ -249,7 +249,7 @@ fn delete_selected(app: &mut App) {
 fn after_a_delete_the_next_message_is_selected_or_the_previous_at_the_end() {
     let mut app = app();
     app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
-        name: format!("{TEAM}/messages/D1.D1"),
+        name: format!("{TEAM}/messages/D1.D1").into(),
         reply: false,
     });
     delete_selected(&mut app);

@@ -58,7 +58,10 @@ fn with_files(files: &[&str]) -> App {
     );
     a.focus = Focus::Messages;
     let v = a.views.get_mut(TEAM).unwrap();
-    v.selected = Some(Row::Msg { name, reply: false });
+    v.selected = Some(Row::Msg {
+        name: name.into(),
+        reply: false,
+    });
     v.anchor = None;
     a
 }

@@ -90,7 +90,7 @@ fn above_selected(app: &App) -> Vec<Message> {
         panic!("a message is selected");
     };
     let items = app.current_timeline().unwrap().items();
-    let i = items.iter().position(|i| i.name() == name).unwrap();
+    let i = items.iter().position(|i| i.name() == &*name).unwrap();
     items.range(..i).rev().map(|i| i.to_message()).collect()
 }
 
@@ -193,7 +193,7 @@ fn deleting_the_selected_message_moves_the_selection_to_a_neighbour() {
         _ => panic!(),
     };
     let deleted = Message {
-        name: Some(sel.clone()),
+        name: Some(sel.to_string()),
         deletion_metadata: Some(DeletionMetadata {
             deletion_type: None,
         }),

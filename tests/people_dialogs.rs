@@ -298,7 +298,7 @@ fn results_page_in_and_enter_opens_the_thread_with_the_message_selected() {
     assert_eq!(
         v.selected,
         Some(Row::Msg {
-            name: format!("{ENG}/messages/E7.E9"),
+            name: format!("{ENG}/messages/E7.E9").into(),
             reply: true
         })
     );

@@ -436,7 +436,7 @@ fn u_goes_back_to_the_first_unread_message() {
     app.focus = Focus::Messages;
     let e1 = format!("{ENG}/messages/E1.E1");
     let selected = |app: &App| match &app.views[ENG].selected {
-        Some(gchat::app::timeline::Row::Msg { name, .. }) => name.clone(),
+        Some(gchat::app::timeline::Row::Msg { name, .. }) => name.to_string(),
         other => format!("{other:?}"),
     };
     assert_eq!(selected(&app), e1);

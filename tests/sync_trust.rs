@@ -828,7 +828,7 @@ mod alone {
             .unwrap()
             .to_message();
         app.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
-            name: name.clone(),
+            name: name.as_str().into(),
             reply: true,
         });
         let listed_before = |app: &mut App| {

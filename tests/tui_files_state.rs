@@ -37,7 +37,7 @@ fn with_message(text: &str, attachment: Vec<serde_json::Value>) -> (App, String)
     );
     a.focus = Focus::Messages;
     a.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
-        name: name.clone(),
+        name: name.as_str().into(),
         reply: false,
     });
     a.views.get_mut(TEAM).unwrap().anchor = None;
@@ -532,7 +532,7 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
         .map(|i| i.name().to_string())
         .unwrap();
     b.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
-        name: local,
+        name: local.into(),
         reply: false,
     });
     let fx = ch(&mut b, 'R');

@@ -526,7 +526,7 @@ fn the_pinned_list_jumps_to_a_message() {
     assert!(app.react.pins_list.is_none());
     assert_eq!(app.focus, Focus::Messages);
     assert!(matches!(&app.current_view().unwrap().selected,
-        Some(gchat::app::timeline::Row::Msg { name, .. }) if *name == t1));
+        Some(gchat::app::timeline::Row::Msg { name, .. }) if **name == *t1));
 }
 
 #[test]
@@ -572,7 +572,7 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
     );
     assert!(app.react.seek.is_none());
     assert!(matches!(&app.current_view().unwrap().selected,
-        Some(gchat::app::timeline::Row::Msg { name, .. }) if *name == old));
+        Some(gchat::app::timeline::Row::Msg { name, .. }) if **name == *old));
 }
 
 #[test]

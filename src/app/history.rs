@@ -221,7 +221,7 @@ impl App {
             .filter_map(|n| tl.and_then(|t| t.get(n)))
             .filter(|it| {
                 let row = Row::Msg {
-                    name: it.name().to_string(),
+                    name: it.shared_name().clone(),
                     reply: it.is_reply(),
                 };
                 let news = Row::NewReplies {
@@ -282,7 +282,7 @@ impl App {
         let sel = rows
             .rows
             .iter()
-            .find(|r| matches!(r, Row::Msg { name, .. } if *name == first))
+            .find(|r| matches!(r, Row::Msg { name, .. } if **name == *first))
             .cloned();
         let v = self.views.entry(space.to_string()).or_default();
         if let Some(sel) = sel {

@@ -109,7 +109,7 @@ impl App {
         self.react.seek = None;
         let reply = item.is_reply();
         let row = Row::Msg {
-            name: message.to_string(),
+            name: message.into(),
             reply,
         };
         let v = self.views.entry(space.to_string()).or_default();

@@ -3,6 +3,7 @@
 //! unread messages and new replies.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 /// Rows are indexed by value on every rebuild (100,000 of them in a big space): a fast
 /// hasher, still seeded per process.
@@ -28,7 +29,7 @@ pub enum Row {
     Date(NaiveDate),
     /// A message (index into the timeline), and whether it is a reply.
     Msg {
-        name: String,
+        name: Rc<str>,
         reply: bool,
     },
     /// Replies hidden in a collapsed thread.
@@ -99,7 +100,7 @@ pub struct Rows {
     index: HashMap<Row, i64, Fast>,
     front: i64,
     /// Messages that continue the one above (same sender, moments later): no header.
-    pub continued: HashSet<String, Fast>,
+    pub continued: HashSet<Rc<str>, Fast>,
 }
 
 impl Rows {
@@ -132,7 +133,7 @@ impl Rows {
         }
     }
 
-    fn from_rows(rows: Vec<Row>, continued: HashSet<String, Fast>) -> Rows {
+    fn from_rows(rows: Vec<Row>, continued: HashSet<Rc<str>, Fast>) -> Rows {
         let mut index = HashMap::with_capacity_and_hasher(rows.len(), Fast::default());
         index.extend(rows.iter().enumerate().map(|(i, r)| (r.clone(), i as i64)));
         Rows {
@@ -147,7 +148,7 @@ impl Rows {
 /// Builds rows, noting which messages continue the one right above them.
 struct Builder<'a> {
     rows: Vec<Row>,
-    continued: HashSet<String, Fast>,
+    continued: HashSet<Rc<str>, Fast>,
     /// The last row pushed, when it is a message.
     last: Option<&'a Item>,
     unread_from: Option<&'a str>,
@@ -185,11 +186,11 @@ impl<'a> Builder<'a> {
         }
         if let Some(prev) = self.last {
             if continues(prev, it) {
-                self.continued.insert(it.name().to_string());
+                self.continued.insert(it.shared_name().clone());
             }
         }
         self.rows.push(Row::Msg {
-            name: it.name().to_string(),
+            name: it.shared_name().clone(),
             reply,
         });
         self.last = Some(it);

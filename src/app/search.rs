@@ -284,7 +284,7 @@ impl App {
         self.focus = Focus::Messages;
         let v = self.views.entry(space.to_string()).or_default();
         let row = Row::Msg {
-            name,
+            name: name.into(),
             reply: m.thread_reply,
         };
         if let Some((typed, thread)) = thread {
@@ -311,7 +311,7 @@ impl App {
 
 fn name_of(row: &Row) -> String {
     match row {
-        Row::Msg { name, .. } => name.clone(),
+        Row::Msg { name, .. } => name.to_string(),
         _ => String::new(),
     }
 }

@@ -35,9 +35,12 @@ impl App {
                 // The selection follows the message from its local copy to the real one.
                 if let Some(v) = self.views.get_mut(space.as_str()) {
                     let was_local =
-                        matches!(&v.selected, Some(Row::Msg { name: n, .. }) if *n == local);
+                        matches!(&v.selected, Some(Row::Msg { name: n, .. }) if **n == *local);
                     if was_local {
-                        v.selected = Some(Row::Msg { name, reply });
+                        v.selected = Some(Row::Msg {
+                            name: name.into(),
+                            reply,
+                        });
                     }
                 }
             }
@@ -195,7 +198,7 @@ impl App {
                 self.compose.clear();
                 let v = self.views.entry(space.to_string()).or_default();
                 v.selected = Some(Row::Msg {
-                    name: local.clone(),
+                    name: local.as_str().into(),
                     reply: thread.is_some(),
                 });
                 v.anchor = None;

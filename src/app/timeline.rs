@@ -419,7 +419,7 @@ impl Timeline {
                 }
             } else {
                 Row::Msg {
-                    name: it.name().to_string(),
+                    name: it.shared_name().clone(),
                     reply: false,
                 }
             };

@@ -113,7 +113,7 @@ impl App {
         let sel = rows
             .rows
             .iter()
-            .find(|r| matches!(r, crate::app::timeline::Row::Msg { name, .. } if *name == first))
+            .find(|r| matches!(r, crate::app::timeline::Row::Msg { name, .. } if **name == *first))
             .cloned();
         let v = self.views.entry(space.into()).or_default();
         match sel {

@@ -177,7 +177,7 @@ pub(super) fn regroup<'a>(
         })?
     } else {
         rows.pos(&Row::Msg {
-            name: first.name().to_string(),
+            name: first.shared_name().clone(),
             reply: false,
         })?
     };

@@ -141,7 +141,7 @@ fn group_head(rows: &Rows, t: &str, lk: &Lookup, has: bool) -> Option<usize> {
             return None;
         }
         rows.pos(&Row::Msg {
-            name: first.name().to_string(),
+            name: first.shared_name().clone(),
             reply: false,
         })
     })
