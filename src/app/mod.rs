@@ -129,6 +129,8 @@ pub struct Status {
     /// The open space went away (deleted, or the user removed): its name, for the empty
     /// message pane, until another space is opened.
     pub left: Option<String>,
+    /// The note (its text) holds only while this state lasts: see [`notes::Tie`].
+    pub(crate) tied: Option<(String, notes::Tie)>,
 }
 
 /// Ids for local copies and client message ids.
@@ -265,6 +267,7 @@ impl App {
         self.sort_members();
         self.refresh_labels();
         self.settle_discard_note();
+        self.settle_tied_note();
         self.quit_when_sent();
         self.settle_arrivals();
         // Back at the newest message: nothing below is unseen.
