@@ -18,6 +18,7 @@ mod file_answers;
 pub mod files;
 mod find_people;
 mod gone;
+mod hint_fit;
 mod history;
 mod input;
 mod item;
