@@ -68,6 +68,10 @@ impl App {
                     "{} is attached; Enter sends it with the message.",
                     t.name
                 ));
+                self.tie_note(super::notes::Tie::Attached {
+                    space: space.clone(),
+                    name: t.name.clone(),
+                });
                 self.files.chips.push(Chip {
                     space,
                     name: t.name,

@@ -18,6 +18,7 @@ mod file_answers;
 pub mod files;
 mod find_people;
 mod gone;
+mod hint_fit;
 mod history;
 mod input;
 mod item;
@@ -129,6 +130,8 @@ pub struct Status {
     /// The open space went away (deleted, or the user removed): its name, for the empty
     /// message pane, until another space is opened.
     pub left: Option<String>,
+    /// The note (its text) holds only while this state lasts: see [`notes::Tie`].
+    pub(crate) tied: Option<(String, notes::Tie)>,
 }
 
 /// Ids for local copies and client message ids.
@@ -265,6 +268,7 @@ impl App {
         self.sort_members();
         self.refresh_labels();
         self.settle_discard_note();
+        self.settle_tied_note();
         self.quit_when_sent();
         self.settle_arrivals();
         // Back at the newest message: nothing below is unseen.

@@ -109,3 +109,108 @@ impl App {
         }
     }
 }
+
+/// A state a note is about: the note goes (or is said again) when the state ends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tie {
+    /// "Quoting the message…": while a quote waits above the box.
+    Quote,
+    /// "… is attached": while that file waits to go with the next message.
+    Attached {
+        space: crate::api::SpaceName,
+        name: crate::clean::Clean,
+    },
+    /// "… not sent before gchat closed": while these (space, local name) copies from an
+    /// earlier run are still unsent here.
+    Kept(Vec<(String, String)>),
+}
+
+impl App {
+    /// The note now showing is about `tie`: it lasts no longer than what it describes.
+    pub(super) fn tie_note(&mut self, tie: Tie) {
+        self.status.tied = self.status.note.as_ref().map(|n| (n.text.clone(), tie));
+    }
+
+    /// A note tied to a state goes once the state has ended: the quote was sent or taken
+    /// off, the file went with a message or was removed. The note about messages kept
+    /// from an earlier run counts only those still unsent, and says so when the server
+    /// turns out to have had them all along.
+    pub(super) fn settle_tied_note(&mut self) {
+        let Some((text, tie)) = self.status.tied.take() else {
+            return;
+        };
+        let showing = self.status.note.as_ref().is_some_and(|n| n.text == text);
+        if !showing {
+            return;
+        }
+        match tie {
+            Tie::Quote if self.react.quote.is_some() => {
+                self.status.tied = Some((text, Tie::Quote));
+            }
+            Tie::Attached { space, name }
+                if self
+                    .files
+                    .chips
+                    .iter()
+                    .any(|c| c.space == space && c.name == name) =>
+            {
+                self.status.tied = Some((text, Tie::Attached { space, name }));
+            }
+            Tie::Quote | Tie::Attached { .. } => {
+                self.status.note = None;
+                self.dirty = true;
+            }
+            Tie::Kept(kept) => self.settle_kept_note(kept),
+        }
+    }
+
+    fn settle_kept_note(&mut self, kept: Vec<(String, String)>) {
+        use super::timeline::Local;
+        let mut unsent = Vec::new();
+        let mut arrived = 0usize;
+        for (space, local) in kept {
+            let item = self.store.timeline(&space).and_then(|tl| tl.get(&local));
+            match item.map(|it| &it.local) {
+                Some(Some(Local::Failed(_))) => unsent.push((space, local)),
+                // Sent again, or taken back to edit: no longer waiting for R.
+                Some(_) => {}
+                // Replaced by the server's copy (the same client id): it had arrived.
+                None => arrived += 1,
+            }
+        }
+        if unsent.is_empty() {
+            match arrived {
+                0 => self.status.note = None,
+                1 => self.note("A message kept at quit had been sent after all."),
+                n => self.note(format!(
+                    "{n} messages kept at quit had been sent after all."
+                )),
+            }
+            self.dirty = true;
+            return;
+        }
+        self.say_kept(unsent);
+    }
+
+    /// "A message was not sent before gchat closed…", for `kept` (not empty), tied to them.
+    pub(super) fn say_kept(&mut self, kept: Vec<(String, String)>) {
+        let retry = self
+            .keymap
+            .label(crate::keymap::Mode::Messages, crate::keymap::Command::Retry);
+        let n = kept.len();
+        let text = if n == 1 {
+            format!("A message was not sent before gchat closed; select it and press {retry} to send it.")
+        } else {
+            format!("{n} messages were not sent before gchat closed; select one and press {retry} to send it.")
+        };
+        let same = self
+            .status
+            .note
+            .as_ref()
+            .is_some_and(|note| note.error && note.text == text);
+        if !same {
+            self.error(text);
+        }
+        self.tie_note(Tie::Kept(kept));
+    }
+}

@@ -153,7 +153,7 @@ impl App {
     /// Brings back what an earlier run left unsent: shown as failed, ready to retry. An
     /// entry that is not well formed (a damaged or edited file) is skipped and logged.
     pub fn restore_unsent(&mut self, list: Vec<Unsent>) {
-        let mut restored = 0;
+        let mut restored = Vec::new();
         for u in list {
             let valid = SpaceName::parse(&u.space).ok().filter(|_| {
                 ClientMessageId::parse(&u.client_id).is_ok()
@@ -178,17 +178,10 @@ impl App {
             let tl = self.store.timeline_entry(&space);
             tl.add_local(msg, u.client_id);
             tl.set_local(&local, Some(Local::Failed(NOT_SENT_LAST_TIME.into())));
-            restored += 1;
+            restored.push((space, local));
         }
-        if restored > 0 {
-            let retry = self
-                .keymap
-                .label(crate::keymap::Mode::Messages, crate::keymap::Command::Retry);
-            self.error(if restored == 1 {
-                format!("A message was not sent before gchat closed; select it and press {retry} to send it.")
-            } else {
-                format!("{restored} messages were not sent before gchat closed; select one and press {retry} to send it.")
-            });
+        if !restored.is_empty() {
+            self.say_kept(restored);
         }
     }
 

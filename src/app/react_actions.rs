@@ -344,6 +344,7 @@ impl App {
         self.note(format!(
             "Quoting the message: write your reply and send ({cancel} removes the quote)."
         ));
+        self.tie_note(super::notes::Tie::Quote);
     }
 
     /// An unsent message that quoted another is taken back to edit: the quote goes back

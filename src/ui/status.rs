@@ -120,7 +120,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             .keymap
             .hints_with(mode)
             .into_iter()
-            .filter(|(c, _, _)| app.unavailable(*c).is_none())
+            .filter(|(c, _, _)| app.unavailable(*c).is_none() && app.hint_applies(mode, *c))
             // In a thread the compose key replies: one hint says so.
             .filter(|(c, _, _)| !(in_thread && *c == crate::keymap::Command::Reply))
             .map(|(c, k, l)| match c {
