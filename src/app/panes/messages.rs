@@ -177,17 +177,32 @@ impl App {
                 if let Some(t) = self.selected_thread() {
                     let v = self.views.entry(space.to_string()).or_default();
                     if !v.expanded.remove(&t) {
-                        v.expanded.insert(t);
+                        v.expanded.insert(t.clone());
                     }
-                    // A collapsed row selected before becomes the thread's first reply.
+                    // A collapsed row selected before becomes the first reply of that
+                    // thread (not of whichever thread comes first).
                     let rows = self.rows_for(&space);
-                    let v = self.views.entry(space.into()).or_default();
-                    if v.selected.as_ref().is_some_and(|s| !rows.contains(s)) {
-                        v.selected = rows
+                    let gone = self
+                        .views
+                        .get(space.as_str())
+                        .and_then(|v| v.selected.as_ref())
+                        .is_some_and(|s| !rows.contains(s));
+                    if gone {
+                        let timeline = self.store.timeline(&space);
+                        let in_thread = |name: &str| {
+                            timeline
+                                .and_then(|tl| tl.get(name))
+                                .and_then(|it| it.thread_name())
+                                == Some(t.as_str())
+                        };
+                        let first = rows
                             .rows
                             .iter()
-                            .find(|r| matches!(r, Row::Msg { reply: true, .. }))
+                            .find(
+                                |r| matches!(r, Row::Msg { name, reply: true } if in_thread(name)),
+                            )
                             .cloned();
+                        self.views.entry(space.into()).or_default().selected = first;
                     }
                 }
             }
