@@ -84,3 +84,46 @@ fn a_membership_of_another_space_or_without_a_name_is_not_listed() {
         render(&app, 160, 48).matches("Bob Li").count()
     });
 }
+
+#[test]
+fn a_message_that_grows_at_the_bottom_of_the_screen_stays_wholly_in_view() {
+    let mut app = app();
+    render(&app, 120, 16);
+    let (w, h) = app.message_area();
+    let rows = app.rows_for(TEAM);
+    let d1 = Row::Msg {
+        name: "spaces/AAAATeamRst/messages/D1.D1".into(),
+        reply: false,
+    };
+    let d = rows.pos(&d1).expect("D1 is a row");
+    let mut height = |i: usize| app.row_lines(TEAM, &rows, i, w).len();
+    let (top, skip) = gchat::app::view::anchor_bottom_at(d, h as usize, &mut height);
+    let before = height(d);
+    let v = app.views.get_mut(TEAM).unwrap();
+    v.selected = Some(d1.clone());
+    v.anchor = Some((rows.rows[top].clone(), skip));
+    let screen = render(&app, 120, 16);
+    assert!(!screen.contains("👍"), "{screen}");
+    let whole = |app: &gchat::app::App| {
+        let (rows, win) = app.message_window(TEAM, w, h);
+        let d = rows.pos(&d1).unwrap();
+        let lines = app.row_lines(TEAM, &rows, d, w).len();
+        (
+            lines,
+            win.parts
+                .iter()
+                .any(|&(r, s, t)| r == d && s == 0 && t == lines),
+        )
+    };
+    assert!(whole(&app).1, "D1 starts wholly in view at the bottom");
+    ch(&mut app, '+');
+    key(&mut app, crossterm::event::KeyCode::Enter);
+    let (lines, in_view) = whole(&app);
+    assert!(lines > before, "the reaction row was added");
+    assert!(in_view, "the grown message is wholly in view");
+    let screen = render(&app, 120, 16);
+    assert!(
+        screen.lines().any(|l| l.contains(" 1") && !l.contains(':')),
+        "{screen}"
+    );
+}
