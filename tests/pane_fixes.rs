@@ -127,3 +127,29 @@ fn a_message_that_grows_at_the_bottom_of_the_screen_stays_wholly_in_view() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_reply_on_another_day_than_its_thread_says_today_like_the_dividers() {
+    let mut app = app();
+    let mut more = team_messages();
+    more.push(msg(
+        TEAM,
+        "T7",
+        "T1",
+        alice(),
+        at(21, 11, 30),
+        "late to this",
+    ));
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: sn(TEAM),
+            kind: LoadKind::Latest,
+            result: Ok((more, false)),
+        },
+    );
+    let screen = render(&app, 160, 60);
+    assert!(screen.contains("late to this"), "{screen}");
+    assert!(screen.contains("Today, 11:30"), "{screen}");
+    assert!(!screen.contains("21 Nov"), "{screen}");
+}
