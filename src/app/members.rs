@@ -1,6 +1,7 @@
 //! The members pane: managers first, then people, apps, and the invited.
 
 use crate::api::model::{Membership, MembershipRole, MembershipState};
+use crate::api::{MembershipName, SpaceName};
 
 use super::people::People;
 use super::App;
@@ -108,6 +109,30 @@ impl MemberList {
         self.changed();
         self.list.retain(|m| m.name.as_deref() != Some(name));
     }
+}
+
+/// The memberships of a list answer for `space` that are memberships of `space`: one
+/// named under another space (or not named at all) would be listed as a member here and
+/// removing it would act on the other space, so it is left out, and counted in the log.
+pub fn of_space(space: &SpaceName, list: Vec<Membership>) -> Vec<Membership> {
+    let before = list.len();
+    let kept: Vec<Membership> = list
+        .into_iter()
+        .filter(|m| {
+            m.name
+                .as_deref()
+                .and_then(|n| MembershipName::parse(n).ok())
+                .is_some_and(|n| n.space() == space)
+        })
+        .collect();
+    let left_out = before - kept.len();
+    if left_out > 0 {
+        tracing::warn!(
+            left_out,
+            "memberships not of the listed space were left out"
+        );
+    }
+    kept
 }
 
 /// Where a membership sorts: managers, members, apps, invited.

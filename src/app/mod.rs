@@ -266,6 +266,7 @@ impl App {
         self.refresh_pending_quote();
         self.count_requests(&fx);
         self.sort_members();
+        self.keep_grown_selection_whole();
         self.refresh_labels();
         self.settle_discard_note();
         self.settle_tied_note();

@@ -55,7 +55,7 @@ impl App {
                 let list = self.store.members_entry(&space);
                 match result {
                     Ok(m) => {
-                        list.replace(m);
+                        list.replace(super::members::of_space(&space, m));
                         list.loaded = true;
                         list.error = None;
                         let users: Vec<User> =

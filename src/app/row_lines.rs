@@ -72,7 +72,16 @@ fn sender_spans(cx: &RowCtx, item: &Item) -> Vec<Span<'static>> {
 fn time_text(cx: &RowCtx, item: &Item, root_date: Option<chrono::NaiveDate>) -> String {
     let t = cx.settings.local(item.time());
     if root_date.is_some_and(|d| d != t.date_naive()) {
-        t.format("%a %-d %b, %H:%M").to_string()
+        // The same words as the day dividers: "Today", "Yesterday", else the date.
+        let today = cx.settings.local(cx.settings.now()).date_naive();
+        let day = t.date_naive();
+        if day == today {
+            t.format("Today, %H:%M").to_string()
+        } else if Some(day) == today.pred_opt() {
+            t.format("Yesterday, %H:%M").to_string()
+        } else {
+            t.format("%a %-d %b, %H:%M").to_string()
+        }
     } else {
         t.format("%H:%M").to_string()
     }

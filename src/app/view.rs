@@ -39,6 +39,9 @@ pub struct ViewState {
     pub surfaced: Vec<String>,
     /// A search result opened in its thread, until the thread is loaded to show it.
     pub hit: Option<String>,
+    /// The selected row and its lines after the last update: a selected message that
+    /// grows (a reaction row, a longer edit) is kept wholly in view.
+    pub selected_lines: Option<(Row, usize)>,
 }
 
 /// The visible part: `(row, first line, lines)` for each row on screen, top first.

@@ -177,17 +177,32 @@ impl App {
                 if let Some(t) = self.selected_thread() {
                     let v = self.views.entry(space.to_string()).or_default();
                     if !v.expanded.remove(&t) {
-                        v.expanded.insert(t);
+                        v.expanded.insert(t.clone());
                     }
-                    // A collapsed row selected before becomes the thread's first reply.
+                    // A collapsed row selected before becomes the first reply of that
+                    // thread (not of whichever thread comes first).
                     let rows = self.rows_for(&space);
-                    let v = self.views.entry(space.into()).or_default();
-                    if v.selected.as_ref().is_some_and(|s| !rows.contains(s)) {
-                        v.selected = rows
+                    let gone = self
+                        .views
+                        .get(space.as_str())
+                        .and_then(|v| v.selected.as_ref())
+                        .is_some_and(|s| !rows.contains(s));
+                    if gone {
+                        let timeline = self.store.timeline(&space);
+                        let in_thread = |name: &str| {
+                            timeline
+                                .and_then(|tl| tl.get(name))
+                                .and_then(|it| it.thread_name())
+                                == Some(t.as_str())
+                        };
+                        let first = rows
                             .rows
                             .iter()
-                            .find(|r| matches!(r, Row::Msg { reply: true, .. }))
+                            .find(
+                                |r| matches!(r, Row::Msg { name, reply: true } if in_thread(name)),
+                            )
                             .cloned();
+                        self.views.entry(space.into()).or_default().selected = first;
                     }
                 }
             }
@@ -416,6 +431,53 @@ impl App {
         };
         self.views.entry(space.to_string()).or_default().anchor = anchor;
         self.after_scroll(space, fx);
+    }
+
+    /// After an update: a selected message that was wholly on screen and grew (a
+    /// reaction row, an edit making it longer) is scrolled back wholly into view, as
+    /// moving the selection onto it would.
+    pub(in crate::app) fn keep_grown_selection_whole(&mut self) {
+        let Some(space) = self.current.clone() else {
+            return;
+        };
+        let Some(row) = self
+            .views
+            .get(space.as_str())
+            .and_then(|v| v.selected.clone())
+        else {
+            return;
+        };
+        let (w, h) = self.message_area();
+        let (rows, win) = self.message_window(&space, w, h);
+        let Some(sel) = rows.pos(&row) else {
+            return;
+        };
+        let lines = self.row_lines(&space, &rows, sel, w).len();
+        let anchor = {
+            let v = self.views.entry(space.to_string()).or_default();
+            let before = v.selected_lines.replace((row.clone(), lines));
+            let Some((was_row, was)) = before else {
+                return;
+            };
+            if was_row != row || lines <= was || v.anchor.is_none() {
+                return;
+            }
+            // Whole before: its first line on screen and as many lines as it had.
+            let Some(&(_, skip, take)) = win.parts.iter().find(|p| p.0 == sel) else {
+                return;
+            };
+            if skip != 0 || take >= lines || take < was {
+                return;
+            }
+            if lines >= h as usize {
+                (row, 0)
+            } else {
+                let mut height = |i: usize| self.row_lines(&space, &rows, i, w).len();
+                let (top, skip) = view::anchor_bottom_at(sel, h as usize, &mut height);
+                (rows.rows[top].clone(), skip)
+            }
+        };
+        self.views.entry(space.to_string()).or_default().anchor = Some(anchor);
     }
 
     pub(in crate::app) fn after_scroll(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
