@@ -85,7 +85,7 @@ fn message_at(i: usize) -> Message {
         "Design doc: <https://docs.example.com/d/{}|RFC> — comments welcome\n* goals\n* non-goals",
         "Thanks! That fixed it. Closing #{}.",
     ];
-    let is_root = |i: usize| i % 6 == 0 || i % 7 == 3;
+    let is_root = |i: usize| i.is_multiple_of(6) || i % 7 == 3;
     // The thread is the nearest root at or before `i` (one is never more than six back).
     let root = (0..=i).rev().find(|&j| is_root(j)).unwrap_or(0);
     let id = format!("m{i:07}");
