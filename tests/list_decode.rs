@@ -50,6 +50,16 @@ async fn serving(pages: Vec<(&'static str, String)>) -> (String, Arc<AtomicUsize
                 let answer = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {promised}\r\nconnection: close\r\n\r\n{body}"
                 );
+                if let Some(b) = body.strip_prefix("ENDLESS:") {
+                    // No length promised, and the body never ends: blanks after the start.
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{b}"
+                    );
+                    let _ = sock.write_all(head.as_bytes()).await;
+                    let blanks = vec![b' '; 1 << 20];
+                    while sock.write_all(&blanks).await.is_ok() {}
+                    return;
+                }
                 let _ = sock.write_all(answer.as_bytes()).await;
                 let _ = sock.shutdown().await;
             });
@@ -289,4 +299,19 @@ async fn space_events_with_a_bad_or_foreign_message_keep_the_rest() {
         c.take_unreadable_note().as_deref(),
         Some("3 messages from the server could not be read")
     );
+}
+
+#[tokio::test]
+async fn an_endless_answer_is_refused_at_the_cap_not_read_until_memory_runs_out() {
+    let (url, count) = serving(vec![("", "ENDLESS:{\"messages\": [".to_string())]).await;
+    let e = client(&url)
+        .list_messages(&space(), &ListMessages::default())
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("larger than 64 MiB"),
+        "a clear error: {e}"
+    );
+    assert!(!e.is_retryable(), "not asked again: {e:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
 }

@@ -476,13 +476,7 @@ impl Client {
             .and_then(parse_retry_after);
         // An error while the body comes in is the network's (reqwest calls a body that
         // ends before its promised length a decode error): worth asking again.
-        let bytes = read_body(resp).await.map_err(|e| {
-            if e.is_timeout() {
-                ApiError::Timeout
-            } else {
-                ApiError::Transport(format!("the answer was cut short ({})", e.without_url()))
-            }
-        })?;
+        let bytes = read_body(resp).await?;
         if !status.is_success() {
             return Err(ApiError::Server(ServerError::from_response(
                 status.as_u16(),
@@ -951,12 +945,34 @@ fn list_messages_call(space: &SpaceName, p: &ListMessages) -> Call {
 /// The most of a promised length taken on trust before any of the body has come.
 const MAX_BODY_RESERVE: u64 = 16 << 20;
 
+/// The most of an answer's body taken in: a page of 1,000 long messages is a few MiB;
+/// a body past this (huge, or endless) is refused before it takes all memory.
+pub const MAX_BODY: usize = 64 << 20;
+
 /// The whole body, into one buffer sized from its promised length as it comes (no list
-/// of chunks gathered and then copied whole).
-async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
-    let promised = resp.content_length().unwrap_or(0).min(MAX_BODY_RESERVE);
-    let mut buf = Vec::with_capacity(promised as usize);
-    while let Some(chunk) = resp.chunk().await? {
+/// of chunks gathered and then copied whole), never more than [`MAX_BODY`].
+async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {
+    let cut_short = |e: reqwest::Error| {
+        if e.is_timeout() {
+            ApiError::Timeout
+        } else {
+            ApiError::Transport(format!("the answer was cut short ({})", e.without_url()))
+        }
+    };
+    let too_large = || {
+        ApiError::Decode(format!(
+            "the server's answer is larger than {} MiB",
+            MAX_BODY >> 20
+        ))
+    };
+    // A promised length may be a lie (a body cut short says more): only what comes in
+    // counts against the cap.
+    let promised = resp.content_length().unwrap_or(0);
+    let mut buf = Vec::with_capacity(promised.min(MAX_BODY_RESERVE) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(cut_short)? {
+        if buf.len() + chunk.len() > MAX_BODY {
+            return Err(too_large());
+        }
         buf.extend_from_slice(&chunk);
     }
     Ok(buf)
