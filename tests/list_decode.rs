@@ -50,6 +50,16 @@ async fn serving(pages: Vec<(&'static str, String)>) -> (String, Arc<AtomicUsize
                 let answer = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {promised}\r\nconnection: close\r\n\r\n{body}"
                 );
+                if let Some(b) = body.strip_prefix("ENDLESS:") {
+                    // No length promised, and the body never ends: blanks after the start.
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{b}"
+                    );
+                    let _ = sock.write_all(head.as_bytes()).await;
+                    let blanks = vec![b' '; 1 << 20];
+                    while sock.write_all(&blanks).await.is_ok() {}
+                    return;
+                }
                 let _ = sock.write_all(answer.as_bytes()).await;
                 let _ = sock.shutdown().await;
             });
@@ -169,9 +179,10 @@ async fn one_bad_message_does_not_fail_its_page_and_the_next_page_is_followed() 
         ]
     );
     assert_eq!(count.load(Ordering::SeqCst), 3, "no page asked twice");
+    // The first page was listed twice: its three bad messages are told once.
     assert_eq!(
         c.take_unreadable_note().as_deref(),
-        Some("6 messages from the server could not be read")
+        Some("3 messages from the server could not be read")
     );
 }
 
@@ -219,4 +230,88 @@ async fn a_terabyte_promised_is_not_set_aside_before_it_comes() {
         .unwrap_err();
     assert!(e.is_retryable(), "{e:?}");
     assert!(e.to_string().contains("cut short"), "{e}");
+}
+
+#[tokio::test]
+async fn a_left_out_message_is_told_once_however_often_its_page_is_listed() {
+    let mut nameless = msg("x", "no name");
+    nameless.as_object_mut().unwrap().remove("name");
+    let page = json!({"messages": [
+        msg("spaces/AAAA/messages/a.a", "kept"),
+        msg("spaces/BBBB/messages/b.b", "another space"),
+        nameless,
+    ]});
+    let (url, _) = serving(vec![("", page.to_string())]).await;
+    let c = client(&url);
+    for _ in 0..3 {
+        c.list_messages(&space(), &ListMessages::default())
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        c.take_unreadable_note().as_deref(),
+        Some("2 messages from the server could not be read")
+    );
+    c.list_messages(&space(), &ListMessages::default())
+        .await
+        .unwrap();
+    assert_eq!(c.take_unreadable_note(), None, "the same two, listed again");
+}
+
+#[tokio::test]
+async fn space_events_with_a_bad_or_foreign_message_keep_the_rest() {
+    let event = |id: &str, m: Value| {
+        json!({
+            "name": format!("spaces/AAAA/spaceEvents/{id}"),
+            "eventTime": "2024-05-01T10:11:12.345678Z",
+            "eventType": "google.workspace.chat.message.v1.created",
+            "messageCreatedEventData": {"message": m},
+        })
+    };
+    let mut bad_notes = msg("spaces/AAAA/messages/b.b", "bad annotations");
+    bad_notes["annotations"] = json!("x");
+    let mut bad_time = msg("spaces/AAAA/messages/c.c", "bad time");
+    bad_time["createTime"] = json!("yesterday");
+    let page = json!({"spaceEvents": [
+        event("1", msg("spaces/AAAA/messages/a.a", "kept")),
+        event("2", bad_notes),
+        event("3", bad_time),
+        event("4", msg("spaces/ZZZ/messages/x.y", "another space")),
+        event("5", msg("spaces/AAAA/messages/d.d", "kept too")),
+    ]});
+    let (url, _) = serving(vec![("", page.to_string())]).await;
+    let c = client(&url);
+    let events = c
+        .list_all_space_events(&space(), "")
+        .await
+        .expect("one bad message does not fail the page");
+    let got: Vec<_> = events
+        .iter()
+        .filter_map(|e| e.message().and_then(|m| m.name.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        ["spaces/AAAA/messages/a.a", "spaces/AAAA/messages/d.d"]
+    );
+    // Every event is kept for its time (the cursor moves past the bad ones).
+    assert_eq!(events.len(), 5);
+    assert_eq!(
+        c.take_unreadable_note().as_deref(),
+        Some("3 messages from the server could not be read")
+    );
+}
+
+#[tokio::test]
+async fn an_endless_answer_is_refused_at_the_cap_not_read_until_memory_runs_out() {
+    let (url, count) = serving(vec![("", "ENDLESS:{\"messages\": [".to_string())]).await;
+    let e = client(&url)
+        .list_messages(&space(), &ListMessages::default())
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("larger than 64 MiB"),
+        "a clear error: {e}"
+    );
+    assert!(!e.is_retryable(), "not asked again: {e:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
 }

@@ -7,7 +7,6 @@
 //! meets 409 for its own client id returns the stored message (the first attempt did
 //! arrive); a retried delete that meets 404 succeeds (the first attempt did delete).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -176,7 +175,7 @@ impl ClientBuilder {
                 tokens: self.tokens,
                 retry: self.retry,
                 on_retry: self.on_retry,
-                unreadable: AtomicUsize::new(0),
+                unreadable: std::sync::Mutex::new(LeftOut::default()),
             }),
         })
     }
@@ -189,8 +188,33 @@ struct Inner {
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
     on_retry: Option<RetryHook>,
-    /// Listed messages left out as unreadable, not yet told.
-    unreadable: AtomicUsize,
+    /// Listed messages left out as unreadable: those told and those not yet.
+    unreadable: std::sync::Mutex<LeftOut>,
+}
+
+/// Messages from the server left out as unreadable: each told once a session.
+#[derive(Default)]
+struct LeftOut {
+    /// What identifies each one already counted (bounded: cleared when full).
+    seen: std::collections::HashSet<String>,
+    /// Counted, not yet told.
+    pending: usize,
+}
+
+/// The most left-out messages remembered, so that one is told only once.
+const LEFT_OUT_REMEMBERED: usize = 4096;
+
+impl LeftOut {
+    fn add(&mut self, ids: &[String]) {
+        for id in ids {
+            if self.seen.len() >= LEFT_OUT_REMEMBERED {
+                self.seen.clear();
+            }
+            if self.seen.insert(id.clone()) {
+                self.pending += 1;
+            }
+        }
+    }
 }
 
 /// A cheap-to-clone handle; clones share one connection pool.
@@ -452,13 +476,7 @@ impl Client {
             .and_then(parse_retry_after);
         // An error while the body comes in is the network's (reqwest calls a body that
         // ends before its promised length a decode error): worth asking again.
-        let bytes = read_body(resp).await.map_err(|e| {
-            if e.is_timeout() {
-                ApiError::Timeout
-            } else {
-                ApiError::Transport(format!("the answer was cut short ({})", e.without_url()))
-            }
-        })?;
+        let bytes = read_body(resp).await?;
         if !status.is_success() {
             return Err(ApiError::Server(ServerError::from_response(
                 status.as_u16(),
@@ -703,20 +721,40 @@ impl Client {
             .send_counted(list_messages_call(space, p), &decode)
             .await
             .0?;
-        if page.unreadable > 0 {
-            self.inner
-                .unreadable
-                .fetch_add(page.unreadable, Ordering::Relaxed);
-        }
+        self.left_out(&page.left_out);
         Ok(page)
     }
 
-    /// What to tell the user of the listed messages left out since last asked, if any.
+    /// Counts messages left out as unreadable, each once a session.
+    pub(super) fn left_out(&self, ids: &[String]) {
+        if ids.is_empty() {
+            return;
+        }
+        match self.inner.unreadable.lock() {
+            Ok(mut l) => l.add(ids),
+            Err(p) => p.into_inner().add(ids),
+        }
+    }
+
+    /// What to tell the user of the listed messages left out since last asked, if any:
+    /// each message once a session, however often a page holding it is listed again.
     pub fn take_unreadable_note(&self) -> Option<String> {
-        match self.inner.unreadable.swap(0, Ordering::Relaxed) {
+        let n = match self.inner.unreadable.lock() {
+            Ok(mut l) => std::mem::take(&mut l.pending),
+            Err(p) => std::mem::take(&mut p.into_inner().pending),
+        };
+        match n {
             0 => None,
             n => Some(unreadable_note(n)),
         }
+    }
+
+    /// Sends `call` and makes its answer's body a `T` with `decode`.
+    pub(super) async fn send_decoded<T, D>(&self, call: Call, decode: &D) -> Result<T, ApiError>
+    where
+        D: Fn(&[u8]) -> Result<T, serde_json::Error>,
+    {
+        self.send_counted(call, decode).await.0
     }
 
     /// A page of `spaces.messages.list` with every field as sent.
@@ -907,12 +945,34 @@ fn list_messages_call(space: &SpaceName, p: &ListMessages) -> Call {
 /// The most of a promised length taken on trust before any of the body has come.
 const MAX_BODY_RESERVE: u64 = 16 << 20;
 
+/// The most of an answer's body taken in: a page of 1,000 long messages is a few MiB;
+/// a body past this (huge, or endless) is refused before it takes all memory.
+pub const MAX_BODY: usize = 64 << 20;
+
 /// The whole body, into one buffer sized from its promised length as it comes (no list
-/// of chunks gathered and then copied whole).
-async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
-    let promised = resp.content_length().unwrap_or(0).min(MAX_BODY_RESERVE);
-    let mut buf = Vec::with_capacity(promised as usize);
-    while let Some(chunk) = resp.chunk().await? {
+/// of chunks gathered and then copied whole), never more than [`MAX_BODY`].
+async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, ApiError> {
+    let cut_short = |e: reqwest::Error| {
+        if e.is_timeout() {
+            ApiError::Timeout
+        } else {
+            ApiError::Transport(format!("the answer was cut short ({})", e.without_url()))
+        }
+    };
+    let too_large = || {
+        ApiError::Decode(format!(
+            "the server's answer is larger than {} MiB",
+            MAX_BODY >> 20
+        ))
+    };
+    // A promised length may be a lie (a body cut short says more): only what comes in
+    // counts against the cap.
+    let promised = resp.content_length().unwrap_or(0);
+    let mut buf = Vec::with_capacity(promised.min(MAX_BODY_RESERVE) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(cut_short)? {
+        if buf.len() + chunk.len() > MAX_BODY {
+            return Err(too_large());
+        }
         buf.extend_from_slice(&chunk);
     }
     Ok(buf)

@@ -62,6 +62,9 @@ pub struct MessagePage {
     /// Messages the server listed that could not be read (a field of the wrong type, or
     /// a name that is not a message of the listed space): left out of `messages`.
     pub unreadable: usize,
+    /// What identifies each message left out: its name, or for one without a readable
+    /// name a digest of the entry.
+    pub left_out: Vec<String>,
 }
 
 /// Decodes a page of `messages.list` of `space` from its body. One message that cannot
@@ -77,9 +80,15 @@ pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde
             let page = serde_json::from_slice::<LoosePage>(body)?;
             let mut out = Vec::with_capacity(page.messages.len());
             for v in page.messages {
-                match LeanMessage::deserialize(v) {
+                match LeanMessage::deserialize(&v) {
                     Ok(m) => out.push(Message::from(m)),
-                    Err(e) => bad.add(|| e.to_string()),
+                    Err(e) => {
+                        let id = v
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .map_or_else(|| super::events_page::digest(&v), str::to_string);
+                        bad.add(id, || e.to_string())
+                    }
                 }
             }
             (out, page.next_page_token)
@@ -89,14 +98,15 @@ pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde
     messages.retain(|m| match m.name.as_deref() {
         Some(n) if MessageName::is_in(n, space) => true,
         Some(n) => {
-            bad.add(|| {
+            bad.add(n.to_string(), || {
                 let shown: String = n.chars().take(120).collect();
                 format!("the name {shown:?} is not that of a message in {space}")
             });
             false
         }
         None => {
-            bad.add(|| "a message without a name".to_string());
+            let id = super::events_page::digest(&Value::String(format!("{m:?}")));
+            bad.add(id, || "a message without a name".to_string());
             false
         }
     });
@@ -112,6 +122,7 @@ pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde
         messages,
         next_page_token,
         unreadable: bad.count,
+        left_out: bad.ids,
     })
 }
 
@@ -128,11 +139,13 @@ pub fn unreadable_note(n: usize) -> String {
 struct Unreadable {
     count: usize,
     first: Option<String>,
+    ids: Vec<String>,
 }
 
 impl Unreadable {
-    fn add(&mut self, why: impl FnOnce() -> String) {
+    fn add(&mut self, id: String, why: impl FnOnce() -> String) {
         self.count += 1;
+        self.ids.push(id);
         if self.first.is_none() {
             self.first = Some(why());
         }

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod dev_token;
 pub mod error;
+pub mod events_page;
 pub mod lean;
 pub mod model;
 pub mod name;

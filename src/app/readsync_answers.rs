@@ -36,8 +36,11 @@ impl App {
                         self.server_read_is(&space, t);
                         if let Some(asked) = set {
                             // The server keeps a time past its newest message as that
-                            // message's: what was asked is what it holds read.
-                            let held = self.believable(asked).max(t.unwrap_or(asked));
+                            // message's: what was asked is what it holds read. Not capped
+                            // at now: a message dated ahead of this clock (or the server's
+                            // coercion) would otherwise leave the local mark ahead of it
+                            // and the same mark sent again on every tick.
+                            let held = asked.max(t.map_or(asked, |t| self.believable(t)));
                             let known = &mut self.store.reads_entry(&space).server_read;
                             *known = Some(known.map_or(held, |k| k.max(held)));
                         }

@@ -1,0 +1,67 @@
+//! Sync faults: a future-dated message must not make the read mark be sent forever;
+//! space events naming another space's message, or carrying an unreadable one, are
+//! left out and counted without stopping live updates.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use gchat::app::{Action, Effect, LoadKind, Outcome};
+
+use common::fixture::*;
+
+fn at(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, h, m, 0).unwrap()
+}
+
+#[test]
+fn a_future_dated_message_sends_the_read_mark_once_not_forever() {
+    let mut app = app();
+    let mut fx = Vec::new();
+    app.open_space(&sn(ENG), &mut fx);
+    done(
+        &mut app,
+        Outcome::ReadState {
+            space: sn(ENG),
+            set: None,
+            result: Ok(Some(at(10, 0))),
+        },
+    );
+    let future = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: sn(ENG),
+            kind: LoadKind::Latest,
+            result: Ok((
+                vec![
+                    msg(ENG, "E1", "E1", wang(), at(11, 0), "hello"),
+                    msg(ENG, "E2", "E2", wang(), future, "from the future"),
+                ],
+                false,
+            )),
+        },
+    );
+    let mut sent = 0;
+    for i in 1..=40u64 {
+        let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3 * i)));
+        for e in fx {
+            if let Effect::SetReadState { space, time } = e {
+                assert_eq!(space, ENG);
+                sent += 1;
+                // The server coerces a time past its latest message to that message's
+                // (here the last one it took in, at 11:00): it holds less than asked.
+                done(
+                    &mut app,
+                    Outcome::ReadState {
+                        space: sn(ENG),
+                        set: Some(time),
+                        result: Ok(Some(at(11, 0))),
+                    },
+                );
+            }
+        }
+    }
+    assert_eq!(sent, 1, "the mark is sent once, not on every tick");
+}
