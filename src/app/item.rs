@@ -89,8 +89,8 @@ fn unpack_time(n: Nanos, rest: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
 /// name or a sender is held once however many messages, indexes and rows refer to it.
 #[derive(Debug, Default)]
 pub struct Shared {
-    senders: HashMap<Box<str>, Rc<User>, super::rows::Fast>,
-    threads: HashMap<Rc<str>, (), super::rows::Fast>,
+    senders: HashMap<Box<str>, Rc<User>, foldhash::fast::RandomState>,
+    threads: HashMap<Rc<str>, (), foldhash::fast::RandomState>,
 }
 
 impl Shared {

@@ -454,5 +454,7 @@ impl Timeline {
 }
 
 #[cfg(test)]
+mod compact_tests;
+#[cfg(test)]
 #[path = "timeline/tests.rs"]
 mod tests;
