@@ -4,7 +4,7 @@
 //! and then made compact, rows laid out again, a big answer read and dropped. After
 //! scrolling far back in a big space that is tens of MiB held for nothing, so the
 //! process stays at the high-water mark of its loading. [`GiveBack`] watches how much
-//! is kept (cheaply, every few seconds, from the event loop's tick) and, when it is
+//! is kept (every half minute, from the event loop's tick) and, when it is
 //! more than [`KEPT_OVER`], asks the allocator to return it. On other allocators and
 //! systems it does nothing.
 
@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 /// Freed memory the allocator may keep before it is asked to give it back.
 pub const KEPT_OVER: usize = 16 << 20;
 
-/// How often the allocator's counters are read.
-pub const EVERY: Duration = Duration::from_secs(2);
+/// How often the allocator's counters are read. Reading them walks the allocator's free
+/// lists, which takes milliseconds in a big, fragmented heap, so it is done rarely.
+pub const EVERY: Duration = Duration::from_secs(30);
 
 /// Bytes the allocator holds in freed blocks (kept for reuse, not returned).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
