@@ -196,23 +196,30 @@ fn frames(n: usize) {
     );
 }
 
+/// 200 presses of `there`, then 200 of `back`, each timed with its frame.
+fn there_and_back(
+    app: &mut App,
+    term: &mut Terminal<TestBackend>,
+    there: char,
+    back: char,
+) -> Vec<Duration> {
+    (0..400)
+        .map(|i| {
+            let key = KeyCode::Char(if i < 200 { there } else { back });
+            let t = Instant::now();
+            app.update(Action::Key(KeyEvent::new(key, KeyModifiers::NONE)));
+            term.draw(|f| gchat::ui::draw(app, f)).expect("draw");
+            t.elapsed()
+        })
+        .collect()
+}
+
 fn keypress(n: usize) {
     let mut app = app_with(n);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
-    let mut v = Vec::new();
-    for i in 0..400 {
-        // Up through the history, then back down.
-        let key = if i < 200 {
-            KeyCode::Char('k')
-        } else {
-            KeyCode::Char('j')
-        };
-        let t = Instant::now();
-        app.update(Action::Key(KeyEvent::new(key, KeyModifiers::NONE)));
-        term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
-        v.push(t.elapsed());
-    }
+    // Up through the history, then back down.
+    let v = there_and_back(&mut app, &mut term, 'k', 'j');
     let worst = *v.iter().max().expect("samples");
     println!(
         "keypress to frame, {n:>7} messages: median {:>9.1?}, worst {:.1?}",
@@ -904,19 +911,8 @@ fn workspace() {
             KeyModifiers::NONE,
         )));
         term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
-        let mut v = Vec::new();
-        for i in 0..400 {
-            // Down through the list, then back up.
-            let key = if i < 200 {
-                KeyCode::Char('j')
-            } else {
-                KeyCode::Char('k')
-            };
-            let t = Instant::now();
-            app.update(Action::Key(KeyEvent::new(key, KeyModifiers::NONE)));
-            term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
-            v.push(t.elapsed());
-        }
+        // Down through the list, then back up.
+        let v = there_and_back(&mut app, &mut term, 'j', 'k');
         let worst = *v.iter().max().expect("samples");
         println!(
             "workspace, {pane:<12}: key to frame median {:>9.1?}, worst {:.1?}",
