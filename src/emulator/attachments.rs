@@ -2,7 +2,20 @@
 
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
+use super::routes::{Callers, Handler, Quota, Route, Verb};
 use super::views::find_space;
+use crate::api::scope::Scope;
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[Route::new(
+    Verb::Get,
+    "v1/spaces/{spacesId}/messages/{messagesId}/attachments/{attachmentsId}",
+    "chat.spaces.messages.attachments.get",
+    &[Scope::ChatBot],
+    Handler::Three(get_attachment),
+)
+.callers(Callers::Apps)
+.quota(Quota::Read)];
 
 /// `spaces.messages.attachments.get`.
 pub fn get_attachment(

@@ -10,12 +10,50 @@ use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::query::{self, Atom};
 use super::request::{decode_page_token, encode_page_token};
+use super::routes::{Handler, Route, Verb};
 use super::store::{now, Directory, MsgRec, SpaceRec};
 use super::sync::{self, EventRec, EVENT_WINDOW_DAYS};
 use super::views::{find_space, membership_view, message_view, space_view};
 use crate::api::model::{timestamp, DeletionMetadata, Membership, MembershipState, Message};
 use crate::api::scope::Scope;
 use crate::api::sync_model::{EventType, ListSpaceEventsResponse};
+
+const EVENTS: &[Scope] = &[
+    Scope::ChatAppAllMembershipsReadonly,
+    Scope::ChatAppAllMessagesReadonly,
+    Scope::ChatAppAllSpacesReadonly,
+    Scope::ChatAppMemberships,
+    Scope::ChatAppMembershipsReadonly,
+    Scope::ChatAppMessagesReadonly,
+    Scope::ChatAppSpaces,
+    Scope::ChatAppSpacesReadonly,
+    Scope::ChatMemberships,
+    Scope::ChatMembershipsReadonly,
+    Scope::ChatMessages,
+    Scope::ChatMessagesReactions,
+    Scope::ChatMessagesReactionsReadonly,
+    Scope::ChatMessagesReadonly,
+    Scope::ChatSpaces,
+    Scope::ChatSpacesReadonly,
+];
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/spaceEvents",
+        "chat.spaces.spaceEvents.list",
+        EVENTS,
+        Handler::One(list),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/spaceEvents/{spaceEventsId}",
+        "chat.spaces.spaceEvents.get",
+        EVENTS,
+        Handler::Two(get),
+    ),
+];
 
 /// The scopes that let a caller read events of this kind.
 fn scopes_for(t: &EventType) -> &'static [Scope] {

@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::error::EmuError;
-use super::service::Route;
 
 /// How a successful answer goes wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +97,7 @@ fn method_id(method: &Method, path: &str) -> Option<&'static str> {
     if segs.first().is_none_or(|s| s != "v1") {
         return None;
     }
-    Route::resolve(method, &segs).map(|r| r.method_id())
+    super::routes::resolve(method, &segs).map(|m| m.route.id)
 }
 
 fn ok() -> Response {

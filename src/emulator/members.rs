@@ -7,12 +7,86 @@ use super::filter::MemberFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
+use super::routes::{Handler, Quota, Route, Verb};
 use super::spaces::{malformed_user, refuse_admin_access};
 use super::store::{now, Directory, MemberRec, SpaceRec};
 use super::views::{find_space, find_space_mut, membership_view, permitted};
 use crate::api::model::*;
 use crate::api::name::UserRef;
 use crate::api::scope::Scope;
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/members",
+        "chat.spaces.members.list",
+        &[
+            Scope::ChatAdminMemberships,
+            Scope::ChatAdminMembershipsReadonly,
+            Scope::ChatAppMemberships,
+            Scope::ChatBot,
+            Scope::ChatImport,
+            Scope::ChatMemberships,
+            Scope::ChatMembershipsReadonly,
+        ],
+        Handler::One(list),
+    )
+    .quota(Quota::Read),
+    Route::new(
+        Verb::Post,
+        "v1/spaces/{spacesId}/members",
+        "chat.spaces.members.create",
+        &[
+            Scope::ChatAdminMemberships,
+            Scope::ChatAppMemberships,
+            Scope::ChatImport,
+            Scope::ChatMemberships,
+            Scope::ChatMembershipsApp,
+        ],
+        Handler::One(create),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/members/{membersId}",
+        "chat.spaces.members.get",
+        &[
+            Scope::ChatAdminMemberships,
+            Scope::ChatAdminMembershipsReadonly,
+            Scope::ChatAppMemberships,
+            Scope::ChatBot,
+            Scope::ChatMemberships,
+            Scope::ChatMembershipsReadonly,
+        ],
+        Handler::Two(get),
+    )
+    .quota(Quota::Read),
+    Route::new(
+        Verb::Patch,
+        "v1/spaces/{spacesId}/members/{membersId}",
+        "chat.spaces.members.patch",
+        &[
+            Scope::ChatAdminMemberships,
+            Scope::ChatAppMemberships,
+            Scope::ChatImport,
+            Scope::ChatMemberships,
+        ],
+        Handler::Two(patch),
+    ),
+    Route::new(
+        Verb::Delete,
+        "v1/spaces/{spacesId}/members/{membersId}",
+        "chat.spaces.members.delete",
+        &[
+            Scope::ChatAdminMemberships,
+            Scope::ChatAppMemberships,
+            Scope::ChatImport,
+            Scope::ChatMemberships,
+            Scope::ChatMembershipsApp,
+        ],
+        Handler::Two(delete),
+    ),
+];
 
 /// The `{member}` of a membership name: (user id, is an app).
 fn resolve_member(dir: &Directory, who: &Principal, seg: &str) -> EmuResult<(String, bool)> {

@@ -10,10 +10,81 @@ use super::filter::MessageFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
+use super::routes::{Handler, Quota, Route, Verb};
 use super::store::{now, random_id, Directory, MemberRec, MsgRec, RequestRec, ThreadRec};
 use super::views::{find_space, find_space_mut, message_view, permitted, private_ok, readable};
 use crate::api::model::*;
 use crate::api::name::{is_client_message_id, ThreadName};
+use crate::api::scope::Scope;
+
+const WRITE: &[Scope] = &[Scope::ChatBot, Scope::ChatImport, Scope::ChatMessages];
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/messages",
+        "chat.spaces.messages.list",
+        &[
+            Scope::ChatAppMessagesReadonly,
+            Scope::ChatImport,
+            Scope::ChatMessages,
+            Scope::ChatMessagesReadonly,
+        ],
+        Handler::One(list),
+    )
+    .quota(Quota::Read),
+    Route::new(
+        Verb::Post,
+        "v1/spaces/{spacesId}/messages",
+        "chat.spaces.messages.create",
+        &[
+            Scope::ChatBot,
+            Scope::ChatImport,
+            Scope::ChatMessages,
+            Scope::ChatMessagesCreate,
+        ],
+        Handler::One(create),
+    )
+    .quota(Quota::Write),
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/messages/{messagesId}",
+        "chat.spaces.messages.get",
+        &[
+            Scope::ChatAppMessagesReadonly,
+            Scope::ChatBot,
+            Scope::ChatMessages,
+            Scope::ChatMessagesReadonly,
+        ],
+        Handler::Two(get),
+    )
+    .quota(Quota::Read),
+    Route::new(
+        Verb::Patch,
+        "v1/spaces/{spacesId}/messages/{messagesId}",
+        "chat.spaces.messages.patch",
+        WRITE,
+        Handler::Two(patch),
+    )
+    .quota(Quota::Write),
+    Route::new(
+        Verb::Put,
+        "v1/spaces/{spacesId}/messages/{messagesId}",
+        "chat.spaces.messages.update",
+        WRITE,
+        Handler::Two(patch),
+    )
+    .quota(Quota::Write),
+    Route::new(
+        Verb::Delete,
+        "v1/spaces/{spacesId}/messages/{messagesId}",
+        "chat.spaces.messages.delete",
+        WRITE,
+        Handler::Two(delete),
+    )
+    .quota(Quota::Write),
+];
 
 /// Text plus cards may not exceed this many bytes.
 const MAX_MESSAGE_BYTES: usize = 32_000;

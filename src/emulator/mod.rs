@@ -33,6 +33,7 @@ mod reactions;
 mod readstate;
 pub mod records;
 pub mod request;
+mod routes;
 mod search;
 mod sections;
 pub mod service;

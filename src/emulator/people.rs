@@ -6,8 +6,45 @@ use serde_json::json;
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token};
+use super::routes::{Handler, Route, Verb};
 use super::store::{Directory, PersonRec};
 use crate::api::model::*;
+use crate::api::scope::Scope;
+
+const PEOPLE: &[Scope] = &[
+    Scope::Contacts,
+    Scope::ContactsOtherReadonly,
+    Scope::ContactsReadonly,
+    Scope::DirectoryReadonly,
+    Scope::UserEmailsRead,
+    Scope::UserinfoEmail,
+    Scope::UserinfoProfile,
+];
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/people:batchGet",
+        "people.people.getBatchGet",
+        PEOPLE,
+        Handler::Zero(batch_get),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/people:searchDirectoryPeople",
+        "people.people.searchDirectoryPeople",
+        &[Scope::DirectoryReadonly],
+        Handler::Zero(search),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/people/{peopleId}",
+        "people.people.get",
+        PEOPLE,
+        Handler::One(get),
+    ),
+];
 
 const FIELD_PATHS: &[&str] = &[
     "addresses",

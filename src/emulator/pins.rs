@@ -4,10 +4,48 @@
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token, parse_body};
+use super::routes::{Callers, Handler, Quota, Route, Verb};
 use super::store::{now, PinRec, SpaceRec};
 use super::views::{find_space, find_space_mut};
 use crate::api::model::*;
 use crate::api::name::MessageName;
+use crate::api::scope::Scope;
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/messagePins",
+        "chat.spaces.messagePins.list",
+        &[
+            Scope::ChatSpaces,
+            Scope::ChatSpacesPins,
+            Scope::ChatSpacesPinsReadonly,
+            Scope::ChatSpacesReadonly,
+        ],
+        Handler::One(list),
+    )
+    .callers(Callers::Users)
+    .quota(Quota::Read),
+    Route::new(
+        Verb::Post,
+        "v1/spaces/{spacesId}/messagePins",
+        "chat.spaces.messagePins.create",
+        &[Scope::ChatSpaces, Scope::ChatSpacesPins],
+        Handler::One(create),
+    )
+    .callers(Callers::Users)
+    .quota(Quota::Write),
+    Route::new(
+        Verb::Delete,
+        "v1/spaces/{spacesId}/messagePins/{messagePinsId}",
+        "chat.spaces.messagePins.delete",
+        &[Scope::ChatSpaces, Scope::ChatSpacesPins],
+        Handler::Two(delete),
+    )
+    .callers(Callers::Users)
+    .quota(Quota::Write),
+];
 
 /// The most messages a space may have pinned at once.
 pub const MAX_PINS: usize = 100;

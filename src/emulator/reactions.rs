@@ -6,10 +6,90 @@ use super::auth::Principal;
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token, parse_body};
+use super::routes::{Callers, Handler, Quota, Route, Verb};
 use super::store::{now, random_id, CustomEmojiRec, Directory, MsgRec, ReactionRec, SpaceRec};
 use super::views::{detail_for, emoji_key, find_space, find_space_mut, readable};
 use crate::api::model::*;
+use crate::api::scope::Scope;
 use crate::api::sync_model::EventType;
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}/messages/{messagesId}/reactions",
+        "chat.spaces.messages.reactions.list",
+        &[
+            Scope::ChatAppMessagesReadonly,
+            Scope::ChatBot,
+            Scope::ChatMessages,
+            Scope::ChatMessagesReactions,
+            Scope::ChatMessagesReactionsReadonly,
+            Scope::ChatMessagesReadonly,
+        ],
+        Handler::Two(list),
+    )
+    .quota(Quota::Read),
+    Route::new(
+        Verb::Post,
+        "v1/spaces/{spacesId}/messages/{messagesId}/reactions",
+        "chat.spaces.messages.reactions.create",
+        &[
+            Scope::ChatBot,
+            Scope::ChatImport,
+            Scope::ChatMessages,
+            Scope::ChatMessagesReactions,
+            Scope::ChatMessagesReactionsCreate,
+        ],
+        Handler::Two(create),
+    )
+    .quota(Quota::Write),
+    Route::new(
+        Verb::Delete,
+        "v1/spaces/{spacesId}/messages/{messagesId}/reactions/{reactionsId}",
+        "chat.spaces.messages.reactions.delete",
+        &[
+            Scope::ChatBot,
+            Scope::ChatImport,
+            Scope::ChatMessages,
+            Scope::ChatMessagesReactions,
+        ],
+        Handler::Three(delete),
+    )
+    .quota(Quota::Write),
+    Route::new(
+        Verb::Get,
+        "v1/customEmojis",
+        "chat.customEmojis.list",
+        &[Scope::ChatCustomemojis, Scope::ChatCustomemojisReadonly],
+        Handler::Zero(list_custom_emojis),
+    )
+    .callers(Callers::Users),
+    Route::new(
+        Verb::Get,
+        "v1/customEmojis/{customEmojisId}",
+        "chat.customEmojis.get",
+        &[Scope::ChatCustomemojis, Scope::ChatCustomemojisReadonly],
+        Handler::One(get_custom_emoji),
+    )
+    .callers(Callers::Users),
+    Route::new(
+        Verb::Post,
+        "v1/customEmojis",
+        "chat.customEmojis.create",
+        &[Scope::ChatCustomemojis],
+        Handler::Zero(create_custom_emoji),
+    )
+    .callers(Callers::Users),
+    Route::new(
+        Verb::Delete,
+        "v1/customEmojis/{customEmojisId}",
+        "chat.customEmojis.delete",
+        &[Scope::ChatCustomemojis],
+        Handler::One(delete_custom_emoji),
+    )
+    .callers(Callers::Users),
+];
 
 fn message_not_found(id: &str) -> EmuError {
     EmuError::not_found(format!("Message {id} not found."))

@@ -7,12 +7,53 @@ use chrono::{DateTime, Utc};
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{parse_body, unsupported_mask, update_mask};
+use super::routes::{Handler, Route, Verb};
 use super::store::{now, SpaceRec};
 use super::sync::{self, notify_key, read_key, thread_key, SyncRec};
 use super::views::find_space;
 use crate::api::model::SpaceType;
+use crate::api::scope::Scope;
 use crate::api::sync_model::*;
 use crate::api::sync_name::UserSegment;
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/users/{usersId}/spaces/{spacesId}/spaceReadState",
+        "chat.users.spaces.getSpaceReadState",
+        &[Scope::ChatUsersReadstate, Scope::ChatUsersReadstateReadonly],
+        Handler::Two(get_space),
+    ),
+    Route::new(
+        Verb::Patch,
+        "v1/users/{usersId}/spaces/{spacesId}/spaceReadState",
+        "chat.users.spaces.updateSpaceReadState",
+        &[Scope::ChatUsersReadstate],
+        Handler::Two(update_space),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/users/{usersId}/spaces/{spacesId}/threads/{threadsId}/threadReadState",
+        "chat.users.spaces.threads.getThreadReadState",
+        &[Scope::ChatUsersReadstate, Scope::ChatUsersReadstateReadonly],
+        Handler::Three(get_thread),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/users/{usersId}/spaces/{spacesId}/spaceNotificationSetting",
+        "chat.users.spaces.spaceNotificationSetting.get",
+        &[Scope::ChatUsersSpacesettings],
+        Handler::Two(get_notification),
+    ),
+    Route::new(
+        Verb::Patch,
+        "v1/users/{usersId}/spaces/{spacesId}/spaceNotificationSetting",
+        "chat.users.spaces.spaceNotificationSetting.patch",
+        &[Scope::ChatUsersSpacesettings],
+        Handler::Two(patch_notification),
+    ),
+];
 
 /// The `{user}` of a `users/{user}/...` path, which must be the caller: `me`, their id or
 /// their email address. Returns the caller's id.

@@ -10,6 +10,7 @@ use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::query::{self, Atom};
 use super::request::{decode_page_token, encode_page_token, parse_body};
+use super::routes::{Handler, Route, Verb};
 use super::store::{MsgRec, SpaceRec, Store};
 use super::sync::{self, read_key, thread_key};
 use super::views::message_view;
@@ -17,6 +18,15 @@ use crate::api::model::{timestamp, SpaceType};
 use crate::api::name::UserRef;
 use crate::api::scope::Scope;
 use crate::api::sync_model::*;
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[Route::new(
+    Verb::Post,
+    "v1/spaces/{spacesId}/messages:search",
+    "chat.spaces.messages.search",
+    &[Scope::ChatMessages, Scope::ChatMessagesReadonly],
+    Handler::One(search),
+)];
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY: usize = 1000;

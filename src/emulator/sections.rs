@@ -9,11 +9,69 @@ use super::readstate::caller_segment;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
+use super::routes::{Handler, Route, Verb};
 use super::store::{random_id, SpaceRec, Store};
 use super::sync::{default_section, sections_key, SectionRec, SyncRec, UserSections};
 use super::views::can_access;
 use crate::api::model::Empty;
+use crate::api::scope::Scope;
 use crate::api::sync_model::*;
+
+const READ: &[Scope] = &[Scope::ChatUsersSections, Scope::ChatUsersSectionsReadonly];
+const WRITE: &[Scope] = &[Scope::ChatUsersSections];
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/users/{usersId}/sections",
+        "chat.users.sections.list",
+        READ,
+        Handler::One(list),
+    ),
+    Route::new(
+        Verb::Post,
+        "v1/users/{usersId}/sections",
+        "chat.users.sections.create",
+        WRITE,
+        Handler::One(create),
+    ),
+    Route::new(
+        Verb::Patch,
+        "v1/users/{usersId}/sections/{sectionsId}",
+        "chat.users.sections.patch",
+        WRITE,
+        Handler::Two(patch),
+    ),
+    Route::new(
+        Verb::Delete,
+        "v1/users/{usersId}/sections/{sectionsId}",
+        "chat.users.sections.delete",
+        WRITE,
+        Handler::Two(delete),
+    ),
+    Route::new(
+        Verb::Post,
+        "v1/users/{usersId}/sections/{sectionsId}:position",
+        "chat.users.sections.position",
+        WRITE,
+        Handler::Two(position),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/users/{usersId}/sections/{sectionsId}/items",
+        "chat.users.sections.items.list",
+        READ,
+        Handler::Two(list_items),
+    ),
+    Route::new(
+        Verb::Post,
+        "v1/users/{usersId}/sections/{sectionsId}/items/{itemsId}:move",
+        "chat.users.sections.items.move",
+        WRITE,
+        Handler::Three(move_item),
+    ),
+];
 
 /// The longest custom section name, in characters.
 pub const MAX_SECTION_NAME: usize = 80;

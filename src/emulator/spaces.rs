@@ -9,10 +9,91 @@ use super::filter::SpaceFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
+use super::routes::{Handler, Quota, Route, Verb};
 use super::store::{now, Directory, MemberRec, RequestRec, SpaceRec, Store};
 use super::views::{default_permissions, find_space, find_space_mut, permitted, space_view};
 use crate::api::model::*;
 use crate::api::name::UserRef;
+use crate::api::scope::Scope;
+
+/// The API methods this file serves (see `routes.rs`).
+pub(super) const ROUTES: &[Route] = &[
+    Route::new(
+        Verb::Get,
+        "v1/spaces",
+        "chat.spaces.list",
+        &[Scope::ChatBot, Scope::ChatSpaces, Scope::ChatSpacesReadonly],
+        Handler::Zero(list),
+    ),
+    Route::new(
+        Verb::Post,
+        "v1/spaces",
+        "chat.spaces.create",
+        &[
+            Scope::ChatAppSpaces,
+            Scope::ChatAppSpacesCreate,
+            Scope::ChatImport,
+            Scope::ChatSpaces,
+            Scope::ChatSpacesCreate,
+        ],
+        Handler::Zero(create),
+    ),
+    Route::new(
+        Verb::Post,
+        "v1/spaces:setup",
+        "chat.spaces.setup",
+        &[Scope::ChatSpaces, Scope::ChatSpacesCreate],
+        Handler::Zero(setup),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/spaces:findDirectMessage",
+        "chat.spaces.findDirectMessage",
+        &[Scope::ChatBot, Scope::ChatSpaces, Scope::ChatSpacesReadonly],
+        Handler::Zero(find_direct_message),
+    ),
+    Route::new(
+        Verb::Get,
+        "v1/spaces/{spacesId}",
+        "chat.spaces.get",
+        &[
+            Scope::ChatAdminSpaces,
+            Scope::ChatAdminSpacesReadonly,
+            Scope::ChatAppSpaces,
+            Scope::ChatBot,
+            Scope::ChatSpaces,
+            Scope::ChatSpacesReadonly,
+        ],
+        Handler::One(get),
+    )
+    .quota(Quota::Read),
+    Route::new(
+        Verb::Patch,
+        "v1/spaces/{spacesId}",
+        "chat.spaces.patch",
+        &[
+            Scope::ChatAdminSpaces,
+            Scope::ChatAppSpaces,
+            Scope::ChatImport,
+            Scope::ChatSpaces,
+        ],
+        Handler::One(patch),
+    )
+    .quota(Quota::Write),
+    Route::new(
+        Verb::Delete,
+        "v1/spaces/{spacesId}",
+        "chat.spaces.delete",
+        &[
+            Scope::ChatAdminDelete,
+            Scope::ChatAppDelete,
+            Scope::ChatDelete,
+            Scope::ChatImport,
+        ],
+        Handler::One(delete),
+    )
+    .quota(Quota::Write),
+];
 
 const MAX_DISPLAY_NAME: usize = 128;
 const MAX_DESCRIPTION: usize = 4096;
