@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::canned::{Answer, Canned};
 use common::*;
 use gchat::api::model::*;
 use gchat::api::{
@@ -438,23 +439,16 @@ async fn connection_failures_and_timeouts_are_reported() {
     assert!(e.is_retryable());
 
     // A server that accepts and never answers.
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = silent.local_addr().unwrap();
-    let hold = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((sock, _)) = silent.accept().await {
-            held.push(sock);
-        }
-    });
+    let silent = Canned::serve(vec![("", Answer::Silent)]).await;
     let c = ClientBuilder::new(std::sync::Arc::new(StaticToken::new("user:1001")))
-        .endpoint(&format!("http://{addr}"))
+        .endpoint(&silent.url)
         .timeout(Duration::from_millis(300))
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
     let e = c.get_space(&space(TEAM_RUST)).await.unwrap_err();
     assert!(matches!(e, ApiError::Timeout), "{e:?}");
-    hold.abort();
+    assert_eq!(silent.count(), 1, "the request came and was not answered");
 }
 
 // ---------------------------------------------------------------- the binary
@@ -492,46 +486,12 @@ fn the_emulator_binary_prints_its_url_first_and_stops_on_sigterm() {
     assert!(status.success(), "{status:?}");
 }
 
-/// A tiny server that answers every request `200` with `body`, counting the requests.
-async fn answering(body: &'static str) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    let count = std::sync::Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = l.accept().await {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Read the request head (GETs carry no body).
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                seen.fetch_add(1, Ordering::SeqCst);
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = sock.write_all(answer.as_bytes()).await;
-                let _ = sock.shutdown().await;
-            });
-        }
-    });
-    (format!("http://{addr}"), count)
-}
-
 #[tokio::test]
 async fn an_answer_that_does_not_decode_is_not_asked_again() {
     // Complete JSON of the wrong shape: asking again gets the same body.
-    let (url, count) = answering(r#"{"name": 5, "displayName": ["x"]}"#).await;
+    let server = Canned::answering(r#"{"name": 5, "displayName": ["x"]}"#).await;
     let c = ClientBuilder::new(std::sync::Arc::new(StaticToken::new("user:1001")))
-        .endpoint(&url)
+        .endpoint(&server.url)
         .retry(RetryPolicy {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(1),
@@ -543,9 +503,5 @@ async fn an_answer_that_does_not_decode_is_not_asked_again() {
     let e = c.get_space(&space(TEAM_RUST)).await.unwrap_err();
     assert!(matches!(e, ApiError::Decode(_)), "{e:?}");
     assert!(!e.is_retryable());
-    assert_eq!(
-        count.load(std::sync::atomic::Ordering::SeqCst),
-        1,
-        "one request, no retries"
-    );
+    assert_eq!(server.count(), 1, "one request, no retries");
 }

@@ -2,71 +2,16 @@
 //! name is not one of the listed space, a message with a field of the wrong type, a
 //! body that is not JSON or is cut short.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::canned::{Answer, Canned};
 use gchat::api::{
     ApiError, Client, ClientBuilder, ListMessages, RetryPolicy, SpaceName, StaticToken,
 };
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A tiny server that answers every request `200` with the first body whose key is in
-/// the request line (`""` matches every request), counting requests.
-async fn serving(pages: Vec<(&'static str, String)>) -> (String, Arc<AtomicUsize>) {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    let pages = Arc::new(pages);
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = l.accept().await {
-            let (seen, pages) = (seen.clone(), pages.clone());
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                seen.fetch_add(1, Ordering::SeqCst);
-                let head = String::from_utf8_lossy(&buf);
-                let line = head.lines().next().unwrap_or_default();
-                let body = pages
-                    .iter()
-                    .find(|(key, _)| line.contains(key))
-                    .map(|(_, b)| b.clone())
-                    .unwrap_or_default();
-                // The length the body should have had: a body cut short says more.
-                let (promised, body) = match (body.strip_prefix("CUT:"), body.strip_prefix("HUGE:"))
-                {
-                    (Some(b), _) => (b.len() + 100, b.to_string()),
-                    (_, Some(b)) => (1 << 40, b.to_string()),
-                    _ => (body.len(), body),
-                };
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {promised}\r\nconnection: close\r\n\r\n{body}"
-                );
-                if let Some(b) = body.strip_prefix("ENDLESS:") {
-                    // No length promised, and the body never ends: blanks after the start.
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{b}"
-                    );
-                    let _ = sock.write_all(head.as_bytes()).await;
-                    let blanks = vec![b' '; 1 << 20];
-                    while sock.write_all(&blanks).await.is_ok() {}
-                    return;
-                }
-                let _ = sock.write_all(answer.as_bytes()).await;
-                let _ = sock.shutdown().await;
-            });
-        }
-    });
-    (format!("http://{addr}"), count)
-}
 
 fn client(url: &str) -> Client {
     ClientBuilder::new(Arc::new(StaticToken::new("user:1001")))
@@ -114,8 +59,8 @@ async fn a_message_named_outside_its_space_is_left_out_and_counted() {
         nameless,
         msg("spaces/AAAA/messages/client-ok", "kept too"),
     ]});
-    let (url, _) = serving(vec![("", page.to_string())]).await;
-    let c = client(&url);
+    let server = Canned::serve(vec![("", Answer::Body(page.to_string()))]).await;
+    let c = client(&server.url);
     let got = c
         .list_messages(&space(), &ListMessages::default())
         .await
@@ -148,12 +93,12 @@ async fn one_bad_message_does_not_fail_its_page_and_the_next_page_is_followed() 
         bad_sender,
     ], "nextPageToken": "second"});
     let second = json!({"messages": [msg("spaces/AAAA/messages/m.3", "three")]});
-    let (url, count) = serving(vec![
-        ("pageToken=second", second.to_string()),
-        ("", first.to_string()),
+    let server = Canned::serve(vec![
+        ("pageToken=second", Answer::Body(second.to_string())),
+        ("", Answer::Body(first.to_string())),
     ])
     .await;
-    let c = client(&url);
+    let c = client(&server.url);
     let one = c
         .list_messages(&space(), &ListMessages::default())
         .await
@@ -178,7 +123,17 @@ async fn one_bad_message_does_not_fail_its_page_and_the_next_page_is_followed() 
             "spaces/AAAA/messages/m.3"
         ]
     );
-    assert_eq!(count.load(Ordering::SeqCst), 3, "no page asked twice");
+    assert_eq!(server.count(), 3, "no page asked twice");
+    let asked: Vec<bool> = server
+        .requests()
+        .iter()
+        .map(|l| l.starts_with("GET /v1/spaces/AAAA/messages") && l.contains("pageToken=second"))
+        .collect();
+    assert_eq!(
+        asked,
+        [false, false, true],
+        "the second page asked by its token"
+    );
     // The first page was listed twice: its three bad messages are told once.
     assert_eq!(
         c.take_unreadable_note().as_deref(),
@@ -194,14 +149,14 @@ async fn a_page_that_is_not_a_page_still_fails_whole() {
         r#"{"messages": [], "nextPageToken": 5}"#,
         r#"[1, 2]"#,
     ] {
-        let (url, count) = serving(vec![("", body.to_string())]).await;
-        let c = client(&url);
+        let server = Canned::answering(body).await;
+        let c = client(&server.url);
         let e = c
             .list_messages(&space(), &ListMessages::default())
             .await
             .unwrap_err();
         assert!(matches!(e, ApiError::Decode(_)), "{body}: {e:?}");
-        assert_eq!(count.load(Ordering::SeqCst), 1, "{body}: not asked again");
+        assert_eq!(server.count(), 1, "{body}: not asked again");
         assert_eq!(c.take_unreadable_note(), None);
     }
 }
@@ -209,22 +164,22 @@ async fn a_page_that_is_not_a_page_still_fails_whole() {
 #[tokio::test]
 async fn a_page_cut_short_is_a_transport_failure_and_asked_again() {
     let page = json!({"messages": [msg("spaces/AAAA/messages/a.a", "kept")]}).to_string();
-    let cut = format!("CUT:{}", &page[..page.len() / 2]);
-    let (url, count) = serving(vec![("", cut)]).await;
-    let c = client(&url);
+    let cut = Answer::Cut(page[..page.len() / 2].to_string());
+    let server = Canned::serve(vec![("", cut)]).await;
+    let c = client(&server.url);
     let e = c
         .list_messages(&space(), &ListMessages::default())
         .await
         .unwrap_err();
     assert!(e.is_retryable(), "{e:?}");
-    assert_eq!(count.load(Ordering::SeqCst), 3, "every attempt made");
+    assert_eq!(server.count(), 3, "every attempt made");
 }
 
 #[tokio::test]
 async fn a_terabyte_promised_is_not_set_aside_before_it_comes() {
     let page = json!({"messages": [msg("spaces/AAAA/messages/a.a", "kept")]}).to_string();
-    let (url, _) = serving(vec![("", format!("HUGE:{page}"))]).await;
-    let e = client(&url)
+    let server = Canned::serve(vec![("", Answer::Huge(page))]).await;
+    let e = client(&server.url)
         .list_messages(&space(), &ListMessages::default())
         .await
         .unwrap_err();
@@ -241,8 +196,8 @@ async fn a_left_out_message_is_told_once_however_often_its_page_is_listed() {
         msg("spaces/BBBB/messages/b.b", "another space"),
         nameless,
     ]});
-    let (url, _) = serving(vec![("", page.to_string())]).await;
-    let c = client(&url);
+    let server = Canned::serve(vec![("", Answer::Body(page.to_string()))]).await;
+    let c = client(&server.url);
     for _ in 0..3 {
         c.list_messages(&space(), &ListMessages::default())
             .await
@@ -279,8 +234,8 @@ async fn space_events_with_a_bad_or_foreign_message_keep_the_rest() {
         event("4", msg("spaces/ZZZ/messages/x.y", "another space")),
         event("5", msg("spaces/AAAA/messages/d.d", "kept too")),
     ]});
-    let (url, _) = serving(vec![("", page.to_string())]).await;
-    let c = client(&url);
+    let server = Canned::serve(vec![("", Answer::Body(page.to_string()))]).await;
+    let c = client(&server.url);
     let events = c
         .list_all_space_events(&space(), "")
         .await
@@ -303,8 +258,9 @@ async fn space_events_with_a_bad_or_foreign_message_keep_the_rest() {
 
 #[tokio::test]
 async fn an_endless_answer_is_refused_at_the_cap_not_read_until_memory_runs_out() {
-    let (url, count) = serving(vec![("", "ENDLESS:{\"messages\": [".to_string())]).await;
-    let e = client(&url)
+    let endless = Answer::Endless("{\"messages\": [".to_string());
+    let server = Canned::serve(vec![("", endless)]).await;
+    let e = client(&server.url)
         .list_messages(&space(), &ListMessages::default())
         .await
         .unwrap_err();
@@ -313,5 +269,5 @@ async fn an_endless_answer_is_refused_at_the_cap_not_read_until_memory_runs_out(
         "a clear error: {e}"
     );
     assert!(!e.is_retryable(), "not asked again: {e:?}");
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert_eq!(server.count(), 1);
 }

@@ -155,6 +155,7 @@ pub fn code_of<T: std::fmt::Debug>(r: Result<T, gchat::api::ApiError>) -> (u16, 
     let e = r.expect_err("expected an error");
     (e.code().unwrap_or(0), e.status().unwrap_or("").to_string())
 }
+pub mod canned;
 pub mod fixture;
 pub mod idle;
 pub mod pty;
