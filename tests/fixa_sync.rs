@@ -7,12 +7,13 @@ mod common;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use gchat::app::{Action, Effect, LoadKind, Outcome};
+use gchat::app::{Action, Effect};
 
 use common::fixture::*;
+use common::steps::*;
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 21, h, m, 0).unwrap()
+    common::fixture::at(21, h, m)
 }
 
 #[test]
@@ -20,28 +21,15 @@ fn a_future_dated_message_sends_the_read_mark_once_not_forever() {
     let mut app = app();
     let mut fx = Vec::new();
     app.open_space(&sn(ENG), &mut fx);
-    done(
-        &mut app,
-        Outcome::ReadState {
-            space: sn(ENG),
-            set: None,
-            result: Ok(Some(at(10, 0))),
-        },
-    );
+    read_mark(&mut app, ENG, None, at(10, 0));
     let future = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
-    done(
+    latest(
         &mut app,
-        Outcome::Messages {
-            space: sn(ENG),
-            kind: LoadKind::Latest,
-            result: Ok((
-                vec![
-                    msg(ENG, "E1", "E1", wang(), at(11, 0), "hello"),
-                    msg(ENG, "E2", "E2", wang(), future, "from the future"),
-                ],
-                false,
-            )),
-        },
+        ENG,
+        vec![
+            msg(ENG, "E1", "E1", wang(), at(11, 0), "hello"),
+            msg(ENG, "E2", "E2", wang(), future, "from the future"),
+        ],
     );
     let mut sent = 0;
     for i in 1..=40u64 {
@@ -52,14 +40,7 @@ fn a_future_dated_message_sends_the_read_mark_once_not_forever() {
                 sent += 1;
                 // The server coerces a time past its latest message to that message's
                 // (here the last one it took in, at 11:00): it holds less than asked.
-                done(
-                    &mut app,
-                    Outcome::ReadState {
-                        space: sn(ENG),
-                        set: Some(time),
-                        result: Ok(Some(at(11, 0))),
-                    },
-                );
+                read_mark(&mut app, ENG, Some(time), at(11, 0));
             }
         }
     }

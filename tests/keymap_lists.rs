@@ -6,25 +6,12 @@
 mod common;
 
 use common::fixture::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gchat::api::sync_model::{Section, SectionType};
-use gchat::app::timeline::Row;
-use gchat::app::{Action, App, Effect, Focus, LoadKind, Outcome};
+use common::steps::*;
+use crossterm::event::KeyCode;
+use gchat::api::sync_model::SectionType;
+use gchat::app::{App, Effect, Focus, Outcome};
 use gchat::keymap::{Command, Keymap, Mode};
 use serde_json::json;
-
-fn with_keymap(app: &mut App, user_toml: &str) {
-    let (keymap, problems) = Keymap::with_user(user_toml);
-    assert!(problems.is_empty(), "{problems:?}");
-    app.keymap = keymap;
-}
-
-fn f_key(app: &mut App, n: u8) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::F(n),
-        KeyModifiers::NONE,
-    )))
-}
 
 /// Team Rust with a message from Bob carrying `files` (names), selected.
 fn with_files(files: &[&str]) -> App {
@@ -45,24 +32,7 @@ fn with_files(files: &[&str]) -> App {
             .unwrap()
         })
         .collect();
-    let name = m.name.clone().unwrap();
-    done(
-        &mut a,
-        Outcome::Messages {
-            space: sn(TEAM),
-            kind: LoadKind::Newer {
-                after: t - chrono::Duration::minutes(1),
-            },
-            result: Ok((vec![m], false)),
-        },
-    );
-    a.focus = Focus::Messages;
-    let v = a.views.get_mut(TEAM).unwrap();
-    v.selected = Some(Row::Msg {
-        name: name.into(),
-        reply: false,
-    });
-    v.anchor = None;
+    shown_selected(&mut a, m);
     a
 }
 
@@ -106,12 +76,9 @@ fn a_rebound_picker_moves_and_picks_with_the_users_keys_and_says_them() {
     assert_eq!(downloaded(&f_key(&mut a, 3)).as_deref(), Some("c.txt"));
     assert!(a.dialog.is_none());
 
-    let help = help_text(&a);
-    let row = help
-        .lines()
-        .find(|l| l.contains("by its number"))
-        .unwrap_or_else(|| panic!("no pick row in:\n{help}"));
+    let row = help_row(&a, "by its number");
     assert!(row.contains("F1 F2 F3"), "{row}");
+    let help = help_text(&a);
     assert!(
         help.lines()
             .any(|l| l.trim_start().starts_with("n ") && l.contains("Move down the list")),
@@ -230,15 +197,6 @@ fn the_mention_list_moves_inserts_and_closes_with_the_users_keys() {
             .any(|l| l.trim_start().starts_with("F2 ") && l.contains("Close the list")),
         "{help}"
     );
-}
-
-fn section(id: &str, kind: SectionType, name: Option<&str>) -> Section {
-    Section {
-        name: Some(format!("users/1001/sections/{id}")),
-        display_name: name.map(String::from),
-        sort_order: None,
-        section_type: Some(kind),
-    }
 }
 
 #[test]

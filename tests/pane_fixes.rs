@@ -3,8 +3,8 @@
 mod common;
 
 use common::fixture::*;
+use common::steps::*;
 use gchat::app::timeline::Row;
-use gchat::app::{LoadKind, Outcome};
 
 fn selected(app: &gchat::app::App) -> Option<Row> {
     app.views.get(TEAM).and_then(|v| v.selected.clone())
@@ -16,14 +16,7 @@ fn expanding_a_collapsed_thread_selects_a_reply_of_that_thread() {
     // An older thread with a reply of its own, above the collapsed one.
     let mut more = team_messages();
     more.push(msg(TEAM, "X2", "X1", alice(), at(20, 8, 5), "nice numbers"));
-    done(
-        &mut app,
-        Outcome::Messages {
-            space: sn(TEAM),
-            kind: LoadKind::Latest,
-            result: Ok((more, false)),
-        },
-    );
+    latest(&mut app, TEAM, more);
     render(&app, 160, 48);
     let collapsed = app
         .rows_for(TEAM)
@@ -61,13 +54,7 @@ fn a_membership_of_another_space_or_without_a_name_is_not_listed() {
     );
     nameless.name = None;
     list.push(nameless);
-    done(
-        &mut app,
-        Outcome::Members {
-            space: sn(TEAM),
-            result: Ok(list),
-        },
-    );
+    members_loaded(&mut app, TEAM, list);
     let names: Vec<_> = app
         .members_sorted(TEAM)
         .iter()
@@ -140,14 +127,7 @@ fn a_reply_on_another_day_than_its_thread_says_today_like_the_dividers() {
         at(21, 11, 30),
         "late to this",
     ));
-    done(
-        &mut app,
-        Outcome::Messages {
-            space: sn(TEAM),
-            kind: LoadKind::Latest,
-            result: Ok((more, false)),
-        },
-    );
+    latest(&mut app, TEAM, more);
     let screen = render(&app, 160, 60);
     assert!(screen.contains("late to this"), "{screen}");
     assert!(screen.contains("Today, 11:30"), "{screen}");

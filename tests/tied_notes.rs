@@ -5,17 +5,10 @@
 mod common;
 
 use common::fixture::*;
+use common::steps::*;
 use crossterm::event::KeyCode;
 use gchat::app::outbox::Unsent;
 use gchat::app::{App, Effect, Focus, Outcome};
-
-fn status_line(app: &App) -> String {
-    render(app, 120, 24)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
-}
 
 fn kept(cid: &str, text: &str) -> Unsent {
     Unsent {
@@ -102,23 +95,8 @@ fn the_attached_note_goes_when_the_file_is_sent() {
     a.focus = Focus::Messages;
     ch(&mut a, 'i');
     typed(&mut a, "see attached");
-    ctrl(&mut a, 'o');
-    typed(&mut a, &f.display().to_string());
-    let Some(Effect::Upload { id, .. }) = key(&mut a, KeyCode::Enter).first().cloned() else {
-        panic!("an upload")
-    };
-    let data = gchat::api::model::AttachmentDataRef {
-        resource_name: Some("up-1".into()),
-        attachment_upload_token: Some("tok".into()),
-    };
-    done(
-        &mut a,
-        Outcome::Uploaded {
-            id,
-            space: sn(TEAM),
-            result: Ok((data, 8)),
-        },
-    );
+    let id = attach(&mut a, &f);
+    upload_done(&mut a, id, 8);
     assert!(status_line(&a).contains("u-attach.txt is attached"));
     let fx = key(&mut a, KeyCode::Enter);
     assert!(

@@ -159,6 +159,7 @@ pub mod canned;
 pub mod fixture;
 pub mod idle;
 pub mod pty;
+pub mod steps;
 
 /// The name of a message the server returned.
 pub fn msg_name(m: &Message) -> MessageName {
