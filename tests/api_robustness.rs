@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use common::canned::{Answer, Canned};
@@ -455,19 +454,7 @@ async fn connection_failures_and_timeouts_are_reported() {
 
 #[test]
 fn the_emulator_binary_prints_its_url_first_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gchat"))
-        .args(["emulator", "--port", "0", "--demo"])
-        .env("GCHAT_LOG_DIR", std::env::temp_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first.trim().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+    let (mut child, url) = emulator_binary(&[], &std::env::temp_dir());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let spaces = rt.block_on(async {
         gchat::api::Client::with_static_token(&url, "user:1001")

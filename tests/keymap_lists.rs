@@ -251,16 +251,6 @@ fn the_search_results_move_with_the_users_list_keys() {
     assert!(screen.contains("↑/F5 results"), "{screen}");
 }
 
-/// `problems` has a warning naming `what` that says `says`.
-fn warned(problems: &[String], what: &str, says: &str) {
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains(what) && p.contains(says)),
-        "no warning about {what} saying {says:?} in {problems:?}"
-    );
-}
-
 #[test]
 fn a_transfer_cancel_or_list_close_left_without_a_key_keeps_its_default() {
     let (k, problems) = Keymap::with_user("[files]\ncancel_transfer = []\n");

@@ -4,6 +4,7 @@
 mod common;
 
 use common::fixture::*;
+use common::steps::warned;
 use gchat::app::dialog::{Dialog, Kind};
 use gchat::app::Effect;
 use gchat::keymap::Keymap;
@@ -127,14 +128,4 @@ fn a_quit_key_shadowed_by_the_panes_and_a_stolen_submit_are_caught() {
     assert!(!keymap
         .keys(gchat::keymap::Mode::Dialog, gchat::keymap::Command::Submit)
         .is_empty());
-}
-
-/// `problems` has a warning naming `what` that says `says`.
-fn warned(problems: &[String], what: &str, says: &str) {
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains(what) && p.contains(says)),
-        "no warning about {what} saying {says:?} in {problems:?}"
-    );
 }

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -202,20 +201,8 @@ impl Drop for Child9 {
 
 /// The real binary, serving `--data path`; returns it and its URL (its first line).
 fn spawn(path: &Path) -> (Child9, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gchat"))
-        .args(["emulator", "--port", "0", "--demo", "--data"])
-        .arg(path)
-        .env("GCHAT_LOG_DIR", path.parent().unwrap())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first.trim().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+    let log_dir = path.parent().expect("the data file is in a folder");
+    let (child, url) = emulator_binary(&["--data".as_ref(), path.as_os_str()], log_dir);
     (Child9(child), url)
 }
 

@@ -6,41 +6,19 @@
 mod common;
 
 use common::fixture::*;
+use common::steps::*;
 use crossterm::event::KeyCode;
 use gchat::app::files::Choice;
 use gchat::app::timeline::Row;
-use gchat::app::{App, Effect, Focus, LoadKind, Outcome};
+use gchat::app::{App, Effect, Focus, Outcome};
 use serde_json::json;
-
-fn at(day: u32, h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    chrono::Utc
-        .with_ymd_and_hms(2026, 11, day, h, m, 0)
-        .unwrap()
-}
 
 /// A message from Bob with `attachment` (as the API gives it), selected.
 fn with_message(text: &str, attachment: Vec<serde_json::Value>) -> (App, String) {
     let mut a = app();
     let mut m = msg(TEAM, "F1", "F1", bob(), at(21, 11, 59), text);
     m.attachment = attachment;
-    let name = m.name.clone().unwrap();
-    done(
-        &mut a,
-        Outcome::Messages {
-            space: sn(TEAM),
-            kind: LoadKind::Newer {
-                after: at(21, 11, 0),
-            },
-            result: Ok((vec![m], false)),
-        },
-    );
-    a.focus = Focus::Messages;
-    a.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
-        name: name.as_str().into(),
-        reply: false,
-    });
-    a.views.get_mut(TEAM).unwrap().anchor = None;
+    let name = shown_selected(&mut a, m);
     (a, name)
 }
 
@@ -317,23 +295,8 @@ fn an_uploaded_file_is_sent_with_the_message_and_a_failed_one_keeps_the_draft() 
         .text
         .contains("was not attached"));
     // Again, and it arrives.
-    ctrl(&mut a, 'o');
-    typed(&mut a, &f.display().to_string());
-    let Some(Effect::Upload { id, .. }) = key(&mut a, KeyCode::Enter).first().cloned() else {
-        panic!("an upload")
-    };
-    let data = gchat::api::model::AttachmentDataRef {
-        resource_name: Some("up-1".into()),
-        attachment_upload_token: Some("tok".into()),
-    };
-    done(
-        &mut a,
-        Outcome::Uploaded {
-            id,
-            space: sn(TEAM),
-            result: Ok((data.clone(), 8)),
-        },
-    );
+    let id = attach(&mut a, &f);
+    upload_done(&mut a, id, 8);
     let screen = render(&a, 80, 24);
     assert!(screen.contains("📎 plan.txt 8 B"), "{screen}");
     let fx = key(&mut a, KeyCode::Enter);

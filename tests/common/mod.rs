@@ -250,3 +250,30 @@ pub fn browser() -> gchat::auth::Presenter {
         })
     })
 }
+
+/// The real binary: `gchat emulator --port 0 --demo` and `extra`, logging to `log_dir`.
+/// Gives the child and the URL it prints as its first line.
+pub fn emulator_binary(
+    extra: &[&std::ffi::OsStr],
+    log_dir: &std::path::Path,
+) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gchat"))
+        .args(["emulator", "--port", "0", "--demo"])
+        .args(extra)
+        .env("GCHAT_LOG_DIR", log_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the gchat binary starts");
+    let mut first = String::new();
+    if let Some(out) = child.stdout.take() {
+        std::io::BufReader::new(out)
+            .read_line(&mut first)
+            .expect("the emulator prints its URL");
+    }
+    let url = first.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+    (child, url)
+}

@@ -158,3 +158,13 @@ pub fn section(id: &str, kind: SectionType, name: Option<&str>) -> Section {
         section_type: Some(kind),
     }
 }
+
+/// `problems` has a warning naming `what` that says `says`.
+pub fn warned(problems: &[String], what: &str, says: &str) {
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(what) && p.contains(says)),
+        "no warning about {what} saying {says:?} in {problems:?}"
+    );
+}
