@@ -159,7 +159,11 @@ fn app_with(n: usize) -> App {
         display_name: Some("Benchmark".into()),
         ..Default::default()
     };
-    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![space])))));
+    app.update(Action::Done(Box::new(Outcome::Directory(
+        gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![space]),
+        },
+    ))));
     app.update(Action::Done(Box::new(Outcome::Members {
         space: sn(SPACE),
         result: Ok(members(2000)),
@@ -881,7 +885,9 @@ fn workspace_app() -> App {
         last_active_time: Some(t0 + chrono::Duration::days(1)),
         ..Default::default()
     });
-    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(spaces)))));
+    app.update(Action::Done(Box::new(Outcome::Directory(
+        gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) },
+    ))));
     for (space, result) in lists {
         app.update(Action::Done(Box::new(Outcome::Members {
             space: sn(&space),

@@ -12,8 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::api::model::{MembershipRole, Message, Space, SpaceDetails, SpaceType, Thread};
 use crate::api::{
-    client, ApiError, Client, ClientMessageId, CreateMessage, ListMembers, ListMessages,
-    MessageName,
+    client, Client, ClientMessageId, CreateMessage, ListMembers, ListMessages, MessageName,
 };
 use crate::app::{Action, App, Effect, LoadKind, Outcome};
 use crate::keymap::Command;
@@ -33,21 +32,7 @@ mod users;
 /// Runs one effect against the API.
 pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
     match effect {
-        Effect::WhoAmI => Outcome::Me(
-            client
-                .get_person("people/me", "names,emailAddresses")
-                .await
-                .and_then(|p| {
-                    let id = p
-                        .resource_name
-                        .as_deref()
-                        .and_then(|r| r.strip_prefix("people/"))
-                        .ok_or_else(|| ApiError::Decode("people/me has no resource name".into()))?;
-                    Ok((format!("users/{id}"), p.display_name().map(String::from)))
-                }),
-        ),
-        Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
-        Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
+        Effect::Directory(e) => Outcome::Directory(e.run(client).await),
         Effect::React(e) => Outcome::React(e.run(client).await),
         Effect::LoadSpace { space: s } => {
             let result = async { client.get_space(&s).await }.await;
@@ -101,13 +86,6 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             .await;
             Outcome::Members { space: s, result }
         }
-        Effect::SearchPeople { query } => Outcome::Found {
-            result: client
-                .search_directory_people(&query, 8)
-                .await
-                .map(|r| r.people),
-            query,
-        },
         Effect::LoadEvents { space: s, since } => {
             let result = async {
                 let filter =
@@ -120,10 +98,6 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         Effect::LoadMessage { space: s, message } => {
             let result = client.get_message(&message).await;
             Outcome::Message { space: s, result }
-        }
-        Effect::LookupPeople { users } => {
-            let result = client.lookup_people(&users).await;
-            Outcome::People { users, result }
         }
         Effect::CountUnread { space: s, after } => {
             let result = async {

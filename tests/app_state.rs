@@ -496,13 +496,13 @@ fn someone_invited_by_address_is_shown_by_that_address() {
         "sam@elsewhere.example was invited; they join once they accept."
     );
     for e in fx {
-        if let Effect::LookupPeople { users } = e {
+        if let Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { users }) = e {
             done(
                 &mut app,
-                Outcome::People {
+                Outcome::Directory(gchat::app::DirectoryOutcome::People {
                     users,
                     result: Ok(vec![]),
-                },
+                }),
             );
         }
     }
@@ -986,7 +986,12 @@ fn signed_in_as_the_app_history_is_not_listed_and_limits_are_explained() {
         display_name: Some("Team Rust".into()),
         ..Default::default()
     };
-    let fx = done(&mut app, Outcome::Spaces(Ok(vec![space])));
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![space]),
+        }),
+    );
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::LoadMessages { .. } | Effect::CountUnread { .. })),
@@ -1096,8 +1101,14 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     // Made again under the same name (or rejoined): it is a space like any other.
     // The next spaces list has it back: it is counted.
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
-    expect_effect!(fx, Effect::PollSpaces);
-    let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
+    expect_effect!(
+        fx,
+        Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {})
+    );
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
+    );
     expect_effect!(fx, Effect::CountUnread { space, .. } | Effect::ReadUnread { space, .. } if space == GROUP);
 }
 

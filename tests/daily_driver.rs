@@ -59,7 +59,12 @@ fn message_text_is_capped_at_a_readable_width_on_wide_terminals() {
 }
 
 fn done_refresh(a: &mut App) {
-    done(a, Outcome::Spaces(Ok(a.spaces.all.clone())));
+    done(
+        a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(a.spaces.all.clone()),
+        }),
+    );
     let msgs = team_messages();
     done(
         a,
@@ -96,7 +101,12 @@ fn refreshing_goes_away_when_the_refresh_is_done() {
 fn a_failed_refresh_says_why_and_the_error_does_not_stay_forever() {
     let mut a = app();
     ctrl(&mut a, 'r');
-    done(&mut a, Outcome::Spaces(Err(gchat::api::ApiError::Timeout)));
+    done(
+        &mut a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Err(gchat::api::ApiError::Timeout),
+        }),
+    );
     let n = a.status.note.clone().unwrap();
     assert!(n.error, "{n:?}");
     // An error about one space no longer applies once another is open.
@@ -220,7 +230,10 @@ fn the_members_title_keeps_the_invited_count_at_common_widths() {
 #[test]
 fn empty_states_are_never_cut() {
     let mut a = app();
-    done(&mut a, Outcome::Spaces(Ok(vec![])));
+    done(
+        &mut a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(vec![]) }),
+    );
     // The open space, left out of the list, is asked about before it goes.
     done(
         &mut a,

@@ -40,8 +40,13 @@ fn poll_answered_with(app: &mut gchat::app::App, t: Instant, e: ApiError) {
 }
 
 fn polls(fx: &[Effect]) -> bool {
-    fx.iter()
-        .any(|e| matches!(e, Effect::LoadEvents { .. } | Effect::PollSpaces))
+    fx.iter().any(|e| {
+        matches!(
+            e,
+            Effect::LoadEvents { .. }
+                | Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {})
+        )
+    })
 }
 
 #[test]
@@ -377,7 +382,12 @@ fn a_conversation_started_here_stays_listed_until_the_server_lists_it() {
         .filter(|s| s.name.as_deref() != Some(NEW))
         .cloned()
         .collect();
-    done(&mut app, Outcome::Spaces(Ok(without.clone())));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(without.clone()),
+        }),
+    );
     assert!(
         app.space(NEW).is_some(),
         "kept: the user can come back to it"
@@ -395,8 +405,16 @@ fn a_conversation_started_here_stays_listed_until_the_server_lists_it() {
         space_type: Some(SpaceType::DirectMessage),
         ..Default::default()
     });
-    done(&mut app, Outcome::Spaces(Ok(with)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(with) }),
+    );
     assert!(app.space(NEW).is_some());
-    done(&mut app, Outcome::Spaces(Ok(without)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(without),
+        }),
+    );
     assert!(app.space(NEW).is_none(), "no longer kept once listed");
 }

@@ -48,7 +48,10 @@ fn message_a_person_finds_no_dm_sets_one_up_and_opens_it() {
     let fx = typed(&mut a, "Dmi");
     let d = a.dialog.as_ref().unwrap();
     assert_eq!(d.found[0].name.as_str(), "Dmitri Volkov", "a known person");
-    expect_effect!(fx, Effect::SearchPeople { .. });
+    expect_effect!(
+        fx,
+        Effect::Directory(gchat::app::DirectoryEffect::SearchPeople { .. })
+    );
     let fx = key(&mut a, KeyCode::Enter);
     let user = expect_effect!(fx, Effect::FindDirectMessage { user } => user.clone());
     assert_eq!(user, UserRef::Id("1006".into()));
@@ -141,10 +144,10 @@ fn oneself_and_unknown_names_are_refused_and_failures_keep_the_input() {
     // The directory answers: no one.
     done(
         &mut a,
-        Outcome::Found {
+        Outcome::Directory(gchat::app::DirectoryOutcome::Found {
             query: "Zed Nobody".into(),
             result: Ok(vec![]),
-        },
+        }),
     );
     let fx = key(&mut a, KeyCode::Enter);
     assert!(fx.is_empty(), "{fx:?}");
@@ -274,7 +277,7 @@ fn results_page_in_and_enter_opens_the_thread_with_the_message_selected() {
     answer(&mut a, "other", None, search_hits(), None);
     assert!(a.dialog.as_ref().unwrap().results.hits.is_empty());
     let fx = answer(&mut a, "parser", None, search_hits(), Some("p2"));
-    expect_effect!(fx, Effect::LookupPeople { users } if users.contains(&"users/1004".to_string()));
+    expect_effect!(fx, Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { users }) if users.contains(&gchat::api::UserRef::Id("1004".into())));
     insta::assert_snapshot!("search_results_100x30", render(&a, 100, 30));
     let fx = press(&mut a, KeyCode::Down);
     let token = expect_effect!(fx, Effect::SearchMessages { page_token, .. } => page_token.clone());

@@ -22,9 +22,9 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
     let space = team();
     let now = chrono::Utc::now();
     vec![
-        Effect::WhoAmI,
-        Effect::LoadSpaces,
-        Effect::PollSpaces,
+        Effect::Directory(gchat::app::DirectoryEffect::WhoAmI {}),
+        Effect::Directory(gchat::app::DirectoryEffect::LoadSpaces {}),
+        Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}),
         Effect::LoadSpace {
             space: space.clone(),
         },
@@ -47,10 +47,10 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             space: space.clone(),
             message: msg(message),
         },
-        Effect::LookupPeople {
-            users: vec![format!("users/{}", common::BOB)],
-        },
-        Effect::SearchPeople { query: "bo".into() },
+        Effect::Directory(gchat::app::DirectoryEffect::LookupPeople {
+            users: vec![UserRef::Id(common::BOB.into())],
+        }),
+        Effect::Directory(gchat::app::DirectoryEffect::SearchPeople { query: "bo".into() }),
         Effect::CountUnread {
             space: space.clone(),
             after: None,
@@ -232,4 +232,19 @@ fn quiet_is_a_property_of_the_kind_alone() {
         result: Ok(true),
     };
     assert!(!set.quiet() && look.quiet());
+}
+
+/// Which requests of each declared family are quiet: a flag set wrong in a declaration
+/// fails here.
+#[test]
+fn the_declared_families_are_quiet_exactly_where_they_should_be() {
+    use gchat::app::DirectoryKind as D;
+    let quiet: Vec<D> = D::ALL.iter().copied().filter(|k| k.quiet()).collect();
+    assert_eq!(
+        quiet,
+        vec![D::WhoAmI, D::PollSpaces, D::LookupPeople, D::SearchPeople]
+    );
+    for k in D::ALL {
+        assert_eq!(Request::Directory(*k).quiet(), k.quiet(), "{k:?}");
+    }
 }

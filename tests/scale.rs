@@ -143,12 +143,16 @@ fn app() -> App {
         Keymap::defaults(),
     );
     app.start();
-    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![Space {
-        name: Some(SPACE.into()),
-        space_type: Some(SpaceType::Space),
-        display_name: Some("Scale".into()),
-        ..Default::default()
-    }])))));
+    app.update(Action::Done(Box::new(Outcome::Directory(
+        gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![Space {
+                name: Some(SPACE.into()),
+                space_type: Some(SpaceType::Space),
+                display_name: Some("Scale".into()),
+                ..Default::default()
+            }]),
+        },
+    ))));
     app.update(Action::Done(Box::new(Outcome::Messages {
         space: sn(SPACE),
         kind: LoadKind::Latest,

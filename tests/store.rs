@@ -71,7 +71,10 @@ fn a_space_left_and_joined_again_asks_its_pins_again() {
         space_type: Some(gchat::api::model::SpaceType::Space),
         ..Default::default()
     });
-    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     app.spaces.selected = Some(TEAM.into());
     app.focus = gchat::app::Focus::Spaces;
     let fx = key(&mut app, crossterm::event::KeyCode::Enter);
@@ -214,7 +217,10 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     );
     assert!(!app.store.has_members(ENG), "a members answer recreated it");
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::LookupPeople { .. })),
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { .. })
+        )),
         "{fx:?}"
     );
     let m = format!("{ENG}/messages/E1.E1");
@@ -254,7 +260,10 @@ fn a_space_left_out_of_the_list_is_forgotten_in_the_store() {
         .filter(|s| s.name.as_deref() != Some(ENG))
         .cloned()
         .collect();
-    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     assert!(app.space(ENG).is_none());
     assert!(!app.store.contains(ENG), "its timeline stayed behind");
     assert!(!app.views.contains_key(ENG));

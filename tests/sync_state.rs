@@ -38,14 +38,19 @@ fn tick(app: &mut App, after: Duration) -> Vec<Effect> {
 /// just now, the others not since the last list.
 fn tick_polled(app: &mut App, after: Duration, moved: &[&str]) -> Vec<Effect> {
     let mut fx = tick(app, after);
-    if fx.contains(&Effect::PollSpaces) {
+    if fx.contains(&Effect::Directory(
+        gchat::app::DirectoryEffect::PollSpaces {},
+    )) {
         let mut all = app.spaces.all.clone();
         for s in &mut all {
             if moved.contains(&s.name.as_deref().unwrap_or_default()) {
                 s.last_active_time = Some(Utc::now());
             }
         }
-        fx.extend(done(app, Outcome::PolledSpaces(Ok(all))));
+        fx.extend(done(
+            app,
+            Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
+        ));
     }
     fx
 }
@@ -585,7 +590,10 @@ fn idle_spaces_do_not_cost_a_read_state_request_per_poll() {
     // Ten background polls with nothing happening anywhere.
     for k in 1..=10u64 {
         let fx = tick_polled(&mut app, Duration::from_secs(61 * k), &[]);
-        polls += fx.iter().filter(|e| **e == Effect::PollSpaces).count();
+        polls += fx
+            .iter()
+            .filter(|e| **e == Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}))
+            .count();
         counts += fx
             .iter()
             .filter(|e| matches!(e, Effect::CountUnread { .. } | Effect::ReadUnread { .. }))
@@ -715,7 +723,10 @@ fn ctrl_r_lists_the_sections_again_and_asks_read_states_anew() {
     // The reload's spaces list, though nothing moved: every space is counted again,
     // with the server's read state.
     let all = app.spaces.all.clone();
-    let fx = done(&mut app, Outcome::Spaces(Ok(all)));
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(all) }),
+    );
     expect_effect!(fx, Effect::ReadUnread { space, .. } if space == DM);
 }
 

@@ -225,12 +225,14 @@ fn tick(app: &mut App) -> Vec<Effect> {
 async fn open(app: &mut App, c: &Client, space: &SpaceName, name: &str) {
     let fx = done(
         app,
-        Outcome::Spaces(Ok(vec![Space {
-            name: Some(space.to_string()),
-            space_type: Some(SpaceType::Space),
-            display_name: Some(name.into()),
-            ..Default::default()
-        }])),
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![Space {
+                name: Some(space.to_string()),
+                space_type: Some(SpaceType::Space),
+                display_name: Some(name.into()),
+                ..Default::default()
+            }]),
+        }),
     );
     settle(app, c, fx).await;
     assert!(app.current_timeline().is_some_and(|t| t.loaded));
@@ -740,7 +742,12 @@ mod alone {
         app.open_space(&sn(TEAM), &mut fx);
         app.open_space(&sn(ENG), &mut fx);
         let fx = tick(&mut app);
-        assert!(fx.contains(&Effect::PollSpaces), "{fx:?}");
+        assert!(
+            fx.contains(&Effect::Directory(
+                gchat::app::DirectoryEffect::PollSpaces {}
+            )),
+            "{fx:?}"
+        );
         // The spaces list says Team Rust was active (Alice's post): it is counted.
         let mut all = app.spaces.all.clone();
         for s in &mut all {
@@ -748,7 +755,10 @@ mod alone {
                 s.last_active_time = Some(mine);
             }
         }
-        let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
+        let fx = done(
+            &mut app,
+            Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
+        );
         let after = find_effect!(fx, Effect::CountUnread { space, after }
             | Effect::ReadUnread { space, after } if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");

@@ -300,7 +300,10 @@ fn hostile_app() -> App {
         last_active_time: Some(now()),
         ..Default::default()
     });
-    done(&mut a, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     let mut members = team_members();
     members.push(Membership {
         name: Some(format!("{TEAM}/members/1066")),

@@ -7,7 +7,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::api::model::{Membership, Message, Person, Space};
+use crate::api::model::{Membership, Message, Space};
 use crate::api::sync_model::SpaceEvent;
 use crate::api::{ApiError, MembershipName, MessageName, SpaceName, ThreadName, UserRef};
 
@@ -27,10 +27,8 @@ pub enum LoadKind {
 /// Work to do outside: each becomes one API call (or a few) on its own task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    WhoAmI,
-    LoadSpaces,
-    /// The spaces list again, in the background (which spaces moved): no spinner.
-    PollSpaces,
+    /// Who the user is, the spaces, and people.
+    Directory(super::directory::DirectoryEffect),
     /// One space whole, with its permission settings (which lists leave out).
     LoadSpace {
         space: SpaceName,
@@ -51,13 +49,6 @@ pub enum Effect {
     LoadMessage {
         space: SpaceName,
         message: MessageName,
-    },
-    LookupPeople {
-        users: Vec<String>,
-    },
-    /// People of the user's directory whose names or addresses start with `query`.
-    SearchPeople {
-        query: String,
     },
     CountUnread {
         space: SpaceName,
@@ -213,10 +204,7 @@ pub enum Effect {
 /// What came back from an [`Effect`].
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Me(Result<(String, Option<String>), ApiError>),
-    Spaces(Result<Vec<Space>, ApiError>),
-    /// The answer to [`Effect::PollSpaces`].
-    PolledSpaces(Result<Vec<Space>, ApiError>),
+    Directory(super::directory::DirectoryOutcome),
     Space {
         space: SpaceName,
         result: Result<Space, ApiError>,
@@ -238,14 +226,6 @@ pub enum Outcome {
     Message {
         space: SpaceName,
         result: Result<Message, ApiError>,
-    },
-    People {
-        users: Vec<String>,
-        result: Result<Vec<(String, Person)>, ApiError>,
-    },
-    Found {
-        query: String,
-        result: Result<Vec<Person>, ApiError>,
     },
     Unread {
         space: SpaceName,

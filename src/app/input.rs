@@ -311,7 +311,9 @@ impl App {
                 // The user asked: a server's request to slow down gives way to them
                 // (typing does not: it would undo every Retry-After).
                 self.polls.release();
-                fx.push(Effect::LoadSpaces);
+                fx.push(Effect::Directory(
+                    crate::app::DirectoryEffect::LoadSpaces {},
+                ));
                 if let Some(s) = self.current.clone() {
                     fx.push(Effect::LoadMessages {
                         space: s.clone(),

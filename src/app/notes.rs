@@ -14,7 +14,10 @@ pub const ERROR_FOR: Duration = Duration::from_secs(30);
 /// Whether `o` answers `e`, for the loads a refresh makes.
 fn answers(o: &Outcome, e: &Effect) -> bool {
     match (o, e) {
-        (Outcome::Spaces(_), Effect::LoadSpaces) => true,
+        (
+            Outcome::Directory(crate::app::DirectoryOutcome::Spaces { result: _ }),
+            Effect::Directory(crate::app::DirectoryEffect::LoadSpaces {}),
+        ) => true,
         (
             Outcome::Messages {
                 space,
@@ -39,7 +42,9 @@ impl App {
             .filter(|e| {
                 matches!(
                     e,
-                    Effect::LoadSpaces | Effect::LoadMessages { .. } | Effect::LoadMembers { .. }
+                    Effect::Directory(crate::app::DirectoryEffect::LoadSpaces {})
+                        | Effect::LoadMessages { .. }
+                        | Effect::LoadMembers { .. }
                 )
             })
             .cloned()

@@ -12,22 +12,8 @@ use crate::keymap::{Command, Mode};
 impl App {
     pub(super) fn on_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
         match o {
-            Outcome::Me(Ok((user, name))) => {
-                if let Some(n) = &name {
-                    self.people.learn(&User {
-                        name: Some(user.clone()),
-                        display_name: Some(n.clone()),
-                        ..Default::default()
-                    });
-                }
-                self.me.user = Some(user);
-                self.me.name = name;
-                self.layout.borrow_mut().clear();
-            }
-            Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
-            Outcome::Spaces(r) | Outcome::PolledSpaces(r) => self.on_spaces(r, fx),
+            Outcome::Directory(d) => self.on_directory_outcome(d, fx),
             Outcome::Space { space, result } => self.on_space(space, result, fx),
-            Outcome::Found { query, result } => self.on_found(query, result, fx),
             Outcome::DirectMessage { user, result } => self.on_direct_message(user, result, fx),
             Outcome::ConversationStarted { people, result } => {
                 self.on_conversation(people, result, fx)
@@ -75,22 +61,6 @@ impl App {
                     }
                 }
             }
-            Outcome::People { users, result } => match result {
-                Ok(found) => {
-                    for (u, p) in &found {
-                        self.people.learn_person(u, p);
-                    }
-                    let missing: Vec<String> = users
-                        .into_iter()
-                        .filter(|u| !found.iter().any(|(f, _)| f == u))
-                        .collect();
-                    self.people.not_found(&missing);
-                }
-                Err(e) => {
-                    tracing::info!(error = %e, "people lookup failed");
-                    self.people.lookup_failed(&users);
-                }
-            },
             Outcome::Unread { space, result } => {
                 self.polls.done(&Poll::Unread(space.clone()));
                 self.polls.answered(&result);

@@ -18,9 +18,8 @@ use super::effect::{Effect, LoadKind, Outcome};
 /// The kind of a request, without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Request {
-    WhoAmI,
-    LoadSpaces,
-    PollSpaces,
+    /// Who the user is, the spaces, and people.
+    Directory(super::directory::DirectoryKind),
     LoadSpace,
     /// The newest page, an older one, or a whole thread.
     LoadMessages,
@@ -29,8 +28,6 @@ pub enum Request {
     LoadMembers,
     LoadEvents,
     LoadMessage,
-    LookupPeople,
-    SearchPeople,
     CountUnread,
     Send,
     FetchSent,
@@ -70,16 +67,16 @@ impl Request {
     pub const fn quiet(self) -> bool {
         use Request::*;
         match self {
-            PollMessages | CountUnread | PollSpaces | LoadEvents | LoadMessage | LoadSpace
-            | SearchPeople | LookupPeople | WhoAmI | CheckSent | ReadUnread | GetReadState
-            | SetReadState | GetMute | GetThreadReadState | LoadSections | Download | Upload
-            | CancelTransfer | Copy | Open | ExternalEditor => true,
-            LoadSpaces | LoadMessages | LoadMembers | Send | FetchSent | Edit | Delete
-            | AddMember | RemoveMember | SetRole | CreateSpace | UpdateSpace | DeleteSpace
-            | SetMute | MoveToSection | FindDirectMessage | StartConversation | SearchMessages => {
-                false
+            PollMessages | CountUnread | LoadEvents | LoadMessage | LoadSpace | CheckSent
+            | ReadUnread | GetReadState | SetReadState | GetMute | GetThreadReadState
+            | LoadSections | Download | Upload | CancelTransfer | Copy | Open | ExternalEditor => {
+                true
             }
+            LoadMessages | LoadMembers | Send | FetchSent | Edit | Delete | AddMember
+            | RemoveMember | SetRole | CreateSpace | UpdateSpace | DeleteSpace | SetMute
+            | MoveToSection | FindDirectMessage | StartConversation | SearchMessages => false,
             Reactions(k) => k.quiet(),
+            Directory(k) => k.quiet(),
         }
     }
 }
@@ -98,16 +95,12 @@ impl Effect {
     pub fn request(&self) -> Request {
         use Request as R;
         match self {
-            Effect::WhoAmI => R::WhoAmI,
-            Effect::LoadSpaces => R::LoadSpaces,
-            Effect::PollSpaces => R::PollSpaces,
+            Effect::Directory(d) => R::Directory(d.kind()),
             Effect::LoadSpace { .. } => R::LoadSpace,
             Effect::LoadMessages { kind, .. } => messages(kind),
             Effect::LoadMembers { .. } => R::LoadMembers,
             Effect::LoadEvents { .. } => R::LoadEvents,
             Effect::LoadMessage { .. } => R::LoadMessage,
-            Effect::LookupPeople { .. } => R::LookupPeople,
-            Effect::SearchPeople { .. } => R::SearchPeople,
             Effect::CountUnread { .. } => R::CountUnread,
             Effect::Send { .. } => R::Send,
             Effect::FetchSent { .. } => R::FetchSent,
@@ -154,16 +147,12 @@ impl Outcome {
     pub fn request(&self) -> Request {
         use Request as R;
         match self {
-            Outcome::Me(_) => R::WhoAmI,
-            Outcome::Spaces(_) => R::LoadSpaces,
-            Outcome::PolledSpaces(_) => R::PollSpaces,
+            Outcome::Directory(d) => R::Directory(d.kind()),
             Outcome::Space { .. } => R::LoadSpace,
             Outcome::Messages { kind, .. } => messages(kind),
             Outcome::Members { .. } => R::LoadMembers,
             Outcome::Events { .. } => R::LoadEvents,
             Outcome::Message { .. } => R::LoadMessage,
-            Outcome::People { .. } => R::LookupPeople,
-            Outcome::Found { .. } => R::SearchPeople,
             Outcome::Unread { .. } => R::CountUnread,
             Outcome::Sent { .. } => R::Send,
             Outcome::Checked { .. } => R::CheckSent,

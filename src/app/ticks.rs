@@ -37,7 +37,9 @@ impl App {
         }
         if self.polls.next_spaces.is_some_and(|t| now >= t) {
             self.polls.schedule_spaces(self.settings.background_poll);
-            fx.push(Effect::PollSpaces);
+            fx.push(Effect::Directory(
+                crate::app::DirectoryEffect::PollSpaces {},
+            ));
         }
         if let Some(space) = self.current.clone() {
             let loaded = self.store.timeline(&space).is_some_and(|t| t.loaded);

@@ -285,7 +285,10 @@ pub fn app() -> App {
         space(DM, SpaceType::DirectMessage, None, at(21, 10, 0)),
         space(GROUP, SpaceType::GroupChat, None, at(21, 9, 0)),
     ];
-    let fx = done(&mut app, Outcome::Spaces(Ok(spaces)));
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     assert!(fx.contains(&Effect::LoadMessages {
         space: sn(TEAM),
         kind: LoadKind::Latest
@@ -342,19 +345,21 @@ pub fn app() -> App {
         },
     );
     assert!(
-        fx.contains(&Effect::LookupPeople {
-            users: vec!["users/1008".into()]
-        }),
+        fx.contains(&Effect::Directory(
+            gchat::app::DirectoryEffect::LookupPeople {
+                users: vec![gchat::api::UserRef::Id("1008".into())]
+            }
+        )),
         "{fx:?}"
     );
     let person: Person =
         serde_json::from_value(json!({"names": [{"displayName": "陈小明"}]})).unwrap();
     done(
         &mut app,
-        Outcome::People {
-            users: vec!["users/1008".into()],
+        Outcome::Directory(gchat::app::DirectoryOutcome::People {
+            users: vec![gchat::api::UserRef::Id("1008".into())],
             result: Ok(vec![("users/1008".into(), person)]),
-        },
+        }),
     );
     done(
         &mut app,
