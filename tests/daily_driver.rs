@@ -31,14 +31,11 @@ fn with_long_message(mut a: App) -> App {
     let long = "lorem ".repeat(120);
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer { after: now() },
-            result: Ok((
-                vec![msg(TEAM, "L1", "L1", bob(), now(), long.trim_end())],
-                false,
-            )),
-        },
+            after: now(),
+            result: Ok(vec![msg(TEAM, "L1", "L1", bob(), now(), long.trim_end())]),
+        }),
     );
     a
 }
@@ -68,11 +65,11 @@ fn done_refresh(a: &mut App) {
     let msgs = team_messages();
     done(
         a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((msgs, false)),
-        },
+        }),
     );
 }
 

@@ -31,7 +31,7 @@ fn a_future_dated_message_sends_the_read_mark_once_not_forever() {
     let future = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
@@ -41,7 +41,7 @@ fn a_future_dated_message_sends_the_read_mark_once_not_forever() {
                 ],
                 false,
             )),
-        },
+        }),
     );
     let mut sent = 0;
     for i in 1..=40u64 {

@@ -9,7 +9,7 @@ use common::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gchat::api::sync_model::{Section, SectionType};
 use gchat::app::timeline::Row;
-use gchat::app::{Action, App, Effect, Focus, LoadKind, Outcome};
+use gchat::app::{Action, App, Effect, Focus, Outcome};
 use gchat::keymap::{Command, Keymap, Mode};
 use serde_json::json;
 
@@ -48,13 +48,11 @@ fn with_files(files: &[&str]) -> App {
     let name = m.name.clone().unwrap();
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer {
-                after: t - chrono::Duration::minutes(1),
-            },
-            result: Ok((vec![m], false)),
-        },
+            after: t - chrono::Duration::minutes(1),
+            result: Ok(vec![m]),
+        }),
     );
     a.focus = Focus::Messages;
     let v = a.views.get_mut(TEAM).unwrap();

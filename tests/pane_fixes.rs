@@ -18,11 +18,11 @@ fn expanding_a_collapsed_thread_selects_a_reply_of_that_thread() {
     more.push(msg(TEAM, "X2", "X1", alice(), at(20, 8, 5), "nice numbers"));
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((more, false)),
-        },
+        }),
     );
     render(&app, 160, 48);
     let collapsed = app
@@ -142,11 +142,11 @@ fn a_reply_on_another_day_than_its_thread_says_today_like_the_dividers() {
     ));
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((more, false)),
-        },
+        }),
     );
     let screen = render(&app, 160, 60);
     assert!(screen.contains("late to this"), "{screen}");

@@ -153,27 +153,29 @@ fn app() -> App {
             }]),
         },
     ))));
-    app.update(Action::Done(Box::new(Outcome::Messages {
-        space: sn(SPACE),
-        kind: LoadKind::Latest,
-        result: Ok((
-            (0..30)
-                .map(|m| msg(&format!("m{m}"), "t", m > 0, m))
-                .collect(),
-            true,
-        )),
-    })));
+    app.update(Action::Done(Box::new(Outcome::Messages(
+        gchat::app::MessagesOutcome::Messages {
+            space: sn(SPACE),
+            kind: LoadKind::Latest,
+            result: Ok((
+                (0..30)
+                    .map(|m| msg(&format!("m{m}"), "t", m > 0, m))
+                    .collect(),
+                true,
+            )),
+        },
+    ))));
     app
 }
 
 fn poll(app: &mut App, msgs: Vec<Message>) {
-    app.update(Action::Done(Box::new(Outcome::Messages {
-        space: sn(SPACE),
-        kind: LoadKind::Newer {
+    app.update(Action::Done(Box::new(Outcome::Messages(
+        gchat::app::MessagesOutcome::Polled {
+            space: sn(SPACE),
             after: Utc.with_ymd_and_hms(2026, 1, 1, 0, 29, 0).unwrap(),
+            result: Ok(msgs),
         },
-        result: Ok((msgs, false)),
-    })));
+    ))));
 }
 
 #[test]

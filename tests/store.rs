@@ -163,14 +163,14 @@ fn eng_loaded() -> gchat::app::App {
     let mut app = app();
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "hi")],
                 false,
             )),
-        },
+        }),
     );
     assert!(app.store.has_timeline(ENG));
     app
@@ -191,7 +191,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     // Answers sent before it went arrive late: none brings any of it back.
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: gchat::app::LoadKind::Older {
                 before: at(21, 11, 0),
@@ -200,7 +200,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
                 vec![msg(ENG, "E0", "E0", wang(), at(20, 11, 0), "old")],
                 true,
             )),
-        },
+        }),
     );
     assert!(!app.store.has_timeline(ENG), "an older page recreated it");
     let fx = done(
@@ -226,22 +226,22 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     let m = format!("{ENG}/messages/E1.E1");
     done(
         &mut app,
-        Outcome::Edited {
+        Outcome::Messages(gchat::app::MessagesOutcome::Edited {
             space: sn(ENG),
             message: mn(&m),
             text: "new".into(),
             previous: "hi".into(),
             result: Ok(msg(ENG, "E1", "E1", alice(), at(21, 11, 0), "new")),
-        },
+        }),
     );
     done(
         &mut app,
-        Outcome::Deleted {
+        Outcome::Messages(gchat::app::MessagesOutcome::Deleted {
             space: sn(ENG),
             message: mn(&m),
             force: false,
             result: Ok(()),
-        },
+        }),
     );
     assert!(
         !app.store.contains(ENG),

@@ -114,14 +114,14 @@ fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
     );
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
                 false,
             )),
-        },
+        }),
     );
     // Read here up to 11:00; the server has 10:00: sent once the reader rests.
     let fx = tick(&mut app, Duration::from_secs(3));
@@ -146,14 +146,14 @@ fn a_mark_read_further_elsewhere_is_never_sent_backwards() {
     open(&mut app, ENG);
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
                 false,
             )),
-        },
+        }),
     );
     // Another client read up to 11:30 (a message this one has not listed yet).
     done(
@@ -320,13 +320,13 @@ fn a_reply_in_a_thread_the_user_wrote_in_notifies() {
     let mine = msg(ENG, "T1", "T1", alice(), at(9, 0), "question");
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Thread {
                 thread: tn(&format!("{ENG}/threads/T1")),
             },
             result: Ok((vec![mine], false)),
-        },
+        }),
     );
     read_unread(&mut app, ENG, Some(at(10, 0)), vec![]);
     let reply = msg(ENG, "R1", "T1", wang(), at(11, 30), "answer");
@@ -426,7 +426,7 @@ fn u_goes_back_to_the_first_unread_message() {
     open(&mut app, ENG);
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
@@ -436,7 +436,7 @@ fn u_goes_back_to_the_first_unread_message() {
                 ],
                 false,
             )),
-        },
+        }),
     );
     app.focus = Focus::Messages;
     let e1 = format!("{ENG}/messages/E1.E1");

@@ -9,7 +9,7 @@ use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::app::files::Choice;
 use gchat::app::timeline::Row;
-use gchat::app::{App, Effect, Focus, LoadKind, Outcome};
+use gchat::app::{App, Effect, Focus, Outcome};
 use serde_json::json;
 
 fn at(day: u32, h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
@@ -27,13 +27,11 @@ fn with_message(text: &str, attachment: Vec<serde_json::Value>) -> (App, String)
     let name = m.name.clone().unwrap();
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer {
-                after: at(21, 11, 0),
-            },
-            result: Ok((vec![m], false)),
-        },
+            after: at(21, 11, 0),
+            result: Ok(vec![m]),
+        }),
     );
     a.focus = Focus::Messages;
     a.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
@@ -337,11 +335,11 @@ fn an_uploaded_file_is_sent_with_the_message_and_a_failed_one_keeps_the_draft() 
     let screen = render(&a, 80, 24);
     assert!(screen.contains("📎 plan.txt 8 B"), "{screen}");
     let fx = key(&mut a, KeyCode::Enter);
-    let Some(Effect::Send {
+    let Some(Effect::Messages(gchat::app::MessagesEffect::Send {
         text, attachment, ..
-    }) = fx
+    })) = fx
         .iter()
-        .find(|e| matches!(e, Effect::Send { .. }))
+        .find(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. })))
         .cloned()
     else {
         panic!("a send: {fx:?}")
@@ -380,7 +378,7 @@ fn a_file_alone_may_be_sent_and_ctrl_x_on_an_empty_path_takes_it_off() {
     let fx = key(&mut a, KeyCode::Enter);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::Send { text, .. } if text.is_empty())),
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { text, .. }) if text.is_empty())),
         "{fx:?}"
     );
 }
@@ -515,7 +513,9 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
         data,
     });
     let fx = key(&mut a, KeyCode::Enter);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Send { .. })));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. }))));
     let kept = a.unsent();
     assert_eq!(kept.len(), 1);
     // A new run: the message comes back not sent, and R sends it with its file.
@@ -536,8 +536,9 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
         reply: false,
     });
     let fx = ch(&mut b, 'R');
-    let Some(Effect::Send { attachment, .. }) =
-        fx.into_iter().find(|e| matches!(e, Effect::Send { .. }))
+    let Some(Effect::Messages(gchat::app::MessagesEffect::Send { attachment, .. })) = fx
+        .into_iter()
+        .find(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. })))
     else {
         panic!("a retry")
     };

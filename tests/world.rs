@@ -10,7 +10,7 @@ use crossterm::event::KeyCode;
 use gchat::api::error::ServerError;
 use gchat::api::ApiError;
 use gchat::app::compose::Target;
-use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
+use gchat::app::{Action, Effect, Focus, Outcome};
 
 fn not_found(space: &str) -> ApiError {
     ApiError::Server(ServerError {
@@ -36,11 +36,11 @@ fn open_space_gone_on_a_poll_is_said_plainly_and_left() {
     assert_eq!(app.unsent().len(), 1);
     let fx = done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer { after: now() },
+            after: now(),
             result: Err(not_found(TEAM)),
-        },
+        }),
     );
     let note = app.status.note.clone().expect("a note").text;
     assert!(
@@ -154,21 +154,18 @@ fn editing_shows_mentions_as_names_and_sends_them_as_ids() {
     let later = now() + chrono::Duration::minutes(1);
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer { after: now() },
-            result: Ok((
-                vec![msg(
-                    TEAM,
-                    "M9",
-                    "M9",
-                    alice(),
-                    later,
-                    "ask <users/1002> and <users/1003> about it",
-                )],
-                false,
-            )),
-        },
+            after: now(),
+            result: Ok(vec![msg(
+                TEAM,
+                "M9",
+                "M9",
+                alice(),
+                later,
+                "ask <users/1002> and <users/1003> about it",
+            )]),
+        }),
     );
     app.focus = Focus::Messages;
     ch(&mut app, 'G');
@@ -190,7 +187,7 @@ fn editing_shows_mentions_as_names_and_sends_them_as_ids() {
     let sent: Vec<&String> = fx
         .iter()
         .filter_map(|e| match e {
-            Effect::Edit { text, .. } => Some(text),
+            Effect::Messages(gchat::app::MessagesEffect::Edit { text, .. }) => Some(text),
             _ => None,
         })
         .collect();

@@ -315,10 +315,10 @@ impl App {
                     crate::app::DirectoryEffect::LoadSpaces {},
                 ));
                 if let Some(s) = self.current.clone() {
-                    fx.push(Effect::LoadMessages {
+                    fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                         space: s.clone(),
                         kind: LoadKind::Latest,
-                    });
+                    }));
                     self.react_refresh(&s, fx);
                     fx.push(Effect::LoadMembers { space: s });
                 }

@@ -19,15 +19,15 @@ fn answers(o: &Outcome, e: &Effect) -> bool {
             Effect::Directory(crate::app::DirectoryEffect::LoadSpaces {}),
         ) => true,
         (
-            Outcome::Messages {
+            Outcome::Messages(crate::app::MessagesOutcome::Messages {
                 space,
                 kind: LoadKind::Latest,
                 ..
-            },
-            Effect::LoadMessages {
+            }),
+            Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space: s,
                 kind: LoadKind::Latest,
-            },
+            }),
         ) => space == s,
         (Outcome::Members { space, .. }, Effect::LoadMembers { space: s }) => space == s,
         _ => false,
@@ -43,7 +43,7 @@ impl App {
                 matches!(
                     e,
                     Effect::Directory(crate::app::DirectoryEffect::LoadSpaces {})
-                        | Effect::LoadMessages { .. }
+                        | Effect::Messages(crate::app::MessagesEffect::LoadMessages { .. })
                         | Effect::LoadMembers { .. }
                 )
             })

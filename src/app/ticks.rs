@@ -62,19 +62,22 @@ impl App {
         }
         if let Some(since) = self.events_since(&space) {
             self.polls.start(Poll::Messages(space.clone()));
-            fx.push(Effect::LoadEvents { space, since });
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadEvents {
+                space,
+                since,
+            }));
         } else if let Some(after) = self.store.timeline(&space).and_then(Timeline::watermark) {
             self.polls.start(Poll::Messages(space.clone()));
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::PollMessages {
                 space,
-                kind: LoadKind::Newer { after },
-            });
+                after,
+            }));
         } else {
             self.polls.start(Poll::Messages(space.clone()));
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space,
                 kind: LoadKind::Latest,
-            });
+            }));
         }
     }
 

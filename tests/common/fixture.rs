@@ -289,10 +289,12 @@ pub fn app() -> App {
         &mut app,
         Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
     );
-    assert!(fx.contains(&Effect::LoadMessages {
-        space: sn(TEAM),
-        kind: LoadKind::Latest
-    }));
+    assert!(fx.contains(&Effect::Messages(
+        gchat::app::MessagesEffect::LoadMessages {
+            space: sn(TEAM),
+            kind: LoadKind::Latest
+        }
+    )));
     done(
         &mut app,
         Outcome::Members {
@@ -338,11 +340,11 @@ pub fn app() -> App {
     );
     let fx = done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((team_messages(), false)),
-        },
+        }),
     );
     assert!(
         fx.contains(&Effect::Directory(
@@ -494,10 +496,12 @@ pub fn refuse_events(app: &mut App) {
     let fx = app.update(Action::Tick(
         std::time::Instant::now() + std::time::Duration::from_secs(30),
     ));
-    let space = fx
+    let (space, since) = fx
         .iter()
         .find_map(|e| match e {
-            Effect::LoadEvents { space, .. } => Some(space.clone()),
+            Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, since }) => {
+                Some((space.clone(), *since))
+            }
             _ => None,
         })
         .expect("the open space follows its events");
@@ -511,10 +515,11 @@ pub fn refuse_events(app: &mut App) {
     });
     done(
         app,
-        Outcome::Events {
+        Outcome::Messages(gchat::app::MessagesOutcome::Events {
             space,
+            since,
             result: Err(e),
-        },
+        }),
     );
     assert!(!app.live_events(), "events refused: messages are polled");
 }

@@ -124,11 +124,17 @@ fn answer(
         Effect::Directory(gchat::app::DirectoryEffect::LoadSpaces {})
         | Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}) => ("spaces.list", None),
         Effect::LoadSpace { space } => ("spaces.get", Some(space)),
-        Effect::LoadMessages { space, .. } => ("messages.list", Some(space)),
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessages { space, .. }) => {
+            ("messages.list", Some(space))
+        }
         Effect::CountUnread { space, .. } => ("messages.list (unread)", Some(space)),
         Effect::LoadMembers { space } => ("members.list", Some(space)),
-        Effect::LoadEvents { space, .. } => ("spaceEvents.list", Some(space)),
-        Effect::LoadMessage { space, .. } => ("messages.get", Some(space)),
+        Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, .. }) => {
+            ("spaceEvents.list", Some(space))
+        }
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessage { space, .. }) => {
+            ("messages.get", Some(space))
+        }
         Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { .. }) => {
             ("people.batchGet", None)
         }
@@ -172,7 +178,7 @@ fn answer(
                 result: Ok(s),
             }
         }
-        Effect::LoadMessages { space, kind } => {
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessages { space, kind }) => {
             let s = list
                 .iter()
                 .find(|s| s.name.as_deref() == Some(space.as_str()))
@@ -182,11 +188,11 @@ fn answer(
                 LoadKind::Latest if !empty => vec![message_in(&space, &s)],
                 _ => vec![],
             };
-            Outcome::Messages {
+            Outcome::Messages(gchat::app::MessagesOutcome::Messages {
                 space,
                 kind,
                 result: or(fault, (msgs, false)),
-            }
+            })
         }
         Effect::CountUnread { space, .. } => Outcome::Unread {
             space,
@@ -196,10 +202,20 @@ fn answer(
             space,
             result: Ok(vec![]),
         },
-        Effect::LoadEvents { space, .. } => Outcome::Events {
-            space,
-            result: or(fault, vec![]),
-        },
+        Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, since }) => {
+            Outcome::Messages(gchat::app::MessagesOutcome::Events {
+                space,
+                since,
+                result: or(fault, vec![]),
+            })
+        }
+        Effect::Messages(gchat::app::MessagesEffect::PollMessages { space, after }) => {
+            Outcome::Messages(gchat::app::MessagesOutcome::Polled {
+                space,
+                after,
+                result: or(fault, vec![]),
+            })
+        }
         Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { users }) => {
             Outcome::Directory(gchat::app::DirectoryOutcome::People {
                 users,
