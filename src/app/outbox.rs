@@ -200,7 +200,7 @@ impl App {
             .collect()
     }
 
-    /// The server's answer to [`Effect::Messages(crate::app::MessagesEffect::CheckSent {})`]: there, it replaces the local copy;
+    /// The server's answer to [`MessagesEffect::CheckSent`](crate::app::MessagesEffect::CheckSent): there, it replaces the local copy;
     /// not there (or no answer), the message stays ready to retry.
     pub(super) fn on_checked(
         &mut self,
