@@ -159,16 +159,22 @@ fn app_with(n: usize) -> App {
         display_name: Some("Benchmark".into()),
         ..Default::default()
     };
-    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![space])))));
+    app.update(Action::Done(Box::new(Outcome::Directory(
+        gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![space]),
+        },
+    ))));
     app.update(Action::Done(Box::new(Outcome::Members {
         space: sn(SPACE),
         result: Ok(members(2000)),
     })));
-    app.update(Action::Done(Box::new(Outcome::Messages {
-        space: sn(SPACE),
-        kind: LoadKind::Latest,
-        result: Ok((messages(n), false)),
-    })));
+    app.update(Action::Done(Box::new(Outcome::Messages(
+        gchat::app::MessagesOutcome::Messages {
+            space: sn(SPACE),
+            kind: LoadKind::Latest,
+            result: Ok((messages(n), false)),
+        },
+    ))));
     app
 }
 
@@ -628,11 +634,13 @@ fn scale_one(n: usize) {
     let mut app = app_with(0);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let newest = messages_in(n - PAGE..n);
-    app.update(Action::Done(Box::new(Outcome::Messages {
-        space: sn(SPACE),
-        kind: LoadKind::Latest,
-        result: Ok((newest, true)),
-    })));
+    app.update(Action::Done(Box::new(Outcome::Messages(
+        gchat::app::MessagesOutcome::Messages {
+            space: sn(SPACE),
+            kind: LoadKind::Latest,
+            result: Ok((newest, true)),
+        },
+    ))));
     term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
     // Older pages, each with its frame: the whole walk to the oldest.
     let mut page_times = Vec::new();
@@ -643,11 +651,13 @@ fn scale_one(n: usize) {
         let page = messages_in(start..end);
         let before_t = message_at(end).create_time.expect("time");
         let t = Instant::now();
-        app.update(Action::Done(Box::new(Outcome::Messages {
-            space: sn(SPACE),
-            kind: LoadKind::Older { before: before_t },
-            result: Ok((page, start > 0)),
-        })));
+        app.update(Action::Done(Box::new(Outcome::Messages(
+            gchat::app::MessagesOutcome::Messages {
+                space: sn(SPACE),
+                kind: LoadKind::Older { before: before_t },
+                result: Ok((page, start > 0)),
+            },
+        ))));
         if app.dirty {
             term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
             app.dirty = false;
@@ -679,11 +689,13 @@ fn scale_one(n: usize) {
     let mut drawn = 0;
     for _ in 0..50 {
         let t = Instant::now();
-        app.update(Action::Done(Box::new(Outcome::Messages {
-            space: sn(SPACE),
-            kind: LoadKind::Newer { after },
-            result: Ok((Vec::new(), false)),
-        })));
+        app.update(Action::Done(Box::new(Outcome::Messages(
+            gchat::app::MessagesOutcome::Polled {
+                space: sn(SPACE),
+                after,
+                result: Ok(Vec::new()),
+            },
+        ))));
         if app.dirty {
             term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
             app.dirty = false;
@@ -776,11 +788,13 @@ fn arrivals(app: &mut App, term: &mut Terminal<TestBackend>, n: usize) {
     let after = t0 + chrono::Duration::seconds(n as i64 * 30);
     let mut poll = |app: &mut App, m: Message| {
         let t = Instant::now();
-        app.update(Action::Done(Box::new(Outcome::Messages {
-            space: sn(SPACE),
-            kind: LoadKind::Newer { after },
-            result: Ok((vec![m], false)),
-        })));
+        app.update(Action::Done(Box::new(Outcome::Messages(
+            gchat::app::MessagesOutcome::Polled {
+                space: sn(SPACE),
+                after,
+                result: Ok(vec![m]),
+            },
+        ))));
         term.draw(|f| gchat::ui::draw(app, f)).expect("draw");
         app.dirty = false;
         t.elapsed()
@@ -881,7 +895,9 @@ fn workspace_app() -> App {
         last_active_time: Some(t0 + chrono::Duration::days(1)),
         ..Default::default()
     });
-    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(spaces)))));
+    app.update(Action::Done(Box::new(Outcome::Directory(
+        gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) },
+    ))));
     for (space, result) in lists {
         app.update(Action::Done(Box::new(Outcome::Members {
             space: sn(&space),

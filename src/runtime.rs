@@ -10,12 +10,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEventKind};
 use tokio::sync::mpsc;
 
-use crate::api::model::{MembershipRole, Message, Space, SpaceDetails, SpaceType, Thread};
-use crate::api::{
-    client, ApiError, Client, ClientMessageId, CreateMessage, ListMembers, ListMessages,
-    MessageName,
-};
-use crate::app::{Action, App, Effect, LoadKind, Outcome};
+use crate::api::model::{MembershipRole, Space, SpaceDetails, SpaceType};
+use crate::api::{client, Client, ListMembers, ListMessages};
+use crate::app::{Action, App, Effect, Outcome};
 use crate::keymap::Command;
 use crate::terminal::{Continued, Suspend, Tui};
 use crate::transfer;
@@ -25,70 +22,17 @@ mod people;
 /// How many messages a page of history holds.
 const PAGE: i32 = 100;
 
-/// How far before the polling watermark a poll asks from.
-const POLL_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
-
 mod users;
 
 /// Runs one effect against the API.
 pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
     match effect {
-        Effect::WhoAmI => Outcome::Me(
-            client
-                .get_person("people/me", "names,emailAddresses")
-                .await
-                .and_then(|p| {
-                    let id = p
-                        .resource_name
-                        .as_deref()
-                        .and_then(|r| r.strip_prefix("people/"))
-                        .ok_or_else(|| ApiError::Decode("people/me has no resource name".into()))?;
-                    Ok((format!("users/{id}"), p.display_name().map(String::from)))
-                }),
-        ),
-        Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
-        Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
+        Effect::Directory(e) => Outcome::Directory(e.run(client).await),
+        Effect::Messages(e) => Outcome::Messages(e.run(client).await),
         Effect::React(e) => Outcome::React(e.run(client).await),
         Effect::LoadSpace { space: s } => {
             let result = async { client.get_space(&s).await }.await;
             Outcome::Space { space: s, result }
-        }
-        Effect::LoadMessages { space: s, kind } => {
-            let result = async {
-                let sn = &s;
-                match &kind {
-                    LoadKind::Latest | LoadKind::Older { .. } => {
-                        let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
-                        if let LoadKind::Older { before } = &kind {
-                            p = p.with_filter(client::created_before(before));
-                        }
-                        let page = client.list_messages(sn, &p).await?;
-                        let mut msgs = page.messages;
-                        msgs.reverse();
-                        Ok((msgs, page.next_page_token.is_some()))
-                    }
-                    LoadKind::Newer { after } => {
-                        // The API has only `>`: ask from a little before the watermark,
-                        // so a message created in the same instant as the newest one
-                        // listed (or stored a moment late) is not skipped. The timeline
-                        // merges what is listed again by name.
-                        let since = *after - POLL_OVERLAP;
-                        let p = ListMessages::default().with_filter(client::created_after(&since));
-                        Ok((client.list_all_messages(sn, &p).await?, false))
-                    }
-                    LoadKind::Thread { thread } => {
-                        let p =
-                            ListMessages::default().with_filter(format!("thread.name = {thread}"));
-                        Ok((client.list_all_messages(sn, &p).await?, false))
-                    }
-                }
-            }
-            .await;
-            Outcome::Messages {
-                space: s,
-                kind,
-                result,
-            }
         }
         Effect::LoadMembers { space: s } => {
             let result = async {
@@ -101,30 +45,6 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             .await;
             Outcome::Members { space: s, result }
         }
-        Effect::SearchPeople { query } => Outcome::Found {
-            result: client
-                .search_directory_people(&query, 8)
-                .await
-                .map(|r| r.people),
-            query,
-        },
-        Effect::LoadEvents { space: s, since } => {
-            let result = async {
-                let filter =
-                    crate::api::sync_client::events_filter(crate::app::LIVE_TYPES, Some(&since));
-                client.list_all_space_events(&s, &filter).await
-            }
-            .await;
-            Outcome::Events { space: s, result }
-        }
-        Effect::LoadMessage { space: s, message } => {
-            let result = client.get_message(&message).await;
-            Outcome::Message { space: s, result }
-        }
-        Effect::LookupPeople { users } => {
-            let result = client.lookup_people(&users).await;
-            Outcome::People { users, result }
-        }
         Effect::CountUnread { space: s, after } => {
             let result = async {
                 let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
@@ -135,110 +55,6 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
             }
             .await;
             Outcome::Unread { space: s, result }
-        }
-        Effect::Send {
-            space: s,
-            local,
-            client_id,
-            text,
-            thread,
-            attachment,
-        } => {
-            let result = async {
-                let id = ClientMessageId::parse(&client_id)?;
-                let body = Message {
-                    text: Some(text).filter(|t| !t.is_empty() || attachment.is_empty()),
-                    attachment,
-                    thread: thread.clone().map(|t| Thread {
-                        name: Some(t),
-                        thread_key: None,
-                    }),
-                    ..Default::default()
-                };
-                let p = CreateMessage {
-                    message_id: Some(id),
-                    reply_option: thread
-                        .as_ref()
-                        .map(|_| crate::api::model::MessageReplyOption::FallbackToNewThread),
-                    ..Default::default()
-                };
-                client.create_message(&s, &body, &p).await
-            }
-            .await;
-            Outcome::Sent {
-                space: s,
-                local,
-                client_id,
-                result,
-            }
-        }
-        Effect::FetchSent {
-            space: s,
-            local,
-            client_id,
-        } => {
-            let result = async {
-                let name = MessageName::from_client_id(&s, &ClientMessageId::parse(&client_id)?);
-                client.get_message(&name).await
-            }
-            .await;
-            Outcome::Sent {
-                space: s,
-                local,
-                client_id,
-                result,
-            }
-        }
-        Effect::CheckSent {
-            space: s,
-            local,
-            client_id,
-        } => {
-            let result = async {
-                let name = MessageName::from_client_id(&s, &ClientMessageId::parse(&client_id)?);
-                match client.get_message(&name).await {
-                    Ok(m) => Ok(Some(m)),
-                    Err(e) if e.code() == Some(404) => Ok(None),
-                    Err(e) => Err(e),
-                }
-            }
-            .await;
-            Outcome::Checked {
-                space: s,
-                local,
-                client_id,
-                result,
-            }
-        }
-        Effect::Edit {
-            space: s,
-            message,
-            text,
-            previous,
-        } => {
-            let result = client
-                .patch_message(&message, &Message::text(text.clone()), "text", false)
-                .await;
-            Outcome::Edited {
-                space: s,
-                message,
-                text,
-                previous,
-                result,
-            }
-        }
-        Effect::Delete {
-            space: s,
-            message,
-            force,
-        } => {
-            let result = client.delete_message(&message, force).await;
-            Outcome::Deleted {
-                space: s,
-                message,
-                force,
-                result,
-            }
         }
         Effect::AddMember { space: s, user } => {
             let result = async {
@@ -315,9 +131,6 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         Effect::FindDirectMessage { user } => people::find_dm(client, user).await,
         Effect::StartConversation { request_id, people } => {
             people::start(client, request_id, people).await
-        }
-        Effect::SearchMessages { filter, page_token } => {
-            people::search(client, filter, page_token).await
         }
         Effect::DeleteSpace { space: s } => {
             let result = async { client.delete_space(&s).await }.await;

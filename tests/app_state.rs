@@ -35,25 +35,28 @@ fn arrives(app: &mut gchat::app::App, local: &str, cid: &str, mut m: Message) ->
     m.client_assigned_message_id = Some(cid.to_string());
     done(
         app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             space: sn(TEAM),
             local: local.to_string(),
             client_id: cid.to_string(),
             result: Ok(m),
-        },
+        }),
     )
 }
 
 fn sends(fx: &[Effect]) -> Vec<(String, String, String, Option<String>)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::Send {
+            Effect::Messages(gchat::app::MessagesEffect::Send {
                 local,
                 client_id,
                 text,
                 thread,
                 ..
-            } => Some((
+            }) => Some((
                 local.clone(),
                 client_id.clone(),
                 text.clone(),
@@ -128,12 +131,15 @@ fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
     let (local, cid, _, _) = sends(&key(&mut app, KeyCode::Enter))[0].clone();
     done(
         &mut app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid.clone(),
             result: Err(server_error(403, "PERMISSION_DENIED", "Posting is off")),
-        },
+        }),
     );
     let item = app.current_timeline().unwrap().get(&local).unwrap().clone();
     assert!(matches!(item.local, Some(Local::Failed(_))));
@@ -147,20 +153,23 @@ fn a_failed_post_keeps_its_text_and_retries_with_the_same_id() {
     // A 409 means the first attempt arrived: fetch it instead of failing.
     let fx = done(
         &mut app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid.clone(),
             result: Err(server_error(409, "ALREADY_EXISTS", "exists")),
-        },
+        }),
     );
     assert_eq!(
         fx,
-        vec![Effect::FetchSent {
+        vec![Effect::Messages(gchat::app::MessagesEffect::FetchSent {
             space: sn(TEAM),
             local,
             client_id: cid
-        }]
+        })]
     );
 }
 
@@ -173,16 +182,19 @@ fn a_failed_message_can_be_taken_back_into_the_box() {
     key(&mut app, KeyCode::Esc);
     done(
         &mut app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             result: Err(server_error(
                 400,
                 "INVALID_ARGUMENT",
                 "The message text is 5000 characters long; the maximum is 4096.",
             )),
-        },
+        }),
     );
     let note = app.status.note.clone().unwrap();
     assert!(note.text.contains("4096"), "{}", note.text);
@@ -260,12 +272,12 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
     assert!(matches!(app.compose.target, Target::Edit { .. }));
     typed(&mut app, " Really.");
     let fx = key(&mut app, KeyCode::Enter);
-    let Some(Effect::Edit {
+    let Some(Effect::Messages(gchat::app::MessagesEffect::Edit {
         message,
         text,
         previous,
         ..
-    }) = fx.first().cloned()
+    })) = fx.first().cloned()
     else {
         panic!("{fx:?}")
     };
@@ -282,7 +294,7 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
     );
     done(
         &mut app,
-        Outcome::Edited {
+        Outcome::Messages(gchat::app::MessagesOutcome::Edited {
             space: sn(TEAM),
             message: message.clone(),
             text: text.clone(),
@@ -292,7 +304,7 @@ fn editing_prefills_and_a_rejected_edit_keeps_the_text() {
                 "PERMISSION_DENIED",
                 "Only the sender can edit a message.",
             )),
-        },
+        }),
     );
     assert_eq!(
         app.current_timeline()
@@ -344,20 +356,20 @@ fn deleting_a_thread_with_replies_says_so_and_forces() {
     let fx = ch(&mut app, 'y');
     assert_eq!(
         fx,
-        vec![Effect::Delete {
+        vec![Effect::Messages(gchat::app::MessagesEffect::Delete {
             space: sn(TEAM),
             message: mn("spaces/AAAATeamRst/messages/T1.T1"),
             force: true
-        }]
+        })]
     );
     done(
         &mut app,
-        Outcome::Deleted {
+        Outcome::Messages(gchat::app::MessagesOutcome::Deleted {
             space: sn(TEAM),
             message: mn("spaces/AAAATeamRst/messages/T1.T1"),
             force: true,
             result: Ok(()),
-        },
+        }),
     );
     assert!(app.dialog.is_none());
     let tl = app.current_timeline().unwrap();
@@ -496,13 +508,13 @@ fn someone_invited_by_address_is_shown_by_that_address() {
         "sam@elsewhere.example was invited; they join once they accept."
     );
     for e in fx {
-        if let Effect::LookupPeople { users } = e {
+        if let Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { users }) = e {
             done(
                 &mut app,
-                Outcome::People {
+                Outcome::Directory(gchat::app::DirectoryOutcome::People {
                     users,
                     result: Ok(vec![]),
-                },
+                }),
             );
         }
     }
@@ -721,12 +733,13 @@ fn polling_asks_for_newer_messages_and_keeps_the_reading_position() {
     assert!(before.anchor.is_some());
     // The open space follows its events: from a little before its first page was asked.
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
-    let since = expect_effect!(fx, Effect::LoadEvents { space, since } if space == TEAM => *since);
+    let since = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, since }) if space == TEAM => *since);
     assert!(since < now(), "{since}");
     let new = msg(TEAM, "P1", "P1", bob(), now(), "new one");
     done(
         &mut app,
-        Outcome::Events {
+        Outcome::Messages(gchat::app::MessagesOutcome::Events {
+            since: chrono::DateTime::UNIX_EPOCH,
             space: sn(TEAM),
             result: Ok(vec![message_event(
                 gchat::api::sync_model::EventType::MessageCreated,
@@ -735,7 +748,7 @@ fn polling_asks_for_newer_messages_and_keeps_the_reading_position() {
                 now(),
                 new,
             )]),
-        },
+        }),
     );
     assert_eq!(
         app.current_view().unwrap().anchor,
@@ -757,14 +770,15 @@ fn the_status_bar_says_working_only_while_the_user_waits() {
     assert!(working(&app), "the post is in flight");
     // A background poll goes out and comes back while the post is still out.
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(60)));
-    let space = expect_effect!(fx, Effect::LoadEvents { space, .. } => space.clone());
+    let space = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, .. }) => space.clone());
     assert!(working(&app), "the poll adds nothing to wait for");
     done(
         &mut app,
-        Outcome::Events {
+        Outcome::Messages(gchat::app::MessagesOutcome::Events {
+            since: chrono::DateTime::UNIX_EPOCH,
             space,
             result: Ok(vec![]),
-        },
+        }),
     );
     assert!(working(&app), "the poll's answer is not the post's");
     arrives(
@@ -784,16 +798,19 @@ fn scrolling_to_the_top_loads_older_history() {
     assert!(
         fx.iter().any(|e| matches!(
             e,
-            Effect::LoadMessages {
+            Effect::Messages(gchat::app::MessagesEffect::LoadMessages {
                 kind: LoadKind::Older { .. },
                 ..
-            }
+            })
         )),
         "{fx:?}"
     );
     // No second request while the first is out.
     let fx = ch(&mut app, 'g');
-    assert!(!fx.iter().any(|e| matches!(e, Effect::LoadMessages { .. })));
+    assert!(!fx.iter().any(|e| matches!(
+        e,
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessages { .. })
+    )));
 }
 
 #[test]
@@ -806,12 +823,12 @@ fn threads_open_on_their_own_and_close_back() {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::LoadMessages {
+        vec![Effect::Messages(gchat::app::MessagesEffect::LoadMessages {
             space: sn(TEAM),
             kind: LoadKind::Thread {
                 thread: tn("spaces/AAAATeamRst/threads/T1")
             }
-        }]
+        })]
     );
     let rows = app.rows_for(TEAM);
     assert_eq!(
@@ -986,10 +1003,18 @@ fn signed_in_as_the_app_history_is_not_listed_and_limits_are_explained() {
         display_name: Some("Team Rust".into()),
         ..Default::default()
     };
-    let fx = done(&mut app, Outcome::Spaces(Ok(vec![space])));
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![space]),
+        }),
+    );
     assert!(
-        !fx.iter()
-            .any(|e| matches!(e, Effect::LoadMessages { .. } | Effect::CountUnread { .. })),
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::Messages(gchat::app::MessagesEffect::LoadMessages { .. })
+                | Effect::CountUnread { .. }
+        )),
         "chat.bot cannot list messages: {fx:?}"
     );
     let screen = render(&app, 120, 30);
@@ -1096,8 +1121,14 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     // Made again under the same name (or rejoined): it is a space like any other.
     // The next spaces list has it back: it is counted.
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
-    expect_effect!(fx, Effect::PollSpaces);
-    let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
+    expect_effect!(
+        fx,
+        Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {})
+    );
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
+    );
     expect_effect!(fx, Effect::CountUnread { space, .. } | Effect::ReadUnread { space, .. } if space == GROUP);
 }
 
@@ -1123,15 +1154,21 @@ fn yes_no_close_and_escape_follow_the_users_keymap() {
     assert!(app.dialog.is_none(), "x answers no");
     ch(&mut app, 'd');
     let fx = ch(&mut app, 'o');
-    assert!(matches!(fx.as_slice(), [Effect::Delete { .. }]), "{fx:?}");
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Messages(gchat::app::MessagesEffect::Delete { .. })]
+        ),
+        "{fx:?}"
+    );
     done(
         &mut app,
-        Outcome::Deleted {
+        Outcome::Messages(gchat::app::MessagesOutcome::Deleted {
             space: sn(TEAM),
             message: mn("spaces/AAAATeamRst/messages/T1.T1"),
             force: true,
             result: Ok(()),
-        },
+        }),
     );
     assert!(app.dialog.is_none());
 

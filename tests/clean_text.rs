@@ -5,7 +5,7 @@ mod common;
 use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::app::timeline::Row;
-use gchat::app::{Effect, LoadKind, Outcome};
+use gchat::app::{Effect, Outcome};
 
 /// No character on screen that a terminal would act on.
 fn assert_inert(screen: &str) {
@@ -37,13 +37,11 @@ fn editing_a_message_with_controls_shows_symbols_and_keeps_the_real_text() {
     m.name = Some(name.clone());
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer {
-                after: now() - chrono::Duration::hours(1),
-            },
-            result: Ok((vec![m], false)),
-        },
+            after: now() - chrono::Duration::hours(1),
+            result: Ok(vec![m]),
+        }),
     );
     a.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
         name: name.as_str().into(),
@@ -60,7 +58,9 @@ fn editing_a_message_with_controls_shows_symbols_and_keeps_the_real_text() {
     key(&mut a, KeyCode::End);
     typed(&mut a, "!");
     let fx = key(&mut a, KeyCode::Enter);
-    let Some(Effect::Edit { text, .. }) = fx.into_iter().find(|e| matches!(e, Effect::Edit { .. }))
+    let Some(Effect::Messages(gchat::app::MessagesEffect::Edit { text, .. })) = fx
+        .into_iter()
+        .find(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Edit { .. })))
     else {
         panic!("no edit sent")
     };
@@ -103,13 +103,11 @@ fn attachment_names_are_shown_cleaned() {
     })];
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer {
-                after: now() - chrono::Duration::hours(1),
-            },
-            result: Ok((vec![m], false)),
-        },
+            after: now() - chrono::Duration::hours(1),
+            result: Ok(vec![m]),
+        }),
     );
     let screen = render(&a, 160, 48);
     assert_inert(&screen);

@@ -221,7 +221,8 @@ fn a_message_over_the_limit_is_refused_before_sending_and_kept() {
     paste(&mut a, &text);
     let fx = key(&mut a, KeyCode::Enter);
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::Send { .. })),
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. }))),
         "{fx:?}"
     );
     let note = a.status.note.clone().unwrap();
@@ -234,7 +235,8 @@ fn a_message_over_the_limit_is_refused_before_sending_and_kept() {
     press(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
     let fx = key(&mut a, KeyCode::Enter);
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Send { .. })),
+        fx.iter()
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. }))),
         "{fx:?}"
     );
 }
@@ -252,7 +254,8 @@ fn an_edit_over_the_limit_is_refused_too() {
     paste(&mut a, &"x".repeat(4100));
     let fx = key(&mut a, KeyCode::Enter);
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::Edit { .. })),
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Edit { .. }))),
         "{fx:?}"
     );
     assert!(a.compose.chars() > 4096);

@@ -31,14 +31,11 @@ fn with_long_message(mut a: App) -> App {
     let long = "lorem ".repeat(120);
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer { after: now() },
-            result: Ok((
-                vec![msg(TEAM, "L1", "L1", bob(), now(), long.trim_end())],
-                false,
-            )),
-        },
+            after: now(),
+            result: Ok(vec![msg(TEAM, "L1", "L1", bob(), now(), long.trim_end())]),
+        }),
     );
     a
 }
@@ -59,15 +56,20 @@ fn message_text_is_capped_at_a_readable_width_on_wide_terminals() {
 }
 
 fn done_refresh(a: &mut App) {
-    done(a, Outcome::Spaces(Ok(a.spaces.all.clone())));
+    done(
+        a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(a.spaces.all.clone()),
+        }),
+    );
     let msgs = team_messages();
     done(
         a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((msgs, false)),
-        },
+        }),
     );
 }
 
@@ -96,7 +98,12 @@ fn refreshing_goes_away_when_the_refresh_is_done() {
 fn a_failed_refresh_says_why_and_the_error_does_not_stay_forever() {
     let mut a = app();
     ctrl(&mut a, 'r');
-    done(&mut a, Outcome::Spaces(Err(gchat::api::ApiError::Timeout)));
+    done(
+        &mut a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Err(gchat::api::ApiError::Timeout),
+        }),
+    );
     let n = a.status.note.clone().unwrap();
     assert!(n.error, "{n:?}");
     // An error about one space no longer applies once another is open.
@@ -220,7 +227,10 @@ fn the_members_title_keeps_the_invited_count_at_common_widths() {
 #[test]
 fn empty_states_are_never_cut() {
     let mut a = app();
-    done(&mut a, Outcome::Spaces(Ok(vec![])));
+    done(
+        &mut a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(vec![]) }),
+    );
     // The open space, left out of the list, is asked about before it goes.
     done(
         &mut a,

@@ -28,18 +28,19 @@ fn edit_lost(app: &mut gchat::app::App) -> Vec<Effect> {
     typed(app, " Really.");
     let fx = key(app, KeyCode::Enter);
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Edit { .. })),
+        fx.iter()
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Edit { .. }))),
         "{fx:?}"
     );
     done(
         app,
-        Outcome::Edited {
+        Outcome::Messages(gchat::app::MessagesOutcome::Edited {
             space: sn(TEAM),
             message: mn(T2),
             text: NEW.into(),
             previous: OLD.into(),
             result: Err(ApiError::Transport("connection reset".into())),
-        },
+        }),
     )
 }
 
@@ -51,10 +52,11 @@ fn shown(app: &gchat::app::App) -> (String, Option<Local>) {
 fn server_has(text: &str) -> Outcome {
     let mut m = msg(TEAM, "T2", "T1", alice(), at(21, 10, 5), text);
     m.name = Some(T2.into());
-    Outcome::Message {
+    Outcome::Messages(gchat::app::MessagesOutcome::Message {
         space: sn(TEAM),
+        message: mn(T2),
         result: Ok(m),
-    }
+    })
 }
 
 #[test]
@@ -63,7 +65,7 @@ fn a_lost_edit_answer_is_checked_and_saved_when_the_server_has_it() {
     let fx = edit_lost(&mut app);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::LoadMessage { message, .. } if message.to_string() == T2)),
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::LoadMessage { message, .. }) if message.to_string() == T2)),
         "the message is fetched: {fx:?}"
     );
     let screen = render(&app, 120, 40);

@@ -57,10 +57,13 @@ fn a_failed_send_offers_retry() {
     typed(&mut a, "will fail");
     let fx = key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::Esc);
-    let (local, cid) = expect_effect!(fx, Effect::Send { local, client_id, .. } => (local.clone(), client_id.clone()));
+    let (local, cid) = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::Send { local, client_id, .. }) => (local.clone(), client_id.clone()));
     done(
         &mut a,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             space: sn(TEAM),
             local,
             client_id: cid,
@@ -72,7 +75,7 @@ fn a_failed_send_offers_retry() {
                 reason: None,
                 retry_after: None,
             })),
-        },
+        }),
     );
     a.focus = Focus::Messages;
     a.status.note = None;

@@ -33,11 +33,11 @@ fn open(app: &mut App, space: &str) {
 fn page(app: &mut App, space: &str, kind: LoadKind, msgs: Vec<Message>, more: bool) -> Vec<Effect> {
     done(
         app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(space),
             kind,
             result: Ok((msgs, more)),
-        },
+        }),
     )
 }
 
@@ -51,7 +51,7 @@ fn long_dm() -> App {
 }
 
 fn older(fx: &[Effect]) -> Option<DateTime<Utc>> {
-    find_effect!(fx, Effect::LoadMessages { kind: LoadKind::Older { before }, .. } => *before)
+    find_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadMessages { kind: LoadKind::Older { before }, .. }) => *before)
 }
 
 fn selected_name(app: &App) -> String {
@@ -233,15 +233,15 @@ fn the_beginning_names_the_open_space() {
 fn delete_selected(app: &mut App) {
     ch(app, 'd');
     let fx = key(app, KeyCode::Enter);
-    let (space, message) = expect_effect!(fx, Effect::Delete { space, message, .. } => (space.clone(), message.clone()));
+    let (space, message) = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::Delete { space, message, .. }) => (space.clone(), message.clone()));
     done(
         app,
-        Outcome::Deleted {
+        Outcome::Messages(gchat::app::MessagesOutcome::Deleted {
             space,
             message,
             force: false,
             result: Ok(()),
-        },
+        }),
     );
 }
 
@@ -272,7 +272,14 @@ fn poll(app: &mut App, space: &str, msgs: Vec<Message>) {
         .expect("timeline")
         .watermark()
         .unwrap();
-    page(app, space, LoadKind::Newer { after }, msgs, false);
+    done(
+        app,
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
+            space: sn(space),
+            after,
+            result: Ok(msgs),
+        }),
+    );
 }
 
 /// Scrolls up six messages, draws, then a poll lists `msgs`: the screen after it.

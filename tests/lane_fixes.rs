@@ -26,22 +26,30 @@ fn poll_answered_with(app: &mut gchat::app::App, t: Instant, e: ApiError) {
     let space = fx
         .iter()
         .find_map(|e| match e {
-            Effect::LoadEvents { space, .. } => Some(space.clone()),
+            Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, .. }) => {
+                Some(space.clone())
+            }
             _ => None,
         })
         .expect("the open space is polled");
     done(
         app,
-        Outcome::Events {
+        Outcome::Messages(gchat::app::MessagesOutcome::Events {
+            since: chrono::DateTime::UNIX_EPOCH,
             space,
             result: Err(e),
-        },
+        }),
     );
 }
 
 fn polls(fx: &[Effect]) -> bool {
-    fx.iter()
-        .any(|e| matches!(e, Effect::LoadEvents { .. } | Effect::PollSpaces))
+    fx.iter().any(|e| {
+        matches!(
+            e,
+            Effect::Messages(gchat::app::MessagesEffect::LoadEvents { .. })
+                | Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {})
+        )
+    })
 }
 
 #[test]
@@ -112,11 +120,11 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
     ];
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((old, false)),
-        },
+        }),
     );
     open(&mut app, TEAM);
     // Bob posts twice in ENG while Team Rust is open; the count says so.
@@ -134,11 +142,14 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
     assert_eq!(app.unread(ENG), 2);
     let fx = open(&mut app, ENG);
     let asked = fx.iter().find_map(|e| match e {
-        Effect::LoadEvents { space, .. } if space == ENG => Some(true),
-        Effect::LoadMessages {
-            space,
-            kind: LoadKind::Newer { .. },
-        } if space == ENG => Some(false),
+        Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, .. }) if space == ENG => {
+            Some(true)
+        }
+        Effect::Messages(gchat::app::MessagesEffect::PollMessages { space, .. })
+            if space == ENG =>
+        {
+            Some(false)
+        }
         _ => None,
     });
     let events = asked.expect("opening fetches what is new at once, not at the next poll");
@@ -158,21 +169,20 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
             .collect();
         done(
             &mut app,
-            Outcome::Events {
+            Outcome::Messages(gchat::app::MessagesOutcome::Events {
+                since: chrono::DateTime::UNIX_EPOCH,
                 space: sn(ENG),
                 result: Ok(evs),
-            },
+            }),
         );
     } else {
         done(
             &mut app,
-            Outcome::Messages {
+            Outcome::Messages(gchat::app::MessagesOutcome::Polled {
                 space: sn(ENG),
-                kind: LoadKind::Newer {
-                    after: at(21, 11, 0),
-                },
-                result: Ok((new, false)),
-            },
+                after: at(21, 11, 0),
+                result: Ok(new),
+            }),
         );
     }
     let screen = render(&app, 120, 30);
@@ -202,16 +212,19 @@ fn removed_from_the_open_space_selects_the_next_without_opening_or_reading_it() 
     assert_eq!(app.unread(ENG), 1);
     let fx = done(
         &mut app,
-        Outcome::Events {
+        Outcome::Messages(gchat::app::MessagesOutcome::Events {
+            since: chrono::DateTime::UNIX_EPOCH,
             space: sn(TEAM),
             result: Err(not_found()),
-        },
+        }),
     );
     assert_eq!(app.current, None, "nothing else is opened");
     assert!(
         !fx.iter().any(|e| matches!(
             e,
-            Effect::LoadMessages { .. } | Effect::LoadEvents { .. } | Effect::GetReadState { .. }
+            Effect::Messages(gchat::app::MessagesEffect::LoadMessages { .. })
+                | Effect::Messages(gchat::app::MessagesEffect::LoadEvents { .. })
+                | Effect::GetReadState { .. }
         )),
         "{fx:?}"
     );
@@ -246,7 +259,7 @@ fn a_search_result_deleted_since_says_so_and_stays_in_the_space() {
     let hit = msg(TEAM, "Z1", "Z1", bob(), at(21, 11, 59), "zebrathree");
     done(
         &mut app,
-        Outcome::Searched {
+        Outcome::Messages(gchat::app::MessagesOutcome::Searched {
             filter: "zebrathree".into(),
             page_token: None,
             result: Ok(SearchMessagesResponse {
@@ -256,7 +269,7 @@ fn a_search_result_deleted_since_says_so_and_stays_in_the_space() {
                 }],
                 next_page_token: None,
             }),
-        },
+        }),
     );
     // Bob deletes it; then Enter on the result.
     let fx = app.update(Action::Key(KeyEvent::new(
@@ -266,20 +279,20 @@ fn a_search_result_deleted_since_says_so_and_stays_in_the_space() {
     let thread = fx
         .iter()
         .find_map(|e| match e {
-            Effect::LoadMessages {
+            Effect::Messages(gchat::app::MessagesEffect::LoadMessages {
                 kind: LoadKind::Thread { thread },
                 ..
-            } => Some(thread.clone()),
+            }) => Some(thread.clone()),
             _ => None,
         })
         .expect("the thread is loaded");
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Thread { thread },
             result: Ok((vec![], false)),
-        },
+        }),
     );
     assert_eq!(app.current.as_deref(), Some(TEAM));
     let v = app.current_view().unwrap();
@@ -377,7 +390,12 @@ fn a_conversation_started_here_stays_listed_until_the_server_lists_it() {
         .filter(|s| s.name.as_deref() != Some(NEW))
         .cloned()
         .collect();
-    done(&mut app, Outcome::Spaces(Ok(without.clone())));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(without.clone()),
+        }),
+    );
     assert!(
         app.space(NEW).is_some(),
         "kept: the user can come back to it"
@@ -395,8 +413,16 @@ fn a_conversation_started_here_stays_listed_until_the_server_lists_it() {
         space_type: Some(SpaceType::DirectMessage),
         ..Default::default()
     });
-    done(&mut app, Outcome::Spaces(Ok(with)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(with) }),
+    );
     assert!(app.space(NEW).is_some());
-    done(&mut app, Outcome::Spaces(Ok(without)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(without),
+        }),
+    );
     assert!(app.space(NEW).is_none(), "no longer kept once listed");
 }

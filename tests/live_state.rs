@@ -56,13 +56,13 @@ fn scrolled() -> App {
         .collect();
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Older {
                 before: now() - chrono::Duration::days(1),
             },
             result: Ok((fillers, false)),
-        },
+        }),
     );
     render(&app, W, H);
     let on = |app: &App, id: &str| {
@@ -97,10 +97,11 @@ fn above_selected(app: &App) -> Vec<Message> {
 fn events(app: &mut App, events: Vec<SpaceEvent>) -> Vec<Effect> {
     done(
         app,
-        Outcome::Events {
+        Outcome::Messages(gchat::app::MessagesOutcome::Events {
+            since: chrono::DateTime::UNIX_EPOCH,
             space: sn(TEAM),
             result: Ok(events),
-        },
+        }),
     )
 }
 
@@ -134,7 +135,13 @@ fn an_edit_above_the_reader_changes_the_text_and_not_their_place() {
             edited,
         )],
     );
-    assert!(fx.is_empty() || !fx.iter().any(|e| matches!(e, Effect::LoadMessages { .. })));
+    assert!(
+        fx.is_empty()
+            || !fx.iter().any(|e| matches!(
+                e,
+                Effect::Messages(gchat::app::MessagesEffect::LoadMessages { .. })
+            ))
+    );
     let after = render(&app, W, H);
     assert!(after.contains("EDITED four"), "the edit shows:\n{after}");
     assert_eq!(selected_text(&app), sel, "the selection stays");
@@ -299,24 +306,30 @@ fn a_reaction_refreshes_that_message_only() {
     let fx = events(&mut app, vec![e, e2]);
     let fetched: Vec<&Effect> = fx
         .iter()
-        .filter(|e| matches!(e, Effect::LoadMessage { .. }))
+        .filter(|e| {
+            matches!(
+                e,
+                Effect::Messages(gchat::app::MessagesEffect::LoadMessage { .. })
+            )
+        })
         .collect();
     assert_eq!(
         fetched,
-        vec![&Effect::LoadMessage {
+        vec![&Effect::Messages(gchat::app::MessagesEffect::LoadMessage {
             space: sn(TEAM),
             message: mn(&name)
-        }]
+        })]
     );
     let mut with = target.clone();
     with.emoji_reaction_summaries =
         vec![serde_json::json!({"emoji": {"unicode": "👍"}, "reactionCount": 1})];
     done(
         &mut app,
-        Outcome::Message {
+        Outcome::Messages(gchat::app::MessagesOutcome::Message {
             space: sn(TEAM),
+            message: mn(&name),
             result: Ok(with.clone()),
-        },
+        }),
     );
     assert_eq!(
         app.current_timeline()
@@ -411,14 +424,14 @@ fn events_resume_where_they_stopped_and_none_is_applied_twice() {
     let tick =
         |app: &mut App, s: u64| app.update(Action::Tick(Instant::now() + Duration::from_secs(s)));
     let fx = tick(&mut app, 30);
-    let first = find_effect!(fx, Effect::LoadEvents { since, .. } => *since).unwrap();
+    let first = find_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadEvents { since, .. }) => *since).unwrap();
     let new = msg(TEAM, "LIVE1", "LIVE1", bob(), later(1), "once");
     let e = message_event(EventType::MessageCreated, TEAM, 1, later(1), new);
     events(&mut app, vec![e.clone()]);
     let n = app.current_timeline().unwrap().len();
     // The next poll asks from just before the newest event read.
     let fx = tick(&mut app, 3600);
-    let next = find_effect!(fx, Effect::LoadEvents { since, .. } => *since).unwrap();
+    let next = find_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadEvents { since, .. }) => *since).unwrap();
     assert!(next > first && next <= later(1), "{first} then {next}");
     // The same event listed again (the overlap) changes nothing; an edit of it after a
     // delete listed late does not bring it back.
@@ -492,20 +505,26 @@ fn a_quiet_space_backs_off_and_a_key_brings_the_poll_back() {
         let fx = loop {
             t += Duration::from_millis(250);
             let fx = app.update(Action::Tick(t));
-            if fx.iter().any(|e| matches!(e, Effect::LoadEvents { .. })) {
+            if fx.iter().any(|e| {
+                matches!(
+                    e,
+                    Effect::Messages(gchat::app::MessagesEffect::LoadEvents { .. })
+                )
+            }) {
                 break fx;
             }
             assert!(t - base < Duration::from_secs(600), "polled again");
         };
         gaps.push((t - last).as_secs());
         last = t;
-        let space = find_effect!(fx, Effect::LoadEvents { space, .. } => space.clone()).unwrap();
+        let space = find_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, .. }) => space.clone()).unwrap();
         done(
             &mut app,
-            Outcome::Events {
+            Outcome::Messages(gchat::app::MessagesOutcome::Events {
+                since: chrono::DateTime::UNIX_EPOCH,
                 space,
                 result: Ok(vec![]),
-            },
+            }),
         );
     }
     assert_eq!(gaps, [5, 10, 20, 40, 60, 60, 60], "{gaps:?}");
@@ -514,7 +533,12 @@ fn a_quiet_space_backs_off_and_a_key_brings_the_poll_back() {
     let mut polled = None;
     for i in 1..=40 {
         let fx = app.update(Action::Tick(t + Duration::from_millis(250 * i)));
-        if fx.iter().any(|e| matches!(e, Effect::LoadEvents { .. })) {
+        if fx.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Messages(gchat::app::MessagesEffect::LoadEvents { .. })
+            )
+        }) {
             polled = Some(i);
             break;
         }

@@ -12,7 +12,7 @@ use gchat::api::model::{Membership, MembershipRole, MembershipState};
 use gchat::app::{App, Effect, Outcome};
 
 fn sent_text(fx: &[Effect]) -> String {
-    expect_effect!(fx, Effect::Send { text, .. } => text.clone())
+    expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::Send { text, .. }) => text.clone())
 }
 
 fn popup_names(a: &App) -> Vec<String> {

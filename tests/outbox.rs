@@ -33,13 +33,16 @@ fn post(app: &mut App, text: &str) -> (String, String) {
     typed(app, text);
     let fx = key(app, KeyCode::Enter);
     key(app, KeyCode::Esc);
-    expect_effect!(fx, Effect::Send { local, client_id, .. } => (local.clone(), client_id.clone()))
+    expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::Send { local, client_id, .. }) => (local.clone(), client_id.clone()))
 }
 
 fn answer(app: &mut App, local: &str, cid: &str, result: Result<Message, ApiError>) {
     done(
         app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             space: sn(TEAM),
             local: local.into(),
             client_id: cid.into(),
@@ -47,7 +50,7 @@ fn answer(app: &mut App, local: &str, cid: &str, result: Result<Message, ApiErro
                 m.client_assigned_message_id = Some(cid.into());
                 m
             }),
-        },
+        }),
     );
 }
 
@@ -176,20 +179,22 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
         .is_some_and(|n| n.error && n.text.contains("press R")));
     // On start, gchat asks the server whether it arrived after all.
     let fx = app.start();
-    assert!(fx.contains(&Effect::CheckSent {
-        space: sn(TEAM),
-        local: local.clone(),
-        client_id: cid.clone()
-    }));
+    assert!(
+        fx.contains(&Effect::Messages(gchat::app::MessagesEffect::CheckSent {
+            space: sn(TEAM),
+            local: local.clone(),
+            client_id: cid.clone()
+        }))
+    );
     // Not there: it stays, ready to retry with the same id.
     done(
         &mut app,
-        Outcome::Checked {
+        Outcome::Messages(gchat::app::MessagesOutcome::Checked {
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid.clone(),
             result: Ok(None),
-        },
+        }),
     );
     assert!(app
         .store
@@ -200,7 +205,7 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
     ch(&mut app, 'G');
     let fx = ch(&mut app, 'R');
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Send { client_id, text, .. } if *client_id == cid && text == "from last time")),
+        fx.iter().any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { client_id, text, .. }) if *client_id == cid && text == "from last time")),
         "{fx:?}"
     );
 }
@@ -222,12 +227,12 @@ fn a_restored_message_the_server_has_is_shown_as_sent() {
     m.client_assigned_message_id = Some(cid.clone());
     done(
         &mut app,
-        Outcome::Checked {
+        Outcome::Messages(gchat::app::MessagesOutcome::Checked {
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
             result: Ok(Some(m)),
-        },
+        }),
     );
     assert!(app
         .store

@@ -33,11 +33,11 @@ fn long_dm() -> App {
         .collect();
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(DM),
             kind: LoadKind::Latest,
             result: Ok((msgs, false)),
-        },
+        }),
     );
     render(&app, 80, 24);
     app

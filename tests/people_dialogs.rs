@@ -48,7 +48,10 @@ fn message_a_person_finds_no_dm_sets_one_up_and_opens_it() {
     let fx = typed(&mut a, "Dmi");
     let d = a.dialog.as_ref().unwrap();
     assert_eq!(d.found[0].name.as_str(), "Dmitri Volkov", "a known person");
-    expect_effect!(fx, Effect::SearchPeople { .. });
+    expect_effect!(
+        fx,
+        Effect::Directory(gchat::app::DirectoryEffect::SearchPeople { .. })
+    );
     let fx = key(&mut a, KeyCode::Enter);
     let user = expect_effect!(fx, Effect::FindDirectMessage { user } => user.clone());
     assert_eq!(user, UserRef::Id("1006".into()));
@@ -141,10 +144,10 @@ fn oneself_and_unknown_names_are_refused_and_failures_keep_the_input() {
     // The directory answers: no one.
     done(
         &mut a,
-        Outcome::Found {
+        Outcome::Directory(gchat::app::DirectoryOutcome::Found {
             query: "Zed Nobody".into(),
             result: Ok(vec![]),
-        },
+        }),
     );
     let fx = key(&mut a, KeyCode::Enter);
     assert!(fx.is_empty(), "{fx:?}");
@@ -224,7 +227,7 @@ fn answer(
 ) -> Vec<Effect> {
     done(
         a,
-        Outcome::Searched {
+        Outcome::Messages(gchat::app::MessagesOutcome::Searched {
             filter: filter.into(),
             page_token: token.map(String::from),
             result: Ok(SearchMessagesResponse {
@@ -237,7 +240,7 @@ fn answer(
                     .collect(),
                 next_page_token: next.map(String::from),
             }),
-        },
+        }),
     )
 }
 
@@ -252,15 +255,16 @@ fn search_asks_on_enter_not_per_key_and_tab_limits_to_this_space() {
     assert!(fx.is_empty());
     let fx = typed(&mut a, "parser");
     assert!(
-        find_effect!(fx, Effect::SearchMessages { .. } => ()).is_none(),
+        find_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::SearchMessages { .. }) => ())
+            .is_none(),
         "{fx:?}"
     );
     let fx = press(&mut a, KeyCode::Enter);
-    let (filter, token) = expect_effect!(fx, Effect::SearchMessages { filter, page_token } => (filter.clone(), page_token.clone()));
+    let (filter, token) = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::SearchMessages { filter, page_token }) => (filter.clone(), page_token.clone()));
     assert_eq!((filter.as_str(), token), ("parser", None));
     answer(&mut a, "parser", None, search_hits(), None);
     let fx = press(&mut a, KeyCode::Tab);
-    let filter = expect_effect!(fx, Effect::SearchMessages { filter, .. } => filter.clone());
+    let filter = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::SearchMessages { filter, .. }) => filter.clone());
     assert_eq!(filter, format!("(parser) AND space.name = \"{TEAM}\""));
 }
 
@@ -274,10 +278,10 @@ fn results_page_in_and_enter_opens_the_thread_with_the_message_selected() {
     answer(&mut a, "other", None, search_hits(), None);
     assert!(a.dialog.as_ref().unwrap().results.hits.is_empty());
     let fx = answer(&mut a, "parser", None, search_hits(), Some("p2"));
-    expect_effect!(fx, Effect::LookupPeople { users } if users.contains(&"users/1004".to_string()));
+    expect_effect!(fx, Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { users }) if users.contains(&gchat::api::UserRef::Id("1004".into())));
     insta::assert_snapshot!("search_results_100x30", render(&a, 100, 30));
     let fx = press(&mut a, KeyCode::Down);
-    let token = expect_effect!(fx, Effect::SearchMessages { page_token, .. } => page_token.clone());
+    let token = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::SearchMessages { page_token, .. }) => page_token.clone());
     assert_eq!(token.as_deref(), Some("p2"));
     let mut more = search_hits();
     more[0].name = Some(format!("{GROUP}/messages/G1.G1"));
@@ -302,7 +306,7 @@ fn results_page_in_and_enter_opens_the_thread_with_the_message_selected() {
             reply: true
         })
     );
-    expect_effect!(fx, Effect::LoadMessages { space, kind: LoadKind::Thread { thread: t } } if space == ENG && t.to_string() == thread);
+    expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadMessages { space, kind: LoadKind::Thread { thread: t } }) if space == ENG && t.to_string() == thread);
 }
 
 #[test]
@@ -313,7 +317,7 @@ fn a_query_the_server_cannot_read_is_shown_with_its_reason() {
     press(&mut a, KeyCode::Enter);
     done(
         &mut a,
-        Outcome::Searched {
+        Outcome::Messages(gchat::app::MessagesOutcome::Searched {
             filter: "sender.name =".into(),
             page_token: None,
             result: Err(err(
@@ -321,7 +325,7 @@ fn a_query_the_server_cannot_read_is_shown_with_its_reason() {
                 "INVALID_ARGUMENT",
                 "Invalid filter: sender.name needs a value.",
             )),
-        },
+        }),
     );
     let d = a.dialog.as_ref().expect("the prompt stays");
     let e = d.error.as_deref().unwrap();

@@ -22,55 +22,55 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
     let space = team();
     let now = chrono::Utc::now();
     vec![
-        Effect::WhoAmI,
-        Effect::LoadSpaces,
-        Effect::PollSpaces,
+        Effect::Directory(gchat::app::DirectoryEffect::WhoAmI {}),
+        Effect::Directory(gchat::app::DirectoryEffect::LoadSpaces {}),
+        Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}),
         Effect::LoadSpace {
             space: space.clone(),
         },
-        Effect::LoadMessages {
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessages {
             space: space.clone(),
             kind: LoadKind::Latest,
-        },
-        Effect::LoadMessages {
+        }),
+        Effect::Messages(gchat::app::MessagesEffect::PollMessages {
             space: space.clone(),
-            kind: LoadKind::Newer { after: now },
-        },
+            after: now,
+        }),
         Effect::LoadMembers {
             space: space.clone(),
         },
-        Effect::LoadEvents {
+        Effect::Messages(gchat::app::MessagesEffect::LoadEvents {
             space: space.clone(),
             since: now - chrono::TimeDelta::hours(1),
-        },
-        Effect::LoadMessage {
+        }),
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessage {
             space: space.clone(),
             message: msg(message),
-        },
-        Effect::LookupPeople {
-            users: vec![format!("users/{}", common::BOB)],
-        },
-        Effect::SearchPeople { query: "bo".into() },
+        }),
+        Effect::Directory(gchat::app::DirectoryEffect::LookupPeople {
+            users: vec![UserRef::Id(common::BOB.into())],
+        }),
+        Effect::Directory(gchat::app::DirectoryEffect::SearchPeople { query: "bo".into() }),
         Effect::CountUnread {
             space: space.clone(),
             after: None,
         },
-        Effect::CheckSent {
+        Effect::Messages(gchat::app::MessagesEffect::CheckSent {
             space: space.clone(),
             local: "local/client-never".into(),
             client_id: "client-never".into(),
-        },
-        Effect::FetchSent {
+        }),
+        Effect::Messages(gchat::app::MessagesEffect::FetchSent {
             space: space.clone(),
             local: "local/client-never".into(),
             client_id: "client-never".into(),
-        },
-        Effect::Edit {
+        }),
+        Effect::Messages(gchat::app::MessagesEffect::Edit {
             space: space.clone(),
             message: msg(message),
             text: "edited".into(),
             previous: "before".into(),
-        },
+        }),
         Effect::SetRole {
             space: space.clone(),
             membership: gchat::api::MembershipName::parse(membership).expect("a valid membership"),
@@ -107,10 +107,10 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         Effect::FindDirectMessage {
             user: UserRef::Id(common::BOB.into()),
         },
-        Effect::SearchMessages {
+        Effect::Messages(gchat::app::MessagesEffect::SearchMessages {
             filter: "hello".into(),
             page_token: None,
-        },
+        }),
         Effect::React(ReactEffect::ListPins {
             space: space.clone(),
         }),
@@ -124,11 +124,11 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             space: space.clone(),
             message: msg(message),
         }),
-        Effect::Delete {
+        Effect::Messages(gchat::app::MessagesEffect::Delete {
             space: space.clone(),
             message: msg(message),
             force: false,
-        },
+        }),
         Effect::RemoveMember {
             space,
             membership: gchat::api::MembershipName::parse("spaces/AAAATeamRst/members/999999")
@@ -143,23 +143,26 @@ async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
     let alice = common::user(&emu, common::ALICE);
     let sent = gchat::runtime::execute(
         &alice,
-        Effect::Send {
+        Effect::Messages(gchat::app::MessagesEffect::Send {
             space: team(),
             local: "local/client-requests-1".into(),
             client_id: "client-requests-1".into(),
             text: "to act on".into(),
             thread: None,
             attachment: Vec::new(),
-        },
+        }),
         false,
     )
     .await;
-    assert_eq!(sent.request(), Request::Send);
-    let Outcome::Sent {
+    assert_eq!(
+        sent.request(),
+        Request::Messages(gchat::app::MessagesKind::Send)
+    );
+    let Outcome::Messages(gchat::app::MessagesOutcome::Sent {
         result: Ok(m),
         local,
         ..
-    } = sent
+    }) = sent
     else {
         panic!("the send failed: {sent:?}")
     };
@@ -169,12 +172,7 @@ async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
     for e in effects(&message, &membership) {
         let asked = e.request();
         let o = gchat::runtime::execute(&alice, e.clone(), false).await;
-        // A fetch after a 409 is answered as the send it stands for.
-        let answers = match asked {
-            Request::FetchSent => Request::Send,
-            r => r,
-        };
-        assert_eq!(o.request(), answers, "{e:?} was answered by {o:?}");
+        assert_eq!(o.request(), asked, "{e:?} was answered by {o:?}");
         assert_eq!(o.quiet(), e.quiet(), "{e:?}");
         assert_eq!(e.quiet(), asked.quiet(), "{e:?}");
     }
@@ -207,18 +205,22 @@ async fn the_spinner_counts_each_loud_request_once_and_stops_when_all_are_answer
 #[test]
 fn quiet_is_a_property_of_the_kind_alone() {
     // A poll and a page of the same space differ only by their kind of load.
-    let poll = Effect::LoadMessages {
+    let poll = Effect::Messages(gchat::app::MessagesEffect::PollMessages {
         space: team(),
-        kind: LoadKind::Newer {
-            after: chrono::Utc::now(),
-        },
-    };
-    let page = Effect::LoadMessages {
+        after: chrono::Utc::now(),
+    });
+    let page = Effect::Messages(gchat::app::MessagesEffect::LoadMessages {
         space: team(),
         kind: LoadKind::Latest,
-    };
-    assert_eq!(poll.request(), Request::PollMessages);
-    assert_eq!(page.request(), Request::LoadMessages);
+    });
+    assert_eq!(
+        poll.request(),
+        Request::Messages(gchat::app::MessagesKind::PollMessages)
+    );
+    assert_eq!(
+        page.request(),
+        Request::Messages(gchat::app::MessagesKind::LoadMessages)
+    );
     assert!(poll.quiet() && !page.quiet());
     // Setting a mute is the user's own act; looking it up is not.
     let set = Outcome::Muted {
@@ -232,4 +234,28 @@ fn quiet_is_a_property_of_the_kind_alone() {
         result: Ok(true),
     };
     assert!(!set.quiet() && look.quiet());
+}
+
+/// Which requests of each declared family are quiet: a flag set wrong in a declaration
+/// fails here.
+#[test]
+fn the_declared_families_are_quiet_exactly_where_they_should_be() {
+    use gchat::app::DirectoryKind as D;
+    let quiet: Vec<D> = D::ALL.iter().copied().filter(|k| k.quiet()).collect();
+    assert_eq!(
+        quiet,
+        vec![D::WhoAmI, D::PollSpaces, D::LookupPeople, D::SearchPeople]
+    );
+    for k in D::ALL {
+        assert_eq!(Request::Directory(*k).quiet(), k.quiet(), "{k:?}");
+    }
+    use gchat::app::MessagesKind as M;
+    let quiet: Vec<M> = M::ALL.iter().copied().filter(|k| k.quiet()).collect();
+    assert_eq!(
+        quiet,
+        vec![M::PollMessages, M::LoadEvents, M::LoadMessage, M::CheckSent]
+    );
+    for k in M::ALL {
+        assert_eq!(Request::Messages(*k).quiet(), k.quiet(), "{k:?}");
+    }
 }

@@ -143,33 +143,39 @@ fn app() -> App {
         Keymap::defaults(),
     );
     app.start();
-    app.update(Action::Done(Box::new(Outcome::Spaces(Ok(vec![Space {
-        name: Some(SPACE.into()),
-        space_type: Some(SpaceType::Space),
-        display_name: Some("Scale".into()),
-        ..Default::default()
-    }])))));
-    app.update(Action::Done(Box::new(Outcome::Messages {
-        space: sn(SPACE),
-        kind: LoadKind::Latest,
-        result: Ok((
-            (0..30)
-                .map(|m| msg(&format!("m{m}"), "t", m > 0, m))
-                .collect(),
-            true,
-        )),
-    })));
+    app.update(Action::Done(Box::new(Outcome::Directory(
+        gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![Space {
+                name: Some(SPACE.into()),
+                space_type: Some(SpaceType::Space),
+                display_name: Some("Scale".into()),
+                ..Default::default()
+            }]),
+        },
+    ))));
+    app.update(Action::Done(Box::new(Outcome::Messages(
+        gchat::app::MessagesOutcome::Messages {
+            space: sn(SPACE),
+            kind: LoadKind::Latest,
+            result: Ok((
+                (0..30)
+                    .map(|m| msg(&format!("m{m}"), "t", m > 0, m))
+                    .collect(),
+                true,
+            )),
+        },
+    ))));
     app
 }
 
 fn poll(app: &mut App, msgs: Vec<Message>) {
-    app.update(Action::Done(Box::new(Outcome::Messages {
-        space: sn(SPACE),
-        kind: LoadKind::Newer {
+    app.update(Action::Done(Box::new(Outcome::Messages(
+        gchat::app::MessagesOutcome::Polled {
+            space: sn(SPACE),
             after: Utc.with_ymd_and_hms(2026, 1, 1, 0, 29, 0).unwrap(),
+            result: Ok(msgs),
         },
-        result: Ok((msgs, false)),
-    })));
+    ))));
 }
 
 #[test]

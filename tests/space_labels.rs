@@ -25,7 +25,10 @@ fn big(n: usize) -> App {
             ..Default::default()
         });
     }
-    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     for i in 0..n {
         let s = format!("spaces/AAAAGroup{i:04}");
         let people = (0..4)
@@ -130,10 +133,10 @@ fn a_changed_member_list_or_name_shows_on_the_next_frame() {
     assert!(render(&app, 120, 30).contains("users/7777"));
     done(
         &mut app,
-        Outcome::People {
-            users: vec!["users/7777".into()],
+        Outcome::Directory(gchat::app::DirectoryOutcome::People {
+            users: vec![gchat::api::UserRef::Id("7777".into())],
             result: Ok(vec![("users/7777".into(), person)]),
-        },
+        }),
     );
     let screen = render(&app, 120, 30);
     assert!(!screen.contains("users/7777"), "{screen}");
@@ -162,7 +165,12 @@ fn the_filter_matches_the_kept_labels() {
         s.space_type = Some(SpaceType::Space);
         s.display_name = Some("Person 5041 fan club".into());
     }
-    done(&mut app, Outcome::Spaces(Ok(renamed)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(renamed),
+        }),
+    );
     assert_eq!(app.labels.computed(), made + 1);
     let screen = render(&app, 120, 30);
     assert!(screen.contains("Person 5041 fan club"), "{screen}");

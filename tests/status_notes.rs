@@ -77,30 +77,30 @@ fn the_beginning_note_goes_when_moving_down() {
     // Team Rust with older messages on the server: `g` loads them to the beginning.
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((common::fixture::team_messages(), true)),
-        },
+        }),
     );
     let fx = ch(&mut a, 'g');
     let before = fx
         .iter()
         .find_map(|e| match e {
-            gchat::app::Effect::LoadMessages {
+            gchat::app::Effect::Messages(gchat::app::MessagesEffect::LoadMessages {
                 kind: gchat::app::LoadKind::Older { before },
                 ..
-            } => Some(*before),
+            }) => Some(*before),
             _ => None,
         })
         .expect("g loads older");
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Older { before },
             result: Ok((Vec::new(), false)),
-        },
+        }),
     );
     render(&a, 80, 24);
     assert!(

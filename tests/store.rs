@@ -71,7 +71,10 @@ fn a_space_left_and_joined_again_asks_its_pins_again() {
         space_type: Some(gchat::api::model::SpaceType::Space),
         ..Default::default()
     });
-    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     app.spaces.selected = Some(TEAM.into());
     app.focus = gchat::app::Focus::Spaces;
     let fx = key(&mut app, crossterm::event::KeyCode::Enter);
@@ -160,14 +163,14 @@ fn eng_loaded() -> gchat::app::App {
     let mut app = app();
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "hi")],
                 false,
             )),
-        },
+        }),
     );
     assert!(app.store.has_timeline(ENG));
     app
@@ -188,7 +191,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     // Answers sent before it went arrive late: none brings any of it back.
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: gchat::app::LoadKind::Older {
                 before: at(21, 11, 0),
@@ -197,7 +200,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
                 vec![msg(ENG, "E0", "E0", wang(), at(20, 11, 0), "old")],
                 true,
             )),
-        },
+        }),
     );
     assert!(!app.store.has_timeline(ENG), "an older page recreated it");
     let fx = done(
@@ -214,28 +217,31 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     );
     assert!(!app.store.has_members(ENG), "a members answer recreated it");
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::LookupPeople { .. })),
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { .. })
+        )),
         "{fx:?}"
     );
     let m = format!("{ENG}/messages/E1.E1");
     done(
         &mut app,
-        Outcome::Edited {
+        Outcome::Messages(gchat::app::MessagesOutcome::Edited {
             space: sn(ENG),
             message: mn(&m),
             text: "new".into(),
             previous: "hi".into(),
             result: Ok(msg(ENG, "E1", "E1", alice(), at(21, 11, 0), "new")),
-        },
+        }),
     );
     done(
         &mut app,
-        Outcome::Deleted {
+        Outcome::Messages(gchat::app::MessagesOutcome::Deleted {
             space: sn(ENG),
             message: mn(&m),
             force: false,
             result: Ok(()),
-        },
+        }),
     );
     assert!(
         !app.store.contains(ENG),
@@ -254,7 +260,10 @@ fn a_space_left_out_of_the_list_is_forgotten_in_the_store() {
         .filter(|s| s.name.as_deref() != Some(ENG))
         .cloned()
         .collect();
-    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     assert!(app.space(ENG).is_none());
     assert!(!app.store.contains(ENG), "its timeline stayed behind");
     assert!(!app.views.contains_key(ENG));

@@ -38,14 +38,19 @@ fn tick(app: &mut App, after: Duration) -> Vec<Effect> {
 /// just now, the others not since the last list.
 fn tick_polled(app: &mut App, after: Duration, moved: &[&str]) -> Vec<Effect> {
     let mut fx = tick(app, after);
-    if fx.contains(&Effect::PollSpaces) {
+    if fx.contains(&Effect::Directory(
+        gchat::app::DirectoryEffect::PollSpaces {},
+    )) {
         let mut all = app.spaces.all.clone();
         for s in &mut all {
             if moved.contains(&s.name.as_deref().unwrap_or_default()) {
                 s.last_active_time = Some(Utc::now());
             }
         }
-        fx.extend(done(app, Outcome::PolledSpaces(Ok(all))));
+        fx.extend(done(
+            app,
+            Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
+        ));
     }
     fx
 }
@@ -109,14 +114,14 @@ fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
     );
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
                 false,
             )),
-        },
+        }),
     );
     // Read here up to 11:00; the server has 10:00: sent once the reader rests.
     let fx = tick(&mut app, Duration::from_secs(3));
@@ -141,14 +146,14 @@ fn a_mark_read_further_elsewhere_is_never_sent_backwards() {
     open(&mut app, ENG);
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
                 vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
                 false,
             )),
-        },
+        }),
     );
     // Another client read up to 11:30 (a message this one has not listed yet).
     done(
@@ -315,13 +320,13 @@ fn a_reply_in_a_thread_the_user_wrote_in_notifies() {
     let mine = msg(ENG, "T1", "T1", alice(), at(9, 0), "question");
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Thread {
                 thread: tn(&format!("{ENG}/threads/T1")),
             },
             result: Ok((vec![mine], false)),
-        },
+        }),
     );
     read_unread(&mut app, ENG, Some(at(10, 0)), vec![]);
     let reply = msg(ENG, "R1", "T1", wang(), at(11, 30), "answer");
@@ -421,7 +426,7 @@ fn u_goes_back_to_the_first_unread_message() {
     open(&mut app, ENG);
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
@@ -431,7 +436,7 @@ fn u_goes_back_to_the_first_unread_message() {
                 ],
                 false,
             )),
-        },
+        }),
     );
     app.focus = Focus::Messages;
     let e1 = format!("{ENG}/messages/E1.E1");
@@ -585,7 +590,10 @@ fn idle_spaces_do_not_cost_a_read_state_request_per_poll() {
     // Ten background polls with nothing happening anywhere.
     for k in 1..=10u64 {
         let fx = tick_polled(&mut app, Duration::from_secs(61 * k), &[]);
-        polls += fx.iter().filter(|e| **e == Effect::PollSpaces).count();
+        polls += fx
+            .iter()
+            .filter(|e| **e == Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}))
+            .count();
         counts += fx
             .iter()
             .filter(|e| matches!(e, Effect::CountUnread { .. } | Effect::ReadUnread { .. }))
@@ -715,7 +723,10 @@ fn ctrl_r_lists_the_sections_again_and_asks_read_states_anew() {
     // The reload's spaces list, though nothing moved: every space is counted again,
     // with the server's read state.
     let all = app.spaces.all.clone();
-    let fx = done(&mut app, Outcome::Spaces(Ok(all)));
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(all) }),
+    );
     expect_effect!(fx, Effect::ReadUnread { space, .. } if space == DM);
 }
 

@@ -16,7 +16,7 @@ use crossterm::event::KeyCode;
 use gchat::api::model::{Message, Space, SpaceType};
 use gchat::api::{ApiError, Client, ClientMessageId, CreateMessage, MessageName, SpaceName};
 use gchat::app::timeline::Local;
-use gchat::app::{Action, App, Clock, Effect, Focus, Identity, LoadKind, Outcome, Settings, Zone};
+use gchat::app::{Action, App, Clock, Effect, Focus, Identity, Outcome, Settings, Zone};
 use gchat::emulator::{AnswerFault, Emulator, Fault, Spoil};
 use gchat::keymap::Keymap;
 use rand::{Rng, SeedableRng};
@@ -191,13 +191,13 @@ fn alice_app() -> App {
 fn about_messages(e: &Effect) -> bool {
     matches!(
         e,
-        Effect::LoadMessages { .. }
-            | Effect::Send { .. }
-            | Effect::FetchSent { .. }
-            | Effect::Delete { .. }
-            | Effect::Edit { .. }
-            | Effect::LoadEvents { .. }
-            | Effect::LoadMessage { .. }
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessages { .. })
+            | Effect::Messages(gchat::app::MessagesEffect::Send { .. })
+            | Effect::Messages(gchat::app::MessagesEffect::FetchSent { .. })
+            | Effect::Messages(gchat::app::MessagesEffect::Delete { .. })
+            | Effect::Messages(gchat::app::MessagesEffect::Edit { .. })
+            | Effect::Messages(gchat::app::MessagesEffect::LoadEvents { .. })
+            | Effect::Messages(gchat::app::MessagesEffect::LoadMessage { .. })
     )
 }
 
@@ -225,12 +225,14 @@ fn tick(app: &mut App) -> Vec<Effect> {
 async fn open(app: &mut App, c: &Client, space: &SpaceName, name: &str) {
     let fx = done(
         app,
-        Outcome::Spaces(Ok(vec![Space {
-            name: Some(space.to_string()),
-            space_type: Some(SpaceType::Space),
-            display_name: Some(name.into()),
-            ..Default::default()
-        }])),
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+            result: Ok(vec![Space {
+                name: Some(space.to_string()),
+                space_type: Some(SpaceType::Space),
+                display_name: Some(name.into()),
+                ..Default::default()
+            }]),
+        }),
     );
     settle(app, c, fx).await;
     assert!(app.current_timeline().is_some_and(|t| t.loaded));
@@ -325,7 +327,9 @@ async fn every_interleaving_of_sends_posts_and_polls_shows_each_message_once() {
                     key(&mut app, KeyCode::Char('i'));
                     typed(&mut app, &alice_text);
                     let fx = key(&mut app, KeyCode::Enter);
-                    send = fx.into_iter().find(|e| matches!(e, Effect::Send { .. }));
+                    send = fx.into_iter().find(|e| {
+                        matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. }))
+                    });
                     assert!(send.is_some(), "Enter sends");
                 }
                 Step::SendArrives => {
@@ -340,10 +344,8 @@ async fn every_interleaving_of_sends_posts_and_polls_shows_each_message_once() {
                     poll = tick(&mut app).into_iter().find(|e| {
                         matches!(
                             e,
-                            Effect::LoadMessages {
-                                kind: LoadKind::Newer { .. },
-                                ..
-                            } | Effect::LoadEvents { .. }
+                            Effect::Messages(gchat::app::MessagesEffect::PollMessages { .. })
+                                | Effect::Messages(gchat::app::MessagesEffect::LoadEvents { .. })
                         )
                     });
                     assert!(poll.is_some(), "the open space is polled");
@@ -488,13 +490,21 @@ async fn a_delete_whose_answer_is_lost_leaves_the_screen() {
     });
     key(&mut app, KeyCode::Char('d'));
     let fx = key(&mut app, KeyCode::Char('y'));
-    let fx = if fx.iter().any(|e| matches!(e, Effect::Delete { .. })) {
+    let fx = if fx.iter().any(|e| {
+        matches!(
+            e,
+            Effect::Messages(gchat::app::MessagesEffect::Delete { .. })
+        )
+    }) {
         fx
     } else {
         key(&mut app, KeyCode::Enter)
     };
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Delete { .. })),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Messages(gchat::app::MessagesEffect::Delete { .. })
+        )),
         "{fx:?}\n{}",
         render(&app, 120, 40)
     );
@@ -513,7 +523,7 @@ fn a_delete_answered_404_removes_the_message() {
     assert!(app.current_timeline().unwrap().get(&name).is_some());
     done(
         &mut app,
-        Outcome::Deleted {
+        Outcome::Messages(gchat::app::MessagesOutcome::Deleted {
             space: sn(TEAM),
             message: common::fixture::mn(&name),
             force: false,
@@ -525,7 +535,7 @@ fn a_delete_answered_404_removes_the_message() {
                 reason: None,
                 retry_after: None,
             })),
-        },
+        }),
     );
     assert!(app.current_timeline().unwrap().get(&name).is_none());
     let note = app.status.note.clone().unwrap();
@@ -691,9 +701,11 @@ mod alone {
         key(app, KeyCode::Char('i'));
         typed(app, "mine");
         let fx = key(app, KeyCode::Enter);
-        let Some(Effect::Send {
+        let Some(Effect::Messages(gchat::app::MessagesEffect::Send {
             local, client_id, ..
-        }) = fx.into_iter().find(|e| matches!(e, Effect::Send { .. }))
+        })) = fx
+            .into_iter()
+            .find(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. })))
         else {
             panic!("Enter sends");
         };
@@ -702,12 +714,15 @@ mod alone {
         m.client_assigned_message_id = Some(client_id.clone());
         done(
             app,
-            Outcome::Sent {
+            Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+                text: String::new(),
+                thread: None,
+                attachment: Vec::new(),
                 space: sn(TEAM),
                 local,
                 client_id,
                 result: Ok(m),
-            },
+            }),
         );
         key(app, KeyCode::Esc);
         t
@@ -722,10 +737,10 @@ mod alone {
         let mine = post_and_confirm(&mut app);
         assert!(mine > listed);
         let fx = tick(&mut app);
-        let after = find_effect!(fx, Effect::LoadMessages {
+        let after = find_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::PollMessages {
             space,
-            kind: LoadKind::Newer { after },
-        } if space == TEAM => *after);
+            after,
+        }) if space == TEAM => *after);
         assert_eq!(after, Some(listed), "{fx:?}");
     }
 
@@ -740,7 +755,12 @@ mod alone {
         app.open_space(&sn(TEAM), &mut fx);
         app.open_space(&sn(ENG), &mut fx);
         let fx = tick(&mut app);
-        assert!(fx.contains(&Effect::PollSpaces), "{fx:?}");
+        assert!(
+            fx.contains(&Effect::Directory(
+                gchat::app::DirectoryEffect::PollSpaces {}
+            )),
+            "{fx:?}"
+        );
         // The spaces list says Team Rust was active (Alice's post): it is counted.
         let mut all = app.spaces.all.clone();
         for s in &mut all {
@@ -748,7 +768,10 @@ mod alone {
                 s.last_active_time = Some(mine);
             }
         }
-        let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
+        let fx = done(
+            &mut app,
+            Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
+        );
         let after = find_effect!(fx, Effect::CountUnread { space, after }
             | Effect::ReadUnread { space, after } if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");
@@ -783,12 +806,12 @@ mod alone {
             .to_message();
         done(
             &mut app,
-            Outcome::Deleted {
+            Outcome::Messages(gchat::app::MessagesOutcome::Deleted {
                 space: sn(TEAM),
                 message: common::fixture::mn(&name),
                 force: false,
                 result: Ok(()),
-            },
+            }),
         );
         assert!(app
             .store
@@ -799,13 +822,11 @@ mod alone {
         // A poll listed it just before the delete; its answer comes after.
         done(
             &mut app,
-            Outcome::Messages {
+            Outcome::Messages(gchat::app::MessagesOutcome::Polled {
                 space: sn(TEAM),
-                kind: LoadKind::Newer {
-                    after: copy.create_time.unwrap(),
-                },
-                result: Ok((vec![copy], false)),
-            },
+                after: copy.create_time.unwrap(),
+                result: Ok(vec![copy]),
+            }),
         );
         assert!(app
             .store
@@ -834,20 +855,20 @@ mod alone {
         let listed_before = |app: &mut App| {
             done(
                 app,
-                Outcome::Messages {
+                Outcome::Messages(gchat::app::MessagesOutcome::Polled {
                     space: sn(TEAM),
-                    kind: LoadKind::Newer {
-                        after: old.create_time.unwrap(),
-                    },
-                    result: Ok((vec![old.clone()], false)),
-                },
+                    after: old.create_time.unwrap(),
+                    result: Ok(vec![old.clone()]),
+                }),
             )
         };
         key(&mut app, KeyCode::Char('e'));
         key(&mut app, KeyCode::End);
         typed(&mut app, " Really.");
         let fx = key(&mut app, KeyCode::Enter);
-        let Some(Effect::Edit { text, previous, .. }) = fx.first().cloned() else {
+        let Some(Effect::Messages(gchat::app::MessagesEffect::Edit { text, previous, .. })) =
+            fx.first().cloned()
+        else {
             panic!("{fx:?}")
         };
         let shown = |app: &App| {
@@ -867,13 +888,13 @@ mod alone {
         edited.last_update_time = Some(old.create_time.unwrap() + chrono::Duration::minutes(1));
         done(
             &mut app,
-            Outcome::Edited {
+            Outcome::Messages(gchat::app::MessagesOutcome::Edited {
                 space: sn(TEAM),
                 message: common::fixture::mn(&name),
                 text: text.clone(),
                 previous,
                 result: Ok(edited),
-            },
+            }),
         );
         assert_eq!(shown(&app), (text.clone(), None));
         // And its answer comes after the edit's: the edit stays.
@@ -887,17 +908,24 @@ mod alone {
         key(&mut app, KeyCode::Char('i'));
         typed(&mut app, "maybe");
         let fx = key(&mut app, KeyCode::Enter);
-        let Some(Effect::Send {
+        let Some(Effect::Messages(gchat::app::MessagesEffect::Send {
             local, client_id, ..
-        }) = fx.into_iter().find(|e| matches!(e, Effect::Send { .. }))
+        })) = fx
+            .into_iter()
+            .find(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. })))
         else {
             panic!("Enter sends");
         };
-        let sent = |result| Outcome::Sent {
-            space: sn(TEAM),
-            local: local.clone(),
-            client_id: client_id.clone(),
-            result,
+        let sent = |result| {
+            Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+                text: String::new(),
+                thread: None,
+                attachment: Vec::new(),
+                space: sn(TEAM),
+                local: local.clone(),
+                client_id: client_id.clone(),
+                result,
+            })
         };
         // The connection drops: unsure. Not "not sent"; tried again later, same id.
         done(&mut app, sent(Err(ApiError::Transport("reset".into()))));
@@ -906,7 +934,7 @@ mod alone {
         let fx = tick(&mut app);
         assert!(
             fx.iter()
-                .any(|e| matches!(e, Effect::Send { client_id: c, .. } if *c == client_id)),
+                .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { client_id: c, .. }) if *c == client_id)),
             "{fx:?}"
         );
         // Then refused (the space changed meanwhile): was the first one stored? Look.
@@ -921,7 +949,7 @@ mod alone {
         let fx = done(&mut app, sent(Err(refused)));
         assert!(
             fx.iter()
-                .any(|e| matches!(e, Effect::FetchSent { client_id: c, .. } if *c == client_id)),
+                .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::FetchSent { client_id: c, .. }) if *c == client_id)),
             "{fx:?}"
         );
         assert_eq!(
@@ -956,6 +984,6 @@ mod alone {
         }
         assert!(tick(&mut app)
             .iter()
-            .all(|e| !matches!(e, Effect::Send { .. })));
+            .all(|e| !matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. }))));
     }
 }

@@ -26,12 +26,12 @@ fn arrived(app: &mut App, cid: &str, id: &str, text: &str) {
     m.client_assigned_message_id = Some(cid.into());
     done(
         app,
-        Outcome::Checked {
+        Outcome::Messages(gchat::app::MessagesOutcome::Checked {
             space: sn(TEAM),
             local: format!("local/{cid}"),
             client_id: cid.into(),
             result: Ok(Some(m)),
-        },
+        }),
     );
 }
 
@@ -100,7 +100,8 @@ fn the_attached_note_goes_when_the_file_is_sent() {
     assert!(status_line(&a).contains("u-attach.txt is attached"));
     let fx = key(&mut a, KeyCode::Enter);
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Send { .. })),
+        fx.iter()
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. }))),
         "{fx:?}"
     );
     let line = status_line(&a);

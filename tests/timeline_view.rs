@@ -8,7 +8,7 @@ use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::model::Message;
 use gchat::app::timeline::Row;
-use gchat::app::{App, Focus, LoadKind, Outcome};
+use gchat::app::{App, Focus, Outcome};
 
 fn open_team() -> App {
     let mut app = app();
@@ -28,11 +28,11 @@ fn poll(app: &mut App, msgs: Vec<Message>) {
         .expect("listed");
     done(
         app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer { after },
-            result: Ok((msgs, false)),
-        },
+            after,
+            result: Ok(msgs),
+        }),
     );
 }
 

@@ -300,11 +300,11 @@ fn an_uploaded_file_is_sent_with_the_message_and_a_failed_one_keeps_the_draft() 
     let screen = render(&a, 80, 24);
     assert!(screen.contains("📎 plan.txt 8 B"), "{screen}");
     let fx = key(&mut a, KeyCode::Enter);
-    let Some(Effect::Send {
+    let Some(Effect::Messages(gchat::app::MessagesEffect::Send {
         text, attachment, ..
-    }) = fx
+    })) = fx
         .iter()
-        .find(|e| matches!(e, Effect::Send { .. }))
+        .find(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. })))
         .cloned()
     else {
         panic!("a send: {fx:?}")
@@ -343,7 +343,7 @@ fn a_file_alone_may_be_sent_and_ctrl_x_on_an_empty_path_takes_it_off() {
     let fx = key(&mut a, KeyCode::Enter);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::Send { text, .. } if text.is_empty())),
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { text, .. }) if text.is_empty())),
         "{fx:?}"
     );
 }
@@ -478,7 +478,9 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
         data,
     });
     let fx = key(&mut a, KeyCode::Enter);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Send { .. })));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. }))));
     let kept = a.unsent();
     assert_eq!(kept.len(), 1);
     // A new run: the message comes back not sent, and R sends it with its file.
@@ -499,8 +501,9 @@ fn an_unsent_message_keeps_its_files_for_the_next_start() {
         reply: false,
     });
     let fx = ch(&mut b, 'R');
-    let Some(Effect::Send { attachment, .. }) =
-        fx.into_iter().find(|e| matches!(e, Effect::Send { .. }))
+    let Some(Effect::Messages(gchat::app::MessagesEffect::Send { attachment, .. })) = fx
+        .into_iter()
+        .find(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Send { .. })))
     else {
         panic!("a retry")
     };

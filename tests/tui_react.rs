@@ -315,11 +315,11 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
         vec![serde_json::json!({"emoji": {"unicode": "👍"}, "reactionCount": 2})];
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((vec![m], false)),
-        },
+        }),
     );
     assert_eq!(counts(&app, L1), vec![("👍".into(), 2)]);
     // Its own reactions were asked for; the answer is late. The user reacts meanwhile.
@@ -362,11 +362,11 @@ fn a_failed_take_back_restores_the_reaction() {
         vec![serde_json::json!({"emoji": {"unicode": "🎉"}, "reactionCount": 2})];
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((vec![m], false)),
-        },
+        }),
     );
     let party = EmojiKey::Unicode("🎉".into());
     react(
@@ -534,11 +534,11 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
     let mut app = app();
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((Vec::new(), true)),
-        },
+        }),
     );
     let old = format!("{TEAM}/messages/OLD.OLD");
     ch(&mut app, 'P');
@@ -553,7 +553,7 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
         },
     );
     let fx = key(&mut app, KeyCode::Enter);
-    let before = expect_effect!(fx, Effect::LoadMessages { kind: gchat::app::LoadKind::Older { before }, .. } => *before);
+    let before = expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::LoadMessages { kind: gchat::app::LoadKind::Older { before }, .. }) => *before);
     let m = msg(
         TEAM,
         "OLD",
@@ -564,11 +564,11 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
     );
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Older { before },
             result: Ok((vec![m], true)),
-        },
+        }),
     );
     assert!(app.react.seek.is_none());
     assert!(matches!(&app.current_view().unwrap().selected,
@@ -609,7 +609,7 @@ fn ctrl_x_removes_the_quote_and_keeps_the_draft() {
     assert!(app.quote_shown().is_none());
     assert_eq!(app.compose.text(), "hello");
     let fx = key(&mut app, KeyCode::Enter);
-    expect_effect!(fx, Effect::Send { text, .. } if text == "hello");
+    expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::Send { text, .. }) if text == "hello");
 }
 
 #[test]
@@ -621,7 +621,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     let (local, cid) = expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { local, client_id, .. }) => (local.clone(), client_id.clone()));
     done(
         &mut app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent { text: String::new(), thread: None, attachment: Vec::new(),
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
@@ -630,7 +630,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
                 "INVALID_ARGUMENT",
                 "quotedMessageMetadata.lastUpdateTime does not match the quoted message: it was edited since",
             )),
-        },
+        }),
     );
     let it = app
         .store
@@ -651,12 +651,15 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     let (local, cid) = expect_effect!(fx, Effect::React(ReactEffect::SendQuoting { local, client_id, .. }) => (local.clone(), client_id.clone()));
     done(
         &mut app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
             result: Err(server_error(400, "INVALID_ARGUMENT", "it was edited since")),
-        },
+        }),
     );
     // The quoted message was edited; the poll brings the new version. `e` takes the
     // reply back with a quote of that version.
@@ -672,11 +675,11 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
     edited.text = Some("午饭改到一点".into());
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: gchat::app::LoadKind::Newer { after: now() },
-            result: Ok((vec![edited], false)),
-        },
+            after: now(),
+            result: Ok(vec![edited]),
+        }),
     );
     // `R` now sends the quote of the version loaded, which the server accepts.
     let fx = ch(&mut app, 'R');
@@ -684,7 +687,10 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
         if quote.last_update_time == Some(new_time) => (local.clone(), client_id.clone()));
     done(
         &mut app,
-        Outcome::Sent {
+        Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+            text: String::new(),
+            thread: None,
+            attachment: Vec::new(),
             space: sn(TEAM),
             local: local.clone(),
             client_id: cid,
@@ -693,7 +699,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
                 "INVALID_ARGUMENT",
                 "refused for another reason",
             )),
-        },
+        }),
     );
     ch(&mut app, 'e');
     assert_eq!(app.focus, Focus::Compose);
@@ -737,11 +743,11 @@ fn quoted_reactions_and_rich_links_render_with_wide_text() {
     ];
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: gchat::app::LoadKind::Newer { after: now() },
-            result: Ok((vec![m], false)),
-        },
+            after: now(),
+            result: Ok(vec![m]),
+        }),
     );
     key(&mut app, KeyCode::End);
     let screen = render(&app, 80, 30);
@@ -791,11 +797,11 @@ fn reload_asks_for_the_pins_and_own_reactions_again() {
         vec![serde_json::json!({"emoji": {"unicode": "🎉"}, "reactionCount": 1})];
     let fx = done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((vec![m], false)),
-        },
+        }),
     );
     expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message.to_string() == L1);
     react(
@@ -955,11 +961,11 @@ fn a_quote_of_a_message_not_loaded_says_so() {
     }));
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: gchat::app::LoadKind::Newer { after: now() },
-            result: Ok((vec![m], false)),
-        },
+            after: now(),
+            result: Ok(vec![m]),
+        }),
     );
     key(&mut app, KeyCode::End);
     let screen = render(&app, 120, 40);
@@ -988,11 +994,11 @@ fn a_pending_quote_follows_an_edit_of_the_quoted_message() {
     edited.text = Some("午饭改到一点".into());
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: gchat::app::LoadKind::Newer { after: now() },
-            result: Ok((vec![edited], false)),
-        },
+            after: now(),
+            result: Ok(vec![edited]),
+        }),
     );
     let q = app.quote_shown().expect("the quote stays");
     assert_eq!(q.meta.last_update_time, Some(new_time));

@@ -90,15 +90,20 @@ fn a_failed_message_with_its_retry_hint() {
         typed(&mut a, "这条消息没有发出去");
         let fx = key(&mut a, KeyCode::Enter);
         key(&mut a, KeyCode::Esc);
-        let Some(gchat::app::Effect::Send {
-            local, client_id, ..
-        }) = fx.first().cloned()
+        let Some(gchat::app::Effect::Messages(gchat::app::MessagesEffect::Send {
+            local,
+            client_id,
+            ..
+        })) = fx.first().cloned()
         else {
             panic!("no send")
         };
         done(
             &mut a,
-            Outcome::Sent {
+            Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+                text: String::new(),
+                thread: None,
+                attachment: Vec::new(),
                 space: sn(TEAM),
                 local,
                 client_id,
@@ -113,7 +118,7 @@ fn a_failed_message_with_its_retry_hint() {
                         retry_after: None,
                     },
                 )),
-            },
+            }),
         );
         a
     });
@@ -300,7 +305,10 @@ fn hostile_app() -> App {
         last_active_time: Some(now()),
         ..Default::default()
     });
-    done(&mut a, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut a,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     let mut members = team_members();
     members.push(Membership {
         name: Some(format!("{TEAM}/members/1066")),
@@ -335,17 +343,15 @@ fn hostile_app() -> App {
     .unwrap()];
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer {
-                after: now() - chrono::Duration::hours(1),
-            },
-            result: Ok((vec![m], false)),
-        },
+            after: now() - chrono::Duration::hours(1),
+            result: Ok(vec![m]),
+        }),
     );
     done(
         &mut a,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Older { before: now() },
             result: Err(ApiError::Server(ServerError {
@@ -356,7 +362,7 @@ fn hostile_app() -> App {
                 reason: None,
                 retry_after: None,
             })),
-        },
+        }),
     );
     a
 }

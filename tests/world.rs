@@ -10,7 +10,7 @@ use crossterm::event::KeyCode;
 use gchat::api::error::ServerError;
 use gchat::api::ApiError;
 use gchat::app::compose::Target;
-use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
+use gchat::app::{Action, Effect, Focus, Outcome};
 
 fn not_found(space: &str) -> ApiError {
     ApiError::Server(ServerError {
@@ -36,11 +36,11 @@ fn open_space_gone_on_a_poll_is_said_plainly_and_left() {
     assert_eq!(app.unsent().len(), 1);
     let fx = done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer { after: now() },
+            after: now(),
             result: Err(not_found(TEAM)),
-        },
+        }),
     );
     let note = app.status.note.clone().expect("a note").text;
     assert!(
@@ -94,7 +94,10 @@ fn open_space_left_out_of_the_list_is_asked_then_left() {
         .filter(|s| s.name.as_deref() != Some(TEAM))
         .cloned()
         .collect();
-    let fx = done(&mut app, Outcome::Spaces(Ok(spaces)));
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     // Kept until asked: the list may predate a space just created or joined.
     assert!(app.space(TEAM).is_some());
     assert!(
@@ -151,21 +154,18 @@ fn editing_shows_mentions_as_names_and_sends_them_as_ids() {
     let later = now() + chrono::Duration::minutes(1);
     done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
-            kind: LoadKind::Newer { after: now() },
-            result: Ok((
-                vec![msg(
-                    TEAM,
-                    "M9",
-                    "M9",
-                    alice(),
-                    later,
-                    "ask <users/1002> and <users/1003> about it",
-                )],
-                false,
-            )),
-        },
+            after: now(),
+            result: Ok(vec![msg(
+                TEAM,
+                "M9",
+                "M9",
+                alice(),
+                later,
+                "ask <users/1002> and <users/1003> about it",
+            )]),
+        }),
     );
     app.focus = Focus::Messages;
     ch(&mut app, 'G');
@@ -187,7 +187,7 @@ fn editing_shows_mentions_as_names_and_sends_them_as_ids() {
     let sent: Vec<&String> = fx
         .iter()
         .filter_map(|e| match e {
-            Effect::Edit { text, .. } => Some(text),
+            Effect::Messages(gchat::app::MessagesEffect::Edit { text, .. }) => Some(text),
             _ => None,
         })
         .collect();
@@ -280,7 +280,10 @@ fn in_announcements() -> gchat::app::App {
     }))
     .unwrap();
     spaces.push(ann.clone());
-    done(&mut app, Outcome::Spaces(Ok(spaces)));
+    done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
     app.spaces.selected = Some(ANN.into());
     ch(&mut app, '1');
     let fx = key(&mut app, KeyCode::Enter);
@@ -439,7 +442,9 @@ fn person(id: &str, name: &str, email: &str) -> gchat::api::model::Person {
 fn searches(fx: &[Effect]) -> Vec<String> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::SearchPeople { query } => Some(query.clone()),
+            Effect::Directory(gchat::app::DirectoryEffect::SearchPeople { query }) => {
+                Some(query.clone())
+            }
             _ => None,
         })
         .collect()
@@ -457,18 +462,18 @@ fn adding_a_member_finds_people_by_name_cjk_too() {
     assert!(searches(&fx).is_empty(), "{fx:?}");
     let fx = done(
         &mut app,
-        Outcome::Found {
+        Outcome::Directory(gchat::app::DirectoryOutcome::Found {
             query: "王".into(),
             result: Ok(vec![person("1003", "王芳", "wang.fang@example.com")]),
-        },
+        }),
     );
     assert_eq!(searches(&fx), vec!["王芳"]);
     done(
         &mut app,
-        Outcome::Found {
+        Outcome::Directory(gchat::app::DirectoryOutcome::Found {
             query: "王芳".into(),
             result: Ok(vec![person("1003", "王芳", "wang.fang@example.com")]),
-        },
+        }),
     );
     let screen = render(&app, 120, 30);
     assert!(screen.contains("› 王芳  wang.fang@example.com"), "{screen}");
@@ -490,13 +495,13 @@ fn adding_a_member_picks_among_matches_and_reports_the_unknown() {
     typed(&mut app, "li");
     done(
         &mut app,
-        Outcome::Found {
+        Outcome::Directory(gchat::app::DirectoryOutcome::Found {
             query: "li".into(),
             result: Ok(vec![
                 person("1002", "Bob Li", "bob@example.com"),
                 person("1004", "李雷", "li.lei@example.com"),
             ]),
-        },
+        }),
     );
     key(&mut app, KeyCode::Down);
     let screen = render(&app, 120, 30);
@@ -515,10 +520,10 @@ fn adding_a_member_picks_among_matches_and_reports_the_unknown() {
     typed(&mut app, "nobody");
     done(
         &mut app,
-        Outcome::Found {
+        Outcome::Directory(gchat::app::DirectoryOutcome::Found {
             query: "nobody".into(),
             result: Ok(vec![]),
-        },
+        }),
     );
     let screen = render(&app, 120, 30);
     assert!(
@@ -543,15 +548,17 @@ fn adding_a_member_picks_among_matches_and_reports_the_unknown() {
         key(&mut app, KeyCode::Backspace);
     }
     let fx = typed(&mut app, "1099");
-    assert!(fx.contains(&Effect::LookupPeople {
-        users: vec!["users/1099".into()]
-    }));
+    assert!(fx.contains(&Effect::Directory(
+        gchat::app::DirectoryEffect::LookupPeople {
+            users: vec![gchat::api::UserRef::Id("1099".into())]
+        }
+    )));
     done(
         &mut app,
-        Outcome::People {
-            users: vec!["users/1099".into()],
+        Outcome::Directory(gchat::app::DirectoryOutcome::People {
+            users: vec![gchat::api::UserRef::Id("1099".into())],
             result: Ok(vec![]),
-        },
+        }),
     );
     let screen = render(&app, 120, 30);
     assert!(

@@ -35,10 +35,10 @@ impl App {
     ) {
         let why = self.why(e, Task::Messages);
         self.note("The edit was not confirmed; checking whether it was saved…");
-        fx.push(Effect::LoadMessage {
+        fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessage {
             space: space.clone(),
             message: message.clone(),
-        });
+        }));
         self.edit_checks.insert(
             message.to_string(),
             EditCheck {

@@ -7,95 +7,29 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::api::model::{Membership, Message, Person, Space};
-use crate::api::sync_model::SpaceEvent;
-use crate::api::{ApiError, MembershipName, MessageName, SpaceName, ThreadName, UserRef};
+use crate::api::model::{Membership, Message, Space};
+use crate::api::{ApiError, MembershipName, SpaceName, ThreadName, UserRef};
 
-/// Which page of messages to load.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoadKind {
-    /// The newest page.
-    Latest,
-    /// The page before `before`.
-    Older { before: DateTime<Utc> },
-    /// Everything after `after` (polling).
-    Newer { after: DateTime<Utc> },
-    /// One thread, whole.
-    Thread { thread: ThreadName },
-}
+pub use super::messages::LoadKind;
 
 /// Work to do outside: each becomes one API call (or a few) on its own task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    WhoAmI,
-    LoadSpaces,
-    /// The spaces list again, in the background (which spaces moved): no spinner.
-    PollSpaces,
+    /// Who the user is, the spaces, and people.
+    Directory(super::directory::DirectoryEffect),
     /// One space whole, with its permission settings (which lists leave out).
     LoadSpace {
         space: SpaceName,
     },
-    LoadMessages {
-        space: SpaceName,
-        kind: LoadKind,
-    },
     LoadMembers {
         space: SpaceName,
-    },
-    /// The open space's events after `since` (exclusive), every page.
-    LoadEvents {
-        space: SpaceName,
-        since: DateTime<Utc>,
-    },
-    /// One message again (its reactions changed).
-    LoadMessage {
-        space: SpaceName,
-        message: MessageName,
-    },
-    LookupPeople {
-        users: Vec<String>,
-    },
-    /// People of the user's directory whose names or addresses start with `query`.
-    SearchPeople {
-        query: String,
     },
     CountUnread {
         space: SpaceName,
         after: Option<DateTime<Utc>>,
     },
-    /// Post `text` with the client-assigned `client_id` (a retry reuses it).
-    Send {
-        space: SpaceName,
-        local: String,
-        client_id: String,
-        text: String,
-        thread: Option<String>,
-        /// Uploaded files sent with it (`Attachment`s with only their data reference).
-        attachment: Vec<serde_json::Value>,
-    },
-    /// Fetch a sent message by its client id (after a 409: it did arrive).
-    FetchSent {
-        space: SpaceName,
-        local: String,
-        client_id: String,
-    },
-    /// Ask whether a message left unsent by an earlier run arrived after all.
-    CheckSent {
-        space: SpaceName,
-        local: String,
-        client_id: String,
-    },
-    Edit {
-        space: SpaceName,
-        message: MessageName,
-        text: String,
-        previous: String,
-    },
-    Delete {
-        space: SpaceName,
-        message: MessageName,
-        force: bool,
-    },
+    /// Messages: read, sent, changed, searched.
+    Messages(super::messages::MessagesEffect),
     AddMember {
         space: SpaceName,
         user: UserRef,
@@ -203,80 +137,25 @@ pub enum Effect {
         request_id: String,
         people: Vec<UserRef>,
     },
-    /// A page of `spaces.messages.search` across every space, with `filter`.
-    SearchMessages {
-        filter: String,
-        page_token: Option<String>,
-    },
 }
 
 /// What came back from an [`Effect`].
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Me(Result<(String, Option<String>), ApiError>),
-    Spaces(Result<Vec<Space>, ApiError>),
-    /// The answer to [`Effect::PollSpaces`].
-    PolledSpaces(Result<Vec<Space>, ApiError>),
+    Directory(super::directory::DirectoryOutcome),
     Space {
         space: SpaceName,
         result: Result<Space, ApiError>,
-    },
-    Messages {
-        space: SpaceName,
-        kind: LoadKind,
-        result: Result<(Vec<Message>, bool), ApiError>,
     },
     Members {
         space: SpaceName,
         result: Result<Vec<Membership>, ApiError>,
     },
-    Events {
-        space: SpaceName,
-        result: Result<Vec<SpaceEvent>, ApiError>,
-    },
-    /// The answer to [`Effect::LoadMessage`].
-    Message {
-        space: SpaceName,
-        result: Result<Message, ApiError>,
-    },
-    People {
-        users: Vec<String>,
-        result: Result<Vec<(String, Person)>, ApiError>,
-    },
-    Found {
-        query: String,
-        result: Result<Vec<Person>, ApiError>,
-    },
     Unread {
         space: SpaceName,
         result: Result<Vec<Message>, ApiError>,
     },
-    Sent {
-        space: SpaceName,
-        local: String,
-        client_id: String,
-        result: Result<Message, ApiError>,
-    },
-    /// The answer to [`Effect::CheckSent`]: the message if it is on the server.
-    Checked {
-        space: SpaceName,
-        local: String,
-        client_id: String,
-        result: Result<Option<Message>, ApiError>,
-    },
-    Edited {
-        space: SpaceName,
-        message: MessageName,
-        text: String,
-        previous: String,
-        result: Result<Message, ApiError>,
-    },
-    Deleted {
-        space: SpaceName,
-        message: MessageName,
-        force: bool,
-        result: Result<(), ApiError>,
-    },
+    Messages(super::messages::MessagesOutcome),
     MemberAdded {
         space: SpaceName,
         user: UserRef,
@@ -372,11 +251,6 @@ pub enum Outcome {
     ConversationStarted {
         people: Vec<UserRef>,
         result: Result<Space, ApiError>,
-    },
-    Searched {
-        filter: String,
-        page_token: Option<String>,
-        result: Result<crate::api::sync_model::SearchMessagesResponse, ApiError>,
     },
 }
 

@@ -46,7 +46,9 @@ impl App {
             return; // the answer in flight starts the next search
         }
         self.polls.start(Poll::PeopleSearch);
-        fx.push(Effect::SearchPeople { query: q });
+        fx.push(Effect::Directory(
+            crate::app::DirectoryEffect::SearchPeople { query: q },
+        ));
     }
 
     pub(super) fn on_found(

@@ -311,12 +311,14 @@ impl App {
                 // The user asked: a server's request to slow down gives way to them
                 // (typing does not: it would undo every Retry-After).
                 self.polls.release();
-                fx.push(Effect::LoadSpaces);
+                fx.push(Effect::Directory(
+                    crate::app::DirectoryEffect::LoadSpaces {},
+                ));
                 if let Some(s) = self.current.clone() {
-                    fx.push(Effect::LoadMessages {
+                    fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                         space: s.clone(),
                         kind: LoadKind::Latest,
-                    });
+                    }));
                     self.react_refresh(&s, fx);
                     fx.push(Effect::LoadMembers { space: s });
                 }

@@ -77,7 +77,7 @@ impl App {
         }
     }
 
-    /// The answer to [`Effect::LoadEvents`].
+    /// The answer to [`MessagesEffect::LoadEvents`](crate::app::MessagesEffect::LoadEvents).
     pub(super) fn on_events(
         &mut self,
         space: SpaceName,
@@ -196,10 +196,10 @@ impl App {
         }
         refetch.sort_by_cached_key(|m| m.to_string());
         for message in refetch {
-            fx.push(Effect::LoadMessage {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessage {
                 space: space.clone(),
                 message,
-            });
+            }));
         }
         if let Some(p) = place {
             self.restore_place(space, p);
@@ -294,7 +294,7 @@ impl App {
         new
     }
 
-    /// The answer to [`Effect::LoadMessage`]: a message whose reactions changed, merged if
+    /// The answer to [`MessagesEffect::LoadMessage`](crate::app::MessagesEffect::LoadMessage): a message whose reactions changed, merged if
     /// it is still shown.
     pub(super) fn on_message(&mut self, space: SpaceName, result: Result<Message, ApiError>) {
         let result = match self.settle_edits(&space, result) {

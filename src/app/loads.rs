@@ -238,10 +238,10 @@ impl App {
             // chat.bot has no messages.list: the pane says so and shows what the app sends.
         } else if !loaded && !self.polls.busy(&Poll::Messages(space.clone())) {
             self.polls.start(Poll::Messages(space.clone()));
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space: space.clone(),
                 kind: LoadKind::Latest,
-            });
+            }));
         } else if self.store.unread_count(space) > 0
             || self
                 .spaces

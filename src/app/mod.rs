@@ -11,6 +11,8 @@ mod converse;
 mod cursor;
 mod declare;
 pub mod dialog;
+pub mod directory;
+mod directory_answers;
 mod edit_check;
 mod effect;
 mod explain;
@@ -30,6 +32,8 @@ mod loads;
 pub mod members;
 pub mod mention_pick;
 pub mod mentions;
+mod message_answers;
+pub mod messages;
 mod names;
 mod notes;
 pub mod outbox;
@@ -86,9 +90,11 @@ use timeline::{Item, Timeline};
 use view::ViewState;
 
 pub use converse::last_part as converse_last_part;
+pub use directory::{DirectoryEffect, DirectoryKind, DirectoryOutcome};
 pub use effect::{Action, Effect, LoadKind, Outcome};
 pub use explain::{explain, explain_needing};
 pub use live::LIVE_TYPES;
+pub use messages::{MessagesEffect, MessagesKind, MessagesOutcome};
 use polls::Polls;
 pub use request::Request;
 pub use settings::{Clock, Identity, Settings, Zone};
@@ -227,9 +233,11 @@ impl App {
 
     /// The first requests: who am I, and the spaces.
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut fx = vec![Effect::LoadSpaces];
+        let mut fx = vec![Effect::Directory(
+            crate::app::DirectoryEffect::LoadSpaces {},
+        )];
         if self.me.user.is_none() && !self.me.is_app {
-            fx.push(Effect::WhoAmI);
+            fx.push(Effect::Directory(crate::app::DirectoryEffect::WhoAmI {}));
         }
         fx.extend(self.check_unsent());
         self.count_requests(&fx);
@@ -397,10 +405,15 @@ impl App {
 
     pub(super) fn look_up(&mut self, users: Vec<String>, fx: &mut Vec<Effect>) {
         let ask = self.people.to_look_up(users.iter().map(String::as_str));
+        // Only `users/{numeric id}` is asked for, so each is a valid user name.
+        let ask: Vec<crate::api::UserRef> = ask
+            .iter()
+            .filter_map(|u| crate::api::UserRef::parse(u).ok())
+            .collect();
         for chunk in ask.chunks(200) {
-            fx.push(Effect::LookupPeople {
+            fx.push(Effect::Directory(DirectoryEffect::LookupPeople {
                 users: chunk.to_vec(),
-            });
+            }));
         }
     }
 

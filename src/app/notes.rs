@@ -14,17 +14,20 @@ pub const ERROR_FOR: Duration = Duration::from_secs(30);
 /// Whether `o` answers `e`, for the loads a refresh makes.
 fn answers(o: &Outcome, e: &Effect) -> bool {
     match (o, e) {
-        (Outcome::Spaces(_), Effect::LoadSpaces) => true,
         (
-            Outcome::Messages {
+            Outcome::Directory(crate::app::DirectoryOutcome::Spaces { result: _ }),
+            Effect::Directory(crate::app::DirectoryEffect::LoadSpaces {}),
+        ) => true,
+        (
+            Outcome::Messages(crate::app::MessagesOutcome::Messages {
                 space,
                 kind: LoadKind::Latest,
                 ..
-            },
-            Effect::LoadMessages {
+            }),
+            Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space: s,
                 kind: LoadKind::Latest,
-            },
+            }),
         ) => space == s,
         (Outcome::Members { space, .. }, Effect::LoadMembers { space: s }) => space == s,
         _ => false,
@@ -39,7 +42,9 @@ impl App {
             .filter(|e| {
                 matches!(
                     e,
-                    Effect::LoadSpaces | Effect::LoadMessages { .. } | Effect::LoadMembers { .. }
+                    Effect::Directory(crate::app::DirectoryEffect::LoadSpaces {})
+                        | Effect::Messages(crate::app::MessagesEffect::LoadMessages { .. })
+                        | Effect::LoadMembers { .. }
                 )
             })
             .cloned()

@@ -190,15 +190,17 @@ impl App {
     pub(super) fn check_unsent(&self) -> Vec<Effect> {
         self.unsent()
             .into_iter()
-            .map(|u| Effect::CheckSent {
-                local: MessageId::local_name(&u.client_id),
-                space: u.space,
-                client_id: u.client_id,
+            .map(|u| {
+                Effect::Messages(crate::app::MessagesEffect::CheckSent {
+                    local: MessageId::local_name(&u.client_id),
+                    space: u.space,
+                    client_id: u.client_id,
+                })
             })
             .collect()
     }
 
-    /// The server's answer to [`Effect::CheckSent`]: there, it replaces the local copy;
+    /// The server's answer to [`MessagesEffect::CheckSent`](crate::app::MessagesEffect::CheckSent): there, it replaces the local copy;
     /// not there (or no answer), the message stays ready to retry.
     pub(super) fn on_checked(
         &mut self,

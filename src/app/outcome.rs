@@ -5,50 +5,20 @@ use crate::api::{ApiError, UserRef};
 use crate::app::dialog::Kind;
 use crate::app::permissions::Task;
 use crate::app::polls::Poll;
-use crate::app::timeline::Timeline;
-use crate::app::{reconcile, App, Effect, Focus, Outcome};
+use crate::app::{App, Effect, Focus, Outcome};
 use crate::keymap::{Command, Mode};
 
 impl App {
     pub(super) fn on_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
         match o {
-            Outcome::Me(Ok((user, name))) => {
-                if let Some(n) = &name {
-                    self.people.learn(&User {
-                        name: Some(user.clone()),
-                        display_name: Some(n.clone()),
-                        ..Default::default()
-                    });
-                }
-                self.me.user = Some(user);
-                self.me.name = name;
-                self.layout.borrow_mut().clear();
-            }
-            Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
-            Outcome::Spaces(r) | Outcome::PolledSpaces(r) => self.on_spaces(r, fx),
+            Outcome::Directory(d) => self.on_directory_outcome(d, fx),
             Outcome::Space { space, result } => self.on_space(space, result, fx),
-            Outcome::Found { query, result } => self.on_found(query, result, fx),
             Outcome::DirectMessage { user, result } => self.on_direct_message(user, result, fx),
             Outcome::ConversationStarted { people, result } => {
                 self.on_conversation(people, result, fx)
             }
-            Outcome::Searched {
-                filter,
-                page_token,
-                result,
-            } => self.on_searched(filter, page_token, result, fx),
-            Outcome::Messages {
-                space,
-                kind,
-                result,
-            } => self.on_messages(space, kind, result, fx),
-            Outcome::Events { space, result } => self.on_events(space, result, fx),
-            Outcome::Message { space, result } => self.on_message(space, result),
-            Outcome::Members { space, .. }
-            | Outcome::Edited { space, .. }
-            | Outcome::Deleted { space, .. }
-                if !self.knows_space(&space) =>
-            {
+            Outcome::Messages(m) => self.on_messages_outcome(m, fx),
+            Outcome::Members { space, .. } if !self.knows_space(&space) => {
                 tracing::debug!("an answer for a space no longer known was dropped");
             }
             Outcome::Members { space, result } => {
@@ -75,22 +45,6 @@ impl App {
                     }
                 }
             }
-            Outcome::People { users, result } => match result {
-                Ok(found) => {
-                    for (u, p) in &found {
-                        self.people.learn_person(u, p);
-                    }
-                    let missing: Vec<String> = users
-                        .into_iter()
-                        .filter(|u| !found.iter().any(|(f, _)| f == u))
-                        .collect();
-                    self.people.not_found(&missing);
-                }
-                Err(e) => {
-                    tracing::info!(error = %e, "people lookup failed");
-                    self.people.lookup_failed(&users);
-                }
-            },
             Outcome::Unread { space, result } => {
                 self.polls.done(&Poll::Unread(space.clone()));
                 self.polls.answered(&result);
@@ -125,83 +79,6 @@ impl App {
             | Outcome::Muted { .. }
             | Outcome::Sections(_)
             | Outcome::Moved { .. }) => self.on_user_outcome(o, fx),
-            Outcome::Sent {
-                space,
-                local,
-                client_id,
-                result,
-            } => self.on_sent(space, local, client_id, result, fx),
-            Outcome::Checked {
-                space,
-                local,
-                client_id,
-                result,
-            } => self.on_checked(space, local, client_id, result, fx),
-            Outcome::Edited {
-                space,
-                message,
-                text,
-                previous,
-                result,
-            } => {
-                let name = message.clone();
-                let message = message.to_string();
-                let tl = self.store.timeline_entry(&space);
-                match result {
-                    Ok(m) => {
-                        tl.set_local(&message, None);
-                        tl.merge(vec![m]);
-                        self.note("Message edited.");
-                    }
-                    Err(e) if reconcile::is_unsure(&e) => {
-                        // The server may have saved it: the new text stays shown as
-                        // saving while the message is fetched to learn which.
-                        self.edit_unsure(space, name, text, previous, &e, fx);
-                    }
-                    Err(e) => {
-                        let why = self.why(&e, Task::Messages);
-                        self.edit_failed(&space, &message, &text, &previous, why);
-                    }
-                }
-            }
-            Outcome::Deleted {
-                space,
-                message,
-                force,
-                result,
-            } => {
-                let message = message.to_string();
-                let next = self.neighbour_after_delete(&space, &message, force);
-                let tl = self.store.timeline_entry(&space);
-                // Not found: it is gone all the same (an earlier attempt, or someone else,
-                // deleted it).
-                let already = result.as_ref().is_err_and(ApiError::is_not_found);
-                match result {
-                    Err(e) if !already => {
-                        tl.set_local(&message, None);
-                        self.fail_dialog_or_note(
-                            &e,
-                            |k| matches!(k, Kind::DeleteMessage { .. }),
-                            if reconcile::is_unsure(&e) {
-                                "The delete was not confirmed (it may have happened); try again: a message already gone counts as deleted"
-                            } else {
-                                "The message was not deleted"
-                            },
-                            Task::Messages,
-                        );
-                    }
-                    _ => {
-                        deleted(tl, &message, force);
-                        self.select_instead(&space, next);
-                        self.close_dialog_if(|k| matches!(k, Kind::DeleteMessage { .. }));
-                        self.note(match (already, force) {
-                            (true, _) => "Message deleted (it was already gone).",
-                            (false, true) => "Message and its replies deleted.",
-                            (false, false) => "Message deleted.",
-                        });
-                    }
-                }
-            }
             Outcome::MemberAdded {
                 space,
                 user,
@@ -417,14 +294,5 @@ impl App {
             }
             None => self.error(format!("{what}: {why}")),
         }
-    }
-}
-
-/// Takes a deleted message (or, forced, its thread) off the timeline for good.
-fn deleted(tl: &mut Timeline, message: &str, force: bool) {
-    let thread = tl.get(message).map(|i| i.thread().to_string());
-    match (force, thread) {
-        (true, Some(t)) => tl.remove_thread(&t),
-        _ => tl.deleted(message),
     }
 }

@@ -134,10 +134,10 @@ impl App {
             let v = self.views.entry(space.to_string()).or_default();
             v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
             v.thread = Some(thread.clone());
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space: space.clone(),
                 kind: LoadKind::Thread { thread: typed },
-            });
+            }));
         }
         let v = self.views.entry(space.to_string()).or_default();
         v.selected = Some(row);

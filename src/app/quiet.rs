@@ -1,7 +1,7 @@
 //! A poll that finds nothing changes nothing on screen, so it asks for no frame: at
 //! 100,000 messages a frame nobody needs was most of an idle minute's work.
 
-use super::effect::{LoadKind, Outcome};
+use super::effect::Outcome;
 use super::App;
 use crate::api::SpaceName;
 
@@ -22,11 +22,11 @@ impl App {
     /// The space `o` polled when it is a poll that listed no messages.
     pub(super) fn empty_poll(o: &Outcome) -> Option<SpaceName> {
         match o {
-            Outcome::Messages {
+            Outcome::Messages(crate::app::MessagesOutcome::Polled {
                 space,
-                kind: LoadKind::Newer { .. },
-                result: Ok((msgs, _)),
-            } if msgs.is_empty() => Some(space.clone()),
+                result: Ok(msgs),
+                ..
+            }) if msgs.is_empty() => Some(space.clone()),
             _ => None,
         }
     }

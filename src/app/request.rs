@@ -13,30 +13,18 @@
 //! [`Effect`] which carries it; what its answers do needs the `App`, so it is in the
 //! feature's answers file, one arm per answer (the compiler asks for each).
 
-use super::effect::{Effect, LoadKind, Outcome};
+use super::effect::{Effect, Outcome};
 
 /// The kind of a request, without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Request {
-    WhoAmI,
-    LoadSpaces,
-    PollSpaces,
+    /// Who the user is, the spaces, and people.
+    Directory(super::directory::DirectoryKind),
+    /// Messages: read, sent, changed, searched.
+    Messages(super::messages::MessagesKind),
     LoadSpace,
-    /// The newest page, an older one, or a whole thread.
-    LoadMessages,
-    /// What is new in the open space (a `LoadMessages` after a time).
-    PollMessages,
     LoadMembers,
-    LoadEvents,
-    LoadMessage,
-    LookupPeople,
-    SearchPeople,
     CountUnread,
-    Send,
-    FetchSent,
-    CheckSent,
-    Edit,
-    Delete,
     AddMember,
     RemoveMember,
     SetRole,
@@ -61,7 +49,6 @@ pub enum Request {
     ExternalEditor,
     FindDirectMessage,
     StartConversation,
-    SearchMessages,
 }
 
 impl Request {
@@ -70,25 +57,16 @@ impl Request {
     pub const fn quiet(self) -> bool {
         use Request::*;
         match self {
-            PollMessages | CountUnread | PollSpaces | LoadEvents | LoadMessage | LoadSpace
-            | SearchPeople | LookupPeople | WhoAmI | CheckSent | ReadUnread | GetReadState
-            | SetReadState | GetMute | GetThreadReadState | LoadSections | Download | Upload
-            | CancelTransfer | Copy | Open | ExternalEditor => true,
-            LoadSpaces | LoadMessages | LoadMembers | Send | FetchSent | Edit | Delete
-            | AddMember | RemoveMember | SetRole | CreateSpace | UpdateSpace | DeleteSpace
-            | SetMute | MoveToSection | FindDirectMessage | StartConversation | SearchMessages => {
+            CountUnread | LoadSpace | ReadUnread | GetReadState | SetReadState | GetMute
+            | GetThreadReadState | LoadSections | Download | Upload | CancelTransfer | Copy
+            | Open | ExternalEditor => true,
+            LoadMembers | AddMember | RemoveMember | SetRole | CreateSpace | UpdateSpace
+            | DeleteSpace | SetMute | MoveToSection | FindDirectMessage | StartConversation => {
                 false
             }
             Reactions(k) => k.quiet(),
-        }
-    }
-}
-
-fn messages(kind: &LoadKind) -> Request {
-    match kind {
-        LoadKind::Newer { .. } => Request::PollMessages,
-        LoadKind::Latest | LoadKind::Older { .. } | LoadKind::Thread { .. } => {
-            Request::LoadMessages
+            Directory(k) => k.quiet(),
+            Messages(k) => k.quiet(),
         }
     }
 }
@@ -98,22 +76,11 @@ impl Effect {
     pub fn request(&self) -> Request {
         use Request as R;
         match self {
-            Effect::WhoAmI => R::WhoAmI,
-            Effect::LoadSpaces => R::LoadSpaces,
-            Effect::PollSpaces => R::PollSpaces,
+            Effect::Directory(d) => R::Directory(d.kind()),
+            Effect::Messages(m) => R::Messages(m.kind()),
             Effect::LoadSpace { .. } => R::LoadSpace,
-            Effect::LoadMessages { kind, .. } => messages(kind),
             Effect::LoadMembers { .. } => R::LoadMembers,
-            Effect::LoadEvents { .. } => R::LoadEvents,
-            Effect::LoadMessage { .. } => R::LoadMessage,
-            Effect::LookupPeople { .. } => R::LookupPeople,
-            Effect::SearchPeople { .. } => R::SearchPeople,
             Effect::CountUnread { .. } => R::CountUnread,
-            Effect::Send { .. } => R::Send,
-            Effect::FetchSent { .. } => R::FetchSent,
-            Effect::CheckSent { .. } => R::CheckSent,
-            Effect::Edit { .. } => R::Edit,
-            Effect::Delete { .. } => R::Delete,
             Effect::AddMember { .. } => R::AddMember,
             Effect::RemoveMember { .. } => R::RemoveMember,
             Effect::SetRole { .. } => R::SetRole,
@@ -137,7 +104,6 @@ impl Effect {
             Effect::ExternalEditor { .. } => R::ExternalEditor,
             Effect::FindDirectMessage { .. } => R::FindDirectMessage,
             Effect::StartConversation { .. } => R::StartConversation,
-            Effect::SearchMessages { .. } => R::SearchMessages,
         }
     }
 
@@ -154,21 +120,11 @@ impl Outcome {
     pub fn request(&self) -> Request {
         use Request as R;
         match self {
-            Outcome::Me(_) => R::WhoAmI,
-            Outcome::Spaces(_) => R::LoadSpaces,
-            Outcome::PolledSpaces(_) => R::PollSpaces,
+            Outcome::Directory(d) => R::Directory(d.kind()),
+            Outcome::Messages(m) => R::Messages(m.kind()),
             Outcome::Space { .. } => R::LoadSpace,
-            Outcome::Messages { kind, .. } => messages(kind),
             Outcome::Members { .. } => R::LoadMembers,
-            Outcome::Events { .. } => R::LoadEvents,
-            Outcome::Message { .. } => R::LoadMessage,
-            Outcome::People { .. } => R::LookupPeople,
-            Outcome::Found { .. } => R::SearchPeople,
             Outcome::Unread { .. } => R::CountUnread,
-            Outcome::Sent { .. } => R::Send,
-            Outcome::Checked { .. } => R::CheckSent,
-            Outcome::Edited { .. } => R::Edit,
-            Outcome::Deleted { .. } => R::Delete,
             Outcome::MemberAdded { .. } => R::AddMember,
             Outcome::MemberRemoved { .. } => R::RemoveMember,
             Outcome::RoleSet { .. } => R::SetRole,
@@ -190,7 +146,6 @@ impl Outcome {
             Outcome::OpenFailed { .. } => R::Open,
             Outcome::DirectMessage { .. } => R::FindDirectMessage,
             Outcome::ConversationStarted { .. } => R::StartConversation,
-            Outcome::Searched { .. } => R::SearchMessages,
         }
     }
 

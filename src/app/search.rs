@@ -143,10 +143,12 @@ impl App {
             return;
         };
         r.loading = true;
-        fx.push(Effect::SearchMessages {
-            filter,
-            page_token: Some(token),
-        });
+        fx.push(Effect::Messages(
+            crate::app::MessagesEffect::SearchMessages {
+                filter,
+                page_token: Some(token),
+            },
+        ));
     }
 
     fn start_search(&mut self, fx: &mut Vec<Effect>) {
@@ -163,10 +165,12 @@ impl App {
             loading: true,
             ..Default::default()
         };
-        fx.push(Effect::SearchMessages {
-            filter,
-            page_token: None,
-        });
+        fx.push(Effect::Messages(
+            crate::app::MessagesEffect::SearchMessages {
+                filter,
+                page_token: None,
+            },
+        ));
     }
 
     /// Enter: search for what is typed, or open the picked result when it is for that.
@@ -298,10 +302,10 @@ impl App {
             v.hit = Some(name_of(&row));
             v.selected = Some(row);
             v.anchor = None;
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space,
                 kind: LoadKind::Thread { thread: typed },
-            });
+            }));
         } else {
             v.selected = Some(row);
             v.anchor = None;

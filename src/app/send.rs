@@ -45,11 +45,13 @@ impl App {
                 }
             }
             // The first attempt did arrive (its answer was lost): fetch it by its id.
-            Err(e) if e.code() == Some(409) => fx.push(Effect::FetchSent {
-                space,
-                local,
-                client_id,
-            }),
+            Err(e) if e.code() == Some(409) => {
+                fx.push(Effect::Messages(crate::app::MessagesEffect::FetchSent {
+                    space,
+                    local,
+                    client_id,
+                }))
+            }
             Err(_) if tl.get(&local).is_none() => {
                 // The server's copy came meanwhile (a poll): nothing is unsent.
                 self.unsure.settle(&local);
@@ -71,11 +73,11 @@ impl App {
             {
                 let why = self.why(&e, Task::Send);
                 self.unsure.checking(&local, why);
-                fx.push(Effect::FetchSent {
+                fx.push(Effect::Messages(crate::app::MessagesEffect::FetchSent {
                     space,
                     local,
                     client_id,
-                });
+                }));
             }
             Err(e) => {
                 // A check that found nothing gives the refusal that prompted it.
@@ -162,12 +164,12 @@ impl App {
                 self.compose.clear();
                 self.compose.switch(&space, Target::New, None, None);
                 self.focus = Focus::Messages;
-                fx.push(Effect::Edit {
+                fx.push(Effect::Messages(crate::app::MessagesEffect::Edit {
                     space,
                     message: name,
                     text,
                     previous,
-                });
+                }));
             }
             target => {
                 text = mentions::send(&text, &self.compose.picked);
@@ -212,14 +214,14 @@ impl App {
                         quote,
                         attachment,
                     }),
-                    None => Effect::Send {
+                    None => Effect::Messages(crate::app::MessagesEffect::Send {
                         space,
                         local,
                         client_id: cid,
                         text,
                         thread,
                         attachment,
-                    },
+                    }),
                 });
                 self.poll_soon();
             }
@@ -286,14 +288,14 @@ impl App {
                 quote,
                 attachment,
             }),
-            None => Effect::Send {
+            None => Effect::Messages(crate::app::MessagesEffect::Send {
                 space,
                 local,
                 client_id,
                 text,
                 thread,
                 attachment,
-            },
+            }),
         });
     }
 }

@@ -37,7 +37,9 @@ impl App {
         }
         if self.polls.next_spaces.is_some_and(|t| now >= t) {
             self.polls.schedule_spaces(self.settings.background_poll);
-            fx.push(Effect::PollSpaces);
+            fx.push(Effect::Directory(
+                crate::app::DirectoryEffect::PollSpaces {},
+            ));
         }
         if let Some(space) = self.current.clone() {
             let loaded = self.store.timeline(&space).is_some_and(|t| t.loaded);
@@ -60,19 +62,22 @@ impl App {
         }
         if let Some(since) = self.events_since(&space) {
             self.polls.start(Poll::Messages(space.clone()));
-            fx.push(Effect::LoadEvents { space, since });
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadEvents {
+                space,
+                since,
+            }));
         } else if let Some(after) = self.store.timeline(&space).and_then(Timeline::watermark) {
             self.polls.start(Poll::Messages(space.clone()));
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::PollMessages {
                 space,
-                kind: LoadKind::Newer { after },
-            });
+                after,
+            }));
         } else {
             self.polls.start(Poll::Messages(space.clone()));
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space,
                 kind: LoadKind::Latest,
-            });
+            }));
         }
     }
 

@@ -1,12 +1,8 @@
 //! Running the requests of messaging a person and searching messages.
 
 use crate::api::model::{SetUpSpaceRequest, Space, SpaceType};
-use crate::api::sync_model::SearchMessagesRequest;
 use crate::api::{Client, UserRef};
 use crate::app::Outcome;
-
-/// Results asked for per page of a search.
-const SEARCH_PAGE: i32 = 25;
 
 pub async fn find_dm(client: &Client, user: UserRef) -> Outcome {
     let result = client.find_direct_message(&user).await;
@@ -31,19 +27,4 @@ pub async fn start(client: &Client, request_id: String, people: Vec<UserRef>) ->
     };
     let result = client.setup_space(&req).await;
     Outcome::ConversationStarted { people, result }
-}
-
-pub async fn search(client: &Client, filter: String, page_token: Option<String>) -> Outcome {
-    let req = SearchMessagesRequest {
-        filter: Some(filter.clone()),
-        page_size: Some(SEARCH_PAGE),
-        page_token: page_token.clone(),
-        ..Default::default()
-    };
-    let result = client.search_messages(&req).await;
-    Outcome::Searched {
-        filter,
-        page_token,
-        result,
-    }
 }

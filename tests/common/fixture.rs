@@ -285,11 +285,16 @@ pub fn app() -> App {
         space(DM, SpaceType::DirectMessage, None, at(21, 10, 0)),
         space(GROUP, SpaceType::GroupChat, None, at(21, 9, 0)),
     ];
-    let fx = done(&mut app, Outcome::Spaces(Ok(spaces)));
-    assert!(fx.contains(&Effect::LoadMessages {
-        space: sn(TEAM),
-        kind: LoadKind::Latest
-    }));
+    let fx = done(
+        &mut app,
+        Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) }),
+    );
+    assert!(fx.contains(&Effect::Messages(
+        gchat::app::MessagesEffect::LoadMessages {
+            space: sn(TEAM),
+            kind: LoadKind::Latest
+        }
+    )));
     done(
         &mut app,
         Outcome::Members {
@@ -335,26 +340,28 @@ pub fn app() -> App {
     );
     let fx = done(
         &mut app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
             result: Ok((team_messages(), false)),
-        },
+        }),
     );
     assert!(
-        fx.contains(&Effect::LookupPeople {
-            users: vec!["users/1008".into()]
-        }),
+        fx.contains(&Effect::Directory(
+            gchat::app::DirectoryEffect::LookupPeople {
+                users: vec![gchat::api::UserRef::Id("1008".into())]
+            }
+        )),
         "{fx:?}"
     );
     let person: Person =
         serde_json::from_value(json!({"names": [{"displayName": "陈小明"}]})).unwrap();
     done(
         &mut app,
-        Outcome::People {
-            users: vec!["users/1008".into()],
+        Outcome::Directory(gchat::app::DirectoryOutcome::People {
+            users: vec![gchat::api::UserRef::Id("1008".into())],
             result: Ok(vec![("users/1008".into(), person)]),
-        },
+        }),
     );
     done(
         &mut app,
@@ -489,10 +496,12 @@ pub fn refuse_events(app: &mut App) {
     let fx = app.update(Action::Tick(
         std::time::Instant::now() + std::time::Duration::from_secs(30),
     ));
-    let space = fx
+    let (space, since) = fx
         .iter()
         .find_map(|e| match e {
-            Effect::LoadEvents { space, .. } => Some(space.clone()),
+            Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, since }) => {
+                Some((space.clone(), *since))
+            }
             _ => None,
         })
         .expect("the open space follows its events");
@@ -506,10 +515,11 @@ pub fn refuse_events(app: &mut App) {
     });
     done(
         app,
-        Outcome::Events {
+        Outcome::Messages(gchat::app::MessagesOutcome::Events {
             space,
+            since,
             result: Err(e),
-        },
+        }),
     );
     assert!(!app.live_events(), "events refused: messages are polled");
 }

@@ -120,15 +120,24 @@ fn answer(
     count: Option<&mut Count>,
 ) -> Option<Outcome> {
     let (kind, space): (&'static str, Option<&str>) = match e {
-        Effect::WhoAmI => ("people.get", None),
-        Effect::LoadSpaces | Effect::PollSpaces => ("spaces.list", None),
+        Effect::Directory(gchat::app::DirectoryEffect::WhoAmI {}) => ("people.get", None),
+        Effect::Directory(gchat::app::DirectoryEffect::LoadSpaces {})
+        | Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}) => ("spaces.list", None),
         Effect::LoadSpace { space } => ("spaces.get", Some(space)),
-        Effect::LoadMessages { space, .. } => ("messages.list", Some(space)),
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessages { space, .. }) => {
+            ("messages.list", Some(space))
+        }
         Effect::CountUnread { space, .. } => ("messages.list (unread)", Some(space)),
         Effect::LoadMembers { space } => ("members.list", Some(space)),
-        Effect::LoadEvents { space, .. } => ("spaceEvents.list", Some(space)),
-        Effect::LoadMessage { space, .. } => ("messages.get", Some(space)),
-        Effect::LookupPeople { .. } => ("people.batchGet", None),
+        Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, .. }) => {
+            ("spaceEvents.list", Some(space))
+        }
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessage { space, .. }) => {
+            ("messages.get", Some(space))
+        }
+        Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { .. }) => {
+            ("people.batchGet", None)
+        }
         _ => ("other", None),
     };
     if let Some(c) = count {
@@ -143,9 +152,21 @@ fn answer(
         }
     }
     Some(match e.clone() {
-        Effect::WhoAmI => Outcome::Me(Ok(("users/1001".into(), Some("Alice".into())))),
-        Effect::LoadSpaces => Outcome::Spaces(or(fault, list.to_vec())),
-        Effect::PollSpaces => Outcome::PolledSpaces(or(fault, list.to_vec())),
+        Effect::Directory(gchat::app::DirectoryEffect::WhoAmI {}) => {
+            Outcome::Directory(gchat::app::DirectoryOutcome::Me {
+                result: Ok(("users/1001".into(), Some("Alice".into()))),
+            })
+        }
+        Effect::Directory(gchat::app::DirectoryEffect::LoadSpaces {}) => {
+            Outcome::Directory(gchat::app::DirectoryOutcome::Spaces {
+                result: or(fault, list.to_vec()),
+            })
+        }
+        Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}) => {
+            Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces {
+                result: or(fault, list.to_vec()),
+            })
+        }
         Effect::LoadSpace { space } => {
             let s = list
                 .iter()
@@ -157,7 +178,7 @@ fn answer(
                 result: Ok(s),
             }
         }
-        Effect::LoadMessages { space, kind } => {
+        Effect::Messages(gchat::app::MessagesEffect::LoadMessages { space, kind }) => {
             let s = list
                 .iter()
                 .find(|s| s.name.as_deref() == Some(space.as_str()))
@@ -167,11 +188,11 @@ fn answer(
                 LoadKind::Latest if !empty => vec![message_in(&space, &s)],
                 _ => vec![],
             };
-            Outcome::Messages {
+            Outcome::Messages(gchat::app::MessagesOutcome::Messages {
                 space,
                 kind,
                 result: or(fault, (msgs, false)),
-            }
+            })
         }
         Effect::CountUnread { space, .. } => Outcome::Unread {
             space,
@@ -181,14 +202,26 @@ fn answer(
             space,
             result: Ok(vec![]),
         },
-        Effect::LoadEvents { space, .. } => Outcome::Events {
-            space,
-            result: or(fault, vec![]),
-        },
-        Effect::LookupPeople { users } => Outcome::People {
-            users,
-            result: Ok(vec![]),
-        },
+        Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, since }) => {
+            Outcome::Messages(gchat::app::MessagesOutcome::Events {
+                space,
+                since,
+                result: or(fault, vec![]),
+            })
+        }
+        Effect::Messages(gchat::app::MessagesEffect::PollMessages { space, after }) => {
+            Outcome::Messages(gchat::app::MessagesOutcome::Polled {
+                space,
+                after,
+                result: or(fault, vec![]),
+            })
+        }
+        Effect::Directory(gchat::app::DirectoryEffect::LookupPeople { users }) => {
+            Outcome::Directory(gchat::app::DirectoryOutcome::People {
+                users,
+                result: Ok(vec![]),
+            })
+        }
         _ => return None,
     })
 }

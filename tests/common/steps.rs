@@ -17,11 +17,11 @@ use super::fixture::{done, help_text, key, render, sn, typed, TEAM};
 pub fn loaded(app: &mut App, space: &str, kind: LoadKind, msgs: Vec<Message>) -> Vec<Effect> {
     done(
         app,
-        Outcome::Messages {
+        Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(space),
             kind,
             result: Ok((msgs, false)),
-        },
+        }),
     )
 }
 

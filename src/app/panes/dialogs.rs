@@ -239,11 +239,11 @@ impl App {
                 if let Some(t) = self.store.timeline_mut(&space) {
                     t.set_local(&message, Some(Local::Deleting));
                 }
-                fx.push(Effect::Delete {
+                fx.push(Effect::Messages(crate::app::MessagesEffect::Delete {
                     space,
                     message: name,
                     force: replies > 0,
-                });
+                }));
             }
             Kind::CreateSpace { request_id } => {
                 let name = d.field(0).trim().to_string();

@@ -29,10 +29,10 @@ impl App {
             return;
         };
         tl.loading_older = true;
-        fx.push(Effect::LoadMessages {
+        fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
             space: space.clone(),
             kind: LoadKind::Older { before },
-        });
+        }));
     }
 
     /// Scrolls the message pane by `lines` (negative: up). With `drag_selection`, the
@@ -359,10 +359,10 @@ impl App {
         v.anchor = None;
         self.select_last(space);
         if !self.me.is_app {
-            fx.push(Effect::LoadMessages {
+            fx.push(Effect::Messages(crate::app::MessagesEffect::LoadMessages {
                 space: space.clone(),
                 kind: LoadKind::Thread { thread: typed },
-            });
+            }));
         }
     }
 
