@@ -126,3 +126,100 @@ async fn errors_are_not_filtered() {
     assert_eq!(code, 404);
     assert_envelope(&body, 404, "NOT_FOUND");
 }
+
+/// Every field of a message, as the discovery document names them.
+const MESSAGE_FIELDS: [&str; 29] = [
+    "accessoryWidgets",
+    "actionResponse",
+    "annotations",
+    "argumentText",
+    "attachedGifs",
+    "attachment",
+    "cards",
+    "cardsV2",
+    "clientAssignedMessageId",
+    "createTime",
+    "deleteTime",
+    "deletionMetadata",
+    "elements",
+    "emojiReactionSummaries",
+    "fallbackText",
+    "formattedText",
+    "lastUpdateTime",
+    "markupSyntax",
+    "matchedUrl",
+    "name",
+    "privateMessageViewer",
+    "quotedMessageMetadata",
+    "sender",
+    "silent",
+    "slashCommand",
+    "space",
+    "text",
+    "thread",
+    "threadReply",
+];
+
+#[test]
+fn the_clients_selector_asks_for_every_message_field_but_the_three_it_skips() {
+    use gchat::emulator::partial::Selector;
+    let message: serde_json::Map<String, Value> = MESSAGE_FIELDS
+        .iter()
+        .map(|k| (k.to_string(), json!(1)))
+        .collect();
+    let page = json!({"messages": [message], "nextPageToken": "t", "other": 1});
+    let sel = Selector::parse(gchat::api::lean::LISTED_FIELDS)
+        .expect("the client's selector parses")
+        .expect("it selects");
+    let got = sel.apply(page);
+    let mut want = message_without_three(&got["messages"][0]);
+    want.sort();
+    let mut all: Vec<&str> = MESSAGE_FIELDS
+        .iter()
+        .copied()
+        .filter(|k| !["space", "formattedText", "argumentText"].contains(k))
+        .collect();
+    all.sort();
+    assert_eq!(want, all);
+    assert_eq!(got["nextPageToken"], "t");
+    assert!(got.get("other").is_none());
+}
+
+fn message_without_three(m: &Value) -> Vec<&str> {
+    m.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+/// The client's page is the same whether the server honours `fields` (the emulator) or
+/// ignores it (the whole page, decoded by the same lean reader).
+#[tokio::test]
+async fn the_clients_page_is_the_same_with_or_without_fields_honoured() {
+    let emu = demo().await;
+    let c = user(&emu, ALICE);
+    let s = space(&format!("spaces/{TEAM_RUST}"));
+    // The demo's messages (reactions, mentions, cards, threads) and a reply of ours.
+    let first = post(&c, &s, "hello *there*").await;
+    reply_to(
+        &c,
+        &s,
+        first.thread.as_ref().unwrap().name.as_deref().unwrap(),
+        "re",
+    )
+    .await;
+    let p = gchat::api::ListMessages::default().with_page_size(1000);
+    let honoured = c.list_messages(&s, &p).await.expect("list");
+    let whole = reqwest::Client::new()
+        .get(format!("{}/v1/{s}/messages?pageSize=1000", emu.url()))
+        .bearer_auth("user:1001")
+        .send()
+        .await
+        .expect("page")
+        .bytes()
+        .await
+        .expect("body");
+    assert!(std::str::from_utf8(&whole)
+        .unwrap()
+        .contains("\"formattedText\""));
+    let ignored = gchat::api::lean::message_page(&whole, &s).expect("decode");
+    assert!(honoured.messages.len() > 2);
+    assert_eq!(honoured, ignored);
+}

@@ -14,6 +14,15 @@ use super::model::{
 };
 use super::name::{MessageName, SpaceName};
 
+/// The `fields` selector `messages.list` is asked with (a partial response): every field
+/// of a message but the three a list leaves out (see the module's note). A server that
+/// ignores it sends them anyway, and they are skipped while reading.
+pub const LISTED_FIELDS: &str = "nextPageToken,messages(name,sender,createTime,lastUpdateTime,\
+deleteTime,text,cards,cardsV2,annotations,thread,fallbackText,actionResponse,slashCommand,\
+attachment,matchedUrl,threadReply,clientAssignedMessageId,emojiReactionSummaries,\
+privateMessageViewer,deletionMetadata,quotedMessageMetadata,attachedGifs,accessoryWidgets,\
+markupSyntax,elements,silent)";
+
 /// A `ListMessagesResponse` whose messages leave out `space`, `formattedText` and
 /// `argumentText` (the caller knows the space it listed; the app reads `text`).
 #[derive(Deserialize)]
