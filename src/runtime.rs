@@ -63,8 +63,8 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                             p = p.with_filter(client::created_before(before));
                         }
                         let page = client.list_messages(sn, &p).await?;
-                        let mut msgs = page.messages;
-                        msgs.reverse();
+                        let listed = page.messages.into_iter().rev();
+                        let msgs: Vec<_> = listed.map(crate::api::Listed::into_message).collect();
                         Ok((msgs, page.next_page_token.is_some()))
                     }
                     LoadKind::Newer { after } => {
@@ -131,7 +131,12 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 if let Some(after) = &after {
                     p = p.with_filter(client::created_after(after));
                 }
-                Ok(client.list_messages(&s, &p).await?.messages)
+                let page = client.list_messages(&s, &p).await?;
+                Ok(page
+                    .messages
+                    .into_iter()
+                    .map(crate::api::Listed::into_message)
+                    .collect())
             }
             .await;
             Outcome::Unread { space: s, result }

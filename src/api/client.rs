@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::{parse_retry_after, ApiError, ServerError};
-use super::lean::{message_page, unreadable_note, MessagePage};
+use super::lean::{message_page, unreadable_note, Listed, MessagePage};
 use super::model::*;
 use super::name::{ClientMessageId, MembershipName, MessageName, SpaceName, UserRef};
 
@@ -779,7 +779,8 @@ impl Client {
             };
             async move {
                 let page = self.list_messages(space, &p).await?;
-                Ok((page.messages, page.next_page_token))
+                let messages = page.messages.into_iter().map(Listed::into_message);
+                Ok((messages.collect(), page.next_page_token))
             }
         })
         .await
