@@ -1,7 +1,9 @@
 //! Lean decoding of `spaces.messages.list` pages, the client's hottest path: a page of
 //! 1,000 messages repeats, in every message, the whole space and the text twice more
-//! (`formattedText`, `argumentText`). Those are skipped while reading (never built and
-//! then thrown away); everything else becomes the usual [`Message`].
+//! (`formattedText`, `argumentText`). The client asks not to be sent them (a partial
+//! response, [`LISTED_FIELDS`]), and skips them while reading when a server sends them
+//! anyway. Each message is read in place into a [`Listed`]: what the app keeps at hand,
+//! with the rarer fields boxed only when a message has any.
 
 use chrono::{DateTime, Utc};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
