@@ -51,7 +51,12 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 if let Some(after) = &after {
                     p = p.with_filter(client::created_after(after));
                 }
-                Ok(client.list_messages(&s, &p).await?.messages)
+                let page = client.list_messages(&s, &p).await?;
+                Ok(page
+                    .messages
+                    .into_iter()
+                    .map(crate::api::Listed::into_message)
+                    .collect())
             }
             .await;
             Outcome::Unread { space: s, result }

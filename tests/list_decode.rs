@@ -45,6 +45,10 @@ fn names(msgs: &[gchat::api::model::Message]) -> Vec<&str> {
     msgs.iter().filter_map(|m| m.name.as_deref()).collect()
 }
 
+fn listed(msgs: &[gchat::api::Listed]) -> Vec<&str> {
+    msgs.iter().map(gchat::api::Listed::name).collect()
+}
+
 #[tokio::test]
 async fn a_message_named_outside_its_space_is_left_out_and_counted() {
     let mut nameless = msg("x", "no name");
@@ -66,7 +70,7 @@ async fn a_message_named_outside_its_space_is_left_out_and_counted() {
         .await
         .unwrap();
     assert_eq!(
-        names(&got.messages),
+        listed(&got.messages),
         ["spaces/AAAA/messages/a.a", "spaces/AAAA/messages/client-ok"]
     );
     assert_eq!(got.unreadable, 6);
@@ -104,7 +108,7 @@ async fn one_bad_message_does_not_fail_its_page_and_the_next_page_is_followed() 
         .await
         .unwrap();
     assert_eq!(
-        names(&one.messages),
+        listed(&one.messages),
         ["spaces/AAAA/messages/m.1", "spaces/AAAA/messages/m.2"]
     );
     assert_eq!(one.messages[1].text.as_deref(), Some("two"));

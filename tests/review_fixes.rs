@@ -67,7 +67,8 @@ async fn a_private_message_cannot_be_quoted_to_the_space() {
         .unwrap();
     assert!(all
         .messages
-        .iter()
+        .into_iter()
+        .map(gchat::api::Listed::into_message)
         .all(|m| m.quoted().is_none() || m.quoted().and_then(|q| q.name) != secret.name));
 }
 

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error::{parse_retry_after, ApiError, ServerError};
-use super::lean::{message_page, unreadable_note, MessagePage};
+use super::lean::{message_page, unreadable_note, Listed, MessagePage};
 use super::model::*;
 use super::name::{ClientMessageId, MembershipName, MessageName, SpaceName, UserRef};
 
@@ -707,7 +707,7 @@ impl Client {
     // ---- messages ----
 
     /// A page of `spaces.messages.list`, decoded lean: each message's `space`,
-    /// `formattedText` and `argumentText` are skipped (the caller knows the space; the
+    /// `formattedText` and `argumentText` are not asked for (`fields`) and skipped (the caller knows the space; the
     /// app reads `text`). [`Client::list_messages_full`] keeps them. A message that
     /// cannot be read, or whose name is not that of a message in `space`, is left out
     /// and counted, both in the page and for [`Client::take_unreadable_note`].
@@ -717,10 +717,8 @@ impl Client {
         p: &ListMessages,
     ) -> Result<MessagePage, ApiError> {
         let decode = |body: &[u8]| message_page(body, space);
-        let page = self
-            .send_counted(list_messages_call(space, p), &decode)
-            .await
-            .0?;
+        let call = list_messages_call(space, p).q("fields", super::lean::LISTED_FIELDS);
+        let page = self.send_counted(call, &decode).await.0?;
         self.left_out(&page.left_out);
         Ok(page)
     }
@@ -781,7 +779,8 @@ impl Client {
             };
             async move {
                 let page = self.list_messages(space, &p).await?;
-                Ok((page.messages, page.next_page_token))
+                let messages = page.messages.into_iter().map(Listed::into_message);
+                Ok((messages.collect(), page.next_page_token))
             }
         })
         .await

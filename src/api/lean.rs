@@ -1,55 +1,146 @@
 //! Lean decoding of `spaces.messages.list` pages, the client's hottest path: a page of
 //! 1,000 messages repeats, in every message, the whole space and the text twice more
-//! (`formattedText`, `argumentText`). Those are skipped while reading (never built and
-//! then thrown away); everything else becomes the usual [`Message`].
+//! (`formattedText`, `argumentText`). The client asks not to be sent them (a partial
+//! response, [`LISTED_FIELDS`]), and skips them while reading when a server sends them
+//! anyway. Each message is read in place into a [`Listed`]: what the app keeps at hand,
+//! with the rarer fields boxed only when a message has any.
 
 use chrono::{DateTime, Utc};
-use serde::de::IgnoredAny;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::error::Category;
 use serde_json::Value;
 
-use super::model::{
-    timestamp, Annotation, CardWithId, DeletionMetadata, MarkupSyntax, Message, Thread, User,
-};
+use super::model::{timestamp, Message, Thread, User};
 use super::name::{MessageName, SpaceName};
 
-/// A `ListMessagesResponse` whose messages leave out `space`, `formattedText` and
-/// `argumentText` (the caller knows the space it listed; the app reads `text`).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The `fields` selector `messages.list` is asked with (a partial response): every field
+/// of a message but the three a list leaves out (see the module's note). A server that
+/// ignores it sends them anyway, and they are skipped while reading.
+pub const LISTED_FIELDS: &str = "nextPageToken,messages(name,sender,createTime,lastUpdateTime,\
+deleteTime,text,cards,cardsV2,annotations,thread,fallbackText,actionResponse,slashCommand,\
+attachment,matchedUrl,threadReply,clientAssignedMessageId,emojiReactionSummaries,\
+privateMessageViewer,deletionMetadata,quotedMessageMetadata,attachedGifs,accessoryWidgets,\
+markupSyntax,elements,silent)";
+
+/// A `ListMessagesResponse` whose messages are read straight into [`Listed`], each name
+/// checked as it is read (no second walk, no message moved after it is made).
 struct LeanPage {
-    #[serde(default)]
-    messages: Messages,
-    #[serde(default, alias = "next_page_token")]
+    messages: Vec<Listed>,
     next_page_token: Option<String>,
 }
 
-/// The messages, each made a [`Message`] as it is read: no second list of them.
-#[derive(Default)]
-struct Messages(Vec<Message>);
+/// Reads a page of `space`, counting the messages left out in `bad`.
+struct PageSeed<'a> {
+    space: &'a SpaceName,
+    bad: &'a mut Unreadable,
+}
 
-impl<'de> Deserialize<'de> for Messages {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Messages;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list of messages")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Messages, A::Error> {
-                // A page holds at most 1,000; trust a size hint no further than that.
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1000));
-                while let Some(m) = seq.next_element::<LeanMessage>()? {
-                    out.push(Message::from(m));
+impl<'de> DeserializeSeed<'de> for PageSeed<'_> {
+    type Value = LeanPage;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<LeanPage, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PageSeed<'_> {
+    type Value = LeanPage;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a page of messages")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LeanPage, A::Error> {
+        let mut page = LeanPage {
+            messages: Vec::new(),
+            next_page_token: None,
+        };
+        while let Some(k) = map.next_key::<PageKey>()? {
+            match k {
+                PageKey::Messages => {
+                    let seed = MessagesSeed {
+                        space: self.space,
+                        bad: &mut *self.bad,
+                        out: &mut page.messages,
+                    };
+                    map.next_value_seed(seed)?;
                 }
-                Ok(Messages(out))
+                PageKey::Token => page.next_page_token = map.next_value()?,
+                PageKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        d.deserialize_seq(V)
+        Ok(page)
+    }
+}
+
+enum PageKey {
+    Messages,
+    Token,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for PageKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = PageKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<PageKey, E> {
+                Ok(match k {
+                    "messages" => PageKey::Messages,
+                    "nextPageToken" | "next_page_token" => PageKey::Token,
+                    _ => PageKey::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// The messages, each pushed as it is read when its name is that of a message of the
+/// listed space, else counted as left out.
+struct MessagesSeed<'a> {
+    space: &'a SpaceName,
+    bad: &'a mut Unreadable,
+    out: &'a mut Vec<Listed>,
+}
+
+impl<'de> DeserializeSeed<'de> for MessagesSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MessagesSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of messages")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // A page holds at most 1,000; trust a size hint no further than that.
+        self.out.reserve(seq.size_hint().unwrap_or(0).min(1000));
+        while let Some(m) = seq.next_element::<Listed>()? {
+            keep(m, self.space, self.bad, self.out);
+        }
+        Ok(())
+    }
+}
+
+/// Pushes `m` onto `out` when it is a message of `space`; else counts it in `bad`.
+fn keep(m: Listed, space: &SpaceName, bad: &mut Unreadable, out: &mut Vec<Listed>) {
+    match m.name.as_deref() {
+        Some(n) if MessageName::is_in(n, space) => out.push(m),
+        Some(n) => bad.add(n.to_string(), || {
+            let shown: String = n.chars().take(120).collect();
+            format!("the name {shown:?} is not that of a message in {space}")
+        }),
+        None => {
+            let id = super::events_page::digest(&Value::String(format!("{m:?}")));
+            bad.add(id, || "a message without a name".to_string());
+        }
     }
 }
 
@@ -57,7 +148,7 @@ impl<'de> Deserialize<'de> for Messages {
 /// with every message's name checked to be a message of the listed space.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessagePage {
-    pub messages: Vec<Message>,
+    pub messages: Vec<Listed>,
     pub next_page_token: Option<String>,
     /// Messages the server listed that could not be read (a field of the wrong type, or
     /// a name that is not a message of the listed space): left out of `messages`.
@@ -72,16 +163,24 @@ pub struct MessagePage {
 /// at all (not JSON, cut short, the wrong shape around the messages) is an error.
 pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde_json::Error> {
     let mut bad = Unreadable::default();
-    let (mut messages, next_page_token) = match serde_json::from_slice::<LeanPage>(body) {
-        Ok(page) => (page.messages.0, page.next_page_token),
+    let mut d = serde_json::Deserializer::from_slice(body);
+    let read = PageSeed {
+        space,
+        bad: &mut bad,
+    }
+    .deserialize(&mut d)
+    .and_then(|page| d.end().map(|()| page));
+    let (messages, next_page_token) = match read {
+        Ok(page) => (page.messages, page.next_page_token),
         // Some value is of the wrong type: read the page again message by message. Only
         // a page that holds such a message pays for this.
         Err(e) if e.classify() == Category::Data => {
+            bad = Unreadable::default();
             let page = serde_json::from_slice::<LoosePage>(body)?;
             let mut out = Vec::with_capacity(page.messages.len());
             for v in page.messages {
-                match LeanMessage::deserialize(&v) {
-                    Ok(m) => out.push(Message::from(m)),
+                match Listed::deserialize(&v) {
+                    Ok(m) => keep(m, space, &mut bad, &mut out),
                     Err(e) => {
                         let id = v
                             .get("name")
@@ -95,21 +194,6 @@ pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde
         }
         Err(e) => return Err(e),
     };
-    messages.retain(|m| match m.name.as_deref() {
-        Some(n) if MessageName::is_in(n, space) => true,
-        Some(n) => {
-            bad.add(n.to_string(), || {
-                let shown: String = n.chars().take(120).collect();
-                format!("the name {shown:?} is not that of a message in {space}")
-            });
-            false
-        }
-        None => {
-            let id = super::events_page::digest(&Value::String(format!("{m:?}")));
-            bad.add(id, || "a message without a name".to_string());
-            false
-        }
-    });
     if bad.count > 0 {
         tracing::warn!(
             space = %space,
@@ -162,116 +246,226 @@ struct LoosePage {
     next_page_token: Option<String>,
 }
 
-/// [`Message`]'s fields as read from a list: the same names and aliases, with the three
-/// it skips read as nothing.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LeanMessage {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    sender: Option<User>,
-    #[serde(default, alias = "create_time", with = "timestamp")]
-    create_time: Option<DateTime<Utc>>,
-    #[serde(default, alias = "last_update_time", with = "timestamp")]
-    last_update_time: Option<DateTime<Utc>>,
-    #[serde(default, alias = "delete_time", with = "timestamp")]
-    delete_time: Option<DateTime<Utc>>,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default, alias = "formatted_text")]
-    #[allow(dead_code)]
-    formatted_text: IgnoredAny,
-    #[serde(default)]
-    cards: Vec<Value>,
-    #[serde(default, alias = "cards_v2")]
-    cards_v2: Vec<CardWithId>,
-    #[serde(default)]
-    annotations: Vec<Annotation>,
-    #[serde(default)]
-    thread: Option<Thread>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    space: IgnoredAny,
-    #[serde(default, alias = "fallback_text")]
-    fallback_text: Option<String>,
-    #[serde(default, alias = "action_response")]
-    action_response: Option<Value>,
-    #[serde(default, alias = "argument_text")]
-    #[allow(dead_code)]
-    argument_text: IgnoredAny,
-    #[serde(default, alias = "slash_command")]
-    slash_command: Option<Value>,
-    #[serde(default)]
-    attachment: Vec<Value>,
-    #[serde(default, alias = "matched_url")]
-    matched_url: Option<Value>,
-    #[serde(default, alias = "thread_reply")]
-    thread_reply: bool,
-    #[serde(default, alias = "client_assigned_message_id")]
-    client_assigned_message_id: Option<String>,
-    #[serde(default, alias = "emoji_reaction_summaries")]
-    emoji_reaction_summaries: Vec<Value>,
-    #[serde(default, alias = "private_message_viewer")]
-    private_message_viewer: Option<Box<User>>,
-    #[serde(default, alias = "deletion_metadata")]
-    deletion_metadata: Option<DeletionMetadata>,
-    #[serde(default, alias = "quoted_message_metadata")]
-    quoted_message_metadata: Option<Value>,
-    #[serde(default, alias = "attached_gifs")]
-    attached_gifs: Vec<Value>,
-    #[serde(default, alias = "accessory_widgets")]
-    accessory_widgets: Vec<Value>,
-    #[serde(default, alias = "markup_syntax")]
-    markup_syntax: Option<MarkupSyntax>,
-    #[serde(default)]
-    elements: Option<Value>,
-    #[serde(default)]
-    silent: bool,
+/// A listed message as the app keeps it at hand: name, sender, times, text, thread,
+/// whether it is a reply, and its client-assigned id; everything else it carries
+/// (cards, attachments, annotations, reactions, a quote, its deletion, ...) in `rest`,
+/// made only when the message has any. Read straight from the page (see
+/// [`message_page`]); `space`, `formattedText` and `argumentText` are skipped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listed {
+    /// Always set in a [`MessagePage`] (a message without one is left out).
+    pub name: Option<Box<str>>,
+    pub sender: Option<User>,
+    pub create_time: Option<DateTime<Utc>>,
+    pub last_update_time: Option<DateTime<Utc>>,
+    pub text: Option<Box<str>>,
+    /// The thread's name, when the server named the thread and gave no key (any other
+    /// thread is in `rest`).
+    pub thread: Option<Box<str>>,
+    pub thread_reply: bool,
+    pub client_assigned_message_id: Option<Box<str>>,
+    /// The rest of the message, when it has any.
+    pub rest: Option<Box<Message>>,
 }
 
-impl From<LeanMessage> for Message {
-    fn from(m: LeanMessage) -> Message {
-        // Spelled out, not `..Default::default()`: a field added to `Message` and not
-        // here fails to build instead of being dropped from lists.
-        Message {
-            name: m.name,
-            sender: m.sender,
-            create_time: m.create_time,
-            last_update_time: m.last_update_time,
-            delete_time: m.delete_time,
-            text: m.text,
-            formatted_text: None,
-            cards: m.cards,
-            cards_v2: m.cards_v2,
-            annotations: m.annotations,
-            thread: m.thread,
-            space: None,
-            fallback_text: m.fallback_text,
-            action_response: m.action_response,
-            argument_text: None,
-            slash_command: m.slash_command,
-            attachment: m.attachment,
-            matched_url: m.matched_url,
-            thread_reply: m.thread_reply,
-            client_assigned_message_id: m.client_assigned_message_id,
-            emoji_reaction_summaries: m.emoji_reaction_summaries,
-            private_message_viewer: m.private_message_viewer,
-            deletion_metadata: m.deletion_metadata,
-            quoted_message_metadata: m.quoted_message_metadata,
-            attached_gifs: m.attached_gifs,
-            accessory_widgets: m.accessory_widgets,
-            markup_syntax: m.markup_syntax,
-            elements: m.elements,
-            silent: m.silent,
+impl Listed {
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+
+    /// The message as the server sent it (less the three fields a list skips).
+    pub fn into_message(self) -> Message {
+        let mut m = self.rest.map(|b| *b).unwrap_or_default();
+        m.name = self.name.map(String::from);
+        m.sender = self.sender;
+        m.create_time = self.create_time;
+        m.last_update_time = self.last_update_time;
+        m.text = self.text.map(String::from);
+        if let Some(t) = self.thread {
+            m.thread = Some(Thread {
+                name: Some(t.into()),
+                thread_key: None,
+            });
         }
+        m.thread_reply = self.thread_reply;
+        m.client_assigned_message_id = self.client_assigned_message_id.map(String::from);
+        m
+    }
+}
+
+/// A message's field names, as [`Message`] reads them (camelCase, or snake_case).
+enum Key {
+    Name,
+    Sender,
+    CreateTime,
+    LastUpdateTime,
+    DeleteTime,
+    Text,
+    Cards,
+    CardsV2,
+    Annotations,
+    Thread,
+    FallbackText,
+    ActionResponse,
+    SlashCommand,
+    Attachment,
+    MatchedUrl,
+    ThreadReply,
+    ClientId,
+    Reactions,
+    PrivateViewer,
+    Deletion,
+    Quoted,
+    Gifs,
+    Accessory,
+    Markup,
+    Elements,
+    Silent,
+    /// `space`, `formattedText`, `argumentText`, and any field this client does not know.
+    Skip,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<Key, E> {
+                Ok(match k {
+                    "name" => Key::Name,
+                    "sender" => Key::Sender,
+                    "createTime" | "create_time" => Key::CreateTime,
+                    "lastUpdateTime" | "last_update_time" => Key::LastUpdateTime,
+                    "deleteTime" | "delete_time" => Key::DeleteTime,
+                    "text" => Key::Text,
+                    "cards" => Key::Cards,
+                    "cardsV2" | "cards_v2" => Key::CardsV2,
+                    "annotations" => Key::Annotations,
+                    "thread" => Key::Thread,
+                    "fallbackText" | "fallback_text" => Key::FallbackText,
+                    "actionResponse" | "action_response" => Key::ActionResponse,
+                    "slashCommand" | "slash_command" => Key::SlashCommand,
+                    "attachment" => Key::Attachment,
+                    "matchedUrl" | "matched_url" => Key::MatchedUrl,
+                    "threadReply" | "thread_reply" => Key::ThreadReply,
+                    "clientAssignedMessageId" | "client_assigned_message_id" => Key::ClientId,
+                    "emojiReactionSummaries" | "emoji_reaction_summaries" => Key::Reactions,
+                    "privateMessageViewer" | "private_message_viewer" => Key::PrivateViewer,
+                    "deletionMetadata" | "deletion_metadata" => Key::Deletion,
+                    "quotedMessageMetadata" | "quoted_message_metadata" => Key::Quoted,
+                    "attachedGifs" | "attached_gifs" => Key::Gifs,
+                    "accessoryWidgets" | "accessory_widgets" => Key::Accessory,
+                    "markupSyntax" | "markup_syntax" => Key::Markup,
+                    "elements" => Key::Elements,
+                    "silent" => Key::Silent,
+                    _ => Key::Skip,
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// A timestamp field, read from the text in place.
+struct Time(Option<DateTime<Utc>>);
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        timestamp::deserialize(d).map(Time)
+    }
+}
+
+/// Puts `v` in the rest's field (made then) unless it is the field's default.
+fn set<T: PartialEq + Default>(
+    rest: &mut Option<Box<Message>>,
+    v: T,
+    field: impl FnOnce(&mut Message) -> &mut T,
+) {
+    if v != T::default() {
+        *field(rest.get_or_insert_with(Default::default)) = v;
+    }
+}
+
+fn boxed(s: Option<String>) -> Option<Box<str>> {
+    s.map(String::into_boxed_str)
+}
+
+impl<'de> Deserialize<'de> for Listed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Listed;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a message")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Listed, A::Error> {
+                let mut m = Listed::default();
+                // A field of the rest, set only when it holds something.
+                macro_rules! rest {
+                    ($field:ident) => {{
+                        let v = map.next_value()?;
+                        set(&mut m.rest, v, |r| &mut r.$field);
+                    }};
+                }
+                while let Some(k) = map.next_key::<Key>()? {
+                    match k {
+                        Key::Name => m.name = boxed(map.next_value()?),
+                        Key::Sender => m.sender = map.next_value()?,
+                        Key::CreateTime => m.create_time = map.next_value::<Time>()?.0,
+                        Key::LastUpdateTime => m.last_update_time = map.next_value::<Time>()?.0,
+                        Key::DeleteTime => {
+                            let t = map.next_value::<Time>()?.0;
+                            if t.is_some() {
+                                m.rest.get_or_insert_with(Default::default).delete_time = t;
+                            }
+                        }
+                        Key::Text => m.text = boxed(map.next_value()?),
+                        Key::Thread => match map.next_value::<Option<Thread>>()? {
+                            Some(Thread {
+                                name: Some(n),
+                                thread_key: None,
+                            }) => m.thread = Some(n.into_boxed_str()),
+                            Some(t) => m.rest.get_or_insert_with(Default::default).thread = Some(t),
+                            None => {}
+                        },
+                        Key::ThreadReply => m.thread_reply = map.next_value()?,
+                        Key::ClientId => m.client_assigned_message_id = boxed(map.next_value()?),
+                        Key::Cards => rest!(cards),
+                        Key::CardsV2 => rest!(cards_v2),
+                        Key::Annotations => rest!(annotations),
+                        Key::FallbackText => rest!(fallback_text),
+                        Key::ActionResponse => rest!(action_response),
+                        Key::SlashCommand => rest!(slash_command),
+                        Key::Attachment => rest!(attachment),
+                        Key::MatchedUrl => rest!(matched_url),
+                        Key::Reactions => rest!(emoji_reaction_summaries),
+                        Key::PrivateViewer => rest!(private_message_viewer),
+                        Key::Deletion => rest!(deletion_metadata),
+                        Key::Quoted => rest!(quoted_message_metadata),
+                        Key::Gifs => rest!(attached_gifs),
+                        Key::Accessory => rest!(accessory_widgets),
+                        Key::Markup => rest!(markup_syntax),
+                        Key::Elements => rest!(elements),
+                        Key::Silent => rest!(silent),
+                        Key::Skip => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(m)
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::ListMessagesResponse;
+    use crate::api::model::{ListMessagesResponse, MarkupSyntax};
     use serde_json::json;
 
     fn s() -> SpaceName {
@@ -300,7 +494,19 @@ mod tests {
             "emojiReactionSummaries": [{"emoji": {"unicode": "👍"}, "reactionCount": 2}],
             "quotedMessageMetadata": {"name": "spaces/S/messages/A.A"},
             "markupSyntax": "SOMETHING_NEW",
-            "futureField": {"deep": [1, 2, {"x": null}]}
+            "futureField": {"deep": [1, 2, {"x": null}]},
+            "deleteTime": "2024-05-02T00:00:00Z",
+            "cards": [{"header": {"title": "old"}}],
+            "fallbackText": "fb",
+            "actionResponse": {"type": "NEW_MESSAGE"},
+            "slashCommand": {"commandId": "7"},
+            "matchedUrl": {"url": "https://x"},
+            "privateMessageViewer": {"name": "users/3"},
+            "deletionMetadata": {"deletionType": "CREATOR"},
+            "attachedGifs": [{"uri": "https://g"}],
+            "accessoryWidgets": [{"buttonList": {}}],
+            "elements": {"e": 1},
+            "silent": true
         })
     }
 
@@ -316,10 +522,20 @@ mod tests {
             m.formatted_text = None;
             m.argument_text = None;
         }
-        assert_eq!(lean.messages, full.messages);
         assert_eq!(lean.unreadable, 0);
         assert_eq!(lean.next_page_token.as_deref(), Some("t"));
-        let m = &lean.messages[0];
+        // Every field the full reading has, the listed message gives back exactly.
+        let back: Vec<Message> = lean
+            .messages
+            .iter()
+            .cloned()
+            .map(Listed::into_message)
+            .collect();
+        assert_eq!(back, full.messages);
+        let every = serde_json::to_value(&back[0]).unwrap();
+        let n = every.as_object().unwrap().len();
+        assert_eq!(n, 26, "every field but the three skipped: {every}");
+        let m = &back[0];
         assert_eq!(m.text.as_deref(), Some("hi <users/2> \"quoted\" \\ back"));
         assert_eq!(
             m.markup_syntax,
@@ -405,5 +621,52 @@ mod tests {
         )
         .unwrap();
         assert_eq!(lean.messages[0].create_time, None);
+    }
+
+    #[test]
+    fn the_rest_is_made_only_for_a_message_that_has_any() {
+        let page = json!({"messages": [
+            {"name": "spaces/S/messages/a", "text": "hi", "createTime": "2024-05-01T10:11:12Z",
+             "sender": {"name": "users/1"}, "thread": {"name": "spaces/S/threads/a"},
+             "threadReply": true, "clientAssignedMessageId": "client-1",
+             "space": {"name": "spaces/S"}, "formattedText": "hi", "argumentText": "hi",
+             "cards": [], "annotations": [], "quotedMessageMetadata": null, "silent": false},
+            {"name": "spaces/S/messages/b", "thread": {"name": "spaces/S/threads/b", "threadKey": "k"}},
+            {"name": "spaces/S/messages/c", "annotations": [{"type": "USER_MENTION"}]},
+        ]});
+        let got = message_page(page.to_string().as_bytes(), &s()).unwrap();
+        let [a, b, c] = &got.messages[..] else {
+            panic!("three messages: {got:?}")
+        };
+        assert!(a.rest.is_none(), "{a:?}");
+        assert_eq!(a.thread.as_deref(), Some("spaces/S/threads/a"));
+        assert_eq!(a.client_assigned_message_id.as_deref(), Some("client-1"));
+        // A thread with a key is kept whole, in the rest.
+        assert_eq!(b.thread, None);
+        let t = b.rest.as_ref().and_then(|r| r.thread.as_ref()).unwrap();
+        assert_eq!(t.thread_key.as_deref(), Some("k"));
+        assert_eq!(c.rest.as_ref().unwrap().annotations.len(), 1);
+    }
+
+    #[test]
+    fn names_are_checked_as_they_are_read() {
+        let page = json!({"messages": [
+            {"name": "spaces/S/messages/a"},
+            {"name": "spaces/OTHER/messages/b"},
+            {"text": "no name"},
+            {"name": "spaces/S/messages/c"},
+        ], "nextPageToken": "t"});
+        let got = message_page(page.to_string().as_bytes(), &s()).unwrap();
+        let names: Vec<_> = got.messages.iter().map(Listed::name).collect();
+        assert_eq!(names, ["spaces/S/messages/a", "spaces/S/messages/c"]);
+        assert_eq!(got.unreadable, 2);
+        assert_eq!(got.left_out[0], "spaces/OTHER/messages/b");
+        assert_eq!(got.next_page_token.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn trailing_bytes_after_the_page_are_an_error() {
+        assert!(message_page(br#"{"messages":[]} x"#, &s()).is_err());
+        assert!(message_page(b"{} {}", &s()).is_err());
     }
 }

@@ -17,7 +17,7 @@ pub use client::{
     MAX_ATTACHMENT_BYTES,
 };
 pub use error::{ApiError, ServerError};
-pub use lean::MessagePage;
+pub use lean::{Listed, MessagePage};
 pub use name::{
     AttachmentName, ClientMessageId, CustomEmojiName, MediaName, MembershipName, MessageName,
     MessagePinName, NameError, ReactionName, SpaceName, ThreadName, UserRef,

@@ -107,8 +107,8 @@ async fn load(
                 p = p.with_filter(client::created_before(before));
             }
             let page = client.list_messages(space, &p).await?;
-            let mut msgs = page.messages;
-            msgs.reverse();
+            let listed = page.messages.into_iter().rev();
+            let msgs = listed.map(crate::api::Listed::into_message).collect();
             Ok((msgs, page.next_page_token.is_some()))
         }
         LoadKind::Newer { after } => Ok((poll(client, space, after).await?, false)),

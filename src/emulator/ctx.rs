@@ -66,8 +66,9 @@ pub struct Ctx<'a> {
 /// A serialized JSON response body.
 pub struct Reply(pub Vec<u8>);
 
+/// `v` as the answer (only the fields the request selected with `fields`, if it did).
 pub fn reply<T: Serialize>(v: &T) -> EmuResult<Reply> {
-    serde_json::to_vec(v)
+    super::partial::serialize(v)
         .map(Reply)
         .map_err(|e| EmuError::internal(format!("could not encode the response: {e}")))
 }

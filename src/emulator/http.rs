@@ -95,13 +95,21 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
             return super::admin::handle(&svc, &parts.method, path, &bytes);
         }
     }
-    let (result, snapshot) = svc.dispatch(
-        &parts.method,
-        parts.uri.path(),
-        parts.uri.query(),
-        &parts.headers,
-        &bytes,
-    );
+    // A malformed `fields` is refused before the method runs; a good one shapes the
+    // answer as it is serialised.
+    let fields = match super::partial::Selector::from_query(parts.uri.query()) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let (result, snapshot) = super::partial::with(fields, || {
+        svc.dispatch(
+            &parts.method,
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+            &bytes,
+        )
+    });
     if let Err(e) = svc.save(snapshot).await {
         return e.into_response();
     }

@@ -25,6 +25,7 @@ mod members;
 mod messages;
 pub mod oauth;
 pub mod oauth_state;
+pub mod partial;
 mod paths;
 mod people;
 mod pins;

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{EmuError, EmuResult};
 
-/// Parameters every Google API method accepts and the emulator ignores.
+/// Parameters every Google API method accepts: the emulator ignores them, save `fields`
+/// (partial responses, applied where the answer is written).
 const SYSTEM_PARAMS: &[&str] = &[
     "alt",
     "fields",

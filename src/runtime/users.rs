@@ -29,7 +29,12 @@ pub async fn read_unread(client: &Client, s: SpaceName, after: Option<DateTime<U
         if let Some(t) = &from {
             p = p.with_filter(client::created_after(t));
         }
-        Ok(client.list_messages(&s, &p).await?.messages)
+        let page = client.list_messages(&s, &p).await?;
+        Ok(page
+            .messages
+            .into_iter()
+            .map(crate::api::Listed::into_message)
+            .collect())
     }
     .await;
     Outcome::ReadUnread {

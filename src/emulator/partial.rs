@@ -1,0 +1,418 @@
+//! Partial responses: the `fields` system parameter every Google API method accepts.
+//!
+//! The selector is a comma-separated list of field paths: `a` selects the field `a`
+//! whole, `a/b` the field `b` inside `a`, `a(b,c)` the fields `b` and `c` inside `a`, and
+//! `*` every field at its level. A selection inside a list applies to each of its
+//! entries (`messages(name,text)`). A name the answer does not have selects nothing; an
+//! empty or absent `fields` changes nothing; a selector that cannot be parsed is a 400
+//! naming it, answered before the method runs (so it changes nothing either).
+//!
+//! The selector is parsed once per request; the answer is filtered as a JSON tree before
+//! it is written out, so the fields left out are never serialised.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{EmuError, EmuResult};
+use super::request::Query;
+
+/// What to keep of a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sel {
+    /// The whole value.
+    All,
+    /// Only these fields of it (each entry of it, for a list); `*` stands for any field.
+    Fields(BTreeMap<String, Sel>),
+}
+
+/// A parsed `fields` selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector(BTreeMap<String, Sel>);
+
+impl Selector {
+    /// The selector the request's query asks for: `None` when it asks for none (no
+    /// `fields`, or an empty one); a 400 when it cannot be parsed.
+    pub fn from_query(raw_query: Option<&str>) -> EmuResult<Option<Selector>> {
+        match Query::parse(raw_query).get("fields") {
+            None => Ok(None),
+            Some(f) => Selector::parse(f).map_err(|why| {
+                let shown: String = f.chars().take(200).collect();
+                EmuError::invalid_field(
+                    "fields",
+                    format!("Invalid field selection {shown:?}: {why}."),
+                )
+            }),
+        }
+    }
+
+    /// Parses `s`; `Ok(None)` for a selector that is empty (or only blanks).
+    pub fn parse(s: &str) -> Result<Option<Selector>, String> {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        let mut p = Parser {
+            s: s.as_bytes(),
+            at: 0,
+        };
+        let top = p.list(0)?;
+        p.blanks();
+        match p.peek() {
+            None => Ok(Some(Selector(top))),
+            Some(b')') => Err(format!("an unmatched ')' at position {}", p.at + 1)),
+            Some(c) => Err(format!(
+                "unexpected {:?} at position {}",
+                char::from(c),
+                p.at + 1
+            )),
+        }
+    }
+
+    /// `v` with only the selected fields.
+    pub fn apply(&self, v: Value) -> Value {
+        filter(v, &self.0).unwrap_or(Value::Object(Default::default()))
+    }
+
+    /// `v` serialised with only the selected fields.
+    pub fn to_vec<T: Serialize>(&self, v: &T) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(&self.apply(serde_json::to_value(v)?))
+    }
+}
+
+/// The deepest nesting of parentheses taken (a guard against a hostile selector).
+const MAX_DEPTH: usize = 32;
+
+struct Parser<'a> {
+    s: &'a [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.at).copied()
+    }
+
+    fn blanks(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            self.at += 1;
+        }
+    }
+
+    /// `field (',' field)*`, merged into one map.
+    fn list(&mut self, depth: usize) -> Result<BTreeMap<String, Sel>, String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("nested deeper than {MAX_DEPTH} levels"));
+        }
+        let mut out = BTreeMap::new();
+        loop {
+            let (path, sub) = self.field(depth)?;
+            merge_path(&mut out, &path, sub);
+            self.blanks();
+            if self.peek() == Some(b',') {
+                self.at += 1;
+            } else {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// `name ('/' name)* ['(' list ')']`.
+    fn field(&mut self, depth: usize) -> Result<(Vec<String>, Sel), String> {
+        let mut path = vec![self.name()?];
+        loop {
+            self.blanks();
+            if self.peek() != Some(b'/') {
+                break;
+            }
+            self.at += 1;
+            path.push(self.name()?);
+        }
+        self.blanks();
+        if self.peek() != Some(b'(') {
+            return Ok((path, Sel::All));
+        }
+        let open = self.at;
+        self.at += 1;
+        let sub = self.list(depth + 1)?;
+        self.blanks();
+        if self.peek() != Some(b')') {
+            return Err(format!("the '(' at position {} is not closed", open + 1));
+        }
+        self.at += 1;
+        Ok((path, Sel::Fields(sub)))
+    }
+
+    fn name(&mut self) -> Result<String, String> {
+        self.blanks();
+        let start = self.at;
+        if self.peek() == Some(b'*') {
+            self.at += 1;
+            return Ok("*".to_string());
+        }
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            self.at += 1;
+        }
+        if self.at == start {
+            return Err(match self.peek() {
+                None => "a field name is missing at its end".to_string(),
+                Some(c) if c.is_ascii() => format!(
+                    "a field name is missing at position {} (found {:?})",
+                    start + 1,
+                    char::from(c)
+                ),
+                Some(_) => format!("a field name is missing at position {}", start + 1),
+            });
+        }
+        Ok(String::from_utf8_lossy(&self.s[start..self.at]).into_owned())
+    }
+}
+
+/// Adds the selection of `path` (then `sub` within it) to `into`.
+fn merge_path(into: &mut BTreeMap<String, Sel>, path: &[String], sub: Sel) {
+    let Some((first, more)) = path.split_first() else {
+        return;
+    };
+    let sub = if more.is_empty() {
+        sub
+    } else {
+        let mut m = BTreeMap::new();
+        merge_path(&mut m, more, sub);
+        Sel::Fields(m)
+    };
+    match into.get_mut(first) {
+        None => {
+            into.insert(first.clone(), sub);
+        }
+        Some(have) => merge(have, sub),
+    }
+}
+
+/// `have` widened by `more`: the whole value wins over a part of it.
+fn merge(have: &mut Sel, more: Sel) {
+    match (have, more) {
+        (Sel::All, _) => {}
+        (have, Sel::All) => *have = Sel::All,
+        (Sel::Fields(h), Sel::Fields(m)) => {
+            for (k, s) in m {
+                match h.get_mut(&k) {
+                    None => {
+                        h.insert(k, s);
+                    }
+                    Some(x) => merge(x, s),
+                }
+            }
+        }
+    }
+}
+
+/// `v` with only `fields` of it, or `None` when it has no fields to select from (a
+/// plain value: nothing of it is selected).
+fn filter(v: Value, fields: &BTreeMap<String, Sel>) -> Option<Value> {
+    match v {
+        Value::Object(map) => {
+            let any = fields.get("*");
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                let sel = match (fields.get(&k), any) {
+                    (Some(a), Some(b)) => {
+                        let mut s = a.clone();
+                        merge(&mut s, b.clone());
+                        Some(std::borrow::Cow::Owned(s))
+                    }
+                    (Some(s), None) | (None, Some(s)) => Some(std::borrow::Cow::Borrowed(s)),
+                    (None, None) => None,
+                };
+                let kept = match sel.as_deref() {
+                    None => None,
+                    Some(Sel::All) => Some(v),
+                    Some(Sel::Fields(sub)) => filter(v, sub),
+                };
+                if let Some(kept) = kept {
+                    out.insert(k, kept);
+                }
+            }
+            Some(Value::Object(out))
+        }
+        Value::Array(items) => Some(Value::Array(
+            items
+                .into_iter()
+                .filter_map(|i| filter(i, fields))
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
+thread_local! {
+    /// The selector of the request being answered on this thread, if it asked for one.
+    static CURRENT: RefCell<Option<Selector>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (which answers one request, synchronously) with `sel` as the selector that
+/// [`serialize`] applies; the previous one is back afterwards, even if `f` panics.
+pub fn with<R>(sel: Option<Selector>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Selector>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let old = self.0.take();
+            CURRENT.with(|c| *c.borrow_mut() = old);
+        }
+    }
+    let old = CURRENT.with(|c| c.replace(sel));
+    let _restore = Restore(old);
+    f()
+}
+
+/// `v` as the answer's JSON body: only the fields the request selected, if it did.
+pub fn serialize<T: Serialize>(v: &T) -> serde_json::Result<Vec<u8>> {
+    CURRENT.with(|c| match &*c.borrow() {
+        Some(sel) => sel.to_vec(v),
+        None => serde_json::to_vec(v),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pick(sel: &str, v: Value) -> Value {
+        Selector::parse(sel).unwrap().expect("a selector").apply(v)
+    }
+
+    fn sample() -> Value {
+        json!({
+            "messages": [
+                {"name": "m1", "text": "a", "space": {"name": "s", "type": "ROOM"},
+                 "sender": {"name": "u1", "displayName": "Ann", "type": "HUMAN"}},
+                {"name": "m2", "formattedText": "b", "sender": {"name": "u2"}}
+            ],
+            "nextPageToken": "t",
+            "count": 2
+        })
+    }
+
+    #[test]
+    fn a_sub_selection_applies_to_each_entry_of_a_list() {
+        assert_eq!(
+            pick("nextPageToken,messages(name,sender/displayName)", sample()),
+            json!({"messages": [
+                {"name": "m1", "sender": {"displayName": "Ann"}},
+                {"name": "m2", "sender": {}}
+            ], "nextPageToken": "t"})
+        );
+    }
+
+    #[test]
+    fn slashes_and_parentheses_say_the_same() {
+        let a = pick("messages/space/type,messages/name", sample());
+        let b = pick("messages(space(type),name)", sample());
+        assert_eq!(a, b);
+        assert_eq!(
+            a,
+            json!({"messages": [{"name": "m1", "space": {"type": "ROOM"}}, {"name": "m2"}]})
+        );
+    }
+
+    #[test]
+    fn a_star_selects_every_field_at_its_level() {
+        assert_eq!(pick("*", sample()), sample());
+        let got = pick("messages(*)", sample());
+        assert_eq!(got, json!({"messages": sample()["messages"].clone()}));
+        // `*` with a narrower sibling: the whole value still wins.
+        assert_eq!(
+            pick("messages(sender/name,*)", sample())["messages"],
+            sample()["messages"]
+        );
+        assert_eq!(
+            pick("messages/*/name", sample()),
+            json!({"messages": [{"space": {"name": "s"}, "sender": {"name": "u1"}},
+                                {"sender": {"name": "u2"}}]})
+        );
+    }
+
+    #[test]
+    fn the_whole_wins_over_a_part_of_it_in_any_order() {
+        for sel in ["messages/name,messages", "messages,messages(name)"] {
+            assert_eq!(
+                pick(sel, sample()),
+                json!({"messages": sample()["messages"].clone()})
+            );
+        }
+    }
+
+    #[test]
+    fn names_not_present_select_nothing() {
+        assert_eq!(
+            pick("nope,messages/nope", sample()),
+            json!({"messages": [{}, {}]})
+        );
+        // A sub-field of a plain value is not there either.
+        assert_eq!(
+            pick("count/x,nextPageToken", sample()),
+            json!({"nextPageToken": "t"})
+        );
+    }
+
+    #[test]
+    fn an_empty_selector_is_none() {
+        for s in ["", "  "] {
+            assert_eq!(Selector::parse(s), Ok(None));
+        }
+        assert_eq!(Selector::from_query(None).unwrap(), None);
+        assert_eq!(Selector::from_query(Some("fields=")).unwrap(), None);
+        assert_eq!(Selector::from_query(Some("pageSize=3")).unwrap(), None);
+    }
+
+    #[test]
+    fn blanks_around_names_are_allowed() {
+        assert_eq!(
+            pick(" messages ( name ) , nextPageToken ", sample()),
+            pick("messages(name),nextPageToken", sample())
+        );
+    }
+
+    #[test]
+    fn malformed_selectors_are_refused_with_their_reason() {
+        for (sel, why) in [
+            ("a(b", "not closed"),
+            ("a)", "unmatched ')'"),
+            ("a,,b", "missing"),
+            ("a/", "missing at its end"),
+            ("/a", "missing"),
+            ("a()", "missing"),
+            ("a b", "unexpected"),
+            ("a(b)c", "unexpected"),
+            ("a.b", "unexpected"),
+            ("é", "missing"),
+            (",", "missing"),
+        ] {
+            let e = Selector::parse(sel).expect_err(sel);
+            assert!(e.contains(why), "{sel:?}: {e}");
+        }
+        let deep = format!("{}x{}", "a(".repeat(100), ")".repeat(100));
+        assert!(Selector::parse(&deep).unwrap_err().contains("deeper"));
+        let e = Selector::from_query(Some("fields=a(b")).unwrap_err();
+        assert_eq!((e.code, e.status), (400, "INVALID_ARGUMENT"));
+        assert!(e.message.contains("\"a(b\""), "{}", e.message);
+    }
+
+    #[test]
+    fn serialize_applies_the_selector_only_while_answering() {
+        let v = json!({"a": 1, "b": 2});
+        let sel = Selector::parse("b").unwrap();
+        let inside = with(sel, || serialize(&v).unwrap());
+        assert_eq!(inside, br#"{"b":2}"#);
+        assert_eq!(serialize(&v).unwrap(), br#"{"a":1,"b":2}"#);
+        let r = std::panic::catch_unwind(|| {
+            with(Selector::parse("a").unwrap(), || panic!("handler failed"))
+        });
+        assert!(r.is_err());
+        assert_eq!(serialize(&v).unwrap(), br#"{"a":1,"b":2}"#);
+    }
+}

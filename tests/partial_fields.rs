@@ -1,0 +1,225 @@
+//! The `fields` system parameter (partial responses) as the emulator answers it, and
+//! the client's message pages with and without a server that honours it.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const TOKEN: &str = "user:1001";
+
+fn team() -> String {
+    format!("/v1/spaces/{TEAM_RUST}/messages")
+}
+
+#[tokio::test]
+async fn a_list_answers_only_the_selected_fields_of_each_entry() {
+    let emu = demo().await;
+    let (code, full, _) = get(&emu, &format!("{}?pageSize=3", team()), Some(TOKEN)).await;
+    assert_eq!(code, 200, "{full}");
+    let (code, part, _) = get(
+        &emu,
+        &format!(
+            "{}?pageSize=3&fields=nextPageToken,messages(name,sender/name)",
+            team()
+        ),
+        Some(TOKEN),
+    )
+    .await;
+    assert_eq!(code, 200, "{part}");
+    let want: Vec<Value> = full["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| json!({"name": m["name"], "sender": {"name": m["sender"]["name"]}}))
+        .collect();
+    assert_eq!(want.len(), 3);
+    assert_eq!(part["messages"], Value::Array(want));
+    assert_eq!(part["nextPageToken"], full["nextPageToken"]);
+    assert_eq!(part.as_object().unwrap().len(), 2, "{part}");
+}
+
+#[tokio::test]
+async fn a_get_answers_only_the_selected_fields() {
+    let emu = demo().await;
+    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
+    let name = list["messages"][0]["name"]
+        .as_str()
+        .expect("a name")
+        .to_string();
+    let (code, full, _) = get(&emu, &format!("/v1/{name}"), Some(TOKEN)).await;
+    assert_eq!(code, 200);
+    for (sel, want) in [
+        (
+            "name,space/type",
+            json!({"name": name, "space": {"type": full["space"]["type"]}}),
+        ),
+        (
+            "space(name,type)",
+            json!({"space": {"name": full["space"]["name"], "type": full["space"]["type"]}}),
+        ),
+        ("*", full.clone()),
+        ("nothingLikeThis", json!({})),
+    ] {
+        let q = form_urlencoded::byte_serialize(sel.as_bytes()).collect::<String>();
+        let (code, got, _) = get(&emu, &format!("/v1/{name}?fields={q}"), Some(TOKEN)).await;
+        assert_eq!(code, 200, "{sel}: {got}");
+        assert_eq!(got, want, "{sel}");
+    }
+    let (_, empty, _) = get(&emu, &format!("/v1/{name}?fields="), Some(TOKEN)).await;
+    assert_eq!(empty, full);
+}
+
+#[tokio::test]
+async fn a_malformed_selector_is_400_and_the_method_does_not_act() {
+    let emu = demo().await;
+    let (code, body, _) = get(
+        &emu,
+        &format!("{}?fields=messages(name", team()),
+        Some(TOKEN),
+    )
+    .await;
+    assert_eq!(code, 400);
+    assert_envelope(&body, 400, "INVALID_ARGUMENT");
+    let m = body["error"]["message"].as_str().unwrap();
+    assert!(
+        m.contains("messages(name") && m.contains("not closed"),
+        "{m}"
+    );
+
+    // A create with a bad selector creates nothing.
+    let (_, before, _) = get(&emu, &format!("{}?pageSize=1000", team()), Some(TOKEN)).await;
+    let (code, body, _) = raw(
+        &emu,
+        Method::POST,
+        &format!("{}?fields=name,,text", team()),
+        Some(TOKEN),
+        Some(r#"{"text":"must not be stored"}"#),
+    )
+    .await;
+    assert_eq!(code, 400, "{body}");
+    let (_, after, _) = get(&emu, &format!("{}?pageSize=1000", team()), Some(TOKEN)).await;
+    assert_eq!(before, after);
+
+    // A good one answers the created message's selected fields only.
+    let (code, body, _) = raw(
+        &emu,
+        Method::POST,
+        &format!("{}?fields=text", team()),
+        Some(TOKEN),
+        Some(r#"{"text":"kept"}"#),
+    )
+    .await;
+    assert_eq!((code, body), (200, json!({"text": "kept"})));
+}
+
+#[tokio::test]
+async fn errors_are_not_filtered() {
+    let emu = demo().await;
+    let (code, body, _) = get(
+        &emu,
+        &format!("/v1/spaces/{TEAM_RUST}/messages/nope?fields=name"),
+        Some(TOKEN),
+    )
+    .await;
+    assert_eq!(code, 404);
+    assert_envelope(&body, 404, "NOT_FOUND");
+}
+
+/// Every field of a message, as the discovery document names them.
+const MESSAGE_FIELDS: [&str; 29] = [
+    "accessoryWidgets",
+    "actionResponse",
+    "annotations",
+    "argumentText",
+    "attachedGifs",
+    "attachment",
+    "cards",
+    "cardsV2",
+    "clientAssignedMessageId",
+    "createTime",
+    "deleteTime",
+    "deletionMetadata",
+    "elements",
+    "emojiReactionSummaries",
+    "fallbackText",
+    "formattedText",
+    "lastUpdateTime",
+    "markupSyntax",
+    "matchedUrl",
+    "name",
+    "privateMessageViewer",
+    "quotedMessageMetadata",
+    "sender",
+    "silent",
+    "slashCommand",
+    "space",
+    "text",
+    "thread",
+    "threadReply",
+];
+
+#[test]
+fn the_clients_selector_asks_for_every_message_field_but_the_three_it_skips() {
+    use gchat::emulator::partial::Selector;
+    let message: serde_json::Map<String, Value> = MESSAGE_FIELDS
+        .iter()
+        .map(|k| (k.to_string(), json!(1)))
+        .collect();
+    let page = json!({"messages": [message], "nextPageToken": "t", "other": 1});
+    let sel = Selector::parse(gchat::api::lean::LISTED_FIELDS)
+        .expect("the client's selector parses")
+        .expect("it selects");
+    let got = sel.apply(page);
+    let mut want = message_without_three(&got["messages"][0]);
+    want.sort();
+    let mut all: Vec<&str> = MESSAGE_FIELDS
+        .iter()
+        .copied()
+        .filter(|k| !["space", "formattedText", "argumentText"].contains(k))
+        .collect();
+    all.sort();
+    assert_eq!(want, all);
+    assert_eq!(got["nextPageToken"], "t");
+    assert!(got.get("other").is_none());
+}
+
+fn message_without_three(m: &Value) -> Vec<&str> {
+    m.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+/// The client's page is the same whether the server honours `fields` (the emulator) or
+/// ignores it (the whole page, decoded by the same lean reader).
+#[tokio::test]
+async fn the_clients_page_is_the_same_with_or_without_fields_honoured() {
+    let emu = demo().await;
+    let c = user(&emu, ALICE);
+    let s = space(&format!("spaces/{TEAM_RUST}"));
+    // The demo's messages (reactions, mentions, cards, threads) and a reply of ours.
+    let first = post(&c, &s, "hello *there*").await;
+    reply_to(
+        &c,
+        &s,
+        first.thread.as_ref().unwrap().name.as_deref().unwrap(),
+        "re",
+    )
+    .await;
+    let p = gchat::api::ListMessages::default().with_page_size(1000);
+    let honoured = c.list_messages(&s, &p).await.expect("list");
+    let whole = reqwest::Client::new()
+        .get(format!("{}/v1/{s}/messages?pageSize=1000", emu.url()))
+        .bearer_auth("user:1001")
+        .send()
+        .await
+        .expect("page")
+        .bytes()
+        .await
+        .expect("body");
+    assert!(std::str::from_utf8(&whole)
+        .unwrap()
+        .contains("\"formattedText\""));
+    let ignored = gchat::api::lean::message_page(&whole, &s).expect("decode");
+    assert!(honoured.messages.len() > 2);
+    assert_eq!(honoured, ignored);
+}
