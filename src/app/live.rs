@@ -170,7 +170,9 @@ impl App {
                 EventType::MembershipCreated
                 | EventType::MembershipUpdated
                 | EventType::MembershipDeleted => {
-                    if let Some(m) = e.membership().cloned() {
+                    // Only a membership named under this space, as for member lists.
+                    let m = e.membership().cloned().map(|m| vec![m]);
+                    if let Some(m) = m.and_then(|m| super::members::of_space(space, m).pop()) {
                         let Some(list) = self.store.members_mut(space).filter(|l| l.loaded) else {
                             continue;
                         };

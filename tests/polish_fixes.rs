@@ -1,0 +1,84 @@
+//! Reviewers' leftovers in the screens: each test failed on the code before its fix.
+
+mod common;
+
+use common::fixture::*;
+use gchat::api::model::*;
+use gchat::api::sync_model::EventType;
+use gchat::app::{App, Effect, Outcome};
+
+fn team_events(app: &mut App, events: Vec<gchat::api::sync_model::SpaceEvent>) -> Vec<Effect> {
+    done(
+        app,
+        Outcome::Events {
+            space: sn(TEAM),
+            result: Ok(events),
+        },
+    )
+}
+
+#[test]
+fn a_membership_event_of_another_space_is_not_taken_into_the_open_one() {
+    let mut app = app();
+    let stranger = user("1088", Some("Mallory Elsewhere"));
+    let foreign = Membership {
+        name: Some("spaces/OTHER/members/1088".into()),
+        state: Some(MembershipState::Joined),
+        role: Some(MembershipRole::Manager),
+        member: Some(stranger.clone()),
+        ..Default::default()
+    };
+    let later = now() + chrono::Duration::minutes(1);
+    team_events(
+        &mut app,
+        vec![member_event(
+            EventType::MembershipCreated,
+            TEAM,
+            1,
+            later,
+            foreign.clone(),
+        )],
+    );
+    let screen = render(&app, 140, 30);
+    assert!(!screen.contains("Mallory"), "{screen}");
+    assert!(app
+        .members_sorted(TEAM)
+        .iter()
+        .all(|m| m.name.as_deref() != foreign.name.as_deref()));
+    // Nor may an event of another space remove a member of this one by a name that is
+    // not of this space.
+    let before = app.members_sorted(TEAM).len();
+    let bob_elsewhere = Membership {
+        name: Some("spaces/OTHER/members/1002".into()),
+        state: Some(MembershipState::NotAMember),
+        ..Default::default()
+    };
+    team_events(
+        &mut app,
+        vec![member_event(
+            EventType::MembershipDeleted,
+            TEAM,
+            2,
+            later,
+            bob_elsewhere,
+        )],
+    );
+    assert_eq!(app.members_sorted(TEAM).len(), before);
+    // One of this space is still taken.
+    let mine = Membership {
+        name: Some(format!("{TEAM}/members/1088")),
+        ..foreign
+    };
+    team_events(
+        &mut app,
+        vec![member_event(
+            EventType::MembershipCreated,
+            TEAM,
+            3,
+            later,
+            mine,
+        )],
+    );
+    let screen = render(&app, 140, 30);
+    assert!(screen.contains("Mallory Elsewhere"), "{screen}");
+}
