@@ -82,3 +82,59 @@ fn a_membership_event_of_another_space_is_not_taken_into_the_open_one() {
     let screen = render(&app, 140, 30);
     assert!(screen.contains("Mallory Elsewhere"), "{screen}");
 }
+
+/// Team Rust with a thread whose first message was never read (left out by the
+/// decoder): only its two replies are held.
+fn rootless_thread() -> App {
+    let mut app = app();
+    let mut list = team_messages();
+    list.push(msg(
+        TEAM,
+        "Z2",
+        "Z1",
+        alice(),
+        at(21, 11, 30),
+        "first reply here",
+    ));
+    list.push(msg(TEAM, "Z3", "Z1", bob(), at(21, 11, 40), "second reply"));
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: sn(TEAM),
+            kind: gchat::app::LoadKind::Latest,
+            result: Ok((list, false)),
+        },
+    );
+    app
+}
+
+#[test]
+fn a_reply_in_a_thread_whose_first_message_is_missing_does_not_quote_a_reply() {
+    let mut app = rootless_thread();
+    render(&app, 140, 30);
+    app.views.get_mut(TEAM).unwrap().selected = Some(gchat::app::timeline::Row::Msg {
+        name: format!("{TEAM}/messages/Z1.Z3").into(),
+        reply: true,
+    });
+    ch(&mut app, 'r');
+    let screen = render(&app, 140, 30);
+    assert!(!screen.contains("Reply to Alice"), "{screen}");
+    assert!(!screen.contains("Reply to Bob"), "{screen}");
+    assert!(screen.contains("Reply in thread"), "{screen}");
+}
+
+#[test]
+fn a_reply_in_a_whole_thread_names_its_first_message() {
+    let mut app = app();
+    render(&app, 140, 30);
+    app.views.get_mut(TEAM).unwrap().selected = Some(gchat::app::timeline::Row::Msg {
+        name: format!("{TEAM}/messages/T1.T4").into(),
+        reply: true,
+    });
+    ch(&mut app, 'r');
+    let screen = render(&app, 140, 30);
+    assert!(
+        screen.contains("Reply to Bob Li: Has anyone tried"),
+        "{screen}"
+    );
+}

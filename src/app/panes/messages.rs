@@ -249,7 +249,7 @@ impl App {
             return;
         }
         let tl = self.store.timeline(space);
-        let root = tl.and_then(|t| t.items().iter().find(|i| i.thread() == thread));
+        let root = tl.and_then(|t| crate::app::compose::thread_root(t.items(), &thread));
         let to = root
             .and_then(|r| r.sender())
             .map(|u| self.member_label(u).into_string());
