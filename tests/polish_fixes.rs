@@ -138,3 +138,30 @@ fn a_reply_in_a_whole_thread_names_its_first_message() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_note_of_messages_that_could_not_be_read_names_their_spaces() {
+    let mut app = app();
+    app.note_unreadable(vec![(sn(TEAM), 2)]);
+    let screen = render(&app, 140, 30);
+    assert!(
+        screen.contains("2 messages from the server could not be read, in Team Rust"),
+        "{screen}"
+    );
+    app.note_unreadable(vec![(sn(TEAM), 1), (sn(DM), 2)]);
+    let screen = render(&app, 140, 30);
+    assert!(
+        screen.contains("3 messages from the server could not be read, in Team Rust, Bob Li"),
+        "{screen}"
+    );
+    // A space not listed (left, or not yet listed) is named by its resource name, and
+    // nothing left out says nothing.
+    app.note_unreadable(vec![(sn("spaces/GONE"), 1)]);
+    let screen = render(&app, 140, 30);
+    assert!(
+        screen.contains("1 message from the server could not be read, in spaces/GONE"),
+        "{screen}"
+    );
+    app.note_unreadable(Vec::new());
+    assert!(render(&app, 140, 30).contains("in spaces/GONE"));
+}
