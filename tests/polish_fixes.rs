@@ -165,3 +165,48 @@ fn the_note_of_messages_that_could_not_be_read_names_their_spaces() {
     app.note_unreadable(Vec::new());
     assert!(render(&app, 140, 30).contains("in spaces/GONE"));
 }
+
+fn searched(app: &mut App, query: &str, hits: Vec<Message>) {
+    use gchat::api::sync_model::{SearchMessageResult, SearchMessagesResponse};
+    ctrl(app, 'f');
+    typed(app, query);
+    key(app, crossterm::event::KeyCode::Enter);
+    done(
+        app,
+        Outcome::Searched {
+            filter: query.into(),
+            page_token: None,
+            result: Ok(SearchMessagesResponse {
+                results: hits
+                    .into_iter()
+                    .map(|m| SearchMessageResult {
+                        message: Some(m),
+                        ..Default::default()
+                    })
+                    .collect(),
+                next_page_token: None,
+            }),
+        },
+    );
+}
+
+#[test]
+fn search_says_that_muted_spaces_and_apps_messages_are_not_searched() {
+    let mut app = app();
+    searched(&mut app, "zebrathree", Vec::new());
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("No messages match."), "{screen}");
+    assert!(
+        screen.contains("Muted spaces and Chat apps' messages are not searched."),
+        "{screen}"
+    );
+    // With results, the scope line says it, briefly.
+    let mut app = common::fixture::app();
+    let hit = msg(TEAM, "Z1", "Z1", bob(), at(21, 11, 59), "zebrathree");
+    searched(&mut app, "zebrathree", vec![hit]);
+    let screen = render(&app, 120, 30);
+    assert!(
+        screen.contains("In every space but muted ones, without apps' messages"),
+        "{screen}"
+    );
+}
