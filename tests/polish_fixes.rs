@@ -4,7 +4,7 @@ mod common;
 
 use common::fixture::*;
 use gchat::api::model::*;
-use gchat::api::sync_model::EventType;
+use gchat::api::sync_model::{EventType, Section, SectionType};
 use gchat::app::{App, Effect, Outcome};
 
 fn team_events(app: &mut App, events: Vec<gchat::api::sync_model::SpaceEvent>) -> Vec<Effect> {
@@ -209,4 +209,176 @@ fn search_says_that_muted_spaces_and_apps_messages_are_not_searched() {
         screen.contains("In every space but muted ones, without apps' messages"),
         "{screen}"
     );
+}
+
+fn status_line(app: &App) -> String {
+    render(app, 120, 30)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn section(id: &str, kind: SectionType, name: Option<&str>) -> Section {
+    Section {
+        name: Some(format!("users/1001/sections/{id}")),
+        display_name: name.map(String::from),
+        sort_order: None,
+        section_type: Some(kind),
+    }
+}
+
+/// The spaces pane, grouped in sections, with a section's header selected.
+fn header_selected() -> App {
+    let mut a = app();
+    let list = vec![
+        section("projects", SectionType::Custom, Some("Projects")),
+        section("default-spaces", SectionType::DefaultSpaces, None),
+        section(
+            "default-direct-messages",
+            SectionType::DefaultDirectMessages,
+            None,
+        ),
+    ];
+    done(&mut a, Outcome::Sections(Ok((list, vec![]))));
+    a.focus = gchat::app::Focus::Spaces;
+    a.sections.header = Some("users/1001/sections/default-spaces".into());
+    a
+}
+
+#[test]
+fn space_commands_on_a_section_header_say_to_select_a_space() {
+    for (k, says) in [
+        ('r', "Select a space to mark it read."),
+        ('m', "Select a space to mute or unmute it."),
+        ('E', "Select a space to edit it."),
+        ('D', "Select a space to delete it."),
+        ('L', "Select a space to leave it."),
+        ('i', "Select a space to see its details."),
+        ('S', "Select a space to move."),
+    ] {
+        let mut a = header_selected();
+        let fx = ch(&mut a, k);
+        assert!(fx.is_empty(), "{k}: {fx:?}");
+        assert!(a.dialog.is_none(), "{k}");
+        let line = status_line(&a);
+        assert!(line.contains(says), "{k}: {line}");
+    }
+}
+
+#[test]
+fn space_on_a_space_row_says_that_it_folds_a_sections_header() {
+    let mut a = header_selected();
+    a.sections.header = None;
+    a.spaces.selected = Some(ENG.into());
+    ch(&mut a, ' ');
+    let line = status_line(&a);
+    assert!(
+        line.contains("Space folds a section: select its header first."),
+        "{line}"
+    );
+    // Without sections there is nothing to fold.
+    let mut a = app();
+    a.focus = gchat::app::Focus::Spaces;
+    ch(&mut a, ' ');
+    let line = status_line(&a);
+    assert!(
+        line.contains("The spaces list has no sections to fold."),
+        "{line}"
+    );
+}
+
+fn select(app: &mut App, name: &str, reply: bool) {
+    app.views.get_mut(TEAM).unwrap().selected = Some(gchat::app::timeline::Row::Msg {
+        name: name.to_string().into(),
+        reply,
+    });
+}
+
+#[test]
+fn opening_the_thread_of_a_message_in_none_says_so() {
+    let mut app = app();
+    let mut list = team_messages();
+    let mut lone = msg(TEAM, "N1", "N1", bob(), at(21, 11, 59), "not threaded");
+    lone.thread = None;
+    lone.thread_reply = false;
+    list.push(lone);
+    done(
+        &mut app,
+        Outcome::Messages {
+            space: sn(TEAM),
+            kind: gchat::app::LoadKind::Latest,
+            result: Ok((list, false)),
+        },
+    );
+    render(&app, 120, 30);
+    select(&mut app, &format!("{TEAM}/messages/N1.N1"), false);
+    let fx = ch(&mut app, 't');
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(status_line(&app).contains("This message has no thread."));
+    assert!(app.views.get(TEAM).unwrap().thread.is_none());
+}
+
+#[test]
+fn expanding_a_thread_with_nothing_to_show_or_hide_says_so() {
+    let mut app = app();
+    render(&app, 120, 30);
+    // Lunch has no replies: expanding changes nothing on screen.
+    select(&mut app, &format!("{TEAM}/messages/L1.L1"), false);
+    let before = render(&app, 120, 30);
+    ch(&mut app, 'o');
+    assert!(
+        status_line(&app).contains("This message has no replies to show."),
+        "{}",
+        status_line(&app)
+    );
+    let after = render(&app, 120, 30);
+    let body = |s: &str| s.lines().take(28).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&before), body(&after));
+    // The ratatui thread, collapsed, opens with no note.
+    let collapsed = app
+        .rows_for(TEAM)
+        .rows
+        .iter()
+        .find(|r| matches!(r, gchat::app::timeline::Row::Collapsed { .. }))
+        .cloned()
+        .expect("the ratatui thread is collapsed");
+    app.views.get_mut(TEAM).unwrap().selected = Some(collapsed);
+    app.status.note = None;
+    ch(&mut app, 'o');
+    assert!(app.status.note.is_none(), "{:?}", app.status.note);
+}
+
+#[test]
+fn member_commands_with_no_member_selected_say_so() {
+    let mut app = app();
+    done(
+        &mut app,
+        Outcome::Members {
+            space: sn(TEAM),
+            result: Ok(Vec::new()),
+        },
+    );
+    app.show_members = true;
+    app.focus = gchat::app::Focus::Members;
+    for k in ['x', 'm'] {
+        let fx = ch(&mut app, k);
+        assert!(fx.is_empty(), "{fx:?}");
+        let line = status_line(&app);
+        assert!(line.contains("Select a member first."), "{k}: {line}");
+    }
+}
+
+#[test]
+fn message_commands_with_no_space_open_say_to_open_one() {
+    let mut app = app();
+    app.current = None;
+    app.focus = gchat::app::Focus::Messages;
+    for k in ['r', 'e', 't', 'o', '+'] {
+        let fx = ch(&mut app, k);
+        assert!(fx.is_empty(), "{k}: {fx:?}");
+        let line = status_line(&app);
+        assert!(line.contains("Open a space first."), "{k}: {line}");
+        app.status.note = None;
+    }
 }
