@@ -382,3 +382,86 @@ fn message_commands_with_no_space_open_say_to_open_one() {
         app.status.note = None;
     }
 }
+
+#[test]
+fn help_names_the_pickers_that_take_a_number_and_the_keys_that_fold_a_section() {
+    let mut app = app();
+    let help = help_text(&app);
+    assert!(
+        help.contains("Picking a link (O), file (s), section (S) or pinned message (P)"),
+        "{help}"
+    );
+    assert!(
+        help.contains("Pick a link (O) or file (s) by its number"),
+        "{help}"
+    );
+    assert!(
+        help.contains("sections and pinned messages are picked with Enter"),
+        "{help}"
+    );
+    let enter = help
+        .lines()
+        .find(|l| l.starts_with("Enter l Right"))
+        .unwrap_or_default();
+    assert!(
+        enter.contains("on a section's header, fold or unfold the section"),
+        "{help}"
+    );
+    assert!(
+        help.contains("▾ a section (Space/Enter folds it)"),
+        "{help}"
+    );
+    // Generated from the keymap: the user's keys are the ones named.
+    let (keymap, problems) = gchat::keymap::Keymap::with_user(
+        "[messages]\npins = [\"F7\"]\n[spaces]\ntoggle_section = [\"z\"]\n",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    app.keymap = keymap;
+    let help = help_text(&app);
+    assert!(help.contains("pinned message (F7)"), "{help}");
+    assert!(help.contains("▾ a section (z/Enter folds it)"), "{help}");
+}
+
+fn too_many() -> gchat::api::ApiError {
+    gchat::api::ApiError::Server(gchat::api::ServerError {
+        code: 429,
+        status: "RESOURCE_EXHAUSTED".into(),
+        message: "Quota exceeded.".into(),
+        field_violations: Vec::new(),
+        reason: None,
+        retry_after: None,
+    })
+}
+
+#[test]
+fn how_seldom_other_spaces_are_checked_is_in_help_and_in_the_title_while_slowed() {
+    let mut app = app();
+    let help = help_text(&app);
+    assert!(
+        help.contains("Other spaces are checked for new messages about once a minute"),
+        "{help}"
+    );
+    assert!(help.contains("Ctrl-r checks now"), "{help}");
+    // At the usual pace the spaces pane says nothing of it.
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains(" Spaces "), "{screen}");
+    assert!(!screen.contains("checked every"), "{screen}");
+    // The server asks for fewer requests, twice: polling is four times slower.
+    for _ in 0..2 {
+        done(
+            &mut app,
+            Outcome::Events {
+                space: sn(TEAM),
+                result: Err(too_many()),
+            },
+        );
+    }
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("┌ Spaces · every 4 min ─"), "{screen}");
+    // Zoomed, the pane has room for the whole of it.
+    app.focus = gchat::app::Focus::Spaces;
+    app.zoom = true;
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("Spaces · checked every 4 min"), "{screen}");
+    assert!(help_text(&app).contains("about every 4 minutes"));
+}
