@@ -237,7 +237,7 @@ fn help_scrolled_to_the_end() {
     snap("help_end", || {
         let mut a = app();
         ch(&mut a, '?');
-        for _ in 0..12 {
+        for _ in 0..30 {
             key(&mut a, KeyCode::PageDown);
         }
         a

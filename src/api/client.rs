@@ -197,22 +197,30 @@ struct Inner {
 struct LeftOut {
     /// What identifies each one already counted (bounded: cleared when full).
     seen: std::collections::HashSet<String>,
-    /// Counted, not yet told.
-    pending: usize,
+    /// Counted, not yet told, by the space they were listed in.
+    pending: Vec<(SpaceName, usize)>,
 }
 
 /// The most left-out messages remembered, so that one is told only once.
 const LEFT_OUT_REMEMBERED: usize = 4096;
 
 impl LeftOut {
-    fn add(&mut self, ids: &[String]) {
+    fn add(&mut self, space: &SpaceName, ids: &[String]) {
+        let mut new = 0;
         for id in ids {
             if self.seen.len() >= LEFT_OUT_REMEMBERED {
                 self.seen.clear();
             }
             if self.seen.insert(id.clone()) {
-                self.pending += 1;
+                new += 1;
             }
+        }
+        if new == 0 {
+            return;
+        }
+        match self.pending.iter_mut().find(|(s, _)| s == space) {
+            Some((_, n)) => *n += new,
+            None => self.pending.push((space.clone(), new)),
         }
     }
 }
@@ -719,29 +727,34 @@ impl Client {
         let decode = |body: &[u8]| message_page(body, space);
         let call = list_messages_call(space, p).q("fields", super::lean::LISTED_FIELDS);
         let page = self.send_counted(call, &decode).await.0?;
-        self.left_out(&page.left_out);
+        self.left_out(space, &page.left_out);
         Ok(page)
     }
 
     /// Counts messages left out as unreadable, each once a session.
-    pub(super) fn left_out(&self, ids: &[String]) {
+    pub(super) fn left_out(&self, space: &SpaceName, ids: &[String]) {
         if ids.is_empty() {
             return;
         }
         match self.inner.unreadable.lock() {
-            Ok(mut l) => l.add(ids),
-            Err(p) => p.into_inner().add(ids),
+            Ok(mut l) => l.add(space, ids),
+            Err(p) => p.into_inner().add(space, ids),
+        }
+    }
+
+    /// The listed messages left out since last asked, by space (the app names the
+    /// space): each message once a session, however often a page holding it is listed.
+    pub fn take_unreadable(&self) -> Vec<(SpaceName, usize)> {
+        match self.inner.unreadable.lock() {
+            Ok(mut l) => std::mem::take(&mut l.pending),
+            Err(p) => std::mem::take(&mut p.into_inner().pending),
         }
     }
 
     /// What to tell the user of the listed messages left out since last asked, if any:
     /// each message once a session, however often a page holding it is listed again.
     pub fn take_unreadable_note(&self) -> Option<String> {
-        let n = match self.inner.unreadable.lock() {
-            Ok(mut l) => std::mem::take(&mut l.pending),
-            Err(p) => std::mem::take(&mut p.into_inner().pending),
-        };
-        match n {
+        match self.take_unreadable().iter().map(|(_, n)| n).sum() {
             0 => None,
             n => Some(unreadable_note(n)),
         }
@@ -1051,5 +1064,17 @@ mod tests {
             next_token(&None, Some("b".into())).unwrap(),
             Some("b".to_string())
         );
+    }
+
+    #[test]
+    fn left_out_messages_are_counted_by_their_space_each_once() {
+        let team = SpaceName::parse("spaces/TEAM").unwrap();
+        let dm = SpaceName::parse("spaces/DM").unwrap();
+        let mut l = LeftOut::default();
+        l.add(&team, &["a".into(), "b".into()]);
+        l.add(&dm, &["c".into()]);
+        l.add(&team, &["a".into(), "d".into()]);
+        l.add(&dm, &["c".into()]);
+        assert_eq!(l.pending, vec![(team, 3), (dm, 1)]);
     }
 }

@@ -108,7 +108,7 @@ impl Client {
         // and counted: the rest of the page, and the cursor, go on.
         let decode = |body: &[u8]| super::events_page::events_page(body, space);
         let page = self.send_decoded(call, &decode).await?;
-        self.left_out(&page.left_out);
+        self.left_out(space, &page.left_out);
         Ok(page.page)
     }
 

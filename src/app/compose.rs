@@ -412,6 +412,17 @@ impl Compose {
     }
 }
 
+/// The first message of `thread` among `items`, if it is held: never one of its replies
+/// (a thread whose first message was not loaded or could not be read has none).
+pub fn thread_root<'a>(
+    items: impl IntoIterator<Item = &'a crate::app::timeline::Item>,
+    thread: &str,
+) -> Option<&'a crate::app::timeline::Item> {
+    items
+        .into_iter()
+        .find(|i| !i.is_reply() && i.thread() == thread)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

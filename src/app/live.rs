@@ -57,6 +57,14 @@ impl App {
         !self.me.is_app && !self.polls.events_refused
     }
 
+    /// How often the spaces other than the open one are checked for new messages now,
+    /// and whether that is slower than usual (the server asked for fewer requests).
+    pub fn others_checked_every(&self) -> (std::time::Duration, bool) {
+        let usual = self.settings.background_poll;
+        let now = self.polls.stretch(usual);
+        (now, now > usual || self.polls.held_now())
+    }
+
     /// What `?` says about how the open space is kept up to date.
     pub fn live_summary(&self) -> &'static str {
         if self.me.is_app {
@@ -170,7 +178,9 @@ impl App {
                 EventType::MembershipCreated
                 | EventType::MembershipUpdated
                 | EventType::MembershipDeleted => {
-                    if let Some(m) = e.membership().cloned() {
+                    // Only a membership named under this space, as for member lists.
+                    let m = e.membership().cloned().map(|m| vec![m]);
+                    if let Some(m) = m.and_then(|m| super::members::of_space(space, m).pop()) {
                         let Some(list) = self.store.members_mut(space).filter(|l| l.loaded) else {
                             continue;
                         };

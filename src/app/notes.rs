@@ -219,3 +219,32 @@ impl App {
         self.tie_note(Tie::Kept(kept));
     }
 }
+
+impl App {
+    /// Messages listed in these spaces that could not be read and were left out (how
+    /// many in each): said with the spaces' names, so the user knows where something
+    /// may be missing.
+    pub fn note_unreadable(&mut self, left_out: Vec<(crate::api::SpaceName, usize)>) {
+        let n: usize = left_out.iter().map(|(_, n)| n).sum();
+        if n == 0 {
+            return;
+        }
+        let names: Vec<String> = left_out
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(space, _)| {
+                self.space(space)
+                    .map(|s| self.space_label(s).into_string())
+                    .unwrap_or_else(|| space.to_string())
+            })
+            .collect();
+        let what = match n {
+            1 => "1 message".to_string(),
+            n => format!("{n} messages"),
+        };
+        self.note(format!(
+            "{what} from the server could not be read, in {}",
+            names.join(", ")
+        ));
+    }
+}

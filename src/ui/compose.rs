@@ -44,17 +44,24 @@ fn reply_title(app: &App, space: &str, thread: &str, width: usize) -> String {
     let root = app
         .store
         .timeline(space)
-        .and_then(|t| t.items().iter().find(|i| i.thread() == thread));
+        .and_then(|t| crate::app::compose::thread_root(t.items(), thread));
     let who = root
         .and_then(|r| r.sender())
         .map(|u| app.member_label(u).into_string())
         .or_else(|| {
+            // Whom the box was last told it answers, only for this thread.
+            let same = matches!(&app.compose.target, Target::Reply { thread: t } if t == thread);
             app.compose
                 .reply_to
                 .as_deref()
+                .filter(|_| same)
                 .map(|s| Clean::line(s).into_string())
-        })
-        .unwrap_or_else(|| "thread".to_string());
+        });
+    // The thread's first message is not held (not loaded, or not readable): no reply of
+    // it is quoted in its place.
+    let Some(who) = who else {
+        return " Reply in thread ".to_string();
+    };
     let who = markup::truncate(&who, (width / 2).max(8));
     let room = width.saturating_sub(markup::width(&format!(" Reply to {who}:  ")));
     let start = root

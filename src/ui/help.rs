@@ -30,7 +30,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             v.push(Line::default());
         }
         v.push(Line::from(Span::styled(
-            mode.title().to_string(),
+            mode_title(app, mode),
             theme::title(true),
         )));
         for (cmd, keys) in b {
@@ -39,18 +39,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 .map(|c| c.to_string())
                 .collect::<Vec<_>>()
                 .join(" ");
+            let what = description(app, mode, cmd);
             match app.unavailable(cmd) {
                 None => v.push(Line::from(vec![
                     Span::styled(markup::pad(&k, KEYS_W), theme::key()),
-                    Span::raw(cmd.description_in(mode).to_string()),
+                    Span::raw(what),
                 ])),
                 // What the sign-in cannot do is listed, greyed, with the reason.
                 Some(why) => v.push(Line::from(vec![
                     Span::styled(markup::pad(&k, KEYS_W), theme::dim()),
-                    Span::styled(
-                        format!("{} (unavailable: {why})", cmd.description_in(mode)),
-                        theme::dim(),
-                    ),
+                    Span::styled(format!("{what} (unavailable: {why})"), theme::dim()),
                 ])),
             }
         }
@@ -63,8 +61,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     for text in [
         "Members: ★ manager · ✉ invited · ⚙ Chat app".to_string(),
         "Spaces: # space · & group chat · @ direct message · a number: unread".to_string(),
-        "~ muted · ▾ a section (Space folds it) · @2 in the status bar: unread mentions"
-            .to_string(),
+        format!(
+            "~ muted · ▾ a section ({} folds it) · @2 in the status bar: unread mentions",
+            fold_keys(app)
+        ),
         "Mouse: click a space to open it, anything else to select it; wheel scrolls.".to_string(),
         "Typing edits as a shell does: Ctrl-a/Ctrl-e line start/end, Alt-b/Alt-f".to_string(),
         "word back/forward, Ctrl-u/Ctrl-k delete to line start/end, Ctrl-w/Alt-d".to_string(),
@@ -78,6 +78,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         format!("answer them in Chat on the web, {CHAT_WEB}"),
         format!("Change any key in {file}"),
         app.live_summary().to_string(),
+        other_spaces(app),
     ] {
         v.push(Line::from(Span::styled(text, theme::dim())));
     }
@@ -102,6 +103,77 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         )));
     }
     v
+}
+
+/// The keys of `c` in `mode` as shown to people, or "unbound" when it has none.
+fn keys_of(app: &App, mode: Mode, c: Command) -> String {
+    let k = app.keymap.label(mode, c);
+    if k.is_empty() {
+        "unbound".to_string()
+    } else {
+        k
+    }
+}
+
+/// The keys that fold a section when its header is selected in the spaces list.
+fn fold_keys(app: &App) -> String {
+    let mut keys: Vec<String> = Vec::new();
+    for c in [Command::ToggleSection, Command::Open] {
+        if let Some(k) = app.keymap.keys(Mode::Spaces, c).first() {
+            keys.push(k.to_string());
+        }
+    }
+    if keys.is_empty() {
+        "no key".to_string()
+    } else {
+        keys.join("/")
+    }
+}
+
+/// A mode's heading; the pickers' says which keys open each.
+fn mode_title(app: &App, mode: Mode) -> String {
+    if mode != Mode::Picker {
+        return mode.title().to_string();
+    }
+    let m = |c| keys_of(app, Mode::Messages, c);
+    format!(
+        "Picking a link ({}), file ({}), section ({}) or pinned message ({})",
+        m(Command::OpenLink),
+        m(Command::SaveAttachment),
+        keys_of(app, Mode::Spaces, Command::MoveToSection),
+        m(Command::Pins)
+    )
+}
+
+/// What `cmd` does in `mode`, as help says it: where the keymap's words do not say which
+/// lists a key works in, the keys that open those lists are named.
+fn description(app: &App, mode: Mode, cmd: Command) -> String {
+    match (mode, cmd) {
+        (Mode::Picker, Command::PickNumber) => format!(
+            "Pick a link ({}) or file ({}) by its number: the first key picks the first, and so on; sections and pinned messages are picked with {}",
+            keys_of(app, Mode::Messages, Command::OpenLink),
+            keys_of(app, Mode::Messages, Command::SaveAttachment),
+            keys_of(app, Mode::Dialog, Command::Submit),
+        ),
+        (Mode::Spaces, Command::Open) => {
+            "Open the selected space; on a section's header, fold or unfold the section"
+                .to_string()
+        }
+        _ => cmd.description_in(mode).to_string(),
+    }
+}
+
+/// How often the spaces other than the open one are checked for new messages (slower
+/// while the server asks for fewer requests).
+fn other_spaces(app: &App) -> String {
+    let every = app.others_checked_every().0.as_secs();
+    let every = match every {
+        60 => "about once a minute".to_string(),
+        s if s < 120 => format!("about every {s} seconds"),
+        s => format!("about every {} minutes", s / 60),
+    };
+    let now = keys_of(app, Mode::Global, Command::Refresh);
+    format!("Other spaces are checked for new messages {every}, so their unread counts can lag that long; {now} checks now.")
 }
 
 /// The first key of a messages-pane command: the help scrolls as that pane does.

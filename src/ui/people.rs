@@ -226,11 +226,21 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
         .and_then(|s| app.space(s))
         .map(|s| app.space_label(s).into_string());
     let tab = dialog_key(app, Command::NextField);
-    let scope = match (&here, all) {
-        (Some(l), true) => format!("In every space · {tab}: only {l}"),
-        (Some(l), false) => format!("In {l} only · {tab}: every space"),
-        (None, _) => "In every space".to_string(),
+    // The server leaves out muted spaces and Chat apps' messages: said where the scope
+    // is, shortened when the line has no room for it.
+    let muted = space.as_deref().is_some_and(|s| app.store.is_muted(s));
+    let room = usize::from(scope_area.width);
+    let scope = |apps: &str| match (&here, all) {
+        (Some(l), true) => format!("In every space but muted ones{apps} · {tab}: only {l}"),
+        (Some(l), false) if muted => {
+            format!("In {l} only (muted: not searched) · {tab}: every space")
+        }
+        (Some(l), false) => format!("In {l} only{apps} · {tab}: every space"),
+        (None, _) => format!("In every space but muted ones{apps}"),
     };
+    let scope = Some(scope(", without apps' messages"))
+        .filter(|s| markup::width(s) <= room)
+        .unwrap_or_else(|| scope(""));
     f.render_widget(
         Paragraph::new(Line::from(Span::styled(scope, theme::dim()))),
         scope_area,
@@ -294,6 +304,12 @@ pub fn search(app: &App, f: &mut Frame, area: Rect, d: &Dialog) {
             lines.truncate(lines.len() - 2);
         }
         lines.push(Line::from(Span::styled(s, theme::dim())));
+    }
+    if res.answered && !res.loading && res.hits.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Muted spaces and Chat apps' messages are not searched.",
+            theme::dim(),
+        )));
     }
     f.render_widget(Paragraph::new(lines), list_area);
     f.render_widget(Paragraph::new(err), err_area);

@@ -169,7 +169,7 @@ fn header_line(
 fn title(app: &App, width: u16) -> String {
     let filter = Clean::line(&app.spaces.filter);
     if filter.as_str().is_empty() {
-        return " Spaces ".into();
+        return slow_title(app, width).unwrap_or_else(|| " Spaces ".into());
     }
     let mode = if app.spaces.filtering {
         crate::keymap::Mode::Filter
@@ -187,6 +187,29 @@ fn title(app: &App, width: u16) -> String {
         return short;
     }
     " Spaces (filtered) ".into()
+}
+
+/// While the server has slowed polling down (a 429), how seldom the other spaces are
+/// checked now, when it fits: their unread counts lag that long. Nothing at the usual pace.
+fn slow_title(app: &App, width: u16) -> Option<String> {
+    let (now, slowed) = app.others_checked_every();
+    if !slowed {
+        return None;
+    }
+    let secs = now.as_secs();
+    let every = if secs >= 120 {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{secs} s")
+    };
+    let room = usize::from(width).saturating_sub(2);
+    [
+        format!(" Spaces · checked every {every} "),
+        format!(" Spaces · every {every} "),
+        " Spaces (slowed) ".to_string(),
+    ]
+    .into_iter()
+    .find(|t| markup::width(t) <= room)
 }
 
 /// `text` as lines of at most `width` columns, broken between words.

@@ -9,6 +9,9 @@ use crate::keymap::Command;
 impl App {
     pub(in crate::app) fn members_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
         let Some(space) = self.current.clone() else {
+            if matches!(c, Command::RemoveMember | Command::ToggleManager) {
+                self.note("Open a space first.");
+            }
             return;
         };
         let n = self.members_sorted(&space).len();
@@ -20,10 +23,14 @@ impl App {
             Command::AddMember => self.open_add_member(),
             Command::RemoveMember => {
                 let Some(m) = self.selected_member().cloned() else {
+                    self.note("Select a member first.");
                     return;
                 };
                 let label = self.membership_label(&m);
                 let Some(membership) = m.name.clone() else {
+                    self.error(format!(
+                        "{label} can't be removed: the server gave no name."
+                    ));
                     return;
                 };
                 if self.is_own_membership(&membership) {
@@ -42,6 +49,7 @@ impl App {
             }
             Command::ToggleManager => {
                 let Some(m) = self.selected_member().cloned() else {
+                    self.note("Select a member first.");
                     return;
                 };
                 let label = self.membership_label(&m);

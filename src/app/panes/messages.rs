@@ -133,8 +133,15 @@ impl App {
 
     pub(in crate::app) fn messages_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
         let Some(space) = self.current.clone() else {
-            if c == Command::Back {
-                self.focus = Focus::Spaces;
+            match c {
+                Command::Back => self.focus = Focus::Spaces,
+                Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::Top
+                | Command::Bottom => {}
+                _ => self.note("Open a space first."),
             }
             return;
         };
@@ -174,10 +181,31 @@ impl App {
                 }
             }
             Command::ExpandThread => {
-                if let Some(t) = self.selected_thread() {
+                let Some(t) = self.no_thread_note("expand its thread") else {
+                    return;
+                };
+                {
+                    let before = self.rows_for(&space);
                     let v = self.views.entry(space.to_string()).or_default();
                     if !v.expanded.remove(&t) {
                         v.expanded.insert(t.clone());
+                    }
+                    if self.rows_for(&space).rows == before.rows {
+                        // Nothing to show or hide: left as it was, and said.
+                        let v = self.views.entry(space.to_string()).or_default();
+                        if !v.expanded.remove(&t) {
+                            v.expanded.insert(t.clone());
+                        }
+                        let replies = self.selected_item().filter(|it| !it.is_reply()).map(|it| {
+                            self.store
+                                .timeline(&space)
+                                .map_or(0, |tl| tl.reply_count(it))
+                        });
+                        self.note(match replies {
+                            Some(0) => "This message has no replies to show.",
+                            _ => "This thread's replies are all shown.",
+                        });
+                        return;
                     }
                     // A collapsed row selected before becomes the first reply of that
                     // thread (not of whichever thread comes first).
@@ -249,7 +277,7 @@ impl App {
             return;
         }
         let tl = self.store.timeline(space);
-        let root = tl.and_then(|t| t.items().iter().find(|i| i.thread() == thread));
+        let root = tl.and_then(|t| crate::app::compose::thread_root(t.items(), &thread));
         let to = root
             .and_then(|r| r.sender())
             .map(|u| self.member_label(u).into_string());
@@ -335,13 +363,30 @@ impl App {
         ));
     }
 
-    pub(in crate::app) fn open_thread(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
+    /// The selected row's thread, or a note saying why there is none to `what` (a
+    /// message in no thread, nothing selected, a message still being sent).
+    fn no_thread_note(&mut self, what: &str) -> Option<String> {
         let Some(thread) = self.selected_thread() else {
-            return;
+            if self.selected_item().is_some() {
+                self.note("This message has no thread.");
+            } else {
+                self.note(format!("Select a message to {what}."));
+            }
+            return None;
         };
         if MessageId::is_local(&thread) {
-            return;
+            self.note(format!(
+                "That message is still being sent; {what} once it is."
+            ));
+            return None;
         }
+        Some(thread)
+    }
+
+    pub(in crate::app) fn open_thread(&mut self, space: &SpaceName, fx: &mut Vec<Effect>) {
+        let Some(thread) = self.no_thread_note("open its thread") else {
+            return;
+        };
         let typed = match ThreadName::parse(&thread) {
             Ok(t) => t,
             Err(e) => {
@@ -351,6 +396,10 @@ impl App {
         };
         let v = self.views.entry(space.to_string()).or_default();
         if v.thread.as_deref() == Some(thread.as_str()) {
+            let back = self
+                .keymap
+                .label(crate::keymap::Mode::Messages, Command::Back);
+            self.note(format!("This thread is open; {back} goes back."));
             return;
         }
         v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));

@@ -6,7 +6,7 @@ use crate::api::SpaceName;
 use crate::app::dialog::{Dialog, Field, Kind};
 use crate::app::sections::RowKey;
 use crate::app::{client_id, App, Effect, Focus};
-use crate::keymap::Command;
+use crate::keymap::{Command, Mode};
 
 impl App {
     /// The space the spaces pane is pointing at (else the open one).
@@ -50,6 +50,20 @@ impl App {
     }
 
     pub(in crate::app) fn spaces_command(&mut self, c: Command, fx: &mut Vec<Effect>) {
+        // A command on a space, with none selected (a section's header is): said.
+        let needs = match c {
+            Command::MarkRead => "mark it read",
+            Command::Mute => "mute or unmute it",
+            Command::EditSpace => "edit it",
+            Command::DeleteSpace => "delete it",
+            Command::LeaveSpace => "leave it",
+            Command::SpaceInfo => "see its details",
+            _ => "",
+        };
+        if !needs.is_empty() && self.target_space().is_none() {
+            self.note(format!("Select a space to {needs}."));
+            return;
+        }
         match c {
             Command::Up => self.move_space(-1),
             Command::Down => self.move_space(1),
@@ -57,6 +71,14 @@ impl App {
             Command::Bottom => self.move_space(i64::MAX / 2),
             Command::Open | Command::ToggleSection if self.sections.header.is_some() => {
                 self.toggle_section();
+            }
+            Command::ToggleSection => {
+                if !self.sections.loaded || self.sections.list.is_empty() {
+                    self.note("The spaces list has no sections to fold.");
+                } else {
+                    let key = self.keymap.label(Mode::Spaces, Command::ToggleSection);
+                    self.note(format!("{key} folds a section: select its header first."));
+                }
             }
             Command::MarkRead => {
                 if let Some(s) = self.target_space() {
@@ -75,6 +97,8 @@ impl App {
                     self.leaving_for(&s);
                     self.open_listed(&s, fx);
                     self.focus = Focus::Messages;
+                } else {
+                    self.note("Select a space to open it.");
                 }
             }
             Command::Filter => self.spaces.filtering = true,
