@@ -10,10 +10,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEventKind};
 use tokio::sync::mpsc;
 
-use crate::api::model::{MembershipRole, Message, Space, SpaceDetails, SpaceType, Thread};
+use crate::api::model::{Message, Space, SpaceDetails, SpaceType, Thread};
 use crate::api::{
-    client, ApiError, Client, ClientMessageId, CreateMessage, ListMembers, ListMessages,
-    MessageName,
+    client, ApiError, Client, ClientMessageId, CreateMessage, ListMessages, MessageName,
 };
 use crate::app::{Action, App, Effect, LoadKind, Outcome};
 use crate::keymap::Command;
@@ -31,7 +30,7 @@ const POLL_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 mod users;
 
 /// Runs one effect against the API.
-pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
+pub async fn execute(client: &Client, effect: Effect) -> Outcome {
     match effect {
         Effect::WhoAmI => Outcome::Me(
             client
@@ -49,6 +48,7 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
         Effect::LoadSpaces => Outcome::Spaces(client.list_all_spaces(None).await),
         Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
         Effect::React(e) => Outcome::React(e.run(client).await),
+        Effect::Members(e) => Outcome::Members(e.run(client).await),
         Effect::LoadSpace { space: s } => {
             let result = async { client.get_space(&s).await }.await;
             Outcome::Space { space: s, result }
@@ -89,17 +89,6 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 kind,
                 result,
             }
-        }
-        Effect::LoadMembers { space: s } => {
-            let result = async {
-                let p = ListMembers {
-                    show_invited: !is_app,
-                    ..Default::default()
-                };
-                client.list_all_members(&s, &p).await
-            }
-            .await;
-            Outcome::Members { space: s, result }
         }
         Effect::SearchPeople { query } => Outcome::Found {
             result: client
@@ -237,48 +226,6 @@ pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
                 space: s,
                 message,
                 force,
-                result,
-            }
-        }
-        Effect::AddMember { space: s, user } => {
-            let result = async {
-                client
-                    .create_member(&s, &Client::membership_for(&user))
-                    .await
-            }
-            .await;
-            Outcome::MemberAdded {
-                space: s,
-                user,
-                result,
-            }
-        }
-        Effect::RemoveMember {
-            space: s,
-            membership,
-        } => {
-            let result = client.delete_member(&membership).await;
-            Outcome::MemberRemoved {
-                space: s,
-                membership,
-                result,
-            }
-        }
-        Effect::SetRole {
-            space: s,
-            membership,
-            manager,
-        } => {
-            let role = if manager {
-                MembershipRole::Manager
-            } else {
-                MembershipRole::Member
-            };
-            let result = client.set_member_role(&membership, role).await;
-            Outcome::RoleSet {
-                space: s,
-                membership,
-                manager,
                 result,
             }
         }
@@ -458,11 +405,11 @@ fn details(description: String, guidelines: String) -> Option<SpaceDetails> {
     (d != SpaceDetails::default()).then_some(d)
 }
 
-fn spawn(client: &Client, effect: Effect, is_app: bool, tx: &mpsc::UnboundedSender<Outcome>) {
+fn spawn(client: &Client, effect: Effect, tx: &mpsc::UnboundedSender<Outcome>) {
     let client = client.clone();
     let tx = tx.clone();
     tokio::spawn(async move {
-        let outcome = execute(&client, effect, is_app).await;
+        let outcome = execute(&client, effect).await;
         // The loop may have ended; then the answer is not needed.
         let _ = tx.send(outcome);
     });
@@ -553,7 +500,6 @@ pub async fn run(
     let mut events = crate::terminal::events()?;
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let is_app = app.me.is_app;
     let mut transfers = Transfers::default();
     // Memory freed while loading (older pages, rows laid out again) goes back to the
     // system between frames.
@@ -563,7 +509,7 @@ pub async fn run(
         crate::notify::desktop::WAIT,
     );
     for e in app.start() {
-        spawn(&client, e, is_app, &tx);
+        spawn(&client, e, &tx);
     }
     loop {
         if app.dirty {
@@ -634,7 +580,7 @@ pub async fn run(
                     app.dirty = true;
                     let _ = tx.send(Outcome::EditorDone { result });
                 }
-                e => spawn(&client, e, is_app, &tx),
+                e => spawn(&client, e, &tx),
             }
         }
         // Hands changes to the writer thread; never waits for the disk.

@@ -4,6 +4,7 @@ mod common;
 
 use common::fixture::*;
 use crossterm::event::KeyCode;
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::{Action, Focus};
 
 fn note(app: &gchat::app::App) -> Option<String> {
@@ -279,10 +280,11 @@ fn members_sort_in_natural_order() {
         .collect();
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(people),
-        },
+            show_invited: true,
+        }),
     );
     let order: Vec<String> = app
         .members_sorted(TEAM)

@@ -11,6 +11,7 @@ use gchat::api::model::*;
 use gchat::api::{ApiError, UserRef};
 use gchat::app::compose::Target;
 use gchat::app::dialog::Kind;
+use gchat::app::member_requests::{MemberEffect, MemberOutcome};
 use gchat::app::timeline::{Local, Row};
 use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
 
@@ -383,16 +384,16 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::AddMember {
+        vec![Effect::Members(MemberEffect::AddMember {
             space: sn(TEAM),
             user: UserRef::Email("carol@example.com".into())
-        }]
+        })]
     );
     assert!(app.dialog.as_ref().unwrap().busy);
     // Refused: the reason shows in the dialog, the input stays.
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::Email("carol@example.com".into()),
             result: Err(server_error(
@@ -400,7 +401,7 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
                 "ALREADY_EXISTS",
                 "users/1005 is already invited to this space.",
             )),
-        },
+        }),
     );
     let d = app.dialog.as_ref().unwrap();
     assert!(!d.busy);
@@ -413,10 +414,10 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::AddMember {
+        vec![Effect::Members(MemberEffect::AddMember {
             space: sn(TEAM),
             user: UserRef::App
-        }]
+        })]
     );
     let joined = Membership {
         name: Some(format!("{TEAM}/members/9000")),
@@ -426,11 +427,11 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     };
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::App,
             result: Ok(joined),
-        },
+        }),
     );
     assert!(app.dialog.is_none());
     assert_eq!(
@@ -453,11 +454,11 @@ fn invited_people_are_reported_as_invited() {
     };
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::Id("1009".into()),
             result: Ok(m),
-        },
+        }),
     );
     assert!(app
         .status
@@ -474,7 +475,8 @@ fn someone_invited_by_address_is_shown_by_that_address() {
     ch(&mut app, 'a');
     typed(&mut app, "sam@elsewhere.example");
     let fx = key(&mut app, KeyCode::Enter);
-    let invited = expect_effect!(fx, Effect::AddMember { user, .. } => user.clone());
+    let invited =
+        expect_effect!(fx, Effect::Members(MemberEffect::AddMember { user, .. }) => user.clone());
     assert_eq!(invited, UserRef::Email("sam@elsewhere.example".into()));
     // The API answers with a new id and no name the People API will know.
     let m = Membership {
@@ -485,11 +487,11 @@ fn someone_invited_by_address_is_shown_by_that_address() {
     };
     let fx = done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: invited,
             result: Ok(m),
-        },
+        }),
     );
     assert_eq!(
         app.status.note.as_ref().unwrap().text,
@@ -518,12 +520,18 @@ fn the_last_manager_refusal_reads_as_a_sentence() {
     // Alice is first (a manager).
     let fx = ch(&mut app, 'm');
     assert!(
-        matches!(&fx[..], [Effect::SetRole { manager: false, .. }]),
+        matches!(
+            &fx[..],
+            [Effect::Members(MemberEffect::SetRole {
+                manager: false,
+                ..
+            })]
+        ),
         "{fx:?}"
     );
     done(
         &mut app,
-        Outcome::RoleSet {
+        Outcome::Members(MemberOutcome::RoleSet {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001")),
             manager: false,
@@ -532,7 +540,7 @@ fn the_last_manager_refusal_reads_as_a_sentence() {
                 "FAILED_PRECONDITION",
                 "The only space manager can't be removed or demoted. Make another member a manager first.",
             )),
-        },
+        }),
     );
     let n = app.status.note.clone().unwrap();
     assert!(n.error);
@@ -553,12 +561,15 @@ fn a_promoted_member_moves_up_and_stays_selected() {
     assert_eq!(app.membership_label(&priya_row), "Priya Natarajan");
     let fx = ch(&mut app, 'm');
     assert!(
-        matches!(&fx[..], [Effect::SetRole { manager: true, .. }]),
+        matches!(
+            &fx[..],
+            [Effect::Members(MemberEffect::SetRole { manager: true, .. })]
+        ),
         "{fx:?}"
     );
     done(
         &mut app,
-        Outcome::RoleSet {
+        Outcome::Members(MemberOutcome::RoleSet {
             space: sn(TEAM),
             membership: msn(&priya_row.name.clone().unwrap()),
             manager: true,
@@ -566,7 +577,7 @@ fn a_promoted_member_moves_up_and_stays_selected() {
                 role: Some(MembershipRole::Manager),
                 ..priya_row.clone()
             }),
-        },
+        }),
     );
     let screen = render(&app, 120, 30);
     let rows: Vec<&str> = screen
@@ -602,14 +613,14 @@ fn removing_a_member_asks_first() {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::RemoveMember {
+        vec![Effect::Members(MemberEffect::RemoveMember {
             space: sn(TEAM),
             membership: msn(&membership)
-        }]
+        })]
     );
     done(
         &mut app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(TEAM),
             membership: msn(&membership),
             result: Ok(Membership {
@@ -617,7 +628,7 @@ fn removing_a_member_asks_first() {
                 state: Some(MembershipState::NotAMember),
                 ..Default::default()
             }),
-        },
+        }),
     );
     assert_eq!(
         app.status.note.as_ref().unwrap().text,
@@ -954,11 +965,11 @@ fn a_scope_error_names_the_scope_and_how_to_grant_it() {
     }
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::Id("1004".into()),
             result: Err(e),
-        },
+        }),
     );
     assert_eq!(
         app.dialog.as_ref().unwrap().error.as_deref(),
@@ -1037,18 +1048,18 @@ fn leaving_a_space_removes_your_membership_and_the_space() {
     let fx = ch(&mut app, 'y');
     assert_eq!(
         fx,
-        vec![Effect::RemoveMember {
+        vec![Effect::Members(MemberEffect::RemoveMember {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001"))
-        }]
+        })]
     );
     done(
         &mut app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001")),
             result: Ok(Membership::default()),
-        },
+        }),
     );
     assert_eq!(
         app.status.note.as_ref().unwrap().text,
@@ -1068,11 +1079,11 @@ fn leaving_counts_even_if_the_dialog_was_closed_meanwhile() {
     key(&mut app, KeyCode::Esc);
     done(
         &mut app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001")),
             result: Ok(Membership::default()),
-        },
+        }),
     );
     assert!(
         app.space(TEAM).is_none(),

@@ -9,6 +9,7 @@ mod common;
 use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::model::{Membership, MembershipRole, MembershipState};
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::{App, Effect, Outcome};
 
 fn sent_text(fx: &[Effect]) -> String {
@@ -31,10 +32,11 @@ fn popup_names(a: &App) -> Vec<String> {
 fn with_members(a: &mut App, space: &str, list: Vec<Membership>) {
     done(
         a,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(space),
             result: Ok(list),
-        },
+            show_invited: true,
+        }),
     );
 }
 

@@ -3,6 +3,7 @@
 mod common;
 
 use common::fixture::*;
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::timeline::Row;
 use gchat::app::{LoadKind, Outcome};
 
@@ -63,10 +64,11 @@ fn a_membership_of_another_space_or_without_a_name_is_not_listed() {
     list.push(nameless);
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(list),
-        },
+            show_invited: true,
+        }),
     );
     let names: Vec<_> = app
         .members_sorted(TEAM)

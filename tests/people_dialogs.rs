@@ -12,6 +12,7 @@ use gchat::api::model::{Message, Space, SpaceType};
 use gchat::api::sync_model::{SearchMessageResult, SearchMessagesResponse};
 use gchat::api::{ApiError, UserRef};
 use gchat::app::dialog::Kind;
+use gchat::app::member_requests::MemberEffect;
 use gchat::app::timeline::Row;
 use gchat::app::{Action, App, Effect, Focus, LoadKind, Outcome};
 
@@ -82,7 +83,7 @@ fn message_a_person_finds_no_dm_sets_one_up_and_opens_it() {
     assert!(a.space("spaces/NEWDMDmitri").is_some(), "listed");
     assert_eq!(a.focus, Focus::Compose);
     assert_eq!(a.compose.space.as_deref(), Some("spaces/NEWDMDmitri"));
-    expect_effect!(fx, Effect::LoadMembers { space } if space == "spaces/NEWDMDmitri");
+    expect_effect!(fx, Effect::Members(MemberEffect::LoadMembers { space, .. }) if space == "spaces/NEWDMDmitri");
 }
 
 #[test]

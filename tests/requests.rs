@@ -7,6 +7,7 @@
 mod common;
 
 use gchat::api::UserRef;
+use gchat::app::member_requests::MemberEffect;
 use gchat::app::react::ReactEffect;
 use gchat::app::{Action, Effect, LoadKind, Outcome, Request};
 
@@ -36,9 +37,10 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             space: space.clone(),
             kind: LoadKind::Newer { after: now },
         },
-        Effect::LoadMembers {
+        Effect::Members(MemberEffect::LoadMembers {
             space: space.clone(),
-        },
+            show_invited: true,
+        }),
         Effect::LoadEvents {
             space: space.clone(),
             since: now - chrono::TimeDelta::hours(1),
@@ -71,15 +73,15 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             text: "edited".into(),
             previous: "before".into(),
         },
-        Effect::SetRole {
+        Effect::Members(MemberEffect::SetRole {
             space: space.clone(),
             membership: gchat::api::MembershipName::parse(membership).expect("a valid membership"),
             manager: false,
-        },
-        Effect::AddMember {
+        }),
+        Effect::Members(MemberEffect::AddMember {
             space: space.clone(),
             user: UserRef::Id(common::BOB.into()),
-        },
+        }),
         Effect::ReadUnread {
             space: space.clone(),
             after: None,
@@ -129,11 +131,11 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             message: msg(message),
             force: false,
         },
-        Effect::RemoveMember {
+        Effect::Members(MemberEffect::RemoveMember {
             space,
             membership: gchat::api::MembershipName::parse("spaces/AAAATeamRst/members/999999")
                 .expect("a valid membership"),
-        },
+        }),
     ]
 }
 
@@ -151,7 +153,6 @@ async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
             thread: None,
             attachment: Vec::new(),
         },
-        false,
     )
     .await;
     assert_eq!(sent.request(), Request::Send);
@@ -168,7 +169,7 @@ async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
     let membership = format!("spaces/{}/members/{}", common::TEAM_RUST, common::BOB);
     for e in effects(&message, &membership) {
         let asked = e.request();
-        let o = gchat::runtime::execute(&alice, e.clone(), false).await;
+        let o = gchat::runtime::execute(&alice, e.clone()).await;
         // A fetch after a 409 is answered as the send it stands for.
         let answers = match asked {
             Request::FetchSent => Request::Send,
@@ -196,7 +197,7 @@ async fn the_spinner_counts_each_loud_request_once_and_stops_when_all_are_answer
     app.status.busy = loud;
     let mut asked_next = 0;
     for e in fx {
-        let o = gchat::runtime::execute(&alice, e, false).await;
+        let o = gchat::runtime::execute(&alice, e).await;
         // What the answers ask for next is not run: it stays counted.
         let next = app.update(Action::Done(Box::new(o)));
         asked_next += next.iter().filter(|e| !e.quiet()).count();

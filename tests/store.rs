@@ -5,6 +5,7 @@ mod common;
 
 use common::fixture::*;
 use gchat::api::model::{Membership, MessagePin};
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::react::ReactOutcome;
 use gchat::app::{Effect, Outcome};
 
@@ -13,11 +14,11 @@ const L1: &str = "spaces/AAAATeamRst/messages/L1.L1";
 fn leave(app: &mut gchat::app::App, space: &str) -> Vec<Effect> {
     done(
         app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(space),
             membership: msn(&format!("{space}/members/1001")),
             result: Ok(Membership::default()),
-        },
+        }),
     )
 }
 
@@ -202,7 +203,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     assert!(!app.store.has_timeline(ENG), "an older page recreated it");
     let fx = done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(ENG),
             result: Ok(vec![member(
                 ENG,
@@ -210,7 +211,8 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
                 gchat::api::model::MembershipRole::Member,
                 gchat::api::model::MembershipState::Joined,
             )]),
-        },
+            show_invited: true,
+        }),
     );
     assert!(!app.store.has_members(ENG), "a members answer recreated it");
     assert!(

@@ -208,7 +208,7 @@ async fn settle(app: &mut App, c: &Client, fx: Vec<Effect>) {
     while let Some(e) = queue.pop_front() {
         n += 1;
         assert!(n < 1000, "effects never settle");
-        let o = gchat::runtime::execute(c, e, false).await;
+        let o = gchat::runtime::execute(c, e).await;
         queue.extend(done(app, o).into_iter().filter(about_messages));
     }
 }
@@ -330,7 +330,7 @@ async fn every_interleaving_of_sends_posts_and_polls_shows_each_message_once() {
                 }
                 Step::SendArrives => {
                     let e = send.take().unwrap();
-                    sent = Some(gchat::runtime::execute(&alice, e, false).await);
+                    sent = Some(gchat::runtime::execute(&alice, e).await);
                 }
                 Step::SendAnswered => {
                     let fx = done(&mut app, sent.take().unwrap());
@@ -350,7 +350,7 @@ async fn every_interleaving_of_sends_posts_and_polls_shows_each_message_once() {
                 }
                 Step::PollServed => {
                     let e = poll.take().unwrap();
-                    polled = Some(gchat::runtime::execute(&alice, e, false).await);
+                    polled = Some(gchat::runtime::execute(&alice, e).await);
                 }
                 Step::PollAnswered => {
                     let fx = done(&mut app, polled.take().unwrap());

@@ -309,7 +309,7 @@ impl App {
         self.leaving_for(&name);
         if let Some(space) = Self::space_name(&name) {
             self.open_space(&space, fx);
-            fx.push(Effect::LoadMembers { space });
+            fx.push(self.load_members(space));
         }
         self.focus = Focus::Compose;
         self.note(if new {

@@ -7,9 +7,9 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::api::model::{Membership, Message, Person, Space};
+use crate::api::model::{Message, Person, Space};
 use crate::api::sync_model::SpaceEvent;
-use crate::api::{ApiError, MembershipName, MessageName, SpaceName, ThreadName, UserRef};
+use crate::api::{ApiError, MessageName, SpaceName, ThreadName, UserRef};
 
 /// Which page of messages to load.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,9 +38,6 @@ pub enum Effect {
     LoadMessages {
         space: SpaceName,
         kind: LoadKind,
-    },
-    LoadMembers {
-        space: SpaceName,
     },
     /// The open space's events after `since` (exclusive), every page.
     LoadEvents {
@@ -96,19 +93,6 @@ pub enum Effect {
         message: MessageName,
         force: bool,
     },
-    AddMember {
-        space: SpaceName,
-        user: UserRef,
-    },
-    RemoveMember {
-        space: SpaceName,
-        membership: MembershipName,
-    },
-    SetRole {
-        space: SpaceName,
-        membership: MembershipName,
-        manager: bool,
-    },
     CreateSpace {
         request_id: String,
         name: String,
@@ -127,6 +111,8 @@ pub enum Effect {
     },
     /// Reactions, quotes and pins.
     React(super::react::ReactEffect),
+    /// A space's members.
+    Members(super::member_requests::MemberEffect),
     // ---- the user's read state, notification settings and sections (users.*) ----
     /// The server's read state of `space`, then the messages after it (the unread ones,
     /// counted from the later of it and `after`).
@@ -226,10 +212,6 @@ pub enum Outcome {
         kind: LoadKind,
         result: Result<(Vec<Message>, bool), ApiError>,
     },
-    Members {
-        space: SpaceName,
-        result: Result<Vec<Membership>, ApiError>,
-    },
     Events {
         space: SpaceName,
         result: Result<Vec<SpaceEvent>, ApiError>,
@@ -277,22 +259,6 @@ pub enum Outcome {
         force: bool,
         result: Result<(), ApiError>,
     },
-    MemberAdded {
-        space: SpaceName,
-        user: UserRef,
-        result: Result<Membership, ApiError>,
-    },
-    MemberRemoved {
-        space: SpaceName,
-        membership: MembershipName,
-        result: Result<Membership, ApiError>,
-    },
-    RoleSet {
-        space: SpaceName,
-        membership: MembershipName,
-        manager: bool,
-        result: Result<Membership, ApiError>,
-    },
     SpaceCreated {
         request_id: String,
         result: Result<Space, ApiError>,
@@ -306,6 +272,7 @@ pub enum Outcome {
         result: Result<(), ApiError>,
     },
     React(super::react::ReactOutcome),
+    Members(super::member_requests::MemberOutcome),
     /// The answer to [`Effect::ReadUnread`]: the server's read time, and the messages
     /// after what is read.
     ReadUnread {

@@ -27,6 +27,8 @@ pub mod layout;
 mod links;
 mod live;
 mod loads;
+mod member_answers;
+pub mod member_requests;
 pub mod members;
 pub mod mention_pick;
 pub mod mentions;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::member_requests::{MemberEffect, MemberOutcome};
 use super::{App, Effect, LoadKind, Outcome};
 
 /// What the refresh key says while its requests are out.
@@ -26,7 +27,10 @@ fn answers(o: &Outcome, e: &Effect) -> bool {
                 kind: LoadKind::Latest,
             },
         ) => space == s,
-        (Outcome::Members { space, .. }, Effect::LoadMembers { space: s }) => space == s,
+        (
+            Outcome::Members(MemberOutcome::Members { space, .. }),
+            Effect::Members(MemberEffect::LoadMembers { space: s, .. }),
+        ) => space == s,
         _ => false,
     }
 }
@@ -39,7 +43,9 @@ impl App {
             .filter(|e| {
                 matches!(
                     e,
-                    Effect::LoadSpaces | Effect::LoadMessages { .. } | Effect::LoadMembers { .. }
+                    Effect::LoadSpaces
+                        | Effect::LoadMessages { .. }
+                        | Effect::Members(MemberEffect::LoadMembers { .. })
                 )
             })
             .cloned()

@@ -26,7 +26,6 @@ pub enum Request {
     LoadMessages,
     /// What is new in the open space (a `LoadMessages` after a time).
     PollMessages,
-    LoadMembers,
     LoadEvents,
     LoadMessage,
     LookupPeople,
@@ -37,14 +36,12 @@ pub enum Request {
     CheckSent,
     Edit,
     Delete,
-    AddMember,
-    RemoveMember,
-    SetRole,
     CreateSpace,
     UpdateSpace,
     DeleteSpace,
     /// Reactions, quotes and pins (declared with their answers).
     Reactions(super::react::ReactKind),
+    Members(super::member_requests::MemberKind),
     ReadUnread,
     GetReadState,
     SetReadState,
@@ -74,12 +71,11 @@ impl Request {
             | SearchPeople | LookupPeople | WhoAmI | CheckSent | ReadUnread | GetReadState
             | SetReadState | GetMute | GetThreadReadState | LoadSections | Download | Upload
             | CancelTransfer | Copy | Open | ExternalEditor => true,
-            LoadSpaces | LoadMessages | LoadMembers | Send | FetchSent | Edit | Delete
-            | AddMember | RemoveMember | SetRole | CreateSpace | UpdateSpace | DeleteSpace
-            | SetMute | MoveToSection | FindDirectMessage | StartConversation | SearchMessages => {
-                false
-            }
+            LoadSpaces | LoadMessages | Send | FetchSent | Edit | Delete | CreateSpace
+            | UpdateSpace | DeleteSpace | SetMute | MoveToSection | FindDirectMessage
+            | StartConversation | SearchMessages => false,
             Reactions(k) => k.quiet(),
+            Members(k) => k.quiet(),
         }
     }
 }
@@ -103,7 +99,6 @@ impl Effect {
             Effect::PollSpaces => R::PollSpaces,
             Effect::LoadSpace { .. } => R::LoadSpace,
             Effect::LoadMessages { kind, .. } => messages(kind),
-            Effect::LoadMembers { .. } => R::LoadMembers,
             Effect::LoadEvents { .. } => R::LoadEvents,
             Effect::LoadMessage { .. } => R::LoadMessage,
             Effect::LookupPeople { .. } => R::LookupPeople,
@@ -114,13 +109,11 @@ impl Effect {
             Effect::CheckSent { .. } => R::CheckSent,
             Effect::Edit { .. } => R::Edit,
             Effect::Delete { .. } => R::Delete,
-            Effect::AddMember { .. } => R::AddMember,
-            Effect::RemoveMember { .. } => R::RemoveMember,
-            Effect::SetRole { .. } => R::SetRole,
             Effect::CreateSpace { .. } => R::CreateSpace,
             Effect::UpdateSpace { .. } => R::UpdateSpace,
             Effect::DeleteSpace { .. } => R::DeleteSpace,
             Effect::React(r) => R::Reactions(r.kind()),
+            Effect::Members(m) => R::Members(m.kind()),
             Effect::ReadUnread { .. } => R::ReadUnread,
             Effect::GetReadState { .. } => R::GetReadState,
             Effect::SetReadState { .. } => R::SetReadState,
@@ -159,7 +152,6 @@ impl Outcome {
             Outcome::PolledSpaces(_) => R::PollSpaces,
             Outcome::Space { .. } => R::LoadSpace,
             Outcome::Messages { kind, .. } => messages(kind),
-            Outcome::Members { .. } => R::LoadMembers,
             Outcome::Events { .. } => R::LoadEvents,
             Outcome::Message { .. } => R::LoadMessage,
             Outcome::People { .. } => R::LookupPeople,
@@ -169,13 +161,11 @@ impl Outcome {
             Outcome::Checked { .. } => R::CheckSent,
             Outcome::Edited { .. } => R::Edit,
             Outcome::Deleted { .. } => R::Delete,
-            Outcome::MemberAdded { .. } => R::AddMember,
-            Outcome::MemberRemoved { .. } => R::RemoveMember,
-            Outcome::RoleSet { .. } => R::SetRole,
             Outcome::SpaceCreated { .. } => R::CreateSpace,
             Outcome::SpaceUpdated { .. } => R::UpdateSpace,
             Outcome::SpaceDeleted { .. } => R::DeleteSpace,
             Outcome::React(r) => R::Reactions(r.kind()),
+            Outcome::Members(m) => R::Members(m.kind()),
             Outcome::ReadUnread { .. } => R::ReadUnread,
             Outcome::ReadState { set: None, .. } => R::GetReadState,
             Outcome::ReadState { set: Some(_), .. } => R::SetReadState,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gchat::api::model::*;
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 use ratatui::backend::TestBackend;
@@ -292,17 +293,18 @@ pub fn app() -> App {
     }));
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(DM),
             result: Ok(vec![
                 member(DM, alice(), MembershipRole::Member, MembershipState::Joined),
                 member(DM, bob(), MembershipRole::Member, MembershipState::Joined),
             ]),
-        },
+            show_invited: true,
+        }),
     );
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(GROUP),
             result: Ok(vec![
                 member(
@@ -324,14 +326,16 @@ pub fn app() -> App {
                     MembershipState::Joined,
                 ),
             ]),
-        },
+            show_invited: true,
+        }),
     );
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(team_members()),
-        },
+            show_invited: true,
+        }),
     );
     let fx = done(
         &mut app,

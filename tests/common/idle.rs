@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use gchat::api::model::{Message, Space, SpaceType, User};
 use gchat::api::ApiError;
+use gchat::app::member_requests::{MemberEffect, MemberOutcome};
 use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 
@@ -125,7 +126,7 @@ fn answer(
         Effect::LoadSpace { space } => ("spaces.get", Some(space)),
         Effect::LoadMessages { space, .. } => ("messages.list", Some(space)),
         Effect::CountUnread { space, .. } => ("messages.list (unread)", Some(space)),
-        Effect::LoadMembers { space } => ("members.list", Some(space)),
+        Effect::Members(MemberEffect::LoadMembers { space, .. }) => ("members.list", Some(space)),
         Effect::LoadEvents { space, .. } => ("spaceEvents.list", Some(space)),
         Effect::LoadMessage { space, .. } => ("messages.get", Some(space)),
         Effect::LookupPeople { .. } => ("people.batchGet", None),
@@ -177,10 +178,13 @@ fn answer(
             space,
             result: or(fault, vec![]),
         },
-        Effect::LoadMembers { space } => Outcome::Members {
-            space,
-            result: Ok(vec![]),
-        },
+        Effect::Members(MemberEffect::LoadMembers { space, .. }) => {
+            Outcome::Members(MemberOutcome::Members {
+                space,
+                result: Ok(vec![]),
+                show_invited: true,
+            })
+        }
         Effect::LoadEvents { space, .. } => Outcome::Events {
             space,
             result: or(fault, vec![]),

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::api::{MembershipName, MessageName, UserRef};
 use crate::app::dialog::Kind;
+use crate::app::member_requests::MemberEffect;
 use crate::app::timeline::Local;
 use crate::app::timeline::MessageId;
 use crate::app::{App, Effect};
@@ -177,7 +178,7 @@ impl App {
                 {
                     d.busy = true;
                     d.error = None;
-                    fx.push(Effect::AddMember { space, user });
+                    fx.push(Effect::Members(MemberEffect::AddMember { space, user }));
                     return;
                 }
                 if d.searched.as_deref() == Some(input.trim())
@@ -193,7 +194,7 @@ impl App {
                     Ok(user) => {
                         d.busy = true;
                         d.error = None;
-                        fx.push(Effect::AddMember { space, user });
+                        fx.push(Effect::Members(MemberEffect::AddMember { space, user }));
                     }
                     Err(_) => {
                         d.error = Some(format!(
@@ -210,7 +211,10 @@ impl App {
             } => match MembershipName::parse(&membership) {
                 Ok(membership) => {
                     d.busy = true;
-                    fx.push(Effect::RemoveMember { space, membership });
+                    fx.push(Effect::Members(MemberEffect::RemoveMember {
+                        space,
+                        membership,
+                    }));
                 }
                 Err(e) => d.error = Some(format!("That member cannot be removed: {e}")),
             },
@@ -342,10 +346,10 @@ impl App {
                     return;
                 };
                 d.busy = true;
-                fx.push(Effect::RemoveMember {
+                fx.push(Effect::Members(MemberEffect::RemoveMember {
                     membership: MembershipName::new(&space, me),
                     space,
-                });
+                }));
             }
         }
     }
