@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEventKind};
 use tokio::sync::mpsc;
 
-use crate::api::model::{Message, Space, SpaceDetails, SpaceType, Thread};
+use crate::api::model::{Message, Thread};
 use crate::api::{
     client, ApiError, Client, ClientMessageId, CreateMessage, ListMessages, MessageName,
 };
@@ -49,10 +49,7 @@ pub async fn execute(client: &Client, effect: Effect) -> Outcome {
         Effect::PollSpaces => Outcome::PolledSpaces(client.list_all_spaces(None).await),
         Effect::React(e) => Outcome::React(e.run(client).await),
         Effect::Members(e) => Outcome::Members(e.run(client).await),
-        Effect::LoadSpace { space: s } => {
-            let result = async { client.get_space(&s).await }.await;
-            Outcome::Space { space: s, result }
-        }
+        Effect::Space(e) => Outcome::Space(e.run(client).await),
         Effect::LoadMessages { space: s, kind } => {
             let result = async {
                 let sn = &s;
@@ -229,46 +226,8 @@ pub async fn execute(client: &Client, effect: Effect) -> Outcome {
                 result,
             }
         }
-        Effect::CreateSpace {
-            request_id,
-            name,
-            description,
-            guidelines,
-        } => {
-            let body = Space {
-                space_type: Some(SpaceType::Space),
-                display_name: Some(name),
-                space_details: details(description, guidelines),
-                ..Default::default()
-            };
-            let result = client.create_space(&body, Some(&request_id)).await;
-            Outcome::SpaceCreated { request_id, result }
-        }
-        Effect::UpdateSpace {
-            space: s,
-            name,
-            description,
-            guidelines,
-            mask,
-        } => {
-            let body = Space {
-                display_name: Some(name),
-                space_details: Some(details(description, guidelines).unwrap_or_default()),
-                ..Default::default()
-            };
-            let result = async { client.patch_space(&s, &body, &mask).await }.await;
-            Outcome::SpaceUpdated { space: s, result }
-        }
-        Effect::FindDirectMessage { user } => people::find_dm(client, user).await,
-        Effect::StartConversation { request_id, people } => {
-            people::start(client, request_id, people).await
-        }
         Effect::SearchMessages { filter, page_token } => {
             people::search(client, filter, page_token).await
-        }
-        Effect::DeleteSpace { space: s } => {
-            let result = async { client.delete_space(&s).await }.await;
-            Outcome::SpaceDeleted { space: s, result }
         }
         Effect::ReadUnread { space: s, after } => users::read_unread(client, s, after).await,
         Effect::GetReadState { space: s } => users::read_state(client, s, None).await,
@@ -395,14 +354,6 @@ fn run_editor(tui: &mut Tui, text: &str) -> std::io::Result<Result<Option<String
     let back = tui.resume();
     drop(paused);
     back.map(|()| result)
-}
-
-fn details(description: String, guidelines: String) -> Option<SpaceDetails> {
-    let d = SpaceDetails {
-        description: Some(description).filter(|s| !s.trim().is_empty()),
-        guidelines: Some(guidelines).filter(|s| !s.trim().is_empty()),
-    };
-    (d != SpaceDetails::default()).then_some(d)
 }
 
 fn spawn(client: &Client, effect: Effect, tx: &mpsc::UnboundedSender<Outcome>) {

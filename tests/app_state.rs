@@ -12,6 +12,7 @@ use gchat::api::{ApiError, UserRef};
 use gchat::app::compose::Target;
 use gchat::app::dialog::Kind;
 use gchat::app::member_requests::{MemberEffect, MemberOutcome};
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
 use gchat::app::timeline::{Local, Row};
 use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
 
@@ -646,12 +647,12 @@ fn creating_a_space_keeps_the_input_on_a_duplicate_name() {
     key(&mut app, KeyCode::Tab);
     typed(&mut app, "Our team");
     let fx = key(&mut app, KeyCode::Enter);
-    let Some(Effect::CreateSpace {
+    let Some(Effect::Space(SpaceEffect::CreateSpace {
         request_id,
         name,
         description,
-        ..
-    }) = fx.first().cloned()
+        guidelines,
+    })) = fx.first().cloned()
     else {
         panic!("{fx:?}")
     };
@@ -661,10 +662,13 @@ fn creating_a_space_keeps_the_input_on_a_duplicate_name() {
     );
     done(
         &mut app,
-        Outcome::SpaceCreated {
+        Outcome::Space(SpaceOutcome::SpaceCreated {
             request_id: request_id.clone(),
+            name,
+            description,
+            guidelines,
             result: Err(server_error(409, "ALREADY_EXISTS", "exists")),
-        },
+        }),
     );
     let d = app.dialog.as_ref().unwrap();
     assert_eq!(
@@ -676,7 +680,7 @@ fn creating_a_space_keeps_the_input_on_a_duplicate_name() {
     typed(&mut app, " 2");
     let fx = key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(&fx[..], [Effect::CreateSpace { request_id: r, name, .. }] if *r == request_id && name == "Team Rust 2")
+        matches!(&fx[..], [Effect::Space(SpaceEffect::CreateSpace { request_id: r, name, .. })] if *r == request_id && name == "Team Rust 2")
     );
 }
 
@@ -701,7 +705,7 @@ fn deleting_a_space_needs_its_name_typed() {
     typed(&mut app, "Team Rust");
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![Effect::DeleteSpace { space: sn(TEAM) }]
+        vec![Effect::Space(SpaceEffect::DeleteSpace { space: sn(TEAM) })]
     );
 }
 
@@ -1098,10 +1102,10 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     let all = app.spaces.all.clone();
     done(
         &mut app,
-        Outcome::SpaceDeleted {
+        Outcome::Space(SpaceOutcome::SpaceDeleted {
             space: sn(GROUP),
             result: Ok(()),
-        },
+        }),
     );
     assert!(app.space(GROUP).is_none());
     // Made again under the same name (or rejoined): it is a space like any other.

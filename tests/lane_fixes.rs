@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::fixture::*;
 use gchat::api::{ApiError, ServerError};
+use gchat::app::space_requests::SpaceOutcome;
 use gchat::app::{Action, Effect, Outcome};
 
 fn slow_down(secs: u64) -> ApiError {
@@ -359,14 +360,15 @@ fn a_conversation_started_here_stays_listed_until_the_server_lists_it() {
     let mut app = app();
     done(
         &mut app,
-        Outcome::ConversationStarted {
+        Outcome::Space(SpaceOutcome::ConversationStarted {
+            request_id: "request-1".into(),
             people: vec![],
             result: Ok(Space {
                 name: Some(NEW.into()),
                 space_type: Some(SpaceType::DirectMessage),
                 ..Default::default()
             }),
-        },
+        }),
     );
     assert!(app.space(NEW).is_some());
     // The next spaces list leaves it out: no message was sent in it yet.

@@ -10,6 +10,7 @@ use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::model::{Membership, MembershipRole, MembershipState};
 use gchat::app::member_requests::MemberOutcome;
+use gchat::app::space_requests::SpaceOutcome;
 use gchat::app::{App, Effect, Outcome};
 
 fn sent_text(fx: &[Effect]) -> String {
@@ -281,10 +282,10 @@ fn at_all_is_not_offered_where_members_may_not_use_it() {
     }));
     done(
         &mut a,
-        Outcome::Space {
+        Outcome::Space(SpaceOutcome::Space {
             space: sn(TEAM),
             result: Ok(s),
-        },
+        }),
     );
     ch(&mut a, 'i');
     typed(&mut a, "@");

@@ -9,6 +9,7 @@ mod common;
 use gchat::api::UserRef;
 use gchat::app::member_requests::MemberEffect;
 use gchat::app::react::ReactEffect;
+use gchat::app::space_requests::SpaceEffect;
 use gchat::app::{Action, Effect, LoadKind, Outcome, Request};
 
 fn team() -> gchat::api::SpaceName {
@@ -26,9 +27,9 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         Effect::WhoAmI,
         Effect::LoadSpaces,
         Effect::PollSpaces,
-        Effect::LoadSpace {
+        Effect::Space(SpaceEffect::LoadSpace {
             space: space.clone(),
-        },
+        }),
         Effect::LoadMessages {
             space: space.clone(),
             kind: LoadKind::Latest,
@@ -106,9 +107,9 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             muted: false,
         },
         Effect::LoadSections,
-        Effect::FindDirectMessage {
+        Effect::Space(SpaceEffect::FindDirectMessage {
             user: UserRef::Id(common::BOB.into()),
-        },
+        }),
         Effect::SearchMessages {
             filter: "hello".into(),
             page_token: None,

@@ -11,6 +11,7 @@ use gchat::api::error::ServerError;
 use gchat::api::ApiError;
 use gchat::app::compose::Target;
 use gchat::app::member_requests::{MemberEffect, MemberOutcome};
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
 use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
 
 fn not_found(space: &str) -> ApiError {
@@ -293,7 +294,10 @@ fn in_announcements() -> gchat::app::App {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(app.current.as_deref(), Some(ANN));
     // The list leaves out permission settings: the space is asked for them.
-    assert!(fx.contains(&Effect::LoadSpace { space: sn(ANN) }), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::Space(SpaceEffect::LoadSpace { space: sn(ANN) })),
+        "{fx:?}"
+    );
     let mut full = ann;
     full.permission_settings = Some(serde_json::json!({
         "postMessages": {"managersAllowed": true},
@@ -304,10 +308,10 @@ fn in_announcements() -> gchat::app::App {
     }));
     done(
         &mut app,
-        Outcome::Space {
+        Outcome::Space(SpaceOutcome::Space {
             space: sn(ANN),
             result: Ok(full),
-        },
+        }),
     );
     done(
         &mut app,

@@ -9,7 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::api::model::{Message, Person, Space};
 use crate::api::sync_model::SpaceEvent;
-use crate::api::{ApiError, MessageName, SpaceName, ThreadName, UserRef};
+use crate::api::{ApiError, MessageName, SpaceName, ThreadName};
 
 /// Which page of messages to load.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +31,6 @@ pub enum Effect {
     LoadSpaces,
     /// The spaces list again, in the background (which spaces moved): no spinner.
     PollSpaces,
-    /// One space whole, with its permission settings (which lists leave out).
-    LoadSpace {
-        space: SpaceName,
-    },
     LoadMessages {
         space: SpaceName,
         kind: LoadKind,
@@ -93,26 +89,12 @@ pub enum Effect {
         message: MessageName,
         force: bool,
     },
-    CreateSpace {
-        request_id: String,
-        name: String,
-        description: String,
-        guidelines: String,
-    },
-    UpdateSpace {
-        space: SpaceName,
-        name: String,
-        description: String,
-        guidelines: String,
-        mask: String,
-    },
-    DeleteSpace {
-        space: SpaceName,
-    },
     /// Reactions, quotes and pins.
     React(super::react::ReactEffect),
     /// A space's members.
     Members(super::member_requests::MemberEffect),
+    /// Spaces themselves, and conversations with people.
+    Space(super::space_requests::SpaceEffect),
     // ---- the user's read state, notification settings and sections (users.*) ----
     /// The server's read state of `space`, then the messages after it (the unread ones,
     /// counted from the later of it and `after`).
@@ -180,15 +162,6 @@ pub enum Effect {
     ExternalEditor {
         text: String,
     },
-    /// The direct message with `user`, if there is one (`spaces.findDirectMessage`).
-    FindDirectMessage {
-        user: UserRef,
-    },
-    /// Set up a direct message (one person) or a group chat (several) (`spaces.setup`).
-    StartConversation {
-        request_id: String,
-        people: Vec<UserRef>,
-    },
     /// A page of `spaces.messages.search` across every space, with `filter`.
     SearchMessages {
         filter: String,
@@ -203,10 +176,6 @@ pub enum Outcome {
     Spaces(Result<Vec<Space>, ApiError>),
     /// The answer to [`Effect::PollSpaces`].
     PolledSpaces(Result<Vec<Space>, ApiError>),
-    Space {
-        space: SpaceName,
-        result: Result<Space, ApiError>,
-    },
     Messages {
         space: SpaceName,
         kind: LoadKind,
@@ -259,20 +228,9 @@ pub enum Outcome {
         force: bool,
         result: Result<(), ApiError>,
     },
-    SpaceCreated {
-        request_id: String,
-        result: Result<Space, ApiError>,
-    },
-    SpaceUpdated {
-        space: SpaceName,
-        result: Result<Space, ApiError>,
-    },
-    SpaceDeleted {
-        space: SpaceName,
-        result: Result<(), ApiError>,
-    },
     React(super::react::ReactOutcome),
     Members(super::member_requests::MemberOutcome),
+    Space(super::space_requests::SpaceOutcome),
     /// The answer to [`Effect::ReadUnread`]: the server's read time, and the messages
     /// after what is read.
     ReadUnread {
@@ -331,14 +289,6 @@ pub enum Outcome {
     OpenFailed {
         target: String,
         why: String,
-    },
-    DirectMessage {
-        user: UserRef,
-        result: Result<Space, ApiError>,
-    },
-    ConversationStarted {
-        people: Vec<UserRef>,
-        result: Result<Space, ApiError>,
     },
     Searched {
         filter: String,

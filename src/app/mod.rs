@@ -59,6 +59,8 @@ pub mod search;
 pub mod sections;
 mod send;
 mod settings;
+mod space_answers;
+pub mod space_requests;
 pub mod spaces;
 pub mod store;
 mod ticks;

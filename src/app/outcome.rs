@@ -7,7 +7,6 @@ use crate::app::permissions::Task;
 use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
 use crate::app::{reconcile, App, Effect, Focus, Outcome};
-use crate::keymap::{Command, Mode};
 
 impl App {
     pub(super) fn on_outcome(&mut self, o: Outcome, fx: &mut Vec<Effect>) {
@@ -26,12 +25,8 @@ impl App {
             }
             Outcome::Me(Err(e)) => tracing::warn!(error = %e, "could not tell who is signed in"),
             Outcome::Spaces(r) | Outcome::PolledSpaces(r) => self.on_spaces(r, fx),
-            Outcome::Space { space, result } => self.on_space(space, result, fx),
+            Outcome::Space(o) => self.on_space_outcome(o, fx),
             Outcome::Found { query, result } => self.on_found(query, result, fx),
-            Outcome::DirectMessage { user, result } => self.on_direct_message(user, result, fx),
-            Outcome::ConversationStarted { people, result } => {
-                self.on_conversation(people, result, fx)
-            }
             Outcome::Searched {
                 filter,
                 page_token,
@@ -177,58 +172,7 @@ impl App {
                 }
             }
             Outcome::Members(o) => self.on_member_outcome(o, fx),
-            Outcome::SpaceCreated { result, .. } => match result {
-                Ok(s) => {
-                    let name = s.name.clone().unwrap_or_default();
-                    let label = s.display_name.clone().unwrap_or_default();
-                    self.spaces.upsert(s);
-                    self.store.note_activity(&name, self.settings.now());
-                    self.close_dialog_if(|k| matches!(k, Kind::CreateSpace { .. }));
-                    let add = self.keymap.label(Mode::Messages, Command::AddMember);
-                    self.note(format!("Created {label}. Add people with {add}."));
-                    self.spaces.selected = Some(name.clone());
-                    self.leaving_for(&name);
-                    self.open_listed(&name, fx);
-                    // As opening a space with Enter: its messages have the keys (the
-                    // hint's included). Someone typing elsewhere meanwhile stays there.
-                    if self.focus == Focus::Spaces {
-                        self.focus = Focus::Messages;
-                    }
-                }
-                Err(e) => self.fail_dialog_or_note(
-                    &e,
-                    |k| matches!(k, Kind::CreateSpace { .. }),
-                    "The space was not created",
-                    Task::Spaces,
-                ),
-            },
-            Outcome::SpaceUpdated { result, .. } => match result {
-                Ok(s) => {
-                    self.spaces.upsert(s);
-                    self.close_dialog_if(|k| matches!(k, Kind::EditSpace { .. }));
-                    self.note("Space updated.");
-                }
-                Err(e) => self.fail_dialog_or_note(
-                    &e,
-                    |k| matches!(k, Kind::EditSpace { .. }),
-                    "The space was not changed",
-                    Task::Spaces,
-                ),
-            },
             Outcome::React(r) => self.on_react_outcome(r, fx),
-            Outcome::SpaceDeleted { space, result } => match result {
-                Ok(()) => {
-                    self.close_dialog_if(|k| matches!(k, Kind::DeleteSpace { .. }));
-                    self.forget_space(&space, fx);
-                    self.note("Space deleted.");
-                }
-                Err(e) => self.fail_dialog_or_note(
-                    &e,
-                    |k| matches!(k, Kind::DeleteSpace { .. }),
-                    "The space was not deleted",
-                    Task::DeleteSpace,
-                ),
-            },
             Outcome::Progress { id, done, total } => self.on_progress(id, done, total),
             Outcome::Downloaded { id, result } => self.on_downloaded(id, result),
             Outcome::Uploaded { id, space, result } => self.on_uploaded(id, space, result),

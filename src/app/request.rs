@@ -21,7 +21,6 @@ pub enum Request {
     WhoAmI,
     LoadSpaces,
     PollSpaces,
-    LoadSpace,
     /// The newest page, an older one, or a whole thread.
     LoadMessages,
     /// What is new in the open space (a `LoadMessages` after a time).
@@ -36,12 +35,10 @@ pub enum Request {
     CheckSent,
     Edit,
     Delete,
-    CreateSpace,
-    UpdateSpace,
-    DeleteSpace,
     /// Reactions, quotes and pins (declared with their answers).
     Reactions(super::react::ReactKind),
     Members(super::member_requests::MemberKind),
+    Space(super::space_requests::SpaceKind),
     ReadUnread,
     GetReadState,
     SetReadState,
@@ -56,8 +53,6 @@ pub enum Request {
     Copy,
     Open,
     ExternalEditor,
-    FindDirectMessage,
-    StartConversation,
     SearchMessages,
 }
 
@@ -67,15 +62,15 @@ impl Request {
     pub const fn quiet(self) -> bool {
         use Request::*;
         match self {
-            PollMessages | CountUnread | PollSpaces | LoadEvents | LoadMessage | LoadSpace
-            | SearchPeople | LookupPeople | WhoAmI | CheckSent | ReadUnread | GetReadState
-            | SetReadState | GetMute | GetThreadReadState | LoadSections | Download | Upload
-            | CancelTransfer | Copy | Open | ExternalEditor => true,
-            LoadSpaces | LoadMessages | Send | FetchSent | Edit | Delete | CreateSpace
-            | UpdateSpace | DeleteSpace | SetMute | MoveToSection | FindDirectMessage
-            | StartConversation | SearchMessages => false,
+            PollMessages | CountUnread | PollSpaces | LoadEvents | LoadMessage | SearchPeople
+            | LookupPeople | WhoAmI | CheckSent | ReadUnread | GetReadState | SetReadState
+            | GetMute | GetThreadReadState | LoadSections | Download | Upload | CancelTransfer
+            | Copy | Open | ExternalEditor => true,
+            LoadSpaces | LoadMessages | Send | FetchSent | Edit | Delete | SetMute
+            | MoveToSection | SearchMessages => false,
             Reactions(k) => k.quiet(),
             Members(k) => k.quiet(),
+            Space(k) => k.quiet(),
         }
     }
 }
@@ -97,7 +92,6 @@ impl Effect {
             Effect::WhoAmI => R::WhoAmI,
             Effect::LoadSpaces => R::LoadSpaces,
             Effect::PollSpaces => R::PollSpaces,
-            Effect::LoadSpace { .. } => R::LoadSpace,
             Effect::LoadMessages { kind, .. } => messages(kind),
             Effect::LoadEvents { .. } => R::LoadEvents,
             Effect::LoadMessage { .. } => R::LoadMessage,
@@ -109,11 +103,9 @@ impl Effect {
             Effect::CheckSent { .. } => R::CheckSent,
             Effect::Edit { .. } => R::Edit,
             Effect::Delete { .. } => R::Delete,
-            Effect::CreateSpace { .. } => R::CreateSpace,
-            Effect::UpdateSpace { .. } => R::UpdateSpace,
-            Effect::DeleteSpace { .. } => R::DeleteSpace,
             Effect::React(r) => R::Reactions(r.kind()),
             Effect::Members(m) => R::Members(m.kind()),
+            Effect::Space(s) => R::Space(s.kind()),
             Effect::ReadUnread { .. } => R::ReadUnread,
             Effect::GetReadState { .. } => R::GetReadState,
             Effect::SetReadState { .. } => R::SetReadState,
@@ -128,8 +120,6 @@ impl Effect {
             Effect::Copy { .. } => R::Copy,
             Effect::Open { .. } => R::Open,
             Effect::ExternalEditor { .. } => R::ExternalEditor,
-            Effect::FindDirectMessage { .. } => R::FindDirectMessage,
-            Effect::StartConversation { .. } => R::StartConversation,
             Effect::SearchMessages { .. } => R::SearchMessages,
         }
     }
@@ -150,7 +140,6 @@ impl Outcome {
             Outcome::Me(_) => R::WhoAmI,
             Outcome::Spaces(_) => R::LoadSpaces,
             Outcome::PolledSpaces(_) => R::PollSpaces,
-            Outcome::Space { .. } => R::LoadSpace,
             Outcome::Messages { kind, .. } => messages(kind),
             Outcome::Events { .. } => R::LoadEvents,
             Outcome::Message { .. } => R::LoadMessage,
@@ -161,11 +150,9 @@ impl Outcome {
             Outcome::Checked { .. } => R::CheckSent,
             Outcome::Edited { .. } => R::Edit,
             Outcome::Deleted { .. } => R::Delete,
-            Outcome::SpaceCreated { .. } => R::CreateSpace,
-            Outcome::SpaceUpdated { .. } => R::UpdateSpace,
-            Outcome::SpaceDeleted { .. } => R::DeleteSpace,
             Outcome::React(r) => R::Reactions(r.kind()),
             Outcome::Members(m) => R::Members(m.kind()),
+            Outcome::Space(s) => R::Space(s.kind()),
             Outcome::ReadUnread { .. } => R::ReadUnread,
             Outcome::ReadState { set: None, .. } => R::GetReadState,
             Outcome::ReadState { set: Some(_), .. } => R::SetReadState,
@@ -178,8 +165,6 @@ impl Outcome {
             Outcome::Uploaded { .. } => R::Upload,
             Outcome::EditorDone { .. } => R::ExternalEditor,
             Outcome::OpenFailed { .. } => R::Open,
-            Outcome::DirectMessage { .. } => R::FindDirectMessage,
-            Outcome::ConversationStarted { .. } => R::StartConversation,
             Outcome::Searched { .. } => R::SearchMessages,
         }
     }

@@ -10,6 +10,7 @@ use chrono::{TimeZone, Utc};
 use gchat::api::model::{Message, Space, SpaceType, User};
 use gchat::api::ApiError;
 use gchat::app::member_requests::{MemberEffect, MemberOutcome};
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
 use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 
@@ -123,7 +124,7 @@ fn answer(
     let (kind, space): (&'static str, Option<&str>) = match e {
         Effect::WhoAmI => ("people.get", None),
         Effect::LoadSpaces | Effect::PollSpaces => ("spaces.list", None),
-        Effect::LoadSpace { space } => ("spaces.get", Some(space)),
+        Effect::Space(SpaceEffect::LoadSpace { space }) => ("spaces.get", Some(space)),
         Effect::LoadMessages { space, .. } => ("messages.list", Some(space)),
         Effect::CountUnread { space, .. } => ("messages.list (unread)", Some(space)),
         Effect::Members(MemberEffect::LoadMembers { space, .. }) => ("members.list", Some(space)),
@@ -147,16 +148,16 @@ fn answer(
         Effect::WhoAmI => Outcome::Me(Ok(("users/1001".into(), Some("Alice".into())))),
         Effect::LoadSpaces => Outcome::Spaces(or(fault, list.to_vec())),
         Effect::PollSpaces => Outcome::PolledSpaces(or(fault, list.to_vec())),
-        Effect::LoadSpace { space } => {
+        Effect::Space(SpaceEffect::LoadSpace { space }) => {
             let s = list
                 .iter()
                 .find(|s| s.name.as_deref() == Some(space.as_str()))
                 .cloned()
                 .unwrap_or_default();
-            Outcome::Space {
+            Outcome::Space(SpaceOutcome::Space {
                 space,
                 result: Ok(s),
-            }
+            })
         }
         Effect::LoadMessages { space, kind } => {
             let s = list

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::api::{MembershipName, MessageName, UserRef};
 use crate::app::dialog::Kind;
 use crate::app::member_requests::MemberEffect;
+use crate::app::space_requests::SpaceEffect;
 use crate::app::timeline::Local;
 use crate::app::timeline::MessageId;
 use crate::app::{App, Effect};
@@ -264,12 +265,12 @@ impl App {
                 }
                 d.busy = true;
                 d.error = None;
-                fx.push(Effect::CreateSpace {
+                fx.push(Effect::Space(SpaceEffect::CreateSpace {
                     request_id,
                     name,
                     description: d.field(1),
                     guidelines: d.field(2),
-                });
+                }));
             }
             Kind::EditSpace { space } => {
                 let name = d.field(0).trim().to_string();
@@ -299,13 +300,13 @@ impl App {
                 }
                 d.busy = true;
                 d.error = None;
-                fx.push(Effect::UpdateSpace {
+                fx.push(Effect::Space(SpaceEffect::UpdateSpace {
                     space,
                     name,
                     description,
                     guidelines,
                     mask: mask.join(","),
-                });
+                }));
             }
             Kind::DeleteSpace {
                 space,
@@ -316,7 +317,7 @@ impl App {
                     return;
                 }
                 d.busy = true;
-                fx.push(Effect::DeleteSpace { space });
+                fx.push(Effect::Space(SpaceEffect::DeleteSpace { space }));
             }
             Kind::SpaceInfo { .. } | Kind::MoveToSection { .. } | Kind::Address { .. } => {
                 self.dialog = None
