@@ -27,8 +27,6 @@ const PAGE: i32 = 100;
 /// How far before the polling watermark a poll asks from.
 const POLL_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 
-mod users;
-
 /// Runs one effect against the API.
 pub async fn execute(client: &Client, effect: Effect) -> Outcome {
     match effect {
@@ -50,6 +48,7 @@ pub async fn execute(client: &Client, effect: Effect) -> Outcome {
         Effect::React(e) => Outcome::React(e.run(client).await),
         Effect::Members(e) => Outcome::Members(e.run(client).await),
         Effect::Space(e) => Outcome::Space(e.run(client).await),
+        Effect::User(e) => Outcome::User(e.run(client).await),
         Effect::LoadMessages { space: s, kind } => {
             let result = async {
                 let sn = &s;
@@ -110,17 +109,6 @@ pub async fn execute(client: &Client, effect: Effect) -> Outcome {
         Effect::LookupPeople { users } => {
             let result = client.lookup_people(&users).await;
             Outcome::People { users, result }
-        }
-        Effect::CountUnread { space: s, after } => {
-            let result = async {
-                let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
-                if let Some(after) = &after {
-                    p = p.with_filter(client::created_after(after));
-                }
-                Ok(client.list_messages(&s, &p).await?.messages)
-            }
-            .await;
-            Outcome::Unread { space: s, result }
         }
         Effect::Send {
             space: s,
@@ -228,18 +216,6 @@ pub async fn execute(client: &Client, effect: Effect) -> Outcome {
         }
         Effect::SearchMessages { filter, page_token } => {
             people::search(client, filter, page_token).await
-        }
-        Effect::ReadUnread { space: s, after } => users::read_unread(client, s, after).await,
-        Effect::GetReadState { space: s } => users::read_state(client, s, None).await,
-        Effect::SetReadState { space: s, time } => users::read_state(client, s, Some(time)).await,
-        Effect::GetThreadReadState { space: s, thread } => {
-            users::thread_read_state(client, s, thread).await
-        }
-        Effect::GetMute { space: s } => users::mute(client, s, None).await,
-        Effect::SetMute { space: s, muted } => users::mute(client, s, Some(muted)).await,
-        Effect::LoadSections => users::sections(client).await,
-        Effect::MoveToSection { space: s, from, to } => {
-            users::move_to_section(client, s, from, to).await
         }
         // Progress is not heard here; the loop runs these with it (see `Transfers`).
         Effect::Download {

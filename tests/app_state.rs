@@ -14,6 +14,7 @@ use gchat::app::dialog::Kind;
 use gchat::app::member_requests::{MemberEffect, MemberOutcome};
 use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
 use gchat::app::timeline::{Local, Row};
+use gchat::app::user_requests::UserEffect;
 use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
 
 fn server_error(code: u16, status: &str, message: &str) -> ApiError {
@@ -1003,8 +1004,10 @@ fn signed_in_as_the_app_history_is_not_listed_and_limits_are_explained() {
     };
     let fx = done(&mut app, Outcome::Spaces(Ok(vec![space])));
     assert!(
-        !fx.iter()
-            .any(|e| matches!(e, Effect::LoadMessages { .. } | Effect::CountUnread { .. })),
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::LoadMessages { .. } | Effect::User(UserEffect::CountUnread { .. })
+        )),
         "chat.bot cannot list messages: {fx:?}"
     );
     let screen = render(&app, 120, 30);
@@ -1113,7 +1116,7 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3600)));
     expect_effect!(fx, Effect::PollSpaces);
     let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
-    expect_effect!(fx, Effect::CountUnread { space, .. } | Effect::ReadUnread { space, .. } if space == GROUP);
+    expect_effect!(fx, Effect::User(UserEffect::CountUnread { space, .. }) | Effect::User(UserEffect::ReadUnread { space, .. }) if space == GROUP);
 }
 
 #[test]

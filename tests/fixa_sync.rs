@@ -10,6 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use gchat::app::{Action, Effect, LoadKind, Outcome};
 
 use common::fixture::*;
+use gchat::app::user_requests::{UserEffect, UserOutcome};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, h, m, 0).unwrap()
@@ -22,11 +23,10 @@ fn a_future_dated_message_sends_the_read_mark_once_not_forever() {
     app.open_space(&sn(ENG), &mut fx);
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadState {
             space: sn(ENG),
-            set: None,
             result: Ok(Some(at(10, 0))),
-        },
+        }),
     );
     let future = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
     done(
@@ -47,18 +47,18 @@ fn a_future_dated_message_sends_the_read_mark_once_not_forever() {
     for i in 1..=40u64 {
         let fx = app.update(Action::Tick(Instant::now() + Duration::from_secs(3 * i)));
         for e in fx {
-            if let Effect::SetReadState { space, time } = e {
+            if let Effect::User(UserEffect::SetReadState { space, time }) = e {
                 assert_eq!(space, ENG);
                 sent += 1;
                 // The server coerces a time past its latest message to that message's
                 // (here the last one it took in, at 11:00): it holds less than asked.
                 done(
                     &mut app,
-                    Outcome::ReadState {
+                    Outcome::User(UserOutcome::ReadStateSet {
                         space: sn(ENG),
-                        set: Some(time),
+                        time,
                         result: Ok(Some(at(11, 0))),
-                    },
+                    }),
                 );
             }
         }

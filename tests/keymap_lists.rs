@@ -9,6 +9,7 @@ use common::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gchat::api::sync_model::{Section, SectionType};
 use gchat::app::timeline::Row;
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{Action, App, Effect, Focus, LoadKind, Outcome};
 use gchat::keymap::{Command, Keymap, Mode};
 use serde_json::json;
@@ -250,7 +251,12 @@ fn the_section_list_moves_with_the_users_picker_keys() {
         section("later", SectionType::Custom, Some("Later")),
         section("default-spaces", SectionType::DefaultSpaces, None),
     ];
-    done(&mut a, Outcome::Sections(Ok((list, vec![]))));
+    done(
+        &mut a,
+        Outcome::User(UserOutcome::Sections {
+            result: Ok((list, vec![])),
+        }),
+    );
     a.focus = Focus::Spaces;
     a.spaces.selected = Some(ENG.into());
     ch(&mut a, 'S');

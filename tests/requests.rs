@@ -7,9 +7,10 @@
 mod common;
 
 use gchat::api::UserRef;
-use gchat::app::member_requests::MemberEffect;
-use gchat::app::react::ReactEffect;
-use gchat::app::space_requests::SpaceEffect;
+use gchat::app::member_requests::{MemberEffect, MemberKind};
+use gchat::app::react::{ReactEffect, ReactKind};
+use gchat::app::space_requests::{SpaceEffect, SpaceKind};
+use gchat::app::user_requests::{UserEffect, UserKind, UserOutcome};
 use gchat::app::{Action, Effect, LoadKind, Outcome, Request};
 
 fn team() -> gchat::api::SpaceName {
@@ -54,10 +55,10 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             users: vec![format!("users/{}", common::BOB)],
         },
         Effect::SearchPeople { query: "bo".into() },
-        Effect::CountUnread {
+        Effect::User(UserEffect::CountUnread {
             space: space.clone(),
             after: None,
-        },
+        }),
         Effect::CheckSent {
             space: space.clone(),
             local: "local/client-never".into(),
@@ -83,32 +84,57 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             space: space.clone(),
             user: UserRef::Id(common::BOB.into()),
         }),
-        Effect::ReadUnread {
+        Effect::User(UserEffect::ReadUnread {
             space: space.clone(),
             after: None,
-        },
-        Effect::GetReadState {
+        }),
+        Effect::User(UserEffect::GetReadState {
             space: space.clone(),
-        },
-        Effect::SetReadState {
+        }),
+        Effect::User(UserEffect::SetReadState {
             space: space.clone(),
             time: now,
-        },
-        Effect::GetThreadReadState {
+        }),
+        Effect::User(UserEffect::GetThreadReadState {
             space: space.clone(),
             thread: gchat::api::ThreadName::parse(&format!("{space}/threads/none"))
                 .expect("a valid thread name"),
-        },
-        Effect::GetMute {
+        }),
+        Effect::User(UserEffect::GetMute {
             space: space.clone(),
-        },
-        Effect::SetMute {
+        }),
+        Effect::User(UserEffect::SetMute {
             space: space.clone(),
             muted: false,
-        },
-        Effect::LoadSections,
+        }),
+        Effect::User(UserEffect::LoadSections {}),
         Effect::Space(SpaceEffect::FindDirectMessage {
             user: UserRef::Id(common::BOB.into()),
+        }),
+        Effect::Space(SpaceEffect::StartConversation {
+            request_id: "requests-conversation".into(),
+            people: vec![UserRef::Id(common::PRIYA.into())],
+        }),
+        Effect::Space(SpaceEffect::CreateSpace {
+            request_id: "requests-space".into(),
+            name: "Requests Test".into(),
+            description: "made by a test".into(),
+            guidelines: String::new(),
+        }),
+        Effect::Space(SpaceEffect::UpdateSpace {
+            space: space.clone(),
+            name: "Team Rust".into(),
+            description: "the same".into(),
+            guidelines: String::new(),
+            mask: "space_details".into(),
+        }),
+        Effect::User(UserEffect::MoveToSection {
+            space: space.clone(),
+            from: "users/me/sections/none".into(),
+            to: "users/me/sections/default-direct-messages".into(),
+        }),
+        Effect::Space(SpaceEffect::DeleteSpace {
+            space: gchat::api::SpaceName::parse("spaces/NoSuchSpace").expect("a valid space name"),
         }),
         Effect::SearchMessages {
             filter: "hello".into(),
@@ -223,15 +249,73 @@ fn quiet_is_a_property_of_the_kind_alone() {
     assert_eq!(page.request(), Request::LoadMessages);
     assert!(poll.quiet() && !page.quiet());
     // Setting a mute is the user's own act; looking it up is not.
-    let set = Outcome::Muted {
+    let set = Outcome::User(UserOutcome::MuteSet {
         space: team(),
-        asked: Some(true),
+        muted: true,
         result: Ok(true),
-    };
-    let look = Outcome::Muted {
+    });
+    let look = Outcome::User(UserOutcome::Muted {
         space: team(),
-        asked: None,
         result: Ok(true),
-    };
+    });
     assert!(!set.quiet() && look.quiet());
+}
+
+/// Every kind of every declared family, as the app's `Request`.
+fn declared() -> Vec<Request> {
+    let react = ReactKind::ALL.iter().map(|k| Request::Reactions(*k));
+    let members = MemberKind::ALL.iter().map(|k| Request::Members(*k));
+    let space = SpaceKind::ALL.iter().map(|k| Request::Space(*k));
+    let user = UserKind::ALL.iter().map(|k| Request::User(*k));
+    react.chain(members).chain(space).chain(user).collect()
+}
+
+#[test]
+fn every_declared_family_is_quiet_only_where_it_says_and_the_app_agrees() {
+    for r in declared() {
+        let own = match r {
+            Request::Reactions(k) => k.quiet(),
+            Request::Members(k) => k.quiet(),
+            Request::Space(k) => k.quiet(),
+            Request::User(k) => k.quiet(),
+            _ => unreachable!("only declared families are listed"),
+        };
+        assert_eq!(r.quiet(), own, "{r:?}");
+    }
+    let quiet: Vec<Request> = declared().into_iter().filter(|r| r.quiet()).collect();
+    assert_eq!(
+        quiet,
+        vec![
+            Request::Reactions(ReactKind::ListMine),
+            Request::Reactions(ReactKind::ListCustomEmoji),
+            Request::Reactions(ReactKind::ListPins),
+            // Looking a space up for its permissions is background work.
+            Request::Space(SpaceKind::LoadSpace),
+            // Counting and the read state are kept in the background; setting a mute
+            // or moving a space between sections is the user's own act.
+            Request::User(UserKind::CountUnread),
+            Request::User(UserKind::ReadUnread),
+            Request::User(UserKind::GetReadState),
+            Request::User(UserKind::SetReadState),
+            Request::User(UserKind::GetThreadReadState),
+            Request::User(UserKind::GetMute),
+            Request::User(UserKind::LoadSections),
+        ]
+    );
+}
+
+#[test]
+fn every_kind_of_the_member_space_and_user_families_is_run_against_the_emulator() {
+    let message = format!("spaces/{}/messages/none", common::TEAM_RUST);
+    let membership = format!("spaces/{}/members/999999", common::TEAM_RUST);
+    let tried: Vec<Request> = effects(&message, &membership)
+        .iter()
+        .map(Effect::request)
+        .collect();
+    for r in declared() {
+        if matches!(r, Request::Reactions(_)) {
+            continue;
+        }
+        assert!(tried.contains(&r), "{r:?} is not among the requests run");
+    }
 }

@@ -7,6 +7,7 @@ use common::fixture::*;
 use gchat::api::model::{Membership, MessagePin};
 use gchat::app::member_requests::MemberOutcome;
 use gchat::app::react::ReactOutcome;
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{Effect, Outcome};
 
 const L1: &str = "spaces/AAAATeamRst/messages/L1.L1";
@@ -107,19 +108,17 @@ fn leaving_a_space_leaves_its_name_nowhere_outside_the_store() {
     );
     done(
         &mut app,
-        Outcome::Muted {
+        Outcome::User(UserOutcome::Muted {
             space: team.clone(),
-            asked: None,
             result: Ok(true),
-        },
+        }),
     );
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadState {
             space: team.clone(),
-            set: None,
             result: Ok(Some(t)),
-        },
+        }),
     );
     app.store.set_unread(TEAM, 3);
     app.store.note_activity(TEAM, t);
@@ -180,10 +179,11 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     // A 404 says the space is gone: it is forgotten.
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Err(not_found()),
-        },
+            after: None,
+        }),
     );
     assert!(!app.store.contains(ENG), "the 404 forgot it");
     // Answers sent before it went arrive late: none brings any of it back.

@@ -16,6 +16,7 @@ use crossterm::event::KeyCode;
 use gchat::api::model::{Message, Space, SpaceType};
 use gchat::api::{ApiError, Client, ClientMessageId, CreateMessage, MessageName, SpaceName};
 use gchat::app::timeline::Local;
+use gchat::app::user_requests::{UserEffect, UserOutcome};
 use gchat::app::{Action, App, Clock, Effect, Focus, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::emulator::{AnswerFault, Emulator, Fault, Spoil};
 use gchat::keymap::Keymap;
@@ -749,8 +750,8 @@ mod alone {
             }
         }
         let fx = done(&mut app, Outcome::PolledSpaces(Ok(all)));
-        let after = find_effect!(fx, Effect::CountUnread { space, after }
-            | Effect::ReadUnread { space, after } if space == TEAM => *after);
+        let after = find_effect!(fx, Effect::User(UserEffect::CountUnread { space, after })
+            | Effect::User(UserEffect::ReadUnread { space, after }) if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");
     }
 
@@ -760,10 +761,11 @@ mod alone {
         let t = newest_listed(&app) + chrono::Duration::minutes(1);
         done(
             &mut app,
-            Outcome::Unread {
+            Outcome::User(UserOutcome::Unread {
                 space: sn(TEAM),
                 result: Ok(vec![msg(TEAM, "B9", "B9", bob(), t, "seen here")]),
-            },
+                after: None,
+            }),
         );
         let mut fx = Vec::new();
         app.open_space(&sn(ENG), &mut fx);

@@ -12,6 +12,7 @@ use gchat::api::ApiError;
 use gchat::app::compose::Target;
 use gchat::app::member_requests::{MemberEffect, MemberOutcome};
 use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
 
 fn not_found(space: &str) -> ApiError {
@@ -125,10 +126,11 @@ fn a_background_space_gone_is_taken_out_quietly_named() {
     let mut app = app();
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Err(not_found(ENG)),
-        },
+            after: None,
+        }),
     );
     assert!(app.space(ENG).is_none());
     assert_eq!(
@@ -142,10 +144,11 @@ fn a_background_space_gone_is_taken_out_quietly_named() {
     app.status.note = None;
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Err(not_found(ENG)),
-        },
+            after: None,
+        }),
     );
     assert!(app.status.note.is_none());
     let _ = app.update(Action::Tick(Instant::now()));

@@ -52,10 +52,6 @@ pub enum Effect {
     SearchPeople {
         query: String,
     },
-    CountUnread {
-        space: SpaceName,
-        after: Option<DateTime<Utc>>,
-    },
     /// Post `text` with the client-assigned `client_id` (a retry reuses it).
     Send {
         space: SpaceName,
@@ -95,44 +91,8 @@ pub enum Effect {
     Members(super::member_requests::MemberEffect),
     /// Spaces themselves, and conversations with people.
     Space(super::space_requests::SpaceEffect),
-    // ---- the user's read state, notification settings and sections (users.*) ----
-    /// The server's read state of `space`, then the messages after it (the unread ones,
-    /// counted from the later of it and `after`).
-    ReadUnread {
-        space: SpaceName,
-        after: Option<DateTime<Utc>>,
-    },
-    /// The server's read state of `space` (opened).
-    GetReadState {
-        space: SpaceName,
-    },
-    /// Moves the server's read state of `space` to `time`.
-    SetReadState {
-        space: SpaceName,
-        time: DateTime<Utc>,
-    },
-    /// The server's read state of one thread of `space` (one marked as having new
-    /// replies: read in another client, it is not).
-    GetThreadReadState {
-        space: SpaceName,
-        thread: ThreadName,
-    },
-    /// Whether `space` is muted.
-    GetMute {
-        space: SpaceName,
-    },
-    SetMute {
-        space: SpaceName,
-        muted: bool,
-    },
-    /// The user's sections, and which section each space is in.
-    LoadSections,
-    /// Moves `space` from section `from` to section `to`.
-    MoveToSection {
-        space: SpaceName,
-        from: String,
-        to: String,
-    },
+    /// The user's unread counts, read state, mute settings and sections.
+    User(super::user_requests::UserEffect),
     /// `media.download` of `media` into `dir` as `name` (or `name (1)`, …), with progress.
     Download {
         id: u64,
@@ -198,10 +158,6 @@ pub enum Outcome {
         query: String,
         result: Result<Vec<Person>, ApiError>,
     },
-    Unread {
-        space: SpaceName,
-        result: Result<Vec<Message>, ApiError>,
-    },
     Sent {
         space: SpaceName,
         local: String,
@@ -231,39 +187,7 @@ pub enum Outcome {
     React(super::react::ReactOutcome),
     Members(super::member_requests::MemberOutcome),
     Space(super::space_requests::SpaceOutcome),
-    /// The answer to [`Effect::ReadUnread`]: the server's read time, and the messages
-    /// after what is read.
-    ReadUnread {
-        space: SpaceName,
-        read: Result<Option<DateTime<Utc>>, ApiError>,
-        result: Result<Vec<Message>, ApiError>,
-    },
-    /// The server's read time of `space`, got or set (`set`: the time asked).
-    ReadState {
-        space: SpaceName,
-        set: Option<DateTime<Utc>>,
-        result: Result<Option<DateTime<Utc>>, ApiError>,
-    },
-    /// The server's read time of `thread` in `space`.
-    ThreadReadState {
-        space: SpaceName,
-        thread: ThreadName,
-        result: Result<Option<DateTime<Utc>>, ApiError>,
-    },
-    /// Whether `space` is muted (`asked`: what it was set to; none for a look).
-    Muted {
-        space: SpaceName,
-        asked: Option<bool>,
-        result: Result<bool, ApiError>,
-    },
-    /// The sections in order, and `(space, section)` for each space placed.
-    Sections(Result<SectionsListed, ApiError>),
-    Moved {
-        space: SpaceName,
-        from: String,
-        to: String,
-        result: Result<(), ApiError>,
-    },
+    User(super::user_requests::UserOutcome),
     /// Bytes moved so far by a download or upload.
     Progress {
         id: u64,
@@ -296,9 +220,6 @@ pub enum Outcome {
         result: Result<crate::api::sync_model::SearchMessagesResponse, ApiError>,
     },
 }
-
-/// The user's sections in order, and which section each space is in.
-pub type SectionsListed = (Vec<crate::api::sync_model::Section>, Vec<(String, String)>);
 
 /// Everything the loop feeds `update`.
 #[derive(Debug, Clone)]

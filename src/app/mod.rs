@@ -67,6 +67,7 @@ mod ticks;
 pub mod timeline;
 pub mod undo_runs;
 mod unread_keys;
+pub mod user_requests;
 pub mod view;
 mod window;
 

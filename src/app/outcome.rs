@@ -4,7 +4,6 @@ use crate::api::model::User;
 use crate::api::ApiError;
 use crate::app::dialog::Kind;
 use crate::app::permissions::Task;
-use crate::app::polls::Poll;
 use crate::app::timeline::Timeline;
 use crate::app::{reconcile, App, Effect, Focus, Outcome};
 
@@ -60,40 +59,7 @@ impl App {
                     self.people.lookup_failed(&users);
                 }
             },
-            Outcome::Unread { space, result } => {
-                self.polls.done(&Poll::Unread(space.clone()));
-                self.polls.answered(&result);
-                if result.is_err() {
-                    // Counted again at the next spaces list.
-                    self.polls.recheck(&space);
-                }
-                // Counted before the space was opened: what is open is being read.
-                let open = self.current.as_deref() == Some(space.as_str());
-                if let Err(e) = &result {
-                    if self.means_gone(&space, e) {
-                        self.spaces_gone(&[space], fx);
-                        return;
-                    }
-                }
-                if let (Ok(msgs), false) = (result, open) {
-                    let mut count = msgs.iter().filter(|m| !self.is_mine(m)).count();
-                    if msgs.len() >= 100 {
-                        // A full page: there may be more than we counted.
-                        count = count.max(100);
-                    }
-                    if let Some(t) = msgs.iter().filter_map(|m| m.create_time).max() {
-                        self.store.note_activity(&space, t);
-                    }
-                    self.store.set_unread(&space, count);
-                    self.arrived_elsewhere(&space, &msgs);
-                }
-            }
-            o @ (Outcome::ReadUnread { .. }
-            | Outcome::ReadState { .. }
-            | Outcome::ThreadReadState { .. }
-            | Outcome::Muted { .. }
-            | Outcome::Sections(_)
-            | Outcome::Moved { .. }) => self.on_user_outcome(o, fx),
+            Outcome::User(o) => self.on_user_outcome(o, fx),
             Outcome::Sent {
                 space,
                 local,

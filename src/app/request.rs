@@ -29,7 +29,6 @@ pub enum Request {
     LoadMessage,
     LookupPeople,
     SearchPeople,
-    CountUnread,
     Send,
     FetchSent,
     CheckSent,
@@ -39,14 +38,7 @@ pub enum Request {
     Reactions(super::react::ReactKind),
     Members(super::member_requests::MemberKind),
     Space(super::space_requests::SpaceKind),
-    ReadUnread,
-    GetReadState,
-    SetReadState,
-    GetThreadReadState,
-    GetMute,
-    SetMute,
-    LoadSections,
-    MoveToSection,
+    User(super::user_requests::UserKind),
     Download,
     Upload,
     CancelTransfer,
@@ -62,15 +54,14 @@ impl Request {
     pub const fn quiet(self) -> bool {
         use Request::*;
         match self {
-            PollMessages | CountUnread | PollSpaces | LoadEvents | LoadMessage | SearchPeople
-            | LookupPeople | WhoAmI | CheckSent | ReadUnread | GetReadState | SetReadState
-            | GetMute | GetThreadReadState | LoadSections | Download | Upload | CancelTransfer
-            | Copy | Open | ExternalEditor => true,
-            LoadSpaces | LoadMessages | Send | FetchSent | Edit | Delete | SetMute
-            | MoveToSection | SearchMessages => false,
+            PollMessages | PollSpaces | LoadEvents | LoadMessage | SearchPeople | LookupPeople
+            | WhoAmI | CheckSent | Download | Upload | CancelTransfer | Copy | Open
+            | ExternalEditor => true,
+            LoadSpaces | LoadMessages | Send | FetchSent | Edit | Delete | SearchMessages => false,
             Reactions(k) => k.quiet(),
             Members(k) => k.quiet(),
             Space(k) => k.quiet(),
+            User(k) => k.quiet(),
         }
     }
 }
@@ -97,7 +88,6 @@ impl Effect {
             Effect::LoadMessage { .. } => R::LoadMessage,
             Effect::LookupPeople { .. } => R::LookupPeople,
             Effect::SearchPeople { .. } => R::SearchPeople,
-            Effect::CountUnread { .. } => R::CountUnread,
             Effect::Send { .. } => R::Send,
             Effect::FetchSent { .. } => R::FetchSent,
             Effect::CheckSent { .. } => R::CheckSent,
@@ -106,14 +96,7 @@ impl Effect {
             Effect::React(r) => R::Reactions(r.kind()),
             Effect::Members(m) => R::Members(m.kind()),
             Effect::Space(s) => R::Space(s.kind()),
-            Effect::ReadUnread { .. } => R::ReadUnread,
-            Effect::GetReadState { .. } => R::GetReadState,
-            Effect::SetReadState { .. } => R::SetReadState,
-            Effect::GetThreadReadState { .. } => R::GetThreadReadState,
-            Effect::GetMute { .. } => R::GetMute,
-            Effect::SetMute { .. } => R::SetMute,
-            Effect::LoadSections => R::LoadSections,
-            Effect::MoveToSection { .. } => R::MoveToSection,
+            Effect::User(u) => R::User(u.kind()),
             Effect::Download { .. } => R::Download,
             Effect::Upload { .. } => R::Upload,
             Effect::CancelTransfer { .. } => R::CancelTransfer,
@@ -145,7 +128,6 @@ impl Outcome {
             Outcome::Message { .. } => R::LoadMessage,
             Outcome::People { .. } => R::LookupPeople,
             Outcome::Found { .. } => R::SearchPeople,
-            Outcome::Unread { .. } => R::CountUnread,
             Outcome::Sent { .. } => R::Send,
             Outcome::Checked { .. } => R::CheckSent,
             Outcome::Edited { .. } => R::Edit,
@@ -153,14 +135,7 @@ impl Outcome {
             Outcome::React(r) => R::Reactions(r.kind()),
             Outcome::Members(m) => R::Members(m.kind()),
             Outcome::Space(s) => R::Space(s.kind()),
-            Outcome::ReadUnread { .. } => R::ReadUnread,
-            Outcome::ReadState { set: None, .. } => R::GetReadState,
-            Outcome::ReadState { set: Some(_), .. } => R::SetReadState,
-            Outcome::ThreadReadState { .. } => R::GetThreadReadState,
-            Outcome::Muted { asked: None, .. } => R::GetMute,
-            Outcome::Muted { asked: Some(_), .. } => R::SetMute,
-            Outcome::Sections(_) => R::LoadSections,
-            Outcome::Moved { .. } => R::MoveToSection,
+            Outcome::User(u) => R::User(u.kind()),
             Outcome::Progress { .. } | Outcome::Downloaded { .. } => R::Download,
             Outcome::Uploaded { .. } => R::Upload,
             Outcome::EditorDone { .. } => R::ExternalEditor,
@@ -192,6 +167,8 @@ mod tests {
             |c| Ok(7);
         Act => Acted { space: SpaceName, n: u32 } -> (), quiet: false,
             |c| if *n == 0 { Err(ApiError::InvalidArgument("none".into())) } else { Ok(()) };
+        Both => Halves { n: u32 } => (Result<u32, ApiError>, u32), quiet: true,
+            |c| (Ok(*n), 2);
     }
 
     fn space() -> SpaceName {
@@ -200,7 +177,10 @@ mod tests {
 
     #[test]
     fn a_declared_request_takes_its_kind_and_quiet_flag_from_its_declaration() {
-        assert_eq!(TestKind::ALL, &[TestKind::Look, TestKind::Act]);
+        assert_eq!(
+            TestKind::ALL,
+            &[TestKind::Look, TestKind::Act, TestKind::Both]
+        );
         assert!(TestKind::Look.quiet() && !TestKind::Act.quiet());
         let look = TestEffect::Look { space: space() };
         let act = TestEffect::Act {
@@ -220,6 +200,16 @@ mod tests {
         };
         assert_eq!((looked.kind(), looked.quiet()), (TestKind::Look, true));
         assert_eq!((acted.kind(), acted.quiet()), (TestKind::Act, false));
+        // `=>`: the answer holds the call's value as it is, each part with its own error.
+        let halves = TestOutcome::Halves {
+            n: 1,
+            result: (Err(ApiError::InvalidArgument("one half".into())), 2),
+        };
+        assert_eq!((halves.kind(), halves.quiet()), (TestKind::Both, true));
+        let TestOutcome::Halves { result, .. } = halves else {
+            unreachable!("made as halves")
+        };
+        assert!(result.0.is_err() && result.1 == 2);
     }
 
     #[test]

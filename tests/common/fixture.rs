@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gchat::api::model::*;
 use gchat::app::member_requests::MemberOutcome;
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 use ratatui::backend::TestBackend;
@@ -362,10 +363,11 @@ pub fn app() -> App {
     );
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Ok(vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好")]),
-        },
+            after: None,
+        }),
     );
     app
 }

@@ -11,6 +11,7 @@ use gchat::api::model::{Message, Space, SpaceType, User};
 use gchat::api::ApiError;
 use gchat::app::member_requests::{MemberEffect, MemberOutcome};
 use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
+use gchat::app::user_requests::{UserEffect, UserOutcome};
 use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 
@@ -126,7 +127,9 @@ fn answer(
         Effect::LoadSpaces | Effect::PollSpaces => ("spaces.list", None),
         Effect::Space(SpaceEffect::LoadSpace { space }) => ("spaces.get", Some(space)),
         Effect::LoadMessages { space, .. } => ("messages.list", Some(space)),
-        Effect::CountUnread { space, .. } => ("messages.list (unread)", Some(space)),
+        Effect::User(UserEffect::CountUnread { space, .. }) => {
+            ("messages.list (unread)", Some(space))
+        }
         Effect::Members(MemberEffect::LoadMembers { space, .. }) => ("members.list", Some(space)),
         Effect::LoadEvents { space, .. } => ("spaceEvents.list", Some(space)),
         Effect::LoadMessage { space, .. } => ("messages.get", Some(space)),
@@ -175,10 +178,11 @@ fn answer(
                 result: or(fault, (msgs, false)),
             }
         }
-        Effect::CountUnread { space, .. } => Outcome::Unread {
+        Effect::User(UserEffect::CountUnread { space, .. }) => Outcome::User(UserOutcome::Unread {
             space,
             result: or(fault, vec![]),
-        },
+            after: None,
+        }),
         Effect::Members(MemberEffect::LoadMembers { space, .. }) => {
             Outcome::Members(MemberOutcome::Members {
                 space,
