@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gchat::api::model::{Membership, Message, Space, SpaceType, Thread, User, UserType};
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::{Action, App, Clock, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 use ratatui::backend::TestBackend;
@@ -164,10 +165,13 @@ fn app_with(n: usize) -> App {
             result: Ok(vec![space]),
         },
     ))));
-    app.update(Action::Done(Box::new(Outcome::Members {
-        space: sn(SPACE),
-        result: Ok(members(2000)),
-    })));
+    app.update(Action::Done(Box::new(Outcome::Members(
+        MemberOutcome::Members {
+            space: sn(SPACE),
+            result: Ok(members(2000)),
+            show_invited: true,
+        },
+    ))));
     app.update(Action::Done(Box::new(Outcome::Messages(
         gchat::app::MessagesOutcome::Messages {
             space: sn(SPACE),
@@ -511,10 +515,13 @@ fn requests() {
 /// over the members) and draws a frame.
 fn mentions(n: usize) {
     let mut app = app_with(1_000);
-    app.update(Action::Done(Box::new(Outcome::Members {
-        space: sn(SPACE),
-        result: Ok(members(n)),
-    })));
+    app.update(Action::Done(Box::new(Outcome::Members(
+        MemberOutcome::Members {
+            space: sn(SPACE),
+            result: Ok(members(n)),
+            show_invited: true,
+        },
+    ))));
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
     let press = |app: &mut App, c: char| {
         app.update(Action::Key(KeyEvent::new(
@@ -899,10 +906,13 @@ fn workspace_app() -> App {
         gchat::app::DirectoryOutcome::Spaces { result: Ok(spaces) },
     ))));
     for (space, result) in lists {
-        app.update(Action::Done(Box::new(Outcome::Members {
-            space: sn(&space),
-            result: Ok(result),
-        })));
+        app.update(Action::Done(Box::new(Outcome::Members(
+            MemberOutcome::Members {
+                space: sn(&space),
+                result: Ok(result),
+                show_invited: true,
+            },
+        ))));
     }
     app
 }

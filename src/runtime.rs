@@ -10,150 +10,21 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyEventKind};
 use tokio::sync::mpsc;
 
-use crate::api::model::{MembershipRole, Space, SpaceDetails, SpaceType};
-use crate::api::{client, Client, ListMembers, ListMessages};
+use crate::api::Client;
 use crate::app::{Action, App, Effect, Outcome};
 use crate::keymap::Command;
 use crate::terminal::{Continued, Suspend, Tui};
 use crate::transfer;
 
-mod people;
-
-/// How many messages a page of history holds.
-const PAGE: i32 = 100;
-
-mod users;
-
 /// Runs one effect against the API.
-pub async fn execute(client: &Client, effect: Effect, is_app: bool) -> Outcome {
+pub async fn execute(client: &Client, effect: Effect) -> Outcome {
     match effect {
         Effect::Directory(e) => Outcome::Directory(e.run(client).await),
         Effect::Messages(e) => Outcome::Messages(e.run(client).await),
         Effect::React(e) => Outcome::React(e.run(client).await),
-        Effect::LoadSpace { space: s } => {
-            let result = async { client.get_space(&s).await }.await;
-            Outcome::Space { space: s, result }
-        }
-        Effect::LoadMembers { space: s } => {
-            let result = async {
-                let p = ListMembers {
-                    show_invited: !is_app,
-                    ..Default::default()
-                };
-                client.list_all_members(&s, &p).await
-            }
-            .await;
-            Outcome::Members { space: s, result }
-        }
-        Effect::CountUnread { space: s, after } => {
-            let result = async {
-                let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
-                if let Some(after) = &after {
-                    p = p.with_filter(client::created_after(after));
-                }
-                let page = client.list_messages(&s, &p).await?;
-                Ok(page
-                    .messages
-                    .into_iter()
-                    .map(crate::api::Listed::into_message)
-                    .collect())
-            }
-            .await;
-            Outcome::Unread { space: s, result }
-        }
-        Effect::AddMember { space: s, user } => {
-            let result = async {
-                client
-                    .create_member(&s, &Client::membership_for(&user))
-                    .await
-            }
-            .await;
-            Outcome::MemberAdded {
-                space: s,
-                user,
-                result,
-            }
-        }
-        Effect::RemoveMember {
-            space: s,
-            membership,
-        } => {
-            let result = client.delete_member(&membership).await;
-            Outcome::MemberRemoved {
-                space: s,
-                membership,
-                result,
-            }
-        }
-        Effect::SetRole {
-            space: s,
-            membership,
-            manager,
-        } => {
-            let role = if manager {
-                MembershipRole::Manager
-            } else {
-                MembershipRole::Member
-            };
-            let result = client.set_member_role(&membership, role).await;
-            Outcome::RoleSet {
-                space: s,
-                membership,
-                manager,
-                result,
-            }
-        }
-        Effect::CreateSpace {
-            request_id,
-            name,
-            description,
-            guidelines,
-        } => {
-            let body = Space {
-                space_type: Some(SpaceType::Space),
-                display_name: Some(name),
-                space_details: details(description, guidelines),
-                ..Default::default()
-            };
-            let result = client.create_space(&body, Some(&request_id)).await;
-            Outcome::SpaceCreated { request_id, result }
-        }
-        Effect::UpdateSpace {
-            space: s,
-            name,
-            description,
-            guidelines,
-            mask,
-        } => {
-            let body = Space {
-                display_name: Some(name),
-                space_details: Some(details(description, guidelines).unwrap_or_default()),
-                ..Default::default()
-            };
-            let result = async { client.patch_space(&s, &body, &mask).await }.await;
-            Outcome::SpaceUpdated { space: s, result }
-        }
-        Effect::FindDirectMessage { user } => people::find_dm(client, user).await,
-        Effect::StartConversation { request_id, people } => {
-            people::start(client, request_id, people).await
-        }
-        Effect::DeleteSpace { space: s } => {
-            let result = async { client.delete_space(&s).await }.await;
-            Outcome::SpaceDeleted { space: s, result }
-        }
-        Effect::ReadUnread { space: s, after } => users::read_unread(client, s, after).await,
-        Effect::GetReadState { space: s } => users::read_state(client, s, None).await,
-        Effect::SetReadState { space: s, time } => users::read_state(client, s, Some(time)).await,
-        Effect::GetThreadReadState { space: s, thread } => {
-            users::thread_read_state(client, s, thread).await
-        }
-        Effect::GetMute { space: s } => users::mute(client, s, None).await,
-        Effect::SetMute { space: s, muted } => users::mute(client, s, Some(muted)).await,
-        Effect::LoadSections => users::sections(client).await,
-        Effect::MoveToSection { space: s, from, to } => {
-            users::move_to_section(client, s, from, to).await
-        }
-        // Progress is not heard here; the loop runs these with it (see `Transfers`).
+        Effect::Members(e) => Outcome::Members(e.run(client).await),
+        Effect::Space(e) => Outcome::Space(e.run(client).await),
+        Effect::User(e) => Outcome::User(e.run(client).await),
         Effect::Download {
             id,
             media,
@@ -268,19 +139,11 @@ fn run_editor(tui: &mut Tui, text: &str) -> std::io::Result<Result<Option<String
     back.map(|()| result)
 }
 
-fn details(description: String, guidelines: String) -> Option<SpaceDetails> {
-    let d = SpaceDetails {
-        description: Some(description).filter(|s| !s.trim().is_empty()),
-        guidelines: Some(guidelines).filter(|s| !s.trim().is_empty()),
-    };
-    (d != SpaceDetails::default()).then_some(d)
-}
-
-fn spawn(client: &Client, effect: Effect, is_app: bool, tx: &mpsc::UnboundedSender<Outcome>) {
+fn spawn(client: &Client, effect: Effect, tx: &mpsc::UnboundedSender<Outcome>) {
     let client = client.clone();
     let tx = tx.clone();
     tokio::spawn(async move {
-        let outcome = execute(&client, effect, is_app).await;
+        let outcome = execute(&client, effect).await;
         // The loop may have ended; then the answer is not needed.
         let _ = tx.send(outcome);
     });
@@ -371,7 +234,6 @@ pub async fn run(
     let mut events = crate::terminal::events()?;
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let is_app = app.me.is_app;
     let mut transfers = Transfers::default();
     // Memory freed while loading (older pages, rows laid out again) goes back to the
     // system between frames.
@@ -381,7 +243,7 @@ pub async fn run(
         crate::notify::desktop::WAIT,
     );
     for e in app.start() {
-        spawn(&client, e, is_app, &tx);
+        spawn(&client, e, &tx);
     }
     loop {
         if app.dirty {
@@ -422,7 +284,7 @@ pub async fn run(
                 let now = Instant::now();
                 fx.extend(app.update(Action::Tick(now)));
                 give_back.tick(now);
-                app.note_unreadable(client.take_unreadable());
+                if let Some(note) = client.take_unreadable_note() { app.note(note); }
                 if let Some(why) = desktop.take_failure() {
                     app.note(format!("Desktop notifications unavailable: {why}. The bell rings instead."));
                 }
@@ -452,7 +314,7 @@ pub async fn run(
                     app.dirty = true;
                     let _ = tx.send(Outcome::EditorDone { result });
                 }
-                e => spawn(&client, e, is_app, &tx),
+                e => spawn(&client, e, &tx),
             }
         }
         // Hands changes to the writer thread; never waits for the disk.

@@ -4,6 +4,8 @@ mod common;
 
 use common::fixture::*;
 use crossterm::event::KeyCode;
+use gchat::app::member_requests::MemberOutcome;
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
 use gchat::app::{Action, Focus};
 
 fn note(app: &gchat::app::App) -> Option<String> {
@@ -54,20 +56,29 @@ fn a_created_space_opens_with_focus_on_it_so_its_hint_key_works() {
     ch(&mut app, 'c');
     typed(&mut app, "Launch Crew");
     let fx = key(&mut app, KeyCode::Enter);
-    let Some(Effect::CreateSpace { request_id, .. }) = fx.first().cloned() else {
+    let Some(Effect::Space(SpaceEffect::CreateSpace {
+        request_id,
+        name,
+        description,
+        guidelines,
+    })) = fx.first().cloned()
+    else {
         panic!("{fx:?}")
     };
     done(
         &mut app,
-        Outcome::SpaceCreated {
+        Outcome::Space(SpaceOutcome::SpaceCreated {
             request_id,
+            name,
+            description,
+            guidelines,
             result: Ok(Space {
                 name: Some("spaces/LAUNCH".into()),
                 space_type: Some(SpaceType::Space),
                 display_name: Some("Launch Crew".into()),
                 ..Default::default()
             }),
-        },
+        }),
     );
     assert_eq!(app.current.as_deref(), Some("spaces/LAUNCH"));
     assert_eq!(
@@ -279,10 +290,11 @@ fn members_sort_in_natural_order() {
         .collect();
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(people),
-        },
+            show_invited: true,
+        }),
     );
     let order: Vec<String> = app
         .members_sorted(TEAM)

@@ -11,7 +11,10 @@ use gchat::api::model::*;
 use gchat::api::{ApiError, UserRef};
 use gchat::app::compose::Target;
 use gchat::app::dialog::Kind;
+use gchat::app::member_requests::{MemberEffect, MemberOutcome};
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
 use gchat::app::timeline::{Local, Row};
+use gchat::app::user_requests::UserEffect;
 use gchat::app::{Action, Effect, Focus, LoadKind, Outcome};
 
 fn server_error(code: u16, status: &str, message: &str) -> ApiError {
@@ -395,16 +398,16 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::AddMember {
+        vec![Effect::Members(MemberEffect::AddMember {
             space: sn(TEAM),
             user: UserRef::Email("carol@example.com".into())
-        }]
+        })]
     );
     assert!(app.dialog.as_ref().unwrap().busy);
     // Refused: the reason shows in the dialog, the input stays.
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::Email("carol@example.com".into()),
             result: Err(server_error(
@@ -412,7 +415,7 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
                 "ALREADY_EXISTS",
                 "users/1005 is already invited to this space.",
             )),
-        },
+        }),
     );
     let d = app.dialog.as_ref().unwrap();
     assert!(!d.busy);
@@ -425,10 +428,10 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::AddMember {
+        vec![Effect::Members(MemberEffect::AddMember {
             space: sn(TEAM),
             user: UserRef::App
-        }]
+        })]
     );
     let joined = Membership {
         name: Some(format!("{TEAM}/members/9000")),
@@ -438,11 +441,11 @@ fn the_add_member_dialog_checks_input_and_reports_the_outcome() {
     };
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::App,
             result: Ok(joined),
-        },
+        }),
     );
     assert!(app.dialog.is_none());
     assert_eq!(
@@ -465,11 +468,11 @@ fn invited_people_are_reported_as_invited() {
     };
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::Id("1009".into()),
             result: Ok(m),
-        },
+        }),
     );
     assert!(app
         .status
@@ -486,7 +489,8 @@ fn someone_invited_by_address_is_shown_by_that_address() {
     ch(&mut app, 'a');
     typed(&mut app, "sam@elsewhere.example");
     let fx = key(&mut app, KeyCode::Enter);
-    let invited = expect_effect!(fx, Effect::AddMember { user, .. } => user.clone());
+    let invited =
+        expect_effect!(fx, Effect::Members(MemberEffect::AddMember { user, .. }) => user.clone());
     assert_eq!(invited, UserRef::Email("sam@elsewhere.example".into()));
     // The API answers with a new id and no name the People API will know.
     let m = Membership {
@@ -497,11 +501,11 @@ fn someone_invited_by_address_is_shown_by_that_address() {
     };
     let fx = done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: invited,
             result: Ok(m),
-        },
+        }),
     );
     assert_eq!(
         app.status.note.as_ref().unwrap().text,
@@ -530,12 +534,18 @@ fn the_last_manager_refusal_reads_as_a_sentence() {
     // Alice is first (a manager).
     let fx = ch(&mut app, 'm');
     assert!(
-        matches!(&fx[..], [Effect::SetRole { manager: false, .. }]),
+        matches!(
+            &fx[..],
+            [Effect::Members(MemberEffect::SetRole {
+                manager: false,
+                ..
+            })]
+        ),
         "{fx:?}"
     );
     done(
         &mut app,
-        Outcome::RoleSet {
+        Outcome::Members(MemberOutcome::RoleSet {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001")),
             manager: false,
@@ -544,7 +554,7 @@ fn the_last_manager_refusal_reads_as_a_sentence() {
                 "FAILED_PRECONDITION",
                 "The only space manager can't be removed or demoted. Make another member a manager first.",
             )),
-        },
+        }),
     );
     let n = app.status.note.clone().unwrap();
     assert!(n.error);
@@ -565,12 +575,15 @@ fn a_promoted_member_moves_up_and_stays_selected() {
     assert_eq!(app.membership_label(&priya_row), "Priya Natarajan");
     let fx = ch(&mut app, 'm');
     assert!(
-        matches!(&fx[..], [Effect::SetRole { manager: true, .. }]),
+        matches!(
+            &fx[..],
+            [Effect::Members(MemberEffect::SetRole { manager: true, .. })]
+        ),
         "{fx:?}"
     );
     done(
         &mut app,
-        Outcome::RoleSet {
+        Outcome::Members(MemberOutcome::RoleSet {
             space: sn(TEAM),
             membership: msn(&priya_row.name.clone().unwrap()),
             manager: true,
@@ -578,7 +591,7 @@ fn a_promoted_member_moves_up_and_stays_selected() {
                 role: Some(MembershipRole::Manager),
                 ..priya_row.clone()
             }),
-        },
+        }),
     );
     let screen = render(&app, 120, 30);
     let rows: Vec<&str> = screen
@@ -614,14 +627,14 @@ fn removing_a_member_asks_first() {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::RemoveMember {
+        vec![Effect::Members(MemberEffect::RemoveMember {
             space: sn(TEAM),
             membership: msn(&membership)
-        }]
+        })]
     );
     done(
         &mut app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(TEAM),
             membership: msn(&membership),
             result: Ok(Membership {
@@ -629,7 +642,7 @@ fn removing_a_member_asks_first() {
                 state: Some(MembershipState::NotAMember),
                 ..Default::default()
             }),
-        },
+        }),
     );
     assert_eq!(
         app.status.note.as_ref().unwrap().text,
@@ -647,12 +660,12 @@ fn creating_a_space_keeps_the_input_on_a_duplicate_name() {
     key(&mut app, KeyCode::Tab);
     typed(&mut app, "Our team");
     let fx = key(&mut app, KeyCode::Enter);
-    let Some(Effect::CreateSpace {
+    let Some(Effect::Space(SpaceEffect::CreateSpace {
         request_id,
         name,
         description,
-        ..
-    }) = fx.first().cloned()
+        guidelines,
+    })) = fx.first().cloned()
     else {
         panic!("{fx:?}")
     };
@@ -662,10 +675,13 @@ fn creating_a_space_keeps_the_input_on_a_duplicate_name() {
     );
     done(
         &mut app,
-        Outcome::SpaceCreated {
+        Outcome::Space(SpaceOutcome::SpaceCreated {
             request_id: request_id.clone(),
+            name,
+            description,
+            guidelines,
             result: Err(server_error(409, "ALREADY_EXISTS", "exists")),
-        },
+        }),
     );
     let d = app.dialog.as_ref().unwrap();
     assert_eq!(
@@ -677,7 +693,7 @@ fn creating_a_space_keeps_the_input_on_a_duplicate_name() {
     typed(&mut app, " 2");
     let fx = key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(&fx[..], [Effect::CreateSpace { request_id: r, name, .. }] if *r == request_id && name == "Team Rust 2")
+        matches!(&fx[..], [Effect::Space(SpaceEffect::CreateSpace { request_id: r, name, .. })] if *r == request_id && name == "Team Rust 2")
     );
 }
 
@@ -702,7 +718,7 @@ fn deleting_a_space_needs_its_name_typed() {
     typed(&mut app, "Team Rust");
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![Effect::DeleteSpace { space: sn(TEAM) }]
+        vec![Effect::Space(SpaceEffect::DeleteSpace { space: sn(TEAM) })]
     );
 }
 
@@ -971,11 +987,11 @@ fn a_scope_error_names_the_scope_and_how_to_grant_it() {
     }
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: UserRef::Id("1004".into()),
             result: Err(e),
-        },
+        }),
     );
     assert_eq!(
         app.dialog.as_ref().unwrap().error.as_deref(),
@@ -1013,7 +1029,7 @@ fn signed_in_as_the_app_history_is_not_listed_and_limits_are_explained() {
         !fx.iter().any(|e| matches!(
             e,
             Effect::Messages(gchat::app::MessagesEffect::LoadMessages { .. })
-                | Effect::CountUnread { .. }
+                | Effect::User(UserEffect::CountUnread { .. })
         )),
         "chat.bot cannot list messages: {fx:?}"
     );
@@ -1062,18 +1078,18 @@ fn leaving_a_space_removes_your_membership_and_the_space() {
     let fx = ch(&mut app, 'y');
     assert_eq!(
         fx,
-        vec![Effect::RemoveMember {
+        vec![Effect::Members(MemberEffect::RemoveMember {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001"))
-        }]
+        })]
     );
     done(
         &mut app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001")),
             result: Ok(Membership::default()),
-        },
+        }),
     );
     assert_eq!(
         app.status.note.as_ref().unwrap().text,
@@ -1093,11 +1109,11 @@ fn leaving_counts_even_if_the_dialog_was_closed_meanwhile() {
     key(&mut app, KeyCode::Esc);
     done(
         &mut app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(TEAM),
             membership: msn(&format!("{TEAM}/members/1001")),
             result: Ok(Membership::default()),
-        },
+        }),
     );
     assert!(
         app.space(TEAM).is_none(),
@@ -1112,10 +1128,10 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
     let all = app.spaces.all.clone();
     done(
         &mut app,
-        Outcome::SpaceDeleted {
+        Outcome::Space(SpaceOutcome::SpaceDeleted {
             space: sn(GROUP),
             result: Ok(()),
-        },
+        }),
     );
     assert!(app.space(GROUP).is_none());
     // Made again under the same name (or rejoined): it is a space like any other.
@@ -1129,7 +1145,7 @@ fn a_space_deleted_while_its_count_is_out_is_counted_again_when_it_comes_back() 
         &mut app,
         Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
     );
-    expect_effect!(fx, Effect::CountUnread { space, .. } | Effect::ReadUnread { space, .. } if space == GROUP);
+    expect_effect!(fx, Effect::User(UserEffect::CountUnread { space, .. }) | Effect::User(UserEffect::ReadUnread { space, .. }) if space == GROUP);
 }
 
 #[test]

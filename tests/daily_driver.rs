@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::fixture::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::{Action, App, Focus, LoadKind, Outcome};
 
 fn width(s: &str) -> usize {
@@ -85,10 +86,11 @@ fn refreshing_goes_away_when_the_refresh_is_done() {
     );
     done(
         &mut a,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(team_members()),
-        },
+            show_invited: true,
+        }),
     );
     assert_eq!(a.status.note, None, "refresh done, the note is gone");
     assert!(!render(&a, 80, 24).contains("Refreshing"));
@@ -234,7 +236,7 @@ fn empty_states_are_never_cut() {
     // The open space, left out of the list, is asked about before it goes.
     done(
         &mut a,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Err(gchat::api::ApiError::Server(gchat::api::ServerError {
                 code: 404,
@@ -244,7 +246,8 @@ fn empty_states_are_never_cut() {
                 reason: None,
                 retry_after: None,
             })),
-        },
+            show_invited: true,
+        }),
     );
     for (w, h) in [(80, 24), (60, 20), (100, 30)] {
         let s = render(&a, w, h);

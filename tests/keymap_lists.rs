@@ -9,6 +9,7 @@ use common::fixture::*;
 use common::steps::*;
 use crossterm::event::KeyCode;
 use gchat::api::sync_model::SectionType;
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{App, Effect, Focus, Outcome};
 use gchat::keymap::{Command, Keymap, Mode};
 use serde_json::json;
@@ -208,7 +209,12 @@ fn the_section_list_moves_with_the_users_picker_keys() {
         section("later", SectionType::Custom, Some("Later")),
         section("default-spaces", SectionType::DefaultSpaces, None),
     ];
-    done(&mut a, Outcome::Sections(Ok((list, vec![]))));
+    done(
+        &mut a,
+        Outcome::User(UserOutcome::Sections {
+            result: Ok((list, vec![])),
+        }),
+    );
     a.focus = Focus::Spaces;
     a.spaces.selected = Some(ENG.into());
     ch(&mut a, 'S');

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use common::fixture::*;
 use gchat::api::{ApiError, ServerError};
+use gchat::app::space_requests::SpaceOutcome;
+use gchat::app::user_requests::{UserEffect, UserOutcome};
 use gchat::app::{Action, Effect, Outcome};
 
 fn slow_down(secs: u64) -> ApiError {
@@ -134,10 +136,11 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
     ];
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Ok(new.clone()),
-        },
+            after: None,
+        }),
     );
     assert_eq!(app.unread(ENG), 2);
     let fx = open(&mut app, ENG);
@@ -224,7 +227,7 @@ fn removed_from_the_open_space_selects_the_next_without_opening_or_reading_it() 
             e,
             Effect::Messages(gchat::app::MessagesEffect::LoadMessages { .. })
                 | Effect::Messages(gchat::app::MessagesEffect::LoadEvents { .. })
-                | Effect::GetReadState { .. }
+                | Effect::User(UserEffect::GetReadState { .. })
         )),
         "{fx:?}"
     );
@@ -327,7 +330,12 @@ fn a_folded_section_shows_its_unread_count_and_a_mention_mark() {
         section("default-spaces", SectionType::DefaultSpaces, None),
     ];
     let placed = vec![(ENG.to_string(), "users/1001/sections/projects".to_string())];
-    done(&mut app, Outcome::Sections(Ok((list, placed))));
+    done(
+        &mut app,
+        Outcome::User(UserOutcome::Sections {
+            result: Ok((list, placed)),
+        }),
+    );
     let mut asks = msg(ENG, "E9", "E9", bob(), at(21, 11, 30), "@Alice Chen look");
     asks.annotations = vec![Annotation {
         user_mention: Some(UserMentionMetadata {
@@ -338,13 +346,14 @@ fn a_folded_section_shows_its_unread_count_and_a_mention_mark() {
     }];
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Ok(vec![
                 msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好"),
                 asks,
             ]),
-        },
+            after: None,
+        }),
     );
     assert_eq!(app.unread(ENG), 2);
     // Fold Projects: its header is the first row.
@@ -372,14 +381,15 @@ fn a_conversation_started_here_stays_listed_until_the_server_lists_it() {
     let mut app = app();
     done(
         &mut app,
-        Outcome::ConversationStarted {
+        Outcome::Space(SpaceOutcome::ConversationStarted {
+            request_id: "request-1".into(),
             people: vec![],
             result: Ok(Space {
                 name: Some(NEW.into()),
                 space_type: Some(SpaceType::DirectMessage),
                 ..Default::default()
             }),
-        },
+        }),
     );
     assert!(app.space(NEW).is_some());
     // The next spaces list leaves it out: no message was sent in it yet.

@@ -9,6 +9,8 @@ mod common;
 use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::model::{Membership, MembershipRole, MembershipState};
+use gchat::app::member_requests::MemberOutcome;
+use gchat::app::space_requests::SpaceOutcome;
 use gchat::app::{App, Effect, Outcome};
 
 fn sent_text(fx: &[Effect]) -> String {
@@ -31,10 +33,11 @@ fn popup_names(a: &App) -> Vec<String> {
 fn with_members(a: &mut App, space: &str, list: Vec<Membership>) {
     done(
         a,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(space),
             result: Ok(list),
-        },
+            show_invited: true,
+        }),
     );
 }
 
@@ -279,10 +282,10 @@ fn at_all_is_not_offered_where_members_may_not_use_it() {
     }));
     done(
         &mut a,
-        Outcome::Space {
+        Outcome::Space(SpaceOutcome::Space {
             space: sn(TEAM),
             result: Ok(s),
-        },
+        }),
     );
     ch(&mut a, 'i');
     typed(&mut a, "@");

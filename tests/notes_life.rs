@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::sync_model::{Section, SectionType};
+use gchat::app::user_requests::{UserEffect, UserOutcome};
 use gchat::app::{Action, App, Effect, Focus, Outcome};
 
 fn tick(app: &mut App, after: Duration) -> Vec<Effect> {
@@ -112,7 +113,12 @@ fn with_sections() -> App {
             None,
         ),
     ];
-    done(&mut a, Outcome::Sections(Ok((list, vec![]))));
+    done(
+        &mut a,
+        Outcome::User(UserOutcome::Sections {
+            result: Ok((list, vec![])),
+        }),
+    );
     a.focus = Focus::Spaces;
     a.spaces.selected = Some(ENG.into());
     a
@@ -123,17 +129,19 @@ fn moving_a_space_to_a_section_says_so_and_a_refusal_says_which_and_why() {
     let mut a = with_sections();
     ch(&mut a, 'S');
     let fx = key(&mut a, KeyCode::Enter);
-    assert!(fx.iter().any(|e| matches!(e, Effect::MoveToSection { .. })));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::User(UserEffect::MoveToSection { .. }))));
     let line = status_line(&a);
     assert!(line.contains("Moving 工程部 to Projects…"), "{line}");
     done(
         &mut a,
-        Outcome::Moved {
+        Outcome::User(UserOutcome::Moved {
             space: sn(ENG),
             from: "users/1001/sections/default-spaces".into(),
             to: "users/1001/sections/projects".into(),
             result: Ok(()),
-        },
+        }),
     );
     let screen = render(&a, 100, 24);
     let line = screen.lines().last().unwrap_or_default();
@@ -147,7 +155,7 @@ fn moving_a_space_to_a_section_says_so_and_a_refusal_says_which_and_why() {
     key(&mut a, KeyCode::Enter);
     done(
         &mut a,
-        Outcome::Moved {
+        Outcome::User(UserOutcome::Moved {
             space: sn(ENG),
             from: "users/1001/sections/default-spaces".into(),
             to: "users/1001/sections/projects".into(),
@@ -159,7 +167,7 @@ fn moving_a_space_to_a_section_says_so_and_a_refusal_says_which_and_why() {
                 reason: None,
                 retry_after: None,
             })),
-        },
+        }),
     );
     let line = status_line(&a);
     assert!(

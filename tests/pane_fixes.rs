@@ -4,7 +4,9 @@ mod common;
 
 use common::fixture::*;
 use common::steps::*;
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::timeline::Row;
+use gchat::app::Outcome;
 
 fn selected(app: &gchat::app::App) -> Option<Row> {
     app.views.get(TEAM).and_then(|v| v.selected.clone())
@@ -54,7 +56,14 @@ fn a_membership_of_another_space_or_without_a_name_is_not_listed() {
     );
     nameless.name = None;
     list.push(nameless);
-    members_loaded(&mut app, TEAM, list);
+    done(
+        &mut app,
+        Outcome::Members(MemberOutcome::Members {
+            space: sn(TEAM),
+            result: Ok(list),
+            show_invited: true,
+        }),
+    );
     let names: Vec<_> = app
         .members_sorted(TEAM)
         .iter()

@@ -12,6 +12,8 @@ use gchat::api::model::{Message, Space, SpaceType};
 use gchat::api::sync_model::{SearchMessageResult, SearchMessagesResponse};
 use gchat::api::{ApiError, UserRef};
 use gchat::app::dialog::Kind;
+use gchat::app::member_requests::MemberEffect;
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
 use gchat::app::timeline::Row;
 use gchat::app::{Action, App, Effect, Focus, LoadKind, Outcome};
 
@@ -53,7 +55,8 @@ fn message_a_person_finds_no_dm_sets_one_up_and_opens_it() {
         Effect::Directory(gchat::app::DirectoryEffect::SearchPeople { .. })
     );
     let fx = key(&mut a, KeyCode::Enter);
-    let user = expect_effect!(fx, Effect::FindDirectMessage { user } => user.clone());
+    let user =
+        expect_effect!(fx, Effect::Space(SpaceEffect::FindDirectMessage { user }) => user.clone());
     assert_eq!(user, UserRef::Id("1006".into()));
     assert!(a.dialog.as_ref().unwrap().busy);
     let rid = match &a.dialog.as_ref().unwrap().kind {
@@ -62,12 +65,12 @@ fn message_a_person_finds_no_dm_sets_one_up_and_opens_it() {
     };
     let fx = done(
         &mut a,
-        Outcome::DirectMessage {
+        Outcome::Space(SpaceOutcome::DirectMessage {
             user: user.clone(),
             result: Err(err(404, "NOT_FOUND", "No direct message found.")),
-        },
+        }),
     );
-    let (id, people) = expect_effect!(fx, Effect::StartConversation { request_id, people } => (request_id.clone(), people.clone()));
+    let (id, people) = expect_effect!(fx, Effect::Space(SpaceEffect::StartConversation { request_id, people }) => (request_id.clone(), people.clone()));
     assert_eq!(
         id, rid,
         "the dialog's request id: a retry finds the same space"
@@ -75,17 +78,18 @@ fn message_a_person_finds_no_dm_sets_one_up_and_opens_it() {
     assert_eq!(people, std::slice::from_ref(&user));
     let fx = done(
         &mut a,
-        Outcome::ConversationStarted {
+        Outcome::Space(SpaceOutcome::ConversationStarted {
+            request_id: "request-1".into(),
             people,
             result: Ok(dm_space("spaces/NEWDMDmitri")),
-        },
+        }),
     );
     assert!(a.dialog.is_none());
     assert_eq!(a.current.as_deref(), Some("spaces/NEWDMDmitri"));
     assert!(a.space("spaces/NEWDMDmitri").is_some(), "listed");
     assert_eq!(a.focus, Focus::Compose);
     assert_eq!(a.compose.space.as_deref(), Some("spaces/NEWDMDmitri"));
-    expect_effect!(fx, Effect::LoadMembers { space } if space == "spaces/NEWDMDmitri");
+    expect_effect!(fx, Effect::Members(MemberEffect::LoadMembers { space, .. }) if space == "spaces/NEWDMDmitri");
 }
 
 #[test]
@@ -94,16 +98,17 @@ fn an_existing_dm_by_email_opens_without_setting_up() {
     open_dialog(&mut a);
     typed(&mut a, "bob@example.com");
     let fx = key(&mut a, KeyCode::Enter);
-    let user = expect_effect!(fx, Effect::FindDirectMessage { user } => user.clone());
+    let user =
+        expect_effect!(fx, Effect::Space(SpaceEffect::FindDirectMessage { user }) => user.clone());
     assert_eq!(user, UserRef::Email("bob@example.com".into()));
     let fx = done(
         &mut a,
-        Outcome::DirectMessage {
+        Outcome::Space(SpaceOutcome::DirectMessage {
             user,
             result: Ok(dm_space(DM)),
-        },
+        }),
     );
-    assert!(find_effect!(fx, Effect::StartConversation { .. } => ()).is_none());
+    assert!(find_effect!(fx, Effect::Space(SpaceEffect::StartConversation { .. }) => ()).is_none());
     assert_eq!(a.current.as_deref(), Some(DM));
     assert_eq!(a.focus, Focus::Compose);
 }
@@ -119,7 +124,7 @@ fn several_people_make_a_group_chat_and_tab_completes() {
     key(&mut a, KeyCode::Tab);
     assert_eq!(a.dialog.as_ref().unwrap().field(0), "Bob Li, users/1007, ");
     let fx = key(&mut a, KeyCode::Enter);
-    let people = expect_effect!(fx, Effect::StartConversation { people, .. } => people.clone());
+    let people = expect_effect!(fx, Effect::Space(SpaceEffect::StartConversation { people, .. }) => people.clone());
     assert_eq!(
         people,
         [UserRef::Id("1002".into()), UserRef::Id("1007".into())]
@@ -132,7 +137,7 @@ fn oneself_and_unknown_names_are_refused_and_failures_keep_the_input() {
     open_dialog(&mut a);
     typed(&mut a, "users/1001");
     let fx = key(&mut a, KeyCode::Enter);
-    assert!(find_effect!(fx, Effect::FindDirectMessage { .. } => ()).is_none());
+    assert!(find_effect!(fx, Effect::Space(SpaceEffect::FindDirectMessage { .. }) => ()).is_none());
     let d = a.dialog.as_ref().unwrap();
     assert!(
         d.error.as_deref().unwrap().contains("That is you"),
@@ -160,13 +165,14 @@ fn oneself_and_unknown_names_are_refused_and_failures_keep_the_input() {
     ctrl(&mut a, 'x');
     typed(&mut a, "Priya, Bob Li");
     let fx = key(&mut a, KeyCode::Enter);
-    let people = expect_effect!(fx, Effect::StartConversation { people, .. } => people.clone());
+    let people = expect_effect!(fx, Effect::Space(SpaceEffect::StartConversation { people, .. }) => people.clone());
     done(
         &mut a,
-        Outcome::ConversationStarted {
+        Outcome::Space(SpaceOutcome::ConversationStarted {
+            request_id: "request-1".into(),
             people,
             result: Err(err(403, "PERMISSION_DENIED", "Not allowed.")),
-        },
+        }),
     );
     let d = a.dialog.as_ref().expect("the dialog stays");
     assert!(!d.busy);
@@ -344,35 +350,37 @@ fn closing_the_dialog_while_it_looks_cancels_or_leaves_you_where_you_are() {
     open_dialog(&mut a);
     typed(&mut a, "dmitri@example.com");
     let fx = key(&mut a, KeyCode::Enter);
-    let user = expect_effect!(fx, Effect::FindDirectMessage { user } => user.clone());
+    let user =
+        expect_effect!(fx, Effect::Space(SpaceEffect::FindDirectMessage { user }) => user.clone());
     key(&mut a, KeyCode::Esc);
     let fx = done(
         &mut a,
-        Outcome::DirectMessage {
+        Outcome::Space(SpaceOutcome::DirectMessage {
             user: user.clone(),
             result: Err(err(404, "NOT_FOUND", "No direct message found.")),
-        },
+        }),
     );
     assert!(
-        find_effect!(fx, Effect::StartConversation { .. } => ()).is_none(),
+        find_effect!(fx, Effect::Space(SpaceEffect::StartConversation { .. }) => ()).is_none(),
         "nothing is created after the dialog was closed"
     );
     // A group chat set up before the close: listed, but the view stays.
     open_dialog(&mut a);
     typed(&mut a, "bob@example.com, priya@example.com");
     let fx = key(&mut a, KeyCode::Enter);
-    let people = expect_effect!(fx, Effect::StartConversation { people, .. } => people.clone());
+    let people = expect_effect!(fx, Effect::Space(SpaceEffect::StartConversation { people, .. }) => people.clone());
     key(&mut a, KeyCode::Esc);
     done(
         &mut a,
-        Outcome::ConversationStarted {
+        Outcome::Space(SpaceOutcome::ConversationStarted {
+            request_id: "request-1".into(),
             people,
             result: Ok(Space {
                 name: Some("spaces/NEWGROUP".into()),
                 space_type: Some(SpaceType::GroupChat),
                 ..Default::default()
             }),
-        },
+        }),
     );
     assert!(a.space("spaces/NEWGROUP").is_some());
     assert_eq!(a.current.as_deref(), Some(TEAM));

@@ -241,7 +241,12 @@ fn header_selected() -> App {
             None,
         ),
     ];
-    done(&mut a, Outcome::Sections(Ok((list, vec![]))));
+    done(
+        &mut a,
+        Outcome::User(gchat::app::user_requests::UserOutcome::Sections {
+            result: Ok((list, vec![])),
+        }),
+    );
     a.focus = gchat::app::Focus::Spaces;
     a.sections.header = Some("users/1001/sections/default-spaces".into());
     a
@@ -355,10 +360,11 @@ fn member_commands_with_no_member_selected_say_so() {
     let mut app = app();
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(gchat::app::member_requests::MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(Vec::new()),
-        },
+            show_invited: true,
+        }),
     );
     app.show_members = true;
     app.focus = gchat::app::Focus::Members;

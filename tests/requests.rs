@@ -7,7 +7,10 @@
 mod common;
 
 use gchat::api::UserRef;
-use gchat::app::react::ReactEffect;
+use gchat::app::member_requests::{MemberEffect, MemberKind};
+use gchat::app::react::{ReactEffect, ReactKind};
+use gchat::app::space_requests::{SpaceEffect, SpaceKind};
+use gchat::app::user_requests::{UserEffect, UserKind, UserOutcome};
 use gchat::app::{Action, Effect, LoadKind, Outcome, Request};
 
 fn team() -> gchat::api::SpaceName {
@@ -25,9 +28,9 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         Effect::Directory(gchat::app::DirectoryEffect::WhoAmI {}),
         Effect::Directory(gchat::app::DirectoryEffect::LoadSpaces {}),
         Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}),
-        Effect::LoadSpace {
+        Effect::Space(SpaceEffect::LoadSpace {
             space: space.clone(),
-        },
+        }),
         Effect::Messages(gchat::app::MessagesEffect::LoadMessages {
             space: space.clone(),
             kind: LoadKind::Latest,
@@ -36,9 +39,10 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             space: space.clone(),
             after: now,
         }),
-        Effect::LoadMembers {
+        Effect::Members(MemberEffect::LoadMembers {
             space: space.clone(),
-        },
+            show_invited: true,
+        }),
         Effect::Messages(gchat::app::MessagesEffect::LoadEvents {
             space: space.clone(),
             since: now - chrono::TimeDelta::hours(1),
@@ -51,10 +55,10 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             users: vec![UserRef::Id(common::BOB.into())],
         }),
         Effect::Directory(gchat::app::DirectoryEffect::SearchPeople { query: "bo".into() }),
-        Effect::CountUnread {
+        Effect::User(UserEffect::CountUnread {
             space: space.clone(),
             after: None,
-        },
+        }),
         Effect::Messages(gchat::app::MessagesEffect::CheckSent {
             space: space.clone(),
             local: "local/client-never".into(),
@@ -71,42 +75,67 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             text: "edited".into(),
             previous: "before".into(),
         }),
-        Effect::SetRole {
+        Effect::Members(MemberEffect::SetRole {
             space: space.clone(),
             membership: gchat::api::MembershipName::parse(membership).expect("a valid membership"),
             manager: false,
-        },
-        Effect::AddMember {
+        }),
+        Effect::Members(MemberEffect::AddMember {
             space: space.clone(),
             user: UserRef::Id(common::BOB.into()),
-        },
-        Effect::ReadUnread {
+        }),
+        Effect::User(UserEffect::ReadUnread {
             space: space.clone(),
             after: None,
-        },
-        Effect::GetReadState {
+        }),
+        Effect::User(UserEffect::GetReadState {
             space: space.clone(),
-        },
-        Effect::SetReadState {
+        }),
+        Effect::User(UserEffect::SetReadState {
             space: space.clone(),
             time: now,
-        },
-        Effect::GetThreadReadState {
+        }),
+        Effect::User(UserEffect::GetThreadReadState {
             space: space.clone(),
             thread: gchat::api::ThreadName::parse(&format!("{space}/threads/none"))
                 .expect("a valid thread name"),
-        },
-        Effect::GetMute {
+        }),
+        Effect::User(UserEffect::GetMute {
             space: space.clone(),
-        },
-        Effect::SetMute {
+        }),
+        Effect::User(UserEffect::SetMute {
             space: space.clone(),
             muted: false,
-        },
-        Effect::LoadSections,
-        Effect::FindDirectMessage {
+        }),
+        Effect::User(UserEffect::LoadSections {}),
+        Effect::Space(SpaceEffect::FindDirectMessage {
             user: UserRef::Id(common::BOB.into()),
-        },
+        }),
+        Effect::Space(SpaceEffect::StartConversation {
+            request_id: "requests-conversation".into(),
+            people: vec![UserRef::Id(common::PRIYA.into())],
+        }),
+        Effect::Space(SpaceEffect::CreateSpace {
+            request_id: "requests-space".into(),
+            name: "Requests Test".into(),
+            description: "made by a test".into(),
+            guidelines: String::new(),
+        }),
+        Effect::Space(SpaceEffect::UpdateSpace {
+            space: space.clone(),
+            name: "Team Rust".into(),
+            description: "the same".into(),
+            guidelines: String::new(),
+            mask: "space_details".into(),
+        }),
+        Effect::User(UserEffect::MoveToSection {
+            space: space.clone(),
+            from: "users/me/sections/none".into(),
+            to: "users/me/sections/default-direct-messages".into(),
+        }),
+        Effect::Space(SpaceEffect::DeleteSpace {
+            space: gchat::api::SpaceName::parse("spaces/NoSuchSpace").expect("a valid space name"),
+        }),
         Effect::Messages(gchat::app::MessagesEffect::SearchMessages {
             filter: "hello".into(),
             page_token: None,
@@ -129,11 +158,11 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
             message: msg(message),
             force: false,
         }),
-        Effect::RemoveMember {
+        Effect::Members(MemberEffect::RemoveMember {
             space,
             membership: gchat::api::MembershipName::parse("spaces/AAAATeamRst/members/999999")
                 .expect("a valid membership"),
-        },
+        }),
     ]
 }
 
@@ -151,7 +180,6 @@ async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
             thread: None,
             attachment: Vec::new(),
         }),
-        false,
     )
     .await;
     assert_eq!(
@@ -171,7 +199,7 @@ async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
     let membership = format!("spaces/{}/members/{}", common::TEAM_RUST, common::BOB);
     for e in effects(&message, &membership) {
         let asked = e.request();
-        let o = gchat::runtime::execute(&alice, e.clone(), false).await;
+        let o = gchat::runtime::execute(&alice, e.clone()).await;
         assert_eq!(o.request(), asked, "{e:?} was answered by {o:?}");
         assert_eq!(o.quiet(), e.quiet(), "{e:?}");
         assert_eq!(e.quiet(), asked.quiet(), "{e:?}");
@@ -194,7 +222,7 @@ async fn the_spinner_counts_each_loud_request_once_and_stops_when_all_are_answer
     app.status.busy = loud;
     let mut asked_next = 0;
     for e in fx {
-        let o = gchat::runtime::execute(&alice, e, false).await;
+        let o = gchat::runtime::execute(&alice, e).await;
         // What the answers ask for next is not run: it stays counted.
         let next = app.update(Action::Done(Box::new(o)));
         asked_next += next.iter().filter(|e| !e.quiet()).count();
@@ -223,16 +251,15 @@ fn quiet_is_a_property_of_the_kind_alone() {
     );
     assert!(poll.quiet() && !page.quiet());
     // Setting a mute is the user's own act; looking it up is not.
-    let set = Outcome::Muted {
+    let set = Outcome::User(UserOutcome::MuteSet {
         space: team(),
-        asked: Some(true),
+        muted: true,
         result: Ok(true),
-    };
-    let look = Outcome::Muted {
+    });
+    let look = Outcome::User(UserOutcome::Muted {
         space: team(),
-        asked: None,
         result: Ok(true),
-    };
+    });
     assert!(!set.quiet() && look.quiet());
 }
 
@@ -257,5 +284,64 @@ fn the_declared_families_are_quiet_exactly_where_they_should_be() {
     );
     for k in M::ALL {
         assert_eq!(Request::Messages(*k).quiet(), k.quiet(), "{k:?}");
+    }
+}
+
+/// Every kind of every declared family, as the app's `Request`.
+fn declared() -> Vec<Request> {
+    let react = ReactKind::ALL.iter().map(|k| Request::Reactions(*k));
+    let members = MemberKind::ALL.iter().map(|k| Request::Members(*k));
+    let space = SpaceKind::ALL.iter().map(|k| Request::Space(*k));
+    let user = UserKind::ALL.iter().map(|k| Request::User(*k));
+    react.chain(members).chain(space).chain(user).collect()
+}
+
+#[test]
+fn every_declared_family_is_quiet_only_where_it_says_and_the_app_agrees() {
+    for r in declared() {
+        let own = match r {
+            Request::Reactions(k) => k.quiet(),
+            Request::Members(k) => k.quiet(),
+            Request::Space(k) => k.quiet(),
+            Request::User(k) => k.quiet(),
+            _ => unreachable!("only declared families are listed"),
+        };
+        assert_eq!(r.quiet(), own, "{r:?}");
+    }
+    let quiet: Vec<Request> = declared().into_iter().filter(|r| r.quiet()).collect();
+    assert_eq!(
+        quiet,
+        vec![
+            Request::Reactions(ReactKind::ListMine),
+            Request::Reactions(ReactKind::ListCustomEmoji),
+            Request::Reactions(ReactKind::ListPins),
+            // Looking a space up for its permissions is background work.
+            Request::Space(SpaceKind::LoadSpace),
+            // Counting and the read state are kept in the background; setting a mute
+            // or moving a space between sections is the user's own act.
+            Request::User(UserKind::CountUnread),
+            Request::User(UserKind::ReadUnread),
+            Request::User(UserKind::GetReadState),
+            Request::User(UserKind::SetReadState),
+            Request::User(UserKind::GetThreadReadState),
+            Request::User(UserKind::GetMute),
+            Request::User(UserKind::LoadSections),
+        ]
+    );
+}
+
+#[test]
+fn every_kind_of_the_member_space_and_user_families_is_run_against_the_emulator() {
+    let message = format!("spaces/{}/messages/none", common::TEAM_RUST);
+    let membership = format!("spaces/{}/members/999999", common::TEAM_RUST);
+    let tried: Vec<Request> = effects(&message, &membership)
+        .iter()
+        .map(Effect::request)
+        .collect();
+    for r in declared() {
+        if matches!(r, Request::Reactions(_)) {
+            continue;
+        }
+        assert!(tried.contains(&r), "{r:?} is not among the requests run");
     }
 }

@@ -7,6 +7,7 @@ mod common;
 use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::model::*;
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::{App, Outcome};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -50,10 +51,11 @@ fn big(n: usize) -> App {
             .collect();
         done(
             &mut app,
-            Outcome::Members {
+            Outcome::Members(MemberOutcome::Members {
                 space: sn(&s),
                 result: Ok(people),
-            },
+                show_invited: true,
+            }),
         );
     }
     // The spaces pane focused and zoomed: labels drawn whole.
@@ -101,10 +103,11 @@ fn a_changed_member_list_or_name_shows_on_the_next_frame() {
         .collect();
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(s),
             result: Ok(left),
-        },
+            show_invited: true,
+        }),
     );
     assert_eq!(app.labels.computed(), made + 1);
     let screen = render(&app, 120, 30);
@@ -117,7 +120,7 @@ fn a_changed_member_list_or_name_shows_on_the_next_frame() {
     // A member the list names by id, until the directory answers.
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(s),
             result: Ok(vec![
                 member(
@@ -128,7 +131,8 @@ fn a_changed_member_list_or_name_shows_on_the_next_frame() {
                 ),
                 member(s, alice(), MembershipRole::Member, MembershipState::Joined),
             ]),
-        },
+            show_invited: true,
+        }),
     );
     assert!(render(&app, 120, 30).contains("users/7777"));
     done(

@@ -5,7 +5,9 @@ mod common;
 
 use common::fixture::*;
 use gchat::api::model::{Membership, MessagePin};
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::react::ReactOutcome;
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{Effect, Outcome};
 
 const L1: &str = "spaces/AAAATeamRst/messages/L1.L1";
@@ -13,11 +15,11 @@ const L1: &str = "spaces/AAAATeamRst/messages/L1.L1";
 fn leave(app: &mut gchat::app::App, space: &str) -> Vec<Effect> {
     done(
         app,
-        Outcome::MemberRemoved {
+        Outcome::Members(MemberOutcome::MemberRemoved {
             space: sn(space),
             membership: msn(&format!("{space}/members/1001")),
             result: Ok(Membership::default()),
-        },
+        }),
     )
 }
 
@@ -109,19 +111,17 @@ fn leaving_a_space_leaves_its_name_nowhere_outside_the_store() {
     );
     done(
         &mut app,
-        Outcome::Muted {
+        Outcome::User(UserOutcome::Muted {
             space: team.clone(),
-            asked: None,
             result: Ok(true),
-        },
+        }),
     );
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadState {
             space: team.clone(),
-            set: None,
             result: Ok(Some(t)),
-        },
+        }),
     );
     app.store.set_unread(TEAM, 3);
     app.store.note_activity(TEAM, t);
@@ -182,10 +182,11 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     // A 404 says the space is gone: it is forgotten.
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Err(not_found()),
-        },
+            after: None,
+        }),
     );
     assert!(!app.store.contains(ENG), "the 404 forgot it");
     // Answers sent before it went arrive late: none brings any of it back.
@@ -205,7 +206,7 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
     assert!(!app.store.has_timeline(ENG), "an older page recreated it");
     let fx = done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(ENG),
             result: Ok(vec![member(
                 ENG,
@@ -213,7 +214,8 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
                 gchat::api::model::MembershipRole::Member,
                 gchat::api::model::MembershipState::Joined,
             )]),
-        },
+            show_invited: true,
+        }),
     );
     assert!(!app.store.has_members(ENG), "a members answer recreated it");
     assert!(

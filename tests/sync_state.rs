@@ -14,6 +14,7 @@ use gchat::app::{Action, App, Effect, Focus, LoadKind, Outcome};
 use gchat::notify::{Mode, PerKind};
 
 use common::fixture::*;
+use gchat::app::user_requests::{ReadAndUnread, UserEffect, UserOutcome};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, h, m, 0).unwrap()
@@ -56,17 +57,20 @@ fn tick_polled(app: &mut App, after: Duration, moved: &[&str]) -> Vec<Effect> {
 }
 
 fn sets_read(fx: &[Effect], space: &str) -> Option<DateTime<Utc>> {
-    find_effect!(fx, Effect::SetReadState { space: s, time } if s == space => *time)
+    find_effect!(fx, Effect::User(UserEffect::SetReadState { space: s, time }) if s == space => *time)
 }
 
 fn read_unread(app: &mut App, space: &str, read: Option<DateTime<Utc>>, msgs: Vec<Message>) {
     done(
         app,
-        Outcome::ReadUnread {
+        Outcome::User(UserOutcome::ReadUnread {
             space: sn(space),
-            read: Ok(read),
-            result: Ok(msgs),
-        },
+            after: None,
+            result: ReadAndUnread {
+                read: Ok(read),
+                unread: Ok(msgs),
+            },
+        }),
     );
 }
 
@@ -103,14 +107,13 @@ fn open(app: &mut App, space: &str) -> Vec<Effect> {
 fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
     let mut app = app();
     let fx = open(&mut app, ENG);
-    expect_effect!(fx, Effect::GetReadState { space } if space == ENG);
+    expect_effect!(fx, Effect::User(UserEffect::GetReadState { space }) if space == ENG);
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadState {
             space: sn(ENG),
-            set: None,
             result: Ok(Some(at(10, 0))),
-        },
+        }),
     );
     done(
         &mut app,
@@ -130,11 +133,11 @@ fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
     assert_eq!(sets_read(&fx, ENG), None, "one at a time: {fx:?}");
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadStateSet {
             space: sn(ENG),
-            set: Some(at(11, 0)),
+            time: at(11, 0),
             result: Ok(Some(at(11, 0))),
-        },
+        }),
     );
     let fx = tick(&mut app, Duration::from_secs(9));
     assert_eq!(sets_read(&fx, ENG), None, "the server has it: {fx:?}");
@@ -158,11 +161,10 @@ fn a_mark_read_further_elsewhere_is_never_sent_backwards() {
     // Another client read up to 11:30 (a message this one has not listed yet).
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadState {
             space: sn(ENG),
-            set: None,
             result: Ok(Some(at(11, 30))),
-        },
+        }),
     );
     assert_eq!(app.store.last_read(ENG), Some(at(11, 30)));
     for s in [3, 10, 60] {
@@ -255,11 +257,10 @@ fn dms_and_mentions_elsewhere_notify_with_cleaned_text_but_not_muted_or_own() {
     // Muted: nothing.
     done(
         &mut app,
-        Outcome::Muted {
+        Outcome::User(UserOutcome::Muted {
             space: sn(DM),
-            asked: None,
             result: Ok(true),
-        },
+        }),
     );
     let late = msg(DM, "D4", "D4", bob(), at(11, 7), "ping");
     read_unread(
@@ -356,7 +357,7 @@ fn r_marks_read_big_r_marks_all_and_m_mutes() {
     assert!(sets_read(&fx, ENG).is_some(), "{fx:?}");
     assert_eq!(app.unread(ENG), 0);
     let fx = ch(&mut app, 'm');
-    expect_effect!(fx, Effect::SetMute { space, muted: true } if space == GROUP);
+    expect_effect!(fx, Effect::User(UserEffect::SetMute { space, muted: true }) if space == GROUP);
 }
 
 #[test]
@@ -364,23 +365,24 @@ fn without_the_readstate_scope_marks_stay_local_and_help_says_why() {
     let mut app = app();
     app.me.scopes = Some(vec!["chat.spaces".into(), "chat.messages".into()]);
     let fx = open(&mut app, ENG);
-    assert!(find_effect!(fx, Effect::GetReadState { .. } => ()).is_none());
+    assert!(find_effect!(fx, Effect::User(UserEffect::GetReadState { .. }) => ()).is_none());
     // The counts asked when the spaces loaded come back; then both spaces move.
     for space in [DM, GROUP] {
         done(
             &mut app,
-            Outcome::Unread {
+            Outcome::User(UserOutcome::Unread {
                 space: sn(space),
                 result: Ok(vec![]),
-            },
+                after: None,
+            }),
         );
     }
     let fx = tick_polled(&mut app, Duration::from_secs(3600), &[DM, GROUP]);
     assert!(
-        find_effect!(fx, Effect::ReadUnread { .. } => ()).is_none(),
+        find_effect!(fx, Effect::User(UserEffect::ReadUnread { .. }) => ()).is_none(),
         "{fx:?}"
     );
-    expect_effect!(fx, Effect::CountUnread { .. });
+    expect_effect!(fx, Effect::User(UserEffect::CountUnread { .. }));
     let help = help_text(&app);
     assert!(
         help.contains(
@@ -396,20 +398,19 @@ fn without_the_readstate_scope_marks_stay_local_and_help_says_why() {
     let mut app2 = common::fixture::app();
     done(
         &mut app2,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadState {
             space: sn(TEAM),
-            set: None,
             result: Err(server_error(
                 403,
                 "PERMISSION_DENIED",
                 "Request had insufficient authentication scopes.",
             )),
-        },
+        }),
     );
     assert!(app2.reads_local_why().is_some());
     let fx = tick(&mut app2, Duration::from_secs(3600));
     assert!(
-        find_effect!(fx, Effect::ReadUnread { .. } => ()).is_none(),
+        find_effect!(fx, Effect::User(UserEffect::ReadUnread { .. }) => ()).is_none(),
         "{fx:?}"
     );
 }
@@ -477,7 +478,9 @@ fn sections(with_projects: bool) -> Outcome {
         );
         placed.push((TEAM.to_string(), "users/1001/sections/projects".to_string()));
     }
-    Outcome::Sections(Ok((list, placed)))
+    Outcome::User(UserOutcome::Sections {
+        result: Ok((list, placed)),
+    })
 }
 
 #[test]
@@ -488,11 +491,10 @@ fn sections_group_the_list_fold_and_survive_a_deletion_elsewhere() {
     done(&mut app, sections(true));
     done(
         &mut app,
-        Outcome::Muted {
+        Outcome::User(UserOutcome::Muted {
             space: sn(DM),
-            asked: None,
             result: Ok(true),
-        },
+        }),
     );
     insta::assert_snapshot!("sections_and_muted_80x16", render(&app, 80, 16));
     // Fold Projects: its header is the first row.
@@ -534,18 +536,18 @@ fn s_moves_a_space_to_a_picked_section_and_a_refusal_lists_again() {
         "a named space cannot go among the DMs: {screen}"
     );
     let fx = key(&mut app, KeyCode::Enter);
-    expect_effect!(fx, Effect::MoveToSection { space, to, .. }
+    expect_effect!(fx, Effect::User(UserEffect::MoveToSection { space, to, .. })
         if space == ENG && to == "users/1001/sections/projects");
     let fx = done(
         &mut app,
-        Outcome::Moved {
+        Outcome::User(UserOutcome::Moved {
             space: sn(ENG),
             from: "users/1001/sections/default-spaces".into(),
             to: "users/1001/sections/projects".into(),
             result: Err(server_error(404, "NOT_FOUND", "Section not found.")),
-        },
+        }),
     );
-    expect_effect!(fx, Effect::LoadSections);
+    expect_effect!(fx, Effect::User(UserEffect::LoadSections {}));
     assert!(app.status.note.as_ref().is_some_and(|n| n.error));
 }
 
@@ -555,17 +557,18 @@ fn answer_counts(app: &mut App, fx: &[Effect], msgs: &dyn Fn(&str) -> Vec<Messag
     let mut with_read = 0;
     for e in fx {
         match e {
-            Effect::ReadUnread { space, .. } => {
+            Effect::User(UserEffect::ReadUnread { space, .. }) => {
                 with_read += 1;
                 read_unread(app, space, Some(at(8, 0)), msgs(space));
             }
-            Effect::CountUnread { space, .. } => {
+            Effect::User(UserEffect::CountUnread { space, .. }) => {
                 done(
                     app,
-                    Outcome::Unread {
+                    Outcome::User(UserOutcome::Unread {
                         space: space.clone(),
                         result: Ok(msgs(space)),
-                    },
+                        after: None,
+                    }),
                 );
             }
             _ => {}
@@ -596,7 +599,13 @@ fn idle_spaces_do_not_cost_a_read_state_request_per_poll() {
             .count();
         counts += fx
             .iter()
-            .filter(|e| matches!(e, Effect::CountUnread { .. } | Effect::ReadUnread { .. }))
+            .filter(|e| {
+                matches!(
+                    e,
+                    Effect::User(UserEffect::CountUnread { .. })
+                        | Effect::User(UserEffect::ReadUnread { .. })
+                )
+            })
             .count();
         read_states += answer_counts(&mut app, &fx, &quiet);
     }
@@ -608,11 +617,12 @@ fn idle_spaces_do_not_cost_a_read_state_request_per_poll() {
     // Something happens in the group chat: its read state is asked with its count.
     let fx = tick_polled(&mut app, Duration::from_secs(61 * 11), &[GROUP]);
     assert!(
-        find_effect!(fx, Effect::ReadUnread { space, .. } if space == GROUP => ()).is_some(),
+        find_effect!(fx, Effect::User(UserEffect::ReadUnread { space, .. }) if space == GROUP => ()).is_some(),
         "{fx:?}"
     );
     assert!(
-        find_effect!(fx, Effect::ReadUnread { space, .. } if space == DM => ()).is_none(),
+        find_effect!(fx, Effect::User(UserEffect::ReadUnread { space, .. }) if space == DM => ())
+            .is_none(),
         "{fx:?}"
     );
 }
@@ -623,11 +633,10 @@ fn a_mark_read_the_server_coerces_to_its_newest_message_is_not_sent_again() {
     // Team Rust is open; the server holds 11:00.
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadState {
             space: sn(TEAM),
-            set: None,
             result: Ok(Some(at(11, 0))),
-        },
+        }),
     );
     ch(&mut app, '1');
     app.spaces.selected = Some(TEAM.into());
@@ -636,11 +645,11 @@ fn a_mark_read_the_server_coerces_to_its_newest_message_is_not_sent_again() {
     // The server answers with its newest message's time, earlier than asked.
     done(
         &mut app,
-        Outcome::ReadState {
+        Outcome::User(UserOutcome::ReadStateSet {
             space: sn(TEAM),
-            set: Some(asked),
+            time: asked,
             result: Ok(Some(at(11, 58))),
-        },
+        }),
     );
     for s in [3, 6, 30] {
         let fx = tick(&mut app, Duration::from_secs(s));
@@ -682,25 +691,25 @@ fn a_marked_thread_read_in_another_client_is_not_marked() {
     let thread = format!("{TEAM}/threads/T1");
     assert!(app.has_new_reply(TEAM, &thread));
     // The marked thread's own read state is asked.
-    expect_effect!(fx, Effect::GetThreadReadState { space, thread: t } if space == TEAM && t.to_string() == thread);
+    expect_effect!(fx, Effect::User(UserEffect::GetThreadReadState { space, thread: t }) if space == TEAM && t.to_string() == thread);
     // Read before its newest reply (only the space's time): still marked.
     done(
         &mut app,
-        Outcome::ThreadReadState {
+        Outcome::User(UserOutcome::ThreadReadState {
             space: sn(TEAM),
             thread: tn(&thread),
             result: Ok(Some(read)),
-        },
+        }),
     );
     assert!(app.has_new_reply(TEAM, &thread));
     // Read past its newest reply in another client: not marked, and not drawn so.
     done(
         &mut app,
-        Outcome::ThreadReadState {
+        Outcome::User(UserOutcome::ThreadReadState {
             space: sn(TEAM),
             thread: tn(&thread),
             result: Ok(Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap())),
-        },
+        }),
     );
     assert!(!app.has_new_reply(TEAM, &thread));
     let screen = render(&app, 120, 40);
@@ -715,11 +724,14 @@ fn ctrl_r_lists_the_sections_again_and_asks_read_states_anew() {
     read_unread(&mut app, DM, Some(at(8, 0)), vec![]);
     read_unread(&mut app, GROUP, Some(at(8, 0)), vec![]);
     let fx = tick_polled(&mut app, Duration::from_secs(61), &[]);
-    assert!(find_effect!(fx, Effect::ReadUnread { space, .. } if space == DM => ()).is_none());
+    assert!(
+        find_effect!(fx, Effect::User(UserEffect::ReadUnread { space, .. }) if space == DM => ())
+            .is_none()
+    );
     answer_counts(&mut app, &fx, &|_| vec![]);
     let fx = ctrl(&mut app, 'r');
-    expect_effect!(fx, Effect::LoadSections);
-    expect_effect!(fx, Effect::GetReadState { space } if space == TEAM);
+    expect_effect!(fx, Effect::User(UserEffect::LoadSections {}));
+    expect_effect!(fx, Effect::User(UserEffect::GetReadState { space }) if space == TEAM);
     // The reload's spaces list, though nothing moved: every space is counted again,
     // with the server's read state.
     let all = app.spaces.all.clone();
@@ -727,7 +739,7 @@ fn ctrl_r_lists_the_sections_again_and_asks_read_states_anew() {
         &mut app,
         Outcome::Directory(gchat::app::DirectoryOutcome::Spaces { result: Ok(all) }),
     );
-    expect_effect!(fx, Effect::ReadUnread { space, .. } if space == DM);
+    expect_effect!(fx, Effect::User(UserEffect::ReadUnread { space, .. }) if space == DM);
 }
 
 #[test]

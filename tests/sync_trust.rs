@@ -16,6 +16,7 @@ use crossterm::event::KeyCode;
 use gchat::api::model::{Message, Space, SpaceType};
 use gchat::api::{ApiError, Client, ClientMessageId, CreateMessage, MessageName, SpaceName};
 use gchat::app::timeline::Local;
+use gchat::app::user_requests::{UserEffect, UserOutcome};
 use gchat::app::{Action, App, Clock, Effect, Focus, Identity, Outcome, Settings, Zone};
 use gchat::emulator::{AnswerFault, Emulator, Fault, Spoil};
 use gchat::keymap::Keymap;
@@ -208,7 +209,7 @@ async fn settle(app: &mut App, c: &Client, fx: Vec<Effect>) {
     while let Some(e) = queue.pop_front() {
         n += 1;
         assert!(n < 1000, "effects never settle");
-        let o = gchat::runtime::execute(c, e, false).await;
+        let o = gchat::runtime::execute(c, e).await;
         queue.extend(done(app, o).into_iter().filter(about_messages));
     }
 }
@@ -334,7 +335,7 @@ async fn every_interleaving_of_sends_posts_and_polls_shows_each_message_once() {
                 }
                 Step::SendArrives => {
                     let e = send.take().unwrap();
-                    sent = Some(gchat::runtime::execute(&alice, e, false).await);
+                    sent = Some(gchat::runtime::execute(&alice, e).await);
                 }
                 Step::SendAnswered => {
                     let fx = done(&mut app, sent.take().unwrap());
@@ -352,7 +353,7 @@ async fn every_interleaving_of_sends_posts_and_polls_shows_each_message_once() {
                 }
                 Step::PollServed => {
                     let e = poll.take().unwrap();
-                    polled = Some(gchat::runtime::execute(&alice, e, false).await);
+                    polled = Some(gchat::runtime::execute(&alice, e).await);
                 }
                 Step::PollAnswered => {
                     let fx = done(&mut app, polled.take().unwrap());
@@ -772,8 +773,8 @@ mod alone {
             &mut app,
             Outcome::Directory(gchat::app::DirectoryOutcome::PolledSpaces { result: Ok(all) }),
         );
-        let after = find_effect!(fx, Effect::CountUnread { space, after }
-            | Effect::ReadUnread { space, after } if space == TEAM => *after);
+        let after = find_effect!(fx, Effect::User(UserEffect::CountUnread { space, after })
+            | Effect::User(UserEffect::ReadUnread { space, after }) if space == TEAM => *after);
         assert_eq!(after, Some(Some(listed)), "{fx:?}");
     }
 
@@ -783,10 +784,11 @@ mod alone {
         let t = newest_listed(&app) + chrono::Duration::minutes(1);
         done(
             &mut app,
-            Outcome::Unread {
+            Outcome::User(UserOutcome::Unread {
                 space: sn(TEAM),
                 result: Ok(vec![msg(TEAM, "B9", "B9", bob(), t, "seen here")]),
-            },
+                after: None,
+            }),
         );
         let mut fx = Vec::new();
         app.open_space(&sn(ENG), &mut fx);

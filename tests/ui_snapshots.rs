@@ -5,6 +5,7 @@ mod common;
 
 use common::fixture::*;
 use crossterm::event::KeyCode;
+use gchat::app::member_requests::MemberOutcome;
 use gchat::app::timeline::Row;
 use gchat::app::{App, Outcome};
 
@@ -319,10 +320,11 @@ fn hostile_app() -> App {
     });
     done(
         &mut a,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(members),
-        },
+            show_invited: true,
+        }),
     );
     let mut m = msg(
         TEAM,

@@ -10,6 +10,9 @@ use crossterm::event::KeyCode;
 use gchat::api::error::ServerError;
 use gchat::api::ApiError;
 use gchat::app::compose::Target;
+use gchat::app::member_requests::{MemberEffect, MemberOutcome};
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{Action, Effect, Focus, Outcome};
 
 fn not_found(space: &str) -> ApiError {
@@ -101,15 +104,19 @@ fn open_space_left_out_of_the_list_is_asked_then_left() {
     // Kept until asked: the list may predate a space just created or joined.
     assert!(app.space(TEAM).is_some());
     assert!(
-        fx.contains(&Effect::LoadMembers { space: sn(TEAM) }),
+        fx.contains(&Effect::Members(MemberEffect::LoadMembers {
+            space: sn(TEAM),
+            show_invited: true
+        })),
         "{fx:?}"
     );
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Err(not_found(TEAM)),
-        },
+            show_invited: true,
+        }),
     );
     assert!(app.space(TEAM).is_none());
     assert_ne!(app.current.as_deref(), Some(TEAM));
@@ -122,10 +129,11 @@ fn a_background_space_gone_is_taken_out_quietly_named() {
     let mut app = app();
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Err(not_found(ENG)),
-        },
+            after: None,
+        }),
     );
     assert!(app.space(ENG).is_none());
     assert_eq!(
@@ -139,10 +147,11 @@ fn a_background_space_gone_is_taken_out_quietly_named() {
     app.status.note = None;
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Err(not_found(ENG)),
-        },
+            after: None,
+        }),
     );
     assert!(app.status.note.is_none());
     let _ = app.update(Action::Tick(Instant::now()));
@@ -209,10 +218,10 @@ fn removing_oneself_is_leaving() {
     assert!(screen.contains("Leave Team Rust?"), "{screen}");
     assert!(!screen.contains("Remove Alice Chen"), "{screen}");
     let fx = ch(&mut app, 'y');
-    assert!(fx.contains(&Effect::RemoveMember {
+    assert!(fx.contains(&Effect::Members(MemberEffect::RemoveMember {
         space: sn(TEAM),
         membership: msn(&format!("{TEAM}/members/1001")),
-    }));
+    })));
 }
 
 #[test]
@@ -222,10 +231,12 @@ fn errors_name_people_and_spaces_not_ids() {
     ch(&mut app, 'a');
     typed(&mut app, "1002");
     let fx = key(&mut app, KeyCode::Enter);
-    assert!(fx.iter().any(|e| matches!(e, Effect::AddMember { .. })));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Members(MemberEffect::AddMember { .. }))));
     done(
         &mut app,
-        Outcome::MemberAdded {
+        Outcome::Members(MemberOutcome::MemberAdded {
             space: sn(TEAM),
             user: gchat::api::UserRef::parse_loose("1002").unwrap(),
             result: Err(ApiError::Server(ServerError {
@@ -236,7 +247,7 @@ fn errors_name_people_and_spaces_not_ids() {
                 reason: None,
                 retry_after: None,
             })),
-        },
+        }),
     );
     let err = app.dialog.as_ref().and_then(|d| d.error.clone()).unwrap();
     assert_eq!(err, "Bob Li is a member of this space.");
@@ -289,7 +300,10 @@ fn in_announcements() -> gchat::app::App {
     let fx = key(&mut app, KeyCode::Enter);
     assert_eq!(app.current.as_deref(), Some(ANN));
     // The list leaves out permission settings: the space is asked for them.
-    assert!(fx.contains(&Effect::LoadSpace { space: sn(ANN) }), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::Space(SpaceEffect::LoadSpace { space: sn(ANN) })),
+        "{fx:?}"
+    );
     let mut full = ann;
     full.permission_settings = Some(serde_json::json!({
         "postMessages": {"managersAllowed": true},
@@ -300,21 +314,22 @@ fn in_announcements() -> gchat::app::App {
     }));
     done(
         &mut app,
-        Outcome::Space {
+        Outcome::Space(SpaceOutcome::Space {
             space: sn(ANN),
             result: Ok(full),
-        },
+        }),
     );
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(ANN),
             result: Ok(vec![
                 membership(ANN, &dmitri(), true),
                 membership(ANN, &alice(), false),
                 membership(ANN, &bob(), false),
             ]),
-        },
+            show_invited: true,
+        }),
     );
     app
 }
@@ -356,14 +371,15 @@ fn where_the_user_is_not_a_manager_e_m_x_are_refused_before_any_request() {
     let mut app = app();
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(ENG),
             result: Ok(vec![
                 membership(ENG, &wang(), true),
                 membership(ENG, &alice(), false),
                 membership(ENG, &bob(), false),
             ]),
-        },
+            show_invited: true,
+        }),
     );
     app.spaces.selected = Some(ENG.into());
     ch(&mut app, '1');
@@ -479,10 +495,10 @@ fn adding_a_member_finds_people_by_name_cjk_too() {
     assert!(screen.contains("› 王芳  wang.fang@example.com"), "{screen}");
     let fx = key(&mut app, KeyCode::Enter);
     assert!(
-        fx.contains(&Effect::AddMember {
+        fx.contains(&Effect::Members(MemberEffect::AddMember {
             space: sn(TEAM),
             user: gchat::api::UserRef::parse_loose("1003").unwrap(),
-        }),
+        })),
         "{fx:?}"
     );
 }
@@ -508,10 +524,10 @@ fn adding_a_member_picks_among_matches_and_reports_the_unknown() {
     assert!(screen.contains("  Bob Li  bob@example.com"), "{screen}");
     assert!(screen.contains("› 李雷  li.lei@example.com"), "{screen}");
     let fx = key(&mut app, KeyCode::Enter);
-    assert!(fx.contains(&Effect::AddMember {
+    assert!(fx.contains(&Effect::Members(MemberEffect::AddMember {
         space: sn(TEAM),
         user: gchat::api::UserRef::parse_loose("1004").unwrap(),
-    }));
+    })));
 
     // No one by that name: said in the dialog, and Enter adds no one.
     let mut app = common::fixture::app();
@@ -532,7 +548,8 @@ fn adding_a_member_picks_among_matches_and_reports_the_unknown() {
     );
     let fx = key(&mut app, KeyCode::Enter);
     assert!(
-        fx.iter().all(|e| !matches!(e, Effect::AddMember { .. })),
+        fx.iter()
+            .all(|e| !matches!(e, Effect::Members(MemberEffect::AddMember { .. }))),
         "{fx:?}"
     );
     assert!(app.dialog.as_ref().unwrap().error.is_some());

@@ -10,6 +10,7 @@ use super::permissions::Task;
 use super::{client_id, App, Effect, Focus};
 use crate::api::model::Space;
 use crate::api::{ApiError, UserRef};
+use crate::app::space_requests::SpaceEffect;
 use crate::clean::Clean;
 
 /// Suggestions listed at most.
@@ -225,11 +226,14 @@ impl App {
         d.busy = true;
         d.error = None;
         if people.len() == 1 {
-            fx.push(Effect::FindDirectMessage {
+            fx.push(Effect::Space(SpaceEffect::FindDirectMessage {
                 user: people.remove(0),
-            });
+            }));
         } else {
-            fx.push(Effect::StartConversation { request_id, people });
+            fx.push(Effect::Space(SpaceEffect::StartConversation {
+                request_id,
+                people,
+            }));
         }
     }
 
@@ -248,10 +252,10 @@ impl App {
                 if let Some(Kind::MessagePerson { request_id }) =
                     self.dialog.as_ref().map(|d| &d.kind)
                 {
-                    fx.push(Effect::StartConversation {
+                    fx.push(Effect::Space(SpaceEffect::StartConversation {
                         request_id: request_id.clone(),
                         people: vec![user],
-                    });
+                    }));
                 }
             }
             Err(e) => self.fail_dialog_or_note(
@@ -309,7 +313,7 @@ impl App {
         self.leaving_for(&name);
         if let Some(space) = Self::space_name(&name) {
             self.open_space(&space, fx);
-            fx.push(Effect::LoadMembers { space });
+            fx.push(self.load_members(space));
         }
         self.focus = Focus::Compose;
         self.note(if new {

@@ -15,6 +15,10 @@
 ///
 /// In the call, `client` is the `&Client` and each field is a reference to the request's
 /// field; it evaluates (it may use `?` and `.await`) to `Result<AnswerType, ApiError>`.
+///
+/// An answer written `=> AnswerType` instead of `-> AnswerType` holds the call's value
+/// as it is, not in a `Result`: for a request whose parts succeed or fail apart, each
+/// carrying its own error.
 macro_rules! requests {
     (
         $(#[$em:meta])*
@@ -23,7 +27,7 @@ macro_rules! requests {
             $(#[$vm:meta])*
             $Name:ident => $Answer:ident {
                 $( $(#[$fm:meta])* $field:ident : $fty:ty ),* $(,)?
-            } -> $Result:ty, quiet: $quiet:literal,
+            } $arrow:tt $Result:ty, quiet: $quiet:literal,
             |$client:ident| $call:expr;
         )*
     ) => {
@@ -41,7 +45,7 @@ macro_rules! requests {
             $(
                 $Answer {
                     $( $field: $fty, )*
-                    result: ::std::result::Result<$Result, $crate::api::ApiError>,
+                    result: $crate::app::declare::answer!($arrow $Result),
                 },
             )*
         }
@@ -80,7 +84,7 @@ macro_rules! requests {
                 match self {
                     $(
                         $Effect::$Name { $( $field, )* } => {
-                            let result: ::std::result::Result<$Result, $crate::api::ApiError> = {
+                            let result: $crate::app::declare::answer!($arrow $Result) = {
                                 #[allow(unused_variables)]
                                 let $client = client;
                                 $(
@@ -111,4 +115,15 @@ macro_rules! requests {
     };
 }
 
+/// What an answer of `requests!` holds: `-> T` a `Result<T, ApiError>`, `=> T` a `T`.
+macro_rules! answer {
+    (-> $Result:ty) => {
+        ::std::result::Result<$Result, $crate::api::ApiError>
+    };
+    (=> $Result:ty) => {
+        $Result
+    };
+}
+
+pub(crate) use answer;
 pub(crate) use requests;

@@ -4,11 +4,9 @@
 
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::api::model::{Membership, Message, Space};
-use crate::api::{ApiError, MembershipName, SpaceName, ThreadName, UserRef};
+use crate::api::SpaceName;
 
 pub use super::messages::LoadKind;
 
@@ -17,88 +15,16 @@ pub use super::messages::LoadKind;
 pub enum Effect {
     /// Who the user is, the spaces, and people.
     Directory(super::directory::DirectoryEffect),
-    /// One space whole, with its permission settings (which lists leave out).
-    LoadSpace {
-        space: SpaceName,
-    },
-    LoadMembers {
-        space: SpaceName,
-    },
-    CountUnread {
-        space: SpaceName,
-        after: Option<DateTime<Utc>>,
-    },
     /// Messages: read, sent, changed, searched.
     Messages(super::messages::MessagesEffect),
-    AddMember {
-        space: SpaceName,
-        user: UserRef,
-    },
-    RemoveMember {
-        space: SpaceName,
-        membership: MembershipName,
-    },
-    SetRole {
-        space: SpaceName,
-        membership: MembershipName,
-        manager: bool,
-    },
-    CreateSpace {
-        request_id: String,
-        name: String,
-        description: String,
-        guidelines: String,
-    },
-    UpdateSpace {
-        space: SpaceName,
-        name: String,
-        description: String,
-        guidelines: String,
-        mask: String,
-    },
-    DeleteSpace {
-        space: SpaceName,
-    },
     /// Reactions, quotes and pins.
     React(super::react::ReactEffect),
-    // ---- the user's read state, notification settings and sections (users.*) ----
-    /// The server's read state of `space`, then the messages after it (the unread ones,
-    /// counted from the later of it and `after`).
-    ReadUnread {
-        space: SpaceName,
-        after: Option<DateTime<Utc>>,
-    },
-    /// The server's read state of `space` (opened).
-    GetReadState {
-        space: SpaceName,
-    },
-    /// Moves the server's read state of `space` to `time`.
-    SetReadState {
-        space: SpaceName,
-        time: DateTime<Utc>,
-    },
-    /// The server's read state of one thread of `space` (one marked as having new
-    /// replies: read in another client, it is not).
-    GetThreadReadState {
-        space: SpaceName,
-        thread: ThreadName,
-    },
-    /// Whether `space` is muted.
-    GetMute {
-        space: SpaceName,
-    },
-    SetMute {
-        space: SpaceName,
-        muted: bool,
-    },
-    /// The user's sections, and which section each space is in.
-    LoadSections,
-    /// Moves `space` from section `from` to section `to`.
-    MoveToSection {
-        space: SpaceName,
-        from: String,
-        to: String,
-    },
+    /// A space's members.
+    Members(super::member_requests::MemberEffect),
+    /// Spaces themselves, and conversations with people.
+    Space(super::space_requests::SpaceEffect),
+    /// The user's unread counts, read state, mute settings and sections.
+    User(super::user_requests::UserEffect),
     /// `media.download` of `media` into `dir` as `name` (or `name (1)`, …), with progress.
     Download {
         id: u64,
@@ -113,111 +39,24 @@ pub enum Effect {
         path: std::path::PathBuf,
     },
     /// Stops a download or upload (a partial file is removed).
-    CancelTransfer {
-        id: u64,
-    },
+    CancelTransfer { id: u64 },
     /// Puts `text` on the terminal's clipboard (OSC 52).
-    Copy {
-        text: String,
-    },
+    Copy { text: String },
     /// Opens a web address or a saved file with the desktop's handler.
-    Open {
-        target: String,
-    },
+    Open { target: String },
     /// Hands the terminal to `$VISUAL`/`$EDITOR` with `text`, and takes the result back.
-    ExternalEditor {
-        text: String,
-    },
-    /// The direct message with `user`, if there is one (`spaces.findDirectMessage`).
-    FindDirectMessage {
-        user: UserRef,
-    },
-    /// Set up a direct message (one person) or a group chat (several) (`spaces.setup`).
-    StartConversation {
-        request_id: String,
-        people: Vec<UserRef>,
-    },
+    ExternalEditor { text: String },
 }
 
 /// What came back from an [`Effect`].
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Directory(super::directory::DirectoryOutcome),
-    Space {
-        space: SpaceName,
-        result: Result<Space, ApiError>,
-    },
-    Members {
-        space: SpaceName,
-        result: Result<Vec<Membership>, ApiError>,
-    },
-    Unread {
-        space: SpaceName,
-        result: Result<Vec<Message>, ApiError>,
-    },
     Messages(super::messages::MessagesOutcome),
-    MemberAdded {
-        space: SpaceName,
-        user: UserRef,
-        result: Result<Membership, ApiError>,
-    },
-    MemberRemoved {
-        space: SpaceName,
-        membership: MembershipName,
-        result: Result<Membership, ApiError>,
-    },
-    RoleSet {
-        space: SpaceName,
-        membership: MembershipName,
-        manager: bool,
-        result: Result<Membership, ApiError>,
-    },
-    SpaceCreated {
-        request_id: String,
-        result: Result<Space, ApiError>,
-    },
-    SpaceUpdated {
-        space: SpaceName,
-        result: Result<Space, ApiError>,
-    },
-    SpaceDeleted {
-        space: SpaceName,
-        result: Result<(), ApiError>,
-    },
     React(super::react::ReactOutcome),
-    /// The answer to [`Effect::ReadUnread`]: the server's read time, and the messages
-    /// after what is read.
-    ReadUnread {
-        space: SpaceName,
-        read: Result<Option<DateTime<Utc>>, ApiError>,
-        result: Result<Vec<Message>, ApiError>,
-    },
-    /// The server's read time of `space`, got or set (`set`: the time asked).
-    ReadState {
-        space: SpaceName,
-        set: Option<DateTime<Utc>>,
-        result: Result<Option<DateTime<Utc>>, ApiError>,
-    },
-    /// The server's read time of `thread` in `space`.
-    ThreadReadState {
-        space: SpaceName,
-        thread: ThreadName,
-        result: Result<Option<DateTime<Utc>>, ApiError>,
-    },
-    /// Whether `space` is muted (`asked`: what it was set to; none for a look).
-    Muted {
-        space: SpaceName,
-        asked: Option<bool>,
-        result: Result<bool, ApiError>,
-    },
-    /// The sections in order, and `(space, section)` for each space placed.
-    Sections(Result<SectionsListed, ApiError>),
-    Moved {
-        space: SpaceName,
-        from: String,
-        to: String,
-        result: Result<(), ApiError>,
-    },
+    Members(super::member_requests::MemberOutcome),
+    Space(super::space_requests::SpaceOutcome),
+    User(super::user_requests::UserOutcome),
     /// Bytes moved so far by a download or upload.
     Progress {
         id: u64,
@@ -244,18 +83,7 @@ pub enum Outcome {
         target: String,
         why: String,
     },
-    DirectMessage {
-        user: UserRef,
-        result: Result<Space, ApiError>,
-    },
-    ConversationStarted {
-        people: Vec<UserRef>,
-        result: Result<Space, ApiError>,
-    },
 }
-
-/// The user's sections in order, and which section each space is in.
-pub type SectionsListed = (Vec<crate::api::sync_model::Section>, Vec<(String, String)>);
 
 /// Everything the loop feeds `update`.
 #[derive(Debug, Clone)]

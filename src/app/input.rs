@@ -320,7 +320,7 @@ impl App {
                         kind: LoadKind::Latest,
                     }));
                     self.react_refresh(&s, fx);
-                    fx.push(Effect::LoadMembers { space: s });
+                    fx.push(self.load_members(s));
                 }
                 self.begin_refresh(fx);
                 self.refresh_user_state(fx);

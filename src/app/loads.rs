@@ -24,7 +24,7 @@ impl App {
                     if s.kind() != SpaceType::Space && !self.store.has_members(name) {
                         self.store.members_entry(name);
                         if let Some(space) = Self::space_name(name) {
-                            fx.push(Effect::LoadMembers { space });
+                            fx.push(self.load_members(space));
                         }
                     }
                 }
@@ -45,7 +45,7 @@ impl App {
                 self.user_state_on_spaces(fx);
                 if let (Some(c), Some(old)) = (missing, keep) {
                     self.spaces.upsert(old);
-                    fx.push(Effect::LoadMembers { space: c });
+                    fx.push(self.load_members(c));
                 }
                 // A space the list no longer has leaves nothing of itself behind.
                 for name in before {
@@ -272,9 +272,7 @@ impl App {
         self.react_on_open(space, fx);
         if self.store.members(space).is_none_or(|m| !m.loaded) {
             self.store.members_entry(space);
-            fx.push(Effect::LoadMembers {
-                space: space.clone(),
-            });
+            fx.push(self.load_members(space.clone()));
         }
         self.views.entry(space.to_string()).or_default();
         self.select_last(space);

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::member_requests::{MemberEffect, MemberOutcome};
 use super::{App, Effect, LoadKind, Outcome};
 
 /// What the refresh key says while its requests are out.
@@ -29,7 +30,10 @@ fn answers(o: &Outcome, e: &Effect) -> bool {
                 kind: LoadKind::Latest,
             }),
         ) => space == s,
-        (Outcome::Members { space, .. }, Effect::LoadMembers { space: s }) => space == s,
+        (
+            Outcome::Members(MemberOutcome::Members { space, .. }),
+            Effect::Members(MemberEffect::LoadMembers { space: s, .. }),
+        ) => space == s,
         _ => false,
     }
 }
@@ -44,7 +48,7 @@ impl App {
                     e,
                     Effect::Directory(crate::app::DirectoryEffect::LoadSpaces {})
                         | Effect::Messages(crate::app::MessagesEffect::LoadMessages { .. })
-                        | Effect::LoadMembers { .. }
+                        | Effect::Members(MemberEffect::LoadMembers { .. })
                 )
             })
             .cloned()

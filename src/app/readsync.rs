@@ -13,6 +13,7 @@ use crate::api::model::Message;
 use crate::api::scope::Scope;
 use crate::api::{ApiError, SpaceName, ThreadName};
 use crate::app::polls::Poll;
+use crate::app::user_requests::UserEffect;
 use crate::app::{App, Effect};
 use crate::notify::{self};
 
@@ -122,7 +123,7 @@ impl App {
         after: Option<DateTime<Utc>>,
     ) -> Effect {
         if !self.shares_reads() {
-            return Effect::CountUnread { space, after };
+            return Effect::User(UserEffect::CountUnread { space, after });
         }
         let now = Instant::now();
         let activity = self.space(&space).and_then(|s| self.store.activity(s));
@@ -133,9 +134,9 @@ impl App {
         };
         if ask {
             self.store.reads_entry(&space).read_asked = Some((now, activity));
-            Effect::ReadUnread { space, after }
+            Effect::User(UserEffect::ReadUnread { space, after })
         } else {
-            Effect::CountUnread { space, after }
+            Effect::User(UserEffect::CountUnread { space, after })
         }
     }
 
@@ -179,9 +180,9 @@ impl App {
         reads.read_at_open = last_read;
         self.mark_unread_threads(space, fx);
         if self.shares_reads() {
-            fx.push(Effect::GetReadState {
+            fx.push(Effect::User(UserEffect::GetReadState {
                 space: space.clone(),
-            });
+            }));
         }
     }
 
@@ -237,10 +238,10 @@ impl App {
                 .rev()
                 .filter_map(|t| ThreadName::parse(t).ok());
             for thread in named.take(THREAD_READS_ASKED) {
-                fx.push(Effect::GetThreadReadState {
+                fx.push(Effect::User(UserEffect::GetThreadReadState {
                     space: space.clone(),
                     thread,
-                });
+                }));
             }
         }
     }
@@ -272,7 +273,7 @@ impl App {
         // A reload counts every space again, with its read state.
         self.polls.recheck_all();
         if let (true, Some(space)) = (self.shares_reads(), self.current.clone()) {
-            fx.push(Effect::GetReadState { space });
+            fx.push(Effect::User(UserEffect::GetReadState { space }));
         }
     }
 
@@ -290,7 +291,7 @@ impl App {
             .collect();
         for space in ask {
             self.store.reads_entry(&space).mute_asked = true;
-            fx.push(Effect::GetMute { space });
+            fx.push(Effect::User(UserEffect::GetMute { space }));
         }
     }
 
@@ -325,7 +326,10 @@ impl App {
             .is_none_or(|t| now.duration_since(t) >= PUSH_AFTER);
         if rested {
             self.store.reads_entry(&space).pushing = Some(now);
-            fx.push(Effect::SetReadState { space, time: local });
+            fx.push(Effect::User(UserEffect::SetReadState {
+                space,
+                time: local,
+            }));
         }
     }
 

@@ -22,33 +22,17 @@ pub enum Request {
     Directory(super::directory::DirectoryKind),
     /// Messages: read, sent, changed, searched.
     Messages(super::messages::MessagesKind),
-    LoadSpace,
-    LoadMembers,
-    CountUnread,
-    AddMember,
-    RemoveMember,
-    SetRole,
-    CreateSpace,
-    UpdateSpace,
-    DeleteSpace,
     /// Reactions, quotes and pins (declared with their answers).
     Reactions(super::react::ReactKind),
-    ReadUnread,
-    GetReadState,
-    SetReadState,
-    GetThreadReadState,
-    GetMute,
-    SetMute,
-    LoadSections,
-    MoveToSection,
+    Members(super::member_requests::MemberKind),
+    Space(super::space_requests::SpaceKind),
+    User(super::user_requests::UserKind),
     Download,
     Upload,
     CancelTransfer,
     Copy,
     Open,
     ExternalEditor,
-    FindDirectMessage,
-    StartConversation,
 }
 
 impl Request {
@@ -57,16 +41,13 @@ impl Request {
     pub const fn quiet(self) -> bool {
         use Request::*;
         match self {
-            CountUnread | LoadSpace | ReadUnread | GetReadState | SetReadState | GetMute
-            | GetThreadReadState | LoadSections | Download | Upload | CancelTransfer | Copy
-            | Open | ExternalEditor => true,
-            LoadMembers | AddMember | RemoveMember | SetRole | CreateSpace | UpdateSpace
-            | DeleteSpace | SetMute | MoveToSection | FindDirectMessage | StartConversation => {
-                false
-            }
-            Reactions(k) => k.quiet(),
+            Download | Upload | CancelTransfer | Copy | Open | ExternalEditor => true,
             Directory(k) => k.quiet(),
             Messages(k) => k.quiet(),
+            Reactions(k) => k.quiet(),
+            Members(k) => k.quiet(),
+            Space(k) => k.quiet(),
+            User(k) => k.quiet(),
         }
     }
 }
@@ -78,32 +59,16 @@ impl Effect {
         match self {
             Effect::Directory(d) => R::Directory(d.kind()),
             Effect::Messages(m) => R::Messages(m.kind()),
-            Effect::LoadSpace { .. } => R::LoadSpace,
-            Effect::LoadMembers { .. } => R::LoadMembers,
-            Effect::CountUnread { .. } => R::CountUnread,
-            Effect::AddMember { .. } => R::AddMember,
-            Effect::RemoveMember { .. } => R::RemoveMember,
-            Effect::SetRole { .. } => R::SetRole,
-            Effect::CreateSpace { .. } => R::CreateSpace,
-            Effect::UpdateSpace { .. } => R::UpdateSpace,
-            Effect::DeleteSpace { .. } => R::DeleteSpace,
             Effect::React(r) => R::Reactions(r.kind()),
-            Effect::ReadUnread { .. } => R::ReadUnread,
-            Effect::GetReadState { .. } => R::GetReadState,
-            Effect::SetReadState { .. } => R::SetReadState,
-            Effect::GetThreadReadState { .. } => R::GetThreadReadState,
-            Effect::GetMute { .. } => R::GetMute,
-            Effect::SetMute { .. } => R::SetMute,
-            Effect::LoadSections => R::LoadSections,
-            Effect::MoveToSection { .. } => R::MoveToSection,
+            Effect::Members(m) => R::Members(m.kind()),
+            Effect::Space(s) => R::Space(s.kind()),
+            Effect::User(u) => R::User(u.kind()),
             Effect::Download { .. } => R::Download,
             Effect::Upload { .. } => R::Upload,
             Effect::CancelTransfer { .. } => R::CancelTransfer,
             Effect::Copy { .. } => R::Copy,
             Effect::Open { .. } => R::Open,
             Effect::ExternalEditor { .. } => R::ExternalEditor,
-            Effect::FindDirectMessage { .. } => R::FindDirectMessage,
-            Effect::StartConversation { .. } => R::StartConversation,
         }
     }
 
@@ -122,30 +87,14 @@ impl Outcome {
         match self {
             Outcome::Directory(d) => R::Directory(d.kind()),
             Outcome::Messages(m) => R::Messages(m.kind()),
-            Outcome::Space { .. } => R::LoadSpace,
-            Outcome::Members { .. } => R::LoadMembers,
-            Outcome::Unread { .. } => R::CountUnread,
-            Outcome::MemberAdded { .. } => R::AddMember,
-            Outcome::MemberRemoved { .. } => R::RemoveMember,
-            Outcome::RoleSet { .. } => R::SetRole,
-            Outcome::SpaceCreated { .. } => R::CreateSpace,
-            Outcome::SpaceUpdated { .. } => R::UpdateSpace,
-            Outcome::SpaceDeleted { .. } => R::DeleteSpace,
             Outcome::React(r) => R::Reactions(r.kind()),
-            Outcome::ReadUnread { .. } => R::ReadUnread,
-            Outcome::ReadState { set: None, .. } => R::GetReadState,
-            Outcome::ReadState { set: Some(_), .. } => R::SetReadState,
-            Outcome::ThreadReadState { .. } => R::GetThreadReadState,
-            Outcome::Muted { asked: None, .. } => R::GetMute,
-            Outcome::Muted { asked: Some(_), .. } => R::SetMute,
-            Outcome::Sections(_) => R::LoadSections,
-            Outcome::Moved { .. } => R::MoveToSection,
+            Outcome::Members(m) => R::Members(m.kind()),
+            Outcome::Space(s) => R::Space(s.kind()),
+            Outcome::User(u) => R::User(u.kind()),
             Outcome::Progress { .. } | Outcome::Downloaded { .. } => R::Download,
             Outcome::Uploaded { .. } => R::Upload,
             Outcome::EditorDone { .. } => R::ExternalEditor,
             Outcome::OpenFailed { .. } => R::Open,
-            Outcome::DirectMessage { .. } => R::FindDirectMessage,
-            Outcome::ConversationStarted { .. } => R::StartConversation,
         }
     }
 
@@ -172,6 +121,8 @@ mod tests {
             |c| Ok(7);
         Act => Acted { space: SpaceName, n: u32 } -> (), quiet: false,
             |c| if *n == 0 { Err(ApiError::InvalidArgument("none".into())) } else { Ok(()) };
+        Both => Halves { n: u32 } => (Result<u32, ApiError>, u32), quiet: true,
+            |c| (Ok(*n), 2);
     }
 
     fn space() -> SpaceName {
@@ -180,7 +131,10 @@ mod tests {
 
     #[test]
     fn a_declared_request_takes_its_kind_and_quiet_flag_from_its_declaration() {
-        assert_eq!(TestKind::ALL, &[TestKind::Look, TestKind::Act]);
+        assert_eq!(
+            TestKind::ALL,
+            &[TestKind::Look, TestKind::Act, TestKind::Both]
+        );
         assert!(TestKind::Look.quiet() && !TestKind::Act.quiet());
         let look = TestEffect::Look { space: space() };
         let act = TestEffect::Act {
@@ -200,6 +154,16 @@ mod tests {
         };
         assert_eq!((looked.kind(), looked.quiet()), (TestKind::Look, true));
         assert_eq!((acted.kind(), acted.quiet()), (TestKind::Act, false));
+        // `=>`: the answer holds the call's value as it is, each part with its own error.
+        let halves = TestOutcome::Halves {
+            n: 1,
+            result: (Err(ApiError::InvalidArgument("one half".into())), 2),
+        };
+        assert_eq!((halves.kind(), halves.quiet()), (TestKind::Both, true));
+        let TestOutcome::Halves { result, .. } = halves else {
+            unreachable!("made as halves")
+        };
+        assert!(result.0.is_err() && result.1 == 2);
     }
 
     #[test]

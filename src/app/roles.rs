@@ -10,6 +10,7 @@ use super::{App, Effect};
 use crate::api::model::{MembershipRole, MembershipState, Space, SpaceType};
 use crate::api::{ApiError, SpaceName};
 use crate::app::polls::Poll;
+use crate::app::space_requests::SpaceEffect;
 use crate::keymap::Command;
 
 /// Whether members (not only managers) may do what `setting` governs in a space whose
@@ -33,9 +34,9 @@ impl App {
             return;
         }
         self.polls.start(Poll::Space(space.clone()));
-        fx.push(Effect::LoadSpace {
+        fx.push(Effect::Space(SpaceEffect::LoadSpace {
             space: space.clone(),
-        });
+        }));
     }
 
     pub(super) fn on_space(

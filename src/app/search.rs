@@ -15,6 +15,7 @@ use crate::api::model::{Message, Space};
 use crate::api::sync_client::search_phrase;
 use crate::api::sync_model::SearchMessagesResponse;
 use crate::api::{ApiError, ThreadName};
+use crate::app::space_requests::SpaceEffect;
 use crate::keymap::{Command, Mode};
 
 /// Results within this many of the last one ask for the next page.
@@ -278,9 +279,9 @@ impl App {
                 name: Some(space.to_string()),
                 ..listed
             });
-            fx.push(Effect::LoadSpace {
+            fx.push(Effect::Space(SpaceEffect::LoadSpace {
                 space: space.clone(),
-            });
+            }));
         }
         self.spaces.selected = Some(space.to_string());
         self.leaving_for(&space);

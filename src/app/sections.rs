@@ -8,7 +8,8 @@ use crate::api::scope::Scope;
 use crate::api::sync_model::{Section, SectionType};
 use crate::api::{ApiError, SpaceName};
 use crate::app::dialog::{Dialog, Kind};
-use crate::app::effect::SectionsListed;
+use crate::app::user_requests::SectionsListed;
+use crate::app::user_requests::UserEffect;
 use crate::app::{App, Effect};
 use crate::clean::Clean;
 
@@ -120,7 +121,7 @@ impl App {
     pub(super) fn sections_on_spaces(&mut self, fx: &mut Vec<Effect>) {
         if self.sections_granted() && !self.sections.loading {
             self.sections.loading = true;
-            fx.push(Effect::LoadSections);
+            fx.push(Effect::User(UserEffect::LoadSections {}));
         }
     }
 
@@ -385,11 +386,11 @@ impl App {
                 if let Some((to, label)) = choices.get(d.pick) {
                     let what = self.move_words(&space, to).0;
                     self.note(format!("Moving {what} to {label}…"));
-                    fx.push(Effect::MoveToSection {
+                    fx.push(Effect::User(UserEffect::MoveToSection {
                         space,
                         from,
                         to: to.clone(),
-                    });
+                    }));
                 }
                 self.dialog = None;
             }

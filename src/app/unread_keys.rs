@@ -4,6 +4,7 @@ use crate::api::SpaceName;
 
 use std::time::Instant;
 
+use crate::app::user_requests::UserEffect;
 use crate::app::{App, Effect, Focus};
 
 impl App {
@@ -22,10 +23,10 @@ impl App {
         self.store.reads_entry(space).mentions = 0;
         if self.shares_reads() {
             self.store.reads_entry(space).pushing = Some(Instant::now());
-            fx.push(Effect::SetReadState {
+            fx.push(Effect::User(UserEffect::SetReadState {
                 space: space.clone(),
                 time: t,
-            });
+            }));
         }
         self.dirty = true;
     }
@@ -59,7 +60,7 @@ impl App {
             return;
         };
         let muted = !self.store.is_muted(&space);
-        fx.push(Effect::SetMute { space, muted });
+        fx.push(Effect::User(UserEffect::SetMute { space, muted }));
     }
 
     /// `U`: opens the next space with unread messages after the selected one, those

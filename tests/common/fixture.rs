@@ -5,6 +5,8 @@
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gchat::api::model::*;
+use gchat::app::member_requests::MemberOutcome;
+use gchat::app::user_requests::UserOutcome;
 use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 use ratatui::backend::TestBackend;
@@ -297,17 +299,18 @@ pub fn app() -> App {
     )));
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(DM),
             result: Ok(vec![
                 member(DM, alice(), MembershipRole::Member, MembershipState::Joined),
                 member(DM, bob(), MembershipRole::Member, MembershipState::Joined),
             ]),
-        },
+            show_invited: true,
+        }),
     );
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(GROUP),
             result: Ok(vec![
                 member(
@@ -329,14 +332,16 @@ pub fn app() -> App {
                     MembershipState::Joined,
                 ),
             ]),
-        },
+            show_invited: true,
+        }),
     );
     done(
         &mut app,
-        Outcome::Members {
+        Outcome::Members(MemberOutcome::Members {
             space: sn(TEAM),
             result: Ok(team_members()),
-        },
+            show_invited: true,
+        }),
     );
     let fx = done(
         &mut app,
@@ -365,10 +370,11 @@ pub fn app() -> App {
     );
     done(
         &mut app,
-        Outcome::Unread {
+        Outcome::User(UserOutcome::Unread {
             space: sn(ENG),
             result: Ok(vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "大家好")]),
-        },
+            after: None,
+        }),
     );
     app
 }

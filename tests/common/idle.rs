@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use gchat::api::model::{Message, Space, SpaceType, User};
 use gchat::api::ApiError;
+use gchat::app::member_requests::{MemberEffect, MemberOutcome};
+use gchat::app::space_requests::{SpaceEffect, SpaceOutcome};
+use gchat::app::user_requests::{UserEffect, UserOutcome};
 use gchat::app::{Action, App, Clock, Effect, Identity, LoadKind, Outcome, Settings, Zone};
 use gchat::keymap::Keymap;
 
@@ -123,12 +126,14 @@ fn answer(
         Effect::Directory(gchat::app::DirectoryEffect::WhoAmI {}) => ("people.get", None),
         Effect::Directory(gchat::app::DirectoryEffect::LoadSpaces {})
         | Effect::Directory(gchat::app::DirectoryEffect::PollSpaces {}) => ("spaces.list", None),
-        Effect::LoadSpace { space } => ("spaces.get", Some(space)),
+        Effect::Space(SpaceEffect::LoadSpace { space }) => ("spaces.get", Some(space)),
         Effect::Messages(gchat::app::MessagesEffect::LoadMessages { space, .. }) => {
             ("messages.list", Some(space))
         }
-        Effect::CountUnread { space, .. } => ("messages.list (unread)", Some(space)),
-        Effect::LoadMembers { space } => ("members.list", Some(space)),
+        Effect::User(UserEffect::CountUnread { space, .. }) => {
+            ("messages.list (unread)", Some(space))
+        }
+        Effect::Members(MemberEffect::LoadMembers { space, .. }) => ("members.list", Some(space)),
         Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, .. }) => {
             ("spaceEvents.list", Some(space))
         }
@@ -167,16 +172,16 @@ fn answer(
                 result: or(fault, list.to_vec()),
             })
         }
-        Effect::LoadSpace { space } => {
+        Effect::Space(SpaceEffect::LoadSpace { space }) => {
             let s = list
                 .iter()
                 .find(|s| s.name.as_deref() == Some(space.as_str()))
                 .cloned()
                 .unwrap_or_default();
-            Outcome::Space {
+            Outcome::Space(SpaceOutcome::Space {
                 space,
                 result: Ok(s),
-            }
+            })
         }
         Effect::Messages(gchat::app::MessagesEffect::LoadMessages { space, kind }) => {
             let s = list
@@ -194,14 +199,18 @@ fn answer(
                 result: or(fault, (msgs, false)),
             })
         }
-        Effect::CountUnread { space, .. } => Outcome::Unread {
+        Effect::User(UserEffect::CountUnread { space, .. }) => Outcome::User(UserOutcome::Unread {
             space,
             result: or(fault, vec![]),
-        },
-        Effect::LoadMembers { space } => Outcome::Members {
-            space,
-            result: Ok(vec![]),
-        },
+            after: None,
+        }),
+        Effect::Members(MemberEffect::LoadMembers { space, .. }) => {
+            Outcome::Members(MemberOutcome::Members {
+                space,
+                result: Ok(vec![]),
+                show_invited: true,
+            })
+        }
         Effect::Messages(gchat::app::MessagesEffect::LoadEvents { space, since }) => {
             Outcome::Messages(gchat::app::MessagesOutcome::Events {
                 space,

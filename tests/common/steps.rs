@@ -34,10 +34,11 @@ pub fn latest(app: &mut App, space: &str, msgs: Vec<Message>) -> Vec<Effect> {
 pub fn members_loaded(app: &mut App, space: &str, list: Vec<Membership>) -> Vec<Effect> {
     done(
         app,
-        Outcome::Members {
+        Outcome::Members(gchat::app::member_requests::MemberOutcome::Members {
             space: sn(space),
             result: Ok(list),
-        },
+            show_invited: true,
+        }),
     )
 }
 
@@ -48,14 +49,20 @@ pub fn read_mark(
     set: Option<DateTime<Utc>>,
     held: DateTime<Utc>,
 ) -> Vec<Effect> {
-    done(
-        app,
-        Outcome::ReadState {
+    use gchat::app::user_requests::UserOutcome;
+    let result = Ok(Some(held));
+    let answer = match set {
+        None => UserOutcome::ReadState {
             space: sn(space),
-            set,
-            result: Ok(Some(held)),
+            result,
         },
-    )
+        Some(time) => UserOutcome::ReadStateSet {
+            space: sn(space),
+            time,
+            result,
+        },
+    };
+    done(app, Outcome::User(answer))
 }
 
 /// The message `name` of `space` selected (not as a reply), the view following it.

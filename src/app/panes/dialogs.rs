@@ -5,6 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::api::{MembershipName, MessageName, UserRef};
 use crate::app::dialog::Kind;
+use crate::app::member_requests::MemberEffect;
+use crate::app::space_requests::SpaceEffect;
 use crate::app::timeline::Local;
 use crate::app::timeline::MessageId;
 use crate::app::{App, Effect};
@@ -177,7 +179,7 @@ impl App {
                 {
                     d.busy = true;
                     d.error = None;
-                    fx.push(Effect::AddMember { space, user });
+                    fx.push(Effect::Members(MemberEffect::AddMember { space, user }));
                     return;
                 }
                 if d.searched.as_deref() == Some(input.trim())
@@ -193,7 +195,7 @@ impl App {
                     Ok(user) => {
                         d.busy = true;
                         d.error = None;
-                        fx.push(Effect::AddMember { space, user });
+                        fx.push(Effect::Members(MemberEffect::AddMember { space, user }));
                     }
                     Err(_) => {
                         d.error = Some(format!(
@@ -210,7 +212,10 @@ impl App {
             } => match MembershipName::parse(&membership) {
                 Ok(membership) => {
                     d.busy = true;
-                    fx.push(Effect::RemoveMember { space, membership });
+                    fx.push(Effect::Members(MemberEffect::RemoveMember {
+                        space,
+                        membership,
+                    }));
                 }
                 Err(e) => d.error = Some(format!("That member cannot be removed: {e}")),
             },
@@ -260,12 +265,12 @@ impl App {
                 }
                 d.busy = true;
                 d.error = None;
-                fx.push(Effect::CreateSpace {
+                fx.push(Effect::Space(SpaceEffect::CreateSpace {
                     request_id,
                     name,
                     description: d.field(1),
                     guidelines: d.field(2),
-                });
+                }));
             }
             Kind::EditSpace { space } => {
                 let name = d.field(0).trim().to_string();
@@ -295,13 +300,13 @@ impl App {
                 }
                 d.busy = true;
                 d.error = None;
-                fx.push(Effect::UpdateSpace {
+                fx.push(Effect::Space(SpaceEffect::UpdateSpace {
                     space,
                     name,
                     description,
                     guidelines,
                     mask: mask.join(","),
-                });
+                }));
             }
             Kind::DeleteSpace {
                 space,
@@ -312,7 +317,7 @@ impl App {
                     return;
                 }
                 d.busy = true;
-                fx.push(Effect::DeleteSpace { space });
+                fx.push(Effect::Space(SpaceEffect::DeleteSpace { space }));
             }
             Kind::SpaceInfo { .. } | Kind::MoveToSection { .. } | Kind::Address { .. } => {
                 self.dialog = None
@@ -342,10 +347,10 @@ impl App {
                     return;
                 };
                 d.busy = true;
-                fx.push(Effect::RemoveMember {
+                fx.push(Effect::Members(MemberEffect::RemoveMember {
                     membership: MembershipName::new(&space, me),
                     space,
-                });
+                }));
             }
         }
     }

@@ -3,6 +3,7 @@
 use crate::api::model::{MembershipRole, MembershipState, SpaceType};
 use crate::api::MembershipName;
 use crate::app::dialog::{Dialog, Field, Kind};
+use crate::app::member_requests::MemberEffect;
 use crate::app::{App, Effect};
 use crate::keymap::Command;
 
@@ -66,11 +67,11 @@ impl App {
                     ));
                 } else if let Some(name) = m.name.as_deref() {
                     match MembershipName::parse(name) {
-                        Ok(membership) => fx.push(Effect::SetRole {
+                        Ok(membership) => fx.push(Effect::Members(MemberEffect::SetRole {
                             space,
                             membership,
                             manager: m.role != Some(MembershipRole::Manager),
-                        }),
+                        })),
                         Err(e) => self.error(format!("{label}'s role cannot be changed: {e}")),
                     }
                 }
