@@ -2,7 +2,7 @@
 
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
-use super::routes::{Callers, Handler, Quota, Route, Verb};
+use super::route::{Callers, Handler, Quota, Route, Verb};
 use super::views::find_space;
 use crate::api::scope::Scope;
 

@@ -10,7 +10,7 @@ use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::query::{self, Atom};
 use super::request::{decode_page_token, encode_page_token};
-use super::routes::{Handler, Route, Verb};
+use super::route::{Handler, Route, Verb};
 use super::store::{now, Directory, MsgRec, SpaceRec};
 use super::sync::{self, EventRec, EVENT_WINDOW_DAYS};
 use super::views::{find_space, membership_view, message_view, space_view};

@@ -7,7 +7,7 @@ use super::filter::MemberFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::routes::{Handler, Quota, Route, Verb};
+use super::route::{Handler, Quota, Route, Verb};
 use super::spaces::{malformed_user, refuse_admin_access};
 use super::store::{now, Directory, MemberRec, SpaceRec};
 use super::views::{find_space, find_space_mut, membership_view, permitted};

@@ -10,7 +10,7 @@ use super::filter::MessageFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::routes::{Handler, Quota, Route, Verb};
+use super::route::{Handler, Quota, Route, Verb};
 use super::store::{now, random_id, Directory, MemberRec, MsgRec, RequestRec, ThreadRec};
 use super::views::{find_space, find_space_mut, message_view, permitted, private_ok, readable};
 use crate::api::model::*;

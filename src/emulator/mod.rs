@@ -34,6 +34,7 @@ mod reactions;
 mod readstate;
 pub mod records;
 pub mod request;
+mod route;
 mod routes;
 mod search;
 mod sections;

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token};
-use super::routes::{Handler, Route, Verb};
+use super::route::{Handler, Route, Verb};
 use super::store::{Directory, PersonRec};
 use crate::api::model::*;
 use crate::api::scope::Scope;

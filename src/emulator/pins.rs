@@ -4,7 +4,7 @@
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token, parse_body};
-use super::routes::{Callers, Handler, Quota, Route, Verb};
+use super::route::{Callers, Handler, Quota, Route, Verb};
 use super::store::{now, PinRec, SpaceRec};
 use super::views::{find_space, find_space_mut};
 use crate::api::model::*;

@@ -6,7 +6,7 @@ use super::auth::Principal;
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{decode_page_token, encode_page_token, parse_body};
-use super::routes::{Callers, Handler, Quota, Route, Verb};
+use super::route::{Callers, Handler, Quota, Route, Verb};
 use super::store::{now, random_id, CustomEmojiRec, Directory, MsgRec, ReactionRec, SpaceRec};
 use super::views::{detail_for, emoji_key, find_space, find_space_mut, readable};
 use crate::api::model::*;

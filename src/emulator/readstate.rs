@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::request::{parse_body, unsupported_mask, update_mask};
-use super::routes::{Handler, Route, Verb};
+use super::route::{Handler, Route, Verb};
 use super::store::{now, SpaceRec};
 use super::sync::{self, notify_key, read_key, thread_key, SyncRec};
 use super::views::find_space;

@@ -2,6 +2,8 @@
 //! one of Google's.
 
 use super::*;
+use crate::api::scope::Scope;
+use crate::emulator::route::*;
 
 /// Google's REST methods the emulator may serve, as their discovery documents list them:
 /// (method id, HTTP method, flat path).

@@ -10,7 +10,7 @@ use super::ctx::{reply, Ctx, Reply};
 use super::error::{EmuError, EmuResult};
 use super::query::{self, Atom};
 use super::request::{decode_page_token, encode_page_token, parse_body};
-use super::routes::{Handler, Route, Verb};
+use super::route::{Handler, Route, Verb};
 use super::store::{MsgRec, SpaceRec, Store};
 use super::sync::{self, read_key, thread_key};
 use super::views::message_view;

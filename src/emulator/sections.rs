@@ -9,7 +9,7 @@ use super::readstate::caller_segment;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::routes::{Handler, Route, Verb};
+use super::route::{Handler, Route, Verb};
 use super::store::{random_id, SpaceRec, Store};
 use super::sync::{default_section, sections_key, SectionRec, SyncRec, UserSections};
 use super::views::can_access;

@@ -15,7 +15,7 @@ use super::error::{EmuError, EmuResult};
 use super::journal::{ChangeSet, Durable, Opener, Ticket};
 use super::paths::segments;
 use super::request::Query;
-use super::routes::{Callers, Quota};
+use super::route::{Callers, Quota};
 use super::store::Store;
 
 use super::routes;

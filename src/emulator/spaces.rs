@@ -9,7 +9,7 @@ use super::filter::SpaceFilter;
 use super::request::{
     decode_page_token, encode_page_token, parse_body, unsupported_mask, update_mask,
 };
-use super::routes::{Handler, Quota, Route, Verb};
+use super::route::{Handler, Quota, Route, Verb};
 use super::store::{now, Directory, MemberRec, RequestRec, SpaceRec, Store};
 use super::views::{default_permissions, find_space, find_space_mut, permitted, space_view};
 use crate::api::model::*;

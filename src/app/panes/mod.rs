@@ -4,6 +4,7 @@
 mod compose;
 mod dialogs;
 mod members;
+mod message_starts;
 mod messages;
 mod mouse;
 mod spaces;
