@@ -284,7 +284,7 @@ pub async fn run(
                 let now = Instant::now();
                 fx.extend(app.update(Action::Tick(now)));
                 give_back.tick(now);
-                if let Some(note) = client.take_unreadable_note() { app.note(note); }
+                app.note_unreadable(client.take_unreadable());
                 if let Some(why) = desktop.take_failure() {
                     app.note(format!("Desktop notifications unavailable: {why}. The bell rings instead."));
                 }

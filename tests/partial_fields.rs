@@ -223,3 +223,65 @@ async fn the_clients_page_is_the_same_with_or_without_fields_honoured() {
     assert!(honoured.messages.len() > 2);
     assert_eq!(honoured, ignored);
 }
+
+/// A multipart upload of `data` to Team Rust, with `query` added to its address.
+async fn upload(emu: &gchat::emulator::Emulator, query: &str, data: &[u8]) -> (u16, Value) {
+    let b = "fields-boundary";
+    let mut body = format!(
+        "--{b}\nContent-Type: application/json\n\n{{\"filename\": \"a.txt\"}}\n--{b}\nContent-Type: text/plain\n\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\n--{b}--").as_bytes());
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/upload/v1/spaces/{TEAM_RUST}/attachments:upload?uploadType=multipart{query}",
+            emu.url()
+        ))
+        .bearer_auth(TOKEN)
+        .header(
+            "content-type",
+            format!("multipart/related; boundary=\"{b}\""),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    let code = resp.status().as_u16();
+    let json = serde_json::from_slice(&resp.bytes().await.expect("body")).unwrap_or_default();
+    (code, json)
+}
+
+#[tokio::test]
+async fn an_upload_answers_only_the_selected_fields_and_a_malformed_selector_is_refused() {
+    let emu = demo().await;
+    let (code, full) = upload(&emu, "", b"whole").await;
+    assert_eq!(code, 200, "{full}");
+    assert!(
+        full["attachmentDataRef"]["resourceName"].is_string(),
+        "{full}"
+    );
+    let (code, part) = upload(&emu, "&fields=attachmentDataRef/resourceName", b"part").await;
+    assert_eq!(code, 200, "{part}");
+    let keys: Vec<&String> = part.as_object().expect("an object").keys().collect();
+    assert_eq!(keys, ["attachmentDataRef"], "{part}");
+    let inner = part["attachmentDataRef"]
+        .as_object()
+        .expect("the reference");
+    assert_eq!(inner.keys().collect::<Vec<_>>(), ["resourceName"], "{part}");
+    // Refused before the upload is taken: the same selector error as any method gives.
+    let (code, bad) = upload(&emu, "&fields=a(b", b"refused").await;
+    assert_eq!(code, 400, "{bad}");
+    assert_envelope(&bad, 400, "INVALID_ARGUMENT");
+}
+
+#[tokio::test]
+async fn a_selector_nested_thousands_of_levels_by_slashes_is_refused_not_a_crash() {
+    let emu = demo().await;
+    let long = vec!["a"; 4000].join("/");
+    // No token: the selector is read first, and must not take the emulator down.
+    let (code, json, _) = get(&emu, &format!("/v1/spaces?fields={long}"), None).await;
+    assert_eq!(code, 400, "{json}");
+    let (code, _, _) = get(&emu, "/v1/spaces", Some(TOKEN)).await;
+    assert_eq!(code, 200, "the emulator still answers");
+}

@@ -23,12 +23,42 @@ fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
     resp
 }
 
+/// `resp` with only the fields `sel` selects, when it is a JSON object answered 200.
+async fn select_in(resp: Response, sel: &super::partial::Selector) -> Response {
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return EmuError::internal("the answer could not be read back").into_response(),
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(v @ serde_json::Value::Object(_)) => {
+            let body = serde_json::to_vec(&sel.apply(v)).unwrap_or_default();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(body))
+        }
+        _ => Response::from_parts(parts, Body::from(bytes)),
+    }
+}
+
 /// The axum handler for every path.
 pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    // Media is streamed, not read whole.
+    // Media is streamed, not read whole. A malformed `fields` is refused before an
+    // upload is stored, as for every method; a good one shapes the upload's answer (a
+    // download's answer is the file itself).
+    let media =
+        paths::is_upload_path(parts.uri.path()) || paths::is_download_path(parts.uri.path());
+    let media_fields = match media.then(|| super::partial::Selector::from_query(parts.uri.query()))
+    {
+        Some(Err(e)) => return e.into_response(),
+        Some(Ok(f)) => f,
+        None => None,
+    };
     if paths::is_upload_path(parts.uri.path()) {
-        return media::serve_upload(
+        let resp = media::serve_upload(
             svc.clone(),
             &parts.method,
             parts.uri.path(),
@@ -37,6 +67,10 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
             body,
         )
         .await;
+        return match media_fields {
+            Some(sel) => select_in(resp, &sel).await,
+            None => resp,
+        };
     }
     if paths::is_download_path(parts.uri.path()) {
         return media::serve_download(

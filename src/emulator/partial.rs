@@ -118,7 +118,8 @@ impl Parser<'_> {
         }
     }
 
-    /// `name ('/' name)* ['(' list ')']`.
+    /// `name ('/' name)* ['(' list ')']`. Each `/` nests as deep as a `(` does, and
+    /// counts against the same limit (the selection is a tree that deep).
     fn field(&mut self, depth: usize) -> Result<(Vec<String>, Sel), String> {
         let mut path = vec![self.name()?];
         loop {
@@ -127,6 +128,9 @@ impl Parser<'_> {
                 break;
             }
             self.at += 1;
+            if depth + path.len() > MAX_DEPTH {
+                return Err(format!("nested deeper than {MAX_DEPTH} levels"));
+            }
             path.push(self.name()?);
         }
         self.blanks();
@@ -135,7 +139,7 @@ impl Parser<'_> {
         }
         let open = self.at;
         self.at += 1;
-        let sub = self.list(depth + 1)?;
+        let sub = self.list(depth + path.len())?;
         self.blanks();
         if self.peek() != Some(b')') {
             return Err(format!("the '(' at position {} is not closed", open + 1));
@@ -397,6 +401,20 @@ mod tests {
         }
         let deep = format!("{}x{}", "a(".repeat(100), ")".repeat(100));
         assert!(Selector::parse(&deep).unwrap_err().contains("deeper"));
+        // A path nests as deep as parentheses do: a long one is refused, not recursed
+        // into until the stack runs out (it once took the emulator down).
+        for long in [
+            vec!["a"; 4000].join("/"),
+            format!("a({})", vec!["b"; 4000].join("/")),
+            format!("{}/{}(x)", vec!["a"; 20].join("/"), vec!["b"; 20].join("/")),
+            format!("{}x{}", "a/b(".repeat(20), ")".repeat(20)),
+        ] {
+            assert!(
+                Selector::parse(&long).unwrap_err().contains("deeper"),
+                "{long:.40}"
+            );
+        }
+        assert!(Selector::parse(&vec!["a"; MAX_DEPTH].join("/")).is_ok());
         let e = Selector::from_query(Some("fields=a(b")).unwrap_err();
         assert_eq!((e.code, e.status), (400, "INVALID_ARGUMENT"));
         assert!(e.message.contains("\"a(b\""), "{}", e.message);
