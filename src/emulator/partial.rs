@@ -7,13 +7,18 @@
 //! empty or absent `fields` changes nothing; a selector that cannot be parsed is a 400
 //! naming it, answered before the method runs (so it changes nothing either).
 //!
-//! The selector is parsed once per request; the answer is filtered as a JSON tree before
-//! it is written out, so the fields left out are never serialised.
+//! The selector is parsed once per request; the answer is written whole, then the
+//! selected parts are copied out as they were written (in their order), without building
+//! a tree of values.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::error::{EmuError, EmuResult};
@@ -72,12 +77,22 @@ impl Selector {
 
     /// `v` with only the selected fields.
     pub fn apply(&self, v: Value) -> Value {
-        filter(v, &self.0).unwrap_or(Value::Object(Default::default()))
+        self.to_vec(&v)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or(Value::Object(Default::default()))
     }
 
-    /// `v` serialised with only the selected fields.
+    /// `v` serialised with only the selected fields: written whole, then the selected
+    /// parts copied out as written (no tree of values built, the order kept).
     pub fn to_vec<T: Serialize>(&self, v: &T) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(&self.apply(serde_json::to_value(v)?))
+        let whole = serde_json::to_vec(v)?;
+        let raw: &RawValue = serde_json::from_slice(&whole)?;
+        let mut out = Vec::with_capacity(whole.len());
+        if !write_selected(raw, &self.0, &mut out)? {
+            out.extend_from_slice(b"{}");
+        }
+        Ok(out)
     }
 }
 
@@ -214,41 +229,121 @@ fn merge(have: &mut Sel, more: Sel) {
     }
 }
 
-/// `v` with only `fields` of it, or `None` when it has no fields to select from (a
-/// plain value: nothing of it is selected).
-fn filter(v: Value, fields: &BTreeMap<String, Sel>) -> Option<Value> {
-    match v {
-        Value::Object(map) => {
-            let any = fields.get("*");
-            let mut out = serde_json::Map::new();
-            for (k, v) in map {
-                let sel = match (fields.get(&k), any) {
-                    (Some(a), Some(b)) => {
-                        let mut s = a.clone();
-                        merge(&mut s, b.clone());
-                        Some(std::borrow::Cow::Owned(s))
-                    }
-                    (Some(s), None) | (None, Some(s)) => Some(std::borrow::Cow::Borrowed(s)),
-                    (None, None) => None,
-                };
-                let kept = match sel.as_deref() {
+/// What `fields` selects of the field `k`, with `*` (any field) merged in.
+fn selection<'s>(fields: &'s BTreeMap<String, Sel>, k: &str) -> Option<Cow<'s, Sel>> {
+    match (fields.get(k), fields.get("*")) {
+        (Some(a), Some(b)) => {
+            let mut s = a.clone();
+            merge(&mut s, b.clone());
+            Some(Cow::Owned(s))
+        }
+        (Some(s), None) | (None, Some(s)) => Some(Cow::Borrowed(s)),
+        (None, None) => None,
+    }
+}
+
+/// Writes what `fields` selects of the JSON `raw` to `out`, as it was written; `false`
+/// (and nothing written) for a plain value, of which nothing can be selected.
+fn write_selected(
+    raw: &RawValue,
+    fields: &BTreeMap<String, Sel>,
+    out: &mut Vec<u8>,
+) -> serde_json::Result<bool> {
+    match raw.get().trim_start().as_bytes().first() {
+        Some(b'{') => {
+            let Entries(entries) = serde_json::from_str(raw.get())?;
+            out.push(b'{');
+            let mut first = true;
+            let mut part = Vec::new();
+            for (k, v) in entries {
+                let kept = match selection(fields, &k).as_deref() {
                     None => None,
-                    Some(Sel::All) => Some(v),
-                    Some(Sel::Fields(sub)) => filter(v, sub),
+                    Some(Sel::All) => Some(v.get().as_bytes()),
+                    Some(Sel::Fields(sub)) => {
+                        part.clear();
+                        write_selected(v, sub, &mut part)?.then_some(part.as_slice())
+                    }
                 };
                 if let Some(kept) = kept {
-                    out.insert(k, kept);
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut *out, &*k)?;
+                    out.push(b':');
+                    out.extend_from_slice(kept);
                 }
             }
-            Some(Value::Object(out))
+            out.push(b'}');
+            Ok(true)
         }
-        Value::Array(items) => Some(Value::Array(
-            items
-                .into_iter()
-                .filter_map(|i| filter(i, fields))
-                .collect(),
-        )),
-        _ => None,
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(raw.get())?;
+            out.push(b'[');
+            let mut first = true;
+            for item in items {
+                let at = out.len();
+                if !first {
+                    out.push(b',');
+                }
+                if write_selected(item, fields, out)? {
+                    first = false;
+                } else {
+                    out.truncate(at);
+                }
+            }
+            out.push(b']');
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// An object's fields in the order written, borrowed from it where they can be.
+struct Entries<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Entries<'de>, A::Error> {
+                let mut v = Vec::new();
+                while let Some(Key(k)) = m.next_key()? {
+                    v.push((k, m.next_value()?));
+                }
+                Ok(Entries(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A field's name, borrowed unless it had escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -360,6 +455,22 @@ mod tests {
         assert_eq!(
             pick("count/x,nextPageToken", sample()),
             json!({"nextPageToken": "t"})
+        );
+    }
+
+    #[test]
+    fn the_selected_parts_are_copied_as_written_in_their_order() {
+        let sel = Selector::parse("z,a(q\u{0}),m/*").ok();
+        assert!(sel.is_none(), "a NUL is no name");
+        let sel = Selector::parse("z,m/*,a").unwrap().unwrap();
+        let body = br#"{"z":1.50,"b":2,"a":{"k\"ey":"v\u00e9"},"m":{"x":[1, 2],"y":null}}"#;
+        let v: Value = serde_json::from_slice(body).unwrap();
+        let out = sel.to_vec(&v).unwrap();
+        // serde_json writes the tree it read in its own order; what is selected of it is
+        // copied out byte for byte.
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"a":{"k\"ey":"vé"},"m":{"x":[1,2],"y":null},"z":1.5}"#
         );
     }
 
