@@ -234,7 +234,7 @@ impl App {
         let known = tl.get(&name).is_some();
         // Older than the oldest loaded message, with more before it: out of the window.
         let before_window = tl.has_older
-            && matches!((m.create_time, tl.oldest_time()), (Some(c), Some(o)) if c < o);
+            && matches!((m.create_time, tl.history_start()), (Some(c), Some(o)) if c < o);
         if !known && before_window {
             return false;
         }

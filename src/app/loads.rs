@@ -120,12 +120,16 @@ impl App {
                         })
                         .collect();
                 let newest = msgs.iter().filter_map(|m| m.create_time).max();
+                let oldest = msgs.iter().filter_map(|m| m.create_time).min();
                 // Only a listing of the newest messages moves the watermark and what is
                 // read: a thread or an older page may hold newer messages, but not all.
                 let listed = matches!(kind, LoadKind::Latest | LoadKind::Newer { .. });
                 let new = tl.merge(msgs);
                 if let (Some(t), true) = (newest, listed) {
                     tl.listed_up_to(t);
+                }
+                if let (Some(t), LoadKind::Latest | LoadKind::Older { .. }) = (oldest, &kind) {
+                    tl.listed_down_to(t);
                 }
                 tl.error = None;
                 match &kind {

@@ -56,6 +56,11 @@ pub struct Timeline {
     /// a thread, an older page, an edit) never move it, so nothing posted before them and
     /// not yet listed is skipped.
     listed_to: Option<DateTime<Utc>>,
+    /// Where the listed history begins: the oldest `createTime` of the newest page and
+    /// the older pages. A thread, a search hit or a pin may bring older messages, with
+    /// a gap between them and this; the next older page is asked from here, so the gap
+    /// is filled instead of skipped.
+    listed_from: Option<DateTime<Utc>>,
     /// Messages deleted here: a list that was answered before the delete must not bring
     /// them back.
     gone: HashSet<String>,
@@ -136,6 +141,19 @@ impl Timeline {
         if self.listed_to.is_none_or(|w| t > w) {
             self.listed_to = Some(t);
         }
+    }
+
+    /// The server listed history back to `t` (the oldest `createTime` of a page of it).
+    pub fn listed_down_to(&mut self, t: DateTime<Utc>) {
+        if self.listed_from.is_none_or(|w| t < w) {
+            self.listed_from = Some(t);
+        }
+    }
+
+    /// Where the next older page of history ends: the start of the listed history (or,
+    /// before any page was listed, the oldest message held).
+    pub fn history_start(&self) -> Option<DateTime<Utc>> {
+        self.listed_from.or_else(|| self.oldest_time())
     }
 
     /// The newest server message's time (whatever brought it: not a watermark).

@@ -24,7 +24,7 @@ impl App {
         if !tl.loaded || !tl.has_older || tl.loading_older {
             return;
         }
-        let Some(before) = tl.oldest_time() else {
+        let Some(before) = tl.history_start() else {
             return;
         };
         tl.loading_older = true;
