@@ -18,10 +18,15 @@ impl App {
                 let first_time = !self.spaces.loaded;
                 self.spaces.loaded = true;
                 self.spaces.error = None;
-                // Conversations are named after their members: load those.
+                // Conversations are named after their members: load those, and again
+                // when the list says their number changed (someone joined or left while
+                // another space was open).
                 for s in &list {
                     let Some(name) = &s.name else { continue };
-                    if s.kind() != SpaceType::Space && !self.store.has_members(name) {
+                    let recount = self.space(name).is_some_and(|old| {
+                        old.membership_count.is_some() && old.membership_count != s.membership_count
+                    });
+                    if s.kind() != SpaceType::Space && (recount || !self.store.has_members(name)) {
                         self.store.members_entry(name);
                         if let Some(space) = Self::space_name(name) {
                             fx.push(self.load_members(space));
