@@ -133,7 +133,7 @@ impl Command {
             }
             (Command::Bottom, Mode::Messages) => "Go to the newest message",
             (Command::Back, Mode::Messages) => {
-                "Close the thread view (or stop loading older messages)"
+                "Close the thread view; else stop loading older messages, or go back to the spaces"
             }
             (Command::Submit, Mode::Filter) => "Open the selected space",
             (Command::Cancel, Mode::Filter | Mode::Spaces) => "Clear the filter",
