@@ -40,6 +40,14 @@ impl App {
             M::Edited { space, .. } | M::Deleted { space, .. } if !self.knows_space(&space) => {
                 tracing::debug!("an answer for a space no longer known was dropped");
             }
+            // The space was forgotten (left or deleted) with the local copy: a late
+            // answer about the send has nothing left to settle. (Not `knows_space`: the
+            // check of an earlier run's messages may answer before the spaces list.)
+            M::Sent { space, .. } | M::Fetched { space, .. } | M::Checked { space, .. }
+                if !self.store.has_timeline(&space) =>
+            {
+                tracing::debug!("an answer about a send in a space no longer known was dropped");
+            }
             // A fetch after a 409 (or an unsure refusal) stands for the send.
             M::Fetched {
                 space,
