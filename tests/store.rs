@@ -446,6 +446,40 @@ fn late_answers_after_leaving_leave_the_name_nowhere() {
                 result: Ok(msg(TEAM, "S1", "S1", alice(), t, "late")),
             }),
         ),
+        (
+            "pins",
+            Outcome::React(ReactOutcome::Pins {
+                space: team.clone(),
+                result: Ok(vec![MessagePin {
+                    name: Some(format!("{TEAM}/messagePins/p1")),
+                    message: Some(L1.into()),
+                }]),
+            }),
+        ),
+        (
+            "pinned",
+            Outcome::React(ReactOutcome::Pinned {
+                space: team.clone(),
+                message: mn(L1),
+                result: Ok(MessagePin {
+                    name: Some(format!("{TEAM}/messagePins/p1")),
+                    message: Some(L1.into()),
+                }),
+            }),
+        ),
+        (
+            "sent quoting",
+            Outcome::React(ReactOutcome::QuotingSent {
+                space: team.clone(),
+                local: "local/client-gchat-late2".into(),
+                client_id: "client-gchat-late2".into(),
+                text: "late".into(),
+                thread: None,
+                quote: Default::default(),
+                attachment: Vec::new(),
+                result: Ok(msg(TEAM, "S2", "S2", alice(), t, "late")),
+            }),
+        ),
     ];
     let mut wrong = Vec::new();
     for (what, answer) in late {
