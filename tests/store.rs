@@ -4,6 +4,7 @@
 mod common;
 
 use common::fixture::*;
+use common::steps::status_line;
 use gchat::api::model::{Membership, MessagePin};
 use gchat::app::member_requests::MemberOutcome;
 use gchat::app::react::ReactOutcome;
@@ -271,4 +272,234 @@ fn a_space_left_out_of_the_list_is_forgotten_in_the_store() {
     assert!(!app.views.contains_key(ENG));
     // The open space is kept, as before.
     assert!(app.store.has_timeline(TEAM));
+}
+
+/// Whether any part of the app outside the spaces' own answers still names `space`.
+fn named_anywhere(app: &gchat::app::App, space: &str) -> Option<String> {
+    let id = space.trim_start_matches("spaces/");
+    [
+        ("spaces list", format!("{:?}", app.spaces)),
+        ("user state", format!("{:?}", app.user_state)),
+        ("reactions", format!("{:?}", app.react)),
+        ("views", format!("{:?}", app.views)),
+        ("store", format!("{:?}", app.store)),
+    ]
+    .into_iter()
+    .find(|(_, held)| held.contains(id))
+    .map(|(what, held)| format!("the {what} still holds the left space: {held}"))
+}
+
+/// Answers to requests sent before the space was left arrive after it: each is dropped,
+/// and none brings back a record of it or says anything about it.
+#[test]
+fn late_answers_after_leaving_leave_the_name_nowhere() {
+    use gchat::api::model::{MembershipRole, MembershipState, Space};
+    use gchat::app::space_requests::SpaceOutcome;
+    use gchat::app::user_requests::ReadAndUnread;
+    let team = sn(TEAM);
+    let t = now();
+    let me = || {
+        member(
+            TEAM,
+            alice(),
+            MembershipRole::Manager,
+            MembershipState::Joined,
+        )
+    };
+    let team_space = || Space {
+        name: Some(TEAM.into()),
+        display_name: Some("Team Rust".into()),
+        ..Default::default()
+    };
+    let late: Vec<(&str, Outcome)> = vec![
+        (
+            "mute set",
+            Outcome::User(UserOutcome::MuteSet {
+                space: team.clone(),
+                muted: true,
+                result: Ok(true),
+            }),
+        ),
+        (
+            "unmute set",
+            Outcome::User(UserOutcome::MuteSet {
+                space: team.clone(),
+                muted: false,
+                result: Ok(false),
+            }),
+        ),
+        (
+            "mute look",
+            Outcome::User(UserOutcome::Muted {
+                space: team.clone(),
+                result: Ok(true),
+            }),
+        ),
+        (
+            "read state",
+            Outcome::User(UserOutcome::ReadState {
+                space: team.clone(),
+                result: Ok(Some(t)),
+            }),
+        ),
+        (
+            "read state set",
+            Outcome::User(UserOutcome::ReadStateSet {
+                space: team.clone(),
+                time: t,
+                result: Ok(Some(t)),
+            }),
+        ),
+        (
+            "read and unread",
+            Outcome::User(UserOutcome::ReadUnread {
+                space: team.clone(),
+                after: None,
+                result: ReadAndUnread {
+                    read: Ok(Some(t)),
+                    unread: Ok(vec![msg(TEAM, "U1", "U1", bob(), t, "late")]),
+                },
+            }),
+        ),
+        (
+            "unread count",
+            Outcome::User(UserOutcome::Unread {
+                space: team.clone(),
+                after: None,
+                result: Ok(vec![msg(TEAM, "U1", "U1", bob(), t, "late")]),
+            }),
+        ),
+        (
+            "thread read state",
+            Outcome::User(UserOutcome::ThreadReadState {
+                space: team.clone(),
+                thread: tn(&format!("{TEAM}/threads/T1")),
+                result: Ok(Some(t)),
+            }),
+        ),
+        (
+            "section move",
+            Outcome::User(UserOutcome::Moved {
+                space: team.clone(),
+                from: "users/me/sections/default-spaces".into(),
+                to: "users/me/sections/s1".into(),
+                result: Err(not_found()),
+            }),
+        ),
+        (
+            "space",
+            Outcome::Space(SpaceOutcome::Space {
+                space: team.clone(),
+                result: Ok(team_space()),
+            }),
+        ),
+        (
+            "space updated",
+            Outcome::Space(SpaceOutcome::SpaceUpdated {
+                space: team.clone(),
+                name: "Team Rust".into(),
+                description: String::new(),
+                guidelines: String::new(),
+                mask: "displayName".into(),
+                result: Ok(team_space()),
+            }),
+        ),
+        (
+            "member added",
+            Outcome::Members(MemberOutcome::MemberAdded {
+                space: team.clone(),
+                user: gchat::api::UserRef::Id("1002".into()),
+                result: Ok(member(
+                    TEAM,
+                    bob(),
+                    MembershipRole::Member,
+                    MembershipState::Joined,
+                )),
+            }),
+        ),
+        (
+            "role set",
+            Outcome::Members(MemberOutcome::RoleSet {
+                space: team.clone(),
+                membership: msn(&format!("{TEAM}/members/1001")),
+                manager: true,
+                result: Ok(me()),
+            }),
+        ),
+        (
+            "left again",
+            Outcome::Members(MemberOutcome::MemberRemoved {
+                space: team.clone(),
+                membership: msn(&format!("{TEAM}/members/1001")),
+                result: Ok(me()),
+            }),
+        ),
+        (
+            "sent",
+            Outcome::Messages(gchat::app::MessagesOutcome::Sent {
+                space: team.clone(),
+                local: "local/client-gchat-late1".into(),
+                client_id: "client-gchat-late1".into(),
+                text: "late".into(),
+                thread: None,
+                attachment: Vec::new(),
+                result: Ok(msg(TEAM, "S1", "S1", alice(), t, "late")),
+            }),
+        ),
+        (
+            "pins",
+            Outcome::React(ReactOutcome::Pins {
+                space: team.clone(),
+                result: Ok(vec![MessagePin {
+                    name: Some(format!("{TEAM}/messagePins/p1")),
+                    message: Some(L1.into()),
+                }]),
+            }),
+        ),
+        (
+            "pinned",
+            Outcome::React(ReactOutcome::Pinned {
+                space: team.clone(),
+                message: mn(L1),
+                result: Ok(MessagePin {
+                    name: Some(format!("{TEAM}/messagePins/p1")),
+                    message: Some(L1.into()),
+                }),
+            }),
+        ),
+        (
+            "sent quoting",
+            Outcome::React(ReactOutcome::QuotingSent {
+                space: team.clone(),
+                local: "local/client-gchat-late2".into(),
+                client_id: "client-gchat-late2".into(),
+                text: "late".into(),
+                thread: None,
+                quote: Default::default(),
+                attachment: Vec::new(),
+                result: Ok(msg(TEAM, "S2", "S2", alice(), t, "late")),
+            }),
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (what, answer) in late {
+        let mut app = app();
+        leave(&mut app, TEAM);
+        let before = status_line(&app);
+        let fx = done(&mut app, answer);
+        if !fx.is_empty() {
+            wrong.push(format!("{what}: asked for more: {fx:?}"));
+        }
+        if named_anywhere(&app, TEAM).is_some() || app.store.contains(TEAM) {
+            wrong.push(format!("{what}: brought back a record of the space"));
+        }
+        if app.space(TEAM).is_some() {
+            wrong.push(format!("{what}: brought the space back to the list"));
+        }
+        let after = status_line(&app);
+        if after != before {
+            wrong.push(format!("{what}: said {after:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -55,6 +55,7 @@ impl App {
     pub(super) fn settle_edits(
         &mut self,
         space: &SpaceName,
+        message: &MessageName,
         result: Result<Message, ApiError>,
     ) -> Option<Result<Message, ApiError>> {
         match result {
@@ -78,6 +79,15 @@ impl App {
                 }
                 None
             }
+            Err(e) if e.is_not_found() => {
+                // Deleted meanwhile: the edit cannot have been kept.
+                let name = message.to_string();
+                let Some(c) = self.edit_checks.remove(&name) else {
+                    return Some(Err(e));
+                };
+                self.edit_gone(space, &name, &c.text, &c.previous);
+                None
+            }
             Err(e) => {
                 // The fetch failed too: the edits checked in this space are not known to
                 // be saved; each goes back in the box, with the old text shown.
@@ -99,6 +109,41 @@ impl App {
                 None
             }
         }
+    }
+
+    /// The message being edited was deleted meanwhile (someone else, or elsewhere): it
+    /// leaves the timeline and the edit ends, and its words are kept as the draft of a
+    /// new message in that space (after any draft already there), so nothing typed is
+    /// lost and Enter cannot just meet another "not found".
+    pub(super) fn edit_gone(
+        &mut self,
+        space: &SpaceName,
+        message: &str,
+        text: &str,
+        previous: &str,
+    ) {
+        let text = mentions::show(text, &self.mentions_of(previous));
+        let next = self.neighbour_after_delete(space, message, false);
+        if let Some(tl) = self.store.timeline_mut(space) {
+            tl.deleted(message);
+        }
+        self.select_instead(space, next);
+        let editing = Target::Edit {
+            message: message.to_string(),
+        };
+        if self.compose.space.as_deref() == Some(space.as_str()) && self.compose.target == editing {
+            // The box was reopened on it meanwhile: what it holds is kept too.
+            let typed = self.compose.text();
+            self.compose.clear();
+            self.compose.switch(space, Target::New, None, None);
+            if typed != text {
+                self.compose.keep(space, Target::New, &typed);
+            }
+        }
+        self.compose.keep(space, Target::New, &text);
+        self.error(
+            "The message was deleted meanwhile; your edit was not saved (kept as a new draft).",
+        );
     }
 
     /// Puts the old text back, and the edit in the box with `why`.

@@ -306,8 +306,13 @@ impl App {
 
     /// The answer to [`MessagesEffect::LoadMessage`](crate::app::MessagesEffect::LoadMessage): a message whose reactions changed, merged if
     /// it is still shown.
-    pub(super) fn on_message(&mut self, space: SpaceName, result: Result<Message, ApiError>) {
-        let result = match self.settle_edits(&space, result) {
+    pub(super) fn on_message(
+        &mut self,
+        space: SpaceName,
+        message: &MessageName,
+        result: Result<Message, ApiError>,
+    ) {
+        let result = match self.settle_edits(&space, message, result) {
             Some(r) => r,
             None => return,
         };

@@ -12,7 +12,12 @@ use super::{App, Effect};
 impl App {
     pub(super) fn on_member_outcome(&mut self, o: MemberOutcome, fx: &mut Vec<Effect>) {
         match o {
-            MemberOutcome::Members { space, .. } if !self.knows_space(&space) => {
+            MemberOutcome::Members { space, .. }
+            | MemberOutcome::MemberAdded { space, .. }
+            | MemberOutcome::MemberRemoved { space, .. }
+            | MemberOutcome::RoleSet { space, .. }
+                if !self.knows_space(&space) =>
+            {
                 tracing::debug!("an answer for a space no longer known was dropped");
             }
             MemberOutcome::Members { space, result, .. } => {

@@ -32,9 +32,21 @@ impl App {
                 self.on_messages(space, kind, result.map(|m| (m, false)), fx)
             }
             M::Events { space, result, .. } => self.on_events(space, result, fx),
-            M::Message { space, result, .. } => self.on_message(space, result),
+            M::Message {
+                space,
+                message,
+                result,
+            } => self.on_message(space, &message, result),
             M::Edited { space, .. } | M::Deleted { space, .. } if !self.knows_space(&space) => {
                 tracing::debug!("an answer for a space no longer known was dropped");
+            }
+            // The space was forgotten (left or deleted) with the local copy: a late
+            // answer about the send has nothing left to settle. (Not `knows_space`: the
+            // check of an earlier run's messages may answer before the spaces list.)
+            M::Sent { space, .. } | M::Fetched { space, .. } | M::Checked { space, .. }
+                if !self.store.has_timeline(&space) =>
+            {
+                tracing::debug!("an answer about a send in a space no longer known was dropped");
             }
             // A fetch after a 409 (or an unsure refusal) stands for the send.
             M::Fetched {
@@ -42,7 +54,7 @@ impl App {
                 local,
                 client_id,
                 result,
-            } => self.on_sent(space, local, client_id, result, fx),
+            } => self.on_fetched_sent(space, local, client_id, result, fx),
             M::Sent {
                 space,
                 local,
@@ -71,6 +83,11 @@ impl App {
                         tl.set_local(&message, None);
                         tl.merge(vec![m]);
                         self.note("Message edited.");
+                    }
+                    // Deleted meanwhile (by someone else, or elsewhere): like a delete's
+                    // "not found", the message is gone; the words are kept as a draft.
+                    Err(e) if e.is_not_found() => {
+                        self.edit_gone(&space, &message, &text, &previous);
                     }
                     Err(e) if reconcile::is_unsure(&e) => {
                         // The server may have saved it: the new text stays shown as

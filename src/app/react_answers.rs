@@ -10,6 +10,22 @@ use super::{reconcile, App, Effect};
 impl App {
     pub(super) fn on_react_outcome(&mut self, o: ReactOutcome, fx: &mut Vec<Effect>) {
         match o {
+            // Left or deleted before the answer came: nothing of it comes back.
+            ReactOutcome::Reacted { space, .. }
+            | ReactOutcome::Unreacted { space, .. }
+            | ReactOutcome::Mine { space, .. }
+            | ReactOutcome::Pins { space, .. }
+            | ReactOutcome::Pinned { space, .. }
+            | ReactOutcome::Unpinned { space, .. }
+                if !self.knows_space(&space) =>
+            {
+                tracing::debug!("an answer for a space no longer known was dropped");
+            }
+            // As a plain send's: forgotten with its space, the local copy has nothing
+            // left to settle.
+            ReactOutcome::QuotingSent { space, .. } if !self.store.has_timeline(&space) => {
+                tracing::debug!("an answer about a send in a space no longer known was dropped");
+            }
             ReactOutcome::Reacted {
                 space,
                 message,

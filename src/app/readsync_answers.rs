@@ -16,6 +16,11 @@ use crate::notify::{self, Kind};
 
 impl App {
     pub(super) fn on_user_outcome(&mut self, o: UserOutcome, fx: &mut Vec<Effect>) {
+        if answer_space(&o).is_some_and(|s| !self.knows_space(s)) {
+            // Left or deleted before the answer came: nothing of it is kept or said.
+            tracing::debug!("an answer for a space no longer known was dropped");
+            return;
+        }
         match o {
             UserOutcome::Unread { space, result, .. } => self.on_unread(space, result, fx),
             UserOutcome::ReadUnread { space, result, .. } => {
@@ -244,5 +249,20 @@ impl App {
                 .iter()
                 .any(|i| i.thread() == thread && self.is_mine_item(i))
         })
+    }
+}
+
+/// The space a user-state answer is about (none for the sections list).
+fn answer_space(o: &UserOutcome) -> Option<&SpaceName> {
+    match o {
+        UserOutcome::Unread { space, .. }
+        | UserOutcome::ReadUnread { space, .. }
+        | UserOutcome::ReadState { space, .. }
+        | UserOutcome::ReadStateSet { space, .. }
+        | UserOutcome::ThreadReadState { space, .. }
+        | UserOutcome::Muted { space, .. }
+        | UserOutcome::MuteSet { space, .. }
+        | UserOutcome::Moved { space, .. } => Some(space),
+        UserOutcome::Sections { .. } => None,
     }
 }

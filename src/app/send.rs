@@ -100,6 +100,34 @@ impl App {
         }
     }
 
+    /// The answer to [`MessagesEffect::FetchSent`](crate::app::MessagesEffect::FetchSent).
+    /// After a 409 (the server had the message), not found means someone deleted it
+    /// since: it was sent, so nothing is left to retry. After a refusal that prompted a
+    /// check, not found means it never arrived: the send failed as refused.
+    pub(super) fn on_fetched_sent(
+        &mut self,
+        space: SpaceName,
+        local: String,
+        client_id: String,
+        result: Result<Message, ApiError>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let gone = result.as_ref().is_err_and(ApiError::is_not_found);
+        if !gone || self.unsure.is_checking(&local) {
+            return self.on_sent(space, local, client_id, result, fx);
+        }
+        self.unsure.settle(&local);
+        let next = self.neighbour_after_delete(&space, &local, false);
+        let Some(tl) = self.store.timeline_mut(&space) else {
+            return;
+        };
+        if tl.remove(&local).is_none() {
+            return;
+        }
+        self.select_instead(&space, next);
+        self.note("Your message was sent, then deleted (by someone else or elsewhere): there is nothing to send again.");
+    }
+
     /// Whether `text` is too long to send; if so the user is told by how much, and the
     /// text stays in the box.
     fn over_limit(&mut self, text: &str) -> bool {

@@ -10,6 +10,12 @@ use crate::keymap::{Command, Mode};
 impl App {
     pub(super) fn on_space_outcome(&mut self, o: SpaceOutcome, fx: &mut Vec<Effect>) {
         match o {
+            SpaceOutcome::Space { space, .. } | SpaceOutcome::SpaceUpdated { space, .. }
+                if !self.knows_space(&space) =>
+            {
+                // Left or deleted before the answer came: it does not come back.
+                tracing::debug!("an answer for a space no longer known was dropped");
+            }
             SpaceOutcome::Space { space, result } => self.on_space(space, result, fx),
             SpaceOutcome::DirectMessage { user, result } => {
                 self.on_direct_message(user, result, fx)
