@@ -8,7 +8,7 @@ use common::fixture::*;
 use crossterm::event::KeyCode;
 use gchat::api::error::ServerError;
 use gchat::api::model::*;
-use gchat::api::{ApiError, UserRef};
+use gchat::api::{ApiError, ClientMessageId, UserRef};
 use gchat::app::compose::Target;
 use gchat::app::dialog::Kind;
 use gchat::app::member_requests::{MemberEffect, MemberOutcome};
@@ -34,7 +34,12 @@ fn selected_is(app: &gchat::app::App, suffix: &str) -> bool {
 }
 
 /// The server's copy of a post arrives: `m`, carrying the post's client id.
-fn arrives(app: &mut gchat::app::App, local: &str, cid: &str, mut m: Message) -> Vec<Effect> {
+fn arrives(
+    app: &mut gchat::app::App,
+    local: &str,
+    cid: &ClientMessageId,
+    mut m: Message,
+) -> Vec<Effect> {
     m.client_assigned_message_id = Some(cid.to_string());
     done(
         app,
@@ -44,13 +49,13 @@ fn arrives(app: &mut gchat::app::App, local: &str, cid: &str, mut m: Message) ->
             attachment: Vec::new(),
             space: sn(TEAM),
             local: local.to_string(),
-            client_id: cid.to_string(),
+            client_id: cid.clone(),
             result: Ok(m),
         }),
     )
 }
 
-fn sends(fx: &[Effect]) -> Vec<(String, String, String, Option<String>)> {
+fn sends(fx: &[Effect]) -> Vec<(String, ClientMessageId, String, Option<String>)> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Messages(gchat::app::MessagesEffect::Send {
@@ -63,7 +68,7 @@ fn sends(fx: &[Effect]) -> Vec<(String, String, String, Option<String>)> {
                 local.clone(),
                 client_id.clone(),
                 text.clone(),
-                thread.clone(),
+                thread.as_ref().map(ToString::to_string),
             )),
             _ => None,
         })
@@ -104,7 +109,7 @@ fn posting_is_optimistic_and_carries_a_client_id() {
     let s = sends(&fx);
     assert_eq!(s.len(), 1);
     let (local, cid, text, thread) = s[0].clone();
-    assert!(cid.starts_with("client-"));
+    assert!(cid.as_str().starts_with("client-"));
     assert_eq!(text, "Ship it 🚀");
     assert_eq!(thread, None);
     assert!(

@@ -28,7 +28,7 @@ fn refused() -> ApiError {
 }
 
 /// Types `text` in the box and sends it: answers the local name and client id.
-fn post(app: &mut App, text: &str) -> (String, String) {
+fn post(app: &mut App, text: &str) -> (String, gchat::api::ClientMessageId) {
     ch(app, 'i');
     typed(app, text);
     let fx = key(app, KeyCode::Enter);
@@ -36,7 +36,12 @@ fn post(app: &mut App, text: &str) -> (String, String) {
     expect_effect!(fx, Effect::Messages(gchat::app::MessagesEffect::Send { local, client_id, .. }) => (local.clone(), client_id.clone()))
 }
 
-fn answer(app: &mut App, local: &str, cid: &str, result: Result<Message, ApiError>) {
+fn answer(
+    app: &mut App,
+    local: &str,
+    cid: &gchat::api::ClientMessageId,
+    result: Result<Message, ApiError>,
+) {
     done(
         app,
         Outcome::Messages(gchat::app::MessagesOutcome::Sent {
@@ -45,9 +50,9 @@ fn answer(app: &mut App, local: &str, cid: &str, result: Result<Message, ApiErro
             attachment: Vec::new(),
             space: sn(TEAM),
             local: local.into(),
-            client_id: cid.into(),
+            client_id: cid.clone(),
             result: result.map(|mut m| {
-                m.client_assigned_message_id = Some(cid.into());
+                m.client_assigned_message_id = Some(cid.to_string());
                 m
             }),
         }),
@@ -151,18 +156,44 @@ fn restored_messages_are_failed_checked_and_retried_with_their_id() {
             created: now(),
             attachment: Vec::new(),
         },
-        // Damaged entries are skipped, not sent anywhere (one with a bad space name
-        // is not even read back: see below).
+        // A damaged entry keeps its words: a new id (the server refuses malformed ids,
+        // so it never stored it under the old one), said under the message.
         Unsent {
             space: sn(TEAM),
             client_id: "not a client id".into(),
             text: "bad id".into(),
             thread: None,
-            created: now(),
+            created: now() - chrono::TimeDelta::minutes(1),
             attachment: Vec::new(),
         },
     ]);
+    let out = app.unsent();
+    assert_eq!(out.len(), 2, "nothing typed is dropped: {out:?}");
+    assert_eq!(out[0].text, "bad id");
+    assert!(
+        gchat::api::ClientMessageId::parse(&out[0].client_id).is_ok(),
+        "{:?}",
+        out[0].client_id
+    );
+    let bad = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .get(&format!("local/{}", out[0].client_id))
+        .cloned()
+        .expect("restored under its new id");
+    assert!(
+        matches!(&bad.local, Some(Local::Failed(why)) if why.contains("given a new one")),
+        "{:?}",
+        bad.local
+    );
+    // Only the well-formed one is looked at below.
+    app.store
+        .timeline_mut(TEAM)
+        .expect("timeline")
+        .remove(&format!("local/{}", out[0].client_id));
     let local = format!("local/{cid}");
+    let cid = gchat::api::ClientMessageId::parse(&cid).expect("a valid client id");
     let item = app
         .store
         .timeline(TEAM)
@@ -230,7 +261,7 @@ fn a_restored_message_the_server_has_is_shown_as_sent() {
         Outcome::Messages(gchat::app::MessagesOutcome::Checked {
             space: sn(TEAM),
             local: local.clone(),
-            client_id: cid,
+            client_id: gchat::api::ClientMessageId::parse(&cid).expect("a valid client id"),
             result: Ok(Some(m)),
         }),
     );

@@ -62,12 +62,12 @@ fn effects(message: &str, membership: &str) -> Vec<Effect> {
         Effect::Messages(gchat::app::MessagesEffect::CheckSent {
             space: space.clone(),
             local: "local/client-never".into(),
-            client_id: "client-never".into(),
+            client_id: common::fixture::cid("client-never"),
         }),
         Effect::Messages(gchat::app::MessagesEffect::FetchSent {
             space: space.clone(),
             local: "local/client-never".into(),
-            client_id: "client-never".into(),
+            client_id: common::fixture::cid("client-never"),
         }),
         Effect::Messages(gchat::app::MessagesEffect::Edit {
             space: space.clone(),
@@ -175,7 +175,7 @@ async fn every_answer_is_the_answer_to_its_request_and_as_quiet() {
         Effect::Messages(gchat::app::MessagesEffect::Send {
             space: team(),
             local: "local/client-requests-1".into(),
-            client_id: "client-requests-1".into(),
+            client_id: common::fixture::cid("client-requests-1"),
             text: "to act on".into(),
             thread: None,
             attachment: Vec::new(),

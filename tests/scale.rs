@@ -79,7 +79,10 @@ fn older_pages_live_messages_and_sends_interleave_in_time_order() {
     let mut local = msg("x", "x", false, 0);
     local.name = Some("local/1".into());
     local.text = Some("sending".into());
-    t.add_local(local, "client-1".into());
+    t.add_local(
+        local,
+        gchat::api::ClientMessageId::parse("client-1").expect("a valid client id"),
+    );
     // An older page, given newest first.
     t.merge(
         (40..50)

@@ -712,7 +712,7 @@ mod alone {
         };
         let t = newest_listed(app) + chrono::Duration::minutes(5);
         let mut m = msg(TEAM, "MINE", "MINE", alice(), t, "mine");
-        m.client_assigned_message_id = Some(client_id.clone());
+        m.client_assigned_message_id = Some(client_id.to_string());
         done(
             app,
             Outcome::Messages(gchat::app::MessagesOutcome::Sent {

@@ -29,7 +29,7 @@ fn arrived(app: &mut App, cid: &str, id: &str, text: &str) {
         Outcome::Messages(gchat::app::MessagesOutcome::Checked {
             space: sn(TEAM),
             local: format!("local/{cid}"),
-            client_id: cid.into(),
+            client_id: gchat::api::ClientMessageId::parse(cid).expect("a valid client id"),
             result: Ok(Some(m)),
         }),
     );

@@ -195,6 +195,17 @@ impl ClientMessageId {
             Err(err("client message id", s, CLIENT_ID_FORM))
         }
     }
+    /// A fresh id: `client-gchat-` and 20 random lowercase letters and digits (valid by
+    /// construction, so it needs no parse).
+    pub fn random() -> Self {
+        use rand::Rng;
+        const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        let mut rng = rand::thread_rng();
+        let tail: String = (0..20)
+            .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+            .collect();
+        ClientMessageId(format!("client-gchat-{tail}"))
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -645,6 +656,11 @@ mod tests {
         assert!(ClientMessageId::parse(&max).is_ok());
         let too_long = format!("client-{}", "a".repeat(57));
         assert!(ClientMessageId::parse(&too_long).is_err());
+        for _ in 0..200 {
+            let r = ClientMessageId::random();
+            assert_eq!(ClientMessageId::parse(r.as_str()), Ok(r.clone()));
+            assert_ne!(ClientMessageId::random(), r);
+        }
         for bad in [
             "custom-name",
             "client-Upper",

@@ -142,7 +142,7 @@ pub struct Item {
     pub local: Option<Local>,
     /// For messages sent from here: the client-assigned id (a retry reuses it, so the
     /// server can never store the message twice).
-    pub client_id: Option<String>,
+    pub client_id: Option<crate::api::ClientMessageId>,
     /// Bumped on every change, so cached layout knows to redo this message.
     pub rev: u64,
 }

@@ -61,22 +61,19 @@ requests! {
     Send => Sent {
         space: SpaceName,
         local: String,
-        client_id: String,
+        client_id: ClientMessageId,
         text: String,
-        thread: Option<String>,
+        thread: Option<ThreadName>,
         /// Uploaded files sent with it (`Attachment`s with only their data reference).
         attachment: Vec<serde_json::Value>,
     } -> Message, quiet: false,
         |client| send(client, space, client_id, text, thread, attachment).await;
     /// Fetch a sent message by its client id (after a 409: it did arrive).
-    FetchSent => Fetched { space: SpaceName, local: String, client_id: String } -> Message,
-        quiet: false,
-        |client| {
-            let name = MessageName::from_client_id(space, &ClientMessageId::parse(client_id)?);
-            client.get_message(&name).await
-        };
+    FetchSent => Fetched { space: SpaceName, local: String, client_id: ClientMessageId }
+        -> Message, quiet: false,
+        |client| client.get_message(&MessageName::from_client_id(space, client_id)).await;
     /// Ask whether a message left unsent by an earlier run arrived after all.
-    CheckSent => Checked { space: SpaceName, local: String, client_id: String }
+    CheckSent => Checked { space: SpaceName, local: String, client_id: ClientMessageId }
         -> Option<Message>, quiet: true,
         |client| check(client, space, client_id).await;
     Edit => Edited {
@@ -135,23 +132,22 @@ async fn poll(
 async fn send(
     client: &Client,
     space: &SpaceName,
-    client_id: &str,
+    client_id: &ClientMessageId,
     text: &str,
-    thread: &Option<String>,
+    thread: &Option<ThreadName>,
     attachment: &[serde_json::Value],
 ) -> Result<Message, ApiError> {
-    let id = ClientMessageId::parse(client_id)?;
     let body = Message {
         text: Some(text.to_string()).filter(|t| !t.is_empty() || attachment.is_empty()),
         attachment: attachment.to_vec(),
-        thread: thread.clone().map(|t| Thread {
-            name: Some(t),
+        thread: thread.as_ref().map(|t| Thread {
+            name: Some(t.to_string()),
             thread_key: None,
         }),
         ..Default::default()
     };
     let p = CreateMessage {
-        message_id: Some(id),
+        message_id: Some(client_id.clone()),
         reply_option: thread
             .as_ref()
             .map(|_| MessageReplyOption::FallbackToNewThread),
@@ -164,9 +160,9 @@ async fn send(
 async fn check(
     client: &Client,
     space: &SpaceName,
-    client_id: &str,
+    client_id: &ClientMessageId,
 ) -> Result<Option<Message>, ApiError> {
-    let name = MessageName::from_client_id(space, &ClientMessageId::parse(client_id)?);
+    let name = MessageName::from_client_id(space, client_id);
     match client.get_message(&name).await {
         Ok(m) => Ok(Some(m)),
         Err(e) if e.code() == Some(404) => Ok(None),

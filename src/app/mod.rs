@@ -146,14 +146,8 @@ pub struct Status {
 }
 
 /// Ids for local copies and client message ids.
-fn client_id() -> String {
-    use rand::Rng;
-    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::thread_rng();
-    let tail: String = (0..20)
-        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
-        .collect();
-    format!("client-gchat-{tail}")
+fn client_id() -> crate::api::ClientMessageId {
+    crate::api::ClientMessageId::random()
 }
 
 pub struct App {

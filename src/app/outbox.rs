@@ -34,17 +34,25 @@ pub struct Unsent {
 /// Why a message from an earlier run shows as not sent.
 pub const NOT_SENT_LAST_TIME: &str = "gchat closed before the server confirmed it.";
 
+/// Why a message from an earlier run comes back with a new client id.
+const ID_DAMAGED: &str =
+    "Its kept id was damaged in the file, so it was given a new one: check it is not posted already before retrying.";
+
+/// Why a reply from an earlier run comes back outside its thread.
+const THREAD_DAMAGED: &str =
+    "The name of the thread it replied in was damaged, so a retry sends it as a new message; edit it to move the words.";
+
 impl App {
     /// The local copy of a message being sent from here.
     pub(super) fn local_message(
         &self,
-        client_id: &str,
+        client_id: &ClientMessageId,
         text: &str,
-        thread: Option<String>,
+        thread: Option<ThreadName>,
         created: DateTime<Utc>,
     ) -> Message {
         Message {
-            name: Some(MessageId::local_name(client_id)),
+            name: Some(MessageId::local_name(client_id.as_str())),
             text: Some(text.to_string()),
             sender: Some(User {
                 name: self.me.user.clone().or(Some("users/app".into())),
@@ -59,7 +67,7 @@ impl App {
             create_time: Some(created),
             thread_reply: thread.is_some(),
             thread: thread.map(|t| Thread {
-                name: Some(t),
+                name: Some(t.to_string()),
                 thread_key: None,
             }),
             ..Default::default()
@@ -80,7 +88,7 @@ impl App {
                     }
                     Some(Unsent {
                         space: space.clone(),
-                        client_id: it.client_id.clone()?,
+                        client_id: it.client_id.as_ref()?.to_string(),
                         text: it.text().map(String::from).unwrap_or_default(),
                         thread: if it.is_reply() {
                             it.thread_name().map(String::from)
@@ -150,22 +158,33 @@ impl App {
             .count()
     }
 
-    /// Brings back what an earlier run left unsent: shown as failed, ready to retry. An
-    /// entry that is not well formed (a damaged or edited file) is skipped and logged.
+    /// Brings back what an earlier run left unsent: shown as failed, ready to retry. What
+    /// was typed is never dropped for a damaged part: an id that is not one (the server
+    /// refuses such ids, so it never stored the message under it) is replaced by a fresh
+    /// one, and a reply whose thread's name is not one comes back as a new message. Each
+    /// is logged, and the message's reason for not being sent says so.
     pub fn restore_unsent(&mut self, list: Vec<Unsent>) {
         let mut restored = Vec::new();
         for u in list {
-            let valid = SpaceName::parse(&u.space).ok().filter(|_| {
-                ClientMessageId::parse(&u.client_id).is_ok()
-                    && u.thread
-                        .as_deref()
-                        .is_none_or(|t| ThreadName::parse(t).is_ok())
-            });
-            let Some(space) = valid.map(|s| s.to_string()) else {
-                tracing::warn!(space = %u.space, "skipped an unsent message that is not well formed");
-                continue;
+            let space = u.space.to_string();
+            let mut why = NOT_SENT_LAST_TIME.to_string();
+            let client_id = match ClientMessageId::parse(&u.client_id) {
+                Ok(id) => id,
+                Err(e) => {
+                    tracing::warn!(space = %u.space, error = %e, "an unsent message's kept id is not well formed: given a new one");
+                    why = format!("{why} {ID_DAMAGED}");
+                    super::client_id()
+                }
             };
-            let local = MessageId::local_name(&u.client_id);
+            let thread = match u.thread.as_deref().map(ThreadName::parse).transpose() {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::warn!(space = %u.space, error = %e, "an unsent reply's thread is not well formed: kept as a new message");
+                    why = format!("{why} {THREAD_DAMAGED}");
+                    None
+                }
+            };
+            let local = MessageId::local_name(client_id.as_str());
             if self
                 .store
                 .timeline(&space)
@@ -173,11 +192,11 @@ impl App {
             {
                 continue;
             }
-            let mut msg = self.local_message(&u.client_id, &u.text, u.thread, u.created);
+            let mut msg = self.local_message(&client_id, &u.text, thread, u.created);
             msg.attachment = u.attachment;
             let tl = self.store.timeline_entry(&space);
-            tl.add_local(msg, u.client_id);
-            tl.set_local(&local, Some(Local::Failed(NOT_SENT_LAST_TIME.into())));
+            tl.add_local(msg, client_id);
+            tl.set_local(&local, Some(Local::Failed(why)));
             restored.push((space, local));
         }
         if !restored.is_empty() {
@@ -188,16 +207,29 @@ impl App {
     /// On start: asks the server whether each message from an earlier run arrived after
     /// all (its answer may have been lost), by its client id.
     pub(super) fn check_unsent(&self) -> Vec<Effect> {
-        self.unsent()
-            .into_iter()
-            .map(|u| {
-                Effect::Messages(crate::app::MessagesEffect::CheckSent {
-                    local: MessageId::local_name(&u.client_id),
-                    space: u.space,
-                    client_id: u.client_id,
+        let mut v: Vec<(DateTime<Utc>, String, Effect)> = self
+            .store
+            .timelines()
+            .flat_map(|(space, tl)| {
+                tl.items().iter().filter_map(move |it| {
+                    let sending_or_failed =
+                        matches!(it.local, Some(Local::Sending | Local::Failed(_)));
+                    if !it.is_local() || !sending_or_failed {
+                        return None;
+                    }
+                    let client_id = it.client_id.clone()?;
+                    let key = client_id.to_string();
+                    let effect = Effect::Messages(crate::app::MessagesEffect::CheckSent {
+                        local: MessageId::local_name(client_id.as_str()),
+                        space: space.clone(),
+                        client_id,
+                    });
+                    Some((it.time(), key, effect))
                 })
             })
-            .collect()
+            .collect();
+        v.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        v.into_iter().map(|(_, _, e)| e).collect()
     }
 
     /// The server's answer to [`MessagesEffect::CheckSent`](crate::app::MessagesEffect::CheckSent): there, it replaces the local copy;
@@ -206,7 +238,7 @@ impl App {
         &mut self,
         space: SpaceName,
         local: String,
-        client_id: String,
+        client_id: ClientMessageId,
         result: Result<Option<Message>, ApiError>,
         fx: &mut Vec<Effect>,
     ) {

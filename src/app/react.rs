@@ -8,7 +8,7 @@ use crate::api::model::{CustomEmoji, Emoji, EmojiReactionSummary, Message, Messa
 use crate::api::model::{MessageReplyOption, Reaction, Thread};
 use crate::api::{
     client, ApiError, ClientMessageId, CreateMessage, MessageName, MessagePinName, ReactionName,
-    SpaceName, UserRef,
+    SpaceName, ThreadName, UserRef,
 };
 use crate::clean::Clean;
 
@@ -336,20 +336,19 @@ requests! {
     SendQuoting => QuotingSent {
         space: SpaceName,
         local: String,
-        client_id: String,
+        client_id: ClientMessageId,
         text: String,
-        thread: Option<String>,
+        thread: Option<ThreadName>,
         quote: crate::api::model::QuotedMessageMetadata,
         /// Files uploaded for it (`attachment` as sent).
         attachment: Vec<serde_json::Value>,
     } -> Message, quiet: false,
         |c| {
-            let id = ClientMessageId::parse(client_id)?;
             let mut body = Message {
                 text: Some(text.clone()).filter(|t| !t.is_empty() || attachment.is_empty()),
                 attachment: attachment.clone(),
-                thread: thread.clone().map(|t| Thread {
-                    name: Some(t),
+                thread: thread.as_ref().map(|t| Thread {
+                    name: Some(t.to_string()),
                     thread_key: None,
                 }),
                 ..Default::default()
@@ -361,7 +360,7 @@ requests! {
                 ..Default::default()
             });
             let p = CreateMessage {
-                message_id: Some(id),
+                message_id: Some(client_id.clone()),
                 reply_option: thread.as_ref().map(|_| MessageReplyOption::FallbackToNewThread),
                 ..Default::default()
             };

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::api::model::Message;
-use crate::api::{ApiError, MessageName, SpaceName};
+use crate::api::{ApiError, ClientMessageId, MessageName, SpaceName, ThreadName};
 use crate::app::compose::Target;
 use crate::app::permissions::Task;
 use crate::app::react::ReactEffect;
@@ -16,7 +16,7 @@ impl App {
         &mut self,
         space: SpaceName,
         local: String,
-        client_id: String,
+        client_id: ClientMessageId,
         result: Result<Message, ApiError>,
         fx: &mut Vec<Effect>,
     ) {
@@ -204,12 +204,20 @@ impl App {
                 if self.over_limit(&text) {
                     return;
                 }
+                // A thread's name as the server gave it: the box keeps the text when it is
+                // not one.
                 let thread = match &target {
-                    Target::Reply { thread } => Some(thread.clone()),
+                    Target::Reply { thread } => match ThreadName::parse(thread) {
+                        Ok(t) => Some(t),
+                        Err(e) => {
+                            self.error(format!("That thread cannot be replied to: {e}"));
+                            return;
+                        }
+                    },
                     _ => None,
                 };
                 let cid = client_id();
-                let local = MessageId::local_name(&cid);
+                let local = MessageId::local_name(cid.as_str());
                 let quote = self.quote_shown().map(|q| q.meta.clone());
                 let mut msg = self.local_message(&cid, &text, thread.clone(), self.settings.now());
                 if let Some(q) = &quote {
@@ -299,10 +307,22 @@ impl App {
         let attachment = super::files::wire_attachments(&item.to_message());
         let (space, local) = (space.clone(), local.to_string());
         let text = item.text().map(String::from).unwrap_or_default();
-        let thread = if item.is_reply() {
-            item.thread_name().map(String::from)
-        } else {
-            None
+        // The thread was checked when the send was first built (or read back from the
+        // outbox); a copy changed since is refused, not sent elsewhere.
+        let thread = match item.thread_name().filter(|_| item.is_reply()) {
+            Some(t) => match ThreadName::parse(t) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    let why = format!("its thread cannot be replied to: {e}");
+                    self.unsure.settle(&local);
+                    if let Some(tl) = self.store.timeline_mut(&space) {
+                        tl.set_local(&local, Some(Local::Failed(why.clone())));
+                    }
+                    self.error(format!("Not sent: {why}"));
+                    return;
+                }
+            },
+            None => None,
         };
         let client_id = item.client_id.unwrap_or_else(client_id);
         fx.push(match quote {

@@ -226,7 +226,7 @@ impl Timeline {
                     .iter()
                     .rev()
                     .take_while(|i| i.is_local())
-                    .find(|i| i.client_id.as_deref() == Some(cid))
+                    .find(|i| i.client_id.as_ref().map(|c| c.as_str()) == Some(cid))
                     .map(|i| i.name().to_string())
                 {
                     self.remove(&local);
@@ -360,7 +360,7 @@ impl Timeline {
     }
 
     /// Adds a local copy of a message being sent.
-    pub fn add_local(&mut self, msg: Message, client_id: String) {
+    pub fn add_local(&mut self, msg: Message, client_id: crate::api::ClientMessageId) {
         self.next_rev += 1;
         let mut it = Item::new(msg, &mut self.shared);
         it.local = Some(Local::Sending);

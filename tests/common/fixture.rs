@@ -550,3 +550,8 @@ pub fn msn(s: &str) -> gchat::api::MembershipName {
 pub fn tn(s: &str) -> gchat::api::ThreadName {
     gchat::api::ThreadName::parse(s).expect("a valid thread name")
 }
+
+/// A client message id, for the effects and answers a test writes out.
+pub fn cid(s: &str) -> gchat::api::ClientMessageId {
+    gchat::api::ClientMessageId::parse(s).expect("a valid client message id")
+}

@@ -149,7 +149,7 @@ impl App {
                 ];
                 self.dialog = Some(Dialog::new(
                     Kind::CreateSpace {
-                        request_id: client_id().replace("client-gchat-", "space-"),
+                        request_id: client_id().as_str().replace("client-gchat-", "space-"),
                     },
                     fields,
                 ));

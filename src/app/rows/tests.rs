@@ -148,12 +148,12 @@ fn moving_the_unread_divider_touches_the_two_places() {
 fn a_send_and_its_answer_lay_out_the_end_only() {
     let (mut t, view, n) = big();
     let mut local = message("x", "x", false, 20_000 * 30, 0);
-    local.name = Some(MessageId::local_name("c1"));
+    local.name = Some(MessageId::local_name("client-c1"));
     local.thread = None;
-    t.add_local(local, "c1".into());
+    t.add_local(local, cid("client-c1"));
     let a = laid(&t, &view);
     let mut back = message("sent", "sent", false, 20_000 * 30 + 1, 0);
-    back.client_assigned_message_id = Some("c1".into());
+    back.client_assigned_message_id = Some("client-c1".into());
     t.merge(vec![back]);
     let b = laid(&t, &view);
     for (what, k) in [("the local copy", a), ("the answer", b)] {
@@ -220,7 +220,8 @@ fn interleave(seed: u64, steps: usize) {
             4 => {
                 // A send: a new thread or a reply.
                 let mut m = message(&id, &id, false, clock, 0);
-                m.name = Some(MessageId::local_name(&id));
+                let client = format!("client-{id}");
+                m.name = Some(MessageId::local_name(&client));
                 if rng.below(2) == 0 && !names.is_empty() {
                     if let Some(th) = thread_of(&t, &pick(&mut rng)) {
                         if !th.starts_with("local") {
@@ -235,9 +236,9 @@ fn interleave(seed: u64, steps: usize) {
                     m.thread = None;
                 }
                 let reply_to = m.thread.clone();
-                t.add_local(m, id.clone());
+                t.add_local(m, cid(&client));
                 sends.push(format!(
-                    "{id}|{}",
+                    "{client}|{}",
                     reply_to.and_then(|x| x.name).unwrap_or_default()
                 ));
             }
@@ -358,4 +359,9 @@ fn piecemeal_rows_are_the_rows_a_full_build_makes_through_random_changes() {
     for seed in 1..=seeds {
         interleave(seed, 150);
     }
+}
+
+/// A client message id the test writes out (valid by its form).
+fn cid(s: &str) -> crate::api::ClientMessageId {
+    crate::api::ClientMessageId::parse(s).expect("a valid client message id")
 }

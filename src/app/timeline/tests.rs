@@ -3,6 +3,11 @@ use crate::api::model::Thread;
 use crate::app::rows;
 use chrono::TimeZone;
 
+/// A client message id the test writes out (valid by its form).
+fn cid(s: &str) -> crate::api::ClientMessageId {
+    crate::api::ClientMessageId::parse(s).expect("a valid client message id")
+}
+
 pub(super) fn msg(name: &str, thread: &str, reply: bool, minute: u32) -> Message {
     Message {
         name: Some(format!("spaces/S/messages/{name}")),
@@ -81,7 +86,7 @@ fn merging_dedupes_sorts_and_replaces_local_copies() {
     assert_eq!(t.merge(vec![msg("a", "A", false, 1)]), 0, "already there");
     let mut local = msg("local/1", "L", false, 59);
     local.name = Some("local/1".into());
-    t.add_local(local, "client-abc".into());
+    t.add_local(local, cid("client-abc"));
     let mut back = msg("c", "C", false, 3);
     back.client_assigned_message_id = Some("client-abc".into());
     assert_eq!(t.merge(vec![back]), 1);
@@ -299,10 +304,10 @@ mod scale_tests {
             end = start;
         }
         let mut local = all[599].clone();
-        local.name = Some(MessageId::local_name("c1"));
+        local.name = Some(MessageId::local_name("client-c1"));
         local.thread = all[598].thread.clone();
         local.thread_reply = true;
-        t.add_local(local, "c1".into());
+        t.add_local(local, cid("client-c1"));
         check(&t);
         t.remove("spaces/S/messages/m0000001");
         t.remove("spaces/S/messages/m0000597");
@@ -321,10 +326,10 @@ mod scale_tests {
         answer.create_time = Some(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
         answer.thread = all[598].thread.clone();
         answer.thread_reply = true;
-        answer.client_assigned_message_id = Some("c1".into());
+        answer.client_assigned_message_id = Some("client-c1".into());
         t.merge(vec![answer]);
         check(&t);
-        assert!(t.get(&MessageId::local_name("c1")).is_none());
+        assert!(t.get(&MessageId::local_name("client-c1")).is_none());
         let rows = t.rows(&RowsKey {
             version: t.version,
             ..Default::default()
@@ -350,9 +355,9 @@ mod scale_tests {
         };
         t.rows(&key(&t));
         let mut local = Message::text("on its way");
-        local.name = Some(MessageId::local_name("c9"));
+        local.name = Some(MessageId::local_name("client-c9"));
         local.create_time = Some(Utc.with_ymd_and_hms(2031, 1, 1, 0, 0, 0).unwrap());
-        t.add_local(local, "c9".into());
+        t.add_local(local, cid("client-c9"));
         t.merge(all[200..300].to_vec());
         // A live message newer than all, and one from the middle (a late list).
         let mut live = all[399].clone();
