@@ -31,7 +31,7 @@ fn sends(fx: &[Effect]) -> Vec<(String, String)> {
         .filter_map(|e| match e {
             Effect::Messages(MessagesEffect::Send {
                 local, client_id, ..
-            }) => Some((local.clone(), client_id.clone())),
+            }) => Some((local.clone(), client_id.as_str().to_string())),
             _ => None,
         })
         .collect()
@@ -51,7 +51,7 @@ fn sent(
             attachment: Vec::new(),
             space: sn(TEAM),
             local: local.into(),
-            client_id: cid.into(),
+            client_id: gchat::api::ClientMessageId::parse(cid).expect("a client id"),
             result,
         }),
     )
@@ -68,7 +68,7 @@ fn fetched(
         Outcome::Messages(MessagesOutcome::Fetched {
             space: sn(TEAM),
             local: local.into(),
-            client_id: cid.into(),
+            client_id: gchat::api::ClientMessageId::parse(cid).expect("a client id"),
             result,
         }),
     )
@@ -161,7 +161,7 @@ fn a_kept_message_sent_then_deleted_is_dropped_on_retry() {
         Outcome::Messages(MessagesOutcome::Checked {
             space: sn(TEAM),
             local: local.clone(),
-            client_id: cid.into(),
+            client_id: gchat::api::ClientMessageId::parse(cid).expect("a client id"),
             result: Ok(None),
         }),
     );

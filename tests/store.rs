@@ -439,7 +439,7 @@ fn late_answers_after_leaving_leave_the_name_nowhere() {
             Outcome::Messages(gchat::app::MessagesOutcome::Sent {
                 space: team.clone(),
                 local: "local/client-gchat-late1".into(),
-                client_id: "client-gchat-late1".into(),
+                client_id: cid("client-gchat-late1"),
                 text: "late".into(),
                 thread: None,
                 attachment: Vec::new(),
@@ -472,7 +472,7 @@ fn late_answers_after_leaving_leave_the_name_nowhere() {
             Outcome::React(ReactOutcome::QuotingSent {
                 space: team.clone(),
                 local: "local/client-gchat-late2".into(),
-                client_id: "client-gchat-late2".into(),
+                client_id: cid("client-gchat-late2"),
                 text: "late".into(),
                 thread: None,
                 quote: Default::default(),

@@ -108,7 +108,7 @@ impl App {
         &mut self,
         space: SpaceName,
         local: String,
-        client_id: String,
+        client_id: ClientMessageId,
         result: Result<Message, ApiError>,
         fx: &mut Vec<Effect>,
     ) {
