@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compose::{Draft, Target};
 use super::dialog::{Dialog, Kind};
-use super::timeline::Local;
+use super::timeline::{Item, Local};
 use super::{App, Effect};
 use crate::api::model::{Message, Thread, User, UserType};
 use crate::api::{ApiError, ClientMessageId, SpaceName, ThreadName};
@@ -74,9 +74,10 @@ impl App {
         }
     }
 
-    /// Every message sent from here that the server has not confirmed, oldest first.
-    pub fn unsent(&self) -> Vec<Unsent> {
-        let mut v: Vec<Unsent> = self
+    /// The local copies of messages sent from here that the server has not confirmed,
+    /// with their spaces and client ids, oldest first (then by id).
+    fn unconfirmed(&self) -> Vec<(&SpaceName, &Item, &ClientMessageId)> {
+        let mut v: Vec<_> = self
             .store
             .timelines()
             .flat_map(|(space, tl)| {
@@ -86,23 +87,31 @@ impl App {
                     if !it.is_local() || !sending_or_failed {
                         return None;
                     }
-                    Some(Unsent {
-                        space: space.clone(),
-                        client_id: it.client_id.as_ref()?.to_string(),
-                        text: it.text().map(String::from).unwrap_or_default(),
-                        thread: if it.is_reply() {
-                            it.thread_name().map(String::from)
-                        } else {
-                            None
-                        },
-                        created: it.time(),
-                        attachment: it.attachment_json().to_vec(),
-                    })
+                    Some((space, it, it.client_id.as_ref()?))
                 })
             })
             .collect();
-        v.sort_by(|a, b| (a.created, &a.client_id).cmp(&(b.created, &b.client_id)));
+        v.sort_by(|a, b| (a.1.time(), a.2.as_str()).cmp(&(b.1.time(), b.2.as_str())));
         v
+    }
+
+    /// Every message sent from here that the server has not confirmed, oldest first.
+    pub fn unsent(&self) -> Vec<Unsent> {
+        self.unconfirmed()
+            .into_iter()
+            .map(|(space, it, client_id)| Unsent {
+                space: space.clone(),
+                client_id: client_id.to_string(),
+                text: it.text().map(String::from).unwrap_or_default(),
+                thread: if it.is_reply() {
+                    it.thread_name().map(String::from)
+                } else {
+                    None
+                },
+                created: it.time(),
+                attachment: it.attachment_json().to_vec(),
+            })
+            .collect()
     }
 
     /// Edits on their way, as drafts: if gchat stops before the answer, the words stay.
@@ -207,29 +216,16 @@ impl App {
     /// On start: asks the server whether each message from an earlier run arrived after
     /// all (its answer may have been lost), by its client id.
     pub(super) fn check_unsent(&self) -> Vec<Effect> {
-        let mut v: Vec<(DateTime<Utc>, String, Effect)> = self
-            .store
-            .timelines()
-            .flat_map(|(space, tl)| {
-                tl.items().iter().filter_map(move |it| {
-                    let sending_or_failed =
-                        matches!(it.local, Some(Local::Sending | Local::Failed(_)));
-                    if !it.is_local() || !sending_or_failed {
-                        return None;
-                    }
-                    let client_id = it.client_id.clone()?;
-                    let key = client_id.to_string();
-                    let effect = Effect::Messages(crate::app::MessagesEffect::CheckSent {
-                        local: MessageId::local_name(client_id.as_str()),
-                        space: space.clone(),
-                        client_id,
-                    });
-                    Some((it.time(), key, effect))
+        self.unconfirmed()
+            .into_iter()
+            .map(|(space, _, client_id)| {
+                Effect::Messages(crate::app::MessagesEffect::CheckSent {
+                    local: MessageId::local_name(client_id.as_str()),
+                    space: space.clone(),
+                    client_id: client_id.clone(),
                 })
             })
-            .collect();
-        v.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        v.into_iter().map(|(_, _, e)| e).collect()
+            .collect()
     }
 
     /// The server's answer to [`MessagesEffect::CheckSent`](crate::app::MessagesEffect::CheckSent): there, it replaces the local copy;
