@@ -160,6 +160,23 @@ impl Run {
     }
 }
 
+/// The body of the newest page of `space`, whole or with only the `fields` selected.
+async fn one_page(url: &str, space: &SpaceName, fields: Option<&str>) -> Vec<u8> {
+    let mut q = vec![("pageSize", PAGE.to_string())];
+    q.extend(fields.map(|f| ("fields", f.to_string())));
+    reqwest::Client::new()
+        .get(format!("{url}/v1/{space}/messages"))
+        .query(&q)
+        .bearer_auth("user:1001")
+        .send()
+        .await
+        .expect("page")
+        .bytes()
+        .await
+        .expect("body")
+        .to_vec()
+}
+
 /// `rounds` walks of the first `per_round` pages, through gchat's client.
 async fn gchat_walk(c: &Client, space: &SpaceName, per_round: usize, rounds: usize) -> Run {
     let walk = || async {
@@ -314,17 +331,7 @@ fn main() {
     let raw = rt.block_on(raw_walk(&emu.url, &space, per_round, rounds));
     raw.print("bare reqwest (bytes, no decoding)");
     // Decoding alone: one page's body, decoded as the app's list does and whole.
-    let body = rt.block_on(async {
-        reqwest::Client::new()
-            .get(format!("{}/v1/{space}/messages?pageSize={PAGE}", emu.url))
-            .bearer_auth("user:1001")
-            .send()
-            .await
-            .expect("page")
-            .bytes()
-            .await
-            .expect("body")
-    });
+    let body = rt.block_on(one_page(&emu.url, &space, None));
     let decode = |f: &dyn Fn(&[u8]) -> usize| {
         let (wall, cpu0) = (Instant::now(), cpu());
         for _ in 0..200 {
@@ -351,21 +358,11 @@ fn main() {
         full.1.as_secs_f64() * 1e3
     );
     // The page as list_messages asks for it (`fields`): what its decoding costs.
-    let asked = rt.block_on(async {
-        reqwest::Client::new()
-            .get(format!("{}/v1/{space}/messages", emu.url))
-            .query(&[
-                ("pageSize", PAGE.to_string()),
-                ("fields", gchat::api::lean::LISTED_FIELDS.to_string()),
-            ])
-            .bearer_auth("user:1001")
-            .send()
-            .await
-            .expect("page")
-            .bytes()
-            .await
-            .expect("body")
-    });
+    let asked = rt.block_on(one_page(
+        &emu.url,
+        &space,
+        Some(gchat::api::lean::LISTED_FIELDS),
+    ));
     let cpu0 = cpu();
     for _ in 0..200 {
         let page = gchat::api::lean::message_page(&asked, &space).expect("decode");

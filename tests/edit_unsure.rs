@@ -4,7 +4,7 @@
 mod common;
 
 use common::fixture::*;
-use crossterm::event::KeyCode;
+use common::steps::*;
 use gchat::api::ApiError;
 use gchat::app::timeline::Local;
 use gchat::app::{Effect, Outcome};
@@ -15,23 +15,7 @@ const NEW: &str = "Yes, builds fine here. Really.";
 
 /// Alice edits her reply T2; the answer is lost. Answers the effects of the lost answer.
 fn edit_lost(app: &mut gchat::app::App) -> Vec<Effect> {
-    app.views
-        .get_mut(TEAM)
-        .unwrap()
-        .expanded
-        .insert("spaces/AAAATeamRst/threads/T1".into());
-    app.views.get_mut(TEAM).unwrap().selected = Some(gchat::app::timeline::Row::Msg {
-        name: T2.into(),
-        reply: true,
-    });
-    ch(app, 'e');
-    typed(app, " Really.");
-    let fx = key(app, KeyCode::Enter);
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Edit { .. }))),
-        "{fx:?}"
-    );
+    edit_reply_t2(app);
     done(
         app,
         Outcome::Messages(gchat::app::MessagesOutcome::Edited {

@@ -180,23 +180,7 @@ const OLD: &str = "Yes, builds fine here.";
 const NEW: &str = "Yes, builds fine here. Really.";
 
 fn edit(app: &mut App) {
-    app.views
-        .get_mut(TEAM)
-        .unwrap()
-        .expanded
-        .insert("spaces/AAAATeamRst/threads/T1".into());
-    app.views.get_mut(TEAM).unwrap().selected = Some(gchat::app::timeline::Row::Msg {
-        name: T2.into(),
-        reply: true,
-    });
-    ch(app, 'e');
-    typed(app, " Really.");
-    let fx = key(app, KeyCode::Enter);
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::Messages(MessagesEffect::Edit { .. }))),
-        "{fx:?}"
-    );
+    edit_reply_t2(app);
 }
 
 fn edited(app: &mut App, result: Result<gchat::api::model::Message, ApiError>) -> Vec<Effect> {

@@ -8,8 +8,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::fixture::*;
+use common::steps::*;
 use crossterm::event::KeyCode;
-use gchat::api::sync_model::{Section, SectionType};
+
 use gchat::app::user_requests::{UserEffect, UserOutcome};
 use gchat::app::{Action, App, Effect, Focus, Outcome};
 
@@ -93,32 +94,9 @@ fn the_offer_to_open_a_saved_file_goes_with_its_note() {
     assert!(opens(&ch(&mut a, 'o')));
 }
 
-fn section(id: &str, kind: SectionType, name: Option<&str>) -> Section {
-    Section {
-        name: Some(format!("users/1001/sections/{id}")),
-        display_name: name.map(String::from),
-        sort_order: None,
-        section_type: Some(kind),
-    }
-}
-
 fn with_sections() -> App {
     let mut a = app();
-    let list = vec![
-        section("projects", SectionType::Custom, Some("Projects")),
-        section("default-spaces", SectionType::DefaultSpaces, None),
-        section(
-            "default-direct-messages",
-            SectionType::DefaultDirectMessages,
-            None,
-        ),
-    ];
-    done(
-        &mut a,
-        Outcome::User(UserOutcome::Sections {
-            result: Ok((list, vec![])),
-        }),
-    );
+    three_sections(&mut a);
     a.focus = Focus::Spaces;
     a.spaces.selected = Some(ENG.into());
     a

@@ -3,8 +3,9 @@
 mod common;
 
 use common::fixture::*;
+use common::steps::*;
 use gchat::api::model::*;
-use gchat::api::sync_model::{EventType, Section, SectionType};
+use gchat::api::sync_model::EventType;
 use gchat::app::{App, Effect, Outcome};
 
 fn team_events(app: &mut App, events: Vec<gchat::api::sync_model::SpaceEvent>) -> Vec<Effect> {
@@ -220,33 +221,10 @@ fn status_line(app: &App) -> String {
         .to_string()
 }
 
-fn section(id: &str, kind: SectionType, name: Option<&str>) -> Section {
-    Section {
-        name: Some(format!("users/1001/sections/{id}")),
-        display_name: name.map(String::from),
-        sort_order: None,
-        section_type: Some(kind),
-    }
-}
-
 /// The spaces pane, grouped in sections, with a section's header selected.
 fn header_selected() -> App {
     let mut a = app();
-    let list = vec![
-        section("projects", SectionType::Custom, Some("Projects")),
-        section("default-spaces", SectionType::DefaultSpaces, None),
-        section(
-            "default-direct-messages",
-            SectionType::DefaultDirectMessages,
-            None,
-        ),
-    ];
-    done(
-        &mut a,
-        Outcome::User(gchat::app::user_requests::UserOutcome::Sections {
-            result: Ok((list, vec![])),
-        }),
-    );
+    three_sections(&mut a);
     a.focus = gchat::app::Focus::Spaces;
     a.sections.header = Some("users/1001/sections/default-spaces".into());
     a

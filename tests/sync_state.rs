@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::KeyCode;
 use gchat::api::model::*;
-use gchat::api::sync_model::{Section, SectionType};
+use gchat::api::sync_model::SectionType;
 use gchat::api::ApiError;
 use gchat::app::{Action, App, Effect, Focus, LoadKind, Outcome};
 use gchat::notify::{Mode, PerKind};
 
 use common::fixture::*;
+use common::steps::section;
 use gchat::app::user_requests::{ReadAndUnread, UserEffect, UserOutcome};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -450,15 +451,6 @@ fn u_goes_back_to_the_first_unread_message() {
     assert_ne!(selected(&app), e1);
     ch(&mut app, 'u');
     assert_eq!(selected(&app), e1);
-}
-
-fn section(id: &str, kind: SectionType, name: Option<&str>) -> Section {
-    Section {
-        name: Some(format!("users/1001/sections/{id}")),
-        display_name: name.map(String::from),
-        sort_order: None,
-        section_type: Some(kind),
-    }
 }
 
 fn sections(with_projects: bool) -> Outcome {

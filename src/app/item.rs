@@ -13,7 +13,6 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::api::lean::Listed;
 use crate::api::model::{
     Annotation, Attachment, CardWithId, EmojiReactionSummary, Message, QuotedMessageMetadata,
     Thread, User,
@@ -179,41 +178,6 @@ impl Item {
             text,
             reply,
             rest,
-            local: None,
-            client_id: None,
-            rev: 0,
-        }
-    }
-
-    /// A listed message held compactly, its parts taken as they are (no [`Message`]
-    /// made of them first); the same item as [`Item::new`] makes of
-    /// [`Listed::into_message`].
-    #[allow(dead_code)] // The timeline takes pages as messages until its answers carry these.
-    pub(super) fn from_listed(l: Listed, shared: &mut Shared) -> Item {
-        let mut rest = l.rest;
-        let mut time = |t: Option<DateTime<Utc>>, put: fn(&mut Message, DateTime<Utc>)| {
-            let mut t = t;
-            let n = pack_time(&mut t);
-            if let Some(t) = t {
-                put(rest.get_or_insert_with(Default::default), t);
-            }
-            n
-        };
-        let created = time(l.create_time, |m, t| m.create_time = Some(t));
-        let updated = time(l.last_update_time, |m, t| m.last_update_time = Some(t));
-        if let Some(id) = l.client_assigned_message_id {
-            rest.get_or_insert_with(Default::default)
-                .client_assigned_message_id = Some(id.into());
-        }
-        Item {
-            name: l.name.map(Rc::from).unwrap_or_else(|| Rc::from("")),
-            thread: l.thread.map(|t| shared.thread(t.into())),
-            sender: l.sender.map(|u| shared.sender(u)),
-            created,
-            updated,
-            text: l.text,
-            reply: l.thread_reply,
-            rest: rest.filter(|m| **m != Message::default()),
             local: None,
             client_id: None,
             rev: 0,

@@ -166,6 +166,49 @@ pub fn section(id: &str, kind: SectionType, name: Option<&str>) -> Section {
     }
 }
 
+/// The user's sections answered: "Projects" (custom), then the default ones for
+/// spaces and for direct messages; no space placed.
+pub fn three_sections(app: &mut App) -> Vec<Effect> {
+    let list = vec![
+        section("projects", SectionType::Custom, Some("Projects")),
+        section("default-spaces", SectionType::DefaultSpaces, None),
+        section(
+            "default-direct-messages",
+            SectionType::DefaultDirectMessages,
+            None,
+        ),
+    ];
+    done(
+        app,
+        Outcome::User(gchat::app::user_requests::UserOutcome::Sections {
+            result: Ok((list, vec![])),
+        }),
+    )
+}
+
+/// Alice edits her reply T1.T2 in Team Rust ("Yes, builds fine here." → "… Really.")
+/// and sends the edit: the effects of sending it (among them the edit).
+pub fn edit_reply_t2(app: &mut App) -> Vec<Effect> {
+    let view = app
+        .views
+        .get_mut(super::fixture::TEAM)
+        .expect("Team Rust has a view");
+    view.expanded.insert("spaces/AAAATeamRst/threads/T1".into());
+    view.selected = Some(Row::Msg {
+        name: "spaces/AAAATeamRst/messages/T1.T2".into(),
+        reply: true,
+    });
+    key(app, crossterm::event::KeyCode::Char('e'));
+    typed(app, " Really.");
+    let fx = key(app, crossterm::event::KeyCode::Enter);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Messages(gchat::app::MessagesEffect::Edit { .. }))),
+        "{fx:?}"
+    );
+    fx
+}
+
 /// `problems` has a warning naming `what` that says `says`.
 pub fn warned(problems: &[String], what: &str, says: &str) {
     assert!(
