@@ -358,6 +358,25 @@ impl Listed {
         self.name.as_deref().unwrap_or_default()
     }
 
+    pub fn sender(&self) -> Option<&User> {
+        self.sender.as_deref()
+    }
+
+    /// The thread the server put the message in, if it said.
+    pub fn thread_name(&self) -> Option<&str> {
+        self.thread
+            .as_deref()
+            .or_else(|| self.rest.as_ref().and_then(|r| r.thread_name()))
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.rest.as_ref().is_some_and(|r| r.is_deleted())
+    }
+
+    pub fn annotations(&self) -> &[super::model::Annotation] {
+        self.rest.as_ref().map_or(&[], |r| &r.annotations)
+    }
+
     /// The message as the server sent it (less the three fields a list skips).
     pub fn into_message(self) -> Message {
         let mut m = self.rest.map(|b| *b).unwrap_or_default();
@@ -375,6 +394,38 @@ impl Listed {
         m.thread_reply = self.thread_reply;
         m.client_assigned_message_id = self.client_assigned_message_id.map(String::from);
         m
+    }
+}
+
+/// A whole message held as a listed one (`space`, `formattedText` and `argumentText`
+/// dropped, as a list skips them).
+impl From<Message> for Listed {
+    fn from(mut m: Message) -> Listed {
+        m.space = None;
+        m.formatted_text = None;
+        m.argument_text = None;
+        let thread = match &mut m.thread {
+            Some(Thread {
+                name: n @ Some(_),
+                thread_key: None,
+            }) => {
+                let t = n.take().map(Arc::from);
+                m.thread = None;
+                t
+            }
+            _ => None,
+        };
+        Listed {
+            name: boxed(m.name.take()),
+            sender: m.sender.take().map(Arc::new),
+            create_time: m.create_time.take(),
+            last_update_time: m.last_update_time.take(),
+            text: boxed(m.text.take()),
+            thread,
+            thread_reply: std::mem::take(&mut m.thread_reply),
+            client_assigned_message_id: boxed(m.client_assigned_message_id.take()),
+            rest: (m != Message::default()).then(|| Box::new(m)),
+        }
     }
 }
 
