@@ -175,13 +175,30 @@ pub struct MessagePage {
 /// the message is lost; a message nested deeper than the JSON reader goes is left out.
 pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde_json::Error> {
     let mut bad = Unreadable::default();
-    let mut d = serde_json::Deserializer::from_slice(body);
-    let read = PageSeed {
-        space,
-        bad: &mut bad,
-    }
-    .deserialize(&mut d)
-    .and_then(|page| d.end().map(|()| page));
+    // The body is checked to be UTF-8 once, whole (a fast pass), so that the reader need
+    // not check each string again as it reads it: most of a page is strings.
+    let read = match std::str::from_utf8(body) {
+        Ok(text) => {
+            let mut d = serde_json::Deserializer::from_str(text);
+            PageSeed {
+                space,
+                bad: &mut bad,
+            }
+            .deserialize(&mut d)
+            .and_then(|page| d.end().map(|()| page))
+        }
+        // Not UTF-8: read as bytes, which fails where the bad bytes are, and so comes to
+        // the lossy reading below when they are inside a message.
+        Err(_) => {
+            let mut d = serde_json::Deserializer::from_slice(body);
+            PageSeed {
+                space,
+                bad: &mut bad,
+            }
+            .deserialize(&mut d)
+            .and_then(|page| d.end().map(|()| page))
+        }
+    };
     let (messages, next_page_token) = match read {
         Ok(page) => (page.messages, page.next_page_token),
         // Some value is of the wrong type, or unreadable text, or nested too deep: read
