@@ -37,6 +37,11 @@ use ratatui::Terminal;
 
 const SPACE: &str = "spaces/AAAABenchmk";
 
+/// Messages as a page answer carries them (as listed).
+fn lean(msgs: Vec<Message>) -> Vec<gchat::api::Listed> {
+    msgs.into_iter().map(Into::into).collect()
+}
+
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -176,7 +181,7 @@ fn app_with(n: usize) -> App {
         gchat::app::MessagesOutcome::Messages {
             space: sn(SPACE),
             kind: LoadKind::Latest,
-            result: Ok((messages(n), false)),
+            result: Ok((lean(messages(n)), false)),
         },
     ))));
     app
@@ -645,7 +650,7 @@ fn scale_one(n: usize) {
         gchat::app::MessagesOutcome::Messages {
             space: sn(SPACE),
             kind: LoadKind::Latest,
-            result: Ok((newest, true)),
+            result: Ok((lean(newest), true)),
         },
     ))));
     term.draw(|f| gchat::ui::draw(&app, f)).expect("draw");
@@ -662,7 +667,7 @@ fn scale_one(n: usize) {
             gchat::app::MessagesOutcome::Messages {
                 space: sn(SPACE),
                 kind: LoadKind::Older { before: before_t },
-                result: Ok((page, start > 0)),
+                result: Ok((lean(page), start > 0)),
             },
         ))));
         if app.dirty {
@@ -799,7 +804,7 @@ fn arrivals(app: &mut App, term: &mut Terminal<TestBackend>, n: usize) {
             gchat::app::MessagesOutcome::Polled {
                 space: sn(SPACE),
                 after,
-                result: Ok(vec![m]),
+                result: Ok(vec![m.into()]),
             },
         ))));
         term.draw(|f| gchat::ui::draw(app, f)).expect("draw");

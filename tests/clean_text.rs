@@ -40,7 +40,7 @@ fn editing_a_message_with_controls_shows_symbols_and_keeps_the_real_text() {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now() - chrono::Duration::hours(1),
-            result: Ok(vec![m]),
+            result: Ok(vec![m].into_iter().map(Into::into).collect()),
         }),
     );
     a.views.get_mut(TEAM).unwrap().selected = Some(Row::Msg {
@@ -106,7 +106,7 @@ fn attachment_names_are_shown_cleaned() {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now() - chrono::Duration::hours(1),
-            result: Ok(vec![m]),
+            result: Ok(vec![m].into_iter().map(Into::into).collect()),
         }),
     );
     let screen = render(&a, 160, 48);

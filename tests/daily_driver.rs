@@ -35,7 +35,10 @@ fn with_long_message(mut a: App) -> App {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now(),
-            result: Ok(vec![msg(TEAM, "L1", "L1", bob(), now(), long.trim_end())]),
+            result: Ok(vec![msg(TEAM, "L1", "L1", bob(), now(), long.trim_end())]
+                .into_iter()
+                .map(Into::into)
+                .collect()),
         }),
     );
     a
@@ -69,7 +72,7 @@ fn done_refresh(a: &mut App) {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
-            result: Ok((msgs, false)),
+            result: Ok((msgs.into_iter().map(Into::into).collect(), false)),
         }),
     );
 }

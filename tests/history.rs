@@ -36,7 +36,7 @@ fn page(app: &mut App, space: &str, kind: LoadKind, msgs: Vec<Message>, more: bo
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(space),
             kind,
-            result: Ok((msgs, more)),
+            result: Ok((msgs.into_iter().map(Into::into).collect(), more)),
         }),
     )
 }
@@ -277,7 +277,7 @@ fn poll(app: &mut App, space: &str, msgs: Vec<Message>) {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(space),
             after,
-            result: Ok(msgs),
+            result: Ok(msgs.into_iter().map(Into::into).collect()),
         }),
     );
 }

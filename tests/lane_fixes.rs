@@ -125,7 +125,7 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(ENG),
             kind: LoadKind::Latest,
-            result: Ok((old, false)),
+            result: Ok((old.into_iter().map(Into::into).collect(), false)),
         }),
     );
     open(&mut app, TEAM);
@@ -184,7 +184,7 @@ fn reopening_a_space_with_unread_messages_fetches_them_at_once_under_the_divider
             Outcome::Messages(gchat::app::MessagesOutcome::Polled {
                 space: sn(ENG),
                 after: at(21, 11, 0),
-                result: Ok(new),
+                result: Ok(new.into_iter().map(Into::into).collect()),
             }),
         );
     }

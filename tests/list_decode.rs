@@ -275,3 +275,61 @@ async fn an_endless_answer_is_refused_at_the_cap_not_read_until_memory_runs_out(
     assert!(!e.is_retryable(), "not asked again: {e:?}");
     assert_eq!(server.count(), 1);
 }
+
+/// A page as bytes: `messages` given as raw JSON texts (which may hold what JSON text
+/// cannot, such as bytes that are not UTF-8), and a next page token.
+fn raw_page(messages: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = br#"{"messages":["#.to_vec();
+    for (i, m) in messages.iter().enumerate() {
+        if i > 0 {
+            b.push(b',');
+        }
+        b.extend_from_slice(m);
+    }
+    b.extend_from_slice(br#"],"nextPageToken":"next"}"#);
+    b
+}
+
+fn raw_msg(id: &str, text_json: &[u8]) -> Vec<u8> {
+    let mut b = format!(r#"{{"name":"spaces/AAAA/messages/{id}","text":"#).into_bytes();
+    b.extend_from_slice(text_json);
+    b.extend_from_slice(br#","sender":{"name":"users/1002"}}"#);
+    b
+}
+
+#[test]
+fn unreadable_text_or_a_message_nested_too_deep_costs_only_that_message() {
+    let deep = format!(
+        r#"{{"name":"spaces/AAAA/messages/deep","text":"deep","cardsV2":[{{"card":{}1{}}}]}}"#,
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    let page = raw_page(&[
+        raw_msg("a", br#""before""#),
+        raw_msg("lone", br#""a\ud800b""#),
+        raw_msg("low", br#""x\udc00y \ud83d\ude00 ok""#),
+        raw_msg("bytes", b"\"caf\xff\xfe au lait\""),
+        deep.into_bytes(),
+        raw_msg("b", br#""after""#),
+    ]);
+    let got = gchat::api::lean::message_page(&page, &space()).expect("the page, less one");
+    let texts: Vec<_> = got.messages.iter().map(|m| m.text.as_deref()).collect();
+    assert_eq!(
+        texts,
+        [
+            Some("before"),
+            Some("a\u{fffd}b"),
+            Some("x\u{fffd}y \u{1f600} ok"),
+            Some("caf\u{fffd}\u{fffd} au lait"),
+            Some("after"),
+        ]
+    );
+    assert_eq!(got.unreadable, 1, "{:?}", got.left_out);
+    assert_eq!(got.left_out, ["spaces/AAAA/messages/deep"]);
+    assert_eq!(got.next_page_token.as_deref(), Some("next"));
+    // Every kept message still has its sender.
+    assert!(got.messages.iter().all(|m| m.sender.is_some()));
+    // Cut short, the same page is still an error, not a shorter page.
+    let cut = &page[..page.len() - 20];
+    assert!(gchat::api::lean::message_page(cut, &space()).is_err());
+}

@@ -61,7 +61,7 @@ fn scrolled() -> App {
             kind: gchat::app::LoadKind::Older {
                 before: now() - chrono::Duration::days(1),
             },
-            result: Ok((fillers, false)),
+            result: Ok((fillers.into_iter().map(Into::into).collect(), false)),
         }),
     );
     render(&app, W, H);

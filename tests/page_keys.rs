@@ -36,7 +36,7 @@ fn long_dm() -> App {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(DM),
             kind: LoadKind::Latest,
-            result: Ok((msgs, false)),
+            result: Ok((msgs.into_iter().map(Into::into).collect(), false)),
         }),
     );
     render(&app, 80, 24);

@@ -104,7 +104,7 @@ fn rootless_thread() -> App {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
-            result: Ok((list, false)),
+            result: Ok((list.into_iter().map(Into::into).collect(), false)),
         }),
     );
     app
@@ -292,7 +292,7 @@ fn opening_the_thread_of_a_message_in_none_says_so() {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
-            result: Ok((list, false)),
+            result: Ok((list.into_iter().map(Into::into).collect(), false)),
         }),
     );
     render(&app, 120, 30);

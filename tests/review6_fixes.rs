@@ -24,7 +24,7 @@ fn an_old_thread_opened_does_not_end_the_history_at_its_first_message() {
         Outcome::Messages(MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
-            result: Ok((page, true)),
+            result: Ok((page.into_iter().map(Into::into).collect(), true)),
         }),
     );
     // A thread started weeks ago, with a reply today, loaded whole.
@@ -40,7 +40,10 @@ fn an_old_thread_opened_does_not_end_the_history_at_its_first_message() {
                 vec![
                     msg(TEAM, "OLD", "OLD", alice(), at(1, 9, 0), "from long ago"),
                     msg(TEAM, "R1", "OLD", bob(), at(21, 10, 30), "a reply today"),
-                ],
+                ]
+                .into_iter()
+                .map(Into::into)
+                .collect(),
                 false,
             )),
         }),

@@ -52,7 +52,7 @@ fn merging_nothing_new_keeps_the_version() {
     let mut t = Timeline::default();
     t.merge(vec![msg("a", "a", false, 1), msg("b", "b", false, 2)]);
     let v = t.version;
-    assert_eq!(t.merge(Vec::new()), 0);
+    assert_eq!(t.merge(Vec::<Message>::new()), 0);
     assert_eq!(t.version, v, "an empty poll changed the version");
     assert_eq!(t.merge(vec![msg("b", "b", false, 2)]), 0);
     assert_eq!(
@@ -163,6 +163,7 @@ fn app() -> App {
             result: Ok((
                 (0..30)
                     .map(|m| msg(&format!("m{m}"), "t", m > 0, m))
+                    .map(Into::into)
                     .collect(),
                 true,
             )),
@@ -176,7 +177,7 @@ fn poll(app: &mut App, msgs: Vec<Message>) {
         gchat::app::MessagesOutcome::Polled {
             space: sn(SPACE),
             after: Utc.with_ymd_and_hms(2026, 1, 1, 0, 29, 0).unwrap(),
-            result: Ok(msgs),
+            result: Ok(msgs.into_iter().map(Into::into).collect()),
         },
     ))));
 }

@@ -80,7 +80,13 @@ fn the_beginning_note_goes_when_moving_down() {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
-            result: Ok((common::fixture::team_messages(), true)),
+            result: Ok((
+                common::fixture::team_messages()
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
+                true,
+            )),
         }),
     );
     let fx = ch(&mut a, 'g');

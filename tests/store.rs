@@ -168,7 +168,10 @@ fn eng_loaded() -> gchat::app::App {
             space: sn(ENG),
             kind: gchat::app::LoadKind::Latest,
             result: Ok((
-                vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "hi")],
+                vec![msg(ENG, "E1", "E1", wang(), at(21, 11, 0), "hi")]
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
                 false,
             )),
         }),
@@ -199,7 +202,10 @@ fn late_answers_for_a_space_found_gone_do_not_bring_it_back() {
                 before: at(21, 11, 0),
             },
             result: Ok((
-                vec![msg(ENG, "E0", "E0", wang(), at(20, 11, 0), "old")],
+                vec![msg(ENG, "E0", "E0", wang(), at(20, 11, 0), "old")]
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
                 true,
             )),
         }),

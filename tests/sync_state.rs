@@ -122,7 +122,10 @@ fn opening_a_space_reads_the_servers_mark_and_sends_a_newer_one_once() {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
-                vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
+                vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")]
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
                 false,
             )),
         }),
@@ -154,7 +157,10 @@ fn a_mark_read_further_elsewhere_is_never_sent_backwards() {
             space: sn(ENG),
             kind: LoadKind::Latest,
             result: Ok((
-                vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")],
+                vec![msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好")]
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
                 false,
             )),
         }),
@@ -327,7 +333,7 @@ fn a_reply_in_a_thread_the_user_wrote_in_notifies() {
             kind: LoadKind::Thread {
                 thread: tn(&format!("{ENG}/threads/T1")),
             },
-            result: Ok((vec![mine], false)),
+            result: Ok((vec![mine].into_iter().map(Into::into).collect(), false)),
         }),
     );
     read_unread(&mut app, ENG, Some(at(10, 0)), vec![]);
@@ -435,7 +441,10 @@ fn u_goes_back_to_the_first_unread_message() {
                 vec![
                     msg(ENG, "E0", "E0", wang(), at(9, 0), "早"),
                     msg(ENG, "E1", "E1", wang(), at(11, 0), "大家好"),
-                ],
+                ]
+                .into_iter()
+                .map(Into::into)
+                .collect(),
                 false,
             )),
         }),

@@ -827,7 +827,7 @@ mod alone {
             Outcome::Messages(gchat::app::MessagesOutcome::Polled {
                 space: sn(TEAM),
                 after: copy.create_time.unwrap(),
-                result: Ok(vec![copy]),
+                result: Ok(vec![copy].into_iter().map(Into::into).collect()),
             }),
         );
         assert!(app
@@ -860,7 +860,7 @@ mod alone {
                 Outcome::Messages(gchat::app::MessagesOutcome::Polled {
                     space: sn(TEAM),
                     after: old.create_time.unwrap(),
-                    result: Ok(vec![old.clone()]),
+                    result: Ok(vec![old.clone()].into_iter().map(Into::into).collect()),
                 }),
             )
         };

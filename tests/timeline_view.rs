@@ -31,7 +31,7 @@ fn poll(app: &mut App, msgs: Vec<Message>) {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after,
-            result: Ok(msgs),
+            result: Ok(msgs.into_iter().map(Into::into).collect()),
         }),
     );
 }

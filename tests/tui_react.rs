@@ -318,7 +318,7 @@ fn a_409_means_the_reaction_was_already_given_and_is_not_counted_twice() {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
-            result: Ok((vec![m], false)),
+            result: Ok((vec![m].into_iter().map(Into::into).collect(), false)),
         }),
     );
     assert_eq!(counts(&app, L1), vec![("👍".into(), 2)]);
@@ -365,7 +365,7 @@ fn a_failed_take_back_restores_the_reaction() {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
-            result: Ok((vec![m], false)),
+            result: Ok((vec![m].into_iter().map(Into::into).collect(), false)),
         }),
     );
     let party = EmojiKey::Unicode("🎉".into());
@@ -567,7 +567,7 @@ fn a_pin_not_loaded_yet_loads_older_pages_until_it_is() {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Older { before },
-            result: Ok((vec![m], true)),
+            result: Ok((vec![m].into_iter().map(Into::into).collect(), true)),
         }),
     );
     assert!(app.react.seek.is_none());
@@ -678,7 +678,7 @@ fn a_stale_quote_is_explained_and_the_text_kept() {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now(),
-            result: Ok(vec![edited]),
+            result: Ok(vec![edited].into_iter().map(Into::into).collect()),
         }),
     );
     // `R` now sends the quote of the version loaded, which the server accepts.
@@ -746,7 +746,7 @@ fn quoted_reactions_and_rich_links_render_with_wide_text() {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now(),
-            result: Ok(vec![m]),
+            result: Ok(vec![m].into_iter().map(Into::into).collect()),
         }),
     );
     key(&mut app, KeyCode::End);
@@ -800,7 +800,7 @@ fn reload_asks_for_the_pins_and_own_reactions_again() {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: gchat::app::LoadKind::Latest,
-            result: Ok((vec![m], false)),
+            result: Ok((vec![m].into_iter().map(Into::into).collect(), false)),
         }),
     );
     expect_effect!(fx, Effect::React(ReactEffect::ListMine { message, .. }) if message.to_string() == L1);
@@ -964,7 +964,7 @@ fn a_quote_of_a_message_not_loaded_says_so() {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now(),
-            result: Ok(vec![m]),
+            result: Ok(vec![m].into_iter().map(Into::into).collect()),
         }),
     );
     key(&mut app, KeyCode::End);
@@ -997,7 +997,7 @@ fn a_pending_quote_follows_an_edit_of_the_quoted_message() {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now(),
-            result: Ok(vec![edited]),
+            result: Ok(vec![edited].into_iter().map(Into::into).collect()),
         }),
     );
     let q = app.quote_shown().expect("the quote stays");

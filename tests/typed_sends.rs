@@ -36,7 +36,7 @@ fn a_reply_into_a_malformed_thread_is_refused_before_any_request() {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now(),
-            result: Ok(vec![m]),
+            result: Ok(vec![m].into_iter().map(Into::into).collect()),
         }),
     );
     app.views.get_mut(TEAM).expect("the view").selected = Some(Row::Msg {

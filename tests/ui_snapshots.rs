@@ -348,7 +348,7 @@ fn hostile_app() -> App {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after: now() - chrono::Duration::hours(1),
-            result: Ok(vec![m]),
+            result: Ok(vec![m].into_iter().map(Into::into).collect()),
         }),
     );
     done(

@@ -173,7 +173,10 @@ fn editing_shows_mentions_as_names_and_sends_them_as_ids() {
                 alice(),
                 later,
                 "ask <users/1002> and <users/1003> about it",
-            )]),
+            )]
+            .into_iter()
+            .map(Into::into)
+            .collect()),
         }),
     );
     app.focus = Focus::Messages;

@@ -783,6 +783,17 @@ impl Client {
         space: &SpaceName,
         p: &ListMessages,
     ) -> Result<Vec<Message>, ApiError> {
+        let all = self.list_all_listed(space, p).await?;
+        Ok(all.into_iter().map(Listed::into_message).collect())
+    }
+
+    /// Every page of `spaces.messages.list`, each message as listed (see
+    /// [`Client::list_messages`]).
+    pub async fn list_all_listed(
+        &self,
+        space: &SpaceName,
+        p: &ListMessages,
+    ) -> Result<Vec<Listed>, ApiError> {
         let mut p = p.clone();
         p.page_size = p.page_size.or(Some(1000));
         collect_pages(|token| {
@@ -792,8 +803,7 @@ impl Client {
             };
             async move {
                 let page = self.list_messages(space, &p).await?;
-                let messages = page.messages.into_iter().map(Listed::into_message);
-                Ok((messages.collect(), page.next_page_token))
+                Ok((page.messages, page.next_page_token))
             }
         })
         .await

@@ -5,13 +5,18 @@
 //! anyway. Each message is read in place into a [`Listed`]: what the app keeps at hand,
 //! with the rarer fields boxed only when a message has any.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::error::Category;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::model::{timestamp, Message, Thread, User};
+use super::model::{timestamp, Message, Thread, User, UserType};
 use super::name::{MessageName, SpaceName};
 
 /// The `fields` selector `messages.list` is asked with (a partial response): every field
@@ -122,7 +127,10 @@ impl<'de> Visitor<'de> for MessagesSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // A page holds at most 1,000; trust a size hint no further than that.
         self.out.reserve(seq.size_hint().unwrap_or(0).min(1000));
-        while let Some(m) = seq.next_element::<Listed>()? {
+        let mut shared = PageShared::default();
+        while let Some(m) = seq.next_element_seed(ListedSeed {
+            shared: &mut shared,
+        })? {
             keep(m, self.space, self.bad, self.out);
         }
         Ok(())
@@ -161,31 +169,62 @@ pub struct MessagePage {
 /// Decodes a page of `messages.list` of `space` from its body. One message that cannot
 /// be read is left out and counted, and the rest kept; a body that is not such a page
 /// at all (not JSON, cut short, the wrong shape around the messages) is an error.
+///
+/// A string that is not text (a lone surrogate escape such as `\ud800`, or bytes that
+/// are not UTF-8) is read lossily, U+FFFD where the bad part was, so no other word of
+/// the message is lost; a message nested deeper than the JSON reader goes is left out.
 pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde_json::Error> {
     let mut bad = Unreadable::default();
-    let mut d = serde_json::Deserializer::from_slice(body);
-    let read = PageSeed {
-        space,
-        bad: &mut bad,
-    }
-    .deserialize(&mut d)
-    .and_then(|page| d.end().map(|()| page));
+    // The body is checked to be UTF-8 once, whole (a fast pass), so that the reader need
+    // not check each string again as it reads it: most of a page is strings.
+    let read = match std::str::from_utf8(body) {
+        Ok(text) => {
+            let mut d = serde_json::Deserializer::from_str(text);
+            PageSeed {
+                space,
+                bad: &mut bad,
+            }
+            .deserialize(&mut d)
+            .and_then(|page| d.end().map(|()| page))
+        }
+        // Not UTF-8: read as bytes, which fails where the bad bytes are, and so comes to
+        // the lossy reading below when they are inside a message.
+        Err(_) => {
+            let mut d = serde_json::Deserializer::from_slice(body);
+            PageSeed {
+                space,
+                bad: &mut bad,
+            }
+            .deserialize(&mut d)
+            .and_then(|page| d.end().map(|()| page))
+        }
+    };
     let (messages, next_page_token) = match read {
         Ok(page) => (page.messages, page.next_page_token),
-        // Some value is of the wrong type: read the page again message by message. Only
-        // a page that holds such a message pays for this.
-        Err(e) if e.classify() == Category::Data => {
+        // Some value is of the wrong type, or unreadable text, or nested too deep: read
+        // the page again message by message. Only a page that holds such a message pays
+        // for this.
+        Err(e) if matches!(e.classify(), Category::Data | Category::Syntax) => {
+            let repaired = lossy(body);
+            let body = repaired.as_deref().unwrap_or(body);
             bad = Unreadable::default();
-            let page = serde_json::from_slice::<LoosePage>(body)?;
+            let page = serde_json::from_slice::<LoosePage>(body).map_err(|_| e)?;
             let mut out = Vec::with_capacity(page.messages.len());
-            for v in page.messages {
-                match Listed::deserialize(&v) {
+            let mut shared = PageShared::default();
+            for raw in page.messages {
+                let mut d = serde_json::Deserializer::from_str(raw.get());
+                let seed = ListedSeed {
+                    shared: &mut shared,
+                };
+                match seed.deserialize(&mut d).and_then(|m| d.end().map(|()| m)) {
                     Ok(m) => keep(m, space, &mut bad, &mut out),
                     Err(e) => {
-                        let id = v
-                            .get("name")
-                            .and_then(Value::as_str)
-                            .map_or_else(|| super::events_page::digest(&v), str::to_string);
+                        let id = serde_json::from_str::<NameOnly>(raw.get())
+                            .ok()
+                            .and_then(|n| n.name)
+                            .unwrap_or_else(|| {
+                                super::events_page::digest(&Value::String(raw.get().into()))
+                            });
                         bad.add(id, || e.to_string())
                     }
                 }
@@ -208,6 +247,67 @@ pub fn message_page(body: &[u8], space: &SpaceName) -> Result<MessagePage, serde
         unreadable: bad.count,
         left_out: bad.ids,
     })
+}
+
+/// A message's name alone, everything else skipped (without a depth limit).
+#[derive(Deserialize)]
+struct NameOnly {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// `body` with whatever JSON text cannot hold as a string made U+FFFD: bytes that are
+/// not UTF-8, and `\u` escapes of a lone surrogate. `None` when there is none.
+fn lossy(body: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(body);
+    let b = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let hex = |at: usize| -> Option<u32> {
+        let h = b.get(at..at + 4)?;
+        let h = std::str::from_utf8(h).ok()?;
+        u32::from_str_radix(h, 16).ok()
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        // A backslash is only ever in a string (outside one the page is bad anyway).
+        if b.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let lone = match hex(i + 2) {
+            Some(0xD800..=0xDBFF) => {
+                let low = (b.get(i + 6..i + 8) == Some(&b"\\u"[..]))
+                    .then(|| hex(i + 8))
+                    .flatten();
+                if matches!(low, Some(0xDC00..=0xDFFF)) {
+                    i += 12;
+                    continue;
+                }
+                true
+            }
+            Some(0xDC00..=0xDFFF) => true,
+            _ => false,
+        };
+        if lone {
+            let o = out.get_or_insert_with(|| Vec::with_capacity(b.len()));
+            o.extend_from_slice(&b[copied..i]);
+            o.extend_from_slice(b"\\ufffd");
+            copied = i + 6;
+        }
+        i += 6;
+    }
+    match out {
+        Some(mut o) => {
+            o.extend_from_slice(&b[copied..]);
+            Some(o)
+        }
+        None => matches!(text, Cow::Owned(_)).then(|| b.to_vec()),
+    }
 }
 
 /// What says that `n` listed messages could not be read, for the status line.
@@ -236,12 +336,13 @@ impl Unreadable {
     }
 }
 
-/// A page read loosely: each message whole as JSON, to be decoded one by one.
+/// A page read loosely: each message's text as is, to be decoded one by one (skipped
+/// over without a depth limit).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct LoosePage {
-    #[serde(default)]
-    messages: Vec<Value>,
+struct LoosePage<'a> {
+    #[serde(default, borrow)]
+    messages: Vec<&'a RawValue>,
     #[serde(default, alias = "next_page_token")]
     next_page_token: Option<String>,
 }
@@ -255,13 +356,14 @@ struct LoosePage {
 pub struct Listed {
     /// Always set in a [`MessagePage`] (a message without one is left out).
     pub name: Option<Box<str>>,
-    pub sender: Option<User>,
+    /// Shared by the messages of one page that have the same sender (as sent).
+    pub sender: Option<Arc<User>>,
     pub create_time: Option<DateTime<Utc>>,
     pub last_update_time: Option<DateTime<Utc>>,
     pub text: Option<Box<str>>,
     /// The thread's name, when the server named the thread and gave no key (any other
-    /// thread is in `rest`).
-    pub thread: Option<Box<str>>,
+    /// thread is in `rest`); shared by the messages of one page in that thread.
+    pub thread: Option<Arc<str>>,
     pub thread_reply: bool,
     pub client_assigned_message_id: Option<Box<str>>,
     /// The rest of the message, when it has any.
@@ -273,23 +375,74 @@ impl Listed {
         self.name.as_deref().unwrap_or_default()
     }
 
+    pub fn sender(&self) -> Option<&User> {
+        self.sender.as_deref()
+    }
+
+    /// The thread the server put the message in, if it said.
+    pub fn thread_name(&self) -> Option<&str> {
+        self.thread
+            .as_deref()
+            .or_else(|| self.rest.as_ref().and_then(|r| r.thread_name()))
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.rest.as_ref().is_some_and(|r| r.is_deleted())
+    }
+
+    pub fn annotations(&self) -> &[super::model::Annotation] {
+        self.rest.as_ref().map_or(&[], |r| &r.annotations)
+    }
+
     /// The message as the server sent it (less the three fields a list skips).
     pub fn into_message(self) -> Message {
         let mut m = self.rest.map(|b| *b).unwrap_or_default();
         m.name = self.name.map(String::from);
-        m.sender = self.sender;
+        m.sender = self.sender.map(Arc::unwrap_or_clone);
         m.create_time = self.create_time;
         m.last_update_time = self.last_update_time;
         m.text = self.text.map(String::from);
         if let Some(t) = self.thread {
             m.thread = Some(Thread {
-                name: Some(t.into()),
+                name: Some(t.as_ref().into()),
                 thread_key: None,
             });
         }
         m.thread_reply = self.thread_reply;
         m.client_assigned_message_id = self.client_assigned_message_id.map(String::from);
         m
+    }
+}
+
+/// A whole message held as a listed one (`space`, `formattedText` and `argumentText`
+/// dropped, as a list skips them).
+impl From<Message> for Listed {
+    fn from(mut m: Message) -> Listed {
+        m.space = None;
+        m.formatted_text = None;
+        m.argument_text = None;
+        let thread = match &mut m.thread {
+            Some(Thread {
+                name: n @ Some(_),
+                thread_key: None,
+            }) => {
+                let t = n.take().map(Arc::from);
+                m.thread = None;
+                t
+            }
+            _ => None,
+        };
+        Listed {
+            name: boxed(m.name.take()),
+            sender: m.sender.take().map(Arc::new),
+            create_time: m.create_time.take(),
+            last_update_time: m.last_update_time.take(),
+            text: boxed(m.text.take()),
+            thread,
+            thread_reply: std::mem::take(&mut m.thread_reply),
+            client_assigned_message_id: boxed(m.client_assigned_message_id.take()),
+            rest: (m != Message::default()).then(|| Box::new(m)),
+        }
     }
 }
 
@@ -393,72 +546,221 @@ fn boxed(s: Option<String>) -> Option<Box<str>> {
     s.map(String::into_boxed_str)
 }
 
-impl<'de> Deserialize<'de> for Listed {
+/// What the messages of one page share: each sender and each thread's name is made
+/// once, however many of the page's messages have it.
+#[derive(Default)]
+struct PageShared {
+    senders: HashMap<Box<str>, Arc<User>, foldhash::fast::RandomState>,
+    threads: HashSet<Arc<str>, foldhash::fast::RandomState>,
+}
+
+impl PageShared {
+    /// The page's earlier copy of `u` when it is the same, else a new one (which later
+    /// messages then share).
+    fn sender(&mut self, u: UserText) -> Arc<User> {
+        let Some(name) = u.name.as_ref().map(|t| &*t.0) else {
+            return Arc::new(u.into_user());
+        };
+        if let Some(known) = self.senders.get(name) {
+            if u.is(known) {
+                return known.clone();
+            }
+        }
+        let user = Arc::new(u.into_user());
+        if let Some(name) = user.name.as_deref() {
+            self.senders.insert(name.into(), user.clone());
+        }
+        user
+    }
+
+    fn thread(&mut self, name: &str) -> Arc<str> {
+        if let Some(t) = self.threads.get(name) {
+            return t.clone();
+        }
+        let t: Arc<str> = name.into();
+        self.threads.insert(t.clone());
+        t
+    }
+}
+
+/// A string as read: borrowed from the page unless it had escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Listed;
+            type Value = Text<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a message")
+                f.write_str("a string")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Listed, A::Error> {
-                let mut m = Listed::default();
-                // A field of the rest, set only when it holds something.
-                macro_rules! rest {
-                    ($field:ident) => {{
-                        let v = map.next_value()?;
-                        set(&mut m.rest, v, |r| &mut r.$field);
-                    }};
-                }
-                while let Some(k) = map.next_key::<Key>()? {
-                    match k {
-                        Key::Name => m.name = boxed(map.next_value()?),
-                        Key::Sender => m.sender = map.next_value()?,
-                        Key::CreateTime => m.create_time = map.next_value::<Time>()?.0,
-                        Key::LastUpdateTime => m.last_update_time = map.next_value::<Time>()?.0,
-                        Key::DeleteTime => {
-                            let t = map.next_value::<Time>()?.0;
-                            if t.is_some() {
-                                m.rest.get_or_insert_with(Default::default).delete_time = t;
-                            }
-                        }
-                        Key::Text => m.text = boxed(map.next_value()?),
-                        Key::Thread => match map.next_value::<Option<Thread>>()? {
-                            Some(Thread {
-                                name: Some(n),
-                                thread_key: None,
-                            }) => m.thread = Some(n.into_boxed_str()),
-                            Some(t) => m.rest.get_or_insert_with(Default::default).thread = Some(t),
-                            None => {}
-                        },
-                        Key::ThreadReply => m.thread_reply = map.next_value()?,
-                        Key::ClientId => m.client_assigned_message_id = boxed(map.next_value()?),
-                        Key::Cards => rest!(cards),
-                        Key::CardsV2 => rest!(cards_v2),
-                        Key::Annotations => rest!(annotations),
-                        Key::FallbackText => rest!(fallback_text),
-                        Key::ActionResponse => rest!(action_response),
-                        Key::SlashCommand => rest!(slash_command),
-                        Key::Attachment => rest!(attachment),
-                        Key::MatchedUrl => rest!(matched_url),
-                        Key::Reactions => rest!(emoji_reaction_summaries),
-                        Key::PrivateViewer => rest!(private_message_viewer),
-                        Key::Deletion => rest!(deletion_metadata),
-                        Key::Quoted => rest!(quoted_message_metadata),
-                        Key::Gifs => rest!(attached_gifs),
-                        Key::Accessory => rest!(accessory_widgets),
-                        Key::Markup => rest!(markup_syntax),
-                        Key::Elements => rest!(elements),
-                        Key::Silent => rest!(silent),
-                        Key::Skip => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(m)
+            fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s)))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_str(V)
+    }
+}
+
+fn owned(t: Option<Text>) -> Option<String> {
+    t.map(|t| t.0.into_owned())
+}
+
+fn same(a: &Option<Text>, b: &Option<String>) -> bool {
+    a.as_ref().map(|t| &*t.0) == b.as_deref()
+}
+
+/// A sender as read, before it is made a [`User`] (or found to be one the page already
+/// has); read as [`User`] reads it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UserText<'a> {
+    #[serde(default, borrow)]
+    name: Option<Text<'a>>,
+    #[serde(default, borrow, alias = "display_name")]
+    display_name: Option<Text<'a>>,
+    #[serde(default, borrow, alias = "domain_id")]
+    domain_id: Option<Text<'a>>,
+    #[serde(default, rename = "type")]
+    user_type: Option<UserType>,
+    #[serde(default, alias = "is_anonymous")]
+    is_anonymous: bool,
+    #[serde(default, borrow)]
+    email: Option<Text<'a>>,
+    #[serde(default, borrow, alias = "avatar_url")]
+    avatar_url: Option<Text<'a>>,
+}
+
+impl UserText<'_> {
+    fn is(&self, u: &User) -> bool {
+        same(&self.name, &u.name)
+            && same(&self.display_name, &u.display_name)
+            && same(&self.domain_id, &u.domain_id)
+            && self.user_type == u.user_type
+            && self.is_anonymous == u.is_anonymous
+            && same(&self.email, &u.email)
+            && same(&self.avatar_url, &u.avatar_url)
+    }
+
+    fn into_user(self) -> User {
+        User {
+            name: owned(self.name),
+            display_name: owned(self.display_name),
+            domain_id: owned(self.domain_id),
+            user_type: self.user_type,
+            is_anonymous: self.is_anonymous,
+            email: owned(self.email),
+            avatar_url: owned(self.avatar_url),
+        }
+    }
+}
+
+/// A thread as read, as [`Thread`] reads it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ThreadText<'a> {
+    #[serde(default, borrow)]
+    name: Option<Text<'a>>,
+    #[serde(default, borrow, alias = "thread_key")]
+    thread_key: Option<Text<'a>>,
+}
+
+impl<'de> Deserialize<'de> for Listed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ListedSeed {
+            shared: &mut PageShared::default(),
+        }
+        .deserialize(d)
+    }
+}
+
+/// Reads one listed message, sharing its sender and thread with the page's others.
+struct ListedSeed<'a> {
+    shared: &'a mut PageShared,
+}
+
+impl<'de> DeserializeSeed<'de> for ListedSeed<'_> {
+    type Value = Listed;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Listed, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListedSeed<'_> {
+    type Value = Listed;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a message")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Listed, A::Error> {
+        let mut m = Listed::default();
+        // A field of the rest, set only when it holds something.
+        macro_rules! rest {
+            ($field:ident) => {{
+                let v = map.next_value()?;
+                set(&mut m.rest, v, |r| &mut r.$field);
+            }};
+        }
+        while let Some(k) = map.next_key::<Key>()? {
+            match k {
+                Key::Name => m.name = boxed(map.next_value()?),
+                Key::Sender => {
+                    m.sender = map
+                        .next_value::<Option<UserText>>()?
+                        .map(|u| self.shared.sender(u))
+                }
+                Key::CreateTime => m.create_time = map.next_value::<Time>()?.0,
+                Key::LastUpdateTime => m.last_update_time = map.next_value::<Time>()?.0,
+                Key::DeleteTime => {
+                    let t = map.next_value::<Time>()?.0;
+                    if t.is_some() {
+                        m.rest.get_or_insert_with(Default::default).delete_time = t;
+                    }
+                }
+                Key::Text => m.text = boxed(map.next_value()?),
+                Key::Thread => match map.next_value::<Option<ThreadText>>()? {
+                    Some(ThreadText {
+                        name: Some(n),
+                        thread_key: None,
+                    }) => m.thread = Some(self.shared.thread(&n.0)),
+                    Some(t) => {
+                        m.rest.get_or_insert_with(Default::default).thread = Some(Thread {
+                            name: owned(t.name),
+                            thread_key: owned(t.thread_key),
+                        })
+                    }
+                    None => {}
+                },
+                Key::ThreadReply => m.thread_reply = map.next_value()?,
+                Key::ClientId => m.client_assigned_message_id = boxed(map.next_value()?),
+                Key::Cards => rest!(cards),
+                Key::CardsV2 => rest!(cards_v2),
+                Key::Annotations => rest!(annotations),
+                Key::FallbackText => rest!(fallback_text),
+                Key::ActionResponse => rest!(action_response),
+                Key::SlashCommand => rest!(slash_command),
+                Key::Attachment => rest!(attachment),
+                Key::MatchedUrl => rest!(matched_url),
+                Key::Reactions => rest!(emoji_reaction_summaries),
+                Key::PrivateViewer => rest!(private_message_viewer),
+                Key::Deletion => rest!(deletion_metadata),
+                Key::Quoted => rest!(quoted_message_metadata),
+                Key::Gifs => rest!(attached_gifs),
+                Key::Accessory => rest!(accessory_widgets),
+                Key::Markup => rest!(markup_syntax),
+                Key::Elements => rest!(elements),
+                Key::Silent => rest!(silent),
+                Key::Skip => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(m)
     }
 }
 
@@ -668,5 +970,45 @@ mod tests {
     fn trailing_bytes_after_the_page_are_an_error() {
         assert!(message_page(br#"{"messages":[]} x"#, &s()).is_err());
         assert!(message_page(b"{} {}", &s()).is_err());
+    }
+
+    #[test]
+    fn a_page_makes_each_sender_and_thread_once() {
+        let m = |id: &str, sender: Value, thread: &str| {
+            json!({"name": format!("spaces/S/messages/{id}"), "sender": sender,
+                   "thread": {"name": format!("spaces/S/threads/{thread}")}})
+        };
+        let ann = json!({"name": "users/1", "displayName": "Ann", "type": "HUMAN"});
+        let ann_renamed = json!({"name": "users/1", "displayName": "Ann B", "type": "HUMAN"});
+        let bob = json!({"name": "users/2", "display_name": "Bob \"B\""});
+        let page = json!({"messages": [
+            m("a", ann.clone(), "t"),
+            m("b", bob.clone(), "t"),
+            m("c", ann.clone(), "u"),
+            m("d", ann_renamed, "u"),
+            m("e", bob, "t"),
+            m("f", json!({"displayName": "no name"}), "t"),
+        ]});
+        let got = message_page(page.to_string().as_bytes(), &s()).unwrap();
+        let [a, b, c, d, e, f] = &got.messages[..] else {
+            panic!("six messages: {got:?}")
+        };
+        let who = |l: &Listed| l.sender.clone().unwrap();
+        assert!(Arc::ptr_eq(&who(a), &who(c)));
+        assert!(Arc::ptr_eq(&who(b), &who(e)));
+        // A sender whose fields changed within the page is a new one, as sent.
+        assert!(!Arc::ptr_eq(&who(a), &who(d)));
+        assert_eq!(who(d).display_name.as_deref(), Some("Ann B"));
+        assert_eq!(who(b).display_name.as_deref(), Some("Bob \"B\""));
+        assert_eq!(who(f).display_name.as_deref(), Some("no name"));
+        let thread = |l: &Listed| l.thread.clone().unwrap();
+        assert!(Arc::ptr_eq(&thread(a), &thread(b)));
+        assert!(Arc::ptr_eq(&thread(a), &thread(e)));
+        assert!(Arc::ptr_eq(&thread(c), &thread(d)));
+        assert_eq!(&*thread(c), "spaces/S/threads/u");
+        // Each as the full reading has it.
+        let full: ListMessagesResponse = serde_json::from_value(page).unwrap();
+        let back: Vec<Message> = got.messages.into_iter().map(Listed::into_message).collect();
+        assert_eq!(back, full.messages);
     }
 }

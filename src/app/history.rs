@@ -8,8 +8,53 @@ use chrono::{DateTime, Utc};
 use super::timeline::{Row, Rows};
 use super::view;
 use super::{App, Effect};
-use crate::api::model::Message;
-use crate::api::SpaceName;
+use crate::api::model::{Message, User};
+use crate::api::{Listed, SpaceName};
+
+/// A message arriving, whole (from an event) or as listed (from a poll).
+pub(super) trait Arrival {
+    fn arrival_name(&self) -> Option<&str>;
+    fn arrival_deleted(&self) -> bool;
+    fn arrival_sender(&self) -> Option<&User>;
+    fn arrival_reply(&self) -> bool;
+    fn arrival_thread(&self) -> Option<&str>;
+}
+
+impl Arrival for Message {
+    fn arrival_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn arrival_deleted(&self) -> bool {
+        self.is_deleted()
+    }
+    fn arrival_sender(&self) -> Option<&User> {
+        self.sender.as_ref()
+    }
+    fn arrival_reply(&self) -> bool {
+        self.thread_reply
+    }
+    fn arrival_thread(&self) -> Option<&str> {
+        self.thread_name()
+    }
+}
+
+impl Arrival for Listed {
+    fn arrival_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn arrival_deleted(&self) -> bool {
+        self.is_deleted()
+    }
+    fn arrival_sender(&self) -> Option<&User> {
+        self.sender()
+    }
+    fn arrival_reply(&self) -> bool {
+        self.thread_reply
+    }
+    fn arrival_thread(&self) -> Option<&str> {
+        self.thread_name()
+    }
+}
 
 /// A row and the screen line its first line is on (negative: above the screen).
 pub(super) struct Place {
@@ -150,7 +195,7 @@ impl App {
 
     /// Before a poll's messages are merged: counts what arrives below a scrolled-up
     /// view, and surfaces replies to threads higher up.
-    pub(super) fn note_arrivals(&mut self, space: &str, msgs: &[Message]) {
+    pub(super) fn note_arrivals<M: Arrival>(&mut self, space: &str, msgs: &[M]) {
         let Some(tl) = self.store.timeline(space) else {
             return;
         };
@@ -160,18 +205,18 @@ impl App {
             .rev()
             .find(|i| !i.is_reply() && !i.is_local())
             .map(|i| i.thread().to_string());
-        let fresh: Vec<&Message> = msgs
+        let fresh: Vec<&M> = msgs
             .iter()
             .filter(|m| {
-                m.name.as_deref().is_some_and(|n| tl.get(n).is_none())
-                    && !m.is_deleted()
-                    && !self.is_mine(m)
+                m.arrival_name().is_some_and(|n| tl.get(n).is_none())
+                    && !m.arrival_deleted()
+                    && !self.me.sent_by(m.arrival_sender())
             })
             .collect();
         let threads: Vec<String> = fresh
             .iter()
-            .filter(|m| m.thread_reply)
-            .filter_map(|m| m.thread_name().map(String::from))
+            .filter(|m| m.arrival_reply())
+            .filter_map(|m| m.arrival_thread().map(String::from))
             .filter(|t| Some(t) != last_thread.as_ref())
             .collect();
         let Some(v) = self.views.get_mut(space) else {
@@ -180,8 +225,11 @@ impl App {
         if v.anchor.is_some() {
             // In the open space only what lands below the screen counts (once placed).
             if self.current.as_ref().is_some_and(|c| c.as_str() == space) {
-                v.arrived
-                    .extend(fresh.iter().filter_map(|m| m.name.clone()));
+                v.arrived.extend(
+                    fresh
+                        .iter()
+                        .filter_map(|m| m.arrival_name().map(String::from)),
+                );
             } else {
                 v.new_below += fresh.len();
             }

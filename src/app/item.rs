@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -17,6 +18,7 @@ use crate::api::model::{
     Annotation, Attachment, CardWithId, EmojiReactionSummary, Message, QuotedMessageMetadata,
     Thread, User,
 };
+use crate::api::Listed;
 
 /// What a message's name in a timeline stands for: a message on the server, or the
 /// local copy of one being sent (named after its client-assigned id until the server
@@ -110,6 +112,27 @@ impl Shared {
         }
     }
 
+    /// `u` as this timeline holds it: the earlier copy of the same sender, else `u`
+    /// made an `Rc` (copied only when some other message of its page still shares it).
+    fn listed_sender(&mut self, u: Arc<User>) -> Rc<User> {
+        let Some(name) = u.name.as_deref() else {
+            return Rc::new(Arc::unwrap_or_clone(u));
+        };
+        match self.senders.get(name) {
+            Some(known) if **known == *u => known.clone(),
+            _ => self.sender(Arc::unwrap_or_clone(u)),
+        }
+    }
+
+    fn thread_str(&mut self, name: &str) -> Rc<str> {
+        if let Some((k, _)) = self.threads.get_key_value(name) {
+            return k.clone();
+        }
+        let rc: Rc<str> = name.into();
+        self.threads.insert(rc.clone(), ());
+        rc
+    }
+
     fn thread(&mut self, name: String) -> Rc<str> {
         if let Some((k, _)) = self.threads.get_key_value(name.as_str()) {
             return k.clone();
@@ -177,6 +200,40 @@ impl Item {
             updated,
             text,
             reply,
+            rest,
+            local: None,
+            client_id: None,
+            rev: 0,
+        }
+    }
+
+    /// A listed message held compactly, taken apart as it is (no [`Message`] made on
+    /// the way): the same item as [`Item::new`] makes of [`Listed::into_message`].
+    pub(super) fn from_listed(l: Listed, shared: &mut Shared) -> Item {
+        let mut rest = l.rest;
+        let mut create_time = l.create_time;
+        let mut last_update_time = l.last_update_time;
+        let created = pack_time(&mut create_time);
+        let updated = pack_time(&mut last_update_time);
+        // What the compact form cannot hold goes in the rest, as `Item::new` leaves it.
+        if create_time.is_some() {
+            rest.get_or_insert_with(Default::default).create_time = create_time;
+        }
+        if last_update_time.is_some() {
+            rest.get_or_insert_with(Default::default).last_update_time = last_update_time;
+        }
+        if let Some(id) = l.client_assigned_message_id {
+            rest.get_or_insert_with(Default::default)
+                .client_assigned_message_id = Some(id.into());
+        }
+        Item {
+            name: l.name.map(Rc::from).unwrap_or_else(|| "".into()),
+            thread: l.thread.map(|t| shared.thread_str(&t)),
+            sender: l.sender.map(|u| shared.listed_sender(u)),
+            created,
+            updated,
+            text: l.text,
+            reply: l.thread_reply,
             rest,
             local: None,
             client_id: None,
@@ -329,5 +386,101 @@ impl Item {
             (Some(_), None) => true,
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::lean::message_page;
+    use crate::api::SpaceName;
+    use serde_json::json;
+
+    fn page(messages: serde_json::Value) -> Vec<Listed> {
+        let body = json!({ "messages": messages }).to_string();
+        let space = SpaceName::parse("spaces/S").unwrap();
+        let page = message_page(body.as_bytes(), &space).unwrap();
+        assert_eq!(page.unreadable, 0, "{:?}", page.left_out);
+        page.messages
+    }
+
+    fn same(a: &Item, b: &Item) {
+        assert_eq!(a.to_message(), b.to_message());
+        assert!(a.same_message(b), "{a:?}\n{b:?}");
+        assert_eq!(a.name(), b.name());
+        assert_eq!(a.thread_name(), b.thread_name());
+        assert_eq!(a.sender(), b.sender());
+        assert_eq!(a.created(), b.created());
+        assert_eq!(a.updated(), b.updated());
+        assert_eq!(a.text(), b.text());
+        assert_eq!(a.is_reply(), b.is_reply());
+        assert_eq!(a.client_assigned_id(), b.client_assigned_id());
+        assert_eq!(a.annotations(), b.annotations());
+        assert_eq!(a.cards_v2(), b.cards_v2());
+        assert_eq!(a.is_deleted(), b.is_deleted());
+    }
+
+    #[test]
+    fn a_listed_message_makes_the_item_its_whole_message_makes() {
+        let listed = page(json!([
+            {
+                "name": "spaces/S/messages/A.B",
+                "sender": {"name": "users/1", "displayName": "Ann", "type": "HUMAN", "email": "a@x"},
+                "createTime": "2024-05-01T10:11:12.345678Z",
+                "lastUpdateTime": "2024-05-01T10:12:00Z",
+                "text": "hi <users/2>",
+                "cardsV2": [{"cardId": "c1", "card": {"header": {"title": "T"}}}],
+                "annotations": [{"type": "USER_MENTION", "startIndex": 3, "length": 9,
+                    "userMention": {"user": {"name": "users/2", "type": "HUMAN"}, "type": "MENTION"}}],
+                "thread": {"name": "spaces/S/threads/A"},
+                "attachment": [{"name": "spaces/S/messages/A.B/attachments/X"}],
+                "threadReply": true,
+                "clientAssignedMessageId": "client-x",
+                "emojiReactionSummaries": [{"emoji": {"unicode": "👍"}, "reactionCount": 2}],
+                "quotedMessageMetadata": {"name": "spaces/S/messages/A.A"},
+                "deleteTime": "2024-05-02T00:00:00Z",
+                "silent": true
+            },
+            // Times an integer of nanoseconds cannot hold stay in the rest.
+            {"name": "spaces/S/messages/far", "createTime": "2500-01-01T00:00:00Z",
+             "lastUpdateTime": "1200-01-01T00:00:00Z", "text": "far"},
+            {"name": "spaces/S/messages/keyed",
+             "thread": {"name": "spaces/S/threads/K", "threadKey": "k"}},
+            {"name": "spaces/S/messages/bare"},
+        ]));
+        for l in listed {
+            let (mut a, mut b) = (Shared::default(), Shared::default());
+            let lean = Item::from_listed(l.clone(), &mut a);
+            let whole = Item::new(l.into_message(), &mut b);
+            same(&lean, &whole);
+        }
+    }
+
+    #[test]
+    fn one_sender_is_one_rc_across_pages_until_it_changes() {
+        let m = |id: &str, who: &str| {
+            json!({"name": format!("spaces/S/messages/{id}"), "text": id,
+                   "sender": {"name": "users/1", "displayName": who},
+                   "thread": {"name": "spaces/S/threads/T"}})
+        };
+        let mut shared = Shared::default();
+        let mut items: Vec<Item> = page(json!([m("a", "Ann"), m("b", "Ann")]))
+            .into_iter()
+            .chain(page(json!([m("c", "Ann"), m("d", "Ann B")])))
+            .map(|l| Item::from_listed(l, &mut shared))
+            .collect();
+        let who = |i: &Item| i.sender.clone().unwrap();
+        assert!(Rc::ptr_eq(&who(&items[0]), &who(&items[1])));
+        // Another page's copy of the same sender is the one already held.
+        assert!(Rc::ptr_eq(&who(&items[0]), &who(&items[2])));
+        assert!(!Rc::ptr_eq(&who(&items[0]), &who(&items[3])));
+        assert_eq!(who(&items[3]).display_name.as_deref(), Some("Ann B"));
+        let thread = |i: &Item| i.thread.clone().unwrap();
+        assert!(Rc::ptr_eq(&thread(&items[0]), &thread(&items[3])));
+        // What the whole message makes shares them too.
+        let again = page(json!([m("e", "Ann B")])).remove(0).into_message();
+        items.push(Item::new(again, &mut shared));
+        assert!(Rc::ptr_eq(&who(&items[3]), &who(&items[4])));
+        assert!(Rc::ptr_eq(&thread(&items[0]), &thread(&items[4])));
     }
 }

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::api::model::{Message, Space, SpaceType, User};
-use crate::api::{ApiError, SpaceName};
+use crate::api::model::{Space, SpaceType, User};
+use crate::api::{ApiError, Listed, SpaceName};
 use crate::app::compose::Target;
 use crate::app::permissions::Task;
 use crate::app::polls::Poll;
@@ -89,7 +89,7 @@ impl App {
         &mut self,
         space: SpaceName,
         kind: LoadKind,
-        result: Result<(Vec<Message>, bool), ApiError>,
+        result: Result<(Vec<Listed>, bool), ApiError>,
         fx: &mut Vec<Effect>,
     ) {
         if matches!(kind, LoadKind::Newer { .. } | LoadKind::Latest) {
@@ -118,10 +118,10 @@ impl App {
                 let senders: Vec<User> =
                     msgs.iter()
                         .flat_map(|m| {
-                            let mentioned = m.annotations.iter().filter_map(|a| {
+                            let mentioned = m.annotations().iter().filter_map(|a| {
                                 a.user_mention.as_ref().and_then(|u| u.user.clone())
                             });
-                            m.sender.clone().into_iter().chain(mentioned)
+                            m.sender().cloned().into_iter().chain(mentioned)
                         })
                         .collect();
                 let newest = msgs.iter().filter_map(|m| m.create_time).max();

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use crate::api::model::{Message, MessageReplyOption, Thread};
 use crate::api::sync_model::{SearchMessagesRequest, SearchMessagesResponse, SpaceEvent};
 use crate::api::{
-    client, ApiError, Client, ClientMessageId, CreateMessage, ListMessages, MessageName, SpaceName,
-    ThreadName,
+    client, ApiError, Client, ClientMessageId, CreateMessage, ListMessages, Listed, MessageName,
+    SpaceName, ThreadName,
 };
 
 use super::declare::requests;
@@ -39,11 +39,11 @@ requests! {
     /// Messages: read, sent, changed, searched.
     pub enum MessagesEffect => MessagesOutcome, MessagesKind;
     /// The newest page, an older one, or a whole thread; with whether there is more.
-    LoadMessages => Messages { space: SpaceName, kind: LoadKind } -> (Vec<Message>, bool),
+    LoadMessages => Messages { space: SpaceName, kind: LoadKind } -> (Vec<Listed>, bool),
         quiet: false,
         |client| load(client, space, kind).await;
     /// What is new in the open space since `after`, in the background.
-    PollMessages => Polled { space: SpaceName, after: DateTime<Utc> } -> Vec<Message>,
+    PollMessages => Polled { space: SpaceName, after: DateTime<Utc> } -> Vec<Listed>,
         quiet: true,
         |client| poll(client, space, after).await;
     /// The open space's events after `since` (exclusive), every page.
@@ -96,7 +96,7 @@ async fn load(
     client: &Client,
     space: &SpaceName,
     kind: &LoadKind,
-) -> Result<(Vec<Message>, bool), ApiError> {
+) -> Result<(Vec<Listed>, bool), ApiError> {
     match kind {
         LoadKind::Latest | LoadKind::Older { .. } => {
             let mut p = ListMessages::default().with_page_size(PAGE).newest_first();
@@ -104,14 +104,15 @@ async fn load(
                 p = p.with_filter(client::created_before(before));
             }
             let page = client.list_messages(space, &p).await?;
-            let listed = page.messages.into_iter().rev();
-            let msgs = listed.map(crate::api::Listed::into_message).collect();
-            Ok((msgs, page.next_page_token.is_some()))
+            let more = page.next_page_token.is_some();
+            let mut msgs = page.messages;
+            msgs.reverse();
+            Ok((msgs, more))
         }
         LoadKind::Newer { after } => Ok((poll(client, space, after).await?, false)),
         LoadKind::Thread { thread } => {
             let p = ListMessages::default().with_filter(format!("thread.name = {thread}"));
-            Ok((client.list_all_messages(space, &p).await?, false))
+            Ok((client.list_all_listed(space, &p).await?, false))
         }
     }
 }
@@ -123,10 +124,10 @@ async fn poll(
     client: &Client,
     space: &SpaceName,
     after: &DateTime<Utc>,
-) -> Result<Vec<Message>, ApiError> {
+) -> Result<Vec<Listed>, ApiError> {
     let since = *after - POLL_OVERLAP;
     let p = ListMessages::default().with_filter(client::created_after(&since));
-    client.list_all_messages(space, &p).await
+    client.list_all_listed(space, &p).await
 }
 
 async fn send(

@@ -14,7 +14,7 @@ use super::{App, Effect, Focus, LoadKind};
 use crate::api::model::{Message, Space};
 use crate::api::sync_client::search_phrase;
 use crate::api::sync_model::SearchMessagesResponse;
-use crate::api::{ApiError, ThreadName};
+use crate::api::{ApiError, Listed, ThreadName};
 use crate::app::space_requests::SpaceEffect;
 use crate::keymap::{Command, Mode};
 
@@ -325,7 +325,7 @@ impl App {
     /// A thread opened for a search result is loaded: when the result is not in it (it
     /// was deleted since the search), the thread view closes and says so, rather than an
     /// empty pane with a box that answers a message no longer there.
-    pub(super) fn hit_answered(&mut self, space: &str, thread: &str, msgs: &[Message]) {
+    pub(super) fn hit_answered(&mut self, space: &str, thread: &str, msgs: &[Listed]) {
         let Some(v) = self.views.get_mut(space) else {
             return;
         };

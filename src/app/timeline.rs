@@ -21,6 +21,36 @@ mod threads;
 use rows_cache::RowsCache;
 use threads::ThreadStat;
 
+/// What a page brings to [`Timeline::merge`]: a whole message, or a listed one (taken
+/// apart as it is, no whole message made on the way).
+pub trait Incoming {
+    fn has_name(&self) -> bool;
+    #[doc(hidden)]
+    fn into_item(self, shared: &mut Shared) -> Item;
+}
+
+impl Incoming for Message {
+    fn has_name(&self) -> bool {
+        self.name.is_some()
+    }
+    fn into_item(mut self, shared: &mut Shared) -> Item {
+        // Fields the pane never shows: the space (we know it) and two copies of text.
+        self.space = None;
+        self.formatted_text = None;
+        self.argument_text = None;
+        Item::new(self, shared)
+    }
+}
+
+impl Incoming for crate::api::Listed {
+    fn has_name(&self) -> bool {
+        self.name.is_some()
+    }
+    fn into_item(self, shared: &mut Shared) -> Item {
+        Item::from_listed(self, shared)
+    }
+}
+
 /// Where new server messages went.
 enum Placed {
     /// All before the oldest (an older page).
@@ -192,19 +222,15 @@ impl Timeline {
     /// (and so the rows and the frame) alone; new messages that all go after the newest
     /// or all before the oldest (a poll, an older page) are spliced in without moving
     /// any other message's entry in the name index.
-    pub fn merge(&mut self, msgs: Vec<Message>) -> usize {
+    pub fn merge<M: Incoming>(&mut self, msgs: Vec<M>) -> usize {
         let mut changed = false;
         let mut fresh: Vec<Item> = Vec::new();
         let mut fresh_at: HashMap<Rc<str>, usize> = HashMap::new();
-        for mut m in msgs {
-            if m.name.is_none() {
+        for m in msgs {
+            if !m.has_name() {
                 continue;
             }
-            // Fields the pane never shows: the space (we know it) and two copies of text.
-            m.space = None;
-            m.formatted_text = None;
-            m.argument_text = None;
-            let mut it = Item::new(m, &mut self.shared);
+            let mut it = m.into_item(&mut self.shared);
             let name = it.shared_name().clone();
             if it.is_deleted() || self.gone.contains(&*name) {
                 changed |= self.remove(&name).is_some();

@@ -348,7 +348,7 @@ pub fn app() -> App {
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(TEAM),
             kind: LoadKind::Latest,
-            result: Ok((team_messages(), false)),
+            result: Ok((team_messages().into_iter().map(Into::into).collect(), false)),
         }),
     );
     assert!(

@@ -190,7 +190,7 @@ fn answer(
                 .cloned()
                 .unwrap_or_default();
             let msgs = match kind {
-                LoadKind::Latest if !empty => vec![message_in(&space, &s)],
+                LoadKind::Latest if !empty => vec![message_in(&space, &s).into()],
                 _ => vec![],
             };
             Outcome::Messages(gchat::app::MessagesOutcome::Messages {

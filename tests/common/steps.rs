@@ -20,7 +20,7 @@ pub fn loaded(app: &mut App, space: &str, kind: LoadKind, msgs: Vec<Message>) ->
         Outcome::Messages(gchat::app::MessagesOutcome::Messages {
             space: sn(space),
             kind,
-            result: Ok((msgs, false)),
+            result: Ok((msgs.into_iter().map(Into::into).collect(), false)),
         }),
     )
 }
