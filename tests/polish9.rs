@@ -230,3 +230,60 @@ fn every_keymap_warning_is_readable_whole() {
         "{screen}"
     );
 }
+
+fn refused(code: u16, status: &str, retry_after: Option<u64>) -> gchat::api::ApiError {
+    gchat::api::ApiError::Server(gchat::api::ServerError {
+        code,
+        status: status.into(),
+        message: "Quota exceeded.".into(),
+        field_violations: Vec::new(),
+        reason: None,
+        retry_after: retry_after.map(std::time::Duration::from_secs),
+    })
+}
+
+#[test]
+fn a_wait_the_client_takes_for_a_rate_limit_is_shown_and_counted_down() {
+    let mut a = app();
+    // A 503 retried quietly says nothing.
+    a.client_waits(
+        &refused(503, "UNAVAILABLE", None),
+        std::time::Duration::from_secs(2),
+    );
+    assert!(
+        !status_line(&a).contains("slow down"),
+        "{}",
+        status_line(&a)
+    );
+    let start = std::time::Instant::now();
+    a.update(gchat::app::Action::Tick(start));
+    a.client_waits(
+        &refused(429, "RESOURCE_EXHAUSTED", Some(45)),
+        std::time::Duration::from_secs(45),
+    );
+    let screen = render(&a, 120, 24);
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(
+        status.contains("waiting 45s: the server asked to slow down"),
+        "{status}"
+    );
+    assert!(screen.contains("Spaces · every"), "{screen}");
+    // Ten seconds on, it says how long is left.
+    a.dirty = false;
+    a.update(gchat::app::Action::Tick(
+        start + std::time::Duration::from_secs(10),
+    ));
+    assert!(a.dirty, "the countdown is drawn");
+    assert!(
+        status_line(&a).contains("waiting 35s"),
+        "{}",
+        status_line(&a)
+    );
+    // Over: the status line says so without a key.
+    a.dirty = false;
+    a.update(gchat::app::Action::Tick(
+        start + std::time::Duration::from_secs(46),
+    ));
+    assert!(a.dirty);
+    assert!(!status_line(&a).contains("waiting"), "{}", status_line(&a));
+}
