@@ -287,3 +287,38 @@ fn a_wait_the_client_takes_for_a_rate_limit_is_shown_and_counted_down() {
     assert!(a.dirty);
     assert!(!status_line(&a).contains("waiting"), "{}", status_line(&a));
 }
+
+/// A folder of more entries than completion reads: `target-a.txt` and `target-b.txt`
+/// among 10,000 others, in whatever order the file system lists them.
+#[test]
+fn completion_in_a_huge_folder_completes_nothing_wrong_and_says_why() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for i in 0..10_000 {
+        std::fs::write(dir.path().join(format!("f-{i:05}")), "").expect("written");
+    }
+    for name in ["target-a.txt", "target-b.txt"] {
+        std::fs::write(dir.path().join(name), "x").expect("written");
+    }
+    let path = format!("{}/target-", dir.path().display());
+    let c = gchat::files::complete_path(&path);
+    let both = c.candidates.contains(&"target-a.txt".to_string())
+        && c.candidates.contains(&"target-b.txt".to_string());
+    assert!(
+        both || (c.too_big && c.input == path && c.candidates.is_empty()),
+        "a wrong completion: {c:?}"
+    );
+    // In the attach prompt, it says plainly why nothing was completed.
+    let mut a = app();
+    a.focus = Focus::Messages;
+    ch(&mut a, 'i');
+    ctrl(&mut a, 'o');
+    typed(&mut a, &path);
+    key(&mut a, KeyCode::Tab);
+    let screen = render(&a, 120, 30);
+    assert!(
+        screen.contains("target-a.txt") && screen.contains("target-b.txt")
+            || screen.contains("too many"),
+        "{screen}"
+    );
+    assert!(!screen.contains("No file or folder starts so"), "{screen}");
+}
