@@ -32,14 +32,23 @@ fn the_help_key_stays_on_the_status_bar_at_every_width() {
             );
         }
     }
-    // A note on the status line leaves it there too.
+    // A note that fits beside it leaves it there too; one too long for both has the
+    // line (cut, it could lose what it is about) until it goes.
     a.focus = Focus::Messages;
+    a.note("Copied.");
+    for w in 60..=160 {
+        let line = bar(&a, w);
+        assert!(
+            line.contains("Copied.") && line.contains("? help"),
+            "with a note at {w} columns: {line:?}"
+        );
+    }
     a.note("A rather long note that would take up the whole of the status line by itself, and then some more words");
     for w in gchat::ui::small::MIN_WIDTH..=160 {
         let line = bar(&a, w);
         assert!(
-            line.contains("? help"),
-            "with a note at {w} columns: {line:?}"
+            line.contains("? help") || line.contains("A r"),
+            "with a long note at {w} columns: {line:?}"
         );
     }
 }

@@ -100,7 +100,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     }
     // The way to help stays on screen at every width: what it needs is kept first, and
     // the other hints, the account chip and the spinner give way to it.
-    let help = (!mode.is_typing() && mode != Mode::Dialog)
+    let mut help = (!mode.is_typing() && mode != Mode::Dialog)
         .then(|| {
             app.keymap
                 .hints(Mode::Global)
@@ -111,9 +111,23 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let help_w = help
         .as_ref()
         .map_or(0, |(k, l)| markup::width(k) + 1 + markup::width(l));
+    // One pane at a time (a narrow terminal): how to reach the others is kept too.
+    let single = !mode.is_typing()
+        && !app.zoom
+        && crate::ui::small::arrangement(app, area.width) == crate::ui::small::Arrangement::Single;
+    let next_pane = app
+        .keymap
+        .label(Mode::Global, crate::keymap::Command::FocusNext);
+    // (A note shows in place of the hints.)
+    let kept_w = help_w
+        + if single && app.status.note.is_none() {
+            markup::width(&next_pane) + markup::width("next pane") + 3
+        } else {
+            0
+        };
     let width_of = |v: &[Span]| -> usize { v.iter().map(|s| markup::width(&s.content)).sum() };
     let fits = |left: &[Span], right: &[Span]| {
-        width_of(left) + width_of(right) + 1 + help_w <= area.width as usize
+        width_of(left) + width_of(right) + 1 + kept_w <= area.width as usize
     };
     if !fits(&left, &right) && left.len() > 2 {
         left.remove(1);
@@ -137,12 +151,15 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         } else {
             theme::ok()
         };
-        middle.push(Span::styled(
-            markup::truncate(&Clean::line(&note.text), others),
-            style,
-        ));
-        if help.is_some() && others > 0 {
+        // A note too long to share the line has it whole until it goes: cut, it could
+        // lose what it is about.
+        let text = Clean::line(&note.text);
+        if help.is_some() && markup::width(text.as_str()) <= others {
+            middle.push(Span::styled(text.into_string(), style));
             middle.push(Span::raw("  "));
+        } else {
+            help = None;
+            middle.push(Span::styled(markup::truncate(&text, room), style));
         }
     } else if mode != Mode::Dialog {
         // A dialog lists its own keys beside its fields.
@@ -162,17 +179,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             })
             .collect();
         // One pane at a time (a narrow terminal): first, how to reach the others.
-        if !mode.is_typing()
-            && !app.zoom
-            && crate::ui::small::arrangement(app, area.width)
-                == crate::ui::small::Arrangement::Single
-        {
-            {
-                let k = app
-                    .keymap
-                    .label(Mode::Global, crate::keymap::Command::FocusNext);
-                hints.insert(0, (k, "next pane"));
-            }
+        if single {
+            hints.insert(0, (next_pane, "next pane"));
         }
         for (key, label) in hints {
             let w = markup::width(&key) + markup::width(label) + 3;
