@@ -205,6 +205,9 @@ pub const COMPLETION_SCAN: usize = 2000;
 pub struct Completion {
     pub input: String,
     pub candidates: Vec<String>,
+    /// The folder holds more than [`COMPLETION_SCAN`] entries: not all were read, so
+    /// nothing is completed or listed (what was read could complete the wrong file).
+    pub too_big: bool,
 }
 
 pub fn complete_path(input: &str) -> Completion {
@@ -222,7 +225,17 @@ pub fn complete_path(input: &str) -> Completion {
     // holds nothing else.
     let mut hidden: Vec<String> = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
-        for e in rd.take(COMPLETION_SCAN).flatten() {
+        for (n, e) in rd.enumerate() {
+            if n >= COMPLETION_SCAN {
+                return Completion {
+                    input: input.to_string(),
+                    candidates: Vec::new(),
+                    too_big: true,
+                };
+            }
+            let Ok(e) = e else {
+                continue;
+            };
             let Ok(name) = e.file_name().into_string() else {
                 continue;
             };
@@ -249,7 +262,11 @@ pub fn complete_path(input: &str) -> Completion {
     } else {
         input.to_string()
     };
-    Completion { input, candidates }
+    Completion {
+        input,
+        candidates,
+        too_big: false,
+    }
 }
 
 fn common_prefix(v: &[String]) -> String {

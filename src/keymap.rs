@@ -410,7 +410,39 @@ impl Keymap {
     pub fn with_user(user_toml: &str) -> (Keymap, Vec<String>) {
         let (mut keymap, mut warnings) = Keymap::defaults().layered(user_toml);
         keymap.keep_ways_out(&mut warnings);
+        keymap.warn_shadowed(&mut warnings);
         (keymap, warnings)
+    }
+
+    /// A pane key that takes a global command's key (`q` to react in the message pane)
+    /// hides that command there: said, naming the pane, the key and both commands. The
+    /// defaults' own overlaps are meant and not said.
+    fn warn_shadowed(&self, warnings: &mut Vec<String>) {
+        let defaults = Keymap::defaults();
+        let globals = self
+            .by_command
+            .iter()
+            .filter(|((m, _), _)| *m == Mode::Global);
+        for ((_, global), chords) in globals {
+            for c in chords {
+                for pane in [Mode::Spaces, Mode::Messages, Mode::Members] {
+                    let Some(&taker) = self.by_key.get(&(pane, *c)) else {
+                        continue;
+                    };
+                    let by_default = defaults.by_key.get(&(pane, *c)) == Some(&taker)
+                        && defaults.by_key.get(&(Mode::Global, *c)) == Some(global);
+                    if taker == *global || by_default {
+                        continue;
+                    }
+                    warnings.push(format!(
+                        "keymap: {p}.{t}: {c} is also global.{g}'s key; in the {p} pane {c} does {t}, not {g}",
+                        p = pane.name(),
+                        t = taker.name(),
+                        g = global.name(),
+                    ));
+                }
+            }
+        }
     }
 
     /// `toml_text`'s bindings on top of these: each command it names gets the keys it
@@ -730,7 +762,13 @@ mod tests {
         let (k, w) = Keymap::with_user(
             "[messages]\nreply = [\"Ctrl-r\", \"Hyper-x\"]\nfly = [\"f\"]\n[nowhere]\nquit = [\"x\"]\n",
         );
-        assert_eq!(w.len(), 3, "{w:?}");
+        // Three bad entries, and Ctrl-r taken from the global refresh in the message pane.
+        assert_eq!(w.len(), 4, "{w:?}");
+        assert!(
+            w.iter()
+                .any(|x| x.contains("messages.reply: Ctrl-r is also global.refresh")),
+            "{w:?}"
+        );
         assert_eq!(
             k.lookup(
                 Mode::Messages,

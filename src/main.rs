@@ -143,9 +143,7 @@ async fn tui(cli: Cli) -> anyhow::Result<()> {
         app.note("Demo workspace: you are Alice Chen. Press ? for keys; `gchat auth login` uses your own account.");
     }
     app.show_members = config.show_members;
-    if !warnings.is_empty() {
-        app.error(warnings.join("; "));
-    }
+    app.config_problems(warnings);
     let (kept, damaged) = gchat::session::load(&session_key);
     gchat::session::restore(&mut app, kept);
     if let Some(notice) = damaged {

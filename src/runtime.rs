@@ -231,6 +231,13 @@ pub async fn run(
     let mut continued = Continued::new();
     let mut tui = Tui::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Outcome>();
+    // The client's waits before sending a request again, so the screen can say why
+    // nothing happens meanwhile (a rate limit's `Retry-After` the client waits out).
+    let (wait_tx, mut waits) = mpsc::unbounded_channel::<(crate::api::ApiError, Duration)>();
+    client.set_on_retry(std::sync::Arc::new(move |e, wait| {
+        // The loop may have ended; then nobody needs to know.
+        let _ = wait_tx.send((e.clone(), wait));
+    }));
     let mut events = crate::terminal::events()?;
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -280,6 +287,7 @@ pub async fn run(
                 transfers.finished(&o);
                 fx.extend(app.update(Action::Done(Box::new(o))));
             }
+            Some((e, wait)) = waits.recv() => app.client_waits(&e, wait),
             _ = ticker.tick() => {
                 let now = Instant::now();
                 fx.extend(app.update(Action::Tick(now)));

@@ -568,6 +568,9 @@ async fn gchat_on_a_terminal(
     let mut writer = pty.master.take_writer().unwrap();
     let seen = Arc::new(Mutex::new(String::new()));
     let s = seen.clone();
+    // Set once the reader has read everything gchat wrote.
+    let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let d = drained.clone();
     std::thread::spawn(move || {
         let _keep = pty.master;
         let mut buf = [0u8; 4096];
@@ -579,6 +582,7 @@ async fn gchat_on_a_terminal(
                 .unwrap()
                 .push_str(&String::from_utf8_lossy(&buf[..n]));
         }
+        d.store(true, std::sync::atomic::Ordering::SeqCst);
     });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !seen.lock().unwrap().contains("[y/N]") {
@@ -598,6 +602,16 @@ async fn gchat_on_a_terminal(
         assert!(std::time::Instant::now() < deadline, "gchat did not finish");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
+    // Its last words may still be on their way through the terminal when it exits: the
+    // output is read to its end before it is looked at.
+    while !drained.load(std::sync::atomic::Ordering::SeqCst) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gchat's output did not end: {}",
+            seen.lock().unwrap()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let out = seen.lock().unwrap().clone();
     (status.exit_code(), out)
 }

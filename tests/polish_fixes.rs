@@ -398,13 +398,13 @@ fn help_names_the_pickers_that_take_a_number_and_the_keys_that_fold_a_section() 
     );
     // Generated from the keymap: the user's keys are the ones named.
     let (keymap, problems) = gchat::keymap::Keymap::with_user(
-        "[messages]\npins = [\"F7\"]\n[spaces]\ntoggle_section = [\"z\"]\n",
+        "[messages]\npins = [\"F7\"]\n[spaces]\ntoggle_section = [\"x\"]\n",
     );
     assert!(problems.is_empty(), "{problems:?}");
     app.keymap = keymap;
     let help = help_text(&app);
     assert!(help.contains("pinned message (F7)"), "{help}");
-    assert!(help.contains("▾ a section (z/Enter folds it)"), "{help}");
+    assert!(help.contains("▾ a section (x/Enter folds it)"), "{help}");
 }
 
 fn too_many() -> gchat::api::ApiError {

@@ -174,7 +174,7 @@ impl ClientBuilder {
                 people: self.people_endpoint,
                 tokens: self.tokens,
                 retry: self.retry,
-                on_retry: self.on_retry,
+                on_retry: std::sync::RwLock::new(self.on_retry),
                 unreadable: std::sync::Mutex::new(LeftOut::default()),
             }),
         })
@@ -187,7 +187,8 @@ struct Inner {
     people: String,
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
-    on_retry: Option<RetryHook>,
+    /// Settable after the client is built (the TUI's loop sets its own).
+    on_retry: std::sync::RwLock<Option<RetryHook>>,
     /// Listed messages left out as unreadable: those told and those not yet.
     unreadable: std::sync::Mutex<LeftOut>,
 }
@@ -379,6 +380,14 @@ impl Client {
         &self.inner.chat
     }
 
+    /// From now on calls `hook` before every wait to retry, in place of any hook given
+    /// before (for every clone of this client): the TUI shows a rate limit's wait.
+    pub fn set_on_retry(&self, hook: RetryHook) {
+        if let Ok(mut h) = self.inner.on_retry.write() {
+            *h = Some(hook);
+        }
+    }
+
     pub(super) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
         self.send_counted(call, &json).await.0
     }
@@ -431,7 +440,8 @@ impl Client {
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     );
-                    if let Some(hook) = &self.inner.on_retry {
+                    let hook = self.inner.on_retry.read().ok().and_then(|h| h.clone());
+                    if let Some(hook) = hook {
                         hook(&e, wait);
                     }
                     tokio::time::sleep(wait).await;

@@ -380,7 +380,12 @@ impl App {
             return;
         };
         let c = files::complete_path(&d.field(0));
-        if c.candidates.is_empty() {
+        if c.too_big {
+            d.error = Some(format!(
+                "This folder has too many entries to complete in (more than {}); type the whole name.",
+                files::COMPLETION_SCAN
+            ));
+        } else if c.candidates.is_empty() {
             d.error = Some("No file or folder starts so.".into());
         } else {
             d.error = None;

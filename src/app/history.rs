@@ -218,6 +218,9 @@ impl App {
             .filter(|m| m.arrival_reply())
             .filter_map(|m| m.arrival_thread().map(String::from))
             .filter(|t| Some(t) != last_thread.as_ref())
+            // A thread none of whose messages is held shows where its replies land (at
+            // the bottom, under "Replies to an earlier message"): said once, not twice.
+            .filter(|t| tl.thread_first(t).is_some())
             .collect();
         let Some(v) = self.views.get_mut(space) else {
             return;

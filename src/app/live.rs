@@ -346,3 +346,22 @@ fn reaction_message(e: &SpaceEvent) -> Option<MessageName> {
         ReactionName::parse(name).ok().map(|r| r.message().clone())
     })
 }
+
+impl App {
+    /// The API client waits `wait` before sending a request again. When the server said
+    /// to slow down (a 429 whose `Retry-After` is short enough for the client to wait out
+    /// itself), it is shown as one that reached the app would be: the status line counts
+    /// the wait down and polling is held as long and slowed (the spaces pane's title says
+    /// how seldom). Other retries (a 503, a lost connection) say nothing.
+    pub fn client_waits(&mut self, e: &crate::api::ApiError, wait: std::time::Duration) {
+        if !super::polls::throttled(e) {
+            return;
+        }
+        tracing::info!(
+            wait_ms = wait.as_millis() as u64,
+            "the server asked to slow down; the client waits"
+        );
+        self.polls.slow_down(wait);
+        self.dirty = true;
+    }
+}

@@ -252,3 +252,25 @@ impl App {
         ));
     }
 }
+
+impl App {
+    /// Problems found in the config and keymap files: each kept whole for the help (`?`
+    /// lists them first), and on the status line how many there are.
+    pub fn config_problems(&mut self, problems: Vec<String>) {
+        if problems.is_empty() {
+            return;
+        }
+        let help = self
+            .keymap
+            .label(crate::keymap::Mode::Global, crate::keymap::Command::Help);
+        let text = match problems.as_slice() {
+            [one] => format!("1 problem in the settings files ({help} shows it whole): {one}"),
+            many => format!(
+                "{} problems in the settings files; {help} lists them",
+                many.len()
+            ),
+        };
+        self.settings.problems = problems;
+        self.error(text);
+    }
+}

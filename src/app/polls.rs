@@ -172,26 +172,27 @@ impl Polls {
     /// and holds polling for its `Retry-After`; a success eases off the slowing.
     pub fn answered<T>(&mut self, r: &Result<T, ApiError>) {
         match r {
-            Err(e) if throttled(e) => {
-                self.slow = (self.slow * 2).min(SLOW_MAX);
-                // One cap for every wait the server asks for: a hostile or broken
-                // `Retry-After` neither overflows the clock nor stops polling for hours.
-                let wait = e
-                    .retry_after()
-                    .unwrap_or(Duration::ZERO)
-                    .min(super::reconcile::MAX_RETRY_AFTER);
-                let until = self.now.checked_add(wait).unwrap_or(self.now);
-                self.hold = Some(self.hold.map_or(until, |h| h.max(until)));
-                // Every timer waits at least until the hold is over.
-                for t in [&mut self.next_open, &mut self.next_spaces]
-                    .into_iter()
-                    .flatten()
-                {
-                    *t = (*t).max(until);
-                }
-            }
+            Err(e) if throttled(e) => self.slow_down(e.retry_after().unwrap_or(Duration::ZERO)),
             Ok(_) if self.slow > 1 => self.slow /= 2,
             _ => {}
+        }
+    }
+
+    /// The server said to slow down and to wait `wait`: every timer slows (doubling) and
+    /// polling holds until the wait is over.
+    pub fn slow_down(&mut self, wait: Duration) {
+        self.slow = (self.slow * 2).min(SLOW_MAX);
+        // One cap for every wait the server asks for: a hostile or broken
+        // `Retry-After` neither overflows the clock nor stops polling for hours.
+        let wait = wait.min(super::reconcile::MAX_RETRY_AFTER);
+        let until = self.now.checked_add(wait).unwrap_or(self.now);
+        self.hold = Some(self.hold.map_or(until, |h| h.max(until)));
+        // Every timer waits at least until the hold is over.
+        for t in [&mut self.next_open, &mut self.next_spaces]
+            .into_iter()
+            .flatten()
+        {
+            *t = (*t).max(until);
         }
     }
 

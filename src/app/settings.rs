@@ -55,6 +55,8 @@ pub struct Settings {
     pub notify: crate::notify::PerKind,
     /// Where attachments are saved (`download_dir` in config.toml), when set.
     pub download_dir: Option<std::path::PathBuf>,
+    /// What was wrong in the config and keymap files, each whole, for the help.
+    pub problems: Vec<String>,
 }
 
 impl Identity {
@@ -98,6 +100,7 @@ impl Default for Settings {
             keymap_file: None,
             notify: crate::notify::Config::default().resolve(&|_| None),
             download_dir: None,
+            problems: Vec::new(),
         }
     }
 }

@@ -11,7 +11,13 @@ use crate::app::{notes, App, Effect, LoadKind};
 
 impl App {
     pub(super) fn on_tick(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        // While the server's wait counts down, the status line says how long is left.
+        let left = |a: &App| a.polls.held_for().map(|d| d.as_secs());
+        let before = left(self);
         self.polls.tick(now);
+        if left(self) != before {
+            self.dirty = true;
+        }
         if self.status.busy > 0 {
             self.status.spinner = self.status.spinner.wrapping_add(1);
             self.dirty = true;

@@ -21,6 +21,23 @@ const KEYS_W: usize = 18;
 /// Every binding, mode by mode.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut v = Vec::new();
+    // What was wrong in the user's files comes first, each problem whole.
+    if !app.settings.problems.is_empty() {
+        v.push(Line::from(Span::styled(
+            format!(
+                "Problems in the config and keymap files ({})",
+                app.settings.problems.len()
+            ),
+            theme::error_bold(),
+        )));
+        for p in &app.settings.problems {
+            v.push(Line::from(Span::styled(
+                format!("• {}", Clean::line(p).as_str()),
+                theme::error(),
+            )));
+        }
+        v.push(Line::default());
+    }
     for mode in Mode::ALL {
         let b = app.keymap.bindings(mode);
         if b.is_empty() {

@@ -48,6 +48,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     if let Some(t) = &app.files.transfer {
         right.push(Span::styled(crate::ui::files::progress(t), theme::warn()));
     }
+    // Given up first when the help key would not fit.
+    let spinner_at = right.len();
     if app.status.busy > 0 {
         right.push(Span::styled(
             format!("{} working ", SPINNER[app.status.spinner % SPINNER.len()]),
@@ -96,9 +98,51 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         )),
         _ => right.push(Span::styled("○ connecting ".to_string(), theme::dim())),
     }
-    let right_w: usize = right.iter().map(|s| markup::width(&s.content)).sum();
-    let left_w: usize = left.iter().map(|s| markup::width(&s.content)).sum();
+    // The way to help stays on screen at every width: what it needs is kept first, and
+    // the other hints, the account chip and the spinner give way to it.
+    let mut help = (!mode.is_typing() && mode != Mode::Dialog)
+        .then(|| {
+            app.keymap
+                .hints(Mode::Global)
+                .into_iter()
+                .find(|(_, l)| *l == "help")
+        })
+        .flatten();
+    let help_w = help
+        .as_ref()
+        .map_or(0, |(k, l)| markup::width(k) + 1 + markup::width(l));
+    // One pane at a time (a narrow terminal): how to reach the others is kept too.
+    let single = !mode.is_typing()
+        && !app.zoom
+        && crate::ui::small::arrangement(app, area.width) == crate::ui::small::Arrangement::Single;
+    let next_pane = app
+        .keymap
+        .label(Mode::Global, crate::keymap::Command::FocusNext);
+    // (A note shows in place of the hints.)
+    let kept_w = help_w
+        + if single && app.status.note.is_none() {
+            markup::width(&next_pane) + markup::width("next pane") + 3
+        } else {
+            0
+        };
+    let width_of = |v: &[Span]| -> usize { v.iter().map(|s| markup::width(&s.content)).sum() };
+    let fits = |left: &[Span], right: &[Span]| {
+        width_of(left) + width_of(right) + 1 + kept_w <= area.width as usize
+    };
+    if !fits(&left, &right) && left.len() > 2 {
+        left.remove(1);
+    }
+    if !fits(&left, &right) && app.status.busy > 0 && spinner_at < right.len() {
+        right.remove(spinner_at);
+    }
+    let right_w = width_of(&right);
+    let left_w = width_of(&left);
     let room = (area.width as usize).saturating_sub(right_w + left_w + 1);
+    // What the note or the other hints may use.
+    let others = match help_w {
+        0 => room,
+        w => room.saturating_sub(w + 2),
+    };
 
     let mut middle: Vec<Span> = Vec::new();
     if let Some(note) = &app.status.note {
@@ -107,10 +151,16 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         } else {
             theme::ok()
         };
-        middle.push(Span::styled(
-            markup::truncate(&Clean::line(&note.text), room),
-            style,
-        ));
+        // A note too long to share the line has it whole until it goes: cut, it could
+        // lose what it is about.
+        let text = Clean::line(&note.text);
+        if help.is_some() && markup::width(text.as_str()) <= others {
+            middle.push(Span::styled(text.into_string(), style));
+            middle.push(Span::raw("  "));
+        } else {
+            help = None;
+            middle.push(Span::styled(markup::truncate(&text, room), style));
+        }
     } else if mode != Mode::Dialog {
         // A dialog lists its own keys beside its fields.
         let mut used = 0;
@@ -129,35 +179,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             })
             .collect();
         // One pane at a time (a narrow terminal): first, how to reach the others.
-        if !mode.is_typing()
-            && !app.zoom
-            && crate::ui::small::arrangement(app, area.width)
-                == crate::ui::small::Arrangement::Single
-        {
-            {
-                let k = app
-                    .keymap
-                    .label(Mode::Global, crate::keymap::Command::FocusNext);
-                hints.insert(0, (k, "next pane"));
-            }
-        }
-        if !mode.is_typing() {
-            hints.extend(
-                app.keymap
-                    .hints(Mode::Global)
-                    .into_iter()
-                    .filter(|(_, l)| *l == "help"),
-            );
+        if single {
+            hints.insert(0, (next_pane, "next pane"));
         }
         for (key, label) in hints {
             let w = markup::width(&key) + markup::width(label) + 3;
-            if used + w > room {
+            if used + w > others + 2 {
                 break;
             }
             middle.push(Span::styled(key, theme::key()));
             middle.push(Span::raw(format!(" {label}  ")));
             used += w;
         }
+    }
+    if let Some((key, label)) = help {
+        middle.push(Span::styled(key, theme::key()));
+        middle.push(Span::raw(format!(" {label}")));
     }
     let middle_w: usize = middle.iter().map(|s| markup::width(&s.content)).sum();
     let mut spans = left;

@@ -169,12 +169,12 @@ impl App {
             Command::Back if self.stop_loading_older(&space) => {}
             Command::Back => {
                 let v = self.views.entry(space.to_string()).or_default();
-                if v.thread.is_some() {
-                    v.thread = None;
+                if let Some(closed) = v.thread.take() {
                     if let Some(saved) = v.saved.take() {
                         v.selected = saved.0;
                         v.anchor = saved.1;
                     }
+                    self.show_selection_after_thread(&space, &closed, fx);
                 } else {
                     self.focus = Focus::Spaces;
                 }
@@ -305,6 +305,39 @@ impl App {
                 kind: LoadKind::Thread { thread: typed },
             }));
         }
+    }
+
+    /// Back from `closed` (a thread open on its own): the selection from before is
+    /// brought on screen. The thread's load may have moved it (a root older than the
+    /// history puts the thread's rows at the top), and a row it stood on may be gone
+    /// (the news of a reply, once the thread was read): then the thread's newest row
+    /// in the space is selected, else the newest message.
+    fn show_selection_after_thread(
+        &mut self,
+        space: &SpaceName,
+        closed: &str,
+        fx: &mut Vec<Effect>,
+    ) {
+        let rows = self.rows_for(space);
+        let v = self.views.entry(space.to_string()).or_default();
+        if v.selected.as_ref().and_then(|s| rows.pos(s)).is_none() {
+            let tl = self.store.timeline(space.as_str());
+            let of_thread = rows.rows.iter().rev().find(|r| match r {
+                Row::Msg { name, .. } => tl
+                    .and_then(|t| t.get(name))
+                    .is_some_and(|it| it.thread() == closed),
+                _ => false,
+            });
+            match of_thread.cloned() {
+                Some(row) => {
+                    let v = self.views.entry(space.to_string()).or_default();
+                    v.selected = Some(row);
+                    v.anchor = None;
+                }
+                None => self.select_last(space),
+            }
+        }
+        self.reveal_selected(space, fx);
     }
 
     pub(in crate::app) fn move_selection(
