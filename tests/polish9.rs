@@ -66,7 +66,7 @@ fn poll(app: &mut gchat::app::App, msgs: Vec<gchat::api::model::Message>) {
         Outcome::Messages(gchat::app::MessagesOutcome::Polled {
             space: sn(TEAM),
             after,
-            result: Ok(msgs),
+            result: Ok(msgs.into_iter().map(Into::into).collect()),
         }),
     );
 }
