@@ -685,4 +685,54 @@ mod tests {
             .apply(deep.clone());
         assert_eq!(got, deep);
     }
+
+    #[test]
+    fn entries_of_a_list_of_different_types_each_find_their_own_fields() {
+        #[derive(serde::Serialize)]
+        struct Other {
+            code: u8,
+            name: String,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(untagged)]
+        enum Either {
+            P(Person),
+            O(Other),
+        }
+        let list = vec![
+            Either::P(Person {
+                name: "a".into(),
+                display_name: Some("A".into()),
+            }),
+            Either::O(Other {
+                code: 7,
+                name: "b".into(),
+            }),
+            Either::P(Person {
+                name: "c".into(),
+                display_name: None,
+            }),
+        ];
+        let s = |sel: &str| Selector::parse(sel).unwrap().unwrap();
+        let got = s("x(name)").to_vec(&json!({"x": serde_json::to_value(&list).unwrap()}));
+        assert_eq!(
+            got.unwrap(),
+            br#"{"x":[{"name":"a"},{"name":"b"},{"name":"c"}]}"#
+        );
+        #[derive(serde::Serialize)]
+        struct Wrap<'a> {
+            x: &'a [Either],
+        }
+        let got = s("x(name)").to_vec(&Wrap { x: &list }).unwrap();
+        assert_eq!(got, br#"{"x":[{"name":"a"},{"name":"b"},{"name":"c"}]}"#);
+        // `code` is a field of the second type only.
+        assert_eq!(
+            s("x(code)").to_vec(&Wrap { x: &list }),
+            Err(PickError::Unknown("code".into()))
+        );
+        assert_eq!(
+            s("x(displayName)").to_vec(&Wrap { x: &list }),
+            Err(PickError::Unknown("displayName".into()))
+        );
+    }
 }

@@ -18,8 +18,20 @@ pub(super) fn write_picked<T: Serialize + ?Sized>(
     fields: &Fields,
     out: &mut Vec<u8>,
 ) -> Result<bool, PickError> {
-    v.serialize(Pick { out, fields })
+    v.serialize(Pick {
+        out,
+        fields,
+        memo: None,
+    })
 }
+
+/// What was found for one field of a struct: its name, what is selected of it, and
+/// whether it is selected by its own name. Structs of one type say their fields in one
+/// order, so the entries of a list find each field's selection at its place in a
+/// [`Memo`] kept by the list, without looking its name up again.
+type Slot<'a> = (&'static str, Option<&'a Sel>, bool);
+
+type Memo<'a> = Vec<Slot<'a>>;
 
 /// Writes `v` whole.
 fn write_whole<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) -> Result<(), PickError> {
@@ -29,17 +41,20 @@ fn write_whole<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) -> Result<(), Pi
 /// A serializer writing JSON with only the fields `fields` selects: objects (structs
 /// and maps) keep the selected fields, lists apply it to each entry, plain values are
 /// not written (`Ok(false)`).
-struct Pick<'a> {
-    out: &'a mut Vec<u8>,
+struct Pick<'a, 'm> {
+    out: &'m mut Vec<u8>,
     fields: &'a Fields,
+    memo: Option<&'m mut Memo<'a>>,
 }
 
-impl<'a> Pick<'a> {
-    fn object(self) -> Object<'a> {
+impl<'a, 'm> Pick<'a, 'm> {
+    fn object(self) -> Object<'a, 'm> {
         self.out.push(b'{');
         Object {
             out: self.out,
             fields: self.fields,
+            memo: self.memo,
+            at: 0,
             first: true,
             next: None,
             star: self.fields.get("*"),
@@ -48,16 +63,16 @@ impl<'a> Pick<'a> {
     }
 }
 
-impl<'a> ser::Serializer for Pick<'a> {
+impl<'a, 'm> ser::Serializer for Pick<'a, 'm> {
     type Ok = bool;
     type Error = PickError;
-    type SerializeSeq = List<'a>;
-    type SerializeTuple = List<'a>;
-    type SerializeTupleStruct = List<'a>;
-    type SerializeTupleVariant = Variant<'a>;
-    type SerializeMap = Object<'a>;
-    type SerializeStruct = Object<'a>;
-    type SerializeStructVariant = Variant<'a>;
+    type SerializeSeq = List<'a, 'm>;
+    type SerializeTuple = List<'a, 'm>;
+    type SerializeTupleStruct = List<'a, 'm>;
+    type SerializeTupleVariant = Variant<'a, 'm>;
+    type SerializeMap = Object<'a, 'm>;
+    type SerializeStruct = Object<'a, 'm>;
+    type SerializeStructVariant = Variant<'a, 'm>;
 
     fn serialize_bool(self, _: bool) -> Result<bool, PickError> {
         Ok(false)
@@ -146,18 +161,23 @@ impl<'a> ser::Serializer for Pick<'a> {
         ser::SerializeMap::serialize_entry(&mut o, variant, v)?;
         ser::SerializeMap::end(o)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<List<'a>, PickError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<List<'a, 'm>, PickError> {
         self.out.push(b'[');
         Ok(List {
             out: self.out,
             fields: self.fields,
+            memo: Vec::new(),
             first: true,
         })
     }
-    fn serialize_tuple(self, len: usize) -> Result<List<'a>, PickError> {
+    fn serialize_tuple(self, len: usize) -> Result<List<'a, 'm>, PickError> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<List<'a>, PickError> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<List<'a, 'm>, PickError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -166,7 +186,7 @@ impl<'a> ser::Serializer for Pick<'a> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Variant<'a>, PickError> {
+    ) -> Result<Variant<'a, 'm>, PickError> {
         Ok(Variant {
             pick: self,
             variant,
@@ -174,10 +194,10 @@ impl<'a> ser::Serializer for Pick<'a> {
             fields: serde_json::Map::new(),
         })
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, PickError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Object<'a, 'm>, PickError> {
         Ok(self.object())
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'a>, PickError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'a, 'm>, PickError> {
         Ok(self.object())
     }
     fn serialize_struct_variant(
@@ -186,7 +206,7 @@ impl<'a> ser::Serializer for Pick<'a> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Variant<'a>, PickError> {
+    ) -> Result<Variant<'a, 'm>, PickError> {
         Ok(Variant {
             pick: self,
             variant,
@@ -198,19 +218,25 @@ impl<'a> ser::Serializer for Pick<'a> {
 
 /// A list being written: each entry's selected part, entries of which nothing can be
 /// selected left out.
-struct List<'a> {
-    out: &'a mut Vec<u8>,
+struct List<'a, 'm> {
+    out: &'m mut Vec<u8>,
     fields: &'a Fields,
+    memo: Memo<'a>,
     first: bool,
 }
 
-impl List<'_> {
+impl List<'_, '_> {
     fn entry<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PickError> {
         let at = self.out.len();
         if !self.first {
             self.out.push(b',');
         }
-        if write_picked(v, self.fields, self.out)? {
+        let pick = Pick {
+            out: self.out,
+            fields: self.fields,
+            memo: Some(&mut self.memo),
+        };
+        if v.serialize(pick)? {
             self.first = false;
         } else {
             self.out.truncate(at);
@@ -219,7 +245,7 @@ impl List<'_> {
     }
 }
 
-impl ser::SerializeSeq for List<'_> {
+impl ser::SerializeSeq for List<'_, '_> {
     type Ok = bool;
     type Error = PickError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PickError> {
@@ -231,7 +257,7 @@ impl ser::SerializeSeq for List<'_> {
     }
 }
 
-impl ser::SerializeTuple for List<'_> {
+impl ser::SerializeTuple for List<'_, '_> {
     type Ok = bool;
     type Error = PickError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PickError> {
@@ -242,7 +268,7 @@ impl ser::SerializeTuple for List<'_> {
     }
 }
 
-impl ser::SerializeTupleStruct for List<'_> {
+impl ser::SerializeTupleStruct for List<'_, '_> {
     type Ok = bool;
     type Error = PickError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PickError> {
@@ -256,21 +282,28 @@ impl ser::SerializeTupleStruct for List<'_> {
 /// An object being written (a struct, a map): the selected fields, each with its own
 /// selection. A struct says every field it has, written or left out, so a selected name
 /// it does not have is found at its end.
-struct Object<'a> {
-    out: &'a mut Vec<u8>,
+struct Object<'a, 'm> {
+    out: &'m mut Vec<u8>,
     fields: &'a Fields,
+    /// The list's memo of its structs' fields, when this is one of its entries.
+    memo: Option<&'m mut Memo<'a>>,
+    /// How many fields the struct has said so far.
+    at: usize,
     first: bool,
     /// Where the pending field's key began, and what to keep of its value.
     next: Option<(usize, &'a Sel)>,
     /// What `*` selects here, if it is selected.
     star: Option<&'a Sel>,
-    /// The selected names the struct has (not filled for a map).
+    /// The selected names the struct has (not filled for a map, nor when the memo
+    /// holds them).
     seen: Vec<&'static str>,
 }
 
-impl<'a> Object<'a> {
+impl<'a, 'm> Object<'a, 'm> {
     /// Starts the field `key`, of which `sel` is selected: writes its key if it is.
-    fn key(&mut self, key: &str, sel: Option<&'a Sel>) -> Result<(), PickError> {
+    /// A key selected by its own `named` name is one the parser took (letters, digits,
+    /// underscores: nothing to escape).
+    fn key(&mut self, key: &str, sel: Option<&'a Sel>, named: bool) -> Result<(), PickError> {
         self.next = match sel {
             None => None,
             Some(sel) => {
@@ -278,7 +311,13 @@ impl<'a> Object<'a> {
                 if !self.first {
                     self.out.push(b',');
                 }
-                write_whole(key, self.out)?;
+                if named {
+                    self.out.push(b'"');
+                    self.out.extend_from_slice(key.as_bytes());
+                    self.out.push(b'"');
+                } else {
+                    write_whole(key, self.out)?;
+                }
                 self.out.push(b':');
                 Some((at, sel))
             }
@@ -307,16 +346,35 @@ impl<'a> Object<'a> {
     }
 
     /// What is selected of the struct's field `key`, noting that the struct has it.
-    fn has(&mut self, key: &'static str) -> Option<&'a Sel> {
-        let fields = self.fields;
-        let named = fields.get(key);
-        if named.is_some() {
+    fn has(&mut self, key: &'static str) -> (Option<&'a Sel>, bool) {
+        let i = self.at;
+        self.at += 1;
+        let (fields, star) = (self.fields, self.star);
+        let find = || match fields.get(key) {
+            Some(sel) => (Some(sel), true),
+            None => (star, false),
+        };
+        if let Some(memo) = self.memo.as_deref_mut() {
+            if let Some(&(k, sel, named)) = memo.get(i) {
+                if std::ptr::eq(k, key) {
+                    return (sel, named);
+                }
+            }
+            let (sel, named) = find();
+            if memo.len() <= i {
+                memo.resize(i + 1, ("", None, false));
+            }
+            memo[i] = (key, sel, named);
+            return (sel, named);
+        }
+        let (sel, named) = find();
+        if named {
             if self.seen.capacity() == 0 {
                 self.seen.reserve_exact(fields.len());
             }
             self.seen.push(key);
         }
-        named.or(self.star)
+        (sel, named)
     }
 
     fn close(self) -> Result<bool, PickError> {
@@ -326,27 +384,37 @@ impl<'a> Object<'a> {
 
     /// Closes a struct: a selected name it did not say it has is refused.
     fn close_struct(self) -> Result<bool, PickError> {
-        let wanted = self.fields.len() - usize::from(self.fields.contains_key("*"));
-        if self.seen.len() < wanted {
-            if let Some(unknown) = self
-                .fields
-                .keys()
-                .find(|k| *k != "*" && !self.seen.contains(&k.as_str()))
-            {
-                return Err(PickError::Unknown(unknown.clone()));
+        let wanted = self.fields.len() - usize::from(self.star.is_some());
+        let has: Vec<&str> = match self.memo.as_deref() {
+            Some(memo) => {
+                let said = &memo[..self.at.min(memo.len())];
+                if said.iter().filter(|s| s.2).count() >= wanted {
+                    return self.close();
+                }
+                said.iter().filter(|s| s.2).map(|s| s.0).collect()
             }
+            None if self.seen.len() >= wanted => return self.close(),
+            None => self.seen.clone(),
+        };
+        if let Some(unknown) = self
+            .fields
+            .keys()
+            .find(|k| *k != "*" && !has.contains(&k.as_str()))
+        {
+            return Err(PickError::Unknown(unknown.clone()));
         }
         self.close()
     }
 }
 
-impl ser::SerializeMap for Object<'_> {
+impl ser::SerializeMap for Object<'_, '_> {
     type Ok = bool;
     type Error = PickError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), PickError> {
         let name = k.serialize(KeyName)?;
+        let named = self.fields.contains_key(name.as_str());
         let sel = selection(self.fields, &name);
-        self.key(&name, sel)
+        self.key(&name, sel, named)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PickError> {
         self.value(v)
@@ -356,7 +424,7 @@ impl ser::SerializeMap for Object<'_> {
     }
 }
 
-impl ser::SerializeStruct for Object<'_> {
+impl ser::SerializeStruct for Object<'_, '_> {
     type Ok = bool;
     type Error = PickError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -364,8 +432,8 @@ impl ser::SerializeStruct for Object<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), PickError> {
-        let sel = self.has(key);
-        self.key(key, sel)?;
+        let (sel, named) = self.has(key);
+        self.key(key, sel, named)?;
         self.value(v)
     }
     fn skip_field(&mut self, key: &'static str) -> Result<(), PickError> {
@@ -379,14 +447,14 @@ impl ser::SerializeStruct for Object<'_> {
 
 /// An enum's tuple or struct variant (`{variant: [..]}` or `{variant: {..}}`): rare in
 /// an answer, so gathered as JSON values, then picked from.
-struct Variant<'a> {
-    pick: Pick<'a>,
+struct Variant<'a, 'm> {
+    pick: Pick<'a, 'm>,
     variant: &'static str,
     items: Vec<Value>,
     fields: serde_json::Map<String, Value>,
 }
 
-impl Variant<'_> {
+impl Variant<'_, '_> {
     fn finish(self, inner: Value) -> Result<bool, PickError> {
         let mut m = serde_json::Map::new();
         m.insert(self.variant.to_string(), inner);
@@ -394,7 +462,7 @@ impl Variant<'_> {
     }
 }
 
-impl ser::SerializeTupleVariant for Variant<'_> {
+impl ser::SerializeTupleVariant for Variant<'_, '_> {
     type Ok = bool;
     type Error = PickError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PickError> {
@@ -407,7 +475,7 @@ impl ser::SerializeTupleVariant for Variant<'_> {
     }
 }
 
-impl ser::SerializeStructVariant for Variant<'_> {
+impl ser::SerializeStructVariant for Variant<'_, '_> {
     type Ok = bool;
     type Error = PickError;
     fn serialize_field<T: Serialize + ?Sized>(
