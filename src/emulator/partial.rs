@@ -454,18 +454,25 @@ mod tests {
     }
 
     #[test]
-    fn the_selected_parts_are_copied_as_written_in_their_order() {
+    fn the_selected_parts_are_written_as_the_whole_is_in_their_order() {
         let sel = Selector::parse("z,a(q\u{0}),m/*").ok();
         assert!(sel.is_none(), "a NUL is no name");
         let sel = Selector::parse("z,m/*,a").unwrap().unwrap();
         let body = br#"{"z":1.50,"b":2,"a":{"k\"ey":"v\u00e9"},"m":{"x":[1, 2],"y":null}}"#;
         let v: Value = serde_json::from_slice(body).unwrap();
         let out = sel.to_vec(&v).unwrap();
-        // serde_json writes the tree it read in its own order; what is selected of it is
-        // copied out byte for byte.
+        // What is selected is written as serde_json writes the whole: in the tree's
+        // order, with its escapes.
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"a":{"k\"ey":"vé"},"m":{"x":[1,2],"y":null},"z":1.5}"#
+        );
+        // A key `*` selects is escaped as the whole would be.
+        let v = json!({"k\"e\ny\u{1}": {"q": 1, "r": 2}, "plain": 3});
+        let got = Selector::parse("*/q").unwrap().unwrap().to_vec(&v).unwrap();
+        assert_eq!(
+            got,
+            serde_json::to_vec(&json!({"k\"e\ny\u{1}": {"q": 1}})).unwrap()
         );
     }
 
