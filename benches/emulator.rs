@@ -48,6 +48,88 @@ where
     );
 }
 
+/// A 1000-message `messages.list` page asked whole and with the client's `fields`
+/// selector, alternately (so both see the same load), through bare reqwest: median time
+/// to the last byte, and the answer's size.
+async fn fields_side_by_side(url: &str, space: &SpaceName) {
+    let http = reqwest::Client::new();
+    let whole = format!("{url}/v1/{space}/messages?pageSize=1000");
+    let selector: String =
+        form_urlencoded::byte_serialize(gchat::api::lean::LISTED_FIELDS.as_bytes()).collect();
+    let partial = format!("{whole}&fields={selector}");
+    let fetch = |u: String| {
+        let http = http.clone();
+        async move {
+            let t = Instant::now();
+            let body = http
+                .get(u)
+                .bearer_auth("user:1001")
+                .send()
+                .await
+                .expect("page")
+                .bytes()
+                .await
+                .expect("body");
+            (t.elapsed(), body.len())
+        }
+    };
+    let (mut tw, mut tp) = (Vec::new(), Vec::new());
+    let (mut bw, mut bp) = (0, 0);
+    for _ in 0..5 {
+        fetch(whole.clone()).await;
+        fetch(partial.clone()).await;
+    }
+    for _ in 0..60 {
+        let (t, b) = fetch(whole.clone()).await;
+        tw.push(t);
+        bw = b;
+        let (t, b) = fetch(partial.clone()).await;
+        tp.push(t);
+        bp = b;
+    }
+    println!(
+        "messages.list 1000 messages, whole page: median {:?} ({} KiB); with the client's fields: median {:?} ({} KiB)",
+        median(tw),
+        bw / 1024,
+        median(tp),
+        bp / 1024
+    );
+    // The emulator's own cost, without HTTP: the same page's model written whole and
+    // written through the selector.
+    let page = fetch_body(&http, &whole).await;
+    let model: ListMessagesResponse = serde_json::from_slice(&page).expect("decode");
+    let sel = gchat::emulator::partial::Selector::parse(gchat::api::lean::LISTED_FIELDS)
+        .expect("parses")
+        .expect("selects");
+    let (mut sw, mut sp) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        let t = Instant::now();
+        let a = serde_json::to_vec(&model).expect("encode");
+        sw.push(t.elapsed());
+        let t = Instant::now();
+        let b = sel.to_vec(&model).expect("encode");
+        sp.push(t.elapsed());
+        assert!(b.len() < a.len());
+    }
+    println!(
+        "  writing that page in process: whole median {:?}, with the client's fields median {:?}",
+        median(sw),
+        median(sp)
+    );
+}
+
+async fn fetch_body(http: &reqwest::Client, url: &str) -> Vec<u8> {
+    http.get(url)
+        .bearer_auth("user:1001")
+        .send()
+        .await
+        .expect("page")
+        .bytes()
+        .await
+        .expect("body")
+        .to_vec()
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -117,6 +199,12 @@ async fn main() {
         "gchat emulator benchmark ({} logical CPUs)",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    fields_side_by_side(&url, &firehose).await;
+    if std::env::var_os("GCHAT_BENCH_FIELDS_ONLY").is_some() {
+        emu.stop().await;
+        return;
+    }
+
     let c = alice.clone();
     let s = space.clone();
     rps("messages.create (text, user auth)", 20000, move |i| {

@@ -60,7 +60,6 @@ async fn a_get_answers_only_the_selected_fields() {
             json!({"space": {"name": full["space"]["name"], "type": full["space"]["type"]}}),
         ),
         ("*", full.clone()),
-        ("nothingLikeThis", json!({})),
     ] {
         let q = form_urlencoded::byte_serialize(sel.as_bytes()).collect::<String>();
         let (code, got, _) = get(&emu, &format!("/v1/{name}?fields={q}"), Some(TOKEN)).await;
@@ -283,5 +282,171 @@ async fn a_selector_nested_thousands_of_levels_by_slashes_is_refused_not_a_crash
     let (code, json, _) = get(&emu, &format!("/v1/spaces?fields={long}"), None).await;
     assert_eq!(code, 400, "{json}");
     let (code, _, _) = get(&emu, "/v1/spaces", Some(TOKEN)).await;
+    assert_eq!(code, 200, "the emulator still answers");
+}
+
+/// `sel` escaped for a query string.
+fn q(sel: &str) -> String {
+    form_urlencoded::byte_serialize(sel.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn a_name_the_answer_does_not_have_is_400_naming_it() {
+    let emu = demo().await;
+    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
+    let name = list["messages"][0]["name"]
+        .as_str()
+        .expect("a name")
+        .to_string();
+    for (path, sel, unknown) in [
+        (format!("/v1/{name}"), "name,nosuch", "nosuch"),
+        (format!("/v1/{name}"), "sender(name,nosuch)", "nosuch"),
+        (
+            format!("/v1/{name}"),
+            "space/nothingLikeThis",
+            "nothingLikeThis",
+        ),
+        (format!("/v1/{name}"), "*,nosuch", "nosuch"),
+        (
+            format!("{}?pageSize=3", team()),
+            "messages(nosuch)",
+            "nosuch",
+        ),
+        (
+            format!("{}?pageSize=3", team()),
+            "nextPageToken,other",
+            "other",
+        ),
+        ("/v1/spaces".to_string(), "spaces(name,typo)", "typo"),
+    ] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let (code, body, _) =
+            get(&emu, &format!("{path}{sep}fields={}", q(sel)), Some(TOKEN)).await;
+        assert_eq!(code, 400, "{sel}: {body}");
+        assert_envelope(&body, 400, "INVALID_ARGUMENT");
+        let m = body["error"]["message"].as_str().unwrap();
+        assert_eq!(m, format!("Invalid field selection {unknown}"), "{sel}");
+    }
+}
+
+#[tokio::test]
+async fn a_field_the_type_has_but_this_answer_lacks_selects_nothing() {
+    let emu = demo().await;
+    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
+    let name = list["messages"][0]["name"]
+        .as_str()
+        .expect("a name")
+        .to_string();
+    let (_, full, _) = get(&emu, &format!("/v1/{name}"), Some(TOKEN)).await;
+    assert!(full.get("deleteTime").is_none() && full.get("deletionMetadata").is_none());
+    let (code, got, _) = get(
+        &emu,
+        &format!(
+            "/v1/{name}?fields={}",
+            q("name,deleteTime,deletionMetadata/deletionType")
+        ),
+        Some(TOKEN),
+    )
+    .await;
+    assert_eq!((code, got), (200, json!({"name": name})));
+    // The last page has no nextPageToken; asking for it is no error.
+    let (code, got, _) = get(
+        &emu,
+        &format!("{}?pageSize=1000&fields=nextPageToken", team()),
+        Some(TOKEN),
+    )
+    .await;
+    assert_eq!((code, got), (200, json!({})));
+}
+
+#[tokio::test]
+async fn a_create_with_a_name_the_answer_does_not_have_creates_nothing() {
+    let emu = demo().await;
+    let (_, before, _) = get(&emu, &format!("{}?pageSize=1000", team()), Some(TOKEN)).await;
+    let (code, body, _) = raw(
+        &emu,
+        Method::POST,
+        &format!("{}?fields=name,nosuch", team()),
+        Some(TOKEN),
+        Some(r#"{"text":"must not be stored"}"#),
+    )
+    .await;
+    assert_eq!(code, 400, "{body}");
+    assert_eq!(body["error"]["message"], "Invalid field selection nosuch");
+    let (_, after, _) = get(&emu, &format!("{}?pageSize=1000", team()), Some(TOKEN)).await;
+    assert_eq!(before, after);
+}
+
+/// The client's own selector is accepted by the method it is sent to, in every space
+/// of the demo (their messages hold cards, reactions, attachments, quotes, threads).
+#[tokio::test]
+async fn the_clients_selector_is_accepted_in_every_space() {
+    let emu = demo().await;
+    let c = user(&emu, ALICE);
+    let spaces = c
+        .list_spaces(&Default::default())
+        .await
+        .expect("spaces")
+        .spaces;
+    assert!(spaces.len() > 3);
+    for s in spaces {
+        let s = gchat::api::SpaceName::parse(s.name.as_deref().expect("a name")).expect("name");
+        let page = c
+            .list_messages(
+                &s,
+                &gchat::api::ListMessages::default().with_page_size(1000),
+            )
+            .await;
+        assert!(page.is_ok(), "{s}: {page:?}");
+    }
+}
+
+#[tokio::test]
+async fn hostile_selectors_are_refused_clearly_and_the_emulator_keeps_answering() {
+    let emu = demo().await;
+    let m = format!("{}?pageSize=5", team());
+    // Many repeated names are one.
+    let many = vec!["messages/name"; 3000].join(",");
+    let (code, body, _) = get(&emu, &format!("{m}&fields={}", q(&many)), Some(TOKEN)).await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["messages"][0].as_object().map(|o| o.len()), Some(1));
+    // A `*` beside thousands of names would repeat its selection under each.
+    let names: Vec<String> = (0..3000).map(|i| format!("n{i}")).collect();
+    let blowup = format!("messages(*({}),{})", names.join(","), names.join(","));
+    let (code, body, _) = get(&emu, &format!("{m}&fields={}", q(&blowup)), Some(TOKEN)).await;
+    assert_eq!(code, 400, "{body}");
+    let msg = body["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("more than"), "{msg:.300}");
+    assert!(
+        msg.len() < 400,
+        "the selector is cut short: {} bytes",
+        msg.len()
+    );
+    // Names that are not ASCII, control characters and escapes.
+    for bad in [
+        "messages(naïve)",
+        "名前",
+        "messages(\u{202e}eman)",
+        "a\u{0}b",
+        "%",
+    ] {
+        let (code, body, _) = get(&emu, &format!("{m}&fields={}", q(bad)), Some(TOKEN)).await;
+        assert_eq!(code, 400, "{bad:?}: {body}");
+        assert_envelope(&body, 400, "INVALID_ARGUMENT");
+    }
+    // `*` at every level of a deep selection.
+    let deep = format!("messages/{}", vec!["*"; 30].join("/"));
+    let (code, _, _) = get(&emu, &format!("{m}&fields={}", q(&deep)), Some(TOKEN)).await;
+    assert_eq!(code, 200);
+    // A long unknown name is named, cut short.
+    let long = "x".repeat(20_000);
+    let (code, body, _) = get(&emu, &format!("{m}&fields={long}"), Some(TOKEN)).await;
+    assert_eq!(code, 400);
+    let msg = body["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("Invalid field selection xxx") && msg.len() < 200,
+        "{msg:.300}"
+    );
+    let (code, _, _) = get(&emu, &m, Some(TOKEN)).await;
     assert_eq!(code, 200, "the emulator still answers");
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::auth::Principal;
-use super::error::{EmuError, EmuResult};
+use super::error::EmuResult;
 use super::request::Query;
 use super::store::Store;
 
@@ -67,8 +67,7 @@ pub struct Ctx<'a> {
 pub struct Reply(pub Vec<u8>);
 
 /// `v` as the answer (only the fields the request selected with `fields`, if it did).
+/// A name the selection asks for that `v`'s type does not have is a 400.
 pub fn reply<T: Serialize>(v: &T) -> EmuResult<Reply> {
-    super::partial::serialize(v)
-        .map(Reply)
-        .map_err(|e| EmuError::internal(format!("could not encode the response: {e}")))
+    super::partial::serialize(v).map(Reply)
 }

@@ -34,11 +34,13 @@ async fn select_in(resp: Response, sel: &super::partial::Selector) -> Response {
         Err(_) => return EmuError::internal("the answer could not be read back").into_response(),
     };
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(v @ serde_json::Value::Object(_)) => {
-            let body = serde_json::to_vec(&sel.apply(v)).unwrap_or_default();
-            parts.headers.remove(header::CONTENT_LENGTH);
-            Response::from_parts(parts, Body::from(body))
-        }
+        Ok(v @ serde_json::Value::Object(_)) => match sel.to_vec(&v) {
+            Ok(body) => {
+                parts.headers.remove(header::CONTENT_LENGTH);
+                Response::from_parts(parts, Body::from(body))
+            }
+            Err(e) => EmuError::from(e).into_response(),
+        },
         _ => Response::from_parts(parts, Body::from(bytes)),
     }
 }

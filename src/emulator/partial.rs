@@ -3,26 +3,34 @@
 //! The selector is a comma-separated list of field paths: `a` selects the field `a`
 //! whole, `a/b` the field `b` inside `a`, `a(b,c)` the fields `b` and `c` inside `a`, and
 //! `*` every field at its level. A selection inside a list applies to each of its
-//! entries (`messages(name,text)`). A name the answer does not have selects nothing; an
-//! empty or absent `fields` changes nothing; a selector that cannot be parsed is a 400
-//! naming it, answered before the method runs (so it changes nothing either).
+//! entries (`messages(name,text)`). An empty or absent `fields` changes nothing; a
+//! selector that cannot be parsed is a 400 naming it, answered before the method runs (so
+//! it changes nothing either).
 //!
-//! The selector is parsed once per request; the answer is written whole, then the
-//! selected parts are copied out as they were written (in their order), without building
-//! a tree of values.
+//! A name the answer's type does not have is a 400 too, as Google answers it ("Invalid
+//! field selection …"): the types' own serialisation says which fields they have, those
+//! written and those left out because they are empty alike, so a field that exists but is
+//! absent from this answer selects nothing. The failed answer fails its method, which
+//! then changes nothing. A name inside a part of the answer that is a free-form JSON
+//! object (a card, a map) selects nothing when it is not there. What cannot be checked
+//! is a name below a part that is absent (an empty list, a field left out): it selects
+//! nothing.
+//!
+//! The selector is parsed once per request and applied while the answer is written, in
+//! one pass: what is not selected is never written.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::fmt;
 
-use std::borrow::Cow;
-
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde::ser::{self, Serialize};
 use serde_json::Value;
 
 use super::error::{EmuError, EmuResult};
 use super::request::Query;
+
+mod write;
+use write::write_picked;
 
 /// What to keep of a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,12 +38,64 @@ enum Sel {
     /// The whole value.
     All,
     /// Only these fields of it (each entry of it, for a list); `*` stands for any field.
-    Fields(BTreeMap<String, Sel>),
+    Fields(Fields),
 }
+
+type Fields = BTreeMap<String, Sel>;
 
 /// A parsed `fields` selector.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selector(BTreeMap<String, Sel>);
+pub struct Selector(Fields);
+
+/// Why a selected answer could not be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickError {
+    /// A selected name the answer's type does not have.
+    Unknown(String),
+    /// The answer itself could not be encoded.
+    Encode(String),
+}
+
+impl fmt::Display for PickError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PickError::Unknown(name) => write!(f, "Invalid field selection {name}"),
+            PickError::Encode(why) => write!(f, "could not encode the response: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for PickError {}
+
+impl ser::Error for PickError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        PickError::Encode(msg.to_string())
+    }
+}
+
+impl From<serde_json::Error> for PickError {
+    fn from(e: serde_json::Error) -> Self {
+        PickError::Encode(e.to_string())
+    }
+}
+
+impl From<PickError> for EmuError {
+    fn from(e: PickError) -> Self {
+        match e {
+            PickError::Unknown(name) => {
+                // Names are ASCII letters, digits and underscores (the parser's rule);
+                // a hostile one is cut short.
+                let shown: String = name.chars().take(100).collect();
+                EmuError::invalid_field("fields", format!("Invalid field selection {shown}"))
+            }
+            e @ PickError::Encode(_) => EmuError::internal(e.to_string()),
+        }
+    }
+}
+
+/// How many selections a selector may stand for once each `*` is merged into the names
+/// beside it (a guard against a hostile selector: `*(…)` beside many names repeats it).
+const MAX_SELECTIONS: usize = 20_000;
 
 impl Selector {
     /// The selector the request's query asks for: `None` when it asks for none (no
@@ -62,20 +122,26 @@ impl Selector {
             s: s.as_bytes(),
             at: 0,
         };
-        let top = p.list(0)?;
+        let mut top = p.list(0)?;
         p.blanks();
         match p.peek() {
-            None => Ok(Some(Selector(top))),
-            Some(b')') => Err(format!("an unmatched ')' at position {}", p.at + 1)),
-            Some(c) => Err(format!(
-                "unexpected {:?} at position {}",
-                char::from(c),
-                p.at + 1
-            )),
+            None => {}
+            Some(b')') => return Err(format!("an unmatched ')' at position {}", p.at + 1)),
+            Some(c) => {
+                return Err(format!(
+                    "unexpected {:?} at position {}",
+                    char::from(c),
+                    p.at + 1
+                ))
+            }
         }
+        let mut budget = MAX_SELECTIONS;
+        spread_stars(&mut top, &mut budget)?;
+        Ok(Some(Selector(top)))
     }
 
-    /// `v` with only the selected fields.
+    /// `v` with only the selected fields (a name `v` does not have selects nothing: a
+    /// JSON value carries no type to say which names it could have).
     pub fn apply(&self, v: Value) -> Value {
         self.to_vec(&v)
             .ok()
@@ -83,17 +149,61 @@ impl Selector {
             .unwrap_or(Value::Object(Default::default()))
     }
 
-    /// `v` serialised with only the selected fields: written whole, then the selected
-    /// parts copied out as written (no tree of values built, the order kept).
-    pub fn to_vec<T: Serialize>(&self, v: &T) -> serde_json::Result<Vec<u8>> {
-        let whole = serde_json::to_vec(v)?;
-        let raw: &RawValue = serde_json::from_slice(&whole)?;
-        let mut out = Vec::with_capacity(whole.len());
-        if !write_selected(raw, &self.0, &mut out)? {
+    /// `v` serialised with only the selected fields, in one pass (what is not selected
+    /// is not written); [`PickError::Unknown`] for a name `v`'s type does not have.
+    pub fn to_vec<T: Serialize + ?Sized>(&self, v: &T) -> Result<Vec<u8>, PickError> {
+        let mut out = Vec::with_capacity(8 * 1024);
+        if !write_picked(v, &self.0, &mut out)? {
+            out.clear();
             out.extend_from_slice(b"{}");
         }
         Ok(out)
     }
+}
+
+/// Merges each level's `*` selection into the names beside it, once, so that writing
+/// a field finds its whole selection under its own name (or under `*`) without merging
+/// per value written. Refused when that would stand for more than `budget` selections.
+fn spread_stars(fields: &mut Fields, budget: &mut usize) -> Result<(), String> {
+    if fields.get("*") == Some(&Sel::All) {
+        for v in fields.values_mut() {
+            *v = Sel::All;
+        }
+        return Ok(());
+    }
+    if let Some(Sel::Fields(star)) = fields.get("*") {
+        let star = star.clone();
+        let cost = size(&star);
+        for (k, v) in fields.iter_mut() {
+            if k == "*" {
+                continue;
+            }
+            *budget = budget
+                .checked_sub(cost)
+                .ok_or_else(|| format!("it stands for more than {MAX_SELECTIONS} selections"))?;
+            merge(v, Sel::Fields(star.clone()));
+        }
+    }
+    for v in fields.values_mut() {
+        if let Sel::Fields(sub) = v {
+            *budget = budget
+                .checked_sub(1)
+                .ok_or_else(|| format!("it stands for more than {MAX_SELECTIONS} selections"))?;
+            spread_stars(sub, budget)?;
+        }
+    }
+    Ok(())
+}
+
+/// How many selections `fields` holds, all levels counted.
+fn size(fields: &Fields) -> usize {
+    fields
+        .values()
+        .map(|s| match s {
+            Sel::All => 1,
+            Sel::Fields(f) => 1 + size(f),
+        })
+        .sum()
 }
 
 /// The deepest nesting of parentheses taken (a guard against a hostile selector).
@@ -229,124 +339,6 @@ fn merge(have: &mut Sel, more: Sel) {
     }
 }
 
-/// What `fields` selects of the field `k`, with `*` (any field) merged in.
-fn selection<'s>(fields: &'s BTreeMap<String, Sel>, k: &str) -> Option<Cow<'s, Sel>> {
-    match (fields.get(k), fields.get("*")) {
-        (Some(a), Some(b)) => {
-            let mut s = a.clone();
-            merge(&mut s, b.clone());
-            Some(Cow::Owned(s))
-        }
-        (Some(s), None) | (None, Some(s)) => Some(Cow::Borrowed(s)),
-        (None, None) => None,
-    }
-}
-
-/// Writes what `fields` selects of the JSON `raw` to `out`, as it was written; `false`
-/// (and nothing written) for a plain value, of which nothing can be selected.
-fn write_selected(
-    raw: &RawValue,
-    fields: &BTreeMap<String, Sel>,
-    out: &mut Vec<u8>,
-) -> serde_json::Result<bool> {
-    match raw.get().trim_start().as_bytes().first() {
-        Some(b'{') => {
-            let Entries(entries) = serde_json::from_str(raw.get())?;
-            out.push(b'{');
-            let mut first = true;
-            let mut part = Vec::new();
-            for (k, v) in entries {
-                let kept = match selection(fields, &k).as_deref() {
-                    None => None,
-                    Some(Sel::All) => Some(v.get().as_bytes()),
-                    Some(Sel::Fields(sub)) => {
-                        part.clear();
-                        write_selected(v, sub, &mut part)?.then_some(part.as_slice())
-                    }
-                };
-                if let Some(kept) = kept {
-                    if !first {
-                        out.push(b',');
-                    }
-                    first = false;
-                    serde_json::to_writer(&mut *out, &*k)?;
-                    out.push(b':');
-                    out.extend_from_slice(kept);
-                }
-            }
-            out.push(b'}');
-            Ok(true)
-        }
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(raw.get())?;
-            out.push(b'[');
-            let mut first = true;
-            for item in items {
-                let at = out.len();
-                if !first {
-                    out.push(b',');
-                }
-                if write_selected(item, fields, out)? {
-                    first = false;
-                } else {
-                    out.truncate(at);
-                }
-            }
-            out.push(b']');
-            Ok(true)
-        }
-        _ => Ok(false),
-    }
-}
-
-/// An object's fields in the order written, borrowed from it where they can be.
-struct Entries<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Entries<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entries<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Entries<'de>, A::Error> {
-                let mut v = Vec::new();
-                while let Some(Key(k)) = m.next_key()? {
-                    v.push((k, m.next_value()?));
-                }
-                Ok(Entries(v))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// A field's name, borrowed unless it had escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s.to_string())))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
 thread_local! {
     /// The selector of the request being answered on this thread, if it asked for one.
     static CURRENT: RefCell<Option<Selector>> = const { RefCell::new(None) };
@@ -368,10 +360,13 @@ pub fn with<R>(sel: Option<Selector>, f: impl FnOnce() -> R) -> R {
 }
 
 /// `v` as the answer's JSON body: only the fields the request selected, if it did.
-pub fn serialize<T: Serialize>(v: &T) -> serde_json::Result<Vec<u8>> {
+/// A name the answer's type does not have is a 400 (which fails the method: it changes
+/// nothing).
+pub fn serialize<T: Serialize>(v: &T) -> EmuResult<Vec<u8>> {
     CURRENT.with(|c| match &*c.borrow() {
-        Some(sel) => sel.to_vec(v),
-        None => serde_json::to_vec(v),
+        Some(sel) => sel.to_vec(v).map_err(EmuError::from),
+        None => serde_json::to_vec(v)
+            .map_err(|e| EmuError::internal(format!("could not encode the response: {e}"))),
     })
 }
 
@@ -459,18 +454,25 @@ mod tests {
     }
 
     #[test]
-    fn the_selected_parts_are_copied_as_written_in_their_order() {
+    fn the_selected_parts_are_written_as_the_whole_is_in_their_order() {
         let sel = Selector::parse("z,a(q\u{0}),m/*").ok();
         assert!(sel.is_none(), "a NUL is no name");
         let sel = Selector::parse("z,m/*,a").unwrap().unwrap();
         let body = br#"{"z":1.50,"b":2,"a":{"k\"ey":"v\u00e9"},"m":{"x":[1, 2],"y":null}}"#;
         let v: Value = serde_json::from_slice(body).unwrap();
         let out = sel.to_vec(&v).unwrap();
-        // serde_json writes the tree it read in its own order; what is selected of it is
-        // copied out byte for byte.
+        // What is selected is written as serde_json writes the whole: in the tree's
+        // order, with its escapes.
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"a":{"k\"ey":"vé"},"m":{"x":[1,2],"y":null},"z":1.5}"#
+        );
+        // A key `*` selects is escaped as the whole would be.
+        let v = json!({"k\"e\ny\u{1}": {"q": 1, "r": 2}, "plain": 3});
+        let got = Selector::parse("*/q").unwrap().unwrap().to_vec(&v).unwrap();
+        assert_eq!(
+            got,
+            serde_json::to_vec(&json!({"k\"e\ny\u{1}": {"q": 1}})).unwrap()
         );
     }
 
@@ -543,5 +545,201 @@ mod tests {
         });
         assert!(r.is_err());
         assert_eq!(serialize(&v).unwrap(), br#"{"a":1,"b":2}"#);
+    }
+
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Person {
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        display_name: Option<String>,
+    }
+
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        people: Vec<Person>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next_page_token: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        extra: Option<Value>,
+    }
+
+    fn page() -> Page {
+        Page {
+            people: vec![
+                Person {
+                    name: "u1".into(),
+                    display_name: Some("Ann".into()),
+                },
+                Person {
+                    name: "u2".into(),
+                    display_name: None,
+                },
+            ],
+            next_page_token: None,
+            extra: Some(json!({"k": {"x": 1}})),
+        }
+    }
+
+    fn typed(sel: &str) -> Result<Value, PickError> {
+        let s = Selector::parse(sel).unwrap().expect("a selector");
+        s.to_vec(&page())
+            .map(|b| serde_json::from_slice(&b).expect("JSON"))
+    }
+
+    #[test]
+    fn a_name_the_type_does_not_have_is_refused_at_any_level() {
+        for (sel, name) in [
+            ("nosuch", "nosuch"),
+            ("people,nosuch", "nosuch"),
+            ("people(nosuch)", "nosuch"),
+            ("people/name/x,people(name,zz)", "zz"),
+            ("*,nosuch", "nosuch"),
+            ("people(*,nosuch)", "nosuch"),
+        ] {
+            assert_eq!(typed(sel), Err(PickError::Unknown(name.into())), "{sel}");
+        }
+        let e = EmuError::from(PickError::Unknown("nosuch".into()));
+        assert_eq!((e.code, e.status), (400, "INVALID_ARGUMENT"));
+        assert_eq!(e.message, "Invalid field selection nosuch");
+        let long = EmuError::from(PickError::Unknown("y".repeat(10_000)));
+        assert!(long.message.len() < 200, "{}", long.message.len());
+    }
+
+    #[test]
+    fn a_name_the_type_has_but_the_answer_lacks_selects_nothing() {
+        assert_eq!(typed("nextPageToken").unwrap(), json!({}));
+        assert_eq!(
+            typed("people(displayName)").unwrap(),
+            json!({"people": [{"displayName": "Ann"}, {}]})
+        );
+        // Inside a free-form JSON value no name is unknown.
+        assert_eq!(
+            typed("extra(k/x,nope),people/name").unwrap(),
+            json!({"people": [{"name": "u1"}, {"name": "u2"}], "extra": {"k": {"x": 1}}})
+        );
+        // Below an absent part nothing can be checked.
+        let empty = Page {
+            people: vec![],
+            next_page_token: None,
+            extra: None,
+        };
+        let s = Selector::parse("people(nosuch)").unwrap().unwrap();
+        assert_eq!(s.to_vec(&empty).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn one_pass_answers_what_the_tree_answers() {
+        // The same selections of the same data, typed and as a JSON tree, agree.
+        for sel in [
+            "people",
+            "people/name",
+            "people(name,displayName),extra",
+            "*",
+            "people/*",
+            "extra/k/x",
+            "extra(*)",
+        ] {
+            let tree = pick(sel, serde_json::to_value(page()).unwrap());
+            assert_eq!(typed(sel).unwrap(), tree, "{sel}");
+        }
+    }
+
+    #[test]
+    fn a_star_beside_names_is_merged_into_them_once_within_a_limit() {
+        let s = Selector::parse("a(*(x),b(y),c)").unwrap().unwrap();
+        let v = json!({"a": {"b": {"x": 1, "y": 2, "z": 3}, "c": {"x": 1, "w": 2}, "d": {"x": 4, "q": 5}}});
+        assert_eq!(
+            s.apply(v),
+            json!({"a": {"b": {"x": 1, "y": 2}, "c": {"x": 1, "w": 2}, "d": {"x": 4}}})
+        );
+        let names: Vec<String> = (0..1000).map(|i| format!("n{i}")).collect();
+        let blowup = format!("*({}),{}", names.join(","), names.join(","));
+        let e = Selector::parse(&blowup).unwrap_err();
+        assert!(e.contains("more than"), "{e}");
+        // Nested stars under stars stay within the same limit.
+        let nested = format!("{}x{}", "*(a,b,".repeat(30), ")".repeat(30));
+        assert!(Selector::parse(&nested).is_ok());
+    }
+
+    #[test]
+    fn hostile_selectors_do_not_crash_the_filter() {
+        // Many repeated names are one selection.
+        let many = vec!["people/name"; 20_000].join(",");
+        let s = Selector::parse(&many).unwrap().unwrap();
+        assert_eq!(s.0.len(), 1);
+        // Unicode and control characters are refused with a position, not a panic.
+        for bad in [
+            "naïve",
+            "people(名前)",
+            "\u{202e}x",
+            "a\u{0}",
+            "x\u{1F600}y",
+        ] {
+            assert!(Selector::parse(bad).is_err(), "{bad:?}");
+        }
+        // `*` at every level, as deep as allowed, over data deeper still.
+        let mut deep = json!(1);
+        for _ in 0..40 {
+            deep = json!({ "k": deep });
+        }
+        let stars = vec!["*"; MAX_DEPTH].join("/");
+        let got = Selector::parse(&stars)
+            .unwrap()
+            .unwrap()
+            .apply(deep.clone());
+        assert_eq!(got, deep);
+    }
+
+    #[test]
+    fn entries_of_a_list_of_different_types_each_find_their_own_fields() {
+        #[derive(serde::Serialize)]
+        struct Other {
+            code: u8,
+            name: String,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(untagged)]
+        enum Either {
+            P(Person),
+            O(Other),
+        }
+        let list = vec![
+            Either::P(Person {
+                name: "a".into(),
+                display_name: Some("A".into()),
+            }),
+            Either::O(Other {
+                code: 7,
+                name: "b".into(),
+            }),
+            Either::P(Person {
+                name: "c".into(),
+                display_name: None,
+            }),
+        ];
+        let s = |sel: &str| Selector::parse(sel).unwrap().unwrap();
+        let got = s("x(name)").to_vec(&json!({"x": serde_json::to_value(&list).unwrap()}));
+        assert_eq!(
+            got.unwrap(),
+            br#"{"x":[{"name":"a"},{"name":"b"},{"name":"c"}]}"#
+        );
+        #[derive(serde::Serialize)]
+        struct Wrap<'a> {
+            x: &'a [Either],
+        }
+        let got = s("x(name)").to_vec(&Wrap { x: &list }).unwrap();
+        assert_eq!(got, br#"{"x":[{"name":"a"},{"name":"b"},{"name":"c"}]}"#);
+        // `code` is a field of the second type only.
+        assert_eq!(
+            s("x(code)").to_vec(&Wrap { x: &list }),
+            Err(PickError::Unknown("code".into()))
+        );
+        assert_eq!(
+            s("x(displayName)").to_vec(&Wrap { x: &list }),
+            Err(PickError::Unknown("displayName".into()))
+        );
     }
 }
