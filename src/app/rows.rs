@@ -22,7 +22,7 @@ pub use incremental::{prepend, Lookup};
 pub use update::update;
 
 /// A row of the message pane.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Eq, Hash)]
 pub enum Row {
     /// The start of the loaded history ("beginning of the space" or "loading older").
     Top,
@@ -47,6 +47,34 @@ pub enum Row {
     NewReplies {
         thread: String,
     },
+}
+
+/// As derived, but a message row's name is first compared by its pointer: rows share
+/// the timeline's names, and `Rc<str>`'s own equality always compares the text (a
+/// whole pane's rows compared took tens of milliseconds at 100,000 messages).
+impl PartialEq for Row {
+    fn eq(&self, other: &Row) -> bool {
+        match (self, other) {
+            (Row::Msg { name: a, reply: x }, Row::Msg { name: b, reply: y }) => {
+                x == y && (Rc::ptr_eq(a, b) || a == b)
+            }
+            (Row::Top, Row::Top) | (Row::Unread, Row::Unread) => true,
+            (Row::Date(a), Row::Date(b)) => a == b,
+            (
+                Row::Collapsed {
+                    thread: a,
+                    hidden: x,
+                },
+                Row::Collapsed {
+                    thread: b,
+                    hidden: y,
+                },
+            ) => x == y && a == b,
+            (Row::EarlierThread { thread: a }, Row::EarlierThread { thread: b })
+            | (Row::NewReplies { thread: a }, Row::NewReplies { thread: b }) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl Row {

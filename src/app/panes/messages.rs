@@ -184,12 +184,15 @@ impl App {
                     return;
                 };
                 {
-                    let before = self.rows_for(&space);
+                    // The rows as they were, not the shared rows themselves: while those
+                    // are held, the toggle cannot be laid out in place and every row of
+                    // the space would be built again.
+                    let before = self.rows_for(&space).rows.clone();
                     let v = self.views.entry(space.to_string()).or_default();
                     if !v.expanded.remove(&t) {
                         v.expanded.insert(t.clone());
                     }
-                    if self.rows_for(&space).rows == before.rows {
+                    if self.rows_for(&space).rows == before {
                         // Nothing to show or hide: left as it was, and said.
                         let v = self.views.entry(space.to_string()).or_default();
                         if !v.expanded.remove(&t) {

@@ -365,3 +365,46 @@ fn piecemeal_rows_are_the_rows_a_full_build_makes_through_random_changes() {
 fn cid(s: &str) -> crate::api::ClientMessageId {
     crate::api::ClientMessageId::parse(s).expect("a valid client message id")
 }
+
+#[test]
+fn rows_are_equal_by_what_they_show_whatever_copy_of_a_name_they_hold() {
+    let (a, b): (Rc<str>, Rc<str>) = ("spaces/S/messages/A".into(), "spaces/S/messages/A".into());
+    let msg = |name: &Rc<str>, reply| Row::Msg {
+        name: name.clone(),
+        reply,
+    };
+    assert!(!Rc::ptr_eq(&a, &b));
+    assert_eq!(msg(&a, false), msg(&b, false));
+    assert_eq!(msg(&a, true), msg(&a, true));
+    assert_ne!(msg(&a, false), msg(&a, true));
+    assert_ne!(msg(&a, false), msg(&"spaces/S/messages/B".into(), false));
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let t = |s: &str| s.to_string();
+    let all = [
+        Row::Top,
+        Row::Unread,
+        Row::Date(day),
+        Row::Date(day.succ_opt().unwrap()),
+        Row::Collapsed {
+            thread: t("T"),
+            hidden: 2,
+        },
+        Row::Collapsed {
+            thread: t("T"),
+            hidden: 3,
+        },
+        Row::Collapsed {
+            thread: t("U"),
+            hidden: 2,
+        },
+        Row::EarlierThread { thread: t("T") },
+        Row::NewReplies { thread: t("T") },
+        msg(&a, false),
+    ];
+    for (i, x) in all.iter().enumerate() {
+        for (j, y) in all.iter().enumerate() {
+            assert_eq!(x == y, i == j, "{x:?} against {y:?}");
+            assert_eq!(x.clone() == *y, i == j);
+        }
+    }
+}
