@@ -184,15 +184,22 @@ impl App {
                     return;
                 };
                 {
-                    // The rows as they were, not the shared rows themselves: while those
-                    // are held, the toggle cannot be laid out in place and every row of
-                    // the space would be built again.
-                    let before = self.rows_for(&space).rows.clone();
+                    // Expanding changes only whether the thread's replies are folded
+                    // behind a "more replies" row: nothing changes when there is such a
+                    // row neither before nor after. (The shared rows are not held across
+                    // the toggle: while held, it could not be laid out in place, and every
+                    // row of the space would be built again.)
+                    let folded = |rows: &crate::app::rows::Rows| {
+                        rows.rows
+                            .iter()
+                            .any(|r| matches!(r, Row::Collapsed { thread, .. } if *thread == t))
+                    };
+                    let before = folded(&self.rows_for(&space));
                     let v = self.views.entry(space.to_string()).or_default();
                     if !v.expanded.remove(&t) {
                         v.expanded.insert(t.clone());
                     }
-                    if self.rows_for(&space).rows == before {
+                    if !before && !folded(&self.rows_for(&space)) {
                         // Nothing to show or hide: left as it was, and said.
                         let v = self.views.entry(space.to_string()).or_default();
                         if !v.expanded.remove(&t) {
