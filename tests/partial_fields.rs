@@ -450,3 +450,122 @@ async fn hostile_selectors_are_refused_clearly_and_the_emulator_keeps_answering(
     let (code, _, _) = get(&emu, &m, Some(TOKEN)).await;
     assert_eq!(code, 200, "the emulator still answers");
 }
+
+/// How many uploads Team Rust holds.
+fn uploads(emu: &gchat::emulator::Emulator) -> usize {
+    emu.service()
+        .with_store(|st| st.spaces[TEAM_RUST].uploads.len())
+}
+
+#[tokio::test]
+async fn an_upload_with_a_name_its_answer_does_not_have_is_400_and_stores_nothing() {
+    let emu = demo().await;
+    let before = uploads(&emu);
+    for (sel, unknown) in [
+        ("bogus", "bogus"),
+        ("attachmentDataRef(resourceName,nosuch)", "nosuch"),
+        ("attachmentDataRef/resourceName/x", "x"),
+    ] {
+        let (code, body) = upload(&emu, &format!("&fields={}", q(sel)), b"refused").await;
+        assert_eq!(code, 400, "{sel}: {body}");
+        assert_envelope(&body, 400, "INVALID_ARGUMENT");
+        assert_eq!(
+            body["error"]["message"],
+            format!("Invalid field selection {unknown}"),
+            "{sel}"
+        );
+        assert_eq!(uploads(&emu), before, "{sel}: nothing is stored");
+    }
+    // A good selector still stores and answers.
+    let (code, body) = upload(&emu, "&fields=attachmentDataRef", b"kept").await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(uploads(&emu), before + 1);
+}
+
+#[tokio::test]
+async fn a_selection_inside_a_plain_field_is_400_and_a_create_does_not_act() {
+    let emu = demo().await;
+    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
+    let name = list["messages"][0]["name"]
+        .as_str()
+        .expect("a name")
+        .to_string();
+    for (path, sel, unknown) in [
+        (format!("/v1/{name}"), "name(bogus)", "bogus"),
+        (format!("/v1/{name}"), "text/bogus", "bogus"),
+        (format!("/v1/{name}"), "sender/name/x", "x"),
+        (
+            format!("{}?pageSize=3", team()),
+            "messages/name/name",
+            "name",
+        ),
+        (format!("{}?pageSize=3", team()), "nextPageToken/x", "x"),
+    ] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let (code, body, _) =
+            get(&emu, &format!("{path}{sep}fields={}", q(sel)), Some(TOKEN)).await;
+        assert_eq!(code, 400, "{sel}: {body}");
+        assert_envelope(&body, 400, "INVALID_ARGUMENT");
+        assert_eq!(
+            body["error"]["message"],
+            format!("Invalid field selection {unknown}"),
+            "{sel}"
+        );
+    }
+    let (_, before, _) = get(&emu, &format!("{}?pageSize=1000", team()), Some(TOKEN)).await;
+    let (code, body, _) = raw(
+        &emu,
+        Method::POST,
+        &format!("{}?fields={}", team(), q("name(bogus)")),
+        Some(TOKEN),
+        Some(r#"{"text":"must not be stored"}"#),
+    )
+    .await;
+    assert_eq!(code, 400, "{body}");
+    assert_eq!(body["error"]["message"], "Invalid field selection bogus");
+    let (_, after, _) = get(&emu, &format!("{}?pageSize=1000", team()), Some(TOKEN)).await;
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn the_json_form_of_a_download_answers_only_the_selected_fields() {
+    let emu = demo().await;
+    let (code, up) = upload(&emu, "", b"bytes").await;
+    assert_eq!(code, 200, "{up}");
+    let media = up["attachmentDataRef"]["resourceName"]
+        .as_str()
+        .expect("a resource name")
+        .to_string();
+    let path = format!("/v1/media/{media}");
+    let (code, full, _) = get(&emu, &path, Some(TOKEN)).await;
+    assert_eq!((code, &full), (200, &json!({"resourceName": media})));
+    let (code, got, _) = get(&emu, &format!("{path}?fields=resourceName"), Some(TOKEN)).await;
+    assert_eq!((code, got), (200, full));
+    for (sel, unknown) in [("bogus", "bogus"), ("resourceName/x", "x")] {
+        let (code, body, _) = get(&emu, &format!("{path}?fields={}", q(sel)), Some(TOKEN)).await;
+        assert_eq!(code, 400, "{sel}: {body}");
+        assert_eq!(
+            body["error"]["message"],
+            format!("Invalid field selection {unknown}"),
+            "{sel}"
+        );
+    }
+    let (code, body, _) = get(&emu, &format!("{path}?fields=a(b"), Some(TOKEN)).await;
+    assert_eq!(code, 400, "{body}");
+}
+
+#[tokio::test]
+async fn a_parse_error_names_a_character_that_is_not_ascii_as_it_is() {
+    let emu = demo().await;
+    for (sel, shown) in [
+        ("m\u{e9}ssages", '\u{e9}'),
+        ("messages,\u{540d}", '\u{540d}'),
+    ] {
+        let (code, body, _) =
+            get(&emu, &format!("{}?fields={}", team(), q(sel)), Some(TOKEN)).await;
+        assert_eq!(code, 400, "{body}");
+        let m = body["error"]["message"].as_str().unwrap();
+        assert!(m.contains(&format!("{shown:?}")), "{sel}: {m}");
+        assert!(!m.contains('\u{c3}'), "{sel}: {m}");
+    }
+}

@@ -48,18 +48,30 @@ async fn select_in(resp: Response, sel: &super::partial::Selector) -> Response {
 /// The axum handler for every path.
 pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    // Media is streamed, not read whole. A malformed `fields` is refused before an
-    // upload is stored, as for every method; a good one shapes the upload's answer (a
-    // download's answer is the file itself).
-    let media =
-        paths::is_upload_path(parts.uri.path()) || paths::is_download_path(parts.uri.path());
-    let media_fields = match media.then(|| super::partial::Selector::from_query(parts.uri.query()))
-    {
-        Some(Err(e)) => return e.into_response(),
-        Some(Ok(f)) => f,
-        None => None,
+    // Media is streamed, not read whole. A `fields` that is malformed or names a field
+    // the answer does not have is refused before an upload is stored, as for every
+    // method; a good one shapes the answer (with `alt=media`, a download's answer is the
+    // file itself, which it leaves alone).
+    let upload = paths::is_upload_path(parts.uri.path());
+    let json_download = paths::is_download_path(parts.uri.path())
+        && super::request::Query::parse(parts.uri.query()).string("alt") != Some("media");
+    let media_fields = if upload || json_download {
+        let checked = super::partial::Selector::from_query(parts.uri.query()).and_then(|f| {
+            match &f {
+                Some(sel) if upload => media::check_upload_fields(sel)?,
+                Some(sel) => media::check_download_fields(sel)?,
+                None => {}
+            }
+            Ok(f)
+        });
+        match checked {
+            Err(e) => return e.into_response(),
+            Ok(f) => f,
+        }
+    } else {
+        None
     };
-    if paths::is_upload_path(parts.uri.path()) {
+    if upload {
         let resp = media::serve_upload(
             svc.clone(),
             &parts.method,
@@ -75,7 +87,7 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
         };
     }
     if paths::is_download_path(parts.uri.path()) {
-        return media::serve_download(
+        let resp = media::serve_download(
             svc.clone(),
             &parts.method,
             parts.uri.path(),
@@ -83,6 +95,10 @@ pub async fn serve_request(State(svc): State<Arc<Service>>, req: Request<Body>) 
             &parts.headers,
         )
         .await;
+        return match media_fields {
+            Some(sel) => select_in(resp, &sel).await,
+            None => resp,
+        };
     }
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,

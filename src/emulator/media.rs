@@ -20,6 +20,7 @@ use super::blobs::{
 };
 use super::ctx::{reply, Reply};
 use super::error::{EmuError, EmuResult};
+use super::partial::Selector;
 use super::paths::segments;
 use super::request::Query;
 use super::service::Service;
@@ -805,6 +806,35 @@ async fn resumable_chunk(
     finish(svc, who, &space, &filename, content_type, size, w).await
 }
 
+/// `media.download`'s answer without `alt=media`: the `Media` resource.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MediaResource {
+    resource_name: String,
+}
+
+/// Refuses a `fields` selection naming a field `media.upload`'s answer does not have,
+/// as every method does. Checked against an answer with every field there, before the
+/// upload is taken, so that a refused request stores nothing.
+pub fn check_upload_fields(sel: &Selector) -> EmuResult<()> {
+    let every = UploadAttachmentResponse {
+        attachment_data_ref: Some(AttachmentDataRef {
+            resource_name: Some(String::new()),
+            attachment_upload_token: Some(String::new()),
+        }),
+    };
+    sel.to_vec(&every).map(drop).map_err(EmuError::from)
+}
+
+/// As [`check_upload_fields`], for the `Media` resource `media.download` answers
+/// without `alt=media`.
+pub fn check_download_fields(sel: &Selector) -> EmuResult<()> {
+    let every = MediaResource {
+        resource_name: String::new(),
+    };
+    sel.to_vec(&every).map(drop).map_err(EmuError::from)
+}
+
 /// Serves `media.upload` in either protocol.
 pub async fn serve_upload(
     svc: Arc<Service>,
@@ -952,7 +982,9 @@ async fn download(
     });
     let (content_type, size, name) = found.ok_or_else(not_found)?;
     if query.string("alt") != Some("media") {
-        let Reply(bytes) = reply(&serde_json::json!({ "resourceName": resource }))?;
+        let Reply(bytes) = reply(&MediaResource {
+            resource_name: resource,
+        })?;
         return Ok(json(StatusCode::OK, bytes));
     }
     // `Range: bytes=A-B`, `bytes=A-` or `bytes=-N` (RFC 9110 14.1.2): 206 with that

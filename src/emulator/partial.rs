@@ -10,8 +10,10 @@
 //! A name the answer's type does not have is a 400 too, as Google answers it ("Invalid
 //! field selection …"): the types' own serialisation says which fields they have, those
 //! written and those left out because they are empty alike, so a field that exists but is
-//! absent from this answer selects nothing. The failed answer fails its method, which
-//! then changes nothing. A name inside a part of the answer that is a free-form JSON
+//! absent from this answer selects nothing. A field asked of a plain value (`name/x`,
+//! `text(y)`) is not there either, and refused the same way; a `*` passing over plain
+//! values selects nothing of them. The failed answer fails its method, which then
+//! changes nothing. A name inside a part of the answer that is a free-form JSON
 //! object (a card, a map) selects nothing when it is not there. What cannot be checked
 //! is a name below a part that is absent (an empty list, a field left out): it selects
 //! nothing.
@@ -127,12 +129,10 @@ impl Selector {
         match p.peek() {
             None => {}
             Some(b')') => return Err(format!("an unmatched ')' at position {}", p.at + 1)),
-            Some(c) => {
-                return Err(format!(
-                    "unexpected {:?} at position {}",
-                    char::from(c),
-                    p.at + 1
-                ))
+            Some(_) => {
+                // The parser steps over ASCII only, so it stops at a character's start.
+                let (c, at) = p.char_here();
+                return Err(format!("unexpected {c:?} at position {at}"));
             }
         }
         let mut budget = MAX_SELECTIONS;
@@ -153,7 +153,7 @@ impl Selector {
     /// is not written); [`PickError::Unknown`] for a name `v`'s type does not have.
     pub fn to_vec<T: Serialize + ?Sized>(&self, v: &T) -> Result<Vec<u8>, PickError> {
         let mut out = Vec::with_capacity(8 * 1024);
-        if !write_picked(v, &self.0, &mut out)? {
+        if !write_picked(v, &self.0, true, &mut out)? {
             out.clear();
             out.extend_from_slice(b"{}");
         }
@@ -217,6 +217,19 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.at).copied()
+    }
+
+    /// The character where the parser stands, and its position (counted in
+    /// characters, from 1). The parser steps over ASCII bytes only, so it stands at a
+    /// character's first byte.
+    fn char_here(&self) -> (char, usize) {
+        let before = self.s.get(..self.at).unwrap_or(self.s);
+        let here = self.s.get(self.at..).unwrap_or_default();
+        let c = String::from_utf8_lossy(&here[..here.len().min(4)])
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER);
+        (c, String::from_utf8_lossy(before).chars().count() + 1)
     }
 
     fn blanks(&mut self) {
@@ -289,12 +302,10 @@ impl Parser<'_> {
         if self.at == start {
             return Err(match self.peek() {
                 None => "a field name is missing at its end".to_string(),
-                Some(c) if c.is_ascii() => format!(
-                    "a field name is missing at position {} (found {:?})",
-                    start + 1,
-                    char::from(c)
-                ),
-                Some(_) => format!("a field name is missing at position {}", start + 1),
+                Some(_) => {
+                    let (c, at) = self.char_here();
+                    format!("a field name is missing at position {at} (found {c:?})")
+                }
             });
         }
         Ok(String::from_utf8_lossy(&self.s[start..self.at]).into_owned())
@@ -446,11 +457,48 @@ mod tests {
             pick("nope,messages/nope", sample()),
             json!({"messages": [{}, {}]})
         );
-        // A sub-field of a plain value is not there either.
+    }
+
+    #[test]
+    fn a_field_of_a_plain_value_asked_by_name_is_refused_naming_it() {
+        let sel = |s: &str| Selector::parse(s).unwrap().expect("a selector");
+        for (s, unknown) in [
+            ("count/x,nextPageToken", "x"),
+            ("nextPageToken(y)", "y"),
+            ("messages/name/name", "name"),
+            ("messages(sender/type/t)", "t"),
+            ("count/*", "*"),
+        ] {
+            assert_eq!(
+                sel(s).to_vec(&sample()),
+                Err(PickError::Unknown(unknown.to_string())),
+                "{s}"
+            );
+        }
+        // A `*` passing over plain values selects nothing of them.
         assert_eq!(
-            pick("count/x,nextPageToken", sample()),
-            json!({"nextPageToken": "t"})
+            pick("messages/*/name", sample())["messages"][1],
+            json!({"sender": {"name": "u2"}})
         );
+    }
+
+    #[test]
+    fn a_parse_error_names_the_character_it_stopped_at_as_it_is() {
+        for (s, want) in [
+            ("m\u{e9}ssages", "unexpected '\u{e9}' at position 2"),
+            (
+                "a,\u{540d}",
+                "a field name is missing at position 3 (found '\u{540d}')",
+            ),
+            (
+                "\u{e9}\u{e9},\u{1f600}",
+                "a field name is missing at position 1 (found '\u{e9}')",
+            ),
+            ("ab\u{1f600}", "unexpected '\u{1f600}' at position 3"),
+            ("ab)", "an unmatched ')' at position 3"),
+        ] {
+            assert_eq!(Selector::parse(s), Err(want.to_string()), "{s:?}");
+        }
     }
 
     #[test]

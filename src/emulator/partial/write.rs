@@ -11,16 +11,20 @@ fn selection<'s>(fields: &'s Fields, k: &str) -> Option<&'s Sel> {
     fields.get(k).or_else(|| fields.get("*"))
 }
 
-/// Writes what `fields` selects of `v` to `out`; `false` (and nothing written) for a
-/// plain value, of which nothing can be selected.
+/// Writes what `fields` selects of `v` to `out`; `false` (and nothing written) for an
+/// absent value, of which nothing can be selected. `named`: whether `v` was selected by
+/// its own name (not only by a `*`), so that a plain value (a string, a number), which
+/// has no fields to select, is a [`PickError::Unknown`] naming what was asked of it.
 pub(super) fn write_picked<T: Serialize + ?Sized>(
     v: &T,
     fields: &Fields,
+    named: bool,
     out: &mut Vec<u8>,
 ) -> Result<bool, PickError> {
     v.serialize(Pick {
         out,
         fields,
+        named,
         memo: None,
     })
 }
@@ -39,15 +43,33 @@ fn write_whole<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) -> Result<(), Pi
 }
 
 /// A serializer writing JSON with only the fields `fields` selects: objects (structs
-/// and maps) keep the selected fields, lists apply it to each entry, plain values are
-/// not written (`Ok(false)`).
+/// and maps) keep the selected fields, lists apply it to each entry, absent values are
+/// not written (`Ok(false)`), and plain values are refused when selected by name (a
+/// `*` passing over them selects nothing of them).
 struct Pick<'a, 'm> {
     out: &'m mut Vec<u8>,
     fields: &'a Fields,
+    /// Whether the value was selected by its own name.
+    named: bool,
     memo: Option<&'m mut Memo<'a>>,
 }
 
 impl<'a, 'm> Pick<'a, 'm> {
+    /// A plain value: nothing of it can be selected, and asking for a field of it by
+    /// name is asking for a field that is not there.
+    fn plain(self) -> Result<bool, PickError> {
+        if !self.named {
+            return Ok(false);
+        }
+        let name = self
+            .fields
+            .keys()
+            .find(|k| *k != "*")
+            .or_else(|| self.fields.keys().next())
+            .map_or_else(|| "*".to_string(), String::clone);
+        Err(PickError::Unknown(name))
+    }
+
     fn object(self) -> Object<'a, 'm> {
         self.out.push(b'{');
         Object {
@@ -75,52 +97,52 @@ impl<'a, 'm> ser::Serializer for Pick<'a, 'm> {
     type SerializeStructVariant = Variant<'a, 'm>;
 
     fn serialize_bool(self, _: bool) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_i8(self, _: i8) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_i16(self, _: i16) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_i32(self, _: i32) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_i64(self, _: i64) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_i128(self, _: i128) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_u8(self, _: u8) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_u16(self, _: u16) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_u32(self, _: u32) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_u64(self, _: u64) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_u128(self, _: u128) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_f32(self, _: f32) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_f64(self, _: f64) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_char(self, _: char) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_str(self, _: &str) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_none(self) -> Result<bool, PickError> {
         Ok(false)
@@ -140,7 +162,7 @@ impl<'a, 'm> ser::Serializer for Pick<'a, 'm> {
         _: u32,
         _: &'static str,
     ) -> Result<bool, PickError> {
-        Ok(false)
+        self.plain()
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -166,6 +188,7 @@ impl<'a, 'm> ser::Serializer for Pick<'a, 'm> {
         Ok(List {
             out: self.out,
             fields: self.fields,
+            named: self.named,
             memo: Vec::new(),
             first: true,
         })
@@ -221,6 +244,7 @@ impl<'a, 'm> ser::Serializer for Pick<'a, 'm> {
 struct List<'a, 'm> {
     out: &'m mut Vec<u8>,
     fields: &'a Fields,
+    named: bool,
     memo: Memo<'a>,
     first: bool,
 }
@@ -234,6 +258,7 @@ impl List<'_, '_> {
         let pick = Pick {
             out: self.out,
             fields: self.fields,
+            named: self.named,
             memo: Some(&mut self.memo),
         };
         if v.serialize(pick)? {
@@ -290,8 +315,9 @@ struct Object<'a, 'm> {
     /// How many fields the struct has said so far.
     at: usize,
     first: bool,
-    /// Where the pending field's key began, and what to keep of its value.
-    next: Option<(usize, &'a Sel)>,
+    /// Where the pending field's key began, what to keep of its value, and whether it
+    /// is selected by its own name.
+    next: Option<(usize, &'a Sel, bool)>,
     /// What `*` selects here, if it is selected.
     star: Option<&'a Sel>,
     /// The selected names the struct has (not filled for a map, nor when the memo
@@ -319,7 +345,7 @@ impl<'a, 'm> Object<'a, 'm> {
                     write_whole(key, self.out)?;
                 }
                 self.out.push(b':');
-                Some((at, sel))
+                Some((at, sel, named))
             }
         };
         Ok(())
@@ -330,12 +356,12 @@ impl<'a, 'm> Object<'a, 'm> {
     fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), PickError> {
         match self.next.take() {
             None => {}
-            Some((_, Sel::All)) => {
+            Some((_, Sel::All, _)) => {
                 write_whole(v, self.out)?;
                 self.first = false;
             }
-            Some((at, Sel::Fields(sub))) => {
-                if write_picked(v, sub, self.out)? {
+            Some((at, Sel::Fields(sub), named)) => {
+                if write_picked(v, sub, named, self.out)? {
                     self.first = false;
                 } else {
                     self.out.truncate(at);
@@ -458,7 +484,12 @@ impl Variant<'_, '_> {
     fn finish(self, inner: Value) -> Result<bool, PickError> {
         let mut m = serde_json::Map::new();
         m.insert(self.variant.to_string(), inner);
-        write_picked(&Value::Object(m), self.pick.fields, self.pick.out)
+        write_picked(
+            &Value::Object(m),
+            self.pick.fields,
+            self.pick.named,
+            self.pick.out,
+        )
     }
 }
 
