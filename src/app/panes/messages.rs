@@ -393,6 +393,12 @@ impl App {
         let anchor = if Some(sel) == last_selectable {
             None
         } else if win.contains_whole(sel) {
+            // Off the newest message, the screen stays where it is: what arrives then
+            // goes below (counted), and the selected message keeps its screen line.
+            let v = self.views.entry(space.to_string()).or_default();
+            if v.anchor.is_none() && v.thread.is_none() {
+                v.anchor = win.top().map(|(top, skip)| (rows.rows[top].clone(), skip));
+            }
             return self.after_scroll(space, fx);
         } else if win.first_row().is_none_or(|f| sel <= f) {
             // Scrolling up: the row at the top (with the history start above the oldest).

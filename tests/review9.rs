@@ -1,0 +1,123 @@
+//! What a new user found in a terminal: the selected message keeps its screen line
+//! when others post below it, the help key and a note share the status bar at every
+//! width, Esc from a thread goes back where the user was.
+
+mod common;
+
+use common::fixture::*;
+use crossterm::event::KeyCode;
+use gchat::app::{Focus, Outcome};
+
+/// New messages of Team Rust polled in, after what it holds.
+fn poll(app: &mut gchat::app::App, msgs: Vec<gchat::api::model::Message>) {
+    let after = app
+        .store
+        .timeline(TEAM)
+        .expect("timeline")
+        .watermark()
+        .expect("a watermark");
+    done(
+        app,
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
+            space: sn(TEAM),
+            after,
+            result: Ok(msgs.into_iter().map(Into::into).collect()),
+        }),
+    );
+}
+
+/// `n` messages from Bob, each its own thread, numbered from `from`.
+fn posts(from: usize, n: usize) -> Vec<gchat::api::model::Message> {
+    (from..from + n)
+        .map(|i| {
+            let id = format!("P{i:03}");
+            let t = now() + chrono::Duration::seconds(i as i64);
+            msg(
+                TEAM,
+                &id,
+                &id,
+                bob(),
+                t,
+                &format!("Post number {i:03} here"),
+            )
+        })
+        .collect()
+}
+
+/// The text of the selected message.
+fn selected_text(a: &gchat::app::App) -> String {
+    let name = match &a.current_view().expect("a view").selected {
+        Some(gchat::app::timeline::Row::Msg { name, .. }) => name.to_string(),
+        other => panic!("no message selected: {other:?}"),
+    };
+    a.current_timeline()
+        .expect("a timeline")
+        .get(&name)
+        .expect("held")
+        .text()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The screen line showing `text`.
+fn line_of(screen: &str, text: &str) -> Option<usize> {
+    screen.lines().position(|l| l.contains(text))
+}
+
+/// Team Rust open with more messages than a 160x48 screen holds, at the bottom.
+fn full_team() -> gchat::app::App {
+    let mut a = app();
+    a.focus = Focus::Messages;
+    poll(&mut a, posts(0, 40));
+    render(&a, 160, 48);
+    key(&mut a, KeyCode::End);
+    render(&a, 160, 48);
+    a
+}
+
+#[test]
+fn messages_arriving_below_leave_the_selected_one_on_its_screen_line() {
+    let mut a = full_team();
+    for _ in 0..6 {
+        ch(&mut a, 'k');
+        render(&a, 160, 48);
+    }
+    let text = selected_text(&a);
+    let screen = render(&a, 160, 48);
+    assert!(
+        screen.contains("Post number 039"),
+        "the newest is in view:\n{screen}"
+    );
+    let y = line_of(&screen, &text).unwrap_or_else(|| panic!("{text} off screen:\n{screen}"));
+    poll(&mut a, posts(40, 4));
+    let after = render(&a, 160, 48);
+    assert_eq!(selected_text(&a), text);
+    assert_eq!(
+        line_of(&after, &text),
+        Some(y),
+        "{text} moved:\nbefore:\n{screen}\nafter:\n{after}"
+    );
+    assert!(
+        after.contains("4 new messages ↓"),
+        "no hint of what came:\n{after}"
+    );
+    // Down to the newest: the view follows the bottom again.
+    key(&mut a, KeyCode::End);
+    let screen = render(&a, 160, 48);
+    assert!(screen.contains("Post number 043"), "{screen}");
+}
+
+#[test]
+fn on_the_newest_message_the_view_follows_what_arrives() {
+    let mut a = full_team();
+    assert_eq!(selected_text(&a), "Post number 039 here");
+    poll(&mut a, posts(40, 4));
+    let screen = render(&a, 160, 48);
+    assert!(screen.contains("Post number 043"), "{screen}");
+    assert!(!screen.contains("new message ↓"), "{screen}");
+    // And again: still at the bottom, it goes on following.
+    poll(&mut a, posts(44, 4));
+    let screen = render(&a, 160, 48);
+    assert!(screen.contains("Post number 047"), "{screen}");
+    assert!(!screen.contains("new message ↓"), "{screen}");
+}
