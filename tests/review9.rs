@@ -121,3 +121,51 @@ fn on_the_newest_message_the_view_follows_what_arrives() {
     assert!(screen.contains("Post number 047"), "{screen}");
     assert!(!screen.contains("new message ↓"), "{screen}");
 }
+
+/// The status bar (the screen's last line) at `w` columns.
+fn bar(app: &gchat::app::App, w: u16) -> String {
+    render(app, w, 24)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_note_of_any_length_shares_the_status_bar_with_the_help_key() {
+    let notes = [
+        "Copied.",
+        "Nothing was unread here when the space was opened: there is no earlier unread message to go back to.",
+        "Sent Tuesday 1 December 2026, 00:51:16 UTC+00:00",
+        "A rather long note that would take up the whole of the status line by itself, and then some more words, and then some more again until it is wider than any terminal",
+        "午饭一起吗？楼下新开了一家拉面店，一起去吃吧，好吗？我们十二点见面",
+    ];
+    for demo in [false, true] {
+        let mut a = app();
+        a.settings.demo = demo;
+        for focus in [Focus::Spaces, Focus::Messages, Focus::Members] {
+            a.focus = focus;
+            for note in notes {
+                a.note(note);
+                let start: String = note.chars().take(5).collect();
+                for w in gchat::ui::small::MIN_WIDTH..=160 {
+                    let line = bar(&a, w);
+                    assert!(
+                        line.contains("? help"),
+                        "{focus:?} at {w} columns, demo {demo}: {line:?}"
+                    );
+                    if w >= 60 {
+                        assert!(
+                            line.contains(&start),
+                            "the note is gone at {w} columns: {line:?}"
+                        );
+                        assert!(
+                            line.contains(note) || line.contains('…'),
+                            "the note is cut without saying so at {w} columns: {line:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
