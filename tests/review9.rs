@@ -169,3 +169,63 @@ fn a_note_of_any_length_shares_the_status_bar_with_the_help_key() {
         }
     }
 }
+
+/// A reply from Bob to a thread started long before what Team Rust holds, polled in,
+/// selected where it shows (at the bottom, under "Replies to an earlier message"), and
+/// its thread opened and loaded: its root is older than anything held.
+fn open_an_old_thread_from_the_bottom(a: &mut gchat::app::App) {
+    let reply = msg(
+        TEAM,
+        "OLDR",
+        "OLD",
+        bob(),
+        now(),
+        "Reviving this one: still broken?",
+    );
+    poll(a, vec![reply.clone()]);
+    render(a, 80, 20);
+    {
+        let v = a.views.get_mut(TEAM).expect("a view");
+        v.selected = Some(gchat::app::timeline::Row::Msg {
+            name: reply.name.clone().expect("a name").as_str().into(),
+            reply: true,
+        });
+    }
+    let screen = render(a, 80, 20);
+    assert!(screen.contains("Reviving this one"), "{screen}");
+    assert!(screen.contains("午饭一起吗"), "{screen}");
+    key(a, KeyCode::Enter);
+    let root = msg(
+        TEAM,
+        "OLD",
+        "OLD",
+        wang(),
+        at(15, 8, 0),
+        "The build breaks on musl",
+    );
+    let thread = gchat::api::ThreadName::parse(&format!("{TEAM}/threads/OLD")).expect("a name");
+    common::steps::loaded(
+        a,
+        TEAM,
+        gchat::app::LoadKind::Thread { thread },
+        vec![root, reply],
+    );
+    render(a, 80, 20);
+}
+
+#[test]
+fn esc_from_a_thread_opened_at_the_bottom_comes_back_to_the_bottom() {
+    let mut a = app();
+    a.focus = Focus::Messages;
+    open_an_old_thread_from_the_bottom(&mut a);
+    key(&mut a, KeyCode::Esc);
+    assert!(a.current_view().expect("a view").thread.is_none());
+    let screen = render(&a, 80, 20);
+    assert!(
+        screen.contains("午饭一起吗"),
+        "not back at the bottom:\n{screen}"
+    );
+    let text = selected_text(&a);
+    assert!(screen.contains(&text), "{text} is off screen:\n{screen}");
+    assert!(!screen.contains("The build breaks on musl"), "{screen}");
+}
