@@ -346,9 +346,12 @@ impl App {
         // The thread's rows moved out of the screen the user left (its root, older than
         // the history, took them to the top): the row now nearest the line the thread
         // was opened from is selected, there, rather than the history scrolled away.
-        let moved = !sel.is_some_and(on_screen)
-            && !(sel.is_none() && win.parts.iter().any(|p| of_thread(&rows.rows[p.0])));
-        if let (true, Some(y)) = (moved, from) {
+        let stays = match sel {
+            Some(i) => on_screen(i),
+            // Gone: the thread's row on screen stands for it (below).
+            None => win.parts.iter().any(|p| of_thread(&rows.rows[p.0])),
+        };
+        if let (false, Some(y)) = (stays, from) {
             let nearest = win
                 .layout()
                 .into_iter()
