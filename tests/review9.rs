@@ -229,3 +229,62 @@ fn esc_from_a_thread_opened_at_the_bottom_comes_back_to_the_bottom() {
     assert!(screen.contains(&text), "{text} is off screen:\n{screen}");
     assert!(!screen.contains("The build breaks on musl"), "{screen}");
 }
+
+#[test]
+fn esc_from_a_search_result_opened_in_its_thread_leaves_it_selected_where_it_sits() {
+    use gchat::api::sync_model::{SearchMessageResult, SearchMessagesResponse};
+    let mut a = full_team();
+    let hit = team_messages()
+        .into_iter()
+        .find(|m| {
+            m.text
+                .as_deref()
+                .is_some_and(|t| t.contains("ratatui* release"))
+        })
+        .expect("the fixture's ratatui thread");
+    let thread_name = hit
+        .thread
+        .as_ref()
+        .and_then(|t| t.name.clone())
+        .expect("a thread");
+    let replies: Vec<_> = team_messages()
+        .into_iter()
+        .filter(|m| m.thread.as_ref().and_then(|t| t.name.clone()) == Some(thread_name.clone()))
+        .collect();
+    ctrl(&mut a, 'f');
+    typed(&mut a, "ratatui");
+    key(&mut a, KeyCode::Enter);
+    done(
+        &mut a,
+        Outcome::Messages(gchat::app::MessagesOutcome::Searched {
+            filter: "ratatui".into(),
+            page_token: None,
+            result: Ok(SearchMessagesResponse {
+                results: vec![SearchMessageResult {
+                    message: Some(hit.clone()),
+                    ..Default::default()
+                }],
+                next_page_token: None,
+            }),
+        }),
+    );
+    key(&mut a, KeyCode::Enter);
+    assert!(a.current_view().expect("a view").thread.is_some());
+    let thread = gchat::api::ThreadName::parse(&thread_name).expect("a thread name");
+    common::steps::loaded(
+        &mut a,
+        TEAM,
+        gchat::app::LoadKind::Thread { thread },
+        replies,
+    );
+    render(&a, 160, 48);
+    key(&mut a, KeyCode::Esc);
+    assert!(a.current_view().expect("a view").thread.is_none());
+    let screen = render(&a, 160, 48);
+    assert!(selected_text(&a).contains("ratatui* release"), "{screen}");
+    assert!(
+        screen.contains("Has anyone tried the new ratatui release?"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Post number 039"), "{screen}");
+}
