@@ -288,3 +288,58 @@ fn esc_from_a_search_result_opened_in_its_thread_leaves_it_selected_where_it_sit
     );
     assert!(!screen.contains("Post number 039"), "{screen}");
 }
+
+#[test]
+fn a_search_result_deleted_before_its_thread_loads_leaves_a_selection_on_screen() {
+    use gchat::api::sync_model::{SearchMessageResult, SearchMessagesResponse};
+    let mut a = full_team();
+    let hit = msg(
+        TEAM,
+        "GONE",
+        "T1",
+        bob(),
+        at(20, 9, 30),
+        "about to be deleted",
+    );
+    ctrl(&mut a, 'f');
+    typed(&mut a, "deleted");
+    key(&mut a, KeyCode::Enter);
+    done(
+        &mut a,
+        Outcome::Messages(gchat::app::MessagesOutcome::Searched {
+            filter: "deleted".into(),
+            page_token: None,
+            result: Ok(SearchMessagesResponse {
+                results: vec![SearchMessageResult {
+                    message: Some(hit),
+                    ..Default::default()
+                }],
+                next_page_token: None,
+            }),
+        }),
+    );
+    key(&mut a, KeyCode::Enter);
+    let thread = gchat::api::ThreadName::parse(&format!("{TEAM}/threads/T1")).expect("a name");
+    let others: Vec<_> = team_messages()
+        .into_iter()
+        .filter(|m| {
+            m.name
+                .as_deref()
+                .is_some_and(|n| n.contains("/messages/T1."))
+        })
+        .collect();
+    common::steps::loaded(
+        &mut a,
+        TEAM,
+        gchat::app::LoadKind::Thread { thread },
+        others,
+    );
+    let screen = render(&a, 160, 48);
+    assert!(
+        a.current_view().expect("a view").thread.is_none(),
+        "{screen}"
+    );
+    assert!(screen.contains("That message was deleted."), "{screen}");
+    let text = selected_text(&a);
+    assert!(screen.contains(&text), "{text} off screen:\n{screen}");
+}
