@@ -294,11 +294,12 @@ impl App {
         };
         if let Some((typed, thread)) = thread {
             if v.thread.as_deref() != Some(thread.as_str()) {
-                if v.thread.is_none() {
-                    v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
-                }
                 v.thread = Some(thread.clone());
             }
+            // Back from the thread, the result is selected where it sits in the history
+            // (not where the view was before the search).
+            v.saved = Some(Box::new((Some(row.clone()), None)));
+            v.thread_from = None;
             v.surfaced.retain(|t| *t != thread);
             v.hit = Some(name_of(&row));
             v.selected = Some(row);
@@ -346,6 +347,10 @@ impl App {
                 v.anchor = saved.1;
             }
             None => v.selected = None,
+        }
+        // The result itself was to be selected on the way back: it is gone.
+        if v.selected.as_ref().is_some_and(|r| name_of(r) == hit) {
+            v.selected = None;
         }
         if let Some(t) = self.store.timeline_mut(space) {
             t.remove(&hit);

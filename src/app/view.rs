@@ -37,6 +37,9 @@ pub struct ViewState {
     pub unread_from: Option<String>,
     /// Threads higher up that got replies while the space was open.
     pub surfaced: Vec<String>,
+    /// The screen line of the selection when a thread was opened on its own: where the
+    /// selection comes back to on leaving it, when the thread's rows moved away.
+    pub thread_from: Option<usize>,
     /// A search result opened in its thread, until the thread is loaded to show it.
     pub hit: Option<String>,
     /// The selected row and its lines after the last update: a selected message that

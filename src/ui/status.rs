@@ -66,6 +66,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     if mentions > 0 {
         right.push(Span::styled(format!("@{mentions} "), theme::unread()));
     }
+    // The sync clock (only a clock: a warning stays) gives way to a note and the help key.
+    let mut clock_at = None;
     match (&app.status.offline, app.status.synced_at) {
         // Polling waits: nothing is synced until it is over.
         _ if app.polling_held_for().is_some() => {
@@ -83,24 +85,27 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             format!("○ offline: {} ", markup::truncate(&Clean::line(why), 40)),
             theme::error(),
         )),
-        (None, Some(t)) => right.push(Span::styled(
-            format!(
-                "● {}{} ",
-                // Narrow: the time says it; the room goes to the keys.
-                if area.width < crate::ui::small::TWO_PANES {
-                    ""
-                } else {
-                    "synced "
-                },
-                app.settings.local(t).format("%H:%M")
-            ),
-            theme::ok(),
-        )),
+        (None, Some(t)) => {
+            clock_at = Some(right.len());
+            right.push(Span::styled(
+                format!(
+                    "● {}{} ",
+                    // Narrow: the time says it; the room goes to the keys.
+                    if area.width < crate::ui::small::TWO_PANES {
+                        ""
+                    } else {
+                        "synced "
+                    },
+                    app.settings.local(t).format("%H:%M")
+                ),
+                theme::ok(),
+            ))
+        }
         _ => right.push(Span::styled("○ connecting ".to_string(), theme::dim())),
     }
     // The way to help stays on screen at every width: what it needs is kept first, and
     // the other hints, the account chip and the spinner give way to it.
-    let mut help = (!mode.is_typing() && mode != Mode::Dialog)
+    let help = (!mode.is_typing() && mode != Mode::Dialog)
         .then(|| {
             app.keymap
                 .hints(Mode::Global)
@@ -135,6 +140,28 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     if !fits(&left, &right) && app.status.busy > 0 && spinner_at < right.len() {
         right.remove(spinner_at);
     }
+    // A note beside the help key: the account chip or DEMO, the spinner and the sync
+    // clock make room for it first; what still does not fit is cut, saying so.
+    let note_w = app
+        .status
+        .note
+        .as_ref()
+        .map_or(0, |n| markup::width(Clean::line(&n.text).as_str()));
+    if help_w > 0 && note_w > 0 {
+        let whole = |left: &[Span], right: &[Span]| {
+            width_of(left) + width_of(right) + 1 + help_w + 2 + note_w <= area.width as usize
+        };
+        if !whole(&left, &right) && left.len() > 2 {
+            left.remove(1);
+        }
+        if !whole(&left, &right) && app.status.busy > 0 && spinner_at < right.len() {
+            right.remove(spinner_at);
+            clock_at = clock_at.map(|c| c - 1);
+        }
+        if let Some(c) = clock_at.filter(|_| !whole(&left, &right)) {
+            right.remove(c);
+        }
+    }
     let right_w = width_of(&right);
     let left_w = width_of(&left);
     let room = (area.width as usize).saturating_sub(right_w + left_w + 1);
@@ -151,14 +178,15 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         } else {
             theme::ok()
         };
-        // A note too long to share the line has it whole until it goes: cut, it could
-        // lose what it is about.
+        // The help key stays: a note too long to share the line is cut (an ellipsis
+        // says so); it goes after a while as before.
         let text = Clean::line(&note.text);
-        if help.is_some() && markup::width(text.as_str()) <= others {
-            middle.push(Span::styled(text.into_string(), style));
-            middle.push(Span::raw("  "));
+        if help.is_some() {
+            if others > 0 {
+                middle.push(Span::styled(markup::truncate(&text, others), style));
+                middle.push(Span::raw("  "));
+            }
         } else {
-            help = None;
             middle.push(Span::styled(markup::truncate(&text, room), style));
         }
     } else if mode != Mode::Dialog {

@@ -304,6 +304,9 @@ impl App {
             self.note(format!("This thread is open; {back} goes back."));
             return;
         }
+        let from = self.selected_screen_line(space);
+        let v = self.views.entry(space.to_string()).or_default();
+        v.thread_from = from;
         v.saved = Some(Box::new((v.selected.clone(), v.anchor.clone())));
         v.surfaced.retain(|t| *t != thread);
         v.thread = Some(thread.clone());
@@ -321,14 +324,53 @@ impl App {
     /// brought on screen. The thread's load may have moved it (a root older than the
     /// history puts the thread's rows at the top), and a row it stood on may be gone
     /// (the news of a reply, once the thread was read): then the thread's newest row
-    /// in the space is selected, else the newest message.
+    /// in the space is selected, else the newest message. When the selection is no
+    /// longer on the screen the user left, the row nearest the line the thread was
+    /// opened from is selected instead: the user comes back where they were.
     fn show_selection_after_thread(
         &mut self,
         space: &SpaceName,
         closed: &str,
         fx: &mut Vec<Effect>,
     ) {
+        let from = self
+            .views
+            .get_mut(space.as_str())
+            .and_then(|v| v.thread_from.take());
         let rows = self.rows_for(space);
+        let (w, h) = self.message_area();
+        let (_, win) = self.message_window(space, w, h);
+        let on_screen = |i: usize| win.parts.iter().any(|p| p.0 == i);
+        let tl = self.store.timeline(space.as_str());
+        let of_thread = |r: &Row| match r {
+            Row::Msg { name, .. } => tl
+                .and_then(|t| t.get(name))
+                .is_some_and(|it| it.thread() == closed),
+            _ => false,
+        };
+        let v = self.views.entry(space.to_string()).or_default();
+        let sel = v.selected.as_ref().and_then(|s| rows.pos(s));
+        // The thread's rows moved out of the screen the user left (its root, older than
+        // the history, took them to the top): the row now nearest the line the thread
+        // was opened from is selected, there, rather than the history scrolled away.
+        let stays = match sel {
+            Some(i) => on_screen(i),
+            // Gone: the thread's row on screen stands for it (below).
+            None => win.parts.iter().any(|p| of_thread(&rows.rows[p.0])),
+        };
+        if let (false, Some(y)) = (stays, from) {
+            let nearest = win
+                .layout()
+                .into_iter()
+                .filter(|&(r, _, _)| rows.rows[r].is_selectable())
+                .min_by_key(|&(_, at, _)| at.abs_diff(y))
+                .map(|(r, _, _)| rows.rows[r].clone());
+            if let Some(row) = nearest {
+                let v = self.views.entry(space.to_string()).or_default();
+                v.selected = Some(row);
+                return self.reveal_selected(space, fx);
+            }
+        }
         let v = self.views.entry(space.to_string()).or_default();
         if v.selected.as_ref().and_then(|s| rows.pos(s)).is_none() {
             let tl = self.store.timeline(space.as_str());
@@ -348,6 +390,18 @@ impl App {
             }
         }
         self.reveal_selected(space, fx);
+    }
+
+    /// The screen line the selected row starts on, when it is on screen.
+    fn selected_screen_line(&self, space: &SpaceName) -> Option<usize> {
+        let selected = self.views.get(space.as_str())?.selected.clone()?;
+        let (w, h) = self.message_area();
+        let (rows, win) = self.message_window(space, w, h);
+        let i = rows.pos(&selected)?;
+        win.layout()
+            .into_iter()
+            .find(|&(r, _, _)| r == i)
+            .map(|(_, at, _)| at)
     }
 
     pub(in crate::app) fn move_selection(
@@ -400,6 +454,12 @@ impl App {
         let anchor = if Some(sel) == last_selectable {
             None
         } else if win.contains_whole(sel) {
+            // Off the newest message, the screen stays where it is: what arrives then
+            // goes below (counted), and the selected message keeps its screen line.
+            let v = self.views.entry(space.to_string()).or_default();
+            if v.anchor.is_none() && v.thread.is_none() {
+                v.anchor = win.top().map(|(top, skip)| (rows.rows[top].clone(), skip));
+            }
             return self.after_scroll(space, fx);
         } else if win.first_row().is_none_or(|f| sel <= f) {
             // Scrolling up: the row at the top (with the history start above the oldest).
