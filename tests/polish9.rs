@@ -8,7 +8,7 @@ mod common;
 use common::fixture::*;
 use common::steps::*;
 use crossterm::event::KeyCode;
-use gchat::app::{Focus, Outcome};
+use gchat::app::Focus;
 
 /// The status bar (the screen's last line) at `w` columns.
 fn bar(app: &gchat::app::App, w: u16) -> String {
@@ -53,24 +53,6 @@ fn the_help_key_stays_on_the_status_bar_at_every_width() {
     }
 }
 
-/// New messages of Team Rust polled in, after what it holds.
-fn poll(app: &mut gchat::app::App, msgs: Vec<gchat::api::model::Message>) {
-    let after = app
-        .store
-        .timeline(TEAM)
-        .expect("timeline")
-        .watermark()
-        .expect("a watermark");
-    done(
-        app,
-        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
-            space: sn(TEAM),
-            after,
-            result: Ok(msgs.into_iter().map(Into::into).collect()),
-        }),
-    );
-}
-
 /// A reply from Bob to a thread started long before what Team Rust holds (its root is
 /// not loaded), polled in.
 fn reply_to_an_old_thread(app: &mut gchat::app::App) -> gchat::api::model::Message {
@@ -82,7 +64,7 @@ fn reply_to_an_old_thread(app: &mut gchat::app::App) -> gchat::api::model::Messa
         now(),
         "Reviving this one: still broken?",
     );
-    poll(app, vec![reply.clone()]);
+    polled(app, TEAM, vec![reply.clone()]);
     reply
 }
 
@@ -104,8 +86,9 @@ fn a_reply_to_a_thread_not_held_shows_once() {
     assert_eq!(count(&screen, "Reviving this one"), 1, "{screen}");
     assert!(!screen.contains("New reply from"), "{screen}");
     // A reply to a thread held higher up is still pointed at from the bottom.
-    poll(
+    polled(
         &mut a,
+        TEAM,
         vec![msg(
             TEAM,
             "T9",

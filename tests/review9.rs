@@ -5,26 +5,9 @@
 mod common;
 
 use common::fixture::*;
+use common::steps::*;
 use crossterm::event::KeyCode;
 use gchat::app::{Focus, Outcome};
-
-/// New messages of Team Rust polled in, after what it holds.
-fn poll(app: &mut gchat::app::App, msgs: Vec<gchat::api::model::Message>) {
-    let after = app
-        .store
-        .timeline(TEAM)
-        .expect("timeline")
-        .watermark()
-        .expect("a watermark");
-    done(
-        app,
-        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
-            space: sn(TEAM),
-            after,
-            result: Ok(msgs.into_iter().map(Into::into).collect()),
-        }),
-    );
-}
 
 /// `n` messages from Bob, each its own thread, numbered from `from`.
 fn posts(from: usize, n: usize) -> Vec<gchat::api::model::Message> {
@@ -68,7 +51,7 @@ fn line_of(screen: &str, text: &str) -> Option<usize> {
 fn full_team() -> gchat::app::App {
     let mut a = app();
     a.focus = Focus::Messages;
-    poll(&mut a, posts(0, 40));
+    polled(&mut a, TEAM, posts(0, 40));
     render(&a, 160, 48);
     key(&mut a, KeyCode::End);
     render(&a, 160, 48);
@@ -89,7 +72,7 @@ fn messages_arriving_below_leave_the_selected_one_on_its_screen_line() {
         "the newest is in view:\n{screen}"
     );
     let y = line_of(&screen, &text).unwrap_or_else(|| panic!("{text} off screen:\n{screen}"));
-    poll(&mut a, posts(40, 4));
+    polled(&mut a, TEAM, posts(40, 4));
     let after = render(&a, 160, 48);
     assert_eq!(selected_text(&a), text);
     assert_eq!(
@@ -111,12 +94,12 @@ fn messages_arriving_below_leave_the_selected_one_on_its_screen_line() {
 fn on_the_newest_message_the_view_follows_what_arrives() {
     let mut a = full_team();
     assert_eq!(selected_text(&a), "Post number 039 here");
-    poll(&mut a, posts(40, 4));
+    polled(&mut a, TEAM, posts(40, 4));
     let screen = render(&a, 160, 48);
     assert!(screen.contains("Post number 043"), "{screen}");
     assert!(!screen.contains("new message ↓"), "{screen}");
     // And again: still at the bottom, it goes on following.
-    poll(&mut a, posts(44, 4));
+    polled(&mut a, TEAM, posts(44, 4));
     let screen = render(&a, 160, 48);
     assert!(screen.contains("Post number 047"), "{screen}");
     assert!(!screen.contains("new message ↓"), "{screen}");
@@ -182,7 +165,7 @@ fn open_an_old_thread_from_the_bottom(a: &mut gchat::app::App) {
         now(),
         "Reviving this one: still broken?",
     );
-    poll(a, vec![reply.clone()]);
+    polled(a, TEAM, vec![reply.clone()]);
     render(a, 80, 20);
     {
         let v = a.views.get_mut(TEAM).expect("a view");

@@ -30,6 +30,24 @@ pub fn latest(app: &mut App, space: &str, msgs: Vec<Message>) -> Vec<Effect> {
     loaded(app, space, LoadKind::Latest, msgs)
 }
 
+/// New messages of `space` polled in, after what it holds.
+pub fn polled(app: &mut App, space: &str, msgs: Vec<Message>) -> Vec<Effect> {
+    let after = app
+        .store
+        .timeline(space)
+        .expect("timeline")
+        .watermark()
+        .expect("a watermark");
+    done(
+        app,
+        Outcome::Messages(gchat::app::MessagesOutcome::Polled {
+            space: sn(space),
+            after,
+            result: Ok(msgs.into_iter().map(Into::into).collect()),
+        }),
+    )
+}
+
 /// `space`'s members answered: `list`.
 pub fn members_loaded(app: &mut App, space: &str, list: Vec<Membership>) -> Vec<Effect> {
     done(
