@@ -43,11 +43,7 @@ async fn a_list_answers_only_the_selected_fields_of_each_entry() {
 #[tokio::test]
 async fn a_get_answers_only_the_selected_fields() {
     let emu = demo().await;
-    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
-    let name = list["messages"][0]["name"]
-        .as_str()
-        .expect("a name")
-        .to_string();
+    let name = first_team_message(&emu).await;
     let (code, full, _) = get(&emu, &format!("/v1/{name}"), Some(TOKEN)).await;
     assert_eq!(code, 200);
     for (sel, want) in [
@@ -285,6 +281,25 @@ async fn a_selector_nested_thousands_of_levels_by_slashes_is_refused_not_a_crash
     assert_eq!(code, 200, "the emulator still answers");
 }
 
+/// The name of Team Rust's newest message.
+async fn first_team_message(emu: &gchat::emulator::Emulator) -> String {
+    let (_, list, _) = get(emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
+    list["messages"][0]["name"]
+        .as_str()
+        .expect("a name")
+        .to_string()
+}
+
+/// A GET of `path` with `fields=sel` is refused, naming `unknown`.
+async fn get_refused(emu: &gchat::emulator::Emulator, path: &str, sel: &str, unknown: &str) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let (code, body, _) = get(emu, &format!("{path}{sep}fields={}", q(sel)), Some(TOKEN)).await;
+    assert_eq!(code, 400, "{sel}: {body}");
+    assert_envelope(&body, 400, "INVALID_ARGUMENT");
+    let want = format!("Invalid field selection {unknown}");
+    assert_eq!(body["error"]["message"], want.as_str(), "{sel}");
+}
+
 /// `sel` escaped for a query string.
 fn q(sel: &str) -> String {
     form_urlencoded::byte_serialize(sel.as_bytes()).collect()
@@ -293,11 +308,7 @@ fn q(sel: &str) -> String {
 #[tokio::test]
 async fn a_name_the_answer_does_not_have_is_400_naming_it() {
     let emu = demo().await;
-    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
-    let name = list["messages"][0]["name"]
-        .as_str()
-        .expect("a name")
-        .to_string();
+    let name = first_team_message(&emu).await;
     for (path, sel, unknown) in [
         (format!("/v1/{name}"), "name,nosuch", "nosuch"),
         (format!("/v1/{name}"), "sender(name,nosuch)", "nosuch"),
@@ -319,24 +330,14 @@ async fn a_name_the_answer_does_not_have_is_400_naming_it() {
         ),
         ("/v1/spaces".to_string(), "spaces(name,typo)", "typo"),
     ] {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let (code, body, _) =
-            get(&emu, &format!("{path}{sep}fields={}", q(sel)), Some(TOKEN)).await;
-        assert_eq!(code, 400, "{sel}: {body}");
-        assert_envelope(&body, 400, "INVALID_ARGUMENT");
-        let m = body["error"]["message"].as_str().unwrap();
-        assert_eq!(m, format!("Invalid field selection {unknown}"), "{sel}");
+        get_refused(&emu, &path, sel, unknown).await;
     }
 }
 
 #[tokio::test]
 async fn a_field_the_type_has_but_this_answer_lacks_selects_nothing() {
     let emu = demo().await;
-    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
-    let name = list["messages"][0]["name"]
-        .as_str()
-        .expect("a name")
-        .to_string();
+    let name = first_team_message(&emu).await;
     let (_, full, _) = get(&emu, &format!("/v1/{name}"), Some(TOKEN)).await;
     assert!(full.get("deleteTime").is_none() && full.get("deletionMetadata").is_none());
     let (code, got, _) = get(
@@ -492,11 +493,7 @@ async fn an_upload_with_a_name_its_answer_does_not_have_is_400_and_stores_nothin
 #[tokio::test]
 async fn a_selection_inside_a_plain_field_is_400_and_a_create_does_not_act() {
     let emu = demo().await;
-    let (_, list, _) = get(&emu, &format!("{}?pageSize=1", team()), Some(TOKEN)).await;
-    let name = list["messages"][0]["name"]
-        .as_str()
-        .expect("a name")
-        .to_string();
+    let name = first_team_message(&emu).await;
     for (path, sel, unknown) in [
         (format!("/v1/{name}"), "name(bogus)", "bogus"),
         (format!("/v1/{name}"), "text/bogus", "bogus"),
@@ -508,16 +505,7 @@ async fn a_selection_inside_a_plain_field_is_400_and_a_create_does_not_act() {
         ),
         (format!("{}?pageSize=3", team()), "nextPageToken/x", "x"),
     ] {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let (code, body, _) =
-            get(&emu, &format!("{path}{sep}fields={}", q(sel)), Some(TOKEN)).await;
-        assert_eq!(code, 400, "{sel}: {body}");
-        assert_envelope(&body, 400, "INVALID_ARGUMENT");
-        assert_eq!(
-            body["error"]["message"],
-            format!("Invalid field selection {unknown}"),
-            "{sel}"
-        );
+        get_refused(&emu, &path, sel, unknown).await;
     }
     create_refused(&emu, "name(bogus)", "bogus").await;
 }

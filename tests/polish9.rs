@@ -10,15 +10,6 @@ use common::steps::*;
 use crossterm::event::KeyCode;
 use gchat::app::Focus;
 
-/// The status bar (the screen's last line) at `w` columns.
-fn bar(app: &gchat::app::App, w: u16) -> String {
-    render(app, w, 24)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[test]
 fn the_help_key_stays_on_the_status_bar_at_every_width() {
     let mut a = app();

@@ -105,15 +105,6 @@ fn on_the_newest_message_the_view_follows_what_arrives() {
     assert!(!screen.contains("new message ↓"), "{screen}");
 }
 
-/// The status bar (the screen's last line) at `w` columns.
-fn bar(app: &gchat::app::App, w: u16) -> String {
-    render(app, w, 24)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[test]
 fn a_note_of_any_length_shares_the_status_bar_with_the_help_key() {
     let notes = [

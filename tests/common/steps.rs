@@ -48,6 +48,15 @@ pub fn polled(app: &mut App, space: &str, msgs: Vec<Message>) -> Vec<Effect> {
     )
 }
 
+/// The status bar (the screen's last line) at `w` columns.
+pub fn bar(app: &App, w: u16) -> String {
+    render(app, w, 24)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// `space`'s members answered: `list`.
 pub fn members_loaded(app: &mut App, space: &str, list: Vec<Membership>) -> Vec<Effect> {
     done(
